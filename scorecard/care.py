@@ -1,0 +1,225 @@
+"""Building blocks over the SSDA903 tables, computed once per dataset and reused by every measure.
+
+- `child_key`: one integer per child (per LA and CHILD in pooled data), shared by all tables.
+- `episodes`: non-V3/V4 episodes, sorted, with their period of care.
+- `periods`: periods of care (chains of episodes joined by REC = X1).
+- `expand`: which reference dates each row covers, without a Python loop over rows.
+- `looked_after_at`: the children looked after at each of many reference dates.
+- `uasc_at`: whether each (child, date) pair is UASC.
+
+All of it is vectorised over children and dates (SPEC section 11).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .periods import DATE_DTYPE, window_start
+
+SHORT_BREAK_LS = ("V3", "V4")
+TEMPORARY_PLACES = ("T0", "T1", "T2", "T3", "T4")
+CONTINUES = "X1"  # REC: episode ends but the period of care continues
+
+_KEY_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
+_SEP = "\x1f"
+
+
+def _raw_keys(frame: pd.DataFrame, col: str) -> pd.Series:
+    ids = frame[col].astype("string")
+    if "LA" in frame.columns:
+        return frame["LA"].astype("string") + _SEP + ids
+    return ids
+
+
+def child_categories(ds: Dataset) -> pd.Index:
+    """All child keys across the child-level tables, sorted (cached)."""
+
+    def build() -> pd.Index:
+        parts = [_raw_keys(ds.tables[t], "CHILD") for t in _KEY_TABLES if t in ds.tables]
+        if not parts:
+            return pd.Index([], dtype="string")
+        return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
+
+    return ds.cached("child_categories", build)
+
+
+def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarray:
+    """Integer child key for each row of `frame` (-1 where the child is unknown)."""
+    cats = child_categories(ds)
+    return np.asarray(cats.get_indexer(_raw_keys(frame, col)), dtype="int64")
+
+
+def children(ds: Dataset) -> pd.DataFrame:
+    """One row per child key: CHILD, LA (when pooled), SEX, DOB and any other header column.
+
+    Indexed by the child key. Children without a header row have blank attributes.
+    """
+
+    def build() -> pd.DataFrame:
+        cats = child_categories(ds)
+        out = pd.DataFrame(index=pd.RangeIndex(len(cats), name="cid"))
+        if "header" in ds.tables:
+            h = ds.tables["header"].copy()
+            h["cid"] = child_key(ds, h)
+            h = h.drop_duplicates("cid", keep="last").set_index("cid")
+            out = out.join(h)
+        else:
+            parts = cats.to_series().str.split(_SEP, regex=False)
+            out["CHILD"] = parts.str[-1].to_numpy()
+        if "DOB" not in out.columns:
+            out["DOB"] = pd.Series(pd.NaT, index=out.index, dtype=DATE_DTYPE)
+        if "SEX" not in out.columns:
+            out["SEX"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        return out
+
+    return ds.cached("children", build)
+
+
+def episodes(ds: Dataset) -> pd.DataFrame:
+    """Episodes without V3/V4 short breaks, sorted by child and DECOM, with period of care.
+
+    Added columns: `cid` (child key), `period_id`, `period_start` (first DECOM of the period),
+    `period_end` (DEC of its last episode; NaT while open), `seq` (position within the child).
+    The index is a plain RangeIndex; row positions are stable for the dataset.
+    """
+
+    def build() -> pd.DataFrame:
+        e = ds.table("episodes")
+        e = e.loc[~e["LS"].isin(SHORT_BREAK_LS)].copy()
+        e["cid"] = child_key(ds, e)
+        e = e.sort_values(["cid", "DECOM", "DEC"], kind="stable", na_position="last")
+        e = e.reset_index(drop=True)
+        cid = e["cid"].to_numpy()
+        first_of_child = np.r_[True, cid[1:] != cid[:-1]]
+        prev_rec = e["REC"].shift(1)
+        prev_dec = e["DEC"].shift(1)
+        continues = (prev_rec == CONTINUES) & (prev_dec == e["DECOM"])
+        new_period = first_of_child | ~continues.fillna(False).to_numpy(dtype=bool)
+        e["period_id"] = np.cumsum(new_period) - 1
+        e["seq"] = e.groupby("cid").cumcount()
+        grp = e.groupby("period_id", sort=False)
+        e["period_start"] = grp["DECOM"].transform("first")
+        last_dec = grp["DEC"].transform("last")
+        # a period is open when its last episode has no DEC
+        is_last = np.r_[e["period_id"].to_numpy()[1:] != e["period_id"].to_numpy()[:-1], True]
+        open_last = e["DEC"].isna().to_numpy() & is_last
+        period_open = pd.Series(open_last).groupby(e["period_id"]).transform("max").to_numpy()
+        e["period_end"] = last_dec.where(~period_open)
+        return e
+
+    return ds.cached("episodes", build)
+
+
+def periods(ds: Dataset) -> pd.DataFrame:
+    """Periods of care: period_id, cid, start, end (NaT while open), last REC, episode count."""
+
+    def build() -> pd.DataFrame:
+        e = episodes(ds)
+        g = e.groupby("period_id", sort=True)
+        out = pd.DataFrame(
+            {
+                "cid": g["cid"].first(),
+                "start": g["period_start"].first(),
+                "end": g["period_end"].first(),
+                "last_rec": g["REC"].last(),
+                "episodes": g.size(),
+            }
+        )
+        if "LA" in e.columns:
+            out["LA"] = g["LA"].first()
+        return out
+
+    return ds.cached("periods", build)
+
+
+def expand(
+    start: pd.Series | np.ndarray,
+    end: pd.Series | np.ndarray,
+    lo_ref: pd.DatetimeIndex | np.ndarray,
+    hi_ref: pd.DatetimeIndex | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, k) where row's interval covers reference k: ``start <= lo_ref[k]`` and
+    (``end`` blank or ``hi_ref[k] < end``). `lo_ref` and `hi_ref` (default `lo_ref`) are sorted.
+
+    - looked after at `at`: ``expand(DECOM, DEC, ats)``.
+    - overlapping the window: ``expand(DECOM, DEC, ats, window_starts)`` (DEC > ws).
+    Returns row positions and reference positions as int64 arrays, in row order.
+    """
+    lo = np.asarray(lo_ref, dtype=DATE_DTYPE)
+    hi = lo if hi_ref is None else np.asarray(hi_ref, dtype=DATE_DTYPE)
+    s = np.asarray(start, dtype=DATE_DTYPE)
+    e = np.asarray(end, dtype=DATE_DTYPE)
+    i0 = np.searchsorted(lo, s, side="left")
+    i0 = np.where(np.isnat(s), len(lo), i0)
+    i1 = np.where(np.isnat(e), len(hi), np.searchsorted(hi, e, side="left"))
+    n = np.clip(i1 - i0, 0, None)
+    rows = np.repeat(np.arange(len(s), dtype="int64"), n)
+    offsets = np.cumsum(n) - n
+    ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
+    return rows, ks.astype("int64")
+
+
+def events_in_windows(
+    when: pd.Series | np.ndarray, ats: pd.DatetimeIndex, months: int = 12
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, k) where the date `when` of row falls in the `months`-month window ending
+    at ats[k] (both ends inclusive). Blank dates fall in no window."""
+    d = np.asarray(when, dtype=DATE_DTYPE)
+    ws = np.asarray(window_start(ats, months), dtype=DATE_DTYPE)
+    lo = np.asarray(ats, dtype=DATE_DTYPE)
+    i0 = np.searchsorted(lo, d, side="left")  # first at >= d
+    i1 = np.searchsorted(ws, d, side="right")  # first ws > d
+    i0 = np.where(np.isnat(d), 0, i0)
+    i1 = np.where(np.isnat(d), 0, i1)
+    n = np.clip(i1 - i0, 0, None)
+    rows = np.repeat(np.arange(len(d), dtype="int64"), n)
+    offsets = np.cumsum(n) - n
+    ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
+    return rows, ks.astype("int64")
+
+
+def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children looked after at each date: one row per (period_end, cid).
+
+    Columns: `period_end` (the reference date), `cid`, `ep` (row position in `episodes(ds)`
+    of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
+    overlapping episodes make a child open twice, the later-starting episode is kept.
+    """
+    e = episodes(ds)
+    rows, ks = expand(e["DECOM"], e["DEC"], at)
+    out = pd.DataFrame(
+        {
+            "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "cid": e["cid"].to_numpy()[rows],
+            "ep": rows,
+            "period_id": e["period_id"].to_numpy()[rows],
+            "period_start": e["period_start"].to_numpy()[rows],
+        }
+    )
+    # rows come in (cid, DECOM) order, so keeping the last keeps the latest-starting episode
+    out = out.drop_duplicates(["period_end", "cid"], keep="last")
+    return out.sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+
+
+def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """True where child `cid[i]` is UASC on date `on[i]`: a `uasc` row with DUC blank or
+    DUC > on[i]. Without a `uasc` table nobody is UASC."""
+    cid = np.asarray(cid, dtype="int64")
+    if "uasc" not in ds.tables or len(cid) == 0:
+        return np.zeros(len(cid), dtype=bool)
+    u = ds.tables["uasc"]
+    key = child_key(ds, u)
+    duc = pd.Series(np.asarray(u["DUC"], dtype=DATE_DTYPE))
+    # open-ended rows win; otherwise the latest DUC
+    latest = (
+        pd.DataFrame({"cid": key, "duc": duc.fillna(pd.Timestamp.max.normalize())})
+        .groupby("cid")["duc"]
+        .max()
+    )
+    lookup = pd.Series(pd.NaT, index=pd.RangeIndex(len(child_categories(ds))), dtype=DATE_DTYPE)
+    lookup.loc[latest.index[latest.index >= 0]] = latest[latest.index >= 0].to_numpy()
+    duc_for = lookup.to_numpy()[np.where(cid >= 0, cid, 0)]
+    on = np.asarray(on, dtype=DATE_DTYPE)
+    return (cid >= 0) & ~np.isnat(duc_for) & (duc_for > on)

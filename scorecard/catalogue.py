@@ -1,0 +1,297 @@
+"""The indicator catalogue: indicators.yaml to validated objects (SPEC section 6).
+
+The YAML is read with `yaml.safe_load` and validated with pydantic; nothing in it is ever
+executed. Every problem in the file is reported at once, naming the indicator and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Unit = Literal["percent", "count", "days", "rate_per_10k", "ratio", "points"]
+Polarity = Literal["high_is_good", "low_is_good", "neutral"]
+Domain = Literal[
+    "placement stability",
+    "time in care",
+    "referrals",
+    "IRO",
+    "care leavers",
+    "education",
+    "population",
+    "placements",
+]
+Breakdown = str  # age_band, age_at_entry_band, sex, uasc, district, LA, or a child-level column
+
+
+class CatalogueError(ValueError):
+    """indicators.yaml is not valid; the message lists every problem."""
+
+
+class Thresholds(BaseModel):
+    """RAG thresholds for one year: green when at or better than `green`, amber when at or
+    better than `amber`, else red. `target` defaults to the green threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+    green: float
+    amber: float
+    target: float | None = None
+
+    @property
+    def target_value(self) -> float:
+        return self.green if self.target is None else self.target
+
+
+class Rag(BaseModel):
+    """How an indicator is banded. `mode: threshold` uses the thresholds (per financial year
+    in `by_year`, else `default`); `mode: benchmark` is green at or better than the
+    statistical-neighbour average and amber within `tolerance` (in the indicator's unit)."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["threshold", "benchmark"] = "threshold"
+    default: Thresholds | None = None
+    by_year: dict[str, Thresholds] = Field(default_factory=dict)
+    tolerance: float = 0.0
+
+    def for_year(self, financial_year: str) -> Thresholds | None:
+        """Thresholds in force in `financial_year` ('2024-25'): that year's, else the latest
+        earlier year's, else the default."""
+        if financial_year in self.by_year:
+            return self.by_year[financial_year]
+        earlier = sorted(y for y in self.by_year if y <= financial_year)
+        if earlier:
+            return self.by_year[earlier[-1]]
+        return self.default
+
+
+class EesSource(BaseModel):
+    """Where the published figure sits in an explore-education-statistics file."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    filter: dict[str, str] = Field(default_factory=dict)
+    value_column: str
+
+
+class BenchmarkMap(BaseModel):
+    """The published comparators for an indicator."""
+
+    model_config = ConfigDict(extra="forbid")
+    lait: str | None = None
+    ees: EesSource | None = None
+    scale: float = 1.0  # multiply the published value by this to get our unit
+
+
+class Indicator(BaseModel):
+    """One indicator of the catalogue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    domain: Domain
+    description: str
+    unit: Unit
+    polarity: Polarity
+    decimals: int = Field(ge=0, le=4)
+    measure: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    tables: list[str]
+    breakdowns: list[Breakdown] = Field(default_factory=list)
+    rag: Rag | None = None
+    benchmark: BenchmarkMap | None = None
+    on_scorecard: bool = True
+    publish_counts: bool = True  # False: the value is not a count of children (no suppression)
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicator:
+        from .dataset import TABLES
+
+        unknown = [t for t in self.tables if t not in TABLES]
+        if unknown:
+            raise ValueError(f"unknown tables {unknown}; known: {sorted(TABLES)}")
+        if self.rag is not None:
+            if self.polarity == "neutral" and (self.rag.default or self.rag.by_year):
+                raise ValueError("a neutral indicator cannot have RAG thresholds")
+            for year, th in [("default", self.rag.default), *self.rag.by_year.items()]:
+                if th is None:
+                    continue
+                if self.polarity == "low_is_good" and th.green > th.amber:
+                    raise ValueError(
+                        f"rag {year}: for low_is_good the green threshold ({th.green}) must be "
+                        f"at or below the amber threshold ({th.amber})"
+                    )
+                if self.polarity == "high_is_good" and th.green < th.amber:
+                    raise ValueError(
+                        f"rag {year}: for high_is_good the green threshold ({th.green}) must be "
+                        f"at or above the amber threshold ({th.amber})"
+                    )
+            if self.rag.mode == "threshold" and self.rag.default is None and not self.rag.by_year:
+                raise ValueError("rag mode 'threshold' needs `default` or `by_year` thresholds")
+            bad_years = [y for y in self.rag.by_year if not _is_fy(y)]
+            if bad_years:
+                raise ValueError(f"rag by_year keys must look like '2024-25', got {bad_years}")
+        return self
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        return {"high_is_good": True, "low_is_good": False}.get(self.polarity)
+
+    def thresholds(self, financial_year: str) -> Thresholds | None:
+        return self.rag.for_year(financial_year) if self.rag else None
+
+
+def _is_fy(text: str) -> bool:
+    parts = text.split("-")
+    return (
+        len(parts) == 2
+        and len(parts[0]) == 4
+        and len(parts[1]) == 2
+        and parts[0].isdigit()
+        and parts[1].isdigit()
+        and (int(parts[0]) + 1) % 100 == int(parts[1])
+    )
+
+
+class Catalogue:
+    """The indicators of a catalogue, in file order: list, filter by domain, look up by id."""
+
+    def __init__(self, indicators: list[Indicator], source: str | None = None) -> None:
+        self._items = {i.id: i for i in indicators}
+        self.source = source
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.get(key)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._items)
+
+    @property
+    def domains(self) -> list[str]:
+        return list(dict.fromkeys(i.domain for i in self))
+
+    def get(self, key: str) -> Indicator:
+        """The indicator `key`; an unknown id lists the close matches."""
+        try:
+            return self._items[key]
+        except KeyError:
+            close = difflib.get_close_matches(key, self.ids, n=5, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise KeyError(
+                f"No indicator {key!r} in the catalogue.{hint} "
+                "`scorecard indicators` lists them all."
+            ) from None
+
+    def by_domain(self, domain: str) -> list[Indicator]:
+        return [i for i in self if i.domain == domain]
+
+    def filter(self, *, domain: str | None = None, on_scorecard: bool | None = None) -> Catalogue:
+        """A new catalogue holding the indicators that match."""
+        items = [
+            i
+            for i in self
+            if (domain is None or i.domain == domain)
+            and (on_scorecard is None or i.on_scorecard == on_scorecard)
+        ]
+        return Catalogue(items, self.source)
+
+    def to_frame(self):
+        """The catalogue as a table (id, title, domain, unit, polarity, measure, tables ...)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "domain": i.domain,
+                    "unit": i.unit,
+                    "polarity": i.polarity,
+                    "measure": i.measure,
+                    "tables": ", ".join(i.tables),
+                    "breakdowns": ", ".join(i.breakdowns),
+                    "lait": i.benchmark.lait if i.benchmark else None,
+                }
+                for i in self
+            ]
+        )
+
+    def __repr__(self) -> str:
+        return f"Catalogue({len(self)} indicators from {self.source or 'memory'})"
+
+
+def bundled_catalogue_path() -> Path:
+    """Path of the indicators.yaml shipped with the package (or the repo root's, in a checkout)."""
+    packaged = resources.files("scorecard").joinpath("indicators.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "indicators.yaml"
+
+
+def parse_catalogue(data: Any, source: str = "<memory>") -> Catalogue:
+    """Validate parsed YAML (a mapping with an `indicators` list) into a Catalogue."""
+    from .measures import registry
+
+    problems: list[str] = []
+    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+        raise CatalogueError(f"{source}: expected a top-level `indicators:` list.")
+    extra = set(data) - {"indicators", "version", "defaults"}
+    if extra:
+        problems.append(f"top level: unknown keys {sorted(extra)}")
+    indicators: list[Indicator] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(data["indicators"], start=1):
+        name = raw.get("id", f"#{n}") if isinstance(raw, dict) else f"#{n}"
+        try:
+            ind = Indicator.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or "(indicator)"
+                problems.append(f"indicator {name!r}, key {loc!r}: {err['msg']}")
+            continue
+        if ind.id in seen:
+            problems.append(f"indicator {ind.id!r}: id used more than once")
+        seen.add(ind.id)
+        if ind.measure not in registry:
+            close = difflib.get_close_matches(ind.measure, list(registry), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            problems.append(
+                f"indicator {ind.id!r}, key 'measure': unknown measure {ind.measure!r}{hint}"
+            )
+        else:
+            bad = registry[ind.measure].check_params(ind.params)
+            problems.extend(f"indicator {ind.id!r}, key 'params.{k}': {msg}" for k, msg in bad)
+        indicators.append(ind)
+    if problems:
+        listing = "\n  - ".join(problems)
+        raise CatalogueError(f"{source}: {len(problems)} problem(s) in the catalogue:\n  - {listing}")
+    return Catalogue(indicators, source)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load and validate a catalogue; no argument: the bundled indicators.yaml."""
+    p = Path(path) if path is not None else bundled_catalogue_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogueError(f"Catalogue file not found: {p}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{p}: not valid YAML: {exc}") from None
+    return parse_catalogue(data, source=str(p))

@@ -1,0 +1,105 @@
+"""The Dataset: a set of validated input tables (SPEC section 3) plus a data-quality report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
+
+# Every table of SPEC section 3 with its required columns; loaders and the engine share this.
+TABLES: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB"),
+    "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
+    "uasc": ("CHILD", "DUC"),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"),
+    "referrals": ("LAchildID", "CINreferralDate"),
+    "iro_allocations": ("IRO_ID", "CHILD", "START", "END"),
+    "iro_staff": ("IRO_ID", "FTE", "START", "END"),
+    "ks4_cla": ("CHILD", "ACADEMIC_YEAR", "ATT8", "EM94"),
+    "ks4_all": ("ACADEMIC_YEAR", "PUPILS", "AVG_ATT8", "PCT_EM94"),
+    "population": ("MID_YEAR", "POP_0_17"),
+    "districts": ("POSTCODE_DISTRICT", "DISTRICT"),
+}
+
+
+class MissingTableError(KeyError):
+    """An indicator needs a table that the dataset does not have."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0]) if self.args else ""
+
+
+def empty_quality() -> pd.DataFrame:
+    """An empty data-quality report with the standard columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in QUALITY_COLUMNS})
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Validated input tables keyed by table name (`episodes`, `header`, ...).
+
+    `quality` lists problems that do not stop computation (warnings: overlapping episodes,
+    codes from another collection year, duplicated rows ...). `files` maps each table to the
+    file it came from. Building blocks derived from the tables are cached on the dataset, so
+    every measure reuses them.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
+    quality: pd.DataFrame = field(default_factory=empty_quality)
+    files: Mapping[str, str] = field(default_factory=dict)
+    source: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.table(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the tables present."""
+        return sorted(self.tables)
+
+    @property
+    def pooled(self) -> bool:
+        """True when tables carry an `LA` column (pooled regional or national data)."""
+        return any("LA" in t.columns for t in self.tables.values())
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table `name`, or a MissingTableError that says what is there."""
+        try:
+            return self.tables[name]
+        except KeyError:
+            have = ", ".join(self.names) or "no tables"
+            raise MissingTableError(
+                f"The dataset has no {name!r} table (it has: {have}). "
+                f"Add a file named {name}.csv (or .parquet/.xlsx) to the data folder."
+            ) from None
+
+    def cached(self, key: str, build: Any) -> Any:
+        """Return the cached building block `key`, computing it with `build()` once."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}: {len(v):,} rows" for k, v in sorted(self.tables.items()))
+        return f"Dataset({self.source or 'in memory'}; {sizes}; {len(self.quality)} quality notes)"
+
+    @classmethod
+    def from_frames(cls, source: str | None = None, **tables: pd.DataFrame) -> Dataset:
+        """Build a dataset from in-memory frames (used by tests and other reports).
+
+        Frames go through the same coercion and validation as files do.
+        """
+        from .loaders import dataset_from_frames
+
+        return dataset_from_frames(tables, source=source)

@@ -1,0 +1,161 @@
+"""Time conventions (SPEC section 4): reference dates, financial quarters, windows, ages.
+
+Everything here is vectorised: functions take and return pandas/numpy arrays so that
+measures never loop over children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+DATE_DTYPE = "datetime64[ns]"
+
+AGE_BANDS: tuple[str, ...] = ("under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
+_AGE_BAND_EDGES = np.array([1, 5, 10, 16])
+
+_QUARTER_RE = re.compile(r"^\s*(\d{4})[-/](\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE)
+_QUARTER_RE_ALT = re.compile(r"^\s*Q([1-4])\s+(\d{4})[-/](\d{2}|\d{4})\s*$", re.IGNORECASE)
+
+AT_FORMS_HINT = (
+    "`at` accepts a date, a datetime, a pandas Timestamp, an ISO string ('2025-03-31'), "
+    "a dd/mm/YYYY string ('31/03/2025'), a financial quarter label ('2024-25 Q4') "
+    "or a list of any of these."
+)
+
+
+class ReferenceDateError(ValueError):
+    """A reference date (`at`) that cannot be understood."""
+
+
+def quarter_end(label: str) -> pd.Timestamp:
+    """End date of a financial-quarter label: '2024-25 Q1' is 30 June 2024, Q4 is 31 March 2025."""
+    m = _QUARTER_RE.match(label)
+    if m:
+        start_year, end_part, q = int(m.group(1)), m.group(2), int(m.group(3))
+    else:
+        m = _QUARTER_RE_ALT.match(label)
+        if not m:
+            raise ReferenceDateError(f"{label!r} is not a financial quarter label. {AT_FORMS_HINT}")
+        q, start_year, end_part = int(m.group(1)), int(m.group(2)), m.group(3)
+    end_year = int(end_part) if len(end_part) == 4 else (start_year // 100) * 100 + int(end_part)
+    if end_year != start_year + 1:
+        raise ReferenceDateError(
+            f"{label!r}: a financial year runs over two consecutive years, e.g. '2024-25'."
+        )
+    month_end = {1: (start_year, 6, 30), 2: (start_year, 9, 30), 3: (start_year, 12, 31),
+                 4: (start_year + 1, 3, 31)}[q]
+    return pd.Timestamp(*month_end)
+
+
+def quarter_label(date: pd.Timestamp | dt.date | str) -> str:
+    """Financial quarter containing `date`, as a label such as '2024-25 Q4'."""
+    ts = pd.Timestamp(date)
+    fy_start = ts.year if ts.month >= 4 else ts.year - 1
+    q = (ts.month - 4) % 12 // 3 + 1
+    return f"{fy_start}-{(fy_start + 1) % 100:02d} Q{q}"
+
+
+def financial_year(date: pd.Timestamp | dt.date | str) -> str:
+    """Financial year containing `date`, as '2024-25'."""
+    ts = pd.Timestamp(date)
+    fy_start = ts.year if ts.month >= 4 else ts.year - 1
+    return f"{fy_start}-{(fy_start + 1) % 100:02d}"
+
+
+def parse_date(value: object) -> pd.Timestamp:
+    """One reference date from any accepted form (see AT_FORMS_HINT)."""
+    if isinstance(value, pd.Timestamp):
+        return value.normalize()
+    if isinstance(value, dt.datetime | dt.date | np.datetime64):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, str):
+        text = value.strip()
+        if "Q" in text.upper():
+            return quarter_end(text)
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return pd.Timestamp(dt.datetime.strptime(text, fmt))
+            except ValueError:
+                continue
+        raise ReferenceDateError(f"Cannot read {value!r} as a reference date. {AT_FORMS_HINT}")
+    raise ReferenceDateError(
+        f"Cannot use a {type(value).__name__} ({value!r}) as a reference date. {AT_FORMS_HINT}"
+    )
+
+
+def parse_at(at: object) -> pd.DatetimeIndex:
+    """Reference dates from `at` (one or many), sorted, unique, as datetime64[ns]."""
+    if at is None:
+        raise ReferenceDateError(f"No reference date given. {AT_FORMS_HINT}")
+    items: Iterable[object]
+    if isinstance(at, str | dt.date | dt.datetime | pd.Timestamp | np.datetime64):
+        items = [at]
+    elif isinstance(at, Iterable):
+        items = list(at)
+        if not items:
+            raise ReferenceDateError(f"An empty list of reference dates. {AT_FORMS_HINT}")
+    else:
+        items = [at]
+    dates = pd.DatetimeIndex([parse_date(x) for x in items]).astype(DATE_DTYPE)
+    return dates.unique().sort_values()
+
+
+def months_before(dates: pd.DatetimeIndex | pd.Series | pd.Timestamp, n: int):
+    """The same calendar day `n` months earlier, clipped to month end (31 May - 3 = 28/29 Feb)."""
+    return dates - pd.DateOffset(months=n)
+
+
+def window_start(at: pd.DatetimeIndex | pd.Series | pd.Timestamp, months: int = 12):
+    """First day of the `months`-month window ending at `at` (both ends inclusive)."""
+    return months_before(at, months) + pd.Timedelta(days=1)
+
+
+def quarter_ends(last: object, n: int) -> pd.DatetimeIndex:
+    """The `n` financial quarter ends up to and including the quarter end `last`."""
+    end = parse_date(last)
+    ends = [end - pd.DateOffset(months=3 * k) for k in range(n - 1, -1, -1)]
+    # month-end clipping: quarter ends are always the last day of their month
+    return pd.DatetimeIndex([e + pd.offsets.MonthEnd(0) for e in ends]).astype(DATE_DTYPE)
+
+
+def age_in_years(dob: pd.Series | np.ndarray, on: pd.Series | np.ndarray) -> np.ndarray:
+    """Completed years from `dob` to `on`, elementwise. A 29 February birthday falls on
+    28 February in other years. Missing dates give NaN."""
+    dob = pd.DatetimeIndex(np.asarray(dob, dtype=DATE_DTYPE))
+    on = pd.DatetimeIndex(np.asarray(on, dtype=DATE_DTYPE))
+    missing = dob.isna() | on.isna()
+    b_md = dob.month * 100 + dob.day
+    leap = ((on.year % 4 == 0) & (on.year % 100 != 0)) | (on.year % 400 == 0)
+    b_md = np.where((b_md == 229) & ~leap, 228, b_md)
+    o_md = on.month * 100 + on.day
+    years = (on.year - dob.year) - (o_md < b_md).astype(int)
+    out = np.asarray(years, dtype="float64")
+    out[np.asarray(missing)] = np.nan
+    return out
+
+
+def age_band(age: Sequence[float] | np.ndarray | pd.Series) -> pd.Categorical:
+    """DfE age bands from ages in completed years."""
+    a = np.asarray(age, dtype="float64")
+    codes = np.searchsorted(_AGE_BAND_EDGES, a, side="right")
+    codes = np.where(np.isnan(a), -1, codes)
+    return pd.Categorical.from_codes(codes, categories=list(AGE_BANDS), ordered=True)
+
+
+def birthday_in_year(dob: pd.Series, age: int, year_end: pd.Series | int) -> pd.Series:
+    """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years)."""
+    dob = pd.to_datetime(dob)
+    target_year = dob.dt.year + age
+    month = dob.dt.month
+    day = dob.dt.day
+    leap = ((target_year % 4 == 0) & (target_year % 100 != 0)) | (target_year % 400 == 0)
+    day = day.where(~((month == 2) & (day == 29) & ~leap), 28)
+    out = pd.to_datetime(
+        pd.DataFrame({"year": target_year, "month": month, "day": day}), errors="coerce"
+    )
+    return out.astype(DATE_DTYPE)
