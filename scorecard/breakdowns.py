@@ -21,11 +21,31 @@ from .periods import DATE_DTYPE, age_band, age_in_years
 STANDARD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district", "LA")
 # never offered as a breakdown: identifiers, dates of birth, postcodes
 PRIVATE_COLUMNS = frozenset(
-    {"CHILD", "LAchildID", "DOB", "MC_DOB", "UPN", "MOTHER", "HOME_POST", "PL_POST", "URN",
-     "POSTCODE_DISTRICT", "IRO_ID", "cid", "ep"}
+    {
+        "CHILD",
+        "LAchildID",
+        "DOB",
+        "MC_DOB",
+        "UPN",
+        "MOTHER",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+        "POSTCODE_DISTRICT",
+        "IRO_ID",
+        "cid",
+        "ep",
+    }
 )
-SEX_LABELS = {"1": "Male", "2": "Female", "M": "Male", "F": "Female", "U": "Unknown",
-              "0": "Unknown", "9": "Unknown"}
+SEX_LABELS = {
+    "1": "Male",
+    "2": "Female",
+    "M": "Male",
+    "F": "Female",
+    "U": "Unknown",
+    "0": "Unknown",
+    "9": "Unknown",
+}
 
 Stat = Literal["percent", "ratio", "mean", "median", "count", "sum"]
 
@@ -119,7 +139,9 @@ def add_breakdowns(
             labels = pd.Series(sex, dtype="string").map(SEX_LABELS).fillna("Unknown")
             out = out.assign(sex=labels.to_numpy())
         elif name == "uasc":
-            flag = uasc_at(ds, _cid(out, name, indicator), np.asarray(out[age_date], dtype=DATE_DTYPE))
+            flag = uasc_at(
+                ds, _cid(out, name, indicator), np.asarray(out[age_date], dtype=DATE_DTYPE)
+            )
             out = out.assign(uasc=np.where(flag, "UASC", "Not UASC"))
         elif name == "district":
             out = out.assign(district=district_of(ds, _postcodes(ds, out, indicator)).to_numpy())
@@ -183,7 +205,11 @@ def summarise(
         g = units.groupby(keys, observed=True, sort=True, dropna=False)
         grouped = g.agg(numerator=("num", "sum"), denominator=("den", "sum"))
         if stat == "median":
-            med = units.loc[units["den"] > 0].groupby(keys, observed=True, dropna=False)["num"].median()
+            med = (
+                units.loc[units["den"] > 0]
+                .groupby(keys, observed=True, dropna=False)["num"]
+                .median()
+            )
             grouped["median"] = med
         grouped = grouped.reset_index()
     if not by:

@@ -279,7 +279,9 @@ def parse_catalogue(data: Any, source: str = "<memory>") -> Catalogue:
         indicators.append(ind)
     if problems:
         listing = "\n  - ".join(problems)
-        raise CatalogueError(f"{source}: {len(problems)} problem(s) in the catalogue:\n  - {listing}")
+        raise CatalogueError(
+            f"{source}: {len(problems)} problem(s) in the catalogue:\n  - {listing}"
+        )
     return Catalogue(indicators, source)
 
 

@@ -47,8 +47,12 @@ def quarter_end(label: str) -> pd.Timestamp:
         raise ReferenceDateError(
             f"{label!r}: a financial year runs over two consecutive years, e.g. '2024-25'."
         )
-    month_end = {1: (start_year, 6, 30), 2: (start_year, 9, 30), 3: (start_year, 12, 31),
-                 4: (start_year + 1, 3, 31)}[q]
+    month_end = {
+        1: (start_year, 6, 30),
+        2: (start_year, 9, 30),
+        3: (start_year, 12, 31),
+        4: (start_year + 1, 3, 31),
+    }[q]
     return pd.Timestamp(*month_end)
 
 

@@ -35,7 +35,9 @@ class Measure:
         for key, value in params.items():
             if key not in self.defaults:
                 allowed = ", ".join(sorted(self.defaults)) or "none"
-                problems.append((key, f"measure {self.name!r} has no parameter {key!r} (allowed: {allowed})"))
+                problems.append(
+                    (key, f"measure {self.name!r} has no parameter {key!r} (allowed: {allowed})")
+                )
                 continue
             default = self.defaults[key]
             if default is None:
@@ -54,7 +56,9 @@ class Measure:
                 )
         return problems
 
-    def __call__(self, ds: Any, at: pd.DatetimeIndex, by: list[str], params: dict[str, Any]) -> pd.DataFrame:
+    def __call__(
+        self, ds: Any, at: pd.DatetimeIndex, by: list[str], params: dict[str, Any]
+    ) -> pd.DataFrame:
         return self.func(ds, at, by, **{**self.defaults, **params})
 
 

@@ -1,0 +1,166 @@
+"""Building blocks: periods of care, looked after at many dates, window expansion, UASC, keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import scorecard as sc
+from scorecard.care import (
+    child_key,
+    episodes,
+    events_in_windows,
+    expand,
+    looked_after_at,
+    periods,
+    uasc_at,
+)
+from scorecard.periods import parse_at
+
+COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
+
+
+def eps(rows: list[tuple], extra: dict | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLS)
+    for k, v in (extra or {}).items():
+        frame[k] = v
+    return frame
+
+
+def test_periods_of_care_chain_on_x1() -> None:
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [
+                # child A: two X1-joined episodes = one period 01/04/2020 - 01/06/2021 (E11)
+                ("A", "01/04/2020", "S", "C2", "U1", "01/01/2021", "X1"),
+                ("A", "01/01/2021", "P", "C2", "A4", "01/06/2021", "E11"),
+                # child B: leaves and returns: two periods
+                ("B", "01/04/2020", "S", "C2", "U1", "01/05/2020", "E13"),
+                ("B", "01/09/2020", "S", "C2", "U2", None, None),
+                # child C: X1 but the next episode starts later: a gap breaks the chain
+                ("C", "01/04/2020", "S", "C2", "U1", "01/05/2020", "X1"),
+                ("C", "05/05/2020", "P", "C2", "U2", None, None),
+                # child D: V3 respite only: excluded everywhere
+                ("D", "01/04/2020", "S", "V3", "U1", None, None),
+            ]
+        )
+    )
+    p = periods(ds)
+    e = episodes(ds)
+    assert "D" not in set(e["CHILD"])
+    starts = sorted(zip(e["CHILD"], e["period_start"].dt.strftime("%Y-%m-%d")))
+    assert starts == [
+        ("A", "2020-04-01"),
+        ("A", "2020-04-01"),
+        ("B", "2020-04-01"),
+        ("B", "2020-09-01"),
+        ("C", "2020-04-01"),
+        ("C", "2020-05-05"),
+    ]
+    assert len(p) == 5
+    a = p.loc[p["cid"] == child_key(ds, pd.DataFrame({"CHILD": ["A"]}))[0]].iloc[0]
+    assert a["end"] == pd.Timestamp("2021-06-01") and a["last_rec"] == "E11"
+    # open periods have no end
+    assert p["end"].isna().sum() == 2
+
+
+def test_looked_after_at_many_dates() -> None:
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [
+                (
+                    "A",
+                    "01/04/2024",
+                    "S",
+                    "C2",
+                    "U1",
+                    "31/03/2025",
+                    "E11",
+                ),  # DEC = at: not looked after at at
+                ("B", "31/03/2025", "S", "C2", "U1", None, None),  # DECOM = at: looked after
+                ("C", "01/01/2024", "S", "V4", "U1", None, None),  # short breaks: never
+                ("E", "01/04/2023", "S", "C2", "U1", "01/04/2025", "E13"),
+            ]
+        )
+    )
+    out = looked_after_at(ds, parse_at(["2024-12-31", "2025-03-31"]))
+    kids = episodes(ds)[["cid", "CHILD"]].drop_duplicates().set_index("cid")["CHILD"]
+    got = {(d.strftime("%Y-%m-%d"), kids[c]) for d, c in zip(out["period_end"], out["cid"])}
+    assert got == {
+        ("2024-12-31", "A"),
+        ("2024-12-31", "E"),
+        ("2025-03-31", "B"),
+        ("2025-03-31", "E"),
+    }
+
+
+def test_overlapping_episodes_count_once() -> None:
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [
+                ("A", "01/04/2024", "S", "C2", "U1", None, None),
+                ("A", "01/06/2024", "P", "C2", "U2", None, None),  # overlaps the first
+            ]
+        )
+    )
+    out = looked_after_at(ds, parse_at("2025-03-31"))
+    assert len(out) == 1
+    assert episodes(ds).loc[out["ep"].iloc[0], "PLACE"] == "U2"  # the later-starting one
+
+
+def test_expand_matches_brute_force() -> None:
+    rng = np.random.default_rng(1)
+    base = np.datetime64("2020-01-01")
+    start = base + rng.integers(0, 2000, 300).astype("timedelta64[D]")
+    end = start + rng.integers(0, 900, 300).astype("timedelta64[D]")
+    end = np.where(rng.random(300) < 0.2, np.datetime64("NaT"), end).astype("datetime64[D]")
+    ats = parse_at(pd.date_range("2020-03-31", periods=20, freq="QE-MAR"))
+    from scorecard.periods import window_start
+
+    ws = window_start(ats)
+    rows, ks = expand(start, end, ats, ws)
+    got = set(zip(rows.tolist(), ks.tolist()))
+    s = pd.to_datetime(start)
+    e = pd.to_datetime(end)
+    want = {
+        (i, k)
+        for i in range(300)
+        for k in range(len(ats))
+        if s[i] <= ats[k] and (pd.isna(e[i]) or e[i] > ws[k])
+    }
+    assert got == want
+
+
+def test_events_in_windows_inclusive_ends() -> None:
+    ats = parse_at(["2024-03-31", "2025-03-31"])
+    when = pd.to_datetime(
+        ["2024-04-01", "2025-03-31", "2024-03-31", "2023-04-01", None, "2023-03-31"]
+    )
+    rows, ks = events_in_windows(when, ats)
+    got = sorted(zip(rows.tolist(), ks.tolist()))
+    # 2024-04-01 and 2025-03-31 fall in the 2025 window; 2024-03-31 and 2023-04-01 in 2024's;
+    # blank and 2023-03-31 in none
+    assert got == [(0, 1), (1, 1), (2, 0), (3, 0)]
+
+
+def test_uasc_at() -> None:
+    ds = sc.Dataset.from_frames(
+        episodes=eps([(c, "01/01/2024", "S", "C2", "U1", None, None) for c in "ABC"]),
+        uasc=pd.DataFrame({"CHILD": ["A", "B"], "DUC": ["31/03/2025", None]}),
+    )
+    cid = child_key(ds, pd.DataFrame({"CHILD": ["A", "A", "B", "C"]}))
+    on = pd.to_datetime(["2025-03-30", "2025-03-31", "2030-01-01", "2025-03-31"])
+    # A is UASC until DUC (DUC > on), not on DUC itself; B open-ended; C never
+    assert uasc_at(ds, cid, on).tolist() == [True, False, True, False]
+
+
+def test_pooled_keys_distinguish_las() -> None:
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [("1", "01/01/2024", "S", "C2", "U1", None, None)] * 2,
+            extra={"LA": ["886", "855"]},
+        )
+    )
+    assert ds.pooled
+    assert episodes(ds)["cid"].nunique() == 2
+    assert len(looked_after_at(ds, parse_at("2025-03-31"))) == 2

@@ -1,0 +1,161 @@
+"""The catalogue: indicators.yaml to validated objects (SPEC section 6)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+import scorecard as sc
+from scorecard.catalogue import CatalogueError, bundled_catalogue_path, parse_catalogue
+
+SPEC_IDS = [
+    "cla_count",
+    "cla_rate_per_10k",
+    "cla_rate_per_10k_excl_uasc",
+    "placement_stability_short",
+    "placement_stability_long",
+    "time_in_care_ceased",
+    "time_in_care_ceased_median",
+    "time_in_care_current",
+    "re_referral_rate",
+    "iro_caseload",
+    "iro_caseload_weighted",
+    "care_leavers_neet_19_21",
+    "care_leavers_eet_19_21",
+    "care_leavers_suitable_accom_19_21",
+    "care_leavers_neet_17_18",
+    "care_leavers_eet_17_18",
+    "care_leavers_suitable_accom_17_18",
+    "attainment_gap_att8",
+    "attainment_gap_em94",
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return yaml.safe_load((ROOT / "indicators.yaml").read_text(encoding="utf-8"))
+
+
+def test_bundled_catalogue_has_every_spec_id() -> None:
+    cat = sc.load_catalogue()
+    missing = [i for i in SPEC_IDS if i not in cat]
+    assert missing == []
+    assert len(cat) >= len(SPEC_IDS)
+
+
+def test_packaged_copy_matches_repo_root() -> None:
+    # the installed package carries indicators.yaml; in a checkout it is the root file
+    assert bundled_catalogue_path().read_text(encoding="utf-8") == (
+        ROOT / "indicators.yaml"
+    ).read_text(encoding="utf-8")
+
+
+def test_lookup_filter_and_frame() -> None:
+    cat = sc.load_catalogue()
+    ind = cat.get("placement_stability_short")
+    assert ind.polarity == "low_is_good"
+    assert ind.params["min_placements"] == 3
+    assert {i.id for i in cat.by_domain("care leavers")} >= {"care_leavers_neet_19_21"}
+    assert all(i.domain == "IRO" for i in cat.filter(domain="IRO"))
+    frame = cat.to_frame()
+    assert list(frame["id"]) == cat.ids
+    assert "placement stability" in cat.domains
+
+
+def test_unknown_id_lists_close_matches() -> None:
+    with pytest.raises(KeyError, match="placement_stability_short"):
+        sc.load_catalogue().get("placement_stabilty_short")
+
+
+def test_thresholds_by_year_fall_back() -> None:
+    ind = sc.load_catalogue().get("care_leavers_neet_19_21")
+    assert ind.thresholds("2024-25").green == 38  # default
+    assert ind.thresholds("2025-26").green == 36  # that year's reset
+    assert ind.thresholds("2026-27").green == 36  # latest earlier year carries on
+    assert ind.thresholds("2025-26").target_value == 36
+
+
+def _with(raw: dict, index: int, **changes: object) -> dict:
+    data = copy.deepcopy(raw)
+    data["indicators"][index].update(changes)
+    return data
+
+
+def test_every_problem_reported_at_once_with_id_and_key(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    data["indicators"][0]["colour"] = "blue"  # unknown key
+    data["indicators"][1]["unit"] = "furlongs"  # bad enum
+    del data["indicators"][2]["title"]  # missing field
+    data["indicators"][3]["measure"] = "placement_movez"  # unknown measure
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data, "test.yaml")
+    text = str(err.value)
+    assert "4 problem(s)" in text
+    assert "'cla_count', key 'colour'" in text
+    assert "'cla_rate_per_10k', key 'unit'" in text
+    assert "'cla_rate_per_10k_excl_uasc', key 'title'" in text
+    assert "unknown measure 'placement_movez'" in text and "placement_moves" in text
+
+
+def test_bad_thresholds_for_polarity(raw: dict) -> None:
+    idx = [i["id"] for i in raw["indicators"]].index("placement_stability_short")
+    data = _with(raw, idx, rag={"default": {"green": 12, "amber": 10}})
+    with pytest.raises(CatalogueError, match=r"placement_stability_short.*green threshold"):
+        parse_catalogue(data)
+
+
+def test_neutral_cannot_have_thresholds(raw: dict) -> None:
+    data = _with(raw, 0, rag={"default": {"green": 1, "amber": 2}})
+    with pytest.raises(CatalogueError, match="neutral"):
+        parse_catalogue(data)
+
+
+def test_unknown_param_and_wrong_type(raw: dict) -> None:
+    idx = [i["id"] for i in raw["indicators"]].index("placement_stability_short")
+    data = _with(raw, idx, params={"min_placement": 3, "same_carer_reasons": "L"})
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data)
+    assert "params.min_placement" in str(err.value)
+    assert "params.same_carer_reasons" in str(err.value)
+
+
+def test_duplicate_ids_and_bad_year(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    data["indicators"].append(copy.deepcopy(data["indicators"][0]))
+    idx = [i["id"] for i in raw["indicators"]].index("re_referral_rate")
+    data["indicators"][idx]["rag"] = {"by_year": {"2025": {"green": 1, "amber": 2}}}
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data)
+    assert "used more than once" in str(err.value)
+    assert "2024-25" in str(err.value)
+
+
+def test_yaml_is_never_executed(tmp_path: Path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text("indicators: !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(CatalogueError, match="not valid YAML"):
+        sc.load_catalogue(path)
+
+
+def test_new_indicator_by_yaml_alone(raw: dict, tmp_path: Path) -> None:
+    data = copy.deepcopy(raw)
+    extra = copy.deepcopy(
+        next(i for i in data["indicators"] if i["id"] == "placement_stability_short")
+    )
+    extra.update(id="placement_stability_4plus", title="4 or more placements")
+    extra["params"] = {"min_placements": 4, "same_carer_reasons": ["L", "T", "U"]}
+    data["indicators"].append(extra)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    cat = sc.load_catalogue(path)
+    assert cat.get("placement_stability_4plus").params["min_placements"] == 4
+
+
+def test_missing_file() -> None:
+    with pytest.raises(CatalogueError, match="not found"):
+        sc.load_catalogue("/nonexistent/indicators.yaml")

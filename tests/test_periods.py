@@ -1,0 +1,141 @@
+"""Time conventions (SPEC section 4): quarters, windows, months before, ages and bands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scorecard.periods import (
+    ReferenceDateError,
+    age_band,
+    age_in_years,
+    financial_year,
+    months_before,
+    parse_at,
+    quarter_end,
+    quarter_ends,
+    quarter_label,
+    window_start,
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("2024-25 Q1", "2024-06-30"),
+        ("2024-25 Q2", "2024-09-30"),
+        ("2024-25 Q3", "2024-12-31"),
+        ("2024-25 Q4", "2025-03-31"),  # Q4 is Jan-Mar of the second calendar year
+        ("2024/25 q4", "2025-03-31"),
+        ("Q1 2025-26", "2025-06-30"),
+        ("1999-2000 Q4", "2000-03-31"),
+    ],
+)
+def test_quarter_end(label: str, expected: str) -> None:
+    assert quarter_end(label) == pd.Timestamp(expected)
+
+
+def test_quarter_label_round_trip() -> None:
+    for date in ["2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31"]:
+        assert quarter_end(quarter_label(date)) == pd.Timestamp(date)
+    assert quarter_label("2024-04-01") == "2024-25 Q1"
+    assert financial_year("2025-03-31") == "2024-25"
+    assert financial_year("2025-04-01") == "2025-26"
+
+
+def test_bad_quarter_label_names_accepted_forms() -> None:
+    with pytest.raises(ReferenceDateError, match="consecutive"):
+        quarter_end("2024-26 Q1")
+    with pytest.raises(ReferenceDateError, match="quarter label"):
+        parse_at("2024 Q9")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-03-31",
+        "31/03/2025",
+        "2024-25 Q4",
+        dt.date(2025, 3, 31),
+        dt.datetime(2025, 3, 31, 15, 0),
+        pd.Timestamp("2025-03-31"),
+        np.datetime64("2025-03-31"),
+    ],
+)
+def test_parse_at_forms(value: object) -> None:
+    out = parse_at(value)
+    assert list(out) == [pd.Timestamp("2025-03-31")]
+    assert out.dtype == "datetime64[ns]"
+
+
+def test_parse_at_list_sorted_unique() -> None:
+    out = parse_at(["2025-03-31", "2024-25 Q3", "31/03/2025"])
+    assert list(out) == [pd.Timestamp("2024-12-31"), pd.Timestamp("2025-03-31")]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", 20250331, [], None])
+def test_parse_at_rejects_with_hint(bad: object) -> None:
+    with pytest.raises(ReferenceDateError, match="accepts"):
+        parse_at(bad)
+
+
+def test_window_start() -> None:
+    # SPEC: at 2025-03-31 the window is 2024-04-01 .. 2025-03-31
+    assert window_start(pd.Timestamp("2025-03-31")) == pd.Timestamp("2024-04-01")
+    # 29 Feb 2024 - 12 months = 28 Feb 2023 (clipped), + 1 day = 1 March 2023
+    assert window_start(pd.Timestamp("2024-02-29")) == pd.Timestamp("2023-03-01")
+    # 30 June 2025: window starts 1 July 2024
+    assert window_start(pd.Timestamp("2025-06-30")) == pd.Timestamp("2024-07-01")
+
+
+def test_months_before_clips_to_month_end() -> None:
+    assert months_before(pd.Timestamp("2025-05-31"), 3) == pd.Timestamp("2025-02-28")
+    assert months_before(pd.Timestamp("2024-05-31"), 3) == pd.Timestamp("2024-02-29")
+    assert months_before(pd.Timestamp("2025-03-31"), 30) == pd.Timestamp("2022-09-30")
+
+
+def test_quarter_ends() -> None:
+    out = quarter_ends("2024-25 Q4", 8)
+    assert list(out.strftime("%Y-%m-%d")) == [
+        "2023-06-30",
+        "2023-09-30",
+        "2023-12-31",
+        "2024-03-31",
+        "2024-06-30",
+        "2024-09-30",
+        "2024-12-31",
+        "2025-03-31",
+    ]
+
+
+def test_age_in_years_birthdays() -> None:
+    dob = pd.to_datetime(["2008-02-29", "2008-02-29", "2008-02-29", "2010-03-31", "2010-03-31"])
+    on = pd.to_datetime(["2025-02-28", "2025-02-27", "2024-02-28", "2025-03-31", "2025-03-30"])
+    # 29 Feb birthday falls on 28 Feb in 2025 (17 that day, 16 the day before);
+    # in leap 2024 the birthday is 29 Feb, so on 28 Feb 2024 the child is still 15.
+    # A birthday on the reference date counts (15), the day before does not (14).
+    assert age_in_years(dob, on).tolist() == [17, 16, 15, 15, 14]
+
+
+def test_age_in_years_missing() -> None:
+    out = age_in_years(pd.to_datetime([None, "2010-01-01"]), pd.to_datetime(["2025-01-01", None]))
+    assert np.isnan(out).all()
+
+
+def test_age_bands() -> None:
+    bands = age_band([0, 1, 4, 5, 9, 10, 15, 16, 17, np.nan])
+    assert list(bands.astype(object)) == [
+        "under 1",
+        "1 to 4",
+        "1 to 4",
+        "5 to 9",
+        "5 to 9",
+        "10 to 15",
+        "10 to 15",
+        "16 and over",
+        "16 and over",
+        np.nan,
+    ]
