@@ -1,0 +1,187 @@
+"""Benchmark: the whole catalogue on pooled national-scale data (SPEC section 11).
+
+    python -m scorecard.bench                 # 150 authorities, 40 quarter ends, by LA
+    python -m scorecard.bench --las 20 --quarters 8
+    python -m scorecard.bench --sample        # the bundled sample, 8 quarter ends
+
+Steps: generate pooled synthetic data with the seeded sample generator (once; kept in
+`--data`, default `bench_data/`), time one plain read of its Parquet files (the floor), then
+in a fresh process load and validate the dataset and compute every indicator at every
+quarter end, broken down by LA, printing seconds per indicator, the total and peak memory.
+Each timed phase runs in its own process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(out: Path, las: int, seed: int) -> None:
+    """Write pooled synthetic tables for `las` authorities as Parquet into `out`."""
+    from .sample import generate as generate_tables
+
+    out.mkdir(parents=True, exist_ok=True)
+    tables = generate_tables(seed, n_las=las)
+    for name, frame in tables.items():
+        frame.to_parquet(out / f"{name}.parquet", index=False)
+    sizes = {name: len(frame) for name, frame in tables.items()}
+    (out / "_bench.json").write_text(json.dumps({"las": las, "seed": seed, "rows": sizes}))
+
+
+def plain_read(data: Path) -> dict[str, float]:
+    """Read every Parquet file with pandas, nothing else: the floor for any computation."""
+    t0 = time.perf_counter()
+    rows = sum(len(pd.read_parquet(f)) for f in sorted(data.glob("*.parquet")))
+    return {"seconds": time.perf_counter() - t0, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str, object]:
+    """Load (with validation) and compute every indicator at `quarters` quarter ends."""
+    import scorecard as sc
+    from scorecard.periods import quarter_ends
+
+    t0 = time.perf_counter()
+    ds = sc.load_dataset(data)
+    load_s = time.perf_counter() - t0
+    ats = quarter_ends("2024-25 Q4", quarters)
+    cat = sc.load_catalogue()
+    timings: dict[str, float] = {}
+    problems: dict[str, str] = {}
+    rows = 0
+    for ind in cat:
+        t = time.perf_counter()
+        try:
+            frame = sc.compute(ind.id, ds, at=ats, by=by)
+            rows += len(frame)
+        except Exception as exc:  # report, never hide: the figure is printed as failed
+            problems[ind.id] = f"{type(exc).__name__}: {exc}"
+        timings[ind.id] = time.perf_counter() - t
+    return {
+        "load_seconds": load_s,
+        "indicator_seconds": timings,
+        "compute_seconds": sum(timings.values()),
+        "total_seconds": time.perf_counter() - t0,
+        "result_rows": rows,
+        "problems": problems,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _child(args: list[str]) -> dict[str, object]:
+    """Run one phase in a fresh interpreter and return its JSON result."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "scorecard.bench", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scorecard.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--las", type=int, default=150, help="authorities to pool (default 150)")
+    parser.add_argument("--quarters", type=int, default=40, help="quarter ends up to 2024-25 Q4")
+    parser.add_argument("--data", type=Path, default=Path("bench_data"), help="pooled data folder")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again")
+    parser.add_argument("--sample", action="store_true", help="time the bundled sample instead")
+    parser.add_argument("--phase", choices=["read", "compute", "generate"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase == "generate":
+        generate(args.data, args.las, args.seed)
+        print(json.dumps({"ok": True}))
+        return 0
+    if args.phase == "read":
+        print(json.dumps(plain_read(args.data)))
+        return 0
+    if args.phase == "compute":
+        data = None if args.sample else args.data
+        print(json.dumps(run_catalogue(data, args.quarters, None if args.sample else "LA")))
+        return 0
+
+    if args.sample:
+        quarters = args.quarters if args.quarters != 40 else 8
+        print(f"Bundled sample, whole catalogue at {quarters} quarter ends", file=sys.stderr)
+        result = _child(["--phase", "compute", "--sample", "--quarters", str(quarters)])
+        _print_result(result, floor=None)
+        return 0
+
+    meta = args.data / "_bench.json"
+    if args.regenerate or not meta.exists() or json.loads(meta.read_text())["las"] != args.las:
+        print(
+            f"[1/3] generating pooled data for {args.las} authorities into {args.data} ...",
+            file=sys.stderr,
+        )
+        t = time.perf_counter()
+        _child(
+            [
+                "--phase",
+                "generate",
+                "--data",
+                str(args.data),
+                "--las",
+                str(args.las),
+                "--seed",
+                str(args.seed),
+            ]
+        )
+        print(f"      generated in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    rows = json.loads(meta.read_text())["rows"]
+    print("      rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), file=sys.stderr)
+    print("[2/3] plain read of the Parquet files (the floor) ...", file=sys.stderr)
+    floor = _child(["--phase", "read", "--data", str(args.data)])
+    print(
+        f"[3/3] load + validate + every indicator at {args.quarters} quarter ends by LA ...",
+        file=sys.stderr,
+    )
+    result = _child(
+        ["--phase", "compute", "--data", str(args.data), "--quarters", str(args.quarters)]
+    )
+    _print_result(result, floor)
+    return 0
+
+
+def _print_result(result: dict, floor: dict | None) -> None:
+    timings: dict[str, float] = result["indicator_seconds"]
+    width = max(len(k) for k in timings)
+    print(f"{'step':<{width}}  seconds")
+    if floor is not None:
+        print(
+            f"{'plain read (floor)':<{width}}  {floor['seconds']:7.2f}   "
+            f"({floor['rows']:,} rows, peak {floor['peak_mb']:,.0f} MB)"
+        )
+    print(f"{'load + validate':<{width}}  {result['load_seconds']:7.2f}")
+    for name, secs in timings.items():
+        flag = "  FAILED" if name in result["problems"] else ""
+        print(f"{name:<{width}}  {secs:7.2f}{flag}")
+    print(f"{'all indicators':<{width}}  {result['compute_seconds']:7.2f}")
+    print(f"{'total (load + compute)':<{width}}  {result['total_seconds']:7.2f}")
+    if floor is not None and floor["seconds"] > 0:
+        print(f"{'ratio to floor':<{width}}  {result['total_seconds'] / floor['seconds']:7.1f}x")
+    print(f"{'peak memory (MB)':<{width}}  {result['peak_mb']:7,.0f}")
+    print(f"{'result rows':<{width}}  {result['result_rows']:7,}")
+    for name, msg in result["problems"].items():
+        print(f"FAILED {name}: {msg}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
