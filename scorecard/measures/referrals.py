@@ -1,14 +1,187 @@
-"""Re-referrals to children's social care within 12 months."""
+"""Re-referrals to children's social care within 12 months (SPEC section 5, `re_referral_rate`).
+
+A referral is a row of the CIN census `referrals` table, de-duplicated on (LAchildID,
+CINreferralDate) — and LA on pooled data, where child ids are only unique within an LA.
+The denominator is the referrals whose CINreferralDate falls in the 12-month window ending at
+`at`; the numerator is those for which the same child has an earlier referral on or after the
+same calendar day `months` months before (clipped to month end, `periods.months_before`) and
+strictly before the referral. History before the window counts.
+
+Decisions (documented here because they change numbers):
+- Rows without a CINreferralDate are not referrals we can place in time: they are dropped.
+- Rows without a LAchildID cannot be linked to a child: each counts as a referral (in the
+  denominator) but is never de-duplicated and never a re-referral.
+- Among same-day duplicates the first row in file order is kept (its ReferralSource etc. are
+  the ones used for breakdowns).
+
+Vectorised: referrals are sorted by child and date once and each compared with the child's
+previous distinct referral (the latest earlier one, so checking it alone is enough). Then
+referrals are aggregated per (date, breakdown values) before being assigned to the
+reference windows with `care.events_in_windows`, so 40 quarter ends over 6 million
+referrals never rescan the table per date.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, summarise
+from ..care import events_in_windows
 from ..dataset import Dataset
+from ..periods import DATE_DTYPE, months_before, window_start
 from ..registry import measure
+
+INDICATOR = "re_referral_rate"
+CHILD_COL = "LAchildID"
+DATE_COL = "CINreferralDate"
+UNKNOWN = "Unknown"
+CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
+
+
+def child_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Integer key per row for (LA, LAchildID); -1 where LAchildID is blank."""
+    id_codes, uniques = pd.factorize(frame[CHILD_COL], use_na_sentinel=True)
+    id_codes = id_codes.astype("int64")
+    if "LA" not in frame.columns:
+        return id_codes
+    la_codes, _ = pd.factorize(frame["LA"], use_na_sentinel=True)
+    key = (la_codes.astype("int64") + 1) * max(len(uniques), 1) + id_codes
+    return np.where(id_codes < 0, -1, key)
+
+
+def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
+    """De-duplicated referrals with their re-referral flag (cached per dataset and `months`).
+
+    Columns: `row` (position in the `referrals` table), `date` (CINreferralDate) and
+    `rereferral` (True when the child's previous distinct referral is on or after the same
+    calendar day `months` months earlier). Sorted by child and date.
+    """
+
+    def build() -> pd.DataFrame:
+        ref = ds.table("referrals")
+        dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
+        key = child_codes(ref)
+        idx = np.flatnonzero(~np.isnat(dates))
+        day = dates[idx].astype("datetime64[D]").astype("int64")
+        first = day.min() if len(day) else 0
+        day -= first
+        span = int(day.max()) + 1 if len(day) else 1
+        # one int64 sort key (child, day); a stable sort keeps file order within a day,
+        # so the first of same-day duplicates is kept
+        order = np.argsort((key[idx] + 1) * span + day, kind="stable")
+        idx, day, k = idx[order], day[order], key[idx][order]
+        same_child = (k[1:] == k[:-1]) & (k[1:] >= 0)
+        keep = ~np.r_[False, same_child & (day[1:] == day[:-1])]
+        idx, day, k = idx[keep], day[keep], k[keep]
+        same_child = np.r_[False, (k[1:] == k[:-1]) & (k[1:] >= 0)]
+        previous = np.r_[-1, day[:-1]]
+        # the same calendar day `months` earlier, for each day of the span (a few thousand)
+        calendar = pd.DatetimeIndex(
+            (np.arange(span) + first).astype("datetime64[D]").astype(DATE_DTYPE)
+        )
+        lower = (
+            np.asarray(months_before(calendar, months), dtype="datetime64[D]").astype("int64")
+            - first
+        )
+        rereferral = same_child & (previous >= lower[day])
+        d = (day + first).astype("datetime64[D]").astype(DATE_DTYPE)
+        order = idx
+        return pd.DataFrame({"row": order, "date": d, "rereferral": rereferral})
+
+    return ds.cached(f"referral_history:{months}", build)
+
+
+def _check_by(ds: Dataset, by: list[str]) -> None:
+    ref = ds.table("referrals")
+    columns = [c for c in ref.columns if c not in PRIVATE_COLUMNS and c != DATE_COL]
+    for name in by:
+        if name in PRIVATE_COLUMNS:
+            raise BreakdownError(
+                f"{INDICATOR} cannot be broken down by {name!r}: it identifies a child."
+            )
+        if name in CHILD_BREAKDOWNS:
+            raise BreakdownError(
+                f"{INDICATOR} cannot be broken down by {name!r}: referrals identify children by "
+                "the CIN census LAchildID, which is not linked to the SSDA903 header, so age, "
+                f"sex, UASC status and district are not available. Available: {', '.join(columns)}."
+            )
+        if name == "LA" and "LA" not in ref.columns:
+            raise BreakdownError(
+                f"{INDICATOR} cannot be broken down by LA: the referrals table has no LA column "
+                "(only pooled data can be broken down by LA)."
+            )
+        if name not in ref.columns or name == DATE_COL:
+            raise BreakdownError(
+                f"{INDICATOR} cannot be broken down by {name!r}: the referrals table has no such "
+                f"category column. Available: {', '.join(columns) or 'none'}."
+            )
+
+
+def _category_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes per `referrals` row for breakdown column `name` and their labels
+    (blank -> 'Unknown'); cached, so several breakdown calls factorize once."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        values = ds.table("referrals")[name].astype("string").fillna(UNKNOWN)
+        codes, labels = pd.factorize(values)
+        return codes.astype("int64"), np.asarray(labels, dtype=object)
+
+    return ds.cached(f"referral_codes:{name}", build)
+
+
+def _daily_counts(
+    ds: Dataset, hist: pd.DataFrame, by: list[str]
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Referrals and re-referrals per (day, breakdown values): dates, breakdown labels,
+    numerators and denominators of the non-empty cells."""
+    day = hist["date"].to_numpy().astype("datetime64[D]").astype("int64")
+    first = day.min() if len(day) else 0
+    key = day - first
+    size = int(key.max()) + 1 if len(key) else 1
+    rows = hist["row"].to_numpy()
+    labels: list[np.ndarray] = []
+    for name in by:
+        codes, names = _category_codes(ds, name)
+        key = key * len(names) + codes[rows]
+        size *= max(len(names), 1)
+        labels.append(names)
+    flag = hist["rereferral"].to_numpy(dtype="float64")
+    if size <= 50_000_000:
+        den = np.bincount(key, minlength=size)
+        num = np.bincount(key, weights=flag, minlength=size)
+        cells = np.flatnonzero(den)
+        den, num = den[cells], num[cells]
+    else:  # very many breakdown combinations: sort instead of a dense table
+        cells, inverse = np.unique(key, return_inverse=True)
+        den = np.bincount(inverse)
+        num = np.bincount(inverse, weights=flag)
+    out: dict[str, np.ndarray] = {}
+    for name, names in zip(reversed(by), reversed(labels)):
+        out[name] = names[cells % len(names)]
+        cells = cells // len(names)
+    dates = (cells + first).astype("datetime64[D]").astype(DATE_DTYPE)
+    return dates, out, num, den.astype("float64")
 
 
 @measure()
-def re_referrals(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12) -> pd.DataFrame:
+def re_referrals(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12
+) -> pd.DataFrame:
     """Percent of referrals in the window with an earlier referral of the same child within `months`."""
-    raise NotImplementedError
+    _check_by(ds, by)
+    hist = referral_history(ds, months)
+    # only referrals inside some window matter from here on
+    lo = np.asarray(window_start(at.min()), dtype=DATE_DTYPE)
+    hi = np.asarray(at.max(), dtype=DATE_DTYPE)
+    dates = hist["date"].to_numpy()
+    hist = hist.loc[(dates >= lo) & (dates <= hi)]
+    # aggregate per day (and breakdown value) before spreading over the reference windows
+    days, labels, num, den = _daily_counts(ds, hist, by)
+    pos, ks = events_in_windows(days, at)
+    units = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)[ks]})
+    for name in by:
+        units[name] = pd.array(labels[name][pos], dtype="string")
+    units["num"] = num[pos]
+    units["den"] = den[pos]
+    return summarise(units, at, by, "percent")
