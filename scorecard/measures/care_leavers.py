@@ -1,11 +1,113 @@
-"""Care leavers (OC3): activity and accommodation around their birthdays."""
+"""Care leavers (OC3): activity and accommodation around their birthdays (SPEC section 5,
+`care_leavers_*`).
+
+The cohort at `at` is the `oc3` rows whose birthday at one of `ages` (17th/18th, or
+19th/20th/21st; a 29 February birthday falls on 28 February in common years) falls both in
+the row's collection year YEAR (1 April YEAR-1 to 31 March YEAR) and in the 12-month window
+ending at `at`. Rows with IN_TOUCH `DIED` or `RHOM` are excluded. Young people the LA is not
+in touch with stay in the denominator (their ACTIV/ACCOM is 0).
+
+- neet: ACTIV in G4, G5, G6.
+- eet: ACTIV in F1-F5 or P1-P5.
+- suitable_accommodation: ACCOM ending in 1; rows whose ACCOM letter is G, H or R (gone
+  abroad, deported, residence not known) also leave the denominator.
+- in_touch: IN_TOUCH = YES.
+
+A 12-month span holds at most one birthday of a given child, so each row has at most one
+birthday at `ages` in its collection year; that birthday is the row's event date, assigned
+to the reference windows with `care.events_in_windows` (all dates at once).
+
+Decisions: the same child twice in one collection year (LA, CHILD, YEAR) counts once, the
+last row in file order; rows without DOB or YEAR cannot be placed and are left out.
+
+Units carry the child key `cid` and `age_date` = the birthday, so `sex`, `uasc`, `district`
+and header columns break down through `breakdowns.add_breakdowns`; `age_band` is the band of
+the birthday age, from the OC3 DOB (the header may be absent).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
+from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, add_breakdowns, summarise
+from ..care import child_key, events_in_windows
 from ..dataset import Dataset
+from ..periods import DATE_DTYPE, age_band, birthday_in_year
 from ..registry import measure
+
+OUTCOMES = ("neet", "eet", "suitable_accommodation", "in_touch")
+EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
+NEET_ACTIV = ("G4", "G5", "G6")
+EET_ACTIV = tuple(f"{letter}{n}" for letter in "FP" for n in range(1, 6))
+ACCOM_NOT_ASSESSED = ("G", "H", "R")  # gone abroad, deported, residence not known
+IN_TOUCH_YES = "YES"
+INDICATOR = "care leaver indicators"
+
+
+def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
+    return frame[col].astype("string").str.strip().str.upper().reset_index(drop=True)
+
+
+def _collection_year(dates: np.ndarray) -> np.ndarray:
+    """Collection year end (YEAR) each date falls in: 1 April YEAR-1 to 31 March YEAR."""
+    idx = pd.DatetimeIndex(dates)
+    return np.asarray(idx.year + (idx.month >= 4), dtype="float64")
+
+
+def care_leaver_cohort(ds: Dataset, ages: Sequence[int]) -> pd.DataFrame:
+    """OC3 rows whose birthday at one of `ages` falls in their collection year (cached).
+
+    Columns: `row` (position in `oc3`), `cid`, `birthday`, `age`. DIED/RHOM rows excluded;
+    one row per (LA, CHILD, YEAR).
+    """
+    ages = tuple(sorted({int(a) for a in ages}))
+
+    def build() -> pd.DataFrame:
+        oc3 = ds.table("oc3").reset_index(drop=True)
+        in_touch = _codes(oc3, "IN_TOUCH")
+        year = pd.to_numeric(oc3["YEAR"], errors="coerce").to_numpy(dtype="float64")
+        birthday = np.full(len(oc3), np.datetime64("NaT"), dtype=DATE_DTYPE)
+        age = np.full(len(oc3), np.nan)
+        for a in ages:  # a handful of ages, not a loop over children
+            b = np.asarray(birthday_in_year(oc3["DOB"], a, year), dtype=DATE_DTYPE)
+            hit = ~np.isnat(b) & (_collection_year(b) == year)
+            birthday = np.where(hit, b, birthday)
+            age = np.where(hit, a, age)
+        keep = ~np.isnat(birthday) & ~in_touch.isin(EXCLUDED_IN_TOUCH).to_numpy(dtype=bool)
+        cohort = pd.DataFrame({"row": np.arange(len(oc3)), "cid": child_key(ds, oc3), "year": year})
+        cohort["birthday"] = birthday
+        cohort["age"] = age
+        cohort = cohort.loc[keep]
+        # the same child twice in one collection year counts once (cid is per LA and CHILD)
+        cohort = cohort.drop_duplicates(["cid", "year"], keep="last")
+        return cohort.drop(columns="year").reset_index(drop=True)
+
+    return ds.cached(f"care_leaver_cohort:{ages}", build)
+
+
+def outcome_flags(oc3: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarray]:
+    """(numerator, denominator) 0/1 flags per `oc3` row for `outcome`."""
+    ones = np.ones(len(oc3))
+    if outcome == "neet":
+        return _codes(oc3, "ACTIV").isin(NEET_ACTIV).to_numpy(dtype="float64"), ones
+    if outcome == "eet":
+        return _codes(oc3, "ACTIV").isin(EET_ACTIV).to_numpy(dtype="float64"), ones
+    if outcome == "suitable_accommodation":
+        accom = _codes(oc3, "ACCOM")
+        suitable = accom.str.endswith("1").fillna(False).to_numpy(dtype="float64")
+        assessed = ~accom.str[:1].isin(ACCOM_NOT_ASSESSED).to_numpy(dtype=bool)
+        return suitable * assessed, assessed.astype("float64")
+    if outcome == "in_touch":
+        return (_codes(oc3, "IN_TOUCH") == IN_TOUCH_YES).fillna(False).to_numpy(
+            dtype="float64"
+        ), ones
+    raise ValueError(
+        f"care_leaver_outcome: unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)} "
+        "(the `outcome` parameter in indicators.yaml)."
+    )
 
 
 @measure()
@@ -19,4 +121,37 @@ def care_leaver_outcome(
 ) -> pd.DataFrame:
     """Percent of the OC3 cohort (birthday at `ages` in YEAR and in the window) with `outcome`:
     neet, eet, suitable_accommodation or in_touch."""
-    raise NotImplementedError
+    if outcome not in OUTCOMES:
+        outcome_flags(ds.table("oc3").iloc[:0], outcome)  # raises the explanatory error
+    if "district" in by and "episodes" not in ds.tables:
+        raise BreakdownError(
+            "Care leaver indicators are broken down by district through the young person's "
+            "latest episode HOME_POST: the dataset has no `episodes` table."
+        )
+    oc3 = ds.table("oc3").reset_index(drop=True)
+    cohort = care_leaver_cohort(ds, ages)
+    num, den = outcome_flags(oc3, outcome)
+    pos, ks = events_in_windows(cohort["birthday"], at)
+    picked = cohort.iloc[pos]
+    rows = picked["row"].to_numpy()
+    units = pd.DataFrame(
+        {
+            "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "cid": picked["cid"].to_numpy(),
+            "birthday": picked["birthday"].to_numpy(),
+            "num": num[rows],
+            "den": den[rows],
+        }
+    )
+    rest = []
+    for name in by:
+        if name == "age_band":
+            units["age_band"] = age_band(picked["age"].to_numpy())
+        elif name == "LA" and "LA" in oc3.columns:
+            units["LA"] = oc3["LA"].astype("string").to_numpy()[rows]
+        elif name in oc3.columns and name not in PRIVATE_COLUMNS and name not in units.columns:
+            units[name] = oc3[name].astype("string").fillna("Unknown").to_numpy()[rows]
+        else:
+            rest.append(name)
+    units = add_breakdowns(ds, units, rest, age_date="birthday", indicator=INDICATOR)
+    return summarise(units, at, by, "percent")
