@@ -50,4 +50,33 @@ def current_placement_share(
 ) -> pd.DataFrame:
     """Percent of children looked after at `at` whose current episode's `column` is in `codes`
     (or, with `greater_than`, above it; rows with the column blank leave the denominator)."""
-    raise NotImplementedError
+    import numpy as np
+
+    from ..breakdowns import add_breakdowns, summarise
+    from ..care import episodes, looked_after_at
+    from ..dataset import MissingTableError
+
+    if greater_than is None and not codes:
+        raise ValueError(
+            f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
+            "`greater_than` (e.g. 20.0) in the indicator's params."
+        )
+    e = episodes(ds)
+    if column not in e.columns:
+        raise MissingTableError(
+            f"The episodes table has no {column!r} column, which this indicator needs. "
+            f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
+        )
+    units = looked_after_at(ds, at)
+    values = e[column].iloc[units["ep"].to_numpy()].reset_index(drop=True)
+    if greater_than is not None:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+        known = ~np.isnan(numbers)
+        units = units.loc[known].reset_index(drop=True)
+        hit = numbers[known] > float(greater_than)
+    else:
+        wanted = {str(c).strip().upper() for c in codes}
+        hit = values.astype("string").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
+    units = units.assign(num=hit.astype("int64"), den=1)
+    units = add_breakdowns(ds, units, by, indicator=f"share of children by {column}")
+    return summarise(units, at, by, "percent")

@@ -1,0 +1,144 @@
+"""The placement sequence: which episodes start a new placement, and since when a child has
+lived in the current one (SPEC section 5, placement stability).
+
+One row per row of `care.episodes(ds)` (same positions), cached per dataset and per set of
+same-carer reasons. Every flag is computed with array operations over all episodes at once.
+
+- `temporary`: PLACE T0-T4.
+- `starts_placement`: RNE S, P or B (plus L, T or U when they are not treated as same-carer
+  moves), PLACE not temporary, PLACE not A3/A5 (placed for adoption with the current foster
+  carer), and not a return to the placement held just before a run of temporary placements
+  (same PLACE, PLACE_PROVIDER and URN as the last non-temporary episode before the run, blank
+  equal to blank, within the same period of care).
+- `tenure_start`: DECOM of the latest placement-starting episode up to this one in the
+  period of care; when that one is a placement for adoption with new carers (A4/A6), the
+  tenure of the placement before it (DfE counts the two together). Before any
+  placement-starting episode of the period, the period's start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .care import TEMPORARY_PLACES, episodes
+from .dataset import Dataset
+from .periods import DATE_DTYPE
+
+SAME_CARER_REASONS: tuple[str, ...] = ("L", "T", "U")
+# RNE codes that can open a new placement; those listed as same-carer reasons never do
+PLACEMENT_REASONS: tuple[str, ...] = ("S", "P", "B", "L", "T", "U")
+ADOPTION_WITH_FOSTER_CARER: tuple[str, ...] = ("A3", "A5")
+ADOPTION_WITH_NEW_CARERS: tuple[str, ...] = ("A4", "A6")
+# what identifies "the same placement" when a child comes back from a temporary one
+PLACEMENT_IDENTITY: tuple[str, ...] = ("PLACE", "PLACE_PROVIDER", "URN")
+
+
+def normalise_reasons(reasons: Iterable[str] | None) -> tuple[str, ...]:
+    """Same-carer RNE codes as a sorted tuple of upper-case codes (the cache key)."""
+    if reasons is None:
+        return ()
+    if isinstance(reasons, str):
+        reasons = [reasons]
+    return tuple(sorted({str(r).strip().upper() for r in reasons}))
+
+
+def _last_before(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """For each row, the position of the last row strictly before it in the same group where
+    `valid` holds (-1 when none). Rows of a group are contiguous."""
+    n = len(valid)
+    pos = np.where(valid, np.arange(n), -1)
+    upto = np.maximum.accumulate(pos) if n else pos  # last valid at or before each row
+    before = np.r_[-1, upto[:-1]] if n else upto
+    ok = before >= 0
+    ok[ok] = group[before[ok]] == group[ok]
+    return np.where(ok, before, -1)
+
+
+def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Like `_last_before`, but the row itself counts."""
+    n = len(valid)
+    pos = np.where(valid, np.arange(n), -1)
+    upto = np.maximum.accumulate(pos) if n else pos
+    ok = upto >= 0
+    ok[ok] = group[upto[ok]] == group[ok]
+    return np.where(ok, upto, -1)
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Elementwise equality where blank equals blank."""
+    blank = "\x00"
+    return a.fillna(blank).to_numpy(dtype=object) == b.fillna(blank).to_numpy(dtype=object)
+
+
+def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
+    """A code column as stripped upper-case strings (all blank when the column is absent)."""
+    if col not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame[col].astype("string").str.strip().str.upper()
+
+
+def placement_sequence(
+    ds: Dataset, same_carer_reasons: Iterable[str] | None = SAME_CARER_REASONS
+) -> pd.DataFrame:
+    """Per-episode placement flags, aligned with `care.episodes(ds)` (cached).
+
+    Columns: `cid`, `period_id`, `DECOM`, `DEC`, `PLACE`, `temporary`, `starts_placement`,
+    `tenure_start`. RNE codes in `same_carer_reasons` never start a placement.
+    """
+    reasons = normalise_reasons(same_carer_reasons)
+
+    def build() -> pd.DataFrame:
+        e = episodes(ds)
+        place = _codes(e, "PLACE")
+        rne = _codes(e, "RNE")
+        period = e["period_id"].to_numpy()
+        temporary = place.isin(TEMPORARY_PLACES).to_numpy(dtype=bool)
+
+        # a return from temporary placements: the episode just before is temporary and the
+        # last non-temporary episode before the run (same period) is the same placement
+        prev_temp = _last_before(np.ones(len(e), dtype=bool), period)
+        after_temp = (prev_temp >= 0) & temporary[np.where(prev_temp >= 0, prev_temp, 0)]
+        before_run = _last_before(~temporary, period)
+        returning = after_temp & (before_run >= 0)
+        src = np.where(returning, before_run, np.arange(len(e)))
+        for col in PLACEMENT_IDENTITY:
+            values = _codes(e, col).reset_index(drop=True)
+            returning &= _same_values(values, values.iloc[src].reset_index(drop=True))
+
+        opening = [r for r in PLACEMENT_REASONS if r not in reasons]
+        starts = (
+            rne.isin(opening).to_numpy(dtype=bool)
+            & ~temporary
+            & ~place.isin(ADOPTION_WITH_FOSTER_CARER).to_numpy(dtype=bool)
+            & ~returning
+        )
+
+        # tenure: a placement start gives its own DECOM, except an adoption with new carers
+        # after an earlier start of the period, which inherits that start's tenure
+        decom = np.asarray(e["DECOM"], dtype=DATE_DTYPE)
+        adoption_new = place.isin(ADOPTION_WITH_NEW_CARERS).to_numpy(dtype=bool)
+        prev_start = _last_before(starts, period)
+        own = starts & ~(adoption_new & (prev_start >= 0))
+        anchor = _last_upto(own, period)
+        tenure = np.where(
+            anchor >= 0,
+            decom[np.where(anchor >= 0, anchor, 0)],
+            np.asarray(e["period_start"], dtype=DATE_DTYPE),
+        )
+        return pd.DataFrame(
+            {
+                "cid": e["cid"].to_numpy(),
+                "period_id": period,
+                "DECOM": decom,
+                "DEC": np.asarray(e["DEC"], dtype=DATE_DTYPE),
+                "PLACE": place.to_numpy(),
+                "temporary": temporary,
+                "starts_placement": starts,
+                "tenure_start": tenure.astype(DATE_DTYPE),
+            }
+        )
+
+    return ds.cached(f"placement_sequence:{','.join(reasons)}", build)
