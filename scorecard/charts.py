@@ -1,0 +1,696 @@
+"""Charts for the panel and for exploring in Jupyter (SPEC section 9), built with Altair.
+
+Every chart takes a tidy frame from `sc.compute` (or the benchmark panel) and aggregates it
+before charting, so a chart never carries more than a few hundred rows. One theme, registered
+once on import: readable fonts, plain-English titles, RAG colours and a colour-blind-safe
+(Okabe-Ito) palette. `save` writes PNG, SVG or self-contained HTML with vl-convert, so no
+browser and no network are needed.
+
+    from scorecard import charts
+    df = sc.compute("placement_stability_short", ds, at=sc.periods.quarter_ends("2024-25 Q4", 8))
+    charts.save(charts.trend(df, "placement_stability_short"), "trend.png")
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .periods import AGE_BANDS, financial_year, quarter_label
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue, Indicator
+
+__all__ = [
+    "MAX_ROWS",
+    "PALETTE",
+    "RAG_COLOURS",
+    "benchmark",
+    "by_age",
+    "by_district",
+    "render",
+    "save",
+    "trend",
+]
+
+MAX_ROWS = 5000  # Altair's own limit for inline data; our charts stay far below it
+
+RAG_COLOURS: dict[str, str] = {"Red": "#d73027", "Amber": "#fdae61", "Green": "#1a9850"}
+# Okabe-Ito: distinguishable with the common forms of colour blindness
+PALETTE: list[str] = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+LINE_COLOUR = "#1f3b57"  # our authority's values
+MUTED = "#b8c2cc"  # other authorities
+# Liberation Sans ships inside vl-convert, so PNG/SVG text renders on any machine;
+# browsers fall back to Arial/Helvetica.
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+AXIS_TITLES = {
+    "percent": "Per cent",
+    "count": "Number of children",
+    "days": "Days",
+    "rate_per_10k": "Per 10,000 children",
+    "ratio": "Cases per full-time IRO",
+    "points": "Points",
+}
+BREAKDOWN_TITLES = {
+    "age_band": "Age band",
+    "age_at_entry_band": "Age at entry to care",
+    "sex": "Sex",
+    "uasc": "UASC status",
+    "district": "District",
+    "LA": "Local authority",
+}
+VALUE_FORMATS = {0: ",.0f", 1: ",.1f", 2: ",.2f", 3: ",.3f", 4: ",.4f"}
+THEME_NAME = "scorecard"
+
+
+@alt.theme.register(THEME_NAME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    """The house style: large readable text, light grid, colour-blind-safe categories."""
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "title": {
+                "fontSize": 17,
+                "anchor": "start",
+                "subtitleFontSize": 13,
+                "subtitleColor": "#444444",
+                "offset": 10,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "gridColor": "#e6e6e6",
+                "titleFontWeight": "normal",
+                "labelColor": "#333333",
+                "titleColor": "#333333",
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "orient": "bottom",
+                "titleFontWeight": "normal",
+            },
+            "header": {"labelFontSize": 13, "titleFontSize": 13},
+            "range": {"category": PALETTE},
+            "text": {"fontSize": 12},
+        }
+    }
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _indicator(indicator: str | Indicator, catalogue: Catalogue | None) -> Indicator:
+    from .engine import resolve_indicator
+
+    return resolve_indicator(indicator, catalogue)
+
+
+def _rows_for(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The rows of `frame` for `ind` (a compute frame may hold several indicators)."""
+    if "indicator" in frame.columns:
+        frame = frame.loc[frame["indicator"].astype("string") == ind.id]
+    if frame.empty:
+        raise ValueError(
+            f"No rows for {ind.id!r} in the frame: compute the indicator first, e.g. "
+            f"sc.compute({ind.id!r}, ds, at=...)."
+        )
+    return frame.copy()
+
+
+def _check_size(frame: pd.DataFrame, what: str) -> None:
+    if len(frame) > MAX_ROWS:
+        raise ValueError(
+            f"{what}: {len(frame):,} rows is too many to chart (limit {MAX_ROWS:,}); "
+            "aggregate first (a chart needs one row per date and category)."
+        )
+
+
+def _fmt(ind: Indicator) -> str:
+    return VALUE_FORMATS.get(ind.decimals, ",.1f")
+
+
+def _y_title(ind: Indicator) -> str:
+    return AXIS_TITLES.get(ind.unit, "Value")
+
+
+def _label(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "Unknown"
+    return str(value)
+
+
+def _breakdown_columns(frame: pd.DataFrame) -> list[str]:
+    known = {"indicator", "period_end", "numerator", "denominator", "value"}
+    return [c for c in frame.columns if c not in known]
+
+
+def _thresholds_by_date(ind: Indicator, dates: Iterable[pd.Timestamp]) -> pd.DataFrame:
+    """Green/amber/target in force at each date (targets are reset each financial year)."""
+    rows = []
+    for d in dates:
+        th = ind.thresholds(financial_year(d)) if ind.rag and ind.rag.mode == "threshold" else None
+        rows.append(
+            {
+                "period_end": d,
+                "green": th.green if th else np.nan,
+                "amber": th.amber if th else np.nan,
+                "target": th.target_value if th else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _domain(values: Iterable[float], unit: str) -> tuple[float, float]:
+    """A y range that shows every value and threshold with some headroom."""
+    v = np.asarray([x for x in values if pd.notna(x)], dtype="float64")
+    if v.size == 0:
+        return (0.0, 1.0)
+    lo, hi = float(v.min()), float(v.max())
+    if lo >= 0:
+        lo = 0.0
+    span = hi - lo or abs(hi) or 1.0
+    hi = hi + 0.12 * span
+    if unit == "percent":
+        hi = min(hi, 100.0) if v.max() <= 100 else hi
+    return (lo, hi)
+
+
+def _segments(dates: pd.Series) -> pd.DataFrame:
+    """For sorted dates, the x extent each date's band covers (half-way to its neighbours)."""
+    d = pd.Series(pd.to_datetime(dates).sort_values().unique())
+    if len(d) == 1:
+        half = pd.Timedelta(days=45)
+        return pd.DataFrame({"period_end": d, "x0": d - half, "x1": d + half})
+    mids = d[:-1].reset_index(drop=True) + (d.diff().iloc[1:].reset_index(drop=True) / 2)
+    x0 = pd.concat([pd.Series([d.iloc[0] - (mids.iloc[0] - d.iloc[0])]), mids], ignore_index=True)
+    x1 = pd.concat(
+        [mids, pd.Series([d.iloc[-1] + (d.iloc[-1] - mids.iloc[-1])])], ignore_index=True
+    )
+    return pd.DataFrame({"period_end": d, "x0": x0, "x1": x1})
+
+
+def _band_rects(ind: Indicator, th: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
+    """Shaded RAG areas: one rectangle per band per run of dates with the same thresholds."""
+    seg = _segments(th["period_end"]).merge(th, on="period_end")
+    seg = seg.dropna(subset=["green", "amber"])
+    if seg.empty:
+        return pd.DataFrame(columns=["x0", "x1", "y0", "y1", "band"])
+    # merge consecutive dates whose thresholds are the same into one rectangle
+    change = (seg[["green", "amber"]].diff().abs().sum(axis=1) > 0).cumsum()
+    runs = seg.groupby(change).agg(
+        x0=("x0", "first"), x1=("x1", "last"), green=("green", "first"), amber=("amber", "first")
+    )
+    rects = []
+    for _, r in runs.iterrows():  # a handful of financial years
+        if ind.polarity == "low_is_good":
+            bands = [("Green", lo, r.green), ("Amber", r.green, r.amber), ("Red", r.amber, hi)]
+        else:
+            bands = [("Red", lo, r.amber), ("Amber", r.amber, r.green), ("Green", r.green, hi)]
+        for name, y0, y1 in bands:
+            y0c, y1c = max(min(y0, hi), lo), max(min(y1, hi), lo)
+            if y1c > y0c:
+                rects.append({"x0": r.x0, "x1": r.x1, "y0": y0c, "y1": y1c, "band": name})
+    return pd.DataFrame(rects)
+
+
+def _rag_scale(domain: list[str] | None = None) -> alt.Scale:
+    names = domain or list(RAG_COLOURS)
+    return alt.Scale(domain=names, range=[RAG_COLOURS[n] for n in names])
+
+
+# ---------------------------------------------------------------- charts
+
+
+def trend(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    catalogue: Catalogue | None = None,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> alt.LayerChart:
+    """Values by quarter with the target (dashed) and the RAG bands as shaded areas.
+
+    `frame` is a compute frame with several `period_end` dates; thresholds are those in
+    force in each date's financial year. With a breakdown column (e.g. `uasc`) one line is
+    drawn per category.
+    """
+    ind = _indicator(indicator, catalogue)
+    df = _rows_for(frame, ind)
+    by = _breakdown_columns(df)
+    if len(by) > 1:
+        raise ValueError(f"trend draws at most one breakdown; the frame has {by}")
+    _check_size(df, "trend")
+    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df["quarter"] = df["period_end"].map(quarter_label)
+    dates = pd.Series(df["period_end"].unique()).sort_values()
+    th = _thresholds_by_date(ind, dates)
+    lo, hi = _domain([*df["value"], *th["green"], *th["amber"], *th["target"]], ind.unit)
+    y_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    x_axis = alt.Axis(
+        values=[d.isoformat() for d in dates], format="%b %Y", labelAngle=-40, grid=False
+    )
+    x = alt.X("period_end:T", title="Quarter ending", axis=x_axis)
+    fmt = _fmt(ind)
+    tooltip = [
+        alt.Tooltip("quarter:N", title="Quarter"),
+        alt.Tooltip("value:Q", title=ind.title[:40], format=fmt),
+        alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
+        alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
+    ]
+    layers: list[alt.Chart] = []
+    rects = _band_rects(ind, th, lo, hi)
+    if not rects.empty:
+        present = [b for b in RAG_COLOURS if b in set(rects["band"])]
+        layers.append(
+            alt.Chart(rects)
+            .mark_rect(opacity=0.18)
+            .encode(
+                x=alt.X("x0:T", axis=x_axis, title="Quarter ending"),
+                x2="x1:T",
+                y=alt.Y("y0:Q", scale=y_scale, title=_y_title(ind)),
+                y2="y1:Q",
+                color=alt.Color(
+                    "band:N", scale=_rag_scale(present), legend=alt.Legend(title="RAG band")
+                ),
+            )
+        )
+    targets = th.dropna(subset=["target"])
+    if not targets.empty:
+        seg = _segments(dates).merge(targets, on="period_end")
+        steps = pd.concat(
+            [
+                seg[["x0", "target"]].rename(columns={"x0": "x"}),
+                seg[["x1", "target"]].rename(columns={"x1": "x"}),
+            ]
+        ).sort_values("x", kind="stable")
+        steps["label"] = "Target"
+        layers.append(
+            alt.Chart(steps)
+            .mark_line(
+                strokeDash=[6, 4], color="#333333", strokeWidth=1.5, interpolate="step-after"
+            )
+            .encode(
+                x=alt.X("x:T", axis=x_axis, title="Quarter ending"),
+                y=alt.Y("target:Q", scale=y_scale),
+                detail="label:N",
+                tooltip=[alt.Tooltip("target:Q", title="Target", format=fmt)],
+            )
+        )
+    y = alt.Y("value:Q", scale=y_scale, title=_y_title(ind))
+    if by:
+        col = by[0]
+        df[col] = df[col].map(_label)
+        colour = alt.Color(
+            f"{col}:N", title=BREAKDOWN_TITLES.get(col, col), scale=alt.Scale(range=PALETTE)
+        )
+        tooltip.insert(1, alt.Tooltip(f"{col}:N", title=BREAKDOWN_TITLES.get(col, col)))
+        base = alt.Chart(df).encode(x=x, y=y, color=colour, tooltip=tooltip)
+        layers.append(base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=60))
+    else:
+        base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
+        layers.append(base.mark_line(color=LINE_COLOUR, strokeWidth=2.5))
+        layers.append(base.mark_point(color=LINE_COLOUR, filled=True, size=70))
+        last = df.loc[df["period_end"] == df["period_end"].max()]
+        layers.append(
+            alt.Chart(last)
+            .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=LINE_COLOUR, fontSize=13)
+            .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+        )
+    sub = subtitle or _trend_subtitle(ind, has_bands=not rects.empty, has_target=not targets.empty)
+    chart = alt.layer(*layers).resolve_scale(color="independent")
+    return chart.properties(
+        title=alt.Title(title or ind.title, subtitle=sub), width=560, height=300
+    )
+
+
+def _trend_subtitle(ind: Indicator, *, has_bands: bool, has_target: bool) -> str:
+    better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
+        ind.polarity, ""
+    )
+    parts = [better]
+    if has_target:
+        parts.append("Dashed line: target.")
+    if has_bands:
+        parts.append("Shading: red / amber / green bands for each year.")
+    return " ".join(p for p in parts if p)
+
+
+def _order(values: pd.Series, order: Iterable[str]) -> list[str]:
+    known = list(order)
+    present = list(dict.fromkeys(values))
+    return [v for v in known if v in present] + [v for v in present if v not in known]
+
+
+def by_age(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    by: str = "age_band",
+    catalogue: Catalogue | None = None,
+    *,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Bars by DfE age band in order (under 1 ... 16 and over), one group per date.
+
+    For `by='age_at_entry_band'` the bands are the child's age when the period of care began
+    (e.g. time in care by age at entry, as the panel asked). Several dates are shown side by
+    side, so a year-on-year change per band is visible.
+    """
+    if by not in ("age_band", "age_at_entry_band"):
+        raise ValueError(f"by_age draws age_band or age_at_entry_band, not {by!r}")
+    ind = _indicator(indicator, catalogue)
+    df = _rows_for(frame, ind)
+    if by not in df.columns:
+        raise ValueError(
+            f"The frame has no {by!r} column: compute it with by={by!r}, e.g. "
+            f"sc.compute({ind.id!r}, ds, at=..., by={by!r})."
+        )
+    _check_size(df, "by_age")
+    df = df[["period_end", by, "numerator", "denominator", "value"]].copy()
+    df[by] = df[by].map(_label)
+    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df["date"] = df["period_end"].dt.strftime("%d %b %Y")
+    order = _order(df[by], [*AGE_BANDS, "Unknown"])
+    dates = list(dict.fromkeys(df.sort_values("period_end")["date"]))
+    fmt = _fmt(ind)
+    x = alt.X(f"{by}:N", sort=order, title=BREAKDOWN_TITLES[by], axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
+    tooltip = [
+        alt.Tooltip(f"{by}:N", title=BREAKDOWN_TITLES[by]),
+        alt.Tooltip("date:N", title="At"),
+        alt.Tooltip("value:Q", title="Value", format=fmt),
+        alt.Tooltip("denominator:Q", title="Children (denominator)", format=",.0f"),
+    ]
+    if len(dates) > 1:
+        colour = alt.Color("date:N", sort=dates, title="At", scale=alt.Scale(range=PALETTE))
+        base = alt.Chart(df).encode(
+            x=x, y=y, xOffset=alt.XOffset("date:N", sort=dates), tooltip=tooltip
+        )
+        bars = base.mark_bar().encode(color=colour)
+        labels = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
+            text=alt.Text("value:Q", format=fmt)
+        )
+        sub = "Each bar is one reference date."
+    else:
+        base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
+        bars = base.mark_bar(color=PALETTE[0])
+        labels = base.mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
+            text=alt.Text("value:Q", format=fmt)
+        )
+        sub = f"At {dates[0]}."
+    what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
+    return alt.layer(bars, labels).properties(
+        title=alt.Title(title or f"{ind.title} {what}", subtitle=sub), width=480, height=300
+    )
+
+
+def _with_rag(df: pd.DataFrame, ind: Indicator, catalogue: Catalogue | None) -> pd.Series | None:
+    """RAG band per row from scorecard.bands, or None when banding is unavailable."""
+    try:
+        from . import bands
+    except ImportError:
+        return None
+    try:
+        banded = bands.rag(df, catalogue=catalogue)
+    except (NotImplementedError, KeyError, ValueError, TypeError):
+        return None
+    for col in ("rag", "RAG", "band"):
+        if isinstance(banded, pd.DataFrame) and col in banded.columns:
+            out = banded[col]
+            break
+    else:
+        out = banded if isinstance(banded, pd.Series) else None
+    if out is None:
+        return None
+    out = pd.Series(np.asarray(out, dtype=object), index=df.index)
+    names = {k.lower(): k for k in RAG_COLOURS}
+    return out.map(lambda v: names.get(str(v).lower(), "No band") if pd.notna(v) else "No band")
+
+
+def by_district(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    catalogue: Catalogue | None = None,
+    *,
+    colour_by_rag: bool = True,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars by district at the latest date in the frame, best at the top,
+    coloured by RAG band when the indicator has thresholds."""
+    ind = _indicator(indicator, catalogue)
+    df = _rows_for(frame, ind)
+    if "district" not in df.columns:
+        raise ValueError(
+            f"The frame has no 'district' column: compute it with by='district', e.g. "
+            f"sc.compute({ind.id!r}, ds, at=..., by='district')."
+        )
+    _check_size(df, "by_district")
+    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df = df.loc[df["period_end"] == df["period_end"].max()].copy()
+    df = df[["indicator", "period_end", "district", "numerator", "denominator", "value"]]
+    df["indicator"] = ind.id
+    df["district"] = df["district"].map(_label)
+    ascending = ind.polarity == "low_is_good"
+    df = df.sort_values("value", ascending=ascending, na_position="last").reset_index(drop=True)
+    order = list(df["district"])
+    fmt = _fmt(ind)
+    bands = _with_rag(df, ind, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
+    x = alt.X("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
+    y = alt.Y("district:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    tooltip = [
+        alt.Tooltip("district:N", title="District"),
+        alt.Tooltip("value:Q", title="Value", format=fmt),
+        alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
+        alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
+    ]
+    if bands is not None:
+        df["band"] = bands
+        present = [b for b in [*RAG_COLOURS, "No band"] if b in set(df["band"])]
+        colours = {**RAG_COLOURS, "No band": MUTED}
+        colour = alt.Color(
+            "band:N",
+            title="RAG band",
+            scale=alt.Scale(domain=present, range=[colours[b] for b in present]),
+        )
+        bars = alt.Chart(df).mark_bar().encode(x=x, y=y, color=colour, tooltip=[*tooltip, "band:N"])
+    else:
+        bars = alt.Chart(df).mark_bar(color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
+    labels = (
+        alt.Chart(df)
+        .mark_text(align="left", dx=4, fontSize=12)
+        .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+    )
+    layers: list[alt.Chart] = [bars, labels]
+    th = _thresholds_by_date(ind, [df["period_end"].iloc[0]]) if len(df) else None
+    if th is not None and th["target"].notna().any():
+        rule = pd.DataFrame({"target": th["target"], "label": ["Target"]})
+        layers.append(
+            alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#333333").encode(x="target:Q")
+        )
+    at = df["period_end"].iloc[0].strftime("%d %b %Y") if len(df) else ""
+    sub = f"At {at}. Dashed line: target." if len(layers) == 3 else f"At {at}."
+    return alt.layer(*layers).properties(
+        title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
+        width=480,
+        height=alt.Step(26),
+    )
+
+
+def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> pd.DataFrame:
+    """One row per local authority for `ind` in `year` (regions and England dropped)."""
+    keys = {ind.id}
+    if ind.benchmark and ind.benchmark.lait:
+        keys.add(ind.benchmark.lait)
+    df = benchmarks.loc[benchmarks["indicator"].astype("string").isin(keys)]
+    if df.empty:
+        raise ValueError(f"The benchmark panel has no rows for {ind.id!r}.")
+    df = df.loc[df["year"].astype("string") == str(year)]
+    if df.empty:
+        years = sorted(benchmarks["year"].astype("string").dropna().unique())
+        raise ValueError(
+            f"The benchmark panel has no {ind.id!r} rows for {year!r}; years: {', '.join(years)}"
+        )
+    code = df["la_code"].astype("string")
+    df = df.loc[code.str.fullmatch(r"\d{3}").fillna(False)].copy()
+    df["la_code"] = df["la_code"].astype("string")
+    return df.drop_duplicates("la_code")
+
+
+def _quartiles(values: pd.Series) -> tuple[float, float, float]:
+    """q1, median, q3 as LAIT computes them (R type 7 = numpy 'linear', missing dropped)."""
+    try:
+        from . import benchmark as bm
+
+        fn = getattr(bm, "quartile_breakpoints", None) or getattr(bm, "quartiles", None)
+        if fn is not None:
+            q = fn(values)
+            return tuple(float(x) for x in q)[:3]  # type: ignore[return-value]
+    except (ImportError, TypeError, ValueError):
+        pass
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype="float64")
+    q1, q2, q3 = np.quantile(v, [0.25, 0.5, 0.75], method="linear")
+    return float(q1), float(q2), float(q3)
+
+
+def benchmark(
+    benchmarks: pd.DataFrame,
+    indicator: str | Indicator,
+    la: str,
+    year: object,
+    neighbours: pd.DataFrame | None = None,
+    catalogue: Catalogue | None = None,
+    *,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Every local authority's value in `year` as bars sorted best to worst, with our LA and
+    its statistical neighbours highlighted and the LAIT quartile lines (q1, median, q3).
+
+    `benchmarks` is the long panel from `scorecard.benchmark.load_benchmarks`; `neighbours`
+    the list from `load_neighbours` (la_code, neighbour_code, ...).
+    """
+    ind = _indicator(indicator, catalogue)
+    df = _benchmark_rows(benchmarks, ind, year)
+    la = str(la).strip()
+    if la not in set(df["la_code"]):
+        raise ValueError(f"LA {la!r} is not in the {ind.id!r} benchmark rows for {year}.")
+    sn: set[str] = set()
+    if neighbours is not None and len(neighbours):
+        mine = neighbours.loc[neighbours["la_code"].astype("string") == la]
+        sn = set(mine["neighbour_code"].astype("string"))
+    df = df.loc[df["value"].notna()].copy()
+    _check_size(df, "benchmark")
+    df["value"] = df["value"].astype("float64")
+    ours = df.loc[df["la_code"] == la, "la_name"].iloc[0] if (df["la_code"] == la).any() else la
+    df["group"] = np.where(
+        df["la_code"] == la,
+        str(ours),
+        np.where(df["la_code"].isin(sn), "Statistical neighbour", "Other authorities"),
+    )
+    ascending = ind.polarity != "high_is_good"  # best first, on the left
+    df = df.sort_values(["value", "la_name"], ascending=[ascending, True]).reset_index(drop=True)
+    df["position"] = np.arange(1, len(df) + 1)
+    q1, q2, q3 = _quartiles(df["value"])
+    fmt = _fmt(ind)
+    groups = [str(ours), "Statistical neighbour", "Other authorities"]
+    colour = alt.Color(
+        "group:N",
+        title=None,
+        scale=alt.Scale(domain=groups, range=[PALETTE[5], PALETTE[0], MUTED]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    x = alt.X(
+        "position:O",
+        title=f"Local authorities, best to worst ({len(df)} with a value)",
+        axis=alt.Axis(labels=False, ticks=False, grid=False),
+    )
+    y = alt.Y("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("la_name:N", title="Authority"),
+                alt.Tooltip("la_code:N", title="LA code"),
+                alt.Tooltip("value:Q", title="Value", format=fmt),
+                alt.Tooltip("position:O", title="Position"),
+            ],
+        )
+    )
+    lines = pd.DataFrame(
+        {
+            "value": [q1, q2, q3],
+            "label": [f"Q1 {q1:{fmt[1:]}}", f"Median {q2:{fmt[1:]}}", f"Q3 {q3:{fmt[1:]}}"],
+        }
+    )
+    rules = alt.Chart(lines).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="value:Q")
+    width_px = 4 * len(df)
+    rule_text = (
+        alt.Chart(lines)
+        .mark_text(align="left", fontSize=11, color="#333333")
+        .encode(y="value:Q", text="label:N", x=alt.value(width_px + 6))
+    )
+    ours_row = df.loc[df["la_code"] == la]
+    label = (
+        alt.Chart(ours_row)
+        .mark_text(dy=-8, baseline="bottom", fontWeight="bold", fontSize=12, color=PALETTE[5])
+        .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+    )
+    better = {"high_is_good": "higher is better", "low_is_good": "lower is better"}.get(
+        ind.polarity, "no better direction"
+    )
+    sub = (
+        f"{year}, all local authorities in England ({better}). "
+        "Dashed lines: quartiles (Q1, median, Q3)."
+    )
+    chart = alt.layer(bars, rules, rule_text, label)
+    return chart.properties(
+        title=alt.Title(title or ind.title, subtitle=sub), width=alt.Step(4), height=300
+    )
+
+
+# ---------------------------------------------------------------- output
+
+
+def render(chart: alt.TopLevelMixin, fmt: str, *, scale: float = 2.0) -> bytes:
+    """The chart as PNG, SVG or self-contained HTML bytes (vl-convert; no browser, no CDN)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in ("png", "svg", "html"):
+        raise ValueError(f"Cannot save a chart as {fmt!r}: use .png, .svg or .html")
+    if fmt == "html":
+        buf = io.StringIO()
+        chart.save(buf, format="html", inline=True)
+        return buf.getvalue().encode("utf-8")
+    if fmt == "svg":
+        buf = io.StringIO()
+        chart.save(buf, format="svg")
+        return buf.getvalue().encode("utf-8")
+    bbuf = io.BytesIO()
+    chart.save(bbuf, format="png", scale_factor=scale)
+    return bbuf.getvalue()
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write bytes to `path` via a temporary file in the same folder, so readers never see
+    a half-written file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def save(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Save a chart as PNG, SVG or self-contained HTML, chosen by the file's suffix."""
+    p = Path(path)
+    return write_atomic(p, render(chart, p.suffix, scale=scale))
