@@ -11,7 +11,8 @@ Decisions (documented here because they change numbers):
   overlapping spans) count once per (LA, IRO_ID, CHILD, CASE_TYPE) at a date. The same child
   allocated to two different IROs on one date counts for each: both carry the case.
 - Rows without a CHILD cannot be matched as duplicates: each counts.
-- Case types other than CLA and CP (after trimming and upper-casing) are not counted.
+- Case types other than CLA and CP (after trimming and upper-casing) are not counted (the
+  loader rejects them, so this only guards frames built by hand).
 - An IRO with several staff rows in post on one date (overlapping spans) counts once, with the
   FTE of the row that started latest; a blank FTE counts 0.
 - Allocations count whether or not their IRO is in `iro_staff` (the cases are still carried).

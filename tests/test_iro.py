@@ -1,0 +1,148 @@
+"""iro_caseload / iro_caseload_weighted (SPEC section 5): cases per FTE IRO, hand-worked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.breakdowns import BreakdownError
+from scorecard.measures.iro import iro_caseload
+from scorecard.periods import parse_at
+
+AT = parse_at(["2024-12-31", "2025-03-31"])
+
+STAFF = pd.DataFrame(
+    [
+        ("I1", "1", "01/04/2020", None),  # full time throughout
+        ("I2", "0.6", "31/03/2025", None),  # part time, starts on 31/03/2025: counts then
+        ("I3", "1", "01/01/2022", "31/03/2025"),  # leaves on 31/03/2025: not in post then
+        ("I4", "0.8", "15/02/2025", None),  # starts mid-quarter
+    ],
+    columns=["IRO_ID", "FTE", "START", "END"],
+)
+# FTE in post: 31/12/2024 = I1 1.0 + I3 1.0 = 2.0; 31/03/2025 = I1 1.0 + I2 0.6 + I4 0.8 = 2.4
+
+ALLOCATIONS = pd.DataFrame(
+    [
+        ("I1", "c1", "CLA", "01/01/2024", None),
+        ("I1", "c1", "CLA", "01/06/2024", None),  # duplicate over an overlapping span: once
+        ("I1", "c2", None, "01/01/2024", "31/03/2025"),  # blank type = CLA; ends on at2
+        ("I1", "c3", "CP", "01/01/2024", None),
+        ("I3", "c4", "CLA", "01/01/2024", "31/03/2025"),  # handed over on 31/03/2025 ...
+        ("I2", "c4", "CLA", "31/03/2025", None),  # ... to I2, whose case starts then
+        ("I4", "c5", "CP", "15/02/2025", None),
+        ("I4", "c6", "CLA", "01/03/2025", None),
+    ],
+    columns=["IRO_ID", "CHILD", "CASE_TYPE", "START", "END"],
+)
+# 31/12/2024: CLA c1, c2, c4 (I3) = 3; CP c3 = 1
+# 31/03/2025: CLA c1, c4 (I2), c6 = 3 (c2 and I3's c4 end that day); CP c3, c5 = 2
+
+
+def dataset(alloc: pd.DataFrame = ALLOCATIONS, staff: pd.DataFrame = STAFF) -> sc.Dataset:
+    return sc.Dataset.from_frames(iro_allocations=alloc, iro_staff=staff)
+
+
+def test_cla_cases_per_fte_start_on_at_counts_end_on_at_does_not() -> None:
+    out = iro_caseload(dataset(), AT, [])
+    assert out["numerator"].tolist() == [3, 3]
+    assert out["denominator"].tolist() == pytest.approx([2.0, 2.4])
+    # 3 / 2.0 = 1.5; 3 / 2.4 = 1.25
+    assert out["value"].tolist() == pytest.approx([1.5, 1.25])
+
+
+def test_cp_weighting_zero_and_half() -> None:
+    zero = iro_caseload(dataset(), AT, [], cp_weight=0.0)
+    half = iro_caseload(dataset(), AT, [], cp_weight=0.5)
+    # weight 0: CP cases add nothing (as above); weight 0.5: 3 + 0.5 x 1 = 3.5 and 3 + 0.5 x 2 = 4
+    assert zero["numerator"].tolist() == [3, 3]
+    assert half["numerator"].tolist() == [3.5, 4.0]
+    assert half["value"].tolist() == pytest.approx([3.5 / 2.0, 4.0 / 2.4])
+
+
+def test_catalogue_weights_cp_at_a_half_for_the_weighted_indicator() -> None:
+    plain = sc.compute("iro_caseload", dataset(), at=AT)
+    weighted = sc.compute("iro_caseload_weighted", dataset(), at=AT)
+    assert plain["value"].tolist() == pytest.approx([1.5, 1.25])
+    assert weighted["value"].tolist() == pytest.approx([1.75, 4.0 / 2.4])
+    assert weighted.columns.tolist() == [
+        "indicator",
+        "period_end",
+        "numerator",
+        "denominator",
+        "value",
+    ]
+
+
+def test_no_staff_in_post_gives_blank_value() -> None:
+    staff = pd.DataFrame(
+        [("I1", "1", "01/04/2020", "31/12/2024")], columns=["IRO_ID", "FTE", "START", "END"]
+    )
+    out = iro_caseload(dataset(staff=staff), AT, [])
+    # I1 leaves on 31/12/2024, so nobody is in post at either date: cases / 0 FTE is blank
+    assert out["denominator"].tolist() == [0, 0]
+    assert out["numerator"].tolist() == [3, 3]
+    assert np.isnan(out["value"]).all()
+
+
+def test_missing_case_type_column_means_cla_and_two_iros_each_count_a_shared_child() -> None:
+    alloc = pd.DataFrame(
+        [("I1", "c8", "01/01/2025", None), ("I3", "c8", "01/01/2025", None)],
+        columns=["IRO_ID", "CHILD", "START", "END"],
+    )
+    out = iro_caseload(dataset(alloc=alloc), parse_at("2025-01-31"), [])
+    # both IROs carry c8 (a case each) -> 2 cases over I1 + I3 = 2.0 FTE
+    assert out["numerator"].tolist() == [2]
+    assert out["value"].tolist() == [1.0]
+
+
+def test_overlapping_staff_rows_of_one_iro_count_the_latest() -> None:
+    staff = pd.DataFrame(
+        [("I5", "1", "01/01/2020", None), ("I5", "0.5", "01/01/2025", None)],
+        columns=["IRO_ID", "FTE", "START", "END"],
+    )
+    out = iro_caseload(dataset(staff=staff), AT, [])
+    # 31/12/2024: only the first row is in post -> 1.0; 31/03/2025: both, latest start -> 0.5
+    assert out["denominator"].tolist() == [1.0, 0.5]
+
+
+def test_many_dates_at_once_equal_each_date_alone() -> None:
+    ats = parse_at(["2024-06-30", "2024-12-31", "2025-02-15", "2025-03-31", "2025-06-30"])
+    together = iro_caseload(dataset(), ats, [], cp_weight=0.5)
+    alone = pd.concat(
+        [iro_caseload(dataset(), pd.DatetimeIndex([a]), [], cp_weight=0.5) for a in ats],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(together, alone)
+
+
+def test_pooled_breakdown_by_la() -> None:
+    alloc = pd.DataFrame(
+        [
+            ("650", "I1", "c1", "01/01/2024", None),
+            ("886", "I1", "c1", "01/01/2024", None),  # another LA's I1 and c1
+            ("886", "I2", "c2", "01/01/2024", None),
+        ],
+        columns=["LA", "IRO_ID", "CHILD", "START", "END"],
+    )
+    staff = pd.DataFrame(
+        [("650", "I1", "0.5", "01/01/2020", None), ("886", "I1", "1", "01/01/2020", None)],
+        columns=["LA", "IRO_ID", "FTE", "START", "END"],
+    )
+    ds = dataset(alloc=alloc, staff=staff)
+    out = sc.compute("iro_caseload", ds, at="2025-03-31", by="LA")
+    # 650: 1 case / 0.5 FTE = 2; 886: 2 cases / 1.0 FTE = 2
+    assert out["LA"].tolist() == ["650", "886"]
+    assert out["numerator"].tolist() == [1, 2]
+    assert out["value"].tolist() == [2.0, 2.0]
+    total = sc.compute("iro_caseload", ds, at="2025-03-31")
+    # pooled total: 3 cases / 1.5 FTE
+    assert total["value"].tolist() == [2.0] and total["numerator"].tolist() == [3]
+
+
+@pytest.mark.parametrize("name", ["LA", "sex", "age_band"])
+def test_impossible_breakdowns_raise(name: str) -> None:
+    with pytest.raises(BreakdownError, match=name):
+        iro_caseload(dataset(), AT, [name])
