@@ -2,40 +2,247 @@
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import pandas as pd
 
+from ..breakdowns import BreakdownError, add_breakdowns, summarise
+from ..care import episodes, events_in_windows, looked_after_at, periods, uasc_at
 from ..dataset import Dataset
+from ..periods import DATE_DTYPE
 from ..registry import measure
+from .time_in_care import leavers
+
+UASC_CHOICES = ("include", "exclude", "only")
+
+
+class PopulationWarning(UserWarning):
+    """A rate per 10,000 left blank because no population estimate fits the reference date."""
+
+
+def _uasc_filter(ds: Dataset, units: pd.DataFrame, uasc: str, on: str) -> pd.DataFrame:
+    """Keep all children, only non-UASC or only UASC children (UASC on the date in `on`)."""
+    if uasc not in UASC_CHOICES:
+        raise ValueError(f"uasc must be one of {', '.join(UASC_CHOICES)}, not {uasc!r}.")
+    if uasc == "include":
+        return units
+    flag = uasc_at(ds, units["cid"].to_numpy(), np.asarray(units[on], dtype=DATE_DTYPE))
+    keep = flag if uasc == "only" else ~flag
+    return units.loc[keep].reset_index(drop=True)
+
+
+def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children whose period of care started in the window ending at each date, the first time.
+
+    One row per (period_end, cid): `period_end`, `cid`, `ep` (first episode of the period in
+    `care.episodes`), `period_id`, `period_start`. DfE counts the first occasion in the year.
+    """
+    p = periods(ds)
+    pid = episodes(ds)["period_id"].to_numpy()
+    first_row = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
+    start = np.asarray(p["start"], dtype=DATE_DTYPE)
+    rows, ks = events_in_windows(start, at)
+    units = pd.DataFrame(
+        {
+            "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "cid": p["cid"].to_numpy()[rows],
+            "ep": first_row[rows],
+            "period_id": p.index.to_numpy()[rows],
+            "period_start": start[rows],
+        }
+    )
+    units = units.sort_values(["period_end", "cid", "period_start", "ep"], kind="stable")
+    return units.drop_duplicates(["period_end", "cid"], keep="first").reset_index(drop=True)
+
+
+def _population_la(ds: Dataset) -> bool:
+    """True when both the children and the population carry an LA column (pooled data)."""
+    pop = ds.table("population")
+    return "LA" in pop.columns and "LA" in ds.table("episodes").columns
+
+
+def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFrame:
+    """The population estimate used at each date: the latest MID_YEAR whose 30 June is
+    strictly before the date (31 March 2025 -> mid-2024; 30 June 2024 -> mid-2023).
+
+    Columns: `period_end`, `LA` (when `per_la`), `MID_YEAR` and `POP_0_17` (NaN when no row
+    is early enough). Several rows for one MID_YEAR (and LA): the last is used, with a warning.
+    """
+    keys = ["LA", "MID_YEAR"] if per_la else ["MID_YEAR"]
+    pop = ds.table("population")
+    pop = pop.loc[pop["MID_YEAR"].notna(), [*keys, "POP_0_17"]].copy()
+    pop["MID_YEAR"] = pop["MID_YEAR"].astype("int64")
+    dup = pop.duplicated(keys, keep="last")
+    if dup.any():
+        years = sorted(set(pop.loc[dup, "MID_YEAR"]))
+        warnings.warn(
+            f"The population table has more than one row for MID_YEAR {years}"
+            f"{' (within an LA)' if per_la else ''}; the last row of each is used.",
+            PopulationWarning,
+            stacklevel=3,
+        )
+        pop = pop.loc[~dup]
+    ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
+    # 30 June of year Y is strictly before `at` when Y < at.year, or Y == at.year from 1 July
+    latest_year = np.asarray(ats.year - (ats.month <= 6), dtype="int64")
+    left = pd.DataFrame({"period_end": np.asarray(ats), "year": latest_year})
+    if per_la:
+        las = pd.Index(pop["LA"].dropna().unique())
+        children_las = ds.table("episodes")["LA"].dropna().unique()
+        las = las.union(pd.Index(children_las)).sort_values()
+        left = left.merge(pd.DataFrame({"LA": las}), how="cross")
+    left = left.sort_values("year", kind="stable")
+    right = pop.rename(columns={"MID_YEAR": "year_used"}).sort_values("year_used")
+    right["year"] = right["year_used"]
+    out = pd.merge_asof(
+        left,
+        right,
+        on="year",
+        by="LA" if per_la else None,
+        direction="backward",
+    )
+    out = out.rename(columns={"year_used": "MID_YEAR"}).drop(columns="year")
+    out = out.sort_values(["period_end", *(["LA"] if per_la else [])], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
+    """Say which dates (and LAs) have no population estimate early enough: rate left blank."""
+    missing = frame.loc[frame["POP_0_17"].isna()]
+    if missing.empty:
+        return
+    dates = ", ".join(sorted({f"{d:%d/%m/%Y}" for d in missing["period_end"]}))
+    where = ""
+    if per_la:
+        where = f" for LA {', '.join(sorted(missing['LA'].astype('str').unique()))}"
+    warnings.warn(
+        f"No population estimate (POP_0_17) whose 30 June of MID_YEAR is before {dates}{where}: "
+        "the rate per 10,000 is left blank there. Add the earlier mid-year estimate(s) to the "
+        "population table.",
+        PopulationWarning,
+        stacklevel=4,
+    )
+
+
+def _with_la(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Attach the LA of each unit's episode when breaking down by LA (pooled episodes carry it
+    even when there is no header table)."""
+    if "LA" not in by or "LA" in units.columns or "ep" not in units.columns:
+        return units
+    e = episodes(ds)
+    if "LA" not in e.columns:
+        return units
+    return units.assign(LA=e["LA"].to_numpy()[units["ep"].to_numpy()])
 
 
 @measure()
-def looked_after(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include") -> pd.DataFrame:
+def looked_after(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+) -> pd.DataFrame:
     """Children looked after at each date; `uasc`: include, exclude or only UASC children."""
-    raise NotImplementedError
+    units = _uasc_filter(ds, looked_after_at(ds, at), uasc, on="period_end")
+    units = _with_la(ds, units, by).assign(num=1.0, den=0.0)
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="period_end",
+        entry_date="period_start",
+        indicator="children looked after",
+    )
+    return summarise(units, at, by, "count")
 
 
 @measure()
-def looked_after_rate(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include") -> pd.DataFrame:
+def looked_after_rate(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+) -> pd.DataFrame:
     """Children looked after per 10,000 aged 0-17 (latest MID_YEAR whose 30 June < at)."""
-    raise NotImplementedError
+    per_la = _population_la(ds)
+    for name in by:
+        if name != "LA" or not per_la:
+            raise BreakdownError(
+                f"The rate per 10,000 children cannot be broken down by {name!r}: the "
+                "population estimate (POP_0_17) is not broken down by age, sex, UASC status or "
+                "district. Only pooled data whose episodes and population both carry an LA "
+                "column can be broken down by LA."
+            )
+    count = looked_after(ds, at, ["LA"] if per_la else [], uasc=uasc)
+    pop = population_at(ds, at, per_la)
+    keys = ["period_end", "LA"] if per_la else ["period_end"]
+    if per_la:
+        count = count.assign(LA=count["LA"].astype("str"))
+        pop = pop.assign(LA=pop["LA"].astype("str"))
+    frame = pop.merge(count[[*keys, "numerator"]], on=keys, how="left")
+    frame["numerator"] = frame["numerator"].fillna(0.0)
+    _warn_missing_population(frame, per_la)
+    if per_la and not by:
+        # England / region: all children over the sum of the LAs' populations (blank when
+        # any LA has no estimate early enough)
+        frame = frame.groupby("period_end", as_index=False).agg(
+            numerator=("numerator", "sum"),
+            POP_0_17=("POP_0_17", lambda s: s.sum() if s.notna().all() else np.nan),
+        )
+        keys = ["period_end"]
+    out = frame[keys].copy()
+    out["numerator"] = frame["numerator"].to_numpy(dtype="float64")
+    den = frame["POP_0_17"].to_numpy(dtype="float64")
+    out["denominator"] = den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(den > 0, out["numerator"].to_numpy() / den * 10_000, np.nan)
+    return out.reset_index(drop=True)
 
 
 @measure()
 def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children with a period of care starting in the 12-month window (each child once)."""
-    raise NotImplementedError
+    units = _with_la(ds, starters(ds, at), by).assign(num=1.0, den=0.0)
+    # DfE reports starters by age on starting: ages and UASC status are taken at the start
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="period_start",
+        entry_date="period_start",
+        indicator="children who started to be looked after",
+    )
+    return summarise(units, at, by, "count")
 
 
 @measure()
 def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children who ceased to be looked after (REC not X1, DEC in window), each child once."""
-    raise NotImplementedError
+    units = _with_la(ds, leavers(ds, at), by).assign(num=1.0, den=0.0)
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="left",
+        entry_date="period_start",
+        indicator="children who ceased to be looked after",
+    )
+    return summarise(units, at, by, "count")
 
 
 @measure()
-def leavers_share(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, codes: list[str] = ("E11", "E12")) -> pd.DataFrame:
+def leavers_share(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, codes: list[str] = ("E11", "E12")
+) -> pd.DataFrame:
     """Percent of children who ceased in the window (last time) whose REC is in `codes`."""
-    raise NotImplementedError
+    wanted = [str(c).strip().upper() for c in codes]
+    units = _with_la(ds, leavers(ds, at), by)
+    hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
+    units = units.assign(num=hit.astype("float64"), den=1.0)
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="left",
+        entry_date="period_start",
+        indicator="share of children who ceased to be looked after",
+    )
+    return summarise(units, at, by, "percent")
 
 
 @measure()

@@ -1,20 +1,127 @@
-"""Length of time in care: of children who left, and so far for children in care."""
+"""Length of time in care: of children who left, and so far for children in care.
+
+SPEC section 5, `time_in_care_ceased` (mean), `time_in_care_ceased_median` and
+`time_in_care_current`.
+
+- **Ceased cohort** (`leavers`): children with an episode whose REC is not X1 and whose DEC
+  falls in the 12-month window ending at `at` (both ends inclusive). An X1 ending is not a
+  ceasing: the period of care goes on. A child who ceased more than once in the window counts
+  once, for the last time (latest DEC). The same cohort serves `ceased_in_window` and
+  `leavers_share` (population.py), so "children who left" means one thing everywhere.
+- **Days in care**: DEC of the ceasing episode minus the first DECOM of its period of care
+  (`care.episodes`), in days; for children still looked after, `at` minus the period start.
+- Breakdowns: `age_band` is the age at leaving for the ceased cohort (age at `at` for the
+  current one), `age_at_entry_band` the age at the start of that period of care, `uasc` the
+  UASC status on the leaving date (on `at` for the current one), `district` the HOME_POST of
+  the ceasing (current) episode.
+
+Decisions: an episode with a DEC but a blank REC counts as a ceasing ("REC not X1", taken
+literally; the loaders report the blank REC as a data-quality problem). V3/V4 short-break
+episodes never count (`care.episodes` drops them).
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from ..breakdowns import add_breakdowns, summarise
+from ..care import CONTINUES, episodes, events_in_windows, looked_after_at
 from ..dataset import Dataset
+from ..periods import DATE_DTYPE
 from ..registry import measure
 
+STATS = ("mean", "median")
+
+
+def _check_stat(stat: str, name: str) -> str:
+    if stat not in STATS:
+        raise ValueError(f"{name}: stat must be one of {', '.join(STATS)}, not {stat!r}.")
+    return stat
+
+
+def ceasing_rows(ds: Dataset) -> np.ndarray:
+    """Row positions in `care.episodes(ds)` of episodes that end a period of care
+    (REC not X1 and DEC recorded). Cached per dataset."""
+
+    def build() -> np.ndarray:
+        e = episodes(ds)
+        continues = (e["REC"] == CONTINUES).fillna(False).to_numpy(dtype=bool)
+        ended = ~np.isnat(np.asarray(e["DEC"], dtype=DATE_DTYPE))
+        return np.flatnonzero(ended & ~continues)
+
+    return ds.cached("ceasing_rows", build)
+
+
+def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children who ceased to be looked after in the window ending at each date, the last time.
+
+    One row per (period_end, cid): `period_end` (the reference date), `cid`, `ep` (row of the
+    ceasing episode in `care.episodes`), `period_id`, `period_start` (start of that period of
+    care), `left` (its DEC), `REC` (its reason) and `days` (left - period_start).
+    """
+    e = episodes(ds)
+    cease = ceasing_rows(ds)
+    dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)[cease]
+    rows, ks = events_in_windows(dec, at)
+    ep = cease[rows]
+    units = pd.DataFrame(
+        {
+            "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "cid": e["cid"].to_numpy()[ep],
+            "ep": ep,
+            "period_id": e["period_id"].to_numpy()[ep],
+            "period_start": np.asarray(e["period_start"], dtype=DATE_DTYPE)[ep],
+            "left": dec[rows],
+            "REC": e["REC"].to_numpy()[ep],
+        }
+    )
+    # the last ceasing of each child in each window: latest DEC (then latest episode row)
+    units = units.sort_values(["period_end", "cid", "left", "ep"], kind="stable")
+    units = units.drop_duplicates(["period_end", "cid"], keep="last").reset_index(drop=True)
+    units["days"] = _days(units["left"], units["period_start"])
+    return units
+
+
+def _days(end: pd.Series, start: pd.Series) -> np.ndarray:
+    """Whole days from `start` to `end`, as float64."""
+    delta = np.asarray(end, dtype=DATE_DTYPE) - np.asarray(start, dtype=DATE_DTYPE)
+    return (delta / np.timedelta64(1, "D")).astype("float64")
+
 
 @measure()
-def time_in_care_ceased(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean") -> pd.DataFrame:
+def time_in_care_ceased(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean"
+) -> pd.DataFrame:
     """Days in the period of care of children who ceased in the window (last time); mean or median."""
-    raise NotImplementedError
+    _check_stat(stat, "time_in_care_ceased")
+    units = leavers(ds, at)
+    units = units.assign(num=units["days"], den=1.0)
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="left",
+        entry_date="period_start",
+        indicator="time in care of children who ceased",
+    )
+    return summarise(units, at, by, stat)
 
 
 @measure()
-def time_in_care_current(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean") -> pd.DataFrame:
+def time_in_care_current(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean"
+) -> pd.DataFrame:
     """Days from the start of the current period of care to `at`, for children looked after at `at`."""
-    raise NotImplementedError
+    _check_stat(stat, "time_in_care_current")
+    units = looked_after_at(ds, at)
+    units = units.assign(num=_days(units["period_end"], units["period_start"]), den=1.0)
+    units = add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="period_end",
+        entry_date="period_start",
+        indicator="time in care so far",
+    )
+    return summarise(units, at, by, stat)
