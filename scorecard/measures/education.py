@@ -1,20 +1,194 @@
-"""Key stage 4 attainment of children looked after and the gap to all pupils."""
+"""Key stage 4 attainment of children looked after and the gap to all pupils.
+
+SPEC section 5, `attainment_gap_att8` / `attainment_gap_em94` and the cohort's own level
+(`attainment_cla_att8` / `attainment_cla_em94`).
+
+- **Academic year**: the one whose 31 March falls in the 12-month window ending at `at`
+  (31 March 2025 -> 2024/25; 30 June 2025 -> window 1 July 2024 to 30 June 2025 -> 2024/25;
+  30 March 2025 -> 2023/24).
+- **Cohort**: `ks4_cla` pupils of that year looked after continuously for 12 months at that
+  31 March: looked after on the 31 March and their current period of care started on or
+  before 31 March a year earlier (V3/V4 short breaks excluded, as in `care.episodes`).
+- numerator / denominator = sum / count over the cohort of ATT8 (or EM94 x 100, so that the
+  mean is a percentage); `attainment_cla` value = the cohort mean; `attainment_gap` value =
+  the `ks4_all` figure (AVG_ATT8 or PCT_EM94) minus the cohort mean, with the numerator and
+  denominator still the cohort's, so the level the cohort reached stays visible.
+
+Decisions: a pupil without a result for the metric (blank ATT8 / EM94) is left out of that
+metric's sum and count; a pupil listed twice for one year counts once (the last row). On
+pooled data without an LA breakdown the all-pupil figure is the PUPILS-weighted mean of the
+LAs' figures. No `ks4_all` row for the year (or an empty cohort) gives a blank gap.
+Breakdowns of the cohort (`sex`, `uasc`, `district`, ages) are taken on the 31 March; the gap
+cannot be broken down by anything but LA, because the all-pupil figure is not.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from ..breakdowns import BreakdownError, add_breakdowns, summarise
+from ..care import child_key, looked_after_at
 from ..dataset import Dataset
+from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
 
+METRICS = {"ATT8": ("ATT8", 1.0, "AVG_ATT8"), "EM94": ("EM94", 100.0, "PCT_EM94")}
+
+
+def _metric(metric: str) -> tuple[str, float, str]:
+    key = str(metric).strip().upper()
+    if key not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}.")
+    return METRICS[key]
+
+
+def census_march(at: pd.DatetimeIndex) -> np.ndarray:
+    """The 31 March in the 12-month window ending at each date (datetime64[ns])."""
+    ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
+    this_year = pd.to_datetime(pd.DataFrame({"year": ats.year, "month": 3, "day": 31}))
+    year = np.where(ats >= pd.DatetimeIndex(this_year), ats.year, ats.year - 1)
+    march = pd.to_datetime(pd.DataFrame({"year": year, "month": 3, "day": 31}))
+    return np.asarray(march, dtype=DATE_DTYPE)
+
+
+def academic_year_label(march: np.ndarray) -> np.ndarray:
+    """'2024/25' for 31 March 2025."""
+    year = pd.Series(pd.DatetimeIndex(np.asarray(march, dtype=DATE_DTYPE)).year)
+    first = (year - 1).astype("str")
+    second = (year % 100).astype("str").str.zfill(2)
+    return (first + "/" + second).to_numpy()
+
+
+def march_of(year: pd.Series) -> np.ndarray:
+    """31 March of each academic year label ('2024/25' -> 31 March 2025; blank -> NaT)."""
+    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce")
+    frame = pd.DataFrame({"year": first + 1, "month": 3, "day": 31})
+    return np.asarray(pd.to_datetime(frame, errors="coerce"), dtype=DATE_DTYPE)
+
+
+def normalise_academic_year(values: pd.Series) -> pd.Series:
+    """ACADEMIC_YEAR as '2024/25' from '2024/25', '202425', '2024-25' or '2024/2025'."""
+    s = values.astype("string").str.strip()
+    m = s.str.extract(r"^(\d{4})\s*[/-]?\s*(\d{2}|\d{4})$")
+    out = m[0] + "/" + m[1].str[-2:]
+    return out.astype("str")
+
+
+def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
+    """The CLA 12-month cohort with a result for `metric`, one row per (period_end, pupil).
+
+    Columns: `period_end` (the reference date), `march` (the 31 March of its academic year),
+    `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94 x
+    100) and `den` (1).
+    """
+    column, scale, _ = _metric(metric)
+    marches = census_march(at)
+    ks4 = ds.table("ks4_cla")
+    pupils = pd.DataFrame(
+        {
+            "cid": child_key(ds, ks4),
+            "year": normalise_academic_year(ks4["ACADEMIC_YEAR"]).to_numpy(),
+            "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64") * scale,
+        }
+    )
+    pupils = pupils.loc[(pupils["cid"] >= 0) & pupils["year"].notna()]
+    pupils = pupils.drop_duplicates(["cid", "year"], keep="last")
+    pupils = pupils.loc[pupils["num"].notna()]
+    pupils = pupils.assign(march=march_of(pupils["year"])).drop(columns="year")
+    unique_marches = pd.DatetimeIndex(np.unique(marches))
+    looked = looked_after_at(ds, unique_marches).rename(columns={"period_end": "march"})
+    looked = looked.merge(pupils, on=["cid", "march"], how="inner")
+    # looked after continuously for 12 months: the period started by 31 March a year earlier
+    year_before = np.asarray(months_before(pd.DatetimeIndex(looked["march"]), 12))
+    looked = looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
+    dates = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE), "march": marches})
+    units = dates.merge(looked, on="march", how="inner")
+    units["den"] = 1.0
+    cols = ["period_end", "march", "cid", "ep", "period_start", "num", "den"]
+    return units[cols].sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+
+
+def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return add_breakdowns(
+        ds,
+        units,
+        by,
+        age_date="march",
+        entry_date="period_start",
+        indicator="attainment of children looked after",
+    )
+
 
 @measure()
-def attainment_gap(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8") -> pd.DataFrame:
-    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp)."""
-    raise NotImplementedError
-
-
-@measure()
-def attainment_cla(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8") -> pd.DataFrame:
+def attainment_cla(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+) -> pd.DataFrame:
     """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and maths."""
-    raise NotImplementedError
+    units = _cohort_breakdowns(ds, cohort(ds, at, metric), by)
+    return summarise(units, at, by, "mean")
+
+
+def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
+    """The all-pupil figure for each date's academic year: `period_end`, (`LA`), `all_pupils`.
+
+    Several rows for one year (and LA): the last. Pooled without `per_la`: PUPILS-weighted
+    mean over the LAs.
+    """
+    _, _, column = _metric(metric)
+    table = ds.table("ks4_all")
+    frame = pd.DataFrame(
+        {
+            "year": normalise_academic_year(table["ACADEMIC_YEAR"]).to_numpy(),
+            "figure": pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64"),
+            "pupils": pd.to_numeric(table["PUPILS"], errors="coerce").to_numpy(dtype="float64"),
+        }
+    )
+    pooled = "LA" in table.columns
+    if pooled:
+        frame["LA"] = table["LA"].astype("str").to_numpy()
+    frame = frame.drop_duplicates(["year", "LA"] if pooled else ["year"], keep="last")
+    if pooled and not per_la:
+        frame = frame.loc[frame["figure"].notna()]
+        weighted = (frame["figure"] * frame["pupils"]).groupby(frame["year"]).sum(min_count=1)
+        frame = pd.DataFrame(
+            {"figure": weighted / frame.groupby("year")["pupils"].sum(min_count=1)}
+        ).reset_index()
+    marches = census_march(at)
+    dates = pd.DataFrame(
+        {"period_end": np.asarray(at, dtype=DATE_DTYPE), "year": academic_year_label(marches)}
+    )
+    out = dates.merge(frame, on="year", how="left")
+    keys = ["period_end", "LA"] if per_la else ["period_end"]
+    return out.rename(columns={"figure": "all_pupils"})[[*keys, "all_pupils"]]
+
+
+@measure()
+def attainment_gap(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+) -> pd.DataFrame:
+    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp)."""
+    per_la = False
+    for name in by:
+        if name != "LA" or "LA" not in ds.table("ks4_all").columns:
+            raise BreakdownError(
+                f"The attainment gap cannot be broken down by {name!r}: the all-pupil figure "
+                "(ks4_all) is one number per academic year"
+                f"{' and LA' if name == 'LA' else ''}, not broken down by pupils' "
+                "characteristics. The cohort's own attainment (attainment_cla_*) can be."
+            )
+        per_la = True
+    units = cohort(ds, at, metric)
+    if per_la:
+        units = _cohort_breakdowns(ds, units, ["LA"])
+        units["LA"] = units["LA"].astype("str")
+    cla = summarise(units, at, by, "mean")
+    figure = all_pupils(ds, at, metric, per_la)
+    keys = ["period_end", "LA"] if per_la else ["period_end"]
+    # every LA with an all-pupil figure appears, with an empty cohort when it has none
+    out = figure.merge(cla, on=keys, how="outer") if per_la else cla.merge(figure, on=keys)
+    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    out["value"] = out["all_pupils"] - out["value"]
+    return (
+        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+    )
