@@ -1,0 +1,309 @@
+"""The scorecard as an Excel workbook (xlsxwriter): Scorecard, Summary, Trend, Definitions.
+
+Numbers stay numbers (formatted per unit), RAG cells carry real fills and the word, the header
+row is frozen and filtered, and the Commentary column is left open for the analyst to fill in.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+
+from ..periods import quarter_label
+from .fmt import SUPPRESSED, UNIT_LABEL, excel_number_format, format_value, is_missing
+from .html import RAG_LABEL, _movers, _thresholds_text
+
+if TYPE_CHECKING:
+    from .scorecard import Scorecard
+
+RAG_FILL = {
+    "red": ("#D4351C", "#FFFFFF"),
+    "amber": ("#FFBF47", "#0B0C0C"),
+    "green": ("#00703C", "#FFFFFF"),
+}
+HEADER_ROW = 3  # rows 0-2 hold the title
+
+SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
+    # (header, frame column or special, width)
+    ("Domain", "domain", 16),
+    ("Indicator", "title", 48),
+    ("Value", "value", 11),
+    ("Unit", "unit", 12),
+    ("Numerator", "numerator", 11),
+    ("Denominator", "denominator", 12),
+    ("Target", "target", 10),
+    ("RAG", "rag", 9),
+    ("Change on quarter", "change_quarter", 11),
+    ("Direction on quarter", "dot_quarter", 20),
+    ("Change on year", "change_year", 11),
+    ("Direction on year", "dot_year", 20),
+    ("SN average", "sn_value", 11),
+    ("England", "england", 10),
+    ("Region", "region", 10),
+    ("Best LA value", "best_value", 11),
+    ("Best LA", "best_la", 16),
+    ("Gap to best", "gap_to_best", 10),
+    ("Quartile", "quartile_band", 9),
+    ("Rank", "rank", 7),
+    ("Of LAs", "n_las", 7),
+    ("Benchmark year", "benchmark_year", 11),
+    ("Status", "status", 30),
+    ("Commentary", "commentary", 50),
+    ("Indicator id", "indicator", 28),
+]
+UNIT_VALUE_COLUMNS = {"value", "target", "sn_value", "england", "region", "best_value"}
+CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best"}
+COUNT_COLUMNS = {"numerator", "denominator", "rank", "n_las"}
+
+
+class _Formats:
+    """Cell formats, created once per workbook and reused (xlsxwriter needs that)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self._cache: dict[tuple, Any] = {}
+        self.base = {"font_name": "Arial", "font_size": 10, "valign": "vcenter"}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.wb.add_format({**self.base, **props})
+        return self._cache[key]
+
+
+def _write(ws, row: int, col: int, value: object, fmt) -> None:
+    """A number as a number, text as text, missing as blank (never NaN in a cell)."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif is_missing(value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
+    ws = wb.add_worksheet("Scorecard")
+    f = sc.frame
+    mode = "publication version" if sc.publish else "internal version, not for publication"
+    ws.write_string(
+        0, 0, f"Children in care scorecard: {sc.la_name}", fm.get(bold=True, font_size=14)
+    )
+    ws.write_string(
+        1, 0, f"Corporate Parenting Panel, {sc.quarter} ({mode})", fm.get(font_color="#505A5F")
+    )
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
+    for c, (name, _, width) in enumerate(SCORECARD_COLUMNS):
+        ws.write_string(HEADER_ROW, c, name, head)
+        ws.set_column(c, c, width)
+    ws.set_row(HEADER_ROW, 30)
+    right_c = fm.get(align="right", border=1, border_color="#D8DDE0")
+    for r, (_, row) in enumerate(f.iterrows(), start=HEADER_ROW + 1):
+        ind = sc.catalogue.get(row["indicator"])
+        unit_fmt = excel_number_format(ind.unit, ind.decimals)
+        for c, (_, col, _) in enumerate(SCORECARD_COLUMNS):
+            value = row[col]
+            props: dict[str, Any] = {"border": 1, "border_color": "#D8DDE0"}
+            if col in UNIT_VALUE_COLUMNS:
+                props["num_format"] = unit_fmt
+            elif col in CHANGE_COLUMNS:
+                dec = "0" * ind.decimals
+                props["num_format"] = (
+                    f"+#,##0{'.' + dec if dec else ''};-#,##0{'.' + dec if dec else ''};0"
+                )
+            elif col in COUNT_COLUMNS:
+                props["num_format"] = "#,##0"
+            if col == "unit":
+                value = UNIT_LABEL.get(str(value), value)
+            if col == "rag":
+                if value in RAG_FILL:
+                    bg, fg = RAG_FILL[value]  # type: ignore[index]
+                    props.update(bg_color=bg, font_color=fg, bold=True, align="center")
+                    value = RAG_LABEL[value]  # type: ignore[index]
+                elif bool(row["suppressed"]):
+                    value = SUPPRESSED
+                    props["align"] = "center"
+                else:
+                    value = None
+            if col in ("title", "status", "commentary"):
+                props["text_wrap"] = True
+            if col == "commentary":
+                props.update(bg_color="#FFFBEA", locked=False)
+            if col == "benchmark_year" and not value:
+                value = None
+            if isinstance(value, str) and value == SUPPRESSED and col != "rag":
+                _write(ws, r, c, value, right_c)
+                continue
+            _write(ws, r, c, value, fm.get(**props))
+    last = HEADER_ROW + len(f)
+    ws.autofilter(HEADER_ROW, 0, last, len(SCORECARD_COLUMNS) - 1)
+    ws.freeze_panes(HEADER_ROW + 1, 2)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+
+
+def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
+    ws = wb.add_worksheet("Summary")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 90)
+    bold = fm.get(bold=True)
+    plain = fm.get(text_wrap=True)
+    ws.write_string(
+        0, 0, f"Children in care scorecard: {sc.la_name}", fm.get(bold=True, font_size=14)
+    )
+    rows: list[tuple[str, object]] = [
+        ("Local authority", sc.la_name),
+        ("LA code", sc.la_code or ""),
+        ("Quarter", sc.quarter),
+        ("Position at", f"{sc.period_end:%d/%m/%Y}"),
+        ("Version", "publication (small numbers suppressed)" if sc.publish else "internal"),
+        ("Generated", f"{sc.generated:%d/%m/%Y %H:%M}"),
+        ("Indicators", len(sc.frame)),
+    ]
+    r = 2
+    for label, value in rows:
+        ws.write_string(r, 0, label, bold)
+        _write(ws, r, 1, value, fm.get(align="left"))
+        r += 1
+    r += 1
+    counts = sc.counts
+    for key in ("red", "amber", "green"):
+        bg, fg = RAG_FILL[key]
+        ws.write_string(r, 0, RAG_LABEL[key], fm.get(bold=True, bg_color=bg, font_color=fg))
+        ws.write_number(r, 1, counts[key], fm.get(align="left"))
+        r += 1
+    ws.write_string(r, 0, "Not banded", bold)
+    ws.write_number(r, 1, counts["none"], fm.get(align="left"))
+    r += 2
+    import re
+
+    for title, word in (
+        ("Biggest improvements", "improving"),
+        ("Biggest deteriorations", "worsening"),
+    ):
+        ws.write_string(r, 0, title, bold)
+        lines = [re.sub(r"<[^>]+>", "", t) for t in _movers(sc, word)]
+        ws.write_string(r, 1, _unescape("\n".join(lines)) or "none", plain)
+        r += 1
+    red = list(sc.frame.loc[sc.frame["rag"] == "red", "title"])
+    ws.write_string(r, 0, "Red this quarter", bold)
+    ws.write_string(r, 1, "\n".join(red) or "none", plain)
+    r += 2
+    notes = [sc.benchmark_note] if sc.benchmark_note else []
+    if sc.publish:
+        notes.append(
+            f"Counts of 1 to {sc.suppress_threshold} children, and figures calculated from "
+            f"them, are shown as '{SUPPRESSED}'."
+        )
+    notes.append("No child-level information is included in this workbook.")
+    ws.write_string(r, 0, "Notes", bold)
+    ws.write_string(r, 1, "\n".join(notes), plain)
+
+
+def _unescape(text: str) -> str:
+    from html import unescape
+
+    return unescape(text)
+
+
+def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
+    ws = wb.add_worksheet("Trend")
+    ends = list(sc.quarter_ends)
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
+    headers = ["Domain", "Indicator", "Unit", *[quarter_label(e) for e in ends], "Trend"]
+    for c, name in enumerate(headers):
+        ws.write_string(0, c, name, head)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 48)
+    ws.set_column(2, 2, 12)
+    ws.set_column(3, 2 + len(ends), 11)
+    ws.set_column(3 + len(ends), 3 + len(ends), 18)
+    f = sc.frame
+    for r, (_, row) in enumerate(f.iterrows(), start=1):
+        ind = sc.catalogue.get(row["indicator"])
+        ws.write_string(r, 0, str(row["domain"]))
+        ws.write_string(r, 1, str(row["title"]), fm.get(text_wrap=True))
+        ws.write_string(r, 2, UNIT_LABEL.get(ind.unit, ind.unit))
+        numf = fm.get(num_format=excel_number_format(ind.unit, ind.decimals))
+        for k, v in enumerate(row["trend"]):
+            if isinstance(v, str):
+                ws.write_string(r, 3 + k, v, fm.get(align="right"))
+            else:
+                _write(ws, r, 3 + k, v, numf)
+        first = xlsxwriter.utility.xl_rowcol_to_cell(r, 3)
+        last = xlsxwriter.utility.xl_rowcol_to_cell(r, 2 + len(ends))
+        ws.add_sparkline(
+            r, 3 + len(ends), {"range": f"Trend!{first}:{last}", "markers": True, "last_point": True}
+        )
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, len(f), len(headers) - 1)
+
+
+def _definitions_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
+    ws = wb.add_worksheet("Definitions")
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
+    cols = [
+        ("Indicator id", 28),
+        ("Title", 44),
+        ("Domain", 16),
+        ("Description", 80),
+        ("Unit", 14),
+        ("Polarity", 13),
+        ("Decimals", 9),
+        ("RAG bands", 50),
+        ("Source tables", 26),
+        ("LAIT measure", 20),
+    ]
+    for c, (name, width) in enumerate(cols):
+        ws.write_string(0, c, name, head)
+        ws.set_column(c, c, width)
+    wrap = fm.get(text_wrap=True, valign="top")
+    for r, ind_id in enumerate(sc.frame["indicator"], start=1):
+        ind = sc.catalogue.get(ind_id)
+        values = [
+            ind.id,
+            ind.title,
+            ind.domain,
+            ind.description,
+            UNIT_LABEL.get(ind.unit, ind.unit),
+            ind.polarity.replace("_", " "),
+            ind.decimals,
+            _thresholds_text(ind, sc.period_end),
+            ", ".join(ind.tables),
+            (ind.benchmark.lait if ind.benchmark else None) or "",
+        ]
+        for c, v in enumerate(values):
+            _write(ws, r, c, v, wrap)
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, len(sc.frame), len(cols) - 1)
+
+
+def render_excel(sc: Scorecard) -> bytes:
+    """The workbook, built in memory (nothing touches the disk until it is complete)."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties(
+        {
+            "title": f"Children in care scorecard: {sc.la_name}, {sc.quarter}",
+            "subject": "Corporate Parenting Panel scorecard",
+            "author": "scorecard",
+            "created": sc.generated.to_pydatetime(),
+        }
+    )
+    fm = _Formats(wb)
+    _scorecard_sheet(wb, fm, sc)
+    _summary_sheet(wb, fm, sc)
+    _trend_sheet(wb, fm, sc)
+    _definitions_sheet(wb, fm, sc)
+    wb.close()
+    return buf.getvalue()
+
+
+__all__ = ["format_value", "render_excel"]

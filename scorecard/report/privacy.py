@@ -1,0 +1,74 @@
+"""Small-number suppression for published scorecards (SPEC section 10).
+
+DfE-style rule: a count of 1 to `threshold` children (default 5) is shown as 'c', and any
+value computed from a suppressed count is withheld too. Indicators whose numerator is not a
+count of children (`publish_counts: false`: days in care, caseload ratios) are suppressed
+only when their denominator is small. Zero is not suppressed. Suppression is applied before
+anything is written, to every quarter of the trend as well as the current one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .fmt import SUPPRESSED
+
+
+def small(counts: pd.Series, threshold: int) -> pd.Series:
+    """True where a count lies in 1..threshold (missing counts are never small)."""
+    c = pd.to_numeric(counts, errors="coerce")
+    return ((c >= 1) & (c <= threshold)).fillna(False).astype(bool)
+
+
+def suppression_mask(
+    frame: pd.DataFrame, publish_counts: pd.Series, threshold: int
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Which numerators, denominators and values to withhold, row by row.
+
+    `frame` has `numerator`, `denominator`; `publish_counts` is aligned with it (True when the
+    numerator is a count of children).
+    """
+    counts = publish_counts.astype(bool).to_numpy()
+    num_small = small(frame["numerator"], threshold).to_numpy() & counts
+    den_small = small(frame["denominator"], threshold).to_numpy()
+    value = num_small | den_small
+    # a numerator that is not a count (days, weighted cases) is withheld with its small
+    # denominator, since the two together give the value back
+    num = num_small | (den_small & ~counts)
+    # a count numerator under a withheld denominator is at most the denominator: withhold it
+    num = num | (den_small & counts & frame["numerator"].notna().to_numpy())
+    idx = frame.index
+    return pd.Series(num, idx), pd.Series(den_small, idx), pd.Series(value, idx)
+
+
+def apply_suppression(
+    frame: pd.DataFrame,
+    publish_counts: pd.Series,
+    threshold: int,
+    extra_columns: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """A copy of `frame` with withheld cells replaced by 'c' and a `suppressed` flag column.
+
+    `extra_columns` (e.g. changes) are withheld wherever the value is.
+    """
+    if threshold < 1:
+        out = frame.copy()
+        out["suppressed"] = False
+        return out
+    num, den, val = suppression_mask(frame, publish_counts, threshold)
+    out = frame.copy()
+    for col, mask in (("numerator", num), ("denominator", den), ("value", val)):
+        out[col] = _withhold(out[col], mask)
+    for col in extra_columns:
+        if col in out:
+            out[col] = _withhold(out[col], val)
+    out["suppressed"] = val.to_numpy()
+    return out
+
+
+def _withhold(series: pd.Series, mask: pd.Series) -> pd.Series:
+    """`series` as objects with 'c' where `mask` (NaN stays NaN where not masked)."""
+    values = series.astype(object).to_numpy(copy=True)
+    values[np.asarray(mask, dtype=bool)] = SUPPRESSED
+    return pd.Series(values, index=series.index, dtype=object, name=series.name)

@@ -1,0 +1,203 @@
+"""The `Scorecard` object: an immutable quarterly scorecard with HTML and Excel renderings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalogue import Catalogue, Indicator
+
+FRAME_COLUMNS = [
+    "domain",
+    "indicator",
+    "title",
+    "unit",
+    "polarity",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "rag",
+    "dot_quarter",
+    "dot_year",
+    "change_quarter",
+    "change_year",
+    "trend",
+    "sn_value",
+    "sn_count",
+    "england",
+    "region",
+    "quartile_band",
+    "rank",
+    "n_las",
+    "best_value",
+    "best_la",
+    "gap_to_best",
+    "benchmark_year",
+    "commentary",
+    "status",
+    "suppressed",
+]
+
+
+_META = (
+    "quarter",
+    "period_end",
+    "quarter_ends",
+    "la_code",
+    "la_name",
+    "catalogue",
+    "publish",
+    "suppress_threshold",
+    "benchmark_note",
+    "generated",
+)
+
+
+class Scorecard:
+    """A quarterly panel scorecard (immutable).
+
+    `frame`: one row per on-scorecard indicator (see FRAME_COLUMNS), grouped by domain.
+    `history`: the indicator values at every trend date (`indicator, period_end, numerator,
+    denominator, value, suppressed`). Methods never change the object: `with_commentary`
+    returns a new scorecard. In publication mode (`publish=True`) withheld cells hold 'c'.
+    """
+
+    quarter: str
+    period_end: pd.Timestamp
+    quarter_ends: tuple[pd.Timestamp, ...]
+    la_code: str | None
+    la_name: str
+    catalogue: Catalogue
+    publish: bool
+    suppress_threshold: int
+    benchmark_note: str
+    generated: pd.Timestamp
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        history: pd.DataFrame,
+        *,
+        quarter: str,
+        period_end: pd.Timestamp,
+        quarter_ends: tuple[pd.Timestamp, ...],
+        la_code: str | None,
+        la_name: str,
+        catalogue: Catalogue,
+        publish: bool = False,
+        suppress_threshold: int = 5,
+        benchmark_note: str = "",
+        generated: pd.Timestamp | None = None,
+    ) -> None:
+        missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"Scorecard frame lacks the column(s) {missing}")
+        values = {
+            "_frame": frame.copy(),
+            "_history": history.copy(),
+            "quarter": quarter,
+            "period_end": pd.Timestamp(period_end),
+            "quarter_ends": tuple(pd.Timestamp(t) for t in quarter_ends),
+            "la_code": la_code,
+            "la_name": la_name,
+            "catalogue": catalogue,
+            "publish": bool(publish),
+            "suppress_threshold": int(suppress_threshold),
+            "benchmark_note": benchmark_note,
+            "generated": generated if generated is not None else pd.Timestamp.now().floor("s"),
+        }
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("A Scorecard is immutable; use its with_... methods.")
+
+    # ----------------------------------------------------------------- data
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The scorecard as a tidy frame (a copy: changing it does not change the scorecard)."""
+        return self._frame.copy()
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """Values at each trend date, long (a copy)."""
+        return self._history.copy()
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalogue.get(indicator_id)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many indicators are red, amber, green and unbanded."""
+        rag = self._frame["rag"]
+        return {
+            "red": int((rag == "red").sum()),
+            "amber": int((rag == "amber").sum()),
+            "green": int((rag == "green").sum()),
+            "none": int(rag.isna().sum()),
+        }
+
+    # ----------------------------------------------------------------- fluent changes
+    def _replace(self, **changes: object) -> Scorecard:
+        kwargs = {name: getattr(self, name) for name in _META}
+        frame = changes.pop("frame", self._frame)
+        history = changes.pop("history", self._history)
+        kwargs.update(changes)
+        return Scorecard(frame, history, **kwargs)  # type: ignore[arg-type]
+
+    def with_commentary(self, notes: Mapping[str, str]) -> Scorecard:
+        """A new scorecard with commentary text for some indicators (by id)."""
+        unknown = sorted(set(notes) - set(self._frame["indicator"]))
+        if unknown:
+            raise KeyError(
+                f"Commentary for indicator(s) not on this scorecard: {', '.join(unknown)}. "
+                f"On it: {', '.join(self._frame['indicator'])}."
+            )
+        frame = self._frame.copy()
+        frame["commentary"] = [
+            str(notes.get(i, old)) for i, old in zip(frame["indicator"], frame["commentary"])
+        ]
+        return self._replace(frame=frame)
+
+    def with_la_name(self, name: str) -> Scorecard:
+        """A new scorecard titled with another authority name."""
+        return self._replace(la_name=name)
+
+    # ----------------------------------------------------------------- renderings
+    def html(self, full_page: bool = True) -> str:
+        """The scorecard as HTML text (a whole self-contained page, or just the table)."""
+        from .html import render_html
+
+        return render_html(self, full_page=full_page)
+
+    def excel_bytes(self) -> bytes:
+        """The Excel workbook as bytes."""
+        from .excel import render_excel
+
+        return render_excel(self)
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write the self-contained HTML page to `path` (atomically)."""
+        from .atomic import atomic_write
+
+        return atomic_write(path, self.html().encode("utf-8"))
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the Excel workbook to `path` (atomically)."""
+        from .atomic import atomic_write
+
+        return atomic_write(path, self.excel_bytes())
+
+    def _repr_html_(self) -> str:
+        return self.html(full_page=False)
+
+    def __repr__(self) -> str:
+        c = self.counts
+        mode = "publication" if self.publish else "internal"
+        return (
+            f"Scorecard({self.la_name}, {self.quarter}: {len(self._frame)} indicators; "
+            f"{c['red']} red, {c['amber']} amber, {c['green']} green; {mode})"
+        )
