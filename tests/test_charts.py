@@ -1,0 +1,229 @@
+"""Charts: each builds from a tidy frame, carries small data, and saves as PNG, SVG and
+self-contained HTML without a browser."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from scorecard import charts
+from scorecard.periods import AGE_BANDS, quarter_ends
+
+IND = "placement_stability_short"  # percent, low is good; default 10/12, 2025-26: 9.5/11.5
+
+
+def _trend_frame() -> pd.DataFrame:
+    ends = quarter_ends("2025-26 Q2", 8)  # Dec 2023 ... Sep 2025
+    num = np.array([39, 40, 45, 49, 30, 32, 46, 48], dtype=float)
+    return pd.DataFrame(
+        {
+            "indicator": IND,
+            "period_end": ends,
+            "numerator": num,
+            "denominator": 400.0,
+            "value": 100 * num / 400,
+        }
+    )
+
+
+def _age_frame() -> pd.DataFrame:
+    rows = []
+    # the bands are listed out of order on purpose: the chart must put them in DfE order
+    for d in pd.to_datetime(["2024-03-31", "2025-03-31"]):
+        for k, band in enumerate(reversed(AGE_BANDS)):
+            rows.append(
+                {
+                    "indicator": "time_in_care_ceased",
+                    "period_end": d,
+                    "age_at_entry_band": band,
+                    "numerator": 400.0 * (k + 1),
+                    "denominator": 2.0,
+                    "value": 200.0 * (k + 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _district_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": IND,
+            "period_end": pd.Timestamp("2025-03-31"),
+            "district": ["Northgate", "Southby", "Eastmere"],
+            "numerator": [5.0, 8.0, 13.0],
+            "denominator": [100.0, 72.0, 100.0],
+            # 5.0 green (<= 10), 11.1 amber (<= 12), 13.0 red: 2024-25 thresholds 10 / 12
+            "value": [5.0, 800 / 72, 13.0],
+        }
+    )
+
+
+def _panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    n = 20
+    codes = [f"{800 + i:03d}" for i in range(n)]
+    codes[0] = "650"
+    panel = pd.DataFrame(
+        {
+            "indicator": IND,
+            "year": 2024,
+            "la_code": codes,
+            "new_la_code": [f"E10000{c}" for c in codes],
+            "la_name": [f"Authority {i}" for i in range(n)],
+            "region": "South East",
+            "value": np.arange(1.0, n + 1.0),  # 1, 2, ..., 20; ours (650) is 1.0
+            "status": pd.NA,
+        }
+    )
+    panel.loc[0, "la_name"] = "Wealdshire"
+    # an England row and a suppressed LA must not be charted
+    panel.loc[len(panel)] = [IND, 2024, pd.NA, "E92000001", "England", pd.NA, 9.0, pd.NA]
+    panel.loc[len(panel)] = [IND, 2024, "999", "E1", "Tiny", "X", np.nan, "c"]
+    neighbours = pd.DataFrame(
+        {"la_code": "650", "neighbour_code": codes[1:4], "rank": [1, 2, 3], "closeness": 0.9}
+    )
+    return panel, neighbours
+
+
+def _datasets(chart: alt.TopLevelMixin) -> dict[str, list[dict]]:
+    return chart.to_dict()["datasets"]
+
+
+def _all_charts() -> dict[str, alt.TopLevelMixin]:
+    panel, sn = _panel()
+    return {
+        "trend": charts.trend(_trend_frame(), IND),
+        "by_age": charts.by_age(_age_frame(), "time_in_care_ceased", by="age_at_entry_band"),
+        "by_district": charts.by_district(_district_frame(), IND),
+        "benchmark": charts.benchmark(panel, IND, "650", 2024, sn),
+    }
+
+
+def test_theme_is_registered_and_active():
+    assert alt.theme.active == charts.THEME_NAME
+    config = charts.to_config() if hasattr(charts, "to_config") else alt.theme.get()()["config"]
+    assert "Liberation Sans" in config["font"]
+
+
+@pytest.mark.parametrize("name", ["trend", "by_age", "by_district", "benchmark"])
+def test_chart_saves_as_png_svg_and_inline_html(name, tmp_path):
+    chart = _all_charts()[name]
+    png = charts.save(chart, tmp_path / f"{name}.png")
+    svg = charts.save(chart, tmp_path / f"{name}.svg")
+    html = charts.save(chart, tmp_path / f"{name}.html")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 20_000  # a blank canvas is a few kB; text and marks make it larger
+    text = svg.read_text()
+    assert "<text" in text  # titles and axis labels are drawn as text
+    page = html.read_text()
+    assert "https://cdn" not in page  # vega, vega-lite and vega-embed are inlined
+    assert "vegaEmbed" in page or "vega-embed" in page
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_save_rejects_unknown_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.html"):
+        charts.save(_all_charts()["trend"], tmp_path / "chart.jpg")
+
+
+def test_chart_data_stays_small():
+    for name, chart in _all_charts().items():
+        rows = sum(len(v) for v in _datasets(chart).values())
+        assert 0 < rows <= charts.MAX_ROWS, name
+
+
+def test_too_many_rows_are_refused():
+    big = pd.concat([_trend_frame()] * 700, ignore_index=True)  # 5,600 rows
+    with pytest.raises(ValueError, match="aggregate first"):
+        charts.trend(big, IND)
+
+
+def test_trend_bands_and_target_follow_the_year():
+    chart = charts.trend(_trend_frame(), IND)
+    data = _datasets(chart)
+    rects = next(pd.DataFrame(v) for v in data.values() if "band" in v[0])
+    rects["x0"] = pd.to_datetime(rects["x0"])
+    # 2023-24 and 2024-25 share the default thresholds (green <= 10, amber <= 12): one run;
+    # 2025-26 thresholds are 9.5 / 11.5: a second run -> 2 runs x 3 bands
+    assert len(rects) == 6
+    late = rects.loc[rects["x0"] > pd.Timestamp("2025-04-01")].set_index("band")
+    assert late.loc["Green", "y1"] == 9.5
+    assert (late.loc["Amber", "y0"], late.loc["Amber", "y1"]) == (9.5, 11.5)
+    early = rects.loc[rects["x0"] < pd.Timestamp("2025-01-01")].set_index("band")
+    assert (early.loc["Amber", "y0"], early.loc["Amber", "y1"]) == (10.0, 12.0)
+    assert early.loc["Green", "y0"] == 0.0  # low is good: green runs from the bottom
+    target = next(pd.DataFrame(v) for v in data.values() if "target" in v[0])
+    assert sorted(target["target"].unique()) == [9.5, 10.0]
+    # the x axis uses timestamps, never Periods
+    assert all(
+        isinstance(r["period_end"], str)
+        for r in next(v for v in data.values() if "quarter" in v[0])
+    )
+
+
+def test_trend_without_thresholds_has_no_bands():
+    frame = _trend_frame().assign(indicator="cla_count")  # neutral: no bands, no target
+    data = _datasets(charts.trend(frame, "cla_count"))
+    assert not any("band" in v[0] or "target" in v[0] for v in data.values())
+
+
+def test_trend_with_breakdown_draws_one_line_per_category():
+    a = _trend_frame().assign(uasc="UASC")
+    b = _trend_frame().assign(uasc="Not UASC")
+    spec = charts.trend(pd.concat([a, b]), IND).to_dict()
+    encodings = [layer.get("encoding", {}) for layer in spec["layer"][-1]["layer"]]
+    assert any(e.get("color", {}).get("field") == "uasc" for e in encodings)
+
+
+def test_trend_names_missing_indicator():
+    with pytest.raises(ValueError, match="No rows for 'placement_stability_long'"):
+        charts.trend(_trend_frame(), "placement_stability_long")
+
+
+def test_by_age_orders_dfe_bands():
+    spec = charts.by_age(_age_frame(), "time_in_care_ceased", by="age_at_entry_band").to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["sort"] == list(AGE_BANDS)
+    assert x["title"] == "Age at entry to care"
+
+
+def test_by_age_needs_the_breakdown_column():
+    with pytest.raises(ValueError, match="by='age_band'"):
+        charts.by_age(_age_frame(), "time_in_care_ceased", by="age_band")
+
+
+def test_by_district_sorts_best_first_and_colours_by_rag():
+    chart = charts.by_district(_district_frame(), IND)
+    spec = chart.to_dict()
+    bars = pd.DataFrame(next(v for v in _datasets(chart).values() if "district" in v[0]))
+    # low is good: smallest value at the top
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Northgate", "Southby", "Eastmere"]
+    assert list(bars["band"]) == ["Green", "Amber", "Red"]
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["range"] == ["#d73027", "#fdae61", "#1a9850"][::-1] or colour["range"] == [
+        charts.RAG_COLOURS[b] for b in colour["domain"]
+    ]
+
+
+def test_benchmark_highlights_ours_and_neighbours_with_lait_quartiles():
+    panel, sn = _panel()
+    chart = charts.benchmark(panel, IND, "650", 2024, sn)
+    data = _datasets(chart)
+    bars = pd.DataFrame(next(v for v in data.values() if "group" in v[0]))
+    # the England row and the suppressed LA are dropped: 20 authorities remain
+    assert len(bars) == 20
+    assert bars.loc[bars["la_code"] == "650", "group"].item() == "Wealdshire"
+    assert (bars["group"] == "Statistical neighbour").sum() == 3
+    # low is good: best (lowest) first
+    assert bars["value"].is_monotonic_increasing
+    lines = pd.DataFrame(next(v for v in data.values() if "label" in v[0] and "group" not in v[0]))
+    # R type 7 over 1..20: q1 = 1 + 0.25 x 19 = 5.75, median 10.5, q3 = 15.25
+    assert list(lines["value"]) == [5.75, 10.5, 15.25]
+
+
+def test_benchmark_unknown_year_lists_the_years():
+    panel, sn = _panel()
+    with pytest.raises(ValueError, match="years: 2024"):
+        charts.benchmark(panel, IND, "650", 2019, sn)
