@@ -1,0 +1,356 @@
+"""RAG bands, targets and direction of travel (SPEC section 7).
+
+RAG
+    Threshold mode (``rag.mode: threshold``) uses the thresholds in force in the financial
+    year of the reference date (``indicator.thresholds('2024-25')``). With polarity:
+    green when the value is at or better than the green threshold, amber when at or better
+    than the amber threshold, else red. Benchmark mode (``rag.mode: benchmark``) compares
+    with the statistical-neighbour value: green at or better than it, amber when no more
+    than ``rag.tolerance`` (in the indicator's unit) worse, else red. Neutral indicators,
+    missing values, indicators without thresholds and (benchmark mode) a missing
+    neighbour value get no band (None). Comparisons allow for floating-point noise
+    (1e-9 relative), so 70.0 computed as 69.99999999999999 still meets a threshold of 70;
+    values are *not* rounded to the displayed decimals first.
+
+Direction of travel
+    Each value is compared with the same indicator (and breakdown) at the previous quarter
+    end (3 months earlier) and at the same quarter end a year earlier (12 months earlier).
+    The words are 'improving' / 'worsening' (by polarity; 'up' / 'down' for neutral
+    indicators), 'no change' when the two values are identical, 'no significant change'
+    when they differ but the small-numbers rule below does not show a real change, and
+    None when the earlier value (or the current one) is missing. ``change_*`` is the
+    signed difference current - earlier, in the indicator's unit.
+
+    Small-numbers rule (a change a handful of children explain is not a trend):
+
+    * ``percent`` with numerator/denominator: two-proportion z-test with a pooled
+      proportion; a change needs ``|z| >= 1.96`` (95%, two-sided).
+      2/10 -> 4/10 gives z = 0.98 (not significant); 200/1000 -> 260/1000 gives z = 3.19.
+    * ``count``: the exact conditional test for two Poisson counts (given the total
+      ``a + b``, ``a`` is Binomial(a + b, 1/2) when the underlying rates are equal);
+      two-sided p < 0.05.
+    * ``rate_per_10k`` with numerator (count) and denominator (population): the same
+      conditional binomial test with p0 = cur_den / (cur_den + prev_den).
+    * ``days``, ``ratio``, ``points`` (means and ratios with no variance to hand), and
+      percents or rates without numerator/denominator: a change only when the relative
+      change ``|cur - prev| / |prev|`` is above ``REL_CHANGE_MIN`` (5%) AND both
+      denominators are at least ``MIN_DENOMINATOR`` (10 children); when the denominators
+      are unknown the relative rule alone applies. A previous value of 0 with a
+      non-zero current value counts as a relative change of 100%.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .catalogue import Catalogue, Indicator, load_catalogue
+from .periods import financial_year
+
+Z_CRIT = 1.959963984540054  # 95% two-sided
+ALPHA = 0.05
+REL_CHANGE_MIN = 0.05
+MIN_DENOMINATOR = 10
+_RTOL = 1e-9
+
+RAG_VALUES = ("green", "amber", "red")
+_KEY_COLUMNS = ("indicator", "period_end")
+_VALUE_COLUMNS = ("numerator", "denominator", "value")
+
+
+# --------------------------------------------------------------------------- RAG
+def _at_or_better(value: np.ndarray, limit: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """value at or better than limit, allowing for floating-point noise."""
+    slack = _RTOL * np.maximum(np.abs(limit), 1.0)
+    with np.errstate(invalid="ignore"):
+        if higher_is_better:
+            return value >= limit - slack
+        return value <= limit + slack
+
+
+def _band(
+    value: np.ndarray, green: np.ndarray, amber: np.ndarray, higher_is_better: bool
+) -> np.ndarray:
+    """'green'/'amber'/'red' per element; None where value or thresholds are missing."""
+    value = np.asarray(value, dtype=float)
+    green = np.asarray(green, dtype=float)
+    amber = np.asarray(amber, dtype=float)
+    out = np.where(
+        _at_or_better(value, green, higher_is_better),
+        "green",
+        np.where(_at_or_better(value, amber, higher_is_better), "amber", "red"),
+    ).astype(object)
+    out[np.isnan(value) | np.isnan(green) | np.isnan(amber)] = None
+    return out
+
+
+def _is_missing(x: object) -> bool:
+    return x is None or (isinstance(x, float | np.floating) and math.isnan(x)) or x is pd.NA
+
+
+def rag_value(
+    value: float | None,
+    indicator: Indicator,
+    period_end: object,
+    sn_value: float | None = None,
+) -> str | None:
+    """RAG band of one value: 'green', 'amber', 'red', or None (neutral, missing, no rule)."""
+    hib = indicator.higher_is_better
+    if hib is None or indicator.rag is None or _is_missing(value):
+        return None
+    if indicator.rag.mode == "benchmark":
+        if _is_missing(sn_value):
+            return None
+        tol = indicator.rag.tolerance
+        amber = float(sn_value) - tol if hib else float(sn_value) + tol
+        return _band(np.array([value]), np.array([sn_value]), np.array([amber]), hib)[0]
+    th = indicator.thresholds(financial_year(pd.Timestamp(period_end)))
+    if th is None:
+        return None
+    return _band(np.array([value]), np.array([th.green]), np.array([th.amber]), hib)[0]
+
+
+def target_for(indicator: Indicator, period_end: object) -> float | None:
+    """The target in force at `period_end` (its financial year's), or None."""
+    if indicator.polarity == "neutral":
+        return None
+    th = indicator.thresholds(financial_year(pd.Timestamp(period_end)))
+    return None if th is None else float(th.target_value)
+
+
+def _lookup(catalogue: Catalogue, ind_id: str) -> Indicator | None:
+    return catalogue.get(ind_id) if ind_id in catalogue else None
+
+
+def rag(
+    frame: pd.DataFrame,
+    catalogue: Catalogue | None = None,
+    sn: pd.Series | Iterable[float] | None = None,
+) -> pd.Series:
+    """RAG band for every row of a compute frame (`indicator, period_end, value`).
+
+    `sn` (aligned with `frame`, or a column `sn_value` in it) supplies the statistical-
+    neighbour value for benchmark-mode indicators. Indicators not in the catalogue get None.
+    Returns an object Series ('green'/'amber'/'red'/None) on the frame's index.
+    """
+    catalogue = catalogue or load_catalogue()
+    out = np.full(len(frame), None, dtype=object)
+    if sn is None and "sn_value" in frame.columns:
+        sn = frame["sn_value"]
+    sn_arr = (
+        np.full(len(frame), np.nan)
+        if sn is None
+        else pd.to_numeric(
+            pd.Series(list(sn) if not isinstance(sn, pd.Series) else sn.to_numpy()), errors="coerce"
+        ).to_numpy(dtype=float)
+    )
+    if len(sn_arr) != len(frame):
+        raise ValueError(f"rag: `sn` has {len(sn_arr)} values for a frame of {len(frame)} rows.")
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    ends = pd.to_datetime(frame["period_end"])
+    ids = frame["indicator"].astype(object).to_numpy()
+    for ind_id in pd.unique(ids):
+        ind = _lookup(catalogue, ind_id)
+        if ind is None or ind.higher_is_better is None or ind.rag is None:
+            continue
+        rows = np.flatnonzero(ids == ind_id)
+        hib = ind.higher_is_better
+        if ind.rag.mode == "benchmark":
+            green = sn_arr[rows]
+            amber = green - ind.rag.tolerance if hib else green + ind.rag.tolerance
+        else:
+            fy = ends.iloc[rows].map(financial_year).to_numpy()
+            green = np.full(len(rows), np.nan)
+            amber = np.full(len(rows), np.nan)
+            for year in pd.unique(fy):  # a handful of financial years
+                th = ind.thresholds(year)
+                if th is not None:
+                    green[fy == year] = th.green
+                    amber[fy == year] = th.amber
+        out[rows] = _band(values[rows], green, amber, hib)
+    return pd.Series(out, index=frame.index, name="rag", dtype=object)
+
+
+# --------------------------------------------------------------------------- direction
+def _significant(
+    cur_num: np.ndarray,
+    cur_den: np.ndarray,
+    prev_num: np.ndarray,
+    prev_den: np.ndarray,
+    cur_val: np.ndarray,
+    prev_val: np.ndarray,
+    unit: str,
+) -> np.ndarray:
+    """Whether each change passes the small-numbers rule for `unit` (see module docstring)."""
+    n = len(cur_val)
+    has_counts = ~(np.isnan(cur_num) | np.isnan(prev_num))
+    has_dens = ~(np.isnan(cur_den) | np.isnan(prev_den)) & (cur_den > 0) & (prev_den > 0)
+    # the relative rule (fallback for everything without a test)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.abs(cur_val - prev_val) / np.abs(prev_val)
+    rel = np.where((prev_val == 0) & (cur_val != 0), 1.0, rel)
+    big_enough = np.where(
+        has_dens, (cur_den >= MIN_DENOMINATOR) & (prev_den >= MIN_DENOMINATOR), True
+    )
+    sig = (rel > REL_CHANGE_MIN) & big_enough
+    if unit == "percent":
+        use = has_counts & has_dens
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p1, p2 = cur_num / cur_den, prev_num / prev_den
+            pooled = (cur_num + prev_num) / (cur_den + prev_den)
+            se = np.sqrt(pooled * (1 - pooled) * (1 / cur_den + 1 / prev_den))
+            z = (p1 - p2) / se
+        ztest = np.where(se > 0, np.abs(z) >= Z_CRIT, False)
+        sig = np.where(use, ztest, sig)
+    elif unit in ("count", "rate_per_10k"):
+        if unit == "count":
+            a = np.where(np.isnan(cur_num), cur_val, cur_num)
+            b = np.where(np.isnan(prev_num), prev_val, prev_num)
+            p0 = np.full(n, 0.5)
+            use = ~(np.isnan(a) | np.isnan(b))
+        else:
+            a, b = cur_num, prev_num
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p0 = cur_den / (cur_den + prev_den)
+            use = has_counts & has_dens
+        a_ = np.where(use, np.round(a), 0).astype(np.int64)
+        total = np.where(use, np.round(a) + np.round(b), 0).astype(np.int64)
+        p0_ = np.where(use, p0, 0.5)
+        lower = stats.binom.cdf(a_, total, p0_)
+        upper = stats.binom.sf(a_ - 1, total, p0_)
+        pval = np.minimum(1.0, 2 * np.minimum(lower, upper))
+        sig = np.where(use, (pval < ALPHA) & (total > 0), sig)
+    return np.asarray(sig, dtype=bool)
+
+
+def _words(
+    cur_num,
+    cur_den,
+    prev_num,
+    prev_den,
+    cur_val,
+    prev_val,
+    unit: str,
+    polarity: str,
+) -> np.ndarray:
+    """Direction-of-travel words per element (object array, None when not comparable)."""
+    f = [np.asarray(x, dtype=float) for x in (cur_num, cur_den, prev_num, prev_den)]
+    cur_val = np.asarray(cur_val, dtype=float)
+    prev_val = np.asarray(prev_val, dtype=float)
+    # fill the value from the counts when the value is missing (scalar helper use)
+    if unit == "percent":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cur_val = np.where(np.isnan(cur_val), 100 * f[0] / f[1], cur_val)
+            prev_val = np.where(np.isnan(prev_val), 100 * f[2] / f[3], prev_val)
+    elif unit == "count":
+        cur_val = np.where(np.isnan(cur_val), f[0], cur_val)
+        prev_val = np.where(np.isnan(prev_val), f[2], prev_val)
+    sig = _significant(f[0], f[1], f[2], f[3], cur_val, prev_val, unit)
+    up = cur_val > prev_val
+    if polarity == "neutral":
+        moved = np.where(up, "up", "down")
+    else:
+        better = up if polarity == "high_is_good" else ~up
+        moved = np.where(better, "improving", "worsening")
+    same = np.isclose(cur_val, prev_val, rtol=_RTOL, atol=0.0)
+    out = np.where(same, "no change", np.where(sig, moved, "no significant change")).astype(object)
+    out[np.isnan(cur_val) | np.isnan(prev_val)] = None
+    return out
+
+
+def compare_change(
+    cur_num: float | None,
+    cur_den: float | None,
+    prev_num: float | None,
+    prev_den: float | None,
+    unit: str,
+    polarity: str,
+    cur_value: float | None = None,
+    prev_value: float | None = None,
+) -> str | None:
+    """Direction of travel between two values of one indicator (see the module docstring).
+
+    For a percent the values default to 100 * num / den; for a count to the numerator.
+    Returns 'improving' | 'worsening' | 'up' | 'down' | 'no change' |
+    'no significant change', or None when either value is missing.
+    """
+
+    def num(x: object) -> float:
+        return np.nan if _is_missing(x) else float(x)
+
+    return _words(
+        [num(cur_num)],
+        [num(cur_den)],
+        [num(prev_num)],
+        [num(prev_den)],
+        [num(cur_value)],
+        [num(prev_value)],
+        unit,
+        polarity,
+    )[0]
+
+
+def _shift_back(ends: pd.Series, months: int) -> pd.Series:
+    """The date `months` earlier; a month-end date maps to the month end (30 Jun -> 31 Mar)."""
+    back = ends - pd.DateOffset(months=months)
+    month_end = ends.dt.is_month_end
+    back = back.where(~month_end, back + pd.offsets.MonthEnd(0))
+    return back.astype("datetime64[ns]")
+
+
+def direction_of_travel(
+    frame: pd.DataFrame,
+    catalogue: Catalogue | None = None,
+    by: list[str] | None = None,
+) -> pd.DataFrame:
+    """Change and direction of travel against the previous quarter and a year earlier.
+
+    `frame` is a compute frame (``indicator, period_end, [by...], numerator, denominator,
+    value``) holding several reference dates. `by` defaults to every other column.
+    Returns one row per input row: ``indicator, period_end, [by...], change_quarter,
+    dot_quarter, change_year, dot_year``.
+    """
+    catalogue = catalogue or load_catalogue()
+    if by is None:
+        by = [c for c in frame.columns if c not in (*_KEY_COLUMNS, *_VALUE_COLUMNS)]
+    keys = ["indicator", *by]
+    base = frame.copy()
+    for col in _VALUE_COLUMNS:
+        if col not in base.columns:
+            base[col] = np.nan
+        base[col] = pd.to_numeric(base[col], errors="coerce").astype(float)
+    base["period_end"] = pd.to_datetime(base["period_end"]).astype("datetime64[ns]")
+    base = base.reset_index(drop=True)
+    prev = base[[*keys, "period_end", *_VALUE_COLUMNS]].drop_duplicates(
+        [*keys, "period_end"], keep="last"
+    )
+    out = base[[*keys, "period_end"]].copy()
+    for label, months in (("quarter", 3), ("year", 12)):
+        probe = base[keys].copy()
+        probe["period_end"] = _shift_back(base["period_end"], months)
+        earlier = probe.merge(prev, on=[*keys, "period_end"], how="left", sort=False)
+        change = base["value"].to_numpy() - earlier["value"].to_numpy()
+        words = np.full(len(base), None, dtype=object)
+        for ind_id in pd.unique(base["indicator"]):
+            rows = np.flatnonzero((base["indicator"] == ind_id).to_numpy())
+            ind = _lookup(catalogue, ind_id)
+            unit = ind.unit if ind else "ratio"
+            polarity = ind.polarity if ind else "neutral"
+            words[rows] = _words(
+                base["numerator"].to_numpy()[rows],
+                base["denominator"].to_numpy()[rows],
+                earlier["numerator"].to_numpy()[rows],
+                earlier["denominator"].to_numpy()[rows],
+                base["value"].to_numpy()[rows],
+                earlier["value"].to_numpy()[rows],
+                unit,
+                polarity,
+            )
+        out[f"change_{label}"] = change
+        out[f"dot_{label}"] = pd.Series(words, dtype=object)
+    out.index = frame.index
+    return out

@@ -1,0 +1,502 @@
+"""Loaders for published benchmark data (SPEC section 8).
+
+`load_benchmarks(path)` reads either layout into one long frame::
+
+    indicator, year, year_label, la_code, new_la_code, la_name, region, level, value, status
+
+* LAIT long extract (Parquet or CSV; ``Short Desc, [Data item], Years, LA and Regions,
+  Values, LA Number, Region``): ``indicator`` is the LAIT ``Short Desc`` (Measure_short).
+* explore-education-statistics tidy CSV (``time_period, time_identifier, geographic_level,
+  ..., old_la_code, new_la_code, la_name, <filters...>, <values...>``, in any order, either
+  vintage): each value column becomes its own series and ``indicator`` is built as
+  ``value_column[filter=value; filter=value]`` with the filters in file order, e.g.
+  ``children_percent[cla_group=CLA on 31 March; placement_stability=With 3 or more
+  placements during the year]`` (just ``rereferral_percent`` when a file has one filter
+  column with one value, e.g. c1's ``category``, it is still listed). The filter columns and
+  ``measure`` (the value column) are kept as columns too, so `ees_series` can select with
+  the catalogue's ``benchmark.ees`` mapping. Older vintages are harmonised to the current
+  names (``number/percentage`` -> ``children_count/children_percent`` or
+  ``care_leaver_count/care_leaver_percent``; ``age/activity`` ->
+  ``care_leaver_age/breakdown``; ``population_count`` -> ``population_type``) and labels
+  ('Aged 19 to 21' -> '19 to 21 years', '... at 31 March ...' -> '... on 31 March ...').
+
+``year`` is the calendar year in which the period ends (nullable Int64): '2024-25',
+'2024-25 (OT)', '202425' and '2025' are 2025; '2014-16' and '2013/14-15/16' are 2016;
+'2025 (Rev)' is 2025; anything else ('0') is missing. ``year_label`` keeps the raw label.
+
+Suppression symbols (``c k x z u low .. -`` and blank) become NaN with the symbol kept in
+``status`` ('' when a number was published). ``la_code`` is the 3-digit code as a string
+('886'); England is '970' and the regions '980'-'990' (LAIT's codes, used for EES files
+too); ``level`` is 'National', 'Regional' or 'Local authority'. ``new_la_code`` comes from
+the file, or from `la_lookup=` (anything `LaLookup.from_any` accepts), and is filled for
+England and the regions. Retired authorities (Cumbria 909, Northamptonshire 928, old
+Dorset/Poole/Bournemouth) stay as rows, missing in the years they do not apply.
+
+`load_neighbours(path)` reads the DfE statistical-neighbour lists into
+``la_code, neighbour_code, rank, closeness``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .la_lookup import (
+    ENGLAND_CODE,
+    LaLookup,
+    la_code_str,
+    region_code,
+    standard_new_codes,
+)
+
+SUPPRESSION = ("c", "k", "x", "z", "u", "low", "..", "-", ":", "")
+OUTPUT_COLUMNS = [
+    "indicator",
+    "year",
+    "year_label",
+    "la_code",
+    "new_la_code",
+    "la_name",
+    "region",
+    "level",
+    "value",
+    "status",
+]
+LAIT_COLUMNS = ("Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region")
+
+EES_STANDARD = (
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "la_code",
+    "lad_code",
+    "lad_name",
+    "pcon_code",
+    "pcon_name",
+)
+# Older vintages' column names -> current names (the care-leaver ones apply when the file
+# has care-leaver filters).
+_EES_RENAME = {
+    "age": "care_leaver_age",
+    "activity": "breakdown",
+    "population_count": "population_type",
+}
+_EES_LABELS = {
+    "Aged 17 to 18": "17 to 18 years",
+    "Aged 19 to 21": "19 to 21 years",
+    "Living with the same carer for at least 2 years, or are placed for adoption and their "
+    "adoptive placement together with their previous placement, last for at least 2 years": (
+        "Living with the same carer for at least 2 years"
+    ),
+    "Children looked after continuously for at least 2.5 years at 31 March aged under 16 "
+    "years": "Children looked after continuously for at least 2.5 years on 31 March aged "
+    "under 16 years",
+    "Children looked after at 31 March each year": "Children looked after on 31 March each year",
+}
+
+
+class BenchmarkFileError(ValueError):
+    """A benchmark or neighbour file that cannot be read as documented."""
+
+
+# --------------------------------------------------------------------------- helpers
+def year_from_label(label: object) -> int | None:
+    """Calendar year in which a period label ends (see the module docstring)."""
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        return None
+    text = re.sub(r"\s*\(.*?\)\s*", "", str(label)).strip()
+    if re.fullmatch(r"\d{6}", text):  # 202425
+        start, end2 = int(text[:4]), int(text[4:])
+        end = start // 100 * 100 + end2
+        return end + 100 if end < start else end
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return year if year > 1900 else None
+    parts = re.findall(r"\d+", text)
+    if len(parts) >= 2 and len(parts[0]) == 4 and re.fullmatch(r"[\d/\- ]+", text):
+        start, last = int(parts[0]), parts[-1]
+        if len(last) == 4:
+            return int(last)
+        end = start // 100 * 100 + int(last)
+        return end + 100 if end < start else end
+    return None
+
+
+def _years(labels: pd.Series) -> pd.Series:
+    codes, uniques = pd.factorize(labels)
+    table = pd.array([*(year_from_label(u) for u in uniques), None], dtype="Int64")
+    return pd.Series(table[codes], index=labels.index, dtype="Int64")
+
+
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def parse_values(values: pd.Series, where: str, column: str) -> tuple[pd.Series, pd.Series]:
+    """Published values -> (float values, status). Unknown non-numbers are an error.
+
+    Vectorised with pyarrow compute (trim, drop thousands commas, match a number, cast)."""
+    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
+    text = pc.utf8_trim_whitespace(arr)
+    plain = pc.replace_substring(text, ",", "")
+    is_num = pc.fill_null(pc.match_substring_regex(plain, _NUMBER), False)
+    numbers = pc.cast(pc.if_else(is_num, plain, pa.scalar(None, pa.string())), pa.float64())
+    value = pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype=float)
+    status_text = pd.Series(text, dtype="str", index=values.index).fillna("")
+    missing = value.isna()
+    lowered = status_text[missing].str.casefold()
+    blank = pd.Series(False, index=values.index)
+    blank[missing] = lowered.isin(["na", "nan", "none", ""])
+    symbol = lowered.isin(SUPPRESSION) | blank[missing]
+    bad = pd.Series(False, index=values.index)
+    bad[missing] = ~symbol
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise BenchmarkFileError(
+            f"{where}: row {row + 2}, column {column!r}: value {status_text.iloc[row]!r} is "
+            f"neither a number nor a suppression symbol ({', '.join(s for s in SUPPRESSION if s)})."
+            " Fix the cell or report a new symbol."
+        )
+    status = status_text.where(missing & ~blank, "")
+    return value, status
+
+
+def _clean(values: pd.Series) -> pd.Series:
+    """Stripped text as pandas `str`."""
+    return values.astype("str").str.strip()
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return pd.read_excel(path, dtype=str)
+    return pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+
+# --------------------------------------------------------------------------- benchmarks
+def load_benchmarks(path: str | Path | pd.DataFrame, la_lookup: object = None) -> pd.DataFrame:
+    """A LAIT extract or an EES tidy CSV as a long benchmarks frame (module docstring)."""
+    if isinstance(path, pd.DataFrame):
+        raw, where = path, "<frame>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise FileNotFoundError(f"Benchmark file not found: {p}")
+        raw, where = _read_table(p), str(p)
+    raw = raw.rename(columns=lambda c: str(c).strip())
+    if set(LAIT_COLUMNS) <= set(raw.columns):
+        out = _from_lait(raw, where)
+    elif {"time_period", "geographic_level"} <= set(raw.columns):
+        out = _from_ees(raw, where)
+    else:
+        raise BenchmarkFileError(
+            f"{where}: not a LAIT extract (needs {', '.join(LAIT_COLUMNS)}) nor an "
+            f"explore-education-statistics file (needs time_period, geographic_level); "
+            f"columns found: {list(raw.columns)[:12]}"
+        )
+    if la_lookup is not None:
+        lookup = LaLookup.from_any(la_lookup)
+        filled = lookup.new_codes(out["la_code"])
+        out["new_la_code"] = out["new_la_code"].where(out["new_la_code"].notna(), filled)
+    return out
+
+
+def _from_lait(raw: pd.DataFrame, where: str) -> pd.DataFrame:
+    code = la_code_str(raw["LA Number"])
+    if code.isna().any():
+        first = int(code.isna().to_numpy().nonzero()[0][0])
+        raise BenchmarkFileError(
+            f"{where}: row {first + 2}, column 'LA Number': value "
+            f"{raw['LA Number'].iloc[first]!r} is not an LA number."
+        )
+    num = code.astype(int)
+    level = np.select([num < 970, num == 970], ["Local authority", "National"], default="Regional")
+    value, status = parse_values(raw["Values"], where, "Values")
+    years = _clean(raw["Years"])
+    region = _clean(raw["Region"])
+    region = region.where((num < 970) & ~region.isin(["NA", "", "nan"]))
+    out = pd.DataFrame(
+        {
+            "indicator": _clean(raw["Short Desc"]),
+            "year": _years(years),
+            "year_label": years,
+            "la_code": code,
+            "new_la_code": standard_new_codes(code),
+            "la_name": _clean(raw["LA and Regions"]),
+            "region": region,
+            "level": pd.Series(level, index=raw.index, dtype="str"),
+            "value": value,
+            "status": status,
+        }
+    )
+    if "new_la_code" in raw.columns:
+        out["new_la_code"] = raw["new_la_code"].where(
+            raw["new_la_code"].notna(), out["new_la_code"]
+        )
+    return out.reset_index(drop=True)
+
+
+def _harmonise_ees(raw: pd.DataFrame) -> pd.DataFrame:
+    df = raw.copy()
+    cols = set(df.columns)
+    care_leaver = bool({"age", "activity", "care_leaver_age"} & cols)
+    rename = {k: v for k, v in _EES_RENAME.items() if k in cols and v not in cols}
+    if care_leaver:
+        rename.update({"number": "care_leaver_count", "percentage": "care_leaver_percent"})
+    else:
+        rename.update({"number": "children_count", "percentage": "children_percent"})
+    rename = {k: v for k, v in rename.items() if k in cols and v not in cols}
+    return df.rename(columns=rename)
+
+
+def _is_value_column(col: pd.Series) -> bool:
+    text = col.astype("str").str.strip()
+    lowered = text.str.casefold()
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    published = ~(lowered.isin(SUPPRESSION) | lowered.isin(["nan", "na"]))
+    return bool(published.any() and numbers[published].notna().all())
+
+
+def _from_ees(raw: pd.DataFrame, where: str) -> pd.DataFrame:
+    df = _harmonise_ees(raw)
+    df = df.astype({c: "str" for c in df.columns})
+    for c in df.columns:
+        df[c] = df[c].str.strip().replace({"nan": ""})
+    others = [c for c in df.columns if c not in EES_STANDARD]
+    value_cols = [c for c in others if _is_value_column(df[c])]
+    filters = [c for c in others if c not in value_cols]
+    for c in filters:
+        df[c] = df[c].replace(_EES_LABELS)
+    if not value_cols:
+        raise BenchmarkFileError(f"{where}: no numeric value columns found among {others}.")
+    level = df["geographic_level"]
+    known = level.isin(["National", "Regional", "Local authority"])
+    df = df[known].reset_index(drop=True)
+    level = df["geographic_level"]
+    code = pd.Series(np.nan, index=df.index, dtype="str")
+    if "old_la_code" in df.columns:
+        code = la_code_str(df["old_la_code"].replace({"": np.nan}))
+    region_names = df.get("region_name", pd.Series("", index=df.index))
+    reg_codes = region_names.map({n: region_code(n) for n in pd.unique(region_names)})
+    code = code.where(level != "National", ENGLAND_CODE)
+    code = code.where(level != "Regional", reg_codes)
+    name = df.get("la_name", pd.Series("", index=df.index))
+    name = name.where(level == "Local authority", region_names)
+    name = name.where(level != "National", df.get("country_name", "England"))
+    new_code = df.get("new_la_code", pd.Series("", index=df.index)).replace({"": np.nan})
+    new_code = new_code.where(level != "Regional", df.get("region_code", new_code))
+    new_code = new_code.where(level != "National", df.get("country_code", new_code))
+    new_code = new_code.where(new_code.notna(), standard_new_codes(code))
+    tag = pd.Series("", index=df.index, dtype="str")
+    for c in filters:
+        tag = tag + np.where(tag == "", "", "; ") + c + "=" + df[c]
+    common = pd.DataFrame(
+        {
+            "year": _years(df["time_period"]),
+            "year_label": df["time_period"],
+            "la_code": code,
+            "new_la_code": new_code.replace({"": np.nan}),
+            "la_name": name.replace({"": np.nan}),
+            "region": region_names.where(level == "Local authority").replace({"": np.nan}),
+            "level": level,
+        }
+    )
+    parts = []
+    for vc in value_cols:
+        value, status = parse_values(df[vc], where, vc)
+        part = common.copy()
+        part.insert(0, "indicator", vc + np.where(tag == "", "", "[" + tag + "]"))
+        part["value"] = value
+        part["status"] = status
+        part["measure"] = vc
+        for c in filters:
+            part[c] = df[c]
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["indicator"] = out["indicator"].astype("str")
+    return out
+
+
+def _matches(series: pd.Series, wanted: str) -> pd.Series:
+    def norm(s: object) -> str:
+        return " ".join(str(s).casefold().split())
+
+    return series.astype("str").map(norm) == norm(_EES_LABELS.get(wanted, wanted))
+
+
+def ees_series(
+    frame_or_path: pd.DataFrame | str | Path,
+    filter: dict[str, str] | None = None,
+    value_column: str | None = None,
+    indicator: str | None = None,
+    la_lookup: object = None,
+) -> pd.DataFrame:
+    """One published series from an EES file: rows whose filters match (case and spacing
+    insensitive) and whose value column is `value_column`; `indicator` renames it (e.g. to
+    the LAIT name). Errors list the available filter values."""
+    df = (
+        frame_or_path
+        if isinstance(frame_or_path, pd.DataFrame) and "measure" in frame_or_path.columns
+        else load_benchmarks(frame_or_path, la_lookup=la_lookup)
+    )
+    keep = pd.Series(True, index=df.index)
+    if value_column is not None:
+        if value_column not in set(df["measure"]):
+            raise KeyError(
+                f"EES value column {value_column!r} not found; available: "
+                f"{sorted(df['measure'].unique())}"
+            )
+        keep &= df["measure"] == value_column
+    for col, wanted in (filter or {}).items():
+        if col not in df.columns:
+            raise KeyError(
+                f"EES filter column {col!r} not in the file; filters present: "
+                f"{[c for c in df.columns if c not in [*OUTPUT_COLUMNS, 'measure']]}"
+            )
+        hit = _matches(df[col], wanted)
+        if not (hit & keep).any():
+            raise KeyError(
+                f"EES filter {col}={wanted!r} matches no rows; values present: "
+                f"{sorted(df.loc[keep, col].dropna().unique())[:20]}"
+            )
+        keep &= hit
+    out = df[keep].copy()
+    if indicator is not None:
+        out["indicator"] = indicator
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- neighbours
+_SN_COL = re.compile(r"^SN_?(\d+)$", re.IGNORECASE)
+_CODE_HEADERS = {"la num", "la number", "old_la_code", "la_code", "la code"}
+
+
+def load_neighbours(
+    path: str | Path | pd.DataFrame,
+    la_lookup: object = None,
+    benchmarks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A DfE statistical-neighbour list as ``la_code, neighbour_code, rank, closeness``.
+
+    Reads the DfE workbook (sn_may_2025.xlsx: header row found by its 'LA num' / 'SN1'
+    cells), the wide CSVs (sn_model_2025_wide.csv, New_Statistical_Neighbour_Groupings_
+    April_2021.csv with its trailing empty column and 'Old SNs:' footer; LAs listed with no
+    neighbours or '-' simply have none) and the by-name transposed CSV (one column per LA,
+    ten rows of neighbour names), which needs `la_lookup=` or a `benchmarks` frame to turn
+    names into codes.
+    """
+    if isinstance(path, pd.DataFrame):
+        raw, where = path, "<frame>"
+        raw = pd.concat([raw.columns.to_frame().T, raw], ignore_index=True).astype("str")
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise FileNotFoundError(f"Statistical neighbour file not found: {p}")
+        where = str(p)
+        if p.suffix.lower() in (".xlsx", ".xls"):
+            book = pd.ExcelFile(p)
+            sheet = "LA SN Groups" if "LA SN Groups" in book.sheet_names else book.sheet_names[0]
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
+        else:
+            raw = pd.read_csv(
+                p, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False
+            )
+    raw = raw.fillna("").astype("str").apply(lambda c: c.str.strip())
+    header_row = _find_header(raw)
+    if header_row is None:
+        out = _by_name(raw, where, la_lookup, benchmarks)
+    else:
+        out = _wide(raw, header_row, where)
+    out = out.drop_duplicates(["la_code", "rank"]).sort_values(["la_code", "rank"])
+    return out.reset_index(drop=True)
+
+
+def _find_header(raw: pd.DataFrame) -> int | None:
+    for i in range(min(len(raw), 20)):
+        cells = raw.iloc[i].str.casefold()
+        if cells.isin(_CODE_HEADERS).any() and raw.iloc[i].str.match(_SN_COL).any():
+            return i
+    return None
+
+
+def _wide(raw: pd.DataFrame, header_row: int, where: str) -> pd.DataFrame:
+    header = raw.iloc[header_row].tolist()
+    body = raw.iloc[header_row + 1 :].reset_index(drop=True)
+    code_pos = next(i for i, h in enumerate(header) if h.casefold() in _CODE_HEADERS)
+    codes = la_code_str(body.iloc[:, code_pos].replace({"": np.nan}))
+    parts = []
+    for pos, h in enumerate(header):
+        m = _SN_COL.match(h)
+        if not m:
+            continue
+        closeness = (
+            body.iloc[:, pos + 1]
+            if pos + 1 < len(header) and not _SN_COL.match(header[pos + 1])
+            else pd.Series("", index=body.index)
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "la_code": codes,
+                    "neighbour_code": la_code_str(body.iloc[:, pos].replace({"": np.nan})),
+                    "rank": int(m.group(1)),
+                    "closeness": closeness.replace({"": np.nan, "-": np.nan}),
+                }
+            )
+        )
+    if not parts:
+        raise BenchmarkFileError(f"{where}: no SN1..SN10 columns in the header row.")
+    out = pd.concat(parts, ignore_index=True)
+    out = out.dropna(subset=["la_code", "neighbour_code"])
+    out["rank"] = out["rank"].astype(int)
+    out["closeness"] = out["closeness"].astype("str")
+    return out
+
+
+def _by_name(
+    raw: pd.DataFrame, where: str, la_lookup: object, benchmarks: pd.DataFrame | None
+) -> pd.DataFrame:
+    sources = [s for s in (la_lookup, benchmarks) if s is not None]
+    if not sources:
+        raise BenchmarkFileError(
+            f"{where}: looks like a by-name neighbour list (one column per LA name); pass "
+            "`la_lookup=` (e.g. old_la_codes.csv) or `benchmarks=` to turn names into codes."
+        )
+    lookup = LaLookup.from_any(sources if len(sources) > 1 else sources[0])
+    names = raw.iloc[0]
+    body = raw.iloc[1:].reset_index(drop=True)
+    body = body[(body != "").any(axis=1)]
+    long = body.melt(var_name="col", value_name="neighbour_name")
+    long["rank"] = long.groupby("col").cumcount() + 1
+    long["la_name"] = long["col"].map(names)
+    long = long[(long["neighbour_name"] != "") & (long["neighbour_name"] != "-")]
+    la_code = lookup.codes_for_names(long["la_name"])
+    nb_code = lookup.codes_for_names(long["neighbour_name"])
+    unknown = sorted(
+        set(long.loc[la_code.isna(), "la_name"]) | set(long.loc[nb_code.isna(), "neighbour_name"])
+    )
+    if unknown:
+        raise BenchmarkFileError(
+            f"{where}: {len(unknown)} LA name(s) not found in the lookup: {unknown[:10]}. "
+            "Pass a fuller `la_lookup=` (old_la_codes.csv lists every English LA)."
+        )
+    return pd.DataFrame(
+        {
+            "la_code": la_code.astype("str"),
+            "neighbour_code": nb_code.astype("str"),
+            "rank": long["rank"].astype(int),
+            "closeness": pd.Series(np.nan, index=long.index, dtype="str"),
+        }
+    )
