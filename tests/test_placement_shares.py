@@ -1,0 +1,133 @@
+"""Current placement shares (SPEC section 5): % in foster care, placed in-house, in residential
+care and placed more than 20 miles from home, all from the episode open at the date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.measures.population import current_placement_share
+from scorecard.periods import parse_at
+
+AT = "31/03/2025"
+COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC", "PLACE_PROVIDER", "PL_DISTANCE"]
+
+ROWS = [
+    # looked after at 31/03/2025:
+    ("A", "01/01/2023", "S", "C2", "U4", None, None, "PR1", "3.5"),  # foster, in-house, near
+    ("B", "01/01/2023", "S", "C2", "U6", None, None, "PR4", "25"),  # foster, agency, far
+    ("C", "01/01/2023", "S", "C2", "K2", None, None, "PR3", "20"),  # residential, exactly 20
+    ("D", "01/01/2023", "S", "C2", "T0", None, None, "PR1", None),  # temporary, no distance
+    # E moved from foster care to a children's home on 01/01/2025
+    ("E", "01/01/2023", "S", "C2", "U4", "01/01/2025", "X1", "PR1", "2"),
+    ("E", "01/01/2025", "P", "C2", "K2", None, None, "PR3", "40"),
+    # not looked after at 31/03/2025: left on 01/03/2025
+    ("F", "01/01/2023", "S", "C2", "U4", "01/03/2025", "E13", "PR1", "1"),
+    # short break: never counted
+    ("G", "01/03/2025", "S", "V3", "U4", None, None, "PR1", "1"),
+]
+HEADER = pd.DataFrame(
+    {
+        "CHILD": list("ABCDEFG"),
+        "SEX": ["1", "2", "1", "2", "1", "2", "1"],
+        "DOB": ["01/01/2010"] * 7,
+    }
+)
+
+
+def dataset(rows: list[tuple] = ROWS, cols: list[str] = COLS) -> sc.Dataset:
+    return sc.Dataset.from_frames(episodes=pd.DataFrame(rows, columns=cols), header=HEADER)
+
+
+def share(ds: sc.Dataset, at: str | list[str] = AT, by: list[str] | None = None, **params):
+    return current_placement_share(ds, parse_at(at), by or [], **params)
+
+
+def nums(frame: pd.DataFrame) -> list[list[float]]:
+    return frame[["numerator", "denominator"]].to_numpy().tolist()
+
+
+def test_foster_care_share_uses_the_current_episode() -> None:
+    # looked after: A, B, C, D, E (F left, G is a short break); foster U1-U6: A, B -> 2 of 5
+    out = share(dataset(), codes=["U1", "U2", "U3", "U4", "U5", "U6"])
+    assert nums(out) == [[2.0, 5.0]]
+    assert out["value"].iloc[0] == pytest.approx(40.0)
+    # on 31/12/2024 E was still in U4 and F in care too: A, B, E, F of A-F = 4 of 6
+    earlier = share(dataset(), at="31/12/2024", codes=["U4", "U6"])
+    assert nums(earlier) == [[4.0, 6.0]]
+
+
+def test_codes_are_matched_whatever_their_case() -> None:
+    out = share(dataset(), codes=["k2", " r1 "])
+    assert nums(out) == [[2.0, 5.0]]  # C and E in K2
+
+
+def test_in_house_share_on_place_provider() -> None:
+    # PR1 at 31/03/2025: A and D of 5
+    out = share(dataset(), column="PLACE_PROVIDER", codes=["PR1"])
+    assert nums(out) == [[2.0, 5.0]]
+
+
+def test_distance_share_leaves_blank_distances_out() -> None:
+    # distances: A 3.5, B 25, C 20 (not more than 20), D blank (left out), E 40 -> 2 of 4
+    out = share(dataset(), column="PL_DISTANCE", greater_than=20.0)
+    assert nums(out) == [[2.0, 4.0]]
+    assert out["value"].iloc[0] == pytest.approx(50.0)
+
+
+def test_missing_column_is_named_and_the_scorecard_carries_on() -> None:
+    rows = [r[:-1] for r in ROWS]
+    ds = dataset(rows, COLS[:-1])
+    with pytest.raises(sc.MissingTableError, match="PL_DISTANCE"):
+        share(ds, column="PL_DISTANCE", greater_than=20.0)
+    frame, problems = sc.compute_many(
+        ds, AT, indicators=["pct_foster_care", "pct_placed_over_20_miles"]
+    )
+    assert "PL_DISTANCE" in problems["pct_placed_over_20_miles"]
+    assert list(frame["indicator"]) == ["pct_foster_care"]
+
+
+def test_no_codes_and_no_threshold_is_an_error() -> None:
+    with pytest.raises(ValueError, match="codes"):
+        share(dataset(), column="PLACE")
+
+
+def test_breakdowns_sum_to_the_total() -> None:
+    ds = dataset()
+    total = share(ds, codes=["U4", "U6"])
+    by_sex = share(ds, by=["sex"], codes=["U4", "U6"])
+    # males A, C, E: foster A -> 1 of 3; females B, D: foster B -> 1 of 2
+    assert dict(
+        zip(by_sex["sex"], map(list, by_sex[["numerator", "denominator"]].to_numpy()), strict=True)
+    ) == {
+        "Male": [1.0, 3.0],
+        "Female": [1.0, 2.0],
+    }
+    assert by_sex["numerator"].sum() == total["numerator"].iloc[0]
+    # an episode column: by PLACE every child falls in its own placement type
+    by_place = share(ds, by=["PLACE"], codes=["U4", "U6"])
+    assert dict(zip(by_place["PLACE"], by_place["denominator"], strict=True)) == {
+        "K2": 2.0,
+        "T0": 1.0,
+        "U4": 1.0,
+        "U6": 1.0,
+    }
+
+
+def test_catalogue_indicators_and_many_dates() -> None:
+    ds = dataset()
+    ats = ["31/12/2024", "31/03/2025"]
+    foster = sc.compute("pct_foster_care", ds, at=ats)
+    # 31/12/2024: A, B, E (U4), F (U4) of A-F = 4/6; 31/03/2025: 2/5
+    assert foster["value"].tolist() == pytest.approx([400 / 6, 40.0])
+    resi = sc.compute("pct_residential", ds, at=ats)
+    # 31/12/2024: C only = 1/6; 31/03/2025: C and E = 2/5
+    assert resi["value"].tolist() == pytest.approx([100 / 6, 40.0])
+    house = sc.compute("pct_placed_in_house", ds, at=ats)
+    # 31/12/2024: A, D, E, F = 4/6; 31/03/2025: A, D = 2/5
+    assert house["value"].tolist() == pytest.approx([400 / 6, 40.0])
+    far = sc.compute("pct_placed_over_20_miles", ds, at=ats, by="age_band")
+    # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1 (D blank) -> 1 of 5, all aged 14
+    assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 5.0], [2.0, 4.0]]
+    assert set(far["age_band"].astype(str)) == {"10 to 15"}
