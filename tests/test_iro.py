@@ -146,3 +146,16 @@ def test_pooled_breakdown_by_la() -> None:
 def test_impossible_breakdowns_raise(name: str) -> None:
     with pytest.raises(BreakdownError, match=name):
         iro_caseload(dataset(), AT, [name])
+
+
+def test_la_breakdown_needs_la_on_the_iro_tables() -> None:
+    # pooled referrals do not make the IRO tables pooled
+    ds = sc.Dataset.from_frames(
+        iro_allocations=ALLOCATIONS,
+        iro_staff=STAFF,
+        referrals=pd.DataFrame(
+            {"LA": ["650"], "LAchildID": ["A"], "CINreferralDate": ["01/05/2024"]}
+        ),
+    )
+    with pytest.raises(BreakdownError, match="no LA column"):
+        iro_caseload(ds, AT, ["LA"])

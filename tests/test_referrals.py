@@ -211,3 +211,13 @@ def test_compute_through_the_catalogue() -> None:
     assert out.columns.tolist() == ["indicator", "period_end", "numerator", "denominator", "value"]
     assert out["value"].tolist() == [50.0]
     assert out["period_end"].tolist() == [pd.Timestamp("2025-03-31")]
+
+
+def test_date_columns_and_empty_windows() -> None:
+    ds = referrals([("A", "01/05/2010")], CINclosureDate=["01/06/2010"])
+    # a date is not a category to break down by
+    with pytest.raises(BreakdownError, match="CINclosureDate"):
+        re_referrals(ds, AT, ["CINclosureDate"])
+    # no referral in the window: 0 of 0, blank value (not an error)
+    out = re_referrals(ds, AT, [])
+    assert one(out)[:2] == (0, 0) and np.isnan(out["value"].iloc[0])

@@ -45,7 +45,8 @@ def _check_by(ds: Dataset, by: list[str]) -> bool:
                 "per FTE IRO, not a property of individual children. It can be broken down by "
                 "LA on pooled data only."
             )
-        if not ds.pooled:
+        tables = (ds.table("iro_allocations"), ds.table("iro_staff"))
+        if not all("LA" in t.columns for t in tables):
             raise BreakdownError(
                 f"{INDICATOR} cannot be broken down by LA: the IRO tables have no LA column "
                 "(only pooled data can be broken down by LA)."

@@ -63,6 +63,10 @@ def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
         dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
         key = child_codes(ref)
         idx = np.flatnonzero(~np.isnat(dates))
+        if not len(idx):
+            return pd.DataFrame(
+                {"row": idx, "date": dates[idx], "rereferral": np.zeros(0, dtype=bool)}
+            )
         day = dates[idx].astype("datetime64[D]").astype("int64")
         first = day.min() if len(day) else 0
         day -= first
@@ -94,7 +98,8 @@ def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
 
 def _check_by(ds: Dataset, by: list[str]) -> None:
     ref = ds.table("referrals")
-    columns = [c for c in ref.columns if c not in PRIVATE_COLUMNS and c != DATE_COL]
+    dates = {c for c in ref.columns if pd.api.types.is_datetime64_any_dtype(ref[c])}
+    columns = [c for c in ref.columns if c not in PRIVATE_COLUMNS and c not in dates]
     for name in by:
         if name in PRIVATE_COLUMNS:
             raise BreakdownError(
@@ -111,7 +116,7 @@ def _check_by(ds: Dataset, by: list[str]) -> None:
                 f"{INDICATOR} cannot be broken down by LA: the referrals table has no LA column "
                 "(only pooled data can be broken down by LA)."
             )
-        if name not in ref.columns or name == DATE_COL:
+        if name not in columns and name != "LA":
             raise BreakdownError(
                 f"{INDICATOR} cannot be broken down by {name!r}: the referrals table has no such "
                 f"category column. Available: {', '.join(columns) or 'none'}."
@@ -135,10 +140,18 @@ def _daily_counts(
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Referrals and re-referrals per (day, breakdown values): dates, breakdown labels,
     numerators and denominators of the non-empty cells."""
+    if hist.empty:
+        none = np.array([], dtype="float64")
+        return (
+            np.array([], dtype=DATE_DTYPE),
+            {n: np.array([], dtype=object) for n in by},
+            none,
+            none,
+        )
     day = hist["date"].to_numpy().astype("datetime64[D]").astype("int64")
-    first = day.min() if len(day) else 0
+    first = day.min()
     key = day - first
-    size = int(key.max()) + 1 if len(key) else 1
+    size = int(key.max()) + 1
     rows = hist["row"].to_numpy()
     labels: list[np.ndarray] = []
     for name in by:
