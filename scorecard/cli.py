@@ -13,10 +13,7 @@ Exit codes: 0 success, 1 data errors (the report is printed, never a traceback),
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -328,27 +325,27 @@ def cmd_benchmark(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 @dataclass
-class Outputs:
+class Rendered:
     """Everything a build writes, rendered in memory before anything touches the folder."""
 
-    charts: dict[str, bytes] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # path inside the output folder
+    skipped: dict[str, str] = field(default_factory=dict)  # chart name -> why not drawn
 
 
 def latest_quarter(ds: Any) -> pd.Timestamp:
     """The latest financial quarter end on or before the last date in the episodes
-    (DECOM/DEC) or, failing those, the referrals."""
+    (DECOM/DEC) or, when there are none, the referrals."""
     from .periods import parse_date, quarter_end, quarter_label
 
     last = pd.NaT
     for table, cols in (("episodes", ("DECOM", "DEC")), ("referrals", ("CINreferralDate",))):
         if table in ds.tables:
             frame = ds.table(table)
-            for c in cols:
-                if c in frame.columns:
-                    last = max(last, frame[c].max()) if pd.notna(last) else frame[c].max()
-        if pd.notna(last):
-            break
+            dates = [frame[c].max() for c in cols if c in frame.columns]
+            dates = [d for d in dates if pd.notna(d)]
+            if dates:
+                last = max(dates)
+                break
     if pd.isna(last):
         raise DataError("Cannot tell the latest quarter from the data: give --quarter.")
     end = quarter_end(quarter_label(last))
@@ -358,18 +355,16 @@ def latest_quarter(ds: Any) -> pd.Timestamp:
 
 
 def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None, str | None]:
-    """Benchmarks, neighbours and LA: defaults from the bundled sample when it is used."""
+    """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650."""
     from .loaders import bundled_sample_path
+    from .report.builder import SAMPLE_LA, sample_benchmark_paths
 
     bench, sn, la = args.benchmarks, args.neighbours, args.la
     if args.data is None:
-        folder = bundled_sample_path() / "benchmarks"
-        if bench is None and sn is None and folder.is_dir():
-            files = sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".xlsx"))
-            bench = next((p for p in files if "neighbour" not in p.name.lower()), None)
-            sn = next((p for p in files if "neighbour" in p.name.lower()), None)
-        la = la or "650"
-    if (bench is None) != (sn is None) and bench is None:
+        if bench is None and sn is None:
+            bench, sn = sample_benchmark_paths(bundled_sample_path())
+        la = la or SAMPLE_LA
+    if sn is not None and bench is None:
         raise DataError("--neighbours needs --benchmarks too.")
     return bench, sn, la
 
@@ -386,90 +381,72 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             at = parse_date(args.quarter)
         except ReferenceDateError as exc:
             parser.error(str(exc))
-    progress = Progress(7 if not args.no_charts else 5, quiet=args.quiet)
+    progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)
     bench_path, sn_path, la = _resolve_inputs(args)
 
     progress(f"loading data from {args.data or 'the bundled sample'}")
     ds = load_dataset(args.data)
     if at is None:
         at = latest_quarter(ds)
-        _note(f"      quarter not given: using {quarter_label(at)} (ends {at:%d %B %Y})")
-    label = quarter_label(at)
+        _note(f"      no --quarter: using {quarter_label(at)} (ends {at:%d %B %Y})")
 
     progress("loading benchmarks" if bench_path else "no benchmark file: no comparators")
     panel, sn = _load_panel(bench_path, sn_path) if bench_path else (None, None)
 
-    progress(f"computing the scorecard for {label}")
-    card = _build_scorecard(ds, at, panel, sn, la, args)
+    progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
+    from .report import build_scorecard
 
-    outputs = Outputs()
+    card = build_scorecard(
+        ds,
+        quarter=at,
+        benchmarks=panel,
+        neighbours=sn,
+        la=la,
+        publish=args.publish,
+        suppress_threshold=args.suppress_threshold,
+        trend_quarters=TREND_QUARTERS,
+    )
+    rendered = Rendered()
     if not args.no_charts:
-        progress("computing chart data")
-        frames = _chart_frames(ds, at, card, args)
+        progress("computing chart data by age and district")
+        frames = _chart_frames(ds, card, args)
         progress("drawing charts")
-        outputs = _render_charts(frames, panel, sn, la, at)
+        rendered = _render_charts(frames, panel, sn, la, card)
 
     progress("rendering the HTML page and the Excel workbook")
-    staging = _stage(card, outputs, args.out)
-    progress(f"writing to {args.out}")
-    written = _publish(staging, args.out)
-    for name, why in outputs.skipped.items():
+    from .report.atomic import RENDERERS, output_name
+
+    for fmt in ("html", "xlsx"):
+        rendered.files[output_name(card, fmt)] = RENDERERS[fmt](card)
+
+    progress(f"writing {len(rendered.files)} files to {args.out}")
+    from .report.atomic import atomic_write_many
+
+    written = atomic_write_many({Path(args.out) / k: v for k, v in rendered.files.items()})
+    for name, why in rendered.skipped.items():
         _note(f"      no chart {name}: {why}")
-    print(f"Scorecard {label}: wrote {len(written)} file(s) to {args.out}")
+    print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
     return EXIT_OK
 
 
-def _build_scorecard(ds, at, panel, sn, la, args: argparse.Namespace) -> Any:
-    from .report import build_scorecard
-
-    kwargs: dict[str, Any] = {
-        "quarter": at,
-        "benchmarks": panel,
-        "neighbours": sn,
-        "la": la,
-        "publish": args.publish,
-    }
-    import inspect
-
-    params = inspect.signature(build_scorecard).parameters
-    for name in ("suppress_threshold", "threshold", "suppression_threshold"):
-        if name in params:
-            kwargs[name] = args.suppress_threshold
-            break
-    return build_scorecard(ds, **kwargs)
-
-
 @dataclass
 class ChartFrames:
+    """Aggregated frames for the charts (a few hundred rows at most)."""
+
     trend: pd.DataFrame
     by_age: pd.DataFrame | None
     by_district: dict[str, pd.DataFrame]
     notes: dict[str, str]
 
 
-AGE_CHART = "time_in_care_ceased"
+AGE_CHART = "time_in_care_ceased"  # the panel asked for time in care by age at entry
 MAX_DISTRICT_CHARTS = 4
 
 
-def _scorecard_ids(card: Any) -> list[str]:
-    from .engine import default_catalogue
-
-    frame = getattr(card, "frame", None)
-    if isinstance(frame, pd.DataFrame):
-        col = (
-            "indicator"
-            if "indicator" in frame.columns
-            else ("id" if "id" in frame.columns else None)
-        )
-        if col is not None:
-            return list(dict.fromkeys(frame[col].astype(str)))
-    return [i.id for i in default_catalogue() if i.on_scorecard]
-
-
 def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Publication: withhold values built on 1..threshold children (as the tables do)."""
+    """For publication: withhold values built on 1..threshold children, as the tables do."""
     from .engine import default_catalogue
     from .report.privacy import suppression_mask
 
@@ -487,131 +464,102 @@ def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return out
 
 
-def _chart_frames(ds, at: pd.Timestamp, card: Any, args: argparse.Namespace) -> ChartFrames:
+def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
     from .breakdowns import BreakdownError
     from .dataset import MissingTableError
-    from .engine import compute, compute_many, default_catalogue
-    from .periods import quarter_ends
+    from .engine import compute
 
-    cat = default_catalogue()
-    ids = [i for i in _scorecard_ids(card) if i in cat]
-    ends = quarter_ends(at, TREND_QUARTERS)
-    trend, problems = compute_many(ds, ends, indicators=ids)
-    notes = {f"trend_{k}": v for k, v in problems.items()}
+    cat = card.catalogue
+    # the trend is the scorecard's own history (already suppressed when publishing)
+    trend = card.history
+    trend["value"] = pd.to_numeric(trend["value"], errors="coerce")
+    for col in ("numerator", "denominator"):
+        trend[col] = pd.to_numeric(trend[col], errors="coerce")
+    trend = trend[["indicator", "period_end", "numerator", "denominator", "value"]]
+    ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
+    at = card.period_end
+    year_before = at - pd.DateOffset(months=12)
+    notes: dict[str, str] = {}
+    expected = (MissingTableError, BreakdownError, NotImplementedError)
     by_age = None
-    try:
-        by_age = compute(AGE_CHART, ds, at=[ends[-5], ends[-1]], by="age_at_entry_band")
-    except (MissingTableError, BreakdownError, NotImplementedError) as exc:
-        notes[f"by_age_{AGE_CHART}"] = str(exc)
+    if AGE_CHART in cat:
+        try:
+            by_age = compute(
+                AGE_CHART, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat
+            )
+        except expected as exc:
+            notes[f"by_age_at_entry_{AGE_CHART}"] = str(exc)
     districts: dict[str, pd.DataFrame] = {}
-    for ind_id in [
-        i for i in ids if "district" in cat.get(i).breakdowns and cat.get(i).polarity != "neutral"
-    ]:
+    for ind_id in ids:
+        ind = cat.get(ind_id)
         if len(districts) >= MAX_DISTRICT_CHARTS:
             break
+        if "district" not in ind.breakdowns or ind.polarity == "neutral":
+            continue
         try:
-            districts[ind_id] = compute(ind_id, ds, at=at, by="district")
-        except (MissingTableError, BreakdownError, NotImplementedError) as exc:
+            districts[ind_id] = compute(ind, ds, at=at, by="district", catalogue=cat)
+        except expected as exc:
             notes[f"by_district_{ind_id}"] = str(exc)
     if args.publish:
-        trend = _suppress(trend, args.suppress_threshold)
-        by_age = _suppress(by_age, args.suppress_threshold) if by_age is not None else None
-        districts = {k: _suppress(v, args.suppress_threshold) for k, v in districts.items()}
+        threshold = args.suppress_threshold
+        by_age = _suppress(by_age, threshold) if by_age is not None else None
+        districts = {k: _suppress(v, threshold) for k, v in districts.items()}
     return ChartFrames(trend, by_age, districts, notes)
 
 
-def _render_charts(frames: ChartFrames, panel, sn, la, at: pd.Timestamp) -> Outputs:
+def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any) -> Rendered:
     from . import charts
 
-    out = Outputs(skipped=dict(frames.notes))
+    out = Rendered(skipped=dict(frames.notes))
+    cat = card.catalogue
 
     def attempt(name: str, make: Callable[[], Any]) -> None:
         try:
-            out.charts[f"{name}.png"] = charts.render(make(), "png")
+            out.files[f"charts/{name}.png"] = charts.render(make(), "png")
         except (ValueError, KeyError) as exc:
             out.skipped[name] = str(exc).splitlines()[0]
 
-    trend = frames.trend
-    for ind_id, part in trend.groupby("indicator", sort=False, observed=True):
+    for ind_id, part in frames.trend.groupby("indicator", sort=False):
         if part["value"].notna().any():
-            attempt(f"trend_{ind_id}", lambda p=part, i=ind_id: charts.trend(p, i))
-        else:
-            out.skipped[f"trend_{ind_id}"] = "no value in any quarter"
+            attempt(f"trend_{ind_id}", lambda p=part, i=ind_id: charts.trend(p, i, cat))
     if frames.by_age is not None and frames.by_age["value"].notna().any():
         attempt(
             f"by_age_at_entry_{AGE_CHART}",
-            lambda: charts.by_age(frames.by_age, AGE_CHART, by="age_at_entry_band"),
+            lambda: charts.by_age(frames.by_age, AGE_CHART, by="age_at_entry_band", catalogue=cat),
         )
     for ind_id, part in frames.by_district.items():
-        attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i))
+        if part["value"].notna().any():
+            attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i, cat))
     if panel is not None and la:
-        ids = list(dict.fromkeys(trend["indicator"].astype(str)))
-        for ind_id in ids:
-            year = _benchmark_year(panel, ind_id, la, at)
-            if year is None:
-                continue
-            attempt(
-                f"benchmark_{ind_id}",
-                lambda i=ind_id, y=year: charts.benchmark(panel, i, la, y, sn),
-            )
+        for ind_id in dict.fromkeys(frames.trend["indicator"].astype(str)):
+            year = _benchmark_year(panel, cat.get(ind_id), la, card.period_end)
+            if year is not None:
+                attempt(
+                    f"benchmark_{ind_id}",
+                    lambda i=ind_id, y=year: charts.benchmark(panel, i, la, y, sn, cat),
+                )
     return out
 
 
-def _benchmark_year(panel: pd.DataFrame, ind_id: str, la: str, at: pd.Timestamp) -> object:
-    """The latest year of the panel with our LA's value for the indicator, or None."""
-    from .engine import default_catalogue
+def _benchmark_year(panel: pd.DataFrame, ind: Any, la: str, at: pd.Timestamp) -> object:
+    """As the scorecard does: the latest published year ending by the quarter's financial
+    year end, with a value for our LA; None when there is none."""
+    from .periods import financial_year
+    from .report.builder import _year_end
 
-    ind = default_catalogue().get(ind_id)
-    keys = {ind_id} | ({ind.benchmark.lait} if ind.benchmark and ind.benchmark.lait else set())
+    if not (ind.benchmark and ind.benchmark.lait):
+        return None
+    limit = int(financial_year(at)[:4]) + 1
     rows = panel.loc[
-        panel["indicator"].astype("string").isin(keys)
+        (panel["indicator"].astype("string") == ind.benchmark.lait)
         & (panel["la_code"].astype("string") == la)
         & panel["value"].notna()
     ]
+    ends = rows["year"].map(_year_end)
+    rows = rows.loc[ends.notna() & (ends <= limit)]
     if rows.empty:
         return None
-    return sorted(rows["year"].dropna().unique(), key=str)[-1]
-
-
-def _stage(card: Any, outputs: Outputs, out: Path) -> Path:
-    """Render the HTML and Excel into a staging folder beside `out`, with the charts.
-    On any failure the staging folder is removed and `out` is untouched."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
-    try:
-        from . import report
-
-        writer = getattr(report, "write_outputs", None)
-        if writer is not None:
-            writer(card, staging, formats=("html", "xlsx"))
-        else:  # pragma: no cover - older report module
-            card.to_html(staging / "scorecard.html")
-            card.to_excel(staging / "scorecard.xlsx")
-        if outputs.charts:
-            (staging / "charts").mkdir(exist_ok=True)
-            for name, data in outputs.charts.items():
-                (staging / "charts" / name).write_bytes(data)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
-
-
-def _publish(staging: Path, out: Path) -> list[Path]:
-    """Move the staged files into `out` (each move is atomic) and remove the staging folder."""
-    written: list[Path] = []
-    try:
-        files = sorted(p for p in staging.rglob("*") if p.is_file())
-        for src in files:
-            dest = Path(out) / src.relative_to(staging)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(src, 0o644)
-            os.replace(src, dest)
-            written.append(dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+    return rows.loc[rows["year"].map(_year_end).idxmax(), "year"]
 
 
 if __name__ == "__main__":  # pragma: no cover
