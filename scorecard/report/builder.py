@@ -190,10 +190,16 @@ def current_rows(
     for col in ("numerator", "denominator", "value"):
         out[col] = out[col].astype("float64")
     out["status"] = [
-        status.get(i.id, "" if not np.isnan(v) else "no value at this date")
-        for i, v in zip(items, out["value"])
+        status.get(i.id, "" if not np.isnan(v) else _why_blank(d))
+        for i, v, d in zip(items, out["value"], out["denominator"])
     ]
     return out
+
+
+def _why_blank(denominator: float) -> str:
+    if denominator == 0:
+        return "no value: no children in the group at this date"
+    return "no value at this date"
 
 
 # --------------------------------------------------------------------------- bands
@@ -267,7 +273,7 @@ def add_rag(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestam
             except Exception:
                 r = None
         rags.append(r if r in ("green", "amber", "red") else None)
-    out["rag"] = rags
+    out["rag"] = pd.Series(rags, index=out.index, dtype=object)
     return out
 
 

@@ -240,7 +240,9 @@ def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         first = xlsxwriter.utility.xl_rowcol_to_cell(r, 3)
         last = xlsxwriter.utility.xl_rowcol_to_cell(r, 2 + len(ends))
         ws.add_sparkline(
-            r, 3 + len(ends), {"range": f"Trend!{first}:{last}", "markers": True, "last_point": True}
+            r,
+            3 + len(ends),
+            {"range": f"Trend!{first}:{last}", "markers": True, "last_point": True},
         )
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(f), len(headers) - 1)

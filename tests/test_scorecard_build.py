@@ -1,0 +1,340 @@
+"""The quarterly scorecard frame: rows, columns, trend, RAG and direction of travel, benchmarks.
+
+Small hand-built datasets; expected numbers are worked out in the comments.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.report import FRAME_COLUMNS, Scorecard, build_scorecard
+
+SPEC_COLUMNS = [
+    "domain",
+    "indicator",
+    "title",
+    "unit",
+    "polarity",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "rag",
+    "dot_quarter",
+    "dot_year",
+    "change_quarter",
+    "change_year",
+    "trend",
+    "sn_value",
+    "england",
+    "quartile_band",
+    "rank",
+    "benchmark_year",
+    "commentary",
+    "status",
+    "suppressed",
+]
+
+
+def tiny_dataset() -> sc.Dataset:
+    """Three children, all looked after at 31 March 2025, none has left.
+
+    WS100001 from 01/05/2023 in foster care (U1); WS100002 from 10/09/2023 in foster care
+    (U4); WS100003 from 15/01/2024 in a children's home (K2). One placement each.
+    """
+    header = pd.DataFrame(
+        {
+            "CHILD": ["WS100001", "WS100002", "WS100003"],
+            "SEX": ["1", "2", "1"],
+            "DOB": ["14/02/2012", "03/07/2015", "21/11/2009"],
+        }
+    )
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["WS100001", "WS100002", "WS100003"],
+            "DECOM": ["01/05/2023", "10/09/2023", "15/01/2024"],
+            "RNE": ["S", "S", "S"],
+            "LS": ["C2", "C2", "V2"],
+            "PLACE": ["U1", "U4", "K2"],
+            "DEC": [None, None, None],
+            "REC": [None, None, None],
+        }
+    )
+    return sc.Dataset.from_frames(header=header, episodes=episodes)
+
+
+@pytest.fixture(scope="module")
+def card() -> Scorecard:
+    return build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+
+
+def row(card: Scorecard, ind_id: str) -> pd.Series:
+    f = card.frame
+    return f.loc[f["indicator"] == ind_id].iloc[0]
+
+
+def test_one_row_per_scorecard_indicator_grouped_by_domain(card):
+    cat = sc.load_catalogue()
+    expected = [i.id for i in cat if i.on_scorecard]
+    f = card.frame
+    assert sorted(f["indicator"]) == sorted(expected)
+    assert f["indicator"].is_unique
+    assert "placement_stability_2plus" not in set(f["indicator"])  # on_scorecard: false
+    # grouped: each domain's rows are contiguous, domains in catalogue order
+    domains = list(dict.fromkeys(f["domain"]))
+    assert domains == [d for d in cat.domains if d in domains]
+    assert (f["domain"] != f["domain"].shift()).sum() == len(domains)
+
+
+def test_columns(card):
+    assert list(card.frame.columns) == FRAME_COLUMNS
+    assert set(SPEC_COLUMNS) <= set(card.frame.columns)
+    assert (card.frame["commentary"] == "").all()
+
+
+def test_values_from_the_measures(card):
+    # 3 children looked after at 31/03/2025
+    assert row(card, "cla_count")["value"] == 3
+    # foster care: U1 and U4 of 3 = 66.7%
+    r = row(card, "pct_foster_care")
+    assert (r["numerator"], r["denominator"]) == (2, 3)
+    assert r["value"] == pytest.approx(200 / 3)
+    assert r["status"] == ""
+
+
+def test_trend_has_eight_quarters_oldest_first(card):
+    trend = row(card, "cla_count")["trend"]
+    assert len(trend) == 8
+    # quarter ends 30/06/2023 .. 31/03/2025: WS100001 from 01/05/2023 (in at 30/06/2023),
+    # WS100002 from 10/09/2023 (in from 30/09/2023), WS100003 from 15/01/2024 (from 31/03/2024)
+    assert trend == [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0]
+    assert card.quarter_ends[0] == pd.Timestamp("2023-06-30")
+    assert card.quarter_ends[-1] == pd.Timestamp("2025-03-31")
+    assert all(len(t) == 8 for t in card.frame["trend"])
+
+
+def test_missing_tables_give_a_status_not_a_crash(card):
+    r = row(card, "re_referral_rate")
+    assert np.isnan(r["value"])
+    assert "referrals" in r["status"] and r["status"].startswith("unavailable")
+    r = row(card, "iro_caseload")
+    assert "iro_allocations" in r["status"]
+
+
+def test_each_indicator_computed_once_for_all_quarters(monkeypatch):
+    import scorecard.engine as engine
+
+    calls: list[tuple[str, int]] = []
+    real = engine.compute
+
+    def counting(ind, ds, at=None, by=None, **kw):
+        calls.append((getattr(ind, "id", ind), len(at)))
+        return real(ind, ds, at=at, by=by, **kw)
+
+    monkeypatch.setattr(engine, "compute", counting)
+    card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+    ids = [c[0] for c in calls]
+    assert len(ids) == len(set(ids)) == len(card.frame)
+    assert {n for _, n in calls} == {8}
+
+
+def test_failing_measure_is_unavailable_without_leaking_its_message(monkeypatch):
+    import scorecard.engine as engine
+
+    real = engine.compute
+
+    def broken(ind, ds, at=None, by=None, **kw):
+        if getattr(ind, "id", ind) == "pct_foster_care":
+            raise ValueError("child WS100001 has a bad row")
+        if getattr(ind, "id", ind) == "cla_ceased":
+            raise NotImplementedError
+        return real(ind, ds, at=at, by=by, **kw)
+
+    monkeypatch.setattr(engine, "compute", broken)
+    card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+    status = row(card, "pct_foster_care")["status"]
+    assert "ValueError" in status and "WS100001" not in status
+    assert "not implemented" in row(card, "cla_ceased")["status"]
+    assert row(card, "cla_count")["value"] == 3
+
+
+def test_rag_target_and_direction_from_bands(card):
+    pytest.importorskip("scorecard.bands")
+    # pct_foster_care 66.7%: high is good, green 72, amber 68 -> red; target 72
+    r = row(card, "pct_foster_care")
+    assert r["rag"] == "red"
+    assert r["target"] == 72
+    # pct_residential 33.3% (K2): low is good, green 14, amber 17 -> red
+    assert row(card, "pct_residential")["rag"] == "red"
+    # 3+ placements 0 of 3: low is good, green 10 -> green
+    assert row(card, "placement_stability_short")["rag"] == "green"
+    # neutral indicators are never banded
+    assert row(card, "cla_count")["rag"] is None
+    # foster care 2 of 3 both a quarter and a year before: no change, change 0
+    assert row(card, "pct_foster_care")["change_year"] == pytest.approx(0)
+    assert row(card, "pct_foster_care")["dot_year"] == "no change"
+    assert row(card, "pct_foster_care")["dot_quarter"] in ("no change", "no significant change")
+    assert card.counts["red"] >= 2 and card.counts["green"] >= 1
+
+
+def test_with_commentary_returns_a_new_scorecard(card):
+    noted = card.with_commentary({"cla_count": "Stable numbers."})
+    assert row(noted, "cla_count")["commentary"] == "Stable numbers."
+    assert row(card, "cla_count")["commentary"] == ""
+    with pytest.raises(KeyError, match="not on this scorecard"):
+        card.with_commentary({"no_such_indicator": "x"})
+    with pytest.raises(AttributeError):
+        card.la_name = "Elsewhere"  # type: ignore[misc]
+    f = card.frame
+    f.loc[0, "title"] = "changed"
+    assert card.frame.loc[0, "title"] != "changed"
+
+
+def test_any_date_not_only_quarter_ends():
+    card = build_scorecard(tiny_dataset(), quarter="15/02/2025", trend_quarters=4)
+    assert card.quarter == "at 15 February 2025"
+    assert list(card.quarter_ends) == [
+        pd.Timestamp("2024-05-15"),
+        pd.Timestamp("2024-08-15"),
+        pd.Timestamp("2024-11-15"),
+        pd.Timestamp("2025-02-15"),
+    ]
+    assert all(len(t) == 4 for t in card.frame["trend"])
+
+
+# ----------------------------------------------------------------------------- benchmarks
+
+
+def fake_benchmark_module(calls: list) -> types.ModuleType:
+    """A stand-in for scorecard.benchmark returning fixed comparators, recording its calls."""
+    mod = types.ModuleType("scorecard.benchmark")
+
+    def compare(benchmarks, la, year, neighbours, indicators=None, sn_stat="mean", catalogue=None):
+        calls.append((la, year, tuple(indicators or ())))
+        rows = []
+        for name in indicators or []:
+            v = benchmarks.loc[
+                (benchmarks["indicator"] == name) & (benchmarks["year"] == year), "value"
+            ]
+            rows.append(
+                {
+                    "indicator": name,
+                    "la_value": float(v.iloc[0]),
+                    "england": 71.0,
+                    "region": 70.0,
+                    "sn_value": 69.5,
+                    "sn_count": 10,
+                    "q1": 60.0,
+                    "median": 70.0,
+                    "q3": 75.0,
+                    "quartile_band": "B",
+                    "rank": 40,
+                    "n_las": 152,
+                    "best_value": 88.0,
+                    "best_la": "Somewhere",
+                    "best_neighbour_value": 80.0,
+                    "gap_to_best": -20.0,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    mod.compare = compare
+    mod.load_benchmarks = lambda path: pd.read_csv(path)
+    mod.load_neighbours = lambda path: pd.read_csv(path)
+    return mod
+
+
+def test_comparators_from_latest_published_year_up_to_the_quarter(monkeypatch):
+    calls: list = []
+    monkeypatch.setitem(sys.modules, "scorecard.benchmark", fake_benchmark_module(calls))
+    # LACStable_2016on (3+ placements) published for 2024, 2025 and (later) 2026
+    bench = pd.DataFrame(
+        {
+            "indicator": ["LACStable_2016on"] * 3 + ["CareLeaversNEET"],
+            "year": [2024, 2025, 2026, 2023],
+            "la_code": ["650"] * 4,
+            "la_name": ["Wealdshire"] * 4,
+            "value": [9.0, 10.0, 11.0, 40.0],
+        }
+    )
+    card = build_scorecard(
+        tiny_dataset(), quarter="2024-25 Q4", benchmarks=bench, neighbours=None, la="650"
+    )
+    # 2024-25 ends in March 2025: the 2025 figures are the latest not after it
+    r = row(card, "placement_stability_short")
+    assert r["benchmark_year"] == "2024-25"
+    assert (r["sn_value"], r["england"], r["quartile_band"]) == (69.5, 71.0, "B")
+    assert r["best_value"] == 88.0 and r["best_la"] == "Somewhere"
+    assert row(card, "care_leavers_neet_19_21")["benchmark_year"] == "2022-23"
+    assert card.la_name == "Wealdshire"
+    years = {year for _, year, _ in calls}
+    assert years == {2025, 2023}  # one compare() per year, never 2026
+    # an indicator with no LAIT mapping has blank comparators
+    assert np.isnan(row(card, "pct_foster_care")["sn_value"])
+    assert "2024-25" in card.benchmark_note
+
+
+def test_benchmark_mode_rag_uses_the_sn_average(monkeypatch):
+    pytest.importorskip("scorecard.bands")
+    calls: list = []
+    monkeypatch.setitem(sys.modules, "scorecard.benchmark", fake_benchmark_module(calls))
+    import scorecard.engine as engine
+
+    real = engine.compute
+
+    def with_distance(ind, ds, at=None, by=None, **kw):
+        if getattr(ind, "id", ind) == "pct_placed_over_20_miles":
+            ats = sc.periods.parse_at(at)
+            # 70 of 100 placed over 20 miles: 70% against an SN average of 69.5 (low is
+            # good, tolerance 2): worse than the average but within 2 points -> amber
+            return pd.DataFrame(
+                {
+                    "indicator": "pct_placed_over_20_miles",
+                    "period_end": ats,
+                    "numerator": 70.0,
+                    "denominator": 100.0,
+                    "value": 70.0,
+                }
+            )
+        return real(ind, ds, at=at, by=by, **kw)
+
+    monkeypatch.setattr(engine, "compute", with_distance)
+    bench = pd.DataFrame(
+        {
+            "indicator": ["LACDistance"],
+            "year": ["2024-25"],
+            "la_code": ["650"],
+            "la_name": ["Wealdshire"],
+            "value": [70.0],
+        }
+    )
+    card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4", benchmarks=bench, la="650")
+    r = row(card, "pct_placed_over_20_miles")
+    assert r["sn_value"] == 69.5
+    assert r["rag"] == "amber"
+
+
+def test_no_benchmarks_leaves_comparators_blank(card):
+    f = card.frame
+    assert f["sn_value"].isna().all() and f["england"].isna().all()
+    assert card.benchmark_note
+
+
+def test_bundled_sample_scorecard():
+    from scorecard.loaders import bundled_sample_path
+
+    if not (bundled_sample_path() / "episodes.csv").exists() and not any(
+        bundled_sample_path().glob("episodes.*")
+    ):
+        pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
+    card = build_scorecard()
+    f = card.frame
+    assert card.la_name == "Wealdshire" and card.la_code == "650"
+    assert f["value"].notna().sum() >= len(f) - 2
+    assert all(len(t) == 8 for t in f["trend"])
