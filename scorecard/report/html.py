@@ -31,9 +31,11 @@ CSS = """
 .sc .sub { color: #505a5f; margin: 0 0 12px 0; }
 .sc .mode { display: inline-block; padding: 1px 6px; border: 1px solid #505a5f;
   border-radius: 3px; font-size: 11px; text-transform: uppercase; letter-spacing: .04em; }
-.sc .summary { display: flex; gap: 18px; flex-wrap: wrap; margin-bottom: 10px; }
+.sc .summary { display: flex; gap: 18px; flex-wrap: wrap; margin-bottom: 10px;
+  align-items: flex-start; }
 .sc .tiles { display: flex; gap: 6px; }
-.sc .tile { min-width: 64px; padding: 6px 8px; border-radius: 3px; text-align: center; }
+.sc .tile { min-width: 64px; padding: 6px 8px; border-radius: 3px; text-align: center;
+  border: 1px solid #b1b4b6; }
 .sc .tile b { display: block; font-size: 22px; }
 .sc .lists { display: flex; gap: 18px; flex-wrap: wrap; flex: 1; }
 .sc .lists div { min-width: 230px; max-width: 420px; }
@@ -45,7 +47,7 @@ CSS = """
 .sc table.card thead th { background: #1d3557; color: #fff; font-size: 12px;
   vertical-align: bottom; }
 .sc table.card tr.domain th { background: #eef1f4; color: #0b0c0c; font-size: 13px;
-  text-transform: capitalize; border-top: 2px solid #1d3557; }
+  border-top: 2px solid #1d3557; }
 .sc td.num, .sc th.num { text-align: right; white-space: nowrap; }
 .sc td.title { max-width: 330px; }
 .sc td.title small, .sc .muted { color: #505a5f; }
@@ -197,6 +199,11 @@ def _row_html(sc: Scorecard, row: pd.Series) -> str:
     return f'<tr id="ind-{escape(ind_id)}">' + "".join(cells) + "</tr>"
 
 
+def _sentence(text: str) -> str:
+    """First letter upper case, the rest as written ('placement stability', 'IRO')."""
+    return text[:1].upper() + text[1:]
+
+
 def table_html(sc: Scorecard) -> str:
     """The scorecard table, grouped by domain."""
     frame = sc.frame
@@ -207,7 +214,7 @@ def table_html(sc: Scorecard) -> str:
     for domain, rows in frame.groupby("domain", sort=False):
         body.append(
             f'<tr class="domain"><th colspan="{len(COLUMNS)}" scope="rowgroup">'
-            f"{escape(str(domain))}</th></tr>"
+            f"{escape(_sentence(str(domain)))}</th></tr>"
         )
         body.extend(_row_html(sc, row) for _, row in rows.iterrows())
     return (

@@ -1,0 +1,140 @@
+"""The Excel scorecard: four sheets, frozen header, autofilter, real RAG fills, number formats."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import openpyxl
+import pytest
+from test_scorecard_html import fixed_card
+
+from scorecard.report.excel import HEADER_ROW, SCORECARD_COLUMNS
+
+
+def load(data: bytes) -> openpyxl.Workbook:
+    """Open with openpyxl, which cannot read Excel sparklines (it says so; Excel can)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
+        return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def book() -> openpyxl.Workbook:
+    return load(fixed_card().excel_bytes())
+
+
+def header_index(ws, name: str) -> int:
+    """1-based column of the Scorecard header `name`."""
+    for cell in ws[HEADER_ROW + 1]:
+        if cell.value == name:
+            return cell.column
+    raise AssertionError(f"no column {name!r}")
+
+
+def find_row(ws, title: str) -> int:
+    col = header_index(ws, "Indicator")
+    for r in range(HEADER_ROW + 2, ws.max_row + 1):
+        if ws.cell(r, col).value == title:
+            return r
+    raise AssertionError(f"no row {title!r}")
+
+
+def test_four_sheets(book):
+    assert book.sheetnames == ["Scorecard", "Summary", "Trend", "Definitions"]
+
+
+def test_scorecard_sheet_layout(book):
+    ws = book["Scorecard"]
+    assert ws["A1"].value == "Children in care scorecard: Wealdshire"
+    assert [c.value for c in ws[HEADER_ROW + 1]] == [name for name, _, _ in SCORECARD_COLUMNS]
+    # header row frozen (row 4 is the header, so panes freeze at row 5), filter on it
+    assert ws.freeze_panes == "C5"
+    assert ws.auto_filter.ref.startswith("A4:")
+    assert ws.column_dimensions["B"].width > 40  # titles readable
+    # one row per indicator below the header
+    assert ws.max_row == HEADER_ROW + 1 + 5
+
+
+def test_rag_cells_have_real_fills_and_words(book):
+    ws = book["Scorecard"]
+    rag = header_index(ws, "RAG")
+    red = ws.cell(
+        find_row(ws, "Children looked after with 3 or more placements during the year"), rag
+    )
+    amber = ws.cell(find_row(ws, "Long-term placement stability"), rag)
+    green = ws.cell(find_row(ws, "Children looked after per IRO (FTE)"), rag)
+    assert (red.value, amber.value, green.value) == ("Red", "Amber", "Green")
+    assert red.fill.fgColor.rgb.endswith("D4351C")
+    assert amber.fill.fgColor.rgb.endswith("FFBF47")
+    assert green.fill.fgColor.rgb.endswith("00703C")
+    none = ws.cell(find_row(ws, "Children looked after"), rag)
+    assert none.value is None
+
+
+def test_numbers_stay_numbers_with_unit_formats(book):
+    ws = book["Scorecard"]
+    r = find_row(ws, "Children looked after with 3 or more placements during the year")
+    value = ws.cell(r, header_index(ws, "Value"))
+    assert value.value == 12.5
+    assert value.number_format == '#,##0.0"%"'
+    count = ws.cell(find_row(ws, "Children looked after"), header_index(ws, "Value"))
+    assert count.value == 1812 and count.number_format == "#,##0"
+    assert ws.cell(r, header_index(ws, "Denominator")).value == 1200
+    assert ws.cell(r, header_index(ws, "SN average")).value == 10.4
+    assert ws.cell(r, header_index(ws, "Best LA")).value == "Exampleton"
+    # a missing value is a blank cell, never NaN or 'nan'
+    r2 = find_row(ws, "Weighted IRO caseload per FTE (CP cases weighted)")
+    assert ws.cell(r2, header_index(ws, "Value")).value is None
+
+
+def test_commentary_column_open_for_input():
+    card = fixed_card().with_commentary({"cla_count": "Numbers steady since the summer."})
+    ws = load(card.excel_bytes())["Scorecard"]
+    col = header_index(ws, "Commentary")
+    r = find_row(ws, "Children looked after")
+    assert ws.cell(r, col).value == "Numbers steady since the summer."
+    assert ws.cell(r, col).protection.locked is False
+
+
+def test_summary_trend_and_definitions(book):
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Red"] == 1 and summary["Amber"] == 1 and summary["Green"] == 1
+    assert summary["Quarter"] == "2024-25 Q4"
+    trend = book["Trend"]
+    head = [c.value for c in trend[1]]
+    assert head[3:11] == [
+        "2023-24 Q1",
+        "2023-24 Q2",
+        "2023-24 Q3",
+        "2023-24 Q4",
+        "2024-25 Q1",
+        "2024-25 Q2",
+        "2024-25 Q3",
+        "2024-25 Q4",
+    ]
+    rows = {r[1]: r for r in trend.iter_rows(min_row=2, values_only=True)}
+    assert list(rows["Long-term placement stability"][3:11]) == [
+        60.0,
+        61.0,
+        None,
+        63.0,
+        64.0,
+        66.0,
+        66.6,
+        67.0,
+    ]
+    defs = book["Definitions"]
+    head = [c.value for c in defs[1]]
+    assert head[:4] == ["Indicator id", "Title", "Domain", "Description"]
+    bands = {r[0]: r[head.index("RAG bands")] for r in defs.iter_rows(min_row=2, values_only=True)}
+    assert (
+        bands["placement_stability_short"]
+        == "green at or below 10, amber at or below 12, target 10"
+    )
+
+
+def test_to_excel_writes_the_file(tmp_path):
+    path = fixed_card().to_excel(tmp_path / "card.xlsx")
+    assert load(path.read_bytes()).sheetnames[0] == "Scorecard"
+    assert [p.name for p in tmp_path.iterdir()] == ["card.xlsx"]
