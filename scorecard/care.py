@@ -68,6 +68,10 @@ def children(ds: Dataset) -> pd.DataFrame:
         else:
             parts = cats.to_series().str.split(_SEP, regex=False)
             out["CHILD"] = parts.str[-1].to_numpy()
+        if "LA" not in out.columns and ds.pooled and len(cats):
+            # pooled keys are LA + separator + CHILD: the LA is known without a header
+            la = cats.to_series().str.split(_SEP, n=1, regex=False).str[0]
+            out["LA"] = la.where(cats.to_series().str.contains(_SEP, regex=False)).to_numpy()
         if "DOB" not in out.columns:
             out["DOB"] = pd.Series(pd.NaT, index=out.index, dtype=DATE_DTYPE)
         if "SEX" not in out.columns:

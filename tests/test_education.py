@@ -1,0 +1,203 @@
+"""KS4 attainment of the CLA 12-month cohort and the gap to all pupils.
+
+Cohort rule (SPEC section 5): a `ks4_cla` pupil of the academic year whose 31 March falls in
+the window, looked after on that 31 March, whose current period of care started on or before
+31 March a year earlier; V3/V4 short breaks excluded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.breakdowns import BreakdownError
+from scorecard.measures.education import census_march, normalise_academic_year
+from scorecard.periods import parse_at
+from scorecard.registry import registry
+
+COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
+
+EPISODES = pd.DataFrame(
+    [
+        # P1: care began exactly 12 months before 31/03/2025: in the 2024/25 cohort
+        ("P1", "31/03/2024", "S", "C2", "U1", None, None),
+        # P2: a day later: not continuously looked after for 12 months
+        ("P2", "01/04/2024", "S", "C2", "U1", None, None),
+        # P3: left on 31/03/2025: not looked after on 31 March
+        ("P3", "01/01/2020", "S", "C2", "U1", "31/03/2025", "E13"),
+        # P4: X1 chain since 01/01/2022 (placement change on 01/01/2025): in
+        ("P4", "01/01/2022", "S", "C2", "U1", "01/01/2025", "X1"),
+        ("P4", "01/01/2025", "P", "C2", "U2", None, None),
+        # P5: returned to care on 01/10/2024 after an earlier period: the current one is short
+        ("P5", "01/01/2019", "S", "C2", "U1", "01/01/2020", "E13"),
+        ("P5", "01/10/2024", "S", "C2", "U1", None, None),
+        # P6: short breaks only (V3): never looked after for this purpose
+        ("P6", "01/01/2020", "S", "V3", "U1", None, None),
+        # P7: looked after since 2020, pupil of 2023/24
+        ("P7", "01/01/2020", "S", "C2", "U1", None, None),
+        # P8: looked after since 2023, no ATT8 recorded (EM94 0)
+        ("P8", "01/01/2023", "S", "C2", "U1", None, None),
+    ],
+    columns=COLS,
+)
+KS4_CLA = pd.DataFrame(
+    [
+        ("P1", "2024/25", "30", "1"),
+        ("P2", "2024/25", "50", "1"),
+        ("P3", "2024/25", "60", "1"),
+        ("P4", "202425", "20", "0"),  # the compact year form
+        ("P5", "2024/25", "70", "1"),
+        ("P6", "2024/25", "80", "1"),
+        ("P7", "2023/24", "10", "0"),
+        ("P8", "2024/25", None, "0"),
+        ("P4", "2025/26", "40", "1"),  # a later year with no all-pupil figure
+    ],
+    columns=["CHILD", "ACADEMIC_YEAR", "ATT8", "EM94"],
+)
+KS4_ALL = pd.DataFrame(
+    {
+        "ACADEMIC_YEAR": ["2023/24", "2024/25"],
+        "PUPILS": ["14000", "14200"],
+        "AVG_ATT8": ["44.0", "45.9"],
+        "PCT_EM94": ["60.0", "64.0"],
+    }
+)
+SEX = {"P1": "1", "P4": "2", "P8": "2"}
+
+
+def make_ds(**extra: pd.DataFrame) -> sc.Dataset:
+    kids = sorted(set(EPISODES["CHILD"]))
+    head = pd.DataFrame(
+        {"CHILD": kids, "SEX": [SEX.get(c, "1") for c in kids], "DOB": "01/09/2008"}
+    )
+    frames = {"episodes": EPISODES, "ks4_cla": KS4_CLA, "ks4_all": KS4_ALL, "header": head}
+    return sc.Dataset.from_frames(**{**frames, **extra})
+
+
+def test_census_march_from_the_window() -> None:
+    at = parse_at(["2024-12-31", "2025-03-30", "2025-03-31", "2025-06-30", "2025-09-30"])
+    got = [f"{d:%Y-%m-%d}" for d in pd.DatetimeIndex(census_march(at))]
+    # the 31 March in the 12 months ending at each date
+    assert got == ["2024-03-31", "2024-03-31", "2025-03-31", "2025-03-31", "2025-03-31"]
+
+
+def test_academic_year_forms() -> None:
+    got = normalise_academic_year(pd.Series(["2024/25", "202425", "2024-25", "2024/2025", None]))
+    assert got.tolist()[:4] == ["2024/25"] * 4 and pd.isna(got.iloc[4])
+
+
+def test_attainment_cla_att8_cohort() -> None:
+    ds = make_ds()
+    out = sc.compute("attainment_cla_att8", ds, at="2025-03-31")
+    # cohort 2024/25: P1 (30) and P4 (20); P8 is in the cohort but has no ATT8;
+    # P2 (a day short), P3 (left on 31 March), P5 (returned), P6 (V3) are not
+    assert out["numerator"].item() == 50 and out["denominator"].item() == 2
+    assert out["value"].item() == 25.0
+
+
+def test_attainment_cla_em94_cohort() -> None:
+    ds = make_ds()
+    out = sc.compute("attainment_cla_em94", ds, at="2025-03-31")
+    # P1 1, P4 0, P8 0 -> sum of EM94 x 100 = 100 over 3 pupils = 33.3%
+    assert out["numerator"].item() == 100 and out["denominator"].item() == 3
+    assert out["value"].item() == pytest.approx(100 / 3)
+
+
+def test_attainment_gap() -> None:
+    ds = make_ds()
+    att8 = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
+    # all pupils 45.9 - cohort 25.0 = 20.9; numerator/denominator stay the cohort's
+    assert att8["value"].item() == pytest.approx(20.9)
+    assert att8["numerator"].item() == 50 and att8["denominator"].item() == 2
+    em94 = sc.compute("attainment_gap_em94", ds, at="2025-03-31")
+    # 64.0 - 33.33 = 30.67 percentage points
+    assert em94["value"].item() == pytest.approx(64 - 100 / 3)
+
+
+def test_academic_year_at_other_quarter_ends() -> None:
+    ds = make_ds()
+    at = ["31/12/2024", "2025-03-31", "2025-06-30", "30/09/2025"]
+    out = sc.compute("attainment_gap_att8", ds, at=at)
+    # 31/12/2024: window 01/01/2024-31/12/2024 holds 31/03/2024 -> 2023/24: P7 only (looked
+    # after since 2020): 44.0 - 10 = 34.0
+    # 31/03/2025, 30/06/2025, 30/09/2025: 31/03/2025 -> 2024/25: 20.9
+    assert out["value"].tolist() == pytest.approx([34.0, 20.9, 20.9, 20.9])
+    assert out["denominator"].tolist() == [1, 2, 2, 2]
+
+
+def test_no_all_pupil_figure_gives_blank_gap() -> None:
+    ds = make_ds()
+    # 31/03/2026 -> 2025/26: P4 (looked after since 2022, ATT8 40) is the cohort, but
+    # ks4_all has no 2025/26 row
+    gap = sc.compute("attainment_gap_att8", ds, at="2026-03-31")
+    assert np.isnan(gap["value"].item())
+    assert gap["numerator"].item() == 40 and gap["denominator"].item() == 1
+    assert sc.compute("attainment_cla_att8", ds, at="2026-03-31")["value"].item() == 40
+
+
+def test_empty_cohort_is_blank() -> None:
+    ds = make_ds()
+    # 31/03/2023 -> 2022/23: nobody in ks4_cla
+    out = sc.compute("attainment_cla_att8", ds, at="2023-03-31")
+    assert out["denominator"].item() == 0 and np.isnan(out["value"].item())
+    assert np.isnan(sc.compute("attainment_gap_att8", ds, at="2023-03-31")["value"].item())
+
+
+def test_attainment_breakdowns() -> None:
+    ds = make_ds()
+    by_sex = sc.compute("attainment_cla_em94", ds, at="2025-03-31", by="sex")
+    # male: P1 (100); female: P4 (0), P8 (0)
+    assert by_sex.set_index("sex")["value"].to_dict() == {"Female": 0.0, "Male": 100.0}
+    with pytest.raises(BreakdownError):
+        sc.compute("attainment_gap_att8", ds, at="2025-03-31", by="sex")
+    with pytest.raises(BreakdownError, match="all-pupil figure"):
+        registry["attainment_gap"](ds, parse_at("2025-03-31"), ["sex"], {})
+
+
+def test_uasc_breakdown_taken_on_31_march() -> None:
+    # P1 UASC until 01/04/2025: UASC on 31/03/2025 even when at is 30/06/2025
+    ds = make_ds(uasc=pd.DataFrame({"CHILD": ["P1"], "DUC": ["01/04/2025"]}))
+    out = sc.compute("attainment_cla_att8", ds, at="2025-06-30", by="uasc")
+    assert out.set_index("uasc")["value"].to_dict() == {"Not UASC": 20.0, "UASC": 30.0}
+
+
+def test_metric_must_be_known() -> None:
+    with pytest.raises(ValueError, match="ATT8, EM94"):
+        registry["attainment_cla"](make_ds(), parse_at("2025-03-31"), [], {"metric": "KS2"})
+
+
+def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
+    episodes = pd.concat(
+        [
+            EPISODES.loc[EPISODES["CHILD"] == "P1"].assign(LA="650"),  # ATT8 30
+            EPISODES.loc[EPISODES["CHILD"] == "P1"].assign(LA="886"),  # same id, other LA
+        ],
+        ignore_index=True,
+    )
+    ks4_cla = pd.DataFrame(
+        {
+            "CHILD": ["P1", "P1"],
+            "ACADEMIC_YEAR": ["2024/25", "2024/25"],
+            "ATT8": ["30", "10"],
+            "EM94": ["1", "0"],
+            "LA": ["650", "886"],
+        }
+    )
+    ks4_all = pd.DataFrame(
+        {
+            "ACADEMIC_YEAR": ["2024/25", "2024/25"],
+            "PUPILS": ["1000", "3000"],
+            "AVG_ATT8": ["50", "40"],
+            "PCT_EM94": ["70", "60"],
+            "LA": ["650", "886"],
+        }
+    )
+    ds = sc.Dataset.from_frames(episodes=episodes, ks4_cla=ks4_cla, ks4_all=ks4_all)
+    by_la = sc.compute("attainment_gap_att8", ds, at="2025-03-31", by="LA")
+    # 650: 50 - 30 = 20; 886: 40 - 10 = 30
+    assert by_la.set_index("LA")["value"].to_dict() == {"650": 20.0, "886": 30.0}
+    total = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
+    # all pupils: (1000 x 50 + 3000 x 40) / 4000 = 42.5; cohort (30 + 10) / 2 = 20 -> 22.5
+    assert total["value"].item() == 22.5
