@@ -73,45 +73,62 @@ def case_weights(kind: np.ndarray, cp_weight: float) -> np.ndarray:
     return np.select([kind == CLA, kind == CP], [1.0, float(cp_weight)], 0.0)
 
 
+def _per_la(
+    ks: np.ndarray, la: pd.Series, rows: np.ndarray, values: np.ndarray, name: str
+) -> pd.Series:
+    """Sum of `values` per (reference position k, LA label) over expanded `rows`."""
+    codes, labels = pd.factorize(la, use_na_sentinel=False)
+    frame = pd.DataFrame({"k": ks, "la": codes[rows], name: values})
+    sums = frame.groupby(["k", "la"], sort=True)[name].sum()
+    k = sums.index.get_level_values("k")
+    la_labels = pd.Index(labels, dtype="string")[sums.index.get_level_values("la")]
+    return pd.Series(
+        sums.to_numpy(),
+        index=pd.MultiIndex.from_arrays([k, la_labels], names=["k", "LA"]),
+        name=name,
+    )
+
+
 def _cases(ds: Dataset, at: pd.DatetimeIndex, cp_weight: float) -> pd.Series:
     """Weighted cases per (reference position k, LA)."""
-    alloc = ds.table("iro_allocations")
+    alloc = ds.table("iro_allocations").reset_index(drop=True)
     kind = case_types(alloc)
     weight = case_weights(kind, cp_weight)
-    rows, ks = expand(alloc["START"], alloc["END"], at)
     child_codes, _ = pd.factorize(alloc["CHILD"].astype("string"))
     # a blank CHILD is never a duplicate of another row: give it a code of its own
     child_codes = np.where(child_codes < 0, -2 - np.arange(len(alloc)), child_codes)
-    active = pd.DataFrame(
-        {
-            "k": ks,
-            "LA": _la(alloc).to_numpy()[rows],
-            "iro": alloc["IRO_ID"].astype("string").to_numpy()[rows],
-            "child": child_codes[rows],
-            "kind": kind[rows],
-            "weight": weight[rows],
-        }
+    la = _la(alloc)
+    ident = pd.DataFrame(
+        {"LA": la, "iro": alloc["IRO_ID"].astype("string"), "child": child_codes, "kind": kind}
     )
-    active = active.drop_duplicates(["k", "LA", "iro", "child", "kind"])
-    return active.groupby(["k", "LA"], dropna=False)["weight"].sum().rename("numerator")
+    # one integer per (LA, IRO_ID, CHILD, CASE_TYPE), so de-duplicating dates works on integers
+    case = ident.groupby(list(ident.columns), dropna=False, sort=False).ngroup().to_numpy()
+    rows, ks = expand(alloc["START"], alloc["END"], at)
+    _, first = np.unique(ks * (int(case.max(initial=0)) + 1) + case[rows], return_index=True)
+    rows, ks = rows[first], ks[first]
+    return _per_la(ks, la, rows, weight[rows], "numerator")
 
 
 def _fte(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
     """FTE in post per (reference position k, LA); one row per IRO (the latest-starting)."""
-    staff = ds.table("iro_staff")
+    staff = ds.table("iro_staff").reset_index(drop=True)
+    la = _la(staff)
+    start = np.asarray(staff["START"], dtype=DATE_DTYPE)
+    fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     rows, ks = expand(staff["START"], staff["END"], at)
     post = pd.DataFrame(
         {
             "k": ks,
-            "LA": _la(staff).to_numpy()[rows],
+            "LA": la.to_numpy()[rows],
             "iro": staff["IRO_ID"].astype("string").to_numpy()[rows],
-            "start": np.asarray(staff["START"], dtype=DATE_DTYPE)[rows],
-            "fte": pd.to_numeric(staff["FTE"], errors="coerce").to_numpy(dtype="float64")[rows],
+            "start": start[rows],
+            "row": rows,
         }
     )
     post = post.sort_values(["k", "LA", "iro", "start"], kind="stable")
     post = post.drop_duplicates(["k", "LA", "iro"], keep="last")
-    return post.groupby(["k", "LA"], dropna=False)["fte"].sum(min_count=0).rename("denominator")
+    rows = post["row"].to_numpy()
+    return _per_la(post["k"].to_numpy(), la, rows, fte[rows], "denominator")
 
 
 @measure()
