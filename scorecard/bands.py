@@ -246,6 +246,10 @@ def _words(
         with np.errstate(divide="ignore", invalid="ignore"):
             cur_val = np.where(np.isnan(cur_val), 100 * f[0] / f[1], cur_val)
             prev_val = np.where(np.isnan(prev_val), 100 * f[2] / f[3], prev_val)
+    elif unit == "rate_per_10k":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cur_val = np.where(np.isnan(cur_val), 10000 * f[0] / f[1], cur_val)
+            prev_val = np.where(np.isnan(prev_val), 10000 * f[2] / f[3], prev_val)
     elif unit == "count":
         cur_val = np.where(np.isnan(cur_val), f[0], cur_val)
         prev_val = np.where(np.isnan(prev_val), f[2], prev_val)
@@ -274,7 +278,8 @@ def compare_change(
 ) -> str | None:
     """Direction of travel between two values of one indicator (see the module docstring).
 
-    For a percent the values default to 100 * num / den; for a count to the numerator.
+    For a percent the values default to 100 * num / den, for a rate per 10,000 to
+    10000 * num / den, for a count to the numerator.
     Returns 'improving' | 'worsening' | 'up' | 'down' | 'no change' |
     'no significant change', or None when either value is missing.
     """

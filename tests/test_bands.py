@@ -1,0 +1,274 @@
+"""RAG bands, targets and direction of travel (SPEC section 7)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.bands import compare_change, direction_of_travel, rag, rag_value, target_for
+from scorecard.catalogue import Catalogue, Indicator
+
+
+def make(id_: str, polarity: str, unit: str = "percent", rag_: dict | None = None) -> Indicator:
+    return Indicator.model_validate(
+        {
+            "id": id_,
+            "title": id_,
+            "domain": "placement stability",
+            "description": "test indicator",
+            "unit": unit,
+            "polarity": polarity,
+            "decimals": 1,
+            "measure": "whatever",
+            "tables": ["episodes"],
+            "rag": rag_,
+        }
+    )
+
+
+# low is good: green at or below 10, amber at or below 12; from 2025-26 green 9, amber 11
+LOW = make(
+    "low",
+    "low_is_good",
+    rag_={"default": {"green": 10, "amber": 12}, "by_year": {"2025-26": {"green": 9, "amber": 11}}},
+)
+# high is good: green at or above 70, amber at or above 65, target 75
+HIGH = make("high", "high_is_good", rag_={"default": {"green": 70, "amber": 65, "target": 75}})
+NEUTRAL = make("neutral", "neutral", unit="count")
+BENCH = make("bench", "low_is_good", rag_={"mode": "benchmark", "tolerance": 2.0})
+BENCH_HIGH = make("bench_high", "high_is_good", rag_={"mode": "benchmark", "tolerance": 1.5})
+DAYS = make("days", "low_is_good", unit="days", rag_={"default": {"green": 400, "amber": 500}})
+COUNT = make("count", "low_is_good", unit="count", rag_={"default": {"green": 5, "amber": 6}})
+CAT = Catalogue([LOW, HIGH, NEUTRAL, BENCH, BENCH_HIGH, DAYS, COUNT])
+Q4 = "2025-03-31"  # financial year 2024-25
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(9.9, "green"), (10.0, "green"), (10.01, "amber"), (12.0, "amber"), (12.01, "red")],
+)
+def test_rag_low_is_good_boundaries(value, expected):
+    assert rag_value(value, LOW, Q4) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(71, "green"), (70, "green"), (69.99, "amber"), (65, "amber"), (64.99, "red")],
+)
+def test_rag_high_is_good_boundaries(value, expected):
+    assert rag_value(value, HIGH, Q4) == expected
+
+
+def test_rag_floating_point_noise_meets_the_threshold():
+    # 7 of 10 computed as a percentage: 70.00000000000001 in floating point still "at" 70
+    assert rag_value(100 * 0.7, HIGH, Q4) == "green"
+    assert rag_value(100 * 7 / 10 - 1e-12, HIGH, Q4) == "green"
+
+
+def test_rag_uses_the_thresholds_of_the_financial_year():
+    # 10 is green in 2024-25 (green <= 10) but amber in 2025-26 (green <= 9, amber <= 11)
+    assert rag_value(10, LOW, "2025-03-31") == "green"
+    assert rag_value(10, LOW, "2025-06-30") == "amber"
+    assert rag_value(11.5, LOW, "2026-03-31") == "red"
+    # a later year without its own thresholds keeps the latest earlier year's
+    assert rag_value(10, LOW, "2027-03-31") == "amber"
+
+
+def test_rag_none_for_neutral_missing_and_no_thresholds():
+    assert rag_value(5, NEUTRAL, Q4) is None
+    assert rag_value(float("nan"), LOW, Q4) is None
+    assert rag_value(None, LOW, Q4) is None
+    assert rag_value(5, make("plain", "low_is_good"), Q4) is None
+
+
+def test_rag_benchmark_mode():
+    # low is good, SN 20, tolerance 2: <= 20 green, <= 22 amber, else red
+    assert rag_value(20, BENCH, Q4, sn_value=20) == "green"
+    assert rag_value(22, BENCH, Q4, sn_value=20) == "amber"
+    assert rag_value(22.1, BENCH, Q4, sn_value=20) == "red"
+    assert rag_value(22, BENCH, Q4, sn_value=None) is None
+    assert rag_value(22, BENCH, Q4, sn_value=float("nan")) is None
+    # high is good, SN 60, tolerance 1.5: >= 60 green, >= 58.5 amber
+    assert rag_value(58.5, BENCH_HIGH, Q4, sn_value=60) == "amber"
+    assert rag_value(58.4, BENCH_HIGH, Q4, sn_value=60) == "red"
+    assert rag_value(61, BENCH_HIGH, Q4, sn_value=60) == "green"
+
+
+def test_rag_vectorised_matches_the_scalar_rule():
+    frame = pd.DataFrame(
+        {
+            "indicator": ["low", "low", "high", "neutral", "bench", "bench", "unknown"],
+            "period_end": pd.to_datetime(
+                ["2025-03-31", "2025-06-30", "2025-03-31", "2025-03-31"] + ["2025-03-31"] * 3
+            ),
+            "value": [10, 10, 64, 3, 21, 21, 1],
+        },
+        index=[10, 11, 12, 13, 14, 15, 16],
+    )
+    sn = pd.Series([np.nan, np.nan, np.nan, np.nan, 20, np.nan, np.nan], index=frame.index)
+    got = rag(frame, CAT, sn=sn)
+    assert list(got.index) == list(frame.index)
+    assert list(got) == ["green", "amber", "red", None, "amber", None, None]
+    # an `sn_value` column is used when `sn` is not given
+    assert list(rag(frame.assign(sn_value=sn), CAT)) == list(got)
+    assert sc.rag is rag
+
+
+def test_rag_with_the_bundled_catalogue():
+    # placement_stability_short: default thresholds in the bundled catalogue, low is good
+    cat = sc.load_catalogue()
+    ind = cat.get("placement_stability_short")
+    th = ind.thresholds("2024-25")
+    frame = pd.DataFrame(
+        {
+            "indicator": ["placement_stability_short"] * 3,
+            "period_end": pd.to_datetime(["2025-03-31"] * 3),
+            "value": [th.green, th.amber, th.amber + 0.1],
+        }
+    )
+    assert list(rag(frame)) == ["green", "amber", "red"]
+
+
+def test_target_for():
+    assert target_for(HIGH, Q4) == 75
+    assert target_for(LOW, "2025-03-31") == 10  # target defaults to the green threshold
+    assert target_for(LOW, "2025-09-30") == 9
+    assert target_for(NEUTRAL, Q4) is None
+    assert target_for(BENCH, Q4) is None
+
+
+# ---------------------------------------------------------------- direction of travel
+def test_small_proportions_are_not_a_trend():
+    # 2/10 -> 4/10: pooled p = 6/20 = .3, se = sqrt(.3*.7*(1/10+1/10)) = .205, z = .2/.205 = .98
+    assert compare_change(4, 10, 2, 10, "percent", "low_is_good") == "no significant change"
+    # 200/1000 -> 260/1000: pooled .23, se = sqrt(.23*.77*.002) = .0188, z = .06/.0188 = 3.19
+    assert compare_change(260, 1000, 200, 1000, "percent", "low_is_good") == "worsening"
+    assert compare_change(260, 1000, 200, 1000, "percent", "high_is_good") == "improving"
+    assert compare_change(200, 1000, 260, 1000, "percent", "low_is_good") == "improving"
+    assert compare_change(260, 1000, 200, 1000, "percent", "neutral") == "up"
+    assert compare_change(200, 1000, 260, 1000, "percent", "neutral") == "down"
+
+
+def test_z_test_edge_at_the_95_percent_line():
+    # 100/1000 -> 128/1000: pooled .114, se = sqrt(.114*.886*.002) = .01421, z = 1.970 (>1.96)
+    assert compare_change(128, 1000, 100, 1000, "percent", "low_is_good") == "worsening"
+    # 100/1000 -> 127/1000: pooled .1135, se = .01419, z = 1.903 (<1.96)
+    assert compare_change(127, 1000, 100, 1000, "percent", "low_is_good") == (
+        "no significant change"
+    )
+
+
+def test_identical_and_missing():
+    assert compare_change(3, 10, 3, 10, "percent", "low_is_good") == "no change"
+    # 0% both times: se is 0 but the values are identical
+    assert compare_change(0, 50, 0, 50, "percent", "low_is_good") == "no change"
+    assert compare_change(3, 10, None, None, "percent", "low_is_good") is None
+    assert compare_change(None, None, 3, 10, "percent", "low_is_good") is None
+
+
+def test_counts_use_the_conditional_poisson_test():
+    # 12 vs 5: given 17, P(X >= 12 | Bin(17, .5)) = .0717, two-sided .143 -> not significant
+    assert compare_change(12, None, 5, None, "count", "low_is_good") == "no significant change"
+    # 30 vs 10: given 40, two-sided p = .0022 -> significant
+    assert compare_change(30, None, 10, None, "count", "low_is_good") == "worsening"
+    assert compare_change(10, None, 30, None, "count", "neutral") == "down"
+
+
+def test_rates_use_the_population_as_exposure():
+    # 60 children per 10,000 of 10,000 -> 90 of 10,000: given 150, p0 = .5, p = .018 -> sig.
+    assert compare_change(90, 10000, 60, 10000, "rate_per_10k", "low_is_good") == "worsening"
+    # the same counts with the population grown by half: rates 60 vs 60 -> no change in value
+    # (90 of 15,000 is 60 per 10k) and p0 = .6 makes 90 of 150 exactly expected
+    assert (
+        compare_change(90, 15000, 60, 10000, "rate_per_10k", "low_is_good", 60.0, 60.0)
+        == "no change"
+    )
+    assert (
+        compare_change(90, 15000, 60, 10000, "rate_per_10k", "low_is_good", 60.0001, 60.0)
+        == "no significant change"
+    )
+
+
+def test_means_need_a_relative_change_and_enough_children():
+    # 300 vs 280 days: +7.1% (> 5%), 20 children both times -> a change
+    assert compare_change(None, 20, None, 20, "days", "low_is_good", 300, 280) == "worsening"
+    # +3.6% is below the 5% threshold
+    assert compare_change(None, 20, None, 20, "days", "low_is_good", 290, 280) == (
+        "no significant change"
+    )
+    # a big change among 8 children (< 10) is not called
+    assert compare_change(None, 8, None, 20, "days", "low_is_good", 500, 280) == (
+        "no significant change"
+    )
+    # no denominator known: the relative rule alone
+    assert compare_change(None, None, None, None, "ratio", "low_is_good", 15, 20) == "improving"
+
+
+def quarters(values: list[tuple[str, float, float]], ind: str = "low", by: dict | None = None):
+    rows = []
+    for end, num, den in values:
+        row = {
+            "indicator": ind,
+            "period_end": pd.Timestamp(end),
+            "numerator": num,
+            "denominator": den,
+            "value": 100 * num / den,
+        }
+        row.update(by or {})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_direction_of_travel_quarter_and_year():
+    # five quarter ends; the last (31 Mar 2025) compares with 31 Dec 2024 and 31 Mar 2024
+    frame = quarters(
+        [
+            ("2024-03-31", 100, 1000),  # 10%
+            ("2024-06-30", 110, 1000),
+            ("2024-09-30", 120, 1000),
+            ("2024-12-31", 125, 1000),  # 12.5%
+            ("2025-03-31", 130, 1000),  # 13%
+        ]
+    )
+    got = direction_of_travel(frame, CAT)
+    last = got.iloc[-1]
+    assert last["change_quarter"] == pytest.approx(0.5)
+    # 13.0% vs 12.5%: z = .005 / sqrt(.1275*.8725*.002) = .34 -> no significant change
+    assert last["dot_quarter"] == "no significant change"
+    assert last["change_year"] == pytest.approx(3.0)
+    # 13% vs 10%: pooled .115, se = .01427, z = 2.10 -> worsening (low is good)
+    assert last["dot_year"] == "worsening"
+    # 30 June 2024 compares with 31 March 2024 (month ends, not 30 March)
+    assert got.iloc[1]["change_quarter"] == pytest.approx(1.0)
+    # the first quarter has nothing earlier
+    assert got.iloc[0]["dot_quarter"] is None and got.iloc[0]["dot_year"] is None
+    assert math.isnan(got.iloc[0]["change_year"])
+    assert list(got.columns) == [
+        "indicator",
+        "period_end",
+        "change_quarter",
+        "dot_quarter",
+        "change_year",
+        "dot_year",
+    ]
+    assert sc.direction_of_travel is direction_of_travel
+
+
+def test_direction_of_travel_by_breakdown_and_several_indicators():
+    a = quarters([("2024-12-31", 2, 10), ("2025-03-31", 4, 10)], by={"age_band": "10 to 15"})
+    b = quarters([("2024-12-31", 200, 1000), ("2025-03-31", 260, 1000)], by={"age_band": "5 to 9"})
+    c = quarters(
+        [("2024-12-31", 50, 100), ("2025-03-31", 50, 100)], ind="neutral", by={"age_band": "5 to 9"}
+    )
+    c["value"] = [50.0, 50.0]
+    frame = pd.concat([a, b, c], ignore_index=True).sample(frac=1, random_state=1)
+    got = direction_of_travel(frame, CAT).loc[frame.index]
+    latest = got[got["period_end"] == "2025-03-31"].set_index(["indicator", "age_band"])
+    assert latest.loc[("low", "10 to 15"), "dot_quarter"] == "no significant change"
+    assert latest.loc[("low", "5 to 9"), "dot_quarter"] == "worsening"
+    assert latest.loc[("neutral", "5 to 9"), "dot_quarter"] == "no change"
+    assert latest["dot_year"].isna().all()
