@@ -518,7 +518,8 @@ def by_district(
 
 
 def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> pd.DataFrame:
-    """One row per local authority for `ind` in `year` (regions and England dropped)."""
+    """One row per local authority for `ind` in `year`, in our unit (England, the regions
+    and codes 970 and over dropped, as LAIT does)."""
     keys = {ind.id}
     if ind.benchmark and ind.benchmark.lait:
         keys.add(ind.benchmark.lait)
@@ -532,21 +533,29 @@ def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> p
             f"The benchmark panel has no {ind.id!r} rows for {year!r}; years: {', '.join(years)}"
         )
     code = df["la_code"].astype("string")
-    df = df.loc[code.str.fullmatch(r"\d{3}").fillna(False)].copy()
+    keep = code.str.fullmatch(r"\d{3}").fillna(False) & (pd.to_numeric(code, errors="coerce") < 970)
+    if "level" in df.columns:
+        keep &= df["level"].astype("string").fillna("") == "Local authority"
+    df = df.loc[keep].copy()
     df["la_code"] = df["la_code"].astype("string")
+    scale = ind.benchmark.scale if ind.benchmark else 1.0
+    df["value"] = pd.to_numeric(df["value"], errors="coerce") * scale
     return df.drop_duplicates("la_code")
 
 
-def _quartiles(values: pd.Series) -> tuple[float, float, float]:
-    """q1, median, q3 as LAIT computes them (R type 7 = numpy 'linear', missing dropped)."""
+def _quartiles(
+    benchmarks: pd.DataFrame, ind: Indicator, la: str, year: object, values: pd.Series
+) -> tuple[float, float, float]:
+    """q1, median, q3 as LAIT computes them: from `scorecard.benchmark.compare` when it can
+    read the panel, else R type 7 (numpy 'linear') over the values, missing dropped."""
     try:
-        from . import benchmark as bm
+        from .benchmark import compare
 
-        fn = getattr(bm, "quartile_breakpoints", None) or getattr(bm, "quartiles", None)
-        if fn is not None:
-            q = fn(values)
-            return tuple(float(x) for x in q)[:3]  # type: ignore[return-value]
-    except (ImportError, TypeError, ValueError):
+        row = compare(benchmarks, la, year, None, indicators=[ind.id]).iloc[0]
+        q = (float(row["q1"]), float(row["median"]), float(row["q3"]))
+        if not any(np.isnan(q)):
+            return q
+    except (ImportError, KeyError, ValueError, TypeError, IndexError):
         pass
     v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype="float64")
     q1, q2, q3 = np.quantile(v, [0.25, 0.5, 0.75], method="linear")
@@ -590,7 +599,7 @@ def benchmark(
     ascending = ind.polarity != "high_is_good"  # best first, on the left
     df = df.sort_values(["value", "la_name"], ascending=[ascending, True]).reset_index(drop=True)
     df["position"] = np.arange(1, len(df) + 1)
-    q1, q2, q3 = _quartiles(df["value"])
+    q1, q2, q3 = _quartiles(benchmarks, ind, la, year, df["value"])
     fmt = _fmt(ind)
     groups = [str(ours), "Statistical neighbour", "Other authorities"]
     colour = alt.Color(

@@ -74,12 +74,23 @@ def _panel() -> tuple[pd.DataFrame, pd.DataFrame]:
             "region": "South East",
             "value": np.arange(1.0, n + 1.0),  # 1, 2, ..., 20; ours (650) is 1.0
             "status": pd.NA,
+            "level": "Local authority",
         }
     )
     panel.loc[0, "la_name"] = "Wealdshire"
     # an England row and a suppressed LA must not be charted
-    panel.loc[len(panel)] = [IND, 2024, pd.NA, "E92000001", "England", pd.NA, 9.0, pd.NA]
-    panel.loc[len(panel)] = [IND, 2024, "999", "E1", "Tiny", "X", np.nan, "c"]
+    panel.loc[len(panel)] = [
+        IND,
+        2024,
+        "970",
+        "E92000001",
+        "England",
+        pd.NA,
+        9.0,
+        pd.NA,
+        "National",
+    ]
+    panel.loc[len(panel)] = [IND, 2024, "899", "E1", "Tiny", "X", np.nan, "c", "Local authority"]
     neighbours = pd.DataFrame(
         {"la_code": "650", "neighbour_code": codes[1:4], "rank": [1, 2, 3], "closeness": 0.9}
     )
