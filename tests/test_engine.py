@@ -1,0 +1,180 @@
+"""The generic compute API (SPEC section 12): reference date forms, errors and the output shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.breakdowns import BreakdownError
+
+COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
+
+
+@functools.cache
+def small_ds(with_population: bool = True) -> sc.Dataset:
+    """Three children; built once (datasets are immutable, their cache is safe to share)."""
+    episodes = pd.DataFrame(
+        [
+            ("A", "01/04/2023", "S", "C2", "U1", None, None),  # looked after from 01/04/2023
+            ("B", "01/10/2024", "S", "C2", "U1", "01/02/2025", "E11"),  # in care 01/10-01/02
+            ("C", "01/01/2025", "S", "C2", "U1", None, None),  # looked after from 01/01/2025
+        ],
+        columns=COLS,
+    )
+    header = pd.DataFrame(
+        {"CHILD": ["A", "B", "C"], "SEX": ["1", "2", "2"], "DOB": ["01/01/2012"] * 3}
+    )
+    frames = {"episodes": episodes, "header": header}
+    if with_population:
+        frames["population"] = pd.DataFrame(
+            {"MID_YEAR": ["2023", "2024"], "POP_0_17": ["8000", "10000"]}
+        )
+    return sc.Dataset.from_frames(**frames)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.date(2025, 3, 31),
+        dt.datetime(2025, 3, 31, 15, 30),
+        pd.Timestamp("2025-03-31"),
+        np.datetime64("2025-03-31"),
+        "2025-03-31",
+        "31/03/2025",
+        "2024-25 Q4",
+        ["2024-25 Q4"],
+    ],
+)
+def test_at_forms_give_the_same_row(at: object) -> None:
+    out = sc.compute("cla_count", small_ds(), at=at)
+    # at 31/03/2025: A and C looked after (B left 01/02/2025)
+    assert len(out) == 1 and out["value"].item() == 2
+    assert out["period_end"].item() == pd.Timestamp("2025-03-31")
+
+
+def test_list_of_dates_sorted_unique_and_mixed_forms() -> None:
+    out = sc.compute("cla_count", small_ds(), at=["2024-25 Q4", "31/12/2024", "2025-03-31"])
+    # 31/12/2024: A and B; 31/03/2025: A and C; the duplicate 31 March appears once
+    assert out["period_end"].tolist() == [pd.Timestamp("2024-12-31"), pd.Timestamp("2025-03-31")]
+    assert out["value"].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "next quarter", "2024-26 Q4", 20250331, []])
+def test_bad_at_lists_the_accepted_forms(bad: object) -> None:
+    with pytest.raises(sc.ReferenceDateError) as err:
+        sc.compute("cla_count", small_ds(), at=bad)
+    text = str(err.value)
+    if isinstance(bad, str) and "Q" not in bad:
+        assert "2024-25 Q4" in text and "dd/mm/YYYY" in text and "2025-03-31" in text
+
+
+def test_bad_at_message_names_every_form() -> None:
+    with pytest.raises(sc.ReferenceDateError) as err:
+        sc.compute("cla_count", small_ds(), at="tomorrow")
+    text = str(err.value)
+    assert "'tomorrow'" in text
+    for form in ("date", "Timestamp", "2025-03-31", "31/03/2025", "2024-25 Q4", "list"):
+        assert form in text
+
+
+def test_unknown_indicator_lists_close_matches() -> None:
+    with pytest.raises(KeyError) as err:
+        sc.compute("cla_cont", small_ds(), at="2025-03-31")
+    assert "cla_count" in str(err.value) and "Did you mean" in str(err.value)
+    with pytest.raises(KeyError, match="time_in_care_ceased"):
+        sc.compute("time_in_care_ceasd", small_ds(), at="2025-03-31")
+
+
+def test_missing_table_names_table_and_indicator() -> None:
+    ds = small_ds(with_population=False)
+    with pytest.raises(sc.MissingTableError) as err:
+        sc.compute("cla_rate_per_10k", ds, at="2025-03-31")
+    text = str(err.value)
+    assert "cla_rate_per_10k" in text and "population" in text
+    # compute_many carries on and reports it
+    frame, problems = sc.compute_many(
+        ds, "2025-03-31", indicators=["cla_count", "cla_rate_per_10k", "attainment_gap_att8"]
+    )
+    assert set(frame["indicator"]) == {"cla_count"}
+    assert "population" in problems["cla_rate_per_10k"]
+    assert "ks4_all" in problems["attainment_gap_att8"]
+
+
+def test_impossible_breakdown_says_so() -> None:
+    ds = small_ds()
+    with pytest.raises(BreakdownError, match=r"cla_rate_per_10k cannot be broken down by 'sex'"):
+        sc.compute("cla_rate_per_10k", ds, at="2025-03-31", by="sex")
+    with pytest.raises(BreakdownError, match="'shoe_size'"):
+        sc.compute("cla_count", ds, at="2025-03-31", by="shoe_size")
+    # LA on a single authority's data: no LA column to break down by
+    with pytest.raises(BreakdownError, match="LA"):
+        sc.compute("cla_count", ds, at="2025-03-31", by="LA")
+    _, problems = sc.compute_many(ds, "2025-03-31", indicators=["cla_rate_per_10k"], by="sex")
+    assert "cannot be broken down" in problems["cla_rate_per_10k"]
+
+
+def test_output_columns_and_dtypes() -> None:
+    ds = small_ds()
+    plain = sc.compute("cla_rate_per_10k", ds, at="2025-03-31")
+    assert list(plain.columns) == ["indicator", "period_end", "numerator", "denominator", "value"]
+    by = sc.compute("time_in_care_current", ds, at=["2024-12-31", "2025-03-31"], by="sex")
+    assert list(by.columns) == [
+        "indicator",
+        "period_end",
+        "sex",
+        "numerator",
+        "denominator",
+        "value",
+    ]
+    for frame in (plain, by):
+        assert frame["period_end"].dtype == np.dtype("datetime64[ns]")
+        for col in ("numerator", "denominator", "value"):
+            assert frame[col].dtype == np.dtype("float64")
+        assert (frame["indicator"] == frame["indicator"].iloc[0]).all()
+    # 2 children at 31/03/2025 per 10,000 (mid-2024) = 2.0
+    assert plain["value"].item() == 2.0 and plain["indicator"].item() == "cla_rate_per_10k"
+
+
+INDICATORS_AND_BREAKDOWNS = [
+    ("cla_count", None),
+    ("cla_count", "sex"),
+    ("cla_rate_per_10k", None),
+    ("cla_started", "age_band"),
+    ("cla_ceased", None),
+    ("pct_leavers_adopted", None),
+    ("time_in_care_ceased", "age_at_entry_band"),
+    ("time_in_care_ceased_median", None),
+    ("time_in_care_current", "age_at_entry_band"),
+]
+
+
+@pytest.mark.parametrize(("indicator", "by"), INDICATORS_AND_BREAKDOWNS)
+def test_many_dates_equal_one_date_at_a_time(indicator: str, by: str | None) -> None:
+    ds = small_ds()
+    dates = sc.quarter_end("2024-25 Q1"), "2024-25 Q3", "2025-03-31", "2025-06-30"
+    together = sc.compute(indicator, ds, at=list(dates), by=by)
+    apart = pd.concat([sc.compute(indicator, ds, at=d, by=by) for d in dates], ignore_index=True)
+    if by is not None:
+        # a date without any unit has no breakdown rows, so its (empty) frame cannot carry
+        # the categorical age bands: compare the labels
+        together[by] = together[by].astype("str")
+        apart[by] = apart[by].astype("str")
+    pd.testing.assert_frame_equal(together, apart)
+    if by is None:  # without a breakdown every date has its row, even with no children
+        assert together["period_end"].nunique() == 4
+
+
+def test_the_bundled_sample_computes() -> None:
+    ds = sc.load_dataset()
+    if "episodes" not in ds.tables:
+        pytest.skip("the bundled sample has not been generated yet")
+    out = sc.compute(
+        "time_in_care_ceased", ds, at=["2024-03-31", "2025-03-31"], by="age_at_entry_band"
+    )
+    assert set(out["period_end"]) == {pd.Timestamp("2024-03-31"), pd.Timestamp("2025-03-31")}
+    assert (out["denominator"] > 0).all() and (out["value"] >= 0).all()
