@@ -55,7 +55,14 @@ def build_scorecard(
     ds = load_dataset(dataset) if not isinstance(dataset, Dataset) else dataset
     if isinstance(dataset, Dataset) and dataset.source:
         is_sample = Path(dataset.source).resolve() == bundled_sample_path().resolve()
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    if isinstance(catalogue, Catalogue):
+        cat = catalogue
+    elif catalogue is None:
+        from ..engine import default_catalogue
+
+        cat = default_catalogue()
+    else:
+        cat = load_catalogue(catalogue)
     items = scorecard_indicators(cat)
 
     period_end = parse_date(quarter)

@@ -1,0 +1,234 @@
+"""Privacy and disclosure (SPEC section 10): small-number suppression in publication mode, and
+no child identifier, date of birth or postcode in any scorecard output, in either mode."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.report import build_scorecard, write_outputs
+from scorecard.report.privacy import apply_suppression, suppression_mask
+
+ID_COLUMNS = ("CHILD", "LAchildID", "UPN")
+DATE_COLUMNS = ("DOB", "MC_DOB")
+POSTCODE_COLUMNS = ("HOME_POST", "PL_POST")
+
+
+# ----------------------------------------------------------------------------- suppression
+
+
+def test_suppression_mask_rules():
+    frame = pd.DataFrame(
+        {
+            "numerator": [3.0, 0.0, 6.0, 40.0, 5.0, 1709.0, 900.0, np.nan],
+            "denominator": [100.0, 4.0, 100.0, 100.0, 5.0, 3.0, 12.0, np.nan],
+            "value": [3.0, 0.0, 6.0, 40.0, 100.0, 569.7, 75.0, np.nan],
+        }
+    )
+    counts = pd.Series([True, True, True, True, True, False, False, True])
+    num, den, val = suppression_mask(frame, counts, 5)
+    # row 0: 3 of 100 -> the 3 and the 3% withheld, 100 shown
+    # row 1: 0 of 4 -> zero is not suppressed, but the base of 4 is, so the value goes
+    # row 2: 6 of 100 -> above the threshold, all shown
+    # row 3: nothing small
+    # row 4: 5 of 5 -> both counts and the value withheld (5 is within 1-5)
+    # row 5: 1709 days over 3 children (publish_counts false): the 1709 is not a count of
+    #        children, but the base of 3 is small, so all three go
+    # row 6: 900 days over 12 children: shown
+    # row 7: missing: nothing to withhold
+    assert list(num) == [True, True, False, False, True, True, False, False]
+    assert list(den) == [False, True, False, False, True, True, False, False]
+    assert list(val) == [True, True, False, False, True, True, False, False]
+
+
+def test_suppression_threshold_is_configurable():
+    frame = pd.DataFrame(
+        {"numerator": [7.0, 12.0], "denominator": [50.0, 50.0], "value": [14.0, 24.0]}
+    )
+    out = apply_suppression(frame, pd.Series([True, True]), 10)
+    assert list(out["value"]) == ["c", 24.0]
+    assert list(out["suppressed"]) == [True, False]
+    off = apply_suppression(frame, pd.Series([True, True]), 0)
+    assert not off["suppressed"].any() and off["value"].tolist() == [14.0, 24.0]
+
+
+def tiny_tables() -> dict[str, pd.DataFrame]:
+    """Three children looked after at 31 March 2025 (two fostered, one in a children's home),
+    with the identifiers, dates of birth and postcodes a real extract carries, plus a few
+    referrals and care leavers."""
+    header = pd.DataFrame(
+        {
+            "CHILD": ["WS100001", "WS100002", "WS100003"],
+            "SEX": ["1", "2", "1"],
+            "DOB": ["14/02/2012", "03/07/2015", "21/11/2009"],
+            "UPN": ["A123456789012", "B223456789012", "C323456789012"],
+        }
+    )
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["WS100001", "WS100002", "WS100003"],
+            "DECOM": ["01/05/2023", "10/09/2023", "15/01/2024"],
+            "RNE": ["S", "S", "S"],
+            "LS": ["C2", "C2", "V2"],
+            "PLACE": ["U1", "U4", "K2"],
+            "DEC": [None, None, None],
+            "REC": [None, None, None],
+            "HOME_POST": ["TN12 7QX", "ME15 6DY", "CT21 4JB"],
+            "PL_POST": ["TN23 1AA", "ME16 8LP", "CT1 2EH"],
+        }
+    )
+    referrals = pd.DataFrame(
+        {
+            "LAchildID": ["WS200011", "WS200011", "WS200012", "WS200013"],
+            "CINreferralDate": ["10/06/2024", "01/12/2024", "15/08/2024", "20/01/2025"],
+        }
+    )
+    oc3 = pd.DataFrame(
+        {
+            "CHILD": ["WS300021", "WS300022"],
+            "DOB": ["05/05/2005", "30/09/2004"],
+            "IN_TOUCH": ["YES", "YES"],
+            "ACTIV": ["F2", "G4"],
+            "ACCOM": ["S1", "T1"],
+            "YEAR": ["2025", "2025"],
+        }
+    )
+    return {"header": header, "episodes": episodes, "referrals": referrals, "oc3": oc3}
+
+
+@pytest.fixture(scope="module")
+def tiny_cards():
+    """The small dataset's scorecard, internal and for publication."""
+    ds = sc.Dataset.from_frames(**tiny_tables())
+    return (
+        build_scorecard(ds, quarter="2024-25 Q4"),
+        build_scorecard(ds, quarter="2024-25 Q4", publish=True),
+    )
+
+
+def test_publication_mode_withholds_three_children(tiny_cards):
+    internal, card = tiny_cards
+    f = card.frame.set_index("indicator")
+    # 3 children looked after: the count is 1-5, so it is 'c'
+    assert internal.frame.set_index("indicator").loc["cla_count", "value"] == 3
+    assert f.loc["cla_count", "value"] == "c" and f.loc["cla_count", "numerator"] == "c"
+    assert bool(f.loc["cla_count", "suppressed"])
+    # 2 of 3 in foster care: numerator, denominator and percentage all withheld, no band
+    assert list(f.loc["pct_foster_care", ["numerator", "denominator", "value"]]) == ["c"] * 3
+    assert f.loc["pct_foster_care", "rag"] is None
+    assert f.loc["pct_foster_care", "change_year"] == "c"
+    assert f.loc["pct_foster_care", "status"].startswith("withheld")
+    # days in care (publish_counts false) over 3 children: withheld with its small base
+    assert f.loc["time_in_care_current", "value"] == "c"
+    # every quarter of the trend is withheld too (1 to 3 children throughout)
+    assert f.loc["cla_count", "trend"] == ["c"] * 8
+    # unavailable indicators are not marked as suppressed
+    assert not bool(f.loc["iro_caseload", "suppressed"])
+    # the history carries the flags as well
+    h = card.history
+    assert h.loc[h["indicator"] == "cla_count", "suppressed"].all()
+
+
+def test_publication_outputs_show_c(tmp_path, tiny_cards):
+    card = tiny_cards[1]
+    html_path, xlsx_path = write_outputs(card, tmp_path)
+    page = html_path.read_text(encoding="utf-8")
+    row = re.search(r'<tr id="ind-cla_count">.*?</tr>', page).group(0)
+    assert "<b>c</b>" in row and ">3<" not in row
+    assert "shown as “c”" in page
+    sheet = _xlsx_text(xlsx_path)
+    assert "<t>c</t>" in sheet
+
+
+# ----------------------------------------------------------------------------- scanning
+
+
+def private_strings(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Every child identifier, UPN, date of birth (dd/mm/YYYY and ISO) and postcode."""
+    found: set[str] = set()
+    for frame in tables.values():
+        for col in frame.columns:
+            if col in ID_COLUMNS or col in POSTCODE_COLUMNS:
+                vals = frame[col].dropna().astype(str).str.strip()
+                found |= set(vals[vals != ""])
+                if col in POSTCODE_COLUMNS:  # also without the space
+                    found |= set(vals.str.replace(" ", "", regex=False))
+            elif col in DATE_COLUMNS:
+                dates = pd.to_datetime(frame[col], dayfirst=True, errors="coerce").dropna()
+                found |= set(dates.dt.strftime("%d/%m/%Y")) | set(dates.dt.strftime("%Y-%m-%d"))
+    return {s for s in found if s}
+
+
+def _xlsx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+
+
+def leaks(text: str, secrets: set[str]) -> list[str]:
+    """Secrets found in `text`: long ones as substrings, short ones (under 6 characters)
+    only as a whole token, so that an id like '12' does not match every number."""
+    tokens = set(re.findall(r"[A-Za-z0-9/\-]+", text))
+    return sorted(s for s in secrets if (s in text if len(s) >= 6 else s in tokens))
+
+
+def scan_outputs(card_internal, card_public, secrets: set[str], folder: Path) -> None:
+    # dates the report prints on purpose (the quarter ends) are not children's: a child born
+    # on a quarter end would otherwise look like a leak
+    allowed = {f"{d:%d/%m/%Y}" for d in card_internal.quarter_ends} | {
+        f"{d:%Y-%m-%d}" for d in card_internal.quarter_ends
+    }
+    secrets = secrets - allowed
+    assert secrets, "nothing to scan for"
+    for card, sub in ((card_internal, "internal"), (card_public, "public")):
+        paths = write_outputs(card, folder / sub)
+        assert {p.suffix for p in paths} == {".html", ".xlsx"}
+        for p in paths:
+            text = _xlsx_text(p) if p.suffix == ".xlsx" else p.read_text(encoding="utf-8")
+            assert len(text) > 1000
+            found = leaks(text, secrets)
+            assert not found, f"{p.name} contains personal data: {found[:5]}"
+        found = leaks(card.frame.to_csv() + card.history.to_csv(), secrets)
+        assert not found, f"the scorecard frame contains personal data: {found[:5]}"
+
+
+def test_scan_catches_a_leak():
+    # the scanner itself must be able to fail
+    secrets = {"WS100001", "14/02/2012", "TN12 7QX", "12"}
+    assert leaks("<td>WS100001</td><td>2012-02-14</td>", secrets) == ["WS100001"]
+    assert leaks("<td>12</td>", secrets) == ["12"]
+    assert leaks("<td>123</td>", secrets) == []
+
+
+def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_cards):
+    secrets = private_strings(tiny_tables())
+    assert {"WS100001", "A123456789012", "14/02/2012", "2012-02-14", "TN12 7QX"} <= secrets
+    # the small scorecard has real values in it (so the scan reads a filled-in report)
+    assert tiny_cards[0].frame["value"].notna().sum() >= 10
+    scan_outputs(*tiny_cards, secrets, tmp_path)
+
+
+def test_no_personal_data_in_outputs_bundled_sample(tmp_path):
+    from scorecard.loaders import bundled_sample_path
+
+    folder = bundled_sample_path()
+    files = [p for p in folder.glob("*") if p.suffix in (".csv", ".parquet")]
+    if not any(p.stem == "episodes" for p in files):
+        pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
+    raw = {
+        p.stem: (
+            pd.read_csv(p, dtype=str, keep_default_na=False)
+            if p.suffix == ".csv"
+            else pd.read_parquet(p)
+        )
+        for p in files
+    }
+    secrets = private_strings(raw)
+    short = sorted(s for s in secrets if len(s) < 6)
+    assert len(short) < len(secrets) / 2, f"sample ids are short, e.g. {short[:3]}"
+    scan_outputs(build_scorecard(), build_scorecard(publish=True), secrets, tmp_path)
