@@ -406,9 +406,10 @@ def load_neighbours(
             raise FileNotFoundError(f"Statistical neighbour file not found: {p}")
         where = str(p)
         if p.suffix.lower() in (".xlsx", ".xls"):
-            book = pd.ExcelFile(p)
-            sheet = "LA SN Groups" if "LA SN Groups" in book.sheet_names else book.sheet_names[0]
-            raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
+            with pd.ExcelFile(p) as book:
+                names = book.sheet_names
+                sheet = "LA SN Groups" if "LA SN Groups" in names else names[0]
+                raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
         else:
             raw = pd.read_csv(
                 p, header=None, dtype=str, encoding="utf-8-sig", keep_default_na=False
