@@ -137,7 +137,7 @@ def rag(
     neighbour value for benchmark-mode indicators. Indicators not in the catalogue get None.
     Returns an object Series ('green'/'amber'/'red'/None) on the frame's index.
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue() if catalogue is None else catalogue
     out = np.full(len(frame), None, dtype=object)
     if sn is None and "sn_value" in frame.columns:
         sn = frame["sn_value"]
@@ -319,7 +319,7 @@ def direction_of_travel(
     Returns one row per input row: ``indicator, period_end, [by...], change_quarter,
     dot_quarter, change_year, dot_year``.
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue() if catalogue is None else catalogue
     if by is None:
         by = [c for c in frame.columns if c not in (*_KEY_COLUMNS, *_VALUE_COLUMNS)]
     keys = ["indicator", *by]

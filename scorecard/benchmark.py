@@ -190,7 +190,7 @@ def compare(
     yr = year if isinstance(year, int | np.integer) else year_from_label(year)
     if yr is None:
         raise ValueError(f"year {year!r} not understood; use 2025 or '2024-25'.")
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue() if catalogue is None else catalogue
     by_lait = {
         i.benchmark.lait: i for i in catalogue if i.benchmark is not None and i.benchmark.lait
     }
