@@ -255,7 +255,8 @@ def _table_from_headers(columns: list[str]) -> list[str]:
 # ------------------------------------------------------------------------ coercion
 def _blank_to_nan(text: pd.Series) -> pd.Series:
     text = text.str.strip()
-    return text.where(text != "")
+    blank = text == ""
+    return text.where(~blank) if blank.any() else text
 
 
 def _as_text(s: pd.Series, numeric_ids: bool = True) -> pd.Series:
@@ -296,7 +297,10 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_localize(None)
         out = s.astype(DATE_DTYPE)
-        return out.dt.normalize(), pd.Series(False, index=s.index)
+        ns = out.to_numpy().view("int64")
+        if (ns[~np.isnat(out.to_numpy())] % 86_400_000_000_000).any():
+            out = out.dt.normalize()  # Excel or Parquet datetimes with a time of day
+        return out, pd.Series(False, index=s.index)
     if s.dtype == object:
         stamps = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp | np.datetime64))
         if stamps.any():
@@ -397,15 +401,12 @@ def _coerce(raw: _Raw) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
 
 
 def _drop_blank_rows(raw: _Raw) -> _Raw:
-    """Remove rows where every cell is blank (blank lines in CSV, empty sheet rows)."""
+    """Remove rows where every cell is empty (blank lines in CSV, empty sheet rows)."""
     f = raw.frame
     if f.empty or f.shape[1] == 0:
         return raw
-    filled = f.notna()
-    text_cols = [c for c in f.columns if f[c].dtype == object or pd.api.types.is_string_dtype(f[c])]
-    for c in text_cols:
-        filled[c] = filled[c] & (f[c].astype("str").str.strip() != "")
-    keep = filled.any(axis=1).to_numpy()
+    blank = f.isna()
+    keep = ~blank.all(axis=1).to_numpy()
     if keep.all():
         return raw
     return _Raw(raw.table, raw.file, f.loc[keep].reset_index(drop=True), raw.rows[keep])
@@ -417,27 +418,38 @@ def _schema_issues(table: str, frame: pd.DataFrame, file: str, rows: np.ndarray)
     try:
         schemas.MODELS[table].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        return _failures_to_issues(table, exc.failure_cases, file, rows)
+        return _failures_to_issues(table, frame, exc.failure_cases, file, rows)
     return quality.empty()
 
 
-def _failures_to_issues(table: str, fc: pd.DataFrame, file: str, rows: np.ndarray) -> pd.DataFrame:
+def _failures_to_issues(
+    table: str, frame: pd.DataFrame, fc: pd.DataFrame, file: str, rows: np.ndarray
+) -> pd.DataFrame:
+    """pandera failure cases -> one issue per failing cell (value read from `frame`)."""
     parts = []
-    for (column, check), grp in fc.groupby(["column", "check"], sort=False, dropna=False):
-        check = str(check)
-        if check in schemas.FRAME_CHECKS:
-            column = schemas.FRAME_CHECKS[check][0]
-            grp = grp.loc[grp["column"] == column]
-        column = str(column)
-        if check == "column_in_dataframe":
-            column = str(grp["failure_case"].iloc[0])
+    fc = fc.assign(check=fc["check"].astype(str), column=fc["column"].astype(str))
+    missing = fc["check"] == "column_in_dataframe"
+    for name in fc.loc[missing, "failure_case"].astype(str):
+        rule, hint = schemas.describe_failure(table, name, "column_in_dataframe")
+        parts.append(quality.issues("error", table, file, [None], name, None, rule, hint))
+    fc = fc.loc[~missing]
+    framewide = fc["check"].isin(list(schemas.FRAME_CHECKS))
+    groups = [
+        (schemas.FRAME_CHECKS[check][0], check, grp)
+        for check, grp in fc.loc[framewide].groupby("check", sort=False)
+    ] + [
+        (column, check, grp)
+        for (column, check), grp in fc.loc[~framewide].groupby(["column", "check"], sort=False)
+    ]
+    for column, check, grp in groups:
         rule, hint = schemas.describe_failure(table, column, check)
-        idx = pd.to_numeric(grp["index"], errors="coerce")
-        has_row = idx.notna().to_numpy()
-        where = np.full(len(grp), None, dtype=object)
-        where[has_row] = rows[idx[has_row].astype("int64").to_numpy()]
-        values = grp["failure_case"] if check != "column_in_dataframe" else None
-        parts.append(quality.issues("error", table, file, where, column, values, rule, hint))
+        idx = pd.to_numeric(grp["index"], errors="coerce").dropna().astype("int64").unique()
+        if len(idx) == 0:  # a check that failed as a whole (no row): report the column
+            parts.append(quality.issues("error", table, file, [None], column, None, rule, hint))
+            continue
+        pos = np.sort(idx)
+        values = frame[column].iloc[pos] if column in frame.columns else None
+        parts.append(quality.issues("error", table, file, rows[pos], column, values, rule, hint))
     return quality.concat(parts)
 
 
@@ -584,7 +596,8 @@ def _collect(folder: Path) -> tuple[list[_Raw], list[pd.DataFrame]]:
         except _Unreadable as exc:
             notes.append(_note("error", path.name, f"file {exc}", "", table))
             continue
-        raws.append(_drop_blank_rows(_Raw(table, path.name, frame, rownums)))
+        raw = _Raw(table, path.name, frame, rownums)
+        raws.append(raw if path.suffix.lower() in (".parquet", ".pq") else _drop_blank_rows(raw))
     return raws, notes
 
 

@@ -29,9 +29,12 @@ SHORT_BREAK_LS = ("V3", "V4")
 
 
 # ------------------------------------------------------------------------ issue frames
+_EMPTY = pd.DataFrame({c: pd.Series(dtype="object") for c in QUALITY_COLUMNS})
+
+
 def empty() -> pd.DataFrame:
     """An empty report."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in QUALITY_COLUMNS})
+    return _EMPTY.copy(deep=False)
 
 
 def display(values: object) -> pd.Series:
@@ -129,8 +132,13 @@ def finalise(report: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ checks
+CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
+_BIG = 50_000  # above this many rows, duplicates are pre-screened on cheap columns
+
+
 class _Ctx:
-    """Tables with their files and row numbers, for building warnings."""
+    """Tables with their files and row numbers, for building warnings; memoises child keys
+    and duplicate flags so that each is computed once."""
 
     def __init__(
         self,
@@ -139,9 +147,34 @@ class _Ctx:
         rows: Mapping[str, np.ndarray],
     ) -> None:
         self.tables, self.files, self.rows = tables, files, rows
+        self._memo: dict[str, object] = {}
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.tables and all(c in self.tables[table].columns for c in cols)
+
+    def child_codes(self, table: str) -> np.ndarray:
+        """Integer child key per row (LA and CHILD when every child table has LA), comparable
+        across tables; -1 where CHILD is blank."""
+        if "child_codes" not in self._memo:
+            present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
+            frames = [self.tables[t] for t in present]
+            codes_, ids = pd.factorize(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+            codes_ = codes_.astype("int64")
+            if frames and all("LA" in f.columns for f in frames):
+                la, _ = pd.factorize(pd.concat([f["LA"] for f in frames], ignore_index=True))
+                codes_ = np.where((codes_ < 0) | (la < 0), -1, la * max(len(ids), 1) + codes_)
+            bounds = np.cumsum([0] + [len(f) for f in frames])
+            self._memo["child_codes"] = {
+                t: codes_[bounds[i] : bounds[i + 1]] for i, t in enumerate(present)
+            }
+        return self._memo["child_codes"][table]  # type: ignore[index]
+
+    def duplicated(self, table: str) -> np.ndarray:
+        """Rows repeating an earlier row exactly (first copy not flagged)."""
+        key = f"dup:{table}"
+        if key not in self._memo:
+            self._memo[key] = _duplicated_rows(self, table)
+        return self._memo[key]  # type: ignore[return-value]
 
     def warn(
         self,
@@ -159,17 +192,35 @@ class _Ctx:
         frame = self.tables[table]
         pos = np.flatnonzero(m)
         vals = frame[column].iloc[pos] if values is None else values.iloc[pos]
-        # Series rule/hint are indexed by the table's row labels (only the flagged rows needed)
-        labels = frame.index[pos]
-        rule = rule.reindex(labels) if isinstance(rule, pd.Series) else rule
-        hint = hint.reindex(labels) if isinstance(hint, pd.Series) else hint
+        # Series rule/hint are indexed by row position (only the flagged rows are needed)
+        rule = rule.reindex(pos) if isinstance(rule, pd.Series) else rule
+        hint = hint.reindex(pos) if isinstance(hint, pd.Series) else hint
         return issues(
             "warning", table, self.files[table], self.rows[table][pos], column, vals, rule, hint
         )
 
 
-def _child_keys(frame: pd.DataFrame, col: str = "CHILD") -> list[str]:
-    return ["LA", col] if "LA" in frame.columns else [col]
+def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
+    frame = ctx.tables[table]
+    if len(frame) <= _BIG:
+        return frame.duplicated(keep="first").to_numpy()
+    # pre-screen on the child key and the date/number columns (integer hashing is cheap),
+    # then compare whole rows only among the candidates
+    cheap = {
+        c: frame[c]
+        for c in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[c]) or pd.api.types.is_float_dtype(frame[c])
+    }
+    if ctx.has(table, "CHILD") and table in CHILD_TABLES:
+        cheap["_child"] = pd.Series(ctx.child_codes(table), index=frame.index)
+    if not cheap:
+        return frame.duplicated(keep="first").to_numpy()
+    candidate = pd.DataFrame(cheap).duplicated(keep=False).to_numpy()
+    out = np.zeros(len(frame), dtype=bool)
+    if candidate.any():
+        pos = np.flatnonzero(candidate)
+        out[pos] = frame.iloc[pos].duplicated(keep="first").to_numpy()
+    return out
 
 
 def _year_label(start: pd.Series) -> pd.Series:
@@ -178,34 +229,51 @@ def _year_label(start: pd.Series) -> pd.Series:
     return s + "-" + end
 
 
+def _code_bounds(list_name: str, code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """First and last valid start year of each row's code (NaN when not a code of the list),
+    looked up once per distinct code."""
+    first, last = codes.year_bounds(list_name)
+    idx, uniq = pd.factorize(code)
+    lo = pd.Index(uniq).map(first).to_numpy(dtype="float64", na_value=np.nan)
+    hi = pd.Index(uniq).map(last).to_numpy(dtype="float64", na_value=np.nan)
+    lo, hi = np.r_[lo, np.nan], np.r_[hi, np.nan]  # index -1 (blank) -> NaN
+    return lo[idx], hi[idx]
+
+
 def _out_of_year(
-    ctx: _Ctx, table: str, column: str, list_name: str, start_year: pd.Series, what: str
+    ctx: _Ctx, table: str, column: str, list_name: str, start_year: object, what: str
 ) -> pd.DataFrame:
-    """Codes valid in some collection year, but not in the year of the row's date."""
+    """Codes valid in some collection year, but not in the year of the row's date.
+
+    `start_year` is a Series of collection-year start years, or a function building it
+    (called only when some code present is not valid across the data's years)."""
     frame = ctx.tables[table]
     if not codes.versioned(list_name):
         return empty()
-    first, last = codes.year_bounds(list_name)
-    code = frame[column]
-    lo = code.map(first).astype("float64")
-    hi = code.map(last).astype("float64")
-    year = start_year.clip(codes.FIRST_YEAR, codes.LAST_YEAR)
-    bad = ((year < lo) | (year > hi)).fillna(False).to_numpy(dtype=bool)
+    lo, hi = _code_bounds(list_name, frame[column])
+    if np.all(np.isnan(lo) | ((lo <= codes.FIRST_YEAR) & (hi >= codes.LAST_YEAR))):
+        return empty()  # every code present is valid in every year
+    years = start_year() if callable(start_year) else start_year
+    year = years.clip(codes.FIRST_YEAR, codes.LAST_YEAR).to_numpy(dtype="float64")
+    bad = (year < lo) | (year > hi)
     if not bad.any():
         return empty()
-    code, lo, hi, start_year = code[bad], lo[bad], hi[bad], start_year[bad]
-    valid_in = _year_label(lo) + " to " + _year_label(hi)
-    valid_in = valid_in.where(hi < codes.LAST_YEAR, "from " + _year_label(lo))
-    valid_in = valid_in.where(lo > codes.FIRST_YEAR, "up to " + _year_label(hi))
+    pos = np.flatnonzero(bad)
+    code = frame[column].iloc[pos].reset_index(drop=True)
+    lo_s, hi_s = pd.Series(lo[pos]), pd.Series(hi[pos])
+    valid_in = _year_label(lo_s) + " to " + _year_label(hi_s)
+    valid_in = valid_in.where(hi_s < codes.LAST_YEAR, "from " + _year_label(lo_s))
+    valid_in = valid_in.where(lo_s > codes.FIRST_YEAR, "up to " + _year_label(hi_s))
     rule = f"{list_name} code not valid in the collection year of " + what
     hint = (
         code.astype(str)
         + " is valid "
         + valid_in.astype(str)
         + " only, not in "
-        + _year_label(start_year).astype(str)
+        + _year_label(pd.Series(year[pos])).astype(str)
         + "; DfE changed the list, recode it for that year."
     )
+    hint.index = pos
     return ctx.warn(table, bad, column, rule, hint)
 
 
@@ -219,31 +287,39 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             if col in ep.columns:
                 out.append(_out_of_year(ctx, "episodes", col, col, start, "DECOM"))
         if "REC" in ep.columns and "DEC" in ep.columns:
-            out.append(
-                _out_of_year(
-                    ctx, "episodes", "REC", "REC", codes.collection_year_start(ep["DEC"]), "DEC"
-                )
-            )
+            dec_year = codes.collection_year_start(ep["DEC"])
+            out.append(_out_of_year(ctx, "episodes", "REC", "REC", dec_year, "DEC"))
     if ctx.has("oc3", "YEAR"):
         oc3 = ctx.tables["oc3"]
         for col in ("IN_TOUCH", "ACTIV", "ACCOM"):
             if col in oc3.columns:
                 out.append(_out_of_year(ctx, "oc3", col, col, oc3["YEAR"] - 1, "YEAR"))
     if ctx.has("episodes", "CHILD", "DECOM"):
-        ep = ctx.tables["episodes"]
-        keys = _child_keys(ep)
-        latest = ep.assign(_d=ep[["DECOM", "DEC"]].max(axis=1) if "DEC" in ep else ep["DECOM"])
-        latest = latest.groupby(keys, sort=False)["_d"].max().rename("_latest").reset_index()
         for table in ("header", "uasc"):
-            if ctx.has(table, "CHILD", "SEX") and all(k in ctx.tables[table] for k in keys):
-                frame = ctx.tables[table]
-                when = frame[keys].merge(latest, how="left", on=keys)["_latest"]
-                when.index = frame.index
-                start = codes.collection_year_start(when)
+            if ctx.has(table, "CHILD", "SEX"):
                 out.append(
-                    _out_of_year(ctx, table, "SEX", "SEX", start, "the child's latest episode")
+                    _out_of_year(
+                        ctx,
+                        table,
+                        "SEX",
+                        "SEX",
+                        lambda t=table: _latest_episode_year(ctx, t),
+                        "the child's latest episode",
+                    )
                 )
     return out
+
+
+def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
+    """Collection year (start) of each child's latest episode date, per row of `table`."""
+    ep = ctx.tables["episodes"]
+    when = ep["DECOM"]
+    if "DEC" in ep.columns:
+        when = when.where(~(ep["DEC"] > when), ep["DEC"])
+    key = ctx.child_codes("episodes")
+    latest = when[key >= 0].groupby(key[key >= 0]).max()
+    mine = ctx.child_codes(table)
+    return codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
 
 
 def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -262,47 +338,49 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             "An open episode has no reason for ending; blank REC or fill in DEC.",
         )
     )
-    keys = _child_keys(ep)
-    cols = [*keys, "DECOM", "DEC", "REC"]
-    use = ep.loc[ep["CHILD"].notna() & ep["DECOM"].notna(), cols]
+    key = ctx.child_codes("episodes")
+    decom_all = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
+    dec_all = ep["DEC"].to_numpy(dtype="datetime64[ns]")
+    use = (key >= 0) & ~np.isnat(decom_all) & ~ctx.duplicated("episodes")
     if "LS" in ep.columns:
-        use = use.loc[~ep.loc[use.index, "LS"].isin(SHORT_BREAK_LS)]
-    use = use.loc[~ep.loc[use.index].duplicated()]
-    use = use.sort_values([*keys, "DECOM", "DEC"], kind="stable", na_position="last")
-    same_child = pd.Series(True, index=use.index)
-    for k in keys:
-        same_child &= use[k].eq(use[k].shift(-1))
-    next_decom = use["DECOM"].shift(-1)
+        use &= ~ep["LS"].isin(SHORT_BREAK_LS).to_numpy()
+    idx = np.flatnonzero(use)
+    big = np.iinfo("int64").max
+    dec_sort = np.where(np.isnat(dec_all[idx]), big, dec_all[idx].view("int64"))
+    order = np.lexsort((dec_sort, decom_all[idx].view("int64"), key[idx]))
+    s = idx[order]
+    k, decom, dec = key[s], decom_all[s], dec_all[s]
+    is_x1 = ep["REC"].eq("X1").to_numpy(dtype=bool, na_value=False)[s]
+    same_next = np.r_[k[1:] == k[:-1], False]
+    next_decom = np.r_[decom[1:], np.datetime64("NaT", "ns")]
     # this episode is still running when the next one of the same child starts
-    running = use["DEC"].isna() | (next_decom < use["DEC"])
-    overlap_prev = (same_child & running).shift(1, fill_value=False).astype(bool)
-    overlap = pd.Series(False, index=ep.index)
-    overlap[use.index[overlap_prev.to_numpy()]] = True
-    prev_dec = use["DEC"].shift(1)[overlap_prev]
+    running = np.isnat(dec) | (next_decom < dec)
+    overlap_next = same_next & running
+    later = s[np.flatnonzero(overlap_next) + 1]
+    prev_dec = pd.Series(dec[overlap_next])
     hint = (
         "Starts before the child's previous episode ends (DEC "
         + prev_dec.dt.strftime("%d/%m/%Y").fillna("still open").astype(str)
         + "); episodes of a child must not overlap."
     )
-    out.append(
-        ctx.warn("episodes", overlap, "DECOM", "overlaps the child's previous episode", hint)
-    )
-    x1 = use["REC"].eq("X1") & use["DEC"].notna()
-    gap = x1 & ~(same_child & next_decom.eq(use["DEC"]))
-    gap_rows = pd.Series(False, index=ep.index)
-    gap_rows[use.index[gap.to_numpy()]] = True
-    nxt = next_decom.where(same_child)[gap].dt.strftime("%d/%m/%Y").fillna("none")
+    hint.index = later
+    mask = np.zeros(len(ep), dtype=bool)
+    mask[later] = True
+    out.append(ctx.warn("episodes", mask, "DECOM", "overlaps the child's previous episode", hint))
+    gap = is_x1 & ~np.isnat(dec) & ~(same_next & (next_decom == dec))
+    nxt = pd.Series(np.where(same_next, next_decom, np.datetime64("NaT", "ns"))[gap])
     gap_hint = (
         "REC X1 says a new episode starts on DEC, but the next episode starts: "
-        + nxt.astype(str)
+        + nxt.dt.strftime("%d/%m/%Y").fillna("none").astype(str)
         + "; the period of care is split here."
     )
-    out.append(ctx.warn("episodes", gap_rows, "REC", "gap in a chain of X1 episodes", gap_hint))
-    if ctx.has("header", "CHILD") and all(k in ctx.tables["header"] for k in keys):
-        known = pd.MultiIndex.from_frame(ctx.tables["header"][keys].astype(str))
-        mine = pd.MultiIndex.from_frame(ep[keys].astype(str))
-        orphan = ~mine.isin(known) & ep["CHILD"].notna().to_numpy()
-        first = ~ep[keys].duplicated().to_numpy()
+    gap_hint.index = s[gap]
+    mask = np.zeros(len(ep), dtype=bool)
+    mask[s[gap]] = True
+    out.append(ctx.warn("episodes", mask, "REC", "gap in a chain of X1 episodes", gap_hint))
+    if ctx.has("header", "CHILD"):
+        orphan = (key >= 0) & ~np.isin(key, ctx.child_codes("header"))
+        first = ~pd.Series(key).duplicated().to_numpy()
         out.append(
             ctx.warn(
                 "episodes",
@@ -322,19 +400,20 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     for table, frame in ctx.tables.items():
         if table == "referrals" or frame.empty:
             continue
-        dup = frame.duplicated(keep="first")
+        column = TABLES[table][0] if TABLES[table][0] in frame.columns else frame.columns[0]
         out.append(
             ctx.warn(
                 table,
-                dup,
-                TABLES[table][0] if TABLES[table][0] in frame else frame.columns[0],
+                ctx.duplicated(table),
+                column,
                 "duplicated row",
                 "This row repeats an earlier row exactly; remove the copy.",
             )
         )
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
-        dup = ref.duplicated([*_child_keys(ref, "LAchildID"), "CINreferralDate"], keep="first")
+        keys = ["LA", "LAchildID"] if "LA" in ref.columns else ["LAchildID"]
+        dup = ref.duplicated([*keys, "CINreferralDate"], keep="first")
         out.append(
             ctx.warn(
                 "referrals",
@@ -344,22 +423,30 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 "Counted once; remove the repeated row.",
             )
         )
-    for table, col, what in (
-        ("header", None, "child appears more than once in header (the last row is used)"),
-        ("ks4_cla", "ACADEMIC_YEAR", "child has two KS4 results for the same academic year"),
-    ):
-        if not ctx.has(table, "CHILD") or (col and col not in ctx.tables[table]):
-            continue
-        frame = ctx.tables[table]
-        keys = _child_keys(frame) + ([col] if col else [])
-        again = frame.duplicated(keys, keep="first") & ~frame.duplicated(keep="first")
+    if ctx.has("header", "CHILD"):
+        key = ctx.child_codes("header")
+        again = pd.Series(key).duplicated().to_numpy() & (key >= 0) & ~ctx.duplicated("header")
         out.append(
             ctx.warn(
-                table,
-                again & frame["CHILD"].notna(),
+                "header",
+                again,
                 "CHILD",
-                what,
+                "child appears more than once in header (the last row is used)",
                 "Keep one row per child; check which one is right.",
+            )
+        )
+    if ctx.has("ks4_cla", "CHILD", "ACADEMIC_YEAR"):
+        frame = ctx.tables["ks4_cla"]
+        pair = pd.DataFrame({"k": ctx.child_codes("ks4_cla"), "y": frame["ACADEMIC_YEAR"]})
+        again = pair.duplicated().to_numpy() & (pair["k"] >= 0).to_numpy()
+        again &= ~ctx.duplicated("ks4_cla")
+        out.append(
+            ctx.warn(
+                "ks4_cla",
+                again,
+                "CHILD",
+                "child has two KS4 results for the same academic year",
+                "Keep one row per child and year; check which one is right.",
             )
         )
     return out
