@@ -134,14 +134,19 @@ def test_each_indicator_computed_once_for_all_quarters(monkeypatch):
     real = engine.compute
 
     def counting(ind, ds, at=None, by=None, **kw):
-        calls.append((getattr(ind, "id", ind), len(at)))
+        calls.append((getattr(ind, "id", ind), len(at), by))
         return real(ind, ds, at=at, by=by, **kw)
 
     monkeypatch.setattr(engine, "compute", counting)
     card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
-    ids = [c[0] for c in calls]
+    headline = [c for c in calls if c[2] is None]
+    ids = [c[0] for c in headline]
     assert len(ids) == len(set(ids)) == len(card.frame)
-    assert {n for _, n in calls} == {8}
+    assert {n for _, n, _ in headline} == {8}
+    # the only other call: time in care by age at entry, this year and last
+    assert [c for c in calls if c[2] is not None] == [
+        ("time_in_care_ceased", 2, "age_at_entry_band")
+    ]
 
 
 def test_failing_measure_is_unavailable_without_leaking_its_message(monkeypatch):
@@ -338,3 +343,38 @@ def test_bundled_sample_scorecard():
     assert card.la_name == "Wealdshire" and card.la_code == "650"
     assert f["value"].notna().sum() >= len(f) - 2
     assert all(len(t) == 8 for t in f["trend"])
+
+
+def test_time_in_care_by_age_at_entry():
+    # two children left care in 2024-25: WS400001 (born 10/03/2020) came in on 01/01/2024
+    # aged 3 (band '1 to 4') and left on 04/02/2025 after 400 days (366 in 2024, then 34);
+    # WS400002 (born 01/06/2011) came in on 01/06/2024 aged 13 ('10 to 15') and left on
+    # 09/09/2024 after 100 days
+    header = pd.DataFrame(
+        {"CHILD": ["WS400001", "WS400002"], "SEX": ["1", "2"], "DOB": ["10/03/2020", "01/06/2011"]}
+    )
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["WS400001", "WS400002"],
+            "DECOM": ["01/01/2024", "01/06/2024"],
+            "RNE": ["S", "S"],
+            "LS": ["C2", "V2"],
+            "PLACE": ["U1", "U1"],
+            "DEC": ["04/02/2025", "09/09/2024"],
+            "REC": ["E41", "E13"],
+        }
+    )
+    ds = sc.Dataset.from_frames(header=header, episodes=episodes)
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    t = card.by_age
+    now = t[t["period_end"] == pd.Timestamp("2025-03-31")].set_index("age_at_entry")
+    assert set(t["period_end"]) == {pd.Timestamp("2024-03-31"), pd.Timestamp("2025-03-31")}
+    assert now.loc["1 to 4", "denominator"] == 1
+    assert now.loc["10 to 15", "denominator"] == 1
+    assert now.loc["1 to 4", "value"] == pytest.approx(400, abs=1)
+    assert now.loc["10 to 15", "value"] == pytest.approx(100, abs=1)
+    assert "Time in care by age at entry" in card.html()
+    # for publication, one child per age band is withheld
+    pub = build_scorecard(ds, quarter="2024-25 Q4", publish=True).by_age
+    pub_now = pub[pub["period_end"] == pd.Timestamp("2025-03-31")].set_index("age_at_entry")
+    assert pub_now.loc["1 to 4", "value"] == "c" and pub_now.loc["1 to 4", "denominator"] == "c"

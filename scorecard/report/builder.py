@@ -20,7 +20,7 @@ import pandas as pd
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
-from ..periods import DATE_DTYPE, financial_year, parse_date, quarter_label
+from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
 from .privacy import apply_suppression
 from .scorecard import FRAME_COLUMNS, Scorecard
 
@@ -91,6 +91,10 @@ def build_scorecard(
         frame["suppressed"] = False
         history["suppressed"] = False
 
+    by_age = time_in_care_by_age(ds, cat, period_end)
+    if publish and by_age is not None:
+        by_age = apply_suppression(by_age, pd.Series(False, index=by_age.index), suppress_threshold)
+
     name = la_name or found_name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
     return Scorecard(
         frame=frame[FRAME_COLUMNS].reset_index(drop=True),
@@ -105,6 +109,7 @@ def build_scorecard(
         suppress_threshold=suppress_threshold,
         benchmark_note=bench_note,
         generated=pd.Timestamp.now().floor("s"),
+        by_age=by_age,
     )
 
 
@@ -376,12 +381,19 @@ def benchmark_rows(
             chosen[ind_id] = avail.loc[avail["_end"].idxmax(), "year"]
 
     rows = []
+    sn_problem = False
     for year in dict.fromkeys(chosen.values()):
         names = [lait[i] for i, y in chosen.items() if y == year]
         try:
             cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
         except Exception:
-            continue
+            if sn is None:
+                continue
+            try:  # e.g. the LA is not in the neighbour list: comparators without SN
+                cmp = compare(bench, la, year, None, indicators=names, catalogue=cat)
+                sn_problem = True
+            except Exception:
+                continue
         cmp = cmp.reset_index() if "indicator" not in cmp.columns else cmp
         for ind_id, y in chosen.items():
             if y != year:
@@ -421,6 +433,8 @@ def benchmark_rows(
         "the statistical-neighbour (SN) average is the "
         f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value."
     )
+    if sn is None or sn_problem:
+        note += f" No statistical-neighbour list was available for LA {la}."
     return out, note, found_name
 
 
@@ -434,6 +448,43 @@ def _la_name(bench: pd.DataFrame, la: str) -> str | None:
         return None
     hit = bench.loc[bench["la_code"].astype(str) == la, "la_name"].dropna()
     return str(hit.iloc[0]) if len(hit) else None
+
+
+# --------------------------------------------------------------------------- time in care by age
+
+BY_AGE_INDICATOR = "time_in_care_ceased"
+
+
+def time_in_care_by_age(
+    ds: Dataset, cat: Catalogue, period_end: pd.Timestamp
+) -> pd.DataFrame | None:
+    """Average time in care of children who left care, by age at entry, in the year to the
+    quarter and the year before (the panel asked for time in care by age). None when the
+    indicator cannot be computed."""
+    from ..engine import compute
+
+    if BY_AGE_INDICATOR not in cat:
+        return None
+    year_ago = trend_dates(period_end, 5)[0]
+    try:
+        out = compute(
+            BY_AGE_INDICATOR, ds, at=[year_ago, period_end], by="age_at_entry_band", catalogue=cat
+        )
+    except Exception:
+        return None
+    out = out.rename(columns={"age_at_entry_band": "age_at_entry"})
+    out = out[out["age_at_entry"].notna()]
+    out["age_at_entry"] = out["age_at_entry"].astype(str)
+    # every age band in both years, so an empty year or band shows as none rather than vanish
+    bands = [*AGE_BANDS, *sorted(set(out["age_at_entry"]) - set(AGE_BANDS))]
+    grid = pd.MultiIndex.from_product(
+        [pd.DatetimeIndex([year_ago, period_end]).astype(DATE_DTYPE), bands],
+        names=["period_end", "age_at_entry"],
+    )
+    out = out.set_index(["period_end", "age_at_entry"])[["numerator", "denominator", "value"]]
+    out = out[~out.index.duplicated()].reindex(grid)
+    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    return out.reset_index()
 
 
 # --------------------------------------------------------------------------- trend, privacy

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import xlsxwriter
 
 from ..periods import quarter_label
@@ -205,6 +206,33 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     notes.append("No child-level information is included in this workbook.")
     ws.write_string(r, 0, "Notes", bold)
     ws.write_string(r, 1, "\n".join(notes), plain)
+    if sc.by_age is not None and len(sc.by_age):
+        _by_age_block(ws, fm, sc, r + 2)
+
+
+def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
+    """Time in care by age at entry: children who left and their average days, per year."""
+    t = sc.by_age
+    ws.write_string(r, 0, "Time in care by age at entry", fm.get(bold=True, font_size=12))
+    r += 1
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
+    ends = sorted(t["period_end"].unique())
+    ws.write_string(r, 0, "Age at entry to care", head)
+    for k, end in enumerate(ends):
+        label = f"year to {pd.Timestamp(end):%B %Y}"
+        ws.write_string(r, 1 + 2 * k, f"Children who left, {label}", head)
+        ws.write_string(r, 2 + 2 * k, f"Average days in care, {label}", head)
+        ws.set_column(2 + 2 * k, 2 + 2 * k, 22)
+    count = fm.get(num_format="#,##0", align="right")
+    days = fm.get(num_format=excel_number_format("days", 0), align="right")
+    for band in dict.fromkeys(t["age_at_entry"]):
+        r += 1
+        ws.write_string(r, 0, str(band))
+        for k, end in enumerate(ends):
+            hit = t[(t["age_at_entry"] == band) & (t["period_end"] == end)]
+            if len(hit):
+                _write(ws, r, 1 + 2 * k, hit["denominator"].iloc[0], count)
+                _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], days)
 
 
 def _unescape(text: str) -> str:

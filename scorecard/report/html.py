@@ -67,6 +67,8 @@ CSS = """
 .sc dl.defs dt { font-weight: bold; break-after: avoid; margin-top: 6px; }
 .sc dl.defs dd { margin: 0 0 4px 0; color: #383f43; break-inside: avoid; }
 .sc .notes { color: #383f43; font-size: 12px; }
+.sc table.small { width: auto; }
+.sc table.small tbody th { font-weight: normal; text-align: left; }
 .sc svg.spark { display: block; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -156,8 +158,12 @@ def _row_html(sc: Scorecard, row: pd.Series) -> str:
     numden = f"{num} / {den}" if num and den else num or ""
     if unit == "count":
         numden = ""
-    if unit in ("days", "ratio") and num and den:
-        numden = f"{den} children" if unit == "days" else f"{num} / {den} FTE"
+    if unit == "days" and den:
+        numden = f"{den} children"
+    elif unit == "ratio" and num and den:
+        numden = f"{num} / {den} FTE"
+    elif unit == "points" and den:
+        numden = f"{den} pupils"
     mode = _rag_mode(sc, ind_id)
     target = format_value(row["target"], unit, dec)
     if not target and mode == "benchmark":
@@ -270,10 +276,18 @@ def summary_html(sc: Scorecard) -> str:
         return f"<div><h3>{title}</h3><ul>{inner}</ul></div>"
 
     have_dot = f[["dot_quarter", "dot_year"]].notna().any().any()
-    none_dot = "none" if have_dot else "direction of travel not available"
+    unknown = "direction of travel not available"
     lists = (
-        block("Biggest improvements", _movers(sc, "improving"), none_dot)
-        + block("Biggest deteriorations", _movers(sc, "worsening"), none_dot)
+        block(
+            "Biggest improvements",
+            _movers(sc, "improving"),
+            "no significant improvement" if have_dot else unknown,
+        )
+        + block(
+            "Biggest deteriorations",
+            _movers(sc, "worsening"),
+            "no significant deterioration" if have_dot else unknown,
+        )
         + block("Red this quarter", red[:6] + (["…"] if len(red) > 6 else []), "none")
     )
     note = (
@@ -285,6 +299,62 @@ def summary_html(sc: Scorecard) -> str:
     return (
         f'<section class="summary" aria-label="Summary"><div class="tiles">{tiles}</div>'
         f'<div class="lists">{lists}</div></section>{note}'
+    )
+
+
+def by_age_html(sc: Scorecard) -> str:
+    """Average time in care of children who left care, by age at entry: this year and last,
+    with a bar for this year's figure (the panel asked for time in care by age)."""
+    t = sc.by_age
+    if t is None or not len(t):
+        return ""
+    ends = sorted(t["period_end"].unique())
+    now = pd.Timestamp(ends[-1])
+    before = pd.Timestamp(ends[0]) if len(ends) > 1 else None
+    bands = list(dict.fromkeys(t["age_at_entry"]))
+    cur = t[t["period_end"] == now].set_index("age_at_entry")
+    old = t[t["period_end"] == before].set_index("age_at_entry") if before is not None else None
+    top = pd.to_numeric(cur["value"], errors="coerce").max()
+    rows = []
+    for band in bands:
+        c = cur.loc[band] if band in cur.index else None
+        o = old.loc[band] if old is not None and band in old.index else None
+
+        def cells(r) -> str:
+            if r is None:
+                return '<td class="num">–</td><td class="num">–</td>'
+            return (
+                f'<td class="num">{escape(format_number(r["denominator"]) or "–")}</td>'
+                f'<td class="num">{escape(format_value(r["value"], "days") or "–")}</td>'
+            )
+
+        bar = ""
+        if c is not None and not isinstance(c["value"], str) and not is_missing(c["value"]):
+            width = 0 if not top or is_missing(top) else round(160 * float(c["value"]) / top)
+            bar = (
+                f'<svg width="164" height="12" role="img" aria-label="'
+                f'{escape(format_value(c["value"], "days"))}"><rect x="0" y="1" width="{width}" '
+                'height="10" fill="#1d3557"/></svg>'
+            )
+        rows.append(
+            f"<tr><th scope='row'>{escape(band)}</th>{cells(o)}{cells(c)}<td>{bar}</td></tr>"
+        )
+    yr = f"{now:%B %Y}"
+    prev = f"{before:%B %Y}" if before is not None else ""
+    head = (
+        "<tr><th rowspan='2' scope='col'>Age at entry to care</th>"
+        f"<th colspan='2' scope='colgroup'>Year to {escape(prev)}</th>"
+        f"<th colspan='2' scope='colgroup'>Year to {escape(yr)}</th>"
+        "<th rowspan='2' scope='col'></th></tr>"
+        "<tr><th class='num'>Children who left</th><th class='num'>Average days in care</th>"
+        "<th class='num'>Children who left</th><th class='num'>Average days in care</th></tr>"
+    )
+    return (
+        '<section class="byage"><h2>Time in care by age at entry</h2>'
+        '<p class="notes">Children who left care in the year: average length of their last '
+        "period of care, by their age when it started.</p>"
+        f'<table class="card small"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+        "</section>"
     )
 
 
@@ -370,6 +440,6 @@ def render_html(sc: Scorecard, full_page: bool = True) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{CSS}</style></head>"
-        f'<body><main class="sc">{body}{notes_html(sc)}{definitions_html(sc)}'
+        f'<body><main class="sc">{body}{by_age_html(sc)}{notes_html(sc)}{definitions_html(sc)}'
         f'<p class="notes">Generated {generated} by scorecard.</p></main></body></html>\n'
     )

@@ -53,6 +53,7 @@ _META = (
     "suppress_threshold",
     "benchmark_note",
     "generated",
+    "by_age",
 )
 
 
@@ -61,7 +62,9 @@ class Scorecard:
 
     `frame`: one row per on-scorecard indicator (see FRAME_COLUMNS), grouped by domain.
     `history`: the indicator values at every trend date (`indicator, period_end, numerator,
-    denominator, value, suppressed`). Methods never change the object: `with_commentary`
+    denominator, value, suppressed`). `by_age`: average time in care of children who left
+    care by age at entry, this year and last (`period_end, age_at_entry, numerator,
+    denominator, value`), or None. Methods never change the object: `with_commentary`
     returns a new scorecard. In publication mode (`publish=True`) withheld cells hold 'c'.
     """
 
@@ -75,6 +78,7 @@ class Scorecard:
     suppress_threshold: int
     benchmark_note: str
     generated: pd.Timestamp
+    by_age: pd.DataFrame | None
 
     def __init__(
         self,
@@ -91,6 +95,7 @@ class Scorecard:
         suppress_threshold: int = 5,
         benchmark_note: str = "",
         generated: pd.Timestamp | None = None,
+        by_age: pd.DataFrame | None = None,
     ) -> None:
         missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
         if missing:
@@ -108,6 +113,7 @@ class Scorecard:
             "suppress_threshold": int(suppress_threshold),
             "benchmark_note": benchmark_note,
             "generated": generated if generated is not None else pd.Timestamp.now().floor("s"),
+            "by_age": by_age.copy() if by_age is not None else None,
         }
         for k, v in values.items():
             object.__setattr__(self, k, v)
