@@ -89,14 +89,18 @@ def _file_name(list_name: str) -> str:
     return name.lower() + ".csv"
 
 
-@cache
 def code_list(list_name: str) -> pd.DataFrame:
     """The code list as a frame: code, description, first, last.
 
     `first`/`last` are the start years of the first and last collection years in which the
     code is valid, open ends filled with the known range (FIRST_YEAR, LAST_YEAR).
     """
-    text = resources.files(__package__).joinpath(_file_name(list_name)).read_text("utf-8")
+    return _load(_file_name(list_name)).copy()
+
+
+@cache
+def _load(file_name: str) -> pd.DataFrame:
+    text = resources.files(__package__).joinpath(file_name).read_text("utf-8")
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return pd.DataFrame(
         {

@@ -1,0 +1,215 @@
+"""Data-quality warnings: they are reported in Dataset.quality and never stop loading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scorecard import quality
+from scorecard.loaders import dataset_from_frames
+
+EP_COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
+
+
+def _eps(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=EP_COLS)
+
+
+def _warnings(ds, rule: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    q = ds.quality
+    return q.loc[q["rule"].str.startswith(rule)].reset_index(drop=True)
+
+
+def test_overlaps_x1_gaps_and_rec_without_dec() -> None:
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "01/04/2024", "S", "C2", "U1", "01/07/2024", "X1"),  # 0 clean chain
+                    ("A", "01/07/2024", "P", "C2", "U2", None, None),  # 1
+                    ("B", "01/04/2024", "S", "C2", "U1", "01/08/2024", "E13"),  # 2
+                    ("B", "01/06/2024", "S", "C2", "U3", None, None),  # 3 starts before 01/08
+                    ("C", "01/04/2024", "S", "C2", "U1", "01/05/2024", "X1"),  # 4 next is 05/05
+                    ("C", "05/05/2024", "P", "C2", "U2", None, None),  # 5
+                    ("D", "01/04/2024", "S", "C2", "U1", "01/05/2024", "X1"),  # 6 no next
+                    ("E", "01/04/2024", "S", "V3", "U1", None, None),  # 7 short breaks: skipped
+                    ("E", "01/05/2024", "S", "C2", "U1", None, None),  # 8
+                    ("F", "01/04/2024", "S", "C2", "U1", None, "E13"),  # 9 REC without DEC
+                ]
+            )
+        }
+    )
+    overlap = _warnings(ds, "overlaps")
+    assert overlap[["row", "column", "value"]].values.tolist() == [[3, "DECOM", "01/06/2024"]]
+    assert "(DEC 01/08/2024)" in overlap["hint"].item()
+    gaps = _warnings(ds, "gap in a chain")
+    assert gaps["row"].tolist() == [4, 6] and set(gaps["column"]) == {"REC"}
+    assert "05/05/2024" in gaps["hint"][0] and "starts: none" in gaps["hint"][1]
+    assert _warnings(ds, "REC given but DEC blank")["row"].tolist() == [9]
+    assert set(ds.quality["severity"]) == {"warning"}
+    assert set(ds.quality["file"]) == {"<memory:episodes>"}
+
+
+def test_open_episode_followed_by_another_is_an_overlap() -> None:
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "01/04/2024", "S", "C2", "U1", None, None),
+                    ("A", "01/06/2024", "P", "C2", "U2", None, None),
+                ]
+            )
+        }
+    )
+    got = _warnings(ds, "overlaps")
+    assert got["row"].tolist() == [1] and "still open" in got["hint"].item()
+
+
+def test_pooled_children_are_per_la() -> None:
+    # the same CHILD id in two authorities is two children: no overlap
+    frame = _eps(
+        [
+            ("A", "01/04/2024", "S", "C2", "U1", None, None),
+            ("A", "01/06/2024", "S", "C2", "U2", None, None),
+        ]
+    ).assign(LA=["650", "886"])
+    assert dataset_from_frames({"episodes": frame}).quality.empty
+
+
+def test_codes_from_another_collection_year() -> None:
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "31/03/2024", "S", "C2", "H5", None, None),  # 2023-24: H5 fine
+                    ("B", "01/04/2024", "S", "C2", "H5", None, None),  # 2024-25: H5 dropped
+                    ("C", "01/04/2025", "S", "C2", "Z1", None, None),  # 2025-26: Z1 replaced
+                    ("D", "01/05/2023", "S", "C2", "K3", None, None),  # 2023-24: K3 not yet
+                    ("E", "01/05/2025", "S", "C2", "Z12", None, None),  # fine
+                ]
+            ),
+            "header": pd.DataFrame(
+                {
+                    # A's latest episode is in 2023-24 (1/2 era): M is too new
+                    # C's latest episode is in 2025-26 (M/F/U era): 1 is too old
+                    # G has no episode: nothing to compare with
+                    "CHILD": ["A", "B", "C", "D", "E", "G"],
+                    "SEX": ["M", "2", "1", "1", "F", "M"],
+                    "DOB": ["01/01/2010"] * 6,
+                }
+            ),
+        }
+    )
+    place = _warnings(ds, "PLACE code not valid")
+    assert place[["row", "value"]].values.tolist() == [[1, "H5"], [2, "Z1"], [3, "K3"]]
+    assert "valid up to 2023-24 only, not in 2024-25" in place["hint"][0]
+    assert "valid up to 2024-25 only, not in 2025-26" in place["hint"][1]
+    assert "valid from 2024-25 only, not in 2023-24" in place["hint"][2]
+    sex = _warnings(ds, "SEX code not valid")
+    assert sex[["table", "row", "value"]].values.tolist() == [
+        ["header", 0, "M"],
+        ["header", 2, "1"],
+    ]
+
+
+def test_duplicates() -> None:
+    ds = dataset_from_frames(
+        {
+            "header": pd.DataFrame(
+                {
+                    "CHILD": ["A", "A", "B", "B"],
+                    "SEX": ["1", "1", "1", "2"],
+                    "DOB": ["01/01/2010", "01/01/2010", "01/01/2011", "01/01/2011"],
+                }
+            ),
+            "referrals": pd.DataFrame(
+                {
+                    "LAchildID": ["R1", "R1", "R1", "R2"],
+                    "CINreferralDate": ["01/04/2024", "2024-04-01", "02/04/2024", "01/04/2024"],
+                    "ReferralSource": ["1A", "2B", "1A", "1A"],
+                }
+            ),
+        }
+    )
+    # row 1 repeats row 0 exactly; row 3 is B again with another SEX
+    assert _warnings(ds, "duplicated row")[["table", "row"]].values.tolist() == [["header", 1]]
+    assert _warnings(ds, "child appears more than once")["row"].tolist() == [3]
+    # rows 0 and 1 are the same child and date (written two ways): one repeat, reported once
+    rep = _warnings(ds, "referral repeated")
+    assert rep[["row", "column", "value"]].values.tolist() == [[1, "CINreferralDate", "01/04/2024"]]
+
+
+def test_episodes_without_header_and_other_checks() -> None:
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "01/04/2024", "S", "C2", "U1", "01/05/2024", "E13"),
+                    ("Z", "01/04/2024", "S", "C2", "U1", "01/05/2024", "X1"),
+                    ("Z", "01/05/2024", "P", "C2", "U1", None, None),
+                ]
+            ),
+            "header": pd.DataFrame({"CHILD": ["A"], "SEX": ["1"], "DOB": ["01/01/2010"]}),
+            "oc3": pd.DataFrame(
+                {
+                    "CHILD": ["Y1", "Y2"],
+                    "DOB": ["01/01/2005", "01/01/2006"],
+                    "IN_TOUCH": ["YES", "NO"],
+                    "ACTIV": ["F1", None],
+                    "ACCOM": ["B1", "0"],
+                    "YEAR": [2025, 2025],
+                }
+            ),
+            "referrals": pd.DataFrame(
+                {
+                    "LAchildID": ["R1"],
+                    "CINreferralDate": ["01/04/2024"],
+                    "CINclosureDate": ["01/03/2024"],
+                }
+            ),
+            "iro_staff": pd.DataFrame(
+                {"IRO_ID": ["I1"], "FTE": [1.5], "START": ["01/01/2024"], "END": [None]}
+            ),
+        }
+    )
+    # Z has two episodes but is reported once, on its first row
+    orphan = _warnings(ds, "child has episodes but no header row")
+    assert orphan[["row", "value"]].values.tolist() == [[1, "Z"]]
+    assert _warnings(ds, "ACTIV blank")["row"].tolist() == [1]
+    assert _warnings(ds, "closure before referral")["row"].tolist() == [0]
+    assert _warnings(ds, "FTE above 1")["value"].tolist() == ["1.5"]
+    assert len(ds.quality) == 4
+
+
+def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
+    parts = [
+        quality.issues("warning", "episodes", "e.csv", [5], "PLACE", ["H5"], "w", "h"),
+        quality.issues("error", "episodes", "e.csv", [3, 2], "DECOM", ["x", "y"], "not a date", ""),
+        quality.issues("error", "episodes", "e.csv", [3], "DECOM", [None], "blank", ""),
+        quality.issues("error", "header", "h.csv", [None], "SEX", None, "missing", ""),
+        quality.issues("info", "", "README.txt", [None], "", None, "ignored", ""),
+    ]
+    out = quality.finalise(quality.concat(parts))
+    # errors first (header before episodes, the SPEC's table order), then warnings, then notes;
+    # the second error on episodes row 3 DECOM is dropped (the first found wins)
+    assert out[["severity", "file", "row", "rule"]].values.tolist() == [
+        ["error", "h.csv", None, "missing"],
+        ["error", "e.csv", 2, "not a date"],
+        ["error", "e.csv", 3, "not a date"],
+        ["warning", "e.csv", 5, "w"],
+        ["info", "README.txt", None, "ignored"],
+    ]
+
+
+def test_display_values() -> None:
+    assert quality.display(pd.Series([1234.0, 1.5, np.nan])).tolist() == ["1234", "1.5", ""]
+    dates = pd.Series(pd.to_datetime(["2024-04-01", None]))
+    assert quality.display(dates).tolist() == ["01/04/2024", ""]
+    assert quality.display(
+        pd.Series(["A", None, pd.Timestamp("2025-03-31"), 2.0], dtype=object)
+    ).tolist() == [
+        "A",
+        "",
+        "31/03/2025",
+        "2",
+    ]
