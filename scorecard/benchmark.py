@@ -42,6 +42,7 @@ import pandas as pd
 
 from .benchmark_loaders import (
     BenchmarkFileError,
+    catalogue_benchmarks,
     ees_series,
     load_benchmarks,
     load_neighbours,
@@ -52,6 +53,7 @@ from .la_lookup import LaLookup, normalise_name
 
 __all__ = [
     "BenchmarkFileError",
+    "catalogue_benchmarks",
     "compare",
     "ees_series",
     "load_benchmarks",

@@ -501,3 +501,39 @@ def _by_name(
             "closeness": pd.Series(np.nan, index=long.index, dtype="str"),
         }
     )
+
+
+def catalogue_benchmarks(
+    folders: str | Path | list[str | Path],
+    catalogue: object = None,
+    la_lookup: object = None,
+) -> pd.DataFrame:
+    """A benchmarks frame built from EES files with the catalogue's ``benchmark.ees`` maps.
+
+    For every indicator with an EES mapping whose file is in one of `folders` (e.g. the
+    current release and an older vintage), selects the series and names it by the
+    indicator's LAIT name (else its id), so `compare` works on EES data as on LAIT's. When
+    several folders hold the same LA-year, the first folder wins.
+    """
+    from .catalogue import load_catalogue
+
+    cat = load_catalogue() if catalogue is None else catalogue
+    dirs = [Path(f) for f in (folders if isinstance(folders, list) else [folders])]
+    parts = []
+    for ind in cat:
+        ees = ind.benchmark.ees if ind.benchmark is not None else None
+        if ees is None:
+            continue
+        name = ind.benchmark.lait or ind.id
+        for d in dirs:
+            path = d / ees.file
+            if path.exists():
+                part = ees_series(path, ees.filter, ees.value_column, name, la_lookup)
+                parts.append(part[OUTPUT_COLUMNS])
+    if not parts:
+        raise FileNotFoundError(
+            f"none of the catalogue's EES files found in {[str(d) for d in dirs]}."
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out = out.drop_duplicates(["indicator", "la_code", "year"], keep="first")
+    return out.reset_index(drop=True)

@@ -163,3 +163,22 @@ def test_every_lait_name_in_the_catalogue_exists():
     assert used, "the catalogue maps no indicator to LAIT"
     unknown = {k: v for k, v in used.items() if v not in names}
     assert not unknown, f"benchmark.lait names not in LAIT's data dictionary: {unknown}"
+
+
+def test_compare_on_ees_files_matches_lait(kent):
+    from scorecard.benchmark import catalogue_benchmarks
+
+    ees = catalogue_benchmarks([DFE, dfe("vintage_2024")])
+    nb = load_neighbours(dfe("sn_may_2025.xlsx"))
+    got = compare(ees, "E10000016", 2025, nb, polarity=dfe("lait_data_dictionary.csv"))
+    got = got.set_index("indicator")
+    # every LAIT key indicator with an EES mapping: same LA value, SN mean, quartiles, band
+    assert set(got.index) == set(KEY)
+    cols = ["la_value", "sn_value", "sn_count", "q1", "median", "q3", "n_las"]
+    for ind in KEY:
+        for col in cols:
+            assert got.loc[ind, col] == pytest.approx(kent.loc[ind, col]), (ind, col)
+        same_rank = got.loc[ind, "rank"] == kent.loc[ind, "rank"]
+        assert (pd.isna(kent.loc[ind, "rank"]) and pd.isna(got.loc[ind, "rank"])) or same_rank
+        assert got.loc[ind, "quartile_band"] == kent.loc[ind, "quartile_band"], ind
+        assert got.loc[ind, "england"] == pytest.approx(kent.loc[ind, "england"]), ind
