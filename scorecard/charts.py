@@ -271,7 +271,9 @@ def trend(
     x_axis = alt.Axis(
         values=[d.isoformat() for d in dates], format="%b %Y", labelAngle=-40, grid=False
     )
-    x = alt.X("period_end:T", title="Quarter ending", axis=x_axis)
+    span = _segments(dates)  # half a quarter of room either side, so end labels fit
+    x_scale = alt.Scale(domain=[span["x0"].iloc[0].isoformat(), span["x1"].iloc[-1].isoformat()])
+    x = alt.X("period_end:T", title="Quarter ending", axis=x_axis, scale=x_scale)
     fmt = _fmt(ind)
     tooltip = [
         alt.Tooltip("quarter:N", title="Quarter"),
@@ -287,7 +289,7 @@ def trend(
             alt.Chart(rects)
             .mark_rect(opacity=0.18)
             .encode(
-                x=alt.X("x0:T", axis=x_axis, title="Quarter ending"),
+                x=alt.X("x0:T", axis=x_axis, title="Quarter ending", scale=x_scale),
                 x2="x1:T",
                 y=alt.Y("y0:Q", scale=y_scale, title=_y_title(ind)),
                 y2="y1:Q",
@@ -312,7 +314,7 @@ def trend(
                 strokeDash=[6, 4], color="#333333", strokeWidth=1.5, interpolate="step-after"
             )
             .encode(
-                x=alt.X("x:T", axis=x_axis, title="Quarter ending"),
+                x=alt.X("x:T", axis=x_axis, title="Quarter ending", scale=x_scale),
                 y=alt.Y("target:Q", scale=y_scale),
                 detail="label:N",
                 tooltip=[alt.Tooltip("target:Q", title="Target", format=fmt)],
@@ -350,6 +352,8 @@ def _trend_subtitle(ind: Indicator, *, has_bands: bool, has_target: bool) -> str
         ind.polarity, ""
     )
     parts = [better]
+    if not has_target and not has_bands:
+        parts.append("No target is set for this indicator.")
     if has_target:
         parts.append("Dashed line: target.")
     if has_bands:
@@ -664,22 +668,44 @@ def benchmark(
 # ---------------------------------------------------------------- output
 
 
+def _vl_version() -> str | None:
+    """The Vega-Lite version Altair writes ('6.4'), if vl-convert supports it."""
+    import vl_convert as vlc
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
 def render(chart: alt.TopLevelMixin, fmt: str, *, scale: float = 2.0) -> bytes:
-    """The chart as PNG, SVG or self-contained HTML bytes (vl-convert; no browser, no CDN)."""
+    """The chart as PNG, SVG or self-contained HTML bytes (vl-convert; no browser, no CDN).
+
+    The spec goes straight to vl-convert (Altair's schema validation is skipped here: it
+    doubles the time of a build that draws dozens of charts; tests validate every chart).
+    """
+    import vl_convert as vlc
+
     fmt = fmt.lower().lstrip(".")
     if fmt not in ("png", "svg", "html"):
         raise ValueError(f"Cannot save a chart as {fmt!r}: use .png, .svg or .html")
-    if fmt == "html":
-        buf = io.StringIO()
-        chart.save(buf, format="html", inline=True)
-        return buf.getvalue().encode("utf-8")
+    version = _vl_version()
+    if version is None:  # pragma: no cover - a vl-convert older than Altair's Vega-Lite
+        return _render_with_altair(chart, fmt, scale)
+    spec = chart.to_dict(validate=False)
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, vl_version=version, scale=scale)
     if fmt == "svg":
-        buf = io.StringIO()
-        chart.save(buf, format="svg")
-        return buf.getvalue().encode("utf-8")
-    bbuf = io.BytesIO()
-    chart.save(bbuf, format="png", scale_factor=scale)
-    return bbuf.getvalue()
+        return vlc.vegalite_to_svg(spec, vl_version=version).encode("utf-8")
+    return vlc.vegalite_to_html(spec, vl_version=version, bundle=True).encode("utf-8")
+
+
+def _render_with_altair(chart: alt.TopLevelMixin, fmt: str, scale: float) -> bytes:
+    if fmt == "png":
+        bbuf = io.BytesIO()
+        chart.save(bbuf, format="png", scale_factor=scale)
+        return bbuf.getvalue()
+    buf = io.StringIO()
+    chart.save(buf, format=fmt, inline=True) if fmt == "html" else chart.save(buf, format=fmt)
+    return buf.getvalue().encode("utf-8")
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
