@@ -60,6 +60,27 @@ _RTOL = 1e-9
 RAG_VALUES = ("green", "amber", "red")
 _KEY_COLUMNS = ("indicator", "period_end")
 _VALUE_COLUMNS = ("numerator", "denominator", "value")
+# Columns a scorecard frame may carry that are not breakdowns (never used to match rows).
+_NOT_BREAKDOWNS = frozenset(
+    {
+        "rag",
+        "target",
+        "sn_value",
+        "england",
+        "region",
+        "quartile_band",
+        "title",
+        "unit",
+        "polarity",
+        "decimals",
+        "domain",
+        "quarter",
+        "change_quarter",
+        "dot_quarter",
+        "change_year",
+        "dot_year",
+    }
+)
 
 
 # --------------------------------------------------------------------------- RAG
@@ -141,13 +162,11 @@ def rag(
     out = np.full(len(frame), None, dtype=object)
     if sn is None and "sn_value" in frame.columns:
         sn = frame["sn_value"]
-    sn_arr = (
-        np.full(len(frame), np.nan)
-        if sn is None
-        else pd.to_numeric(
-            pd.Series(list(sn) if not isinstance(sn, pd.Series) else sn.to_numpy()), errors="coerce"
-        ).to_numpy(dtype=float)
-    )
+    if sn is None:
+        sn_arr = np.full(len(frame), np.nan)
+    else:
+        raw = sn.to_numpy() if isinstance(sn, pd.Series) else list(sn)
+        sn_arr = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
     if len(sn_arr) != len(frame):
         raise ValueError(f"rag: `sn` has {len(sn_arr)} values for a frame of {len(frame)} rows.")
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
@@ -315,13 +334,16 @@ def direction_of_travel(
     """Change and direction of travel against the previous quarter and a year earlier.
 
     `frame` is a compute frame (``indicator, period_end, [by...], numerator, denominator,
-    value``) holding several reference dates. `by` defaults to every other column.
+    value``) holding several reference dates. `by` defaults to every other column except
+    known non-breakdown columns a scorecard frame may carry (rag, target, sn_value, title,
+    unit, polarity, ...).
     Returns one row per input row: ``indicator, period_end, [by...], change_quarter,
     dot_quarter, change_year, dot_year``.
     """
     catalogue = load_catalogue() if catalogue is None else catalogue
     if by is None:
-        by = [c for c in frame.columns if c not in (*_KEY_COLUMNS, *_VALUE_COLUMNS)]
+        skip = {*_KEY_COLUMNS, *_VALUE_COLUMNS, *_NOT_BREAKDOWNS}
+        by = [c for c in frame.columns if c not in skip]
     keys = ["indicator", *by]
     base = frame.copy()
     for col in _VALUE_COLUMNS:

@@ -172,13 +172,16 @@ def compare(
     sn_stat: str = "mean",
     catalogue: Catalogue | None = None,
     polarity: object = None,
+    la_lookup: object = None,
 ) -> pd.DataFrame:
     """Benchmark `la` in `year` on each indicator (module docstring for every column).
 
     `benchmarks` is a `load_benchmarks` frame or path; `la` is '886', 886, 'E10000016' or a
     name; `year` is the year the period ends (2025, or a label such as '2024-25');
     `neighbours` a `load_neighbours` frame or path (None: no SN columns); `indicators` LAIT
-    names or catalogue ids (default: every indicator with data that year).
+    names or catalogue ids (default: every indicator with data that year); `la_lookup`
+    (old_la_codes.csv, an EES file, a frame) resolves 9-character codes and names the
+    benchmarks file does not carry.
     """
     if sn_stat not in ("mean", "median"):
         raise ValueError(f"sn_stat must be 'mean' (LAIT) or 'median', not {sn_stat!r}.")
@@ -187,6 +190,9 @@ def compare(
         bm["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
     ]
     lookup = LaLookup.from_frame(la_rows.drop_duplicates())
+    if la_lookup is not None:
+        extra = LaLookup.from_any(la_lookup).frame
+        lookup = LaLookup(pd.concat([lookup.frame, extra], ignore_index=True))
     available = set(pd.unique(bm["indicator"]))
     code = lookup.code(la)
     yr = year if isinstance(year, int | np.integer) else year_from_label(year)

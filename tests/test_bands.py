@@ -272,3 +272,20 @@ def test_direction_of_travel_by_breakdown_and_several_indicators():
     assert latest.loc[("low", "5 to 9"), "dot_quarter"] == "worsening"
     assert latest.loc[("neutral", "5 to 9"), "dot_quarter"] == "no change"
     assert latest["dot_year"].isna().all()
+
+
+def test_direction_of_travel_ignores_scorecard_columns():
+    # a `rag` and `target` column differ between quarters but are not breakdowns
+    frame = quarters([("2024-12-31", 200, 1000), ("2025-03-31", 260, 1000)])
+    frame["rag"] = ["green", "red"]
+    frame["target"] = [20.0, 21.0]
+    got = direction_of_travel(frame, CAT)
+    assert list(got.columns) == [
+        "indicator",
+        "period_end",
+        "change_quarter",
+        "dot_quarter",
+        "change_year",
+        "dot_year",
+    ]
+    assert got["dot_quarter"].iloc[1] == "worsening"

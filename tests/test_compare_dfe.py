@@ -182,3 +182,24 @@ def test_compare_on_ees_files_matches_lait(kent):
         assert (pd.isna(kent.loc[ind, "rank"]) and pd.isna(got.loc[ind, "rank"])) or same_rank
         assert got.loc[ind, "quartile_band"] == kent.loc[ind, "quartile_band"], ind
         assert got.loc[ind, "england"] == pytest.approx(kent.loc[ind, "england"]), ind
+
+
+def test_lait_csv_with_codes_from_an_ees_lookup():
+    # the derived LAIT CSV has no Data item column and no 9-character codes
+    derived = load_benchmarks(
+        dfe("derived/lait_cla_key_indicators_long.csv"),
+        la_lookup=dfe("la_cla_placement_stability.csv"),
+    )
+    kent = derived[derived["la_code"] == "886"]
+    assert (kent["new_la_code"] == "E10000016").all()
+    nb = load_neighbours(dfe("sn_may_2025.xlsx"))
+    a = compare(derived, "E10000016", 2025, nb, indicators=["ReReferral"])
+    # without codes in the file, a lookup resolves the 9-character code
+    plain = load_benchmarks(dfe("derived/lait_cla_key_indicators_long.csv"))
+    with pytest.raises(KeyError, match="la_lookup"):
+        compare(plain, "E10000016", 2025, nb, indicators=["ReReferral"])
+    b = compare(
+        plain, "E10000016", 2025, nb, indicators=["ReReferral"], la_lookup=dfe("old_la_codes.csv")
+    )
+    assert a.equals(b)
+    assert a.loc[0, "sn_value"] == pytest.approx(20.45)
