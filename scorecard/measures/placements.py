@@ -11,11 +11,16 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import add_breakdowns, summarise
-from ..care import children, expand, looked_after_at
+from ..care import child_categories, children, expand, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_in_years, months_before, window_start
 from ..placements import SAME_CARER_REASONS, placement_sequence
 from ..registry import measure
+
+
+def _small_ints(ks: np.ndarray) -> np.ndarray:
+    """Reference positions as the smallest unsigned type, so a stable sort is a radix sort."""
+    return ks.astype(np.uint16) if ks.size and ks.max() < 2**16 else ks
 
 
 def placements_in_window(
@@ -28,34 +33,45 @@ def placements_in_window(
     Counted over the child's episodes overlapping the window (DECOM <= at and (DEC blank or
     DEC > ws)) in DECOM order: the first non-temporary one counts 1, each later one counts 1
     when it starts a placement. Returns `period_end`, `cid`, `placements` for every child with
-    at least one such episode.
+    at least one such episode, sorted by date and child.
     """
     seq = placement_sequence(ds, same_carer_reasons)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     rows, ks = expand(seq["DECOM"], seq["DEC"], ats, window_start(at))
-    # (episode, date) pairs in episode order; a stable sort by date keeps each child's
+    # (episode, date) pairs come in episode order; a stable sort by date keeps each child's
     # episodes together and in DECOM order within every date
-    order = np.argsort(ks, kind="stable")
+    order = np.argsort(_small_ints(ks), kind="stable")
     rows, ks = rows[order], ks[order]
     cid = seq["cid"].to_numpy()[rows]
-    n_cid = int(cid.max()) + 1 if cid.size else 1
-    key = ks * n_cid + cid
+    n_cid = max(len(child_categories(ds)), 1)
+    key = ks * n_cid + cid  # non-decreasing: (date, child) groups are contiguous
     non_temp = ~seq["temporary"].to_numpy()[rows]
     # the first non-temporary episode of each (date, child)
     nt_key = key[non_temp]
     first_nt = np.zeros(rows.size, dtype=bool)
     first_nt[np.flatnonzero(non_temp)] = np.r_[True, nt_key[1:] != nt_key[:-1]]
     # a placement start is never temporary, so it is the first non-temporary one or later
-    counts = first_nt | seq["starts_placement"].to_numpy()[rows]
-    total = pd.Series(counts.astype("int64")).groupby(key).sum()
-    keys = total.index.to_numpy()
+    counts = (first_nt | seq["starts_placement"].to_numpy()[rows]).astype("int64")
+    group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+    keys = key[group_start]
+    total = np.add.reduceat(counts, group_start) if key.size else counts
     return pd.DataFrame(
-        {
-            "period_end": ats[keys // n_cid],
-            "cid": keys % n_cid,
-            "placements": total.to_numpy(),
-        }
+        {"period_end": ats[keys // n_cid], "cid": keys % n_cid, "placements": total}
     )
+
+
+def _lookup(
+    units: pd.DataFrame, ats: np.ndarray, found: pd.DataFrame, col: str, n_cid: int
+) -> np.ndarray:
+    """`found[col]` for each unit (0 where absent); both frames sorted by date and child."""
+    k_units = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
+    k_found = np.searchsorted(ats, np.asarray(found["period_end"], dtype=DATE_DTYPE))
+    want = k_units * n_cid + units["cid"].to_numpy()
+    have = k_found * n_cid + found["cid"].to_numpy()
+    pos = np.clip(np.searchsorted(have, want), 0, max(len(have) - 1, 0))
+    hit = (have[pos] == want) if len(have) else np.zeros(len(want), dtype=bool)
+    values = found[col].to_numpy()
+    return np.where(hit, values[pos] if len(have) else 0, 0)
 
 
 @measure()
@@ -71,8 +87,8 @@ def placement_moves(
     the 12 months to `at` (DfE short-term placement stability)."""
     units = looked_after_at(ds, at)
     counted = placements_in_window(ds, at, same_carer_reasons)
-    units = units.merge(counted, on=["period_end", "cid"], how="left")
-    placements = units["placements"].fillna(0).to_numpy()
+    n_cid = max(len(child_categories(ds)), 1)
+    placements = _lookup(units, np.asarray(at, dtype=DATE_DTYPE), counted, "placements", n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
     units = add_breakdowns(ds, units, by, indicator="placement stability (short term)")
     return summarise(units, at, by, "percent")
@@ -93,16 +109,20 @@ def long_term_stability(
     care for `care_months` or more, whose placement tenure is `tenure_months` or more."""
     seq = placement_sequence(ds, same_carer_reasons)
     units = looked_after_at(ds, at)
-    ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
-    k = ats.get_indexer(pd.DatetimeIndex(units["period_end"]))
-    care_cutoff = np.asarray(months_before(ats, care_months), dtype=DATE_DTYPE)[k]
-    tenure_cutoff = np.asarray(months_before(ats, tenure_months), dtype=DATE_DTYPE)[k]
+    ats = np.asarray(at, dtype=DATE_DTYPE)
+    k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
+    care_cutoff = np.asarray(months_before(pd.DatetimeIndex(ats), care_months), dtype=DATE_DTYPE)
+    tenure_cutoff = np.asarray(
+        months_before(pd.DatetimeIndex(ats), tenure_months), dtype=DATE_DTYPE
+    )
+    # in care long enough (cheap) first, then young enough
+    long_enough = np.asarray(units["period_start"], dtype=DATE_DTYPE) <= care_cutoff[k]
+    units, k = units.loc[long_enough], k[long_enough]
     dob = children(ds)["DOB"].to_numpy()[units["cid"].to_numpy()]
     age = age_in_years(dob, units["period_end"])
-    start = np.asarray(units["period_start"], dtype=DATE_DTYPE)
-    cohort = ~np.isnan(age) & (age < max_age) & (start <= care_cutoff)
-    units = units.loc[cohort].reset_index(drop=True)
+    young = ~np.isnan(age) & (age < max_age)
+    units, k = units.loc[young].reset_index(drop=True), k[young]
     tenure = seq["tenure_start"].to_numpy()[units["ep"].to_numpy()]
-    units = units.assign(num=(tenure <= tenure_cutoff[cohort]).astype("int64"), den=1)
+    units = units.assign(num=(tenure <= tenure_cutoff[k]).astype("int64"), den=1)
     units = add_breakdowns(ds, units, by, indicator="placement stability (long term)")
     return summarise(units, at, by, "percent")

@@ -274,16 +274,19 @@ def current_placement_share(
             f"The episodes table has no {column!r} column, which this indicator needs. "
             f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
         )
-    units = looked_after_at(ds, at)
-    values = e[column].iloc[units["ep"].to_numpy()].reset_index(drop=True)
+    # classify each episode once, then pick the episode open at each date
     if greater_than is not None:
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
-        known = ~np.isnan(numbers)
-        units = units.loc[known].reset_index(drop=True)
-        hit = numbers[known] > float(greater_than)
+        numbers = pd.to_numeric(e[column], errors="coerce").to_numpy(dtype="float64")
+        known_ep, hit_ep = ~np.isnan(numbers), numbers > float(greater_than)
     else:
         wanted = {str(c).strip().upper() for c in codes}
-        hit = values.astype("string").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
-    units = units.assign(num=hit.astype("int64"), den=1)
+        values = e[column].astype("string").str.strip().str.upper()
+        hit_ep = values.isin(wanted).to_numpy(dtype=bool)
+        known_ep = np.ones(len(e), dtype=bool)
+    units = looked_after_at(ds, at)
+    ep = units["ep"].to_numpy()
+    known = known_ep[ep]
+    units = units.loc[known].reset_index(drop=True)
+    units = units.assign(num=hit_ep[ep[known]].astype("int64"), den=1)
     units = add_breakdowns(ds, units, by, indicator=f"share of children by {column}")
     return summarise(units, at, by, "percent")
