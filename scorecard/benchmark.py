@@ -229,6 +229,23 @@ def compare(
                 "indicators (LAIT Short Desc names)."
             )
     data = data[data["indicator"].isin(wanted)].copy()
+    if data.empty:
+        scope = bm["indicator"].isin(wanted) if wanted else bm["indicator"].notna()
+        years = sorted(bm.loc[scope, "year"].dropna().unique())
+        raise ValueError(
+            f"no benchmark data for {yr} on {len(wanted) or 'any'} indicator(s); years present: "
+            f"{[int(y) for y in years][-12:]}"
+        )
+    twice = data.duplicated(["indicator", "la_code"], keep=False)
+    if twice.any():
+        first = data[twice].iloc[0]
+        labels = sorted(
+            data.loc[twice & (data["indicator"] == first["indicator"]), "year_label"].unique()
+        )
+        raise ValueError(
+            f"{first['indicator']!r} has more than one value for LA {first['la_code']} in "
+            f"{yr} (period labels {labels}); filter the benchmarks frame on `year_label` first."
+        )
     scale = {
         w: catalogue.get(ids[w]).benchmark.scale
         for w in wanted

@@ -27,7 +27,8 @@
 Suppression symbols (``c k x z u low .. -`` and blank) become NaN with the symbol kept in
 ``status`` ('' when a number was published). ``la_code`` is the 3-digit code as a string
 ('886'); England is '970' and the regions '980'-'990' (LAIT's codes, used for EES files
-too); ``level`` is 'National', 'Regional' or 'Local authority'. ``new_la_code`` comes from
+too); ``level`` is 'National', 'Regional' or 'Local authority' ('Other' for any other LAIT
+area number; EES rows at other geographic levels are dropped). ``new_la_code`` comes from
 the file, or from `la_lookup=` (anything `LaLookup.from_any` accepts), and is filled for
 England and the regions. Retired authorities (Cumbria 909, Northamptonshire 928, old
 Dorset/Poole/Bournemouth) stay as rows, missing in the years they do not apply.
@@ -222,7 +223,11 @@ def _from_lait(raw: pd.DataFrame, where: str) -> pd.DataFrame:
             f"{raw['LA Number'].iloc[first]!r} is not an LA number."
         )
     num = code.astype(int)
-    level = np.select([num < 970, num == 970], ["Local authority", "National"], default="Regional")
+    level = np.select(
+        [num < 970, num == 970, (num >= 980) & (num <= 990)],
+        ["Local authority", "National", "Regional"],
+        default="Other",
+    )
     value, status = parse_values(raw["Values"], where, "Values")
     years = _clean(raw["Years"])
     region = _clean(raw["Region"])

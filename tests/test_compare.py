@@ -243,3 +243,13 @@ def test_polarity_from_a_lait_dictionary_with_no_quartile(tmp_path):
     assert got.loc["High8", "rank"] == 8  # but still ranks it
     with pytest.raises(ValueError, match="polarity"):
         read_polarity({"X": "sideways"})
+
+
+def test_year_without_data_and_duplicate_periods_are_explained():
+    bm = panel({"Low8": EIGHT})
+    with pytest.raises(ValueError, match=r"no benchmark data for 2019.*\[2025\]"):
+        compare(bm, "101", 2019, None, catalogue=EMPTY)
+    # the same LA twice in one year (e.g. provisional and revised) must not be double counted
+    twice = pd.concat([bm, panel({"Low8": EIGHT}, year="2025 (Rev)")], ignore_index=True)
+    with pytest.raises(ValueError, match="year_label"):
+        compare(twice, "101", 2025, None, catalogue=EMPTY)
