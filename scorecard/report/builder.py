@@ -85,18 +85,12 @@ def build_scorecard(
     frame["trend"] = trend_lists(history, frame["indicator"], ends)
     frame["commentary"] = ""
 
-    if publish:
-        frame, history = suppress(frame, history, items, suppress_threshold, ends)
-    else:
-        frame["suppressed"] = False
-        history["suppressed"] = False
-
+    frame["suppressed"] = False
+    history["suppressed"] = False
     by_age = time_in_care_by_age(ds, cat, period_end)
-    if publish and by_age is not None:
-        by_age = apply_suppression(by_age, pd.Series(False, index=by_age.index), suppress_threshold)
 
     name = la_name or found_name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
-    return Scorecard(
+    card = Scorecard(
         frame=frame[FRAME_COLUMNS].reset_index(drop=True),
         history=history.reset_index(drop=True),
         quarter=_period_label(period_end),
@@ -105,12 +99,13 @@ def build_scorecard(
         la_code=la,
         la_name=name or "Local authority",
         catalogue=cat,
-        publish=publish,
+        publish=False,
         suppress_threshold=suppress_threshold,
         benchmark_note=bench_note,
         generated=pd.Timestamp.now().floor("s"),
         by_age=by_age,
     )
+    return card.for_publication(suppress_threshold) if publish else card
 
 
 # --------------------------------------------------------------------------- indicators

@@ -168,6 +168,32 @@ class Scorecard:
         ]
         return self._replace(frame=frame)
 
+    def for_publication(self, suppress_threshold: int = 5) -> Scorecard:
+        """The publication version of this (internal) scorecard, without recomputing:
+        counts of 1..suppress_threshold and the figures built on them become 'c'."""
+        from .builder import suppress
+        from .privacy import apply_suppression
+
+        if self.publish:
+            raise ValueError("This scorecard is already a publication version.")
+        items = [self.catalogue.get(i) for i in self._frame["indicator"]]
+        ends = pd.DatetimeIndex(self.quarter_ends)
+        frame = self._frame.drop(columns="suppressed")
+        history = self._history.drop(columns="suppressed", errors="ignore")
+        frame, history = suppress(frame, history, items, suppress_threshold, ends)
+        by_age = self.by_age
+        if by_age is not None:
+            by_age = apply_suppression(
+                by_age, pd.Series(False, index=by_age.index), suppress_threshold
+            )
+        return self._replace(
+            frame=frame[FRAME_COLUMNS],
+            history=history,
+            publish=True,
+            suppress_threshold=suppress_threshold,
+            by_age=by_age,
+        )
+
     def with_la_name(self, name: str) -> Scorecard:
         """A new scorecard titled with another authority name."""
         return self._replace(la_name=name)
