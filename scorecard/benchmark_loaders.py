@@ -267,9 +267,10 @@ def _harmonise_ees(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_value_column(col: pd.Series) -> bool:
-    text = col.astype("str").str.strip()
-    lowered = text.str.casefold()
-    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    """All published (non-symbol) distinct values are numbers."""
+    uniq = pd.Series(pd.unique(col.dropna()), dtype="str").str.strip()
+    lowered = uniq.str.casefold()
+    numbers = pd.to_numeric(uniq.str.replace(",", "", regex=False), errors="coerce")
     published = ~(lowered.isin(SUPPRESSION) | lowered.isin(["nan", "na"]))
     return bool(published.any() and numbers[published].notna().all())
 
@@ -304,9 +305,19 @@ def _from_ees(raw: pd.DataFrame, where: str) -> pd.DataFrame:
     new_code = new_code.where(level != "Regional", df.get("region_code", new_code))
     new_code = new_code.where(level != "National", df.get("country_code", new_code))
     new_code = new_code.where(new_code.notna(), standard_new_codes(code))
-    tag = pd.Series("", index=df.index, dtype="str")
-    for c in filters:
-        tag = tag + np.where(tag == "", "", "; ") + c + "=" + df[c]
+    # one tag per distinct combination of filter values: 'col=value; col=value'
+    if filters:
+        codes, combos = pd.MultiIndex.from_frame(df[filters].fillna("")).factorize()
+        tags = np.array(
+            [
+                "; ".join(f"{c}={v}" for c, v in zip(filters, combo, strict=True))
+                for combo in combos
+            ],
+            dtype=object,
+        )
+        tag = tags[codes]
+    else:
+        tag = np.full(len(df), "", dtype=object)
     common = pd.DataFrame(
         {
             "year": _years(df["time_period"]),
@@ -322,7 +333,8 @@ def _from_ees(raw: pd.DataFrame, where: str) -> pd.DataFrame:
     for vc in value_cols:
         value, status = parse_values(df[vc], where, vc)
         part = common.copy()
-        part.insert(0, "indicator", vc + np.where(tag == "", "", "[" + tag + "]"))
+        label = np.array([vc if t == "" else f"{vc}[{t}]" for t in pd.unique(tag)], dtype=object)
+        part.insert(0, "indicator", pd.Series(label[pd.factorize(tag)[0]], dtype="str"))
         part["value"] = value
         part["status"] = status
         part["measure"] = vc
@@ -335,10 +347,15 @@ def _from_ees(raw: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def _matches(series: pd.Series, wanted: str) -> pd.Series:
-    def norm(s: object) -> str:
-        return " ".join(str(s).casefold().split())
+    """Rows whose label equals `wanted`, ignoring case and spacing (distinct values only)."""
 
-    return series.astype("str").map(norm) == norm(_EES_LABELS.get(wanted, wanted))
+    def norm(x: object) -> str:
+        return " ".join(str(x).casefold().split())
+
+    codes, uniq = pd.factorize(series)
+    target = norm(_EES_LABELS.get(wanted, wanted))
+    hit = np.array([norm(u) == target for u in uniq] + [False])
+    return pd.Series(hit[codes], index=series.index)
 
 
 def ees_series(
@@ -358,7 +375,7 @@ def ees_series(
     )
     keep = pd.Series(True, index=df.index)
     if value_column is not None:
-        if value_column not in set(df["measure"]):
+        if value_column not in set(pd.unique(df["measure"])):
             raise KeyError(
                 f"EES value column {value_column!r} not found; available: "
                 f"{sorted(df['measure'].unique())}"
@@ -525,6 +542,7 @@ def catalogue_benchmarks(
     cat = load_catalogue() if catalogue is None else catalogue
     dirs = [Path(f) for f in (folders if isinstance(folders, list) else [folders])]
     parts = []
+    loaded: dict[Path, pd.DataFrame] = {}  # each file read once
     for ind in cat:
         ees = ind.benchmark.ees if ind.benchmark is not None else None
         if ees is None:
@@ -533,7 +551,9 @@ def catalogue_benchmarks(
         for d in dirs:
             path = d / ees.file
             if path.exists():
-                part = ees_series(path, ees.filter, ees.value_column, name, la_lookup)
+                if path not in loaded:
+                    loaded[path] = load_benchmarks(path, la_lookup=la_lookup)
+                part = ees_series(loaded[path], ees.filter, ees.value_column, name)
                 parts.append(part[OUTPUT_COLUMNS])
     if not parts:
         raise FileNotFoundError(

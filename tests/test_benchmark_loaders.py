@@ -362,11 +362,14 @@ def test_real_ees_files_load_with_codes():
 
 def test_real_ees_catalogue_filters_select_one_series_per_la_year():
     cat = sc.load_catalogue()
+    loaded: dict[str, pd.DataFrame] = {}
     for ind in cat:
         if ind.benchmark is None or ind.benchmark.ees is None:
             continue
         ees = ind.benchmark.ees
-        got = ees_series(dfe(ees.file), ees.filter, ees.value_column)
+        if ees.file not in loaded:
+            loaded[ees.file] = load_benchmarks(dfe(ees.file))
+        got = ees_series(loaded[ees.file], ees.filter, ees.value_column)
         assert len(got) > 0, ind.id
         assert not got.duplicated(["la_code", "year"]).any(), ind.id
 
