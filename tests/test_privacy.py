@@ -237,6 +237,7 @@ def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_cards):
     scan_outputs(*tiny_cards, secrets, tmp_path)
 
 
+@pytest.mark.slow
 def test_no_personal_data_in_outputs_bundled_sample(tmp_path):
     from scorecard.loaders import bundled_sample_path
 

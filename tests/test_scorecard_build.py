@@ -331,6 +331,7 @@ def test_no_benchmarks_leaves_comparators_blank(card):
     assert card.benchmark_note
 
 
+@pytest.mark.slow
 def test_bundled_sample_scorecard():
     from scorecard.loaders import bundled_sample_path
 
@@ -343,6 +344,12 @@ def test_bundled_sample_scorecard():
     assert card.la_name == "Wealdshire" and card.la_code == "650"
     assert f["value"].notna().sum() >= len(f) - 2
     assert all(len(t) == 8 for t in f["trend"])
+    # the bundled synthetic LAIT panel gives comparators for the mapped indicators
+    r = f.set_index("indicator").loc["placement_stability_short"]
+    assert r["benchmark_year"] == "2024-25"
+    assert not np.isnan(r["sn_value"]) and not np.isnan(r["england"])
+    assert r["quartile_band"] in ("A", "B", "C", "D")
+    assert f["rag"].isin(["red", "amber", "green"]).sum() >= 15
 
 
 def test_time_in_care_by_age_at_entry():

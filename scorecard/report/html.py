@@ -49,7 +49,7 @@ CSS = """
 .sc table.card tr.domain th { background: #eef1f4; color: #0b0c0c; font-size: 13px;
   border-top: 2px solid #1d3557; }
 .sc td.num, .sc th.num { text-align: right; white-space: nowrap; }
-.sc td.title { max-width: 330px; }
+.sc td.title { min-width: 210px; max-width: 330px; }
 .sc td.title small, .sc .muted { color: #505a5f; }
 .sc td.status small { color: #8a3b00; }
 .sc td.rag { text-align: center; font-weight: bold; white-space: nowrap; }
@@ -62,7 +62,7 @@ CSS = """
 .sc .worse { color: #d4351c; }
 .sc .same { color: #505a5f; }
 .sc .arrow { font-size: 14px; font-weight: bold; }
-.sc td.comment { min-width: 150px; border-left: 1px dashed #b1b4b6; }
+.sc td.comment { min-width: 150px; max-width: 260px; border-left: 1px dashed #b1b4b6; }
 .sc dl.defs { columns: 2; column-gap: 28px; margin: 0; }
 .sc dl.defs dt { font-weight: bold; break-after: avoid; margin-top: 6px; }
 .sc dl.defs dd { margin: 0 0 4px 0; color: #383f43; break-inside: avoid; }
@@ -136,7 +136,7 @@ def _dot_cell(word: object, change: object, unit: str, decimals: int) -> str:
         arrow = "↑" if c > 0 else "↓" if c < 0 else "→"
     klass = DOT_CLASS.get(str(word), "same")
     amount = format_change(change, unit, decimals)
-    amount_html = f' <span class="muted">({escape(amount)})</span>' if amount else ""
+    amount_html = f'<br><span class="muted">{escape(amount)}</span>' if amount else ""
     return (
         f'<td class="dot {klass}"><span class="arrow" aria-hidden="true">{arrow}</span> '
         f"{escape(str(word))}{amount_html}</td>"
