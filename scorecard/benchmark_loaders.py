@@ -11,8 +11,10 @@
   vintage): each value column becomes its own series and ``indicator`` is built as
   ``value_column[filter=value; filter=value]`` with the filters in file order, e.g.
   ``children_percent[cla_group=CLA on 31 March; placement_stability=With 3 or more
-  placements during the year]`` (just ``rereferral_percent`` when a file has one filter
-  column with one value, e.g. c1's ``category``, it is still listed). The filter columns and
+  placements during the year]`` (a one-value filter such as c1's ``category`` is listed
+  too: ``rereferral_percent[category=Referrals and Re-referrals]``; a file without filters
+  gives the bare value column name). A column is a value column when every published cell
+  in it is a number; every other non-geography column is a filter. The filter columns and
   ``measure`` (the value column) are kept as columns too, so `ees_series` can select with
   the catalogue's ``benchmark.ees`` mapping. Older vintages are harmonised to the current
   names (``number/percentage`` -> ``children_count/children_percent`` or
@@ -24,7 +26,7 @@
 '2024-25 (OT)', '202425' and '2025' are 2025; '2014-16' and '2013/14-15/16' are 2016;
 '2025 (Rev)' is 2025; anything else ('0') is missing. ``year_label`` keeps the raw label.
 
-Suppression symbols (``c k x z u low .. -`` and blank) become NaN with the symbol kept in
+Suppression symbols (``c k x z u low .. - :`` and blank) become NaN with the symbol kept in
 ``status`` ('' when a number was published). ``la_code`` is the 3-digit code as a string
 ('886'); England is '970' and the regions '980'-'990' (LAIT's codes, used for EES files
 too); ``level`` is 'National', 'Regional' or 'Local authority' ('Other' for any other LAIT
