@@ -1,0 +1,109 @@
+"""The notebooks run top to bottom on the bundled sample (SPEC section 9).
+
+They are kept as jupytext percent scripts; here each is converted to .ipynb and executed
+with papermill. The kernel is a throw-away kernelspec pointing at this interpreter
+(`sys.executable`), found first through JUPYTER_PATH, so the test never depends on which
+kernels happen to be installed on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+jupytext = pytest.importorskip("jupytext")
+papermill = pytest.importorskip("papermill")
+pytest.importorskip("ipykernel")
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+KERNEL = "scorecard-test-python"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory):
+    """A kernelspec for the running interpreter, and the repo importable in the kernel."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec_dir = root / "kernels" / KERNEL
+    spec_dir.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "scorecard tests",
+        "language": "python",
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "PYTHONPATH")}
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(root), saved["JUPYTER_PATH"]]))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), saved["PYTHONPATH"]]))
+    yield root
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def _run(name: str, tmp_path: Path, parameters: dict) -> dict:
+    notebook = jupytext.read(NOTEBOOKS / name)
+    source = tmp_path / name.replace(".py", ".ipynb")
+    jupytext.write(notebook, source)
+    executed = tmp_path / f"executed_{source.name}"
+    papermill.execute_notebook(
+        str(source),
+        str(executed),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        cwd=str(tmp_path),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+    )
+    return json.loads(executed.read_text())
+
+
+def _outputs(nb: dict) -> list[dict]:
+    return [o for cell in nb["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
+
+
+def _has_parameters_cell(name: str) -> bool:
+    nb = jupytext.read(NOTEBOOKS / name)
+    return any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+@pytest.mark.parametrize(
+    "name", ["01_quarterly_scorecard.py", "02_indicator_explorer.py", "03_benchmarking.py"]
+)
+def test_notebooks_are_parameterised_percent_scripts(name):
+    text = (NOTEBOOKS / name).read_text()
+    assert "# %%" in text
+    assert _has_parameters_cell(name)
+    assert not (NOTEBOOKS / name.replace(".py", ".ipynb")).exists()  # no paired notebook
+
+
+def test_quarterly_scorecard_notebook(kernel_env, tmp_path):
+    out = tmp_path / "out"
+    nb = _run("01_quarterly_scorecard.py", tmp_path, {"quarter": "2024-25 Q4", "out_dir": str(out)})
+    assert sorted(p.suffix for p in out.iterdir()) == [".html", ".xlsx"]
+    html = " ".join("".join(o.get("data", {}).get("text/html", "")) for o in _outputs(nb))
+    assert "2024-25 Q4" in html  # the scorecard was displayed for the quarter asked
+
+
+def test_indicator_explorer_notebook(kernel_env, tmp_path):
+    nb = _run("02_indicator_explorer.py", tmp_path, {"indicator": "time_in_care_ceased"})
+    svgs = [o for o in _outputs(nb) if "image/svg+xml" in o.get("data", {})]
+    # trend, by age at entry, by UASC, by district
+    assert len(svgs) >= 4
+    assert all("cdn" not in json.dumps(o) for o in _outputs(nb))
+
+
+def test_benchmarking_notebook(kernel_env, tmp_path):
+    nb = _run("03_benchmarking.py", tmp_path, {"la": "650"})
+    svgs = [o for o in _outputs(nb) if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1
+    text = json.dumps(_outputs(nb))
+    assert "Wealdshire" in text
