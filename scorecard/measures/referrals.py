@@ -10,7 +10,8 @@ strictly before the referral. History before the window counts.
 Decisions (documented here because they change numbers):
 - Rows without a CINreferralDate are not referrals we can place in time: they are dropped.
 - Rows without a LAchildID cannot be linked to a child: each counts as a referral (in the
-  denominator) but is never de-duplicated and never a re-referral.
+  denominator) but is never de-duplicated and never a re-referral. (The loader rejects blank
+  LAchildID and CINreferralDate; these rules guard frames built past it.)
 - Among same-day duplicates the first row in file order is kept (its ReferralSource etc. are
   the ones used for breakdowns).
 
