@@ -190,7 +190,15 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     Columns: `period_end` (the reference date), `cid`, `ep` (row position in `episodes(ds)`
     of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
+    Cached per dataset and set of dates (many indicators share it); each caller gets its own
+    shallow copy, so under pandas copy-on-write a caller's changes never reach the cache.
     """
+    dates = np.asarray(at, dtype=DATE_DTYPE)
+    key = "looked_after_at:" + dates.view("int64").tobytes().hex()
+    return ds.cached(key, lambda: _looked_after_at(ds, dates)).copy(deep=False)
+
+
+def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     e = episodes(ds)
     rows, ks = expand(e["DECOM"], e["DEC"], at)
     out = pd.DataFrame(
