@@ -47,6 +47,19 @@ def test_suppression_mask_rules():
     assert list(val) == [True, True, False, False, True, True, False, False]
 
 
+def test_percentage_judged_by_the_children_it_implies():
+    # a measure that sums 0/100 flags gives numerator 300 for 3 pupils of 20 (15%): the
+    # 3 pupils are still a small number, so the figure is withheld
+    frame = pd.DataFrame(
+        {"numerator": [300.0, 1600.0], "denominator": [20.0, 89.0], "value": [15.0, 100 * 16 / 89]}
+    )
+    units = pd.Series(["percent", "percent"])
+    _, _, val = suppression_mask(frame, pd.Series([True, True]), 5, units)
+    assert list(val) == [True, False]
+    _, _, plain = suppression_mask(frame, pd.Series([True, True]), 5)
+    assert list(plain) == [False, False]  # without the units only the numerator is seen
+
+
 def test_suppression_threshold_is_configurable():
     frame = pd.DataFrame(
         {"numerator": [7.0, 12.0], "denominator": [50.0, 50.0], "value": [14.0, 24.0]}

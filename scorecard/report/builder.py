@@ -506,14 +506,19 @@ def suppress(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Publication mode: withhold small counts, their values, changes, bands and trend points."""
     counts = {i.id: i.publish_counts for i in items}
+    units = {i.id: i.unit for i in items}
     hist = apply_suppression(
-        history, history["indicator"].map(counts).fillna(True).astype(bool), threshold
+        history,
+        history["indicator"].map(counts).fillna(True).astype(bool),
+        threshold,
+        units=history["indicator"].map(units),
     )
     out = apply_suppression(
         frame,
         frame["indicator"].map(counts).fillna(True).astype(bool),
         threshold,
         extra_columns=("change_quarter", "change_year"),
+        units=frame["unit"],
     )
     # a withheld value gets no band or direction either: both would narrow it down
     hidden = out["suppressed"].to_numpy()

@@ -77,6 +77,8 @@ CSS = """
   .sc table.card thead { display: table-header-group; }
   .sc table.card tr { break-inside: avoid; }
   .sc .definitions { break-before: page; }
+  .sc .byage { break-inside: avoid; }
+  .sc h2 { break-after: avoid; }
   .sc .rag-red, .sc .rag-amber, .sc .rag-green, .sc thead th, .sc tr.domain th {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

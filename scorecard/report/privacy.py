@@ -21,16 +21,34 @@ def small(counts: pd.Series, threshold: int) -> pd.Series:
     return ((c >= 1) & (c <= threshold)).fillna(False).astype(bool)
 
 
+def implied_count(frame: pd.DataFrame, units: pd.Series | None) -> pd.Series:
+    """The count of children behind each row: for a percentage, value x denominator / 100
+    (which does not rely on how a measure scales its numerator), else the numerator."""
+    num = pd.to_numeric(frame["numerator"], errors="coerce")
+    if units is None:
+        return num
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    den = pd.to_numeric(frame["denominator"], errors="coerce")
+    pct = (np.asarray(units, dtype=object) == "percent") & value.notna().to_numpy()
+    pct &= den.notna().to_numpy()
+    implied = (value * den / 100.0).round()
+    return num.where(~pct, implied)
+
+
 def suppression_mask(
-    frame: pd.DataFrame, publish_counts: pd.Series, threshold: int
+    frame: pd.DataFrame,
+    publish_counts: pd.Series,
+    threshold: int,
+    units: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Which numerators, denominators and values to withhold, row by row.
 
-    `frame` has `numerator`, `denominator`; `publish_counts` is aligned with it (True when the
-    numerator is a count of children).
+    `frame` has `numerator`, `denominator`, `value`; `publish_counts` is aligned with it (True
+    when the numerator is a count of children); `units` (optional, aligned) lets a percentage
+    be judged by the count of children it implies.
     """
     counts = publish_counts.astype(bool).to_numpy()
-    num_small = small(frame["numerator"], threshold).to_numpy() & counts
+    num_small = small(implied_count(frame, units), threshold).to_numpy() & counts
     den_small = small(frame["denominator"], threshold).to_numpy()
     value = num_small | den_small
     # a numerator that is not a count (days, weighted cases) is withheld with its small
@@ -47,6 +65,7 @@ def apply_suppression(
     publish_counts: pd.Series,
     threshold: int,
     extra_columns: tuple[str, ...] = (),
+    units: pd.Series | None = None,
 ) -> pd.DataFrame:
     """A copy of `frame` with withheld cells replaced by 'c' and a `suppressed` flag column.
 
@@ -56,7 +75,7 @@ def apply_suppression(
         out = frame.copy()
         out["suppressed"] = False
         return out
-    num, den, val = suppression_mask(frame, publish_counts, threshold)
+    num, den, val = suppression_mask(frame, publish_counts, threshold, units)
     out = frame.copy()
     for col, mask in (("numerator", num), ("denominator", den), ("value", val)):
         out[col] = _withhold(out[col], mask)
