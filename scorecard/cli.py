@@ -53,12 +53,9 @@ def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
         s = frame[name]
         is_num = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if is_num:
-            cells = [
-                ""
-                if pd.isna(v)
-                else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.{decimals}f}")
-                for v in s
-            ]
+            present = pd.to_numeric(s, errors="coerce").dropna().astype("float64")
+            places = 0 if (present % 1 == 0).all() else decimals  # one format per column
+            cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in s]
         else:
             cells = [
                 "" if (v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))) else str(v)
@@ -290,16 +287,30 @@ def _latest_year(panel: pd.DataFrame, la: str) -> object:
 
 
 def _year_arg(panel: pd.DataFrame, year: str | None, la: str) -> object:
-    """The year as the panel stores it (a number or a label)."""
+    """The year to compare: as given (2025 or a label such as '2024-25'), else the latest
+    year with a value for the LA."""
     if year is None:
         return _latest_year(panel, la)
-    known = panel["year"].dropna().unique()
-    for y in known:
-        if str(y) == year:
-            return y
-    raise DataError(
-        f"No year {year!r} in the benchmark file; years: {', '.join(sorted(map(str, known)))}"
-    )
+    text = year.strip()
+    return int(text) if text.isdigit() else text
+
+
+SUMMARY_COLUMNS = [
+    "indicator",
+    "catalogue_id",
+    "la_value",
+    "sn_value",
+    "sn_count",
+    "england",
+    "quartile_band",
+    "rank",
+    "n_las",
+    "best_value",
+    "best_la",
+    "gap_to_best",
+    "best_neighbour",
+    "gap_to_best_neighbour",
+]
 
 
 def cmd_benchmark(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -308,16 +319,23 @@ def cmd_benchmark(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     la = args.la.strip()
     panel, sn = _load_panel(args.benchmarks, args.neighbours)
     year = _year_arg(panel, args.year, la)
-    table = compare(panel, la, year, sn, indicators=args.indicators, sn_stat=args.sn_stat)
+    try:
+        table = compare(panel, la, year, sn, indicators=args.indicators, sn_stat=args.sn_stat)
+    except (KeyError, ValueError) as exc:
+        raise DataError(str(exc).strip("\"'")) from None
     if table is None or len(table) == 0:
         raise DataError(f"No benchmark rows for LA {la} in {year}.")
-    print(f"LA {la}, {year} (statistical-neighbour {args.sn_stat})\n")
-    print(table_text(table))
+    name = table["la_name"].dropna().iloc[0] if table["la_name"].notna().any() else la
+    print(
+        f"{name} (LA {table['la_code'].iloc[0]}), {table['year'].iloc[0]}: quartile band A = "
+        f"best; rank 1 = best; SN = {args.sn_stat} of statistical neighbours with a value\n"
+    )
+    print(table_text(table[[c for c in SUMMARY_COLUMNS if c in table.columns]]))
     if args.csv:
         from .charts import write_atomic
 
         write_atomic(args.csv, table.to_csv(index=False).encode("utf-8"))
-        _note(f"Wrote {args.csv}")
+        _note(f"Wrote all {table.shape[1]} columns to {args.csv}")
     return EXIT_OK
 
 
