@@ -51,10 +51,8 @@ def build_scorecard(
     """
     from ..loaders import bundled_sample_path, load_dataset
 
-    is_sample = dataset is None
     ds = load_dataset(dataset) if not isinstance(dataset, Dataset) else dataset
-    if isinstance(dataset, Dataset) and dataset.source:
-        is_sample = Path(dataset.source).resolve() == bundled_sample_path().resolve()
+    is_sample = bool(ds.source) and _same_folder(ds.source, bundled_sample_path())
     if isinstance(catalogue, Catalogue):
         cat = catalogue
     elif catalogue is None:
@@ -106,6 +104,13 @@ def build_scorecard(
         by_age=by_age,
     )
     return card.for_publication(suppress_threshold) if publish else card
+
+
+def _same_folder(source: str, folder: Path) -> bool:
+    try:
+        return Path(source).resolve() == folder.resolve()
+    except (OSError, ValueError):
+        return False
 
 
 # --------------------------------------------------------------------------- indicators

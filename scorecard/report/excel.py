@@ -7,6 +7,8 @@ row is frozen and filtered, and the Commentary column is left open for the analy
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -183,15 +185,13 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws.write_string(r, 0, "Not banded", bold)
     ws.write_number(r, 1, counts["none"], fm.get(align="left"))
     r += 2
-    import re
-
     for title, word in (
         ("Biggest improvements", "improving"),
         ("Biggest deteriorations", "worsening"),
     ):
         ws.write_string(r, 0, title, bold)
         lines = [re.sub(r"<[^>]+>", "", t) for t in _movers(sc, word)]
-        ws.write_string(r, 1, _unescape("\n".join(lines)) or "none", plain)
+        ws.write_string(r, 1, unescape("\n".join(lines)) or "none", plain)
         r += 1
     red = list(sc.frame.loc[sc.frame["rag"] == "red", "title"])
     ws.write_string(r, 0, "Red this quarter", bold)
@@ -233,12 +233,6 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
             if len(hit):
                 _write(ws, r, 1 + 2 * k, hit["denominator"].iloc[0], count)
                 _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], days)
-
-
-def _unescape(text: str) -> str:
-    from html import unescape
-
-    return unescape(text)
 
 
 def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
