@@ -40,17 +40,31 @@ def _check_stat(stat: str, name: str) -> str:
     return stat
 
 
-def ceasing_rows(ds: Dataset) -> np.ndarray:
-    """Row positions in `care.episodes(ds)` of episodes that end a period of care
-    (REC not X1 and DEC recorded). Cached per dataset."""
+def ceasings(ds: Dataset) -> pd.DataFrame:
+    """Episodes that end a period of care (REC not X1 and DEC recorded), sorted by DEC.
 
-    def build() -> np.ndarray:
+    Columns: `ep` (row in `care.episodes(ds)`), `cid`, `period_id`, `period_start`, `left`
+    (DEC) and `REC` (categorical, so that taking rows stays cheap). Cached per dataset.
+    """
+
+    def build() -> pd.DataFrame:
         e = episodes(ds)
         continues = (e["REC"] == CONTINUES).fillna(False).to_numpy(dtype=bool)
-        ended = ~np.isnat(np.asarray(e["DEC"], dtype=DATE_DTYPE))
-        return np.flatnonzero(ended & ~continues)
+        dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)
+        ep = np.flatnonzero(~np.isnat(dec) & ~continues)
+        ep = ep[np.argsort(dec[ep], kind="stable")]
+        return pd.DataFrame(
+            {
+                "ep": ep,
+                "cid": e["cid"].to_numpy()[ep],
+                "period_id": e["period_id"].to_numpy()[ep],
+                "period_start": np.asarray(e["period_start"], dtype=DATE_DTYPE)[ep],
+                "left": dec[ep],
+                "REC": pd.Categorical(e["REC"].iloc[ep]),
+            }
+        )
 
-    return ds.cached("ceasing_rows", build)
+    return ds.cached("ceasings", build)
 
 
 def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
@@ -60,24 +74,13 @@ def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     ceasing episode in `care.episodes`), `period_id`, `period_start` (start of that period of
     care), `left` (its DEC), `REC` (its reason) and `days` (left - period_start).
     """
-    e = episodes(ds)
-    cease = ceasing_rows(ds)
-    dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)[cease]
-    rows, ks = events_in_windows(dec, at)
-    ep = cease[rows]
-    units = pd.DataFrame(
-        {
-            "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
-            "cid": e["cid"].to_numpy()[ep],
-            "ep": ep,
-            "period_id": e["period_id"].to_numpy()[ep],
-            "period_start": np.asarray(e["period_start"], dtype=DATE_DTYPE)[ep],
-            "left": dec[rows],
-            "REC": e["REC"].to_numpy()[ep],
-        }
-    )
-    # the last ceasing of each child in each window: latest DEC (then latest episode row)
-    units = units.sort_values(["period_end", "cid", "left", "ep"], kind="stable")
+    c = ceasings(ds)
+    rows, ks = events_in_windows(c["left"], at)
+    units = c.iloc[rows].reset_index(drop=True)
+    units.insert(0, "period_end", np.asarray(at, dtype=DATE_DTYPE)[ks])
+    # the last ceasing of each child in each window: ceasings are in DEC order, so a stable
+    # sort by (period_end, cid) keeps them in that order and the last row is the latest
+    units = units.sort_values(["period_end", "cid"], kind="stable")
     units = units.drop_duplicates(["period_end", "cid"], keep="last").reset_index(drop=True)
     units["days"] = _days(units["left"], units["period_start"])
     return units
