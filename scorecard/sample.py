@@ -96,6 +96,22 @@ def _no_leap_day(days: np.ndarray) -> np.ndarray:
     return np.where(leap & (md == 59), days - 1, days)
 
 
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    """A working frame that keeps object (string) arrays as object: converting them to pandas'
+    arrow-backed `str` and back at every step is the slow part of a national run."""
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+            for k, v in columns.items()
+        }
+    )
+
+
+def _obj(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """An object Series to assign into a working frame (no `str` inference)."""
+    return pd.Series(np.asarray(values, dtype=object), index=index, dtype=object)
+
+
 def _prepend(first: object, rest: np.ndarray) -> np.ndarray:
     """`rest` with `first` in front (Wealdshire's fixed value before the drawn ones)."""
     return np.concatenate([np.asarray([first]), np.asarray(rest)])
@@ -104,6 +120,15 @@ def _prepend(first: object, rest: np.ndarray) -> np.ndarray:
 def _choice(rng: np.random.Generator, codes: list[str], p: list[float], n: int) -> np.ndarray:
     p_arr = np.asarray(p, dtype=float)
     return np.asarray(codes, dtype=object)[rng.choice(len(codes), size=n, p=p_arr / p_arr.sum())]
+
+
+def _choice_codes(
+    rng: np.random.Generator, codes: list[str], p: list[float], n: int
+) -> pd.Categorical:
+    """Like `_choice`, as a Categorical (cheap for millions of rows)."""
+    p_arr = np.asarray(p, dtype=float)
+    idx = rng.choice(len(codes), size=n, p=p_arr / p_arr.sum())
+    return pd.Categorical.from_codes(idx, categories=list(codes))
 
 
 def _group_start(keys: np.ndarray) -> np.ndarray:
@@ -342,7 +367,7 @@ def _periods(
     idx2 = np.flatnonzero(back)
     e2, r2, a2 = _draw_stays(rng, s2[idx2], dob[idx2], uasc[idx2])
     child = np.r_[np.arange(n), idx2]
-    p = pd.DataFrame(
+    p = _frame(
         {
             "la": np.r_[la, la[idx2]],
             "child": child,
@@ -465,7 +490,7 @@ def _events(
     kt = np.minimum(rng.poisson(0.12 * dur_y), 3)
     tp = np.repeat(pid, kt)
     tt = s[tp] + 1 + (dur[tp] * rng.random(len(tp))).astype(np.int64)
-    ev = pd.DataFrame(
+    ev = _frame(
         {
             "pid": np.r_[pid, mp, lp, pid[po], pid[sc], tp, ap],
             "t": np.r_[s, mt, lg_t[lp], po_t[po], sc_t[sc], tt, ta[ap]],
@@ -626,28 +651,24 @@ def _episodes(
     drop = (kind == _SAME_CARER) & ~flip
     drop |= ~new_place & np.isin(cur, ["H5", "P2"]) & (t >= _days("2024-04-01"))
     # episode ends: the next DECOM in the period, or the period's end
-    pid_next = np.r_[pid[1:], -1]
-    last_in_period = pid_next != pid
-    end_p = p["end"].to_numpy()[pid]
-    open_p = p["open"].to_numpy()[pid]
-    keep = ~drop
-    frame = pd.DataFrame({"pid": pid, "DECOM": t, "RNE": rne, **out})
-    frame = frame[keep].reset_index(drop=True)
+    frame = _frame({"pid": pid, "DECOM": t, "RNE": rne, **out})
+    frame = frame[~drop].reset_index(drop=True)
     pid_k = frame["pid"].to_numpy()
     last_k = np.r_[pid_k[1:] != pid_k[:-1], True]
     dec = np.r_[frame["DECOM"].to_numpy()[1:], 0]
     end_k = p["end"].to_numpy()[pid_k]
     open_k = p["open"].to_numpy()[pid_k]
     frame["DEC"] = np.where(last_k, np.where(open_k, -1, end_k), dec)
-    frame["REC"] = np.where(last_k, np.where(open_k, None, p["rec"].to_numpy()[pid_k]), "X1")
-    is_move = np.isin(frame["RNE"], ["P", "B", "T", "U"]) & (frame["DECOM"] >= _days("2016-04-01"))
+    rec = np.where(last_k, np.where(open_k, None, p["rec"].to_numpy()[pid_k]), "X1")
+    frame["REC"] = _obj(rec, frame.index)
+    rne_k = frame["RNE"].to_numpy()
+    is_move = np.isin(rne_k, ["P", "B", "T", "U"]) & (frame["DECOM"] >= _days("2016-04-01"))
     reason = _choice(rng, *_REASONS, len(frame))
-    reason = np.where(np.isin(frame["RNE"], ["T", "U"]), "PLACE", reason)
-    frame["REASON_PLACE_CHANGE"] = np.where(is_move, reason, None)
+    reason = np.where(np.isin(rne_k, ["T", "U"]), "PLACE", reason)
+    frame["REASON_PLACE_CHANGE"] = _obj(np.where(is_move, reason, None), frame.index)
     cin = _choice(rng, *_CIN, len(p))
     cin[p["uasc"].to_numpy()] = "N9"
-    frame["CIN"] = cin[pid_k]
-    del last_in_period, end_p, open_p
+    frame["CIN"] = _obj(cin[pid_k], frame.index)
     return frame
 
 
@@ -865,26 +886,33 @@ def _referrals(
     # looked-after children: a referral shortly before most periods of care
     c = (cla_start >= hist) & (rng.random(len(cla_start)) < 0.85)
     day_c = cla_start[c] - rng.integers(0, 60, int(c.sum()))
-    r = pd.DataFrame(
-        {
-            "la": np.r_[la_r, cla_la[c]],
-            "child": np.r_[child_id, cla_child[c]],
-            "day": np.r_[day, day_c],
-        }
-    )
-    r = r[(r["day"] >= hist) & (r["day"] <= last)].reset_index(drop=True)
-    m = len(r)
+    la_all = np.r_[la_r, cla_la[c]]
+    child_all = np.r_[child_id, cla_child[c]]
+    day_all = np.r_[day, day_c]
+    keep = (day_all >= hist) & (day_all <= last)
+    la_all, child_all, day_all = la_all[keep], child_all[keep], day_all[keep]
+    order = np.lexsort((day_all, child_all, la_all))  # integer sort: fast at national scale
+    la_all, child_all, day_all = la_all[order], child_all[order], day_all[order]
+    m = len(day_all)
     nfa = rng.random(m) < 0.08
     length = np.where(nfa, rng.integers(0, 6, m), 1 + rng.lognormal(np.log(110), 0.9, m))
-    close = r["day"].to_numpy() + length.astype(np.int64)
-    reason = np.where(nfa, "RC8", _choice(rng, *_CLOSE, m))
+    close = day_all + length.astype(np.int64)
+    reason = _choice_codes(rng, *_CLOSE, m)
+    rc8 = reason.categories.get_loc("RC8")
     still_open = close > last
-    r["close"] = np.where(still_open, -1, close)
-    r["ReasonForClosure"] = np.where(still_open, None, reason)
-    r["ReferralSource"] = _choice(rng, *_SOURCES, m)
-    r["PrimaryNeedCode"] = _choice(rng, *_NEED, m)
-    r["ReferralNFA"] = np.where(nfa, "1", "0")
-    return r.sort_values(["la", "child", "day"], kind="stable").reset_index(drop=True)
+    reason_code = np.where(still_open, -1, np.where(nfa, rc8, reason.codes))
+    return _frame(
+        {
+            "la": la_all,
+            "child": child_all,
+            "day": day_all,
+            "close": np.where(still_open, -1, close),
+            "ReasonForClosure": pd.Categorical.from_codes(reason_code, reason.categories),
+            "ReferralSource": _choice_codes(rng, *_SOURCES, m),
+            "PrimaryNeedCode": _choice_codes(rng, *_NEED, m),
+            "ReferralNFA": pd.Categorical.from_codes(nfa.astype(np.int8), ["0", "1"]),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- care leavers
@@ -1034,8 +1062,9 @@ def _ks4(
 # ----------------------------------------------------------------------------- assembly
 
 
-def _str_ids(child: np.ndarray) -> np.ndarray:
-    return child.astype(np.int64).astype(str).astype(object)
+def _str_ids(child: np.ndarray | pd.Series) -> np.ndarray:
+    """Child ids stay integers while generating; `_finish` writes them as strings."""
+    return np.asarray(child).astype(np.int64)
 
 
 def _dates(days: np.ndarray) -> pd.Series:
@@ -1090,7 +1119,7 @@ def generate(
     sex = np.where(rng.random(n_k) < np.where(k_uasc, 0.92, 0.56), "1", "2")
     ethnic = np.where(k_uasc, _choice(rng, *_ETHNIC_UASC, n_k), _choice(rng, *_ETHNIC, n_k))
     n_sb = len(sb_kids)
-    header = pd.DataFrame(
+    header = _frame(
         {
             "la": np.r_[kids["la"].to_numpy(), sb_kids["la"].to_numpy()],
             "CHILD": _str_ids(np.r_[kids["cid"].to_numpy(), sb_kids["cid"].to_numpy()]),
@@ -1099,11 +1128,13 @@ def generate(
             "ETHNIC": np.r_[ethnic, _choice(rng, *_ETHNIC, n_sb)],
         }
     )
-    header["UPN"] = _upns(rng, header["la"].to_numpy(), codes)
+    header["UPN"] = _obj(_upns(rng, header["la"].to_numpy(), codes), header.index)
     unknown_upn = np.r_[k_uasc & (rng.random(n_k) < 0.5), np.zeros(n_sb, bool)]
     header.loc[unknown_upn, "UPN"] = "UN2"
     home_outward = _OUTWARD[rng.choice(len(_OUTWARD), len(header), p=_OUTWARD_W / _OUTWARD_W.sum())]
-    home = header[["la", "CHILD"]].assign(HOME_POST=_postcodes(rng, home_outward).astype(object))
+    home = header[["la", "CHILD"]].assign(
+        HOME_POST=_obj(_postcodes(rng, home_outward), header.index)
+    )
 
     # episodes
     e = ep.assign(
@@ -1114,8 +1145,10 @@ def generate(
         la=sb_kids["la"].to_numpy()[sb_ep["child"].to_numpy()],
         CHILD=_str_ids(sb_kids["cid"].to_numpy()[sb_ep["child"].to_numpy()]),
     )
-    sb["PL_POST"] = _postcodes(rng, _OUTWARD[rng.integers(0, len(_OUTWARD), len(sb))])
-    sb["REASON_PLACE_CHANGE"] = None
+    sb["PL_POST"] = _obj(
+        _postcodes(rng, _OUTWARD[rng.integers(0, len(_OUTWARD), len(sb))]), sb.index
+    )
+    sb["REASON_PLACE_CHANGE"] = _obj(np.full(len(sb), None), sb.index)
     cols = [
         "la",
         "CHILD",
@@ -1139,7 +1172,7 @@ def generate(
 
     # UASC
     uk = kids[k_uasc]
-    uasc = pd.DataFrame(
+    uasc = _frame(
         {
             "la": uk["la"].to_numpy(),
             "CHILD": _str_ids(uk["cid"].to_numpy()),
@@ -1160,21 +1193,21 @@ def generate(
         p["cid"].to_numpy(),
         p["start"].to_numpy(),
     )
-    referrals = pd.DataFrame(
+    referrals = _frame(
         {
             "la": r["la"].to_numpy(),
             "LAchildID": _str_ids(r["child"].to_numpy()),
             "CINreferralDate": r["day"].to_numpy(),
-            "ReferralSource": r["ReferralSource"].to_numpy(),
-            "PrimaryNeedCode": r["PrimaryNeedCode"].to_numpy(),
+            "ReferralSource": r["ReferralSource"].array,
+            "PrimaryNeedCode": r["PrimaryNeedCode"].array,
             "CINclosureDate": r["close"].to_numpy(),
-            "ReasonForClosure": r["ReasonForClosure"].to_numpy(),
-            "ReferralNFA": r["ReferralNFA"].to_numpy(),
+            "ReasonForClosure": r["ReasonForClosure"].array,
+            "ReferralNFA": r["ReferralNFA"].array,
         }
     )
     iro_alloc, iro_staff = _iro(rngs[5], las, children_scale, p, r, first, last)
     oc3 = _oc3(rngs[6], p_all, las, first, last)
-    oc3 = pd.DataFrame(
+    oc3 = _frame(
         {
             "la": oc3["la"].to_numpy(),
             "CHILD": _str_ids(oc3["child"].map(id_of)),
@@ -1246,7 +1279,7 @@ def _iro(
     )
     ce = np.where(open_, -1, e)
     # child protection plans: some referrals lead to a plan weeks later, ~8 months long
-    cp = (r["ReferralNFA"].to_numpy() == "0") & (rng.random(len(r)) < 0.09)
+    cp = (r["ReferralNFA"].array.codes == 0) & (rng.random(len(r)) < 0.09)
     ps = r["day"].to_numpy()[cp] + rng.integers(20, 60, int(cp.sum()))
     pe = ps + 1 + rng.lognormal(np.log(220), 0.6, int(cp.sum())).astype(np.int64)
     ok = ps <= last
@@ -1258,7 +1291,7 @@ def _iro(
     row, h, a_s, a_e = _allocate(rng, holders, slots, slot_first, la, np.r_[cs, ps], np.r_[ce, pe])
     h_rank = holders.groupby("la").cumcount().to_numpy()
     iro_id = np.char.add("IRO", np.char.zfill((h_rank + 1).astype(str), 4)).astype(object)
-    alloc = pd.DataFrame(
+    alloc = _frame(
         {
             "la": la[row],
             "IRO_ID": iro_id[h],
@@ -1269,7 +1302,7 @@ def _iro(
         }
     )
     alloc = alloc.sort_values(["la", "START", "CHILD"], kind="stable").reset_index(drop=True)
-    staff = pd.DataFrame(
+    staff = _frame(
         {
             "la": holders["la"].to_numpy(),
             "IRO_ID": iro_id,
@@ -1303,7 +1336,8 @@ def _finish(frame: pd.DataFrame, codes: np.ndarray, n_las: int) -> pd.DataFrame:
     for col in frame.columns:
         if col == "la":
             continue
-        v = frame[col].to_numpy()
+        v = frame[col].array if isinstance(frame[col].dtype, pd.CategoricalDtype) else None
+        v = v if v is not None else frame[col].to_numpy()
         if col in _DAY_COLUMNS:
             out[col] = _dates(v)
         elif col in _FLOAT_COLUMNS:
@@ -1311,8 +1345,23 @@ def _finish(frame: pd.DataFrame, codes: np.ndarray, n_las: int) -> pd.DataFrame:
         elif col in _INT_COLUMNS:
             out[col] = pd.Series(v.astype(np.int64))
         else:
-            out[col] = pd.Series(v, dtype="str")
+            out[col] = _to_str(v)
     return pd.DataFrame(out)
+
+
+def _to_str(values: np.ndarray | pd.Categorical) -> pd.Series:
+    """Strings (ids from integers, codes from objects) as pandas `str`, through Arrow."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.Categorical):
+        cats = pa.array(np.asarray(values.categories, dtype=object), type=pa.large_string())
+        codes = pa.array(values.codes.astype(np.int32), mask=values.codes < 0)
+        arr = pa.DictionaryArray.from_arrays(codes, cats).cast(pa.large_string())
+    elif np.issubdtype(values.dtype, np.integer):
+        arr = pa.array(values).cast(pa.large_string())
+    else:
+        arr = pa.array(np.asarray(values, dtype=object), type=pa.large_string(), from_pandas=True)
+    return pd.Series(pd.array(arr, dtype="str"))
 
 
 # ----------------------------------------------------------------------------- headline figures
@@ -1397,6 +1446,7 @@ def headline(tables: dict[str, pd.DataFrame], ats: list[str] | pd.DatetimeIndex)
                 "long_cohort": len(cohort),
                 "foster": 100 * cur["PLACE"].isin(["U1", "U2", "U3", "U4", "U5", "U6"]).mean(),
                 "over20": 100 * (cur["PL_DISTANCE"] > 20).mean(),
+                "ceased": int(((ep["DEC"] >= ws) & (ep["DEC"] <= at) & (ep["REC"] != "X1")).sum()),
                 "started": int(((ep["DECOM"] >= ws) & (ep["DECOM"] <= at) & first_of_period).sum()),
             }
         )
@@ -1480,6 +1530,17 @@ _LAIT: dict[str, dict] = {
         "first": 2016,
         "dp": 0,
     },
+    "LACceased": {
+        "item": "Number of children who ceased to be looked after during the year",
+        "first": 2016,
+        "dp": 0,
+    },
+    "LAC_Foster_Placements": {
+        "item": None,
+        "first": 2020,
+        "dp": 0,
+        "centre": [72, 72, 72, 72, 71.2, 70.3, 69.5, 67.6, 67.6, 67.5],
+    },
     "LACStable_2016on": {
         "item": "Placement 1 - % 3 or more places",
         "first": 2016,
@@ -1549,6 +1610,8 @@ _HEADLINE_OF = {  # LAIT measure -> column of `headline` for Wealdshire's own ro
     "LAC": "rate",
     "LACnum": "cla",
     "LACnum_Start": "started",
+    "LACceased": "ceased",
+    "LAC_Foster_Placements": "foster",
     "LACStable_2016on": "pct_3plus",
     "LAC_LongStable%": "long_stable",
     "ReReferral": "rereferral",
@@ -1560,6 +1623,7 @@ _HEADLINE_OF = {  # LAIT measure -> column of `headline` for Wealdshire's own ro
     "LAC_EngMaths9-4": "em94_cla",
     "AVG_Attain8_Score": "att8_all",
 }
+_COUNTS_AND_RATES = ("LAC", "LACnum", "LACnum_Start", "LACceased")
 _REGION_ROWS = [  # LAIT area rows: number, name, which LA regions they cover
     (970, "England", None),
     (980, "North East", ["North East"]),
@@ -1615,6 +1679,8 @@ def _panel_values(rng: np.random.Generator, las: pd.DataFrame, years: np.ndarray
     v["LAC"] = col["cla_rate"] * trend * np.exp(noise(0.04))
     v["LACnum"] = v["LAC"] * col["pop"] / 1e4
     v["LACnum_Start"] = v["LACnum"] * 0.4 * np.exp(noise(0.1))
+    v["LACceased"] = v["LACnum"] * 0.39 * np.exp(noise(0.1))
+    v["LAC_Foster_Placements"] = centre("LAC_Foster_Placements") + noise(5.5)
     v["LACStable_2016on"] = centre("LACStable_2016on") * col["move_rate"] ** 0.9 + noise(1.3)
     v["LAC_LongStable%"] = centre("LAC_LongStable%") - 14 * (col["move_rate"] - 1) + noise(3.5)
     v["ReReferral"] = col["reref"] + centre("ReReferral") - 20.3 + noise(1.8)
@@ -1626,7 +1692,7 @@ def _panel_values(rng: np.random.Generator, las: pd.DataFrame, years: np.ndarray
     v["LAC_EngMaths9-4"] = centre("LAC_EngMaths9-4") + 1.5 * col["att8_shift"] + noise(4.0)
     v["AVG_Attain8_Score"] = col["att8_all"] + centre("AVG_Attain8_Score") - 46.3 + noise(0.4)
     for m, a in v.items():
-        lo, hi = (0, None) if m in ("LAC", "LACnum", "LACnum_Start") else (0, 100)
+        lo, hi = (0, None) if m in _COUNTS_AND_RATES else (0, 100)
         a = np.clip(a, lo, hi)
         a[:, years < _LAIT[m]["first"]] = np.nan
         v[m] = a
@@ -1693,7 +1759,7 @@ def benchmark_panel(
             w = np.where(np.isnan(a[sel]), 0, weights[m][sel])
             agg = (
                 x.sum(0)
-                if m in ("LACnum", "LACnum_Start")
+                if m in ("LACnum", "LACnum_Start", "LACceased")
                 else (x * w).sum(0) / np.maximum(w.sum(0), 1e-9)
             )
             agg = np.where(w.sum(0) > 0, agg, np.nan)

@@ -1,0 +1,288 @@
+"""The seeded synthetic sample (scorecard.sample): determinism, shape, loading, calibration
+against England's headline figures, and the synthetic benchmark panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard import sample
+from scorecard.dataset import TABLES
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+AT = "2025-03-31"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def ds() -> sc.Dataset:
+    return sc.load_dataset()
+
+
+@pytest.fixture(scope="module")
+def small() -> dict[str, pd.DataFrame]:
+    return sample.generate(7, children_scale=0.1, years=3)
+
+
+# ----------------------------------------------------------------------------- determinism
+
+
+def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
+    # regenerating with the default seed must reproduce data/sample byte for byte: the
+    # committed files are up to date and the writer (CSV and Parquet) is deterministic
+    sample.write_sample(tmp_path, 2025)
+    assert _files(tmp_path) == _files(SAMPLE)
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
+    for name, seed in (("a", 11), ("b", 11), ("c", 12)):
+        sample.write_tables(sample.generate(seed, children_scale=0.1, years=3), tmp_path / name)
+    a, b, c = (_files(tmp_path / n) for n in "abc")
+    assert a == b
+    assert a.keys() == c.keys()
+    assert a["episodes.csv"] != c["episodes.csv"]
+    assert a["referrals.parquet"] != c["referrals.parquet"]
+
+
+# ----------------------------------------------------------------------------- shape
+
+
+def test_every_table_with_its_columns() -> None:
+    names = {p.stem for p in SAMPLE.iterdir() if p.is_file()}
+    assert names == set(TABLES)
+    optional = {
+        "header": ["ETHNIC", "UPN"],
+        "episodes": [
+            "CIN",
+            "PLACE_PROVIDER",
+            "REASON_PLACE_CHANGE",
+            "HOME_POST",
+            "PL_POST",
+            "URN",
+            "PL_DISTANCE",
+        ],
+        "uasc": ["SEX", "DOB"],
+        "referrals": [
+            "ReferralSource",
+            "PrimaryNeedCode",
+            "CINclosureDate",
+            "ReasonForClosure",
+            "ReferralNFA",
+        ],
+        "iro_allocations": ["CASE_TYPE"],
+    }
+    for name, required in TABLES.items():
+        path = next(SAMPLE.glob(f"{name}.*"))
+        cols = (
+            pd.read_parquet(path).columns
+            if path.suffix == ".parquet"
+            else pd.read_csv(path, nrows=1).columns
+        )
+        need = set(required) | set(optional.get(name, []))
+        assert need <= set(cols), (name, need - set(cols))
+
+
+def test_sizes_in_range() -> None:
+    total = sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file())
+    assert total < 6_000_000, f"data/sample is {total / 1e6:.1f} MB"
+    rows = {p.stem: len(pd.read_parquet(p)) for p in SAMPLE.glob("*.parquet")}
+    rows |= {p.stem: p.read_bytes().count(b"\n") - 1 for p in SAMPLE.glob("*.csv")}
+    assert 25_000 <= rows["episodes"] <= 45_000
+    assert 6_000 <= rows["header"] <= 14_000
+    assert 120_000 <= rows["referrals"] <= 200_000
+    assert rows["districts"] == 30
+    assert rows["ks4_all"] == 10
+
+
+def test_csv_dates_are_dd_mm_yyyy() -> None:
+    e = pd.read_csv(SAMPLE / "episodes.csv", dtype=str, nrows=200)
+    assert e["DECOM"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").all()
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def test_sample_loads_cleanly(ds: sc.Dataset) -> None:
+    assert set(ds.names) == set(TABLES)
+    assert len(ds.quality) == 0, ds.quality.head().to_string()
+    assert ds.table("episodes")["DECOM"].dtype == "datetime64[ns]"
+
+
+def test_episode_histories_are_consistent(ds: sc.Dataset) -> None:
+    e = ds.table("episodes").sort_values(["CHILD", "DECOM"], kind="stable")
+    assert (e["DEC"].isna() | (e["DEC"] > e["DECOM"])).all()
+    same = e["CHILD"].to_numpy()[1:] == e["CHILD"].to_numpy()[:-1]
+    # X1 means the next episode of the child starts the same day
+    x1 = (e["REC"] == "X1").to_numpy()[:-1] & same
+    assert (e["DEC"].to_numpy()[:-1][x1] == e["DECOM"].to_numpy()[1:][x1]).all()
+    # 2024-25 withdrew H5 and P2: no episode starts with them from 1 April 2024
+    late = e["DECOM"] >= "2024-04-01"
+    assert not e.loc[late, "PLACE"].isin(["H5", "P2"]).any()
+    assert e.loc[late, "PLACE"].eq("K3").any()
+    # what the generator promises to exercise
+    for col, codes in {
+        "RNE": ["S", "P", "B", "L", "T", "U"],
+        "LS": ["V3", "V4", "C1", "C2", "V2", "E1"],
+        "PLACE": ["T0", "T1", "T2", "T3", "T4", "A3", "A4", "A5", "A6", "U1", "U6", "K2"],
+        "REC": ["E11", "E12", "X1", "E17", "E4A"],
+    }.items():
+        assert set(codes) <= set(e[col].dropna()), col
+    assert e["HOME_POST"].str.fullmatch(r"WD\d{1,2} \d[A-Z]{2}").all()
+
+
+# ----------------------------------------------------------------------------- calibration
+
+# England-like levels at 31 March 2025 with a tolerance of a few points
+HEADLINE = {
+    "cla_rate_per_10k": (67, 4),
+    "placement_stability_short": (10, 2.5),
+    "placement_stability_long": (69, 4),
+    "re_referral_rate": (22, 2.5),
+    "care_leavers_neet_19_21": (40, 4),
+    "pct_foster_care": (72, 3),
+    "iro_caseload": (60, 5),
+    "attainment_cla_att8": (20, 3),
+}
+
+
+@pytest.mark.parametrize("indicator", sorted(HEADLINE))
+def test_headline_near_england(ds: sc.Dataset, indicator: str) -> None:
+    target, tol = HEADLINE[indicator]
+    value = float(sc.compute(indicator, ds, at=AT)["value"].iloc[0])
+    assert abs(value - target) <= tol, f"{indicator} = {value:.1f}, wanted {target} +/- {tol}"
+
+
+def test_attainment_gap_near_england(ds: sc.Dataset) -> None:
+    # all pupils ~46, looked-after pupils ~20: a gap of about 26 points
+    gap = float(sc.compute("attainment_gap_att8", ds, at=AT)["value"].iloc[0])
+    assert 21 <= gap <= 31
+
+
+def test_generator_reading_agrees_with_the_engine(ds: sc.Dataset) -> None:
+    # `sample.headline` is an independent reading of SPEC 5 used for the panel's Wealdshire
+    # rows; it must agree with the engine (same children, same rules)
+    head = sample.headline(ds.tables, [AT]).iloc[0]
+    pairs = {
+        "cla_count": "cla",
+        "placement_stability_short": "pct_3plus",
+        "placement_stability_long": "long_stable",
+        "re_referral_rate": "rereferral",
+        "care_leavers_neet_19_21": "neet",
+        "pct_foster_care": "foster",
+    }
+    for indicator, col in pairs.items():
+        value = float(sc.compute(indicator, ds, at=AT)["value"].iloc[0])
+        assert value == pytest.approx(head[col], abs=0.5), indicator
+
+
+# ----------------------------------------------------------------------------- pooled data
+
+
+def test_pooled_tables_carry_la_and_unique_ids() -> None:
+    t = sample.generate(3, n_las=3, children_scale=0.1, years=2)
+    for name, frame in t.items():
+        assert "LA" in frame.columns, name
+    for name in ("header", "episodes", "referrals", "iro_staff", "population", "districts"):
+        assert t[name]["LA"].nunique() == 3, name
+    assert "650" in set(t["episodes"]["LA"])
+    assert not t["header"].duplicated(["LA", "CHILD"]).any()
+    assert t["episodes"]["DECOM"].dtype == "datetime64[ns]"
+    ds = sc.Dataset.from_frames(**t)
+    assert ds.pooled
+
+
+def test_small_run_has_every_table(small: dict[str, pd.DataFrame]) -> None:
+    assert set(small) == set(TABLES)
+    assert "LA" not in small["episodes"].columns
+    assert len(small["episodes"]) > 100
+    with pytest.raises(ValueError, match="n_las"):
+        sample.generate(1, n_las=0)
+
+
+# ----------------------------------------------------------------------------- benchmark panel
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return pd.read_csv(SAMPLE / "benchmarks" / "lait_long.csv", dtype=str, keep_default_na=False)
+
+
+def test_panel_layout(panel: pd.DataFrame) -> None:
+    assert list(panel.columns) == sample.LAIT_COLUMNS
+    codes = panel["LA Number"].astype(int)
+    assert 140 <= codes[codes < 900].nunique() <= 160
+    assert {970, 980, 986, 989, 990} <= set(codes)
+    assert codes[codes < 900].between(601, 760).all()
+    assert set(panel["Years"]) == {str(y) for y in range(2016, 2026)}
+    assert {"-", "c", "x"} <= set(panel["Values"])
+    wanted = {
+        "LAC",
+        "LACnum",
+        "LACnum_Start",
+        "LACceased",
+        "LAC_Foster_Placements",
+        "LACStable_2016on",
+        "LAC_LongStable%",
+        "ReReferral",
+        "CareLeaversNEET",
+        "CareLeaverEET",
+        "CareLeaverAcc",
+        "LACDistance",
+        "LAC_KS4_AVG_Attain8",
+        "LAC_EngMaths9-4",
+        "AVG_Attain8_Score",
+    }
+    assert set(panel["Short Desc"]) == wanted
+
+
+def test_panel_keys_match_the_catalogue(panel: pd.DataFrame) -> None:
+    keys = {i.benchmark.lait for i in sc.load_catalogue() if i.benchmark and i.benchmark.lait}
+    assert keys <= set(panel["Short Desc"])
+
+
+def test_panel_has_wealdshire_as_computed(panel: pd.DataFrame, ds: sc.Dataset) -> None:
+    w = panel[(panel["LA Number"] == "650") & (panel["Years"] == "2025")]
+    assert set(w["LA and Regions"]) == {"Wealdshire"}
+    assert set(w["Region"]) == {"South East"}
+    value = w.set_index("Short Desc")["Values"].astype(float)
+    for key, indicator in (
+        ("LAC", "cla_rate_per_10k"),
+        ("LACStable_2016on", "placement_stability_short"),
+        ("ReReferral", "re_referral_rate"),
+        ("CareLeaversNEET", "care_leavers_neet_19_21"),
+    ):
+        computed = float(sc.compute(indicator, ds, at=AT)["value"].iloc[0])
+        assert value[key] == pytest.approx(computed, abs=1.0), key
+
+
+def test_panel_spread_looks_national(panel: pd.DataFrame) -> None:
+    la = panel[(panel["LA Number"].astype(int) < 900) & (panel["Years"] == "2025")]
+    v = pd.to_numeric(la["Values"], errors="coerce").groupby(la["Short Desc"])
+    mean, sd = v.mean(), v.std()
+    assert 55 <= mean["LAC"] <= 90 and 15 <= sd["LAC"] <= 45
+    assert 8 <= mean["LACStable_2016on"] <= 12.5
+    assert 64 <= mean["LAC_LongStable%"] <= 72
+    assert 17 <= mean["ReReferral"] <= 24
+
+
+def test_neighbours_layout() -> None:
+    sn = pd.read_csv(SAMPLE / "benchmarks" / "sn_model_wide.csv", encoding="utf-8-sig")
+    cols = ["old_la_code", "la_name", "region_ind", "region_name"]
+    cols += [c for j in range(1, 11) for c in (f"SN_{j}", f"SN_{j}P")]
+    assert list(sn.columns) == cols
+    assert len(sn) == 150 and sn["old_la_code"].is_unique
+    row = sn[sn["old_la_code"] == 650].iloc[0]
+    assert row["la_name"] == "Wealdshire" and row["region_name"] == "South East"
+    nbrs = sn[[f"SN_{j}" for j in range(1, 11)]].to_numpy()
+    assert np.isin(nbrs, sn["old_la_code"]).all()
+    assert not (nbrs == sn["old_la_code"].to_numpy()[:, None]).any()
+    assert (SAMPLE / "benchmarks" / "README.md").read_text().lower().count("synthetic") >= 1
