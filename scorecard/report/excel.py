@@ -123,6 +123,10 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 props["num_format"] = "#,##0"
             if col == "unit":
                 value = UNIT_LABEL.get(str(value), value)
+            if col == "domain":
+                value = str(value)[:1].upper() + str(value)[1:]
+            if col in CHANGE_COLUMNS and not isinstance(value, str) and not is_missing(value):
+                value = round(float(value), ind.decimals) + 0.0  # no '-0.0' in the sheet
             if col == "rag":
                 if value in RAG_FILL:
                     bg, fg = RAG_FILL[value]  # type: ignore[index]
@@ -152,12 +156,23 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws.repeat_rows(HEADER_ROW)
 
 
+TEXT_SPAN = 4  # Summary texts span columns B:E (merged), the by-age table uses B:E too
+
+
+def _text_block(ws, fm: _Formats, r: int, label: str, lines: list[str]) -> None:
+    """A bold label in A and wrapped text merged over B:E, tall enough for its lines."""
+    ws.write_string(r, 0, label, fm.get(bold=True, valign="top"))
+    text = "\n".join(lines) or "none"
+    n = sum(max(1, -(-len(line) // 95)) for line in text.split("\n"))
+    ws.merge_range(r, 1, r, TEXT_SPAN, text, fm.get(text_wrap=True, valign="top"))
+    ws.set_row(r, 14 * n + 2)
+
+
 def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws = wb.add_worksheet("Summary")
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 90)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, TEXT_SPAN, 22)
     bold = fm.get(bold=True)
-    plain = fm.get(text_wrap=True)
     ws.write_string(
         0, 0, f"Children in care scorecard: {sc.la_name}", fm.get(bold=True, font_size=14)
     )
@@ -185,17 +200,15 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws.write_string(r, 0, "Not banded", bold)
     ws.write_number(r, 1, counts["none"], fm.get(align="left"))
     r += 2
-    for title, word in (
-        ("Biggest improvements", "improving"),
-        ("Biggest deteriorations", "worsening"),
+    for title, word, empty in (
+        ("Biggest improvements", "improving", "no significant improvement"),
+        ("Biggest deteriorations", "worsening", "no significant deterioration"),
     ):
-        ws.write_string(r, 0, title, bold)
-        lines = [re.sub(r"<[^>]+>", "", t) for t in _movers(sc, word)]
-        ws.write_string(r, 1, unescape("\n".join(lines)) or "none", plain)
+        lines = [unescape(re.sub(r"<[^>]+>", "", t)) for t in _movers(sc, word)]
+        _text_block(ws, fm, r, title, lines or [empty])
         r += 1
-    red = list(sc.frame.loc[sc.frame["rag"] == "red", "title"])
-    ws.write_string(r, 0, "Red this quarter", bold)
-    ws.write_string(r, 1, "\n".join(red) or "none", plain)
+    red = [str(t) for t in sc.frame.loc[sc.frame["rag"] == "red", "title"]]
+    _text_block(ws, fm, r, "Red this quarter", red)
     r += 2
     notes = [sc.benchmark_note] if sc.benchmark_note else []
     if sc.publish:
@@ -204,10 +217,12 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             f"them, are shown as '{SUPPRESSED}'."
         )
     notes.append("No child-level information is included in this workbook.")
-    ws.write_string(r, 0, "Notes", bold)
-    ws.write_string(r, 1, "\n".join(notes), plain)
+    _text_block(ws, fm, r, "Notes", notes)
     if sc.by_age is not None and len(sc.by_age):
         _by_age_block(ws, fm, sc, r + 2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
 
 
 def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
@@ -218,16 +233,16 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
     head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
     ends = sorted(t["period_end"].unique())
     ws.write_string(r, 0, "Age at entry to care", head)
+    ws.set_row(r, 30)
     for k, end in enumerate(ends):
         label = f"year to {pd.Timestamp(end):%B %Y}"
         ws.write_string(r, 1 + 2 * k, f"Children who left, {label}", head)
         ws.write_string(r, 2 + 2 * k, f"Average days in care, {label}", head)
-        ws.set_column(2 + 2 * k, 2 + 2 * k, 22)
     count = fm.get(num_format="#,##0", align="right")
     days = fm.get(num_format=excel_number_format("days", 0), align="right")
     for band in dict.fromkeys(t["age_at_entry"]):
         r += 1
-        ws.write_string(r, 0, str(band))
+        ws.write_string(r, 0, str(band), fm.get())
         for k, end in enumerate(ends):
             hit = t[(t["age_at_entry"] == band) & (t["period_end"] == end)]
             if len(hit):
