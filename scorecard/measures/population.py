@@ -7,12 +7,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns, summarise
+from ..breakdowns import BreakdownError, add_breakdowns
 from ..care import episodes, events_in_windows, looked_after_at, periods, uasc_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
-from .time_in_care import leavers
+from .time_in_care import leavers, summarise_units, with_la
 
 UASC_CHOICES = ("include", "exclude", "only")
 
@@ -125,24 +125,13 @@ def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
     )
 
 
-def _with_la(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Attach the LA of each unit's episode when breaking down by LA (pooled episodes carry it
-    even when there is no header table)."""
-    if "LA" not in by or "LA" in units.columns or "ep" not in units.columns:
-        return units
-    e = episodes(ds)
-    if "LA" not in e.columns:
-        return units
-    return units.assign(LA=e["LA"].to_numpy()[units["ep"].to_numpy()])
-
-
 @measure()
 def looked_after(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
 ) -> pd.DataFrame:
     """Children looked after at each date; `uasc`: include, exclude or only UASC children."""
     units = _uasc_filter(ds, looked_after_at(ds, at), uasc, on="period_end")
-    units = _with_la(ds, units, by).assign(num=1.0, den=0.0)
+    units = with_la(ds, units, by).assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
         units,
@@ -151,7 +140,7 @@ def looked_after(
         entry_date="period_start",
         indicator="children looked after",
     )
-    return summarise(units, at, by, "count")
+    return summarise_units(units, at, by, "count")
 
 
 @measure()
@@ -197,7 +186,7 @@ def looked_after_rate(
 @measure()
 def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children with a period of care starting in the 12-month window (each child once)."""
-    units = _with_la(ds, starters(ds, at), by).assign(num=1.0, den=0.0)
+    units = with_la(ds, starters(ds, at), by).assign(num=1.0, den=0.0)
     # DfE reports starters by age on starting: ages and UASC status are taken at the start
     units = add_breakdowns(
         ds,
@@ -207,13 +196,13 @@ def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Da
         entry_date="period_start",
         indicator="children who started to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return summarise_units(units, at, by, "count")
 
 
 @measure()
 def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children who ceased to be looked after (REC not X1, DEC in window), each child once."""
-    units = _with_la(ds, leavers(ds, at), by).assign(num=1.0, den=0.0)
+    units = with_la(ds, leavers(ds, at), by).assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
         units,
@@ -222,7 +211,7 @@ def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Dat
         entry_date="period_start",
         indicator="children who ceased to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return summarise_units(units, at, by, "count")
 
 
 @measure()
@@ -231,7 +220,7 @@ def leavers_share(
 ) -> pd.DataFrame:
     """Percent of children who ceased in the window (last time) whose REC is in `codes`."""
     wanted = [str(c).strip().upper() for c in codes]
-    units = _with_la(ds, leavers(ds, at), by)
+    units = with_la(ds, leavers(ds, at), by)
     hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
     units = units.assign(num=hit.astype("float64"), den=1.0)
     units = add_breakdowns(
@@ -242,7 +231,7 @@ def leavers_share(
         entry_date="period_start",
         indicator="share of children who ceased to be looked after",
     )
-    return summarise(units, at, by, "percent")
+    return summarise_units(units, at, by, "percent")
 
 
 @measure()
