@@ -131,3 +131,57 @@ def test_catalogue_indicators_and_many_dates() -> None:
     # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1 (D blank) -> 1 of 5, all aged 14
     assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 5.0], [2.0, 4.0]]
     assert set(far["age_band"].astype(str)) == {"10 to 15"}
+
+
+def test_uasc_and_district_breakdowns() -> None:
+    rows = [
+        (*r, pc)
+        for r, pc in zip(
+            ROWS,
+            [
+                "ME14 1AA",
+                "ME15 2BB",
+                "TN1 1CC",
+                "ME14 3DD",
+                "TN1 4EE",
+                "TN1 4EE",
+                "ME14 1AA",
+                "ME14 1AA",
+            ],
+            strict=True,
+        )
+    ]
+    ds = sc.Dataset.from_frames(
+        episodes=pd.DataFrame(rows, columns=[*COLS, "HOME_POST"]),
+        header=HEADER,
+        # B is UASC until 2026; C stopped being UASC on 01/01/2025
+        uasc=pd.DataFrame({"CHILD": ["B", "C"], "DUC": ["01/01/2026", "01/01/2025"]}),
+        districts=pd.DataFrame(
+            {"POSTCODE_DISTRICT": ["ME14", "ME15", "TN1"], "DISTRICT": ["North", "North", "South"]}
+        ),
+    )
+    codes = ["U4", "U6"]
+    by_uasc = share(ds, by=["uasc"], codes=codes)
+    # looked after A-E; UASC at 31/03/2025: B only (foster) -> 1 of 1; others A (foster) of 4
+    assert dict(
+        zip(
+            by_uasc["uasc"],
+            map(list, by_uasc[["numerator", "denominator"]].to_numpy()),
+            strict=True,
+        )
+    ) == {
+        "Not UASC": [1.0, 4.0],
+        "UASC": [1.0, 1.0],
+    }
+    by_district = share(ds, by=["district"], codes=codes)
+    # North: A (ME14), B (ME15), D (ME14) -> foster A, B = 2 of 3; South: C, E (TN1) -> 0 of 2
+    assert dict(
+        zip(
+            by_district["district"],
+            map(list, by_district[["numerator", "denominator"]].to_numpy()),
+            strict=True,
+        )
+    ) == {
+        "North": [2.0, 3.0],
+        "South": [0.0, 2.0],
+    }

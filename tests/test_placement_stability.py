@@ -595,3 +595,16 @@ def test_eight_quarter_ends_at_once_equal_each_separately() -> None:
             apart = pd.concat([func(ds, ats[[k]], by) for k in range(len(ats))], ignore_index=True)
             pd.testing.assert_frame_equal(together, apart, check_dtype=False)
             assert together["denominator"].sum() > 0
+
+
+def test_a_date_before_any_care_gives_an_empty_row_not_an_error() -> None:
+    # nobody is looked after on 31/03/2000: 0 of 0, value blank, for both measures
+    ds = make(MEASURE_ROWS, dobs={c: "01/01/2015" for c in "XYZW"})
+    for func in (placement_moves, long_term_stability):
+        out = func(ds, parse_at("31/03/2000"), [])
+        assert nums_and_blank(out) == (0.0, 0.0, True)
+
+
+def nums_and_blank(out: pd.DataFrame) -> tuple[float, float, bool]:
+    row = out.iloc[0]
+    return row["numerator"], row["denominator"], bool(np.isnan(row["value"]))
