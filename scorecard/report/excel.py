@@ -279,10 +279,15 @@ def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         ws.add_sparkline(
             r,
             3 + len(ends),
-            {"range": f"Trend!{first}:{last}", "markers": True, "last_point": True},
+            {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5},
         )
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(f), len(headers) - 1)
+    ws.set_row(0, 30)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def _definitions_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
@@ -322,6 +327,10 @@ def _definitions_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             _write(ws, r, c, v, wrap)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, len(sc.frame), len(cols) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def render_excel(sc: Scorecard) -> bytes:
