@@ -1,4 +1,10 @@
-"""Counts and rates of children looked after, starters, leavers, current placement shares."""
+"""Counts and rates of children looked after, starters, leavers, current placement shares.
+
+Starters (`started_in_window`) count each child once, for the first period of care that
+started in the window, and are broken down by age and UASC status on starting (as DfE
+publishes them). Leavers (`ceased_in_window`, `leavers_share`) are the cohort of
+`time_in_care.leavers`: an episode with REC not X1 and DEC in the window, the last time.
+"""
 
 from __future__ import annotations
 
@@ -147,7 +153,15 @@ def looked_after(
 def looked_after_rate(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
 ) -> pd.DataFrame:
-    """Children looked after per 10,000 aged 0-17 (latest MID_YEAR whose 30 June < at)."""
+    """Children looked after per 10,000 aged 0-17 (latest MID_YEAR whose 30 June < at).
+
+    numerator = children looked after (UASC removed with `uasc='exclude'`), denominator =
+    POP_0_17 of the latest `population` row whose 30 June of MID_YEAR is strictly before
+    `at`. No such row: value and denominator blank, with a PopulationWarning naming the
+    dates. Pooled data (episodes and population both carrying LA): each LA uses its own
+    estimate; without an LA breakdown the rate is all children over the sum of the LAs'
+    estimates (blank when any LA has none).
+    """
     per_la = _population_la(ds)
     for name in by:
         if name != "LA" or not per_la:
