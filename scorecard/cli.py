@@ -186,6 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = getattr(exc, "report", None)
         if isinstance(report, pd.DataFrame) and len(report):
             _print_report(report, stream=sys.stderr)
+            n = int((report["severity"] == "error").sum())
+            print(
+                f"scorecard: the data cannot be used ({n} error(s)); nothing was written. "
+                "Fix the errors above and run again.",
+                file=sys.stderr,
+            )
         else:
             print(f"scorecard: {exc}", file=sys.stderr)
         return EXIT_DATA

@@ -1,0 +1,236 @@
+"""The `scorecard` command line: exit codes, readable reports, and the build's outputs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scorecard import __version__
+from scorecard.cli import latest_quarter, main, table_text
+from scorecard.loaders import bundled_sample_path
+
+SAMPLE = bundled_sample_path()
+BENCH = SAMPLE / "benchmarks"
+
+# SPEC section 5: the required indicator ids (stable API)
+SPEC_IDS = [
+    "cla_count",
+    "cla_rate_per_10k",
+    "cla_rate_per_10k_excl_uasc",
+    "placement_stability_short",
+    "placement_stability_long",
+    "time_in_care_ceased",
+    "time_in_care_ceased_median",
+    "time_in_care_current",
+    "re_referral_rate",
+    "iro_caseload",
+    "iro_caseload_weighted",
+    "care_leavers_neet_19_21",
+    "care_leavers_eet_19_21",
+    "care_leavers_suitable_accom_19_21",
+    "care_leavers_neet_17_18",
+    "care_leavers_eet_17_18",
+    "care_leavers_suitable_accom_17_18",
+    "attainment_gap_att8",
+    "attainment_gap_em94",
+]
+
+
+def _bench_files() -> tuple[Path, Path]:
+    from scorecard.report.builder import sample_benchmark_paths
+
+    lait, sn = sample_benchmark_paths(SAMPLE)
+    assert lait is not None and sn is not None, "the bundled sample has no benchmark panel"
+    return lait, sn
+
+
+def _corrupt_copy(tmp_path: Path) -> Path:
+    """The sample with three errors in episodes.csv (rows counted as in a spreadsheet:
+    header = row 1, so frame row 3 is file row 5)."""
+    bad = tmp_path / "bad"
+    shutil.copytree(SAMPLE, bad, ignore=shutil.ignore_patterns("benchmarks"))
+    path = bad / "episodes.csv"
+    eps = pd.read_csv(path, dtype=str, keep_default_na=False)
+    eps.loc[3, "DECOM"] = "31/02/2024"  # no such date
+    eps.loc[5, "LS"] = "ZZ"  # not a DfE legal status
+    eps.to_csv(path, index=False)
+    return bad
+
+
+# ------------------------------------------------------------------ usage and listing
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["frobnicate"],
+        ["build", "--no-such-option"],
+        ["build", "--quarter", "2024-25 Q5"],
+        ["build", "--suppress-threshold", "-1"],
+        ["indicators", "--domain", "astrology"],
+        ["benchmark", "--la", "650"],  # --benchmarks and --neighbours are required
+        ["benchmark", "--la", "650", "--benchmarks", "x", "--neighbours", "y", "--sn-stat", "mode"],
+    ],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_indicators_lists_every_spec_id(capsys):
+    assert main(["indicators"]) == 0
+    out = capsys.readouterr().out
+    listed = {line.split()[0] for line in out.splitlines()[2:] if line.strip()}
+    missing = [i for i in SPEC_IDS if i not in listed]
+    assert not missing
+
+
+def test_indicators_by_domain(capsys):
+    assert main(["indicators", "--domain", "care leavers"]) == 0
+    out = capsys.readouterr().out
+    assert "care_leavers_neet_19_21" in out
+    assert "placement_stability_short" not in out
+
+
+def test_table_text_aligns_and_formats():
+    frame = pd.DataFrame({"id": ["a", "bbb"], "value": [1.0, 22.5], "n": [3, 40]})
+    lines = table_text(frame).splitlines()
+    assert lines[0].split() == ["id", "value", "n"]
+    # numbers right-aligned, one format per column (22.5 has decimals: so has 1.00)
+    assert lines[2].endswith(" 1.00   3")
+    assert lines[3].endswith("22.50  40")
+
+
+# ------------------------------------------------------------------ validate
+
+
+def test_validate_sample_exits_0(capsys):
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_validate_corrupted_copy_exits_1_with_the_report(tmp_path, capsys):
+    bad = _corrupt_copy(tmp_path)
+    report_csv = tmp_path / "report.csv"
+    assert main(["validate", str(bad), "--csv", str(report_csv)]) == 1
+    out = capsys.readouterr().out
+    assert "ERRORS" in out
+    assert "episodes.csv, row 5, column DECOM, value '31/02/2024'" in out
+    assert "episodes.csv, row 7, column LS, value 'ZZ'" in out
+    report = pd.read_csv(report_csv)
+    assert (report["severity"] == "error").sum() >= 2
+
+
+def test_validate_in_a_process_prints_no_traceback(tmp_path):
+    bad = _corrupt_copy(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "scorecard", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "31/02/2024" in run.stdout
+
+
+def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys):
+    bad = _corrupt_copy(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]) == 1
+    err = capsys.readouterr().err
+    assert "31/02/2024" in err and "nothing was written" in err
+    assert not out.exists()
+
+
+# ------------------------------------------------------------------ benchmark
+
+
+def test_benchmark_prints_the_compare_table(tmp_path, capsys):
+    lait, sn = _bench_files()
+    csv = tmp_path / "cmp.csv"
+    argv = ["benchmark", "--la", "650", "--benchmarks", str(lait), "--neighbours", str(sn)]
+    assert main([*argv, "--year", "2024-25", "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Wealdshire (LA 650), 2025")
+    assert "placement_stability_short" in out and "quartile_band" in out
+    table = pd.read_csv(csv)
+    assert {"q1", "median", "q3", "sn_value", "rank"} <= set(table.columns)
+    assert (table["la_code"].astype(str) == "650").all()
+
+
+def test_benchmark_unknown_year_is_a_data_error(capsys):
+    lait, sn = _bench_files()
+    argv = ["benchmark", "--la", "650", "--benchmarks", str(lait), "--neighbours", str(sn)]
+    assert main([*argv, "--year", "1999"]) == 1
+    assert "1999" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ build
+
+
+def test_latest_quarter_is_the_last_complete_one():
+    from scorecard import Dataset
+
+    def ds_with(last: str):
+        eps = pd.DataFrame({"DECOM": pd.to_datetime(["2020-01-01"]), "DEC": pd.to_datetime([last])})
+        return Dataset({"episodes": eps}, None, {}, None)
+
+    # the last recorded date is the quarter end itself: that quarter
+    assert latest_quarter(ds_with("2025-03-31")) == pd.Timestamp("2025-03-31")
+    # part-way through a quarter: the one before, which has ended
+    assert latest_quarter(ds_with("2025-03-30")) == pd.Timestamp("2024-12-31")
+
+
+@pytest.mark.slow
+def test_build_writes_html_excel_and_charts(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--quarter", "2024-25 Q4", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "[1/7] loading data" in captured.err and "[7/7] writing" in captured.err
+    names = {p.name for p in out.iterdir()}
+    assert {"scorecard_2024-25_Q4.html", "scorecard_2024-25_Q4.xlsx", "charts"} <= names
+    charts = {p.name for p in (out / "charts").iterdir()}
+    assert "trend_placement_stability_short.png" in charts
+    assert "by_age_at_entry_time_in_care_ceased.png" in charts
+    assert any(n.startswith("by_district_") for n in charts)
+    assert "benchmark_placement_stability_short.png" in charts
+    for name in charts:
+        data = (out / "charts" / name).read_bytes()
+        assert data[:4] == b"\x89PNG" and len(data) > 20_000, name
+    html = (out / "scorecard_2024-25_Q4.html").read_text()
+    assert "Wealdshire" in html and "https://cdn" not in html
+    assert not list(out.rglob(".*.tmp"))
+
+
+@pytest.mark.slow
+def test_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    from scorecard.report import atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "scorecard_2024-25_Q4.html").write_text("last quarter's page")
+
+    def broken(card):
+        raise RuntimeError("disk full while rendering")
+
+    monkeypatch.setitem(atomic.RENDERERS, "xlsx", broken)
+    with pytest.raises(RuntimeError):
+        main(["build", "--quarter", "2024-25 Q4", "--out", str(out), "--quiet", "--no-charts"])
+    assert [p.name for p in out.iterdir()] == ["scorecard_2024-25_Q4.html"]
+    assert (out / "scorecard_2024-25_Q4.html").read_text() == "last quarter's page"
