@@ -143,6 +143,11 @@ def test_publication_mode_withholds_three_children(tiny_cards):
     assert f.loc["cla_count", "trend"] == ["c"] * 8
     # unavailable indicators are not marked as suppressed
     assert not bool(f.loc["iro_caseload", "suppressed"])
+    # the summary counts withheld indicators apart from unbanded ones
+    assert card.counts["withheld"] == f["suppressed"].sum() >= 4
+    assert card.counts["none"] + card.counts["withheld"] + card.counts["red"] + card.counts[
+        "amber"
+    ] + card.counts["green"] == len(f)
     # the history carries the flags as well
     h = card.history
     assert h.loc[h["indicator"] == "cla_count", "suppressed"].all()

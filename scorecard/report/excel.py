@@ -199,6 +199,10 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         r += 1
     ws.write_string(r, 0, "Not banded", bold)
     ws.write_number(r, 1, counts["none"], fm.get(align="left"))
+    if counts["withheld"]:
+        r += 1
+        ws.write_string(r, 0, "Withheld (small numbers)", bold)
+        ws.write_number(r, 1, counts["withheld"], fm.get(align="left"))
     r += 2
     for title, word, empty in (
         ("Biggest improvements", "improving", "no significant improvement"),

@@ -269,6 +269,8 @@ def summary_html(sc: Scorecard) -> str:
         for k in ("red", "amber", "green")
     )
     tiles += f'<div class="tile rag-none"><b>{c["none"]}</b>Not banded</div>'
+    if c["withheld"]:
+        tiles += f'<div class="tile rag-none"><b>{c["withheld"]}</b>Withheld (c)</div>'
     f = sc.frame
     red = [escape(str(t)) for t in f.loc[f["rag"] == "red", "title"]]
     unavailable = int((f["status"].astype(str).str.startswith(("unavailable", "could not"))).sum())

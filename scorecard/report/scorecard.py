@@ -137,13 +137,15 @@ class Scorecard:
 
     @property
     def counts(self) -> dict[str, int]:
-        """How many indicators are red, amber, green and unbanded."""
+        """How many indicators are red, amber, green, unbanded, and withheld (publication)."""
         rag = self._frame["rag"]
+        withheld = self._frame["suppressed"].astype(bool)
         return {
             "red": int((rag == "red").sum()),
             "amber": int((rag == "amber").sum()),
             "green": int((rag == "green").sum()),
-            "none": int(rag.isna().sum()),
+            "none": int((rag.isna() & ~withheld).sum()),
+            "withheld": int(withheld.sum()),
         }
 
     # ----------------------------------------------------------------- fluent changes
