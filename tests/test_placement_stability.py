@@ -608,3 +608,11 @@ def test_a_date_before_any_care_gives_an_empty_row_not_an_error() -> None:
 def nums_and_blank(out: pd.DataFrame) -> tuple[float, float, bool]:
     row = out.iloc[0]
     return row["numerator"], row["denominator"], bool(np.isnan(row["value"]))
+
+
+def test_only_temporary_episodes_in_the_window_count_nothing() -> None:
+    # A is in a temporary placement for the whole window: 0 placements, not an error
+    rows = [ep("A", "01/01/2024", "S", "T0")]
+    assert counts(rows) == {"A": 0}
+    out = placement_moves(make(rows), parse_at(AT), [], min_placements=1)
+    assert nums_and_blank(out) == (0.0, 1.0, False)

@@ -49,7 +49,8 @@ def placements_in_window(
     # the first non-temporary episode of each (date, child)
     nt_key = key[non_temp]
     first_nt = np.zeros(rows.size, dtype=bool)
-    first_nt[np.flatnonzero(non_temp)] = np.r_[True, nt_key[1:] != nt_key[:-1]]
+    if nt_key.size:
+        first_nt[np.flatnonzero(non_temp)] = np.r_[True, nt_key[1:] != nt_key[:-1]]
     # a placement start is never temporary, so it is the first non-temporary one or later
     counts = (first_nt | seq["starts_placement"].to_numpy()[rows]).astype("int64")
     group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
