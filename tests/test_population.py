@@ -11,6 +11,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.loaders import dataset_from_frames
 from scorecard.measures.population import PopulationWarning
 from scorecard.periods import parse_at
 from scorecard.registry import registry
@@ -306,3 +307,20 @@ def test_leavers_share_adopted_uses_last_ceasing() -> None:
     run = registry["leavers_share"]
     other = run(ds, parse_at("2025-03-31"), [], {"codes": ["e13"]})
     assert other["value"].item() == 25.0
+
+
+def test_rate_duplicate_population_year_uses_last_row_and_warns() -> None:
+    # the loader rejects this; a dataset built without validation must still not mislead
+    ds = dataset_from_frames(
+        {
+            "episodes": RATE_EPISODES,
+            "population": pd.DataFrame(
+                {"MID_YEAR": ["2024", "2024"], "POP_0_17": ["5000", "20000"]}
+            ),
+        },
+        validate=False,
+    )
+    # two rows for mid-2024: the last (20,000) is used: 2 / 20,000 x 10,000 = 1.0
+    with pytest.warns(PopulationWarning, match="more than one row for MID_YEAR"):
+        out = sc.compute("cla_rate_per_10k", ds, at="2025-03-31")
+    assert out["denominator"].item() == 20_000 and out["value"].item() == 1.0
