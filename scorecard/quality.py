@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import codes
 from .dataset import QUALITY_COLUMNS, TABLES
@@ -158,14 +160,13 @@ class _Ctx:
         if "child_codes" not in self._memo:
             present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
             frames = [self.tables[t] for t in present]
-            codes_, ids = pd.factorize(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
-            codes_ = codes_.astype("int64")
+            ids = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
             if frames and all("LA" in f.columns for f in frames):
-                la, _ = pd.factorize(pd.concat([f["LA"] for f in frames], ignore_index=True))
-                codes_ = np.where((codes_ < 0) | (la < 0), -1, la * max(len(ids), 1) + codes_)
+                la = id_codes(pd.concat([f["LA"] for f in frames], ignore_index=True))
+                ids = np.where((ids < 0) | (la < 0), -1, combine(la, ids))
             bounds = np.cumsum([0] + [len(f) for f in frames])
             self._memo["child_codes"] = {
-                t: codes_[bounds[i] : bounds[i + 1]] for i, t in enumerate(present)
+                t: ids[bounds[i] : bounds[i + 1]] for i, t in enumerate(present)
             }
         return self._memo["child_codes"][table]  # type: ignore[index]
 
@@ -200,22 +201,84 @@ class _Ctx:
         )
 
 
+def id_codes(s: pd.Series) -> np.ndarray:
+    """int64 code per value (equal values, equal codes; -1 when blank).
+
+    Identifiers made of digits without leading zeros are read as the numbers they are, which
+    is far cheaper than hashing millions of strings; anything else is factorised."""
+    if pd.api.types.is_string_dtype(s) and len(s) > _BIG:
+        arr = pa.array(s.array) if not s.empty else None
+        if arr is not None and arr.null_count < len(arr):
+            length = pc.utf8_length(arr)
+            if (
+                pc.all(pc.utf8_is_digit(arr)).as_py()
+                and pc.max(length).as_py() <= 18
+                and not pc.any(pc.and_(pc.starts_with(arr, "0"), pc.greater(length, 1))).as_py()
+            ):
+                return pc.fill_null(pc.cast(arr, pa.int64()), -1).to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(s):
+        values = s.to_numpy(dtype="datetime64[ns]")
+        days = values.astype("datetime64[D]").view("int64")
+        missing = np.isnat(values)
+        if missing.all():
+            return np.full(len(s), -1, dtype="int64")
+        # blank dates get a code of their own, below every real day
+        return np.where(missing, days[~missing].min() - 1, days)  # dates are whole days
+    return pd.factorize(s)[0].astype("int64")
+
+
+def combine(*parts: np.ndarray) -> np.ndarray:
+    """One dense int64 key per row from several int64 code arrays, numbered in order of first
+    appearance (so a row is a repeat exactly when its key is not above all earlier keys).
+
+    Parts are packed arithmetically while the product of their ranges fits in int64; only the
+    packed result is hashed, once."""
+    limit = 2**62
+    key, span = np.zeros(len(parts[0]), dtype="int64"), 1
+    for part in parts:
+        if len(part) == 0:
+            return np.zeros(0, dtype="int64")
+        low, high = int(part.min()), int(part.max())
+        width = high - low + 1
+        if width >= limit:
+            codes_, uniques = pd.factorize(part)
+            shifted, width = codes_.astype("int64"), len(uniques)
+        else:
+            shifted = part.astype("int64") - low
+        if span * width >= limit:
+            codes_, uniques = pd.factorize(key)
+            key, span = codes_.astype("int64"), len(uniques)
+        key, span = key * width + shifted, span * width
+    return pd.factorize(key)[0].astype("int64")
+
+
+def repeats(key: np.ndarray) -> np.ndarray:
+    """True for rows whose dense key (from `combine`) appeared on an earlier row."""
+    if len(key) == 0:
+        return np.zeros(0, dtype=bool)
+    earlier_max = np.maximum.accumulate(np.r_[-1, key[:-1]])
+    return key <= earlier_max
+
+
+def is_datetime(s: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(s)
+
+
 def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
     frame = ctx.tables[table]
     if len(frame) <= _BIG:
         return frame.duplicated(keep="first").to_numpy()
     # pre-screen on the child key and the date/number columns (integer hashing is cheap),
     # then compare whole rows only among the candidates
-    cheap = {
-        c: frame[c]
-        for c in frame.columns
-        if pd.api.types.is_datetime64_any_dtype(frame[c]) or pd.api.types.is_float_dtype(frame[c])
-    }
+    cheap = [id_codes(frame[c]) for c in frame.columns if is_datetime(frame[c])]
+    if not cheap:
+        cheap = [id_codes(frame[c]) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if ctx.has(table, "CHILD") and table in CHILD_TABLES:
-        cheap["_child"] = pd.Series(ctx.child_codes(table), index=frame.index)
+        cheap.append(ctx.child_codes(table))
     if not cheap:
         return frame.duplicated(keep="first").to_numpy()
-    candidate = pd.DataFrame(cheap).duplicated(keep=False).to_numpy()
+    key = combine(*cheap)
+    candidate = np.bincount(key)[key] > 1
     out = np.zeros(len(frame), dtype=bool)
     if candidate.any():
         pos = np.flatnonzero(candidate)
@@ -412,8 +475,9 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         )
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
-        keys = ["LA", "LAchildID"] if "LA" in ref.columns else ["LAchildID"]
-        dup = ref.duplicated([*keys, "CINreferralDate"], keep="first")
+        ids = id_codes(ref["LAchildID"])
+        parts = [id_codes(ref["LA"])] if "LA" in ref.columns else []
+        dup = repeats(combine(*parts, ids, id_codes(ref["CINreferralDate"]))) & (ids >= 0)
         out.append(
             ctx.warn(
                 "referrals",
