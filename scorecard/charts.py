@@ -601,6 +601,7 @@ def benchmark(
         np.where(df["la_code"].isin(sn), "Statistical neighbour", "Other authorities"),
     )
     ascending = ind.polarity != "high_is_good"  # best first, on the left
+    order_words = "lowest to highest" if ind.polarity == "neutral" else "best to worst"
     df = df.sort_values(["value", "la_name"], ascending=[ascending, True]).reset_index(drop=True)
     df["position"] = np.arange(1, len(df) + 1)
     q1, q2, q3 = _quartiles(benchmarks, ind, la, year, df["value"])
@@ -614,7 +615,7 @@ def benchmark(
     )
     x = alt.X(
         "position:O",
-        title=f"Local authorities, best to worst ({len(df)} with a value)",
+        title=f"Local authorities, {order_words} ({len(df)} with a value)",
         axis=alt.Axis(labels=False, ticks=False, grid=False),
     )
     y = alt.Y("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
@@ -653,7 +654,7 @@ def benchmark(
         .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
     )
     better = {"high_is_good": "higher is better", "low_is_good": "lower is better"}.get(
-        ind.polarity, "no better direction"
+        ind.polarity, "neither higher nor lower is better"
     )
     sub = (
         f"{year}, all local authorities in England ({better}). "
