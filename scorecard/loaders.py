@@ -293,8 +293,10 @@ def _scalars_as_text(s: pd.Series) -> pd.Series:
 
 def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(datetime64[ns] series, mask of values that are not dates)."""
+    if isinstance(s.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(s):
+        s = pd.Series(pd.to_datetime(s.astype(object)), index=s.index)  # Arrow date32/timestamp
     if pd.api.types.is_datetime64_any_dtype(s):
-        if getattr(s.dt, "tz", None) is not None:
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
         out = s.astype(DATE_DTYPE)
         ns = out.to_numpy().view("int64")
@@ -361,9 +363,23 @@ def _coerce(raw: _Raw) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     frame = raw.frame
     renames = {c: _CANONICAL.get(_norm(c).upper(), _norm(c)) for c in frame.columns}
     frame = frame.rename(columns=renames)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    out: dict[str, pd.Series] = {}
     issues: list[pd.DataFrame] = []
+    twice = frame.columns.duplicated()
+    for name in dict.fromkeys(frame.columns[twice]):
+        issues.append(
+            quality.issues(
+                "warning",
+                raw.table,
+                raw.file,
+                [None],
+                str(name),
+                None,
+                "column appears more than once; the first is used",
+                "Remove or rename the repeated column.",
+            )
+        )
+    frame = frame.loc[:, ~twice]
+    out: dict[str, pd.Series] = {}
     for col in frame.columns:
         s = frame[col]
         kind = schemas.column_kind(col)

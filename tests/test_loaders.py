@@ -367,3 +367,24 @@ def test_bundled_sample_loads_when_present() -> None:
     assert {"header", "episodes"} <= set(ds.names)
     assert not (ds.quality["severity"] == "error").any()
     assert ds.source == str(path)
+
+
+def test_csv_title_rows_and_blank_lines_keep_file_line_numbers(good: Path) -> None:
+    # line 1 title, line 2 blank, line 3 header, line 4 data, line 5 blank, line 6 bad code
+    (good / "uasc.csv").write_text(
+        "Wealdshire UASC extract\n\nCHILD,DUC,SEX\n1002,,1\n\n1003,01/01/2026,7\n"
+    )
+    with pytest.raises(DataValidationError) as exc:
+        load_dataset(good)
+    err = _errors(exc)
+    assert err[["file", "row", "column", "value"]].values.tolist() == [["uasc.csv", 6, "SEX", "7"]]
+
+
+def test_repeated_column_is_a_warning(good: Path) -> None:
+    (good / "header.csv").write_text(
+        "CHILD,SEX,DOB,child\n1001,1,01/05/2010,x\n1002,2,01/01/2011,y\n"
+    )
+    ds = load_dataset(good)
+    assert ds["header"]["CHILD"].tolist() == ["1001", "1002"]
+    got = ds.quality.loc[ds.quality["file"] == "header.csv"]
+    assert got["rule"].tolist() == ["column appears more than once; the first is used"]
