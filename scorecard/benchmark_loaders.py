@@ -55,6 +55,7 @@ from .la_lookup import (
     la_code_str,
     region_code,
     standard_new_codes,
+    str_from_codes,
 )
 
 SUPPRESSION = ("c", "k", "x", "z", "u", "low", "..", "-", ":", "")
@@ -156,23 +157,19 @@ def parse_values(values: pd.Series, where: str, column: str) -> tuple[pd.Series,
     is_num = pc.fill_null(pc.match_substring_regex(plain, _NUMBER), False)
     numbers = pc.cast(pc.if_else(is_num, plain, pa.scalar(None, pa.string())), pa.float64())
     value = pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype=float)
-    status_text = pd.Series(text, dtype="str", index=values.index).fillna("")
-    missing = value.isna()
-    lowered = status_text[missing].str.casefold()
-    blank = pd.Series(False, index=values.index)
-    blank[missing] = lowered.isin(["na", "nan", "none", ""])
-    symbol = lowered.isin(SUPPRESSION) | blank[missing]
-    bad = pd.Series(False, index=values.index)
-    bad[missing] = ~symbol
+    lowered = pc.utf8_lower(pc.fill_null(text, ""))
+    blank = pc.is_in(lowered, pa.array(["na", "nan", "none", ""]))
+    symbol = pc.or_(pc.is_in(lowered, pa.array(list(SUPPRESSION))), blank)
+    bad = np.asarray(pc.and_(pc.invert(is_num), pc.invert(symbol)))
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
+        row = int(np.flatnonzero(bad)[0])
         raise BenchmarkFileError(
-            f"{where}: row {row + 2}, column {column!r}: value {status_text.iloc[row]!r} is "
+            f"{where}: row {row + 2}, column {column!r}: value {text[row].as_py()!r} is "
             f"neither a number nor a suppression symbol ({', '.join(s for s in SUPPRESSION if s)})."
             " Fix the cell or report a new symbol."
         )
-    status = status_text.where(missing & ~blank, "")
-    return value, status
+    status = pc.if_else(pc.or_(is_num, blank), "", text)
+    return value, pd.Series(pd.array(status, dtype="str"), index=values.index)
 
 
 def _clean(values: pd.Series) -> pd.Series:
@@ -224,12 +221,10 @@ def _from_lait(raw: pd.DataFrame, where: str) -> pd.DataFrame:
             f"{where}: row {first + 2}, column 'LA Number': value "
             f"{raw['LA Number'].iloc[first]!r} is not an LA number."
         )
-    num = code.astype(int)
-    level = np.select(
-        [num < 970, num == 970, (num >= 980) & (num <= 990)],
-        ["Local authority", "National", "Regional"],
-        default="Other",
-    )
+    num = code.astype(int).to_numpy()
+    level_code = np.select([num < 970, num == 970, (num >= 980) & (num <= 990)], [0, 1, 2], 3)
+    levels = ["Local authority", "National", "Regional", "Other"]
+    level = str_from_codes(level_code, levels, raw.index)
     value, status = parse_values(raw["Values"], where, "Values")
     years = _clean(raw["Years"])
     region = _clean(raw["Region"])
@@ -243,7 +238,7 @@ def _from_lait(raw: pd.DataFrame, where: str) -> pd.DataFrame:
             "new_la_code": standard_new_codes(code),
             "la_name": _clean(raw["LA and Regions"]),
             "region": region,
-            "level": pd.Series(level, index=raw.index, dtype="str"),
+            "level": level,
             "value": value,
             "status": status,
         }

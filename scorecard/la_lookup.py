@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ENGLAND_CODE = "970"
 # LAIT's codes for England's regions, and their 9-character ONS codes.
@@ -65,17 +67,33 @@ def region_code(name: object) -> str | None:
     return None
 
 
+def str_from_codes(codes: np.ndarray, labels: list, index: pd.Index) -> pd.Series:
+    """A pandas `str` Series taking `labels[code]` per row (code -1 or a None label: NaN).
+
+    Built with pyarrow `take`, ~10x faster than going through Python objects on 600k rows."""
+    codes = np.asarray(codes)
+    table = pa.array([None if lab is None else str(lab) for lab in labels], pa.large_string())
+    taken = pc.take(table, pa.array(np.where(codes < 0, 0, codes), mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"), index=index)
+
+
+def map_str(values: pd.Series, func) -> pd.Series:
+    """`func` applied to each distinct value of `values`, as a pandas `str` Series."""
+    codes, uniques = pd.factorize(values)
+    labels = [func(u) for u in uniques] or [None]
+    return str_from_codes(codes, labels, values.index)
+
+
+def _code_text(value: object) -> str | None:
+    text = re.sub(r"\.0+$", "", str(value).strip())
+    return text if text.isdigit() else None
+
+
 def la_code_str(values: pd.Series) -> pd.Series:
     """3-digit codes as strings ('886') from numbers (886.0) or text (' 886 ').
 
     Works on the distinct values only, so a 641k-row extract costs ~170 conversions."""
-    codes, uniques = pd.factorize(values)
-    cleaned = []
-    for v in uniques:
-        text = re.sub(r"\.0+$", "", str(v).strip())
-        cleaned.append(text if text.isdigit() else None)
-    table = np.array([*cleaned, None], dtype=object)  # code -1 (missing) -> None
-    return pd.Series(table[codes], index=values.index, dtype="str")
+    return map_str(values, _code_text)
 
 
 class LaLookup:
@@ -240,4 +258,4 @@ class LaLookup:
 def standard_new_codes(codes: pd.Series) -> pd.Series:
     """9-character codes for England (970) and the regions (980-990); NaN otherwise."""
     mapping = {ENGLAND_CODE: ENGLAND_NEW_CODE, **dict(REGION_CODES.values())}
-    return codes.map(mapping).astype("str")
+    return map_str(codes, mapping.get)
