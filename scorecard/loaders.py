@@ -58,6 +58,9 @@ class DataValidationError(ValueError):
         self.source = source
         super().__init__(self._message())
 
+    def __reduce__(self) -> tuple[type, tuple[pd.DataFrame, str | None]]:
+        return (type(self), (self.report, self.source))  # picklable across processes
+
     @property
     def errors(self) -> pd.DataFrame:
         """Only the rows with severity 'error'."""

@@ -388,3 +388,13 @@ def test_repeated_column_is_a_warning(good: Path) -> None:
     assert ds["header"]["CHILD"].tolist() == ["1001", "1002"]
     got = ds.quality.loc[ds.quality["file"] == "header.csv"]
     assert got["rule"].tolist() == ["column appears more than once; the first is used"]
+
+
+def test_error_survives_pickling(good: Path) -> None:
+    import pickle
+
+    set_cell(good, "episodes", 2, "PLACE", "Q9")
+    with pytest.raises(DataValidationError) as exc:
+        load_dataset(good)
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert str(again) == str(exc.value) and again.report.equals(exc.value.report)
