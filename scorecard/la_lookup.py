@@ -176,8 +176,9 @@ class LaLookup:
                 "cannot build an LA lookup: no 3-digit code column "
                 "(la_code, old_la_code or LA Number)."
             )
-        if "geographic_level" in cols:
-            keep = df[cols["geographic_level"]].astype("str").str.casefold() == "local authority"
+        level = cols.get("geographic_level", cols.get("level"))
+        if level is not None:
+            keep = df[level].astype("str").str.casefold() == "local authority"
         else:
             keep = pd.Series(True, index=df.index)
         out = pd.DataFrame(

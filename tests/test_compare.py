@@ -184,6 +184,8 @@ def test_la_forms_year_labels_and_new_codes():
     base = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY)
     for la in (103, 103.0, "E09000001", "la 103"):
         assert compare(bm, la, "2024-25", None, polarity=POL, catalogue=EMPTY).equals(base)
+    with pytest.raises(KeyError, match="South East"):  # a region is not an LA
+        compare(bm, "South East", 2025, None, catalogue=EMPTY)
     with pytest.raises(KeyError, match="Nowhere"):
         compare(bm, "Nowhere", 2025, None, catalogue=EMPTY)
 
