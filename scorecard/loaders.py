@@ -535,7 +535,7 @@ def _collect(folder: Path) -> tuple[list[_Raw], list[pd.DataFrame]]:
         if path.suffix.lower() not in TABLE_SUFFIXES:
             notes.append(
                 _note(
-                    "info",
+                    "note",
                     path.name,
                     "not a table file; ignored",
                     "Tables are .csv, .parquet or .xlsx files.",
@@ -571,7 +571,7 @@ def _collect(folder: Path) -> tuple[list[_Raw], list[pd.DataFrame]]:
         if not hits:
             notes.append(
                 _note(
-                    "info",
+                    "note",
                     path.name,
                     "file matches no table; ignored",
                     "Name it after its table (e.g. episodes.csv) or give it the DfE "
@@ -601,7 +601,7 @@ def _collect(folder: Path) -> tuple[list[_Raw], list[pd.DataFrame]]:
             chosen[hits[0]] = path
             notes.append(
                 _note(
-                    "info",
+                    "note",
                     path.name,
                     f"read as table {hits[0]} (recognised by its headers)",
                     f"Rename it {hits[0]}{path.suffix.lower()} to make this explicit.",

@@ -2,7 +2,7 @@
 
 A report is a frame with `QUALITY_COLUMNS` (severity, table, file, row, column, value, rule,
 hint); severity is `error` (stops loading), `warning` (kept in `Dataset.quality`; the
-figures may be affected) or `info` (a note, e.g. an ignored file).
+figures may be affected) or `note` (e.g. an ignored file).
 
 `dataset_warnings` runs the checks below on coerced tables, vectorised over rows:
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from . import codes
 from .dataset import QUALITY_COLUMNS, TABLES
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "note")
 SHORT_BREAK_LS = ("V3", "V4")
 
 

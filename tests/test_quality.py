@@ -187,7 +187,7 @@ def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
         quality.issues("error", "episodes", "e.csv", [3, 2], "DECOM", ["x", "y"], "not a date", ""),
         quality.issues("error", "episodes", "e.csv", [3], "DECOM", [None], "blank", ""),
         quality.issues("error", "header", "h.csv", [None], "SEX", None, "missing", ""),
-        quality.issues("info", "", "README.txt", [None], "", None, "ignored", ""),
+        quality.issues("note", "", "README.txt", [None], "", None, "ignored", ""),
     ]
     out = quality.finalise(quality.concat(parts))
     # errors first (header before episodes, the SPEC's table order), then warnings, then notes;
@@ -197,7 +197,7 @@ def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
         ["error", "e.csv", 2, "not a date"],
         ["error", "e.csv", 3, "not a date"],
         ["warning", "e.csv", 5, "w"],
-        ["info", "README.txt", None, "ignored"],
+        ["note", "README.txt", None, "ignored"],
     ]
 
 
