@@ -160,8 +160,20 @@ def _label(value: object) -> str:
     return str(value)
 
 
+def _value_labels(frame: pd.DataFrame, fmt: str) -> pd.Series:
+    """Bar labels: the formatted value; 'c' where it was withheld for publication (a true
+    `suppressed` column), 'n/a' where there is no value."""
+    withheld = (
+        frame["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
+    text = frame["value"].map(lambda v: "n/a" if pd.isna(v) else format(float(v), fmt))
+    return text.where(~withheld, "c")
+
+
 def _breakdown_columns(frame: pd.DataFrame) -> list[str]:
-    known = {"indicator", "period_end", "numerator", "denominator", "value"}
+    known = {"indicator", "period_end", "numerator", "denominator", "value", "suppressed"}
     return [c for c in frame.columns if c not in known]
 
 
@@ -391,13 +403,15 @@ def by_age(
             f"sc.compute({ind.id!r}, ds, at=..., by={by!r})."
         )
     _check_size(df, "by_age")
-    df = df[["period_end", by, "numerator", "denominator", "value"]].copy()
+    fmt = _fmt(ind)
+    df = df.assign(label=_value_labels(df, fmt))
+    df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
+    df["label_y"] = df["value"].fillna(0.0)
     df[by] = df[by].map(_label)
     df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
     df["date"] = df["period_end"].dt.strftime("%d %b %Y")
     order = _order(df[by], [*AGE_BANDS, "Unknown"])
     dates = list(dict.fromkeys(df.sort_values("period_end")["date"]))
-    fmt = _fmt(ind)
     x = alt.X(f"{by}:N", sort=order, title=BREAKDOWN_TITLES[by], axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
     tooltip = [
@@ -413,16 +427,18 @@ def by_age(
         )
         bars = base.mark_bar().encode(color=colour)
         labels = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
-            text=alt.Text("value:Q", format=fmt)
+            y=alt.Y("label_y:Q"), text="label:N"
         )
         sub = "Each bar is one reference date."
     else:
         base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
         bars = base.mark_bar(color=PALETTE[0])
         labels = base.mark_text(dy=-6, baseline="bottom", fontSize=12).encode(
-            text=alt.Text("value:Q", format=fmt)
+            y=alt.Y("label_y:Q"), text="label:N"
         )
         sub = f"At {dates[0]}."
+    if (df["label"] == "c").any():
+        sub += " c: withheld, too few children to publish."
     what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
     return alt.layer(bars, labels).properties(
         title=alt.Title(title or f"{ind.title} {what}", subtitle=sub), width=480, height=300
@@ -472,7 +488,9 @@ def by_district(
     _check_size(df, "by_district")
     df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
     df = df.loc[df["period_end"] == df["period_end"].max()].copy()
-    df = df[["indicator", "period_end", "district", "numerator", "denominator", "value"]]
+    df = df.assign(label=_value_labels(df, _fmt(ind)))
+    df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]
+    df["label_x"] = df["value"].fillna(0.0)
     df["indicator"] = ind.id
     df["district"] = df["district"].map(_label)
     ascending = ind.polarity == "low_is_good"
@@ -503,7 +521,7 @@ def by_district(
     labels = (
         alt.Chart(df)
         .mark_text(align="left", dx=4, fontSize=12)
-        .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+        .encode(x=alt.X("label_x:Q"), y=y, text="label:N")
     )
     layers: list[alt.Chart] = [bars, labels]
     th = _thresholds_by_date(ind, [df["period_end"].iloc[0]]) if len(df) else None
@@ -514,6 +532,8 @@ def by_district(
         )
     at = df["period_end"].iloc[0].strftime("%d %b %Y") if len(df) else ""
     sub = f"At {at}. Dashed line: target." if len(layers) == 3 else f"At {at}."
+    if (df["label"] == "c").any():
+        sub += " c: withheld, too few children to publish."
     return alt.layer(*layers).properties(
         title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
         width=480,

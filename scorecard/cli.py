@@ -482,9 +482,12 @@ def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
         .astype(str)
         .map(lambda i: cat.get(i).publish_counts if i in cat else True)
     )
-    _, _, val = suppression_mask(frame, counts, threshold)
+    num, den, val = suppression_mask(frame, counts, threshold)
     out = frame.copy()
+    out.loc[num.to_numpy(), "numerator"] = float("nan")
+    out.loc[den.to_numpy(), "denominator"] = float("nan")
     out.loc[val.to_numpy(), "value"] = float("nan")
+    out["suppressed"] = val.to_numpy()
     return out
 
 

@@ -238,3 +238,19 @@ def test_benchmark_unknown_year_lists_the_years():
     panel, sn = _panel()
     with pytest.raises(ValueError, match="years: 2024"):
         charts.benchmark(panel, IND, "650", 2019, sn)
+
+
+def test_withheld_values_are_labelled_c_not_drawn():
+    frame = _district_frame()
+    # publication: Northgate's value rests on 1-5 children and was withheld
+    frame.loc[0, ["numerator", "value"]] = np.nan
+    frame["suppressed"] = [True, False, False]
+    chart = charts.by_district(frame, IND)
+    bars = pd.DataFrame(next(v for v in _datasets(chart).values() if "district" in v[0]))
+    labels = dict(zip(bars["district"], bars["label"]))
+    assert labels == {"Southby": "11.1", "Eastmere": "13.0", "Northgate": "c"}
+    ages = _age_frame()
+    ages.loc[0, "value"] = np.nan  # no value (not withheld): shown as n/a
+    data = _datasets(charts.by_age(ages, "time_in_care_ceased", by="age_at_entry_band"))
+    age_rows = pd.DataFrame(next(v for v in data.values() if "label" in v[0]))
+    assert "n/a" in set(age_rows["label"]) and "c" not in set(age_rows["label"])
