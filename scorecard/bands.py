@@ -24,11 +24,14 @@ Direction of travel
     Small-numbers rule (a change a handful of children explain is not a trend):
 
     * ``percent`` with numerator/denominator: two-proportion z-test with a pooled
-      proportion; a change needs ``|z| >= 1.96`` (95%, two-sided).
+      proportion; a change needs ``|z| >= 1.96`` (95%, two-sided) and both denominators
+      at least ``MIN_DENOMINATOR`` (10; below that the normal approximation is not to be
+      trusted, and 0/3 -> 3/3 is three children).
       2/10 -> 4/10 gives z = 0.98 (not significant); 200/1000 -> 260/1000 gives z = 3.19.
     * ``count``: the exact conditional test for two Poisson counts (given the total
       ``a + b``, ``a`` is Binomial(a + b, 1/2) when the underlying rates are equal);
-      two-sided p < 0.05.
+      two-sided p < 0.05. (This alone never calls a change of 5 or fewer children:
+      0 -> 5 gives p = .0625; 0 -> 6 gives p = .031.)
     * ``rate_per_10k`` with numerator (count) and denominator (population): the same
       conditional binomial test with p0 = cur_den / (cur_den + prev_den).
     * ``days``, ``ratio``, ``points`` (means and ratios with no variance to hand), and
@@ -223,7 +226,8 @@ def _significant(
             pooled = (cur_num + prev_num) / (cur_den + prev_den)
             se = np.sqrt(pooled * (1 - pooled) * (1 / cur_den + 1 / prev_den))
             z = (p1 - p2) / se
-        ztest = np.where(se > 0, np.abs(z) >= Z_CRIT, False)
+        enough = (cur_den >= MIN_DENOMINATOR) & (prev_den >= MIN_DENOMINATOR)
+        ztest = np.where(se > 0, np.abs(z) >= Z_CRIT, False) & enough
         sig = np.where(use, ztest, sig)
     elif unit in ("count", "rate_per_10k"):
         if unit == "count":

@@ -153,6 +153,19 @@ def test_small_proportions_are_not_a_trend():
     assert compare_change(200, 1000, 260, 1000, "percent", "neutral") == "down"
 
 
+def test_tiny_denominators_and_counts_are_never_a_trend():
+    # 0/3 -> 3/3: z = 1 / sqrt(.5 * .5 * (2/3)) = 2.45, but three children
+    assert compare_change(3, 3, 0, 3, "percent", "low_is_good") == "no significant change"
+    # 10/10 -> 0/10: z = 4.47 with denominators of 10: called
+    assert compare_change(0, 10, 10, 10, "percent", "low_is_good") == "improving"
+    # counts: the exact test never calls five children: 0 -> 5 gives two-sided
+    # p = 2 * .5**5 = .0625 (not called); 0 -> 6 gives 2 * .5**6 = .031 (called)
+    assert compare_change(6, None, 0, None, "count", "low_is_good") == "worsening"
+    assert compare_change(5, None, 0, None, "count", "low_is_good") == "no significant change"
+    # 2 -> 7 would pass neither: p = .18
+    assert compare_change(7, None, 2, None, "count", "neutral") == "no significant change"
+
+
 def test_z_test_edge_at_the_95_percent_line():
     # 100/1000 -> 128/1000: pooled .114, se = sqrt(.114*.886*.002) = .01421, z = 1.970 (>1.96)
     assert compare_change(128, 1000, 100, 1000, "percent", "low_is_good") == "worsening"
