@@ -103,19 +103,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--quarter",
+        metavar="QUARTER",
         help="financial quarter ('2024-25 Q4') or a date ('2025-03-31'). Default: the latest "
         "quarter that had ended by the last date recorded in the episodes (or referrals).",
     )
-    b.add_argument("--data", type=Path, help="folder of tables (default: the bundled sample)")
+    b.add_argument(
+        "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
+    )
     b.add_argument(
         "--benchmarks",
         type=Path,
+        metavar="FILE",
         help="LAIT long extract or benchmark panel (default with the bundled sample: its "
         "synthetic panel; otherwise no comparators)",
     )
-    b.add_argument("--neighbours", type=Path, help="statistical-neighbour list (xlsx or csv)")
-    b.add_argument("--la", help="3-digit LA code for comparators (default with the sample: 650)")
-    b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    b.add_argument(
+        "--neighbours", type=Path, metavar="FILE", help="statistical-neighbour list (xlsx or csv)"
+    )
+    b.add_argument(
+        "--la",
+        metavar="CODE",
+        help="3-digit LA code for comparators (default with the sample: 650)",
+    )
+    b.add_argument(
+        "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
+    )
     b.add_argument(
         "--publish",
         action="store_true",
@@ -384,7 +396,8 @@ def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None,
     from .report.builder import SAMPLE_LA, sample_benchmark_paths
 
     bench, sn, la = args.benchmarks, args.neighbours, args.la
-    if args.data is None:
+    sample = bundled_sample_path().resolve()
+    if args.data is None or Path(args.data).resolve() == sample:
         if bench is None and sn is None:
             bench, sn = sample_benchmark_paths(bundled_sample_path())
         la = la or SAMPLE_LA
