@@ -132,6 +132,8 @@ def rag_value(
         tol = indicator.rag.tolerance
         amber = float(sn_value) - tol if hib else float(sn_value) + tol
         return _band(np.array([value]), np.array([sn_value]), np.array([amber]), hib)[0]
+    if _is_missing(period_end) or pd.isna(pd.Timestamp(period_end)):
+        return None
     th = indicator.thresholds(financial_year(pd.Timestamp(period_end)))
     if th is None:
         return None
@@ -185,11 +187,12 @@ def rag(
             green = sn_arr[rows]
             amber = green - ind.rag.tolerance if hib else green + ind.rag.tolerance
         else:
-            fy = ends.iloc[rows].map(financial_year).to_numpy()
+            when = ends.iloc[rows]
+            fy = when.map(lambda d: financial_year(d) if pd.notna(d) else "").to_numpy()
             green = np.full(len(rows), np.nan)
             amber = np.full(len(rows), np.nan)
             for year in pd.unique(fy):  # a handful of financial years
-                th = ind.thresholds(year)
+                th = ind.thresholds(year) if year else None
                 if th is not None:
                     green[fy == year] = th.green
                     amber[fy == year] = th.amber

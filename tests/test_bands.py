@@ -113,6 +113,9 @@ def test_rag_vectorised_matches_the_scalar_rule():
     got = rag(frame, CAT, sn=sn)
     assert list(got.index) == list(frame.index)
     assert list(got) == ["green", "amber", "red", None, "amber", None, None]
+    # a missing reference date: no band rather than an error
+    nat = frame.assign(period_end=pd.NaT).iloc[:1]
+    assert list(rag(nat, CAT)) == [None]
     # an `sn_value` column is used when `sn` is not given
     assert list(rag(frame.assign(sn_value=sn), CAT)) == list(got)
     assert sc.rag is rag
