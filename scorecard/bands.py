@@ -142,7 +142,9 @@ def rag_value(
 
 def target_for(indicator: Indicator, period_end: object) -> float | None:
     """The target in force at `period_end` (its financial year's), or None."""
-    if indicator.polarity == "neutral":
+    if indicator.polarity == "neutral" or _is_missing(period_end):
+        return None
+    if pd.isna(pd.Timestamp(period_end)):
         return None
     th = indicator.thresholds(financial_year(pd.Timestamp(period_end)))
     return None if th is None else float(th.target_value)
