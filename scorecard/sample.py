@@ -29,6 +29,7 @@ DAY0 = np.datetime64("1970-01-01", "D")
 WEALDSHIRE = {"LA": "650", "new_code": "E10000650", "name": "Wealdshire", "region": "South East"}
 WEALDSHIRE_POP = 268_700  # children aged 0-17, mid-2024: 1,800 looked after = 67 per 10,000
 WEALDSHIRE_CLA = 1_800
+_WEALDSHIRE_RATE = WEALDSHIRE_CLA / WEALDSHIRE_POP * 1e4
 
 _MEAN_STAY_YEARS = 2.3  # rough mean length of a period of care, to size the entry stream
 _OVERSAMPLE = 1.3  # entries drawn in excess, then thinned to hit each LA's looked-after target
@@ -251,14 +252,16 @@ def authorities(seed: int = 2025, n: int = 150) -> pd.DataFrame:
     )
     frame = pd.DataFrame(
         {
-            "LA": _prepend("650", codes.astype(str)),
-            "new_code": _prepend("E10000650", new_code),
-            "name": _prepend("Wealdshire", names),
+            "LA": _prepend(WEALDSHIRE["LA"], codes.astype(str)),
+            "new_code": _prepend(WEALDSHIRE["new_code"], new_code),
+            "name": _prepend(WEALDSHIRE["name"], names),
             "type": _prepend("SC", kind),
-            "region": _prepend("South East", [REGIONS[i][0] for i in region_of]),
-            "lait_region": _prepend("South East", lait_region),
+            "region": _prepend(WEALDSHIRE["region"], [REGIONS[i][0] for i in region_of]),
+            "lait_region": _prepend(WEALDSHIRE["region"], lait_region),
             "pop": _prepend(WEALDSHIRE_POP, np.round(pop, -2)).astype(np.int64),
-            "cla_rate": _prepend(67.0, np.clip(rng.lognormal(np.log(68), 0.38, n - 1), 25, 190)),
+            "cla_rate": _prepend(
+                _WEALDSHIRE_RATE, np.clip(rng.lognormal(np.log(68), 0.38, n - 1), 25, 190)
+            ),
             # persistent effects, centred on England (Wealdshire is near England on all)
             "move_rate": _prepend(1.0, np.clip(rng.lognormal(0, 0.25, n - 1), 0.5, 2.0)),
             "reref": _prepend(22.0, np.clip(rng.normal(21.0, 4.5, n - 1), 8, 40)),
@@ -352,7 +355,7 @@ def _periods(
     keep = rng.random(n) < (1 + 0.15 * ramp) / 1.15
     la, start = la[keep], start[keep]
     n = len(la)
-    uasc = rng.random(n) < las["uasc_share"].to_numpy()[la] * 1.45
+    uasc = rng.random(n) < las["uasc_share"].to_numpy()[la] * 1.8
     band = rng.choice(5, size=n, p=_ENTRY_AGE_P)
     age_y = _AGE_BANDS_Y[band] + rng.random(n) * (_AGE_BANDS_Y[band + 1] - _AGE_BANDS_Y[band])
     age_y = np.where(uasc, 14.0 + 3.9 * rng.beta(2.5, 1.2, n), age_y)
@@ -459,7 +462,7 @@ def _events(
     # placement moves: frequent early in a period, rarer later (u ** 2 crowds them to the start)
     k = rng.poisson(frailty * rate * (0.58 + 0.38 * dur_y**0.8))
     mp = np.repeat(pid, k)
-    mt = s[mp] + (dur[mp] * rng.random(len(mp)) ** 2.8).astype(np.int64)
+    mt = s[mp] + (dur[mp] * rng.random(len(mp)) ** 2.6).astype(np.int64)
     # placement for adoption some months before the adoption order; no moves after it
     ta = np.maximum(s + 30, e - rng.integers(120, 330, n))
     mt_ok = ~adopt[mp] | (mt < ta[mp])
@@ -1062,7 +1065,7 @@ def _ks4(
 # ----------------------------------------------------------------------------- assembly
 
 
-def _str_ids(child: np.ndarray | pd.Series) -> np.ndarray:
+def _ids(child: np.ndarray | pd.Series) -> np.ndarray:
     """Child ids stay integers while generating; `_finish` writes them as strings."""
     return np.asarray(child).astype(np.int64)
 
@@ -1122,7 +1125,7 @@ def generate(
     header = _frame(
         {
             "la": np.r_[kids["la"].to_numpy(), sb_kids["la"].to_numpy()],
-            "CHILD": _str_ids(np.r_[kids["cid"].to_numpy(), sb_kids["cid"].to_numpy()]),
+            "CHILD": _ids(np.r_[kids["cid"].to_numpy(), sb_kids["cid"].to_numpy()]),
             "SEX": np.r_[sex, sb_kids["sex"].to_numpy()],
             "DOB": np.r_[kids["dob"].to_numpy(), sb_kids["dob"].to_numpy()],
             "ETHNIC": np.r_[ethnic, _choice(rng, *_ETHNIC, n_sb)],
@@ -1139,11 +1142,11 @@ def generate(
     # episodes
     e = ep.assign(
         la=p["la"].to_numpy()[ep["pid"].to_numpy()],
-        CHILD=_str_ids(p["cid"].to_numpy()[ep["pid"].to_numpy()]),
+        CHILD=_ids(p["cid"].to_numpy()[ep["pid"].to_numpy()]),
     )
     sb = sb_ep.assign(
         la=sb_kids["la"].to_numpy()[sb_ep["child"].to_numpy()],
-        CHILD=_str_ids(sb_kids["cid"].to_numpy()[sb_ep["child"].to_numpy()]),
+        CHILD=_ids(sb_kids["cid"].to_numpy()[sb_ep["child"].to_numpy()]),
     )
     sb["PL_POST"] = _obj(
         _postcodes(rng, _OUTWARD[rng.integers(0, len(_OUTWARD), len(sb))]), sb.index
@@ -1175,7 +1178,7 @@ def generate(
     uasc = _frame(
         {
             "la": uk["la"].to_numpy(),
-            "CHILD": _str_ids(uk["cid"].to_numpy()),
+            "CHILD": _ids(uk["cid"].to_numpy()),
             "DUC": _add_years(uk["dob"].to_numpy(), 18),
             "SEX": sex[k_uasc],
             "DOB": uk["dob"].to_numpy(),
@@ -1196,7 +1199,7 @@ def generate(
     referrals = _frame(
         {
             "la": r["la"].to_numpy(),
-            "LAchildID": _str_ids(r["child"].to_numpy()),
+            "LAchildID": _ids(r["child"].to_numpy()),
             "CINreferralDate": r["day"].to_numpy(),
             "ReferralSource": r["ReferralSource"].array,
             "PrimaryNeedCode": r["PrimaryNeedCode"].array,
@@ -1210,7 +1213,7 @@ def generate(
     oc3 = _frame(
         {
             "la": oc3["la"].to_numpy(),
-            "CHILD": _str_ids(oc3["child"].map(id_of)),
+            "CHILD": _ids(oc3["child"].map(id_of)),
             "DOB": oc3["dob"].to_numpy(),
             "IN_TOUCH": oc3["IN_TOUCH"].to_numpy(),
             "ACTIV": oc3["ACTIV"].to_numpy(),
@@ -1219,7 +1222,7 @@ def generate(
         }
     )
     ks4c, ks4a = _ks4(rngs[7], p, las, first_year, last_year)
-    ks4c["CHILD"] = _str_ids(ks4c["child"].map(id_of).to_numpy())
+    ks4c["CHILD"] = _ids(ks4c["child"].map(id_of).to_numpy())
     ks4c = ks4c[["la", "CHILD", "ACADEMIC_YEAR", "ATT8", "EM94"]]
     mid = np.arange(first_year - 2, last_year)
     la_m = np.repeat(np.arange(n_las), len(mid))
@@ -1295,7 +1298,7 @@ def _iro(
         {
             "la": la[row],
             "IRO_ID": iro_id[h],
-            "CHILD": _str_ids(child[row]),
+            "CHILD": _ids(child[row]),
             "START": a_s,
             "END": a_e,
             "CASE_TYPE": kind[row],
