@@ -236,6 +236,7 @@ def test_repr_html_is_a_fragment():
     html = fixed_card()._repr_html_()
     assert html.startswith('<div class="sc">')
     assert "<html" not in html and "<table" in html
+    assert "@page" not in html  # no print rules forced on the notebook
 
 
 def test_snapshot():

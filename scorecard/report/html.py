@@ -70,6 +70,10 @@ CSS = """
 .sc table.small { width: auto; }
 .sc table.small tbody th { font-weight: normal; text-align: left; }
 .sc svg.spark { display: block; }
+"""
+
+# print rules: only in the full page (a notebook's own printing is not ours to change)
+PRINT_CSS = """
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
   .sc { font-size: 10px; }
@@ -443,7 +447,7 @@ def render_html(sc: Scorecard, full_page: bool = True) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{CSS}</style></head>"
+        f"<title>{title}</title><style>{CSS}{PRINT_CSS}</style></head>"
         f'<body><main class="sc">{body}{by_age_html(sc)}{notes_html(sc)}{definitions_html(sc)}'
         f'<p class="notes">Generated {generated} by scorecard.</p></main></body></html>\n'
     )
