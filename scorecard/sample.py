@@ -589,7 +589,7 @@ def _place_attributes(
 
 
 def _episodes(
-    rng: np.random.Generator, p: pd.DataFrame, las: pd.DataFrame, first: int, last: int
+    rng: np.random.Generator, p: pd.DataFrame, las: pd.DataFrame, last: int
 ) -> pd.DataFrame:
     """SSDA903 episodes (one row per episode) for the periods `p`, day numbers for dates."""
     ev = _events(rng, p, las, last)
@@ -1108,7 +1108,7 @@ def generate(
     # the extract holds the periods of care open on or after its first day; care leavers who
     # left in the four years before appear in OC3 only
     p = p_all[p_all["end"] >= first].reset_index(drop=True)
-    ep = _episodes(rngs[1], p, las, first, last)
+    ep = _episodes(rngs[1], p, las, last)
     kids = p.drop_duplicates("child").set_index("child")
     kids = kids.loc[firsts["child"][firsts["child"].isin(kids.index)]]
     sb_kids, sb_ep = _short_breaks(rngs[2], las, children_scale, first, last)
