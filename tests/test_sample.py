@@ -139,6 +139,25 @@ def test_episode_histories_are_consistent(ds: sc.Dataset) -> None:
     assert e["HOME_POST"].str.fullmatch(r"WD\d{1,2} \d[A-Z]{2}").all()
 
 
+def test_histories_exercise_the_counting_rules(ds: sc.Dataset) -> None:
+    e = ds.table("episodes")
+    e = e[~e["LS"].isin(["V3", "V4"])].sort_values(["CHILD", "DECOM"], kind="stable")
+    e = e.reset_index(drop=True)
+    key = e["PLACE"] + "|" + e["PLACE_PROVIDER"] + "|" + e["URN"]
+    child = e["CHILD"]
+    # most temporary placements end with a return to the placement held before them
+    temp = e["PLACE"].str.fullmatch(r"T[0-4]")
+    inside = temp & (child.shift(1) == child) & (child.shift(-1) == child)
+    back = key.shift(-1)[inside] == key.shift(1)[inside]
+    assert inside.sum() > 50 and back.mean() > 0.6
+    # some children leave care and come back: a second period starting RNE S
+    assert (e.loc[e["RNE"] == "S"].groupby("CHILD").size() > 1).sum() > 100
+    # adoption: placed (A3-A6) then adopted (E11/E12) from that placement
+    adopted = e[e["REC"].isin(["E11", "E12"])]
+    assert len(adopted) > 100
+    assert adopted["PLACE"].isin(["A3", "A4", "A5", "A6"]).mean() > 0.9
+
+
 # ----------------------------------------------------------------------------- calibration
 
 # England-like levels at 31 March 2025 with a tolerance of a few points
