@@ -211,6 +211,11 @@ def test_any_date_not_only_quarter_ends():
         pd.Timestamp("2025-02-15"),
     ]
     assert all(len(t) == 4 for t in card.frame["trend"])
+    # the change on the year is still worked out although the trend shows only 4 quarters:
+    # 3 children at 15/02/2025 and at 15/02/2024 (WS100003 came in on 15/01/2024), so 0
+    r = row(card, "cla_count")
+    assert r["value"] == 3
+    assert r["change_year"] == pytest.approx(0)  # NaN if the year-ago date were not computed
 
 
 # ----------------------------------------------------------------------------- benchmarks

@@ -65,7 +65,10 @@ def build_scorecard(
 
     period_end = parse_date(quarter)
     ends = trend_dates(period_end, trend_quarters)
-    history, status = compute_history(items, ds, ends, cat)
+    # at least 5 quarter ends, so that the change on a year can be worked out
+    history, status = compute_history(
+        items, ds, trend_dates(period_end, max(trend_quarters, 5)), cat
+    )
 
     frame = current_rows(items, history, status, period_end)
     frame = add_targets(frame, items, period_end)
@@ -534,6 +537,8 @@ def suppress(
     for col, flag in prev.items():
         mask = flag.to_numpy() & ~hidden
         out[col] = out[col].astype(object).where(~mask, "c")
+        word = col.replace("change_", "dot_")
+        out[word] = out[word].astype(object).where(~mask, None)
     out.loc[hidden, "status"] = f"withheld: a count of 1 to {threshold} children"
     # trend points: 'c' where withheld
     flags = (
