@@ -228,11 +228,9 @@ def id_codes(s: pd.Series) -> np.ndarray:
 
 
 def combine(*parts: np.ndarray) -> np.ndarray:
-    """One dense int64 key per row from several int64 code arrays, numbered in order of first
-    appearance (so a row is a repeat exactly when its key is not above all earlier keys).
-
-    Parts are packed arithmetically while the product of their ranges fits in int64; only the
-    packed result is hashed, once."""
+    """One int64 key per row from several int64 code arrays: equal keys exactly when every
+    part is equal. Parts are packed arithmetically while the product of their ranges fits in
+    int64 (no hashing); beyond that, the key so far is renumbered first."""
     limit = 2**62
     key, span = np.zeros(len(parts[0]), dtype="int64"), 1
     for part in parts:
@@ -249,15 +247,12 @@ def combine(*parts: np.ndarray) -> np.ndarray:
             codes_, uniques = pd.factorize(key)
             key, span = codes_.astype("int64"), len(uniques)
         key, span = key * width + shifted, span * width
-    return pd.factorize(key)[0].astype("int64")
+    return key
 
 
-def repeats(key: np.ndarray) -> np.ndarray:
-    """True for rows whose dense key (from `combine`) appeared on an earlier row."""
-    if len(key) == 0:
-        return np.zeros(0, dtype=bool)
-    earlier_max = np.maximum.accumulate(np.r_[-1, key[:-1]])
-    return key <= earlier_max
+def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
+    """True for rows whose key appeared on an earlier row (keep=False: on any other row)."""
+    return pd.Series(key).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
 
 
 def is_datetime(s: pd.Series) -> bool:
@@ -277,8 +272,7 @@ def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
         cheap.append(ctx.child_codes(table))
     if not cheap:
         return frame.duplicated(keep="first").to_numpy()
-    key = combine(*cheap)
-    candidate = np.bincount(key)[key] > 1
+    candidate = repeats(combine(*cheap), keep=False)
     out = np.zeros(len(frame), dtype=bool)
     if candidate.any():
         pos = np.flatnonzero(candidate)

@@ -213,3 +213,37 @@ def test_display_values() -> None:
         "31/03/2025",
         "2",
     ]
+
+
+def test_integer_keys_for_large_tables() -> None:
+    # digit ids without leading zeros are read as numbers; '007' forces hashing (7 != 007)
+    n = quality._BIG + 10
+    ids = pd.Series(np.r_[np.arange(n - 1).astype(str), [None]], dtype="str")
+    codes = quality.id_codes(ids)
+    assert codes[:3].tolist() == [0, 1, 2] and codes[-1] == -1
+    padded = pd.Series(np.r_[["007", "7"], np.arange(n).astype(str)], dtype="str")
+    assert len(set(quality.id_codes(padded)[:2])) == 2
+    # dates: whole days; blank dates get a code of their own
+    d = quality.id_codes(pd.Series(pd.to_datetime(["1960-01-01", None, "1960-01-01"])))
+    assert d[0] == d[2] != d[1]
+    # packed keys equal exactly when every part is equal, also past the int64 range
+    key = quality.combine(np.array([1, 1, 2, 1]), np.array([5, 5, 5, 6]))
+    assert quality.repeats(key).tolist() == [False, True, False, False]
+    huge = quality.combine(np.array([0, 2**62, 0]), np.array([1, 1, 1]))
+    assert huge[0] == huge[2] != huge[1]
+
+
+def test_duplicates_in_a_large_header() -> None:
+    # above _BIG rows the duplicate check pre-screens on (child, dates): the exact copy of
+    # row 0 at the end is found; same child and DOB but another SEX is not a copy
+    n = quality._BIG + 5
+    header = pd.DataFrame(
+        {
+            "CHILD": np.r_[np.arange(n).astype(str), ["0", "1"]],
+            "SEX": np.r_[np.full(n, "1"), ["1", "2"]],
+            "DOB": pd.Timestamp("2010-01-01"),
+        }
+    )
+    ds = dataset_from_frames({"header": header})
+    assert _warnings(ds, "duplicated row")["row"].tolist() == [n]
+    assert _warnings(ds, "child appears more than once")["row"].tolist() == [n + 1]
