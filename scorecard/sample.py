@@ -1449,8 +1449,13 @@ def headline(tables: dict[str, pd.DataFrame], ats: list[str] | pd.DatetimeIndex)
                 "long_cohort": len(cohort),
                 "foster": 100 * cur["PLACE"].isin(["U1", "U2", "U3", "U4", "U5", "U6"]).mean(),
                 "over20": 100 * (cur["PL_DISTANCE"] > 20).mean(),
-                "ceased": int(((ep["DEC"] >= ws) & (ep["DEC"] <= at) & (ep["REC"] != "X1")).sum()),
-                "started": int(((ep["DECOM"] >= ws) & (ep["DECOM"] <= at) & first_of_period).sum()),
+                # children (not periods) who ceased / started in the year, as DfE counts
+                "ceased": ep.loc[
+                    (ep["DEC"] >= ws) & (ep["DEC"] <= at) & (ep["REC"] != "X1"), "CHILD"
+                ].nunique(),
+                "started": ep.loc[
+                    (ep["DECOM"] >= ws) & (ep["DECOM"] <= at) & first_of_period, "CHILD"
+                ].nunique(),
             }
         )
     out = pd.DataFrame(rows).set_index("at")

@@ -278,6 +278,12 @@ def test_panel_has_wealdshire_as_computed(panel: pd.DataFrame, ds: sc.Dataset) -
         ("LACStable_2016on", "placement_stability_short"),
         ("ReReferral", "re_referral_rate"),
         ("CareLeaversNEET", "care_leavers_neet_19_21"),
+        ("LAC_LongStable%", "placement_stability_long"),
+        ("LAC_Foster_Placements", "pct_foster_care"),
+        ("LACnum", "cla_count"),
+        ("LACnum_Start", "cla_started"),
+        ("LACceased", "cla_ceased"),
+        ("LAC_KS4_AVG_Attain8", "attainment_cla_att8"),
     ):
         computed = float(sc.compute(indicator, ds, at=AT)["value"].iloc[0])
         assert value[key] == pytest.approx(computed, abs=1.0), key
