@@ -183,7 +183,7 @@ def _row_html(sc: Scorecard, row: pd.Series) -> str:
     )
     tgt = row["target"] if not is_missing(row["target"]) else None
     spark = sparkline_svg(row["trend"], target=tgt, label=trend_label)
-    best = format_value(row["best_value"], unit, dec)
+    best = format_value(row["best_value"], unit, dec) if row["polarity"] != "neutral" else ""
     if best and row["best_la"]:
         best = f'{escape(best)}<br><small class="muted">{escape(str(row["best_la"]))}</small>'
     else:
@@ -219,9 +219,11 @@ def _sentence(text: str) -> str:
 def table_html(sc: Scorecard) -> str:
     """The scorecard table, grouped by domain."""
     frame = sc.frame
-    head = "".join(
-        f'<th scope="col" class="{klass}">{escape(name)}</th>' for name, klass in COLUMNS
-    )
+    names = [
+        (f"Last {len(sc.quarter_ends)} quarters" if name == "Last 8 quarters" else name, klass)
+        for name, klass in COLUMNS
+    ]
+    head = "".join(f'<th scope="col" class="{klass}">{escape(name)}</th>' for name, klass in names)
     body: list[str] = []
     for domain, rows in frame.groupby("domain", sort=False):
         body.append(
