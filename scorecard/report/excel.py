@@ -123,6 +123,8 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 props["num_format"] = "#,##0"
             if col == "unit":
                 value = UNIT_LABEL.get(str(value), value)
+            if col in ("best_value", "gap_to_best") and ind.polarity == "neutral":
+                value = None  # no 'best' when neither higher nor lower is better
             if col == "domain":
                 value = str(value)[:1].upper() + str(value)[1:]
             if col in CHANGE_COLUMNS and not isinstance(value, str) and not is_missing(value):
