@@ -341,7 +341,8 @@ def trend(
         )
         tooltip.insert(1, alt.Tooltip(f"{col}:N", title=BREAKDOWN_TITLES.get(col, col)))
         base = alt.Chart(df).encode(x=x, y=y, color=colour, tooltip=tooltip)
-        layers.append(base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=60))
+        layers.append(base.mark_line(strokeWidth=2.5))
+        layers.append(base.mark_point(filled=True, size=60))
     else:
         base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
         layers.append(base.mark_line(color=LINE_COLOUR, strokeWidth=2.5))
@@ -353,9 +354,13 @@ def trend(
             .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
         )
     sub = subtitle or _trend_subtitle(ind, has_bands=not rects.empty, has_target=not targets.empty)
-    chart = alt.layer(*layers).resolve_scale(color="independent")
-    return chart.properties(
-        title=alt.Title(title or ind.title, subtitle=sub), width=560, height=300
+    # one LayerChart built in one go: Altair copies the whole spec on every chained call
+    return alt.LayerChart(
+        layer=layers,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        title=alt.Title(title or ind.title, subtitle=sub),
+        width=560,
+        height=300,
     )
 
 
@@ -440,8 +445,11 @@ def by_age(
     if (df["label"] == "c").any():
         sub += " c: withheld, too few children to publish."
     what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
-    return alt.layer(bars, labels).properties(
-        title=alt.Title(title or f"{ind.title} {what}", subtitle=sub), width=480, height=300
+    return alt.LayerChart(
+        layer=[bars, labels],
+        title=alt.Title(title or f"{ind.title} {what}", subtitle=sub),
+        width=480,
+        height=300,
     )
 
 
@@ -534,7 +542,8 @@ def by_district(
     sub = f"At {at}. Dashed line: target." if len(layers) == 3 else f"At {at}."
     if (df["label"] == "c").any():
         sub += " c: withheld, too few children to publish."
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(
+        layer=layers,
         title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
         width=480,
         height=alt.Step(26),
@@ -661,7 +670,8 @@ def benchmark(
         }
     )
     rules = alt.Chart(lines).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="value:Q")
-    width_px = 4 * len(df)
+    step = max(4.0, 480 / max(len(df), 1))  # bars at least 4px; a few LAs still fill the width
+    width_px = step * len(df)
     rule_text = (
         alt.Chart(lines)
         .mark_text(align="left", fontSize=11, color="#333333")
@@ -680,9 +690,11 @@ def benchmark(
         f"{year}, all local authorities in England ({better}). "
         "Dashed lines: quartiles (Q1, median, Q3)."
     )
-    chart = alt.layer(bars, rules, rule_text, label)
-    return chart.properties(
-        title=alt.Title(title or ind.title, subtitle=sub), width=alt.Step(4), height=300
+    return alt.LayerChart(
+        layer=[bars, rules, rule_text, label],
+        title=alt.Title(title or ind.title, subtitle=sub),
+        width=alt.Step(step),
+        height=300,
     )
 
 

@@ -184,7 +184,7 @@ def test_trend_with_breakdown_draws_one_line_per_category():
     a = _trend_frame().assign(uasc="UASC")
     b = _trend_frame().assign(uasc="Not UASC")
     spec = charts.trend(pd.concat([a, b]), IND).to_dict()
-    encodings = [layer.get("encoding", {}) for layer in spec["layer"][-1]["layer"]]
+    encodings = [layer.get("encoding", {}) for layer in spec["layer"]]
     assert any(e.get("color", {}).get("field") == "uasc" for e in encodings)
 
 
