@@ -76,6 +76,7 @@ def build_scorecard(
 
     if is_sample and la is None:
         la = SAMPLE_LA
+    la = str(la).strip() if la is not None else None
     if is_sample and benchmarks is None:
         benchmarks, neighbours = sample_benchmark_paths(bundled_sample_path())
     comparators, bench_note, found_name = benchmark_rows(
