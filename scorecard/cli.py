@@ -170,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
         "best for an LA, from published benchmark data.",
     )
     m.add_argument("--la", required=True, help="3-digit LA code, e.g. 886 (Kent)")
-    m.add_argument("--year", help="year as in the benchmark file (default: the latest)")
+    m.add_argument(
+        "--year",
+        help="year the published period ends (2025) or its label ('2024-25'); default: the "
+        "latest with a value for the LA",
+    )
     m.add_argument("--benchmarks", type=Path, required=True, help="LAIT long extract or panel")
     m.add_argument("--neighbours", type=Path, required=True, help="statistical-neighbour list")
     m.add_argument(
@@ -220,6 +224,12 @@ def _data_exceptions() -> tuple[type[BaseException], ...]:
 
         found.append(DataValidationError)
     except ImportError:  # pragma: no cover - the loaders always define it
+        pass
+    try:
+        from .benchmark_loaders import BenchmarkFileError
+
+        found.append(BenchmarkFileError)
+    except ImportError:  # pragma: no cover
         pass
     return tuple(found)
 
