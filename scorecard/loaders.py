@@ -140,9 +140,12 @@ def _norm(name: object) -> str:
 
 def _find_header(rows: list[list[object]], table: str | None) -> int:
     """Index of the header row among the first rows: the first holding all required columns
-    of `table` (or of any table when unknown); else the first non-blank row."""
+    of `table` (of any table when unknown); else the row naming most known columns; else the
+    first non-blank row."""
     wanted = [TABLES[table]] if table else list(TABLES.values())
-    first_filled = None
+    tables = [table] if table else list(TABLES)
+    known = {c.upper() for t in tables for c in schemas.known_columns(t)}
+    first_filled, best, best_score = None, None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {_norm(v).upper() for v in row if v is not None and _norm(v)}
         if not names:
@@ -151,7 +154,10 @@ def _find_header(rows: list[list[object]], table: str | None) -> int:
             first_filled = i
         if any(all(c.upper() in names for c in req) for req in wanted):
             return i
-    return first_filled or 0
+        score = len(names & known)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best is not None else (first_filled or 0)
 
 
 def _peek_csv(path: Path, encoding: str) -> list[list[object]]:

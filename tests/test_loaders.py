@@ -398,3 +398,16 @@ def test_error_survives_pickling(good: Path) -> None:
         load_dataset(good)
     again = pickle.loads(pickle.dumps(exc.value))
     assert str(again) == str(exc.value) and again.report.equals(exc.value.report)
+
+
+def test_xlsx_header_found_below_titles_even_with_a_column_missing(good: Path) -> None:
+    (good / "uasc.csv").unlink()
+    # no DUC column: the header row is still row 3 (it names CHILD), so the error is about
+    # the missing column, not about every column
+    _write_xlsx(good / "uasc.xlsx", ["UASC", "as at 31/03/2025"], ["CHILD", "SEX"], [["1002", "1"]])
+    with pytest.raises(DataValidationError) as exc:
+        load_dataset(good)
+    err = _errors(exc)
+    assert err[["file", "column", "rule"]].values.tolist() == [
+        ["uasc.xlsx", "DUC", "required column missing"]
+    ]
