@@ -101,6 +101,7 @@ def test_summary_trend_and_definitions(book):
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["Red"] == 1 and summary["Amber"] == 1 and summary["Green"] == 1
     assert summary["Quarter"] == "2024-25 Q4"
+    assert summary["Against England"].startswith("0 better, 1 worse, 0 level")
     trend = book["Trend"]
     head = [c.value for c in trend[1]]
     assert head[3:11] == [

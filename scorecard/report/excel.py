@@ -205,6 +205,17 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         r += 1
         ws.write_string(r, 0, "Withheld (small numbers)", bold)
         ws.write_number(r, 1, counts["withheld"], fm.get(align="left"))
+    vs = sc.versus_england
+    if sum(vs.values()):
+        r += 1
+        ws.write_string(r, 0, "Against England", bold)
+        ws.write_string(
+            r,
+            1,
+            f"{vs['better']} better, {vs['worse']} worse, {vs['level']} level "
+            f"(of {sum(vs.values())} with a published England figure)",
+            fm.get(align="left"),
+        )
     r += 2
     for title, word, empty in (
         ("Biggest improvements", "improving", "no significant improvement"),

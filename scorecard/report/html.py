@@ -306,6 +306,14 @@ def summary_html(sc: Scorecard) -> str:
         if unavailable
         else ""
     )
+    vs = sc.versus_england
+    n = sum(vs.values())
+    if n:
+        note = (
+            f'<p class="notes">Against England’s latest published figures: {vs["better"]} '
+            f"better, {vs['worse']} worse, {vs['level']} level (of {n} indicators with a "
+            "published England figure and a better direction).</p>" + note
+        )
     return (
         f'<section class="summary" aria-label="Summary"><div class="tiles">{tiles}</div>'
         f'<div class="lists">{lists}</div></section>{note}'
@@ -443,7 +451,7 @@ def render_html(sc: Scorecard, full_page: bool = True) -> str:
     )
     body = heading + summary_html(sc) + table_html(sc)
     if not full_page:
-        return f'<div class="sc"><style>{CSS}</style>{body}</div>'
+        return f'<div class="sc"><style>{CSS}</style>{body}{by_age_html(sc)}</div>'
     generated = f'<span class="generated">{sc.generated:%d %B %Y %H:%M}</span>'
     title = escape(f"Children in care scorecard: {sc.la_name}, {sc.quarter}")
     return (

@@ -148,6 +148,21 @@ class Scorecard:
             "withheld": int(withheld.sum()),
         }
 
+    @property
+    def versus_england(self) -> dict[str, int]:
+        """How many banded indicators are better, worse or level with England's latest
+        published figure (compared at the indicator's decimals)."""
+        out = {"better": 0, "worse": 0, "level": 0}
+        for _, r in self._frame.iterrows():
+            sign = {"high_is_good": 1, "low_is_good": -1}.get(str(r["polarity"]))
+            value, england = r["value"], r["england"]
+            if sign is None or isinstance(value, str) or pd.isna(value) or pd.isna(england):
+                continue
+            dec = self.catalogue.get(r["indicator"]).decimals
+            diff = (round(float(value), dec) - round(float(england), dec)) * sign
+            out["better" if diff > 0 else "worse" if diff < 0 else "level"] += 1
+        return out
+
     # ----------------------------------------------------------------- fluent changes
     def _replace(self, **changes: object) -> Scorecard:
         kwargs = {name: getattr(self, name) for name in _META}
