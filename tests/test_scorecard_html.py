@@ -193,7 +193,7 @@ def test_summary_counts_and_movers(page):
     assert "67.0% (from 64.0% a year ago)" in page
     assert "12.5% (from 10.0% a year ago)" in page
     # only 3+ placements has an England figure: 12.5% against 10.0%, low is good -> worse
-    assert "England’s latest published figures: 0 better, 1 worse, 0 level (of 1" in page
+    assert "England’s latest published figures: 0 better, 1 worse, 0 level (the 1 banded" in page
 
 
 def test_commentary_is_escaped():

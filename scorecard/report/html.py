@@ -311,8 +311,8 @@ def summary_html(sc: Scorecard) -> str:
     if n:
         note = (
             f'<p class="notes">Against England’s latest published figures: {vs["better"]} '
-            f"better, {vs['worse']} worse, {vs['level']} level (of {n} indicators with a "
-            "published England figure and a better direction).</p>" + note
+            f"better, {vs['worse']} worse, {vs['level']} level (the {n} banded indicators "
+            "with an England figure).</p>" + note
         )
     return (
         f'<section class="summary" aria-label="Summary"><div class="tiles">{tiles}</div>'
