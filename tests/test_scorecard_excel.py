@@ -139,3 +139,18 @@ def test_to_excel_writes_the_file(tmp_path):
     path = fixed_card().to_excel(tmp_path / "card.xlsx")
     assert load(path.read_bytes()).sheetnames[0] == "Scorecard"
     assert [p.name for p in tmp_path.iterdir()] == ["card.xlsx"]
+
+
+def test_scorecard_rows_have_sparklines_over_their_trend_row():
+    import zipfile
+
+    from xlsxwriter.utility import xl_col_to_name
+
+    data = fixed_card().excel_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    col = xl_col_to_name([c for _, c, _ in SCORECARD_COLUMNS].index("trend"))
+    # the first indicator sits on row 5 of the Scorecard sheet and row 2 of the Trend sheet,
+    # whose 8 quarters are columns D to K
+    assert f"<xm:f>Trend!D2:K2</xm:f><xm:sqref>{col}5</xm:sqref>" in sheet
+    assert f"<xm:f>Trend!D6:K6</xm:f><xm:sqref>{col}9</xm:sqref>" in sheet

@@ -42,6 +42,7 @@ SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
     ("Direction on quarter", "dot_quarter", 20),
     ("Change on year", "change_year", 11),
     ("Direction on year", "dot_year", 20),
+    ("Trend", "trend", 16),
     ("SN average", "sn_value", 11),
     ("England", "england", 10),
     ("Region", "region", 10),
@@ -110,6 +111,15 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         ind = sc.catalogue.get(row["indicator"])
         unit_fmt = excel_number_format(ind.unit, ind.decimals)
         for c, (_, col, _) in enumerate(SCORECARD_COLUMNS):
+            if col == "trend":  # an Excel sparkline over this row's quarters on the Trend sheet
+                ws.write_blank(r, c, None, fm.get(border=1, border_color="#D8DDE0"))
+                trend_row = r - HEADER_ROW  # Trend rows start at 1, below its header
+                first = xlsxwriter.utility.xl_rowcol_to_cell(trend_row, 3)
+                last = xlsxwriter.utility.xl_rowcol_to_cell(trend_row, 2 + len(row["trend"]))
+                ws.add_sparkline(
+                    r, c, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
+                )
+                continue
             value = row[col]
             props: dict[str, Any] = {"border": 1, "border_color": "#D8DDE0"}
             if col in UNIT_VALUE_COLUMNS:
