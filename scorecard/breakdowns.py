@@ -115,12 +115,14 @@ def add_breakdowns(
         if name == "LA":
             if "LA" in out.columns:
                 continue
-            kids = children(ds)
-            if "LA" not in kids.columns:
+            if "LA" not in children(ds).columns:
                 raise BreakdownError(
                     f"{indicator} cannot be broken down by LA: the tables have no LA column."
                 )
-            out = out.assign(LA=kids["LA"].to_numpy()[_cid(out, name, indicator)])
+            # categorical, so a million units stay cheap; `summarise` returns plain strings
+            codes, las = child_la_codes(ds)
+            la = pd.Categorical.from_codes(codes[_cid(out, name, indicator)], categories=las)
+            out = out.assign(LA=la)
         elif name == "age_band":
             dob = children(ds)["DOB"].to_numpy()[_cid(out, name, indicator)]
             ages = age_in_years(dob, np.asarray(out[age_date], dtype=DATE_DTYPE))
@@ -157,6 +159,17 @@ def add_breakdowns(
                 f"Standard breakdowns: {', '.join(STANDARD_BREAKDOWNS)}."
             )
     return out
+
+
+def child_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index]:
+    """The LA of each child key as categorical codes (-1 blank) and their sorted labels
+    (cached per dataset)."""
+
+    def build() -> tuple[np.ndarray, pd.Index]:
+        la = pd.Categorical(children(ds)["LA"])
+        return np.asarray(la.codes, dtype="int64"), la.categories
+
+    return ds.cached("child_la_codes", build)
 
 
 def _cid(units: pd.DataFrame, name: str, indicator: str) -> np.ndarray:
@@ -233,6 +246,8 @@ def summarise(
             raise ValueError(f"unknown stat {stat!r}")
     out = grouped[keys].copy()
     out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
+    if "LA" in by and isinstance(out["LA"].dtype, pd.CategoricalDtype):
+        out["LA"] = out["LA"].astype("str")  # LA labels as plain strings, like other measures
     out["numerator"] = num.to_numpy()
     out["denominator"] = den.to_numpy(dtype="float64")
     out["value"] = np.asarray(value, dtype="float64") * scale

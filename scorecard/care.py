@@ -33,10 +33,69 @@ def _raw_keys(frame: pd.DataFrame, col: str) -> pd.Series:
     return ids
 
 
+def _ranks(values: pd.Series, labels: pd.Index) -> np.ndarray:
+    """Position of each value in the sorted `labels` (-1 blank or absent), factorizing first
+    so that only the distinct values are looked up as strings."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = labels.get_indexer(pd.Index(uniques).astype("string")) if len(uniques) else []
+    return np.append(np.asarray(found, dtype="int64"), -1)[codes]
+
+
+def _pooled_keys(ds: Dataset) -> tuple[pd.Index, pd.Index, np.ndarray, pd.Index] | None:
+    """Pooled data with an LA on every child-level table: the sorted LA labels, the sorted
+    CHILD ids, the sorted integer pairs ``la_rank * len(ids) + id_rank`` of every child key
+    and the 'LA<sep>CHILD' strings of those pairs (cached). The pairs sort like the strings
+    (checked), so the child key is the pair's position, found without building a string per
+    row. None when the string keys must be used (no LA, an LA on some tables only)."""
+
+    def build() -> tuple[pd.Index, pd.Index, np.ndarray, pd.Index] | None:
+        frames = [ds.tables[t] for t in _KEY_TABLES if t in ds.tables]
+        if not frames or not all("LA" in f.columns for f in frames):
+            return None
+        las, ids = _sorted_labels(frames, "LA"), _sorted_labels(frames, "CHILD")
+        pairs = _distinct(np.concatenate([_pairs(f, "CHILD", las, ids) for f in frames]))
+        n = max(len(ids), 1)
+        la = pd.Series(las.to_numpy(dtype=object)[pairs // n], dtype="string")
+        child = pd.Series(ids.to_numpy(dtype=object)[pairs % n], dtype="string")
+        cats = pd.Index(la + _SEP + child)
+        if not (cats.is_monotonic_increasing and cats.is_unique):
+            return None  # an LA label sorting against the separator: use the strings
+        return las, ids, pairs, cats
+
+    return ds.cached("pooled_keys", build)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct non-negative integers of `values` (a bitmap when their range is
+    moderate: much faster than a hash or a sort over millions of rows)."""
+    values = values[values >= 0]
+    if values.size and int(values.max()) < 400_000_000:
+        seen = np.zeros(int(values.max()) + 1, dtype=bool)
+        seen[values] = True
+        return np.flatnonzero(seen).astype("int64")
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]].astype("int64")
+
+
+def _sorted_labels(frames: list[pd.DataFrame], col: str) -> pd.Index:
+    """The distinct non-blank values of `col` over `frames` as sorted strings."""
+    parts = [pd.Series(pd.unique(f[col])).astype("string") for f in frames]
+    return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
+
+
+def _pairs(frame: pd.DataFrame, col: str, las: pd.Index, ids: pd.Index) -> np.ndarray:
+    """``la_rank * len(ids) + id_rank`` per row of `frame`; -1 where LA or the id is blank."""
+    la, child = _ranks(frame["LA"], las), _ranks(frame[col], ids)
+    return np.where((la >= 0) & (child >= 0), la * max(len(ids), 1) + child, -1)
+
+
 def child_categories(ds: Dataset) -> pd.Index:
     """All child keys across the child-level tables, sorted (cached)."""
 
     def build() -> pd.Index:
+        pooled = _pooled_keys(ds)
+        if pooled is not None:
+            return pooled[3]
         parts = [_raw_keys(ds.tables[t], "CHILD") for t in _KEY_TABLES if t in ds.tables]
         if not parts:
             return pd.Index([], dtype="string")
@@ -47,8 +106,14 @@ def child_categories(ds: Dataset) -> pd.Index:
 
 def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarray:
     """Integer child key for each row of `frame` (-1 where the child is unknown)."""
-    cats = child_categories(ds)
-    return np.asarray(cats.get_indexer(_raw_keys(frame, col)), dtype="int64")
+    pooled = _pooled_keys(ds)
+    if pooled is not None and "LA" in frame.columns:
+        las, ids, pairs, _ = pooled
+        want = _pairs(frame, col, las, ids)
+        pos = np.clip(np.searchsorted(pairs, want), 0, max(len(pairs) - 1, 0))
+        hit = (want >= 0) & (pairs[pos] == want) if len(pairs) else np.zeros(len(want), bool)
+        return np.where(hit, pos, -1).astype("int64")
+    return np.asarray(child_categories(ds).get_indexer(_raw_keys(frame, col)), dtype="int64")
 
 
 def children(ds: Dataset) -> pd.DataFrame:
