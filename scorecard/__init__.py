@@ -17,7 +17,7 @@ from .breakdowns import BreakdownError
 from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from .dataset import Dataset, MissingTableError
 from .engine import compute, compute_many
-from .loaders import load_dataset
+from .loaders import DataValidationError, check_dataset, load_dataset
 from .periods import ReferenceDateError, quarter_end, quarter_label
 
 __version__ = "0.1.0"
@@ -45,6 +45,7 @@ __all__ = [
     "BreakdownError",
     "Catalogue",
     "CatalogueError",
+    "DataValidationError",
     "Dataset",
     "Indicator",
     "MissingTableError",
@@ -52,6 +53,7 @@ __all__ = [
     "__version__",
     "build_scorecard",
     "charts",
+    "check_dataset",
     "compare",
     "compute",
     "compute_many",
