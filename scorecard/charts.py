@@ -138,6 +138,14 @@ def _rows_for(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return frame.copy()
 
 
+def _as_dates(values: pd.Series) -> pd.Series:
+    """Reference dates as datetime64[ns] timestamps (Altair cannot save Period columns: a
+    quarter Period becomes its last day)."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        values = values.dt.to_timestamp(how="end").dt.normalize()
+    return pd.to_datetime(values).astype("datetime64[ns]")
+
+
 def _check_size(frame: pd.DataFrame, what: str) -> None:
     if len(frame) > MAX_ROWS:
         raise ValueError(
@@ -274,7 +282,7 @@ def trend(
     if len(by) > 1:
         raise ValueError(f"trend draws at most one breakdown; the frame has {by}")
     _check_size(df, "trend")
-    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df["period_end"] = _as_dates(df["period_end"])
     df["quarter"] = df["period_end"].map(quarter_label)
     dates = pd.Series(df["period_end"].unique()).sort_values()
     th = _thresholds_by_date(ind, dates)
@@ -413,7 +421,7 @@ def by_age(
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
     df[by] = df[by].map(_label)
-    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df["period_end"] = _as_dates(df["period_end"])
     df["date"] = df["period_end"].dt.strftime("%d %b %Y")
     order = _order(df[by], [*AGE_BANDS, "Unknown"])
     dates = list(dict.fromkeys(df.sort_values("period_end")["date"]))
@@ -494,7 +502,7 @@ def by_district(
             f"sc.compute({ind.id!r}, ds, at=..., by='district')."
         )
     _check_size(df, "by_district")
-    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    df["period_end"] = _as_dates(df["period_end"])
     df = df.loc[df["period_end"] == df["period_end"].max()].copy()
     df = df.assign(label=_value_labels(df, _fmt(ind)))
     df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]

@@ -254,3 +254,13 @@ def test_withheld_values_are_labelled_c_not_drawn():
     data = _datasets(charts.by_age(ages, "time_in_care_ceased", by="age_at_entry_band"))
     age_rows = pd.DataFrame(next(v for v in data.values() if "label" in v[0]))
     assert "n/a" in set(age_rows["label"]) and "c" not in set(age_rows["label"])
+
+
+def test_period_dates_become_timestamps():
+    frame = _trend_frame()
+    frame["period_end"] = frame["period_end"].dt.to_period("Q-MAR")  # 2025Q4 etc.
+    chart = charts.trend(frame, IND)
+    rows = next(v for v in _datasets(chart).values() if "quarter" in v[0])
+    # the quarter ending 31 December 2023 comes back as that day, not a Period string
+    assert rows[0]["period_end"].startswith("2023-12-31")
+    assert rows[0]["quarter"] == "2023-24 Q3"
