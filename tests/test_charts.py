@@ -113,8 +113,11 @@ def _all_charts() -> dict[str, alt.TopLevelMixin]:
 
 def test_theme_is_registered_and_active():
     assert alt.theme.active == charts.THEME_NAME
-    config = charts.to_config() if hasattr(charts, "to_config") else alt.theme.get()()["config"]
-    assert "Liberation Sans" in config["font"]
+    config = alt.theme.get()()["config"]
+    assert "Liberation Sans" in config["font"]  # bundled with vl-convert: PNGs keep their text
+    assert config["range"]["category"] == charts.PALETTE
+    # the theme reaches every chart's spec, so saved files carry it
+    assert charts.trend(_trend_frame(), IND).to_dict()["config"]["font"] == charts.FONT
 
 
 @pytest.mark.parametrize("name", ["trend", "by_age", "by_district", "benchmark"])
@@ -213,9 +216,8 @@ def test_by_district_sorts_best_first_and_colours_by_rag():
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Northgate", "Southby", "Eastmere"]
     assert list(bars["band"]) == ["Green", "Amber", "Red"]
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
-    assert colour["range"] == ["#d73027", "#fdae61", "#1a9850"][::-1] or colour["range"] == [
-        charts.RAG_COLOURS[b] for b in colour["domain"]
-    ]
+    assert colour["domain"] == ["Red", "Amber", "Green"]
+    assert colour["range"] == ["#d73027", "#fdae61", "#1a9850"]
 
 
 def test_benchmark_highlights_ours_and_neighbours_with_lait_quartiles():
