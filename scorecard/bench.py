@@ -70,7 +70,7 @@ def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str,
     for ind in cat:
         t, c = time.perf_counter(), time.process_time()
         try:
-            frame = sc.compute(ind.id, ds, at=ats, by=by)
+            frame = sc.compute(ind, ds, at=ats, by=by)
             rows += len(frame)
         except Exception as exc:  # report, never hide: the figure is printed as failed
             problems[ind.id] = f"{type(exc).__name__}: {exc}"

@@ -70,10 +70,12 @@ def march_of(year: pd.Series) -> np.ndarray:
 
 def normalise_academic_year(values: pd.Series) -> pd.Series:
     """ACADEMIC_YEAR as '2024/25' from '2024/25', '202425', '2024-25' or '2024/2025'."""
-    s = values.astype("string").str.strip()
+    # a handful of distinct labels over many pupils: parse each label once, then spread back
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    s = pd.Series(uniques, dtype=object).astype("string").str.strip()
     m = s.str.extract(r"^(\d{4})\s*[/-]?\s*(\d{2}|\d{4})$")
-    out = m[0] + "/" + m[1].str[-2:]
-    return out.astype("str")
+    labels = (m[0] + "/" + m[1].str[-2:]).astype("str").to_numpy(dtype=object)
+    return pd.Series(np.append(labels, np.nan)[codes], index=values.index, dtype="str")
 
 
 def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:

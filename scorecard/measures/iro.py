@@ -73,15 +73,26 @@ def case_weights(kind: np.ndarray, cp_weight: float) -> np.ndarray:
     return np.select([kind == CLA, kind == CP], [1.0, float(cp_weight)], 0.0)
 
 
+def _la_codes(ds: Dataset, table: str) -> tuple[np.ndarray, pd.Index]:
+    """LA of each row of `table` as codes in order of first appearance (a blank LA is a code
+    of its own) and their labels; cached per dataset."""
+
+    def build() -> tuple[np.ndarray, pd.Index]:
+        codes, labels = pd.factorize(_la(ds.table(table)), use_na_sentinel=False)
+        return codes, pd.Index(labels, dtype="string")
+
+    return ds.cached(f"iro_la_codes:{table}", build)
+
+
 def _per_la(
-    ks: np.ndarray, la: pd.Series, rows: np.ndarray, values: np.ndarray, name: str
+    ks: np.ndarray, la: tuple[np.ndarray, pd.Index], rows: np.ndarray, values: np.ndarray, name: str
 ) -> pd.Series:
     """Sum of `values` per (reference position k, LA label) over expanded `rows`."""
-    codes, labels = pd.factorize(la, use_na_sentinel=False)
+    codes, labels = la
     frame = pd.DataFrame({"k": ks, "la": codes[rows], name: values})
     sums = frame.groupby(["k", "la"], sort=True)[name].sum()
     k = sums.index.get_level_values("k")
-    la_labels = pd.Index(labels, dtype="string")[sums.index.get_level_values("la")]
+    la_labels = labels[sums.index.get_level_values("la")]
     return pd.Series(
         sums.to_numpy(),
         index=pd.MultiIndex.from_arrays([k, la_labels], names=["k", "LA"]),
@@ -89,28 +100,77 @@ def _per_la(
     )
 
 
+def _factorize_int(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense codes of integer `values` in order of first appearance, and how many."""
+    codes, uniques = pd.factorize(values)
+    return codes.astype("int64"), len(uniques)
+
+
+def _case_numbers(ds: Dataset) -> tuple[np.ndarray, np.ndarray, int]:
+    """For each allocation row: its CASE_TYPE and its case, one number per (LA, IRO_ID, CHILD,
+    CASE_TYPE) numbered in order of first appearance; and the number of cases (cached)."""
+
+    def build() -> tuple[np.ndarray, np.ndarray, int]:
+        alloc = ds.table("iro_allocations").reset_index(drop=True)
+        kind = case_types(alloc)
+        n = len(alloc)
+        child, _ = pd.factorize(alloc["CHILD"].astype("string"))
+        # a blank CHILD is never a duplicate of another row: give it a code of its own
+        child = np.where(child < 0, n + np.arange(n), child).astype("int64")
+        # combine one identifying column at a time, re-numbering densely so nothing overflows
+        case, size = _factorize_int(_la_codes(ds, "iro_allocations")[0].astype("int64"))
+        for part in (
+            pd.factorize(alloc["IRO_ID"].astype("string"), use_na_sentinel=False)[0],
+            child,
+            pd.factorize(kind, use_na_sentinel=False)[0],
+        ):
+            part = np.asarray(part, dtype="int64")
+            case, size = _factorize_int(case * (int(part.max(initial=0)) + 1) + part)
+        return kind, case, size
+
+    return ds.cached("iro_case_numbers", build)
+
+
+def _active_cases(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(row, k): one allocation row per case active at each reference position k, sorted by
+    (k, case); cached per dataset and dates (both caseload indicators share it)."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        alloc = ds.table("iro_allocations")
+        _, case, n_case = _case_numbers(ds)
+        rows, ks = expand(alloc["START"], alloc["END"], at)
+        key = ks * max(n_case, 1) + case[rows]
+        if key.size and int(key.max()) < 400_000_000:  # a bitmap: sorted distinct keys
+            seen = np.zeros(int(key.max()) + 1, dtype=bool)
+            seen[key] = True
+            distinct = np.flatnonzero(seen)
+        else:
+            distinct = np.unique(key)
+        # the first row of each case stands for it (same LA and case type by construction)
+        first = np.full(max(n_case, 1), -1, dtype="int64")
+        first[case[::-1]] = np.arange(len(case) - 1, -1, -1, dtype="int64")
+        return first[distinct % max(n_case, 1)], (distinct // max(n_case, 1)).astype("int64")
+
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(f"iro_active_cases:{stamp}", build)
+
+
 def _cases(ds: Dataset, at: pd.DatetimeIndex, cp_weight: float) -> pd.Series:
     """Weighted cases per (reference position k, LA)."""
-    alloc = ds.table("iro_allocations").reset_index(drop=True)
-    kind = case_types(alloc)
+    kind, _, _ = _case_numbers(ds)
     weight = case_weights(kind, cp_weight)
-    child_codes, _ = pd.factorize(alloc["CHILD"].astype("string"))
-    # a blank CHILD is never a duplicate of another row: give it a code of its own
-    child_codes = np.where(child_codes < 0, -2 - np.arange(len(alloc)), child_codes)
-    la = _la(alloc)
-    ident = pd.DataFrame(
-        {"LA": la, "iro": alloc["IRO_ID"].astype("string"), "child": child_codes, "kind": kind}
-    )
-    # one integer per (LA, IRO_ID, CHILD, CASE_TYPE), so de-duplicating dates works on integers
-    case = ident.groupby(list(ident.columns), dropna=False, sort=False).ngroup().to_numpy()
-    rows, ks = expand(alloc["START"], alloc["END"], at)
-    _, first = np.unique(ks * (int(case.max(initial=0)) + 1) + case[rows], return_index=True)
-    rows, ks = rows[first], ks[first]
-    return _per_la(ks, la, rows, weight[rows], "numerator")
+    rows, ks = _active_cases(ds, at)
+    return _per_la(ks, _la_codes(ds, "iro_allocations"), rows, weight[rows], "numerator")
 
 
 def _fte(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
-    """FTE in post per (reference position k, LA); one row per IRO (the latest-starting)."""
+    """FTE in post per (reference position k, LA); one row per IRO (the latest-starting).
+    Cached per dataset and dates (both caseload indicators share it)."""
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(f"iro_fte:{stamp}", lambda: _fte_in_post(ds, at))
+
+
+def _fte_in_post(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
     staff = ds.table("iro_staff").reset_index(drop=True)
     la = _la(staff)
     start = np.asarray(staff["START"], dtype=DATE_DTYPE)
@@ -128,7 +188,7 @@ def _fte(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
     post = post.sort_values(["k", "LA", "iro", "start"], kind="stable")
     post = post.drop_duplicates(["k", "LA", "iro"], keep="last")
     rows = post["row"].to_numpy()
-    return _per_la(post["k"].to_numpy(), la, rows, fte[rows], "denominator")
+    return _per_la(post["k"].to_numpy(), _la_codes(ds, "iro_staff"), rows, fte[rows], "denominator")
 
 
 @measure()
@@ -140,7 +200,7 @@ def iro_caseload(
     cases = _cases(ds, at, cp_weight)
     fte = _fte(ds, at)
     if by_la:
-        both = [_la(ds.table("iro_allocations")), _la(ds.table("iro_staff"))]
+        both = [pd.Series(_la_codes(ds, t)[1]) for t in ("iro_allocations", "iro_staff")]
         las = pd.Index(pd.concat(both, ignore_index=True).dropna().unique()).sort_values()
         grid = pd.MultiIndex.from_product([range(len(at)), las], names=["k", "LA"])
         frame = pd.concat([cases, fte], axis=1).reindex(grid).fillna(0.0).reset_index()

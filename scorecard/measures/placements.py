@@ -87,7 +87,12 @@ def placement_moves(
     """Percent of children looked after at `at` with `min_placements` or more placements in
     the 12 months to `at` (DfE short-term placement stability)."""
     units = looked_after_at(ds, at)
-    counted = placements_in_window(ds, at, same_carer_reasons)
+    # shared by the 3+ and 2+ indicators: counted once per dataset, dates and reasons
+    key = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    counted = ds.cached(
+        f"placements_in_window:{key}:{tuple(same_carer_reasons)}",
+        lambda: placements_in_window(ds, at, same_carer_reasons),
+    )
     n_cid = max(len(child_categories(ds)), 1)
     placements = _lookup(units, np.asarray(at, dtype=DATE_DTYPE), counted, "placements", n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
