@@ -266,18 +266,24 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     e = episodes(ds)
     rows, ks = expand(e["DECOM"], e["DEC"], at)
-    out = pd.DataFrame(
+    # a stable sort by date (a radix sort on small integers) keeps each date's rows in
+    # (cid, DECOM) order, so (date, child) groups are contiguous and sorted; keeping the last
+    # row of each keeps the latest-starting episode
+    small = ks.astype(np.uint16) if ks.size and ks.max() < 2**16 else ks
+    order = np.argsort(small, kind="stable")
+    rows, ks = rows[order], ks[order]
+    cid = e["cid"].to_numpy()[rows]
+    last = np.r_[(ks[1:] != ks[:-1]) | (cid[1:] != cid[:-1]), True] if rows.size else []
+    rows, ks, cid = rows[last], ks[last], cid[last]
+    return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
-            "cid": e["cid"].to_numpy()[rows],
+            "cid": cid,
             "ep": rows,
             "period_id": e["period_id"].to_numpy()[rows],
             "period_start": e["period_start"].to_numpy()[rows],
         }
     )
-    # rows come in (cid, DECOM) order, so keeping the last keeps the latest-starting episode
-    out = out.drop_duplicates(["period_end", "cid"], keep="last")
-    return out.sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
 
 
 def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -130,7 +130,8 @@ def care_leaver_outcome(
         )
     oc3 = ds.table("oc3").reset_index(drop=True)
     cohort = care_leaver_cohort(ds, ages)
-    num, den = outcome_flags(oc3, outcome)
+    # flags per OC3 row, cached: the seven indicators share four outcomes
+    num, den = ds.cached(f"care_leaver_flags:{outcome}", lambda: outcome_flags(oc3, outcome))
     pos, ks = events_in_windows(cohort["birthday"], at)
     picked = cohort.iloc[pos]
     rows = picked["row"].to_numpy()
@@ -148,7 +149,9 @@ def care_leaver_outcome(
         if name == "age_band":
             units["age_band"] = age_band(picked["age"].to_numpy())
         elif name == "LA" and "LA" in oc3.columns:
-            units["LA"] = oc3["LA"].astype("string").to_numpy()[rows]
+            # categorical (cheap on pooled data); `summarise` returns the labels as strings
+            la = ds.cached("care_leaver_la", lambda: pd.Categorical(oc3["LA"].astype("string")))
+            units["LA"] = pd.Categorical.from_codes(la.codes[rows], categories=la.categories)
         elif name in oc3.columns and name not in PRIVATE_COLUMNS and name not in units.columns:
             units[name] = oc3[name].astype("string").fillna("Unknown").to_numpy()[rows]
         else:
