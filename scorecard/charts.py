@@ -442,7 +442,8 @@ def by_age(
         labels = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
             y=alt.Y("label_y:Q"), text="label:N"
         )
-        sub = "Each bar is one reference date."
+        listed = " and ".join(dates) if len(dates) <= 3 else f"{dates[0]} to {dates[-1]}"
+        sub = f"One bar per reference date: {listed}."
     else:
         base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
         bars = base.mark_bar(color=PALETTE[0])
