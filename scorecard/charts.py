@@ -356,9 +356,20 @@ def trend(
         layers.append(base.mark_line(color=LINE_COLOUR, strokeWidth=2.5))
         layers.append(base.mark_point(color=LINE_COLOUR, filled=True, size=70))
         last = df.loc[df["period_end"] == df["period_end"].max()]
+        # the latest value is labelled on the side away from the target line
+        target_now = th["target"].iloc[-1]
+        below = pd.notna(target_now) and float(last["value"].iloc[0]) < target_now
         layers.append(
             alt.Chart(last)
-            .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=LINE_COLOUR, fontSize=13)
+            .mark_text(
+                align="left",
+                dx=8,
+                dy=8 if below else -8,
+                baseline="top" if below else "bottom",
+                fontWeight="bold",
+                color=LINE_COLOUR,
+                fontSize=13,
+            )
             .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
         )
     sub = subtitle or _trend_subtitle(ind, has_bands=not rects.empty, has_target=not targets.empty)
