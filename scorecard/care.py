@@ -158,6 +158,8 @@ def episodes(ds: Dataset) -> pd.DataFrame:
         e = ds.table("episodes")
         e = e.loc[~e["LS"].isin(SHORT_BREAK_LS)].copy()
         e["cid"] = child_key(ds, e)
+        if len(e):
+            return _with_periods(e)
         e = e.sort_values(["cid", "DECOM", "DEC"], kind="stable", na_position="last")
         e = e.reset_index(drop=True)
         cid = e["cid"].to_numpy()
@@ -179,6 +181,45 @@ def episodes(ds: Dataset) -> pd.DataFrame:
         return e
 
     return ds.cached("episodes", build)
+
+
+def _sortable(dates: np.ndarray) -> np.ndarray:
+    """Dates as integers that sort like the dates, blanks last."""
+    ns = dates.view("int64")
+    return np.where(np.isnat(dates), np.iinfo("int64").max, ns)
+
+
+def _with_periods(e: pd.DataFrame) -> pd.DataFrame:
+    """`episodes` on numpy arrays: sort by (cid, DECOM, DEC) (blank dates last, stable), then
+    period of care, position within the child, period start and end (as described there)."""
+    decom_in, dec_in = e["DECOM"].to_numpy(), e["DEC"].to_numpy()
+    order = np.lexsort((_sortable(dec_in), _sortable(decom_in), e["cid"].to_numpy()))
+    e = e.take(order).reset_index(drop=True)
+    n = len(e)
+    pos = np.arange(n, dtype="int64")
+    cid, decom, dec = e["cid"].to_numpy(), e["DECOM"].to_numpy(), e["DEC"].to_numpy()
+    first_of_child = np.r_[True, cid[1:] != cid[:-1]]
+    prev_rec = e["REC"].shift(1)
+    prev_dec = e["DEC"].shift(1)
+    continues = (prev_rec == CONTINUES) & (prev_dec == e["DECOM"])
+    new_period = first_of_child | ~continues.fillna(False).to_numpy(dtype=bool)
+    period_id = np.cumsum(new_period) - 1
+    e["period_id"] = period_id
+    e["seq"] = pos - np.maximum.accumulate(np.where(first_of_child, pos, 0))
+    starts = np.flatnonzero(new_period)
+    sizes = np.diff(np.r_[starts, n])
+    # first non-blank DECOM and last non-blank DEC of each period (groupby first/last)
+    first_ok = np.minimum.reduceat(np.where(np.isnat(decom), n, pos), starts)
+    last_ok = np.maximum.reduceat(np.where(np.isnat(dec), -1, pos), starts)
+    start = np.where(first_ok < n, decom[np.minimum(first_ok, n - 1)], np.datetime64("NaT"))
+    end = np.where(last_ok >= 0, dec[np.maximum(last_ok, 0)], np.datetime64("NaT"))
+    # a period is open when its last episode has no DEC
+    is_open = np.isnat(dec[starts + sizes - 1])
+    e["period_start"] = np.repeat(start.astype(decom.dtype), sizes)
+    e["period_end"] = np.repeat(
+        np.where(is_open, np.datetime64("NaT"), end).astype(dec.dtype), sizes
+    )
+    return e
 
 
 def periods(ds: Dataset) -> pd.DataFrame:
