@@ -67,12 +67,6 @@ def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.where(ok, upto, -1)
 
 
-def _same_values(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Elementwise equality where blank equals blank."""
-    blank = "\x00"
-    return a.fillna(blank).to_numpy(dtype=object) == b.fillna(blank).to_numpy(dtype=object)
-
-
 def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
     """A code column as stripped upper-case strings (all blank when the column is absent)."""
     if col not in frame.columns:
@@ -105,8 +99,9 @@ def placement_sequence(
         returning = after_temp & (before_run >= 0)
         src = np.where(returning, before_run, np.arange(len(e)))
         for col in PLACEMENT_IDENTITY:
-            values = _codes(e, col).reset_index(drop=True)
-            returning &= _same_values(values, values.iloc[src].reset_index(drop=True))
+            # integer codes (blank a value of its own) compare like the values, cheaply
+            codes, _ = pd.factorize(_codes(e, col).fillna("\x00"))
+            returning &= codes == codes[src]
 
         opening = [r for r in PLACEMENT_REASONS if r not in reasons]
         starts = (
