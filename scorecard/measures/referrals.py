@@ -129,9 +129,12 @@ def _category_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
     (blank -> 'Unknown'); cached, so several breakdown calls factorize once."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
-        values = ds.table("referrals")[name].astype("string").fillna(UNKNOWN)
-        codes, labels = pd.factorize(values)
-        return codes.astype("int64"), np.asarray(labels, dtype=object)
+        # factorize the millions of rows once, then label the few distinct values (a blank
+        # is the extra last one) and merge any that read the same
+        raw, uniques = pd.factorize(ds.table("referrals")[name], use_na_sentinel=True)
+        names = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
+        merged, labels = pd.factorize(names.astype("string").fillna(UNKNOWN))
+        return merged.astype("int64")[raw], np.asarray(labels, dtype=object)
 
     return ds.cached(f"referral_codes:{name}", build)
 
