@@ -31,6 +31,7 @@ def _stage(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a scorecard is meant to be shared
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
