@@ -6,34 +6,39 @@ from `python -m scorecard.bench` and are not asserted here (they depend on the m
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from scorecard import bench
+import scorecard as sc
+from scorecard import bench, care
 from scorecard.catalogue import load_catalogue
+from scorecard.periods import quarter_ends
 
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    """Stdout and stderr of `python -m scorecard.bench --las 2 --quarters 4` into a tmp folder."""
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Path]:
+    """Stdout and stderr of `python -m scorecard.bench --las 2 --quarters 4` into a tmp
+    folder, and that data folder."""
     data = tmp_path_factory.mktemp("bench") / "data"
     argv = ["--las", "2", "--quarters", "4", "--data", str(data), "--seed", "11"]
-    import contextlib
-    import io
-
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert bench.main(argv) == 0
     meta = json.loads((data / "_bench.json").read_text())
     # the generated data are pooled over exactly the authorities asked for
     assert meta["las"] == 2 and meta["rows"]["episodes"] > 0
-    return out.getvalue(), err.getvalue()
+    return out.getvalue(), err.getvalue(), data
 
 
-def test_every_indicator_is_timed_and_none_failed(tiny_run: tuple[str, str]) -> None:
-    out, _ = tiny_run
+def test_every_indicator_is_timed_and_none_failed(tiny_run: tuple[str, str, Path]) -> None:
+    out, _, _ = tiny_run
     # one line per catalogue indicator: its id, wall seconds, CPU seconds
     timed = {m.group(1) for m in re.finditer(r"^(\S+)\s+\d+\.\d\d\s+\d+\.\d\d\s*$", out, re.M)}
     ids = {ind.id for ind in load_catalogue()}
@@ -41,8 +46,8 @@ def test_every_indicator_is_timed_and_none_failed(tiny_run: tuple[str, str]) -> 
     assert "FAILED" not in out
 
 
-def test_summary_lines(tiny_run: tuple[str, str]) -> None:
-    out, err = tiny_run
+def test_summary_lines(tiny_run: tuple[str, str, Path]) -> None:
+    out, err, _ = tiny_run
     for label in (
         "plain read (floor)",
         "load + validate",
@@ -57,3 +62,72 @@ def test_summary_lines(tiny_run: tuple[str, str]) -> None:
     rows = int(re.search(r"^result rows\s+([\d,]+)", out, re.M).group(1).replace(",", ""))
     assert rows >= 8
     assert "[1/3] generating pooled data for 2 authorities" in err
+
+
+# --- the fast paths the benchmark relies on give what the plain definitions give ----------
+
+
+def test_pooled_child_keys_sort_like_la_and_child() -> None:
+    """Pooled keys are positions of 'LA<sep>CHILD' in sorted order, found on integer pairs.
+
+    Keys: (65, A), (65, B), (650, A), (7, A). The separator sorts before every digit, so
+    '65<sep>…' comes before '650<sep>…': positions 0, 1, 2, 3 in that order. A blank LA or
+    an LA without that child gives -1.
+    """
+
+    header = pd.DataFrame(
+        {
+            "LA": ["650", "65", "7", "65"],
+            "CHILD": ["A", "B", "A", "A"],
+            "SEX": ["1", "2", "1", "2"],
+            "DOB": ["01/01/2012"] * 4,
+        }
+    )
+    ds = sc.Dataset.from_frames(header=header)
+    assert list(care.child_categories(ds)) == ["65\x1fA", "65\x1fB", "650\x1fA", "7\x1fA"]
+    probe = pd.DataFrame(
+        {"LA": ["65", "650", "7", "65", None, "9"], "CHILD": ["A", "A", "A", "B", "A", "A"]}
+    )
+    assert care.child_key(ds, probe).tolist() == [0, 2, 3, 1, -1, -1]
+
+
+def test_fast_building_blocks_match_plain_pandas(tiny_run: tuple[str, str, Path]) -> None:
+    """On the tiny pooled data: child keys, episodes with periods of care and the children
+    looked after equal straightforward pandas versions (string keys, groupby, drop_duplicates)."""
+
+    ds = sc.load_dataset(tiny_run[2])
+    cats = care.child_categories(ds)
+    for name in ("header", "episodes", "oc3", "iro_allocations"):
+        frame = ds.table(name)
+        plain = cats.get_indexer(frame["LA"].astype("string") + "\x1f" + frame["CHILD"])
+        assert np.array_equal(care.child_key(ds, frame), plain), name
+
+    e = ds.table("episodes")
+    e = e.loc[~e["LS"].isin(care.SHORT_BREAK_LS)].copy()
+    e["cid"] = care.child_key(ds, e)
+    e = e.sort_values(["cid", "DECOM", "DEC"], kind="stable", na_position="last")
+    e = e.reset_index(drop=True)
+    first = np.r_[True, e["cid"].to_numpy()[1:] != e["cid"].to_numpy()[:-1]]
+    cont = (e["REC"].shift(1) == "X1") & (e["DEC"].shift(1) == e["DECOM"])
+    e["period_id"] = np.cumsum(first | ~cont.fillna(False).to_numpy(dtype=bool)) - 1
+    e["seq"] = e.groupby("cid").cumcount()
+    grp = e.groupby("period_id", sort=False)
+    e["period_start"] = grp["DECOM"].transform("first")
+    still_open = grp["DEC"].transform(lambda s: pd.isna(s.iloc[-1])).to_numpy(dtype=bool)
+    e["period_end"] = grp["DEC"].transform("last").where(~still_open)
+    pd.testing.assert_frame_equal(care.episodes(ds), e)
+
+    ats = quarter_ends("2024-25 Q4", 4)
+    got = care.looked_after_at(ds, ats)
+    rows, ks = care.expand(e["DECOM"], e["DEC"], ats)
+    plain = pd.DataFrame(
+        {
+            "period_end": np.asarray(ats)[ks],
+            "cid": e["cid"].to_numpy()[rows],
+            "ep": rows,
+            "period_id": e["period_id"].to_numpy()[rows],
+            "period_start": e["period_start"].to_numpy()[rows],
+        }
+    ).drop_duplicates(["period_end", "cid"], keep="last")
+    plain = plain.sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, plain)
