@@ -8,7 +8,14 @@ write_outputs(sc, "out/")                           # HTML + XLSX, written atomi
 from __future__ import annotations
 
 from .atomic import atomic_write, write_outputs
-from .builder import build_scorecard
+from .builder import IndicatorFailedWarning, build_scorecard
 from .scorecard import FRAME_COLUMNS, Scorecard
 
-__all__ = ["FRAME_COLUMNS", "Scorecard", "atomic_write", "build_scorecard", "write_outputs"]
+__all__ = [
+    "FRAME_COLUMNS",
+    "IndicatorFailedWarning",
+    "Scorecard",
+    "atomic_write",
+    "build_scorecard",
+    "write_outputs",
+]

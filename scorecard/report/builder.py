@@ -2,21 +2,25 @@
 
 Every on-scorecard indicator is computed once over the last `trend_quarters` quarter ends;
 RAG, target and direction of travel come from `scorecard.bands`, published comparators
-from `scorecard.benchmark`. An indicator that cannot be computed (a missing table, a measure
-not yet available) stays on the scorecard with its reason in `status`, so the panel sees
-what is missing rather than a silently shorter list.
+from `scorecard.benchmark`. An indicator that cannot be computed (a missing table, a failing
+measure) stays on the scorecard with its reason in `status`, so the panel sees what is missing
+rather than a silently shorter list; a failing measure is also raised as an
+`IndicatorFailedWarning`, so the analyst hears of it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .. import bands
+from ..benchmark import compare, load_benchmarks, load_neighbours
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
@@ -26,6 +30,11 @@ from .scorecard import FRAME_COLUMNS, Scorecard
 
 SAMPLE_LA = "650"
 SAMPLE_LA_NAME = "Wealdshire"
+
+
+class IndicatorFailedWarning(UserWarning):
+    """An indicator's measure raised an unexpected error; it stays on the scorecard with the
+    reason in `status` (run `scorecard.compute(id, ...)` to see the full error)."""
 
 
 def build_scorecard(
@@ -89,7 +98,7 @@ def build_scorecard(
 
     frame["suppressed"] = False
     history["suppressed"] = False
-    by_age = time_in_care_by_age(ds, cat, period_end)
+    by_age = time_in_care_by_age(ds, cat, period_end, failed=status)
 
     name = la_name or found_name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
     card = Scorecard(
@@ -149,30 +158,16 @@ def compute_history(
     items: list[Indicator], ds: Dataset, ends: pd.DatetimeIndex, cat: Catalogue
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Each indicator computed ONCE over all the trend dates; failures become a status."""
-    from ..engine import compute, missing_tables
+    from ..engine import compute
 
     frames: list[pd.DataFrame] = []
     status: dict[str, str] = {}
     for ind in items:
-        try:
-            frames.append(compute(ind, ds, at=ends, catalogue=cat))
-        except MissingTableError as exc:
-            need = missing_tables(ind, ds)
-            status[ind.id] = (
-                f"unavailable: needs the {', '.join(need)} table{'s' if len(need) > 1 else ''}"
-                if need
-                else f"unavailable: {exc}"
-            )
-        except BreakdownError as exc:
-            status[ind.id] = f"unavailable: {exc}"
-        except NotImplementedError:
-            status[ind.id] = "unavailable: the measure is not implemented yet"
-        except Exception as exc:  # one broken indicator never stops the scorecard
-            # the message is not shown: it may quote input rows (identifiers, dates of birth)
-            status[ind.id] = (
-                f"could not be computed ({type(exc).__name__}); "
-                f"run scorecard.compute({ind.id!r}, ...) for details"
-            )
+        got, why = guarded_compute(ind, ds, lambda i=ind: compute(i, ds, at=ends, catalogue=cat))
+        if why:
+            status[ind.id] = why
+        else:
+            frames.append(got)
     cols = ["indicator", "period_end", "numerator", "denominator", "value"]
     if frames:
         history = pd.concat([f[cols] for f in frames], ignore_index=True)
@@ -182,6 +177,36 @@ def compute_history(
         history["period_end"] = history["period_end"].astype(DATE_DTYPE)
     history["indicator"] = history["indicator"].astype(str)
     return history, status
+
+
+def guarded_compute(
+    ind: Indicator, ds: Dataset, call: Callable[[], pd.DataFrame]
+) -> tuple[pd.DataFrame | None, str]:
+    """`call()` for one indicator, or None and the reason it could not be computed.
+
+    A missing table or an impossible breakdown is an expected gap ('unavailable: ...'). Any
+    other error is the one deliberate broad catch of the scorecard: one broken indicator must
+    not stop the panel's whole card, so it becomes a status AND an `IndicatorFailedWarning`.
+    The error's message is not repeated: it may quote input rows (identifiers, dates of birth).
+    """
+    from ..engine import missing_tables
+
+    try:
+        return call(), ""
+    except MissingTableError as exc:
+        need = missing_tables(ind, ds)
+        if need:
+            return None, f"unavailable: needs the {', '.join(need)} table{'s' * (len(need) > 1)}"
+        return None, f"unavailable: {exc}"
+    except BreakdownError as exc:
+        return None, f"unavailable: {exc}"
+    except Exception as exc:  # deliberate: see the docstring
+        why = (
+            f"could not be computed ({type(exc).__name__}); "
+            f"run scorecard.compute({ind.id!r}, ...) for details"
+        )
+        warnings.warn(f"{ind.id}: {why}", IndicatorFailedWarning, stacklevel=2)
+        return None, why
 
 
 def current_rows(
@@ -221,28 +246,11 @@ def _why_blank(denominator: float) -> str:
 # --------------------------------------------------------------------------- bands
 
 
-def _bands() -> Any | None:
-    try:
-        from .. import bands
-    except ImportError:
-        return None
-    return bands
-
-
 def add_targets(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestamp):
     """The target in force at `period_end` (bands.target_for), blank when none."""
-    bands = _bands()
-    targets = []
-    for ind in items:
-        t = None
-        if bands is not None and hasattr(bands, "target_for"):
-            try:
-                t = bands.target_for(ind, period_end)
-            except Exception:
-                t = None
-        targets.append(np.nan if t is None else float(t))
+    targets = [bands.target_for(ind, period_end) for ind in items]
     out = frame.copy()
-    out["target"] = targets
+    out["target"] = [np.nan if t is None else float(t) for t in targets]
     return out
 
 
@@ -252,17 +260,11 @@ def add_direction(
     """Direction of travel on the quarter and the year (bands.direction_of_travel)."""
     cols = ["change_quarter", "dot_quarter", "change_year", "dot_year"]
     out = frame.copy()
-    bands = _bands()
-    dot = None
-    if bands is not None and hasattr(bands, "direction_of_travel") and len(history):
-        try:
-            dot = bands.direction_of_travel(history, catalogue=cat)
-        except Exception:
-            dot = None
-    if dot is None or not set(cols) <= set(dot.columns):
+    if not len(history):  # no indicator could be computed: nothing to compare
         for c in cols:
             out[c] = np.nan if c.startswith("change") else None
         return out
+    dot = bands.direction_of_travel(history, catalogue=cat)
     dot = dot[pd.to_datetime(dot["period_end"]) == period_end]
     dot = dot.assign(indicator=dot["indicator"].astype(str)).drop_duplicates("indicator")
     out = out.merge(dot[["indicator", *cols]], on="indicator", how="left")
@@ -276,19 +278,16 @@ def add_direction(
 
 def add_rag(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestamp):
     """RAG for each row (bands.rag_value; benchmark-mode indicators use the SN average)."""
-    bands = _bands()
     out = frame.copy()
-    rags: list[str | None] = []
-    for ind, value, sn in zip(items, out["value"], out["sn_value"]):
-        r = None
-        if bands is not None and hasattr(bands, "rag_value") and not np.isnan(value):
-            try:
-                r = bands.rag_value(
-                    float(value), ind, period_end, sn_value=None if np.isnan(sn) else float(sn)
-                )
-            except Exception:
-                r = None
-        rags.append(r if r in ("green", "amber", "red") else None)
+    rags = [
+        bands.rag_value(
+            None if np.isnan(value) else float(value),
+            ind,
+            period_end,
+            sn_value=None if np.isnan(sn) else float(sn),
+        )
+        for ind, value, sn in zip(items, out["value"], out["sn_value"])
+    ]
     out["rag"] = pd.Series(rags, index=out.index, dtype=object)
     return out
 
@@ -360,20 +359,18 @@ def benchmark_rows(
         return empty, "No benchmark data was given.", None
     if la is None:
         return empty, "No local authority code was given, so no benchmarks are shown.", None
-    try:
-        from ..benchmark import compare, load_benchmarks, load_neighbours
-    except ImportError:
-        return empty, "Benchmarking is not available in this version.", None
-    try:
-        bench = benchmarks if isinstance(benchmarks, pd.DataFrame) else load_benchmarks(benchmarks)
-        sn = neighbours
-        if sn is not None and not isinstance(sn, pd.DataFrame):
-            sn = load_neighbours(sn)
-    except Exception as exc:
-        return empty, f"The benchmark files could not be read ({exc}).", None
+    bench = benchmarks if isinstance(benchmarks, pd.DataFrame) else load_benchmarks(benchmarks)
+    sn = neighbours
+    if sn is not None and not isinstance(sn, pd.DataFrame):
+        sn = load_neighbours(sn)
 
     la = str(la).strip()
+    if la not in set(bench["la_code"].astype(str)):
+        note = f"LA {la} is not in the benchmark data, so no comparators are shown."
+        return empty, note, None
     found_name = _la_name(bench, la)
+    if sn is not None and la not in set(sn["la_code"].astype(str)):
+        sn = None  # comparators without the statistical-neighbour average (noted below)
     limit = int(financial_year(period_end)[:4]) + 1
     lait = {i.id: i.benchmark.lait for i in items if i.benchmark and i.benchmark.lait}
     years = bench.assign(_end=bench["year"].map(_year_end))
@@ -385,20 +382,10 @@ def benchmark_rows(
             chosen[ind_id] = avail.loc[avail["_end"].idxmax(), "year"]
 
     rows = []
-    sn_problem = False
     for year in dict.fromkeys(chosen.values()):
+        # every name here has rows in `year` (that is how the year was chosen)
         names = [lait[i] for i, y in chosen.items() if y == year]
-        try:
-            cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
-        except Exception:
-            if sn is None:
-                continue
-            try:  # e.g. the LA is not in the neighbour list: comparators without SN
-                cmp = compare(bench, la, year, None, indicators=names, catalogue=cat)
-                sn_problem = True
-            except Exception:
-                continue
-        cmp = cmp.reset_index() if "indicator" not in cmp.columns else cmp
+        cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
         for ind_id, y in chosen.items():
             if y != year:
                 continue
@@ -437,7 +424,7 @@ def benchmark_rows(
         "the statistical-neighbour (SN) average is the "
         f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value."
     )
-    if sn is None or sn_problem:
+    if sn is None:
         note += f" No statistical-neighbour list was available for LA {la}."
     return out, note, found_name
 
@@ -460,21 +447,26 @@ BY_AGE_INDICATOR = "time_in_care_ceased"
 
 
 def time_in_care_by_age(
-    ds: Dataset, cat: Catalogue, period_end: pd.Timestamp
+    ds: Dataset,
+    cat: Catalogue,
+    period_end: pd.Timestamp,
+    failed: Mapping[str, str] | None = None,
 ) -> pd.DataFrame | None:
     """Average time in care of children who left care, by age at entry, in the year to the
     quarter and the year before (the panel asked for time in care by age). None when the
-    indicator cannot be computed."""
+    indicator cannot be computed (already in `failed`, or failing here: see guarded_compute)."""
     from ..engine import compute
 
-    if BY_AGE_INDICATOR not in cat:
+    if BY_AGE_INDICATOR not in cat or BY_AGE_INDICATOR in (failed or {}):
         return None
+    ind = cat.get(BY_AGE_INDICATOR)
     year_ago = trend_dates(period_end, 5)[0]
-    try:
-        out = compute(
-            BY_AGE_INDICATOR, ds, at=[year_ago, period_end], by="age_at_entry_band", catalogue=cat
-        )
-    except Exception:
+    out, why = guarded_compute(
+        ind,
+        ds,
+        lambda: compute(ind, ds, at=[year_ago, period_end], by="age_at_entry_band", catalogue=cat),
+    )
+    if why:
         return None
     out = out.rename(columns={"age_at_entry_band": "age_at_entry"})
     out = out[out["age_at_entry"].notna()]
