@@ -473,27 +473,12 @@ def by_age(
     )
 
 
-def _with_rag(df: pd.DataFrame, ind: Indicator, catalogue: Catalogue | None) -> pd.Series | None:
-    """RAG band per row from scorecard.bands, or None when banding is unavailable."""
-    try:
-        from . import bands
-    except ImportError:
-        return None
-    try:
-        banded = bands.rag(df, catalogue=catalogue)
-    except (NotImplementedError, KeyError, ValueError, TypeError):
-        return None
-    for col in ("rag", "RAG", "band"):
-        if isinstance(banded, pd.DataFrame) and col in banded.columns:
-            out = banded[col]
-            break
-    else:
-        out = banded if isinstance(banded, pd.Series) else None
-    if out is None:
-        return None
-    out = pd.Series(np.asarray(out, dtype=object), index=df.index)
+def _with_rag(df: pd.DataFrame, catalogue: Catalogue | None) -> pd.Series:
+    """RAG band per row from scorecard.bands as a legend word ('Green', ..., 'No band')."""
+    from . import bands
+
     names = {k.lower(): k for k in RAG_COLOURS}
-    return out.map(lambda v: names.get(str(v).lower(), "No band") if pd.notna(v) else "No band")
+    return bands.rag(df, catalogue=catalogue).map(names).fillna("No band").astype(object)
 
 
 def by_district(
@@ -525,7 +510,7 @@ def by_district(
     df = df.sort_values("value", ascending=ascending, na_position="last").reset_index(drop=True)
     order = list(df["district"])
     fmt = _fmt(ind)
-    bands = _with_rag(df, ind, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
+    bands = _with_rag(df, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
     x = alt.X("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
     y = alt.Y("district:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     tooltip = [
@@ -596,20 +581,9 @@ def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> p
     return df.drop_duplicates("la_code")
 
 
-def _quartiles(
-    benchmarks: pd.DataFrame, ind: Indicator, la: str, year: object, values: pd.Series
-) -> tuple[float, float, float]:
-    """q1, median, q3 as LAIT computes them: from `scorecard.benchmark.compare` when it can
-    read the panel, else R type 7 (numpy 'linear') over the values, missing dropped."""
-    try:
-        from .benchmark import compare
-
-        row = compare(benchmarks, la, year, None, indicators=[ind.id]).iloc[0]
-        q = (float(row["q1"]), float(row["median"]), float(row["q3"]))
-        if not any(np.isnan(q)):
-            return q
-    except (ImportError, KeyError, ValueError, TypeError, IndexError):
-        pass
+def _quartiles(values: pd.Series) -> tuple[float, float, float]:
+    """q1, median, q3 of the LAs' values as LAIT (and `scorecard.benchmark.compare`) compute
+    them: R type 7, numpy's 'linear', missing values dropped."""
     v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype="float64")
     q1, q2, q3 = np.quantile(v, [0.25, 0.5, 0.75], method="linear")
     return float(q1), float(q2), float(q3)
@@ -653,7 +627,7 @@ def benchmark(
     order_words = "lowest to highest" if ind.polarity == "neutral" else "best to worst"
     df = df.sort_values(["value", "la_name"], ascending=[ascending, True]).reset_index(drop=True)
     df["position"] = np.arange(1, len(df) + 1)
-    q1, q2, q3 = _quartiles(benchmarks, ind, la, year, df["value"])
+    q1, q2, q3 = _quartiles(df["value"])
     fmt = _fmt(ind)
     groups = [str(ours), "Statistical neighbour", "Other authorities"]
     colour = alt.Color(

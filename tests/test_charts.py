@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from scorecard import charts
+from scorecard.benchmark import compare
 from scorecard.periods import AGE_BANDS, quarter_ends
 
 IND = "placement_stability_short"  # percent, low is good; default 10/12, 2025-26: 9.5/11.5
@@ -234,6 +235,9 @@ def test_benchmark_highlights_ours_and_neighbours_with_lait_quartiles():
     lines = pd.DataFrame(next(v for v in data.values() if "label" in v[0] and "group" not in v[0]))
     # R type 7 over 1..20: q1 = 1 + 0.25 x 19 = 5.75, median 10.5, q3 = 15.25
     assert list(lines["value"]) == [5.75, 10.5, 15.25]
+    # the same lines as the comparators table of scorecard.benchmark.compare
+    cmp = compare(panel, "650", 2024, None, indicators=[IND]).iloc[0]
+    assert list(lines["value"]) == [cmp["q1"], cmp["median"], cmp["q3"]]
 
 
 def test_benchmark_unknown_year_lists_the_years():
