@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,23 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _data_exceptions() -> tuple[type[BaseException], ...]:
     """Errors caused by the user's inputs: reported without a traceback, exit 1."""
+    from .benchmark_loaders import BenchmarkFileError
     from .catalogue import CatalogueError
     from .dataset import MissingTableError
+    from .loaders import DataValidationError
 
-    found: list[type[BaseException]] = [CatalogueError, MissingTableError, OSError]
-    try:
-        from .loaders import DataValidationError
-
-        found.append(DataValidationError)
-    except ImportError:  # pragma: no cover - the loaders always define it
-        pass
-    try:
-        from .benchmark_loaders import BenchmarkFileError
-
-        found.append(BenchmarkFileError)
-    except ImportError:  # pragma: no cover
-        pass
-    return tuple(found)
+    return (CatalogueError, MissingTableError, OSError, DataValidationError, BenchmarkFileError)
 
 
 # ------------------------------------------------------------------------------ validate
@@ -441,24 +431,27 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     panel, sn = _load_panel(bench_path, sn_path) if bench_path else (None, None)
 
     progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
-    from .report import build_scorecard
+    from .report import IndicatorFailedWarning, build_scorecard
 
-    card = build_scorecard(
-        ds,
-        quarter=at,
-        benchmarks=panel,
-        neighbours=sn,
-        la=la,
-        publish=args.publish,
-        suppress_threshold=args.suppress_threshold,
-        trend_quarters=TREND_QUARTERS,
-    )
-    rendered = Rendered()
-    if not args.no_charts:
-        progress("computing chart data by age and district")
-        frames = _chart_frames(ds, card, args)
-        progress("drawing charts")
-        rendered = _render_charts(frames, panel, sn, la, card)
+    with warnings.catch_warnings():
+        # failing indicators are listed below from the card (one line each), not as warnings
+        warnings.simplefilter("ignore", IndicatorFailedWarning)
+        card = build_scorecard(
+            ds,
+            quarter=at,
+            benchmarks=panel,
+            neighbours=sn,
+            la=la,
+            publish=args.publish,
+            suppress_threshold=args.suppress_threshold,
+            trend_quarters=TREND_QUARTERS,
+        )
+        rendered = Rendered()
+        if not args.no_charts:
+            progress("computing chart data by age and district")
+            frames = _chart_frames(ds, card, args)
+            progress("drawing charts")
+            rendered = _render_charts(frames, panel, sn, la, card)
 
     progress("rendering the HTML page and the Excel workbook")
     from .report.atomic import RENDERERS, output_name
@@ -472,10 +465,25 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     written = atomic_write_many({Path(args.out) / k: v for k, v in rendered.files.items()})
     for name, why in rendered.skipped.items():
         _note(f"      no chart {name}: {why}")
+    _report_missing(card.frame)
     print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
     return EXIT_OK
+
+
+def _report_missing(frame: pd.DataFrame) -> None:
+    """One line per indicator left blank because it is unavailable or failed to compute, so
+    the analyst sees it before the panel does."""
+    missing = frame.loc[
+        frame["status"].str.startswith(("unavailable", "could not be computed")),
+        ["indicator", "status"],
+    ]
+    if missing.empty:
+        return
+    _note(f"      {len(missing)} indicator(s) have no value on the scorecard:")
+    for ind_id, status in missing.itertuples(index=False):
+        _note(f"        {ind_id}: {status}")
 
 
 @dataclass
@@ -515,9 +523,8 @@ def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 
 def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
-    from .breakdowns import BreakdownError
-    from .dataset import MissingTableError
     from .engine import compute
+    from .report.builder import guarded_compute
 
     cat = card.catalogue
     # the trend is the scorecard's own history (already suppressed when publishing)
@@ -529,27 +536,33 @@ def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
     ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
     at = card.period_end
     year_before = at - pd.DateOffset(months=12)
+    failed = dict(zip(card.frame["indicator"], card.frame["status"]))
+    failed = {k: v for k, v in failed.items() if v.startswith(("unavailable", "could not"))}
     notes: dict[str, str] = {}
-    expected = (MissingTableError, BreakdownError, NotImplementedError)
     by_age = None
-    if AGE_CHART in cat:
-        try:
-            by_age = compute(
-                AGE_CHART, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat
-            )
-        except expected as exc:
-            notes[f"by_age_at_entry_{AGE_CHART}"] = str(exc)
+    if AGE_CHART in cat and AGE_CHART not in failed:
+        ind = cat.get(AGE_CHART)
+        by_age, why = guarded_compute(
+            ind,
+            ds,
+            lambda: compute(ind, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat),
+        )
+        if why:
+            notes[f"by_age_at_entry_{AGE_CHART}"] = why
     districts: dict[str, pd.DataFrame] = {}
     for ind_id in ids:
         ind = cat.get(ind_id)
         if len(districts) >= MAX_DISTRICT_CHARTS:
             break
-        if "district" not in ind.breakdowns or ind.polarity == "neutral":
+        if "district" not in ind.breakdowns or ind.polarity == "neutral" or ind_id in failed:
             continue
-        try:
-            districts[ind_id] = compute(ind, ds, at=at, by="district", catalogue=cat)
-        except expected as exc:
-            notes[f"by_district_{ind_id}"] = str(exc)
+        got, why = guarded_compute(
+            ind, ds, lambda i=ind: compute(i, ds, at=at, by="district", catalogue=cat)
+        )
+        if why:
+            notes[f"by_district_{ind_id}"] = why
+        else:
+            districts[ind_id] = got
     if args.publish:
         threshold = args.suppress_threshold
         by_age = _suppress(by_age, threshold) if by_age is not None else None

@@ -234,3 +234,25 @@ def test_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
         main(["build", "--quarter", "2024-25 Q4", "--out", str(out), "--quiet", "--no-charts"])
     assert [p.name for p in out.iterdir()] == ["scorecard_2024-25_Q4.html"]
     assert (out / "scorecard_2024-25_Q4.html").read_text() == "last quarter's page"
+
+
+@pytest.mark.slow
+def test_build_lists_an_indicator_that_failed(tmp_path, monkeypatch, capsys):
+    import scorecard.engine as engine
+
+    real = engine.compute
+
+    def broken(ind, ds, at=None, by=None, **kw):
+        if getattr(ind, "id", ind) == "pct_foster_care":
+            raise ValueError("a bug in the measure")
+        return real(ind, ds, at=at, by=by, **kw)
+
+    monkeypatch.setattr(engine, "compute", broken)
+    out = tmp_path / "out"
+    args = ["build", "--quarter", "2024-25 Q4", "--out", str(out), "--quiet", "--no-charts"]
+    # the build still succeeds: one failing indicator never stops the scorecard ...
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    # ... but the analyst is told which one failed and why, once
+    assert err.count("pct_foster_care: could not be computed (ValueError)") == 1
+    assert "1 indicator(s) have no value" in err
