@@ -106,17 +106,12 @@ COLUMNS = [
 
 
 def _decimals(sc: Scorecard, ind_id: str) -> int:
-    try:
-        return sc.catalogue.get(ind_id).decimals
-    except KeyError:
-        return 1
+    """Every row of a scorecard comes from its catalogue, so the lookup cannot miss."""
+    return sc.catalogue.get(ind_id).decimals
 
 
 def _rag_mode(sc: Scorecard, ind_id: str) -> str | None:
-    try:
-        ind = sc.catalogue.get(ind_id)
-    except KeyError:
-        return None
+    ind = sc.catalogue.get(ind_id)
     return ind.rag.mode if ind.rag else None
 
 
