@@ -39,6 +39,7 @@ import pandas as pd
 import scorecard as sc
 from scorecard import charts
 from scorecard.loaders import bundled_sample_path
+from scorecard.report import comparison_summary
 from scorecard.report.builder import sample_benchmark_paths
 
 alt.renderers.enable("svg")  # self-contained charts; "jupyter" for tooltips
@@ -64,23 +65,7 @@ mine.assign(neighbour=mine["neighbour_code"].map(names))
 
 # %%
 table = sc.compare(panel, la, year, sn, sn_stat=sn_stat)
-columns = [
-    "indicator",
-    "catalogue_id",
-    "la_value",
-    "sn_value",
-    "sn_count",
-    "england",
-    "quartile_band",
-    "rank",
-    "n_las",
-    "best_value",
-    "best_la",
-    "gap_to_best",
-    "best_neighbour",
-    "gap_to_best_neighbour",
-]
-table[columns]
+comparison_summary(table)
 
 # %% [markdown]
 # ## Where the authority sits

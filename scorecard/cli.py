@@ -313,26 +313,9 @@ def _year_arg(panel: pd.DataFrame, year: str | None, la: str) -> object:
     return int(text) if text.isdigit() else text
 
 
-SUMMARY_COLUMNS = [
-    "indicator",
-    "catalogue_id",
-    "la_value",
-    "sn_value",
-    "sn_count",
-    "england",
-    "quartile_band",
-    "rank",
-    "n_las",
-    "best_value",
-    "best_la",
-    "gap_to_best",
-    "best_neighbour",
-    "gap_to_best_neighbour",
-]
-
-
 def cmd_benchmark(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .benchmark import compare
+    from .report.comparison import comparison_summary
 
     la = args.la.strip()
     panel, sn = _load_panel(args.benchmarks, args.neighbours)
@@ -348,7 +331,7 @@ def cmd_benchmark(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         f"{name} (LA {table['la_code'].iloc[0]}), {table['year'].iloc[0]}: quartile band A = "
         f"best; rank 1 = best; SN = {args.sn_stat} of statistical neighbours with a value\n"
     )
-    print(table_text(table[[c for c in SUMMARY_COLUMNS if c in table.columns]]))
+    print(table_text(comparison_summary(table)))
     if args.csv:
         from .charts import write_atomic
 

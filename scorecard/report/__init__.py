@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .atomic import atomic_write, write_outputs
 from .builder import IndicatorFailedWarning, build_scorecard
+from .comparison import comparison_summary
 from .scorecard import FRAME_COLUMNS, Scorecard
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Scorecard",
     "atomic_write",
     "build_scorecard",
+    "comparison_summary",
     "write_outputs",
 ]

@@ -26,7 +26,7 @@ from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
 from .privacy import apply_suppression
-from .scorecard import FRAME_COLUMNS, Scorecard
+from .scorecard import COMPARATOR_COLUMNS, FRAME_COLUMNS, Scorecard
 
 SAMPLE_LA = "650"
 SAMPLE_LA_NAME = "Wealdshire"
@@ -294,17 +294,9 @@ def add_rag(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestam
 
 # --------------------------------------------------------------------------- benchmarks
 
+TEXT_COMPARATORS = ("quartile_band", "best_la")
 BENCH_COLUMNS = {
-    "sn_value": "float64",
-    "sn_count": "float64",
-    "england": "float64",
-    "region": "float64",
-    "quartile_band": object,
-    "rank": "float64",
-    "n_las": "float64",
-    "best_value": "float64",
-    "best_la": object,
-    "gap_to_best": "float64",
+    **{c: object if c in TEXT_COMPARATORS else "float64" for c in COMPARATOR_COLUMNS},
     "benchmark_year": object,
 }
 
@@ -395,16 +387,7 @@ def benchmark_rows(
                 rows.append(
                     {
                         "indicator": ind_id,
-                        "sn_value": row.get("sn_value"),
-                        "sn_count": row.get("sn_count"),
-                        "england": row.get("england"),
-                        "region": row.get("region"),
-                        "quartile_band": row.get("quartile_band"),
-                        "rank": row.get("rank"),
-                        "n_las": row.get("n_las"),
-                        "best_value": row.get("best_value"),
-                        "best_la": row.get("best_la"),
-                        "gap_to_best": row.get("gap_to_best"),
+                        **{c: row.get(c) for c in COMPARATOR_COLUMNS},
                         "benchmark_year": _year_label(year),
                     }
                 )

@@ -9,6 +9,21 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Indicator
 
+# the published comparators of `scorecard.benchmark.compare` the scorecard and the
+# benchmark summaries (CLI, notebook) show, in this order
+COMPARATOR_COLUMNS = [
+    "sn_value",
+    "sn_count",
+    "england",
+    "region",
+    "quartile_band",
+    "rank",
+    "n_las",
+    "best_value",
+    "best_la",
+    "gap_to_best",
+]
+
 FRAME_COLUMNS = [
     "domain",
     "indicator",
@@ -25,16 +40,7 @@ FRAME_COLUMNS = [
     "change_quarter",
     "change_year",
     "trend",
-    "sn_value",
-    "sn_count",
-    "england",
-    "region",
-    "quartile_band",
-    "rank",
-    "n_las",
-    "best_value",
-    "best_la",
-    "gap_to_best",
+    *COMPARATOR_COLUMNS,
     "benchmark_year",
     "commentary",
     "status",
