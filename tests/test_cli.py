@@ -17,29 +17,6 @@ from scorecard.loaders import bundled_sample_path
 SAMPLE = bundled_sample_path()
 BENCH = SAMPLE / "benchmarks"
 
-# SPEC section 5: the required indicator ids (stable API)
-SPEC_IDS = [
-    "cla_count",
-    "cla_rate_per_10k",
-    "cla_rate_per_10k_excl_uasc",
-    "placement_stability_short",
-    "placement_stability_long",
-    "time_in_care_ceased",
-    "time_in_care_ceased_median",
-    "time_in_care_current",
-    "re_referral_rate",
-    "iro_caseload",
-    "iro_caseload_weighted",
-    "care_leavers_neet_19_21",
-    "care_leavers_eet_19_21",
-    "care_leavers_suitable_accom_19_21",
-    "care_leavers_neet_17_18",
-    "care_leavers_eet_17_18",
-    "care_leavers_suitable_accom_17_18",
-    "attainment_gap_att8",
-    "attainment_gap_em94",
-]
-
 
 def _bench_files() -> tuple[Path, Path]:
     from scorecard.report.builder import sample_benchmark_paths
@@ -60,6 +37,18 @@ def _corrupt_copy(tmp_path: Path) -> Path:
     eps.loc[5, "LS"] = "ZZ"  # not a DfE legal status
     eps.to_csv(path, index=False)
     return bad
+
+
+@pytest.fixture
+def sample_loaded_once(monkeypatch, sample_dataset):
+    """`scorecard build` without --data gets the session's sample (conftest.py) instead of
+    reading the files again; test_build_writes_html_excel_and_charts still reads them."""
+    import scorecard.loaders as loaders
+
+    real = loaders.load_dataset
+    monkeypatch.setattr(
+        loaders, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
+    )
 
 
 # ------------------------------------------------------------------ usage and listing
@@ -92,11 +81,11 @@ def test_usage_errors_exit_2(argv, capsys):
     assert "usage:" in capsys.readouterr().err
 
 
-def test_indicators_lists_every_spec_id(capsys):
+def test_indicators_lists_every_spec_id(spec_ids, capsys):
     assert main(["indicators"]) == 0
     out = capsys.readouterr().out
     listed = {line.split()[0] for line in out.splitlines()[2:] if line.strip()}
-    missing = [i for i in SPEC_IDS if i not in listed]
+    missing = [i for i in spec_ids if i not in listed]
     assert not missing
 
 
@@ -219,7 +208,7 @@ def test_build_writes_html_excel_and_charts(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+def test_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch, sample_loaded_once):
     from scorecard.report import atomic
 
     out = tmp_path / "out"
@@ -237,17 +226,10 @@ def test_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_build_lists_an_indicator_that_failed(tmp_path, monkeypatch, capsys):
-    import scorecard.engine as engine
-
-    real = engine.compute
-
-    def broken(ind, ds, at=None, by=None, **kw):
-        if getattr(ind, "id", ind) == "pct_foster_care":
-            raise ValueError("a bug in the measure")
-        return real(ind, ds, at=at, by=by, **kw)
-
-    monkeypatch.setattr(engine, "compute", broken)
+def test_build_lists_an_indicator_that_failed(
+    tmp_path, break_indicator, capsys, sample_loaded_once
+):
+    break_indicator("pct_foster_care", ValueError("a bug in the measure"))
     out = tmp_path / "out"
     args = ["build", "--quarter", "2024-25 Q4", "--out", str(out), "--quiet", "--no-charts"]
     # the build still succeeds: one failing indicator never stops the scorecard ...

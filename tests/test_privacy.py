@@ -71,31 +71,15 @@ def test_suppression_threshold_is_configurable():
     assert not off["suppressed"].any() and off["value"].tolist() == [14.0, 24.0]
 
 
-def tiny_tables() -> dict[str, pd.DataFrame]:
-    """Three children looked after at 31 March 2025 (two fostered, one in a children's home),
-    with the identifiers, dates of birth and postcodes a real extract carries, plus a few
-    referrals and care leavers."""
-    header = pd.DataFrame(
-        {
-            "CHILD": ["WS100001", "WS100002", "WS100003"],
-            "SEX": ["1", "2", "1"],
-            "DOB": ["14/02/2012", "03/07/2015", "21/11/2009"],
-            "UPN": ["A123456789012", "B223456789012", "C323456789012"],
-        }
-    )
-    episodes = pd.DataFrame(
-        {
-            "CHILD": ["WS100001", "WS100002", "WS100003"],
-            "DECOM": ["01/05/2023", "10/09/2023", "15/01/2024"],
-            "RNE": ["S", "S", "S"],
-            "LS": ["C2", "C2", "V2"],
-            "PLACE": ["U1", "U4", "K2"],
-            "DEC": [None, None, None],
-            "REC": [None, None, None],
-            "HOME_POST": ["TN12 7QX", "ME15 6DY", "CT21 4JB"],
-            "PL_POST": ["TN23 1AA", "ME16 8LP", "CT1 2EH"],
-        }
-    )
+@pytest.fixture(scope="module")
+def tiny_tables(three_children) -> dict[str, pd.DataFrame]:
+    """The three children of conftest.py (looked after at 31 March 2025, two fostered, one in
+    a children's home) with the identifiers, dates of birth and postcodes a real extract
+    carries, plus a few referrals and care leavers."""
+    tables = three_children()
+    tables["header"]["UPN"] = ["A123456789012", "B223456789012", "C323456789012"]
+    tables["episodes"]["HOME_POST"] = ["TN12 7QX", "ME15 6DY", "CT21 4JB"]
+    tables["episodes"]["PL_POST"] = ["TN23 1AA", "ME16 8LP", "CT1 2EH"]
     referrals = pd.DataFrame(
         {
             "LAchildID": ["WS200011", "WS200011", "WS200012", "WS200013"],
@@ -112,13 +96,13 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             "YEAR": ["2025", "2025"],
         }
     )
-    return {"header": header, "episodes": episodes, "referrals": referrals, "oc3": oc3}
+    return {**tables, "referrals": referrals, "oc3": oc3}
 
 
 @pytest.fixture(scope="module")
-def tiny_cards():
+def tiny_cards(tiny_tables):
     """The small dataset's scorecard, internal and for publication."""
-    ds = sc.Dataset.from_frames(**tiny_tables())
+    ds = sc.Dataset.from_frames(**tiny_tables)
     return (
         build_scorecard(ds, quarter="2024-25 Q4"),
         build_scorecard(ds, quarter="2024-25 Q4", publish=True),
@@ -249,8 +233,8 @@ def test_scan_catches_a_leak():
     assert leaks("<v>822.63561610000021</v><v>11000002</v>", secrets) == []
 
 
-def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_cards):
-    secrets = private_strings(tiny_tables())
+def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_tables, tiny_cards):
+    secrets = private_strings(tiny_tables)
     assert {"WS100001", "A123456789012", "14/02/2012", "2012-02-14", "TN12 7QX"} <= secrets
     # the small scorecard has real values in it (so the scan reads a filled-in report)
     assert tiny_cards[0].frame["value"].notna().sum() >= 10
@@ -258,13 +242,10 @@ def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_cards):
 
 
 @pytest.mark.slow
-def test_no_personal_data_in_outputs_bundled_sample(tmp_path):
+def test_no_personal_data_in_outputs_bundled_sample(tmp_path, sample_scorecard):
     from scorecard.loaders import bundled_sample_path
 
-    folder = bundled_sample_path()
-    files = [p for p in folder.glob("*") if p.suffix in (".csv", ".parquet")]
-    if not any(p.stem == "episodes" for p in files):
-        pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
+    files = [p for p in bundled_sample_path().glob("*") if p.suffix in (".csv", ".parquet")]
     raw = {
         p.stem: (
             pd.read_csv(p, dtype=str, keep_default_na=False)
@@ -275,5 +256,5 @@ def test_no_personal_data_in_outputs_bundled_sample(tmp_path):
     }
     secrets = private_strings(raw)
     assert len(secrets) > 10_000  # ids, UPNs, dates of birth, postcodes of thousands of children
-    card = build_scorecard()
+    card = sample_scorecard
     scan_outputs(card, card.for_publication(), secrets, tmp_path)

@@ -45,36 +45,16 @@ SPEC_COLUMNS = [
 ]
 
 
-def tiny_dataset() -> sc.Dataset:
-    """Three children, all looked after at 31 March 2025, none has left.
-
-    WS100001 from 01/05/2023 in foster care (U1); WS100002 from 10/09/2023 in foster care
-    (U4); WS100003 from 15/01/2024 in a children's home (K2). One placement each.
-    """
-    header = pd.DataFrame(
-        {
-            "CHILD": ["WS100001", "WS100002", "WS100003"],
-            "SEX": ["1", "2", "1"],
-            "DOB": ["14/02/2012", "03/07/2015", "21/11/2009"],
-        }
-    )
-    episodes = pd.DataFrame(
-        {
-            "CHILD": ["WS100001", "WS100002", "WS100003"],
-            "DECOM": ["01/05/2023", "10/09/2023", "15/01/2024"],
-            "RNE": ["S", "S", "S"],
-            "LS": ["C2", "C2", "V2"],
-            "PLACE": ["U1", "U4", "K2"],
-            "DEC": [None, None, None],
-            "REC": [None, None, None],
-        }
-    )
-    return sc.Dataset.from_frames(header=header, episodes=episodes)
+@pytest.fixture
+def tiny(three_children) -> sc.Dataset:
+    """Three children, all looked after at 31 March 2025, none has left (conftest.py):
+    WS100001 and WS100002 in foster care (U1, U4), WS100003 in a children's home (K2)."""
+    return sc.Dataset.from_frames(**three_children())
 
 
 @pytest.fixture(scope="module")
-def card() -> Scorecard:
-    return build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+def card(three_children) -> Scorecard:
+    return build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
 
 
 def row(card: Scorecard, ind_id: str) -> pd.Series:
@@ -130,7 +110,7 @@ def test_missing_tables_give_a_status_not_a_crash(card):
     assert "iro_allocations" in r["status"]
 
 
-def test_each_indicator_computed_once_for_all_quarters(monkeypatch):
+def test_each_indicator_computed_once_for_all_quarters(tiny, monkeypatch):
     import scorecard.engine as engine
 
     calls: list[tuple[str, int]] = []
@@ -141,7 +121,7 @@ def test_each_indicator_computed_once_for_all_quarters(monkeypatch):
         return real(ind, ds, at=at, by=by, **kw)
 
     monkeypatch.setattr(engine, "compute", counting)
-    card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+    card = build_scorecard(tiny, quarter="2024-25 Q4")
     headline = [c for c in calls if c[2] is None]
     ids = [c[0] for c in headline]
     assert len(ids) == len(set(ids)) == len(card.frame)
@@ -152,20 +132,11 @@ def test_each_indicator_computed_once_for_all_quarters(monkeypatch):
     ]
 
 
-def test_failing_measure_is_unavailable_without_leaking_its_message(monkeypatch):
-    import scorecard.engine as engine
-
-    real = engine.compute
-
-    def broken(ind, ds, at=None, by=None, **kw):
-        if getattr(ind, "id", ind) == "pct_foster_care":
-            raise ValueError("child WS100001 has a bad row")
-        return real(ind, ds, at=at, by=by, **kw)
-
-    monkeypatch.setattr(engine, "compute", broken)
+def test_failing_measure_is_unavailable_without_leaking_its_message(tiny, break_indicator):
+    break_indicator("pct_foster_care", ValueError("child WS100001 has a bad row"))
     # the failure is told to the analyst as a warning, not only written on the card
     with pytest.warns(IndicatorFailedWarning, match="pct_foster_care") as caught:
-        card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4")
+        card = build_scorecard(tiny, quarter="2024-25 Q4")
     assert len(caught) == 1 and "WS100001" not in str(caught[0].message)
     status = row(card, "pct_foster_care")["status"]
     assert "ValueError" in status and "WS100001" not in status
@@ -203,8 +174,8 @@ def test_with_commentary_returns_a_new_scorecard(card):
     assert card.frame.loc[0, "title"] != "changed"
 
 
-def test_any_date_not_only_quarter_ends():
-    card = build_scorecard(tiny_dataset(), quarter="15/02/2025", trend_quarters=4)
+def test_any_date_not_only_quarter_ends(tiny):
+    card = build_scorecard(tiny, quarter="15/02/2025", trend_quarters=4)
     assert card.quarter == "at 15 February 2025"
     assert list(card.quarter_ends) == [
         pd.Timestamp("2024-05-15"),
@@ -259,7 +230,7 @@ def fake_compare(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
     monkeypatch.setattr(builder, "compare", compare)
 
 
-def test_comparators_from_latest_published_year_up_to_the_quarter(monkeypatch):
+def test_comparators_from_latest_published_year_up_to_the_quarter(tiny, monkeypatch):
     calls: list = []
     fake_compare(monkeypatch, calls)
     # LACStable_2016on (3+ placements) published for 2024, 2025 and (later) 2026
@@ -272,9 +243,7 @@ def test_comparators_from_latest_published_year_up_to_the_quarter(monkeypatch):
             "value": [9.0, 10.0, 11.0, 40.0],
         }
     )
-    card = build_scorecard(
-        tiny_dataset(), quarter="2024-25 Q4", benchmarks=bench, neighbours=None, la="650"
-    )
+    card = build_scorecard(tiny, quarter="2024-25 Q4", benchmarks=bench, neighbours=None, la="650")
     # 2024-25 ends in March 2025: the 2025 figures are the latest not after it
     r = row(card, "placement_stability_short")
     assert r["benchmark_year"] == "2024-25"
@@ -289,7 +258,7 @@ def test_comparators_from_latest_published_year_up_to_the_quarter(monkeypatch):
     assert "2024-25" in card.benchmark_note
 
 
-def test_benchmark_mode_rag_uses_the_sn_average(monkeypatch):
+def test_benchmark_mode_rag_uses_the_sn_average(tiny, monkeypatch):
     calls: list = []
     fake_compare(monkeypatch, calls)
     import scorecard.engine as engine
@@ -322,7 +291,7 @@ def test_benchmark_mode_rag_uses_the_sn_average(monkeypatch):
             "value": [70.0],
         }
     )
-    card = build_scorecard(tiny_dataset(), quarter="2024-25 Q4", benchmarks=bench, la="650")
+    card = build_scorecard(tiny, quarter="2024-25 Q4", benchmarks=bench, la="650")
     r = row(card, "pct_placed_over_20_miles")
     assert r["sn_value"] == 69.5
     assert r["rag"] == "amber"
@@ -335,14 +304,8 @@ def test_no_benchmarks_leaves_comparators_blank(card):
 
 
 @pytest.mark.slow
-def test_bundled_sample_scorecard():
-    from scorecard.loaders import bundled_sample_path
-
-    if not (bundled_sample_path() / "episodes.csv").exists() and not any(
-        bundled_sample_path().glob("episodes.*")
-    ):
-        pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
-    card = build_scorecard()
+def test_bundled_sample_scorecard(sample_scorecard):
+    card = sample_scorecard
     f = card.frame
     assert card.la_name == "Wealdshire" and card.la_code == "650"
     assert f["value"].notna().sum() >= len(f) - 2
