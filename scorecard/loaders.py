@@ -343,8 +343,42 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, text.notna() & out.isna()
 
 
+def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """(codes, distinct values) of a typed column with many repeats (LA, codes, years), so
+    that cell-by-cell rules run once per distinct value; None when that would not pay off or
+    an object column could merge values that read differently (1 and True)."""
+    if s.dtype == object or len(s) < 10_000:
+        return None
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if len(uniques) * 4 > len(s):
+        return None
+    return codes, pd.Series(uniques, dtype=s.dtype)
+
+
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results back onto every row (code -1, a blank cell, gives blank)."""
+    return pd.Series(values.array.take(codes, allow_fill=True), index=index)
+
+
+def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
+    """`_as_text` (then upper-cased for codes), worked out once per distinct value."""
+    found = _distinct_values(s)
+    if found is None:
+        text = _as_text(s, numeric_ids)
+        return text.str.upper() if upper else text
+    codes, distinct = found
+    text = _as_text(distinct, numeric_ids)
+    return _spread(text.str.upper() if upper else text, codes, s.index)
+
+
 def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """('2024/25' strings, mask of unreadable values); accepts 2024/25, 202425, 2024-2025."""
+    found = _distinct_values(s)
+    if found is not None:  # a handful of years over many pupils: read each once
+        codes, distinct = found
+        years, bad = _as_academic_year(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return _spread(years, codes, s.index), pd.Series(flags, index=s.index)
     text = _as_text(s)
     parts = text.str.extract(r"^(\d{4})\s*[-/]?\s*(\d{2}|\d{4})$")
     start = pd.to_numeric(parts[0], errors="coerce")
@@ -400,11 +434,11 @@ def _coerce(raw: _Raw) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
         elif kind == "academic_year":
             out[col], bad = _as_academic_year(s)
         elif kind == "code":
-            out[col] = _as_text(s).str.upper()
+            out[col] = _as_text_each(s, upper=True)
         elif kind == "identifier":
-            out[col] = _as_text(s)
+            out[col] = _as_text_each(s)
         elif s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = _as_text(s, numeric_ids=False)
+            out[col] = _as_text_each(s, numeric_ids=False)
         else:
             out[col] = s  # unknown typed column (e.g. from Parquet): kept as it is
         if bad is not None and bad.any():
