@@ -22,9 +22,17 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "scorecard_small.html"
 ENDS = tuple(pd.Timestamp(d) for d in sc.periods.quarter_ends("2024-25 Q4", 8))
 
 
-def fixed_row(**values) -> dict:
+def fixed_row(indicator: str, **values) -> dict:
+    """One scorecard row: the catalogue's domain, title, unit and polarity for `indicator`,
+    blank comparators, and the given values."""
+    ind = sc.load_catalogue().get(indicator)
     base = dict.fromkeys(FRAME_COLUMNS, np.nan)
     base.update(
+        domain=ind.domain,
+        indicator=ind.id,
+        title=ind.title,
+        unit=ind.unit,
+        polarity=ind.polarity,
         rag=None,
         dot_quarter=None,
         dot_year=None,
@@ -44,11 +52,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
     cat = sc.load_catalogue()
     rows = [
         fixed_row(
-            domain="population",
-            indicator="cla_count",
-            title=cat.get("cla_count").title,
-            unit="count",
-            polarity="neutral",
+            "cla_count",
             value=1812.0,
             numerator=1812.0,
             change_quarter=12.0,
@@ -58,11 +62,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
             trend=[1850.0, 1840.0, 1830.0, 1842.0, 1820.0, 1790.0, 1800.0, 1812.0],
         ),
         fixed_row(
-            domain="placement stability",
-            indicator="placement_stability_short",
-            title=cat.get("placement_stability_short").title,
-            unit="percent",
-            polarity="low_is_good",
+            "placement_stability_short",
             value=12.5,
             numerator=150.0,
             denominator=1200.0,
@@ -85,11 +85,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
             benchmark_year="2023-24",
         ),
         fixed_row(
-            domain="placement stability",
-            indicator="placement_stability_long",
-            title=cat.get("placement_stability_long").title,
-            unit="percent",
-            polarity="high_is_good",
+            "placement_stability_long",
             value=67.0,
             numerator=335.0,
             denominator=500.0,
@@ -103,11 +99,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
             quartile_band="B",
         ),
         fixed_row(
-            domain="IRO",
-            indicator="iro_caseload",
-            title=cat.get("iro_caseload").title,
-            unit="ratio",
-            polarity="low_is_good",
+            "iro_caseload",
             value=4.0,
             numerator=12.0,
             denominator=3.0,
@@ -116,11 +108,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
             trend=[np.nan] * 6 + [4.5, 4.0],
         ),
         fixed_row(
-            domain="IRO",
-            indicator="iro_caseload_weighted",
-            title=cat.get("iro_caseload_weighted").title,
-            unit="ratio",
-            polarity="low_is_good",
+            "iro_caseload_weighted",
             status="unavailable: needs the iro_staff table",
             trend=[np.nan] * 8,
         ),
@@ -211,24 +199,7 @@ def test_publication_mode_shows_c():
     f.loc[f["indicator"] == "iro_caseload", ["value", "numerator", "denominator"]] = "c"
     f.loc[f["indicator"] == "iro_caseload", ["suppressed"]] = True
     f.loc[f["indicator"] == "iro_caseload", ["rag"]] = None
-    card = Scorecard(
-        f,
-        card.history,
-        **{
-            k: getattr(card, k)
-            for k in (
-                "quarter",
-                "period_end",
-                "quarter_ends",
-                "la_code",
-                "la_name",
-                "catalogue",
-                "publish",
-                "generated",
-            )
-        },
-    )
-    page = card.html()
+    page = card._replace(frame=f).html()
     assert '<td class="num"><b>c</b></td>' in page
     assert '<td class="rag rag-none">c</td>' in page
     assert "publication" in page and "shown as “c”" in page
