@@ -111,20 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
     )
-    b.add_argument(
-        "--benchmarks",
-        type=Path,
-        metavar="FILE",
-        help="LAIT long extract or benchmark panel (default with the bundled sample: its "
-        "synthetic panel; otherwise no comparators)",
-    )
-    b.add_argument(
-        "--neighbours", type=Path, metavar="FILE", help="statistical-neighbour list (xlsx or csv)"
-    )
-    b.add_argument(
-        "--la",
-        metavar="CODE",
-        help="3-digit LA code for comparators (default with the sample: 650)",
+    _benchmark_arguments(
+        b,
+        defaults={
+            "--benchmarks": "default with the bundled sample: its synthetic panel; otherwise "
+            "no comparators",
+            "--neighbours": "default with the bundled sample: its synthetic list",
+            "--la": "default with the bundled sample: 650",
+        },
     )
     b.add_argument(
         "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
@@ -170,14 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Quartile band, rank, statistical-neighbour average and the gap to the "
         "best for an LA, from published benchmark data.",
     )
-    m.add_argument("--la", required=True, help="3-digit LA code, e.g. 886 (Kent)")
+    _benchmark_arguments(m)
     m.add_argument(
         "--year",
         help="year the published period ends (2025) or its label ('2024-25'); default: the "
         "latest with a value for the LA",
     )
-    m.add_argument("--benchmarks", type=Path, required=True, help="LAIT long extract or panel")
-    m.add_argument("--neighbours", type=Path, required=True, help="statistical-neighbour list")
     m.add_argument(
         "--sn-stat",
         choices=("mean", "median"),
@@ -188,6 +180,21 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--csv", type=Path, help="also write the table to this CSV file")
     m.set_defaults(func=cmd_benchmark)
     return parser
+
+
+def _benchmark_arguments(
+    sub: argparse.ArgumentParser, defaults: dict[str, str] | None = None
+) -> None:
+    """--benchmarks, --neighbours and --la, shared by `build` (optional, with `defaults`
+    explained in the help) and `benchmark` (required: no defaults)."""
+    for flag, metavar, what in (
+        ("--benchmarks", "FILE", "LAIT long extract or benchmark panel (csv or xlsx)"),
+        ("--neighbours", "FILE", "statistical-neighbour list (xlsx or csv)"),
+        ("--la", "CODE", "3-digit LA code, e.g. 886 (Kent)"),
+    ):
+        kind = {} if flag == "--la" else {"type": Path}
+        note = f"; {defaults[flag]}" if defaults else ""
+        sub.add_argument(flag, metavar=metavar, required=defaults is None, help=what + note, **kind)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
