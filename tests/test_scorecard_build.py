@@ -351,3 +351,35 @@ def test_time_in_care_by_age_at_entry():
     pub = build_scorecard(ds, quarter="2024-25 Q4", publish=True).by_age
     pub_now = pub[pub["period_end"] == pd.Timestamp("2025-03-31")].set_index("age_at_entry")
     assert pub_now.loc["1 to 4", "value"] == "c" and pub_now.loc["1 to 4", "denominator"] == "c"
+
+
+@pytest.fixture(scope="module")
+def sample_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bundled synthetic LAIT panel and neighbour list (Wealdshire is LA 650)."""
+    from scorecard.loaders import bundled_sample_path
+
+    lait, sn = builder.sample_benchmark_paths(bundled_sample_path())
+    if lait is None or sn is None:
+        pytest.skip("the bundled sample has no benchmark panel (python -m scorecard.sample)")
+    return sc.load_benchmarks(lait), sc.load_neighbours(sn)
+
+
+def test_la_without_neighbours_gets_comparators_without_the_sn_average(tiny, sample_panel):
+    panel, sn = sample_panel
+    others = sn[sn["la_code"] != "650"]  # a neighbour list that does not list Wealdshire
+    card = build_scorecard(
+        tiny, quarter="2024-25 Q4", benchmarks=panel, neighbours=others, la="650"
+    )
+    r = row(card, "placement_stability_short")
+    assert np.isnan(r["sn_value"])  # no neighbours: no SN average ...
+    assert not np.isnan(r["england"]) and r["quartile_band"] in ("A", "B", "C", "D")  # ... rest
+    assert "No statistical-neighbour list was available for LA 650" in card.benchmark_note
+
+
+def test_la_missing_from_the_benchmarks_is_said_not_hidden(tiny, sample_panel):
+    panel, sn = sample_panel
+    card = build_scorecard(tiny, quarter="2024-25 Q4", benchmarks=panel, neighbours=sn, la="999")
+    assert card.frame["england"].isna().all()
+    assert (
+        card.benchmark_note == "LA 999 is not in the benchmark data, so no comparators are shown."
+    )
