@@ -349,6 +349,8 @@ def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     an object column could merge values that read differently (1 and True)."""
     if s.dtype == object or len(s) < 10_000:
         return None
+    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 2_500:
+        return None  # mostly distinct (child ids): not worth factorizing every row
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     if len(uniques) * 4 > len(s):
         return None
