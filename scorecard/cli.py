@@ -567,9 +567,11 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
     cat = card.catalogue
 
     def attempt(name: str, make: Callable[[], Any]) -> None:
+        """Draw one chart; a chart the data cannot support (the charts' own ValueError, e.g.
+        too many rows) is skipped and listed after the build, any other error propagates."""
         try:
             out.files[f"charts/{name}.png"] = charts.render(make(), "png")
-        except (ValueError, KeyError) as exc:
+        except ValueError as exc:
             out.skipped[name] = str(exc).splitlines()[0]
 
     for ind_id, part in frames.trend.groupby("indicator", sort=False):
