@@ -369,12 +369,14 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
     """Collection year (start) of each child's latest episode date, per row of `table`."""
-    ep = ctx.tables["episodes"]
-    when = ep["DECOM"]
-    if "DEC" in ep.columns:
-        when = when.where(~(ep["DEC"] > when), ep["DEC"])
-    key = ctx.child_codes("episodes")
-    latest = when[key >= 0].groupby(key[key >= 0]).max()
+    if "latest_episode" not in ctx._memo:  # header and uasc share it
+        ep = ctx.tables["episodes"]
+        when = ep["DECOM"]
+        if "DEC" in ep.columns:
+            when = when.where(~(ep["DEC"] > when), ep["DEC"])
+        key = ctx.child_codes("episodes")
+        ctx._memo["latest_episode"] = when[key >= 0].groupby(key[key >= 0]).max()
+    latest: pd.Series = ctx._memo["latest_episode"]  # type: ignore[assignment]
     mine = ctx.child_codes(table)
     return codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
 
