@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -41,13 +42,21 @@ def generate(out: Path, las: int, seed: int) -> None:
     (out / "_bench.json").write_text(json.dumps({"las": las, "seed": seed, "rows": sizes}))
 
 
-def plain_read(data: Path) -> dict[str, float]:
-    """Read every Parquet file with pandas, nothing else: the floor for any computation."""
-    t0, c0 = time.perf_counter(), time.process_time()
-    rows = sum(len(pd.read_parquet(f)) for f in sorted(data.glob("*.parquet")))
+def plain_read(data: Path, repeat: int = 3) -> dict[str, float]:
+    """Read every Parquet file with pandas, nothing else: the floor for any computation.
+
+    The median of `repeat` reads (a shared machine makes single reads vary a lot)."""
+    walls, cpus, rows = [], [], 0
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        rows = sum(len(pd.read_parquet(f)) for f in sorted(data.glob("*.parquet")))
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
     return {
-        "seconds": time.perf_counter() - t0,
-        "cpu_seconds": time.process_time() - c0,
+        "seconds": statistics.median(walls),
+        "cpu_seconds": statistics.median(cpus),
+        "min_seconds": min(walls),
+        "max_seconds": max(walls),
         "rows": rows,
         "peak_mb": _peak_mb(),
     }
@@ -197,7 +206,9 @@ def _print_result(result: dict, floor: dict | None) -> None:
             "plain read (floor)",
             floor["seconds"],
             floor.get("cpu_seconds"),
-            f"   ({floor['rows']:,} rows, peak {floor['peak_mb']:,.0f} MB)",
+            f"   (median of 3: {floor.get('min_seconds', floor['seconds']):.2f}-"
+            f"{floor.get('max_seconds', floor['seconds']):.2f} s; {floor['rows']:,} rows, "
+            f"peak {floor['peak_mb']:,.0f} MB)",
         )
     line("load + validate", result["load_seconds"], result.get("load_cpu_seconds"))
     for name, secs in timings.items():
