@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 
 from . import quality, schemas
 from .dataset import QUALITY_COLUMNS, TABLES, Dataset
@@ -362,8 +363,33 @@ def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values.array.take(codes, allow_fill=True), index=index)
 
 
+_ARROW_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
+    """True when `_as_text` (and upper-casing) would return `s` unchanged: an Arrow-backed
+    `str` column (typed Parquet) with no blank cell, nothing to strip, nothing to upper-case
+    and, for identifiers, no '.' that could be an Excel '1234.0'. Checked with the same
+    pyarrow kernels pandas' `.str.strip()` / `.str.upper()` use, over the whole column at
+    once, so clean columns skip the rewrite (the usual case for Parquet written by a tool)."""
+    if s.dtype != _ARROW_STR or not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return False
+    arr = s.array._pa_array
+    if arr.null_count == len(arr):
+        return False  # nothing to gain; keep the general path
+    if pc.any(pc.equal(pc.utf8_length(arr), 0)).as_py():
+        return False
+    if numeric_ids and pc.any(pc.match_substring(arr, ".")).as_py():
+        return False
+    if not pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py():
+        return False
+    return not upper or bool(pc.all(pc.equal(pc.utf8_upper(arr), arr)).as_py())
+
+
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
     """`_as_text` (then upper-cased for codes), worked out once per distinct value."""
+    if _already_clean(s, numeric_ids, upper):
+        return pd.Series(s.array, index=s.index)
     found = _distinct_values(s)
     if found is None:
         text = _as_text(s, numeric_ids)
