@@ -377,13 +377,14 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
     arr = s.array._pa_array
     if arr.null_count == len(arr):
         return False  # nothing to gain; keep the general path
-    if pc.any(pc.equal(pc.utf8_length(arr), 0)).as_py():
+    if pc.any(pc.equal(arr, "")).as_py():
         return False
     if numeric_ids and pc.any(pc.match_substring(arr, ".")).as_py():
         return False
-    if not pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py():
-        return False
-    return not upper or bool(pc.all(pc.equal(pc.utf8_upper(arr), arr)).as_py())
+    clean = pc.utf8_trim_whitespace(arr)
+    if upper:
+        clean = pc.utf8_upper(clean)
+    return bool(pc.all(pc.equal(clean, arr)).as_py())
 
 
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
