@@ -111,6 +111,43 @@ def test_parquet_numeric_ids_become_strings(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("sex", "child", "expected_sex", "expected_child"),
+    [
+        # clean typed text: kept as it is (the fast path that skips the rewrite)
+        (["M", "F", None], ["A1", "B2", "C3"], ["M", "F", np.nan], ["A1", "B2", "C3"]),
+        # one code in lower case: the whole column is upper-cased
+        (["M", "f", "U"], ["A1", "B2", "C3"], ["M", "F", "U"], ["A1", "B2", "C3"]),
+        # padding (a tab, a space) is stripped; a blank cell becomes NaN
+        (["M", "F\t", "U"], [" A1", "B2", ""], ["M", "F", "U"], ["A1", "B2", np.nan]),
+        # an Excel-style '1234.0' id loses its '.0'; 'X.5' is not a number and stays
+        (["M", "F", "U"], ["1234.0", "X.5", "C3"], ["M", "F", "U"], ["1234", "X.5", "C3"]),
+    ],
+)
+def test_parquet_text_columns_clean_or_not(
+    tmp_path: Path,
+    sex: list[object],
+    child: list[object],
+    expected_sex: list[object],
+    expected_child: list[object],
+) -> None:
+    # typed Parquet text comes back as Arrow `str`; only columns needing a fix are rewritten
+    pd.DataFrame(
+        {
+            "CHILD": pd.Series(child, dtype=STR),
+            "SEX": pd.Series(sex, dtype=STR),
+            "DOB": pd.to_datetime(["2010-01-01"] * 3),
+        }
+    ).to_parquet(tmp_path / "header.parquet")
+    h = load_dataset(tmp_path, validate=False)["header"]
+    pd.testing.assert_series_equal(
+        h["SEX"], pd.Series(expected_sex, dtype=STR, name="SEX"), check_exact=True
+    )
+    pd.testing.assert_series_equal(
+        h["CHILD"], pd.Series(expected_child, dtype=STR, name="CHILD"), check_exact=True
+    )
+
+
 def _write_xlsx(path: Path, titles: list[str], header: list[str], rows: list[list[object]]) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
