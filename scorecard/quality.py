@@ -438,7 +438,9 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     mask[s[gap]] = True
     out.append(ctx.warn("episodes", mask, "REC", "gap in a chain of X1 episodes", gap_hint))
     if ctx.has("header", "CHILD"):
-        orphan = (key >= 0) & ~np.isin(key, ctx.child_codes("header"))
+        # pandas' hash lookup: same flags as np.isin, far cheaper on millions of keys
+        known = pd.Series(key).isin(ctx.child_codes("header")).to_numpy()
+        orphan = (key >= 0) & ~known
         first = ~pd.Series(key).duplicated().to_numpy()
         out.append(
             ctx.warn(
