@@ -504,7 +504,9 @@ def _drop_blank_rows(raw: _Raw) -> _Raw:
 def _schema_issues(table: str, frame: pd.DataFrame, file: str, rows: np.ndarray) -> pd.DataFrame:
     """Run the pandera model of `table` lazily; failures as issue rows."""
     try:
-        schemas.MODELS[table].validate(frame, lazy=True)
+        # a shallow copy validated in place: pandera would otherwise deep-copy every column
+        # (no coercion is configured, so nothing is written; copy-on-write keeps `frame` safe)
+        schemas.MODELS[table].validate(frame.copy(deep=False), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         return _failures_to_issues(table, frame, exc.failure_cases, file, rows)
     return quality.empty()
