@@ -160,25 +160,13 @@ def episodes(ds: Dataset) -> pd.DataFrame:
         e["cid"] = child_key(ds, e)
         if len(e):
             return _with_periods(e)
-        e = e.sort_values(["cid", "DECOM", "DEC"], kind="stable", na_position="last")
-        e = e.reset_index(drop=True)
-        cid = e["cid"].to_numpy()
-        first_of_child = np.r_[True, cid[1:] != cid[:-1]]
-        prev_rec = e["REC"].shift(1)
-        prev_dec = e["DEC"].shift(1)
-        continues = (prev_rec == CONTINUES) & (prev_dec == e["DECOM"])
-        new_period = first_of_child | ~continues.fillna(False).to_numpy(dtype=bool)
-        e["period_id"] = np.cumsum(new_period) - 1
-        e["seq"] = e.groupby("cid").cumcount()
-        grp = e.groupby("period_id", sort=False)
-        e["period_start"] = grp["DECOM"].transform("first")
-        last_dec = grp["DEC"].transform("last")
-        # a period is open when its last episode has no DEC
-        is_last = np.r_[e["period_id"].to_numpy()[1:] != e["period_id"].to_numpy()[:-1], True]
-        open_last = e["DEC"].isna().to_numpy() & is_last
-        period_open = pd.Series(open_last).groupby(e["period_id"]).transform("max").to_numpy()
-        e["period_end"] = last_dec.where(~period_open)
-        return e
+        empty_dates = pd.Series([], dtype=DATE_DTYPE)
+        return e.reset_index(drop=True).assign(
+            period_id=np.array([], dtype="int64"),
+            seq=np.array([], dtype="int64"),
+            period_start=empty_dates,
+            period_end=empty_dates,
+        )
 
     return ds.cached("episodes", build)
 
@@ -264,11 +252,7 @@ def expand(
     i0 = np.searchsorted(lo, s, side="left")
     i0 = np.where(np.isnat(s), len(lo), i0)
     i1 = np.where(np.isnat(e), len(hi), np.searchsorted(hi, e, side="left"))
-    n = np.clip(i1 - i0, 0, None)
-    rows = np.repeat(np.arange(len(s), dtype="int64"), n)
-    offsets = np.cumsum(n) - n
-    ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
-    return rows, ks.astype("int64")
+    return _ranges_to_pairs(i0, i1)
 
 
 def events_in_windows(
@@ -283,8 +267,13 @@ def events_in_windows(
     i1 = np.searchsorted(ws, d, side="right")  # first ws > d
     i0 = np.where(np.isnat(d), 0, i0)
     i1 = np.where(np.isnat(d), 0, i1)
+    return _ranges_to_pairs(i0, i1)
+
+
+def _ranges_to_pairs(i0: np.ndarray, i1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, k) for every k in ``i0[row] <= k < i1[row]``, in row order, without a loop."""
     n = np.clip(i1 - i0, 0, None)
-    rows = np.repeat(np.arange(len(d), dtype="int64"), n)
+    rows = np.repeat(np.arange(len(i0), dtype="int64"), n)
     offsets = np.cumsum(n) - n
     ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
     return rows, ks.astype("int64")

@@ -432,6 +432,8 @@ _PROVIDER: dict[str, tuple[list[str], list[float]]] = {
 _OUT_OF_AREA = {"PR0": 0.03, "PR1": 0.06, "PR2": 0.55, "PR3": 0.2, "PR4": 0.33, "PR5": 0.3}
 _MEDIAN_MILES = {"PR0": 2.0, "PR1": 4.0, "PR2": 9.0, "PR3": 7.0, "PR4": 8.0, "PR5": 8.0}
 _REGISTERED = ("K1", "K2", "K3", "R1", "S1")
+# SSDA903 writes URN as XXXXXXX for a placement with no Ofsted unique reference number
+NO_URN = "XXXXXXX"
 _SAME_CARER_PLACE = {"U6": "U4", "U3": "U1", "U5": "U4", "U2": "U1"}
 _REASONS = (
     ["CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "CLOSE", "STAND", "ALLEG", "APPRR", "OTHER"],
@@ -564,7 +566,7 @@ def _place_attributes(
     urn = np.where(
         registered,
         np.char.add("SC", rng.integers(100000, 1000000, n).astype(str)),
-        "XXXXXXX",
+        NO_URN,
     ).astype(object)
     p_out = np.vectorize(_OUT_OF_AREA.get, otypes=[float])(provider) * dist_share / 0.16
     out = rng.random(n) < np.clip(p_out, 0, 0.95)
@@ -646,7 +648,7 @@ def _episodes(
     tplace = _choice(rng, ["T0", "T1", "T2", "T3", "T4"], [25, 10, 15, 30, 20], nt)
     out["PLACE"][temp] = tplace
     out["PLACE_PROVIDER"][temp] = np.where(tplace == "T1", "PR3", "PR1")
-    out["URN"][temp] = "XXXXXXX"
+    out["URN"][temp] = NO_URN
     out["PL_DISTANCE"][temp] = np.round(rng.lognormal(np.log(5), 0.6, nt), 1)
     out["PL_POST"][temp] = _postcodes(rng, _OUTWARD[rng.integers(0, len(_OUTWARD), nt)])
     # a same-carer event on a placement with no type to change is not an episode; nor is a
@@ -706,7 +708,7 @@ def _short_breaks(
     ep["PLACE"] = np.where(rng.random(len(ep)) < 0.6, "K2", "U4")
     ep["PLACE_PROVIDER"] = "PR1"
     ep["URN"] = np.where(
-        ep["PLACE"] == "K2", "SC" + (300000 + ep["child"] % 50).astype(str), "XXXXXXX"
+        ep["PLACE"] == "K2", "SC" + (300000 + ep["child"] % 50).astype(str), NO_URN
     )
     ep["PL_DISTANCE"] = np.round(rng.lognormal(np.log(5), 0.6, len(ep)), 1)
     ep["CIN"] = "N5"

@@ -164,3 +164,14 @@ def test_pooled_keys_distinguish_las() -> None:
     assert ds.pooled
     assert episodes(ds)["cid"].nunique() == 2
     assert len(looked_after_at(ds, parse_at("2025-03-31"))) == 2
+
+
+def test_only_short_breaks_leave_no_episodes() -> None:
+    ds = sc.Dataset.from_frames(episodes=eps([("A", "01/04/2024", "S", "V3", "U1", None, None)]))
+    e = episodes(ds)
+    assert e.empty and {"period_id", "seq", "period_start", "period_end"} <= set(e.columns)
+    assert e["period_start"].dtype == "datetime64[ns]"
+    assert periods(ds).empty
+    assert looked_after_at(ds, parse_at("2025-03-31")).empty
+    count = sc.compute("cla_count", ds, at="2025-03-31")
+    assert count["value"].tolist() == [0.0]
