@@ -246,8 +246,8 @@ def summarise(
             raise ValueError(f"unknown stat {stat!r}")
     out = grouped[keys].copy()
     out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
-    if "LA" in by and isinstance(out["LA"].dtype, pd.CategoricalDtype):
-        out["LA"] = out["LA"].astype("str")  # LA labels as plain strings, like other measures
+    if "LA" in by:
+        out["LA"] = out["LA"].astype("str")  # plain strings, whether units carried codes or text
     out["numerator"] = num.to_numpy()
     out["denominator"] = den.to_numpy(dtype="float64")
     out["value"] = np.asarray(value, dtype="float64") * scale

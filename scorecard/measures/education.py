@@ -27,12 +27,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns
+from ..breakdowns import BreakdownError, add_breakdowns, summarise
 from ..care import child_key, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
-from .time_in_care import summarise_units, with_la
 
 METRICS = {"ATT8": ("ATT8", 1.0, "AVG_ATT8"), "EM94": ("EM94", 100.0, "PCT_EM94")}
 
@@ -115,7 +114,7 @@ def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
 def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return add_breakdowns(
         ds,
-        with_la(ds, units, by),
+        units,
         by,
         age_date="march",
         entry_date="period_start",
@@ -129,7 +128,7 @@ def attainment_cla(
 ) -> pd.DataFrame:
     """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and maths."""
     units = _cohort_breakdowns(ds, cohort(ds, at, metric), by)
-    return summarise_units(units, at, by, "mean")
+    return summarise(units, at, by, "mean")
 
 
 def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
@@ -185,7 +184,7 @@ def attainment_gap(
     if per_la:
         units = _cohort_breakdowns(ds, units, ["LA"])
         units["LA"] = units["LA"].astype("str")
-    cla = summarise_units(units, at, by, "mean")
+    cla = summarise(units, at, by, "mean")
     figure = all_pupils(ds, at, metric, per_la)
     keys = ["period_end", "LA"] if per_la else ["period_end"]
     # every LA with an all-pupil figure appears, with an empty cohort when it has none

@@ -13,12 +13,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns
+from ..breakdowns import BreakdownError, add_breakdowns, summarise
 from ..care import episodes, events_in_windows, looked_after_at, periods, uasc_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
-from .time_in_care import leavers, summarise_units, with_la
+from .time_in_care import leavers
 
 UASC_CHOICES = ("include", "exclude", "only")
 
@@ -137,7 +137,7 @@ def looked_after(
 ) -> pd.DataFrame:
     """Children looked after at each date; `uasc`: include, exclude or only UASC children."""
     units = _uasc_filter(ds, looked_after_at(ds, at), uasc, on="period_end")
-    units = with_la(ds, units, by).assign(num=1.0, den=0.0)
+    units = units.assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
         units,
@@ -146,7 +146,7 @@ def looked_after(
         entry_date="period_start",
         indicator="children looked after",
     )
-    return summarise_units(units, at, by, "count")
+    return summarise(units, at, by, "count")
 
 
 @measure()
@@ -200,7 +200,7 @@ def looked_after_rate(
 @measure()
 def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children with a period of care starting in the 12-month window (each child once)."""
-    units = with_la(ds, starters(ds, at), by).assign(num=1.0, den=0.0)
+    units = starters(ds, at).assign(num=1.0, den=0.0)
     # DfE reports starters by age on starting: ages and UASC status are taken at the start
     units = add_breakdowns(
         ds,
@@ -210,13 +210,13 @@ def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Da
         entry_date="period_start",
         indicator="children who started to be looked after",
     )
-    return summarise_units(units, at, by, "count")
+    return summarise(units, at, by, "count")
 
 
 @measure()
 def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
     """Children who ceased to be looked after (REC not X1, DEC in window), each child once."""
-    units = with_la(ds, leavers(ds, at), by).assign(num=1.0, den=0.0)
+    units = leavers(ds, at).assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
         units,
@@ -225,7 +225,7 @@ def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Dat
         entry_date="period_start",
         indicator="children who ceased to be looked after",
     )
-    return summarise_units(units, at, by, "count")
+    return summarise(units, at, by, "count")
 
 
 @measure()
@@ -234,7 +234,7 @@ def leavers_share(
 ) -> pd.DataFrame:
     """Percent of children who ceased in the window (last time) whose REC is in `codes`."""
     wanted = [str(c).strip().upper() for c in codes]
-    units = with_la(ds, leavers(ds, at), by)
+    units = leavers(ds, at)
     hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
     units = units.assign(num=hit.astype("float64"), den=1.0)
     units = add_breakdowns(
@@ -245,7 +245,7 @@ def leavers_share(
         entry_date="period_start",
         indicator="share of children who ceased to be looked after",
     )
-    return summarise_units(units, at, by, "percent")
+    return summarise(units, at, by, "percent")
 
 
 @measure()

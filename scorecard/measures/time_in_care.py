@@ -86,28 +86,6 @@ def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     return units
 
 
-def with_la(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Attach the LA of each unit's episode `ep` when breaking down by LA (pooled episodes
-    carry it even without a header table). Categorical, so that a million units stay cheap."""
-    if "LA" not in by or "LA" in units.columns or "ep" not in units.columns:
-        return units
-    if "LA" not in episodes(ds).columns:
-        return units
-    la = ds.cached("episode_la", lambda: pd.Categorical(episodes(ds)["LA"]))
-    codes = la.codes[units["ep"].to_numpy()]
-    return units.assign(LA=pd.Categorical.from_codes(codes, categories=la.categories))
-
-
-def summarise_units(
-    units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], stat: str
-) -> pd.DataFrame:
-    """`breakdowns.summarise`, with the LA breakdown as plain strings like other measures."""
-    out = summarise(units, at, by, stat)
-    if "LA" in by:
-        out["LA"] = out["LA"].astype("str")
-    return out
-
-
 def _days(end: pd.Series, start: pd.Series) -> np.ndarray:
     """Whole days from `start` to `end`, as float64."""
     delta = np.asarray(end, dtype=DATE_DTYPE) - np.asarray(start, dtype=DATE_DTYPE)
@@ -130,7 +108,7 @@ def time_in_care_ceased(
         entry_date="period_start",
         indicator="time in care of children who ceased",
     )
-    return summarise_units(units, at, by, stat)
+    return summarise(units, at, by, stat)
 
 
 @measure()
@@ -149,4 +127,4 @@ def time_in_care_current(
         entry_date="period_start",
         indicator="time in care so far",
     )
-    return summarise_units(units, at, by, stat)
+    return summarise(units, at, by, stat)
