@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from scorecard import __version__
-from scorecard.cli import latest_quarter, main, table_text
+from scorecard.cli import main
+from scorecard.cli.build import latest_quarter
+from scorecard.cli.common import table_text
 from scorecard.loaders import bundled_sample_path
 
 SAMPLE = bundled_sample_path()

@@ -1,0 +1,66 @@
+"""The `scorecard` command line: build the panel scorecard, validate data, list the
+catalogue, benchmark an authority (SPEC section 9). One module per command.
+
+    scorecard build --quarter "2024-25 Q4" --data DIR --out out/
+    scorecard validate DIR
+    scorecard indicators --domain "placement stability"
+    scorecard benchmark --la 886 --benchmarks lait.csv --neighbours sn.csv
+
+Exit codes: 0 success, 1 data errors (the report is printed, never a traceback),
+2 usage errors (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .. import __version__
+from . import benchmark, build, indicators, validate
+from .common import EXIT_DATA, EXIT_OK, DataError, data_exceptions, print_report
+
+COMMANDS = (build, validate, indicators, benchmark)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scorecard",
+        description="Children looked after indicators, RAG bands, benchmarks and the "
+        "Corporate Parenting Panel scorecard.",
+        epilog="Exit codes: 0 success, 1 data errors (a report is printed), 2 usage errors.",
+    )
+    parser.add_argument("--version", action="version", version=f"scorecard {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args, parser) or EXIT_OK)
+    except DataError as exc:
+        print(f"scorecard: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except data_exceptions() as exc:
+        report = getattr(exc, "report", None)
+        if isinstance(report, pd.DataFrame) and len(report):
+            print_report(report, stream=sys.stderr)
+            n = int((report["severity"] == "error").sum())
+            print(
+                f"scorecard: the data cannot be used ({n} error(s)); nothing was written. "
+                "Fix the errors above and run again.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"scorecard: {exc}", file=sys.stderr)
+        return EXIT_DATA
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,331 @@
+"""`scorecard build`: the quarterly panel scorecard (HTML, Excel, charts) into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .common import EXIT_OK, DataError, Progress, benchmark_arguments, load_panel, note
+
+TREND_QUARTERS = 8
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    b = sub.add_parser(
+        "build",
+        help="build the quarterly scorecard (HTML, Excel and charts) into a folder",
+        description="Build the quarterly panel scorecard: a self-contained HTML page, an "
+        "Excel workbook and PNG charts (a trend per indicator, time in care by age at entry, "
+        "a few indicators by district, and a benchmark chart per indicator with published "
+        "comparators). Everything is rendered first and then written, so a failed run leaves "
+        "the output folder as it was.",
+    )
+    b.add_argument(
+        "--quarter",
+        metavar="QUARTER",
+        help="financial quarter ('2024-25 Q4') or a date ('2025-03-31'). Default: the latest "
+        "quarter that had ended by the last date recorded in the episodes (or referrals).",
+    )
+    b.add_argument(
+        "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
+    )
+    benchmark_arguments(
+        b,
+        defaults={
+            "--benchmarks": "default with the bundled sample: its synthetic panel; otherwise "
+            "no comparators",
+            "--neighbours": "default with the bundled sample: its synthetic list",
+            "--la": "default with the bundled sample: 650",
+        },
+    )
+    b.add_argument(
+        "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
+    )
+    b.add_argument(
+        "--publish",
+        action="store_true",
+        help="apply small-number suppression for publication (counts 1-N shown as 'c')",
+    )
+    b.add_argument(
+        "--suppress-threshold",
+        type=int,
+        default=5,
+        metavar="N",
+        help="largest count withheld when publishing (default 5)",
+    )
+    b.add_argument("--no-charts", action="store_true", help="write the tables only")
+    b.add_argument("--quiet", action="store_true", help="no progress lines")
+    b.set_defaults(func=run)
+
+
+@dataclass
+class Rendered:
+    """Everything a build writes, rendered in memory before anything touches the folder."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # path inside the output folder
+    skipped: dict[str, str] = field(default_factory=dict)  # chart name -> why not drawn
+
+
+def latest_quarter(ds: Any) -> pd.Timestamp:
+    """The latest financial quarter end on or before the last date in the episodes
+    (DECOM/DEC) or, when there are none, the referrals."""
+    from ..periods import parse_date, quarter_end, quarter_label
+
+    last = pd.NaT
+    for table, cols in (("episodes", ("DECOM", "DEC")), ("referrals", ("CINreferralDate",))):
+        if table in ds.tables:
+            frame = ds.table(table)
+            dates = [frame[c].max() for c in cols if c in frame.columns]
+            dates = [d for d in dates if pd.notna(d)]
+            if dates:
+                last = max(dates)
+                break
+    if pd.isna(last):
+        raise DataError("Cannot tell the latest quarter from the data: give --quarter.")
+    end = quarter_end(quarter_label(last))
+    if end > last:  # the quarter holding the last date had not ended yet
+        end = quarter_end(quarter_label(end - pd.DateOffset(months=3)))
+    return parse_date(end)
+
+
+def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None, str | None]:
+    """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650."""
+    from ..loaders import bundled_sample_path
+    from ..report.builder import SAMPLE_LA, sample_benchmark_paths
+
+    bench, sn, la = args.benchmarks, args.neighbours, args.la
+    sample = bundled_sample_path().resolve()
+    if args.data is None or Path(args.data).resolve() == sample:
+        if bench is None and sn is None:
+            bench, sn = sample_benchmark_paths(bundled_sample_path())
+        la = la or SAMPLE_LA
+    if sn is not None and bench is None:
+        raise DataError("--neighbours needs --benchmarks too.")
+    return bench, sn, la
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..loaders import load_dataset
+    from ..periods import ReferenceDateError, parse_date, quarter_label
+
+    if args.suppress_threshold < 0:
+        parser.error("--suppress-threshold must be 0 or more")
+    at = None
+    if args.quarter:
+        try:
+            at = parse_date(args.quarter)
+        except ReferenceDateError as exc:
+            parser.error(str(exc))
+    progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)
+    bench_path, sn_path, la = _resolve_inputs(args)
+
+    progress(f"loading data from {args.data or 'the bundled sample'}")
+    ds = load_dataset(args.data)
+    if at is None:
+        at = latest_quarter(ds)
+        note(f"      no --quarter: using {quarter_label(at)} (ends {at:%d %B %Y})")
+
+    progress("loading benchmarks" if bench_path else "no benchmark file: no comparators")
+    panel, sn = load_panel(bench_path, sn_path) if bench_path else (None, None)
+
+    progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
+    from ..report import IndicatorFailedWarning, build_scorecard
+
+    with warnings.catch_warnings():
+        # failing indicators are listed below from the card (one line each), not as warnings
+        warnings.simplefilter("ignore", IndicatorFailedWarning)
+        card = build_scorecard(
+            ds,
+            quarter=at,
+            benchmarks=panel,
+            neighbours=sn,
+            la=la,
+            publish=args.publish,
+            suppress_threshold=args.suppress_threshold,
+            trend_quarters=TREND_QUARTERS,
+        )
+        rendered = Rendered()
+        if not args.no_charts:
+            progress("computing chart data by age and district")
+            frames = _chart_frames(ds, card, args)
+            progress("drawing charts")
+            rendered = _render_charts(frames, panel, sn, la, card)
+
+    progress("rendering the HTML page and the Excel workbook")
+    from ..report.atomic import RENDERERS, output_name
+
+    for fmt in ("html", "xlsx"):
+        rendered.files[output_name(card, fmt)] = RENDERERS[fmt](card)
+
+    progress(f"writing {len(rendered.files)} files to {args.out}")
+    from ..report.atomic import atomic_write_many
+
+    written = atomic_write_many({Path(args.out) / k: v for k, v in rendered.files.items()})
+    for name, why in rendered.skipped.items():
+        note(f"      no chart {name}: {why}")
+    _report_missing(card.frame)
+    print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
+    for p in written:
+        print(f"  {p}")
+    return EXIT_OK
+
+
+def _report_missing(frame: pd.DataFrame) -> None:
+    """One line per indicator left blank because it is unavailable or failed to compute, so
+    the analyst sees it before the panel does."""
+    missing = frame.loc[
+        frame["status"].str.startswith(("unavailable", "could not be computed")),
+        ["indicator", "status"],
+    ]
+    if missing.empty:
+        return
+    note(f"      {len(missing)} indicator(s) have no value on the scorecard:")
+    for ind_id, status in missing.itertuples(index=False):
+        note(f"        {ind_id}: {status}")
+
+
+@dataclass
+class ChartFrames:
+    """Aggregated frames for the charts (a few hundred rows at most)."""
+
+    trend: pd.DataFrame
+    by_age: pd.DataFrame | None
+    by_district: dict[str, pd.DataFrame]
+    notes: dict[str, str]
+
+
+AGE_CHART = "time_in_care_ceased"  # the panel asked for time in care by age at entry
+MAX_DISTRICT_CHARTS = 4
+
+
+def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """For publication: withhold values built on 1..threshold children, as the tables do."""
+    from ..engine import default_catalogue
+    from ..report.privacy import suppression_mask
+
+    if frame.empty or threshold < 1:
+        return frame
+    cat = default_catalogue()
+    counts = (
+        frame["indicator"]
+        .astype(str)
+        .map(lambda i: cat.get(i).publish_counts if i in cat else True)
+    )
+    num, den, val = suppression_mask(frame, counts, threshold)
+    out = frame.copy()
+    out.loc[num.to_numpy(), "numerator"] = float("nan")
+    out.loc[den.to_numpy(), "denominator"] = float("nan")
+    out.loc[val.to_numpy(), "value"] = float("nan")
+    out["suppressed"] = val.to_numpy()
+    return out
+
+
+def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
+    from ..engine import compute
+    from ..report.builder import guarded_compute
+
+    cat = card.catalogue
+    # the trend is the scorecard's own history (already suppressed when publishing)
+    trend = card.history
+    trend["value"] = pd.to_numeric(trend["value"], errors="coerce")
+    for col in ("numerator", "denominator"):
+        trend[col] = pd.to_numeric(trend[col], errors="coerce")
+    trend = trend[["indicator", "period_end", "numerator", "denominator", "value"]]
+    ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
+    at = card.period_end
+    year_before = at - pd.DateOffset(months=12)
+    failed = dict(zip(card.frame["indicator"], card.frame["status"]))
+    failed = {k: v for k, v in failed.items() if v.startswith(("unavailable", "could not"))}
+    notes: dict[str, str] = {}
+    by_age = None
+    if AGE_CHART in cat and AGE_CHART not in failed:
+        ind = cat.get(AGE_CHART)
+        by_age, why = guarded_compute(
+            ind,
+            ds,
+            lambda: compute(ind, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat),
+        )
+        if why:
+            notes[f"by_age_at_entry_{AGE_CHART}"] = why
+    districts: dict[str, pd.DataFrame] = {}
+    for ind_id in ids:
+        ind = cat.get(ind_id)
+        if len(districts) >= MAX_DISTRICT_CHARTS:
+            break
+        if "district" not in ind.breakdowns or ind.polarity == "neutral" or ind_id in failed:
+            continue
+        got, why = guarded_compute(
+            ind, ds, lambda i=ind: compute(i, ds, at=at, by="district", catalogue=cat)
+        )
+        if why:
+            notes[f"by_district_{ind_id}"] = why
+        else:
+            districts[ind_id] = got
+    if args.publish:
+        threshold = args.suppress_threshold
+        by_age = _suppress(by_age, threshold) if by_age is not None else None
+        districts = {k: _suppress(v, threshold) for k, v in districts.items()}
+    return ChartFrames(trend, by_age, districts, notes)
+
+
+def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any) -> Rendered:
+    from .. import charts
+
+    out = Rendered(skipped=dict(frames.notes))
+    cat = card.catalogue
+
+    def attempt(name: str, make: Callable[[], Any]) -> None:
+        """Draw one chart; a chart the data cannot support (the charts' own ValueError, e.g.
+        too many rows) is skipped and listed after the build, any other error propagates."""
+        try:
+            out.files[f"charts/{name}.png"] = charts.render(make(), "png")
+        except ValueError as exc:
+            out.skipped[name] = str(exc).splitlines()[0]
+
+    for ind_id, part in frames.trend.groupby("indicator", sort=False):
+        if part["value"].notna().any():
+            attempt(f"trend_{ind_id}", lambda p=part, i=ind_id: charts.trend(p, i, cat))
+    if frames.by_age is not None and frames.by_age["value"].notna().any():
+        attempt(
+            f"by_age_at_entry_{AGE_CHART}",
+            lambda: charts.by_age(frames.by_age, AGE_CHART, by="age_at_entry_band", catalogue=cat),
+        )
+    for ind_id, part in frames.by_district.items():
+        if part["value"].notna().any():
+            attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i, cat))
+    if panel is not None and la:
+        for ind_id in dict.fromkeys(frames.trend["indicator"].astype(str)):
+            year = _benchmark_year(panel, cat.get(ind_id), la, card.period_end)
+            if year is not None:
+                attempt(
+                    f"benchmark_{ind_id}",
+                    lambda i=ind_id, y=year: charts.benchmark(panel, i, la, y, sn, cat),
+                )
+    return out
+
+
+def _benchmark_year(panel: pd.DataFrame, ind: Any, la: str, at: pd.Timestamp) -> object:
+    """As the scorecard does: the latest published year ending by the quarter's financial
+    year end, with a value for our LA; None when there is none."""
+    from ..periods import financial_year
+    from ..report.builder import _year_end
+
+    if not (ind.benchmark and ind.benchmark.lait):
+        return None
+    limit = int(financial_year(at)[:4]) + 1
+    rows = panel.loc[
+        (panel["indicator"].astype("string") == ind.benchmark.lait)
+        & (panel["la_code"].astype("string") == la)
+        & panel["value"].notna()
+    ]
+    ends = rows["year"].map(_year_end)
+    rows = rows.loc[ends.notna() & (ends <= limit)]
+    if rows.empty:
+        return None
+    return rows.loc[rows["year"].map(_year_end).idxmax(), "year"]

@@ -1,0 +1,126 @@
+"""What every command shares: exit codes, the data-error type, progress lines, plain-text
+tables, the data report printer and the benchmark arguments of `build` and `benchmark`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+PRINT_WIDTH = 160
+
+
+class DataError(Exception):
+    """A problem with the user's data or files: reported plainly, exit code 1."""
+
+
+class Progress:
+    """`[3/7] computing indicators...` lines on stderr, so stdout stays clean for tables."""
+
+    def __init__(self, total: int, quiet: bool = False) -> None:
+        self.total, self.step, self.quiet = total, 0, quiet
+
+    def __call__(self, message: str) -> None:
+        self.step += 1
+        if not self.quiet:
+            print(f"[{self.step}/{self.total}] {message}...", file=sys.stderr, flush=True)
+
+
+def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
+    """A plain-text table: text left-aligned, numbers right-aligned, blanks for missing."""
+    cols: list[list[str]] = []
+    numeric: list[bool] = []
+    for name in frame.columns:
+        s = frame[name]
+        is_num = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        if is_num:
+            present = pd.to_numeric(s, errors="coerce").dropna().astype("float64")
+            places = 0 if (present % 1 == 0).all() else decimals  # one format per column
+            cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in s]
+        else:
+            cells = [
+                "" if (v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))) else str(v)
+                for v in s
+            ]
+        cols.append([str(name), *cells])
+        numeric.append(is_num)
+    widths = [max(len(c) for c in col) for col in cols]
+    lines = []
+    for r in range(len(frame) + 1):
+        cells = [
+            col[r].rjust(w) if num else col[r].ljust(w)
+            for col, w, num in zip(cols, widths, numeric)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def note(message: str) -> None:
+    """A line for the analyst on stderr (stdout stays clean for tables)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def data_exceptions() -> tuple[type[BaseException], ...]:
+    """Errors caused by the user's inputs: reported without a traceback, exit 1."""
+    from ..benchmark_loaders import BenchmarkFileError
+    from ..catalogue import CatalogueError
+    from ..dataset import MissingTableError
+    from ..loaders import DataValidationError
+
+    return (CatalogueError, MissingTableError, OSError, DataValidationError, BenchmarkFileError)
+
+
+def print_report(report: pd.DataFrame, stream: Any = None) -> None:
+    """The data report grouped by severity, one readable line per problem."""
+    from ..loaders import format_issue
+
+    stream = stream or sys.stdout
+    if report.empty:
+        print("No problems found.", file=stream)
+        return
+    for severity, heading in (("error", "ERRORS"), ("warning", "WARNINGS"), ("note", "NOTES")):
+        part = report.loc[report["severity"] == severity]
+        if part.empty:
+            continue
+        print(f"{heading} ({len(part)})", file=stream)
+        for row in part.itertuples(index=False):
+            print(
+                textwrap.shorten(format_issue(row), PRINT_WIDTH * 2, placeholder=" ..."),
+                file=stream,
+            )
+        print(file=stream)
+    other = report.loc[~report["severity"].isin(["error", "warning", "note"])]
+    for row in other.itertuples(index=False):
+        print(format_issue(row), file=stream)
+
+
+def benchmark_arguments(
+    sub: argparse.ArgumentParser, defaults: dict[str, str] | None = None
+) -> None:
+    """--benchmarks, --neighbours and --la, shared by `build` (optional, with `defaults`
+    explained in the help) and `benchmark` (required: no defaults)."""
+    for flag, metavar, what in (
+        ("--benchmarks", "FILE", "LAIT long extract or benchmark panel (csv or xlsx)"),
+        ("--neighbours", "FILE", "statistical-neighbour list (xlsx or csv)"),
+        ("--la", "CODE", "3-digit LA code, e.g. 886 (Kent)"),
+    ):
+        kind = {} if flag == "--la" else {"type": Path}
+        extra = f"; {defaults[flag]}" if defaults else ""
+        sub.add_argument(
+            flag, metavar=metavar, required=defaults is None, help=what + extra, **kind
+        )
+
+
+def load_panel(path: Path, neighbours: Path | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The benchmark panel and (when given) the statistical-neighbour list."""
+    from ..benchmark import load_benchmarks, load_neighbours
+
+    panel = load_benchmarks(path)
+    sn = load_neighbours(neighbours) if neighbours is not None else None
+    return panel, sn
