@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
+# cells that failed a rule (lenient loading): `row` is the position in the loaded table
+UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
 
 # Every table of SPEC section 3 with its required columns; loaders and the engine share this.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -38,20 +41,62 @@ def empty_quality() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in QUALITY_COLUMNS})
 
 
+def empty_unusable() -> pd.DataFrame:
+    """No unusable cells."""
+    return pd.DataFrame(
+        {
+            "table": pd.Series(dtype="object"),
+            "row": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype="object"),
+            "rule": pd.Series(dtype="object"),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The dates a table's data covers, both ends inclusive (SPEC section 4, coverage).
+
+    `gaps` are spans inside (start, end) that the data does not cover (a missing yearly
+    return); `basis` says how the coverage was found, in words an analyst can check
+    ('SSDA903 returns 2017-18 to 2021-22', 'full-history extract: earliest cessation in
+    2015-16', 'stated by the user').
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    gaps: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
+    basis: str = ""
+
+    def intersect(self, other: Coverage) -> Coverage:
+        """The dates both cover (their gaps together)."""
+        return Coverage(
+            max(self.start, other.start),
+            min(self.end, other.end),
+            tuple(sorted({*self.gaps, *other.gaps})),
+            "; ".join(dict.fromkeys(b for b in (self.basis, other.basis) if b)),
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Validated input tables keyed by table name (`episodes`, `header`, ...).
 
     `quality` lists problems that do not stop computation (warnings: overlapping episodes,
     codes from another collection year, duplicated rows ...). `files` maps each table to the
-    file it came from. Building blocks derived from the tables are cached on the dataset, so
-    every measure reuses them.
+    file it came from. `coverage` maps a table to the dates its data covers (a table without
+    an entry is not limited). `unusable` lists cells that failed a rule (table, row position,
+    column, rule): an indicator that needs such a cell leaves its row out (`without`).
+    Building blocks derived from the tables are cached on the dataset, so every measure
+    reuses them.
     """
 
     tables: Mapping[str, pd.DataFrame]
     quality: pd.DataFrame = field(default_factory=empty_quality)
     files: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None
+    coverage: Mapping[str, Coverage] = field(default_factory=dict)
+    unusable: pd.DataFrame = field(default_factory=empty_unusable)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __contains__(self, name: object) -> bool:
@@ -83,6 +128,28 @@ class Dataset:
                 f"The dataset has no {name!r} table (it has: {have}). "
                 f"Add a file named {name}.csv (or .parquet/.xlsx) to the data folder."
             ) from None
+
+    def coverage_for(self, tables: Iterable[str]) -> Coverage | None:
+        """The dates all of `tables` cover (None when none of them is limited)."""
+        found = [self.coverage[t] for t in tables if t in self.coverage]
+        if not found:
+            return None
+        out = found[0]
+        for more in found[1:]:
+            out = out.intersect(more)
+        return out
+
+    def without(self, rows: Mapping[str, np.ndarray]) -> Dataset:
+        """A dataset with the given row positions left out of those tables (its own cache of
+        building blocks; the same quality report and coverage). Positions are those of the
+        tables as loaded, as in `unusable`."""
+        tables = dict(self.tables)
+        for name, drop in rows.items():
+            frame = tables[name]
+            keep = np.ones(len(frame), dtype=bool)
+            keep[np.asarray(drop, dtype="int64")] = False
+            tables[name] = frame.loc[keep].reset_index(drop=True)
+        return replace(self, tables=tables, _cache={})
 
     def cached(self, key: str, build: Any) -> Any:
         """Return the cached building block `key`, computing it with `build()` once."""
