@@ -99,6 +99,11 @@ class Indicator(BaseModel):
     unit: Unit
     polarity: Polarity
     decimals: int = Field(ge=0, le=4)
+    # months of data the figure needs up to the reference date (the window ending there; 0:
+    # the date itself); a date whose history the data does not cover gives no number
+    history_months: int = Field(ge=0, le=120)
+    # annual: a figure of the academic or collection year, compared year on year only
+    frequency: Literal["quarterly", "annual"] = "quarterly"
     measure: str
     params: dict[str, Any] = Field(default_factory=dict)
     tables: list[str]

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .periods import window_start
+
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
 UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
@@ -67,6 +69,28 @@ class Coverage:
     end: pd.Timestamp
     gaps: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
     basis: str = ""
+
+    def unavailable_reason(self, at: pd.Timestamp, history_months: int) -> str | None:
+        """Why a figure at `at` that needs `history_months` months of data up to `at` (the
+        window ending at `at`; 0: the date itself) cannot be given; None when it can."""
+        at = pd.Timestamp(at)
+        first = at if history_months == 0 else pd.Timestamp(window_start(at, history_months))
+        if first < self.start:
+            return (
+                f"not available: needs data from {first:%d/%m/%Y}; "
+                f"the data starts {self.start:%d/%m/%Y}"
+            )
+        if at > self.end:
+            return (
+                f"not available: needs data up to {at:%d/%m/%Y}; the data ends {self.end:%d/%m/%Y}"
+            )
+        for gap_start, gap_end in self.gaps:
+            if gap_start <= at and gap_end >= first:
+                return (
+                    f"not available: needs data from {first:%d/%m/%Y} to {at:%d/%m/%Y}; "
+                    f"the data has none from {gap_start:%d/%m/%Y} to {gap_end:%d/%m/%Y}"
+                )
+        return None
 
     def intersect(self, other: Coverage) -> Coverage:
         """The dates both cover (their gaps together)."""

@@ -23,6 +23,7 @@ def make(id_: str, polarity: str, unit: str = "percent", rag_: dict | None = Non
             "unit": unit,
             "polarity": polarity,
             "decimals": 1,
+            "history_months": 0,
             "measure": "whatever",
             "tables": ["episodes"],
             "rag": rag_,

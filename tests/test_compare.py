@@ -200,6 +200,7 @@ def make(id_: str, polarity: str, lait: str, scale: float = 1.0) -> Indicator:
             "unit": "percent",
             "polarity": polarity,
             "decimals": 1,
+            "history_months": 0,
             "measure": "m",
             "tables": ["episodes"],
             "benchmark": {"lait": lait, "scale": scale},

@@ -32,3 +32,38 @@ def test_without_leaves_rows_out_of_a_copy_with_its_own_cache():
     assert list(fewer["header"]["CHILD"]) == ["a", "c"]
     assert list(ds["header"]["CHILD"]) == ["a", "b", "c"]
     assert fewer.cached("n", lambda: 2) == 2  # not the parent's cache
+
+
+def test_a_figure_is_unavailable_when_its_history_or_date_lies_outside_the_coverage():
+    one_return = Coverage(T("2017-04-01"), T("2018-03-31"), (), "SSDA903 return 2017-18")
+    # 12-month window ending 31 March 2018 starts 1 April 2017: exactly the return
+    assert one_return.unavailable_reason(T("2018-03-31"), 12) is None
+    # one day later the window starts 2 April 2017 ... and the date is past the end
+    assert one_return.unavailable_reason(T("2018-04-01"), 12) == (
+        "not available: needs data up to 01/04/2018; the data ends 31/03/2018"
+    )
+    # the day before the end: the window starts 31 March 2017, a day before the data
+    assert one_return.unavailable_reason(T("2018-03-30"), 12) == (
+        "not available: needs data from 31/03/2017; the data starts 01/04/2017"
+    )
+    # long-term stability (30 months) at 31 March 2018
+    assert one_return.unavailable_reason(T("2018-03-31"), 30) == (
+        "not available: needs data from 01/10/2015; the data starts 01/04/2017"
+    )
+    # a count at a date needs only the date
+    assert one_return.unavailable_reason(T("2017-04-01"), 0) is None
+    assert one_return.unavailable_reason(T("2017-03-31"), 0) == (
+        "not available: needs data from 31/03/2017; the data starts 01/04/2017"
+    )
+
+
+def test_a_missing_return_makes_the_windows_that_touch_it_unavailable():
+    gap = (T("2019-04-01"), T("2020-03-31"))
+    stitched = Coverage(T("2017-04-01"), T("2022-03-31"), (gap,), "returns")
+    assert stitched.unavailable_reason(T("2019-03-31"), 12) is None
+    assert stitched.unavailable_reason(T("2019-04-01"), 0) == (
+        "not available: needs data from 01/04/2019 to 01/04/2019; "
+        "the data has none from 01/04/2019 to 31/03/2020"
+    )
+    assert stitched.unavailable_reason(T("2021-03-31"), 12) is None  # starts 1 April 2020
+    assert stitched.unavailable_reason(T("2021-03-30"), 12) is not None
