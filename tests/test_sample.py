@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard import sample
 from scorecard.dataset import TABLES
+from scorecard.sample import generate, write_sample
+from scorecard.sample.benchmarks import LAIT_COLUMNS
+from scorecard.sample.files import write_tables
+from scorecard.sample.headline import headline
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 AT = "2025-03-31"
@@ -30,7 +33,7 @@ def ds() -> sc.Dataset:
 
 @pytest.fixture(scope="module")
 def small() -> dict[str, pd.DataFrame]:
-    return sample.generate(7, children_scale=0.1, years=3)
+    return generate(7, children_scale=0.1, years=3)
 
 
 # ----------------------------------------------------------------------------- determinism
@@ -39,13 +42,13 @@ def small() -> dict[str, pd.DataFrame]:
 def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
     # regenerating with the default seed must reproduce data/sample byte for byte: the
     # committed files are up to date and the writer (CSV and Parquet) is deterministic
-    sample.write_sample(tmp_path, 2025)
+    write_sample(tmp_path, 2025)
     assert _files(tmp_path) == _files(SAMPLE)
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
     for name, seed in (("a", 11), ("b", 11), ("c", 12)):
-        sample.write_tables(sample.generate(seed, children_scale=0.1, years=3), tmp_path / name)
+        write_tables(generate(seed, children_scale=0.1, years=3), tmp_path / name)
     a, b, c = (_files(tmp_path / n) for n in "abc")
     assert a == b
     assert a.keys() == c.keys()
@@ -187,9 +190,9 @@ def test_attainment_gap_near_england(ds: sc.Dataset) -> None:
 
 
 def test_generator_reading_agrees_with_the_engine(ds: sc.Dataset) -> None:
-    # `sample.headline` is an independent reading of SPEC 5 used for the panel's Wealdshire
+    # `headline` is an independent reading of SPEC 5 used for the panel's Wealdshire
     # rows; it must agree with the engine (same children, same rules)
-    head = sample.headline(ds.tables, [AT]).iloc[0]
+    head = headline(ds.tables, [AT]).iloc[0]
     pairs = {
         "cla_count": "cla",
         "placement_stability_short": "pct_3plus",
@@ -207,7 +210,7 @@ def test_generator_reading_agrees_with_the_engine(ds: sc.Dataset) -> None:
 
 
 def test_pooled_tables_carry_la_and_unique_ids() -> None:
-    t = sample.generate(3, n_las=3, children_scale=0.1, years=2)
+    t = generate(3, n_las=3, children_scale=0.1, years=2)
     for name, frame in t.items():
         assert "LA" in frame.columns, name
     for name in ("header", "episodes", "referrals", "iro_staff", "population", "districts"):
@@ -224,7 +227,7 @@ def test_small_run_has_every_table(small: dict[str, pd.DataFrame]) -> None:
     assert "LA" not in small["episodes"].columns
     assert len(small["episodes"]) > 100
     with pytest.raises(ValueError, match="n_las"):
-        sample.generate(1, n_las=0)
+        generate(1, n_las=0)
 
 
 # ----------------------------------------------------------------------------- benchmark panel
@@ -236,7 +239,7 @@ def panel() -> pd.DataFrame:
 
 
 def test_panel_layout(panel: pd.DataFrame) -> None:
-    assert list(panel.columns) == sample.LAIT_COLUMNS
+    assert list(panel.columns) == LAIT_COLUMNS
     codes = panel["LA Number"].astype(int)
     assert 140 <= codes[codes < 900].nunique() <= 160
     assert {970, 980, 986, 989, 990} <= set(codes)
