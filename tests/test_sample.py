@@ -12,7 +12,9 @@ import pytest
 import scorecard as sc
 from scorecard.dataset import TABLES
 from scorecard.sample import generate, write_sample
+from scorecard.sample.authorities import bordering
 from scorecard.sample.benchmarks import LAIT_COLUMNS
+from scorecard.sample.episodes import locate_placements
 from scorecard.sample.files import write_tables
 from scorecard.sample.headline import headline
 
@@ -72,6 +74,8 @@ def test_every_table_with_its_columns() -> None:
             "PL_POST",
             "URN",
             "PL_DISTANCE",
+            "PL_LOCATION",
+            "PL_LA",
         ],
         "uasc": ["SEX", "DOB"],
         "referrals": [
@@ -96,7 +100,8 @@ def test_every_table_with_its_columns() -> None:
 
 def test_sizes_in_range() -> None:
     total = sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file())
-    assert total < 6_000_000, f"data/sample is {total / 1e6:.1f} MB"
+    # 5.8 MB before PL_LOCATION and PL_LA (0.4 MB) were added to the episodes
+    assert total < 6_500_000, f"data/sample is {total / 1e6:.1f} MB"
     rows = {p.stem: len(pd.read_parquet(p)) for p in SAMPLE.glob("*.parquet")}
     rows |= {p.stem: p.read_bytes().count(b"\n") - 1 for p in SAMPLE.glob("*.csv")}
     assert 25_000 <= rows["episodes"] <= 45_000
@@ -159,6 +164,65 @@ def test_histories_exercise_the_counting_rules(ds: sc.Dataset) -> None:
     adopted = e[e["REC"].isin(["E11", "E12"])]
     assert len(adopted) > 100
     assert adopted["PLACE"].isin(["A3", "A4", "A5", "A6"]).mean() > 0.9
+
+
+def test_placement_location_agrees_with_distance_and_provider(ds: sc.Dataset) -> None:
+    e = ds.table("episodes")
+    assert set(e["PL_LOCATION"]) == {"IN", "OUT"}
+    # inside the boundary = in Wealdshire; outside = another authority (or Wales, Scotland)
+    inside = e["PL_LOCATION"] == "IN"
+    assert (e.loc[inside, "PL_LA"] == "E10000650").all()
+    assert e.loc[~inside, "PL_LA"].str.fullmatch(r"E(06|10)000\d{3}|WAL|SCO").all()
+    assert not (e.loc[~inside, "PL_LA"] == "E10000650").any()
+    far = e["PL_DISTANCE"] > 20
+    out_far, out_near = (~inside)[far].mean(), (~inside)[~far].mean()
+    assert 0.8 < out_far < 0.97, out_far  # most far placements are outside, not all
+    assert 0.02 < out_near < 0.15, out_near  # some near ones cross a boundary
+    # other authorities' own provision (PR2) is mostly outside; the LA's own (PR1) inside
+    by_provider = (~inside).groupby(e["PLACE_PROVIDER"]).mean()
+    assert by_provider["PR2"] > 0.7 and by_provider["PR1"] < 0.15
+
+
+def test_placement_location_is_kept_by_same_placement_episodes(ds: sc.Dataset) -> None:
+    # a legal-status change (RNE L) or a same-carer change (T, U) is the same placement
+    e = ds.table("episodes").sort_values(["CHILD", "DECOM"], kind="stable")
+    same_child = e["CHILD"].eq(e["CHILD"].shift(1))
+    chained = same_child & e["REC"].shift(1).eq("X1") & e["RNE"].isin(["L", "T", "U"])
+    assert chained.sum() > 1000
+    for col in ("PL_LOCATION", "PL_LA", "PL_DISTANCE"):
+        assert e[col][chained].eq(e[col].shift(1)[chained]).all(), col
+
+
+def test_bordering_authorities_by_hand() -> None:
+    # five authorities in one region (codes 601-605) and one alone in another: each gets
+    # its neighbours in code order, one then two either side, wrapping round the region
+    las = pd.DataFrame({"LA": ["603", "601", "650", "605", "602", "604"], "region": [*"AABAAA"]})
+    got = las["LA"].to_numpy()[bordering(las)]
+    assert got[1].tolist() == ["605", "602", "604", "603"]  # 601: 605 and 602, 604 and 603
+    assert got[0].tolist() == ["602", "604", "601", "605"]  # 603
+    assert got[2].tolist() == ["650"] * 4  # alone in its region: nobody else to border
+
+
+def test_locate_placements_by_hand() -> None:
+    # three authorities; every episode of one placement gets one location and PL_LA
+    codes = np.array(["E10000650", "E06000601", "E06000602"], dtype=object)
+    borders = np.array([[1, 2], [0, 2], [0, 1]])
+    n = 4000
+    placement = np.repeat(np.arange(n // 2), 2)  # two episodes per placement
+    la = np.zeros(n, dtype=np.int64)
+    provider = np.where(placement % 2 == 0, "PR2", "PR1").astype(object)
+    miles = np.where(placement % 4 < 2, 5.0, 35.0)
+    rng = np.random.default_rng(1)
+    loc, pl_la = locate_placements(rng, placement, la, provider, miles, codes, borders)
+    assert (loc[::2] == loc[1::2]).all() and (pl_la[::2] == pl_la[1::2]).all()
+    out = loc == "OUT"
+    assert (pl_la[~out] == "E10000650").all()
+    near = miles <= 20
+    assert set(pl_la[out & near]) <= {"E06000601", "E06000602"}  # across the boundary
+    assert "E10000650" not in set(pl_la[out])
+    # rates per (provider, distance) near the set chances: PR1 near 4%, PR2 far 97%
+    assert abs(out[near & (provider == "PR1")].mean() - 0.04) < 0.03
+    assert abs(out[~near & (provider == "PR2")].mean() - 0.97) < 0.03
 
 
 # ----------------------------------------------------------------------------- calibration

@@ -173,3 +173,20 @@ def authorities(seed: int = 2025, n: int = 150) -> pd.DataFrame:
         }
     )
     return frame
+
+
+def bordering(las: pd.DataFrame, k: int = 4) -> np.ndarray:
+    """Indices (rows of `las`) of `k` authorities bordering each one: its neighbours in code
+    order within its region, two either side, wrapping round (a stand-in for geography)."""
+    n = len(las)
+    order = np.lexsort((las["LA"].to_numpy(int), las["region"].to_numpy()))
+    region = las["region"].to_numpy()[order]
+    start = np.flatnonzero(np.r_[True, region[1:] != region[:-1]])
+    size = np.diff(np.r_[start, n])
+    group = np.repeat(np.arange(len(start)), size)
+    pos = np.arange(n) - start[group]
+    steps = np.array([s for d in range(1, k // 2 + 2) for s in (-d, d)])[:k]
+    around = start[group][:, None] + (pos[:, None] + steps[None, :]) % size[group][:, None]
+    out = np.empty((n, k), dtype=np.int64)
+    out[order] = order[around]
+    return out

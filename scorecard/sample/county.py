@@ -22,9 +22,9 @@ from .arrays import (
     postcodes,
     to_dates,
 )
-from .authorities import DISTRICTS, OUTWARD, OUTWARD_W, authorities
+from .authorities import DISTRICTS, OUTWARD, OUTWARD_W, authorities, bordering
 from .children import ETHNIC, ETHNIC_UASC, upns
-from .episodes import draw_episodes, draw_short_breaks
+from .episodes import draw_episodes, draw_short_breaks, locate_placements
 from .iro import draw_iro
 from .outcomes import draw_ks4, draw_oc3
 from .periods_of_care import draw_periods
@@ -50,12 +50,13 @@ def generate(
         raise ValueError(f"n_las must be between 1 and 150, got {n_las}")
     if years < 1:
         raise ValueError(f"years must be at least 1, got {years}")
-    las = authorities(seed).iloc[:n_las].reset_index(drop=True)
+    everyone = authorities(seed)  # PL_LA may be any of them
+    las = everyone.iloc[:n_las].reset_index(drop=True)
     last = day_number(LAST_DAY)
     first_year, last_year = 2025 - years + 1, 2025
     first = day_number(f"{first_year - 1}-04-01")
     ss = np.random.SeedSequence([seed, 903])
-    rngs = [np.random.default_rng(s) for s in ss.spawn(8)]
+    rngs = [np.random.default_rng(s) for s in ss.spawn(9)]
     codes = las["LA"].to_numpy().astype(str)
 
     p_all = draw_periods(rngs[0], las, children_scale, first, last)
@@ -113,6 +114,21 @@ def generate(
         postcodes(rng, OUTWARD[rng.integers(0, len(OUTWARD), len(sb))]), sb.index
     )
     sb["REASON_PLACE_CHANGE"] = object_series(np.full(len(sb), None), sb.index)
+    # inside or outside the LA boundary, and which authority (a stream of its own, drawn last)
+    codes9 = everyone["new_code"].to_numpy(dtype=object)
+    borders = bordering(everyone)
+    for frame, placement in ((e, e["placement"]), (sb, np.arange(len(sb)))):
+        location, pl_la = locate_placements(
+            rngs[8],
+            np.asarray(placement),
+            frame["la"].to_numpy(),
+            frame["PLACE_PROVIDER"].to_numpy(),
+            frame["PL_DISTANCE"].to_numpy(),
+            codes9,
+            borders,
+        )
+        frame["PL_LOCATION"] = object_series(location, frame.index)
+        frame["PL_LA"] = object_series(pl_la, frame.index)
     cols = [
         "la",
         "CHILD",
@@ -129,6 +145,8 @@ def generate(
         "PL_POST",
         "URN",
         "PL_DISTANCE",
+        "PL_LOCATION",
+        "PL_LA",
     ]
     episodes = pd.concat([e, sb], ignore_index=True).merge(home, on=["la", "CHILD"], how="left")
     episodes = episodes[cols]

@@ -207,7 +207,8 @@ def _place_attributes(
 def draw_episodes(
     rng: np.random.Generator, p: pd.DataFrame, las: pd.DataFrame, last: int
 ) -> pd.DataFrame:
-    """SSDA903 episodes (one row per episode) for the periods `p`, day numbers for dates."""
+    """SSDA903 episodes (one row per episode) for the periods `p`, day numbers for dates;
+    `placement` numbers the placement each episode belongs to."""
     ev = _events(rng, p, las, last)
     pid = ev["pid"].to_numpy()
     kind = ev["kind"].to_numpy()
@@ -269,8 +270,10 @@ def draw_episodes(
     # new episode within an H5/P2 placement from 2024-25 on (those codes were withdrawn)
     drop = (kind == _SAME_CARER) & ~flip
     drop |= ~new_place & np.isin(cur, ["H5", "P2"]) & (t >= day_number("2024-04-01"))
+    # which placement each episode belongs to (a temporary placement is one of its own)
+    placement = np.where(temp, -1 - np.arange(n), pidx)
     # episode ends: the next DECOM in the period, or the period's end
-    frame = object_frame({"pid": pid, "DECOM": t, "RNE": rne, **out})
+    frame = object_frame({"pid": pid, "placement": placement, "DECOM": t, "RNE": rne, **out})
     frame = frame[~drop].reset_index(drop=True)
     pid_k = frame["pid"].to_numpy()
     last_k = np.r_[pid_k[1:] != pid_k[:-1], True]
@@ -289,6 +292,57 @@ def draw_episodes(
     cin[p["uasc"].to_numpy()] = "N9"
     frame["CIN"] = object_series(cin[pid_k], frame.index)
     return frame
+
+
+# chance that a placement is outside the LA boundary, by provider: (20 miles or less, more);
+# a county is big enough for some own carers 20+ miles from home, and near placements cross
+# the boundary into a bordering authority (most often other authorities' own provision, PR2)
+_OUTSIDE_P = {
+    "PR0": (0.05, 0.85),
+    "PR1": (0.04, 0.75),
+    "PR2": (0.65, 0.97),
+    "PR3": (0.15, 0.90),
+    "PR4": (0.12, 0.92),
+    "PR5": (0.12, 0.92),
+}
+_OTHER_NATIONS = (["WAL", "SCO"], [2, 1])  # SSDA903's PL_LA for Wales and Scotland
+_OTHER_NATIONS_P = 0.03  # share of far placements outside England
+
+
+def locate_placements(
+    rng: np.random.Generator,
+    placement: np.ndarray,
+    la: np.ndarray,
+    provider: np.ndarray,
+    miles: np.ndarray,
+    codes: np.ndarray,
+    borders: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """PL_LOCATION (IN/OUT of the LA boundary) and PL_LA (the authority the placement is in,
+    from `codes`) of each episode, drawn once per placement (`placement` labels them).
+
+    `la` is the episode's own authority (a row of `codes` and `borders`). Consistent with
+    PL_DISTANCE and the provider: most placements over 20 miles are outside, some near ones
+    are too, across the boundary in a bordering authority; a few far ones are in Wales or
+    Scotland.
+    """
+    _, first, inverse = np.unique(placement, return_index=True, return_inverse=True)
+    n = len(first)
+    home = la[first]
+    far = miles[first] > 20
+    prov = pd.Series(provider[first])
+    p_near = prov.map({k: v[0] for k, v in _OUTSIDE_P.items()}).to_numpy(float)
+    p_far = prov.map({k: v[1] for k, v in _OUTSIDE_P.items()}).to_numpy(float)
+    out = rng.random(n) < np.where(far, p_far, p_near)
+    border = borders[home, rng.integers(0, borders.shape[1], n)]
+    elsewhere = rng.integers(0, len(codes) - 1, n)
+    elsewhere += elsewhere >= home  # any authority but its own
+    nation = rng.random(n) < _OTHER_NATIONS_P
+    other_nation = choice(rng, *_OTHER_NATIONS, n)
+    away = np.where(nation, other_nation, codes[elsewhere])
+    pl_la = np.where(out, np.where(far, away, codes[border]), codes[home]).astype(object)
+    location = np.where(out, "OUT", "IN").astype(object)
+    return location[inverse], pl_la[inverse]
 
 
 def draw_short_breaks(
