@@ -356,6 +356,22 @@ def test_panel_has_wealdshire_as_computed(panel: pd.DataFrame, ds: sc.Dataset) -
         assert value[key] == pytest.approx(computed, abs=1.0), key
 
 
+def test_panel_distance_is_lait_definition(panel: pd.DataFrame, ds: sc.Dataset) -> None:
+    # LACDistance: looked after at 31 March, placed more than 20 miles from home AND outside
+    # the LA boundary (LAIT's wording); V3/V4 short breaks are not looked after
+    w = panel[(panel["LA Number"] == "650") & (panel["Short Desc"] == "LACDistance")]
+    e = ds.table("episodes")
+    for year in (2019, 2025):
+        at = pd.Timestamp(f"{year}-03-31")
+        on = (e["DECOM"] <= at) & (e["DEC"].isna() | (e["DEC"] > at))
+        cur = e[on & ~e["LS"].isin(["V3", "V4"])]
+        far_out = (cur["PL_DISTANCE"] > 20) & (cur["PL_LOCATION"] == "OUT")
+        far = cur["PL_DISTANCE"] > 20
+        assert far_out.sum() < far.sum()  # the boundary matters
+        value = float(w.loc[w["Years"] == str(year), "Values"].iloc[0])
+        assert value == round(100 * far_out.mean()), year
+
+
 def test_panel_spread_looks_national(panel: pd.DataFrame) -> None:
     la = panel[(panel["LA Number"].astype(int) < 900) & (panel["Years"] == "2025")]
     v = pd.to_numeric(la["Values"], errors="coerce").groupby(la["Short Desc"])

@@ -88,7 +88,8 @@ def headline(tables: dict[str, pd.DataFrame], ats: list[str] | pd.DatetimeIndex)
                 "long_stable": 100 * stable / max(len(cohort), 1),
                 "long_cohort": len(cohort),
                 "foster": 100 * cur["PLACE"].isin(["U1", "U2", "U3", "U4", "U5", "U6"]).mean(),
-                "over20": 100 * (cur["PL_DISTANCE"] > 20).mean(),
+                # LAIT: more than 20 miles from home AND outside the LA boundary
+                "over20": 100 * ((cur["PL_DISTANCE"] > 20) & (cur["PL_LOCATION"] == "OUT")).mean(),
                 # children (not periods) who ceased / started in the year, as DfE counts
                 "ceased": ep.loc[
                     (ep["DEC"] >= ws) & (ep["DEC"] <= at) & (ep["REC"] != "X1"), "CHILD"
