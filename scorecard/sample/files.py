@@ -14,7 +14,7 @@ PARQUET_TABLES = ("referrals", "iro_allocations")
 _WHOLE_NUMBERS = ("EM94", "PUPILS", "POP_0_17", "YEAR", "MID_YEAR")
 
 
-def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as dd/mm/YYYY, whole numbers without '.0', blanks as empty cells."""
     out = frame.copy()
     for col in out.columns:
@@ -55,7 +55,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
             _write_parquet(frame, path)
         else:
             path = out / f"{name}.csv"
-            _csv_ready(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            csv_ready(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         paths.append(path)
     return paths
 
