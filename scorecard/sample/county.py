@@ -24,7 +24,13 @@ from .arrays import (
 )
 from .authorities import DISTRICTS, OUTWARD, OUTWARD_W, authorities, bordering
 from .children import ETHNIC, ETHNIC_UASC, upns
-from .episodes import draw_episodes, draw_short_breaks, locate_placements
+from .episodes import (
+    DERIVED_COLUMNS,
+    EPISODE_COLUMNS,
+    draw_episodes,
+    draw_short_breaks,
+    locate_placements,
+)
 from .iro import draw_iro
 from .outcomes import draw_ks4, draw_oc3
 from .periods_of_care import draw_periods
@@ -129,25 +135,7 @@ def generate(
         )
         frame["PL_LOCATION"] = object_series(location, frame.index)
         frame["PL_LA"] = object_series(pl_la, frame.index)
-    cols = [
-        "la",
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-        "PL_DISTANCE",
-        "PL_LOCATION",
-        "PL_LA",
-    ]
+    cols = ["la", *EPISODE_COLUMNS, *DERIVED_COLUMNS]
     episodes = pd.concat([e, sb], ignore_index=True).merge(home, on=["la", "CHILD"], how="left")
     episodes = episodes[cols]
     episodes = episodes.sort_values(["la", "CHILD", "DECOM"], kind="stable")

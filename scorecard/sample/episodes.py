@@ -15,6 +15,24 @@ from .arrays import choice, day_number, no_leap_day, object_frame, object_series
 from .authorities import OUTWARD, OUTWARD_W
 from .periods_of_care import AGE_BANDS_Y
 
+# the SSDA903 episode columns in the return's order, then those the DfE derives from postcodes
+EPISODE_COLUMNS = (
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+)
+DERIVED_COLUMNS = ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
+
 _START, _MOVE, _LEGAL, _SAME_CARER, _TEMP, _ADOPT, _RETURN = range(7)
 
 _PLACE_BY_GROUP: list[tuple[list[str], list[float]]] = [

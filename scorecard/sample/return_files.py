@@ -33,6 +33,7 @@ import pandas as pd
 from .authorities import authorities
 from .county import generate
 from .dfe_xml import write_cin_census_xml, write_ssda903_xml
+from .episodes import DERIVED_COLUMNS, EPISODE_COLUMNS
 from .files import csv_ready, write_tables
 from .returns import YearlyReturn, yearly_returns
 
@@ -40,25 +41,10 @@ LAST_YEAR = 2025  # the sample's last collection year ends 31 March 2025
 LOCAL_TABLES = ("iro_allocations", "iro_staff", "ks4_cla", "ks4_all", "population", "districts")
 _COLUMNS = {
     "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN"],
-    "episodes": [
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    ],
+    "episodes": list(EPISODE_COLUMNS),
     "uasc": ["CHILD", "SEX", "DOB", "DUC"],
     "oc3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
 }
-DERIVED = ["PL_DISTANCE", "PL_LOCATION", "PL_LA"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +125,7 @@ def write_ssda903(ret: YearlyReturn, out: Path, how: Layout, code3: pd.Series) -
     for table, frame in ret.ssda903.items():
         cols = list(_COLUMNS[table])
         if table == "episodes":
-            cols += DERIVED
+            cols += DERIVED_COLUMNS
             if how.la3:
                 frame = frame.assign(PL_LA=frame["PL_LA"].map(code3).fillna(frame["PL_LA"]))
         if table == "oc3" and how.oc3_year:
