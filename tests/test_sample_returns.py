@@ -8,6 +8,8 @@ that wrote them, and checked against the full-history tables with the definition
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -448,6 +450,14 @@ def test_stitched_returns_give_back_the_full_history(
     got = stitched.set_index(["CHILD", "DECOM"]).loc[want.index]
     for col in ("DEC", "REC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN"):
         assert (got[col].to_numpy() == want[col].fillna("").to_numpy()).all(), col
+
+
+def test_module_runs_as_a_program() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scorecard.sample", "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--returns DIR" in done.stdout and "--out" in done.stdout
 
 
 def test_cli_writes_returns_or_the_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
