@@ -1270,14 +1270,15 @@ def _as_written(tables: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, pd.Data
     out = dict(tables)
     year = code_lists.collection_year_start
     ep, oc3 = out["episodes"], out["oc3"]
-    ep["REC"] = code_lists.recode("REC", ep["REC"], year(ep["DEC"]))
-    oc3["ACTIV"] = code_lists.recode("ACTIV", oc3["ACTIV"], oc3["YEAR"] - 1)
+    ep["REC"] = code_lists.recode("REC", ep["REC"], start_years=year(ep["DEC"]))
+    oc3["ACTIV"] = code_lists.recode("ACTIV", oc3["ACTIV"], start_years=oc3["YEAR"] - 1)
     keys = [k for k in ("LA", "CHILD") if k in ep.columns]
     latest = ep["DEC"].fillna(ep["DECOM"]).groupby([ep[k] for k in keys]).max()
     for name in ("header", "uasc"):
         t = out[name]
         when = latest.reindex(pd.MultiIndex.from_frame(t[keys]) if len(keys) > 1 else t["CHILD"])
-        t["SEX"] = code_lists.recode("SEX", t["SEX"], year(pd.Series(when.to_numpy())).to_numpy())
+        start = year(pd.Series(when.to_numpy())).to_numpy()
+        t["SEX"] = code_lists.recode("SEX", t["SEX"], start_years=start)
     return out
 
 

@@ -266,17 +266,17 @@ def test_replacements_follow_the_bounds() -> None:
 
 def test_recode_to_the_codes_of_each_rows_year() -> None:
     sex = pd.Series(["1", "2", "M", "F", "U", None, "x", "m"], index=list("abcdefgh"))
-    # one year for every row: 2024-25 writes M/F/U, 2023-24 writes 1/2 (U has no 1/2 form)
-    assert codes.recode("SEX", sex, "2024-25").tolist()[:5] == ["M", "F", "M", "F", "U"]
-    assert codes.recode("SEX", sex, 2024).tolist()[:5] == ["1", "2", "1", "2", "U"]
+    # one year for every row: 2024-25 writes M/F/U, 2023-24 (year end 2024) writes 1/2 (U has no 1/2)
+    assert codes.recode("SEX", sex, year="2024-25").tolist()[:5] == ["M", "F", "M", "F", "U"]
+    assert codes.recode("SEX", sex, year=2024).tolist()[:5] == ["1", "2", "1", "2", "U"]
     # a year per row (collection-year start years); NaN, blanks, unknown codes stay as they are
     start = pd.Series([2024, 2015, 2023, 2030, 2010, 2024, 2024, float("nan")])
-    out = codes.recode("SEX", sex, start)
+    out = codes.recode("SEX", sex, start_years=start)
     assert out.index.tolist() == list("abcdefgh")
     assert out.drop("f").tolist() == ["M", "2", "1", "F", "U", "x", "m"] and pd.isna(out["f"])
     # the boundary years of each replacement
     rec = pd.Series(["E45", "E45", "E48", "E43", "E43"])
-    assert codes.recode("REC", rec, [2017, 2018, 2017, 2017, 2018]).tolist() == [
+    assert codes.recode("REC", rec, start_years=[2017, 2018, 2017, 2017, 2018]).tolist() == [
         "E43",  # 2017-18: E45 not yet, its one predecessor
         "E45",
         "E44",
@@ -284,14 +284,18 @@ def test_recode_to_the_codes_of_each_rows_year() -> None:
         "E43",  # 2018-19: E43 split in two (E45, E46): no single replacement
     ]
     place = pd.Series(["H5", "K3", "Z1", "Z13", "P2"])
-    assert codes.recode("PLACE", place, [2024, 2023, 2025, 2024, 2024]).tolist() == [
+    assert codes.recode("PLACE", place, start_years=[2024, 2023, 2025, 2024, 2024]).tolist() == [
         "K3",
         "H5",
         "Z1",
         "Z1",
         "P2",
     ]
-    activ = codes.recode("ACTIV", pd.Series(["F4", "P5", "F4", "F3"]), [2020, 2020, 2021, 2021])
+    with pytest.raises(TypeError, match=r"one of year= .* or start_years="):
+        codes.recode("SEX", sex)
+    activ = codes.recode(
+        "ACTIV", pd.Series(["F4", "P5", "F4", "F3"]), start_years=[2020, 2020, 2021, 2021]
+    )
     assert activ.tolist() == ["F3", "P3", "F4", "F3"]
 
 

@@ -233,22 +233,31 @@ def _recode_table(list_name: str) -> pd.DataFrame:
     )
 
 
-def recode(list_name: str, values: pd.Series, years: object) -> pd.Series:
+def recode(
+    list_name: str,
+    values: pd.Series,
+    *,
+    year: object = None,
+    start_years: object = None,
+) -> pd.Series:
     """Each code as the DfE has it written in the collection year of its row.
 
-    `years` is one collection year for every row (any form `year_start` reads) or, row by
-    row, collection-year start years as `collection_year_start` gives them (NaN: left as
-    is). A code valid that year stays; a withdrawn code becomes its one replacement (SEX 1 ->
-    M from 2024-25, H5 -> K3), a code not yet in use its one predecessor (E45 -> E43 before
-    2018-19, M -> 1); a code with several (Z1 -> Z11-Z14) or none, a blank, or a code not in
-    the list stays as it is. Years outside the known range are clamped to it.
+    Give `year`, one collection year for every row (any form `year_start` reads: '2024-25',
+    2025, a date), or `start_years`, row by row the start years of the rows' collection
+    years as `collection_year_start` gives them (2024 = 2024-25; NaN: left as is). A code
+    valid that year stays; a withdrawn code becomes its one replacement (SEX 1 -> M from
+    2024-25, H5 -> K3), a code not yet in use its one predecessor (E45 -> E43 before
+    2018-19, M -> 1); a code with several (Z1 -> Z11-Z14) or none, a blank, or a code not
+    in the list stays as it is. Years outside the known range are clamped to it.
     """
+    if (year is None) == (start_years is None):
+        raise TypeError("recode needs one of year= (one for all rows) or start_years= (per row).")
     table = _recode_table(_list_name(list_name))
     s = values if isinstance(values, pd.Series) else pd.Series(values)
-    if np.ndim(years) == 0:
-        start = np.full(len(s), float(year_start(years)))
+    if year is not None:
+        start = np.full(len(s), float(year_start(year)))
     else:
-        start = np.asarray(years, dtype="float64")
+        start = np.asarray(start_years, dtype="float64")
     key = s.astype("string").str.strip().str.upper()
     idx, uniq = pd.factorize(key)
     known = np.r_[pd.Index(uniq).isin(table.index), False][idx]  # idx -1 (blank) -> False
