@@ -315,6 +315,9 @@ def test_header_uasc_and_oc3_of_each_return(
     uasc = tables["uasc"]
     want = uasc[uasc["CHILD"].isin(children) & (uasc["DUC"] >= start)]
     assert sorted(got["uasc"]["CHILD"]) == sorted(want["CHILD"])
+    # SEX as the year's guidance writes it: 1/2 up to 2023-24, M/F from 2024-25
+    sexes = set(got["header"]["SEX"]) | set(got["uasc"]["SEX"])
+    assert sexes == ({"M", "F"} if year >= 2025 else {"1", "2"})
     # OC3 YEAR: only in the two latest CSV returns (real returns have none)
     assert ("YEAR" in got["oc3"].columns) == (year >= 2024)
 

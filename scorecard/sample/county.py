@@ -8,9 +8,12 @@ the authority index into an `LA` code column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
+from .. import codes as code_lists
 from .arrays import (
     LAST_DAY,
     add_years,
@@ -222,7 +225,26 @@ def generate(
         "population": population,
         "districts": districts,
     }
-    return {name: _finish(frame, codes, n_las) for name, frame in tables.items()}
+    return _as_written((name, _finish(frame, codes, n_las)) for name, frame in tables.items())
+
+
+def _as_written(tables: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Codes as the DfE has them in each row's collection year (`codes.recode`): REC E43/E44
+    before 2018-19, ACTIV F3/P3 before 2021-22, SEX M/F when the child's latest episode is in
+    2024-25 or later."""
+    out = dict(tables)
+    year = code_lists.collection_year_start
+    ep, oc3 = out["episodes"], out["oc3"]
+    ep["REC"] = code_lists.recode("REC", ep["REC"], start_years=year(ep["DEC"]))
+    oc3["ACTIV"] = code_lists.recode("ACTIV", oc3["ACTIV"], start_years=oc3["YEAR"] - 1)
+    keys = [k for k in ("LA", "CHILD") if k in ep.columns]
+    latest = ep["DEC"].fillna(ep["DECOM"]).groupby([ep[k] for k in keys]).max()
+    for name in ("header", "uasc"):
+        t = out[name]
+        when = latest.reindex(pd.MultiIndex.from_frame(t[keys]) if len(keys) > 1 else t["CHILD"])
+        start = year(pd.Series(when.to_numpy())).to_numpy()
+        t["SEX"] = code_lists.recode("SEX", t["SEX"], start_years=start)
+    return out
 
 
 _DAY_COLUMNS = ("DOB", "DECOM", "DEC", "DUC", "CINreferralDate", "CINclosureDate", "START", "END")

@@ -157,12 +157,10 @@ def write_cin_census_xml(ret: YearlyReturn, path: Path, la: str = LA_CODE) -> Pa
     r = ret.cin.sort_values(["LAchildID", "CINreferralDate"], kind="stable").reset_index(drop=True)
     first = np.r_[True, r["LAchildID"].to_numpy()[1:] != r["LAchildID"].to_numpy()[:-1]]
     last = np.r_[first[1:], True]
-    sex_tag, sex = "GenderCurrent", r["SEX"]
-    if ret.year >= CIN_SEX_FROM:
-        sex_tag, sex = "Sex", r["SEX"].map({"1": "M", "2": "F"})
+    sex_tag = "Sex" if ret.year >= CIN_SEX_FROM else "GenderCurrent"  # coded for the year
     upn_tag = np.where(r["UPN"].fillna("").str.fullmatch(r"UN\d+"), "UPNunknown", "UPN")
     who = np.column_stack(
-        [_text(r["LAchildID"]), _text(r["UPN"]), _text(r["DOB"], "%Y-%m-%d"), _text(sex)]
+        [_text(r["LAchildID"]), _text(r["UPN"]), _text(r["DOB"], "%Y-%m-%d"), _text(r["SEX"])]
     )
     ethnic = _text(r["ETHNIC"])
     dates = {"CINreferralDate", "CINclosureDate"}

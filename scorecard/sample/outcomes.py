@@ -7,9 +7,9 @@ import pandas as pd
 
 from .arrays import DAY0, add_years, choice, day_number
 
-_EET = (
-    ["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"],
-    [8, 1, 30, 5, 5, 1, 5, 1, 30, 14],
+_EET = (  # 2021-22 codes: apprenticeships (F4/P4) apart; earlier years are recoded to F3/P3
+    ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"],
+    [8, 1, 30, 5, 5, 1, 35, 15],
 )
 _NEET = (["G4", "G5", "G6"], [25, 62, 13])
 _ACCOM = (
@@ -46,7 +46,7 @@ def draw_oc3(
     activ = np.where(neet, choice(rng, *_NEET, m), choice(rng, *_EET, m))
     letter = choice(rng, *_ACCOM, m)
     p_suit = np.clip(0.985 + las["acc_shift"].to_numpy()[la] / 100, 0.4, 0.995)
-    suitable = (rng.random(m) < p_suit) & (letter != "X")
+    suitable = (rng.random(m) < p_suit) & ~np.isin(letter, ["S", "X"])  # no S1 or X1 code
     accom = np.char.add(letter.astype(str), np.where(suitable, "1", "2")).astype(object)
     gone = np.isin(in_touch, ["NO", "REFU", "NREQ", "DIED"])
     rows["IN_TOUCH"] = in_touch

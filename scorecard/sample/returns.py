@@ -9,7 +9,8 @@ year, and the OC3 rows of young people whose 17th to 21st birthday fell in the y
 
 A CIN census for Y holds the referrals open at any time in the year, with closure dates and
 reasons as known on its reference date (31 March), and who each child is (date of birth, sex,
-ethnicity, UPN).
+ethnicity, UPN). SEX is written as each year's guidance has it (1/2 up to 2023-24, M/F from
+2024-25).
 
 The full-history tables do not say everything a return does (care leavers who left before the
 data starts have no header row; children in need who were never looked after have no date of
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import codes as code_lists
 from .arrays import choice
 from .children import ETHNIC, upns
 
@@ -136,21 +138,19 @@ def _cut(
     open_in_year = (r["CINreferralDate"] <= end) & (
         r["CINclosureDate"].isna() | (r["CINclosureDate"] >= start)
     )
-    return YearlyReturn(
-        year=year,
-        ssda903={
-            "header": header.iloc[in_return].reset_index(drop=True),
-            "episodes": _as_known(ep[held], "DEC", ["DEC", "REC"], end),
-            "uasc": uasc.loc[ever_uasc, ["CHILD", "SEX", "DOB", "DUC"]].reset_index(drop=True),
-            "oc3": oc3[this_year].reset_index(drop=True),
-        },
-        cin=_as_known(
-            r[open_in_year.to_numpy()],
-            "CINclosureDate",
-            ["CINclosureDate", "ReasonForClosure"],
-            end,
-        ),
+    cin = _as_known(
+        r[open_in_year.to_numpy()], "CINclosureDate", ["CINclosureDate", "ReasonForClosure"], end
     )
+    tables_903 = {
+        "header": header.iloc[in_return].reset_index(drop=True),
+        "episodes": _as_known(ep[held], "DEC", ["DEC", "REC"], end),
+        "uasc": uasc.loc[ever_uasc, ["CHILD", "SEX", "DOB", "DUC"]].reset_index(drop=True),
+        "oc3": oc3[this_year].reset_index(drop=True),
+    }
+    # SEX as that year's guidance writes it (1/2 up to 2023-24, M/F from 2024-25)
+    for frame in (tables_903["header"], tables_903["uasc"], cin):
+        frame["SEX"] = code_lists.recode("SEX", frame["SEX"], year=year)
+    return YearlyReturn(year=year, ssda903=tables_903, cin=cin)
 
 
 def _as_known(
