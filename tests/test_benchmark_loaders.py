@@ -496,9 +496,10 @@ def test_panel_errors_name_the_file(tmp_path):
     good.mkdir()
     empty.mkdir()
     (good / "la_care_leavers_activity.csv").write_text(EES_CL)
-    with pytest.warns(BenchmarkMappingWarning) as caught:  # the file has NEET rows only
+    # a folder: the catalogue's files found in it (this one has NEET rows only)
+    with pytest.warns(BenchmarkMappingWarning) as caught:
         assert len(benchmark_panel(good))
-    assert any("care_leavers_eet_19_21" in str(w.message) for w in caught)  # a folder: the catalogue's files found in it
+    assert any("care_leavers_eet_19_21" in str(w.message) for w in caught)
     with (
         pytest.raises(FileNotFoundError, match="empty: none of the catalogue's EES files"),
         pytest.warns(BenchmarkMappingWarning),
