@@ -69,13 +69,14 @@ from .benchmark_loaders import (
     load_neighbours,
     year_from_label,
 )
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, Indicator, load_catalogue
 from .la_lookup import LaLookup, UnknownLAError, normalise_name, resolve_la
 
 __all__ = [
     "MIN_SIZE",
     "BenchmarkFileError",
     "UnknownLAError",
+    "benchmark_name",
     "benchmark_panel",
     "best_rule",
     "catalogue_benchmarks",
@@ -230,6 +231,15 @@ def _as_frame(obj: object, loader) -> pd.DataFrame:
     return obj if isinstance(obj, pd.DataFrame) else loader(obj)
 
 
+def benchmark_name(ind: Indicator) -> str | None:
+    """The name an indicator's published figures go by in a benchmarks frame: its LAIT name,
+    else (mapped to an EES file only) its id; None when it has no benchmark mapping."""
+    b = ind.benchmark
+    if b is None:
+        return None
+    return b.lait or (ind.id if b.ees is not None else None)
+
+
 def gap_to(best: object, value: object, polarity: object) -> object:
     """How far `value` is behind `best` (positive: behind; 0 when level): best - value for
     high-is-good, value - best for low-is-good; NaN for neutral. Works on arrays too."""
@@ -329,9 +339,7 @@ def compare(
         yr = int(year) if isinstance(year, int | np.integer) else year_from_label(year)
         if yr is None:
             raise ValueError(f"year {year!r} not understood; use 2025 or '2024-25'.")
-    by_lait = {
-        i.benchmark.lait: i for i in catalogue if i.benchmark is not None and i.benchmark.lait
-    }
+    by_lait = {benchmark_name(i): i for i in catalogue if benchmark_name(i)}
     pol_map, no_quartile, counted = read_dictionary(polarity)
 
     # which indicators, and how they map to the catalogue
@@ -499,9 +507,8 @@ def _wanted(
     ids: dict[str, str | None] = {}
     for item in items:
         if item in catalogue and item not in available:
-            ind = catalogue.get(item)
-            name = ind.benchmark.lait or ind.id if ind.benchmark is not None else None
-            if name is None or (not ind.benchmark.lait and ind.benchmark.ees is None):
+            name = benchmark_name(catalogue.get(item))
+            if name is None:
                 raise KeyError(f"indicator {item!r} has no `benchmark` mapping in the catalogue.")
             wanted.append(name)
             ids[name] = item

@@ -23,6 +23,7 @@ import pandas as pd
 from .. import bands
 from ..benchmark import (
     MIN_SIZE,
+    benchmark_name,
     benchmark_panel,
     best_rule,
     compare,
@@ -407,7 +408,7 @@ def benchmark_rows(
     if sn is not None and la not in set(sn["la_code"].astype(str)):
         sn = None  # comparators without the statistical-neighbour average (noted below)
     limit = int(financial_year(period_end)[:4]) + 1
-    names = {i.id: _benchmark_name(i) for i in items if _benchmark_name(i)}
+    names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
     chosen = latest_years(bench, la, list(names.values()), up_to=limit)
     by_year: dict[int, list[str]] = {}
     for ind_id, name in names.items():
@@ -452,13 +453,6 @@ def benchmark_rows(
     out["gap_to_best"] = gap_to(out["best_value"], current, polarity)
     out["gap_to_best_neighbour"] = gap_to(out["best_neighbour_value"], current, polarity)
     return out, _comparator_note(got, items, sn is not None, la, sn_stat, min_size)
-
-
-def _benchmark_name(ind: Indicator) -> str | None:
-    """The name an indicator's published figures go by in a benchmarks frame."""
-    if ind.benchmark is None:
-        return None
-    return ind.benchmark.lait or (ind.id if ind.benchmark.ees is not None else None)
 
 
 def _comparator_note(

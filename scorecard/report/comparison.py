@@ -15,11 +15,10 @@ COMPARE_NAMES = {"published_value": "la_value", "benchmark_year": "year"}
 # placing a current value needs `compare(values=...)`; without it these columns are empty
 _PLACED = ("value", "value_quartile_band", "value_rank")
 
+_FIRST = ["indicator", "catalogue_id", "year", "la_value", "value"]
 SUMMARY_COLUMNS = [
-    "indicator",
-    "catalogue_id",
-    "value",
-    *(COMPARE_NAMES.get(c, c) for c in COMPARATOR_COLUMNS),
+    *_FIRST,
+    *(c for c in (COMPARE_NAMES.get(c, c) for c in COMPARATOR_COLUMNS) if c not in _FIRST),
     "note",
 ]
 
@@ -28,4 +27,7 @@ def comparison_summary(table: pd.DataFrame) -> pd.DataFrame:
     """The summary columns of a `compare` table, in reading order (those it has; the
     current-value columns only when values were given, the note only when there is one)."""
     empty = {c for c in (*_PLACED, "note") if c in table.columns and table[c].isna().all()}
-    return table[[c for c in SUMMARY_COLUMNS if c in table.columns and c not in empty]]
+    out = table[[c for c in SUMMARY_COLUMNS if c in table.columns and c not in empty]]
+    if "year" in out.columns:  # a year, not a quantity: 2025, never 2,025
+        out = out.assign(year=out["year"].astype("string"))
+    return out
