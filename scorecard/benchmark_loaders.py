@@ -565,9 +565,12 @@ def benchmark_panel(
             frame = load_benchmarks(item, la_lookup=la_lookup)
             name = None if isinstance(item, pd.DataFrame) else Path(str(item)).name
             frames = [frame, *_mapped_series(frame, cat, name)]
-        for frame in frames:
-            parts.append(frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]].assign(_n=n))
-    out = pd.concat(parts, ignore_index=True)
+        parts.extend(
+            (n, frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]]) for frame in frames
+        )
+    if len(parts) == 1:  # one LAIT extract: no copy of its 641k rows
+        return parts[0][1].reset_index(drop=True)
+    out = pd.concat([f.assign(_n=n) for n, f in parts], ignore_index=True)
     if len(items) > 1:  # the first source holding an indicator-LA-year wins
         key = ["indicator", "la_code", "year"]
         first = out.groupby(key, dropna=False, sort=False)["_n"].transform("min")
