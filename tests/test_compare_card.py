@@ -225,3 +225,12 @@ def test_kent_card_on_the_real_files(dfe_dir, sample_dataset):
     # counts: Kent's own published count only
     count = row(card, "cla_count")
     assert count["published_value"] > 1000 and np.isnan(count["england"])
+
+
+def test_best_la_rule_without_published_sizes_is_said(three_children, panel):
+    ds = sc.Dataset.from_frames(**three_children())
+    no_sizes = panel[panel["indicator"] != "LACnum"]
+    card = build_scorecard(ds, quarter="2024-25 Q4", benchmarks=no_sizes, la="101")
+    r = row(card, "pct_foster_care")
+    assert r["best_la"] is None and np.isnan(r["best_value"]) and r["published_value"] == 10.0
+    assert "Best LA not named: the benchmark data has no LACnum" in card.benchmark_note

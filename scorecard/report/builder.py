@@ -415,7 +415,7 @@ def benchmark_rows(
         if name in chosen:
             by_year.setdefault(chosen[name], []).append(ind_id)
 
-    rows = []
+    rows, notes = [], []
     for year, ids in by_year.items():
         wanted = [names[i] for i in ids]
         mine = {names[i]: (values or {}).get(i, np.nan) for i in ids}
@@ -430,6 +430,8 @@ def benchmark_rows(
             values=mine,
             min_size=min_size,
         )
+        if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
+            notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
         for ind_id in ids:
             hit = cmp[cmp["indicator"] == names[ind_id]]
             if len(hit):
@@ -452,7 +454,10 @@ def benchmark_rows(
     polarity = out["indicator"].map({i.id: i.polarity for i in items})
     out["gap_to_best"] = gap_to(out["best_value"], current, polarity)
     out["gap_to_best_neighbour"] = gap_to(out["best_neighbour_value"], current, polarity)
-    return out, _comparator_note(got, items, sn is not None, la, sn_stat, min_size)
+    note = _comparator_note(got, items, sn is not None, la, sn_stat, min_size)
+    for said in dict.fromkeys(notes):
+        note += f" {_sentence(said)}."
+    return out, note
 
 
 def _comparator_note(
