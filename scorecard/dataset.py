@@ -15,7 +15,7 @@ QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule"
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
 UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
 
-# Every table of SPEC section 3 with its required columns; loaders and the engine share this.
+# Every table of SPEC section 3 with its required columns; the inputs and the engine share this.
 TABLES: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
@@ -191,6 +191,6 @@ class Dataset:
 
         Frames go through the same coercion and validation as files do.
         """
-        from .loaders import dataset_from_frames
+        from .inputs import dataset_from_frames
 
         return dataset_from_frames(tables, source=source)

@@ -14,7 +14,7 @@ from scorecard import __version__
 from scorecard.cli import main
 from scorecard.cli.build import latest_quarter
 from scorecard.cli.common import table_text
-from scorecard.loaders import bundled_sample_path
+from scorecard.inputs import bundled_sample_path
 
 SAMPLE = bundled_sample_path()
 BENCH = SAMPLE / "benchmarks"
@@ -45,11 +45,11 @@ def _corrupt_copy(tmp_path: Path) -> Path:
 def sample_loaded_once(monkeypatch, sample_dataset):
     """`scorecard build` without --data gets the session's sample (conftest.py) instead of
     reading the files again; test_build_writes_html_excel_and_charts still reads them."""
-    import scorecard.loaders as loaders
+    import scorecard.inputs as inputs
 
-    real = loaders.load_dataset
+    real = inputs.load_dataset
     monkeypatch.setattr(
-        loaders, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
+        inputs, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
     )
 
 

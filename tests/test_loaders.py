@@ -21,7 +21,7 @@ from _loader_fixtures import (
 
 import scorecard as sc
 from scorecard.dataset import QUALITY_COLUMNS
-from scorecard.loaders import (
+from scorecard.inputs import (
     DataValidationError,
     bundled_sample_path,
     check_dataset,

@@ -96,7 +96,7 @@ def latest_quarter(ds: Any) -> pd.Timestamp:
 
 def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None, str | None]:
     """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650."""
-    from ..loaders import bundled_sample_path
+    from ..inputs import bundled_sample_path
     from ..report.builder import SAMPLE_LA, sample_benchmark_paths
 
     bench, sn, la = args.benchmarks, args.neighbours, args.la
@@ -111,7 +111,7 @@ def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None,
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..loaders import load_dataset
+    from ..inputs import load_dataset
     from ..periods import ReferenceDateError, parse_date, quarter_label
 
     if args.suppress_threshold < 0:

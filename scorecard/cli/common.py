@@ -71,14 +71,14 @@ def data_exceptions() -> tuple[type[BaseException], ...]:
     from ..benchmark_loaders import BenchmarkFileError
     from ..catalogue import CatalogueError
     from ..dataset import MissingTableError
-    from ..loaders import DataValidationError
+    from ..inputs import DataValidationError
 
     return (CatalogueError, MissingTableError, OSError, DataValidationError, BenchmarkFileError)
 
 
 def print_report(report: pd.DataFrame, stream: Any = None) -> None:
     """The data report grouped by severity, one readable line per problem."""
-    from ..loaders import format_issue
+    from ..inputs import format_issue
 
     stream = stream or sys.stdout
     if report.empty:

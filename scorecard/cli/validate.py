@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..loaders import check_dataset
+    from ..inputs import check_dataset
 
     report = check_dataset(args.data)
     n_err = int((report["severity"] == "error").sum())
