@@ -140,7 +140,14 @@ def test_validate_in_a_process_prints_no_traceback(tmp_path):
     assert "31/02/2024" in run.stdout
 
 
-def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys):
+def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    # loading is lenient by default (bad rows are left out); all-or-nothing is strict=True,
+    # which `build --strict` will pass: loaded strictly, bad data stops the build
+    import functools
+
+    import scorecard.inputs as inputs
+
+    monkeypatch.setattr(inputs, "load_dataset", functools.partial(inputs.load_dataset, strict=True))
     bad = _corrupt_copy(tmp_path)
     out = tmp_path / "out"
     assert main(["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]) == 1

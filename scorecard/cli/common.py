@@ -77,8 +77,9 @@ def data_exceptions() -> tuple[type[BaseException], ...]:
 
 
 def print_report(report: pd.DataFrame, stream: Any = None) -> None:
-    """The data report grouped by severity, one readable line per problem."""
-    from ..inputs import format_issue
+    """The data report grouped by severity, then by file, column and rule: one line per group
+    with the count and the first rows (`scorecard validate --report` writes every row)."""
+    from ..inputs import grouped_lines
 
     stream = stream or sys.stdout
     if report.empty:
@@ -89,15 +90,12 @@ def print_report(report: pd.DataFrame, stream: Any = None) -> None:
         if part.empty:
             continue
         print(f"{heading} ({len(part)})", file=stream)
-        for row in part.itertuples(index=False):
-            print(
-                textwrap.shorten(format_issue(row), PRINT_WIDTH * 2, placeholder=" ..."),
-                file=stream,
-            )
+        for line in grouped_lines(part):
+            print(textwrap.shorten(line, PRINT_WIDTH * 2, placeholder=" ..."), file=stream)
         print(file=stream)
     other = report.loc[~report["severity"].isin(["error", "warning", "note"])]
-    for row in other.itertuples(index=False):
-        print(format_issue(row), file=stream)
+    for line in grouped_lines(other):
+        print(line, file=stream)
 
 
 def benchmark_arguments(

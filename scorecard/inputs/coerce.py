@@ -11,12 +11,20 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from ..dataset import TABLES
 from ..periods import DATE_DTYPE
 from .columns import canonical, column_kind
 from .read import RawTable
 from .report import issues
 
-DATE_HINT = "Write dates as dd/mm/YYYY (e.g. 01/04/2024) or YYYY-MM-DD."
+DATE_HINT = (
+    "Write dates as dd/mm/YYYY (e.g. 01/04/2024) or YYYY-MM-DD, with the year in full "
+    "(a two-digit year is read only where its century is certain)."
+)
+YEAR_HINT = (
+    "Write YEAR as the collection year's end (2025 for 2024-25), or as 2024-25 or 202425; "
+    "leave the column out of a yearly return and the return's year is used."
+)
 
 _TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
@@ -61,7 +69,8 @@ def _scalars_as_text(s: pd.Series) -> pd.Series:
 
 
 def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(datetime64[ns] series, mask of values that are not dates)."""
+    """(datetime64[ns] series, mask of values that are not dates); see `read_dates` for the
+    forms read from text."""
     if isinstance(s.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(s):
         s = pd.Series(pd.to_datetime(s.astype(object)), index=s.index)  # Arrow date32/timestamp
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -77,18 +86,93 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if stamps.any():
             s = s.copy()
             s[stamps] = pd.to_datetime(s[stamps]).dt.strftime("%Y-%m-%d")
+    found = _distinct_values(s)
+    if found is not None:  # a few thousand distinct dates over millions of rows: read each once
+        codes, distinct = found
+        dates, bad = _as_date(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return _spread(dates, codes, s.index), pd.Series(flags, index=s.index)
     text = _as_text(s, numeric_ids=False)
+    dates = read_dates(text)
+    bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
+    return dates.where(~bad).astype(DATE_DTYPE), bad
+
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = r"^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4}|\d{2})$"
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
+TWO_DIGIT_FIRST = 1980  # two-digit years 80-99 are 1980-1999
+TWO_DIGIT_AHEAD = 20  # ... and 00 up to this many years after the current year are 2000s
+
+
+def two_digit_year(yy: pd.Series, today: dt.date | None = None) -> pd.Series:
+    """The full year of two-digit years, only where the century is certain: one of 19yy and
+    20yy alone lies between 1980 and 20 years after the current year (in 2026: 80-99 are
+    1980-1999, 00-46 are 2000-2046, 47-79 are refused: NaN). Dates in these returns (births
+    of care leavers, episodes, referrals, a UASC status ending at 18) fall in that span."""
+    last = (today or dt.date.today()).year + TWO_DIGIT_AHEAD
+    old, new = yy + 1900, yy + 2000
+    old_ok = (old >= TWO_DIGIT_FIRST) & (old <= last)
+    new_ok = (new >= TWO_DIGIT_FIRST) & (new <= last)
+    return old.where(old_ok & ~new_ok, new.where(new_ok & ~old_ok))
+
+
+def read_dates(text: pd.Series) -> pd.Series:
+    """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
+    d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
+    numbers (45383 = 01/04/2024), and two-digit years where the century is certain
+    (`two_digit_year`). Day before month, always (UK). NaT where none fits."""
     if text.str.contains(":", regex=False).any():
         text = text.str.replace(_TIME_SUFFIX, "", regex=True)
-    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    need = iso.isna() & text.notna()
-    if need.any():
-        uk = pd.to_datetime(text[need], format="%d/%m/%Y", errors="coerce")
-        iso = iso.copy()
-        iso[need] = uk
-    bad = text.notna() & (iso.isna() | (iso < _EARLIEST) | (iso > _LATEST))
-    iso = iso.where(~bad)
-    return iso.astype(DATE_DTYPE), bad
+    out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    need = out.isna() & text.notna()
+    if not need.any():
+        return out
+    out = out.copy()
+    rest = text[need]
+    parts = rest.str.extract(_DAY_MONTH_YEAR)
+    matched = parts[0].notna()
+    if matched.any():
+        p = parts.loc[matched]
+        month = pd.to_numeric(p[1], errors="coerce")
+        named = month.isna()
+        if named.any():
+            month = month.where(~named, p[1].str.lower().map(_MONTHS))
+        year = pd.to_numeric(p[2], errors="coerce")
+        short = p[2].str.len() == 2
+        if short.any():
+            year = year.where(~short, two_digit_year(year))
+        ymd = pd.DataFrame({"year": year, "month": month, "day": pd.to_numeric(p[0])})
+        out[p.index] = pd.to_datetime(ymd, errors="coerce")
+    left = rest.loc[~matched]
+    compact = left.str.fullmatch(r"(19|20)\d{6}")
+    if compact.any():
+        out[left.index[compact]] = pd.to_datetime(left[compact], format="%Y%m%d", errors="coerce")
+    serial = left.str.fullmatch(r"\d{1,5}(\.\d+)?") & ~compact
+    if serial.any():
+        days = np.floor(pd.to_numeric(left[serial])).astype("int64")
+        out[left.index[serial]] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return out
 
 
 def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -182,15 +266,42 @@ def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, text.notna() & ~ok
 
 
+def _as_collection_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the collection year's end as float64: 2025 for '2025', '2024-25', '202425' or
+    '2024/2025'; mask of unreadable values)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        years = s.astype("float64")
+        return years, s.notna() & (years != years.round())
+    found = _distinct_values(s)
+    if found is not None:
+        codes, distinct = found
+        years, bad = _as_collection_year(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        spread = pd.Series(np.append(years.to_numpy(), np.nan)[codes], index=s.index)
+        return spread, pd.Series(flags, index=s.index)
+    text = _as_text(s)
+    parts = text.str.extract(r"^(\d{4})(?:\s*[-/]?\s*(\d{2}|\d{4}))?$")
+    start = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    end = (start // 100) * 100 + second.where(second < 100, second % 100)
+    end = end.where(end >= start, end + 100)  # 1999-00
+    spans = second.notna()
+    year = start.where(~spans, end.where(end == start + 1))
+    return year.astype("float64"), text.notna() & year.isna()
+
+
 _COERCE_RULES = {
     "date": ("not a date", DATE_HINT),
     "number": ("not a number", "Write a plain number (e.g. 0.8); leave blank if unknown."),
     "academic_year": ("not an academic year", "Write the academic year as 2024/25 (or 202425)."),
+    "collection_year": ("not a collection year", YEAR_HINT),
 }
 
 
 def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Columns renamed to their DfE names and coerced; problems as issue frames."""
+    """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
+    is the row's position in `raw` (a cell that cannot be read is left blank). The other
+    SSDA903 tables, lightly validated, get warnings rather than errors."""
     frame = raw.frame
     renames = {c: canonical(c) for c in frame.columns}
     frame = frame.rename(columns=renames)
@@ -221,6 +332,8 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
             out[col], bad = _as_number(s)
         elif kind == "academic_year":
             out[col], bad = _as_academic_year(s)
+        elif kind == "collection_year":
+            out[col], bad = _as_collection_year(s)
         elif kind == "code":
             out[col] = _as_text_each(s, upper=True)
         elif kind == "identifier":
@@ -234,7 +347,7 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
             pos = np.flatnonzero(bad.to_numpy())
             found.append(
                 issues(
-                    "error",
+                    "error" if raw.table in TABLES else "warning",
                     raw.table,
                     raw.file,
                     raw.rows[pos],
@@ -242,18 +355,7 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
                     _as_text(s.iloc[pos], numeric_ids=False),
                     rule,
                     hint,
+                    pos=pos,
                 )
             )
     return pd.DataFrame(out, index=frame.index), found
-
-
-def drop_blank_rows(raw: RawTable) -> RawTable:
-    """Remove rows where every cell is empty (blank lines in CSV, empty sheet rows)."""
-    f = raw.frame
-    if f.empty or f.shape[1] == 0:
-        return raw
-    blank = f.isna()
-    keep = ~blank.all(axis=1).to_numpy()
-    if keep.all():
-        return raw
-    return RawTable(raw.table, raw.file, f.loc[keep].reset_index(drop=True), raw.rows[keep])

@@ -7,20 +7,21 @@
 - duplicated rows; referrals repeated on (LAchildID, CINreferralDate); a child twice in
   header; repeated KS4 results;
 - episodes of children without a header row; blank ACTIV/ACCOM in oc3; referrals closed
-  before they started; IRO FTE above 1.
+  before they started or dated in the future (an error); IRO FTE above 1.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from .. import codes
-from ..dataset import TABLES
+from .columns import required
 from .keys import BIG, combine, id_codes, repeats
-from .report import concat, empty, issues
+from .report import Where, at, concat, empty
 
 SHORT_BREAK_LS = ("V3", "V4")
 
@@ -29,16 +30,11 @@ CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations
 
 
 class _Ctx:
-    """Tables with their files and row numbers, for building warnings; memoises child keys
+    """Tables with where their rows came from, for building warnings; memoises child keys
     and duplicate flags so that each is computed once."""
 
-    def __init__(
-        self,
-        tables: Mapping[str, pd.DataFrame],
-        files: Mapping[str, str],
-        rows: Mapping[str, np.ndarray],
-    ) -> None:
-        self.tables, self.files, self.rows = tables, files, rows
+    def __init__(self, tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]) -> None:
+        self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
 
     def has(self, table: str, *cols: str) -> bool:
@@ -75,8 +71,9 @@ class _Ctx:
         rule: str | pd.Series,
         hint: str | pd.Series,
         values: pd.Series | None = None,
+        severity: str = "warning",
     ) -> pd.DataFrame:
-        """Warnings for the rows of `table` where `mask` is true."""
+        """Warnings (or `severity`) for the rows of `table` where `mask` is true."""
         m = np.asarray(mask, dtype=bool)
         if not m.any():
             return empty()
@@ -86,9 +83,7 @@ class _Ctx:
         # Series rule/hint are indexed by row position (only the flagged rows are needed)
         rule = rule.reindex(pos) if isinstance(rule, pd.Series) else rule
         hint = hint.reindex(pos) if isinstance(hint, pd.Series) else hint
-        return issues(
-            "warning", table, self.files[table], self.rows[table][pos], column, vals, rule, hint
-        )
+        return at(severity, table, self.where[table], pos, column, vals, rule, hint)
 
 
 def is_datetime(s: pd.Series) -> bool:
@@ -297,7 +292,8 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     for table, frame in ctx.tables.items():
         if table == "referrals" or frame.empty:
             continue
-        column = TABLES[table][0] if TABLES[table][0] in frame.columns else frame.columns[0]
+        first = required(table)[0]
+        column = first if first in frame.columns else frame.columns[0]
         out.append(
             ctx.warn(
                 table,
@@ -378,6 +374,19 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 "CINclosureDate must be on or after CINreferralDate.",
             )
         )
+    if ctx.has("referrals", "CINreferralDate"):
+        ref = ctx.tables["referrals"]
+        today = pd.Timestamp(dt.date.today())
+        out.append(
+            ctx.warn(
+                "referrals",
+                ref["CINreferralDate"] > today,
+                "CINreferralDate",
+                "referral date in the future",
+                f"A referral cannot be dated after today ({today:%d/%m/%Y}); correct the date.",
+                severity="error",
+            )
+        )
     if ctx.has("iro_staff", "FTE"):
         big = ctx.tables["iro_staff"]["FTE"] > 1
         out.append(
@@ -393,12 +402,11 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def dataset_warnings(
-    tables: Mapping[str, pd.DataFrame],
-    files: Mapping[str, str],
-    rows: Mapping[str, np.ndarray],
+    tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]
 ) -> pd.DataFrame:
-    """Every warning of the checks above for coerced tables."""
-    ctx = _Ctx(tables, files, rows)
+    """Every warning of the checks above for coerced tables (a referral dated in the future
+    is an error: its date cannot be right)."""
+    ctx = _Ctx(tables, where)
     parts: list[pd.DataFrame] = []
     for check in (code_year_warnings, episode_warnings, duplicate_warnings, other_warnings):
         parts += check(ctx)

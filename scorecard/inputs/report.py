@@ -12,11 +12,12 @@ frames the frame's index label.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..dataset import QUALITY_COLUMNS, TABLES
+from ..dataset import QUALITY_COLUMNS, TABLES, empty_unusable
 
 SEVERITIES = ("error", "warning", "note")
 MAX_LISTED = 200  # problems spelt out in str(DataValidationError); .report has all
@@ -55,6 +56,33 @@ def display(values: object) -> pd.Series:
     return s.map(one).astype(object)
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where each row of a loaded table came from: its file (a label per source) and its row
+    (XML: line) there. A stitched table's rows come from several files."""
+
+    names: tuple[str, ...]
+    source: np.ndarray  # index into names, per row
+    rows: np.ndarray  # row number in its file, per row
+
+    @classmethod
+    def single(cls, name: str, rows: np.ndarray) -> Where:
+        return cls((name,), np.zeros(len(rows), dtype="int64"), np.asarray(rows))
+
+    def file(self, pos: np.ndarray) -> str | np.ndarray:
+        """The file of each row at `pos` (one name when the table has one source)."""
+        if len(self.names) == 1:
+            return self.names[0]
+        return np.asarray(self.names, dtype=object)[self.source[pos]]
+
+    def row(self, pos: np.ndarray) -> np.ndarray:
+        return self.rows[pos]
+
+    def take(self, pos: np.ndarray) -> Where:
+        """The rows at `pos`, in that order."""
+        return Where(self.names, self.source[pos], self.rows[pos])
+
+
 def issues(
     severity: str,
     table: str,
@@ -64,9 +92,11 @@ def issues(
     values: object,
     rule: str | pd.Series,
     hint: str | pd.Series,
+    pos: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Issue rows, one per entry of `rows` (values None: blank value). `file` is one name or
-    one per row (a stitched table's rows come from several files)."""
+    one per row (a stitched table's rows come from several files). `pos`, the rows'
+    positions in the loaded table, marks the cells of an error as unusable."""
     n = len(rows)
     vals = pd.Series([""] * n, dtype=object) if values is None else display(values)
 
@@ -88,7 +118,27 @@ def issues(
         },
         index=pd.RangeIndex(n),
     )
-    return frame.astype(object)
+    frame = frame.astype(object)
+    if pos is not None:
+        frame["pos"] = np.asarray(pos, dtype="float64")
+    return frame
+
+
+def at(
+    severity: str,
+    table: str,
+    where: Where,
+    pos: np.ndarray,
+    column: str,
+    values: object,
+    rule: str | pd.Series,
+    hint: str | pd.Series,
+) -> pd.DataFrame:
+    """Issue rows for the rows at `pos` of a loaded table (file and row from `where`)."""
+    pos = np.asarray(pos, dtype="int64")
+    return issues(
+        severity, table, where.file(pos), where.row(pos), column, values, rule, hint, pos=pos
+    )
 
 
 def note(severity: str, file: str, rule: str, hint: str, table: str = "") -> pd.DataFrame:
@@ -131,6 +181,23 @@ def finalise(report: pd.DataFrame) -> pd.DataFrame:
     return out[QUALITY_COLUMNS].astype(object)
 
 
+def unusable_cells(report: pd.DataFrame) -> pd.DataFrame:
+    """The cells errors make unusable (table, row = position in the loaded table, column,
+    rule), from a report whose issue rows carry `pos` (before `finalise`)."""
+    if report.empty or "pos" not in report.columns:
+        return empty_unusable()
+    hit = report.loc[(report["severity"] == "error") & report["pos"].notna()]
+    out = pd.DataFrame(
+        {
+            "table": hit["table"].astype(object),
+            "row": hit["pos"].astype("int64"),
+            "column": hit["column"].astype(object),
+            "rule": hit["rule"].astype(object),
+        }
+    ).drop_duplicates(["table", "row", "column"])
+    return out.sort_values(["table", "row", "column"], kind="stable").reset_index(drop=True)
+
+
 def where(file: object, row: object) -> str:
     """'episodes.csv, row 5' (XML files: 'line 5', the element's line)."""
     text = str(file)
@@ -151,6 +218,40 @@ def format_issue(row: object) -> str:
     if isinstance(row.hint, str) and row.hint:
         text += f". {row.hint}"
     return "  " + text
+
+
+FIRST_ROWS = 5  # rows spelt out in a grouped line
+
+
+def grouped_lines(report: pd.DataFrame) -> list[str]:
+    """The report for a terminal: one line per file, column and rule, with the count and the
+    first rows (a problem found once keeps its own line, with its value)."""
+    lines: list[str] = []
+    if report.empty:
+        return lines
+    keys = report[["file", "column", "rule"]].astype(str)
+    for _, idx in keys.groupby(list(keys.columns), sort=False).groups.items():
+        group = report.loc[idx]
+        first = group.iloc[0]
+        if len(group) == 1:
+            lines.append(format_issue(first))
+            continue
+        rows = [r for r in group["row"] if pd.notna(r) and r != ""]
+        unit = "lines" if str(first.file).lower().endswith(".xml") else "rows"
+        shown = ", ".join(str(r) for r in rows[:FIRST_ROWS])
+        more = " ..." if len(rows) > FIRST_ROWS else ""
+        values = [v for v in dict.fromkeys(group["value"]) if isinstance(v, str) and v][:3]
+        text = f"  {first.file}"
+        if isinstance(first.column, str) and first.column:
+            text += f", column {first.column}"
+        text += f": {first.rule} ({len(group)} times"
+        text += f"; {unit} {shown}{more}" if rows else ""
+        text += f"; values {', '.join(repr(v) for v in values)}" if values else ""
+        text += ")"
+        if isinstance(first.hint, str) and first.hint:
+            text += f". {first.hint}"
+        lines.append(text)
+    return lines
 
 
 class DataValidationError(ValueError):

@@ -7,26 +7,28 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .report import concat, empty, issues
+from .report import Where, at, concat, empty, issues
 from .schemas import FRAME_CHECKS, MODELS, describe_failure
 
 
-def schema_issues(table: str, frame: pd.DataFrame, file: str, rows: np.ndarray) -> pd.DataFrame:
-    """Run the pandera model of `table` lazily; failures as issue rows."""
+def schema_issues(table: str, frame: pd.DataFrame, where: Where) -> pd.DataFrame:
+    """Run the pandera model of `table` (a loaded table: RangeIndex) lazily; failures as
+    issue rows, each failing cell marked by its position (`pos`)."""
     try:
         # a shallow copy validated in place: pandera would otherwise deep-copy every column
         # (no coercion is configured, so nothing is written; copy-on-write keeps `frame` safe)
         MODELS[table].validate(frame.copy(deep=False), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
-        return _failures_to_issues(table, frame, exc.failure_cases, file, rows)
+        return _failures_to_issues(table, frame, exc.failure_cases, where)
     return empty()
 
 
 def _failures_to_issues(
-    table: str, frame: pd.DataFrame, fc: pd.DataFrame, file: str, rows: np.ndarray
+    table: str, frame: pd.DataFrame, fc: pd.DataFrame, where: Where
 ) -> pd.DataFrame:
     """pandera failure cases -> one issue per failing cell (value read from `frame`)."""
     parts = []
+    file = ", ".join(where.names)
     fc = fc.assign(check=fc["check"].astype(str), column=fc["column"].astype(str))
     missing = fc["check"] == "column_in_dataframe"
     for name in fc.loc[missing, "failure_case"].astype(str):
@@ -49,5 +51,5 @@ def _failures_to_issues(
             continue
         pos = np.sort(idx)
         values = frame[column].iloc[pos] if column in frame.columns else None
-        parts.append(issues("error", table, file, rows[pos], column, values, rule, hint))
+        parts.append(at("error", table, where, pos, column, values, rule, hint))
     return concat(parts)
