@@ -121,6 +121,7 @@ _MONTHS = {
 }
 _DAY_MONTH_YEAR = r"^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4}|\d{2})$"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
+SERIAL_FIRST = 29221  # serial numbers are read from 01/01/1980 on
 TWO_DIGIT_FIRST = 1980  # two-digit years 80-99 are 1980-1999
 TWO_DIGIT_AHEAD = 20  # ... and 00 up to this many years after the current year are 2000s
 
@@ -140,7 +141,8 @@ def two_digit_year(yy: pd.Series, today: dt.date | None = None) -> pd.Series:
 def read_dates(text: pd.Series) -> pd.Series:
     """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
     d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
-    numbers (45383 = 01/04/2024), and two-digit years where the century is certain
+    numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), and two-digit years where the
+    century is certain
     (`two_digit_year`). Day before month, always (UK). NaT where none fits."""
     if text.str.contains(":", regex=False).any():
         text = text.str.replace(_TIME_SUFFIX, "", regex=True)
@@ -149,6 +151,10 @@ def read_dates(text: pd.Series) -> pd.Series:
     if not need.any():
         return out
     out = out.copy()
+    out[need] = pd.to_datetime(text[need], format="%d/%m/%Y", errors="coerce")  # the usual
+    need = out.isna() & text.notna()
+    if not need.any():
+        return out
     rest = text[need]
     parts = rest.str.extract(_DAY_MONTH_YEAR)
     matched = parts[0].notna()
@@ -168,9 +174,10 @@ def read_dates(text: pd.Series) -> pd.Series:
     compact = left.str.fullmatch(r"(19|20)\d{6}")
     if compact.any():
         out[left.index[compact]] = pd.to_datetime(left[compact], format="%Y%m%d", errors="coerce")
-    serial = left.str.fullmatch(r"\d{1,5}(\.\d+)?") & ~compact
+    serial = left.str.fullmatch(r"\d{5}(\.\d+)?") & ~compact
     if serial.any():
         days = np.floor(pd.to_numeric(left[serial])).astype("int64")
+        days = days.where(days >= SERIAL_FIRST)  # '2024' is a year, not 16/07/1905
         out[left.index[serial]] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
     return out
 

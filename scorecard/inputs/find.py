@@ -72,13 +72,21 @@ def name_table(stem: str) -> str | None:
     text = _SPAN.sub(" ", stem.lower())
     text = _YEAR.sub(" ", text)
     tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _NOISE]
-    found = set()
+    found: dict[str, int] = {}  # table -> the most name words it takes
     for i in range(len(tokens)):
         for j in range(i + 1, len(tokens) + 1):
             for joined in ("_".join(tokens[i:j]), "".join(tokens[i:j])):
                 if joined in _TABLE_NAMES:
-                    found.add(_TABLE_NAMES[joined])
-    return found.pop() if len(found) == 1 else None
+                    table = _TABLE_NAMES[joined]
+                    found[table] = max(found.get(table, 0), j - i)
+    # 'sw_episodes' names sw_episodes, not episodes: a match inside a longer one does not count
+    longest = max(found.values(), default=0)
+    best = [t for t, n in found.items() if n == longest]
+    if len(best) == 1 and all(n < longest for t, n in found.items() if t != best[0]):
+        others = [t for t in found if t != best[0]]
+        if all(t in best[0] for t in others):
+            return best[0]
+    return None
 
 
 def _source(path: Path, label: str, folder_year: tuple[str | None, tuple[int, ...]]) -> Source:

@@ -148,7 +148,13 @@ def _run(
     found += year_notes
     found += _place_unnamed(parts)
     returns = describe([p for p in parts if len(p.frame) or p.raw.group], how)
-    data_year = _data_year(parts)
+    needs_year = any(
+        p.raw.table == "oc3"
+        and p.year is None
+        and ("YEAR" not in p.frame.columns or p.frame["YEAR"].isna().any())
+        for p in parts
+    )
+    data_year = _data_year(parts) if needs_year else None
     by_table: dict[str, list[Part]] = {}
     for p in parts:
         if p.raw.table == "oc3":
