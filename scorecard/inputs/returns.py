@@ -425,47 +425,39 @@ def _conflicts(
                         "still open); until corrected it counts as open.",
                     )
                 )
+
+    def flag(i: int, mask: np.ndarray, column: str, rule: str, hint: str) -> None:
+        """Warnings on the stitched rows that part i's rows under `mask` became."""
+        pos = new_pos[np.flatnonzero(source == i)[mask]]
+        pos = pos[pos >= 0]
+        if len(pos):
+            values = frame[column].iloc[pos] if column in frame.columns else None
+            found.append(at("warning", table, where, pos, column, values, rule, hint))
+
     for i, p in enumerate(parts):
         if p.year is None:
             continue
         ok = fits(table, p.frame, p.year)
         if ok is not None and not ok.all():
-            pos = new_pos[np.flatnonzero(source == i)[~ok]]
-            pos = pos[pos >= 0]
             column = {"episodes": "DECOM", "referrals": "CINreferralDate"}.get(
                 table, "DOB" if table == "oc3" else frame.columns[0]
             )
-            if len(pos):
-                found.append(
-                    at(
-                        "warning",
-                        table,
-                        where,
-                        pos,
-                        column,
-                        frame[column].iloc[pos] if column in frame.columns else None,
-                        f"row outside its return's collection year {label(p.year)}",
-                        "A yearly return holds what is open (OC3: the birthdays) in its year; "
-                        "check the dates or the return the row is in.",
-                    )
-                )
+            flag(
+                i,
+                ~ok,
+                column,
+                f"row outside its return's collection year {label(p.year)}",
+                "A yearly return holds what is open (OC3: the birthdays) in its year; "
+                "check the dates or the return the row is in.",
+            )
         if table == "referrals" and p.raw.census_date is not None:
-            late = (p.frame["CINreferralDate"] > p.raw.census_date).to_numpy(dtype=bool)
-            pos = new_pos[np.flatnonzero(source == i)[late]]
-            pos = pos[pos >= 0]
-            if len(pos):
-                found.append(
-                    at(
-                        "warning",
-                        table,
-                        where,
-                        pos,
-                        "CINreferralDate",
-                        frame["CINreferralDate"].iloc[pos],
-                        f"referral after the census reference date ({p.raw.census_date:%d/%m/%Y})",
-                        "A census holds referrals up to its reference date; check the date.",
-                    )
-                )
+            flag(
+                i,
+                (p.frame["CINreferralDate"] > p.raw.census_date).to_numpy(dtype=bool),
+                "CINreferralDate",
+                f"referral after the census reference date ({p.raw.census_date:%d/%m/%Y})",
+                "A census holds referrals up to its reference date; check the date.",
+            )
     return found
 
 
