@@ -131,3 +131,12 @@ def test_a_uasc_table_with_sex_and_dob_is_recognised(tmp_path: Path) -> None:
     (tmp_path / "unaccompanied.csv").write_text("CHILD,SEX,DOB,DUC\nA,1,01/01/2008,01/01/2026\n")
     ds = load_dataset(tmp_path)
     assert ds.names == ["uasc"] and ds["uasc"]["DUC"].tolist() == [T("2026-01-01")]
+
+
+def test_a_year_out_of_range_is_worded_in_years(tmp_path: Path) -> None:
+    (tmp_path / "oc3.csv").write_text(
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM,YEAR\nZ,15/07/2000,YES,F1,B1,1825\n"
+    )
+    bad = load_dataset(tmp_path).quality
+    assert bad[["row", "column", "rule"]].values.tolist() == [[2, "YEAR", "not a collection year"]]
+    assert "2025 for 2024-25" in bad["hint"].item()

@@ -206,3 +206,16 @@ def test_xml_is_read_in_chunks_with_rows_flushed(tmp_path: Path, monkeypatch) ->
     assert len(got["episodes"].frame) == 50 and got["episodes"].rows.tolist() == list(range(2, 52))
     assert got["header"].frame["CHILDID"].tolist() == [str(i) for i in range(50)]
     assert notes == []
+
+
+def test_errors_on_one_line_are_kept_apart(tmp_path: Path) -> None:
+    # a whole return on one line (as some tools write it): each bad element is its own error
+    one_line = SSDA903.replace("\n", "").replace("<PL>U4</PL>", "<PL>Q8</PL>")
+    (tmp_path / "SSDA903_2017-18.xml").write_text(one_line)
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["row", "column", "value"]].values.tolist() == [
+        [1, "PLACE", "Q8"],
+        [1, "PLACE", "Q9"],
+    ]
+    assert ds.unusable["row"].tolist() == [0, 1]

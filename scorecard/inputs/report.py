@@ -162,7 +162,10 @@ def finalise(report: pd.DataFrame) -> pd.DataFrame:
     report = report.reset_index(drop=True)
     is_error = report["severity"] == "error"
     has_row = report["row"].notna()
-    cell = report.loc[is_error & has_row, ["table", "file", "row", "column"]].astype(str)
+    # a cell is its table, file, row and column; and its position, where known (the
+    # elements of a one-line XML file share their line)
+    keys = ["table", "file", "row", "column", *(["pos"] if "pos" in report.columns else [])]
+    cell = report.loc[is_error & has_row, keys].astype(str)
     dup = cell.duplicated()
     report = report.drop(index=dup.index[dup.to_numpy()])
     table_order = {t: i for i, t in enumerate(TABLES)}

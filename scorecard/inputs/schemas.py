@@ -273,6 +273,12 @@ def describe_failure(table: str, column: str, check: str) -> tuple[str, str]:
         return ("not positive", f"{column} must be greater than 0.")
     if check.startswith("greater_than_or_equal_to(0)"):
         return ("negative", f"{column} cannot be negative.")
+    if column == "YEAR" and (check.startswith("in_range(") or check == "whole_year"):
+        return (
+            "not a collection year",
+            "YEAR is the collection year's end (2025 for 2024-25); 2024-25 and 202425 are "
+            "read too.",
+        )
     if check.startswith("in_range("):
         low, high = check[len("in_range(") : -1].split(", ")
         return (f"outside {low}-{high}", f"{column} must be between {low} and {high}.")

@@ -199,7 +199,7 @@ class _Collector(ContentHandler):
         self.child_rows = []
 
 
-def _census_year(meta: dict[str, str], label: str) -> tuple[int | None, pd.Timestamp | None]:
+def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]:
     """(collection year start, reference date) from the CIN census header."""
     year = meta.get("Year", "").strip()
     start = int(year) - 1 if year.isdigit() and len(year) == 4 else None
@@ -230,7 +230,7 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         ) from None
     declared, census_date = (None, None)
     if handler.kind == "cin":
-        declared, census_date = _census_year(handler.meta, label)
+        declared, census_date = _census_year(handler.meta)
     out = []
     for table, rows in handler.tables.items():
         frame, lines = rows.frame()
