@@ -100,7 +100,8 @@ def test_the_other_ssda903_tables_are_kept_not_unknown(tmp_path: Path) -> None:
         "oc2.csv": "CHILD,DOB,SDQ_SCORE,CONVICTED,HEALTH_CHECK\nA,01/01/2010,12,0,1\n",
         "ad1.csv": "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE\nA,01/01/2010,01/02/2020,01/03/2020,1\n",
         "missing.csv": "CHILD,DOB,MISSING,MIS_START,MIS_END\nA,01/01/2010,M,01/02/2020,02/02/2020\n",
-        "reviews.csv": "CHILD,DOB,REVIEW,REVIEW_CODE\nA,01/01/2010,01/02/2020,PN1\n",
+        "reviews.csv": "CHILD,DOB,REVIEW,REVIEW_CODE\nA,01/01/2010,01/02/2020,PN1\n"
+        "A,01/01/2010,01/03/2020,pn9\n",
         "placed_for_adoption.csv": "CHILD,DOB,DATE_PLACED\nA,01/01/2010,01/02/2020\n",
         "previous_permanence.csv": "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM\nA,01/01/2010,Z1,,\n",
         "sw_episodes.csv": "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nA,01/01/2010,S1,01/02/2020,,\n",
@@ -120,11 +121,13 @@ def test_the_other_ssda903_tables_are_kept_not_unknown(tmp_path: Path) -> None:
         "dolo",
     }
     assert ds["missing"]["MIS_START"].tolist() == [T("2020-02-01")]
-    # lightly validated: an unreadable date is a warning there, not an error
+    # lightly validated: an unreadable date or an unknown code is a warning, not an error
     q = ds.quality
-    assert q[["severity", "file", "column"]].values.tolist() == [
-        ["warning", "DoLo.csv", "DOLO_END"]
+    assert q[["severity", "file", "row", "column", "value"]].values.tolist() == [
+        ["warning", "DoLo.csv", 2, "DOLO_END", "not a date"],
+        ["warning", "reviews.csv", 3, "REVIEW_CODE", "PN9"],
     ]
+    assert ds.unusable.empty
 
 
 def test_a_uasc_table_with_sex_and_dob_is_recognised(tmp_path: Path) -> None:

@@ -135,6 +135,15 @@ CODE_COLUMNS = frozenset(
         "HOME_POST",
         "PL_POST",
         "POSTCODE_DISTRICT",
+        "PL_LOCATION",
+        "SDQ_REASON",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+        "REASON_PLACED_CEASED",
+        "PREV_PERM",
+        "MISSING",
+        "REVIEW_CODE",
+        "SW_REASON",
     }
 )
 ACADEMIC_YEAR_COLUMNS = frozenset({"ACADEMIC_YEAR"})

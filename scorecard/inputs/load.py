@@ -15,6 +15,7 @@ be used at all (a required column missing, an unreadable file) is left out with 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -130,20 +131,11 @@ def _place_unnamed(parts: list[Part]) -> list[pd.DataFrame]:
     return found
 
 
-def _run(
-    raws: list[RawTable],
-    notes: list[pd.DataFrame],
-    *,
-    validate: bool,
-    coverage: tuple[object, object] | None,
-    infer_coverage: bool,
-) -> tuple[Dataset, pd.DataFrame]:
-    """Every stage after reading: (dataset, full report)."""
-    found: list[pd.DataFrame] = list(notes)
-    parts: list[Part] = []
-    for raw in raws:
-        frame, problems = coerce(raw)
-        parts.append(Part(raw, frame, problems))
+def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.DataFrame]]:
+    """Coerce every table read, settle the returns' years, fill OC3's YEAR and check each
+    part can be used: (usable parts, the returns, report rows)."""
+    found: list[pd.DataFrame] = []
+    parts = [Part(raw, *coerce(raw)) for raw in raws]
     how, year_notes = settle_years(parts)
     found += year_notes
     found += _place_unnamed(parts)
@@ -155,48 +147,77 @@ def _run(
         for p in parts
     )
     data_year = _data_year(parts) if needs_year else None
-    by_table: dict[str, list[Part]] = {}
+    usable = []
     for p in parts:
         if p.raw.table == "oc3":
             found += _fill_oc3_year(p, data_year)
         problem = _usable(p)
-        if problem is not None:
+        if problem is None:
+            usable.append(p)
+        else:  # left out: its cell problems are reported, no cell of it is used
             found.append(problem)
             found += [i.drop(columns="pos", errors="ignore") for i in p.issues]
+    return usable, returns, found
+
+
+def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
+    """Two returns of one year for a table: the later file is used, and an error says so."""
+    seen: dict[int, Part] = {}
+    for p in members:
+        if p.year is None:
             continue
+        if p.year in seen:
+            found.append(
+                note(
+                    "error",
+                    f"{seen[p.year].raw.file}, {p.raw.file}",
+                    f"two {table} returns for the same collection year; the second is used",
+                    "Keep one file per table and collection year.",
+                    table,
+                )
+            )
+        seen[p.year] = p
+    return [p for p in members if p.year is None or seen[p.year] is p]
+
+
+def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
+    """Each table stitched from its parts; the parts' cell problems moved to the positions
+    their rows took: (tables, where their rows came from, the years of their returns)."""
+    by_table: dict[str, list[Part]] = {}
+    for p in parts:
         by_table.setdefault(p.raw.table, []).append(p)
     tables: dict[str, pd.DataFrame] = {}
     where: dict[str, Where] = {}
     years: dict[str, list[int]] = {}
     for table, members in by_table.items():
-        # two returns of one year for a table: the later file is used
-        seen: dict[int, Part] = {}
-        for p in members:
-            if p.year is not None and p.year in seen:
-                found.append(
-                    note(
-                        "error",
-                        f"{seen[p.year].raw.file}, {p.raw.file}",
-                        f"two {table} returns for the same collection year; the second is used",
-                        "Keep one file per table and collection year.",
-                        table,
-                    )
-                )
-            if p.year is not None:
-                seen[p.year] = p
-        members = [p for p in members if p.year is None or seen[p.year] is p]
+        members = _one_per_year(table, members, found)
         stitched, conflicts = stitch(table, members)
         found += conflicts
         found += missing_years(table, members)
         ordered = sorted(members, key=lambda p: (p.year is None, p.year or 0))
         for p, moved in zip(ordered, stitched.moved, strict=True):
             for problem in p.issues:
-                if "pos" in problem.columns:
-                    problem = problem.assign(pos=moved[problem["pos"].astype("int64")])
-                    problem["pos"] = problem["pos"].where(problem["pos"] >= 0)
+                if "pos" in problem.columns:  # -1: a row a later return replaced
+                    at_pos = moved[problem["pos"].astype("int64")]
+                    problem = problem.assign(pos=np.where(at_pos >= 0, at_pos, np.nan))
                 found.append(problem)
         tables[table], where[table] = stitched.frame, stitched.where
         years[table] = sorted({p.year for p in members if p.year is not None})
+    return tables, where, years
+
+
+def _run(
+    raws: list[RawTable],
+    notes: list[pd.DataFrame],
+    *,
+    validate: bool,
+    coverage: tuple[object, object] | None,
+    infer_coverage: bool,
+) -> tuple[Dataset, pd.DataFrame]:
+    """Every stage after reading: (dataset, full report)."""
+    parts, returns, found = _prepare(raws)
+    found = [*notes, *found]
+    tables, where, years = _stitch_tables(parts, found)
     if validate:
         for table, frame in tables.items():
             if table in TABLES:
@@ -221,15 +242,7 @@ def _run(
     else:
         covered = cover.infer(tables, years) if infer_coverage else {}
     files = {t: ", ".join(w.names) for t, w in where.items()}
-    ds = Dataset(
-        tables,
-        report,
-        files,
-        None,
-        coverage=covered,
-        unusable=unusable,
-        returns=returns,
-    )
+    ds = Dataset(tables, report, files, coverage=covered, unusable=unusable, returns=returns)
     return ds, report
 
 
@@ -247,15 +260,7 @@ def _memory_raws(tables: Mapping[str, pd.DataFrame]) -> list[RawTable]:
 def _finish(ds: Dataset, report: pd.DataFrame, source: str | None, strict: bool) -> Dataset:
     if strict and (report["severity"] == "error").any():
         raise DataValidationError(report, source)
-    return Dataset(
-        ds.tables,
-        ds.quality,
-        ds.files,
-        source,
-        coverage=ds.coverage,
-        unusable=ds.unusable,
-        returns=ds.returns,
-    )
+    return replace(ds, source=source)
 
 
 def dataset_from_frames(

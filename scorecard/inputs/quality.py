@@ -6,6 +6,8 @@
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
 - duplicated rows; referrals repeated on (LAchildID, CINreferralDate); a child twice in
   header; repeated KS4 results;
+- codes valid in no year in the columns no indicator uses yet (the other 903 tables, CIN
+  referral details);
 - episodes of children without a header row; blank ACTIV/ACCOM in oc3; referrals closed
   before they started or dated in the future (an error); IRO FTE above 1.
 """
@@ -346,6 +348,42 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+# the columns of tables no indicator uses yet (the other 903 tables, CIN details): an unknown
+# code there is a warning, not an error that makes the cell unusable
+LIGHT_CODE_COLUMNS = {
+    "oc2": ("SDQ_REASON",),
+    "ad1": ("SEX_ADOPTR", "LS_ADOPTR"),
+    "placed_for_adoption": ("REASON_PLACED_CEASED",),
+    "previous_permanence": ("PREV_PERM",),
+    "missing": ("MISSING",),
+    "reviews": ("REVIEW_CODE",),
+    "sw_episodes": ("SW_REASON",),
+    "referrals": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure"),
+}
+
+
+def light_code_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Codes of the lightly validated columns that are valid in no collection year."""
+    out = []
+    for table, columns in LIGHT_CODE_COLUMNS.items():
+        for col in columns:
+            if not ctx.has(table, col):
+                continue
+            values = ctx.tables[table][col]
+            valid = codes.valid_codes(codes.COLUMNS[col])
+            unknown = values.notna() & ~values.isin(list(valid))
+            out.append(
+                ctx.warn(
+                    table,
+                    unknown.to_numpy(dtype=bool),
+                    col,
+                    f"unknown {col} code",
+                    f"Not a DfE {col} code in any collection year (see scorecard.codes).",
+                )
+            )
+    return out
+
+
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Blank care-leaver codes, closures before referrals, FTE above 1."""
     out = []
@@ -408,6 +446,13 @@ def dataset_warnings(
     is an error: its date cannot be right)."""
     ctx = _Ctx(tables, where)
     parts: list[pd.DataFrame] = []
-    for check in (code_year_warnings, episode_warnings, duplicate_warnings, other_warnings):
+    checks = (
+        code_year_warnings,
+        episode_warnings,
+        duplicate_warnings,
+        light_code_warnings,
+        other_warnings,
+    )
+    for check in checks:
         parts += check(ctx)
     return concat(parts)
