@@ -142,16 +142,21 @@ def read_dates(text: pd.Series) -> pd.Series:
     """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
     d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
     numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), and two-digit years where the
-    century is certain
-    (`two_digit_year`). Day before month, always (UK). NaT where none fits."""
+    century is certain (`two_digit_year`). Day before month, always (UK). NaT where none
+    fits. The two usual forms are tried first, the one the first date is written in first."""
     if text.str.contains(":", regex=False).any():
         text = text.str.replace(_TIME_SUFFIX, "", regex=True)
-    out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    filled = text.dropna()
+    first = filled.iloc[0] if len(filled) else ""
+    usual = ["%Y-%m-%d", "%d/%m/%Y"]
+    if not (len(first) >= 5 and first[:4].isdigit() and first[4] == "-"):
+        usual.reverse()
+    out = pd.to_datetime(text, format=usual[0], errors="coerce")
     need = out.isna() & text.notna()
     if not need.any():
         return out
     out = out.copy()
-    out[need] = pd.to_datetime(text[need], format="%d/%m/%Y", errors="coerce")  # the usual
+    out[need] = pd.to_datetime(text[need], format=usual[1], errors="coerce")
     need = out.isna() & text.notna()
     if not need.any():
         return out
