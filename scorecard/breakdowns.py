@@ -202,6 +202,7 @@ def summarise(
     stat: Stat,
     *,
     scale: float = 1.0,
+    flags: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Aggregate units (`period_end`, `num`, `den`, breakdown columns) per date and breakdown.
 
@@ -209,14 +210,28 @@ def summarise(
     - ratio / mean: value = sum(num) / sum(den)  (mean days when num is days and den is 1)
     - median: value = median of `num` over units with den > 0; numerator = sum, denominator = count
     - count / sum: value = numerator = sum(num); denominator blank
-    Every reference date appears in the result even when no unit falls on it (zeros).
+    A blank `den` on a unit (a missing population estimate) makes its group's denominator
+    blank. `flags` name 0/1 columns of the units counted per group under the same names
+    (caveats such as lower bounds). Every reference date appears in the result even when no
+    unit falls on it (zeros).
     """
     keys = ["period_end", *by]
+    flags = [f for f in flags if f in units.columns]
     if units.empty:
-        grouped = pd.DataFrame(columns=[*keys, "numerator", "denominator", "median"])
+        grouped = pd.DataFrame(columns=[*keys, "numerator", "denominator", "median", *flags])
     else:
-        g = units.groupby(keys, observed=True, sort=True, dropna=False)
-        grouped = g.agg(numerator=("num", "sum"), denominator=("den", "sum"))
+        work = units
+        blank_den = units["den"].isna()
+        if blank_den.any():
+            work = units.assign(_blank_den=blank_den.to_numpy(dtype="int64"))
+        g = work.groupby(keys, observed=True, sort=True, dropna=False)
+        named = {"numerator": ("num", "sum"), "denominator": ("den", "sum")}
+        named |= {f: (f, "sum") for f in flags}
+        if "_blank_den" in work.columns:
+            named["_blank_den"] = ("_blank_den", "sum")
+        grouped = g.agg(**named)
+        if "_blank_den" in grouped.columns:
+            grouped.loc[grouped.pop("_blank_den") > 0, "denominator"] = np.nan
         if stat == "median":
             med = (
                 units.loc[units["den"] > 0]
@@ -229,7 +244,12 @@ def summarise(
         full = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)})
         grouped["period_end"] = np.asarray(grouped["period_end"], dtype=DATE_DTYPE)
         grouped = full.merge(grouped, on="period_end", how="left")
-        grouped[["numerator", "denominator"]] = grouped[["numerator", "denominator"]].fillna(0.0)
+        filled = ["numerator", "denominator", *flags]
+        missing = ~full["period_end"].isin(units["period_end"]).to_numpy() if len(units) else None
+        if missing is None:
+            grouped[filled] = grouped[filled].fillna(0.0)
+        else:  # only the dates without any unit: a blank denominator stays blank
+            grouped.loc[missing, filled] = grouped.loc[missing, filled].fillna(0.0)
     num = grouped["numerator"].astype("float64")
     den = grouped["denominator"].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -251,4 +271,6 @@ def summarise(
     out["numerator"] = num.to_numpy()
     out["denominator"] = den.to_numpy(dtype="float64")
     out["value"] = np.asarray(value, dtype="float64") * scale
+    for f in flags:
+        out[f] = grouped[f].to_numpy(dtype="float64")
     return out

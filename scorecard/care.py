@@ -21,6 +21,8 @@ from .periods import DATE_DTYPE, window_start
 SHORT_BREAK_LS = ("V3", "V4")
 TEMPORARY_PLACES = ("T0", "T1", "T2", "T3", "T4")
 CONTINUES = "X1"  # REC: episode ends but the period of care continues
+# the episode columns every episode-based measure reads (children, periods of care, V3/V4)
+EPISODE_CORE: tuple[str, ...] = ("CHILD", "DECOM", "DEC", "REC", "LS")
 
 _KEY_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
 _SEP = "\x1f"

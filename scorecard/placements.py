@@ -34,6 +34,8 @@ ADOPTION_WITH_FOSTER_CARER: tuple[str, ...] = ("A3", "A5")
 ADOPTION_WITH_NEW_CARERS: tuple[str, ...] = ("A4", "A6")
 # what identifies "the same placement" when a child comes back from a temporary one
 PLACEMENT_IDENTITY: tuple[str, ...] = ("PLACE", "PLACE_PROVIDER", "URN")
+# the episode columns the placement sequence reads (beside care.EPISODE_CORE)
+PLACEMENT_COLUMNS: tuple[str, ...] = ("RNE", *PLACEMENT_IDENTITY)
 
 
 def normalise_reasons(reasons: Iterable[str] | None) -> tuple[str, ...]:

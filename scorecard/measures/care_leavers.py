@@ -32,11 +32,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, add_breakdowns, summarise
+from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, add_breakdowns
 from ..care import child_key, events_in_windows
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_band, birthday_in_year
 from ..registry import measure
+from .facts import with_facts
 
 OUTCOMES = ("neet", "eet", "suitable_accommodation", "in_touch")
 EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
@@ -110,17 +111,29 @@ def outcome_flags(oc3: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarr
     )
 
 
-@measure()
+def _reads(params: dict) -> dict[str, tuple[str, ...]]:
+    column = {
+        "neet": "ACTIV",
+        "eet": "ACTIV",
+        "suitable_accommodation": "ACCOM",
+        "in_touch": "IN_TOUCH",
+    }.get(str(params["outcome"]), "ACTIV")
+    return {"oc3": tuple(dict.fromkeys(("CHILD", "DOB", "YEAR", "IN_TOUCH", column)))}
+
+
+@measure(stat="percent", unit="care leaver", reads=_reads)
 def care_leaver_outcome(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     ages: list[int] = (19, 20, 21),
     outcome: str = "neet",
 ) -> pd.DataFrame:
     """Percent of the OC3 cohort (birthday at `ages` in YEAR and in the window) with `outcome`:
-    neet, eet, suitable_accommodation or in_touch."""
+    neet, eet, suitable_accommodation or in_touch. Units: the care leavers of the cohort;
+    facts: the birthday that put them in it, their age then, YEAR, IN_TOUCH, ACTIV, ACCOM."""
     if outcome not in OUTCOMES:
         outcome_flags(ds.table("oc3").iloc[:0], outcome)  # raises the explanatory error
     if "district" in by and "episodes" not in ds.tables:
@@ -157,4 +170,7 @@ def care_leaver_outcome(
         else:
             rest.append(name)
     units = add_breakdowns(ds, units, rest, age_date="birthday", indicator=INDICATOR)
-    return summarise(units, at, by, "percent")
+    if detail:
+        facts = {col: oc3[col].to_numpy()[rows] for col in ("YEAR", "IN_TOUCH", "ACTIV", "ACCOM")}
+        units = with_facts(units, age=picked["age"].to_numpy(), **facts)
+    return units

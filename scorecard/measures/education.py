@@ -28,12 +28,14 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import BreakdownError, add_breakdowns, summarise
-from ..care import child_key, looked_after_at
+from ..care import EPISODE_CORE, child_key, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
+from .facts import with_facts
 
 METRICS = {"ATT8": ("ATT8", 1.0, "AVG_ATT8"), "EM94": ("EM94", 100.0, "PCT_EM94")}
+ALL_PUPILS = "all pupils (ks4_all)"
 
 
 def _metric(metric: str) -> tuple[str, float, str]:
@@ -50,6 +52,12 @@ def census_march(at: pd.DatetimeIndex) -> np.ndarray:
     year = np.where(ats >= pd.DatetimeIndex(this_year), ats.year, ats.year - 1)
     march = pd.to_datetime(pd.DataFrame({"year": year, "month": 3, "day": 31}))
     return np.asarray(march, dtype=DATE_DTYPE)
+
+
+def census_march_index(at: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """`census_march` as an index: the date an annual KS4 figure's data must reach (its
+    history need is counted back from it, not from `at`)."""
+    return pd.DatetimeIndex(census_march(at))
 
 
 def academic_year_label(march: np.ndarray) -> np.ndarray:
@@ -122,13 +130,36 @@ def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.Da
     )
 
 
-@measure()
+def _reads(params: dict) -> dict[str, tuple[str, ...]]:
+    column, _, figure = _metric(params["metric"])
+    return {
+        "ks4_cla": ("CHILD", "ACADEMIC_YEAR", column),
+        "ks4_all": ("ACADEMIC_YEAR", "PUPILS", figure),
+        "episodes": EPISODE_CORE,
+    }
+
+
+def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The pupil's academic year (its 31 March), period start and result."""
+    column, scale, _ = _metric(metric)
+    return with_facts(
+        units, ACADEMIC_YEAR=academic_year_label(units["march"]), **{column: units["num"] / scale}
+    )
+
+
+@measure(
+    stat="mean",
+    unit="pupil looked after for 12 months at 31 March",
+    reads=_reads,
+    anchor=census_march_index,
+)
 def attainment_cla(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
 ) -> pd.DataFrame:
-    """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and maths."""
+    """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and
+    maths. Units: the pupils of the cohort; facts: academic year, period start, result."""
     units = _cohort_breakdowns(ds, cohort(ds, at, metric), by)
-    return summarise(units, at, by, "mean")
+    return _pupil_facts(ds, units, metric) if detail else units
 
 
 def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
@@ -165,11 +196,44 @@ def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> 
     return out.rename(columns={"figure": "all_pupils"})[[*keys, "all_pupils"]]
 
 
-@measure()
+def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
+    """All pupils' figure minus the cohort's mean, with the cohort's numerator and
+    denominator (so the level the cohort reached stays visible)."""
+    pupils = units.loc[units["unit"] != ALL_PUPILS]
+    figure = units.loc[units["unit"] == ALL_PUPILS]
+    keys = ["period_end", *by]
+    cla = summarise(pupils, at, by, "mean")
+    figure = figure[[*keys, "all_pupils"]].assign(
+        period_end=np.asarray(figure["period_end"], dtype=DATE_DTYPE)
+    )
+    if by:
+        # every LA with an all-pupil figure appears, with an empty cohort when it has none
+        figure = figure.assign(**{k: figure[k].astype("str") for k in by})
+        out = figure.merge(cla, on=keys, how="outer")
+    else:
+        out = cla.merge(figure, on=keys, how="left")
+    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    out["value"] = out["all_pupils"] - out["value"]
+    return (
+        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+    )
+
+
+@measure(
+    stat="mean",
+    unit="pupil looked after for 12 months at 31 March (and the all-pupil figure)",
+    reads=_reads,
+    aggregate=_gap,
+    anchor=census_march_index,
+)
 def attainment_gap(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
 ) -> pd.DataFrame:
-    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp)."""
+    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp).
+
+    Units: the pupils of the cohort (their results sum to the numerator) and the all-pupil
+    figure of the year (numerator and denominator 0, the figure in `all_pupils`).
+    """
     per_la = False
     for name in by:
         if name != "LA" or "LA" not in ds.table("ks4_all").columns:
@@ -184,13 +248,17 @@ def attainment_gap(
     if per_la:
         units = _cohort_breakdowns(ds, units, ["LA"])
         units["LA"] = units["LA"].astype("str")
-    cla = summarise(units, at, by, "mean")
+    units = units.assign(unit="pupil")
+    if detail:
+        units = _pupil_facts(ds, units, metric)
     figure = all_pupils(ds, at, metric, per_la)
-    keys = ["period_end", "LA"] if per_la else ["period_end"]
-    # every LA with an all-pupil figure appears, with an empty cohort when it has none
-    out = figure.merge(cla, on=keys, how="outer") if per_la else cla.merge(figure, on=keys)
-    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
-    out["value"] = out["all_pupils"] - out["value"]
-    return (
-        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+    figure = figure.assign(
+        unit=ALL_PUPILS,
+        num=0.0,
+        den=0.0,
+        cid=-1,
+        march=census_march(pd.DatetimeIndex(figure["period_end"])),
     )
+    if detail:
+        figure = figure.assign(ACADEMIC_YEAR=academic_year_label(figure["march"]))
+    return pd.concat([units, figure], ignore_index=True)

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import BreakdownError, add_breakdowns, summarise
-from ..care import episodes, events_in_windows, looked_after_at, periods, uasc_at
-from ..dataset import Dataset
+from ..care import EPISODE_CORE, episodes, events_in_windows, looked_after_at, periods, uasc_at
+from ..codes import LISTS as CODE_LISTS
+from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
 from ..registry import measure
-from .time_in_care import leavers
+from .facts import with_facts
+from .time_in_care import leaver_facts, leavers
 
 UASC_CHOICES = ("include", "exclude", "only")
 
@@ -131,11 +133,17 @@ def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
     )
 
 
-@measure()
+LOOKED_AFTER_READS = {"episodes": EPISODE_CORE}
+LEAVER_READS = {"episodes": EPISODE_CORE}
+
+
+@measure(stat="count", unit="child looked after", reads=LOOKED_AFTER_READS)
 def looked_after(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
 ) -> pd.DataFrame:
-    """Children looked after at each date; `uasc`: include, exclude or only UASC children."""
+    """Children looked after at each date; `uasc`: include, exclude or only UASC children.
+    Units: the children; facts: period start and the current episode's start, legal status
+    and placement."""
     units = _uasc_filter(ds, looked_after_at(ds, at), uasc, on="period_end")
     units = units.assign(num=1.0, den=0.0)
     units = add_breakdowns(
@@ -146,12 +154,33 @@ def looked_after(
         entry_date="period_start",
         indicator="children looked after",
     )
-    return summarise(units, at, by, "count")
+    return (
+        _episode_facts(ds, units, episode_start="DECOM", LS="LS", PLACE="PLACE")
+        if detail
+        else units
+    )
 
 
-@measure()
+def _episode_facts(ds: Dataset, units: pd.DataFrame, **columns: str) -> pd.DataFrame:
+    """Columns of each unit's episode (`ep`) as facts, named as given."""
+    e = episodes(ds)
+    ep = units["ep"].to_numpy()
+    return with_facts(units, **{name: e[col].to_numpy()[ep] for name, col in columns.items()})
+
+
+def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
+    """Children over the population estimate(s), per 10,000; a blank estimate blanks the rate."""
+    return summarise(units, at, by, "ratio", scale=10_000.0)
+
+
+@measure(
+    stat="ratio",
+    unit="child looked after (and the population estimate)",
+    reads={"episodes": EPISODE_CORE, "population": ("MID_YEAR", "POP_0_17")},
+    aggregate=_rate,
+)
 def looked_after_rate(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
 ) -> pd.DataFrame:
     """Children looked after per 10,000 aged 0-17 (latest MID_YEAR whose 30 June < at).
 
@@ -161,6 +190,10 @@ def looked_after_rate(
     dates. Pooled data (episodes and population both carrying LA): each LA uses its own
     estimate; without an LA breakdown the rate is all children over the sum of the LAs'
     estimates (blank when any LA has none).
+
+    Units: each child looked after (numerator 1, denominator 0) and each population estimate
+    used (numerator 0, denominator POP_0_17, with its MID_YEAR): their sums give the rate's
+    numerator and denominator.
     """
     per_la = _population_la(ds)
     for name in by:
@@ -171,35 +204,34 @@ def looked_after_rate(
                 "district. Only pooled data whose episodes and population both carry an LA "
                 "column can be broken down by LA."
             )
-    count = looked_after(ds, at, ["LA"] if per_la else [], uasc=uasc)
+    kids = looked_after.units(ds, at, ["LA"] if per_la else [], uasc=uasc, detail=detail)
+    kids = kids.assign(unit="child looked after")
     pop = population_at(ds, at, per_la)
-    keys = ["period_end", "LA"] if per_la else ["period_end"]
+    _warn_missing_population(pop, per_la)
+    estimates = pd.DataFrame(
+        {
+            "period_end": np.asarray(pop["period_end"], dtype=DATE_DTYPE),
+            "unit": "population estimate",
+            "num": 0.0,
+            "den": pop["POP_0_17"].to_numpy(dtype="float64"),
+            "MID_YEAR": pop["MID_YEAR"].to_numpy(dtype="float64"),
+            "POP_0_17": pop["POP_0_17"].to_numpy(dtype="float64"),
+        }
+    )
     if per_la:
-        count = count.assign(LA=count["LA"].astype("str"))
-        pop = pop.assign(LA=pop["LA"].astype("str"))
-    frame = pop.merge(count[[*keys, "numerator"]], on=keys, how="left")
-    frame["numerator"] = frame["numerator"].fillna(0.0)
-    _warn_missing_population(frame, per_la)
-    if per_la and not by:
-        # England / region: all children over the sum of the LAs' populations (blank when
-        # any LA has no estimate early enough)
-        frame = frame.groupby("period_end", as_index=False).agg(
-            numerator=("numerator", "sum"),
-            POP_0_17=("POP_0_17", lambda s: s.sum() if s.notna().all() else np.nan),
-        )
-        keys = ["period_end"]
-    out = frame[keys].copy()
-    out["numerator"] = frame["numerator"].to_numpy(dtype="float64")
-    den = frame["POP_0_17"].to_numpy(dtype="float64")
-    out["denominator"] = den
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(den > 0, out["numerator"].to_numpy() / den * 10_000, np.nan)
-    return out.reset_index(drop=True)
+        kids = kids.assign(LA=kids["LA"].astype("str"))
+        estimates["LA"] = pop["LA"].astype("str").to_numpy()
+    units = pd.concat([kids, estimates], ignore_index=True)
+    units["cid"] = units["cid"].fillna(-1).astype("int64")
+    return units
 
 
-@measure()
-def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
-    """Children with a period of care starting in the 12-month window (each child once)."""
+@measure(stat="count", unit="child who started to be looked after", reads=LEAVER_READS)
+def started_in_window(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False
+) -> pd.DataFrame:
+    """Children with a period of care starting in the 12-month window (each child once).
+    Units: the starters; facts: the period start and its first episode's RNE, LS and PLACE."""
     units = starters(ds, at).assign(num=1.0, den=0.0)
     # DfE reports starters by age on starting: ages and UASC status are taken at the start
     units = add_breakdowns(
@@ -210,12 +242,15 @@ def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Da
         entry_date="period_start",
         indicator="children who started to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return _episode_facts(ds, units, RNE="RNE", LS="LS", PLACE="PLACE") if detail else units
 
 
-@measure()
-def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
-    """Children who ceased to be looked after (REC not X1, DEC in window), each child once."""
+@measure(stat="count", unit="child who ceased to be looked after", reads=LEAVER_READS)
+def ceased_in_window(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False
+) -> pd.DataFrame:
+    """Children who ceased to be looked after (REC not X1, DEC in window), each child once.
+    Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     units = leavers(ds, at).assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
@@ -225,14 +260,25 @@ def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Dat
         entry_date="period_start",
         indicator="children who ceased to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return leaver_facts(units) if detail else units
 
 
-@measure()
+@measure(
+    stat="percent",
+    unit="child who ceased to be looked after",
+    reads=LEAVER_READS,
+    codes={"codes": "REC"},
+)
 def leavers_share(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, codes: list[str] = ("E11", "E12")
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    detail: bool = False,
+    codes: list[str] = ("E11", "E12"),
 ) -> pd.DataFrame:
-    """Percent of children who ceased in the window (last time) whose REC is in `codes`."""
+    """Percent of children who ceased in the window (last time) whose REC is in `codes`.
+    Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     wanted = [str(c).strip().upper() for c in codes]
     units = leavers(ds, at)
     hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
@@ -245,27 +291,38 @@ def leavers_share(
         entry_date="period_start",
         indicator="share of children who ceased to be looked after",
     )
-    return summarise(units, at, by, "percent")
+    return leaver_facts(units) if detail else units
 
 
-@measure()
+def _share_reads(params: dict) -> dict[str, tuple[str, ...]]:
+    return {"episodes": (*EPISODE_CORE, str(params["column"]))}
+
+
+def _share_code_list(params: dict) -> str | None:
+    """The DfE code list of the column a share is taken on (None when it has none)."""
+    column = str(params["column"]).strip().upper()
+    return column if column in CODE_LISTS and params.get("greater_than") is None else None
+
+
+@measure(
+    stat="percent",
+    unit="child looked after",
+    reads=_share_reads,
+    codes={"codes": _share_code_list},
+)
 def current_placement_share(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     column: str = "PLACE",
     codes: list[str] = (),
     greater_than: float | None = None,
 ) -> pd.DataFrame:
     """Percent of children looked after at `at` whose current episode's `column` is in `codes`
-    (or, with `greater_than`, above it; rows with the column blank leave the denominator)."""
-    import numpy as np
-
-    from ..breakdowns import add_breakdowns, summarise
-    from ..care import episodes, looked_after_at
-    from ..dataset import MissingTableError
-
+    (or, with `greater_than`, above it; rows with the column blank leave the denominator).
+    Units: the children looked after (with the column known); facts: its value."""
     if greater_than is None and not codes:
         raise ValueError(
             f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
@@ -292,4 +349,4 @@ def current_placement_share(
     units = units.loc[known].reset_index(drop=True)
     units = units.assign(num=hit_ep[ep[known]].astype("int64"), den=1)
     units = add_breakdowns(ds, units, by, indicator=f"share of children by {column}")
-    return summarise(units, at, by, "percent")
+    return _episode_facts(ds, units, **{column: column}) if detail else units
