@@ -318,6 +318,16 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     )
 
 
+def ever_uasc(ds: Dataset, cid: np.ndarray) -> np.ndarray:
+    """True where child `cid[i]` has a `uasc` row at all (UASC at some time while looked
+    after). Without a `uasc` table nobody is UASC."""
+    cid = np.asarray(cid, dtype="int64")
+    if "uasc" not in ds.tables or len(cid) == 0:
+        return np.zeros(len(cid), dtype=bool)
+    key = child_key(ds, ds.tables["uasc"])
+    return (cid >= 0) & np.isin(cid, key[key >= 0])
+
+
 def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:
     """True where child `cid[i]` is UASC on date `on[i]`: a `uasc` row with DUC blank or
     DUC > on[i]. Without a `uasc` table nobody is UASC."""

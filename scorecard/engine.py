@@ -164,11 +164,8 @@ def compute(
 
 
 def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Dataset) -> None:
+    measure.check_by(by, who=ind.id)
     for name in by:
-        if name in measure.refuses:
-            raise BreakdownError(
-                f"{ind.id} cannot be broken down by {name!r}: {measure.refuses[name]}"
-            )
         if name == "LA" and ds.pooled:
             continue
         if name not in ind.breakdowns:

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from .breakdowns import Stat, summarise
+from .breakdowns import BreakdownError, Stat, summarise
 
 UnitsFunc = Callable[..., pd.DataFrame]
 Aggregate = Callable[[pd.DataFrame, pd.DatetimeIndex, list[str], dict[str, Any]], pd.DataFrame]
@@ -53,6 +53,7 @@ class Measure:
     reads: Callable[[Params], Mapping[str, tuple[str, ...]]]
     codes: Mapping[str, Callable[[Params], str | None]] = field(default_factory=dict)
     refuses: Mapping[str, str] = field(default_factory=dict)
+    offers: tuple[str, ...] = ()
     aggregate: Aggregate | None = None
     fast: Callable[..., pd.DataFrame] | None = None
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None
@@ -94,6 +95,14 @@ class Measure:
                 )
         return problems
 
+    def check_by(self, by: list[str], who: str | None = None) -> None:
+        """BreakdownError for a breakdown that makes no sense for this measure, with why."""
+        for name in by:
+            if name in self.refuses:
+                raise BreakdownError(
+                    f"{who or self.name} cannot be broken down by {name!r}: {self.refuses[name]}"
+                )
+
     def units(
         self,
         ds: Any,
@@ -106,6 +115,7 @@ class Measure:
         **kw: Any,
     ) -> pd.DataFrame:
         """The units behind the figure (see the module docstring)."""
+        self.check_by(by)
         return self.build(ds, at, by, detail=detail, **self.params(params, **kw))
 
     def __call__(
@@ -120,6 +130,7 @@ class Measure:
         """The figure: `period_end`, the `by` columns, `numerator`, `denominator`, `value` and
         the counts of flagged units (caveats), aggregated from the units."""
         p = self.params(params, **kw)
+        self.check_by(by)
         if self.fast is not None:
             return self.fast(ds, at, by, **p)
         units = self.build(ds, at, by, detail=False, **p)
@@ -139,6 +150,7 @@ def measure(
     reads: Mapping[str, tuple[str, ...]] | Callable[[Params], Mapping[str, tuple[str, ...]]],
     codes: Mapping[str, str | Callable[[Params], str | None] | None] | None = None,
     refuses: Mapping[str, str] | None = None,
+    offers: tuple[str, ...] = (),
     aggregate: Aggregate | None = None,
     fast: Callable[..., pd.DataFrame] | None = None,
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None,
@@ -168,6 +180,7 @@ def measure(
             reads=_as_function(reads),
             codes={k: _as_function(v) for k, v in (codes or {}).items()},
             refuses=dict(refuses or {}),
+            offers=tuple(offers),
             aggregate=aggregate,
             fast=fast,
             anchor=anchor,

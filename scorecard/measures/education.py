@@ -9,10 +9,11 @@ SPEC section 5, `attainment_gap_att8` / `attainment_gap_em94` and the cohort's o
 - **Cohort**: `ks4_cla` pupils of that year looked after continuously for 12 months at that
   31 March: looked after on the 31 March and their current period of care started on or
   before 31 March a year earlier (V3/V4 short breaks excluded, as in `care.episodes`).
-- numerator / denominator = sum / count over the cohort of ATT8 (or EM94 x 100, so that the
-  mean is a percentage); `attainment_cla` value = the cohort mean; `attainment_gap` value =
-  the `ks4_all` figure (AVG_ATT8 or PCT_EM94) minus the cohort mean, with the numerator and
-  denominator still the cohort's, so the level the cohort reached stays visible.
+- ATT8: numerator / denominator = sum of points / pupils, value the cohort's mean. EM94:
+  numerator = pupils reaching grade 4 in English and maths, denominator = pupils, value the
+  percentage (a reader can check "12 of 40 pupils"). `attainment_gap` value = the `ks4_all`
+  figure (AVG_ATT8 or PCT_EM94) minus the cohort's, with the numerator and denominator still
+  the cohort's, so the level the cohort reached stays visible.
 
 Decisions: a pupil without a result for the metric (blank ATT8 / EM94) is left out of that
 metric's sum and count; a pupil listed twice for one year counts once (the last row). On
@@ -27,18 +28,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns, summarise
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
 from ..care import EPISODE_CORE, child_key, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
 from .facts import with_facts
 
-METRICS = {"ATT8": ("ATT8", 1.0, "AVG_ATT8"), "EM94": ("EM94", 100.0, "PCT_EM94")}
+# metric: (the pupil's column, the all-pupil figure's column, the cohort's statistic). EM94
+# is a pupil reaching grade 4 (1) or not (0): the numerator counts pupils, the value is the
+# percentage of the cohort; ATT8 is points: the value is the cohort's mean
+METRICS = {"ATT8": ("ATT8", "AVG_ATT8", "mean"), "EM94": ("EM94", "PCT_EM94", "percent")}
 ALL_PUPILS = "all pupils (ks4_all)"
+ONE_FIGURE = (
+    "the all-pupil figure (ks4_all) is one number per academic year (and LA), not broken "
+    "down by pupils' characteristics. The cohort's own attainment (attainment_cla_*) can be."
+)
 
 
-def _metric(metric: str) -> tuple[str, float, str]:
+def _metric(metric: str) -> tuple[str, str, str]:
     key = str(metric).strip().upper()
     if key not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}.")
@@ -89,17 +97,17 @@ def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
     """The CLA 12-month cohort with a result for `metric`, one row per (period_end, pupil).
 
     Columns: `period_end` (the reference date), `march` (the 31 March of its academic year),
-    `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94 x
-    100) and `den` (1).
+    `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94
+    0/1) and `den` (1).
     """
-    column, scale, _ = _metric(metric)
+    column, _, _ = _metric(metric)
     marches = census_march(at)
     ks4 = ds.table("ks4_cla")
     pupils = pd.DataFrame(
         {
             "cid": child_key(ds, ks4),
             "year": normalise_academic_year(ks4["ACADEMIC_YEAR"]).to_numpy(),
-            "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64") * scale,
+            "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64"),
         }
     )
     pupils = pupils.loc[(pupils["cid"] >= 0) & pupils["year"].notna()]
@@ -130,8 +138,12 @@ def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.Da
     )
 
 
+def _stat(params: dict) -> str:
+    return _metric(params["metric"])[2]
+
+
 def _reads(params: dict) -> dict[str, tuple[str, ...]]:
-    column, _, figure = _metric(params["metric"])
+    column, figure, _ = _metric(params["metric"])
     return {
         "ks4_cla": ("CHILD", "ACADEMIC_YEAR", column),
         "ks4_all": ("ACADEMIC_YEAR", "PUPILS", figure),
@@ -141,14 +153,14 @@ def _reads(params: dict) -> dict[str, tuple[str, ...]]:
 
 def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The pupil's academic year (its 31 March), period start and result."""
-    column, scale, _ = _metric(metric)
+    column, _, _ = _metric(metric)
     return with_facts(
-        units, ACADEMIC_YEAR=academic_year_label(units["march"]), **{column: units["num"] / scale}
+        units, ACADEMIC_YEAR=academic_year_label(units["march"]), **{column: units["num"]}
     )
 
 
 @measure(
-    stat="mean",
+    stat=_stat,
     unit="pupil looked after for 12 months at 31 March",
     reads=_reads,
     anchor=census_march_index,
@@ -168,7 +180,7 @@ def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> 
     Several rows for one year (and LA): the last. Pooled without `per_la`: PUPILS-weighted
     mean over the LAs.
     """
-    _, _, column = _metric(metric)
+    _, column, _ = _metric(metric)
     table = ds.table("ks4_all")
     frame = pd.DataFrame(
         {
@@ -197,12 +209,12 @@ def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> 
 
 
 def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
-    """All pupils' figure minus the cohort's mean, with the cohort's numerator and
-    denominator (so the level the cohort reached stays visible)."""
+    """All pupils' figure minus the cohort's (mean points or percent reaching grade 4), with
+    the cohort's numerator and denominator (so the level the cohort reached stays visible)."""
     pupils = units.loc[units["unit"] != ALL_PUPILS]
     figure = units.loc[units["unit"] == ALL_PUPILS]
     keys = ["period_end", *by]
-    cla = summarise(pupils, at, by, "mean")
+    cla = summarise(pupils, at, by, _stat(params))
     figure = figure[[*keys, "all_pupils"]].assign(
         period_end=np.asarray(figure["period_end"], dtype=DATE_DTYPE)
     )
@@ -220,9 +232,10 @@ def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict)
 
 
 @measure(
-    stat="mean",
+    stat=_stat,
     unit="pupil looked after for 12 months at 31 March (and the all-pupil figure)",
     reads=_reads,
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, ONE_FIGURE),
     aggregate=_gap,
     anchor=census_march_index,
 )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError
 from ..care import expand
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
@@ -37,15 +37,17 @@ CLA = "CLA"
 CP = "CP"
 
 
+NOT_CHILDREN = (
+    "a caseload is a number of cases per FTE IRO, not a property of individual children. It "
+    "can be broken down by LA on pooled data only."
+)
+
+
 def _check_by(ds: Dataset, by: list[str]) -> bool:
     """True when the result is broken down by LA; BreakdownError for anything else."""
     for name in by:
         if name != "LA":
-            raise BreakdownError(
-                f"{INDICATOR} cannot be broken down by {name!r}: a caseload is a number of cases "
-                "per FTE IRO, not a property of individual children. It can be broken down by "
-                "LA on pooled data only."
-            )
+            raise BreakdownError(f"{INDICATOR} cannot be broken down by {name!r}: {NOT_CHILDREN}")
         tables = (ds.table("iro_allocations"), ds.table("iro_staff"))
         if not all("LA" in t.columns for t in tables):
             raise BreakdownError(
@@ -184,6 +186,7 @@ def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) 
         "iro_allocations": ("IRO_ID", "CHILD", "START", "END", "CASE_TYPE"),
         "iro_staff": ("IRO_ID", "FTE", "START", "END"),
     },
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, NOT_CHILDREN),
 )
 def iro_caseload(
     ds: Dataset,

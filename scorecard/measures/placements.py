@@ -144,7 +144,9 @@ def placement_moves(
     ats = np.asarray(at, dtype=DATE_DTYPE)
     placements = _lookup(units, ats, _counts(ds, at, same_carer_reasons), "placements", n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator="placement stability (short term)")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="placement stability (short term)"
+    )
     if detail:
         units = with_facts(
             units,
@@ -192,7 +194,9 @@ def long_term_stability(
     units, k = units.loc[young].reset_index(drop=True), k[young]
     tenure = seq["tenure_start"].to_numpy()[units["ep"].to_numpy()]
     units = units.assign(num=(tenure <= tenure_cutoff[k]).astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator="placement stability (long term)")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="placement stability (long term)"
+    )
     if detail:
         units = with_facts(units, tenure_start=tenure, age=age[young])
     return units

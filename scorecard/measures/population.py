@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns, summarise
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
 from ..care import EPISODE_CORE, episodes, events_in_windows, looked_after_at, periods, uasc_at
 from ..codes import LISTS as CODE_LISTS
 from ..dataset import Dataset, MissingTableError
@@ -133,6 +133,16 @@ def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
     )
 
 
+OTHER_NATIONS = ("WAL", "SCO", "NIR")  # SSDA903's PL_LA outside England
+DISTANCE_ONLY = (
+    "{n} of {den} children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
+    "their placement is outside the LA boundary, which LAIT's figure also requires"
+)
+NO_POPULATION_BREAKDOWN = (
+    "the population estimate (POP_0_17) is not broken down by age, sex, UASC status or "
+    "district; only pooled data whose episodes and population both carry an LA column can be "
+    "broken down (by LA)."
+)
 LOOKED_AFTER_READS = {"episodes": EPISODE_CORE}
 LEAVER_READS = {"episodes": EPISODE_CORE}
 
@@ -177,6 +187,7 @@ def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict
     stat="ratio",
     unit="child looked after (and the population estimate)",
     reads={"episodes": EPISODE_CORE, "population": ("MID_YEAR", "POP_0_17")},
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, NO_POPULATION_BREAKDOWN),
     aggregate=_rate,
 )
 def looked_after_rate(
@@ -258,6 +269,7 @@ def ceased_in_window(
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="children who ceased to be looked after",
     )
     return leaver_facts(units) if detail else units
@@ -289,6 +301,7 @@ def leavers_share(
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="share of children who ceased to be looked after",
     )
     return leaver_facts(units) if detail else units
@@ -348,5 +361,82 @@ def current_placement_share(
     known = known_ep[ep]
     units = units.loc[known].reset_index(drop=True)
     units = units.assign(num=hit_ep[ep[known]].astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator=f"share of children by {column}")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator=f"share of children by {column}"
+    )
     return _episode_facts(ds, units, **{column: column}) if detail else units
+
+
+def _outside_boundary(e: pd.DataFrame, own_la: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode: (outside the LA boundary, known). PL_LOCATION OUT/IN when recorded; else
+    PL_LA: Wales, Scotland or Northern Ireland are outside, and with `own_la` (the
+    authority's 9-character code) any other authority is; else unknown."""
+    n = len(e)
+    outside, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if "PL_LOCATION" in e.columns:
+        loc = e["PL_LOCATION"].astype("string").str.strip().str.upper()
+        outside |= (loc == "OUT").fillna(False).to_numpy(dtype=bool)
+        known |= loc.isin(["IN", "OUT"]).fillna(False).to_numpy(dtype=bool)
+    if "PL_LA" in e.columns:
+        pl_la = e["PL_LA"].astype("string").str.strip().str.upper()
+        recorded = pl_la.notna().to_numpy(dtype=bool) & ~known
+        nations = pl_la.isin(OTHER_NATIONS).fillna(False).to_numpy(dtype=bool)
+        away = nations
+        if own_la:
+            away = nations | (pl_la != own_la.strip().upper()).fillna(False).to_numpy(dtype=bool)
+        outside |= recorded & away
+        known |= recorded & (nations | bool(own_la))
+    return outside, known
+
+
+@measure(
+    stat="percent",
+    unit="child looked after",
+    reads={"episodes": (*EPISODE_CORE, "PL_DISTANCE", "PL_LOCATION", "PL_LA")},
+    caveats={"distance_only": DISTANCE_ONLY},
+)
+def placed_far_from_home(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    detail: bool = False,
+    miles: float = 20.0,
+    own_la: str = "",
+) -> pd.DataFrame:
+    """Percent of children looked after at `at` placed more than `miles` from home and outside
+    the LA boundary (LAIT's `LACDistance`): the denominator is every child looked after.
+
+    Outside the boundary: PL_LOCATION OUT; where PL_LOCATION is blank or absent, PL_LA in
+    Wales, Scotland or Northern Ireland, or (with `own_la`, the authority's 9-character code)
+    any other authority. A child placed more than `miles` away whose location is not known
+    either way is counted on distance alone and flagged (`distance_only`, in `note`), since
+    LAIT would count them only if outside the boundary. A blank PL_DISTANCE is not more than
+    `miles` (the child stays in the denominator). Units: the children looked after; facts:
+    PL_DISTANCE, PL_LOCATION, PL_LA and whether outside the boundary.
+    """
+    e = episodes(ds)
+    if "PL_DISTANCE" not in e.columns:
+        raise MissingTableError(
+            "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
+            "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
+            "from HOME_POST and PL_POST in the SSDA903 return."
+        )
+    far_ep = pd.to_numeric(e["PL_DISTANCE"], errors="coerce").to_numpy(dtype="float64") > miles
+    outside_ep, known_ep = _outside_boundary(e, own_la)
+    units = looked_after_at(ds, at)
+    ep = units["ep"].to_numpy()
+    far, outside, known = far_ep[ep], outside_ep[ep], known_ep[ep]
+    units = units.assign(
+        num=(far & (outside | ~known)).astype("int64"),
+        den=1,
+        distance_only=(far & ~known).astype("int64"),
+    )
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="children placed far from home"
+    )
+    if not detail:
+        return units
+    facts = {c: e[c].to_numpy()[ep] for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA") if c in e}
+    boundary = np.where(known, np.where(outside, "outside", "inside"), "not known")
+    return with_facts(units, **facts, boundary=boundary)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, summarise
+from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
 from ..care import events_in_windows
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before, window_start
@@ -38,7 +38,11 @@ INDICATOR = "re_referral_rate"
 CHILD_COL = "LAchildID"
 DATE_COL = "CINreferralDate"
 UNKNOWN = "Unknown"
-CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
+NOT_LINKED = (
+    "referrals identify children by the CIN census LAchildID, which is not linked to the "
+    "SSDA903 header, so age, sex, UASC status and district are not available; break down by "
+    "a column of the referrals table (ReferralSource, PrimaryNeedCode ...)."
+)
 
 
 def child_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -118,9 +122,8 @@ def _check_by(ds: Dataset, by: list[str]) -> None:
             )
         if name in CHILD_BREAKDOWNS:
             raise BreakdownError(
-                f"{INDICATOR} cannot be broken down by {name!r}: referrals identify children by "
-                "the CIN census LAchildID, which is not linked to the SSDA903 header, so age, "
-                f"sex, UASC status and district are not available. Available: {', '.join(columns)}."
+                f"{INDICATOR} cannot be broken down by {name!r}: {NOT_LINKED} "
+                f"Available: {', '.join(columns)}."
             )
         if name == "LA" and "LA" not in ref.columns:
             raise BreakdownError(
@@ -239,6 +242,7 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     stat="percent",
     unit="referral",
     reads={"referrals": (CHILD_COL, DATE_COL)},
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, NOT_LINKED),
     fast=_fast,
 )
 def re_referrals(

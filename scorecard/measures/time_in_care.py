@@ -11,9 +11,10 @@ SPEC section 5, `time_in_care_ceased` (mean), `time_in_care_ceased_median` and
 - **Days in care**: DEC of the ceasing episode minus the first DECOM of its period of care
   (`care.episodes`), in days; for children still looked after, `at` minus the period start.
 - Breakdowns: `age_band` is the age at leaving for the ceased cohort (age at `at` for the
-  current one), `age_at_entry_band` the age at the start of that period of care, `uasc` the
-  UASC status on the leaving date (on `at` for the current one), `district` the HOME_POST of
-  the ceasing (current) episode.
+  current one), `age_at_entry_band` the age at the start of that period of care, `uasc`
+  UASC at any time in that period of care for leavers (a UASC's status usually ends on the
+  18th birthday, the day they leave, so the leaving day would hide them; SPEC section 5) and
+  on `at` for the current one, `district` the HOME_POST of the ceasing (current) episode.
 - **Lower bounds**: a period whose first episode in the data is not RNE S began before the
   data, so its days are a lower bound; the figure counts such children (`lower_bound`, the
   `note` of compute) and each unit says so.
@@ -130,6 +131,7 @@ def time_in_care_ceased(
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="time in care of children who ceased",
     )
     return leaver_facts(units.assign(days=units["num"])) if detail else units
