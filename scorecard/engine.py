@@ -338,38 +338,45 @@ def _present_units(raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str]
     """Unit rows as an analyst reads them: identifiers from the child key, the contributions
     named as in compute, facts after them, sorted by date, breakdown and identifier."""
     stat = plan.measure.stat_for(ind.params)
-    out = pd.DataFrame(
-        {
-            "indicator": pd.array([ind.id] * len(raw), dtype="string"),
-            "period_end": np.asarray(raw["period_end"], dtype=DATE_DTYPE),
-        }
-    )
+    cols: dict[str, object] = {
+        "indicator": pd.array([ind.id] * len(raw), dtype="string"),
+        "period_end": np.asarray(raw["period_end"], dtype=DATE_DTYPE),
+    }
     for name in by:
-        out[name] = raw[name].astype("str").to_numpy() if name == "LA" else raw[name].to_numpy()
-    unit = raw["unit"] if "unit" in raw.columns else pd.Series(plan.measure.unit, index=raw.index)
-    out["unit"] = unit.astype("string").to_numpy()
+        cols[name] = raw[name].astype("str").to_numpy() if name == "LA" else raw[name].array
+    unit = raw["unit"].to_numpy(dtype=object) if "unit" in raw.columns else plan.measure.unit
+    cols["unit"] = pd.array(np.broadcast_to(np.asarray(unit, dtype=object), len(raw)), "string")
     ids = _identifiers(plan.ds, raw)
-    for name, values in ids.items():
-        out[name] = values
+    cols |= ids
     num = raw["num"].to_numpy(dtype="float64")
     den = raw["den"].to_numpy(dtype="float64")
-    scale = plan.measure.scale
-    out["numerator"] = np.full(len(raw), np.nan) if stat == "median" else num
-    out["denominator"] = np.full(len(raw), np.nan) if stat in ("count", "sum") else den
+    cols["numerator"] = np.full(len(raw), np.nan) if stat == "median" else num
+    cols["denominator"] = np.full(len(raw), np.nan) if stat in ("count", "sum") else den
     if stat in ("mean", "median"):
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["value"] = np.where(den > 0, num / np.where(den > 0, den, 1) * scale, np.nan)
+            value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        cols["value"] = value * plan.measure.scale
     for flag in plan.measure.caveats:
         if flag in raw.columns:
-            out[flag] = raw[flag].to_numpy(dtype="int64").astype(bool)
-    skip = {*_INTERNAL, "period_end", "unit", *by, *ids, *plan.measure.caveats}
-    for col in raw.columns:
-        if col not in skip and col not in out.columns:
-            out[col] = raw[col].to_numpy()
+            cols[flag] = raw[flag].to_numpy(dtype="int64").astype(bool)
+    skip = {*_INTERNAL, *cols}
+    cols |= {c: raw[c].array for c in raw.columns if c not in skip}
+    out = pd.DataFrame(cols)
+    # sorted by date, breakdown values and identifiers (as text), ties in unit order
     keys = list(dict.fromkeys(["period_end", *by, *ids]))
-    order = out[keys].astype({k: "str" for k in keys if k != "period_end"})
-    index = order.sort_values(keys, kind="stable").index
-    return out.loc[index].reset_index(drop=True)
+    codes = [_sort_codes(out[k]) for k in reversed(keys)]
+    order = np.lexsort(codes) if codes and len(out) else np.arange(len(out))
+    return out.take(order).reset_index(drop=True)
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the values (dates as dates, the rest as text; blanks
+    last)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return np.asarray(values, dtype=DATE_DTYPE).view("int64")
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    rank = pd.Index(uniques).argsort().argsort() if len(uniques) else np.array([], "int64")
+    return np.where(codes >= 0, np.asarray(rank, dtype="int64")[codes], len(uniques))
 
 
 def _identifiers(ds: Dataset, raw: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -379,18 +386,28 @@ def _identifiers(ds: Dataset, raw: pd.DataFrame) -> dict[str, np.ndarray]:
     given = [c for c in ("LA", "LAchildID", "IRO_ID", "CHILD") if c in raw.columns]
     if "cid" in raw.columns and "CHILD" not in given:
         cid = raw["cid"].to_numpy(dtype="int64")
-        kids = children(ds)
         known = cid >= 0
         safe = np.where(known, cid, 0)
-        if "LA" in kids.columns and "LA" not in given and len(kids):
-            la = kids["LA"].astype("string").to_numpy(dtype=object)[safe]
-            out["LA"] = np.where(known, la, None)
-        child = kids["CHILD"].astype("string").to_numpy(dtype=object)[safe] if len(kids) else safe
-        out["CHILD"] = np.where(known, child, None)
+        names = _child_names(ds)
+        for name in ("LA", "CHILD"):
+            if name in names and name not in given:
+                values = names[name][safe] if len(names[name]) else safe.astype(object)
+                out[name] = np.where(known, values, None)
     for name in given:
         out[name] = raw[name].to_numpy()
     order = ("LA", "LAchildID", "IRO_ID", "CHILD")
     return {k: out[k] for k in order if k in out}
+
+
+def _child_names(ds: Dataset) -> dict[str, np.ndarray]:
+    """CHILD (and LA on pooled data) of every child key, as object arrays (cached)."""
+
+    def build() -> dict[str, np.ndarray]:
+        kids = children(ds)
+        cols = ["LA", "CHILD"] if "LA" in kids.columns else ["CHILD"]
+        return {c: kids[c].astype("string").to_numpy(dtype=object) for c in cols}
+
+    return ds.cached("child_names", build)
 
 
 def left_out(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame:

@@ -228,7 +228,7 @@ def test_time_in_care_says_how_many_days_are_lower_bounds():
     )
     u = sc.units("time_in_care_current", ds, at="31/03/2018")
     assert u.set_index("CHILD")["lower_bound"].to_dict() == {"A": True, "B": False, "D": False}
-    assert u.set_index("CHILD")["days"].to_dict() == {"A": 423.0, "B": 303.0, "D": 395.0}
+    assert u.set_index("CHILD")["value"].to_dict() == {"A": 423.0, "B": 303.0, "D": 395.0}
 
 
 def test_lower_bounds_for_leavers_and_by_breakdown():

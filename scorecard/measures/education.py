@@ -53,13 +53,22 @@ def _metric(metric: str) -> tuple[str, str, str]:
     return METRICS[key]
 
 
+def _march_31(years: np.ndarray) -> np.ndarray:
+    """31 March of each calendar year (NaN: NaT), as datetime64[ns], without parsing text."""
+    years = np.asarray(years, dtype="float64")
+    ok = ~np.isnan(years)
+    safe = np.where(ok, years, 1970).astype("int64")
+    march = (safe - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(2, "M")
+    day = march.astype("datetime64[D]") + np.timedelta64(30, "D")
+    return np.where(ok, day.astype(DATE_DTYPE), np.datetime64("NaT", "ns"))
+
+
 def census_march(at: pd.DatetimeIndex) -> np.ndarray:
     """The 31 March in the 12-month window ending at each date (datetime64[ns])."""
     ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
-    this_year = pd.to_datetime(pd.DataFrame({"year": ats.year, "month": 3, "day": 31}))
-    year = np.where(ats >= pd.DatetimeIndex(this_year), ats.year, ats.year - 1)
-    march = pd.to_datetime(pd.DataFrame({"year": year, "month": 3, "day": 31}))
-    return np.asarray(march, dtype=DATE_DTYPE)
+    this_year = _march_31(ats.year.to_numpy())
+    year = np.where(ats.to_numpy() >= this_year, ats.year, ats.year - 1)
+    return _march_31(year)
 
 
 def census_march_index(at: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -78,9 +87,8 @@ def academic_year_label(march: np.ndarray) -> np.ndarray:
 
 def march_of(year: pd.Series) -> np.ndarray:
     """31 March of each academic year label ('2024/25' -> 31 March 2025; blank -> NaT)."""
-    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce")
-    frame = pd.DataFrame({"year": first + 1, "month": 3, "day": 31})
-    return np.asarray(pd.to_datetime(frame, errors="coerce"), dtype=DATE_DTYPE)
+    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce").to_numpy(dtype="float64")
+    return _march_31(first + 1)
 
 
 def normalise_academic_year(values: pd.Series) -> pd.Series:
@@ -100,8 +108,22 @@ def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
     `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94
     0/1) and `den` (1).
     """
-    column, _, _ = _metric(metric)
     marches = census_march(at)
+    unique_marches = pd.DatetimeIndex(np.unique(marches))
+    stamp = np.asarray(unique_marches, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    key = f"ks4_cohort:{_metric(metric)[0]}:{stamp}"
+    looked = ds.cached(key, lambda: _cohort_at_marches(ds, unique_marches, metric))
+    dates = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE), "march": marches})
+    units = dates.merge(looked, on="march", how="inner")
+    units["den"] = 1.0
+    cols = ["period_end", "march", "cid", "ep", "period_start", "num", "den"]
+    return units[cols].sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+
+
+def _cohort_at_marches(ds: Dataset, marches: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
+    """The cohort on each 31 March in `marches` (see `cohort`), before spreading over the
+    reference dates; cached per metric and 31 Marches (the CLA level and the gap share it)."""
+    column, _, _ = _metric(metric)
     ks4 = ds.table("ks4_cla")
     pupils = pd.DataFrame(
         {
@@ -114,17 +136,11 @@ def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
     pupils = pupils.drop_duplicates(["cid", "year"], keep="last")
     pupils = pupils.loc[pupils["num"].notna()]
     pupils = pupils.assign(march=march_of(pupils["year"])).drop(columns="year")
-    unique_marches = pd.DatetimeIndex(np.unique(marches))
-    looked = looked_after_at(ds, unique_marches).rename(columns={"period_end": "march"})
+    looked = looked_after_at(ds, marches).rename(columns={"period_end": "march"})
     looked = looked.merge(pupils, on=["cid", "march"], how="inner")
     # looked after continuously for 12 months: the period started by 31 March a year earlier
     year_before = np.asarray(months_before(pd.DatetimeIndex(looked["march"]), 12))
-    looked = looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
-    dates = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE), "march": marches})
-    units = dates.merge(looked, on="march", how="inner")
-    units["den"] = 1.0
-    cols = ["period_end", "march", "cid", "ep", "period_start", "num", "den"]
-    return units[cols].sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+    return looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
 
 
 def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:

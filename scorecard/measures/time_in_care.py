@@ -116,8 +116,9 @@ def time_in_care_ceased(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, stat: str = "mean"
 ) -> pd.DataFrame:
     """Days in the period of care of children who ceased in the window (last time); mean or
-    median. Units: the leavers; facts: period start, the day they ceased, days in care and
-    whether those days are a lower bound (the period began before the data)."""
+    median. Units: the leavers, each with its days in care (`value`), period start, the day
+    they ceased and whether those days are a lower bound (the period began before the
+    data)."""
     _check_stat(stat, "time_in_care_ceased")
     units = leavers(ds, at)
     units = units.assign(
@@ -134,7 +135,7 @@ def time_in_care_ceased(
         uasc_date="period_start",
         indicator="time in care of children who ceased",
     )
-    return leaver_facts(units.assign(days=units["num"])) if detail else units
+    return leaver_facts(units) if detail else units
 
 
 @measure(
@@ -147,13 +148,14 @@ def time_in_care_current(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, stat: str = "mean"
 ) -> pd.DataFrame:
     """Days from the start of the current period of care to `at`, for children looked after
-    at `at`. Units: the children looked after; facts: period start, days in care and whether
-    they are a lower bound."""
+    at `at`. Units: the children looked after, each with its days in care (`value`), period
+    start and whether the days are a lower bound."""
     _check_stat(stat, "time_in_care_current")
     units = looked_after_at(ds, at)
-    days = _days(units["period_end"], units["period_start"])
     units = units.assign(
-        num=days, den=1.0, lower_bound=period_lower_bound(ds, units["period_id"].to_numpy())
+        num=_days(units["period_end"], units["period_start"]),
+        den=1.0,
+        lower_bound=period_lower_bound(ds, units["period_id"].to_numpy()),
     )
     units = add_breakdowns(
         ds,
@@ -163,4 +165,4 @@ def time_in_care_current(
         entry_date="period_start",
         indicator="time in care so far",
     )
-    return with_facts(units, days=days) if detail else units
+    return units
