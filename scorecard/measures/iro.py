@@ -168,11 +168,19 @@ def _posts_in_post(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nd
     return post["row"].to_numpy(), post["k"].to_numpy()
 
 
+def _la_categories(ds: Dataset) -> pd.Index:
+    """The LA labels of both IRO tables, sorted (a blank LA reads 'Unknown')."""
+    both = [_la_codes(ds, t)[1].to_series() for t in ("iro_allocations", "iro_staff")]
+    labels = pd.concat(both, ignore_index=True).astype("string").fillna("Unknown")
+    return pd.Index(labels.unique(), dtype="str").sort_values()
+
+
 def _with_la(ds: Dataset, table: str, units: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The LA of each unit, as text (blank LA: 'Unknown')."""
+    """The LA of each unit, categorical over both tables' LAs (cheap on pooled data)."""
     codes, labels = _la_codes(ds, table)
-    la = pd.Series(labels, dtype="string").fillna("Unknown").to_numpy(dtype=object)
-    return units.assign(LA=la[codes[rows]])
+    las = _la_categories(ds)
+    position = las.get_indexer(pd.Series(labels, dtype="string").fillna("Unknown").astype("str"))
+    return units.assign(LA=pd.Categorical.from_codes(position[codes[rows]], categories=las))
 
 
 def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> dict:

@@ -229,9 +229,13 @@ def looked_after_rate(
             "POP_0_17": pop["POP_0_17"].to_numpy(dtype="float64"),
         }
     )
-    if per_la:
-        kids = kids.assign(LA=kids["LA"].astype("str"))
-        estimates["LA"] = pop["LA"].astype("str").to_numpy()
+    if per_la:  # one set of LA categories for both kinds of unit (cheap on pooled data)
+        kid_la = kids["LA"].astype("category")
+        labels = pop["LA"].astype("str")
+        las = kid_la.cat.categories.astype("str").union(pd.Index(labels.unique()))
+        kids = kids.assign(LA=kid_la.cat.rename_categories(kid_la.cat.categories.astype("str")))
+        kids["LA"] = kids["LA"].cat.set_categories(las)
+        estimates["LA"] = pd.Categorical(labels.to_numpy(), categories=las)
     units = pd.concat([kids, estimates], ignore_index=True)
     units["cid"] = units["cid"].fillna(-1).astype("int64")
     return units
