@@ -220,3 +220,56 @@ def test_an_iro_caseload_by_hand():
     got = sc.compute("iro_caseload_weighted", ds, at="31/03/2025")
     assert got[["numerator", "denominator"]].to_numpy().tolist() == [[2.5, 1.5]]
     assert got["value"].item() == pytest.approx(2.5 / 1.5)
+
+
+def test_a_rate_lists_its_children_and_the_population_estimate():
+    episodes = pd.DataFrame(
+        [
+            ("A", "01/04/2023", "S", "C2", "U1", None, None),
+            ("B", "01/10/2024", "S", "C2", "U1", "01/02/2025", "E11"),  # left before at
+            ("C", "01/01/2025", "S", "C2", "U1", None, None),
+        ],
+        columns=COLS[:7],
+    )
+    header = pd.DataFrame({"CHILD": ["A", "B", "C"], "SEX": "1", "DOB": "01/01/2012"})
+    population = pd.DataFrame({"MID_YEAR": ["2023", "2024"], "POP_0_17": ["8000", "10000"]})
+    ds = sc.Dataset.from_frames(episodes=episodes, header=header, population=population)
+    u = sc.units("cla_rate_per_10k", ds, at="31/03/2025")
+    # the children (numerator 1 each) and the estimate used (mid-2024: denominator 10,000)
+    assert u["unit"].tolist() == ["child looked after"] * 2 + ["population estimate"]
+    assert u["CHILD"].tolist()[:2] == ["A", "C"] and pd.isna(u["CHILD"].iloc[2])
+    assert u["numerator"].tolist() == [1.0, 1.0, 0.0]
+    assert u["denominator"].tolist() == [0.0, 0.0, 10_000.0]
+    assert u["MID_YEAR"].iloc[2] == 2024
+    got = sc.compute("cla_rate_per_10k", ds, at="31/03/2025")
+    assert got[["numerator", "denominator", "value"]].to_numpy().tolist() == [[2.0, 10_000.0, 2.0]]
+
+
+def test_an_attainment_gap_lists_its_pupils_and_the_all_pupil_figure():
+    episodes = pd.DataFrame(
+        [
+            ("P1", "01/01/2023", "S", "C2", "U1", None, None),
+            ("P2", "01/01/2023", "S", "C2", "U1", None, None),
+            ("P3", "01/06/2024", "S", "C2", "U1", None, None),  # not 12 months by 31/03/2025
+        ],
+        columns=COLS[:7],
+    )
+    ks4 = pd.DataFrame(
+        {"CHILD": ["P1", "P2", "P3"], "ACADEMIC_YEAR": "2024/25", "ATT8": ["30", "50", "70"],
+         "EM94": ["1", "0", "1"]}
+    )  # fmt: skip
+    ks4_all = pd.DataFrame(
+        {"ACADEMIC_YEAR": ["2024/25"], "PUPILS": ["900"], "AVG_ATT8": ["46"], "PCT_EM94": ["60"]}
+    )
+    ds = sc.Dataset.from_frames(episodes=episodes, ks4_cla=ks4, ks4_all=ks4_all)
+    u = sc.units("attainment_gap_em94", ds, at="31/03/2025")
+    pupils = u[u["unit"] == "pupil"]
+    assert pupils["CHILD"].tolist() == ["P1", "P2"]
+    assert pupils["numerator"].tolist() == [1.0, 0.0]  # reached grade 4 or not
+    assert pupils["EM94"].tolist() == [1.0, 0.0]
+    figure = u[u["unit"] != "pupil"]
+    assert figure["unit"].item() == "all pupils (ks4_all)"
+    assert figure["all_pupils"].item() == 60 and figure["ACADEMIC_YEAR"].item() == "2024/25"
+    got = sc.compute("attainment_gap_em94", ds, at="31/03/2025")
+    # 60% of all pupils against 1 of 2 looked-after pupils (50%): a gap of 10 points
+    assert got[["numerator", "denominator", "value"]].to_numpy().tolist() == [[1.0, 2.0, 10.0]]

@@ -216,7 +216,10 @@ def looked_after_rate(
                 "column can be broken down by LA."
             )
     kids = looked_after.units(ds, at, ["LA"] if per_la else [], uasc=uasc, detail=detail)
-    kids = kids.assign(unit="child looked after")
+    if detail:
+        kids = kids.assign(unit="child looked after")
+    else:  # only what the sums need: millions of rows on pooled data
+        kids = kids[["period_end", "cid", "num", "den", *(["LA"] if per_la else [])]]
     pop = population_at(ds, at, per_la)
     _warn_missing_population(pop, per_la)
     estimates = pd.DataFrame(
