@@ -216,10 +216,15 @@ def measure_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _code_problems(measure: Any, params: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Codes in `params` that no DfE code list of the known collection years holds."""
+    """Codes in `params` checked against the DfE code lists of the collection years an
+    indicator applies to: every year the lists know, up to the latest. A code in no year's
+    list is an error; so is a withdrawn code whose replacements are not listed beside it
+    (REC E43/E44, replaced by E45-E48 from 2018-19: the figure would count none of them
+    since). A code added later (K3, Z11) or withdrawn without a successor (P2) is fine."""
     from . import codes
 
     merged = {**measure.defaults, **params}
+    span = f"{codes.year_label(codes.FIRST_YEAR)} to {codes.year_label(codes.LAST_YEAR)}"
     problems: list[tuple[str, str]] = []
     for param, list_of in measure.codes.items():
         values = params.get(param)
@@ -231,20 +236,27 @@ def _code_problems(measure: Any, params: Mapping[str, Any]) -> list[tuple[str, s
             continue
         if list_name is None:
             continue
-        known = codes.valid_codes(list_name)
+        table = codes.code_list(list_name).set_index("code")
+        listed = {str(c).strip().upper() for c in values}
         for code in values:
             key = str(code).strip().upper()
-            if key in known:
+            if key not in table.index:
+                close = difflib.get_close_matches(key, sorted(table.index), n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                message = f"{list_name} code {code!r} is in no DfE {list_name} list ({span}){hint}"
+                problems.append((f"params.{param}", message))
                 continue
-            close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            span = f"{codes.year_label(codes.FIRST_YEAR)} to {codes.year_label(codes.LAST_YEAR)}"
-            problems.append(
-                (
-                    f"params.{param}",
-                    f"{list_name} code {code!r} is in no DfE {list_name} list ({span}){hint}",
+            last, after = int(table.at[key, "last"]), table.at[key, "replaced_by"]
+            if last < codes.LAST_YEAR and after and not listed & set(after):
+                problems.append(
+                    (
+                        f"params.{param}",
+                        f"{list_name} code {code!r} was withdrawn after "
+                        f"{codes.year_label(last)}; DfE replaced it with {', '.join(after)}, "
+                        f"so from {codes.year_label(last + 1)} the figure would count none of "
+                        "them: list them too",
+                    )
                 )
-            )
     return problems
 
 

@@ -145,7 +145,8 @@ def _index(raw: dict, ind_id: str) -> int:
 
 def test_codes_in_params_are_checked_against_the_dfe_code_lists(raw: dict) -> None:
     data = copy.deepcopy(raw)
-    # the SGO share the panel saw at 0% and Red: E43/E44 do not exist (SGOs are E45-E48)
+    # the SGO share the panel saw at 0% and Red: E43/E44 were withdrawn after 2017-18 and
+    # replaced by E45-E48, which the indicator does not list
     adopted = data["indicators"][_index(raw, "pct_leavers_adopted")]
     adopted["params"] = {"codes": ["E43", "E44", "E11"]}
     data["indicators"][_index(raw, "placement_stability_short")]["params"] = {
@@ -160,21 +161,37 @@ def test_codes_in_params_are_checked_against_the_dfe_code_lists(raw: dict) -> No
         parse_catalogue(data)
     text = str(err.value)
     assert "4 problem(s)" in text
-    assert "'pct_leavers_adopted', key 'params.codes': REC code 'E43' is in no DfE REC list" in text
-    assert "REC code 'E44'" in text and "E11'" not in text
-    assert "; did you mean E4" in text  # close codes from the list
-    assert "RNE code 'Q'" in text
-    assert "'pct_foster_care', key 'params.codes': PLACE code 'U7'" in text
+    assert (
+        "'pct_leavers_adopted', key 'params.codes': REC code 'E43' was withdrawn after "
+        "2017-18; DfE replaced it with E45, E46, so from 2018-19 the figure would count none "
+        "of them: list them too"
+    ) in text
+    assert "REC code 'E44' was withdrawn" in text and "'E11'" not in text
+    assert "RNE code 'Q' is in no DfE RNE list (2015-16 to 2025-26)" in text
+    assert "'pct_foster_care', key 'params.codes': PLACE code 'U7' is in no DfE PLACE list" in text
+    assert "did you mean U6" in text
+    # with their successors listed, the old codes count for the years they were used
+    adopted["params"] = {"codes": ["E43", "E44", "E45", "E46", "E47", "E48"]}
+    data["indicators"][_index(raw, "placement_stability_short")]["params"] = {}
+    data["indicators"][_index(raw, "pct_foster_care")]["params"] = {
+        "column": "PLACE",
+        "codes": ["U1"],
+    }
+    assert parse_catalogue(data).get("pct_leavers_adopted").params["codes"][0] == "E43"
 
 
 def test_codes_of_some_collection_years_only_are_accepted(raw: dict) -> None:
-    # H5 and P2 left the PLACE list in 2024-25; an indicator covering earlier years may use them
+    # P2 left the PLACE list after 2023-24 with no successor; K3 arrived in 2024-25; H5 was
+    # replaced by K3, which is listed beside it
     data = copy.deepcopy(raw)
     data["indicators"][_index(raw, "pct_residential")]["params"] = {
         "column": "PLACE",
-        "codes": ["K1", "K2", "H5"],
+        "codes": ["K1", "K2", "H5", "K3", "P2"],
     }
-    assert parse_catalogue(data).get("pct_residential").params["codes"][-1] == "H5"
+    assert parse_catalogue(data).get("pct_residential").params["codes"][2] == "H5"
+    data["indicators"][_index(raw, "pct_residential")]["params"]["codes"] = ["K1", "H5"]
+    with pytest.raises(CatalogueError, match="PLACE code 'H5' was withdrawn after 2023-24"):
+        parse_catalogue(data)
 
 
 def test_unknown_refused_and_private_breakdowns(raw: dict) -> None:
