@@ -26,6 +26,7 @@ Both go through one plan (`_plan`):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -112,8 +113,10 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     used = ds
     note = None
     if rows:
-        stamp = "|".join(f"{t}:{np.asarray(r).tobytes().hex()}" for t, r in sorted(rows.items()))
-        used = ds.cached(f"without:{stamp}", lambda: ds.without(rows))
+        digest = hashlib.sha1(usedforsecurity=False)
+        for table, positions in sorted(rows.items()):
+            digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
+        used = ds.cached(f"without:{digest.hexdigest()}", lambda: ds.without(rows))
         note = _left_out_note(ds, measure.reads(measure.params(ind.params)))
     return _Plan(measure, used, supported, reasons, coverage, note)
 
