@@ -265,7 +265,7 @@ def _breakdown_problems(measure: Any, raw: Mapping[str, Any]) -> list[tuple[str,
     the measure's own nor a column the indicator's tables can carry."""
     from .breakdowns import PRIVATE_COLUMNS, STANDARD_BREAKDOWNS
     from .dataset import TABLES
-    from .schemas import known_columns
+    from .inputs.columns import known_columns
 
     names = raw.get("breakdowns")
     tables = raw.get("tables")

@@ -92,7 +92,7 @@ class _Plan:
 
 def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Plan:
     if ds is None:
-        from .loaders import load_dataset
+        from .inputs import load_dataset
 
         ds = load_dataset()
     ats = parse_at(at)

@@ -57,6 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument(
         "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
     )
+    c.add_argument(
+        "--coverage",
+        nargs=2,
+        metavar=("START", "END"),
+        help="the dates the data covers, e.g. 01/04/2017 31/03/2025 (default: as the data "
+        "shows it: its returns' collection years, or a full history's extent)",
+    )
     c.add_argument("--catalogue", type=Path, help="a catalogue file (default: the bundled one)")
     c.add_argument(
         "--by", metavar="NAME", help="add a breakdown column (e.g. age_band, district, uasc)"
@@ -74,7 +81,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..breakdowns import BreakdownError
     from ..catalogue import load_catalogue
     from ..engine import UnavailableError, compute, units
-    from ..loaders import load_dataset
+    from ..inputs import load_dataset
     from ..periods import ReferenceDateError, parse_date
 
     suffix = args.out.suffix.lower()
@@ -89,9 +96,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     ind = cat.get(args.indicator)
     try:
         at = parse_date(args.quarter)
+        coverage = tuple(parse_date(d) for d in args.coverage) if args.coverage else None
     except ReferenceDateError as exc:
         parser.error(str(exc))
-    ds = load_dataset(args.data)
+    try:
+        ds = load_dataset(args.data, coverage=coverage)
+    except ValueError as exc:  # a coverage that ends before it starts
+        parser.error(str(exc))
     try:
         figure = compute(ind, ds, at=at, catalogue=cat)  # the total, for the definitions line
         rows = units(ind, ds, at=at, by=args.by, catalogue=cat)
