@@ -181,7 +181,7 @@ def _value_labels(frame: pd.DataFrame, fmt: str) -> pd.Series:
 
 
 def _breakdown_columns(frame: pd.DataFrame) -> list[str]:
-    known = {"indicator", "period_end", "numerator", "denominator", "value", "suppressed"}
+    known = {"indicator", "period_end", "numerator", "denominator", "value", "suppressed", "note"}
     return [c for c in frame.columns if c not in known]
 
 
