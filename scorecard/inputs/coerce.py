@@ -9,11 +9,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..dataset import TABLES
 from ..periods import DATE_DTYPE
 from .columns import canonical, column_kind
+from .keys import DAY_NS, Distinct
 from .read import RawTable
 from .report import issues
 
@@ -77,8 +79,7 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
         out = s.astype(DATE_DTYPE)
-        ns = out.to_numpy().view("int64")
-        if (ns[~np.isnat(out.to_numpy())] % 86_400_000_000_000).any():
+        if _has_time_of_day(out.to_numpy()):
             out = out.dt.normalize()  # Excel or Parquet datetimes with a time of day
         return out, pd.Series(False, index=s.index)
     if s.dtype == object:
@@ -96,6 +97,13 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     dates = read_dates(text)
     bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
     return dates.where(~bad).astype(DATE_DTYPE), bad
+
+
+def _has_time_of_day(values: np.ndarray) -> bool:
+    """True when some datetime64[ns] value is not midnight (blank values are not looked at)."""
+    ns = values.view("int64")
+    off_midnight = ns - (ns // DAY_NS) * DAY_NS != 0  # floor division by a constant: cheap
+    return bool((off_midnight & ~np.isnat(values)).any()) if off_midnight.any() else False
 
 
 _MONTHS = {
@@ -232,6 +240,8 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
     arr = s.array._pa_array
     if arr.null_count == len(arr):
         return False  # nothing to gain; keep the general path
+    if not upper and pc.all(pc.ascii_is_alnum(arr)).as_py():
+        return True  # letters and digits only (no blank, space or '.'): one cheap pass
     if pc.any(pc.equal(arr, "")).as_py():
         return False
     if numeric_ids and pc.any(pc.match_substring(arr, ".")).as_py():
@@ -240,6 +250,43 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
     if upper:
         clean = pc.utf8_upper(clean)
     return bool(pc.all(pc.equal(clean, arr)).as_py())
+
+
+def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """(codes, values) of a column held as codes into values: a pandas categorical, or an
+    Arrow dictionary column (Parquet's columns of codes are read so), whose chunks each have
+    a dictionary of their own; None for any other column."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
+    if not (isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)):
+        return None
+    chunks = s.array._pa_array.chunks
+    every = pa.chunked_array([c.dictionary for c in chunks], s.dtype.pyarrow_dtype.value_type)
+    first, values = pd.factorize(pd.Series(pd.arrays.ArrowExtensionArray(every)))
+    codes = np.empty(len(s), dtype=np.min_scalar_type(-len(values) - 1))
+    at = start = 0
+    for c in chunks:  # each chunk's indices -> positions in `values`
+        remap = np.append(first[at : at + len(c.dictionary)], -1).astype(codes.dtype)
+        indices = pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False)
+        codes[start : start + len(c)] = remap[indices]
+        at, start = at + len(c.dictionary), start + len(c)
+    return codes, pd.Series(values)
+
+
+def _coded_as_text(
+    s: pd.Series, numeric_ids: bool, upper: bool
+) -> tuple[pd.Series, Distinct] | None:
+    """A column of text held as codes (`_coded`): `_as_text` of each distinct value, spread to
+    the rows, and the column as codes into its distinct values (for the checks)."""
+    found = _coded(s)
+    if found is None or not pd.api.types.is_string_dtype(found[1]):
+        return None  # numbers, dates ...: the general path reads them
+    codes, values = found
+    text = _as_text(values.reset_index(drop=True), numeric_ids)
+    if upper:
+        text = text.str.upper()
+    distinct = Distinct.merged(codes, text)
+    return distinct.dense(s.index), distinct
 
 
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
@@ -310,10 +357,11 @@ _COERCE_RULES = {
 }
 
 
-def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, Distinct]]:
     """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
-    is the row's position in `raw` (a cell that cannot be read is left blank). The other
-    SSDA903 tables, lightly validated, get warnings rather than errors."""
+    is the row's position in `raw` (a cell that cannot be read is left blank); and the text
+    columns read as categoricals, as codes into their distinct values (for the checks). The
+    other SSDA903 tables, lightly validated, get warnings rather than errors."""
     frame = raw.frame
     renames = {c: canonical(c) for c in frame.columns}
     frame = frame.rename(columns=renames)
@@ -334,11 +382,16 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
         )
     frame = frame.loc[:, ~twice]
     out: dict[str, pd.Series] = {}
+    distinct: dict[str, Distinct] = {}
     for col in frame.columns:
         s = frame[col]
         kind = column_kind(col)
         bad = None
-        if kind == "date":
+        text = kind in ("code", "identifier", "text")
+        read = _coded_as_text(s, kind != "text", kind == "code") if text else None
+        if read is not None:
+            out[col], distinct[col] = read
+        elif kind == "date":
             out[col], bad = _as_date(s)
         elif kind == "number":
             out[col], bad = _as_number(s)
@@ -370,4 +423,4 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
                     pos=pos,
                 )
             )
-    return pd.DataFrame(out, index=frame.index), found
+    return pd.DataFrame(out, index=frame.index), found, distinct

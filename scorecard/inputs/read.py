@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
+from .columns import FEW_VALUED_COLUMNS, RECOGNISED_BY, canonical, clean_name, known_columns
 
 HEADER_SEARCH_ROWS = 30  # title rows allowed above the header in CSV/XLSX
 TEXT_SUFFIXES = (".csv",)
@@ -147,14 +149,51 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     return _without_blank_rows(Sheet(None, frame, np.arange(len(frame)) + header + 2))
 
 
+def _few_valued(schema: pa.Schema) -> list[str]:
+    """The text columns of a Parquet file that hold codes or the LA (not its index)."""
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    names = [
+        f.name
+        for f in schema
+        if f.type in (pa.string(), pa.large_string())
+        and canonical(f.name) in FEW_VALUED_COLUMNS
+        and f.name not in index
+    ]
+    return names if len(set(schema.names)) == len(schema.names) else []
+
+
 def _read_parquet(path: Path) -> Sheet:
+    """The cells of a Parquet file, as pandas reads them; but the columns of codes and the LA
+    as the file's own dictionaries (Arrow dictionary columns): far cheaper than millions of
+    strings, and coerced and checked once per distinct value (`coerce`)."""
     try:
-        frame = pd.read_parquet(path)
+        schema = pq.read_schema(path)
+        few = _few_valued(schema)
+        # Arrow's memory is released column by column as the frame is built (no second copy)
+        frame = pd.read_parquet(
+            path,
+            columns=[n for n in schema.names if n not in few] if few else None,
+            to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
+        )
+        if few:
+            coded = pq.read_table(path, columns=few, read_dictionary=few)
+            for name, column in zip(few, coded.columns, strict=True):
+                at = sum(1 for n in schema.names[: schema.names.index(name)] if n in frame)
+                array = pd.arrays.ArrowExtensionArray(column)
+                frame.insert(at, name, pd.Series(array, index=frame.index, copy=False))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise Unreadable(f"cannot be read as Parquet ({exc})") from None
+    release_arrow_memory()
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
-    return Sheet(None, frame, np.arange(len(frame)) + 1)
+    return Sheet(None, frame, np.arange(1, len(frame) + 1))
+
+
+def release_arrow_memory() -> None:
+    """Give the memory Arrow's pool keeps after freeing (the Parquet reader's pages, the
+    strings of columns replaced) back to the system, so that the peak stays near the data's
+    own size."""
+    pa.default_memory_pool().release_unused()
 
 
 def _workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
