@@ -99,11 +99,17 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return dates.where(~bad).astype(DATE_DTYPE), bad
 
 
-def _has_time_of_day(values: np.ndarray) -> bool:
-    """True when some datetime64[ns] value is not midnight (blank values are not looked at)."""
+def _has_time_of_day(values: np.ndarray, step: int = 1 << 18) -> bool:
+    """True when some datetime64[ns] value is not midnight (blank values are not looked at);
+    a block at a time, so that no temporary is as long as the column."""
     ns = values.view("int64")
-    off_midnight = ns - (ns // DAY_NS) * DAY_NS != 0  # floor division by a constant: cheap
-    return bool((off_midnight & ~np.isnat(values)).any()) if off_midnight.any() else False
+    blank = np.iinfo("int64").min  # NaT
+    for start in range(0, len(ns), step):
+        part = ns[start : start + step]
+        off = part % DAY_NS != 0
+        if off.any() and (off & (part != blank)).any():
+            return True
+    return False
 
 
 _MONTHS = {
@@ -265,10 +271,10 @@ def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     first, values = pd.factorize(pd.Series(pd.arrays.ArrowExtensionArray(every)))
     codes = np.empty(len(s), dtype=np.min_scalar_type(-len(values) - 1))
     at = start = 0
-    for c in chunks:  # each chunk's indices -> positions in `values`
+    for c in chunks:  # each chunk's indices -> positions in `values` (a null: -1, blank)
         remap = np.append(first[at : at + len(c.dictionary)], -1).astype(codes.dtype)
-        indices = pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False)
-        codes[start : start + len(c)] = remap[indices]
+        indices = pc.fill_null(c.indices, -1) if c.null_count else c.indices
+        codes[start : start + len(c)] = remap[indices.to_numpy(zero_copy_only=False)]
         at, start = at + len(c.dictionary), start + len(c)
     return codes, pd.Series(values)
 
@@ -357,6 +363,51 @@ _COERCE_RULES = {
 }
 
 
+def _coerce_column(
+    raw: RawTable, col: str, s: pd.Series
+) -> tuple[pd.Series, pd.DataFrame | None, Distinct | None]:
+    """One column coerced: (values, its cells that cannot be read as issues, its codes into
+    its distinct values when it was read as codes)."""
+    kind = column_kind(col)
+    if kind in ("code", "identifier", "text"):
+        read = _coded_as_text(s, kind != "text", kind == "code")
+        if read is not None:
+            return read[0], None, read[1]
+    bad = None
+    if kind == "date":
+        out, bad = _as_date(s)
+    elif kind == "number":
+        out, bad = _as_number(s)
+    elif kind == "academic_year":
+        out, bad = _as_academic_year(s)
+    elif kind == "collection_year":
+        out, bad = _as_collection_year(s)
+    elif kind == "code":
+        out = _as_text_each(s, upper=True)
+    elif kind == "identifier":
+        out = _as_text_each(s)
+    elif s.dtype == object or pd.api.types.is_string_dtype(s):
+        out = _as_text_each(s, numeric_ids=False)
+    else:
+        out = s  # unknown typed column (e.g. from Parquet): kept as it is
+    if bad is None or not bad.any():
+        return out, None, None
+    rule, hint = _COERCE_RULES[kind]
+    pos = np.flatnonzero(bad.to_numpy())
+    problem = issues(
+        "error" if raw.table in TABLES else "warning",
+        raw.table,
+        raw.file,
+        raw.rows[pos],
+        col,
+        _as_text(s.iloc[pos], numeric_ids=False),
+        rule,
+        hint,
+        pos=pos,
+    )
+    return out, problem, None
+
+
 def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, Distinct]]:
     """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
     is the row's position in `raw` (a cell that cannot be read is left blank); and the text
@@ -381,46 +432,9 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, D
             )
         )
     frame = frame.loc[:, ~twice]
-    out: dict[str, pd.Series] = {}
-    distinct: dict[str, Distinct] = {}
-    for col in frame.columns:
-        s = frame[col]
-        kind = column_kind(col)
-        bad = None
-        text = kind in ("code", "identifier", "text")
-        read = _coded_as_text(s, kind != "text", kind == "code") if text else None
-        if read is not None:
-            out[col], distinct[col] = read
-        elif kind == "date":
-            out[col], bad = _as_date(s)
-        elif kind == "number":
-            out[col], bad = _as_number(s)
-        elif kind == "academic_year":
-            out[col], bad = _as_academic_year(s)
-        elif kind == "collection_year":
-            out[col], bad = _as_collection_year(s)
-        elif kind == "code":
-            out[col] = _as_text_each(s, upper=True)
-        elif kind == "identifier":
-            out[col] = _as_text_each(s)
-        elif s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = _as_text_each(s, numeric_ids=False)
-        else:
-            out[col] = s  # unknown typed column (e.g. from Parquet): kept as it is
-        if bad is not None and bad.any():
-            rule, hint = _COERCE_RULES[kind]
-            pos = np.flatnonzero(bad.to_numpy())
-            found.append(
-                issues(
-                    "error" if raw.table in TABLES else "warning",
-                    raw.table,
-                    raw.file,
-                    raw.rows[pos],
-                    col,
-                    _as_text(s.iloc[pos], numeric_ids=False),
-                    rule,
-                    hint,
-                    pos=pos,
-                )
-            )
-    return pd.DataFrame(out, index=frame.index), found, distinct
+    done = [_coerce_column(raw, col, frame[col]) for col in frame.columns]
+    out = {col: series for col, (series, _, _) in zip(frame.columns, done, strict=True)}
+    distinct = {col: d for col, (_, _, d) in zip(frame.columns, done, strict=True) if d is not None}
+    found += [problem for _, problem, _ in done if problem is not None]
+    # copy=False: each column keeps its own array (no copying dates into one block)
+    return pd.DataFrame(out, index=frame.index, copy=False), found, distinct

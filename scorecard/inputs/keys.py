@@ -41,7 +41,8 @@ class Distinct:
     def dense(self, index: pd.Index) -> pd.Series:
         """The column itself (blank rows missing), as one Arrow-backed array."""
         values = pa.array(self.values.array)
-        rows = pa.array(self.codes, mask=self.codes < 0)
+        blank = self.codes.min(initial=0) < 0
+        rows = pa.array(self.codes, mask=self.codes < 0 if blank else None)
         return pd.Series(pd.array(values.take(rows), dtype=self.values.dtype), index=index)
 
     def spread(self, per_value: np.ndarray, blank: object) -> np.ndarray:
@@ -86,8 +87,15 @@ def _digits_as_numbers(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
     zero = pc.starts_with(arr, "0")
     if pc.any(zero).as_py() and pc.any(pc.and_(zero, pc.greater(length, 1))).as_py():
         return None
-    numbers = pc.cast(arr, pa.int64())
-    return (pc.fill_null(numbers, -1) if numbers.null_count else numbers).to_numpy()
+    out = np.empty(len(arr), dtype="int64")
+    start = 0
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        numbers = pc.cast(chunk, pa.int64())  # chunk by chunk: no second copy of the column
+        if numbers.null_count:
+            numbers = pc.fill_null(numbers, -1)
+        out[start : start + len(chunk)] = numbers.to_numpy()
+        start += len(chunk)
+    return out
 
 
 _LIMIT = 2**62

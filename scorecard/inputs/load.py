@@ -139,7 +139,7 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     parts = []
     for raw in raws:
         parts.append(Part(raw, *coerce(raw)))
-        raw.frame = raw.frame.iloc[:0]  # the cells as read are not needed again: memory back
+        raw.frame = pd.DataFrame()  # the cells as read are not needed again: memory back
     release_arrow_memory()
     how, year_notes = settle_years(parts)
     found += year_notes

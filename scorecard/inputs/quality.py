@@ -436,8 +436,12 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
         ids = id_codes(ref["LAchildID"])
+        known = ids >= 0
         parts = [ctx.la_codes(["referrals"])] if "LA" in ref.columns else []
-        dup = repeats(combine(*parts, ids, id_codes(ref["CINreferralDate"]))) & (ids >= 0)
+        key = combine(*parts, ids, id_codes(ref["CINreferralDate"]))
+        del ids  # millions of rows: one key at a time in memory
+        dup = repeats(key) & known
+        del key
         out.append(
             ctx.warn(
                 "referrals",

@@ -54,6 +54,11 @@ class Sheet:
     rows: np.ndarray
 
 
+def _row_numbers(n: int, first: int) -> np.ndarray:
+    """The row numbers of n data rows from `first` on (int32: no file has 2**31 rows)."""
+    return np.arange(first, first + n, dtype=np.int32)
+
+
 class Unreadable(Exception):
     """A file that cannot be read as a table (reported, never raised to the user)."""
 
@@ -146,7 +151,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
     # header is file line header+1; data row i is line header+2+i
-    return _without_blank_rows(Sheet(None, frame, np.arange(len(frame)) + header + 2))
+    return _without_blank_rows(Sheet(None, frame, _row_numbers(len(frame), header + 2)))
 
 
 def _few_valued(schema: pa.Schema) -> list[str]:
@@ -186,7 +191,7 @@ def _read_parquet(path: Path) -> Sheet:
     release_arrow_memory()
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
-    return Sheet(None, frame, np.arange(1, len(frame) + 1))
+    return Sheet(None, frame, _row_numbers(len(frame), 1))
 
 
 def release_arrow_memory() -> None:
@@ -228,7 +233,7 @@ def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) 
     frame = frame[keep]
     frame.columns = [names[i] or f"Unnamed: {i}" for i in keep]
     # spreadsheet rows are 1-based: the header sits on row header+1
-    return _without_blank_rows(Sheet(name, frame, np.arange(len(frame)) + header + 2))
+    return _without_blank_rows(Sheet(name, frame, _row_numbers(len(frame), header + 2)))
 
 
 def read_sheets(path: Path, table: str | None) -> list[Sheet]:
