@@ -205,6 +205,13 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float64 series, mask of values that are not numbers)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype("float64"), pd.Series(False, index=s.index)
+    found = _distinct_values(s)
+    if found is not None:  # distances, FTEs ...: each distinct text read once
+        codes, distinct = found
+        numbers, bad = _as_number(distinct)
+        spread = np.append(numbers.to_numpy(dtype="float64"), np.nan)[codes]
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return pd.Series(spread, index=s.index), pd.Series(flags, index=s.index)
     text = _as_text(s, numeric_ids=False)
     cleaned = text
     if text.str.contains(r"[,%\s]", regex=True).any():
@@ -219,7 +226,7 @@ def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     an object column could merge values that read differently (1 and True)."""
     if s.dtype == object or len(s) < 10_000:
         return None
-    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 2_500:
+    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 5_000:
         return None  # mostly distinct (child ids): not worth factorizing every row
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     if len(uniques) * 4 > len(s):

@@ -59,8 +59,8 @@ def id_codes(s: pd.Series) -> np.ndarray:
     Identifiers made of digits without leading zeros are read as the numbers they are, which
     is far cheaper than hashing millions of strings; dates are their day; anything else is
     factorised."""
-    if pd.api.types.is_string_dtype(s) and len(s) > BIG:
-        numbers = _digits_as_numbers(pa.array(s.array))
+    if len(s) > BIG:
+        numbers = digits_as_numbers(s)
         if numbers is not None:
             return numbers
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -76,9 +76,13 @@ def id_codes(s: pd.Series) -> np.ndarray:
     return pd.factorize(s)[0].astype("int64")
 
 
-def _digits_as_numbers(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
-    """The numbers written, when every identifier is ASCII digits (up to 18, no leading
-    zero, which would make '007' and '7' one child); None otherwise."""
+def digits_as_numbers(s: pd.Series) -> np.ndarray | None:
+    """The numbers written (-1 when blank), when every identifier of an Arrow-backed text
+    column is ASCII digits (up to 18, no leading zero, which would make '007' and '7' one
+    child); None otherwise. Equal numbers exactly when equal identifiers."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    arr = s.array._pa_array
     if arr.null_count == len(arr) or not pc.all(pc.ascii_is_decimal(arr)).as_py():
         return None
     length = pc.binary_length(arr)
@@ -154,6 +158,27 @@ def sort_order(*parts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype="intp")
     key = _packed(parts, renumber=False)
     return np.lexsort(parts[::-1]) if key is None else np.argsort(key, kind="stable")
+
+
+def largest_by_key(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct keys, sorted; the largest of `values` for each), by a sort rather than
+    a hash. Datetimes: NaT counts as the smallest (as pandas' max skips it)."""
+    if len(key) == 0:
+        return key[:0], values[:0]
+    order = np.argsort(key)
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    as_int = values.view("int64") if values.dtype.kind == "M" else values
+    largest = np.maximum.reduceat(as_int[order], starts)
+    return k[starts], largest.view(values.dtype)
+
+
+def look_up(keys: np.ndarray, values: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
+    """values[i] where keys[i] (sorted, distinct) equals each of `at`; `missing` elsewhere."""
+    if len(keys) == 0:
+        return np.full(len(at), missing, dtype=values.dtype)
+    pos = np.minimum(np.searchsorted(keys, at), len(keys) - 1)
+    return np.where(keys[pos] == at, values[pos], missing)
 
 
 def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:

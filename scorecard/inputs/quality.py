@@ -22,7 +22,18 @@ import pandas as pd
 
 from .. import codes
 from .columns import required
-from .keys import BIG, DAY_NS, Distinct, combine, id_codes, repeats, sort_order
+from .keys import (
+    BIG,
+    DAY_NS,
+    Distinct,
+    combine,
+    digits_as_numbers,
+    id_codes,
+    largest_by_key,
+    look_up,
+    repeats,
+    sort_order,
+)
 from .report import Where, at, concat, empty
 from .returns import COLLECTION_YEAR
 
@@ -80,7 +91,11 @@ class _Ctx:
         if "child_codes" not in self._memo:
             present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
             frames = [self.tables[t] for t in present]
-            ids = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+            numbers = [digits_as_numbers(f["CHILD"]) for f in frames]
+            if all(n is not None for n in numbers):  # no strings to stack and hash
+                ids = np.concatenate(numbers) if numbers else np.zeros(0, dtype="int64")
+            else:
+                ids = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
             if frames and all("LA" in f.columns for f in frames):
                 la = self.la_codes(present)
                 ids = np.where((ids < 0) | (la < 0), -1, combine(la, ids))
@@ -324,14 +339,16 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
     was), else the year of the child's latest episode date."""
     if "latest_episode" not in ctx._memo:  # header and uasc share it
         ep = ctx.tables["episodes"]
-        when = ep["DECOM"]
-        if "DEC" in ep.columns:
-            when = when.where(~(ep["DEC"] > when), ep["DEC"])
+        when = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
+        if "DEC" in ep.columns:  # DEC when later (a blank DECOM stays blank)
+            dec = ep["DEC"].to_numpy(dtype="datetime64[ns]")
+            when = np.where(dec > when, dec, when)
         key = ctx.child_codes("episodes")
-        ctx._memo["latest_episode"] = when[key >= 0].groupby(key[key >= 0]).max()
-    latest: pd.Series = ctx._memo["latest_episode"]  # type: ignore[assignment]
-    mine = ctx.child_codes(table)
-    years = codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
+        known = key >= 0
+        ctx._memo["latest_episode"] = largest_by_key(key[known], when[known])
+    keys, latest = ctx._memo["latest_episode"]  # type: ignore[misc]
+    found = look_up(keys, latest, ctx.child_codes(table), np.datetime64("NaT", "ns"))
+    years = codes.collection_year_start(pd.Series(found))
     frame = ctx.tables[table]
     if COLLECTION_YEAR in frame.columns:
         written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
