@@ -229,7 +229,7 @@ def _run(
     if validate:
         for table, frame in tables.items():
             if table in TABLES:
-                found.append(schema_issues(table, frame, where[table]))
+                found.append(schema_issues(table, frame, where[table], distinct[table]))
         found.append(dataset_warnings(tables, where, distinct))
     if not tables and (raws or notes):
         found.append(
