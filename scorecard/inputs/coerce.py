@@ -6,6 +6,7 @@ cannot be read reported (and left blank).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -266,24 +267,35 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
 
 
 def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
-    """(codes, values) of a column held as codes into values: a pandas categorical, or an
-    Arrow dictionary column (Parquet's columns of codes are read so), whose chunks each have
-    a dictionary of their own; None for any other column."""
+    """(codes, distinct values) of a column held as codes into values: a pandas categorical,
+    or an Arrow dictionary column (Parquet's columns of codes are read so), whose chunks each
+    have a dictionary (a row group's chunks share one); None for any other column."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
     if not (isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)):
         return None
     chunks = s.array._pa_array.chunks
-    every = pa.chunked_array([c.dictionary for c in chunks], s.dtype.pyarrow_dtype.value_type)
+    dictionaries: dict[tuple[int, ...], int] = {}  # each distinct dictionary once
+    which = [dictionaries.setdefault(_identity(c.dictionary), len(dictionaries)) for c in chunks]
+    firsts = {k: c.dictionary for k, c in zip(which, chunks, strict=True)}
+    every = pa.chunked_array(
+        [firsts[k] for k in range(len(firsts))], s.dtype.pyarrow_dtype.value_type
+    )
     first, values = pd.factorize(pd.Series(pd.arrays.ArrowExtensionArray(every)))
     codes = np.empty(len(s), dtype=np.min_scalar_type(-len(values) - 1))
-    at = start = 0
-    for c in chunks:  # each chunk's indices -> positions in `values` (a null: -1, blank)
-        remap = np.append(first[at : at + len(c.dictionary)], -1).astype(codes.dtype)
-        indices = pc.fill_null(c.indices, -1) if c.null_count else c.indices
-        codes[start : start + len(c)] = remap[indices.to_numpy(zero_copy_only=False)]
-        at, start = at + len(c.dictionary), start + len(c)
+    bounds = np.cumsum([0] + [len(firsts[k]) for k in range(len(firsts))])
+    remaps = [np.append(first[a:b], -1).astype(codes.dtype) for a, b in itertools.pairwise(bounds)]
+    start = 0
+    for c, k in zip(chunks, which, strict=True):  # indices -> positions in `values`
+        indices = pc.fill_null(c.indices, -1) if c.null_count else c.indices  # null: blank
+        codes[start : start + len(c)] = remaps[k][indices.to_numpy(zero_copy_only=False)]
+        start += len(c)
     return codes, pd.Series(values)
+
+
+def _identity(array: pa.Array) -> tuple[int, ...]:
+    """Where an Arrow array's data lives (equal for slices of one dictionary)."""
+    return (array.offset, len(array), *(b.address if b else 0 for b in array.buffers()))
 
 
 def _coded_as_text(
@@ -298,7 +310,9 @@ def _coded_as_text(
     text = _as_text(values.reset_index(drop=True), numeric_ids)
     if upper:
         text = text.str.upper()
-    distinct = Distinct.merged(codes, text)
+    # unchanged text stays distinct and never blank: nothing to merge
+    unchanged = bool((text == values.reset_index(drop=True)).all())  # a blank is a change
+    distinct = Distinct(codes, text) if unchanged else Distinct.merged(codes, text)
     return distinct.dense(s.index), distinct
 
 
