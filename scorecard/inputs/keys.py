@@ -105,11 +105,14 @@ def digits_as_numbers(s: pd.Series) -> np.ndarray | None:
 _LIMIT = 2**62
 
 
-def _packed(parts: tuple[np.ndarray, ...], renumber: bool) -> np.ndarray | None:
+def _packed(
+    parts: tuple[np.ndarray, ...], renumber: bool, reuse: bool = False
+) -> np.ndarray | None:
     """One int64 key from int code arrays, packed arithmetically (the first most
-    significant), in place on one array of our own. Where the product of the parts' ranges
-    would not fit in int64: renumber the key so far (`renumber`; equality kept, order lost)
-    or give up (None)."""
+    significant), in place on one array of our own (`reuse`: the first part itself, an int64
+    array its caller no longer needs). Where the product of the parts' ranges would not fit
+    in int64: renumber the key so far (`renumber`; equality kept, order lost) or give up
+    (None)."""
     key, span = None, 1
     for part in parts:
         low, high = int(part.min()), int(part.max())
@@ -120,7 +123,8 @@ def _packed(parts: tuple[np.ndarray, ...], renumber: bool) -> np.ndarray | None:
             codes_, uniques = pd.factorize(part)
             part, low, width = codes_, 0, len(uniques)
         if key is None:
-            key, span = part.astype("int64"), width  # a copy: ours to change in place
+            own = reuse and part.dtype == np.int64
+            key, span = (part if own else part.astype("int64")), width  # ours to change
             key -= low
             continue
         if span * width >= _LIMIT:
@@ -141,13 +145,14 @@ def _packed(parts: tuple[np.ndarray, ...], renumber: bool) -> np.ndarray | None:
     return key
 
 
-def combine(*parts: np.ndarray) -> np.ndarray:
+def combine(*parts: np.ndarray, reuse: bool = False) -> np.ndarray:
     """One int64 key per row from several int code arrays: equal keys exactly when every
     part is equal. Parts are packed arithmetically while the product of their ranges fits in
-    int64 (no hashing); beyond that, the key so far is renumbered first."""
+    int64 (no hashing); beyond that, the key so far is renumbered first. `reuse`: the first
+    part (int64) may be overwritten to hold the key, one array fewer for millions of rows."""
     if len(parts[0]) == 0:
         return np.zeros(0, dtype="int64")
-    return _packed(parts, renumber=True)  # type: ignore[return-value]
+    return _packed(parts, renumber=True, reuse=reuse)  # type: ignore[return-value]
 
 
 def sort_order(*parts: np.ndarray) -> np.ndarray:

@@ -455,8 +455,9 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         ids = id_codes(ref["LAchildID"])
         known = ids >= 0
         parts = [ctx.la_codes(["referrals"])] if "LA" in ref.columns else []
-        key = combine(*parts, ids, id_codes(ref["CINreferralDate"]))
-        del ids  # millions of rows: one key at a time in memory
+        # millions of rows: the key is packed into the ids' own array
+        key = combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
+        del ids
         dup = repeats(key) & known
         del key
         out.append(
@@ -522,11 +523,13 @@ def light_code_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 continue
             valid = codes.valid_codes(codes.COLUMNS[col])
             values = ctx.distinct(table, col)
-            unknown = values.spread(~values.values.isin(list(valid)).to_numpy(dtype=bool), False)
+            unknown = ~values.values.isin(list(valid)).to_numpy(dtype=bool)
+            if not unknown.any():
+                continue  # every value is a code: no row to look at
             out.append(
                 ctx.warn(
                     table,
-                    unknown,
+                    values.spread(unknown, False),
                     col,
                     f"unknown {col} code",
                     f"Not a DfE {col} code in any collection year (see scorecard.codes).",
