@@ -432,8 +432,9 @@ def _coerce_column(
 def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, Distinct]]:
     """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
     is the row's position in `raw` (a cell that cannot be read is left blank); and the text
-    columns read as categoricals, as codes into their distinct values (for the checks). The
-    other SSDA903 tables, lightly validated, get warnings rather than errors."""
+    columns read as codes, as codes into their distinct values (for the checks). The other
+    SSDA903 tables, lightly validated, get warnings rather than errors. Takes the cells out
+    of `raw` (its frame is left empty)."""
     frame = raw.frame
     renames = {c: canonical(c) for c in frame.columns}
     frame = frame.rename(columns=renames)
@@ -453,9 +454,17 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, D
             )
         )
     frame = frame.loc[:, ~twice]
-    done = [_coerce_column(raw, col, frame[col]) for col in frame.columns]
-    out = {col: series for col, (series, _, _) in zip(frame.columns, done, strict=True)}
-    distinct = {col: d for col, (_, _, d) in zip(frame.columns, done, strict=True) if d is not None}
-    found += [problem for _, problem, _ in done if problem is not None]
+    # the cells as read are let go column by column as each is coerced (raw.frame is left
+    # empty): the largest tables are never held twice
+    index, columns = frame.index, {col: frame[col] for col in frame.columns}
+    raw.frame = frame = pd.DataFrame()
+    out: dict[str, pd.Series] = {}
+    distinct: dict[str, Distinct] = {}
+    for col in list(columns):
+        out[col], problem, codes = _coerce_column(raw, col, columns.pop(col))
+        if problem is not None:
+            found.append(problem)
+        if codes is not None:
+            distinct[col] = codes
     # copy=False: each column keeps its own array (no copying dates into one block)
-    return pd.DataFrame(out, index=frame.index, copy=False), found, distinct
+    return pd.DataFrame(out, index=index, copy=False), found, distinct

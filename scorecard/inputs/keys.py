@@ -54,7 +54,7 @@ DAY_NS = 86_400_000_000_000
 
 
 def id_codes(s: pd.Series) -> np.ndarray:
-    """int64 code per value (equal values, equal codes; -1 when blank).
+    """Integer code per value (equal values, equal codes; -1 when blank).
 
     Identifiers made of digits without leading zeros are read as the numbers they are, which
     is far cheaper than hashing millions of strings; dates are their day; anything else is
@@ -68,9 +68,11 @@ def id_codes(s: pd.Series) -> np.ndarray:
         missing = np.isnat(values)
         if missing.all():
             return np.full(len(s), -1, dtype="int64")
-        days = values.view("int64") // DAY_NS  # the day, as numpy's datetime64[D] floors
+        # the day (floored, as numpy's datetime64[D]); days since 1970 fit in int32
+        days = np.empty(len(values), dtype=np.int32)
+        np.floor_divide(values.view("int64"), DAY_NS, out=days, casting="unsafe")
         # blank dates get a code of their own, below every real day
-        low = np.min(days, where=~missing, initial=np.iinfo("int64").max)
+        low = np.min(days, where=~missing, initial=np.iinfo(np.int32).max)
         days[missing] = low - 1
         return days
     return pd.factorize(s)[0].astype("int64")
@@ -83,22 +85,24 @@ def digits_as_numbers(s: pd.Series) -> np.ndarray | None:
     if not isinstance(s.array, pd.arrays.ArrowStringArray):
         return None
     arr = s.array._pa_array
-    if arr.null_count == len(arr) or not pc.all(pc.ascii_is_decimal(arr)).as_py():
-        return None
-    length = pc.binary_length(arr)
-    if pc.max(length).as_py() > 18:
-        return None
-    zero = pc.starts_with(arr, "0")
-    if pc.any(zero).as_py() and pc.any(pc.and_(zero, pc.greater(length, 1))).as_py():
+    if arr.null_count == len(arr):
         return None
     out = np.empty(len(arr), dtype="int64")
-    start = 0
-    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
-        numbers = pc.cast(chunk, pa.int64())  # chunk by chunk: no second copy of the column
+    step = 1 << 20  # a block at a time: no temporary as long as the column
+    for start in range(0, len(arr), step):
+        block = arr.slice(start, step)
+        if not pc.all(pc.ascii_is_decimal(block)).as_py():
+            return None
+        length = pc.binary_length(block)
+        if pc.max(length).as_py() > 18:
+            return None
+        zero = pc.starts_with(block, "0")
+        if pc.any(zero).as_py() and pc.any(pc.and_(zero, pc.greater(length, 1))).as_py():
+            return None
+        numbers = pc.cast(block, pa.int64())
         if numbers.null_count:
             numbers = pc.fill_null(numbers, -1)
-        out[start : start + len(chunk)] = numbers.to_numpy()
-        start += len(chunk)
+        out[start : start + len(block)] = numbers.to_numpy()
     return out
 
 
@@ -115,6 +119,8 @@ def _packed(
     (None)."""
     key, span = None, 1
     for part in parts:
+        if part.dtype.kind != "i":  # unsigned or other: as int64 (the widths were checked)
+            part = part.astype("int64")
         low, high = int(part.min()), int(part.max())
         width = high - low + 1
         if width >= _LIMIT:
@@ -133,13 +139,13 @@ def _packed(
             codes_, uniques = pd.factorize(key)
             key, span = codes_.astype("int64"), len(uniques)
         key *= width
-        # key * width + (part - low), in an order that cannot overflow on the way
-        add = part if part.dtype == np.int64 else part.astype("int64")
+        # key * width + (part - low), in an order that cannot overflow on the way (a
+        # narrower part is widened by NumPy a block at a time)
         if low > 0:
             key -= low
-            key += add
+            key += part
         else:
-            key += add
+            key += part
             key -= low
         span *= width
     return key

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..dataset import TABLES, Dataset
 from . import coverage as cover
@@ -29,7 +30,7 @@ from .columns import required
 from .find import collect
 from .keys import Distinct
 from .quality import dataset_warnings
-from .read import RawTable, release_arrow_memory
+from .read import RawTable
 from .report import (
     DataValidationError,
     Where,
@@ -138,9 +139,10 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     found: list[pd.DataFrame] = []
     parts = []
     for raw in raws:
-        parts.append(Part(raw, *coerce(raw)))
-        raw.frame = pd.DataFrame()  # the cells as read are not needed again: memory back
-    release_arrow_memory()
+        parts.append(Part(raw, *coerce(raw)))  # takes the cells as read out of `raw`
+    # the Arrow pool keeps what it freed (the dictionaries read); give it back before the
+    # checks, once all tables are built (returning it sooner only made Arrow ask again)
+    pa.default_memory_pool().release_unused()
     how, year_notes = settle_years(parts)
     found += year_notes
     found += _place_unnamed(parts)

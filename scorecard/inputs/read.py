@@ -188,17 +188,9 @@ def _read_parquet(path: Path) -> Sheet:
                 frame.insert(at, name, pd.Series(array, index=frame.index, copy=False))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise Unreadable(f"cannot be read as Parquet ({exc})") from None
-    release_arrow_memory()
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
     return Sheet(None, frame, _row_numbers(len(frame), 1))
-
-
-def release_arrow_memory() -> None:
-    """Give the memory Arrow's pool keeps after freeing (the Parquet reader's pages, the
-    strings of columns replaced) back to the system, so that the peak stays near the data's
-    own size."""
-    pa.default_memory_pool().release_unused()
 
 
 def _workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
