@@ -161,6 +161,19 @@ def combine(*parts: np.ndarray, reuse: bool = False) -> np.ndarray:
     return _packed(parts, renumber=True, reuse=reuse)  # type: ignore[return-value]
 
 
+def screen_key(*parts: np.ndarray) -> np.ndarray:
+    """A key to pre-screen rows for repeats: the parts packed in order while their ranges fit
+    in int64, the others left out (no hashing). Equal rows get equal keys; unequal rows may
+    too (they must then be compared in full)."""
+    kept, span = [], 1
+    for part in parts:
+        width = int(part.max()) - int(part.min()) + 1 if len(part) else 1
+        if span * width < _LIMIT:
+            kept.append(part)
+            span *= width
+    return combine(*kept) if kept else np.zeros(len(parts[0]) if parts else 0, dtype="int64")
+
+
 def sort_order(*parts: np.ndarray) -> np.ndarray:
     """Positions that sort the rows by `parts` (the first most significant), rows with equal
     parts in their order: np.lexsort's answer, from one packed key when the parts' ranges fit

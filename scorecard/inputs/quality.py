@@ -32,6 +32,7 @@ from .keys import (
     largest_by_key,
     look_up,
     repeats,
+    screen_key,
     sort_order,
 )
 from .report import Where, at, concat, empty
@@ -67,23 +68,32 @@ class _Ctx:
             known[column] = Distinct.of(self.tables[table][column])
         return known[column]
 
+    def knows(self, table: str, column: str) -> bool:
+        """True when the column is already known as codes (read from Parquet dictionaries)."""
+        return column in self._distinct.get(table, {})
+
+    def known_codes(self, table: str, column: str) -> np.ndarray:
+        return self._distinct[table][column].codes
+
     def isin(self, table: str, column: str, values: object) -> np.ndarray:
         """Rows whose value is one of `values` (blank: False), decided per distinct value."""
         d = self.distinct(table, column)
         return d.spread(d.values.isin(list(values)).to_numpy(dtype=bool), False)
 
-    def la_codes(self, tables: list[str]) -> np.ndarray:
-        """Integer LA code per row of `tables` stacked (the smallest integer type), equal
-        across tables; -1 when blank."""
+    def la_codes(self, tables: list[str]) -> list[np.ndarray]:
+        """Integer LA code per row of each of `tables`, in one code space (the smallest
+        integer type); -1 when blank."""
         parts = [self.distinct(t, "LA") for t in tables]
         if len(parts) == 1:
-            return parts[0].codes
+            return [parts[0].codes]
         every = pd.concat([d.values for d in parts], ignore_index=True)
-        shared, _ = pd.factorize(every)
+        shared, uniques = pd.factorize(every)
+        shared = shared.astype(np.min_scalar_type(-len(uniques) - 1))
         bounds = np.cumsum([0] + [len(d.values) for d in parts])
-        return np.concatenate(
-            [np.append(shared[bounds[i] : bounds[i + 1]], -1)[d.codes] for i, d in enumerate(parts)]
-        )
+        return [
+            np.append(shared[bounds[i] : bounds[i + 1]], -1).astype(shared.dtype)[d.codes]
+            for i, d in enumerate(parts)
+        ]
 
     def child_codes(self, table: str) -> np.ndarray:
         """Integer child key per row (LA and CHILD when every child table has LA), comparable
@@ -93,16 +103,13 @@ class _Ctx:
             frames = [self.tables[t] for t in present]
             numbers = [digits_as_numbers(f["CHILD"]) for f in frames]
             if all(n is not None for n in numbers):  # no strings to stack and hash
-                ids = np.concatenate(numbers) if numbers else np.zeros(0, dtype="int64")
+                ids: list[np.ndarray] = numbers  # type: ignore[assignment]
             else:
-                ids = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+                every = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+                ids = np.split(every, np.cumsum([len(f) for f in frames])[:-1])
             if frames and all("LA" in f.columns for f in frames):
-                la = self.la_codes(present)
-                ids = np.where((ids < 0) | (la < 0), -1, combine(la, ids))
-            bounds = np.cumsum([0] + [len(f) for f in frames])
-            self._memo["child_codes"] = {
-                t: ids[bounds[i] : bounds[i + 1]] for i, t in enumerate(present)
-            }
+                ids = _with_la(self.la_codes(present), ids)
+            self._memo["child_codes"] = dict(zip(present, ids, strict=True))
         return self._memo["child_codes"][table]  # type: ignore[index]
 
     def duplicated(self, table: str) -> np.ndarray:
@@ -135,6 +142,35 @@ class _Ctx:
         return at(severity, table, self.where[table], pos, column, vals, rule, hint)
 
 
+def _with_la(la: list[np.ndarray], ids: list[np.ndarray]) -> list[np.ndarray]:
+    """Per table, one key for (LA, child id) packed the same way in every table, in place on
+    the ids' arrays; -1 where either is blank."""
+    lows = [(int(a.min()), int(a.max())) for a in la if len(a)]
+    id_lows = [(int(a.min()), int(a.max())) for a in ids if len(a)]
+    if not lows:
+        return ids
+    la_lo, la_hi = min(lo for lo, _ in lows), max(hi for _, hi in lows)
+    id_lo, id_hi = min(lo for lo, _ in id_lows), max(hi for _, hi in id_lows)
+    width = id_hi - id_lo + 1
+    if (la_hi - la_lo + 1) * width >= 2**62:  # too wide to pack: combine renumbers
+        bounds = np.cumsum([len(a) for a in ids])[:-1]
+        la_all, id_all = np.concatenate(la), np.concatenate(ids)
+        key = np.where((id_all < 0) | (la_all < 0), -1, combine(la_all, id_all))
+        return np.split(key, bounds)
+    out = []
+    for la_part, key in zip(la, ids, strict=True):
+        blank = (key < 0) | (la_part < 0)
+        key = key.astype("int64", copy=False)
+        key -= id_lo
+        place = la_part.astype("int64")
+        place -= la_lo
+        place *= width
+        key += place
+        key[blank] = -1
+        out.append(key)
+    return out
+
+
 def is_datetime(s: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(s)
 
@@ -143,16 +179,17 @@ def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
     frame = ctx.tables[table]
     if len(frame) <= BIG:
         return frame.duplicated(keep="first").to_numpy()
-    # pre-screen on the child key and the date/number columns (integer hashing is cheap),
-    # then compare whole rows only among the candidates
+    # pre-screen on integer codes that are cheap to get (dates, numbers, the child key and
+    # the columns already known as codes: equal rows have equal codes), then compare whole
+    # rows only among the candidates
     cheap = [id_codes(frame[c]) for c in frame.columns if is_datetime(frame[c])]
-    if not cheap:
-        cheap = [id_codes(frame[c]) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if ctx.has(table, "CHILD") and table in CHILD_TABLES:
         cheap.append(ctx.child_codes(table))
+    cheap += [ctx.known_codes(table, c) for c in frame.columns if ctx.knows(table, c)]
+    cheap += [id_codes(frame[c]) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if not cheap:
         return frame.duplicated(keep="first").to_numpy()
-    candidate = repeats(combine(*cheap), keep=False)
+    candidate = repeats(screen_key(*cheap), keep=False)
     out = np.zeros(len(frame), dtype=bool)
     if candidate.any():
         pos = np.flatnonzero(candidate)
@@ -454,7 +491,7 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         ref = ctx.tables["referrals"]
         ids = id_codes(ref["LAchildID"])
         known = ids >= 0
-        parts = [ctx.la_codes(["referrals"])] if "LA" in ref.columns else []
+        parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
         # millions of rows: the key is packed into the ids' own array
         key = combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
         del ids
