@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     except UnicodeDecodeError:
         raise Unreadable("cannot be decoded as text (UTF-8, UTF-16 or cp1252)") from None
     sep = _delimiter(head.lstrip("\ufeff"))
-    peek = list(csv.reader(io.StringIO(head), delimiter=sep))[:HEADER_SEARCH_ROWS]
+    peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
     try:
         frame = pd.read_csv(
