@@ -205,6 +205,13 @@ def look_up(keys: np.ndarray, values: np.ndarray, at: np.ndarray, missing: objec
     return np.where(keys[pos] == at, values[pos], missing)
 
 
+def has_repeats(key: np.ndarray) -> bool:
+    """True when some value occurs twice in `key`, which is sorted in place (give a key that
+    is not needed again: millions of keys are not copied)."""
+    key.sort()
+    return bool((key[1:] == key[:-1]).any())
+
+
 def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
     """True for rows whose key appeared on an earlier row (keep=False: on any other row).
 

@@ -28,6 +28,7 @@ from .keys import (
     Distinct,
     combine,
     digits_as_numbers,
+    has_repeats,
     id_codes,
     largest_by_key,
     look_up,
@@ -470,6 +471,15 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+def _referral_key(ctx: _Ctx) -> np.ndarray:
+    """One int64 key per referral for (LA, LAchildID, CINreferralDate): millions of rows,
+    so the key is packed into the identifiers' own array."""
+    ref = ctx.tables["referrals"]
+    parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    ids = id_codes(ref["LAchildID"])
+    return combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
+
+
 def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Repeated rows, repeated referrals, children twice in header, repeated KS4 results."""
     out = []
@@ -489,18 +499,13 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         )
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
-        ids = id_codes(ref["LAchildID"])
-        known = ids >= 0
-        parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-        # millions of rows: the key is packed into the ids' own array
-        key = combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
-        del ids
-        dup = repeats(key) & known
-        del key
+        dup = np.zeros(len(ref), dtype=bool)
+        if has_repeats(_referral_key(ctx)):  # that key is sorted: built again to find rows
+            dup = repeats(_referral_key(ctx))
         out.append(
             ctx.warn(
                 "referrals",
-                dup & ref["LAchildID"].notna(),
+                dup & ref["LAchildID"].notna().to_numpy(),
                 "CINreferralDate",
                 "referral repeated for the same child and date",
                 "Counted once; remove the repeated row.",
