@@ -206,3 +206,16 @@ def test_categorical_codes_in_memory_validated_like_text(label_repeats: int) -> 
 
 def _from_frames(header: pd.DataFrame) -> sc.Dataset:
     return dataset_from_frames({"header": header}, strict=False)
+
+
+def test_repeat_found_by_sorting_in_place_and_screen_keys() -> None:
+    key = np.array([5, 3, 9, 3])
+    assert keys.has_repeats(key) and key.tolist() == [3, 3, 5, 9]  # sorted in place
+    assert not keys.has_repeats(np.array([2, 1, 3]))
+    # a pre-screen key: the third part's range would overflow int64, so it is left out;
+    # equal rows still share a key, and rows differing only in that part share one too
+    a = np.array([1, 1, 2, 1])
+    b = np.array([0, 0, 0, 0])
+    wide = np.array([0, 2**62, 0, 5])
+    screen = keys.screen_key(a, b, wide)
+    assert screen[0] == screen[1] == screen[3] != screen[2]
