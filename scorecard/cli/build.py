@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         },
     )
     b.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FILE",
+        help="your own indicators.yaml (default: the bundled catalogue)",
+    )
+    b.add_argument(
         "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
     )
     b.add_argument(
@@ -135,21 +141,27 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     panel, sn = load_panel(bench_path, sn_path) if bench_path else (None, None)
 
     progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
-    from ..report import IndicatorFailedWarning, build_scorecard
+    from ..catalogue import load_catalogue
+    from ..report import IndicatorFailedWarning, OutsideCoverageError, build_scorecard
 
+    catalogue = load_catalogue(args.catalogue) if args.catalogue else None
     with warnings.catch_warnings():
         # failing indicators are listed below from the card (one line each), not as warnings
         warnings.simplefilter("ignore", IndicatorFailedWarning)
-        card = build_scorecard(
-            ds,
-            quarter=at,
-            benchmarks=panel,
-            neighbours=sn,
-            la=la,
-            publish=args.publish,
-            suppress_threshold=args.suppress_threshold,
-            trend_quarters=TREND_QUARTERS,
-        )
+        try:
+            card = build_scorecard(
+                ds,
+                quarter=at,
+                benchmarks=panel,
+                neighbours=sn,
+                la=la,
+                catalogue=catalogue,
+                publish=args.publish,
+                suppress_threshold=args.suppress_threshold,
+                trend_quarters=TREND_QUARTERS,
+            )
+        except OutsideCoverageError as exc:
+            raise DataError(f"{exc} Nothing was written.") from None
         rendered = Rendered()
         if not args.no_charts:
             progress("computing chart data by age and district")
@@ -160,7 +172,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     progress("rendering the HTML page and the Excel workbook")
     from ..report.atomic import RENDERERS, output_name
 
-    for fmt in ("html", "xlsx"):
+    for fmt in ("html", "xlsx"):  # the page reuses the trend charts drawn above
         rendered.files[output_name(card, fmt)] = RENDERERS[fmt](card)
 
     progress(f"writing {len(rendered.files)} files to {args.out}")
@@ -179,10 +191,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _report_missing(frame: pd.DataFrame) -> None:
     """One line per indicator left blank because it is unavailable or failed to compute, so
     the analyst sees it before the panel does."""
-    missing = frame.loc[
-        frame["status"].str.startswith(("unavailable", "could not be computed")),
-        ["indicator", "status"],
-    ]
+    from ..report.builder import is_unavailable
+
+    missing = frame.loc[frame["status"].map(is_unavailable), ["indicator", "status"]]
     if missing.empty:
         return
     note(f"      {len(missing)} indicator(s) have no value on the scorecard:")
@@ -204,14 +215,12 @@ AGE_CHART = "time_in_care_ceased"  # the panel asked for time in care by age at 
 MAX_DISTRICT_CHARTS = 4
 
 
-def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def _suppress(frame: pd.DataFrame, threshold: int, cat: Any) -> pd.DataFrame:
     """For publication: withhold values built on 1..threshold children, as the tables do."""
-    from ..engine import default_catalogue
     from ..report.privacy import suppression_mask
 
     if frame.empty or threshold < 1:
         return frame
-    cat = default_catalogue()
     counts = (
         frame["indicator"]
         .astype(str)
@@ -240,8 +249,10 @@ def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
     ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
     at = card.period_end
     year_before = at - pd.DateOffset(months=12)
+    from ..report.builder import is_unavailable
+
     failed = dict(zip(card.frame["indicator"], card.frame["status"]))
-    failed = {k: v for k, v in failed.items() if v.startswith(("unavailable", "could not"))}
+    failed = {k: v for k, v in failed.items() if is_unavailable(v)}
     notes: dict[str, str] = {}
     by_age = None
     if AGE_CHART in cat and AGE_CHART not in failed:
@@ -269,8 +280,8 @@ def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
             districts[ind_id] = got
     if args.publish:
         threshold = args.suppress_threshold
-        by_age = _suppress(by_age, threshold) if by_age is not None else None
-        districts = {k: _suppress(v, threshold) for k, v in districts.items()}
+        by_age = _suppress(by_age, threshold, cat) if by_age is not None else None
+        districts = {k: _suppress(v, threshold, cat) for k, v in districts.items()}
     return ChartFrames(trend, by_age, districts, notes)
 
 
@@ -288,9 +299,12 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
         except ValueError as exc:
             out.skipped[name] = str(exc).splitlines()[0]
 
-    for ind_id, part in frames.trend.groupby("indicator", sort=False):
-        if part["value"].notna().any():
-            attempt(f"trend_{ind_id}", lambda p=part, i=ind_id: charts.trend(p, i, cat))
+    import vl_convert as vlc
+
+    # the trend charts are the card's own (with published comparators), drawn once as SVG
+    # for the HTML page; the PNGs are made from those SVGs
+    for ind_id, svg in card.trend_charts().items():
+        out.files[f"charts/trend_{ind_id}.png"] = vlc.svg_to_png(svg, scale=2.0)
     if frames.by_age is not None and frames.by_age["value"].notna().any():
         attempt(
             f"by_age_at_entry_{AGE_CHART}",
