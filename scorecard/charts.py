@@ -169,15 +169,15 @@ def _label(value: object) -> str:
     return str(value)
 
 
-def _value_labels(frame: pd.DataFrame, fmt: str) -> pd.Series:
-    """Bar labels: the formatted value; 'c' where it was withheld for publication (a true
-    `suppressed` column), 'n/a' where there is no value."""
+def _value_labels(frame: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """Bar labels: the value with its unit ('11.1%', '563 days'); 'c' where it was withheld
+    for publication (a true `suppressed` column), 'n/a' where there is no value."""
     withheld = (
         frame["suppressed"].fillna(False).astype(bool)
         if "suppressed" in frame.columns
         else pd.Series(False, index=frame.index)
     )
-    text = frame["value"].map(lambda v: "n/a" if pd.isna(v) else format(float(v), fmt))
+    text = unit_labels(frame["value"], ind).replace("", "n/a")
     return text.where(~withheld, "c")
 
 
@@ -549,7 +549,7 @@ def by_age(
         )
     _check_size(df, "by_age")
     fmt = _fmt(ind)
-    df = df.assign(label=_value_labels(df, fmt))
+    df = df.assign(label=_value_labels(df, ind))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
     df[by] = df[by].map(_label)
@@ -622,7 +622,7 @@ def by_district(
     _check_size(df, "by_district")
     df["period_end"] = _as_dates(df["period_end"])
     df = df.loc[df["period_end"] == df["period_end"].max()].copy()
-    df = df.assign(label=_value_labels(df, _fmt(ind)))
+    df = df.assign(label=_value_labels(df, ind))
     df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]
     df["label_x"] = df["value"].fillna(0.0)
     df["indicator"] = ind.id
@@ -633,7 +633,18 @@ def by_district(
     fmt = _fmt(ind)
     bands = _with_rag(df, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
     x = alt.X("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
-    y = alt.Y("district:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    # the base under each district's name: the children the bar stands on
+    df["base"] = [
+        _base_label(ind.unit, n, d) for n, d in zip(df["numerator"], df["denominator"])
+    ]
+    bases = dict(zip(df["district"], df["base"]))
+    expr = "[datum.value, " + _js_lookup(bases) + "[datum.value] || '']"
+    y = alt.Y(
+        "district:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=220, labelExpr=expr, labelFontSize=12, labelLineHeight=14),
+    )
     tooltip = [
         alt.Tooltip("district:N", title="District"),
         alt.Tooltip("value:Q", title="Value", format=fmt),
@@ -672,8 +683,22 @@ def by_district(
         layer=layers,
         title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
         width=480,
-        height=alt.Step(26),
+        height=alt.Step(34),
     )
+
+
+def _base_label(unit: str, numerator: object, denominator: object) -> str:
+    """'15 / 120', 'n = 120' (averages) or '' (counts), as on the card."""
+    from .report.fmt import base_text
+
+    return base_text(unit, numerator, denominator)
+
+
+def _js_lookup(mapping: dict[str, str]) -> str:
+    """A Vega expression object literal {'name': 'text', ...} (quotes escaped)."""
+    import json
+
+    return json.dumps({str(k): str(v) for k, v in mapping.items()})
 
 
 def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> pd.DataFrame:

@@ -259,3 +259,59 @@ def test_no_personal_data_in_outputs_bundled_sample(tmp_path, sample_scorecard):
     assert len(secrets) > 10_000  # ids, UPNs, dates of birth, postcodes of thousands of children
     card = sample_scorecard
     scan_outputs(card, card.for_publication(), secrets, tmp_path)
+
+
+# ----------------------------------------------------------------------------- zero is shown
+
+
+@pytest.fixture(scope="module")
+def hundred_children_card():
+    """100 children, all looked after at 31 March 2025 in one foster placement since
+    1 January 2024: 0 of 100 had 3 or more placements in the year (0.0%)."""
+    ids = [f"WS5{k:05d}" for k in range(100)]
+    header = pd.DataFrame({"CHILD": ids, "SEX": "1", "DOB": "01/01/2012"})
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ids,
+            "DECOM": "01/01/2024",
+            "RNE": "S",
+            "LS": "C2",
+            "PLACE": "U1",
+            "DEC": None,
+            "REC": None,
+        }
+    )
+    return build_scorecard(sc.Dataset.from_frames(header=header, episodes=episodes))
+
+
+def assert_zero_of_hundred_shown(card) -> None:
+    """A count of 0 out of 100 is not a small number: shown in the frame, the page and the
+    workbook of the publication version, with its band."""
+    r = card.frame.set_index("indicator").loc["placement_stability_short"]
+    assert (r["numerator"], r["denominator"], r["value"]) == (0, 100, 0), "0 of 100 withheld"
+    assert r["rag"] == "green" and not r["suppressed"]
+    page = card.html(charts=False)
+    row = re.search(r'<tr id="ind-placement_stability_short"[^>]*>.*?</tr>', page).group(0)
+    cells = re.sub(r"<[^>]+>", "|", row)
+    assert "|0.0%|" in cells and "|0 / 100|" in cells, "0 of 100 not shown on the page"
+
+
+def test_zero_of_a_hundred_is_shown_when_publishing(hundred_children_card):
+    card = hundred_children_card.for_publication()
+    assert card.publish
+    assert_zero_of_hundred_shown(card)
+
+
+def test_a_rule_that_withholds_zero_fails_the_check(hundred_children_card, monkeypatch):
+    """The check above can fail: with a broken rule that counts 0 as a small number, the
+    publication version withholds 0 of 100 and the check says so."""
+    from scorecard.report import privacy
+
+    def broken(counts: pd.Series, threshold: int) -> pd.Series:
+        c = pd.to_numeric(counts, errors="coerce")
+        return ((c >= 0) & (c <= threshold)).fillna(False).astype(bool)
+
+    monkeypatch.setattr(privacy, "small", broken)
+    card = hundred_children_card.for_publication()
+    with pytest.raises(AssertionError, match="0 of 100 withheld"):
+        assert_zero_of_hundred_shown(card)
