@@ -634,9 +634,7 @@ def by_district(
     bands = _with_rag(df, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
     x = alt.X("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
     # the base under each district's name: the children the bar stands on
-    df["base"] = [
-        _base_label(ind.unit, n, d) for n, d in zip(df["numerator"], df["denominator"])
-    ]
+    df["base"] = [_base_label(ind.unit, n, d) for n, d in zip(df["numerator"], df["denominator"])]
     bases = dict(zip(df["district"], df["base"]))
     expr = "[datum.value, " + _js_lookup(bases) + "[datum.value] || '']"
     y = alt.Y(
