@@ -361,10 +361,12 @@ def test_district_view(page):
 
 
 def test_print_keeps_headings_with_their_rows(page):
-    # each domain is one tbody kept together; a heading row never ends a page
+    # one body per domain; a heading row never ends a page, a row keeps its detail line
     assert page.count('<tbody class="domain-group">') == len(fixed_card().frame["domain"].unique())
-    assert ".sc tbody.domain-group { break-inside: avoid; page-break-inside: avoid; }" in page
     assert ".sc tr.domain { break-after: avoid; page-break-after: avoid; }" in page
+    assert ".sc tr.has-more { break-after: avoid; page-break-after: avoid; }" in page
+    assert '<tr id="ind-placement_stability_short" class="main has-more"' in page
+    assert '<tr id="ind-cla_count" class="main" ' in page  # no detail line: free to break
 
 
 def test_trend_charts_embedded_as_svg_images():
@@ -450,3 +452,62 @@ def test_to_html_writes_the_page(tmp_path):
     path = fixed_card().to_html(tmp_path / "card.html")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["card.html"]
+
+
+def _chromium() -> str:
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    pytest.skip("no headless Chromium to print with (apt-get install chromium)")
+
+
+def _print_to_text(html: str, folder: Path) -> list[str]:
+    """The pages of `html` printed by headless Chromium, as text (pdftotext)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    page = folder / "card.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = folder / "card.pdf"
+    subprocess.run(
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={folder / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("offset", [0, 80, 160, 240])
+def test_printed_page_never_ends_on_a_domain_heading(sample_scorecard, tmp_path, offset):
+    """Printed (A4 landscape, headless Chromium), no page ends with a domain heading whose
+    rows are on the next page ('Time in care' was orphaned at a page foot). The table is
+    pushed down by `offset` pixels so the headings fall at different places on the pages:
+    without the print rule, offsets 80 to 240 orphan 'Care leavers', 'Education' or 'IRO'."""
+    html = sample_scorecard.html(charts=False)
+    spacer = f'<div style="height:{offset}px"></div><section aria-label="Summary"'
+    pages = _print_to_text(html.replace('<section aria-label="Summary"', spacer, 1), tmp_path)
+    headings = {d[:1].upper() + d[1:] for d in sample_scorecard.frame["domain"]}
+    assert len(pages) >= 3
+    for k, p in enumerate(pages, start=1):
+        last = [line.strip() for line in p.splitlines() if line.strip()][-1]
+        assert last not in headings, f"page {k} ends with the heading {last!r}"
+    assert all(any(h in p for p in pages) for h in headings)

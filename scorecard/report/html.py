@@ -117,9 +117,9 @@ PRINT_CSS = """
 @media print {
   .sc { font-size: 10px; }
   .sc table.card thead { display: table-header-group; }
-  .sc tbody.domain-group { break-inside: avoid; page-break-inside: avoid; }
+  .sc .wrap { overflow: visible !important; }
   .sc tr { break-inside: avoid; page-break-inside: avoid; }
-  .sc tr.main { break-after: avoid; page-break-after: avoid; }
+  .sc tr.has-more { break-after: avoid; page-break-after: avoid; }
   .sc tr.domain { break-after: avoid; page-break-after: avoid; }
   .sc h2 { break-after: avoid; page-break-after: avoid; }
   .sc .definitions { break-before: page; page-break-before: always; }
@@ -353,6 +353,7 @@ def _row_html(
     chart = charts.get(ind_id)
     if not best and not chart:
         return main
+    main = main.replace('class="main"', 'class="main has-more"', 1)
     summary = best or "Trend chart"
     if chart:
         summary += " · trend chart ▸" if best else " ▸"
