@@ -315,6 +315,19 @@ def test_comparator_columns_not_filled_yet_render_as_dashes():
     assert "nan" not in text(page).lower().replace("financ", "")
 
 
+def test_a_row_without_value_has_no_gap_nor_standing():
+    card = fixed_card()
+    frame = card.frame
+    at = frame["indicator"] == "placement_stability_short"
+    frame.loc[at, ["value", "numerator", "denominator"]] = np.nan
+    frame.loc[at, "status"] = "not available: needs data from 01/04/2024"
+    page = card._replace(frame=frame).html(charts=False)
+    row = text(row_of(page, "placement_stability_short"))
+    assert "Ours 2023-24: 12.0% (D, rank 140/152)" in row  # the published figure stays
+    assert "This value" not in row and "our gap" not in row
+    assert "Best LA: Exampleton 5.0%" in row
+
+
 def test_counts_are_not_compared_with_other_authorities():
     card = fixed_card()
     frame = card.frame

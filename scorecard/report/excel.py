@@ -166,6 +166,11 @@ def _cell_value(row: pd.Series, col: str, ind) -> object:
     ranked = BEST_COLUMNS | {"quartile_band", "value_quartile_band", "rank", "value_rank"}
     if col in ranked and ind.polarity == "neutral":
         return None  # no 'best' or rank when neither higher nor lower is better
+    no_value = is_missing(row["value"])
+    if no_value and col in {"gap_to_best", "gap_to_best_neighbour", "value_quartile_band"}:
+        return None  # where a value would stand, and its gap, need a value
+    if no_value and col == "value_rank":
+        return None
     if col == "numerator" and ind.unit in ("days", "points") and not isinstance(value, str):
         return None  # a sum of days or points: the base (n) is what a reader checks
     if col == "unit":

@@ -278,7 +278,9 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
             text += f" ({escape(band)})"
         out.append(f"<span{_a('line')}>{text}</span>")
     stands = (
-        "" if neutral else _rank_text(_get(row, "value_quartile_band"), _get(row, "value_rank"), n)
+        ""
+        if neutral or is_missing(row["value"])
+        else _rank_text(_get(row, "value_quartile_band"), _get(row, "value_rank"), n)
     )
     if stands:
         out.append(f"<span{_a('line')}>This value: <b>{escape(stands)}</b></span>")
@@ -288,7 +290,9 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
 
 
 def _best_text(row: pd.Series, unit: str, dec: int) -> str:
-    """Best LA and best statistical neighbour with the gap from this value to each."""
+    """Best LA and best statistical neighbour with the gap from this value to each (no gap
+    when this row has no value)."""
+    no_value = is_missing(row["value"])
     parts = []
     for label, value_col, name_col, gap_col in (
         ("Best LA", "best_value", "best_la", "gap_to_best"),
@@ -298,7 +302,7 @@ def _best_text(row: pd.Series, unit: str, dec: int) -> str:
         if not value:
             continue
         name = _text(_get(row, name_col))
-        gap = format_change(_get(row, gap_col), unit, dec)
+        gap = "" if no_value else format_change(_get(row, gap_col), unit, dec)
         text = f"{label}: {name + ' ' if name else ''}{value}"
         if gap:
             text += f" (our gap {gap})"
