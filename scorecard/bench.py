@@ -3,23 +3,36 @@
     python -m scorecard.bench                 # 150 authorities, 40 quarter ends, by LA
     python -m scorecard.bench --las 20 --quarters 8
     python -m scorecard.bench --sample        # the bundled sample, 8 quarter ends
+    python -m scorecard.bench --peers DIR     # side by side with the peer programs in DIR
 
 Steps: generate pooled synthetic data with the seeded sample generator (once; kept in
 `--data`, default `bench_data/`), time one plain read of its Parquet files (the floor), then
 in a fresh process load and validate the dataset and compute every indicator at every
 quarter end, broken down by LA, printing seconds per indicator, the total and peak memory.
 Each timed phase runs in its own process so that its peak memory is its own.
+
+`--peers DIR` runs each `peer_*.py` program found in DIR (a program an analyst or data
+engineer could write instead: pandas, DuckDB, Polars) on the same data, each in a fresh
+process, beside the project doing the same job end to end: load and validate the episodes
+and referrals tables and compute `placement_stability_short` and `re_referral_rate` by LA at
+the 40 quarter ends. It prints one table: wall seconds, peak memory and the ratio to the
+fastest, with each program's own breakdown. Peers that need a library the interpreter lacks
+are listed as not run; `--peer-python` names another interpreter for them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -100,6 +113,143 @@ def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str,
     }
 
 
+PEER_INDICATORS = ("placement_stability_short", "re_referral_rate")
+PEER_TABLES = ("episodes", "referrals")
+
+
+def run_peer_job(data: Path, quarters: int) -> dict[str, object]:
+    """The peers' job done by the project: load and validate the episodes and referrals
+    (a folder holding only those two tables, as the peers read), then the two indicators by
+    LA at `quarters` quarter ends."""
+    import scorecard as sc
+    from scorecard.periods import quarter_ends
+
+    t0 = time.perf_counter()
+    ds = sc.load_dataset(data)
+    load_s = time.perf_counter() - t0
+    ats = quarter_ends("2024-25 Q4", quarters)
+    out: dict[str, object] = {"load_seconds": load_s}
+    for ind in PEER_INDICATORS:
+        t = time.perf_counter()
+        sc.compute(ind, ds, at=ats, by="LA")
+        out[f"{ind}_seconds"] = time.perf_counter() - t
+    out["total_seconds"] = time.perf_counter() - t0
+    return out
+
+
+@dataclass
+class Finished:
+    """A program run in a fresh process: its output, wall seconds and peak memory."""
+
+    stdout: str
+    stderr: str
+    returncode: int
+    seconds: float
+    peak_mb: float
+
+
+def _timed(cmd: list[str]) -> Finished:
+    """Run `cmd`, measuring wall seconds and the peak resident memory of that process alone
+    (`os.wait4` reports the child's own resource use)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Finished(out.read(), err.read(), proc.returncode, seconds, usage.ru_maxrss / 1024)
+
+
+def peer_input(data: Path) -> Path:
+    """A folder beside the pooled data holding only the peers' two tables (links)."""
+    folder = data / "peer_input"
+    folder.mkdir(exist_ok=True)
+    for table in PEER_TABLES:
+        link = folder / f"{table}.parquet"
+        if not link.exists():
+            link.symlink_to((data / f"{table}.parquet").resolve())
+    return folder
+
+
+def run_peers(peers: Path, data: Path, python: str, quarters: int) -> list[dict[str, object]]:
+    """Each peer program in `peers` and the project, one fresh process each, on `data`."""
+    rows: list[dict[str, object]] = []
+    job = _timed(
+        [
+            sys.executable,
+            "-m",
+            "scorecard.bench",
+            "--phase",
+            "peer-job",
+            "--data",
+            str(peer_input(data)),
+            "--quarters",
+            str(quarters),
+        ]
+    )
+    if job.returncode == 0:
+        got = json.loads(job.stdout.strip().splitlines()[-1])
+        detail = f"load+validate {got['load_seconds']:.2f}s  " + "  ".join(
+            f"{i} {got[f'{i}_seconds']:.2f}s" for i in PEER_INDICATORS
+        )
+        rows.append(
+            {
+                "program": "scorecard",
+                "seconds": job.seconds,
+                "peak_mb": job.peak_mb,
+                "detail": detail,
+            }
+        )
+    else:
+        rows.append({"program": "scorecard", "error": _last_line(job.stderr)})
+    for program in sorted(peers.glob("peer_*.py")):
+        done = _timed([python, str(program), str(data)])
+        name = program.stem.removeprefix("peer_")
+        if done.returncode != 0:
+            missing = re.search(r"No module named '([^']+)'", done.stderr)
+            why = f"needs {missing.group(1)} (pip install {missing.group(1)}, or --peer-python)"
+            rows.append({"program": name, "error": why if missing else _last_line(done.stderr)})
+            continue
+        rows.append(
+            {
+                "program": name,
+                "seconds": done.seconds,
+                "peak_mb": done.peak_mb,
+                "detail": _last_line(done.stdout),
+            }
+        )
+    return rows
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+def print_peers(rows: list[dict[str, object]]) -> None:
+    """The side-by-side table: wall seconds end to end, ratio to the fastest, peak memory."""
+    ran = [r for r in rows if "seconds" in r]
+    fastest = min((float(r["seconds"]) for r in ran), default=0.0)
+    width = max(len(str(r["program"])) for r in rows)
+    print(
+        f"{'program':<{width}}  {'wall s':>7}  {'vs fastest':>10}  {'peak MB':>8}  what it reports"
+    )
+    for r in sorted(ran, key=lambda r: float(r["seconds"])):
+        ratio = float(r["seconds"]) / fastest if fastest else float("nan")
+        print(
+            f"{r['program']:<{width}}  {float(r['seconds']):7.2f}  {ratio:9.2f}x  "
+            f"{float(r['peak_mb']):8,.0f}  {r['detail']}"
+        )
+    for r in rows:
+        if "error" in r:
+            print(f"{r['program']:<{width}}  not run: {r['error']}")
+    print(
+        f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()})"
+    )
+
+
 def _child(args: list[str]) -> dict[str, object]:
     """Run one phase in a fresh interpreter and return its JSON result."""
     proc = subprocess.run(
@@ -123,7 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--regenerate", action="store_true", help="generate the data again")
     parser.add_argument("--sample", action="store_true", help="time the bundled sample instead")
-    parser.add_argument("--phase", choices=["read", "compute", "generate"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--peers", type=Path, metavar="DIR", help="run the peer_*.py programs in DIR"
+    )
+    parser.add_argument(
+        "--peer-python",
+        default=sys.executable,
+        metavar="PYTHON",
+        help="interpreter for the peers (they need pandas, duckdb, polars; default: this one)",
+    )
+    parser.add_argument(
+        "--phase", choices=["read", "compute", "generate", "peer-job"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     if args.phase == "generate":
@@ -132,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.phase == "read":
         print(json.dumps(plain_read(args.data)))
+        return 0
+    if args.phase == "peer-job":
+        print(json.dumps(run_peer_job(args.data, args.quarters)))
         return 0
     if args.phase == "compute":
         data = None if args.sample else args.data
@@ -167,6 +331,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"      generated in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     rows = json.loads(meta.read_text())["rows"]
     print("      rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), file=sys.stderr)
+    if args.peers is not None:
+        print(
+            f"[2/2] the peers in {args.peers} and the project, each end to end on the same "
+            "data ...",
+            file=sys.stderr,
+        )
+        print_peers(run_peers(args.peers, args.data, args.peer_python, args.quarters))
+        return 0
     print("[2/3] plain read of the Parquet files (the floor) ...", file=sys.stderr)
     # like for like: the load below reads once in a fresh process, so the floor is a first
     # read in a fresh process; the median of three such runs (single runs vary a lot)

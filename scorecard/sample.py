@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import codes as code_lists
 
 LAST_DAY = np.datetime64("2025-03-31", "D")
 DAY0 = np.datetime64("1970-01-01", "D")
@@ -922,9 +925,9 @@ def _referrals(
 
 # ----------------------------------------------------------------------------- care leavers
 
-_EET = (
-    ["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"],
-    [8, 1, 30, 5, 5, 1, 5, 1, 30, 14],
+_EET = (  # 2021-22 codes: apprenticeships (F4/P4) apart; earlier years are recoded to F3/P3
+    ["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"],
+    [8, 1, 30, 5, 5, 1, 35, 15],
 )
 _NEET = (["G4", "G5", "G6"], [25, 62, 13])
 _ACCOM = (
@@ -961,7 +964,7 @@ def _oc3(
     activ = np.where(neet, _choice(rng, *_NEET, m), _choice(rng, *_EET, m))
     letter = _choice(rng, *_ACCOM, m)
     p_suit = np.clip(0.985 + las["acc_shift"].to_numpy()[la] / 100, 0.4, 0.995)
-    suitable = (rng.random(m) < p_suit) & (letter != "X")
+    suitable = (rng.random(m) < p_suit) & ~np.isin(letter, ["S", "X"])  # no S1 or X1 code
     accom = np.char.add(letter.astype(str), np.where(suitable, "1", "2")).astype(object)
     gone = np.isin(in_touch, ["NO", "REFU", "NREQ", "DIED"])
     rows["IN_TOUCH"] = in_touch
@@ -1257,7 +1260,26 @@ def generate(
         "population": population,
         "districts": districts,
     }
-    return {name: _finish(frame, codes, n_las) for name, frame in tables.items()}
+    return _as_written((name, _finish(frame, codes, n_las)) for name, frame in tables.items())
+
+
+def _as_written(tables: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Codes as the DfE has them in each row's collection year (`codes.recode`): REC E43/E44
+    before 2018-19, ACTIV F3/P3 before 2021-22, SEX M/F when the child's latest episode is in
+    2024-25 or later."""
+    out = dict(tables)
+    year = code_lists.collection_year_start
+    ep, oc3 = out["episodes"], out["oc3"]
+    ep["REC"] = code_lists.recode("REC", ep["REC"], start_years=year(ep["DEC"]))
+    oc3["ACTIV"] = code_lists.recode("ACTIV", oc3["ACTIV"], start_years=oc3["YEAR"] - 1)
+    keys = [k for k in ("LA", "CHILD") if k in ep.columns]
+    latest = ep["DEC"].fillna(ep["DECOM"]).groupby([ep[k] for k in keys]).max()
+    for name in ("header", "uasc"):
+        t = out[name]
+        when = latest.reindex(pd.MultiIndex.from_frame(t[keys]) if len(keys) > 1 else t["CHILD"])
+        start = year(pd.Series(when.to_numpy())).to_numpy()
+        t["SEX"] = code_lists.recode("SEX", t["SEX"], start_years=start)
+    return out
 
 
 def _iro(

@@ -14,7 +14,7 @@ import pandas as pd
 TABLE_ROWS: dict[str, tuple[list[str], list[list[str]]]] = {
     "header": (
         ["CHILD", "SEX", "DOB"],
-        [["1001", "1", "01/05/2010"], ["1002", "2", "2012-07-15"]],
+        [["1001", "1", "01/05/2010"], ["1002", "F", "2012-07-15"]],  # 1002: episode in 2024-25
     ),
     "episodes": (
         [

@@ -59,7 +59,7 @@ def test_good_csv_folder_loads_with_the_dtype_contract(good: Path) -> None:
     # numbers are float64; ACADEMIC_YEAR 202425 becomes 2024/25; SEX stays a code string
     assert ds["iro_staff"]["FTE"].dtype == "float64" and ds["iro_staff"]["FTE"].item() == 0.8
     assert ds["ks4_cla"]["ACADEMIC_YEAR"].tolist() == ["2024/25", "2024/25"]
-    assert ds["header"]["SEX"].tolist() == ["1", "2"]
+    assert ds["header"]["SEX"].tolist() == ["1", "F"]
     assert ds["population"]["MID_YEAR"].dtype == "float64"
     assert ds.files["episodes"] == "episodes.csv"
     assert list(ds.quality.columns) == QUALITY_COLUMNS
@@ -422,7 +422,7 @@ def test_csv_title_rows_and_blank_lines_keep_file_line_numbers(good: Path) -> No
 
 def test_repeated_column_is_a_warning(good: Path) -> None:
     (good / "header.csv").write_text(
-        "CHILD,SEX,DOB,child\n1001,1,01/05/2010,x\n1002,2,01/01/2011,y\n"
+        "CHILD,SEX,DOB,child\n1001,1,01/05/2010,x\n1002,F,01/01/2011,y\n"
     )
     ds = load_dataset(good)
     assert ds["header"]["CHILD"].tolist() == ["1001", "1002"]

@@ -92,7 +92,7 @@ def tiny_tables(three_children) -> dict[str, pd.DataFrame]:
             "DOB": ["05/05/2005", "30/09/2004"],
             "IN_TOUCH": ["YES", "YES"],
             "ACTIV": ["F2", "G4"],
-            "ACCOM": ["S1", "T1"],
+            "ACCOM": ["U1", "T1"],
             "YEAR": ["2025", "2025"],
         }
     )

@@ -91,7 +91,7 @@ def test_codes_from_another_collection_year() -> None:
             "header": pd.DataFrame(
                 {
                     # A's latest episode is in 2023-24 (1/2 era): M is too new
-                    # C's latest episode is in 2025-26 (M/F/U era): 1 is too old
+                    # B's and C's are in 2024-25 and 2025-26 (M/F/U era): 2 and 1 are too old
                     # G has no episode: nothing to compare with
                     "CHILD": ["A", "B", "C", "D", "E", "G"],
                     "SEX": ["M", "2", "1", "1", "F", "M"],
@@ -108,6 +108,7 @@ def test_codes_from_another_collection_year() -> None:
     sex = _warnings(ds, "SEX code not valid")
     assert sex[["table", "row", "value"]].values.tolist() == [
         ["header", 0, "M"],
+        ["header", 1, "2"],
         ["header", 2, "1"],
     ]
 
@@ -149,7 +150,7 @@ def test_episodes_without_header_and_other_checks() -> None:
                     ("Z", "01/05/2024", "P", "C2", "U1", None, None),
                 ]
             ),
-            "header": pd.DataFrame({"CHILD": ["A"], "SEX": ["1"], "DOB": ["01/01/2010"]}),
+            "header": pd.DataFrame({"CHILD": ["A"], "SEX": ["M"], "DOB": ["01/01/2010"]}),
             "oc3": pd.DataFrame(
                 {
                     "CHILD": ["Y1", "Y2"],

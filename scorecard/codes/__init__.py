@@ -1,14 +1,24 @@
-"""DfE code lists (SSDA903) as versioned data, one CSV per list in this folder.
+"""DfE code lists (SSDA903 and the CIN census) as versioned data, one CSV per list.
 
-Each CSV has `code, description, first_year, last_year`; the years are collection years
-('2024-25' runs 1 April 2024 to 31 March 2025) and blank means "open": valid since before
-`FIRST_YEAR` or still valid after `LAST_YEAR`. DfE changes the lists between collections
-(2024-25 dropped PLACE H5 and P2 and added K3; 2025-26 replaced Z1 with Z11-Z14; SEX moved
-from 1/2 to M/F/U), so a code is checked against the collection year of the row's own date.
+`lists.csv` says what each list is: its return, the tables and DfE columns that carry it,
+a title and where its codes come from. Each list's CSV has `code, description, first_year,
+last_year, replaced_by, source`; the years are collection years ('2024-25' runs 1 April 2024
+to 31 March 2025) and blank means "open": valid since before `FIRST_YEAR` or still valid
+after `LAST_YEAR`. `replaced_by` names the code(s) the DfE put in a withdrawn code's place
+from the next year (H5 -> K3); `source` says where a year-bound comes from. `SOURCES.md`
+beside the lists describes every reference and each difference found against the DfE's
+guidance.
+
+DfE changes the lists between collections (2018-19 split the special guardianship REC codes
+E43/E44 into E45-E48; 2021-22 split ACTIV F3/P3 into apprenticeships F4/P4 and other
+training or employment F5/P5; 2024-25 dropped PLACE H5 and P2, added K3 and moved SEX from
+1/2 to M/F/U; 2025-26 replaced Z1 with Z11-Z14), so a code is checked against the collection
+year of the row it is on.
 
 Years are given as '2024-25', '2024/25', an int collection-year end (2025 = 2024-25, as in
 the oc3 YEAR column) or a date (the collection year containing it). Years outside the known
-range are clamped to it: the latest guidance is assumed to carry forward.
+range are clamped to it: the earliest guidance is assumed to hold before it and the latest
+to carry forward.
 """
 
 from __future__ import annotations
@@ -16,33 +26,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
-FIRST_YEAR = 2019  # 2019-20, the earliest collection year the lists describe
+FIRST_YEAR = 2015  # 2015-16, the earliest collection year the lists describe
 LAST_YEAR = 2025  # 2025-26, the latest collection year whose guidance the lists follow
 
-LISTS: tuple[str, ...] = (
-    "LS",
-    "RNE",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "IN_TOUCH",
-    "ACTIV",
-    "ACCOM",
-    "SEX",
-)
-
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]?\s*(\d{2}|\d{4})\s*$")
+_INDEX_FILE = "lists.csv"
 
 
 class CodeListError(KeyError):
-    """An unknown code list or an unreadable collection year."""
+    """An unknown code list, an unreadable collection year or a malformed list file."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
@@ -82,34 +82,193 @@ def collection_year_start(dates: pd.Series) -> pd.Series:
     return (d.dt.year - (d.dt.month < 4)).astype("float64")
 
 
-def _file_name(list_name: str) -> str:
-    name = list_name.strip().upper()
-    if name not in LISTS:
-        raise CodeListError(f"No code list {list_name!r}; known lists: {', '.join(LISTS)}.")
-    return name.lower() + ".csv"
+def _read(file_name: str) -> pd.DataFrame:
+    text = resources.files(__package__).joinpath(file_name).read_text("utf-8")
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
-def code_list(list_name: str) -> pd.DataFrame:
-    """The code list as a frame: code, description, first, last.
-
-    `first`/`last` are the start years of the first and last collection years in which the
-    code is valid, open ends filled with the known range (FIRST_YEAR, LAST_YEAR).
-    """
-    return _load(_file_name(list_name)).copy()
+def _key(name: str) -> str:
+    """'ReferralSource', 'referral_source' and 'REFERRAL_SOURCE' all name one list."""
+    return str(name).strip().upper().replace("_", "")
 
 
 @cache
-def _load(file_name: str) -> pd.DataFrame:
-    text = resources.files(__package__).joinpath(file_name).read_text("utf-8")
-    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    return pd.DataFrame(
+def _index() -> pd.DataFrame:
+    raw = _read(_INDEX_FILE)
+    index = raw.apply(lambda col: col.str.strip())
+    if not index["list"].is_unique:
+        raise CodeListError(f"{_INDEX_FILE}: a list is named twice.")
+    return index
+
+
+@cache
+def _names() -> Mapping[str, str]:
+    """Normalised list name or DfE column -> list name."""
+    names: dict[str, str] = {}
+    for row in _index().itertuples():
+        for alias in (row.list, *row.columns.split()):
+            other = names.setdefault(_key(alias), row.list)
+            if other != row.list:
+                raise CodeListError(f"{_INDEX_FILE}: {alias!r} names both {other} and {row.list}.")
+    return MappingProxyType(names)
+
+
+LISTS: tuple[str, ...] = tuple(_index()["list"])
+COLUMNS: Mapping[str, str] = MappingProxyType(
+    {column: row.list for row in _index().itertuples() for column in row.columns.split()}
+)
+"""DfE column name -> its code list (e.g. 'ReferralSource' -> 'REFERRAL_SOURCE')."""
+
+
+def list_index() -> pd.DataFrame:
+    """The lists: list, return, tables, columns, title, source (one row per list)."""
+    return _index().copy()
+
+
+def _list_name(list_name: str) -> str:
+    name = _names().get(_key(list_name))
+    if name is None:
+        raise CodeListError(f"No code list {list_name!r}; known lists: {', '.join(LISTS)}.")
+    return name
+
+
+def code_list(list_name: str) -> pd.DataFrame:
+    """The code list as a frame: code, description, first, last, replaced_by, source.
+
+    `list_name` is a list's name or a DfE column it codes (any case). `first`/`last` are
+    the start years of the first and last collection years in which the code is valid,
+    open ends filled with the known range (FIRST_YEAR, LAST_YEAR); `replaced_by` is a tuple
+    of codes (empty when the code was not replaced).
+    """
+    return _load(_list_name(list_name)).copy()
+
+
+def _bound(file_name: str, row: int, column: str, value: str, open_end: int) -> int:
+    if not value.strip():
+        return open_end
+    year = year_start(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CodeListError(
+            f"{file_name} row {row}: {column} {value!r} lies outside the known range "
+            f"{year_label(FIRST_YEAR)} to {year_label(LAST_YEAR)}; leave it blank for "
+            "'open', or widen FIRST_YEAR/LAST_YEAR with sources for the new years."
+        )
+    return year
+
+
+@cache
+def _load(list_name: str) -> pd.DataFrame:
+    file_name = list_name.lower() + ".csv"
+    raw = _read(file_name)
+    rows = range(2, len(raw) + 2)  # file line numbers, after the header
+    frame = pd.DataFrame(
         {
             "code": raw["code"].str.strip().str.upper(),
             "description": raw["description"].str.strip(),
-            "first": [year_start(v) if v.strip() else FIRST_YEAR for v in raw["first_year"]],
-            "last": [year_start(v) if v.strip() else LAST_YEAR for v in raw["last_year"]],
+            "first": [
+                _bound(file_name, r, "first_year", v, FIRST_YEAR)
+                for r, v in zip(rows, raw["first_year"], strict=True)
+            ],
+            "last": [
+                _bound(file_name, r, "last_year", v, LAST_YEAR)
+                for r, v in zip(rows, raw["last_year"], strict=True)
+            ],
+            "replaced_by": [tuple(v.upper().split()) for v in raw["replaced_by"]],
+            "source": raw["source"].str.strip(),
         }
     )
+    first = dict(zip(frame["code"], frame["first"], strict=True))
+    successor_ok = [
+        all(first.get(s, -1) == last + 1 for s in after)
+        for last, after in zip(frame["last"], frame["replaced_by"], strict=True)
+    ]
+    bounded = (raw["first_year"].str.strip() != "") | (raw["last_year"].str.strip() != "")
+    problems = [
+        (frame["code"] == "") | frame["code"].duplicated(),
+        frame["description"] == "",
+        frame["first"] > frame["last"],
+        bounded & (frame["source"] == ""),
+        ~pd.Series(successor_ok),
+    ]
+    rules = (
+        "a code is blank or given twice",
+        "a description is blank",
+        "first_year is after last_year",
+        "a year-bound has no source",
+        "replaced_by names a code not in the list, or one not starting the year after last_year",
+    )
+    for bad, rule in zip(problems, rules, strict=True):
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise CodeListError(f"{file_name} row {row} ({frame['code'].iloc[row - 2]}): {rule}.")
+    return frame
+
+
+@cache
+def _recode_table(list_name: str) -> pd.DataFrame:
+    """Code x collection year (start, known range) -> the code as written in that year."""
+    frame = _load(list_name)
+    first = dict(zip(frame["code"], frame["first"], strict=True))
+    last = dict(zip(frame["code"], frame["last"], strict=True))
+    after = dict(zip(frame["code"], frame["replaced_by"], strict=True))
+    before: dict[str, list[str]] = {}
+    for code, successors in after.items():
+        for successor in successors:
+            before.setdefault(successor, []).append(code)
+
+    def written(code: str, year: int) -> str:
+        frontier = {code}
+        for _ in range(len(frame) + 1):  # each step moves to other years: it ends
+            valid = {c for c in frontier if first[c] <= year <= last[c]}
+            if valid or not frontier:
+                return valid.pop() if len(valid) == 1 else code
+            frontier = {
+                n for c in frontier for n in (after[c] if year > last[c] else before.get(c, ()))
+            }
+        return code
+
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    return pd.DataFrame(
+        {year: [written(c, year) for c in frame["code"]] for year in years}, index=frame["code"]
+    )
+
+
+def recode(
+    list_name: str,
+    values: pd.Series,
+    *,
+    year: object = None,
+    start_years: object = None,
+) -> pd.Series:
+    """Each code as the DfE has it written in the collection year of its row.
+
+    Give `year`, one collection year for every row (any form `year_start` reads: '2024-25',
+    2025, a date), or `start_years`, row by row the start years of the rows' collection
+    years as `collection_year_start` gives them (2024 = 2024-25; NaN: left as is). A code
+    valid that year stays; a withdrawn code becomes its one replacement (SEX 1 -> M from
+    2024-25, H5 -> K3), a code not yet in use its one predecessor (E45 -> E43 before
+    2018-19, M -> 1); a code with several (Z1 -> Z11-Z14) or none, a blank, or a code not
+    in the list stays as it is. Years outside the known range are clamped to it.
+    """
+    if (year is None) == (start_years is None):
+        raise TypeError("recode needs one of year= (one for all rows) or start_years= (per row).")
+    table = _recode_table(_list_name(list_name))
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if year is not None:
+        start = np.full(len(s), float(year_start(year)))
+    else:
+        start = np.asarray(start_years, dtype="float64")
+    key = s.astype("string").str.strip().str.upper()
+    idx, uniq = pd.factorize(key)
+    known = np.r_[pd.Index(uniq).isin(table.index), False][idx]  # idx -1 (blank) -> False
+    ok = known & ~np.isnan(start)
+    year = (np.clip(np.nan_to_num(start), FIRST_YEAR, LAST_YEAR) - FIRST_YEAR).astype(int)
+    rows = np.flatnonzero(ok)
+    written = table.reindex(uniq).to_numpy(dtype=object)[idx[rows], year[rows]]
+    moved = written != key.to_numpy(dtype=object)[rows]
+    out = s.copy()
+    out.iloc[rows[moved]] = written[moved]
+    return out
 
 
 def valid_codes(list_name: str, year: object = None) -> frozenset[str]:
@@ -123,7 +282,7 @@ def valid_codes(list_name: str, year: object = None) -> frozenset[str]:
 
 
 def years_valid(list_name: str, code: str) -> tuple[str, ...]:
-    """Collection years (known range) in which `code` is valid, e.g. ('2019-20', ...)."""
+    """Collection years (known range) in which `code` is valid, e.g. ('2015-16', ...)."""
     frame = code_list(list_name).set_index("code")
     key = str(code).strip().upper()
     if key not in frame.index:
@@ -152,6 +311,7 @@ def versioned(list_name: str) -> bool:
 
 
 __all__ = [
+    "COLUMNS",
     "FIRST_YEAR",
     "LAST_YEAR",
     "LISTS",
@@ -159,6 +319,8 @@ __all__ = [
     "code_list",
     "collection_year_start",
     "describe",
+    "list_index",
+    "recode",
     "valid_codes",
     "versioned",
     "year_bounds",
