@@ -571,9 +571,10 @@ def by_age(
             x=x, y=y, xOffset=alt.XOffset("date:N", sort=dates), tooltip=tooltip
         )
         bars = base.mark_bar().encode(color=colour)
-        labels = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
-            y=alt.Y("label_y:Q"), text="label:N"
-        )
+        # upright labels above bars side by side would run into each other: turned
+        labels = base.mark_text(
+            angle=270, align="left", baseline="middle", dx=4, fontSize=11
+        ).encode(y=alt.Y("label_y:Q"), text="label:N")
         listed = " and ".join(dates) if len(dates) <= 3 else f"{dates[0]} to {dates[-1]}"
         sub = f"One bar per reference date: {listed}."
     else:

@@ -164,8 +164,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             raise DataError(f"{exc} Nothing was written.") from None
         rendered = Rendered()
         if not args.no_charts:
-            progress("computing chart data by age and district")
-            frames = _chart_frames(ds, card, args)
+            progress("gathering the chart data by age and district")
+            frames = _chart_frames(card)
             progress("drawing charts")
             rendered = _render_charts(frames, panel, sn, la, card)
 
@@ -215,74 +215,45 @@ AGE_CHART = "time_in_care_ceased"  # the panel asked for time in care by age at 
 MAX_DISTRICT_CHARTS = 4
 
 
-def _suppress(frame: pd.DataFrame, threshold: int, cat: Any) -> pd.DataFrame:
-    """For publication: withhold values built on 1..threshold children, as the tables do."""
-    from ..report.privacy import suppression_mask
-
-    if frame.empty or threshold < 1:
-        return frame
-    counts = (
-        frame["indicator"]
-        .astype(str)
-        .map(lambda i: cat.get(i).publish_counts if i in cat else True)
-    )
-    num, den, val = suppression_mask(frame, counts, threshold)
-    out = frame.copy()
-    out.loc[num.to_numpy(), "numerator"] = float("nan")
-    out.loc[den.to_numpy(), "denominator"] = float("nan")
-    out.loc[val.to_numpy(), "value"] = float("nan")
-    out["suppressed"] = val.to_numpy()
-    return out
-
-
-def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
-    from ..engine import compute
-    from ..report.builder import guarded_compute
-
-    cat = card.catalogue
-    # the trend is the scorecard's own history (already suppressed when publishing)
+def _chart_frames(card: Any) -> ChartFrames:
+    """The charts' data, all of it the card's own (already suppressed when publishing), so
+    the charts show the card's numbers and nothing is computed twice."""
+    # the trend is the scorecard's own history
     trend = card.history
     trend["value"] = pd.to_numeric(trend["value"], errors="coerce")
     for col in ("numerator", "denominator"):
         trend[col] = pd.to_numeric(trend[col], errors="coerce")
     trend = trend[["indicator", "period_end", "numerator", "denominator", "value"]]
-    ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
-    at = card.period_end
-    year_before = at - pd.DateOffset(months=12)
-    from ..report.builder import is_unavailable
-
-    failed = dict(zip(card.frame["indicator"], card.frame["status"]))
-    failed = {k: v for k, v in failed.items() if is_unavailable(v)}
     notes: dict[str, str] = {}
     by_age = None
-    if AGE_CHART in cat and AGE_CHART not in failed:
-        ind = cat.get(AGE_CHART)
-        by_age, why = guarded_compute(
-            ind,
-            ds,
-            lambda: compute(ind, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat),
-        )
-        if why:
-            notes[f"by_age_at_entry_{AGE_CHART}"] = why
-    districts: dict[str, pd.DataFrame] = {}
-    for ind_id in ids:
-        ind = cat.get(ind_id)
-        if len(districts) >= MAX_DISTRICT_CHARTS:
+    if card.by_age is not None and len(card.by_age):
+        by_age = card.by_age.rename(columns={"age_at_entry": "age_at_entry_band"})
+        by_age = by_age.assign(indicator=AGE_CHART)
+        for col in ("numerator", "denominator", "value"):
+            by_age[col] = pd.to_numeric(by_age[col], errors="coerce")
+    elif AGE_CHART in card.catalogue:
+        notes[f"by_age_at_entry_{AGE_CHART}"] = "time in care could not be computed"
+    return ChartFrames(trend, by_age, district_frames(card), notes)
+
+
+def district_frames(card: Any) -> dict[str, pd.DataFrame]:
+    """The first few banded indicators of the card's district view, as frames for
+    `charts.by_district` (already suppressed when publishing: withheld cells are missing
+    values with `suppressed` set), so the charts show the numbers of the card's table."""
+    view = card.districts
+    if view is None or not len(view):
+        return {}
+    out: dict[str, pd.DataFrame] = {}
+    for ind_id, part in view.groupby("indicator", sort=False):
+        if len(out) >= MAX_DISTRICT_CHARTS:
             break
-        if "district" not in ind.breakdowns or ind.polarity == "neutral" or ind_id in failed:
+        if card.catalogue.get(str(ind_id)).polarity == "neutral":
             continue
-        got, why = guarded_compute(
-            ind, ds, lambda i=ind: compute(i, ds, at=at, by="district", catalogue=cat)
-        )
-        if why:
-            notes[f"by_district_{ind_id}"] = why
-        else:
-            districts[ind_id] = got
-    if args.publish:
-        threshold = args.suppress_threshold
-        by_age = _suppress(by_age, threshold, cat) if by_age is not None else None
-        districts = {k: _suppress(v, threshold, cat) for k, v in districts.items()}
-    return ChartFrames(trend, by_age, districts, notes)
+        frame = part.drop(columns="rag").assign(period_end=card.period_end)
+        for col in ("numerator", "denominator", "value"):
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        out[str(ind_id)] = frame
+    return out
 
 
 def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any) -> Rendered:
@@ -315,6 +286,8 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
             attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i, cat))
     if panel is not None and la:
         for ind_id in dict.fromkeys(frames.trend["indicator"].astype(str)):
+            if cat.get(ind_id).unit == "count":
+                continue  # counts are not compared between authorities of different sizes
             year = _benchmark_year(panel, cat.get(ind_id), la, card.period_end)
             if year is not None:
                 attempt(

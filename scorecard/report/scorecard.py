@@ -197,9 +197,13 @@ class Scorecard:
     def _replace(self, **changes: object) -> Scorecard:
         kwargs = {name: getattr(self, name) for name in _META}
         frame = changes.pop("frame", self._frame)
+        keep_charts = "history" not in changes and "published" not in changes
         history = changes.pop("history", self._history)
         kwargs.update(changes)
-        return Scorecard(frame, history, **kwargs)  # type: ignore[arg-type]
+        card = Scorecard(frame, history, **kwargs)  # type: ignore[arg-type]
+        if keep_charts:  # the same history: the charts drawn already still hold
+            card._charts.update(self._charts)
+        return card
 
     def with_commentary(self, notes: Mapping[str, str]) -> Scorecard:
         """A new scorecard with commentary text for some indicators (by id)."""
