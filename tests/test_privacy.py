@@ -179,6 +179,15 @@ def _xlsx_text(path: Path) -> str:
         return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
 
 
+def with_images(html: str) -> str:
+    """The page with the SVG inside each data: image decoded (sparklines and trend charts
+    are base64 SVG images: their text is scanned too)."""
+    import base64
+
+    images = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
+    return html + "".join(base64.b64decode(i).decode("utf-8") for i in images)
+
+
 def text_tokens(text: str) -> set[str]:
     """What an identifier, date or postcode would look like in the text, as exact tokens:
     every alphanumeric run, every pair of runs joined by one space (postcodes) and every
@@ -212,8 +221,9 @@ def scan_outputs(card_internal, card_public, secrets: set[str], folder: Path) ->
         for p in paths:
             text = _xlsx_text(p) if p.suffix == ".xlsx" else p.read_text(encoding="utf-8")
             assert len(text) > 1000
-            if p.suffix == ".html":  # and nothing is fetched from elsewhere
+            if p.suffix == ".html":  # nothing is fetched from elsewhere; images read too
                 assert "http://" not in text and "https://" not in text
+                text = with_images(text)
             found = leaks(text, secrets)
             assert not found, f"{p.name} contains personal data: {found[:5]}"
         found = leaks(card.frame.to_csv() + card.history.to_csv(), secrets)
@@ -232,6 +242,12 @@ def test_scan_catches_a_leak():
     ]
     # digits of a decimal, or a longer number, are not an id
     assert leaks("<v>822.63561610000021</v><v>11000002</v>", secrets) == []
+    # inside an SVG image of the page
+    import base64
+
+    image = base64.b64encode(b"<svg><title>WS100001</title></svg>").decode()
+    page = f'<img src="data:image/svg+xml;base64,{image}">'
+    assert leaks(page, secrets) == [] and leaks(with_images(page), secrets) == ["WS100001"]
 
 
 def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_tables, tiny_cards):

@@ -236,3 +236,10 @@ def test_publication_districts_sheet_withholds_small_counts():
     ws = load(fixed_card().for_publication().excel_bytes())["Districts"]
     # 2 of 8 withheld; 0 of 1: the base of 1 child withheld, and so the value
     assert [c.value for c in ws[5]][1:] == ["c", 15.0, "c"]
+
+
+@pytest.mark.slow
+def test_sample_workbook_formats_every_number(sample_scorecard):
+    """The bundled sample's workbook, every sheet: no number in a General cell (the summary's
+    778.6825396825396 days), no empty-string cell."""
+    test_every_number_formatted_no_empty_strings(load(sample_scorecard.excel_bytes()))
