@@ -1,11 +1,14 @@
 """Build the quarterly panel scorecard (SPEC sections 1 and 9) as a tidy frame.
 
-Every on-scorecard indicator is computed once over the last `trend_quarters` quarter ends;
-RAG, target and direction of travel come from `scorecard.bands`, published comparators
-from `scorecard.benchmark`. An indicator that cannot be computed (a missing table, a failing
-measure) stays on the scorecard with its reason in `status`, so the panel sees what is missing
-rather than a silently shorter list; a failing measure is also raised as an
-`IndicatorFailedWarning`, so the analyst hears of it.
+Every on-scorecard indicator is computed once over the last `trend_quarters` quarter ends
+(an annual indicator over one date a year); RAG, target and direction of travel come from
+`scorecard.bands`, published comparators from `scorecard.benchmark`. An indicator that cannot
+be computed (a missing table, a failing measure, every date outside the data's coverage) stays
+on the scorecard with its reason in `status`, so the panel sees what is missing rather than a
+silently shorter list; a failing measure is also raised as an `IndicatorFailedWarning`, so the
+analyst hears of it. A date the data cannot support has no value and compute's `note` says
+why (the row's `status`); a note on a value is its `caveat`. A quarter outside the data's
+coverage builds no card (`OutsideCoverageError`).
 """
 
 from __future__ import annotations
