@@ -27,6 +27,25 @@
   low-is-good); 0 when the LA is the best.
 * ``england``: the England row (970); ``region``: the published value of the LA's region
   (a London borough gets Inner or Outer London, as in LAIT's own LA rows).
+* ``year``: the year compared, per indicator: the one asked for, or (``year=None``) the
+  indicator's latest year with a value for the LA (`latest_years`).
+* Best LA, minimum size: by default only an authority with at least ``min_size`` (100)
+  children looked after at 31 March that year (LAIT ``LACnum``, or the EES CLA numbers; the
+  latest earlier year when that year's is not published) may be named best. The size is
+  the one every indicator's base grows with and the one DfE publishes for every authority
+  every year; with fewer than 100 children one child moves a percentage by a point or
+  more (for long-term stability, whose base is a third of that, by three), and in 2025
+  it leaves out exactly the three authorities whose figures rest on a handful of children
+  (Isles of Scilly, City of London, Rutland). An authority whose size is not published is
+  not eligible. ``min_size=None`` gives LAIT's plain best of all LAs. The best neighbour
+  is the best of the ten neighbours, whatever their size (they were chosen as comparable).
+* Counts (catalogue unit ``count``; LAIT measures titled ``(num)``) are never set beside
+  other authorities' counts: only the LA's own published figure is given, the comparator
+  columns stay blank and ``note`` says so (compare the rate per 10,000 instead).
+* ``value``, ``value_quartile_band``, ``value_rank`` (with ``values=``): where our current
+  value would stand in that year's distribution: the same quartiles, bands and ranks,
+  computed over all LAs' published values with ours replaced by the current value.
+* ``note``: why a comparator is blank (a count; no published size for the best-LA rule).
 
 Polarity comes from `polarity=` (a mapping of indicator -> High/Low/- or high_is_good/
 low_is_good/neutral, or a path to LAIT's lait_data_dictionary.csv), else from the catalogue
@@ -35,6 +54,7 @@ low_is_good/neutral, or a path to LAIT's lait_data_dictionary.csv), else from th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -42,25 +62,41 @@ import pandas as pd
 
 from .benchmark_loaders import (
     BenchmarkFileError,
+    benchmark_panel,
     catalogue_benchmarks,
     ees_series,
     load_benchmarks,
     load_neighbours,
     year_from_label,
 )
-from .catalogue import Catalogue, load_catalogue
-from .la_lookup import LaLookup, normalise_name
+from .catalogue import Catalogue, Indicator, load_catalogue
+from .la_lookup import LaLookup, UnknownLAError, normalise_name, resolve_la
 
 __all__ = [
+    "MIN_SIZE",
     "BenchmarkFileError",
+    "UnknownLAError",
+    "benchmark_name",
+    "benchmark_panel",
+    "best_rule",
     "catalogue_benchmarks",
     "compare",
     "ees_series",
+    "gap_to",
+    "latest_years",
     "load_benchmarks",
     "load_neighbours",
     "quartile_band",
+    "read_dictionary",
     "read_polarity",
+    "resolve_la",
 ]
+
+# "best LA" only among authorities with at least this many children looked after at 31 March
+MIN_SIZE = 100
+# an authority's size: children looked after at 31 March (LAIT's name; EES CLA numbers are
+# loaded under it through the catalogue's mapping of cla_count)
+SIZE_INDICATOR = "LACnum"
 
 _POLARITY_WORDS = {
     "high": "high_is_good",
@@ -92,22 +128,48 @@ COLUMNS = [
     "quartile_band",
     "rank",
     "n_las",
+    "value",
+    "value_quartile_band",
+    "value_rank",
     "best_value",
     "best_la",
     "best_neighbour_value",
     "best_neighbour",
     "gap_to_best",
     "gap_to_best_neighbour",
+    "note",
 ]
+# the columns that set the LA beside other authorities (blank for counts)
+_COMPARED = (
+    "england",
+    "region",
+    "sn_value",
+    "q1",
+    "median",
+    "q3",
+    "rank",
+    "value_rank",
+    "best_value",
+    "best_neighbour_value",
+    "gap_to_best",
+    "gap_to_best_neighbour",
+)
 
 
 def read_polarity(source: object) -> tuple[dict[str, str], set[str]]:
     """(indicator -> polarity word, indicators without quartiles) from a mapping or LAIT's
     data dictionary (Measure_short, Polarity High/Low/-, No_Quartile N)."""
+    polarity, no_quartile, _ = read_dictionary(source)
+    return polarity, no_quartile
+
+
+def read_dictionary(source: object) -> tuple[dict[str, str], set[str], set[str]]:
+    """`read_polarity`'s two answers and the measures that are counts: those LAIT's data
+    dictionary titles '(num)' or whose axis reads 'Number ...'."""
     if source is None:
-        return {}, set()
+        return {}, set(), set()
     if isinstance(source, dict):
-        return {k: _polarity_word(v) for k, v in source.items()}, set()
+        return {k: _polarity_word(v) for k, v in source.items()}, set(), set()
     frame = source if isinstance(source, pd.DataFrame) else pd.read_csv(Path(str(source)))
     if not {"Measure_short", "Polarity"} <= set(frame.columns):
         raise BenchmarkFileError(
@@ -123,7 +185,13 @@ def read_polarity(source: object) -> tuple[dict[str, str], set[str]]:
     if "No_Quartile" in frame.columns:
         flag = frame["No_Quartile"].astype("str").str.strip().str.upper() == "N"
         no_q = set(frame.loc[flag, "Measure_short"].astype("str").str.strip())
-    return pol, no_q
+    counts = pd.Series(False, index=frame.index)
+    if "Chart_title" in frame.columns:
+        counts |= frame["Chart_title"].astype("str").str.contains(r"\(num\)", case=False)
+    if "y_axis_name" in frame.columns:
+        counts |= frame["y_axis_name"].astype("str").str.match(r"(?i)\s*number\b")
+    counted = set(frame.loc[counts, "Measure_short"].astype("str").str.strip())
+    return pol, no_q, counted
 
 
 def _polarity_word(value: object) -> str:
@@ -163,78 +231,134 @@ def _as_frame(obj: object, loader) -> pd.DataFrame:
     return obj if isinstance(obj, pd.DataFrame) else loader(obj)
 
 
+def benchmark_name(ind: Indicator) -> str | None:
+    """The name an indicator's published figures go by in a benchmarks frame: its LAIT name,
+    else (mapped to an EES file only) its id; None when it has no benchmark mapping."""
+    b = ind.benchmark
+    if b is None:
+        return None
+    return b.lait or (ind.id if b.ees is not None else None)
+
+
+def gap_to(best: object, value: object, polarity: object) -> object:
+    """How far `value` is behind `best` (positive: behind; 0 when level): best - value for
+    high-is-good, value - best for low-is-good; NaN for neutral. Works on arrays too."""
+    words = pd.Series(np.atleast_1d(np.asarray(polarity, dtype=object)))
+    direction = words.map({"high_is_good": 1.0, "low_is_good": -1.0}).to_numpy(dtype=float)
+    gap = (np.asarray(best, dtype=float) - np.asarray(value, dtype=float)) * direction
+    scalar = not any(np.ndim(x) for x in (best, value, polarity))
+    return float(gap[0]) if scalar else gap
+
+
+def best_rule(min_size: float | None, size_name: str | None = "LACnum") -> str:
+    """The rule for naming the best LA, in words (for tables, the CLI and the card)."""
+    if not min_size:
+        return "best LA: the best value of any authority (LAIT's plain rule)"
+    return (
+        f"best LA: the best value among authorities with at least {min_size:g} children "
+        f"looked after at 31 March ({size_name}, that year or the latest before)"
+    )
+
+
+def latest_years(
+    benchmarks: pd.DataFrame,
+    la: str,
+    indicators: list[str] | None = None,
+    up_to: int | None = None,
+) -> dict[str, int]:
+    """Per indicator, the latest year (up to `up_to`) in which LA `la` has a published
+    value; for an indicator where it has none, the latest year any LA has one (else the
+    latest year with rows). Each indicator gets its own year: LAIT holds 2025-26 rows for
+    some indicators only, so one year across all would leave most of them out."""
+    bm = benchmarks
+    if indicators is not None:
+        bm = bm[bm["indicator"].isin(indicators)]
+    bm = bm[bm["year"].notna()]
+    if up_to is not None:
+        bm = bm[bm["year"] <= int(up_to)]
+    years = bm.groupby("indicator", sort=False)["year"].max()
+    valued = bm[bm["value"].notna()]
+    if "level" in valued.columns:
+        valued = valued[valued["level"] == "Local authority"]
+    years.update(valued.groupby("indicator", sort=False)["year"].max())
+    mine = valued[valued["la_code"].astype("str") == str(la)]
+    years.update(mine.groupby("indicator", sort=False)["year"].max())
+    return {str(k): int(v) for k, v in years.items()}
+
+
 def compare(
-    benchmarks: pd.DataFrame | str | Path,
+    benchmarks: pd.DataFrame | str | Path | list,
     la: object,
-    year: object,
-    neighbours: pd.DataFrame | str | Path | None,
+    year: object = None,
+    neighbours: pd.DataFrame | str | Path | None = None,
     indicators: list[str] | str | None = None,
     sn_stat: str = "mean",
     catalogue: Catalogue | None = None,
     polarity: object = None,
     la_lookup: object = None,
+    *,
+    min_size: float | None = MIN_SIZE,
+    size_indicator: str = SIZE_INDICATOR,
+    values: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Benchmark `la` in `year` on each indicator (module docstring for every column).
+    """Benchmark `la` on each indicator (module docstring for every column).
 
-    `benchmarks` is a `load_benchmarks` frame or path; `la` is '886', 886, 'E10000016' or a
-    name; `year` is the year the period ends (2025, or a label such as '2024-25');
-    `neighbours` a `load_neighbours` frame or path (None: no SN columns); `indicators` LAIT
-    names or catalogue ids (default: every indicator with data that year); `la_lookup`
-    (old_la_codes.csv, an EES file, a frame) resolves 9-character codes and names the
-    benchmarks file does not carry.
+    `benchmarks` is a benchmarks frame, or paths (LAIT, EES CSVs, folders: see
+    `benchmark_panel`); `la` is '886', 886, 'E10000016' or a name (an authority no source
+    knows raises `UnknownLAError`, a KeyError, naming close matches); `year` is the year the
+    period ends (2025, or a label such as '2024-25'), or None for each indicator's latest
+    year with a value for the LA; `neighbours` a `load_neighbours` frame or path (None: no
+    SN columns); `indicators` LAIT names or catalogue ids (default: every indicator with
+    data); `la_lookup` resolves codes and names the files do not carry. `min_size` is the
+    smallest number of children looked after an authority needs to be named best LA
+    (None or 0: LAIT's plain rule); `values` (indicator or catalogue id -> our current
+    value) adds where that value would stand in the year's distribution.
     """
     if sn_stat not in ("mean", "median"):
         raise ValueError(f"sn_stat must be 'mean' (LAIT) or 'median', not {sn_stat!r}.")
-    bm = _as_frame(benchmarks, load_benchmarks)
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    bm = (
+        benchmarks
+        if isinstance(benchmarks, pd.DataFrame)
+        else benchmark_panel(benchmarks, catalogue=catalogue, la_lookup=la_lookup)
+    )
     la_rows = bm.loc[
         bm["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
     ]
     lookup = LaLookup.from_frame(la_rows.drop_duplicates())
     if la_lookup is not None:
-        extra = LaLookup.from_any(la_lookup).frame
-        lookup = LaLookup(pd.concat([lookup.frame, extra], ignore_index=True))
+        lookup = lookup.plus(la_lookup)
+    try:
+        code = lookup.resolve(la)
+    except UnknownLAError:  # not in the files: an English LA they lack, or a misspelling
+        lookup = lookup.plus(LaLookup.bundled())
+        code = lookup.resolve(la)
     available = set(pd.unique(bm["indicator"]))
-    code = lookup.code(la)
-    yr = year if isinstance(year, int | np.integer) else year_from_label(year)
-    if yr is None:
-        raise ValueError(f"year {year!r} not understood; use 2025 or '2024-25'.")
-    catalogue = load_catalogue() if catalogue is None else catalogue
-    by_lait = {
-        i.benchmark.lait: i for i in catalogue if i.benchmark is not None and i.benchmark.lait
-    }
-    pol_map, no_quartile = read_polarity(polarity)
+    yr = None
+    if year is not None:
+        yr = int(year) if isinstance(year, int | np.integer) else year_from_label(year)
+        if yr is None:
+            raise ValueError(f"year {year!r} not understood; use 2025 or '2024-25'.")
+    by_lait = {benchmark_name(i): i for i in catalogue if benchmark_name(i)}
+    pol_map, no_quartile, counted = read_dictionary(polarity)
 
     # which indicators, and how they map to the catalogue
-    data = bm[bm["year"] == int(yr)]
     if indicators is None:
-        wanted = list(pd.unique(data["indicator"]))
+        scope = bm if yr is None else bm[bm["year"] == yr]
+        wanted = list(pd.unique(scope["indicator"]))
         ids = {w: (by_lait[w].id if w in by_lait else None) for w in wanted}
     else:
-        items = [indicators] if isinstance(indicators, str) else list(indicators)
-        wanted, ids = [], {}
-        for item in items:
-            if item in catalogue and item not in available:
-                ind = catalogue.get(item)
-                if ind.benchmark is None or not ind.benchmark.lait:
-                    raise KeyError(f"indicator {item!r} has no `benchmark.lait` in the catalogue.")
-                wanted.append(ind.benchmark.lait)
-                ids[ind.benchmark.lait] = item
-            else:
-                wanted.append(item)
-                ids[item] = by_lait[item].id if item in by_lait else None
-        missing = [w for w in wanted if w not in available]
-        if missing:
-            raise KeyError(
-                f"no benchmark data for {missing}; the file has {len(available)} "
-                "indicators (LAIT Short Desc names)."
-            )
-    data = data[data["indicator"].isin(wanted)].copy()
+        wanted, ids = _wanted(indicators, catalogue, available, by_lait)
+    years = {w: yr for w in wanted} if yr is not None else latest_years(bm, code, wanted)
+    data = bm[bm["indicator"].isin(wanted)]
+    year_of = data["indicator"].map(years).astype("float64").to_numpy()
+    data = data[data["year"].astype("float64").to_numpy(na_value=np.nan) == year_of].copy()
     if data.empty:
         scope = bm["indicator"].isin(wanted) if wanted else bm["indicator"].notna()
-        years = sorted(bm.loc[scope, "year"].dropna().unique())
+        present = sorted(bm.loc[scope, "year"].dropna().unique())
         raise ValueError(
             f"no benchmark data for {yr} on {len(wanted) or 'any'} indicator(s); years present: "
-            f"{[int(y) for y in years][-12:]}"
+            f"{[int(y) for y in present][-12:]}"
         )
     twice = data.duplicated(["indicator", "la_code"], keep=False)
     if twice.any():
@@ -244,7 +368,8 @@ def compare(
         )
         raise ValueError(
             f"{first['indicator']!r} has more than one value for LA {first['la_code']} in "
-            f"{yr} (period labels {labels}); filter the benchmarks frame on `year_label` first."
+            f"{years[first['indicator']]} (period labels {labels}); filter the benchmarks "
+            "frame on `year_label` first."
         )
     scale = {
         w: catalogue.get(ids[w]).benchmark.scale
@@ -264,10 +389,13 @@ def compare(
     out = pd.DataFrame({"indicator": wanted})
     out["catalogue_id"] = out["indicator"].map(ids)
     out["polarity"] = out["indicator"].map(pol_of)
-    out["year"] = int(yr)
+    out["year"] = out["indicator"].map(years).astype("Int64")
     out["la_code"] = code
     out["la_name"] = lookup.name(code)
     out = out.set_index("indicator", drop=False)
+    is_count = out["indicator"].isin(counted) | out["catalogue_id"].map(
+        lambda i: isinstance(i, str) and catalogue.get(i).unit == "count"
+    ).astype(bool)
 
     las = data[data["level"] == "Local authority"]
     las = las[pd.to_numeric(las["la_code"], errors="coerce") < 970]
@@ -302,10 +430,7 @@ def compare(
     band[out["indicator"].isin(no_quartile).to_numpy()] = None
     out["quartile_band"] = pd.Series(band, index=out.index, dtype=object)
 
-    sign = (
-        vals["indicator"].map(out["polarity"]).map({"high_is_good": -1.0, "low_is_good": 1.0})
-    )  # smaller signed value = better
-    signed = vals.assign(score=vals["value"] * sign).dropna(subset=["score"])
+    signed = _signed(vals, out["polarity"])
     ranks = signed.groupby("indicator")["score"].rank(method="min")
     own_rank = ranks[signed["la_code"] == code]
     out["rank"] = (
@@ -313,9 +438,15 @@ def compare(
         .reindex(out.index)
         .astype("Int64")
     )
-    best = _best(signed)
+    size_name = _size_name(size_indicator, catalogue)
+    eligible, size_note = _eligible(bm, signed, size_name, min_size)
+    best = _best(signed[eligible])
     out["best_value"] = best["value"].reindex(out.index)
     out["best_la"] = best["la_name"].reindex(out.index)
+
+    # our current values placed in each year's distribution (our published one replaced)
+    out["value"] = _current_values(values, out, ids)
+    out["value_quartile_band"], out["value_rank"] = _placed(out, vals, code, no_quartile)
 
     # statistical neighbours
     out["sn_stat"] = sn_stat
@@ -339,12 +470,138 @@ def compare(
         out["sn_count"] = 0
         out["best_neighbour_value"] = np.nan
         out["best_neighbour"] = None
-    direction = out["polarity"].map({"high_is_good": 1.0, "low_is_good": -1.0})
-    out["gap_to_best"] = (out["best_value"] - out["la_value"]) * direction
-    out["gap_to_best_neighbour"] = (out["best_neighbour_value"] - out["la_value"]) * direction
+    out["gap_to_best"] = gap_to(out["best_value"], out["la_value"], out["polarity"])
+    out["gap_to_best_neighbour"] = gap_to(
+        out["best_neighbour_value"], out["la_value"], out["polarity"]
+    )
     neutral = out["polarity"] == "neutral"
     out.loc[neutral, ["best_la", "best_neighbour"]] = None
+    out["note"] = None
+    if min_size:
+        unnamed = ~neutral & out["best_la"].isna() & (out["n_las"] > 0)
+        out.loc[unnamed, "note"] = size_note or (
+            f"best LA not named: no authority with at least {min_size:g} children looked "
+            "after has a value"
+        )
+    # a count is never set beside other authorities' counts (LA's own figure only)
+    count_cols = [c for c in COLUMNS if c in _COMPARED]
+    for col in count_cols:
+        out[col] = out[col].mask(is_count)
+    out.loc[is_count, "sn_count"] = 0
+    out.loc[is_count, ["quartile_band", "value_quartile_band", "best_la", "best_neighbour"]] = None
+    out.loc[is_count, "note"] = (
+        "a count: not compared with other authorities' counts (compare the rate per 10,000)"
+    )
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _wanted(
+    indicators: list[str] | str,
+    catalogue: Catalogue,
+    available: set[str],
+    by_lait: Mapping[str, object],
+) -> tuple[list[str], dict[str, str | None]]:
+    """Benchmark names asked for (LAIT names or catalogue ids) and their catalogue ids."""
+    items = [indicators] if isinstance(indicators, str) else list(indicators)
+    wanted: list[str] = []
+    ids: dict[str, str | None] = {}
+    for item in items:
+        if item in catalogue and item not in available:
+            name = benchmark_name(catalogue.get(item))
+            if name is None:
+                raise KeyError(f"indicator {item!r} has no `benchmark` mapping in the catalogue.")
+            wanted.append(name)
+            ids[name] = item
+        else:
+            wanted.append(item)
+            ids[item] = by_lait[item].id if item in by_lait else None
+    missing = [w for w in wanted if w not in available]
+    if missing:
+        raise KeyError(
+            f"no benchmark data for {missing}; the file has {len(available)} "
+            "indicators (LAIT Short Desc names)."
+        )
+    return wanted, ids
+
+
+def _signed(vals: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
+    """LA values with ``score``: smaller = better (value for low-is-good, -value for
+    high-is-good); neutral indicators are dropped."""
+    words = vals["indicator"].map(polarity).astype(object)
+    sign = words.map({"high_is_good": -1.0, "low_is_good": 1.0}).astype("float64")
+    return vals.assign(score=vals["value"].astype("float64") * sign).dropna(subset=["score"])
+
+
+def _size_name(size_indicator: str, catalogue: Catalogue) -> str:
+    if size_indicator in catalogue:
+        ind = catalogue.get(size_indicator)
+        if ind.benchmark is not None and ind.benchmark.lait:
+            return ind.benchmark.lait
+    return size_indicator
+
+
+def _eligible(
+    bm: pd.DataFrame, signed: pd.DataFrame, size_name: str, min_size: float | None
+) -> tuple[pd.Series, str | None]:
+    """Which LA rows may be named best: their size (children looked after at 31 March in
+    the row's year, or the latest year before with a published figure) is at least
+    `min_size`. An LA without a published size is not eligible: its size is unknown (the
+    smallest authorities are the ones DfE suppresses)."""
+    if not min_size:
+        return pd.Series(True, index=signed.index), None
+    sizes = bm[(bm["indicator"] == size_name) & bm["value"].notna() & bm["year"].notna()]
+    if sizes.empty:
+        note = (
+            f"best LA not named: the benchmark data has no {size_name} (children looked "
+            f"after) to tell authorities of at least {min_size:g} children from smaller ones"
+        )
+        return pd.Series(False, index=signed.index), note
+    sizes = sizes[["la_code", "year", "value"]].sort_values("year")
+    need = signed[["la_code", "year"]].astype({"year": "int64"}).reset_index()
+    need = need.sort_values("year")
+    got = pd.merge_asof(
+        need,
+        sizes.astype({"year": "int64"}).rename(columns={"value": "size"}),
+        on="year",
+        by="la_code",
+        direction="backward",
+    ).set_index("index")
+    return (got["size"].reindex(signed.index) >= float(min_size)).fillna(False), None
+
+
+def _current_values(
+    values: Mapping[str, float] | None, out: pd.DataFrame, ids: Mapping[str, str | None]
+) -> pd.Series:
+    """Our current value per row (keys: benchmark names or catalogue ids)."""
+    if not values:
+        return pd.Series(np.nan, index=out.index, dtype="float64")
+    by_id = {v: k for k, v in ids.items() if v}
+    named = {by_id.get(k, k): v for k, v in values.items()}
+    return pd.to_numeric(pd.Series(named, dtype="object"), errors="coerce").reindex(out.index)
+
+
+def _placed(
+    out: pd.DataFrame, vals: pd.DataFrame, code: str, no_quartile: set[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Band and rank our current value would take in each indicator's distribution of
+    that year, our own published value replaced by it: quartiles (type 7) and right-closed
+    bands as LAIT computes them, rank 1 + the authorities strictly better."""
+    mine = out.loc[out["value"].notna(), ["indicator", "value"]].reset_index(drop=True)
+    if mine.empty:
+        return pd.Series(None, index=out.index, dtype=object), pd.Series(
+            pd.NA, index=out.index, dtype="Int64"
+        )
+    others = vals.loc[vals["la_code"] != code, ["indicator", "value"]]
+    dist = pd.concat([others, mine], ignore_index=True)
+    quart = dist.groupby("indicator")["value"].quantile([0.25, 0.5, 0.75]).unstack()
+    q = {p: quart.get(p, pd.Series(dtype=float)).reindex(out.index) for p in (0.25, 0.5, 0.75)}
+    band = quartile_band(out["value"], q[0.25], q[0.5], q[0.75], out["polarity"])
+    band[out["indicator"].isin(no_quartile).to_numpy()] = None
+    scored = _signed(others, out["polarity"])
+    ours = _signed(mine, out["polarity"]).set_index("indicator")["score"]
+    better = (scored["score"] < scored["indicator"].map(ours)).groupby(scored["indicator"]).sum()
+    rank = (better.reindex(ours.index).fillna(0) + 1).astype("Int64")
+    return pd.Series(band, index=out.index, dtype=object), rank.reindex(out.index)
 
 
 def _best(signed: pd.DataFrame) -> pd.DataFrame:

@@ -31,8 +31,8 @@ Suppression symbols (``c k x z u low .. - :`` and blank) become NaN with the sym
 ('886'); England is '970' and the regions '980'-'990' (LAIT's codes, used for EES files
 too); ``level`` is 'National', 'Regional' or 'Local authority' ('Other' for any other LAIT
 area number; EES rows at other geographic levels are dropped). ``new_la_code`` comes from
-the file, or from `la_lookup=` (anything `LaLookup.from_any` accepts), and is filled for
-England and the regions. Retired authorities (Cumbria 909, Northamptonshire 928, old
+the file, else from `la_lookup=` (anything `LaLookup.from_any` accepts), else from the
+bundled list of English LAs, and is filled for England and the regions. Retired authorities (Cumbria 909, Northamptonshire 928, old
 Dorset/Poole/Bournemouth) stay as rows, missing in the years they do not apply.
 
 `load_neighbours(path)` reads the DfE statistical-neighbour lists into
@@ -42,6 +42,7 @@ Dorset/Poole/Bournemouth) stay as rows, missing in the years they do not apply.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,10 @@ _EES_LABELS = {
 
 class BenchmarkFileError(ValueError):
     """A benchmark or neighbour file that cannot be read as documented."""
+
+
+class BenchmarkMappingWarning(UserWarning):
+    """A file named as a catalogue EES mapping says, without the series it maps."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -206,10 +211,13 @@ def load_benchmarks(path: str | Path | pd.DataFrame, la_lookup: object = None) -
             f"explore-education-statistics file (needs time_period, geographic_level); "
             f"columns found: {list(raw.columns)[:12]}"
         )
-    if la_lookup is not None:
-        lookup = LaLookup.from_any(la_lookup)
-        filled = lookup.new_codes(out["la_code"])
-        out["new_la_code"] = out["new_la_code"].where(out["new_la_code"].notna(), filled)
+    missing = out["new_la_code"].isna()
+    if missing.any():
+        lookup = LaLookup.bundled()
+        if la_lookup is not None:
+            lookup = LaLookup.from_any(la_lookup).plus(lookup)
+        filled = lookup.new_codes(out.loc[missing, "la_code"])
+        out.loc[missing, "new_la_code"] = filled.where(filled != "nan")
     return out
 
 
@@ -413,8 +421,8 @@ def load_neighbours(
     cells), the wide CSVs (sn_model_2025_wide.csv, New_Statistical_Neighbour_Groupings_
     April_2021.csv with its trailing empty column and 'Old SNs:' footer; LAs listed with no
     neighbours or '-' simply have none) and the by-name transposed CSV (one column per LA,
-    ten rows of neighbour names), which needs `la_lookup=` or a `benchmarks` frame to turn
-    names into codes.
+    ten rows of neighbour names), whose names resolve through the bundled list of English
+    LAs (with `la_lookup=` or a `benchmarks` frame consulted first, for other names).
     """
     if isinstance(path, pd.DataFrame):
         raw, where = path, "<frame>"
@@ -489,12 +497,9 @@ def _by_name(
     raw: pd.DataFrame, where: str, la_lookup: object, benchmarks: pd.DataFrame | None
 ) -> pd.DataFrame:
     sources = [s for s in (la_lookup, benchmarks) if s is not None]
-    if not sources:
-        raise BenchmarkFileError(
-            f"{where}: looks like a by-name neighbour list (one column per LA name); pass "
-            "`la_lookup=` (e.g. old_la_codes.csv) or `benchmarks=` to turn names into codes."
-        )
-    lookup = LaLookup.from_any(sources if len(sources) > 1 else sources[0])
+    lookup = LaLookup.bundled()
+    if sources:
+        lookup = LaLookup.from_any(sources).plus(lookup)
     names = raw.iloc[0]
     body = raw.iloc[1:].reset_index(drop=True)
     body = body[(body != "").any(axis=1)]
@@ -508,9 +513,12 @@ def _by_name(
         set(long.loc[la_code.isna(), "la_name"]) | set(long.loc[nb_code.isna(), "neighbour_name"])
     )
     if unknown:
+        close = {u: lookup.suggest(u, n=2) for u in unknown[:10]}
+        hints = "; ".join(f"{u!r}: {', '.join(c) or 'no close match'}" for u, c in close.items())
         raise BenchmarkFileError(
-            f"{where}: {len(unknown)} LA name(s) not found in the lookup: {unknown[:10]}. "
-            "Pass a fuller `la_lookup=` (old_la_codes.csv lists every English LA)."
+            f"{where}: {len(unknown)} LA name(s) in this by-name neighbour list are not "
+            f"English local authorities known to the package ({hints}). Correct the names "
+            "in the file (or use the DfE workbook, which lists LA numbers)."
         )
     return pd.DataFrame(
         {
@@ -522,40 +530,111 @@ def _by_name(
     )
 
 
+def benchmark_panel(
+    sources: object,
+    catalogue: object = None,
+    la_lookup: object = None,
+) -> pd.DataFrame:
+    """One benchmarks frame from every source given, each a path or a loaded frame:
+
+    * a LAIT long extract (Parquet or CSV): its series as they are (LAIT ``Short Desc``);
+    * an explore-education-statistics CSV of either vintage: the series the catalogue's
+      ``benchmark.ees`` maps (matched on the file's content: value column and filter
+      values; a renamed file still works), named by the indicator's LAIT name (else its
+      id) so that `compare` treats them as LAIT's; the file's other series stay under their
+      EES names (``children_percent[cla_group=...]``);
+    * a folder: the catalogue's EES files found in it by name.
+
+    When several sources hold the same indicator, LA and year, the first source given wins
+    (list the newest release first). Errors name the file; a file named as a mapping says
+    but lacking its series gives a `BenchmarkMappingWarning` and loads the rest.
+    """
+    from .catalogue import load_catalogue
+
+    cat = load_catalogue() if catalogue is None else catalogue
+    items = sources if isinstance(sources, list | tuple) else [sources]
+    if not items:
+        raise BenchmarkFileError("no benchmark sources given.")
+    parts = []
+    for n, item in enumerate(items):
+        if isinstance(item, pd.DataFrame) and "value" in item.columns:
+            frames = [item]  # already loaded
+        elif not isinstance(item, pd.DataFrame) and Path(str(item)).is_dir():
+            frames = _folder_series(Path(str(item)), cat, la_lookup)
+        else:
+            frame = load_benchmarks(item, la_lookup=la_lookup)
+            name = None if isinstance(item, pd.DataFrame) else Path(str(item)).name
+            frames = [frame, *_mapped_series(frame, cat, name)]
+        parts.extend(
+            (n, frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]]) for frame in frames
+        )
+    if len(parts) == 1:  # one LAIT extract: no copy of its 641k rows
+        return parts[0][1].reset_index(drop=True)
+    out = pd.concat([f.assign(_n=n) for n, f in parts], ignore_index=True)
+    if len(items) > 1:  # the first source holding an indicator-LA-year wins
+        key = ["indicator", "la_code", "year"]
+        first = out.groupby(key, dropna=False, sort=False)["_n"].transform("min")
+        out = out[out["_n"] == first]
+    return out.drop(columns="_n").reset_index(drop=True)
+
+
+def _mapped_series(frame: pd.DataFrame, catalogue, file_name: str | None) -> list[pd.DataFrame]:
+    """The catalogue's EES series found in a loaded EES frame, renamed to their LAIT name
+    (else the indicator id). A file named as the mapping says must hold its series."""
+    if "measure" not in frame.columns:
+        return []  # not an EES file
+    measures = set(pd.unique(frame["measure"]))
+    out = []
+    for ind in catalogue:
+        ees = ind.benchmark.ees if ind.benchmark is not None else None
+        if ees is None:
+            continue
+        named = file_name is not None and file_name == ees.file
+        fits = ees.value_column in measures and set(ees.filter) <= set(frame.columns)
+        if not (fits or named):
+            continue
+        try:
+            out.append(
+                ees_series(frame, ees.filter, ees.value_column, ind.benchmark.lait or ind.id)
+            )
+        except KeyError as exc:
+            if named:  # said, not silently dropped; the file's other series still load
+                warnings.warn(
+                    f"{file_name}: no figures for {ind.id!r}: the catalogue's benchmark.ees "
+                    f"mapping does not fit this file ({str(exc).strip(chr(34))}). Check the "
+                    "file is DfE's, or correct the mapping in the catalogue.",
+                    BenchmarkMappingWarning,
+                    stacklevel=3,
+                )
+    return out
+
+
+def _folder_series(folder: Path, catalogue, la_lookup: object) -> list[pd.DataFrame]:
+    """The catalogue's EES series from the files of one folder (each file read once)."""
+    files = dict.fromkeys(
+        ind.benchmark.ees.file
+        for ind in catalogue
+        if ind.benchmark is not None and ind.benchmark.ees is not None
+    )
+    out = []
+    for name in files:
+        path = folder / name
+        if path.exists():
+            out.extend(_mapped_series(load_benchmarks(path, la_lookup=la_lookup), catalogue, name))
+    if not out:
+        raise FileNotFoundError(
+            f"{folder}: none of the catalogue's EES files ({', '.join(files)}) is in this folder."
+        )
+    return out
+
+
 def catalogue_benchmarks(
     folders: str | Path | list[str | Path],
     catalogue: object = None,
     la_lookup: object = None,
 ) -> pd.DataFrame:
-    """A benchmarks frame built from EES files with the catalogue's ``benchmark.ees`` maps.
-
-    For every indicator with an EES mapping whose file is in one of `folders` (e.g. the
-    current release and an older vintage), selects the series and names it by the
-    indicator's LAIT name (else its id), so `compare` works on EES data as on LAIT's. When
-    several folders hold the same LA-year, the first folder wins.
-    """
-    from .catalogue import load_catalogue
-
-    cat = load_catalogue() if catalogue is None else catalogue
-    dirs = [Path(f) for f in (folders if isinstance(folders, list) else [folders])]
-    parts = []
-    loaded: dict[Path, pd.DataFrame] = {}  # each file read once
-    for ind in cat:
-        ees = ind.benchmark.ees if ind.benchmark is not None else None
-        if ees is None:
-            continue
-        name = ind.benchmark.lait or ind.id
-        for d in dirs:
-            path = d / ees.file
-            if path.exists():
-                if path not in loaded:
-                    loaded[path] = load_benchmarks(path, la_lookup=la_lookup)
-                part = ees_series(loaded[path], ees.filter, ees.value_column, name)
-                parts.append(part[OUTPUT_COLUMNS])
-    if not parts:
-        raise FileNotFoundError(
-            f"none of the catalogue's EES files found in {[str(d) for d in dirs]}."
-        )
-    out = pd.concat(parts, ignore_index=True)
-    out = out.drop_duplicates(["indicator", "la_code", "year"], keep="first")
-    return out.reset_index(drop=True)
+    """A benchmarks frame built from EES files with the catalogue's ``benchmark.ees`` maps:
+    `benchmark_panel` of folders (e.g. the current release and an older vintage; the first
+    folder wins where both hold an LA-year)."""
+    dirs = folders if isinstance(folders, list) else [folders]
+    return benchmark_panel([Path(d) for d in dirs], catalogue=catalogue, la_lookup=la_lookup)

@@ -11,17 +11,27 @@ dropped, words sorted (so 'London (Inner)' matches 'Inner London'); when that fi
 the words 'city', 'of', 'the', 'county', 'borough', 'council', 'upon' are dropped as well
 ('Bedford Borough' ~ 'Bedford'). A name shared by a retired authority and its successor
 (old Dorset 835, Dorset 838) resolves to the current one.
+
+`LaLookup.bundled()` is the package's own list of English local authorities
+(`scorecard/reference/local_authorities.csv`, its README says how it was made), so codes
+and names resolve without any file. `resolve_la` is the one place an authority given by a
+user (a code, a 9-character code or a name) is checked: an authority that is not in the
+bundled list nor in the files given raises `UnknownLAError` naming the close matches.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 ENGLAND_CODE = "970"
 # LAIT's codes for England's regions, and their 9-character ONS codes.
@@ -40,8 +50,23 @@ REGION_CODES: dict[str, tuple[str, str]] = {
 }
 ENGLAND_NEW_CODE = "E92000001"
 # Authorities replaced by local-government reorganisation: Dorset (pre-2019), Poole,
-# Bournemouth, Northamptonshire (2021), Cumbria (2023).
+# Bournemouth, Northamptonshire (2021), Cumbria (2023) (the `abolished` column of the
+# bundled list).
 RETIRED_CODES = frozenset({"835", "836", "837", "928", "909"})
+NOT_LA_CODES = frozenset({ENGLAND_CODE, *(c for c, _ in REGION_CODES.values())})
+
+
+class UnknownLAError(KeyError):
+    """An authority that no lookup knows; `suggestions` are close matches ('886 Kent')."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestions = list(suggestions or [])
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.message
+
 
 _WEAK_WORDS = {"city", "of", "the", "county", "borough", "council", "upon", "pre", "lg"}
 
@@ -110,7 +135,13 @@ class LaLookup:
         # one row per code: first non-missing of each attribute
         df = df.groupby("la_code", sort=True, as_index=False).first()
         self.frame = df.reset_index(drop=True)
+        self._codes = frozenset(df["la_code"]) - NOT_LA_CODES
         self._by_new = dict(zip(df["new_la_code"].str.upper(), df["la_code"], strict=False))
+        if "former_new_la_codes" in frame.columns:
+            former = frame[["la_code", "former_new_la_codes"]].dropna()
+            for code, olds in zip(former["la_code"].astype("str"), former["former_new_la_codes"]):
+                for old in str(olds).split():
+                    self._by_new.setdefault(old.upper(), code)
         self._by_name = self._name_index(weak=False)
         self._by_weak = self._name_index(weak=True)
 
@@ -124,12 +155,32 @@ class LaLookup:
             for key, code in zip(keys[current == is_current], rows["la_code"], strict=True):
                 if key:
                     index[key] = code
+        if not weak:  # LAIT's names of the retired ones: 'Dorset (Pre LG)'
+            for name, code in zip(self.frame["la_name"], self.frame["la_code"], strict=True):
+                if code in RETIRED_CODES and isinstance(name, str):
+                    index.setdefault(normalise_name(f"{name} (Pre LG)"), code)
         return index
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self._codes)
 
     # ---------------------------------------------------------------- building
+    @classmethod
+    def bundled(cls) -> LaLookup:
+        """The package's list of English local authorities (reference/README.md)."""
+        return _bundled()
+
+    def plus(self, *others: object) -> LaLookup:
+        """This lookup with the authorities of `others` (anything `from_any` takes) added;
+        for a code in several, the first that has a value wins (this one first)."""
+        parts = [self, *(LaLookup.from_any(o) for o in others if o is not None)]
+        combined = LaLookup(pd.concat([p.frame for p in parts], ignore_index=True))
+        by_new: dict[str, str] = {}
+        for part in reversed(parts):  # earlier parts win
+            by_new.update(part._by_new)
+        combined._by_new = by_new
+        return combined
+
     @classmethod
     def from_any(cls, source: object) -> LaLookup:
         """Build from a LaLookup, a frame or a file (see `from_frame` for the layouts)."""
@@ -144,9 +195,16 @@ class LaLookup:
         if path.suffix.lower() in (".xlsx", ".xls"):
             raw = pd.read_excel(path, dtype=str)
         elif path.suffix.lower() == ".parquet":
-            raw = pd.read_parquet(path)
+            names = pq.read_schema(path).names
+            raw = pd.read_parquet(path, columns=[c for c in names if _is_la_column(c)])
         else:
-            raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+            raw = pd.read_csv(
+                path,
+                dtype=str,
+                encoding="utf-8-sig",
+                keep_default_na=False,
+                usecols=_is_la_column,
+            )
         try:
             return cls.from_frame(raw)
         except ValueError as exc:
@@ -196,27 +254,71 @@ class LaLookup:
 
     # ---------------------------------------------------------------- resolving
     def code(self, la: object) -> str:
-        """3-digit code of `la` given as '886', 886, 886.0, 'E10000016' or a name."""
+        """3-digit code of `la` given as '886', 886, 886.0, 'E10000016' or a name (a number
+        is taken as a code without checking it: `resolve` checks)."""
         if isinstance(la, int | np.integer) or (isinstance(la, float) and la.is_integer()):
             return str(int(la))
         text = str(la).strip()
-        if re.fullmatch(r"\d{3}(\.0+)?", text):
+        if re.fullmatch(r"\d+(\.0+)?", text):
             return text.split(".")[0]
         if re.fullmatch(r"[A-Za-z]\d{8}", text):
             found = self._by_new.get(text.upper())
             if found is None:
-                raise KeyError(
-                    f"LA code {text!r} is not in the lookup; pass `la_lookup=` "
-                    "(e.g. old_la_codes.csv or an EES file) or use the 3-digit code."
-                )
+                raise self._unknown(f"No local authority has the 9-character code {text!r}", text)
             return found
         found = self.code_for_name(text)
         if found is None:
-            raise KeyError(
-                f"No local authority called {text!r} in the lookup ({len(self)} LAs); "
-                "check the spelling or use the 3-digit code (Kent is 886)."
-            )
+            if region_code(text) is not None:
+                raise UnknownLAError(
+                    f"{text!r} is {_not_la(region_code(text))}, not a local authority; give "
+                    "an LA's 3-digit code or name (Kent is 886)."
+                )
+            raise self._unknown(f"No local authority called {text!r}", text)
         return found
+
+    def resolve(self, la: object) -> str:
+        """The 3-digit code of `la` (as `code`), checked: it must be an authority of this
+        lookup, not England or a region. Raises `UnknownLAError` naming close matches."""
+        code = self.code(la)
+        if code in NOT_LA_CODES:
+            raise UnknownLAError(
+                f"{str(la).strip()!r} is {_not_la(code)}, not a local authority; give an LA's "
+                "3-digit code or name (Kent is 886)."
+            )
+        if code not in self._codes:
+            raise self._unknown(f"No local authority has the code {code!r}", code)
+        return code
+
+    def _unknown(self, what: str, text: str) -> UnknownLAError:
+        close = self.suggest(text)
+        hint = f" Close matches: {', '.join(close)}." if close else ""
+        return UnknownLAError(
+            f"{what} ({len(self)} authorities known).{hint} Give the 3-digit code, the "
+            "9-character code or the name (Kent: 886, E10000016, Kent).",
+            close,
+        )
+
+    def suggest(self, text: str, n: int = 5) -> list[str]:
+        """Up to `n` authorities close to `text`, as '886 Kent': codes sharing its first
+        digits (or nearly equal), else names that nearly match."""
+        text = str(text).strip()
+        codes = list(self.frame["la_code"])
+        if re.fullmatch(r"\d+(\.0+)?", text):
+            digits = text.split(".")[0]
+            found = [c for c in codes if c.startswith(digits)] if len(digits) < 3 else []
+            n = max(n, 10) if found else n  # '88': all of 880-889
+            found = found or difflib.get_close_matches(digits, codes, n=n, cutoff=0.6)
+        elif re.fullmatch(r"[A-Za-z]\d{8}", text):
+            news = {str(k): v for k, v in self._by_new.items()}
+            close = difflib.get_close_matches(text.upper(), list(news), n=n, cutoff=0.8)
+            found = [news[c] for c in close]
+        else:
+            keys = {normalise_name(nm): c for nm, c in zip(self.frame["la_name"], codes)}
+            keys.update(self._by_weak)
+            close = difflib.get_close_matches(normalise_name(text), list(keys), n=n, cutoff=0.6)
+            found = list(dict.fromkeys(keys[k] for k in close))
+        names = dict(zip(self.frame["la_code"], self.frame["la_name"]))
+        return [f"{c} {names.get(c) or ''}".strip() for c in found[:n]]
 
     def code_for_name(self, name: object) -> str | None:
         """3-digit code for a name, or None when nothing (or a region) matches."""
@@ -254,6 +356,55 @@ class LaLookup:
         mapping[ENGLAND_CODE] = ENGLAND_NEW_CODE
         mapping.update({c: new for c, new in REGION_CODES.values()})
         return codes.map(mapping).astype("str")
+
+
+def _not_la(code: object) -> str:
+    return "England as a whole" if code == ENGLAND_CODE else "a region"
+
+
+_LA_COLUMNS = {
+    "la_code",
+    "old_la_code",
+    "la number",
+    "la num",
+    "new_la_code",
+    "la_name",
+    "la name",
+    "la and regions",
+    "region",
+    "region_name",
+    "goreg",
+    "geographic_level",
+    "level",
+}
+
+
+def _is_la_column(name: object) -> bool:
+    """A column `from_frame` reads (files are read for these columns only)."""
+    return str(name).strip().casefold() in _LA_COLUMNS
+
+
+@functools.cache
+def _bundled() -> LaLookup:
+    path = resources.files("scorecard").joinpath("reference", "local_authorities.csv")
+    with path.open("rb") as handle:
+        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return LaLookup(frame)
+
+
+def resolve_la(la: object, *sources: object) -> tuple[str, str | None]:
+    """(3-digit code, name) of the authority `la` ('886', 886, 'E10000016', 'Kent'), looked
+    up in `sources` (benchmark frames or files, LA lists: anything `LaLookup.from_any`
+    takes) and then in the bundled list of English LAs. Raises `UnknownLAError` (a
+    KeyError) naming close matches when no source knows it."""
+    lookup = (
+        LaLookup.from_any([s for s in sources if s is not None])
+        if any(s is not None for s in sources)
+        else None
+    )
+    lookup = LaLookup.bundled() if lookup is None else lookup.plus(LaLookup.bundled())
+    code = lookup.resolve(la)
+    return code, lookup.name(code)
 
 
 def standard_new_codes(codes: pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ import pytest
 import scorecard as sc
 from scorecard.benchmark_loaders import (
     BenchmarkFileError,
+    BenchmarkMappingWarning,
     ees_series,
     load_benchmarks,
     load_neighbours,
@@ -119,9 +120,13 @@ def test_lait_new_codes_from_a_lookup(tmp_path):
             "new_la_code": ["E10000016", "E06000035", "E10000006"],
         }
     )
+    lookup.loc[0, "new_la_code"] = "E99999999"  # the lookup given wins over the bundled list
     got = load_benchmarks(path, la_lookup=lookup)
-    assert list(got["new_la_code"][:3]) == ["E10000016", "E06000035", "E10000006"]
-    assert pd.isna(got.loc[3, "new_la_code"])  # Camden not in the lookup
+    assert list(got["new_la_code"][:3]) == ["E99999999", "E06000035", "E10000006"]
+    assert got.loc[3, "new_la_code"] == "E09000007"  # Camden: from the bundled list
+    # no lookup given: the bundled list of English LAs (retired Cumbria included)
+    plain = load_benchmarks(path)
+    assert list(plain["new_la_code"][:4]) == ["E10000016", "E06000035", "E10000006", "E09000007"]
 
 
 def test_lait_unknown_symbol_names_row_column_and_value(tmp_path):
@@ -265,11 +270,19 @@ def test_sn_model_2025_layout(tmp_path):
     assert list(got["closeness"]) == ["Close", "Somewhat close"]
 
 
-def test_by_name_list_needs_and_uses_a_lookup(tmp_path):
+def test_by_name_list_resolves_through_the_bundled_list_or_a_lookup(tmp_path):
     path = tmp_path / "by_name.csv"
     path.write_text("Kent,St Helens\nEssex,Wigan\nMedway,Knowsley\n,\n")
-    with pytest.raises(BenchmarkFileError, match="la_lookup"):
-        load_neighbours(path)
+    # English LA names resolve through the bundled list ...
+    bundled = load_neighbours(path)
+    assert list(bundled.loc[bundled["la_code"] == "886", "neighbour_code"]) == ["881", "887"]
+    # ... a name no list knows is named, with close matches, and no `la_lookup=` hint (the
+    # command line has none)
+    typo = tmp_path / "typo.csv"
+    typo.write_text("Kent,St Helens\nEssex,Wigan\nMedwey,Knowsley\n,\n")
+    with pytest.raises(BenchmarkFileError, match="'Medwey': 887 Medway") as err:
+        load_neighbours(typo)
+    assert "la_lookup" not in str(err.value)
     lookup = pd.DataFrame(
         {
             "la_name": ["Kent", "Essex", "Medway", "St. Helens", "Wigan", "Knowsley"],
@@ -287,8 +300,10 @@ def test_by_name_list_needs_and_uses_a_lookup(tmp_path):
     got = load_neighbours(path, la_lookup=lookup)
     assert list(got.loc[got["la_code"] == "886", "neighbour_code"]) == ["881", "887"]
     assert list(got.loc[got["la_code"] == "342", "neighbour_code"]) == ["359", "340"]
-    with pytest.raises(BenchmarkFileError, match="Knowsley"):
-        load_neighbours(path, la_lookup=lookup.iloc[:5])
+    # a lookup given is read first: its names and codes win
+    other = lookup.assign(old_la_code=lookup["old_la_code"].replace({"340": "999"}))
+    got = load_neighbours(path, la_lookup=other)
+    assert list(got.loc[got["la_code"] == "342", "neighbour_code"]) == ["359", "999"]
 
 
 def test_la_lookup_resolves_every_form():
@@ -416,3 +431,77 @@ def test_real_2021_lists_agree_and_cumberland_has_none():
 def test_real_by_name_list_resolves_from_the_benchmarks_alone(lait):
     got = load_neighbours(dfe("stat_neighbours_by_name_2025.csv"), benchmarks=lait)
     assert got["la_code"].nunique() == 153 and len(got) == 1530
+
+
+# ---------------------------------------------------------------- several sources at once
+NEET = "Total not in education, employment or training"
+EES_CL = f"""time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,la_name,new_la_code,care_leaver_age,breakdown,care_leaver_count,care_leaver_percent
+2025,Reporting year,National,E92000001,England,,,,,,19 to 21 years,"{NEET}",100,40
+2025,Reporting year,Local authority,E92000001,England,E12000008,South East,886,Kent,E10000016,19 to 21 years,"{NEET}",480,41
+2025,Reporting year,Local authority,E92000001,England,E12000008,South East,886,Kent,E10000016,17 to 18 years,"{NEET}",200,35
+"""
+EES_CL_OLD = f"""time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,age,activity,number,percentage
+2025,Reporting year,Local authority,E92000001,England,E12000008,South East,886,E10000016,Kent,Aged 19 to 21,"{NEET}",470,39
+2023,Reporting year,Local authority,E92000001,England,E12000008,South East,886,E10000016,Kent,Aged 19 to 21,"{NEET}",300,38
+"""
+
+
+def test_panel_maps_ees_files_through_the_catalogue_whatever_their_name(tmp_path):
+    from scorecard.benchmark_loaders import benchmark_panel
+
+    renamed = tmp_path / "downloaded (1).csv"  # not the catalogue's file name: content decides
+    renamed.write_text(EES_CL)
+    panel = benchmark_panel(renamed)
+    kent = panel[panel["la_code"] == "886"].set_index("indicator")["value"]
+    # named by the catalogue: the LAIT name where it has one, else the indicator id
+    assert kent["CareLeaversNEET"] == 41 and kent["care_leavers_neet_17_18"] == 35
+    # the file's own series stay too
+    assert f"care_leaver_percent[care_leaver_age=19 to 21 years; breakdown={NEET}]" in kent
+
+
+def test_panel_of_several_files_first_source_wins(tmp_path):
+    from scorecard.benchmark_loaders import benchmark_panel
+
+    new, old = tmp_path / "new.csv", tmp_path / "old.csv"
+    new.write_text(EES_CL)
+    old.write_text(EES_CL_OLD)
+    lait = tmp_path / "lait.csv"
+    lait.write_text(LAIT_CSV)
+    panel = benchmark_panel([new, old, lait])
+    neet = panel[(panel["indicator"] == "CareLeaversNEET") & (panel["la_code"] == "886")]
+    # 2025 from the first file (41, not the older vintage's 39); 2023 only in the second
+    assert neet.set_index("year")["value"].to_dict() == {2025: 41, 2023: 38}
+    assert set(panel.loc[panel["indicator"] == "ReReferral", "la_code"]) >= {"886", "970"}
+    # the order decides: older vintage first, its 2025 figure wins
+    flipped = benchmark_panel([old, new])
+    kent = flipped[(flipped["indicator"] == "CareLeaversNEET") & (flipped["la_code"] == "886")]
+    assert kent.set_index("year")["value"].to_dict() == {2025: 39, 2023: 38}
+
+
+def test_panel_errors_name_the_file(tmp_path):
+    from scorecard.benchmark_loaders import benchmark_panel
+
+    # a file with the catalogue's name whose labels do not fit the mapping
+    path = tmp_path / "la_care_leavers_activity.csv"
+    path.write_text(EES_CL.replace("19 to 21 years", "19 to 25 years"))
+    with pytest.warns(BenchmarkMappingWarning) as caught:
+        panel = benchmark_panel(path)
+    said = " ".join(str(w.message) for w in caught)
+    assert "la_care_leavers_activity.csv: no figures for 'care_leavers_neet_19_21'" in said
+    assert "care_leaver_age='19 to 21 years' matches no rows" in said and "19 to 25" in said
+    assert set(panel["indicator"]) >= {"care_leavers_neet_17_18"}  # the rest still loads
+    with pytest.raises(FileNotFoundError, match=r"not found: .*missing\.csv"):
+        benchmark_panel(tmp_path / "missing.csv")
+    good, empty = tmp_path / "good", tmp_path / "empty"
+    good.mkdir()
+    empty.mkdir()
+    (good / "la_care_leavers_activity.csv").write_text(EES_CL)
+    # a folder: the catalogue's files found in it (this one has NEET rows only)
+    with pytest.warns(BenchmarkMappingWarning) as caught:
+        assert len(benchmark_panel(good))
+    assert any("care_leavers_eet_19_21" in str(w.message) for w in caught)
+    with (
+        pytest.raises(FileNotFoundError, match="empty: none of the catalogue's EES files"),
+        pytest.warns(BenchmarkMappingWarning),
+    ):
+        benchmark_panel([good, empty])

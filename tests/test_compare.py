@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard.benchmark import compare, quartile_band, read_polarity
+from scorecard.benchmark import UnknownLAError, compare, latest_years, quartile_band, read_polarity
 from scorecard.benchmark_loaders import load_benchmarks
 from scorecard.catalogue import Catalogue, Indicator
 
@@ -58,9 +58,9 @@ def test_quartiles_bands_ranks_low_is_good():
     # type 7: h = (n-1)p with n = 8: q1 at h=1.75 -> 2 + .75 = 2.75; median at 3.5 -> 4.5;
     # q3 at 5.25 -> 6 + .25 = 6.25
     bm = panel({"Low8": EIGHT})
-    got = compare(
-        bm, "103", 2025, neighbours("103", ["101", "104", "109"]), polarity=POL, catalogue=EMPTY
-    )
+    nb = neighbours("103", ["101", "104", "109"])
+    # min_size=None: LAIT's plain best (this panel publishes no sizes; see the size tests)
+    got = compare(bm, "103", 2025, nb, polarity=POL, catalogue=EMPTY, min_size=None)
     row = got.iloc[0]
     assert (row["q1"], row["median"], row["q3"]) == (2.75, 4.5, 6.25)
     assert row["n_las"] == 8
@@ -98,9 +98,9 @@ def test_values_on_breakpoints_and_ties():
     bm = panel({"Low8": vals, "High8": vals})
     by = {}
     for code in vals:
-        by[code] = compare(bm, code, 2025, None, polarity=POL, catalogue=EMPTY).set_index(
-            "indicator"
-        )
+        by[code] = compare(
+            bm, code, 2025, None, polarity=POL, catalogue=EMPTY, min_size=None
+        ).set_index("indicator")
     q = by["101"].loc["Low8", ["q1", "median", "q3"]].tolist()
     assert q == [20.0, 25.0, 37.5]
     # 20 sits exactly on q1: right-closed, so the lowest interval: A for low, D for high
@@ -148,7 +148,8 @@ def test_all_suppressed_neutral_and_missing_la():
             "High8": {"101": 5, "102": "c", "103": 7},
         }
     )
-    got = compare(bm, "102", 2025, neighbours("102", ["101", "103"]), polarity=POL, catalogue=EMPTY)
+    nb = neighbours("102", ["101", "103"])
+    got = compare(bm, "102", 2025, nb, polarity=POL, catalogue=EMPTY, min_size=None)
     got = got.set_index("indicator")
     low = got.loc["Low8"]
     assert np.isnan(low["q1"]) and low["quartile_band"] is None and pd.isna(low["rank"])
@@ -256,3 +257,193 @@ def test_year_without_data_and_duplicate_periods_are_explained():
     twice = pd.concat([bm, panel({"Low8": EIGHT}, year="2025 (Rev)")], ignore_index=True)
     with pytest.raises(ValueError, match="year_label"):
         compare(twice, "101", 2025, None, catalogue=EMPTY)
+
+
+# ---------------------------------------------------------------- best LA: minimum size
+def sized_panel() -> pd.DataFrame:
+    """Low8/High8 in 2024-25 over LAs 101-106 (values 1..6) and their sizes (LACnum):
+    101: 20 children (tiny); 102: 99 (one short); 103: suppressed in 2025, 120 in 2024;
+    104: exactly 100; 105: never published; 106: only a 2026 figure (after the year)."""
+    vals = {str(100 + i): float(i) for i in range(1, 7)}
+    now = panel(
+        {
+            "Low8": vals,
+            "High8": vals,
+            "LACnum": {"101": 20, "102": 99, "103": "c", "104": 100},
+        }
+    )
+    before = panel({"LACnum": {"103": 120, "101": 500}}, year="2023-24")
+    after = panel({"LACnum": {"106": 500}}, year="2025-26")
+    return pd.concat([now, before, after], ignore_index=True)
+
+
+def test_best_la_needs_100_children_looked_after_by_default():
+    bm = sized_panel()
+    nb = neighbours("105", ["101", "106"])
+    got = compare(bm, "105", 2025, nb, polarity=POL, catalogue=EMPTY).set_index("indicator")
+    # eligible: 103 (its 2024 size, 120, stands in for the suppressed 2025 one) and 104 (100,
+    # the boundary); 101's 500 in 2024 does not count: its 2025 figure (20) is published
+    low, high = got.loc["Low8"], got.loc["High8"]
+    assert (low["best_value"], low["best_la"]) == (3.0, "LA 103")
+    assert (high["best_value"], high["best_la"]) == (4.0, "LA 104")
+    # gaps from 105's value (5): low 5 - 3 = 2; high 4 - 5 = -1 (ahead of the best)
+    assert low["gap_to_best"] == 2.0 and high["gap_to_best"] == -1.0
+    # the best neighbour is the best of the neighbours, whatever their size
+    assert (low["best_neighbour_value"], low["best_neighbour"]) == (1.0, "LA 101")
+    assert (high["best_neighbour_value"], high["best_neighbour"]) == (6.0, "LA 106")
+    # the rule changes nothing else: quartiles and ranks are over every LA
+    assert low["rank"] == 5 and low["n_las"] == 6 and pd.isna(low["note"])
+
+
+def test_best_la_rule_is_configurable_and_lait_plain_rule_remains():
+    bm = sized_panel()
+    plain = compare(bm, "105", 2025, None, polarity=POL, catalogue=EMPTY, min_size=None)
+    plain = plain.set_index("indicator")
+    assert plain.loc["Low8", "best_la"] == "LA 101" and plain.loc["High8", "best_la"] == "LA 106"
+    # 101 children: 104 (100) drops out, 103 (120) stays
+    got = compare(bm, "105", 2025, None, polarity=POL, catalogue=EMPTY, min_size=101)
+    got = got.set_index("indicator")
+    assert got.loc["Low8", "best_la"] == "LA 103" and got.loc["High8", "best_la"] == "LA 103"
+    # 121: nobody qualifies; said, not guessed
+    none = compare(bm, "105", 2025, None, polarity=POL, catalogue=EMPTY, min_size=121)
+    row = none.set_index("indicator").loc["Low8"]
+    assert pd.isna(row["best_la"]) and np.isnan(row["best_value"]) and np.isnan(row["gap_to_best"])
+    assert "121" in row["note"]
+
+
+def test_best_la_not_named_without_published_sizes():
+    bm = panel({"Low8": EIGHT})  # no LACnum in the data
+    row = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY).iloc[0]
+    assert pd.isna(row["best_la"]) and np.isnan(row["best_value"])
+    assert "no LACnum" in row["note"]
+    # the size measure can be another published series
+    bm = pd.concat([bm, panel({"Size": {"101": 500, "102": 500}})], ignore_index=True)
+    row = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY, size_indicator="Size")
+    assert row.set_index("indicator").loc["Low8", "best_la"] == "LA 101"
+
+
+# ---------------------------------------------------------------- default year per indicator
+def test_default_year_is_each_indicators_latest_with_a_value_for_the_la():
+    bm = pd.concat(
+        [
+            panel({"Low8": EIGHT, "High8": EIGHT}, year="2023-24"),
+            # 2024-25: Low8 published, but 103's own figure suppressed; High8 not yet out
+            panel({"Low8": EIGHT | {"103": "c"}}),
+            # 2025-26: a new indicator, published for other LAs only
+            panel({"New8": {"101": 1, "102": 2}}, year="2025-26"),
+        ],
+        ignore_index=True,
+    )
+    got = compare(bm, "103", None, None, polarity=POL, catalogue=EMPTY).set_index("indicator")
+    assert got["year"].to_dict() == {"Low8": 2024, "High8": 2024, "New8": 2026}
+    assert got.loc["Low8", "la_value"] == 3.0  # 2023-24, its latest published value
+    assert np.isnan(got.loc["New8", "la_value"]) and got.loc["New8", "n_las"] == 2
+    assert latest_years(bm, "103", ["Low8"], up_to=2023) == {}
+    assert latest_years(bm, "101") == {"Low8": 2025, "High8": 2024, "New8": 2026}
+    assert latest_years(bm, "101", up_to=2025) == {"Low8": 2025, "High8": 2024}
+    # a year given is one year for every indicator, as before
+    fixed = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY)
+    assert list(fixed["indicator"]) == ["Low8"] and fixed.loc[0, "year"] == 2025
+
+
+# ---------------------------------------------------------------- counts
+def test_counts_are_never_set_beside_other_authorities_counts(tmp_path):
+    counts = {"101": 100, "102": 200, "103": 300, "970": 80000, "989": 9000}
+    cat = Catalogue(
+        [make("our_rate", "low_is_good", "Low8"), make("our_count", "neutral", "Count8")]
+    )
+    cat = Catalogue(
+        [
+            cat.get("our_rate"),
+            cat.get("our_count").model_copy(update={"unit": "count"}),
+        ]
+    )
+    bm = panel({"Low8": EIGHT, "Count8": counts, "Num8": counts})
+    nb = neighbours("103", ["101", "102"])
+    got = compare(bm, "103", 2025, nb, catalogue=cat, min_size=None).set_index("indicator")
+    row = got.loc["Count8"]
+    assert row["la_value"] == 300  # the LA's own published count stays ...
+    for col in ("england", "region", "sn_value", "q1", "median", "q3", "best_value"):
+        assert np.isnan(row[col]), col  # ... nothing else
+    assert row["sn_count"] == 0 and pd.isna(row["rank"]) and pd.isna(row["best_la"])
+    assert "count" in row["note"] and "10,000" in row["note"]
+    assert got.loc["Low8", "england"] == 4.4  # a rate is compared as before
+    # LAIT's dictionary marks counts '(num)'
+    dictionary = tmp_path / "dict.csv"
+    dictionary.write_text(
+        "Measure_short,Polarity,Chart_title,y_axis_name\n"
+        'Num8,-,Children looked after (num),"Number of Children Looked After"\n'
+        "Low8,Low,Children looked after with 3+ placements (%),% of CLA\n"
+    )
+    got = compare(bm, "103", 2025, nb, catalogue=EMPTY, polarity=dictionary, min_size=None)
+    got = got.set_index("indicator")
+    assert np.isnan(got.loc["Num8", "sn_value"]) and got.loc["Num8", "la_value"] == 300
+    assert got.loc["Low8", "sn_value"] == 1.5 and pd.isna(got.loc["Low8", "note"])
+
+
+# ---------------------------------------------------------------- our current value placed
+@pytest.mark.parametrize(
+    ("la", "value", "quartiles", "low", "high"),
+    [
+        # 103 (published 3) now at 5.5: 1 2 4 5 5.5 6 7 8, h = 7p: q1 at 1.75 -> 2 + .75 x 2
+        # = 3.5; median at 3.5 -> 5 + .5 x .5 = 5.25; q3 at 5.25 -> 6 + .25 = 6.25.
+        # 5.5 in (5.25, 6.25]: C low (4 better: rank 5), B high (6, 7, 8 better: rank 4)
+        ("103", 5.5, (3.5, 5.25, 6.25), ("C", 5), ("B", 4)),
+        # 103 now at 2: 1 2 2 4 5 6 7 8: q1 at 1.75 -> 2 exactly: on the breakpoint, so the
+        # lowest interval (A low, D high); ties share the lowest rank (102 also has 2)
+        ("103", 2.0, (2.0, 4.5, 6.25), ("A", 2), ("D", 6)),
+        # 109 published nothing ('c'): its value joins the eight: 1 2 3 4 4.5 5 6 7 8, h = 8p:
+        # q1 3, median 4.5 (on it: B low, C high), q3 6
+        ("109", 4.5, (3.0, 4.5, 6.0), ("B", 5), ("C", 5)),
+    ],
+)
+def test_current_value_placed_in_the_published_distribution(la, value, quartiles, low, high):
+    bm = panel({"Low8": EIGHT, "High8": EIGHT, "Neutral8": EIGHT})
+    got = compare(
+        bm,
+        la,
+        2025,
+        None,
+        polarity=POL,
+        catalogue=EMPTY,
+        values={"Low8": value, "High8": value, "Neutral8": value},
+    ).set_index("indicator")
+    assert got.loc["Low8", "value"] == value
+    assert (got.loc["Low8", "value_quartile_band"], got.loc["Low8", "value_rank"]) == low
+    assert (got.loc["High8", "value_quartile_band"], got.loc["High8", "value_rank"]) == high
+    # the published figure's own band and rank are unchanged (LAIT's)
+    published = compare(bm, la, 2025, None, polarity=POL, catalogue=EMPTY).set_index("indicator")
+    assert got.loc["Low8", "quartile_band"] == published.loc["Low8", "quartile_band"]
+    assert got.loc["Low8", "q1"] == published.loc["Low8", "q1"]
+    # the quartiles a value is banded on, re-derived: numpy 'linear' is R's type 7
+    others = [v for k, v in EIGHT.items() if k not in (la, "970", "989") and v != "c"]
+    assert tuple(np.quantile([*others, value], [0.25, 0.5, 0.75])) == pytest.approx(quartiles)
+    # neutral: no band, no rank
+    assert got.loc["Neutral8", "value_quartile_band"] is None
+    assert pd.isna(got.loc["Neutral8", "value_rank"])
+
+
+def test_current_value_by_catalogue_id_and_missing():
+    cat = Catalogue([make("our_low", "low_is_good", "Low8")])
+    bm = panel({"Low8": EIGHT, "High8": EIGHT})
+    got = compare(
+        bm, "103", 2025, None, catalogue=cat, polarity={"High8": "High"}, values={"our_low": 8.5}
+    ).set_index("indicator")
+    # 8.5 is worse than everyone: D, rank 8 of 8
+    assert (got.loc["Low8", "value_quartile_band"], got.loc["Low8", "value_rank"]) == ("D", 8)
+    assert np.isnan(got.loc["High8", "value"]) and got.loc["High8", "value_quartile_band"] is None
+
+
+# ---------------------------------------------------------------- the authority asked for
+def test_unknown_authority_names_close_matches():
+    bm = panel({"Low8": EIGHT})
+    with pytest.raises(UnknownLAError, match=r"code '88'.*886 Kent") as err:
+        compare(bm, "88", 2025, None, catalogue=EMPTY)
+    assert isinstance(err.value, KeyError) and "886 Kent" in err.value.suggestions
+    with pytest.raises(KeyError, match=r"'Kentt'.*886 Kent"):
+        compare(bm, "Kentt", 2025, None, catalogue=EMPTY)
+    with pytest.raises(KeyError, match="England as a whole"):
+        compare(bm, "970", 2025, None, catalogue=EMPTY)
+    # an English LA the panel lacks is known (bundled list): no values, but named
+    kent = compare(bm, "Kent", 2025, None, catalogue=EMPTY).iloc[0]
+    assert kent["la_code"] == "886" and kent["la_name"] == "Kent" and np.isnan(kent["la_value"])

@@ -120,3 +120,32 @@ def test_benchmarking_notebook(kernel_env, tmp_path):
     assert len(svgs) == 1
     text = json.dumps(_outputs(nb))
     assert "Wealdshire" in text
+
+
+def test_benchmarking_notebook_takes_la_as_a_number_and_a_catalogue(kernel_env, tmp_path):
+    # papermill -p la 650 passes an int; year None: each indicator's latest year
+    from scorecard.catalogue import bundled_catalogue_path
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(bundled_catalogue_path().read_text())
+    nb = _run("03_benchmarking.py", tmp_path, {"la": 650, "catalogue": str(mine), "year": None})
+    text = json.dumps(_outputs(nb))
+    assert "Wealdshire (LA 650)" in text
+    assert "placement_stability_short" in text
+    assert len([o for o in _outputs(nb) if "image/svg+xml" in o.get("data", {})]) == 1
+
+
+@pytest.mark.dfe
+def test_benchmarking_notebook_on_the_real_files(kernel_env, tmp_path, dfe_dir):
+    params = {
+        "la": 886,
+        "benchmarks": [str(dfe_dir / "bds_long_0.parquet")],
+        "neighbours": str(dfe_dir / "sn_may_2025.xlsx"),
+    }
+    outputs = _outputs(_run("03_benchmarking.py", tmp_path, params))
+    assert "Kent (LA 886)" in json.dumps(outputs)
+    tables = [o for o in outputs if "best_la" in json.dumps(o.get("data", {}))]
+    summary = json.dumps(tables[-1])
+    # 3+ placements: Kent's published 12 (2025); the best LA is no tiny authority
+    assert "LACStable_2016on" in summary and "Leicester" in summary
+    assert "City of London" not in summary and "Isles of Scilly" not in summary

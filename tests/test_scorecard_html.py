@@ -144,8 +144,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
             trend=[22.7, 20.5, 23.2, 19.4, 21.1],
         ),
     ]
-    extra = [k for k in rows[1] if k not in FRAME_COLUMNS]  # contract 5 columns, if not yet
-    frame = pd.DataFrame(rows, columns=[*FRAME_COLUMNS, *extra])
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     history = pd.DataFrame(
         columns=["indicator", "period_end", "numerator", "denominator", "value", "suppressed"]
     )
@@ -286,20 +285,16 @@ def test_comparators_are_labelled_for_what_they_are(page):
     assert "Best neighbour: Nearby 8.1% (our gap +4.4 pts)" in row
 
 
-def test_comparator_columns_not_filled_yet_render_as_dashes():
-    """Before the comparators carry published_value, value_quartile_band ... (contract 5),
-    the card still renders: the published band is labelled as the published figure's."""
+def test_comparator_columns_not_filled_render_as_dashes():
+    """Comparators a source does not give (published_value, value_quartile_band ... of
+    contract 5 missing) leave the card readable: the published band is still labelled as the
+    published figure's, and nothing is said about what is missing."""
     card = fixed_card()
-    frame = card.frame.drop(
-        columns=[
-            "published_value",
-            "value_quartile_band",
-            "value_rank",
-            "best_neighbour",
-            "best_neighbour_value",
-            "gap_to_best_neighbour",
-        ]
+    frame = card.frame
+    frame[["published_value", "value_rank", "best_neighbour_value", "gap_to_best_neighbour"]] = (
+        np.nan
     )
+    frame[["value_quartile_band", "best_neighbour"]] = None
     page = card._replace(frame=frame).html(charts=False)
     row = text(row_of(page, "placement_stability_short"))
     assert "Ours 2023-24: (D, rank 140/152)" in row

@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .common import EXIT_OK, DataError, Progress, benchmark_arguments, load_panel, note
+from .benchmark import benchmark_arguments, la_code, load_panel
+from .common import EXIT_OK, DataError, Progress, note
 
 TREND_QUARTERS = 8
 
@@ -100,8 +101,12 @@ def latest_quarter(ds: Any) -> pd.Timestamp:
     return parse_date(end)
 
 
-def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None, str | None]:
-    """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650."""
+def _resolve_inputs(
+    args: argparse.Namespace,
+) -> tuple[list[Path] | None, Path | None, str | None]:
+    """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650.
+    `--la` (code, 9-character code or name) is resolved here: an authority that neither the
+    benchmark files nor the bundled list of English LAs knows is a usage error (exit 2)."""
     from ..loaders import bundled_sample_path
     from ..report.builder import SAMPLE_LA, sample_benchmark_paths
 
@@ -109,10 +114,13 @@ def _resolve_inputs(args: argparse.Namespace) -> tuple[Path | None, Path | None,
     sample = bundled_sample_path().resolve()
     if args.data is None or Path(args.data).resolve() == sample:
         if bench is None and sn is None:
-            bench, sn = sample_benchmark_paths(bundled_sample_path())
+            lait, sn = sample_benchmark_paths(bundled_sample_path())
+            bench = [lait] if lait is not None else None
         la = la or SAMPLE_LA
     if sn is not None and bench is None:
         raise DataError("--neighbours needs --benchmarks too.")
+    if la is not None:
+        la = la_code(la, list(bench or []), "build")
     return bench, sn, la
 
 

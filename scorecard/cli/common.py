@@ -1,12 +1,11 @@
 """What every command shares: exit codes, the data-error type, progress lines, plain-text
-tables, the data report printer and the benchmark arguments of `build` and `benchmark`."""
+tables and the data report printer (the benchmark arguments `build` and `benchmark` share
+are in `benchmark.py`)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -98,29 +97,3 @@ def print_report(report: pd.DataFrame, stream: Any = None) -> None:
     other = report.loc[~report["severity"].isin(["error", "warning", "note"])]
     for row in other.itertuples(index=False):
         print(format_issue(row), file=stream)
-
-
-def benchmark_arguments(
-    sub: argparse.ArgumentParser, defaults: dict[str, str] | None = None
-) -> None:
-    """--benchmarks, --neighbours and --la, shared by `build` (optional, with `defaults`
-    explained in the help) and `benchmark` (required: no defaults)."""
-    for flag, metavar, what in (
-        ("--benchmarks", "FILE", "LAIT long extract or benchmark panel (csv or xlsx)"),
-        ("--neighbours", "FILE", "statistical-neighbour list (xlsx or csv)"),
-        ("--la", "CODE", "3-digit LA code, e.g. 886 (Kent)"),
-    ):
-        kind = {} if flag == "--la" else {"type": Path}
-        extra = f"; {defaults[flag]}" if defaults else ""
-        sub.add_argument(
-            flag, metavar=metavar, required=defaults is None, help=what + extra, **kind
-        )
-
-
-def load_panel(path: Path, neighbours: Path | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The benchmark panel and (when given) the statistical-neighbour list."""
-    from ..benchmark import load_benchmarks, load_neighbours
-
-    panel = load_benchmarks(path)
-    sn = load_neighbours(neighbours) if neighbours is not None else None
-    return panel, sn

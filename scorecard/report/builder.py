@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,24 @@ import numpy as np
 import pandas as pd
 
 from .. import bands
-from ..benchmark import compare, load_benchmarks, load_neighbours
+from ..benchmark import (
+    MIN_SIZE,
+    benchmark_name,
+    benchmark_panel,
+    best_rule,
+    compare,
+    gap_to,
+    latest_years,
+    load_neighbours,
+    resolve_la,
+)
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
+from .comparison import COMPARE_NAMES
 from .privacy import apply_suppression
-from .scorecard import COMPARATOR_COLUMNS, FRAME_COLUMNS, Scorecard
+from .scorecard import COMPARATOR_COLUMNS, COMPARATOR_TEXT, FRAME_COLUMNS, Scorecard
 
 SAMPLE_LA = "650"
 SAMPLE_LA_NAME = "Wealdshire"
@@ -52,14 +64,18 @@ def build_scorecard(
     trend_quarters: int = 8,
     sn_stat: str = "mean",
     la_name: str | None = None,
+    min_size: float | None = MIN_SIZE,
 ) -> Scorecard:
     """The panel scorecard for `quarter` (a label like '2024-25 Q4' or any date).
 
     dataset: a Dataset or a folder (None: the bundled sample). benchmarks / neighbours: the
-    LAIT long extract and the statistical-neighbour list, as frames or paths (None with the
-    bundled sample: its synthetic panel in data/sample/benchmarks/). la: the 3-digit LA code
-    to benchmark ('650' for the sample). publish=True applies small-number suppression
-    (counts 1..suppress_threshold shown as 'c').
+    published figures (a LAIT extract, EES CSVs of either vintage, folders, or a list of
+    them: see `scorecard.benchmark.benchmark_panel`) and the statistical-neighbour list, as
+    frames or paths (None with the bundled sample: its synthetic panel in
+    data/sample/benchmarks/). la: the authority ('886', 'E10000016' or 'Kent'; '650' for the
+    sample); one no list knows raises `UnknownLAError` naming close matches. min_size: the
+    children looked after an authority needs to be named best LA (None: any).
+    publish=True applies small-number suppression (counts 1..suppress_threshold shown as 'c').
     """
     from ..loaders import bundled_sample_path, load_dataset
 
@@ -74,6 +90,11 @@ def build_scorecard(
     else:
         cat = load_catalogue(catalogue)
     items = scorecard_indicators(cat)
+    if is_sample and la is None:
+        la = SAMPLE_LA
+    if is_sample and benchmarks is None:
+        benchmarks, neighbours = sample_benchmark_paths(bundled_sample_path())
+    authority = card_authority(la, benchmarks, neighbours, cat)  # an unknown LA fails here
 
     period_end = parse_date(quarter)
     check_coverage(ds, items, period_end)
@@ -87,13 +108,9 @@ def build_scorecard(
     frame = add_targets(frame, items, period_end)
     frame = add_direction(frame, history, cat, period_end)
 
-    if is_sample and la is None:
-        la = SAMPLE_LA
-    la = str(la).strip() if la is not None else None
-    if is_sample and benchmarks is None:
-        benchmarks, neighbours = sample_benchmark_paths(bundled_sample_path())
-    comparators, bench_note, found_name = benchmark_rows(
-        items, benchmarks, neighbours, la, period_end, sn_stat, cat
+    current = dict(zip(frame["indicator"], frame["value"], strict=True))
+    comparators, bench_note = benchmark_rows(
+        items, authority, period_end, sn_stat, cat, values=current, min_size=min_size
     )
     frame = frame.merge(comparators, on="indicator", how="left")
     frame = add_rag(frame, items, period_end)
@@ -105,11 +122,10 @@ def build_scorecard(
     by_age = time_in_care_by_age(ds, cat, period_end, failed=status)
     failed = {i: s for i, s in zip(frame["indicator"], frame["status"]) if is_unavailable(s)}
     districts = district_view(ds, items, cat, period_end, frame, failed)
-    published = published_series(
-        items, benchmarks, neighbours, la, history["period_end"], period_end, sn_stat, cat
-    )
+    published = published_series(items, authority, history["period_end"], period_end, sn_stat, cat)
 
-    name = la_name or found_name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
+    la = authority.code
+    name = la_name or authority.name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
     card = Scorecard(
         frame=frame[FRAME_COLUMNS].reset_index(drop=True),
         history=history.reset_index(drop=True),
@@ -420,11 +436,41 @@ def add_rag(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestam
 
 # --------------------------------------------------------------------------- benchmarks
 
-TEXT_COMPARATORS = ("quartile_band", "best_la")
-BENCH_COLUMNS = {
-    **{c: object if c in TEXT_COMPARATORS else "float64" for c in COMPARATOR_COLUMNS},
-    "benchmark_year": object,
-}
+COMPARATOR_DTYPES = {c: object if c in COMPARATOR_TEXT else "float64" for c in COMPARATOR_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The authority a card benchmarks, resolved once: its code and name, and the published
+    figures and neighbour list loaded (None when not given)."""
+
+    code: str | None
+    name: str | None
+    benchmarks: pd.DataFrame | None
+    neighbours: pd.DataFrame | None
+
+
+def card_authority(
+    la: object,
+    benchmarks: object,
+    neighbours: pd.DataFrame | str | Path | None,
+    cat: Catalogue,
+) -> Authority:
+    """Load the benchmark sources and resolve `la` against them and the bundled list of
+    English LAs (`UnknownLAError` with close matches when nothing knows it), so the card is
+    titled with the authority's name even without benchmark files."""
+    bench = None
+    if benchmarks is not None:
+        bench = benchmark_panel(benchmarks, catalogue=cat)
+        if not pd.api.types.is_integer_dtype(bench["year"]):  # labels such as '2024-25'
+            bench = bench.assign(year=pd.array(bench["year"].map(_year_end), dtype="Int64"))
+    sn = neighbours
+    if sn is not None and not isinstance(sn, pd.DataFrame):
+        sn = load_neighbours(sn, benchmarks=bench)
+    if la is None:
+        return Authority(None, None, bench, sn)
+    code, name = resolve_la(la, bench) if bench is not None else resolve_la(la)
+    return Authority(code, name, bench, sn)
 
 
 def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
@@ -454,7 +500,7 @@ def _year_end(value: object) -> int | None:
 
 def _empty_comparators(items: list[Indicator]) -> pd.DataFrame:
     out = pd.DataFrame({"indicator": [i.id for i in items]})
-    for c, dtype in BENCH_COLUMNS.items():
+    for c, dtype in COMPARATOR_DTYPES.items():
         out[c] = pd.Series([np.nan] * len(out), dtype=dtype)
         if dtype is object:
             out[c] = None
@@ -463,91 +509,115 @@ def _empty_comparators(items: list[Indicator]) -> pd.DataFrame:
 
 def benchmark_rows(
     items: list[Indicator],
-    benchmarks: pd.DataFrame | str | Path | None,
-    neighbours: pd.DataFrame | str | Path | None,
-    la: str | None,
+    authority: Authority,
     period_end: pd.Timestamp,
     sn_stat: str,
     cat: Catalogue,
-) -> tuple[pd.DataFrame, str, str | None]:
-    """Published comparators per indicator from the latest year up to the quarter's financial
-    year end, with a note for the page and the LA's published name."""
+    values: Mapping[str, float] | None = None,
+    min_size: float | None = MIN_SIZE,
+) -> tuple[pd.DataFrame, str]:
+    """Published comparators per indicator (the card's COMPARATOR_COLUMNS), each from the
+    indicator's latest year up to the quarter's financial year end with a value for the LA,
+    with a note for the page. `values` (indicator id -> the card's current value) places
+    the current value in that year's distribution and measures the gaps from it."""
     empty = _empty_comparators(items)
-    if benchmarks is None:
-        return empty, "No benchmark data was given.", None
+    bench, la = authority.benchmarks, authority.code
+    if bench is None:
+        return empty, "No benchmark data was given."
     if la is None:
-        return empty, "No local authority code was given, so no benchmarks are shown.", None
-    bench = benchmarks if isinstance(benchmarks, pd.DataFrame) else load_benchmarks(benchmarks)
-    sn = neighbours
-    if sn is not None and not isinstance(sn, pd.DataFrame):
-        sn = load_neighbours(sn)
-
-    la = str(la).strip()
+        return empty, "No local authority code was given, so no benchmarks are shown."
     if la not in set(bench["la_code"].astype(str)):
-        note = f"LA {la} is not in the benchmark data, so no comparators are shown."
-        return empty, note, None
-    found_name = _la_name(bench, la)
+        return empty, f"LA {la} is not in the benchmark data, so no comparators are shown."
+    sn = authority.neighbours
     if sn is not None and la not in set(sn["la_code"].astype(str)):
         sn = None  # comparators without the statistical-neighbour average (noted below)
     limit = int(financial_year(period_end)[:4]) + 1
-    lait = {i.id: i.benchmark.lait for i in items if i.benchmark and i.benchmark.lait}
-    years = bench.assign(_end=bench["year"].map(_year_end))
-    years = years[years["_end"].notna() & (years["_end"] <= limit)]
-    chosen: dict[str, object] = {}
-    for ind_id, name in lait.items():
-        avail = years[years["indicator"] == name]
-        if len(avail):
-            chosen[ind_id] = avail.loc[avail["_end"].idxmax(), "year"]
+    names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
+    chosen = latest_years(bench, la, list(names.values()), up_to=limit)
+    by_year: dict[int, list[str]] = {}
+    for ind_id, name in names.items():
+        if name in chosen:
+            by_year.setdefault(chosen[name], []).append(ind_id)
 
-    rows = []
-    for year in dict.fromkeys(chosen.values()):
-        # every name here has rows in `year` (that is how the year was chosen)
-        names = [lait[i] for i, y in chosen.items() if y == year]
-        cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
-        for ind_id, y in chosen.items():
-            if y != year:
-                continue
-            hit = cmp[cmp["indicator"] == lait[ind_id]]
+    rows, notes = [], []
+    for year, ids in by_year.items():
+        wanted = [names[i] for i in ids]
+        mine = {names[i]: (values or {}).get(i, np.nan) for i in ids}
+        cmp = compare(
+            bench,
+            la,
+            year,
+            sn,
+            indicators=wanted,
+            sn_stat=sn_stat,
+            catalogue=cat,
+            values=mine,
+            min_size=min_size,
+        )
+        if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
+            notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
+        for ind_id in ids:
+            hit = cmp[cmp["indicator"] == names[ind_id]]
             if len(hit):
                 row = hit.iloc[0]
-                rows.append(
-                    {
-                        "indicator": ind_id,
-                        **{c: row.get(c) for c in COMPARATOR_COLUMNS},
-                        "benchmark_year": _year_label(year),
-                    }
-                )
+                got = {c: row.get(COMPARE_NAMES.get(c, c)) for c in COMPARATOR_COLUMNS}
+                got["benchmark_year"] = _year_label(year)
+                rows.append({"indicator": ind_id, **got})
     if not rows:
         note = f"No published comparators were found for LA {la} up to {limit}."
-        return empty, note, found_name
+        return empty, note
     got = pd.DataFrame(rows)
     out = empty[["indicator"]].merge(got, on="indicator", how="left")
-    for c, dtype in BENCH_COLUMNS.items():
+    for c, dtype in COMPARATOR_DTYPES.items():
         if dtype == "float64":
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
+    # the gaps are from the card's current value, not the published one
+    current = out["indicator"].map(values or {}).astype("float64")
+    polarity = out["indicator"].map({i.id: i.polarity for i in items})
+    out["gap_to_best"] = gap_to(out["best_value"], current, polarity)
+    out["gap_to_best_neighbour"] = gap_to(out["best_neighbour_value"], current, polarity)
+    note = _comparator_note(got, items, sn is not None, la, sn_stat, min_size)
+    for said in dict.fromkeys(notes):
+        note += f" {_sentence(said)}."
+    return out, note
+
+
+def _comparator_note(
+    got: pd.DataFrame,
+    items: list[Indicator],
+    has_sn: bool,
+    la: str,
+    sn_stat: str,
+    min_size: float | None,
+) -> str:
+    """What the comparator columns are, for the page."""
     yrs = sorted({str(y) for y in got["benchmark_year"].dropna()})
     note = (
         f"Comparators are published figures for the latest year available ({', '.join(yrs)}); "
         "the statistical-neighbour (SN) average is the "
-        f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value."
+        f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value. "
+        "Published, band and rank are the authority's own published figure for that year; "
+        "'band now' and 'rank now' place the current value in that year's national "
+        "distribution, and the gaps to the best are from the current value. "
+        f"{_sentence(best_rule(min_size))}."
     )
-    if sn is None:
+    counts = [i.title for i in items if i.unit == "count" and i.benchmark is not None]
+    if counts:
+        note += " Counts are not compared with other authorities (compare the rates per 10,000)."
+    if not has_sn:
         note += f" No statistical-neighbour list was available for LA {la}."
-    return out, note, found_name
+    return note
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _year_label(year: object) -> str:
     end = _year_end(year)
     return f"{end - 1}-{end % 100:02d}" if end else str(year)
-
-
-def _la_name(bench: pd.DataFrame, la: str) -> str | None:
-    if "la_code" not in bench.columns or "la_name" not in bench.columns:
-        return None
-    hit = bench.loc[bench["la_code"].astype(str) == la, "la_name"].dropna()
-    return str(hit.iloc[0]) if len(hit) else None
 
 
 # --------------------------------------------------------------------------- time in care by age
@@ -640,9 +710,7 @@ def district_view(
 
 def published_series(
     items: list[Indicator],
-    benchmarks: pd.DataFrame | str | Path | None,
-    neighbours: pd.DataFrame | str | Path | None,
-    la: str | None,
+    authority: Authority,
     dates: pd.Series,
     period_end: pd.Timestamp,
     sn_stat: str,
@@ -651,13 +719,9 @@ def published_series(
     """England's and the statistical neighbours' published figures for each year within the
     span of the trend dates (`indicator, period_end, series, value`; a year's figure sits at
     31 March of the year it ends), for the trend charts. None without benchmarks."""
-    if benchmarks is None or la is None or dates.empty:
+    bench, sn, la = authority.benchmarks, authority.neighbours, authority.code
+    if bench is None or la is None or dates.empty:
         return None
-    bench = benchmarks if isinstance(benchmarks, pd.DataFrame) else load_benchmarks(benchmarks)
-    sn = neighbours
-    if sn is not None and not isinstance(sn, pd.DataFrame):
-        sn = load_neighbours(sn)
-    la = str(la).strip()
     if la not in set(bench["la_code"].astype(str)):
         return None
     if sn is not None and la not in set(sn["la_code"].astype(str)):

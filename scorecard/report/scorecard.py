@@ -9,20 +9,38 @@ import pandas as pd
 
 from ..catalogue import Catalogue, Indicator
 
-# the published comparators of `scorecard.benchmark.compare` the scorecard and the
-# benchmark summaries (CLI, notebook) show, in this order
+# the comparator columns of the scorecard frame (contract 5), in this order; filled by
+# `builder.benchmark_rows` from `scorecard.benchmark.compare`, rendered by html and excel.
+# published_value, quartile_band and rank: the LA's own published figure for benchmark_year;
+# value_quartile_band and value_rank: where the row's current value would stand in that
+# year's national distribution; the gaps are from the current value.
 COMPARATOR_COLUMNS = [
     "sn_value",
     "sn_count",
     "england",
     "region",
+    "published_value",
+    "benchmark_year",
     "quartile_band",
     "rank",
     "n_las",
+    "value_quartile_band",
+    "value_rank",
     "best_value",
     "best_la",
     "gap_to_best",
+    "best_neighbour_value",
+    "best_neighbour",
+    "gap_to_best_neighbour",
 ]
+# the comparator columns holding text (the others are numbers)
+COMPARATOR_TEXT = (
+    "benchmark_year",
+    "quartile_band",
+    "value_quartile_band",
+    "best_la",
+    "best_neighbour",
+)
 
 FRAME_COLUMNS = [
     "domain",
@@ -41,7 +59,6 @@ FRAME_COLUMNS = [
     "change_year",
     "trend",
     *COMPARATOR_COLUMNS,
-    "benchmark_year",
     "commentary",
     "status",
     "caveat",
