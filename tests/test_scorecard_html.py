@@ -519,3 +519,23 @@ def test_printed_page_never_ends_on_a_domain_heading(sample_scorecard, tmp_path,
         last = [line.strip() for line in p.splitlines() if line.strip()][-1]
         assert last not in headings, f"page {k} ends with the heading {last!r}"
     assert all(any(h in p for p in pages) for h in headings)
+
+
+@pytest.mark.slow
+def test_kent_published_figure_beside_where_this_value_stands(sample_dataset, dfe_dir):
+    """Issue 10's case on the real LAIT extract: the sample's 9.7% (3+ placements) beside
+    Kent's published 12.0% for 2024-25 (quartile C, rank 104 of 151), each labelled, and the
+    9.7% placed in band B of that year's distribution."""
+    from scorecard.report import build_scorecard
+
+    card = build_scorecard(
+        sample_dataset,
+        benchmarks=dfe_dir / "bds_long_0.parquet",
+        neighbours=dfe_dir / "sn_may_2025.xlsx",
+        la="886",
+    )
+    assert card.la_name == "Kent"
+    row = text(row_of(card.html(charts=False), "placement_stability_short"))
+    assert "9.7% 174 / 1,789" in row
+    assert "Ours 2024-25: 12.0% (C, rank 104/151)" in row
+    assert re.search(r"This value: B, rank \d+/151", row)
