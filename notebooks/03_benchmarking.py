@@ -44,7 +44,7 @@ import pandas as pd
 import scorecard as sc
 from scorecard import charts
 from scorecard.benchmark import benchmark_name
-from scorecard.loaders import bundled_sample_path
+from scorecard.inputs import bundled_sample_path
 from scorecard.report import comparison_summary
 from scorecard.report.builder import sample_benchmark_paths
 

@@ -17,7 +17,7 @@ from .breakdowns import BreakdownError
 from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from .dataset import Dataset, MissingTableError
 from .engine import compute, compute_many
-from .loaders import DataValidationError, check_dataset, load_dataset
+from .inputs import DataValidationError, check_dataset, load_dataset
 from .periods import ReferenceDateError, quarter_end, quarter_label
 
 __version__ = "0.1.0"

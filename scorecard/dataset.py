@@ -14,8 +14,21 @@ from .periods import window_start
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
 UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
+# the yearly returns a dataset was stitched from: collection_year '2019-20', its first and
+# last day, the year as its files' names wrote it, how the year was found ('name and dates',
+# 'dates', 'census header', 'name'), its tables, rows read and files
+RETURNS_COLUMNS = [
+    "collection_year",
+    "start",
+    "end",
+    "name_year",
+    "year_from",
+    "tables",
+    "rows",
+    "files",
+]
 
-# Every table of SPEC section 3 with its required columns; loaders and the engine share this.
+# Every table of SPEC section 3 with its required columns; the inputs and the engine share this.
 TABLES: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
@@ -53,6 +66,15 @@ def empty_unusable() -> pd.DataFrame:
             "rule": pd.Series(dtype="object"),
         }
     )
+
+
+def returns_frame(rows: list[dict[str, object]] | None = None) -> pd.DataFrame:
+    """The returns a dataset was stitched from (no rows: a full-history extract)."""
+    frame = pd.DataFrame(rows or [], columns=RETURNS_COLUMNS)
+    for c in ("start", "end"):
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+    frame["rows"] = frame["rows"].astype("int64")
+    return frame
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,8 @@ class Dataset:
     file it came from. `coverage` maps a table to the dates its data covers (a table without
     an entry is not limited). `unusable` lists cells that failed a rule (table, row position,
     column, rule): an indicator that needs such a cell leaves its row out (`without`).
+    `returns` describes the yearly returns the tables were stitched from (`RETURNS_COLUMNS`;
+    no rows for a full-history extract); a stitched table's rows carry `COLLECTION_YEAR`.
     Building blocks derived from the tables are cached on the dataset, so every measure
     reuses them.
     """
@@ -121,6 +145,7 @@ class Dataset:
     source: str | None = None
     coverage: Mapping[str, Coverage] = field(default_factory=dict)
     unusable: pd.DataFrame = field(default_factory=empty_unusable)
+    returns: pd.DataFrame = field(default_factory=returns_frame)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __contains__(self, name: object) -> bool:
@@ -191,6 +216,6 @@ class Dataset:
 
         Frames go through the same coercion and validation as files do.
         """
-        from .loaders import dataset_from_frames
+        from .inputs import dataset_from_frames
 
         return dataset_from_frames(tables, source=source)

@@ -55,7 +55,7 @@ def compute(
     """
     ind = resolve_indicator(indicator, catalogue)
     if dataset is None:
-        from .loaders import load_dataset
+        from .inputs import load_dataset
 
         dataset = load_dataset()
     ats = parse_at(at)

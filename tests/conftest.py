@@ -58,7 +58,7 @@ def dfe_dir() -> Path:
 def sample_dataset() -> sc.Dataset:
     """The bundled sample (Wealdshire), loaded once for the whole session. Read-only: the
     Dataset is frozen; do not change its tables in place."""
-    folder = sc.loaders.bundled_sample_path()
+    folder = sc.inputs.bundled_sample_path()
     if not any(folder.glob("episodes.*")):
         pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
     return sc.load_dataset()

@@ -14,7 +14,7 @@ from scorecard import __version__
 from scorecard.cli import main
 from scorecard.cli.build import latest_quarter
 from scorecard.cli.common import table_text
-from scorecard.loaders import bundled_sample_path
+from scorecard.inputs import bundled_sample_path
 
 SAMPLE = bundled_sample_path()
 BENCH = SAMPLE / "benchmarks"
@@ -45,11 +45,11 @@ def _corrupt_copy(tmp_path: Path) -> Path:
 def sample_loaded_once(monkeypatch, sample_dataset):
     """`scorecard build` without --data gets the session's sample (conftest.py) instead of
     reading the files again; test_build_writes_html_excel_and_charts still reads them."""
-    import scorecard.loaders as loaders
+    import scorecard.inputs as inputs
 
-    real = loaders.load_dataset
+    real = inputs.load_dataset
     monkeypatch.setattr(
-        loaders, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
+        inputs, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
     )
 
 
@@ -140,7 +140,14 @@ def test_validate_in_a_process_prints_no_traceback(tmp_path):
     assert "31/02/2024" in run.stdout
 
 
-def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys):
+def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    # loading is lenient by default (bad rows are left out); all-or-nothing is strict=True,
+    # which `build --strict` will pass: loaded strictly, bad data stops the build
+    import functools
+
+    import scorecard.inputs as inputs
+
+    monkeypatch.setattr(inputs, "load_dataset", functools.partial(inputs.load_dataset, strict=True))
     bad = _corrupt_copy(tmp_path)
     out = tmp_path / "out"
     assert main(["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]) == 1

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from scorecard.cli import main
-from scorecard.loaders import bundled_sample_path
+from scorecard.inputs import bundled_sample_path
 from scorecard.report.builder import sample_benchmark_paths
 
 SAMPLE = bundled_sample_path()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from scorecard import codes
-from scorecard.loaders import dataset_from_frames
+from scorecard.inputs import dataset_from_frames
 
 # Every year-bound in the lists, written out by hand from SOURCES.md: (list, codes, first
 # valid collection year, last valid collection year); None = open at that end.

@@ -21,7 +21,7 @@ from _loader_fixtures import (
 
 import scorecard as sc
 from scorecard.dataset import QUALITY_COLUMNS
-from scorecard.loaders import (
+from scorecard.inputs import (
     DataValidationError,
     bundled_sample_path,
     check_dataset,
@@ -105,7 +105,7 @@ def test_parquet_numeric_ids_become_strings(tmp_path: Path) -> None:
     assert h["SEX"].tolist() == ["1", "2", "1"] and h["SEX"].dtype == STR
     # without validate=False the blank CHILD stops loading, on record 2 of the Parquet file
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(tmp_path)
+        load_dataset(tmp_path, strict=True)
     assert _errors(exc)[["file", "row", "column"]].values.tolist() == [
         ["header.parquet", 2, "CHILD"]
     ]
@@ -183,7 +183,7 @@ def test_xlsx_with_title_rows_excel_types_and_row_numbers(good: Path) -> None:
     rows[1][4] = "Q9"
     _write_xlsx(good / "Episodes.xlsx", ["Wealdshire SSDA903 episodes", "Extract"], cols, rows)
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     err = _errors(exc)
     assert err[["file", "row", "column", "value"]].values.tolist() == [
         ["Episodes.xlsx", 5, "PLACE", "Q9"]
@@ -195,21 +195,26 @@ def test_unknown_stem_recognised_by_headers_and_other_files_noted(good: Path) ->
     (good / "episodes.csv").rename(good / "SSDA903 extract 2025.csv")
     (good / "README.txt").write_text("notes")
     (good / "lookup.csv").write_text("A,B\n1,2\n")
-    # headers that fit both header (CHILD, SEX, DOB) and uasc (CHILD, DUC): ambiguous
+    # CHILD, SEX, DOB, DUC: uasc (header does not know DUC), which uasc.csv already provides
     (good / "kids.csv").write_text("CHILD,SEX,DOB,DUC\n9,1,01/01/2010,\n")
+    # headers that fit two tables equally well
+    (good / "both.csv").write_text("CHILD,SEX,DOB,DUC,ETHNIC\n9,1,01/01/2010,,WBRI\n")
     (good / "benchmarks").mkdir()
     (good / "benchmarks" / "episodes.csv").write_text("not, a, table\n")
     ds = load_dataset(good)
     assert ds.files["episodes"] == "SSDA903 extract 2025.csv" and len(ds["episodes"]) == 3
-    q = ds.quality.set_index("file")
-    assert (
-        q.loc["SSDA903 extract 2025.csv", "rule"]
-        == "read as table episodes (recognised by its headers)"
-    )
-    assert q.loc["README.txt", "rule"] == "not a table file; ignored"
-    assert q.loc["lookup.csv", "rule"] == "file matches no table; ignored"
-    assert q.loc["kids.csv", "severity"] == "warning"
-    assert "header, uasc" in q.loc["kids.csv", "rule"]
+    q = ds.quality.groupby("file")["rule"].agg(list)
+    # the year in the name: the dates span 2023-24 and 2024-25, so not one return
+    assert q["SSDA903 extract 2025.csv"] == [
+        "read as table episodes (recognised by its headers)",
+        "the name says 2025, but the dates span several collection years; read as a "
+        "full-history extract",
+    ]
+    assert "COLLECTION_YEAR" not in ds["episodes"].columns and ds.returns.empty
+    assert q["README.txt"] == ["not a table file; ignored"]
+    assert q["lookup.csv"] == ["file matches no table; ignored"]
+    assert q["kids.csv"] == ["looks like table uasc, which another file already provides; ignored"]
+    assert q["both.csv"] == ["headers fit several tables (header, uasc); ignored"]
     assert "benchmarks" not in " ".join(ds.quality["file"])  # subfolders are not read
 
 
@@ -250,7 +255,7 @@ def test_each_kind_of_bad_cell_is_named(
             (good / f"{other}.csv").unlink()
     set_cell(good, table, row, column, value)
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     err = _errors(exc)
     assert len(err) == 1, err.to_string()
     got = err.iloc[0]
@@ -269,7 +274,7 @@ def test_each_kind_of_bad_cell_is_named(
 def test_missing_required_column(good: Path) -> None:
     drop_column(good, "episodes", "REC")
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     got = _errors(exc).iloc[0]
     assert (got["file"], got["column"], got["rule"]) == (
         "episodes.csv",
@@ -292,7 +297,7 @@ def test_every_problem_of_every_file_in_one_error(good: Path, tmp_path: Path) ->
     drop_column(broken, "population", "POP_0_17")
     before = digests(broken)
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(broken)
+        load_dataset(broken, strict=True)
     err = _errors(exc)
     # every corrupted cell once, plus the missing column
     assert len(err) == len(seen) + 1, err.to_string()
@@ -327,7 +332,7 @@ def test_input_files_never_modified(good: Path) -> None:
 def test_two_files_for_one_table_is_an_error(good: Path) -> None:
     shutil.copy(good / "uasc.csv", good / "UASC.csv")
     with pytest.raises(DataValidationError, match="several files for table uasc"):
-        load_dataset(good)
+        load_dataset(good, strict=True)
 
 
 def test_check_dataset_reports_warnings_and_missing_folder(good: Path, tmp_path: Path) -> None:
@@ -415,7 +420,7 @@ def test_csv_title_rows_and_blank_lines_keep_file_line_numbers(good: Path) -> No
         "Wealdshire UASC extract\n\nCHILD,DUC,SEX\n1002,,1\n\n1003,01/01/2026,7\n"
     )
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     err = _errors(exc)
     assert err[["file", "row", "column", "value"]].values.tolist() == [["uasc.csv", 6, "SEX", "7"]]
 
@@ -435,7 +440,7 @@ def test_error_survives_pickling(good: Path) -> None:
 
     set_cell(good, "episodes", 2, "PLACE", "Q9")
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     again = pickle.loads(pickle.dumps(exc.value))
     assert str(again) == str(exc.value) and again.report.equals(exc.value.report)
 
@@ -446,7 +451,7 @@ def test_xlsx_header_found_below_titles_even_with_a_column_missing(good: Path) -
     # the missing column, not about every column
     _write_xlsx(good / "uasc.xlsx", ["UASC", "as at 31/03/2025"], ["CHILD", "SEX"], [["1002", "1"]])
     with pytest.raises(DataValidationError) as exc:
-        load_dataset(good)
+        load_dataset(good, strict=True)
     err = _errors(exc)
     assert err[["file", "column", "rule"]].values.tolist() == [
         ["uasc.xlsx", "DUC", "required column missing"]

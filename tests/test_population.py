@@ -11,7 +11,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
-from scorecard.loaders import dataset_from_frames
+from scorecard.inputs import dataset_from_frames
 from scorecard.measures.population import PopulationWarning
 from scorecard.periods import parse_at
 from scorecard.registry import registry

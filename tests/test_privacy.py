@@ -260,7 +260,7 @@ def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_tables, tiny_c
 
 @pytest.mark.slow
 def test_no_personal_data_in_outputs_bundled_sample(tmp_path, sample_scorecard):
-    from scorecard.loaders import bundled_sample_path
+    from scorecard.inputs import bundled_sample_path
 
     files = [p for p in bundled_sample_path().glob("*") if p.suffix in (".csv", ".parquet")]
     raw = {

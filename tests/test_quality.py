@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scorecard import quality
-from scorecard.loaders import dataset_from_frames
+from scorecard.inputs import dataset_from_frames, keys, report
 
 EP_COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -184,13 +183,13 @@ def test_episodes_without_header_and_other_checks() -> None:
 
 def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
     parts = [
-        quality.issues("warning", "episodes", "e.csv", [5], "PLACE", ["H5"], "w", "h"),
-        quality.issues("error", "episodes", "e.csv", [3, 2], "DECOM", ["x", "y"], "not a date", ""),
-        quality.issues("error", "episodes", "e.csv", [3], "DECOM", [None], "blank", ""),
-        quality.issues("error", "header", "h.csv", [None], "SEX", None, "missing", ""),
-        quality.issues("note", "", "README.txt", [None], "", None, "ignored", ""),
+        report.issues("warning", "episodes", "e.csv", [5], "PLACE", ["H5"], "w", "h"),
+        report.issues("error", "episodes", "e.csv", [3, 2], "DECOM", ["x", "y"], "not a date", ""),
+        report.issues("error", "episodes", "e.csv", [3], "DECOM", [None], "blank", ""),
+        report.issues("error", "header", "h.csv", [None], "SEX", None, "missing", ""),
+        report.issues("note", "", "README.txt", [None], "", None, "ignored", ""),
     ]
-    out = quality.finalise(quality.concat(parts))
+    out = report.finalise(report.concat(parts))
     # errors first (header before episodes, the SPEC's table order), then warnings, then notes;
     # the second error on episodes row 3 DECOM is dropped (the first found wins)
     assert out[["severity", "file", "row", "rule"]].values.tolist() == [
@@ -203,10 +202,10 @@ def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
 
 
 def test_display_values() -> None:
-    assert quality.display(pd.Series([1234.0, 1.5, np.nan])).tolist() == ["1234", "1.5", ""]
+    assert report.display(pd.Series([1234.0, 1.5, np.nan])).tolist() == ["1234", "1.5", ""]
     dates = pd.Series(pd.to_datetime(["2024-04-01", None]))
-    assert quality.display(dates).tolist() == ["01/04/2024", ""]
-    assert quality.display(
+    assert report.display(dates).tolist() == ["01/04/2024", ""]
+    assert report.display(
         pd.Series(["A", None, pd.Timestamp("2025-03-31"), 2.0], dtype=object)
     ).tolist() == [
         "A",
@@ -218,26 +217,26 @@ def test_display_values() -> None:
 
 def test_integer_keys_for_large_tables() -> None:
     # digit ids without leading zeros are read as numbers; '007' forces hashing (7 != 007)
-    n = quality._BIG + 10
+    n = keys.BIG + 10
     ids = pd.Series(np.r_[np.arange(n - 1).astype(str), [None]], dtype="str")
-    codes = quality.id_codes(ids)
+    codes = keys.id_codes(ids)
     assert codes[:3].tolist() == [0, 1, 2] and codes[-1] == -1
     padded = pd.Series(np.r_[["007", "7"], np.arange(n).astype(str)], dtype="str")
-    assert len(set(quality.id_codes(padded)[:2])) == 2
+    assert len(set(keys.id_codes(padded)[:2])) == 2
     # dates: whole days; blank dates get a code of their own
-    d = quality.id_codes(pd.Series(pd.to_datetime(["1960-01-01", None, "1960-01-01"])))
+    d = keys.id_codes(pd.Series(pd.to_datetime(["1960-01-01", None, "1960-01-01"])))
     assert d[0] == d[2] != d[1]
     # packed keys equal exactly when every part is equal, also past the int64 range
-    key = quality.combine(np.array([1, 1, 2, 1]), np.array([5, 5, 5, 6]))
-    assert quality.repeats(key).tolist() == [False, True, False, False]
-    huge = quality.combine(np.array([0, 2**62, 0]), np.array([1, 1, 1]))
+    key = keys.combine(np.array([1, 1, 2, 1]), np.array([5, 5, 5, 6]))
+    assert keys.repeats(key).tolist() == [False, True, False, False]
+    huge = keys.combine(np.array([0, 2**62, 0]), np.array([1, 1, 1]))
     assert huge[0] == huge[2] != huge[1]
 
 
 def test_duplicates_in_a_large_header() -> None:
     # above _BIG rows the duplicate check pre-screens on (child, dates): the exact copy of
     # row 0 at the end is found; same child and DOB but another SEX is not a copy
-    n = quality._BIG + 5
+    n = keys.BIG + 5
     header = pd.DataFrame(
         {
             "CHILD": np.r_[np.arange(n).astype(str), ["0", "1"]],

@@ -7,8 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from scorecard import schemas
 from scorecard.dataset import TABLES
+from scorecard.inputs import columns, schemas
 
 STR = "str"
 
@@ -54,7 +54,7 @@ def test_every_table_has_a_model_with_its_required_columns() -> None:
         cols = model.to_schema().columns
         for c in TABLES[table]:
             assert cols[c].required, (table, c)
-        for c in schemas.OPTIONAL[table]:
+        for c in columns.OPTIONAL[table]:
             assert not cols[c].required, (table, c)
         assert not cols["LA"].required
 
@@ -164,4 +164,4 @@ def test_describe_failure_words() -> None:
     ],
 )
 def test_column_kinds(column: str, kind: str) -> None:
-    assert schemas.column_kind(column) == kind
+    assert columns.column_kind(column) == kind

@@ -371,7 +371,7 @@ def test_time_in_care_by_age_at_entry():
 @pytest.fixture(scope="module")
 def sample_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bundled synthetic LAIT panel and neighbour list (Wealdshire is LA 650)."""
-    from scorecard.loaders import bundled_sample_path
+    from scorecard.inputs import bundled_sample_path
 
     lait, sn = builder.sample_benchmark_paths(bundled_sample_path())
     if lait is None or sn is None:

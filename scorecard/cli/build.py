@@ -107,7 +107,7 @@ def _resolve_inputs(
     """Benchmarks, neighbours and LA: with the bundled sample, its synthetic panel and 650.
     `--la` (code, 9-character code or name) is resolved here: an authority that neither the
     benchmark files nor the bundled list of English LAs knows is a usage error (exit 2)."""
-    from ..loaders import bundled_sample_path
+    from ..inputs import bundled_sample_path
     from ..report.builder import SAMPLE_LA, sample_benchmark_paths
 
     bench, sn, la = args.benchmarks, args.neighbours, args.la
@@ -125,7 +125,7 @@ def _resolve_inputs(
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..loaders import load_dataset
+    from ..inputs import load_dataset
     from ..periods import ReferenceDateError, parse_date, quarter_label
 
     if args.suppress_threshold < 0:

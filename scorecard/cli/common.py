@@ -70,14 +70,15 @@ def data_exceptions() -> tuple[type[BaseException], ...]:
     from ..benchmark_loaders import BenchmarkFileError
     from ..catalogue import CatalogueError
     from ..dataset import MissingTableError
-    from ..loaders import DataValidationError
+    from ..inputs import DataValidationError
 
     return (CatalogueError, MissingTableError, OSError, DataValidationError, BenchmarkFileError)
 
 
 def print_report(report: pd.DataFrame, stream: Any = None) -> None:
-    """The data report grouped by severity, one readable line per problem."""
-    from ..loaders import format_issue
+    """The data report grouped by severity, then by file, column and rule: one line per group
+    with the count and the first rows (`scorecard validate --report` writes every row)."""
+    from ..inputs import grouped_lines
 
     stream = stream or sys.stdout
     if report.empty:
@@ -88,12 +89,9 @@ def print_report(report: pd.DataFrame, stream: Any = None) -> None:
         if part.empty:
             continue
         print(f"{heading} ({len(part)})", file=stream)
-        for row in part.itertuples(index=False):
-            print(
-                textwrap.shorten(format_issue(row), PRINT_WIDTH * 2, placeholder=" ..."),
-                file=stream,
-            )
+        for line in grouped_lines(part):
+            print(textwrap.shorten(line, PRINT_WIDTH * 2, placeholder=" ..."), file=stream)
         print(file=stream)
     other = report.loc[~report["severity"].isin(["error", "warning", "note"])]
-    for row in other.itertuples(index=False):
-        print(format_issue(row), file=stream)
+    for line in grouped_lines(other):
+        print(line, file=stream)

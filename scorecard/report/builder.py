@@ -77,7 +77,7 @@ def build_scorecard(
     children looked after an authority needs to be named best LA (None: any).
     publish=True applies small-number suppression (counts 1..suppress_threshold shown as 'c').
     """
-    from ..loaders import bundled_sample_path, load_dataset
+    from ..inputs import bundled_sample_path, load_dataset
 
     ds = load_dataset(dataset) if not isinstance(dataset, Dataset) else dataset
     is_sample = bool(ds.source) and _same_folder(ds.source, bundled_sample_path())

@@ -1,8 +1,4 @@
-"""Data-quality report: the issue rows and the checks that warn without stopping loading.
-
-A report is a frame with `QUALITY_COLUMNS` (severity, table, file, row, column, value, rule,
-hint); severity is `error` (stops loading), `warning` (kept in `Dataset.quality`; the
-figures may be affected) or `note` (e.g. an ignored file).
+"""Data-quality checks: the warnings that do not stop loading.
 
 `dataset_warnings` runs the checks below on coerced tables, vectorised over rows:
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
@@ -10,145 +6,37 @@ figures may be affected) or `note` (e.g. an ignored file).
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
 - duplicated rows; referrals repeated on (LAchildID, CINreferralDate); a child twice in
   header; repeated KS4 results;
+- codes valid in no year in the columns no indicator uses yet (the other 903 tables, CIN
+  referral details);
 - episodes of children without a header row; blank ACTIV/ACCOM in oc3; referrals closed
-  before they started; IRO FTE above 1.
+  before they started or dated in the future (an error); IRO FTE above 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from . import codes
-from .dataset import QUALITY_COLUMNS, TABLES
+from .. import codes
+from .columns import required
+from .keys import BIG, combine, id_codes, repeats
+from .report import Where, at, concat, empty
 
-SEVERITIES = ("error", "warning", "note")
 SHORT_BREAK_LS = ("V3", "V4")
-
-
-# ------------------------------------------------------------------------ issue frames
-_EMPTY = pd.DataFrame({c: pd.Series(dtype="object") for c in QUALITY_COLUMNS})
-
-
-def empty() -> pd.DataFrame:
-    """An empty report."""
-    return _EMPTY.copy(deep=False)
-
-
-def display(values: object) -> pd.Series:
-    """Values as the analyst would type them: dates dd/mm/YYYY, 1234.0 as 1234, blank ''."""
-    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    s = s.reset_index(drop=True)
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.strftime("%d/%m/%Y").fillna("").astype(object)
-    if pd.api.types.is_float_dtype(s):
-        whole = s.notna() & (s == s.round())
-        out = s.astype(str).astype(object)
-        out[whole] = s[whole].astype("int64").astype(str)
-        return out.where(s.notna(), "")
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_string_dtype(s):
-        return s.astype(object).where(s.notna(), "").astype(str).astype(object)
-
-    def one(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-            return ""
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%d/%m/%Y")
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    return s.map(one).astype(object)
-
-
-def issues(
-    severity: str,
-    table: str,
-    file: str,
-    rows: Sequence[object] | np.ndarray,
-    column: str,
-    values: object,
-    rule: str | pd.Series,
-    hint: str | pd.Series,
-) -> pd.DataFrame:
-    """Issue rows, one per entry of `rows` (values None: blank value)."""
-    n = len(rows)
-    vals = pd.Series([""] * n, dtype=object) if values is None else display(values)
-
-    def col(v: object) -> object:
-        return v.to_numpy(dtype=object) if isinstance(v, pd.Series) else v
-
-    frame = pd.DataFrame(
-        {
-            "severity": severity,
-            "table": table,
-            "file": file,
-            "row": pd.Series(np.asarray(rows, dtype=object), dtype=object),
-            "column": column,
-            "value": vals.to_numpy(dtype=object),
-            "rule": col(rule),
-            "hint": col(hint),
-        },
-        index=pd.RangeIndex(n),
-    )
-    return frame.astype(object)
-
-
-def concat(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Issue frames stacked (empty report when none)."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty()
-    return pd.concat(parts, ignore_index=True)
-
-
-def finalise(report: pd.DataFrame) -> pd.DataFrame:
-    """One error per cell (the first found wins), sorted: errors first, then by table, file,
-    row and column."""
-    if report.empty:
-        return empty()
-    report = report.reset_index(drop=True)
-    is_error = report["severity"] == "error"
-    has_row = report["row"].notna()
-    cell = report.loc[is_error & has_row, ["table", "file", "row", "column"]].astype(str)
-    dup = cell.duplicated()
-    report = report.drop(index=dup.index[dup.to_numpy()])
-    table_order = {t: i for i, t in enumerate(TABLES)}
-    keys = pd.DataFrame(
-        {
-            "sev": report["severity"].map({s: i for i, s in enumerate(SEVERITIES)}),
-            "table": report["table"].map(table_order).fillna(len(table_order)),
-            "file": report["file"].astype(str),
-            "row": pd.to_numeric(report["row"], errors="coerce").fillna(-1),
-            "column": report["column"].astype(str),
-        },
-        index=report.index,
-    )
-    order = keys.sort_values(list(keys.columns), kind="stable").index
-    out = report.loc[order].reset_index(drop=True)
-    return out[QUALITY_COLUMNS].astype(object)
-
 
 # ------------------------------------------------------------------------------ checks
 CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
-_BIG = 50_000  # above this many rows, duplicates are pre-screened on cheap columns
 
 
 class _Ctx:
-    """Tables with their files and row numbers, for building warnings; memoises child keys
+    """Tables with where their rows came from, for building warnings; memoises child keys
     and duplicate flags so that each is computed once."""
 
-    def __init__(
-        self,
-        tables: Mapping[str, pd.DataFrame],
-        files: Mapping[str, str],
-        rows: Mapping[str, np.ndarray],
-    ) -> None:
-        self.tables, self.files, self.rows = tables, files, rows
+    def __init__(self, tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]) -> None:
+        self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
 
     def has(self, table: str, *cols: str) -> bool:
@@ -185,8 +73,9 @@ class _Ctx:
         rule: str | pd.Series,
         hint: str | pd.Series,
         values: pd.Series | None = None,
+        severity: str = "warning",
     ) -> pd.DataFrame:
-        """Warnings for the rows of `table` where `mask` is true."""
+        """Warnings (or `severity`) for the rows of `table` where `mask` is true."""
         m = np.asarray(mask, dtype=bool)
         if not m.any():
             return empty()
@@ -196,63 +85,7 @@ class _Ctx:
         # Series rule/hint are indexed by row position (only the flagged rows are needed)
         rule = rule.reindex(pos) if isinstance(rule, pd.Series) else rule
         hint = hint.reindex(pos) if isinstance(hint, pd.Series) else hint
-        return issues(
-            "warning", table, self.files[table], self.rows[table][pos], column, vals, rule, hint
-        )
-
-
-def id_codes(s: pd.Series) -> np.ndarray:
-    """int64 code per value (equal values, equal codes; -1 when blank).
-
-    Identifiers made of digits without leading zeros are read as the numbers they are, which
-    is far cheaper than hashing millions of strings; anything else is factorised."""
-    if pd.api.types.is_string_dtype(s) and len(s) > _BIG:
-        arr = pa.array(s.array) if not s.empty else None
-        if arr is not None and arr.null_count < len(arr):
-            length = pc.utf8_length(arr)
-            if (
-                pc.all(pc.utf8_is_digit(arr)).as_py()
-                and pc.max(length).as_py() <= 18
-                and not pc.any(pc.and_(pc.starts_with(arr, "0"), pc.greater(length, 1))).as_py()
-            ):
-                return pc.fill_null(pc.cast(arr, pa.int64()), -1).to_numpy()
-    if pd.api.types.is_datetime64_any_dtype(s):
-        values = s.to_numpy(dtype="datetime64[ns]")
-        days = values.astype("datetime64[D]").view("int64")
-        missing = np.isnat(values)
-        if missing.all():
-            return np.full(len(s), -1, dtype="int64")
-        # blank dates get a code of their own, below every real day
-        return np.where(missing, days[~missing].min() - 1, days)  # dates are whole days
-    return pd.factorize(s)[0].astype("int64")
-
-
-def combine(*parts: np.ndarray) -> np.ndarray:
-    """One int64 key per row from several int64 code arrays: equal keys exactly when every
-    part is equal. Parts are packed arithmetically while the product of their ranges fits in
-    int64 (no hashing); beyond that, the key so far is renumbered first."""
-    limit = 2**62
-    key, span = np.zeros(len(parts[0]), dtype="int64"), 1
-    for part in parts:
-        if len(part) == 0:
-            return np.zeros(0, dtype="int64")
-        low, high = int(part.min()), int(part.max())
-        width = high - low + 1
-        if width >= limit:
-            codes_, uniques = pd.factorize(part)
-            shifted, width = codes_.astype("int64"), len(uniques)
-        else:
-            shifted = part.astype("int64") - low
-        if span * width >= limit:
-            codes_, uniques = pd.factorize(key)
-            key, span = codes_.astype("int64"), len(uniques)
-        key, span = key * width + shifted, span * width
-    return key
-
-
-def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
-    """True for rows whose key appeared on an earlier row (keep=False: on any other row)."""
-    return pd.Series(key).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+        return at(severity, table, self.where[table], pos, column, vals, rule, hint)
 
 
 def is_datetime(s: pd.Series) -> bool:
@@ -261,7 +94,7 @@ def is_datetime(s: pd.Series) -> bool:
 
 def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
     frame = ctx.tables[table]
-    if len(frame) <= _BIG:
+    if len(frame) <= BIG:
         return frame.duplicated(keep="first").to_numpy()
     # pre-screen on the child key and the date/number columns (integer hashing is cheap),
     # then compare whole rows only among the candidates
@@ -461,7 +294,8 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     for table, frame in ctx.tables.items():
         if table == "referrals" or frame.empty:
             continue
-        column = TABLES[table][0] if TABLES[table][0] in frame.columns else frame.columns[0]
+        first = required(table)[0]
+        column = first if first in frame.columns else frame.columns[0]
         out.append(
             ctx.warn(
                 table,
@@ -514,6 +348,42 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+# the columns of tables no indicator uses yet (the other 903 tables, CIN details): an unknown
+# code there is a warning, not an error that makes the cell unusable
+LIGHT_CODE_COLUMNS = {
+    "oc2": ("SDQ_REASON",),
+    "ad1": ("SEX_ADOPTR", "LS_ADOPTR"),
+    "placed_for_adoption": ("REASON_PLACED_CEASED",),
+    "previous_permanence": ("PREV_PERM",),
+    "missing": ("MISSING",),
+    "reviews": ("REVIEW_CODE",),
+    "sw_episodes": ("SW_REASON",),
+    "referrals": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure"),
+}
+
+
+def light_code_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Codes of the lightly validated columns that are valid in no collection year."""
+    out = []
+    for table, columns in LIGHT_CODE_COLUMNS.items():
+        for col in columns:
+            if not ctx.has(table, col):
+                continue
+            values = ctx.tables[table][col]
+            valid = codes.valid_codes(codes.COLUMNS[col])
+            unknown = values.notna() & ~values.isin(list(valid))
+            out.append(
+                ctx.warn(
+                    table,
+                    unknown.to_numpy(dtype=bool),
+                    col,
+                    f"unknown {col} code",
+                    f"Not a DfE {col} code in any collection year (see scorecard.codes).",
+                )
+            )
+    return out
+
+
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Blank care-leaver codes, closures before referrals, FTE above 1."""
     out = []
@@ -542,6 +412,19 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 "CINclosureDate must be on or after CINreferralDate.",
             )
         )
+    if ctx.has("referrals", "CINreferralDate"):
+        ref = ctx.tables["referrals"]
+        today = pd.Timestamp(dt.date.today())
+        out.append(
+            ctx.warn(
+                "referrals",
+                ref["CINreferralDate"] > today,
+                "CINreferralDate",
+                "referral date in the future",
+                f"A referral cannot be dated after today ({today:%d/%m/%Y}); correct the date.",
+                severity="error",
+            )
+        )
     if ctx.has("iro_staff", "FTE"):
         big = ctx.tables["iro_staff"]["FTE"] > 1
         out.append(
@@ -557,24 +440,19 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def dataset_warnings(
-    tables: Mapping[str, pd.DataFrame],
-    files: Mapping[str, str],
-    rows: Mapping[str, np.ndarray],
+    tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]
 ) -> pd.DataFrame:
-    """Every warning of the checks above for coerced tables."""
-    ctx = _Ctx(tables, files, rows)
+    """Every warning of the checks above for coerced tables (a referral dated in the future
+    is an error: its date cannot be right)."""
+    ctx = _Ctx(tables, where)
     parts: list[pd.DataFrame] = []
-    for check in (code_year_warnings, episode_warnings, duplicate_warnings, other_warnings):
+    checks = (
+        code_year_warnings,
+        episode_warnings,
+        duplicate_warnings,
+        light_code_warnings,
+        other_warnings,
+    )
+    for check in checks:
         parts += check(ctx)
     return concat(parts)
-
-
-__all__ = [
-    "SEVERITIES",
-    "concat",
-    "dataset_warnings",
-    "display",
-    "empty",
-    "finalise",
-    "issues",
-]

@@ -1,97 +1,19 @@
 """Pandera models of the input tables (SPEC section 3) and the words used to report failures.
 
-One `DataFrameModel` per table. The models run on frames that the loader has already coerced
-to the dtype contract (identifiers and codes `str`, dates `datetime64[ns]`, numbers
+One `DataFrameModel` per table. The models run on frames that the coerce stage has already
+brought to the dtype contract (identifiers and codes `str`, dates `datetime64[ns]`, numbers
 `float64`), so they check content: required columns, blanks, code lists, ranges and
 cross-column rules. Unknown extra columns are allowed (`strict = False`).
 
-`COLUMN_KINDS` says how the loader coerces each known column; `describe_failure` turns a
-pandera check name into the rule and one-line hint shown to the analyst.
+`describe_failure` turns a pandera check name into the rule and one-line hint shown to the
+analyst.
 """
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from . import codes
-from .dataset import TABLES
-
-# ---------------------------------------------------------------- column kinds (coercion)
-DATE_COLUMNS = frozenset(
-    {"DOB", "MC_DOB", "DECOM", "DEC", "DUC", "CINreferralDate", "CINclosureDate", "START", "END"}
-)
-NUMERIC_COLUMNS = frozenset(
-    {
-        "FTE",
-        "ATT8",
-        "EM94",
-        "PUPILS",
-        "AVG_ATT8",
-        "PCT_EM94",
-        "POP_0_17",
-        "MID_YEAR",
-        "YEAR",
-        "PL_DISTANCE",
-    }
-)
-IDENTIFIER_COLUMNS = frozenset({"CHILD", "LAchildID", "IRO_ID", "UPN", "URN", "LA"})
-# codes are stripped and upper-cased (postcodes too, so outward codes match the lookup)
-CODE_COLUMNS = frozenset(
-    {
-        "SEX",
-        "ETHNIC",
-        "MOTHER",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "REASON_PLACE_CHANGE",
-        "REC",
-        "IN_TOUCH",
-        "ACTIV",
-        "ACCOM",
-        "CASE_TYPE",
-        "ReferralSource",
-        "PrimaryNeedCode",
-        "ReasonForClosure",
-        "ReferralNFA",
-        "HOME_POST",
-        "PL_POST",
-        "POSTCODE_DISTRICT",
-    }
-)
-ACADEMIC_YEAR_COLUMNS = frozenset({"ACADEMIC_YEAR"})
-TEXT_COLUMNS = frozenset({"DISTRICT"})
-
-# Optional columns per table (SPEC section 3); every table may also carry `LA`.
-OPTIONAL: dict[str, tuple[str, ...]] = {
-    "header": ("ETHNIC", "UPN", "MOTHER", "MC_DOB"),
-    "episodes": (
-        "CIN",
-        "PLACE_PROVIDER",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-        "PL_DISTANCE",
-    ),
-    "uasc": ("SEX", "DOB"),
-    "oc3": (),
-    "referrals": (
-        "ReferralSource",
-        "PrimaryNeedCode",
-        "CINclosureDate",
-        "ReasonForClosure",
-        "ReferralNFA",
-    ),
-    "iro_allocations": ("CASE_TYPE",),
-    "iro_staff": (),
-    "ks4_cla": (),
-    "ks4_all": (),
-    "population": (),
-    "districts": (),
-}
+from .. import codes
 
 # which code list checks which column
 CODE_LIST_OF_COLUMN: dict[str, str] = {
@@ -107,25 +29,6 @@ CODE_LIST_OF_COLUMN: dict[str, str] = {
     "SEX": "SEX",
 }
 CASE_TYPES = ("CLA", "CP")
-
-
-def known_columns(table: str) -> tuple[str, ...]:
-    """Required, then optional columns of `table`, then `LA`."""
-    return (*TABLES[table], *OPTIONAL.get(table, ()), "LA")
-
-
-def column_kind(column: str) -> str:
-    """date | number | identifier | code | academic_year | text (unknown columns: text)."""
-    for kind, cols in (
-        ("date", DATE_COLUMNS),
-        ("number", NUMERIC_COLUMNS),
-        ("identifier", IDENTIFIER_COLUMNS),
-        ("code", CODE_COLUMNS),
-        ("academic_year", ACADEMIC_YEAR_COLUMNS),
-    ):
-        if column in cols:
-            return kind
-    return "text"
 
 
 def _codes(column: str) -> list[str]:
@@ -370,6 +273,12 @@ def describe_failure(table: str, column: str, check: str) -> tuple[str, str]:
         return ("not positive", f"{column} must be greater than 0.")
     if check.startswith("greater_than_or_equal_to(0)"):
         return ("negative", f"{column} cannot be negative.")
+    if column == "YEAR" and (check.startswith("in_range(") or check == "whole_year"):
+        return (
+            "not a collection year",
+            "YEAR is the collection year's end (2025 for 2024-25); 2024-25 and 202425 are "
+            "read too.",
+        )
     if check.startswith("in_range("):
         low, high = check[len("in_range(") : -1].split(", ")
         return (f"outside {low}-{high}", f"{column} must be between {low} and {high}.")

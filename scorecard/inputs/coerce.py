@@ -1,0 +1,373 @@
+"""Coercing: every known column to the dtype contract (identifiers and codes `str`, dates
+`datetime64[ns]`, numbers `float64`, ACADEMIC_YEAR '2024/25'), vectorised, with each cell that
+cannot be read reported (and left blank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from ..dataset import TABLES
+from ..periods import DATE_DTYPE
+from .columns import canonical, column_kind
+from .read import RawTable
+from .report import issues
+
+DATE_HINT = (
+    "Write dates as dd/mm/YYYY (e.g. 01/04/2024) or YYYY-MM-DD, with the year in full "
+    "(a two-digit year is read only where its century is certain)."
+)
+YEAR_HINT = (
+    "Write YEAR as the collection year's end (2025 for 2024-25), or as 2024-25 or 202425; "
+    "leave the column out of a yearly return and the return's year is used."
+)
+
+_TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
+_EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+
+
+def _blank_to_nan(text: pd.Series) -> pd.Series:
+    text = text.str.strip()
+    blank = text == ""
+    return text.where(~blank) if blank.any() else text
+
+
+def _as_text(s: pd.Series, numeric_ids: bool = True) -> pd.Series:
+    """`str` dtype, stripped, NaN when blank; 1234.0 (a number read by Excel) -> '1234'."""
+    if pd.api.types.is_bool_dtype(s):
+        s = s.astype(object)
+    if pd.api.types.is_float_dtype(s):
+        vals = s.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(vals) & (np.round(vals) == vals) & (np.abs(vals) < 1e15)
+        out = s.astype("str")
+        if whole.any():
+            out[whole] = vals[whole].astype(np.int64).astype(str)
+        return out.where(s.notna())
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        return s.astype("str").where(s.notna())
+    if s.dtype == object:
+        others = s.map(lambda v: not isinstance(v, str) and v is not None and v == v)
+        if others.any():
+            s = s.copy()
+            s[others] = _scalars_as_text(s[others])
+    out = _blank_to_nan(s.astype("str"))
+    if numeric_ids and out.str.contains(".", regex=False).any():
+        out = out.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return out
+
+
+def _scalars_as_text(s: pd.Series) -> pd.Series:
+    """Text of the non-string cells of an object column (Excel numbers, dates)."""
+    typed = pd.Series(list(s), index=s.index)
+    if typed.dtype != object and not pd.api.types.is_bool_dtype(typed):
+        return _as_text(typed)
+    return s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+
+
+def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(datetime64[ns] series, mask of values that are not dates); see `read_dates` for the
+    forms read from text."""
+    if isinstance(s.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(s):
+        s = pd.Series(pd.to_datetime(s.astype(object)), index=s.index)  # Arrow date32/timestamp
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_localize(None)
+        out = s.astype(DATE_DTYPE)
+        ns = out.to_numpy().view("int64")
+        if (ns[~np.isnat(out.to_numpy())] % 86_400_000_000_000).any():
+            out = out.dt.normalize()  # Excel or Parquet datetimes with a time of day
+        return out, pd.Series(False, index=s.index)
+    if s.dtype == object:
+        stamps = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp | np.datetime64))
+        if stamps.any():
+            s = s.copy()
+            s[stamps] = pd.to_datetime(s[stamps]).dt.strftime("%Y-%m-%d")
+    found = _distinct_values(s)
+    if found is not None:  # a few thousand distinct dates over millions of rows: read each once
+        codes, distinct = found
+        dates, bad = _as_date(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return _spread(dates, codes, s.index), pd.Series(flags, index=s.index)
+    text = _as_text(s, numeric_ids=False)
+    dates = read_dates(text)
+    bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
+    return dates.where(~bad).astype(DATE_DTYPE), bad
+
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = r"^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4}|\d{2})$"
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
+SERIAL_FIRST = 29221  # serial numbers are read from 01/01/1980 on
+TWO_DIGIT_FIRST = 1980  # two-digit years 80-99 are 1980-1999
+TWO_DIGIT_AHEAD = 20  # ... and 00 up to this many years after the current year are 2000s
+
+
+def two_digit_year(yy: pd.Series, today: dt.date | None = None) -> pd.Series:
+    """The full year of two-digit years, only where the century is certain: one of 19yy and
+    20yy alone lies between 1980 and 20 years after the current year (in 2026: 80-99 are
+    1980-1999, 00-46 are 2000-2046, 47-79 are refused: NaN). Dates in these returns (births
+    of care leavers, episodes, referrals, a UASC status ending at 18) fall in that span."""
+    last = (today or dt.date.today()).year + TWO_DIGIT_AHEAD
+    old, new = yy + 1900, yy + 2000
+    old_ok = (old >= TWO_DIGIT_FIRST) & (old <= last)
+    new_ok = (new >= TWO_DIGIT_FIRST) & (new <= last)
+    return old.where(old_ok & ~new_ok, new.where(new_ok & ~old_ok))
+
+
+def read_dates(text: pd.Series) -> pd.Series:
+    """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
+    d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
+    numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), and two-digit years where the
+    century is certain (`two_digit_year`). Day before month, always (UK). NaT where none
+    fits. The two usual forms are tried first, the one the first date is written in first."""
+    if text.str.contains(":", regex=False).any():
+        text = text.str.replace(_TIME_SUFFIX, "", regex=True)
+    filled = text.dropna()
+    first = filled.iloc[0] if len(filled) else ""
+    usual = ["%Y-%m-%d", "%d/%m/%Y"]
+    if not (len(first) >= 5 and first[:4].isdigit() and first[4] == "-"):
+        usual.reverse()
+    out = pd.to_datetime(text, format=usual[0], errors="coerce")
+    need = out.isna() & text.notna()
+    if not need.any():
+        return out
+    out = out.copy()
+    out[need] = pd.to_datetime(text[need], format=usual[1], errors="coerce")
+    need = out.isna() & text.notna()
+    if not need.any():
+        return out
+    rest = text[need]
+    parts = rest.str.extract(_DAY_MONTH_YEAR)
+    matched = parts[0].notna()
+    if matched.any():
+        p = parts.loc[matched]
+        month = pd.to_numeric(p[1], errors="coerce")
+        named = month.isna()
+        if named.any():
+            month = month.where(~named, p[1].str.lower().map(_MONTHS))
+        year = pd.to_numeric(p[2], errors="coerce")
+        short = p[2].str.len() == 2
+        if short.any():
+            year = year.where(~short, two_digit_year(year))
+        ymd = pd.DataFrame({"year": year, "month": month, "day": pd.to_numeric(p[0])})
+        out[p.index] = pd.to_datetime(ymd, errors="coerce")
+    left = rest.loc[~matched]
+    compact = left.str.fullmatch(r"(19|20)\d{6}")
+    if compact.any():
+        out[left.index[compact]] = pd.to_datetime(left[compact], format="%Y%m%d", errors="coerce")
+    serial = left.str.fullmatch(r"\d{5}(\.\d+)?") & ~compact
+    if serial.any():
+        days = np.floor(pd.to_numeric(left[serial])).astype("int64")
+        days = days.where(days >= SERIAL_FIRST)  # '2024' is a year, not 16/07/1905
+        out[left.index[serial]] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return out
+
+
+def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float64 series, mask of values that are not numbers)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.astype("float64"), pd.Series(False, index=s.index)
+    text = _as_text(s, numeric_ids=False)
+    cleaned = text
+    if text.str.contains(r"[,%\s]", regex=True).any():
+        cleaned = text.str.replace(r"[,\s]", "", regex=True).str.removesuffix("%")
+    out = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    return out, text.notna() & out.isna()
+
+
+def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """(codes, distinct values) of a typed column with many repeats (LA, codes, years), so
+    that cell-by-cell rules run once per distinct value; None when that would not pay off or
+    an object column could merge values that read differently (1 and True)."""
+    if s.dtype == object or len(s) < 10_000:
+        return None
+    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 2_500:
+        return None  # mostly distinct (child ids): not worth factorizing every row
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if len(uniques) * 4 > len(s):
+        return None
+    return codes, pd.Series(uniques, dtype=s.dtype)
+
+
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results back onto every row (code -1, a blank cell, gives blank)."""
+    return pd.Series(values.array.take(codes, allow_fill=True), index=index)
+
+
+_ARROW_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
+    """True when `_as_text` (and upper-casing) would return `s` unchanged: an Arrow-backed
+    `str` column (typed Parquet) with no blank cell, nothing to strip, nothing to upper-case
+    and, for identifiers, no '.' that could be an Excel '1234.0'. Checked with the same
+    pyarrow kernels pandas' `.str.strip()` / `.str.upper()` use, over the whole column at
+    once, so clean columns skip the rewrite (the usual case for Parquet written by a tool)."""
+    if s.dtype != _ARROW_STR or not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return False
+    arr = s.array._pa_array
+    if arr.null_count == len(arr):
+        return False  # nothing to gain; keep the general path
+    if pc.any(pc.equal(arr, "")).as_py():
+        return False
+    if numeric_ids and pc.any(pc.match_substring(arr, ".")).as_py():
+        return False
+    clean = pc.utf8_trim_whitespace(arr)
+    if upper:
+        clean = pc.utf8_upper(clean)
+    return bool(pc.all(pc.equal(clean, arr)).as_py())
+
+
+def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
+    """`_as_text` (then upper-cased for codes), worked out once per distinct value."""
+    if _already_clean(s, numeric_ids, upper):
+        return pd.Series(s.array, index=s.index)
+    found = _distinct_values(s)
+    if found is None:
+        text = _as_text(s, numeric_ids)
+        return text.str.upper() if upper else text
+    codes, distinct = found
+    text = _as_text(distinct, numeric_ids)
+    return _spread(text.str.upper() if upper else text, codes, s.index)
+
+
+def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """('2024/25' strings, mask of unreadable values); accepts 2024/25, 202425, 2024-2025."""
+    found = _distinct_values(s)
+    if found is not None:  # a handful of years over many pupils: read each once
+        codes, distinct = found
+        years, bad = _as_academic_year(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return _spread(years, codes, s.index), pd.Series(flags, index=s.index)
+    text = _as_text(s)
+    parts = text.str.extract(r"^(\d{4})\s*[-/]?\s*(\d{2}|\d{4})$")
+    start = pd.to_numeric(parts[0], errors="coerce")
+    end = pd.to_numeric(parts[1], errors="coerce") % 100
+    ok = ((start + 1) % 100 == end).fillna(False).astype(bool)
+    out = pd.Series(np.nan, index=s.index, dtype="str")
+    if ok.any():
+        out[ok] = (
+            start[ok].astype("int64").astype(str)
+            + "/"
+            + end[ok].astype("int64").astype(str).str.zfill(2)
+        )
+    return out, text.notna() & ~ok
+
+
+def _as_collection_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the collection year's end as float64: 2025 for '2025', '2024-25', '202425' or
+    '2024/2025'; mask of unreadable values)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        years = s.astype("float64")
+        return years, s.notna() & (years != years.round())
+    found = _distinct_values(s)
+    if found is not None:
+        codes, distinct = found
+        years, bad = _as_collection_year(distinct)
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        spread = pd.Series(np.append(years.to_numpy(), np.nan)[codes], index=s.index)
+        return spread, pd.Series(flags, index=s.index)
+    text = _as_text(s)
+    parts = text.str.extract(r"^(\d{4})(?:\s*[-/]?\s*(\d{2}|\d{4}))?$")
+    start = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    end = (start // 100) * 100 + second.where(second < 100, second % 100)
+    end = end.where(end >= start, end + 100)  # 1999-00
+    spans = second.notna()
+    year = start.where(~spans, end.where(end == start + 1))
+    return year.astype("float64"), text.notna() & year.isna()
+
+
+_COERCE_RULES = {
+    "date": ("not a date", DATE_HINT),
+    "number": ("not a number", "Write a plain number (e.g. 0.8); leave blank if unknown."),
+    "academic_year": ("not an academic year", "Write the academic year as 2024/25 (or 202425)."),
+    "collection_year": ("not a collection year", YEAR_HINT),
+}
+
+
+def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
+    is the row's position in `raw` (a cell that cannot be read is left blank). The other
+    SSDA903 tables, lightly validated, get warnings rather than errors."""
+    frame = raw.frame
+    renames = {c: canonical(c) for c in frame.columns}
+    frame = frame.rename(columns=renames)
+    found: list[pd.DataFrame] = []
+    twice = frame.columns.duplicated()
+    for name in dict.fromkeys(frame.columns[twice]):
+        found.append(
+            issues(
+                "warning",
+                raw.table,
+                raw.file,
+                [None],
+                str(name),
+                None,
+                "column appears more than once; the first is used",
+                "Remove or rename the repeated column.",
+            )
+        )
+    frame = frame.loc[:, ~twice]
+    out: dict[str, pd.Series] = {}
+    for col in frame.columns:
+        s = frame[col]
+        kind = column_kind(col)
+        bad = None
+        if kind == "date":
+            out[col], bad = _as_date(s)
+        elif kind == "number":
+            out[col], bad = _as_number(s)
+        elif kind == "academic_year":
+            out[col], bad = _as_academic_year(s)
+        elif kind == "collection_year":
+            out[col], bad = _as_collection_year(s)
+        elif kind == "code":
+            out[col] = _as_text_each(s, upper=True)
+        elif kind == "identifier":
+            out[col] = _as_text_each(s)
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = _as_text_each(s, numeric_ids=False)
+        else:
+            out[col] = s  # unknown typed column (e.g. from Parquet): kept as it is
+        if bad is not None and bad.any():
+            rule, hint = _COERCE_RULES[kind]
+            pos = np.flatnonzero(bad.to_numpy())
+            found.append(
+                issues(
+                    "error" if raw.table in TABLES else "warning",
+                    raw.table,
+                    raw.file,
+                    raw.rows[pos],
+                    col,
+                    _as_text(s.iloc[pos], numeric_ids=False),
+                    rule,
+                    hint,
+                    pos=pos,
+                )
+            )
+    return pd.DataFrame(out, index=frame.index), found

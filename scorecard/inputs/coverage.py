@@ -1,0 +1,132 @@
+"""Coverage: the dates each table's data covers (SPEC section 4), so that no figure is
+computed from partial history.
+
+- Yearly returns: from the first return's 1 April to the last one's 31 March, the years
+  without a return as gaps.
+- A full-history extract: episodes from the start of the collection year of the earliest
+  recorded cessation to the latest date (DECOM or DEC); header and uasc as the episodes they
+  describe. A cessation here is a child leaving care (DEC with REC other than X1): an extract
+  of the periods of care open at its start carries their earlier X1 changes back for years,
+  while children who left before it starts are simply absent (any DEC when no REC says so). Referrals likewise from the collection year of the earliest recorded closure
+  (CINclosureDate; the earliest referral when none is closed) to the latest referral or
+  closure. OC3 from its YEARs: the first year's 1 April to the last year's 31 March, the
+  YEARs missing in between as gaps.
+- Local tables (IRO allocations and staff, KS4, population, districts) are not limited: they
+  are not returns, and each measure finds its own rows (an academic year, a mid-year
+  estimate) or says it has none.
+- `load_dataset(..., coverage=(start, end))` states the coverage of every table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dataset import Coverage
+from .returns import CIN_TABLES, bounds, label
+
+RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
+NOT_LIMITED = ("iro_allocations", "iro_staff", "ks4_cla", "ks4_all", "population", "districts")
+
+
+def _gaps(years: list[int]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
+    """Spans of the collection years missing between the first and the last of `years`."""
+    out: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    have = set(years)
+    for y in range(min(years), max(years) + 1):
+        if y in have:
+            continue
+        first, last = bounds(y)
+        if out and out[-1][1] + pd.Timedelta(days=1) == first:
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return tuple(out)
+
+
+def from_returns(table: str, years: list[int]) -> Coverage:
+    """The coverage of a table stitched from the returns of `years` (collection-year starts)."""
+    years = sorted(set(years))
+    kind = "CIN census returns" if table in CIN_TABLES else "SSDA903 returns"
+    gaps = _gaps(years)
+    basis = f"{kind} {label(years[0])} to {label(years[-1])}"
+    if len(years) == 1:
+        basis = f"{kind[:-1]} {label(years[0])}"
+    if gaps:
+        missing = ", ".join(label(y) for y in range(years[0], years[-1] + 1) if y not in set(years))
+        basis += f" (none for {missing})"
+    return Coverage(bounds(years[0])[0], bounds(years[-1])[1], gaps, basis)
+
+
+def _year_start(date: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(date.year - (date.month < 4), 4, 1)
+
+
+def _from_dates(
+    what: str, ends: pd.Series, starts: pd.Series, everything: list[pd.Series]
+) -> Coverage | None:
+    """From the collection year of the earliest end (else the earliest start) to the latest
+    date of `everything`."""
+    latest = max((s.max() for s in everything if s.notna().any()), default=pd.NaT)
+    if pd.isna(latest):
+        return None
+    first_end = ends.min() if ends.notna().any() else pd.NaT
+    if pd.notna(first_end):
+        start = _year_start(first_end)
+        basis = (
+            f"full-history extract: {what} from the collection year of the earliest "
+            f"{ends.name} ({label(start.year)}) to the latest date"
+        )
+    else:
+        start = starts.min()
+        basis = f"full-history extract: {what} from the earliest {starts.name} (none has ended)"
+    return Coverage(start, latest, (), basis)
+
+
+def from_extract(table: str, frame: pd.DataFrame) -> Coverage | None:
+    """The coverage of a full-history extract table (None: not limited, or no dates)."""
+    if table == "episodes" and {"DECOM", "DEC"} <= set(frame.columns):
+        left = frame["DEC"]
+        if "REC" in frame.columns and (frame["DEC"].notna() & frame["REC"].ne("X1")).any():
+            left = (
+                frame["DEC"].where(frame["REC"].ne("X1")).rename("leaving care (DEC, REC not X1)")
+            )
+        return _from_dates("episodes", left, frame["DECOM"], [frame["DECOM"], frame["DEC"]])
+    if table == "referrals" and "CINreferralDate" in frame.columns:
+        ref = frame["CINreferralDate"]
+        closed = frame["CINclosureDate"] if "CINclosureDate" in frame.columns else ref.iloc[:0]
+        return _from_dates("referrals", closed, ref, [ref, closed])
+    if table == "oc3" and "YEAR" in frame.columns and frame["YEAR"].notna().any():
+        years = sorted({int(y) - 1 for y in frame["YEAR"].dropna().unique()})
+        cov = from_returns(table, years)
+        basis = f"OC3 YEARs {label(years[0])} to {label(years[-1])}"
+        return Coverage(cov.start, cov.end, cov.gaps, basis)
+    return None
+
+
+def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[str, Coverage]:
+    """Coverage per table: from the returns' years where the table was stitched from
+    returns (`years`), else from the extract's own dates."""
+    out: dict[str, Coverage] = {}
+    for table, frame in tables.items():
+        if table in NOT_LIMITED:
+            continue
+        if years.get(table):
+            out[table] = from_returns(table, years[table])
+        else:
+            found = from_extract(table, frame)
+            if found is not None:
+                out[table] = found
+    if "episodes" in out:
+        for table in ("header", "uasc"):
+            if table in tables and table not in out:
+                out[table] = out["episodes"]
+    return out
+
+
+def stated(tables: list[str], start: object, end: object) -> dict[str, Coverage]:
+    """The coverage the user states, for every table."""
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if last < first:
+        raise ValueError(f"coverage ends ({last:%d/%m/%Y}) before it starts ({first:%d/%m/%Y})")
+    cov = Coverage(first, last, (), "stated by the user")
+    return dict.fromkeys(tables, cov)

@@ -1,0 +1,248 @@
+"""Finding the files: which files of a data folder hold which tables and which collection
+year each belongs to, and notes on the files that are not read.
+
+A folder holds one file per table (`episodes.csv`, `header.xlsx` ...), or yearly returns:
+files whose names carry a year (`2017-episodes.csv`, `SSDA903_2020_episodes.csv`,
+`episodes_2019-20.csv`, `903_201819_header.xlsx`), one subfolder per year (`2019-20/`,
+`2020/`), workbooks holding several tables as sheets, and SSDA903 or CIN census XML files.
+A file's table comes from its name (or its sheet's), else from its column headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .columns import ALL_TABLES, tables_from_headers
+from .read import (
+    PARQUET_SUFFIXES,
+    TEXT_SUFFIXES,
+    XLSX_SUFFIXES,
+    RawTable,
+    Unreadable,
+    read_sheets,
+)
+from .report import note
+from .returns import label as year_label
+from .xml import read_xml
+
+XML_SUFFIXES = (".xml",)
+TABLE_SUFFIXES = (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, *XLSX_SUFFIXES, *XML_SUFFIXES)
+
+# 2019-20, 2019_20, 201920, 2019-2020: one collection year; 2017 alone: either end
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/ ]?\s*((?:19|20)?\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_NOISE = {"ssda903", "903", "cin", "census", "return", "returns", "extract", "data", "file"}
+_TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_TABLES}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to read: its path, the label messages use, and what its name says."""
+
+    path: Path
+    label: str
+    table: str | None  # the table its name gives (None: decide by content)
+    group: str | None  # the return it belongs to: its year as written (None: no year)
+    years: tuple[int, ...]  # collection years (start) that year allows
+
+
+def name_year(text: str) -> tuple[str | None, tuple[int, ...]]:
+    """The year a file or folder name carries, as ('2019-20', (2019,)) for an explicit
+    collection year, ('2017', (2016, 2017)) for a year that could be either end of one, or
+    (None, ()) when the name holds no year."""
+    for m in _SPAN.finditer(text):
+        start, end = int(m.group(1)), m.group(2)
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if end_year == start + 1:
+            return f"{start}-{end_year % 100:02d}", (start,)
+    m = _YEAR.search(text)
+    if m:
+        year = int(m.group(1))
+        return m.group(1), (year - 1, year)
+    return None, ()
+
+
+def name_table(stem: str) -> str | None:
+    """The table a file or sheet name gives ('SSDA903_2020_episodes' -> 'episodes',
+    '2017-previous_permanence' -> 'previous_permanence'), None when it names none or several."""
+    text = _SPAN.sub(" ", stem.lower())
+    text = _YEAR.sub(" ", text)
+    tokens = [t for t in re.split(r"[^a-z0-9]+", text) if t and t not in _NOISE]
+    found: dict[str, int] = {}  # table -> the most name words it takes
+    for i in range(len(tokens)):
+        for j in range(i + 1, len(tokens) + 1):
+            for joined in ("_".join(tokens[i:j]), "".join(tokens[i:j])):
+                if joined in _TABLE_NAMES:
+                    table = _TABLE_NAMES[joined]
+                    found[table] = max(found.get(table, 0), j - i)
+    # 'sw_episodes' names sw_episodes, not episodes: a match inside a longer one does not count
+    longest = max(found.values(), default=0)
+    best = [t for t, n in found.items() if n == longest]
+    if len(best) == 1 and all(n < longest for t, n in found.items() if t != best[0]):
+        others = [t for t in found if t != best[0]]
+        if all(t in best[0] for t in others):
+            return best[0]
+    return None
+
+
+def _source(path: Path, label: str, folder_year: tuple[str | None, tuple[int, ...]]) -> Source:
+    group, years = folder_year if folder_year[0] else name_year(path.stem)
+    return Source(path, label, name_table(path.stem), group, years)
+
+
+def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
+    """The table files of `folder` and of its year subfolders (`2019-20/`), with notes on
+    the files that are not table files. Other subfolders are not read."""
+    notes: list[pd.DataFrame] = []
+    found: list[Source] = []
+
+    def visit(directory: Path, prefix: str, folder_year: tuple[str | None, tuple[int, ...]]):
+        for path in sorted(directory.iterdir(), key=lambda p: p.name.lower()):
+            if path.name.startswith((".", "~$")):
+                continue
+            if path.is_dir():
+                year = name_year(path.name)
+                if not prefix and year[0]:
+                    visit(path, f"{path.name}/", year)
+                continue
+            label = prefix + path.name
+            if path.suffix.lower() not in TABLE_SUFFIXES:
+                notes.append(
+                    note(
+                        "note",
+                        label,
+                        "not a table file; ignored",
+                        "Tables are .csv, .parquet, .xlsx or .xml files.",
+                    )
+                )
+                continue
+            found.append(_source(path, label, folder_year))
+
+    visit(folder, "", (None, ()))
+    return found, notes
+
+
+def _by_headers(
+    label: str, columns: list[str], sheet: bool
+) -> tuple[str | None, pd.DataFrame | None]:
+    """The table a file's (or sheet's) headers fit, or None with the note saying why."""
+    hits = tables_from_headers(columns)
+    what = "sheet" if sheet else "file"
+    if not hits:
+        if sheet:
+            return None, note("note", label, "sheet matches no table; skipped", "")
+        return None, note(
+            "note",
+            label,
+            "file matches no table; ignored",
+            "Name it after its table (e.g. episodes.csv) or give it the DfE column headers "
+            "of one table.",
+        )
+    if len(hits) > 1:
+        return None, note(
+            "warning",
+            label,
+            f"headers fit several tables ({', '.join(hits)}); ignored",
+            f"Rename the {what} to the table it holds, e.g. {hits[0]}.",
+        )
+    return hits[0], None
+
+
+def _recognised(raw: RawTable) -> pd.DataFrame:
+    what = "sheet" if raw.file.endswith(")") and " (sheet " in raw.file else "file"
+    return note(
+        "note",
+        raw.file,
+        f"read as table {raw.table} (recognised by its headers)",
+        f"Rename the {what} {raw.table} to make this explicit.",
+        raw.table,
+    )
+
+
+def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataFrame]]:
+    """The tables of one file, each with whether its name gave its table, and notes."""
+    notes: list[pd.DataFrame] = []
+    out: list[tuple[RawTable, bool]] = []
+    meta = {"group": src.group, "years": src.years}
+    try:
+        if src.path.suffix.lower() in XML_SUFFIXES:
+            tables, xml_notes = read_xml(src.path, src.label)
+            out = []
+            for t in tables:
+                # a census declares its year: a return even when its name carries none
+                if src.group is None and t.declared is not None:
+                    year = {"group": year_label(t.declared), "years": (t.declared,)}
+                    out.append((replace(t, **year), True))
+                else:
+                    out.append((replace(t, **meta), True))
+            return out, xml_notes
+        sheets = read_sheets(src.path, src.table)
+    except Unreadable as exc:
+        return [], [note("error", src.label, f"file {exc}", "", src.table or "")]
+    for sheet in sheets:
+        if sheet.name is None:
+            label, table, named = src.label, src.table, src.table is not None
+        else:
+            label = f"{src.label} (sheet {sheet.name})"
+            table = name_table(sheet.name)
+            named = table is not None
+        if table is None:
+            table, said = _by_headers(
+                label, [str(c) for c in sheet.frame.columns], bool(sheet.name)
+            )
+            if table is None:
+                notes.append(said)
+                continue
+        out.append((RawTable(table, label, sheet.frame, sheet.rows, **meta), named))
+    return out, notes
+
+
+def collect(folder: Path) -> tuple[list[RawTable], list[pd.DataFrame]]:
+    """Every table of `folder` as read, one per table and return, with the notes."""
+    found, notes = sources(folder)
+    read: list[tuple[RawTable, bool]] = []
+    for src in found:
+        tables, more = read_source(src)
+        read += tables
+        notes += more
+    by_key: dict[tuple[str, str | None], list[tuple[RawTable, bool]]] = {}
+    for raw, named in read:
+        by_key.setdefault((raw.table, raw.group), []).append((raw, named))
+    kept: list[RawTable] = []
+    for (table, group), entries in by_key.items():
+        named = [raw for raw, by_name in entries if by_name]
+        guessed = [raw for raw, by_name in entries if not by_name]
+        if group is not None and len(named) > 1:
+            kept += named  # returns of one year: the load stage keeps the last, and says so
+            continue
+        if len(named) > 1 or (not named and len(guessed) > 1):
+            clash = named if len(named) > 1 else guessed
+            names = ", ".join(r.file for r in clash)
+            notes.append(
+                note(
+                    "error",
+                    names,
+                    f"several files for table {table}",
+                    "Keep one file per table (per collection year) in the folder.",
+                    table,
+                )
+            )
+            continue
+        for raw in guessed if named else guessed[1:]:
+            notes.append(
+                note(
+                    "warning",
+                    raw.file,
+                    f"looks like table {table}, which another file already provides; ignored",
+                    "Keep one file per table in the folder.",
+                    table,
+                )
+            )
+        kept.append(named[0] if named else guessed[0])
+        if not named:
+            notes.append(_recognised(guessed[0]))
+    return kept, notes

@@ -1,0 +1,350 @@
+"""The pipeline: files to a Dataset (SPEC section 3), one stage after another.
+
+find (which file holds which table and year) -> read (CSV, Parquet, XLSX, XML) -> name and
+coerce the columns -> settle each return's collection year -> check each table can be used
+(its required columns) -> stitch the returns -> validate (pandera models) -> check quality ->
+infer coverage. Every stage adds to one report.
+
+Lenient by default: a cell that fails a rule is an error in `Dataset.quality` and listed in
+`Dataset.unusable` (its position in the final, stitched table; the value is left blank where
+it cannot be read), so that an indicator needing it leaves that row out; a table that cannot
+be used at all (a required column missing, an unreadable file) is left out with an error.
+`strict=True` keeps all-or-nothing: one `DataValidationError` with every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import TABLES, Dataset
+from . import coverage as cover
+from .coerce import YEAR_HINT, coerce
+from .columns import required
+from .find import collect
+from .quality import dataset_warnings
+from .read import RawTable
+from .report import (
+    DataValidationError,
+    Where,
+    concat,
+    finalise,
+    issues,
+    note,
+    unusable_cells,
+)
+from .returns import Part, describe, missing_years, settle_years, single_year, stitch
+from .validate import schema_issues
+
+
+def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
+    """OC3 rows take YEAR (the collection year's end) from their return, else from the
+    data's collection year; a YEAR that disagrees with the return's is replaced."""
+    year = part.year if part.year is not None else data_year
+    frame = part.frame
+    if year is None:
+        return []
+    end = float(year + 1)
+    if "YEAR" not in frame.columns:
+        part.frame = frame.assign(YEAR=end)
+        return []
+    if part.year is None:  # the data's year only fills blanks
+        part.frame = frame.assign(YEAR=frame["YEAR"].fillna(end))
+        return []
+    differs = frame["YEAR"].notna() & (frame["YEAR"] != end)
+    found = []
+    if differs.any():
+        pos = np.flatnonzero(differs.to_numpy())
+        found.append(
+            issues(
+                "warning",
+                "oc3",
+                part.raw.file,
+                part.raw.rows[pos],
+                "YEAR",
+                frame["YEAR"].iloc[pos],
+                f"YEAR differs from the return's collection year (read as {year + 1:.0f})",
+                YEAR_HINT,
+            )
+        )
+    part.frame = frame.assign(YEAR=frame["YEAR"].where(~differs & frame["YEAR"].notna(), end))
+    return found
+
+
+def _usable(part: Part) -> pd.DataFrame | None:
+    """An error when a part lacks a column its table cannot be used without."""
+    table = part.raw.table
+    missing = [c for c in required(table) if c not in part.frame.columns]
+    if not missing:
+        return None
+    hint = f"Add a column headed {missing[0]} to the {table} file (DfE name, any case)."
+    if table == "oc3" and missing == ["YEAR"]:
+        hint = (
+            "Give YEAR (the collection year's end, 2025 for 2024-25), or name the file with its "
+            "collection year (oc3_2024-25.csv); the folder's data spans several years."
+        )
+    return concat(
+        issues("error", table, part.raw.file, [None], c, None, "required column missing", hint)
+        for c in missing
+    )
+
+
+def _data_year(parts: list[Part]) -> int | None:
+    """The collection year of a folder without yearly returns, when its episodes (or
+    referrals) hold a single return's dates."""
+    for table in ("episodes", "referrals"):
+        for p in parts:
+            if p.raw.table == table and p.year is None:
+                return single_year(p)
+    return None
+
+
+def _place_unnamed(parts: list[Part]) -> list[pd.DataFrame]:
+    """A part without a year in its name, beside returns of the same table: its year from
+    its dates when they fit one collection year; else it is left out with an error."""
+    found = []
+    named = {p.raw.table for p in parts if p.year is not None}
+    for p in parts:
+        if p.year is not None or p.raw.table not in named:
+            continue
+        taken = {q.year for q in parts if q.raw.table == p.raw.table and q.year is not None}
+        p.year = single_year(p, taken)
+        if p.year is None:
+            found.append(
+                note(
+                    "error",
+                    p.raw.file,
+                    f"no collection year in the name, while other {p.raw.table} files are "
+                    "yearly returns; left out",
+                    "Name it with its collection year (e.g. episodes_2019-20.csv) or put it in "
+                    "a year subfolder.",
+                    p.raw.table,
+                )
+            )
+            p.frame = p.frame.iloc[:0]
+            p.raw = RawTable(p.raw.table, p.raw.file, p.frame, p.raw.rows[:0])
+    return found
+
+
+def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.DataFrame]]:
+    """Coerce every table read, settle the returns' years, fill OC3's YEAR and check each
+    part can be used: (usable parts, the returns, report rows)."""
+    found: list[pd.DataFrame] = []
+    parts = [Part(raw, *coerce(raw)) for raw in raws]
+    how, year_notes = settle_years(parts)
+    found += year_notes
+    found += _place_unnamed(parts)
+    returns = describe([p for p in parts if len(p.frame) or p.raw.group], how)
+    needs_year = any(
+        p.raw.table == "oc3"
+        and p.year is None
+        and ("YEAR" not in p.frame.columns or p.frame["YEAR"].isna().any())
+        for p in parts
+    )
+    data_year = _data_year(parts) if needs_year else None
+    usable = []
+    for p in parts:
+        if p.raw.table == "oc3":
+            found += _fill_oc3_year(p, data_year)
+        problem = _usable(p)
+        if problem is None:
+            usable.append(p)
+        else:  # left out: its cell problems are reported, no cell of it is used
+            found.append(problem)
+            found += [i.drop(columns="pos", errors="ignore") for i in p.issues]
+    return usable, returns, found
+
+
+def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
+    """Two returns of one year for a table: the later file is used, and an error says so."""
+    seen: dict[int, Part] = {}
+    for p in members:
+        if p.year is None:
+            continue
+        if p.year in seen:
+            found.append(
+                note(
+                    "error",
+                    f"{seen[p.year].raw.file}, {p.raw.file}",
+                    f"two {table} returns for the same collection year; the second is used",
+                    "Keep one file per table and collection year.",
+                    table,
+                )
+            )
+        seen[p.year] = p
+    return [p for p in members if p.year is None or seen[p.year] is p]
+
+
+def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
+    """Each table stitched from its parts; the parts' cell problems moved to the positions
+    their rows took: (tables, where their rows came from, the years of their returns)."""
+    by_table: dict[str, list[Part]] = {}
+    for p in parts:
+        by_table.setdefault(p.raw.table, []).append(p)
+    tables: dict[str, pd.DataFrame] = {}
+    where: dict[str, Where] = {}
+    years: dict[str, list[int]] = {}
+    for table, members in by_table.items():
+        members = _one_per_year(table, members, found)
+        stitched, conflicts = stitch(table, members)
+        found += conflicts
+        found += missing_years(table, members)
+        ordered = sorted(members, key=lambda p: (p.year is None, p.year or 0))
+        for p, moved in zip(ordered, stitched.moved, strict=True):
+            for problem in p.issues:
+                if "pos" in problem.columns:  # -1: a row a later return replaced
+                    at_pos = moved[problem["pos"].astype("int64")]
+                    problem = problem.assign(pos=np.where(at_pos >= 0, at_pos, np.nan))
+                found.append(problem)
+        tables[table], where[table] = stitched.frame, stitched.where
+        years[table] = sorted({p.year for p in members if p.year is not None})
+    return tables, where, years
+
+
+def _run(
+    raws: list[RawTable],
+    notes: list[pd.DataFrame],
+    *,
+    validate: bool,
+    coverage: tuple[object, object] | None,
+    infer_coverage: bool,
+) -> tuple[Dataset, pd.DataFrame]:
+    """Every stage after reading: (dataset, full report)."""
+    parts, returns, found = _prepare(raws)
+    found = [*notes, *found]
+    tables, where, years = _stitch_tables(parts, found)
+    if validate:
+        for table, frame in tables.items():
+            if table in TABLES:
+                found.append(schema_issues(table, frame, where[table]))
+        found.append(dataset_warnings(tables, where))
+    if not tables and (raws or notes):
+        found.append(
+            note(
+                "error",
+                "",
+                "no table could be loaded",
+                "Check the messages above; a data folder holds one file per table "
+                "(episodes.csv, header.csv ...) or yearly returns.",
+            )
+        )
+    raw_report = concat(found)
+    unusable = unusable_cells(raw_report)
+    unusable = unusable.loc[unusable["table"].isin(list(tables))].reset_index(drop=True)
+    report = finalise(raw_report)
+    if coverage is not None:
+        covered = cover.stated(list(tables), *coverage)
+    else:
+        covered = cover.infer(tables, years) if infer_coverage else {}
+    files = {t: ", ".join(w.names) for t, w in where.items()}
+    ds = Dataset(tables, report, files, coverage=covered, unusable=unusable, returns=returns)
+    return ds, report
+
+
+def _memory_raws(tables: Mapping[str, pd.DataFrame]) -> list[RawTable]:
+    raws = []
+    for name, frame in tables.items():
+        if name not in TABLES:
+            raise KeyError(f"Unknown table {name!r}; tables are: {', '.join(TABLES)}.")
+        index = frame.index
+        labels = index.to_numpy() if pd.api.types.is_integer_dtype(index) else np.arange(len(frame))
+        raws.append(RawTable(name, f"<memory:{name}>", frame.reset_index(drop=True), labels))
+    return raws
+
+
+def _finish(ds: Dataset, report: pd.DataFrame, source: str | None, strict: bool) -> Dataset:
+    if strict and (report["severity"] == "error").any():
+        raise DataValidationError(report, source)
+    return replace(ds, source=source)
+
+
+def dataset_from_frames(
+    tables: Mapping[str, pd.DataFrame],
+    source: str | None = None,
+    *,
+    validate: bool = True,
+    strict: bool = True,
+    coverage: tuple[object, object] | None = None,
+) -> Dataset:
+    """A Dataset from in-memory frames, coerced and validated like files (`<memory:table>`).
+
+    Blank values may be None, NaN or ''; dates may be strings ('01/04/2024', '2024-04-01')
+    or datetimes. Strict by default (frames are built by code: an error is a bug to see);
+    `strict=False` loads leniently like a folder. Coverage is not inferred (frames are
+    usually partial on purpose); `coverage=(start, end)` states it.
+    """
+    ds, report = _run(
+        _memory_raws(tables), [], validate=validate, coverage=coverage, infer_coverage=False
+    )
+    return _finish(ds, report, source, strict and validate)
+
+
+def bundled_sample_path() -> Path:
+    """Folder of the bundled synthetic sample: the package's `_sample` (installed wheel),
+    else the repository's `data/sample/`."""
+    try:
+        packaged = resources.files("scorecard").joinpath("_sample")
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _folder(path: str | Path | None) -> Path:
+    folder = Path(path) if path is not None else bundled_sample_path()
+    if not folder.exists():
+        raise FileNotFoundError(f"No data folder at {folder}.")
+    if not folder.is_dir():
+        raise NotADirectoryError(
+            f"{folder} is a file; give the folder that holds one file per table."
+        )
+    return folder
+
+
+def load_dataset(
+    path: str | Path | None = None,
+    *,
+    strict: bool = False,
+    validate: bool = True,
+    coverage: tuple[object, object] | None = None,
+) -> Dataset:
+    """Read a folder of tables or yearly returns (SPEC section 3); no argument: the bundled
+    sample.
+
+    Lenient by default: every problem is in `Dataset.quality` (errors, warnings, notes), the
+    cells that failed a rule in `Dataset.unusable`, and a table that cannot be used at all is
+    left out; nothing raises. `strict=True` raises one `DataValidationError` listing every
+    error in every file. `validate=False` only reads and coerces (no content checks; a table
+    missing a required column is still left out, so nothing downstream meets a KeyError).
+    `coverage=(start, end)` states the dates the data covers, for every table; otherwise it
+    is inferred (see `scorecard.inputs.coverage`).
+    """
+    folder = _folder(path)
+    raws, notes = collect(folder)
+    ds, report = _run(raws, notes, validate=validate, coverage=coverage, infer_coverage=True)
+    return _finish(ds, report, str(folder), strict)
+
+
+def check_dataset(path: str | Path | None = None) -> pd.DataFrame:
+    """The full report (errors, warnings, notes) of a data folder, without raising."""
+    return check(path)[1]
+
+
+def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]:
+    """The dataset (None when the folder cannot be read) and its full report."""
+    try:
+        folder = _folder(path)
+    except OSError as exc:
+        return None, finalise(note("error", str(path), str(exc), "Check the folder path."))
+    raws, notes = collect(folder)
+    ds, report = _run(raws, notes, validate=True, coverage=None, infer_coverage=True)
+    return _finish(ds, report, str(folder), False), report
+
+
+__all__ = ["check", "check_dataset", "dataset_from_frames", "load_dataset"]

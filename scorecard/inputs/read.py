@@ -1,0 +1,209 @@
+"""Reading the formats: a file (CSV, Parquet, XLSX with one or several sheets) to raw tables
+of cells with the row numbers the analyst sees, before any column is named or coerced. XML
+returns are read by `xml`.
+
+CSV is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text", tab
+separated) or cp1252; title rows above the header are allowed in CSV and XLSX (the header is
+found among the first rows). A binary file or one no encoding decodes is refused with a
+message naming it. Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
+
+HEADER_SEARCH_ROWS = 30  # title rows allowed above the header in CSV/XLSX
+TEXT_SUFFIXES = (".csv",)
+PARQUET_SUFFIXES = (".parquet", ".pq")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RawTable:
+    """One table as read: raw cells, the row (XML: line) of each in its file, the file's
+    label, and what its name or content says about the collection year it belongs to."""
+
+    table: str
+    file: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    group: str | None = None  # the return it belongs to (None: no year in its name)
+    years: tuple[int, ...] = ()  # collection years (start) its name allows
+    declared: int | None = None  # collection year its content declares (CIN census header)
+    census_date: pd.Timestamp | None = None  # the CIN census reference date
+
+
+@dataclass
+class Sheet:
+    """Cells of one table-shaped block of a file: CSV, Parquet or one workbook sheet."""
+
+    name: str | None  # the sheet's name (None: a single-table file)
+    frame: pd.DataFrame
+    rows: np.ndarray
+
+
+class Unreadable(Exception):
+    """A file that cannot be read as a table (reported, never raised to the user)."""
+
+
+def _sniff(path: Path) -> str:
+    """The encoding of a text file: 'utf-8-sig' (BOM), 'utf-16' (BOM), 'utf-8' when the whole
+    file decodes, else 'cp1252'; raises Unreadable for a binary file."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if b"\x00" in head:
+            raise Unreadable(
+                "is not a text file (it holds binary data); save it as CSV (UTF-8) or XLSX"
+            )
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _find_header(rows: list[list[object]], table: str | None) -> int:
+    """Index of the header row among the first rows: the first holding all identifying
+    columns of `table` (of any table when unknown); else the row naming most known columns;
+    else the first non-blank row."""
+    tables = [table] if table else list(RECOGNISED_BY)
+    wanted = [{c.upper() for c in RECOGNISED_BY[t]} for t in tables]
+    known = {c.upper() for t in tables for c in known_columns(t)}
+    first_filled, best, best_score = None, None, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = {canonical(v).upper() for v in row if v is not None and clean_name(v)}
+        if not names:
+            continue
+        if first_filled is None:
+            first_filled = i
+        if any(req <= names for req in wanted):
+            return i
+        score = len(names & known)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best is not None else (first_filled or 0)
+
+
+def _without_blank_rows(sheet: Sheet) -> Sheet:
+    """Rows where every cell is empty (blank lines in CSV, empty sheet rows) left out; the
+    others keep their row numbers."""
+    f = sheet.frame
+    if f.empty or f.shape[1] == 0:
+        return sheet
+    keep = ~f.isna().all(axis=1).to_numpy()
+    if keep.all():
+        return sheet
+    return Sheet(sheet.name, f.loc[keep].reset_index(drop=True), sheet.rows[keep])
+
+
+def _delimiter(first_lines: str) -> str:
+    """',' unless the header line holds tabs and no commas (Excel's 'Unicode text')."""
+    line = first_lines.splitlines()[0] if first_lines else ""
+    return "\t" if "\t" in line and "," not in line else ","
+
+
+def _read_csv(path: Path, table: str | None) -> Sheet:
+    encoding = _sniff(path)
+    try:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            head = fh.read(1 << 16)
+    except UnicodeDecodeError:
+        raise Unreadable("cannot be decoded as text (UTF-8, UTF-16 or cp1252)") from None
+    sep = _delimiter(head.lstrip("\ufeff"))
+    peek = list(csv.reader(io.StringIO(head), delimiter=sep))[:HEADER_SEARCH_ROWS]
+    header = _find_header(peek, table)
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            skiprows=header,
+            encoding=encoding,
+            sep=sep,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
+    # header is file line header+1; data row i is line header+2+i
+    return _without_blank_rows(Sheet(None, frame, np.arange(len(frame)) + header + 2))
+
+
+def _read_parquet(path: Path) -> Sheet:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise Unreadable(f"cannot be read as Parquet ({exc})") from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(drop=True)
+    return Sheet(None, frame, np.arange(len(frame)) + 1)
+
+
+def _workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """(sheet name, rows) of every sheet that holds a cell."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl style/extension chatter
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise Unreadable(f"cannot be read as XLSX ({exc})") from None
+    try:
+        out = []
+        for sheet in book.worksheets:
+            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+            if any(v is not None and str(v).strip() for r in rows for v in r):
+                out.append((sheet.title, rows))
+        return out
+    finally:
+        book.close()
+
+
+def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) -> Sheet:
+    header = _find_header(rows, table)
+    width = max(len(r) for r in rows)
+    names = [clean_name(v) if v is not None else "" for v in rows[header]]
+    names += [""] * (width - len(names))
+    body = [r + [None] * (width - len(r)) for r in rows[header + 1 :]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    keep = [i for i, n in enumerate(names) if n or frame[i].notna().any()]
+    frame = frame[keep]
+    frame.columns = [names[i] or f"Unnamed: {i}" for i in keep]
+    # spreadsheet rows are 1-based: the header sits on row header+1
+    return _without_blank_rows(Sheet(name, frame, np.arange(len(frame)) + header + 2))
+
+
+def read_sheets(path: Path, table: str | None) -> list[Sheet]:
+    """The table-shaped blocks of a CSV, Parquet or XLSX file: one, or one per sheet of a
+    workbook with several sheets (each named). `table` (from the file's name) helps find
+    the header row."""
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return [_read_parquet(path)]
+    if suffix in XLSX_SUFFIXES:
+        sheets = _workbook(path)
+        if not sheets:
+            return [Sheet(None, pd.DataFrame(), np.arange(0))]
+        if len(sheets) == 1:
+            return [_sheet_frame(None, sheets[0][1], table)]
+        return [_sheet_frame(name, rows, None) for name, rows in sheets]
+    return [_read_csv(path, table)]

@@ -1,0 +1,479 @@
+"""Yearly returns: the collection year of each, read from its dates and checked against its
+name, and the returns stitched into one history.
+
+A 903 return holds the episodes open in one collection year (1 April to 31 March), a CIN
+census the referrals open in its year; a year in a file's name that could mean either end
+(`2017`) is settled by the dates, and a name that disagrees with the dates is reported.
+Stitching (latest return wins): episodes keyed by CHILD + DECOM, header, uasc, AD1 and
+previous permanence by CHILD, referrals by LAchildID + CINreferralDate, reviews, missing,
+placed-for-adoption, social-worker and DoLo rows by child and start date; OC3 and OC2 rows
+belong to their return's year (OC3's YEAR is its return's). Each row keeps the return it came
+from in `COLLECTION_YEAR` ('2019-20'). Conflicts between returns (a changed DOB, an episode
+open in one return and missing from the next) and missing years are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import returns_frame
+from .keys import combine, id_codes
+from .read import RawTable
+from .report import Where, at, note
+
+COLLECTION_YEAR = "COLLECTION_YEAR"
+FIT = 0.9  # share of a return's dated rows that must fit a collection year to call it that
+
+# stitching keys: rows of a later return replace the rows with the same key before it
+KEYS: dict[str, tuple[str, ...]] = {
+    "episodes": ("CHILD", "DECOM"),
+    "header": ("CHILD",),
+    "uasc": ("CHILD",),
+    "oc3": ("CHILD", "YEAR"),
+    "referrals": ("LAchildID", "CINreferralDate"),
+    "reviews": ("CHILD", "REVIEW"),
+    "missing": ("CHILD", "MIS_START"),
+    "placed_for_adoption": ("CHILD", "DATE_PLACED"),
+    "previous_permanence": ("CHILD",),
+    "ad1": ("CHILD",),
+    "sw_episodes": ("CHILD", "SW_DECOM"),
+    "dolo": ("CHILD", "DOLO_START"),
+    "oc2": ("CHILD", COLLECTION_YEAR),
+}
+CIN_TABLES = ("referrals",)
+DATED = ("episodes", "referrals", "missing", "oc3")  # tables whose dates tell their year
+
+
+def label(start: int) -> str:
+    """'2019-20' for the collection year starting 1 April 2019."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def bounds(start: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the collection year starting in April `start`."""
+    return pd.Timestamp(start, 4, 1), pd.Timestamp(start + 1, 3, 31)
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    return frame[name] if name in frame.columns else None
+
+
+def fits(table: str, frame: pd.DataFrame, start: int) -> np.ndarray | None:
+    """Rows consistent with being in the return of collection year `start`, or None when the
+    table's rows carry no date that tells (header, uasc ...). Rows without the date are
+    counted as fitting."""
+    first, last = bounds(start)
+
+    def open_in_year(begin: str, end: str) -> np.ndarray | None:
+        b, e = _col(frame, begin), _col(frame, end)
+        if b is None:
+            return None
+        ok = ~(b > last)
+        if e is not None:
+            ok &= ~(e < first)
+        return ok.to_numpy(dtype=bool)
+
+    if table == "episodes":
+        return open_in_year("DECOM", "DEC")
+    if table == "referrals":
+        return open_in_year("CINreferralDate", "CINclosureDate")
+    if table == "missing":
+        return open_in_year("MIS_START", "MIS_END")
+    if table == "oc3" and "DOB" in frame.columns:
+        dob = frame["DOB"]  # a 17th to 21st birthday falls in the year
+        earliest = first - pd.DateOffset(years=21)
+        latest = last - pd.DateOffset(years=17)
+        return (~(dob < earliest) & ~(dob > latest)).to_numpy(dtype=bool)
+    return None
+
+
+def _date_years(table: str, frame: pd.DataFrame) -> set[int]:
+    """Collection years (start) that the table's dates touch: the candidates."""
+    cols = {"episodes": ("DECOM", "DEC"), "referrals": ("CINreferralDate", "CINclosureDate")}
+    cols |= {"missing": ("MIS_START", "MIS_END")}
+    if table == "oc3" and "DOB" in frame.columns:
+        born = frame["DOB"].dropna()
+        if born.empty:
+            return set()
+        low, high = int(born.dt.year.min()) + 16, int(born.dt.year.max()) + 21
+        return set(range(low, high + 1))
+    years: set[int] = set()
+    for c in cols.get(table, ()):
+        if c in frame.columns:
+            d = frame[c].dropna()
+            years |= set((d.dt.year - (d.dt.month < 4)).astype(int).unique().tolist())
+    return years
+
+
+@dataclass
+class Part:
+    """A coerced table of one file (or sheet), with its report rows (`pos` in the part)."""
+
+    raw: RawTable
+    frame: pd.DataFrame
+    issues: list[pd.DataFrame]
+    year: int | None = None  # its return's collection year (start), once settled
+
+
+@dataclass
+class Evidence:
+    """How well each candidate year fits a group's dated rows."""
+
+    fit: dict[int, int] = field(default_factory=dict)
+    rows: int = 0
+
+    def add(self, part: Part, candidates: set[int]) -> None:
+        for year in candidates:
+            ok = fits(part.raw.table, part.frame, year)
+            if ok is not None:
+                self.fit[year] = self.fit.get(year, 0) + int(ok.sum())
+        if part.raw.table in DATED:
+            self.rows += len(part.frame)
+
+    def share(self, year: int) -> float:
+        return self.fit.get(year, 0) / self.rows if self.rows else 0.0
+
+    def tied(self, years: tuple[int, ...]) -> bool:
+        """True when `years` all fit best, equally."""
+        top = max(self.fit.values(), default=0)
+        return all(self.fit.get(y, -1) == top for y in years)
+
+    def best(self, prefer: tuple[int, ...]) -> int | None:
+        if not self.fit or not self.rows:
+            return None
+        top = max(self.fit.values())
+        tied = sorted(y for y, n in self.fit.items() if n == top)
+        named = [y for y in tied if y in prefer]
+        return (named or tied)[0]
+
+
+def _dated_candidates(parts: list[Part]) -> set[int]:
+    out: set[int] = set()
+    for p in parts:
+        out |= _date_years(p.raw.table, p.frame)
+    return out
+
+
+def settle_years(parts: list[Part]) -> tuple[dict[str, str], list[pd.DataFrame]]:
+    """Give every part in a return its collection year (`Part.year`); describe the returns.
+
+    Returns (group -> how its year was found) and notes. Per return (a year in the names, or
+    a year subfolder): a CIN census header's year wins;
+    else the year its dated rows fit best (ties go to the name's reading); a name that the
+    dates contradict (they fit another year, and not the name's) is reported and the dates
+    win. A return with no dated rows takes its name's year; a bare `2017` is then read the
+    way the other returns of the folder are named (by their start or their end year), else as
+    the year ending in March 2017; so is one whose dates fit both readings (every episode
+    still open)."""
+    notes: list[pd.DataFrame] = []
+    groups: dict[str, list[Part]] = {}
+    for p in parts:
+        if p.raw.group is not None:
+            groups.setdefault(p.raw.group, []).append(p)
+    how: dict[str, str] = {}
+    convention: list[str] = []  # for ambiguous names settled by dates: 'start' or 'end'
+    pending: list[str] = []  # a bare year and no dated rows
+    ties: list[str] = []  # a bare year whose dated rows fit both readings
+    for group, members in groups.items():
+        names = members[0].raw.years
+        declared = {p.raw.declared for p in members if p.raw.declared is not None}
+        files = ", ".join(dict.fromkeys(p.raw.file for p in members))
+        evidence = Evidence()
+        candidates = _dated_candidates(members) | set(names) | declared
+        for p in members:
+            evidence.add(p, candidates)
+        best = evidence.best(names)
+        if declared:
+            year, how[group] = min(declared), "census header"
+            if names and year not in names:
+                notes.append(_disagree(files, group, names, year, "its census header says"))
+        elif best is not None and len(groups) == 1 and evidence.share(best) < FIT:
+            # one file (or set) with a year in its name holding several years: an extract
+            notes.append(
+                note(
+                    "note",
+                    files,
+                    f"the name says {group}, but the dates span several collection years; "
+                    "read as a full-history extract",
+                    "",
+                )
+            )
+            continue
+        elif best is not None and len(names) == 2 and evidence.tied(names):
+            ties.append(group)  # the dates fit both readings of a bare year: as the others
+            continue
+        elif best is not None:
+            year = best
+            named_best = max(names, key=evidence.share) if names else None
+            if named_best is not None and best not in names:
+                if evidence.share(best) >= FIT and evidence.share(named_best) < FIT:
+                    notes.append(_disagree(files, group, names, best, "its dates are those of"))
+                else:
+                    year = named_best
+            how[group] = "name and dates" if year in names else "dates"
+            if len(names) == 2 and year in names:
+                convention.append("start" if year == names[1] else "end")
+        elif len(names) == 1:
+            year, how[group] = names[0], "name"
+        else:
+            pending.append(group)
+            continue
+        for p in members:
+            p.year = year
+    # returns with a bare year and no dates: read like the others, else by the year's end
+    reading = max(set(convention), key=convention.count) if convention else "end"
+    taken = {p.year for p in parts if p.year is not None}
+
+    def reading_of(names: tuple[int, ...]) -> int:
+        free = [y for y in names if y not in taken]  # returns are of distinct years
+        if len(free) == 1:
+            return free[0]
+        return names[1] if reading == "start" else names[0]
+
+    for group in ties:
+        names = groups[group][0].raw.years
+        year = reading_of(names)
+        taken.add(year)
+        how[group] = "name and dates"
+        for p in groups[group]:
+            p.year = year
+    for group in pending:
+        names = groups[group][0].raw.years
+        year = reading_of(names)
+        taken.add(year)
+        how[group] = "name"
+        files = ", ".join(dict.fromkeys(p.raw.file for p in groups[group]))
+        notes.append(
+            note(
+                "warning",
+                files,
+                f"the year {group} in the name could be {label(names[0])} or "
+                f"{label(names[1])}; read as {label(year)}",
+                f"These files hold no dates that tell; name them {label(year)} (or the "
+                "right year) to be sure.",
+            )
+        )
+        for p in groups[group]:
+            p.year = year
+    return how, notes
+
+
+def _disagree(files: str, group: str, names: tuple[int, ...], year: int, said: str):
+    named = " or ".join(label(y) for y in names)
+    return note(
+        "warning",
+        files,
+        f"the name says {group} ({named}) but {said} {label(year)}; read as {label(year)}",
+        "Check the file names: a return's name should carry its collection year.",
+    )
+
+
+def describe(parts: list[Part], how: dict[str, str]) -> pd.DataFrame:
+    """One row per return: collection_year, start, end, name_year, year_from, tables, rows,
+    files."""
+    rows = []
+    by_year: dict[int, list[Part]] = {}
+    for p in parts:
+        if p.year is not None:
+            by_year.setdefault(p.year, []).append(p)
+    for year in sorted(by_year):
+        members = by_year[year]
+        first, last = bounds(year)
+        rows.append(
+            {
+                "collection_year": label(year),
+                "start": first,
+                "end": last,
+                "name_year": ", ".join(dict.fromkeys(str(p.raw.group) for p in members)),
+                "year_from": ", ".join(
+                    dict.fromkeys(how.get(str(p.raw.group), "dates") for p in members)
+                ),
+                "tables": ", ".join(dict.fromkeys(p.raw.table for p in members)),
+                "rows": sum(len(p.frame) for p in members),
+                "files": ", ".join(dict.fromkeys(p.raw.file for p in members)),
+            }
+        )
+    return returns_frame(rows)
+
+
+def single_year(part: Part, taken: set[int] | frozenset[int] = frozenset()) -> int | None:
+    """The collection year a part without a year in its name belongs to, when (nearly) all
+    its dated rows fit one year not `taken` by another return (a single return); None for a
+    full-history extract."""
+    evidence = Evidence()
+    evidence.add(part, _date_years(part.raw.table, part.frame) - set(taken))
+    best = evidence.best(())
+    if best is None or evidence.share(best) < FIT:
+        return None
+    return best
+
+
+# ---------------------------------------------------------------------------- stitching
+@dataclass
+class Stitched:
+    """A table stitched from its parts: the frame, where each row came from, and for each
+    part the position its rows took (-1: replaced by a later return)."""
+
+    frame: pd.DataFrame
+    where: Where
+    moved: list[np.ndarray]
+
+
+def _key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
+    cols = [c for c in ("LA", *KEYS.get(table, ())) if c in frame.columns]
+    if not set(KEYS.get(table, ("?",))) <= set(cols):
+        return None
+    codes = [id_codes(frame[c]) for c in cols]
+    blank = np.logical_or.reduce([c < 0 for c in codes])
+    key = combine(*codes)
+    # a row with a blank key part is never replaced: give it a key of its own
+    return np.where(blank, -1 - np.arange(len(frame)), key)
+
+
+def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]:
+    """One table from its parts (one per return, in year order; or a single extract)."""
+    parts = sorted(parts, key=lambda p: (p.year is None, p.year or 0))
+    names = tuple(p.raw.file for p in parts)
+    if len(parts) == 1 and parts[0].year is None:
+        p = parts[0]
+        n = len(p.frame)
+        return Stitched(p.frame, Where.single(p.raw.file, p.raw.rows), [np.arange(n)]), []
+    frames = []
+    for p in parts:
+        f = p.frame
+        if p.year is not None:
+            f = f.assign(**{COLLECTION_YEAR: label(p.year)})
+        frames.append(f)
+    whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    sizes = [len(f) for f in frames]
+    source = np.repeat(np.arange(len(parts)), sizes)
+    rows = np.concatenate([p.raw.rows for p in parts]) if parts else np.zeros(0, "int64")
+    keep = np.ones(len(whole), dtype=bool)
+    key = _key(whole, table) if len(parts) > 1 else None
+    if key is not None:
+        latest = pd.Series(source).groupby(key).transform("max").to_numpy()
+        keep = source == latest
+    where = Where(names, source[keep], rows[keep])
+    new_pos = np.full(len(whole), -1, dtype="int64")
+    new_pos[keep] = np.arange(int(keep.sum()))
+    bounds_ = np.cumsum([0, *sizes])
+    moved = [new_pos[bounds_[i] : bounds_[i + 1]] for i in range(len(parts))]
+    frame = whole.loc[keep].reset_index(drop=True)
+    found = _conflicts(table, parts, whole, source, key, new_pos, frame, where)
+    return Stitched(frame, where, moved), found
+
+
+def _conflicts(
+    table: str,
+    parts: list[Part],
+    whole: pd.DataFrame,
+    source: np.ndarray,
+    key: np.ndarray | None,
+    new_pos: np.ndarray,
+    frame: pd.DataFrame,
+    where: Where,
+) -> list[pd.DataFrame]:
+    """Changed DOBs, episodes open in one return and missing from the next, rows outside
+    their return's year, referrals after their census date."""
+    found: list[pd.DataFrame] = []
+    years = np.array([p.year if p.year is not None else -1 for p in parts])
+    if key is not None and table == "header" and "DOB" in whole.columns:
+        pair = pd.DataFrame({"k": key, "d": id_codes(whole["DOB"])})
+        changed = pair.groupby("k")["d"].transform("nunique").to_numpy() > 1
+        final = changed & (new_pos >= 0)
+        if final.any():
+            found.append(
+                at(
+                    "warning",
+                    "header",
+                    where,
+                    new_pos[final],
+                    "DOB",
+                    frame["DOB"].iloc[new_pos[final]],
+                    "DOB differs between returns (the latest return's is used)",
+                    "Another return gives this child a different date of birth; check which "
+                    "is right and correct the other return.",
+                )
+            )
+    if key is not None and table == "episodes" and "DEC" in whole.columns:
+        is_open = whole["DEC"].isna().to_numpy()
+        for i in range(len(parts) - 1):
+            if years[i] < 0 or years[i + 1] != years[i] + 1:
+                continue
+            mine = (source == i) & is_open
+            later = pd.Series(key[source == i + 1])
+            gone = mine & ~pd.Series(key).isin(later).to_numpy()
+            # report on the row that stands for the episode in the stitched table
+            latest = pd.Series(new_pos).groupby(key).transform("max").to_numpy()
+            pos = latest[gone]
+            pos = pos[pos >= 0]
+            if len(pos):
+                found.append(
+                    at(
+                        "warning",
+                        "episodes",
+                        where,
+                        pos,
+                        "DEC",
+                        None,
+                        f"episode open at the end of {label(years[i])} is missing from the "
+                        f"{label(years[i + 1])} return",
+                        "An open episode must appear in the next year's return (closed or "
+                        "still open); until corrected it counts as open.",
+                    )
+                )
+
+    def flag(i: int, mask: np.ndarray, column: str, rule: str, hint: str) -> None:
+        """Warnings on the stitched rows that part i's rows under `mask` became."""
+        pos = new_pos[np.flatnonzero(source == i)[mask]]
+        pos = pos[pos >= 0]
+        if len(pos):
+            values = frame[column].iloc[pos] if column in frame.columns else None
+            found.append(at("warning", table, where, pos, column, values, rule, hint))
+
+    for i, p in enumerate(parts):
+        if p.year is None:
+            continue
+        ok = fits(table, p.frame, p.year)
+        if ok is not None and not ok.all():
+            column = {"episodes": "DECOM", "referrals": "CINreferralDate"}.get(
+                table, "DOB" if table == "oc3" else frame.columns[0]
+            )
+            flag(
+                i,
+                ~ok,
+                column,
+                f"row outside its return's collection year {label(p.year)}",
+                "A yearly return holds what is open (OC3: the birthdays) in its year; "
+                "check the dates or the return the row is in.",
+            )
+        if table == "referrals" and p.raw.census_date is not None:
+            flag(
+                i,
+                (p.frame["CINreferralDate"] > p.raw.census_date).to_numpy(dtype=bool),
+                "CINreferralDate",
+                f"referral after the census reference date ({p.raw.census_date:%d/%m/%Y})",
+                "A census holds referrals up to its reference date; check the date.",
+            )
+    return found
+
+
+def missing_years(table: str, parts: list[Part]) -> list[pd.DataFrame]:
+    """A warning per collection year missing between a table's first and last return."""
+    years = sorted({p.year for p in parts if p.year is not None})
+    if len(years) < 2:
+        return []
+    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    return [
+        note(
+            "warning",
+            "",
+            f"no {table} return for {label(y)} (between {label(years[0])} and {label(years[-1])})",
+            "Figures that need that year are not available; add the missing return.",
+            table,
+        )
+        for y in gaps
+    ]

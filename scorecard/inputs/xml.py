@@ -1,0 +1,249 @@
+"""Reading SSDA903 and CIN census XML returns into the tables, under their DfE column names.
+
+SSDA903 (`CHILD` elements holding a `HEADER` with CHILDID, SEX, DOB, ..., UASC/DUC, the care
+leaver's IN_TOUCH/ACTIV/ACCOM, adoption (AD1) fields and nested AREVIEW, AMISSING, OC2,
+PERMANENCE and AD_PLACED elements, then `EPISODE` elements with DECOM, RNE, LS, CIN, PL, ...)
+gives header, episodes, uasc, oc3 and the other SSDA903 tables; the naming stage renames
+CHILDID to CHILD and PL to PLACE. The CIN census (`Message/Header/CollectionDetails` with the
+year and reference date, `Source/LEA`, `Children/Child` with `ChildIdentifiers`,
+`ChildCharacteristics` and one `CINdetails` per referral) gives referrals: one row per
+CINdetails with the child's identifiers beside it.
+
+Parsing is safe and streaming: defusedxml's hardened expat SAX reader (no DTD at all, no
+entity declarations, no external references, so no entity expansion), fed 1 MB at a time;
+rows are gathered per table and turned into frames every 100,000 rows, so memory follows the
+tables, not the file. SAX is used rather than iterparse because its locator gives each
+element's line, which every message names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax import SAXParseException
+from xml.sax.expatreader import ExpatLocator
+from xml.sax.handler import ContentHandler
+
+import numpy as np
+import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
+
+from .read import RawTable, Unreadable
+
+CHUNK_BYTES = 1 << 20
+FLUSH_ROWS = 100_000
+
+# SSDA903: nested elements that are rows of a table of their own
+_903_RECORDS = {
+    "EPISODE": "episodes",
+    "AREVIEW": "reviews",
+    "AMISSING": "missing",
+    "OC2": "oc2",
+    "PERMANENCE": "previous_permanence",
+    "AD_PLACED": "placed_for_adoption",
+}
+# SSDA903 child-level fields that belong to a table other than header
+_UASC_FIELDS = ("DUC",)
+_OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+_AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+# CIN census: the parts of a referral not read into referrals (their repeated fields would
+# overwrite the referral's own)
+_CIN_SKIPPED = {
+    "Assessments",
+    "CINPlanDates",
+    "Section47",
+    "ChildProtectionPlans",
+    "PreProceedingsandFGDM",
+    "Disabilities",
+    "Reviews",
+    "FactorsIdentifiedAtAssessment",
+}
+_SKIP = "skip"
+
+
+@dataclass
+class _Record:
+    name: str
+    kind: str  # a table, 'child', 'meta' or 'skip'
+    line: int
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class _Rows:
+    """Rows of one table gathered as dicts and turned into frames every FLUSH_ROWS rows."""
+
+    def __init__(self) -> None:
+        self.pending: list[dict[str, str]] = []
+        self.lines: list[int] = []
+        self.frames: list[pd.DataFrame] = []
+
+    def add(self, row: dict[str, str], line: int) -> None:
+        self.pending.append(row)
+        self.lines.append(line)
+        if len(self.pending) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            # Arrow-backed text: a fraction of the memory of Python strings
+            self.frames.append(pd.DataFrame.from_records(self.pending).astype("str"))
+            self.pending = []
+
+    def frame(self) -> tuple[pd.DataFrame, np.ndarray]:
+        self.flush()
+        frame = (
+            pd.concat(self.frames, ignore_index=True) if len(self.frames) > 1 else self.frames[0]
+        )
+        return frame, np.asarray(self.lines, dtype="int64")
+
+
+class _Collector(ContentHandler):
+    """SAX handler: leaf elements' text goes to the innermost open record; a record's row is
+    stored when it closes (a child's rows when the child closes, with its identifiers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind: str | None = None  # '903' or 'cin', from the root element
+        self.records: list[_Record] = []
+        self.text: list[str] = []
+        self.has_child: list[bool] = [False]
+        self.tables: dict[str, _Rows] = {}
+        self.child_rows: list[tuple[str, dict[str, str], int]] = []
+        self.meta: dict[str, str] = {}
+        self.children = 0
+        self._locator = None
+
+    def setDocumentLocator(self, locator) -> None:
+        self._locator = locator
+
+    def _line(self) -> int:
+        return self._locator.getLineNumber() if self._locator is not None else 0
+
+    def _record_kind(self, name: str) -> str | None:
+        if self.kind == "903":
+            if name == "CHILD":
+                return "child"
+            return _903_RECORDS.get(name)
+        if name == "Child":
+            return "child"
+        if name == "CINdetails":
+            return "referrals"
+        if name == "Header" and not self.records:
+            return "meta"
+        return _SKIP if name in _CIN_SKIPPED else None
+
+    def startElement(self, name: str, attrs) -> None:
+        if self.kind is None:
+            self.kind = "cin" if name == "Message" else "903"
+        self.has_child[-1] = True
+        self.has_child.append(False)
+        self.text = []
+        kind = self._record_kind(name)
+        if kind is not None:
+            self.records.append(_Record(name, kind, self._line()))
+
+    def characters(self, content: str) -> None:
+        self.text.append(content)
+
+    def endElement(self, name: str) -> None:
+        leaf = not self.has_child.pop()
+        records = self.records
+        if records and records[-1].name == name and not leaf:
+            self._close(records.pop())
+        elif records and records[-1].name == name and leaf:
+            self._close(records.pop())  # an empty record element
+        elif leaf and records:
+            records[-1].fields[name] = "".join(self.text).strip()
+        self.text = []
+
+    def _rows(self, table: str) -> _Rows:
+        if table not in self.tables:
+            self.tables[table] = _Rows()
+        return self.tables[table]
+
+    def _close(self, record: _Record) -> None:
+        if record.kind == _SKIP:
+            return
+        if record.kind == "meta":
+            self.meta.update(record.fields)
+        elif record.kind == "child":
+            self.children += 1
+            if self.kind == "903":
+                self._close_903_child(record)
+            else:
+                self._close_cin_child(record)
+        elif self.records and self.records[-1].kind == "child":
+            self.child_rows.append((record.kind, record.fields, record.line))
+
+    def _close_903_child(self, child: _Record) -> None:
+        f = child.fields
+        ident = {"CHILDID": f.get("CHILDID", ""), "DOB": f.get("DOB", "")}
+        others = {*_UASC_FIELDS, *_OC3_FIELDS, *_AD1_FIELDS}
+        self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.line)
+        if f.get("UASC", "") not in ("", "0") or f.get("DUC", ""):
+            uasc = {"CHILDID": ident["CHILDID"], "SEX": f.get("SEX", ""), "DOB": ident["DOB"]}
+            self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.line)
+        if any(f.get(k, "") for k in _OC3_FIELDS):
+            self._rows("oc3").add({**ident, **{k: f.get(k, "") for k in _OC3_FIELDS}}, child.line)
+        if f.get("DATE_INT", ""):
+            self._rows("ad1").add({**ident, **{k: f.get(k, "") for k in _AD1_FIELDS}}, child.line)
+        for table, row, line in self.child_rows:
+            keep = {"CHILDID": ident["CHILDID"]} if table == "episodes" else ident
+            self._rows(table).add({**keep, **row}, line)
+        self.child_rows = []
+
+    def _close_cin_child(self, child: _Record) -> None:
+        for table, row, line in self.child_rows:
+            self._rows(table).add({**child.fields, **row}, line)
+        self.child_rows = []
+
+
+def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]:
+    """(collection year start, reference date) from the CIN census header."""
+    year = meta.get("Year", "").strip()
+    start = int(year) - 1 if year.isdigit() and len(year) == 4 else None
+    ref = pd.to_datetime(meta.get("ReferenceDate", ""), errors="coerce", format="ISO8601")
+    return start, (None if pd.isna(ref) else pd.Timestamp(ref))
+
+
+def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
+    """The tables of an SSDA903 or CIN census XML file, each row with its element's line."""
+    from .report import note
+
+    handler = _Collector()
+    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(handler)
+    handler.setDocumentLocator(ExpatLocator(parser))  # feed() does not set it
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                parser.feed(chunk)
+        parser.close()
+    except SAXParseException as exc:
+        raise Unreadable(
+            f"is not well-formed XML (line {exc.getLineNumber()}: {exc.getMessage()})"
+        ) from None
+    except DefusedXmlException as exc:
+        raise Unreadable(
+            f"is refused: it declares a DTD or entities, which are never read for safety ({exc})"
+        ) from None
+    declared, census_date = (None, None)
+    if handler.kind == "cin":
+        declared, census_date = _census_year(handler.meta)
+    out = []
+    for table, rows in handler.tables.items():
+        frame, lines = rows.frame()
+        out.append(RawTable(table, label, frame, lines, declared=declared, census_date=census_date))
+    notes = []
+    if not out:
+        notes.append(
+            note(
+                "warning",
+                label,
+                "XML file holds no SSDA903 child or CIN census referral; ignored",
+                "An SSDA903 return holds CHILD elements; a CIN census Children/Child elements "
+                "with CINdetails.",
+            )
+        )
+    return out, notes

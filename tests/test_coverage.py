@@ -1,0 +1,138 @@
+"""Coverage inferred when loading (SPEC section 4): from returns' years, from a full-history
+extract's dates, from OC3 YEARs, or as the user states it; the bundled sample's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.inputs import load_dataset
+from scorecard.periods import quarter_ends
+
+T = pd.Timestamp
+EP = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"
+
+
+def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_a_single_named_return_covers_its_collection_year(tmp_path: Path) -> None:
+    ds = load_dataset(
+        _folder(tmp_path, {"episodes_2017-18.csv": f"{EP}\nA,01/05/2017,S,C2,U1,,\n"})
+    )
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end, cov.gaps) == (T("2017-04-01"), T("2018-03-31"), ())
+    assert cov.basis == "SSDA903 return 2017-18"
+    # issue 9: on one 2017-18 return, long-term stability at 31/03/2018 needs data from
+    # 01/10/2015; 3+ placements (12 months) is a number; every figure in 2025 is not
+    assert cov.unavailable_reason(T("2018-03-31"), 30) == (
+        "not available: needs data from 01/10/2015; the data starts 01/04/2017"
+    )
+    assert cov.unavailable_reason(T("2018-03-31"), 12) is None
+    assert cov.unavailable_reason(T("2025-03-31"), 0) == (
+        "not available: needs data up to 31/03/2025; the data ends 31/03/2018"
+    )
+
+
+def test_a_full_history_extract_starts_with_its_earliest_leaving_care(tmp_path: Path) -> None:
+    rows = [
+        "A,01/01/2009,S,C2,U1,01/06/2010,X1",  # an old X1 change of a period still open
+        "A,01/06/2010,P,C2,U4,,",
+        "B,01/02/2016,S,C2,U1,01/05/2016,E13",  # the earliest leaving care: in 2016-17
+        "C,01/02/2019,S,C2,U1,,",  # the latest date
+    ]
+    ds = load_dataset(_folder(tmp_path, {"episodes.csv": "\n".join([EP, *rows]) + "\n"}))
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end) == (T("2016-04-01"), T("2019-02-01"))
+    assert cov.basis.startswith("full-history extract: episodes from the collection year of")
+    assert "(2016-17)" in cov.basis
+
+
+def test_an_extract_where_no_child_has_left_starts_at_its_earliest_episode(tmp_path: Path) -> None:
+    ds = load_dataset(
+        _folder(
+            tmp_path, {"episodes.csv": f"{EP}\nA,01/01/2009,S,C2,U1,,\nB,01/03/2012,S,C2,U1,,\n"}
+        )
+    )
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end) == (T("2009-01-01"), T("2012-03-01"))
+
+
+def test_referrals_from_the_earliest_closure_and_header_with_episodes(tmp_path: Path) -> None:
+    ds = load_dataset(
+        _folder(
+            tmp_path,
+            {
+                "referrals.csv": "LAchildID,CINreferralDate,CINclosureDate\n"
+                "R1,01/06/2014,01/06/2015\nR2,01/09/2016,\nR3,01/02/2017,01/03/2018\n",
+                "episodes.csv": f"{EP}\nA,01/05/2017,S,C2,U1,01/06/2017,E13\n",
+                "header.csv": "CHILD,SEX,DOB\nA,1,01/01/2010\n",
+                "population.csv": "MID_YEAR,POP_0_17\n2016,300000\n",
+            },
+        )
+    )
+    ref = ds.coverage["referrals"]
+    assert (ref.start, ref.end) == (T("2015-04-01"), T("2018-03-01"))
+    assert ds.coverage["header"] == ds.coverage["episodes"]
+    assert "population" not in ds.coverage  # local tables are not limited
+
+
+def test_oc3_years_with_a_gap(tmp_path: Path) -> None:
+    ds = load_dataset(
+        _folder(
+            tmp_path,
+            {
+                "oc3.csv": "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM,YEAR\n"
+                "A,01/06/1997,YES,F1,B1,2016\nB,01/06/1999,YES,F1,B1,2018\n"
+            },
+        )
+    )
+    cov = ds.coverage["oc3"]
+    assert (cov.start, cov.end) == (T("2015-04-01"), T("2018-03-31"))
+    assert cov.gaps == ((T("2016-04-01"), T("2017-03-31")),)
+
+
+def test_the_user_states_the_coverage(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        {
+            "episodes.csv": f"{EP}\nA,01/05/2017,S,C2,U1,,\n",
+            "population.csv": "MID_YEAR,POP_0_17\n2016,300000\n",
+        },
+    )
+    ds = load_dataset(folder, coverage=("2016-04-01", "2018-03-31"))
+    for table in ("episodes", "population"):
+        cov = ds.coverage[table]
+        assert (cov.start, cov.end, cov.basis) == (
+            T("2016-04-01"),
+            T("2018-03-31"),
+            "stated by the user",
+        )
+    with pytest.raises(ValueError, match="before it starts"):
+        load_dataset(folder, coverage=("2018-04-01", "2018-03-31"))
+
+
+def test_the_bundled_sample_covers_every_figure_of_the_quick_start(sample_dataset) -> None:
+    ds = sample_dataset
+    got = {t: (c.start, c.end) for t, c in ds.coverage.items()}
+    ten_years = (T("2015-04-01"), T("2025-03-31"))
+    assert got == {
+        "episodes": ten_years,
+        "header": ten_years,
+        "uasc": ten_years,
+        "oc3": ten_years,
+        "referrals": (T("2014-04-01"), T("2025-03-31")),
+    }
+    # the 2024-25 Q4 card with 8 quarters of trend: every figure available
+    for ind in sc.load_catalogue():
+        cov = ds.coverage_for(ind.tables)
+        if cov is None:
+            continue
+        for at in quarter_ends("2024-25 Q4", 8):
+            assert cov.unavailable_reason(at, ind.history_months) is None, (ind.id, at)

@@ -1,0 +1,304 @@
+"""Yearly returns stitched into one history: names, years, keys, latest-wins, conflicts,
+missing years, and the counts worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.inputs.find import name_table, name_year
+
+T = pd.Timestamp
+EP = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"
+HEADER = "CHILD,SEX,DOB"
+
+
+def write(folder: Path, name: str, header: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+def three_returns(folder: Path) -> Path:
+    """Three yearly returns, each named differently.
+
+    A: open in 2017-18; closed X1 and a new episode in 2018-19; that one closed in 2019-20
+       (a child whose episodes span three returns).
+    B: open in 2017-18 in U1; the 2018-19 return corrects PLACE to U3 and closes it.
+    C: open in 2017-18, missing from 2018-19 (a conflict; stays open).
+    D: only in 2019-20.
+    """
+    write(
+        folder,
+        "SSDA903_2017_episodes.csv",  # '2017': 2016-17 or 2017-18, settled by the dates
+        EP,
+        [
+            "A,10/05/2017,S,C2,U1,,",
+            "B,01/06/2017,S,C2,U1,,",
+            "C,01/02/2018,S,C2,U1,,",
+        ],
+    )
+    write(
+        folder,
+        "episodes_2018-19.csv",
+        EP,
+        [
+            "A,10/05/2017,S,C2,U1,01/09/2018,X1",
+            "A,01/09/2018,P,C2,U4,,",
+            "B,01/06/2017,S,C2,U3,30/06/2018,E13",
+        ],
+    )
+    write(
+        folder,
+        "903_201920_episodes.csv",
+        EP,
+        [
+            "A,01/09/2018,P,C2,U4,15/01/2020,E13",
+            "D,01/05/2019,S,C2,U1,,",
+        ],
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "years"),
+    [
+        ("2017-episodes", "2017", (2016, 2017)),
+        ("SSDA903_2020_episodes", "2020", (2019, 2020)),
+        ("episodes_2019-20", "2019-20", (2019,)),
+        ("903_201819_header", "2018-19", (2018,)),
+        ("2019_2020", "2019-20", (2019,)),
+        ("episodes", None, ()),
+        ("2019-21 episodes", "2019", (2018, 2019)),  # not one collection year: a bare year
+    ],
+)
+def test_the_year_a_name_carries(text: str, group: str | None, years: tuple[int, ...]) -> None:
+    assert name_year(text) == (group, years)
+
+
+@pytest.mark.parametrize(
+    ("stem", "table"),
+    [
+        ("SSDA903_2020_episodes", "episodes"),
+        ("903_201819_header", "header"),
+        ("2017-previous_permanence", "previous_permanence"),
+        ("Wealdshire episodes 2019-20", "episodes"),
+        ("PlacedForAdoption", "placed_for_adoption"),
+        ("SSDA903 extract 2025", None),
+        ("header_and_episodes", None),  # names two tables: decided by the headers
+    ],
+)
+def test_the_table_a_name_gives(stem: str, table: str | None) -> None:
+    assert name_table(stem) == table
+
+
+def test_later_return_wins_and_each_row_keeps_its_return(tmp_path: Path) -> None:
+    ds = sc.load_dataset(three_returns(tmp_path))
+    ep = ds["episodes"]
+    # by hand: 2017-18 keeps only C; 2018-19 keeps A's first episode and B (corrected);
+    # 2019-20 keeps A's second episode (now closed) and D
+    assert ep[["CHILD", "DECOM", "PLACE", "DEC", "REC", "COLLECTION_YEAR"]].astype(object).where(
+        ep.notna(), None
+    ).values.tolist() == [
+        ["C", T("2018-02-01"), "U1", None, None, "2017-18"],
+        ["A", T("2017-05-10"), "U1", T("2018-09-01"), "X1", "2018-19"],
+        ["B", T("2017-06-01"), "U3", T("2018-06-30"), "E13", "2018-19"],
+        ["A", T("2018-09-01"), "U4", T("2020-01-15"), "E13", "2019-20"],
+        ["D", T("2019-05-01"), "U1", None, None, "2019-20"],
+    ]
+    r = ds.returns
+    assert r["collection_year"].tolist() == ["2017-18", "2018-19", "2019-20"]
+    assert r["name_year"].tolist() == ["2017", "2018-19", "2019-20"]
+    assert r["year_from"].tolist() == ["name and dates"] * 3
+    assert r["rows"].tolist() == [3, 3, 2]
+    assert r["files"].tolist()[0] == "SSDA903_2017_episodes.csv"
+    assert (r["start"].tolist(), r["end"].tolist()[-1]) == (
+        [T("2017-04-01"), T("2018-04-01"), T("2019-04-01")],
+        T("2020-03-31"),
+    )
+    assert ds.files["episodes"] == (
+        "SSDA903_2017_episodes.csv, episodes_2018-19.csv, 903_201920_episodes.csv"
+    )
+
+
+def test_stitched_counts_worked_by_hand(tmp_path: Path) -> None:
+    ds = sc.load_dataset(three_returns(tmp_path))
+    # 31/03/2019: A (second episode, open until 15/01/2020) and C (open, never closed):
+    # B left on 30/06/2018 (the 2018-19 correction); D starts later
+    got = sc.compute("cla_count", ds, at="2019-03-31")
+    assert got["value"].item() == 2
+    # 31/03/2020: A left on 15/01/2020; C and D
+    assert sc.compute("cla_count", ds, at="2020-03-31")["value"].item() == 2
+    # a naive stack of the same files counts B too (its 2017-18 row is still open)
+    stack = pd.concat(
+        [pd.read_csv(p, dtype=str) for p in sorted(tmp_path.glob("*.csv"))], ignore_index=True
+    )
+    dates = {c: pd.to_datetime(stack[c], format="%d/%m/%Y") for c in ("DECOM", "DEC")}
+    at = T("2019-03-31")
+    open_then = (dates["DECOM"] <= at) & (dates["DEC"].isna() | (dates["DEC"] > at))
+    assert sorted(stack.loc[open_then, "CHILD"].unique()) == ["A", "B", "C"]
+
+
+def test_an_open_episode_missing_from_the_next_return_is_reported(tmp_path: Path) -> None:
+    ds = sc.load_dataset(three_returns(tmp_path))
+    q = ds.quality
+    gone = q.loc[q["rule"].str.startswith("episode open at the end of 2017-18")]
+    assert gone[["file", "row", "column", "severity"]].values.tolist() == [
+        ["SSDA903_2017_episodes.csv", 4, "DEC", "warning"]
+    ]
+    assert gone["rule"].item() == (
+        "episode open at the end of 2017-18 is missing from the 2018-19 return"
+    )
+
+
+def test_a_missing_year_is_a_gap_in_coverage_and_reported(tmp_path: Path) -> None:
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,01/06/2017,E13"])
+    write(tmp_path, "episodes_2019-20.csv", EP, ["B,10/05/2019,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end) == (T("2017-04-01"), T("2020-03-31"))
+    assert cov.gaps == ((T("2018-04-01"), T("2019-03-31")),)
+    assert cov.basis == "SSDA903 returns 2017-18 to 2019-20 (none for 2018-19)"
+    missing = ds.quality.loc[ds.quality["rule"].str.startswith("no episodes return")]
+    assert missing["rule"].tolist() == [
+        "no episodes return for 2018-19 (between 2017-18 and 2019-20)"
+    ]
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2019-20"]
+    # a figure whose window touches the missing year has no number
+    assert cov.unavailable_reason(T("2019-03-31"), 12) is not None
+    assert cov.unavailable_reason(T("2020-03-31"), 12) is None
+
+
+def test_a_changed_dob_is_reported_and_the_latest_used(tmp_path: Path) -> None:
+    write(tmp_path, "2017-header.csv", HEADER, ["A,1,01/01/2010", "B,2,05/05/2012"])
+    write(tmp_path, "2018-header.csv", HEADER, ["A,1,01/01/2011", "B,2,05/05/2012"])
+    write(tmp_path, "2017-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "2018-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,10/05/2017,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    h = ds["header"]
+    assert h[["CHILD", "DOB", "COLLECTION_YEAR"]].values.tolist() == [
+        ["A", T("2011-01-01"), "2018-19"],
+        ["B", T("2012-05-05"), "2018-19"],
+    ]
+    dob = ds.quality.loc[ds.quality["column"] == "DOB"]
+    assert dob[["file", "row", "value"]].values.tolist() == [["2018-header.csv", 2, "01/01/2011"]]
+    assert dob["rule"].item() == "DOB differs between returns (the latest return's is used)"
+    # the header files carry no dates that tell their year: read like the episodes (by start)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
+
+
+def test_oc3_takes_year_from_its_return(tmp_path: Path) -> None:
+    oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
+    write(tmp_path, "oc3_2018-19.csv", oc3, ["Z,15/07/2000,YES,F1,B1"])  # 18 on 15/07/2018
+    write(tmp_path, "oc3_2019-20.csv", f"{oc3},YEAR", ["Z,15/07/2000,YES,G4,B1,2019"])
+    ds = sc.load_dataset(tmp_path)
+    o = ds["oc3"]
+    assert o[["CHILD", "YEAR", "ACTIV", "COLLECTION_YEAR"]].values.tolist() == [
+        ["Z", 2019.0, "F1", "2018-19"],
+        ["Z", 2020.0, "G4", "2019-20"],
+    ]
+    wrong = ds.quality.loc[ds.quality["column"] == "YEAR"]
+    assert wrong[["file", "row", "value", "severity"]].values.tolist() == [
+        ["oc3_2019-20.csv", 2, "2019", "warning"]
+    ]
+    assert "the collection year's end" in wrong["hint"].item()
+
+
+def test_a_name_the_dates_contradict_is_reported_and_the_dates_win(tmp_path: Path) -> None:
+    # named 2016-17 but every episode is open in 2017-18 only
+    write(
+        tmp_path,
+        "episodes_2016-17.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,,", "B,01/06/2017,S,C2,U1,01/09/2017,E13"],
+    )
+    write(tmp_path, "episodes_2018-19.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
+    said = ds.quality.loc[ds.quality["file"] == "episodes_2016-17.csv", "rule"].tolist()
+    assert said == [
+        "the name says 2016-17 (2016-17) but its dates are those of 2017-18; read as 2017-18"
+    ]
+
+
+def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
+    write(tmp_path, "2017-18/episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    frame = pd.DataFrame(
+        {
+            "CHILD": ["A"],
+            "DECOM": [T("2017-05-10")],
+            "RNE": ["S"],
+            "LS": ["C2"],
+            "PLACE": ["U1"],
+            "DEC": [T("2018-06-01")],
+            "REC": ["E13"],
+        }
+    )
+    (tmp_path / "2018").mkdir()
+    frame.to_excel(tmp_path / "2018" / "Episodes.xlsx", index=False)
+    (tmp_path / "old stuff").mkdir()
+    write(tmp_path, "old stuff/episodes.csv", "x", ["y"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
+    assert ds.returns["name_year"].tolist() == ["2017-18", "2018"]
+    ep = ds["episodes"]
+    assert len(ep) == 1 and ep["DEC"].item() == T("2018-06-01")
+    assert ds.files["episodes"] == "2017-18/episodes.csv, 2018/Episodes.xlsx"
+    assert not ds.quality["file"].str.contains("old stuff").any()
+
+
+def test_unusable_rows_are_positions_in_the_stitched_table(tmp_path: Path) -> None:
+    three_returns(tmp_path)
+    path = tmp_path / "episodes_2018-19.csv"
+    path.write_text(path.read_text().replace("B,01/06/2017,S,C2,U3", "B,01/06/2017,S,C2,Q9"))
+    ds = sc.load_dataset(tmp_path)
+    # B's 2018-19 row is the third row of the stitched table (see the test above)
+    assert ds.unusable.values.tolist() == [["episodes", 2, "PLACE", "unknown PLACE code"]]
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["file", "row", "column", "value"]].values.tolist() == [
+        ["episodes_2018-19.csv", 4, "PLACE", "Q9"]
+    ]
+    fewer = ds.without({"episodes": ds.unusable["row"].to_numpy()})
+    assert "B" not in set(fewer["episodes"]["CHILD"]) and len(fewer["episodes"]) == 4
+
+
+def test_a_plain_file_beside_returns_gets_its_year_from_its_dates(tmp_path: Path) -> None:
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "episodes.csv", EP, ["A,10/05/2017,S,C2,U1,01/06/2018,E13"])
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
+    assert ds["episodes"]["DEC"].tolist() == [T("2018-06-01")]
+    # header, alone, is not stitched: no COLLECTION_YEAR
+    assert "COLLECTION_YEAR" not in ds["header"].columns
+    # a plain file spanning years beside returns cannot be placed
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["A,10/05/2015,S,C2,U1,01/06/2016,E13", "B,10/05/2018,S,C2,U1,01/06/2019,E13"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err["file"].tolist() == ["episodes.csv"]
+    assert err["rule"].item().startswith("no collection year in the name")
+    assert ds["episodes"]["CHILD"].tolist() == ["A"]
+
+
+def test_a_single_plain_return_keeps_working(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,01/06/2017,E13", "B,10/05/2017,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns.empty and "COLLECTION_YEAR" not in ds["episodes"].columns
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end) == (T("2017-04-01"), T("2017-06-01"))
+    assert np.array_equal(ds["episodes"]["CHILD"].to_numpy(), np.array(["A", "B"], dtype=object))

@@ -1,0 +1,71 @@
+"""`scorecard validate`: grouped messages, the full report as a file, returns and coverage,
+and exit codes (1 with errors or when nothing loads, 0 with warnings only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from _loader_fixtures import set_cell, write_csv_folder
+
+from scorecard.cli import main
+
+EP = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"
+
+
+def _many_bad_codes(tmp_path: Path) -> Path:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    rows = [f"C{i},01/05/2019,S,C2,Q9,," for i in range(8)]
+    (folder / "episodes_2019-20.csv").write_text("\n".join([EP, *rows]) + "\n")
+    (folder / "episodes_2020-21.csv").write_text(f"{EP}\nC0,01/05/2019,S,C2,U1,,\n")
+    return folder
+
+
+def test_repeated_messages_are_grouped_and_every_one_written(tmp_path: Path, capsys) -> None:
+    folder = _many_bad_codes(tmp_path)
+    report = tmp_path / "problems.xlsx"
+    assert main(["validate", str(folder), "--report", str(report)]) == 1
+    out = capsys.readouterr().out
+    # C0's 2019-20 row is replaced by the 2020-21 return (checked no more); seven stay bad
+    assert (
+        "episodes_2019-20.csv, column PLACE: unknown PLACE code (7 times; rows 3, 4, 5, 6, 7 ...; "
+        "values 'Q9')" in out
+    )
+    assert out.count("unknown PLACE code") == 1
+    assert "RETURNS\n  2019-20 (name and dates): episodes; 8 rows\n  2020-21" in out
+    assert "episodes: 01/04/2019 to 31/03/2021 (SSDA903 returns 2019-20 to 2020-21)" in out
+    assert "7 error(s)" in out and "7 unusable cell(s)" in out
+    sheet = openpyxl.load_workbook(report).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("severity", "table", "file", "row", "column", "value", "rule", "hint")
+    assert sum(1 for r in rows if r[6] == "unknown PLACE code") == 7
+
+
+def test_report_as_csv_and_the_old_csv_flag(tmp_path: Path, capsys) -> None:
+    folder = _many_bad_codes(tmp_path)
+    for flag, name in (("--report", "r.csv"), ("--csv", "old.csv")):
+        assert main(["validate", str(folder), flag, str(tmp_path / name)]) == 1
+        assert (pd.read_csv(tmp_path / name)["rule"] == "unknown PLACE code").sum() == 7
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--report", str(tmp_path / "r.txt")]) == 1
+    assert "writes .xlsx or .csv" in capsys.readouterr().err
+
+
+def test_warnings_only_exit_0(tmp_path: Path, capsys) -> None:
+    folder = write_csv_folder(tmp_path / "good")
+    set_cell(folder, "episodes", 2, "PLACE", "H5")  # valid only before 2024-25: a warning
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "WARNINGS (1)" in out and "0 error(s), 1 warning(s); the data can be used." in out
+    assert "COVERAGE\n  districts: not limited" in out
+
+
+def test_nothing_loads_is_an_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "episodes.csv").write_bytes(b"\x00\x01binary\x00")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "episodes.csv: file is not a text file" in out
+    assert "nothing could be loaded" in out and "can be used" not in out
+    assert "Traceback" not in out

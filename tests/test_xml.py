@@ -1,0 +1,221 @@
+"""SSDA903 and CIN census XML: the tables under DfE names, the element's line in every
+message, safe parsing (no DTD, no entities) and streaming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.inputs import xml as xml_reader
+
+T = pd.Timestamp
+
+SSDA903 = """<?xml version="1.0" encoding="utf-8"?>
+<EXPSSDA903>
+  <CHILD>
+    <HEADER>
+      <CHILDID>1001</CHILDID>
+      <SEX>1</SEX>
+      <DOB>01/05/2010</DOB>
+      <ETHNIC>WBRI</ETHNIC>
+      <UPN>A123456789012</UPN>
+      <UASC>1</UASC>
+      <DUC>01/05/2028</DUC>
+      <AREVIEW>
+        <REVIEW>01/07/2017</REVIEW>
+        <REVIEW_CODE>PN1</REVIEW_CODE>
+      </AREVIEW>
+      <MOTHER />
+    </HEADER>
+    <EPISODE>
+      <DECOM>01/04/2017</DECOM>
+      <RNE>S</RNE>
+      <LS>C2</LS>
+      <CIN>N1</CIN>
+      <PL>U4</PL>
+      <PLACE_PROVIDER>PR1</PLACE_PROVIDER>
+      <DEC>01/10/2017</DEC>
+      <REC>X1</REC>
+    </EPISODE>
+    <EPISODE>
+      <DECOM>01/10/2017</DECOM>
+      <RNE>P</RNE>
+      <LS>C2</LS>
+      <PL>Q9</PL>
+      <DEC />
+      <REC />
+    </EPISODE>
+  </CHILD>
+  <CHILD>
+    <HEADER>
+      <CHILDID>2001</CHILDID>
+      <SEX>2</SEX>
+      <DOB>10/10/1999</DOB>
+      <IN_TOUCH>YES</IN_TOUCH>
+      <ACTIV>F2</ACTIV>
+      <ACCOM>B1</ACCOM>
+    </HEADER>
+  </CHILD>
+</EXPSSDA903>
+"""
+
+CIN = """<Message>
+  <Header>
+    <CollectionDetails>
+      <Collection>CIN</Collection>
+      <Year>2024</Year>
+      <ReferenceDate>2024-03-31</ReferenceDate>
+    </CollectionDetails>
+    <Source><LEA>886</LEA></Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>R1</LAchildID>
+        <PersonBirthDate>2015-03-27</PersonBirthDate>
+        <Sex>M</Sex>
+      </ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2023-06-01</CINreferralDate>
+        <ReferralSource>1A</ReferralSource>
+        <PrimaryNeedCode>N4</PrimaryNeedCode>
+        <CINclosureDate>2023-09-01</CINclosureDate>
+        <ReasonForClosure>RC1</ReasonForClosure>
+        <Section47>
+          <DateOfInitialCPC>2023-07-01</DateOfInitialCPC>
+        </Section47>
+        <ReferralNFA>false</ReferralNFA>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2024-05-01</CINreferralDate>
+        <ReferralNFA>0</ReferralNFA>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers><LAchildID>R2</LAchildID></ChildIdentifiers>
+      <CINdetails><CINreferralDate>not a date</CINreferralDate></CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def test_ssda903_xml_gives_the_tables_under_dfe_names(tmp_path: Path) -> None:
+    (tmp_path / "SSDA903_2017-18.xml").write_text(SSDA903)
+    ds = sc.load_dataset(tmp_path)
+    assert set(ds.names) == {"header", "episodes", "uasc", "oc3", "reviews"}
+    ep = ds["episodes"]
+    # PL is PLACE, CHILDID is CHILD; the return's year on every row
+    assert ep[["CHILD", "DECOM", "PLACE", "PLACE_PROVIDER", "COLLECTION_YEAR"]].values.tolist()[
+        0
+    ] == ["1001", T("2017-04-01"), "U4", "PR1", "2017-18"]
+    h = ds["header"].set_index("CHILD")
+    assert h.loc["1001", "DOB"] == T("2010-05-01") and h.loc["2001", "SEX"] == "2"
+    assert ds["uasc"][["CHILD", "DUC"]].values.tolist() == [["1001", T("2028-05-01")]]
+    oc3 = ds["oc3"]  # 18 on 10/10/2017: in 2017-18; YEAR from the return
+    assert oc3[["CHILD", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"]].values.tolist() == [
+        ["2001", "YES", "F2", "B1", 2018.0]
+    ]
+    assert ds["reviews"][["CHILD", "REVIEW", "REVIEW_CODE"]].values.tolist() == [
+        ["1001", T("2017-07-01"), "PN1"]
+    ]
+    # the bad PLACE is named by file and the line of its EPISODE element (line 28)
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["file", "row", "column", "value"]].values.tolist() == [
+        ["SSDA903_2017-18.xml", 28, "PLACE", "Q9"]
+    ]
+    report_line = sc.inputs.format_issue(err.iloc[0])
+    assert report_line.startswith("  SSDA903_2017-18.xml, line 28, column PLACE, value 'Q9'")
+
+
+def test_cin_census_xml_gives_referrals_with_the_census_year(tmp_path: Path) -> None:
+    (tmp_path / "census.xml").write_text(CIN)
+    ds = sc.load_dataset(tmp_path)
+    ref = ds["referrals"]
+    assert ref[["LAchildID", "CINreferralDate", "ReferralSource", "CINclosureDate"]].astype(
+        object
+    ).where(
+        ref[["LAchildID", "CINreferralDate", "ReferralSource", "CINclosureDate"]].notna(), None
+    ).values.tolist() == [
+        ["R1", T("2023-06-01"), "1A", T("2023-09-01")],
+        ["R1", T("2024-05-01"), None, None],
+        ["R2", None, None, None],
+    ]
+    # the child's identifiers beside each referral; Section47's DateOfInitialCPC not mixed in
+    assert ref["PersonBirthDate"].tolist()[:2] == ["2015-03-27", "2015-03-27"]
+    assert "DateOfInitialCPC" not in ref.columns
+    # the census header's Year 2024 is the 2023-24 collection year, though the name has none
+    assert ds.returns[["collection_year", "year_from"]].values.tolist() == [
+        ["2023-24", "census header"]
+    ]
+    assert ds.coverage["referrals"].basis == "CIN census return 2023-24"
+    q = ds.quality
+    late = q.loc[q["rule"].str.startswith("referral after the census")]
+    assert late[["row", "value", "severity"]].values.tolist() == [[28, "01/05/2024", "warning"]]
+    bad = q.loc[q["severity"] == "error"]
+    assert bad[["row", "column", "value", "rule"]].values.tolist() == [
+        [35, "CINreferralDate", "not a date", "not a date"]
+    ]
+    assert ds.unusable[["table", "row", "column"]].values.tolist() == [
+        ["referrals", 2, "CINreferralDate"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><EXPSSDA903>&a;</EXPSSDA903>',
+            "declares a DTD or entities",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd"><x/>',
+            "declares a DTD or entities",
+        ),
+        ("<EXPSSDA903>\n<CHILD>\n</EXPSSDA903>", "not well-formed XML (line 3"),
+    ],
+)
+def test_unsafe_or_broken_xml_is_refused_by_name(tmp_path: Path, text: str, says: str) -> None:
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/04/2024,S,C2,U1,,\n"
+    )
+    (tmp_path / "evil.xml").write_text(text)
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["file"] == "evil.xml"]
+    assert err["severity"].tolist() == ["error"] and says in err["rule"].item()
+    assert len(ds["episodes"]) == 1  # the rest still loads
+
+
+def test_xml_is_read_in_chunks_with_rows_flushed(tmp_path: Path, monkeypatch) -> None:
+    # small chunks and flushes exercise the streaming path on a tiny file
+    monkeypatch.setattr(xml_reader, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(xml_reader, "FLUSH_ROWS", 1)
+    children = "".join(
+        f"<CHILD><HEADER><CHILDID>{i}</CHILDID><SEX>1</SEX><DOB>01/01/2010</DOB></HEADER>"
+        f"<EPISODE><DECOM>01/04/2017</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL><DEC/><REC/>"
+        "</EPISODE></CHILD>\n"
+        for i in range(50)
+    )
+    path = tmp_path / "big.xml"
+    path.write_text(f"<EXPSSDA903>\n{children}</EXPSSDA903>\n")
+    tables, notes = xml_reader.read_xml(path, "big.xml")
+    got = {t.table: t for t in tables}
+    assert len(got["episodes"].frame) == 50 and got["episodes"].rows.tolist() == list(range(2, 52))
+    assert got["header"].frame["CHILDID"].tolist() == [str(i) for i in range(50)]
+    assert notes == []
+
+
+def test_errors_on_one_line_are_kept_apart(tmp_path: Path) -> None:
+    # a whole return on one line (as some tools write it): each bad element is its own error
+    one_line = SSDA903.replace("\n", "").replace("<PL>U4</PL>", "<PL>Q8</PL>")
+    (tmp_path / "SSDA903_2017-18.xml").write_text(one_line)
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["row", "column", "value"]].values.tolist() == [
+        [1, "PLACE", "Q8"],
+        [1, "PLACE", "Q9"],
+    ]
+    assert ds.unusable["row"].tolist() == [0, 1]
