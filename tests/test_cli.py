@@ -260,20 +260,15 @@ def _three_children_folder(tmp_path: Path, three_children) -> Path:
 def test_build_outside_the_coverage_exits_1_and_writes_nothing(
     tmp_path, capsys, monkeypatch, three_children
 ):
-    import dataclasses
-
-    import scorecard.loaders as loaders
-    from scorecard.dataset import Coverage
+    import scorecard.inputs as inputs
 
     folder = _three_children_folder(tmp_path, three_children)
-    real = loaders.load_dataset
-    cover = Coverage(pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"), basis="stated")
+    real = inputs.load_dataset
 
-    def with_coverage(path=None, **kw):
-        ds = real(path, **kw)
-        return dataclasses.replace(ds, coverage={t: cover for t in ds.tables})
+    def with_coverage(path=None, **kw):  # as if the analyst had stated one collection year
+        return real(path, coverage=("2024-04-01", "2025-03-31"))
 
-    monkeypatch.setattr(loaders, "load_dataset", with_coverage)
+    monkeypatch.setattr(inputs, "load_dataset", with_coverage)
     out = tmp_path / "out"
     argv = ["build", "--data", str(folder), "--out", str(out), "--quiet", "--no-charts"]
     assert main([*argv, "--quarter", "2030-31 Q1"]) == 1
@@ -301,9 +296,10 @@ def test_build_with_an_analysts_catalogue(tmp_path, capsys, three_children):
     mine = tmp_path / "mine.yaml"
     mine.write_text(yaml.safe_dump(spec), encoding="utf-8")
     out = tmp_path / "out"
-    argv = ["build", "--data", str(folder), "--out", str(out), "--quarter", "2024-25 Q4"]
+    # the extract's latest date is 15/01/2024 (its coverage ends there): a quarter before it
+    argv = ["build", "--data", str(folder), "--out", str(out), "--quarter", "2023-24 Q3"]
     assert main([*argv, "--quiet", "--no-charts", "--catalogue", str(mine)]) == 0
-    assert "Our own: two or more placements" in (out / "scorecard_2024-25_Q4.html").read_text()
+    assert "Our own: two or more placements" in (out / "scorecard_2023-24_Q3.html").read_text()
     # a catalogue with a mistake is a data error naming the indicator and key
     spec["indicators"][0]["unit"] = "furlongs"
     mine.write_text(yaml.safe_dump(spec), encoding="utf-8")

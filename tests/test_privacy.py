@@ -213,6 +213,10 @@ def scan_outputs(card_internal, card_public, secrets: set[str], folder: Path) ->
     allowed = {f"{d:%d/%m/%Y}" for d in card_internal.quarter_ends} | {
         f"{d:%Y-%m-%d}" for d in card_internal.quarter_ends
     }
+    # ... nor are the dates the data covers, nor those an unavailable figure would need
+    allowed |= set(re.findall(r"\d{2}/\d{2}/\d{4}", " ".join(card_internal.coverage)))
+    said = " ".join(card_internal.frame["status"])
+    allowed |= set(re.findall(r"(?:data from|starts|ends|up to) (\d{2}/\d{2}/\d{4})", said))
     secrets = secrets - allowed
     assert secrets, "nothing to scan for"
     for card, sub in ((card_internal, "internal"), (card_public, "public")):
