@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from scorecard.inputs import dataset_from_frames, keys, report
+from scorecard.inputs import DataValidationError, dataset_from_frames, keys, report
 
 EP_COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -83,7 +84,16 @@ def test_codes_from_another_collection_year() -> None:
                     ("A", "31/03/2024", "S", "C2", "H5", None, None),  # 2023-24: H5 fine
                     ("B", "01/04/2024", "S", "C2", "H5", None, None),  # 2024-25: H5 dropped
                     ("C", "01/04/2025", "S", "C2", "Z1", None, None),  # 2025-26: Z1 replaced
-                    ("D", "01/05/2023", "S", "C2", "K3", None, None),  # 2023-24: K3 not yet
+                    (
+                        "D",
+                        "01/05/2023",
+                        "S",
+                        "C2",
+                        "K3",
+                        "01/06/2023",
+                        "E13",
+                    ),  # 2023-24 only: K3 not yet
+                    ("F", "01/05/2023", "S", "C2", "K3", None, None),  # open into 2024-25: K3 fine
                     ("E", "01/05/2025", "S", "C2", "Z12", None, None),  # fine
                 ]
             ),
@@ -247,3 +257,57 @@ def test_duplicates_in_a_large_header() -> None:
     ds = dataset_from_frames({"header": header})
     assert _warnings(ds, "duplicated row")["row"].tolist() == [n]
     assert _warnings(ds, "child appears more than once")["row"].tolist() == [n + 1]
+
+
+def test_reason_for_placement_change_is_checked_in_the_year_the_episode_ended() -> None:
+    # CUSTOD is valid from 2018-19: an episode that started in 2017-18 and ended in 2018-19
+    # may carry it; one that ended in 2017-18 may not
+    episodes = _eps(
+        [
+            ("A", "01/03/2018", "S", "C2", "U1", "01/05/2018", "X1"),
+            ("A", "01/05/2018", "P", "C2", "U1", None, None),
+            ("B", "01/03/2018", "S", "C2", "U1", "30/03/2018", "X1"),
+            ("B", "30/03/2018", "P", "C2", "U1", None, None),
+        ]
+    ).assign(REASON_PLACE_CHANGE=["CUSTOD", None, "CUSTOD", None])
+    ds = dataset_from_frames({"episodes": episodes})
+    found = _warnings(ds, "REASON_PLACE_CHANGE code not valid")
+    assert found[["row", "value"]].values.tolist() == [[2, "CUSTOD"]]
+    assert found["rule"].item().endswith("in the collection year of DEC")
+    assert "not in 2017-18" in found["hint"].item()
+
+
+def test_cin_census_codes_are_checked_in_their_year() -> None:
+    # source 5D and closure reason RC9 are valid from 2022-23 only
+    referrals = pd.DataFrame(
+        {
+            "LAchildID": ["A", "B", "C"],
+            "CINreferralDate": ["01/04/2021", "01/04/2022", "01/04/2022"],
+            "ReferralSource": ["5D", "5D", "1A"],
+            "CINclosureDate": ["01/05/2021", "01/05/2022", "31/03/2022"],
+            "ReasonForClosure": ["RC1", "RC9", "RC1"],
+        }
+    )
+    ds = dataset_from_frames({"referrals": referrals})
+    source = _warnings(ds, "REFERRAL_SOURCE code not valid")
+    assert source[["row", "value"]].values.tolist() == [[0, "5D"]]
+    assert source["rule"].item().endswith("the collection year of CINreferralDate")
+    assert _warnings(ds, "REASON_FOR_CLOSURE code not valid").empty
+
+
+def test_placement_location_must_be_a_dfe_code_and_other_codes_warn() -> None:
+    episodes = _eps(
+        [
+            ("A", "01/04/2024", "S", "C2", "U1", None, None),
+            ("B", "01/04/2024", "S", "C2", "U1", None, None),
+        ]
+    ).assign(PL_LOCATION=["OUT", "ABROAD"], CIN=["N1", "N0"])
+    with pytest.raises(DataValidationError) as caught:
+        dataset_from_frames({"episodes": episodes})
+    errors = caught.value.errors
+    assert errors[["column", "value", "rule"]].values.tolist() == [
+        ["PL_LOCATION", "ABROAD", "unknown PL_LOCATION code"]
+    ]
+    lenient = dataset_from_frames({"episodes": episodes}, strict=False)
+    cin = _warnings(lenient, "unknown CIN code")
+    assert cin[["row", "value"]].values.tolist() == [[1, "N0"]]  # N0 is CIN census only

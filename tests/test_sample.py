@@ -10,8 +10,13 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard import sample
 from scorecard.dataset import TABLES
+from scorecard.sample import generate, write_sample
+from scorecard.sample.authorities import bordering
+from scorecard.sample.benchmarks import LAIT_COLUMNS
+from scorecard.sample.episodes import locate_placements
+from scorecard.sample.files import write_tables
+from scorecard.sample.headline import headline
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 AT = "2025-03-31"
@@ -30,7 +35,7 @@ def ds() -> sc.Dataset:
 
 @pytest.fixture(scope="module")
 def small() -> dict[str, pd.DataFrame]:
-    return sample.generate(7, children_scale=0.1, years=3)
+    return generate(7, children_scale=0.1, years=3)
 
 
 # ----------------------------------------------------------------------------- determinism
@@ -39,13 +44,13 @@ def small() -> dict[str, pd.DataFrame]:
 def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
     # regenerating with the default seed must reproduce data/sample byte for byte: the
     # committed files are up to date and the writer (CSV and Parquet) is deterministic
-    sample.write_sample(tmp_path, 2025)
+    write_sample(tmp_path, 2025)
     assert _files(tmp_path) == _files(SAMPLE)
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
     for name, seed in (("a", 11), ("b", 11), ("c", 12)):
-        sample.write_tables(sample.generate(seed, children_scale=0.1, years=3), tmp_path / name)
+        write_tables(generate(seed, children_scale=0.1, years=3), tmp_path / name)
     a, b, c = (_files(tmp_path / n) for n in "abc")
     assert a == b
     assert a.keys() == c.keys()
@@ -69,6 +74,8 @@ def test_every_table_with_its_columns() -> None:
             "PL_POST",
             "URN",
             "PL_DISTANCE",
+            "PL_LOCATION",
+            "PL_LA",
         ],
         "uasc": ["SEX", "DOB"],
         "referrals": [
@@ -93,7 +100,8 @@ def test_every_table_with_its_columns() -> None:
 
 def test_sizes_in_range() -> None:
     total = sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file())
-    assert total < 6_000_000, f"data/sample is {total / 1e6:.1f} MB"
+    # 5.8 MB before PL_LOCATION and PL_LA (0.4 MB) were added to the episodes
+    assert total < 6_500_000, f"data/sample is {total / 1e6:.1f} MB"
     rows = {p.stem: len(pd.read_parquet(p)) for p in SAMPLE.glob("*.parquet")}
     rows |= {p.stem: p.read_bytes().count(b"\n") - 1 for p in SAMPLE.glob("*.csv")}
     assert 25_000 <= rows["episodes"] <= 45_000
@@ -158,6 +166,65 @@ def test_histories_exercise_the_counting_rules(ds: sc.Dataset) -> None:
     assert adopted["PLACE"].isin(["A3", "A4", "A5", "A6"]).mean() > 0.9
 
 
+def test_placement_location_agrees_with_distance_and_provider(ds: sc.Dataset) -> None:
+    e = ds.table("episodes")
+    assert set(e["PL_LOCATION"]) == {"IN", "OUT"}
+    # inside the boundary = in Wealdshire; outside = another authority (or Wales, Scotland)
+    inside = e["PL_LOCATION"] == "IN"
+    assert (e.loc[inside, "PL_LA"] == "E10000650").all()
+    assert e.loc[~inside, "PL_LA"].str.fullmatch(r"E(06|10)000\d{3}|WAL|SCO").all()
+    assert not (e.loc[~inside, "PL_LA"] == "E10000650").any()
+    far = e["PL_DISTANCE"] > 20
+    out_far, out_near = (~inside)[far].mean(), (~inside)[~far].mean()
+    assert 0.8 < out_far < 0.97, out_far  # most far placements are outside, not all
+    assert 0.02 < out_near < 0.15, out_near  # some near ones cross a boundary
+    # other authorities' own provision (PR2) is mostly outside; the LA's own (PR1) inside
+    by_provider = (~inside).groupby(e["PLACE_PROVIDER"]).mean()
+    assert by_provider["PR2"] > 0.7 and by_provider["PR1"] < 0.15
+
+
+def test_placement_location_is_kept_by_same_placement_episodes(ds: sc.Dataset) -> None:
+    # a legal-status change (RNE L) or a same-carer change (T, U) is the same placement
+    e = ds.table("episodes").sort_values(["CHILD", "DECOM"], kind="stable")
+    same_child = e["CHILD"].eq(e["CHILD"].shift(1))
+    chained = same_child & e["REC"].shift(1).eq("X1") & e["RNE"].isin(["L", "T", "U"])
+    assert chained.sum() > 1000
+    for col in ("PL_LOCATION", "PL_LA", "PL_DISTANCE"):
+        assert e[col][chained].eq(e[col].shift(1)[chained]).all(), col
+
+
+def test_bordering_authorities_by_hand() -> None:
+    # five authorities in one region (codes 601-605) and one alone in another: each gets
+    # its neighbours in code order, one then two either side, wrapping round the region
+    las = pd.DataFrame({"LA": ["603", "601", "650", "605", "602", "604"], "region": [*"AABAAA"]})
+    got = las["LA"].to_numpy()[bordering(las)]
+    assert got[1].tolist() == ["605", "602", "604", "603"]  # 601: 605 and 602, 604 and 603
+    assert got[0].tolist() == ["602", "604", "601", "605"]  # 603
+    assert got[2].tolist() == ["650"] * 4  # alone in its region: nobody else to border
+
+
+def test_locate_placements_by_hand() -> None:
+    # three authorities; every episode of one placement gets one location and PL_LA
+    codes = np.array(["E10000650", "E06000601", "E06000602"], dtype=object)
+    borders = np.array([[1, 2], [0, 2], [0, 1]])
+    n = 4000
+    placement = np.repeat(np.arange(n // 2), 2)  # two episodes per placement
+    la = np.zeros(n, dtype=np.int64)
+    provider = np.where(placement % 2 == 0, "PR2", "PR1").astype(object)
+    miles = np.where(placement % 4 < 2, 5.0, 35.0)
+    rng = np.random.default_rng(1)
+    loc, pl_la = locate_placements(rng, placement, la, provider, miles, codes, borders)
+    assert (loc[::2] == loc[1::2]).all() and (pl_la[::2] == pl_la[1::2]).all()
+    out = loc == "OUT"
+    assert (pl_la[~out] == "E10000650").all()
+    near = miles <= 20
+    assert set(pl_la[out & near]) <= {"E06000601", "E06000602"}  # across the boundary
+    assert "E10000650" not in set(pl_la[out])
+    # rates per (provider, distance) near the set chances: PR1 near 4%, PR2 far 97%
+    assert abs(out[near & (provider == "PR1")].mean() - 0.04) < 0.03
+    assert abs(out[~near & (provider == "PR2")].mean() - 0.97) < 0.03
+
+
 # ----------------------------------------------------------------------------- calibration
 
 # England-like levels at 31 March 2025 with a tolerance of a few points
@@ -187,9 +254,9 @@ def test_attainment_gap_near_england(ds: sc.Dataset) -> None:
 
 
 def test_generator_reading_agrees_with_the_engine(ds: sc.Dataset) -> None:
-    # `sample.headline` is an independent reading of SPEC 5 used for the panel's Wealdshire
+    # `headline` is an independent reading of SPEC 5 used for the panel's Wealdshire
     # rows; it must agree with the engine (same children, same rules)
-    head = sample.headline(ds.tables, [AT]).iloc[0]
+    head = headline(ds.tables, [AT]).iloc[0]
     pairs = {
         "cla_count": "cla",
         "placement_stability_short": "pct_3plus",
@@ -207,7 +274,7 @@ def test_generator_reading_agrees_with_the_engine(ds: sc.Dataset) -> None:
 
 
 def test_pooled_tables_carry_la_and_unique_ids() -> None:
-    t = sample.generate(3, n_las=3, children_scale=0.1, years=2)
+    t = generate(3, n_las=3, children_scale=0.1, years=2)
     for name, frame in t.items():
         assert "LA" in frame.columns, name
     for name in ("header", "episodes", "referrals", "iro_staff", "population", "districts"):
@@ -224,7 +291,7 @@ def test_small_run_has_every_table(small: dict[str, pd.DataFrame]) -> None:
     assert "LA" not in small["episodes"].columns
     assert len(small["episodes"]) > 100
     with pytest.raises(ValueError, match="n_las"):
-        sample.generate(1, n_las=0)
+        generate(1, n_las=0)
 
 
 # ----------------------------------------------------------------------------- benchmark panel
@@ -236,7 +303,7 @@ def panel() -> pd.DataFrame:
 
 
 def test_panel_layout(panel: pd.DataFrame) -> None:
-    assert list(panel.columns) == sample.LAIT_COLUMNS
+    assert list(panel.columns) == LAIT_COLUMNS
     codes = panel["LA Number"].astype(int)
     assert 140 <= codes[codes < 900].nunique() <= 160
     assert {970, 980, 986, 989, 990} <= set(codes)
@@ -287,6 +354,22 @@ def test_panel_has_wealdshire_as_computed(panel: pd.DataFrame, ds: sc.Dataset) -
     ):
         computed = float(sc.compute(indicator, ds, at=AT)["value"].iloc[0])
         assert value[key] == pytest.approx(computed, abs=1.0), key
+
+
+def test_panel_distance_is_lait_definition(panel: pd.DataFrame, ds: sc.Dataset) -> None:
+    # LACDistance: looked after at 31 March, placed more than 20 miles from home AND outside
+    # the LA boundary (LAIT's wording); V3/V4 short breaks are not looked after
+    w = panel[(panel["LA Number"] == "650") & (panel["Short Desc"] == "LACDistance")]
+    e = ds.table("episodes")
+    for year in (2019, 2025):
+        at = pd.Timestamp(f"{year}-03-31")
+        on = (e["DECOM"] <= at) & (e["DEC"].isna() | (e["DEC"] > at))
+        cur = e[on & ~e["LS"].isin(["V3", "V4"])]
+        far_out = (cur["PL_DISTANCE"] > 20) & (cur["PL_LOCATION"] == "OUT")
+        far = cur["PL_DISTANCE"] > 20
+        assert far_out.sum() < far.sum()  # the boundary matters
+        value = float(w.loc[w["Years"] == str(year), "Values"].iloc[0])
+        assert value == round(100 * far_out.mean()), year
 
 
 def test_panel_spread_looks_national(panel: pd.DataFrame) -> None:

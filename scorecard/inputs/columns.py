@@ -110,7 +110,7 @@ NUMERIC_COLUMNS = frozenset(
 )
 # the collection year of a care leaver's OC3 row: its end (2025 = 2024-25)
 COLLECTION_YEAR_COLUMNS = frozenset({"YEAR"})
-IDENTIFIER_COLUMNS = frozenset({"CHILD", "LAchildID", "IRO_ID", "UPN", "URN", "LA"})
+IDENTIFIER_COLUMNS = frozenset({"CHILD", "LAchildID", "IRO_ID", "UPN", "URN", "LA", "PL_LA"})
 # codes are stripped and upper-cased (postcodes too, so outward codes match the lookup)
 CODE_COLUMNS = frozenset(
     {
@@ -160,6 +160,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
         "PL_POST",
         "URN",
         "PL_DISTANCE",
+        "PL_LOCATION",
+        "PL_LA",
     ),
     "uasc": ("SEX", "DOB"),
     "oc3": (),

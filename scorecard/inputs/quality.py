@@ -131,12 +131,22 @@ def _code_bounds(list_name: str, code: pd.Series) -> tuple[np.ndarray, np.ndarra
 
 
 def _out_of_year(
-    ctx: _Ctx, table: str, column: str, list_name: str, start_year: object, what: str
+    ctx: _Ctx,
+    table: str,
+    column: str,
+    list_name: str,
+    start_year: object,
+    what: str,
+    end_year: object = None,
 ) -> pd.DataFrame:
-    """Codes valid in some collection year, but not in the year of the row's date.
+    """Codes valid in some collection year, but not in the year of the row's date (or, with
+    `end_year`, in none of the years from `start_year` to `end_year`: an episode open across
+    several years may carry the code of any of them, as the DfE asks returns to recode a
+    placement that is still open when a code is withdrawn).
 
-    `start_year` is a Series of collection-year start years, or a function building it
-    (called only when some code present is not valid across the data's years)."""
+    `start_year` (and `end_year`) are Series of collection-year start years, or functions
+    building them (called only when some code present is not valid across the data's
+    years)."""
     frame = ctx.tables[table]
     if not codes.versioned(list_name):
         return empty()
@@ -145,7 +155,11 @@ def _out_of_year(
         return empty()  # every code present is valid in every year
     years = start_year() if callable(start_year) else start_year
     year = years.clip(codes.FIRST_YEAR, codes.LAST_YEAR).to_numpy(dtype="float64")
-    bad = (year < lo) | (year > hi)
+    last = year
+    if end_year is not None:
+        ends = end_year() if callable(end_year) else end_year
+        last = np.fmax(ends.clip(codes.FIRST_YEAR, codes.LAST_YEAR).to_numpy("float64"), year)
+    bad = (last < lo) | (year > hi)
     if not bad.any():
         return empty()
     pos = np.flatnonzero(bad)
@@ -154,36 +168,87 @@ def _out_of_year(
     valid_in = _year_label(lo_s) + " to " + _year_label(hi_s)
     valid_in = valid_in.where(hi_s < codes.LAST_YEAR, "from " + _year_label(lo_s))
     valid_in = valid_in.where(lo_s > codes.FIRST_YEAR, "up to " + _year_label(hi_s))
-    rule = f"{list_name} code not valid in the collection year of " + what
+    first_s, last_s = pd.Series(year[pos]), pd.Series(last[pos])
+    span = _year_label(first_s).where(
+        first_s == last_s, _year_label(first_s) + " to " + _year_label(last_s)
+    )
+    rule = f"{list_name} code not valid in {what}"
     hint = (
         code.astype(str)
         + " is valid "
         + valid_in.astype(str)
         + " only, not in "
-        + _year_label(pd.Series(year[pos])).astype(str)
+        + span.astype(str)
         + "; DfE changed the list, recode it for that year."
     )
     hint.index = pos
     return ctx.warn(table, bad, column, rule, hint)
 
 
+def _episode_end_year(ep: pd.DataFrame) -> pd.Series:
+    """Collection year (start) each episode is last open in: its DEC's, or for an open
+    episode the year of the latest date in the table."""
+    latest = max(ep["DECOM"].max(), ep["DEC"].max() if "DEC" in ep.columns else pd.NaT)
+    dec = ep["DEC"] if "DEC" in ep.columns else pd.Series(pd.NaT, index=ep.index)
+    return codes.collection_year_start(dec.fillna(latest))
+
+
 def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
-    """PLACE H5 after April 2024, Z1 after April 2025, SEX 1/2 vs M/F/U ... (by row date)."""
+    """PLACE H5 after April 2024, Z1 after April 2025, SEX 1/2 vs M/F/U ... (by row date).
+
+    An episode's legal status, reason for starting, placement and provider may carry the code
+    of any collection year the episode is open in; its reason for ending (REC) and for the
+    placement change that ended it (REASON_PLACE_CHANGE) that of its DEC's year."""
     out = []
     if ctx.has("episodes", "DECOM"):
         ep = ctx.tables["episodes"]
         start = codes.collection_year_start(ep["DECOM"])
-        for col in ("LS", "RNE", "PLACE", "PLACE_PROVIDER", "REASON_PLACE_CHANGE"):
+        for col in ("LS", "RNE", "PLACE", "PLACE_PROVIDER"):
             if col in ep.columns:
-                out.append(_out_of_year(ctx, "episodes", col, col, start, "DECOM"))
-        if "REC" in ep.columns and "DEC" in ep.columns:
+                out.append(
+                    _out_of_year(
+                        ctx,
+                        "episodes",
+                        col,
+                        col,
+                        start,
+                        "any collection year the episode is open in",
+                        end_year=lambda: _episode_end_year(ep),
+                    )
+                )
+        if "DEC" in ep.columns:
             dec_year = codes.collection_year_start(ep["DEC"])
-            out.append(_out_of_year(ctx, "episodes", "REC", "REC", dec_year, "DEC"))
+            for col in ("REC", "REASON_PLACE_CHANGE"):
+                if col in ep.columns:
+                    out.append(
+                        _out_of_year(
+                            ctx, "episodes", col, col, dec_year, "the collection year of DEC"
+                        )
+                    )
+    if ctx.has("referrals", "CINreferralDate"):
+        ref = ctx.tables["referrals"]
+        when = {"ReferralSource": "CINreferralDate", "ReasonForClosure": "CINclosureDate"}
+        for col, date in when.items():
+            if col in ref.columns and date in ref.columns:
+                out.append(
+                    _out_of_year(
+                        ctx,
+                        "referrals",
+                        col,
+                        codes.COLUMNS[col],
+                        codes.collection_year_start(ref[date]),
+                        f"the collection year of {date}",
+                    )
+                )
     if ctx.has("oc3", "YEAR"):
         oc3 = ctx.tables["oc3"]
         for col in ("IN_TOUCH", "ACTIV", "ACCOM"):
             if col in oc3.columns:
-                out.append(_out_of_year(ctx, "oc3", col, col, oc3["YEAR"] - 1, "YEAR"))
+                out.append(
+                    _out_of_year(
+                        ctx, "oc3", col, col, oc3["YEAR"] - 1, "the collection year of YEAR"
+                    )
+                )
     if ctx.has("episodes", "CHILD", "DECOM"):
         for table in ("header", "uasc"):
             if ctx.has(table, "CHILD", "SEX"):
@@ -194,7 +259,7 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         "SEX",
                         "SEX",
                         lambda t=table: _latest_episode_year(ctx, t),
-                        "the child's latest episode",
+                        "the collection year of the child's latest episode",
                     )
                 )
     return out
@@ -351,6 +416,8 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 # the columns of tables no indicator uses yet (the other 903 tables, CIN details): an unknown
 # code there is a warning, not an error that makes the cell unusable
 LIGHT_CODE_COLUMNS = {
+    "header": ("ETHNIC", "MOTHER"),
+    "episodes": ("CIN",),
     "oc2": ("SDQ_REASON",),
     "ad1": ("SEX_ADOPTR", "LS_ADOPTR"),
     "placed_for_adoption": ("REASON_PLACED_CEASED",),

@@ -27,6 +27,7 @@ CODE_LIST_OF_COLUMN: dict[str, str] = {
     "ACTIV": "ACTIV",
     "ACCOM": "ACCOM",
     "SEX": "SEX",
+    "PL_LOCATION": "PL_LOCATION",
 }
 CASE_TYPES = ("CLA", "CP")
 
@@ -84,6 +85,8 @@ class Episodes(_Table):
     PL_POST: Series[str] | None = pa.Field(nullable=True)
     URN: Series[str] | None = pa.Field(nullable=True)
     PL_DISTANCE: Series[float] | None = pa.Field(nullable=True, ge=0)
+    PL_LOCATION: Series[str] | None = pa.Field(nullable=True, isin=_codes("PL_LOCATION"))
+    PL_LA: Series[str] | None = pa.Field(nullable=True)
 
     @pa.dataframe_check
     def dec_not_before_decom(cls, df: pd.DataFrame) -> pd.Series:
