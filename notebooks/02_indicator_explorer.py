@@ -91,3 +91,30 @@ if uasc is not None:
 districts = breakdown("district")
 if districts is not None:
     display(charts.by_district(districts, ind.id))
+
+# %% [markdown]
+# ## Who is in this number
+#
+# The units behind the latest figure (`sc.units`): the children (or care leavers, pupils,
+# referrals, IRO cases) it counts, each with its contribution to the numerator and
+# denominator and the facts the definition used for it. **For internal use only**: the list
+# names children. `scorecard children --indicator ID --quarter "2024-25 Q4" --out list.xlsx`
+# writes it to a workbook marked OFFICIAL-SENSITIVE.
+
+# %%
+try:
+    who = sc.units(ind.id, ds, at=ends[-1])
+except sc.UnavailableError as exc:
+    who = None
+    print(exc)
+if who is not None:
+    figure = sc.compute(ind.id, ds, at=ends[-1])
+    print(
+        f"{len(who):,} {who['unit'].iloc[0] if len(who) else 'unit'}(s) at {ends[-1]:%d/%m/%Y}: "
+        f"numerator {who['numerator'].sum(min_count=1):,.0f} "
+        f"(the figure's: {figure['numerator'].iloc[0]:,.0f}), "
+        f"denominator {who['denominator'].sum(min_count=1):,.0f} "
+        f"(the figure's: {figure['denominator'].iloc[0]:,.0f})"
+    )
+    in_numerator = who[who["numerator"].fillna(0) > 0]
+    display(in_numerator.head(10) if len(in_numerator) else who.head(10))

@@ -6,6 +6,7 @@ Stable API (SPEC section 12):
     cat = sc.load_catalogue()
     ds = sc.load_dataset()            # the bundled sample, or a folder of tables
     sc.compute("placement_stability_short", ds, at="2025-03-31")
+    sc.units("placement_stability_short", ds, at="2025-03-31")   # the children behind it
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from .breakdowns import BreakdownError
 from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from .dataset import Dataset, MissingTableError
-from .engine import compute, compute_many
+from .engine import UnavailableError, compute, compute_many, left_out, units
 from .inputs import DataValidationError, check_dataset, load_dataset
 from .periods import ReferenceDateError, quarter_end, quarter_label
 
@@ -54,6 +55,7 @@ __all__ = [
     "Indicator",
     "MissingTableError",
     "ReferenceDateError",
+    "UnavailableError",
     "__version__",
     "benchmark_panel",
     "build_scorecard",
@@ -65,6 +67,7 @@ __all__ = [
     "compute_many",
     "direction_of_travel",
     "ees_series",
+    "left_out",
     "load_benchmarks",
     "load_catalogue",
     "load_dataset",
@@ -73,4 +76,5 @@ __all__ = [
     "quarter_label",
     "rag",
     "resolve_la",
+    "units",
 ]

@@ -19,6 +19,9 @@ from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
 
 STANDARD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district", "LA")
+# the breakdowns that describe a child (not a referral, a case or a population estimate)
+CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
+NOT_PERIODS = "its units are not periods of care, so there is no age at entry to care."
 # never offered as a breakdown: identifiers, dates of birth, postcodes
 PRIVATE_COLUMNS = frozenset(
     {
@@ -95,13 +98,17 @@ def add_breakdowns(
     *,
     age_date: str = "period_end",
     entry_date: str | None = None,
+    uasc_date: str | None = None,
     indicator: str = "this indicator",
 ) -> pd.DataFrame:
     """Attach each breakdown in `by` to `units` as a column of that name.
 
     `units` needs `cid` for child breakdowns. `age_date` names the column holding the date
     ages are taken at (the reference date, or the leaving date for ceased cohorts);
-    `entry_date` names the start of the period of care (for `age_at_entry_band`). District
+    `entry_date` names the start of the period of care (for `age_at_entry_band`);
+    `uasc_date` the date UASC status is taken on (default `age_date`; the period's start for
+    leavers and starters: UASC at any time in that period of care, since the status can only
+    end while looked after, usually on the 18th birthday, the day a UASC leaves). District
     comes from a `HOME_POST` column in `units`, else from the episode `ep`, else from the
     child's latest episode. Any other name is taken from `units`, then the episode, then the
     child's header row.
@@ -141,9 +148,8 @@ def add_breakdowns(
             labels = pd.Series(sex, dtype="string").map(SEX_LABELS).fillna("Unknown")
             out = out.assign(sex=labels.to_numpy())
         elif name == "uasc":
-            flag = uasc_at(
-                ds, _cid(out, name, indicator), np.asarray(out[age_date], dtype=DATE_DTYPE)
-            )
+            on = np.asarray(out[uasc_date or age_date], dtype=DATE_DTYPE)
+            flag = uasc_at(ds, _cid(out, name, indicator), on)
             out = out.assign(uasc=np.where(flag, "UASC", "Not UASC"))
         elif name == "district":
             out = out.assign(district=district_of(ds, _postcodes(ds, out, indicator)).to_numpy())
@@ -202,21 +208,37 @@ def summarise(
     stat: Stat,
     *,
     scale: float = 1.0,
+    flags: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Aggregate units (`period_end`, `num`, `den`, breakdown columns) per date and breakdown.
 
     - percent: value = 100 x sum(num) / sum(den)
     - ratio / mean: value = sum(num) / sum(den)  (mean days when num is days and den is 1)
-    - median: value = median of `num` over units with den > 0; numerator = sum, denominator = count
+    - median: value = median of `num` over units with den > 0; numerator blank (a sum of
+      days beside a median is not a figure a reader can check), denominator = count
     - count / sum: value = numerator = sum(num); denominator blank
-    Every reference date appears in the result even when no unit falls on it (zeros).
+    A blank `den` on a unit (a missing population estimate) makes its group's denominator
+    blank. `flags` name 0/1 columns of the units counted per group under the same names
+    (caveats such as lower bounds). Every reference date appears in the result even when no
+    unit falls on it (zeros).
     """
     keys = ["period_end", *by]
+    flags = [f for f in flags if f in units.columns]
     if units.empty:
-        grouped = pd.DataFrame(columns=[*keys, "numerator", "denominator", "median"])
+        grouped = pd.DataFrame(columns=[*keys, "numerator", "denominator", "median", *flags])
     else:
-        g = units.groupby(keys, observed=True, sort=True, dropna=False)
-        grouped = g.agg(numerator=("num", "sum"), denominator=("den", "sum"))
+        work = units
+        blank_den = units["den"].isna()
+        if blank_den.any():
+            work = units.assign(_blank_den=blank_den.to_numpy(dtype="int64"))
+        g = work.groupby(keys, observed=True, sort=True, dropna=False)
+        named = {"numerator": ("num", "sum"), "denominator": ("den", "sum")}
+        named |= {f: (f, "sum") for f in flags}
+        if "_blank_den" in work.columns:
+            named["_blank_den"] = ("_blank_den", "sum")
+        grouped = g.agg(**named)
+        if "_blank_den" in grouped.columns:
+            grouped.loc[grouped.pop("_blank_den") > 0, "denominator"] = np.nan
         if stat == "median":
             med = (
                 units.loc[units["den"] > 0]
@@ -229,7 +251,12 @@ def summarise(
         full = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)})
         grouped["period_end"] = np.asarray(grouped["period_end"], dtype=DATE_DTYPE)
         grouped = full.merge(grouped, on="period_end", how="left")
-        grouped[["numerator", "denominator"]] = grouped[["numerator", "denominator"]].fillna(0.0)
+        filled = ["numerator", "denominator", *flags]
+        missing = ~full["period_end"].isin(units["period_end"]).to_numpy() if len(units) else None
+        if missing is None:
+            grouped[filled] = grouped[filled].fillna(0.0)
+        else:  # only the dates without any unit: a blank denominator stays blank
+            grouped.loc[missing, filled] = grouped.loc[missing, filled].fillna(0.0)
     num = grouped["numerator"].astype("float64")
     den = grouped["denominator"].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -239,6 +266,7 @@ def summarise(
             value = np.where(den > 0, num / den, np.nan)
         elif stat == "median":
             value = grouped["median"].astype("float64").to_numpy()
+            num = pd.Series(np.nan, index=grouped.index)
         elif stat in ("count", "sum"):
             value = num.to_numpy()
             den = pd.Series(np.nan, index=grouped.index)
@@ -251,4 +279,6 @@ def summarise(
     out["numerator"] = num.to_numpy()
     out["denominator"] = den.to_numpy(dtype="float64")
     out["value"] = np.asarray(value, dtype="float64") * scale
+    for f in flags:
+        out[f] = grouped[f].to_numpy(dtype="float64")
     return out

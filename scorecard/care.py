@@ -21,6 +21,8 @@ from .periods import DATE_DTYPE, window_start
 SHORT_BREAK_LS = ("V3", "V4")
 TEMPORARY_PLACES = ("T0", "T1", "T2", "T3", "T4")
 CONTINUES = "X1"  # REC: episode ends but the period of care continues
+# the episode columns every episode-based measure reads (children, periods of care, V3/V4)
+EPISODE_CORE: tuple[str, ...] = ("CHILD", "DECOM", "DEC", "REC", "LS")
 
 _KEY_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
 _SEP = "\x1f"
@@ -314,6 +316,16 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
             "period_start": e["period_start"].to_numpy()[rows],
         }
     )
+
+
+def ever_uasc(ds: Dataset, cid: np.ndarray) -> np.ndarray:
+    """True where child `cid[i]` has a `uasc` row at all (UASC at some time while looked
+    after). Without a `uasc` table nobody is UASC."""
+    cid = np.asarray(cid, dtype="int64")
+    if "uasc" not in ds.tables or len(cid) == 0:
+        return np.zeros(len(cid), dtype=bool)
+    key = child_key(ds, ds.tables["uasc"])
+    return (cid >= 0) & np.isin(cid, key[key >= 0])
 
 
 def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:

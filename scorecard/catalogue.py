@@ -1,19 +1,28 @@
 """The indicator catalogue: indicators.yaml to validated objects (SPEC section 6).
 
 The YAML is read with `yaml.safe_load` and validated with pydantic; nothing in it is ever
-executed. Every problem in the file is reported at once, naming the indicator and the key.
+executed. Every problem in the file is reported at once, naming the indicator and the key:
+each key's own checks, the checks across keys, and the checks against the measure (its
+parameters, codes in the DfE code lists, breakdowns it can carry) all run in one round.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 Unit = Literal["percent", "count", "days", "rate_per_10k", "ratio", "points"]
 Polarity = Literal["high_is_good", "low_is_good", "neutral"]
@@ -86,6 +95,9 @@ class BenchmarkMap(BaseModel):
     lait: str | None = None
     ees: EesSource | None = None
     scale: float = 1.0  # multiply the published value by this to get our unit
+    # why our figure and the published one may differ, when their definitions cannot match
+    # (the card shows it beside the comparators)
+    caveat: str | None = None
 
 
 class Indicator(BaseModel):
@@ -114,33 +126,12 @@ class Indicator(BaseModel):
     publish_counts: bool = True  # False: the value is not a count of children (no suppression)
 
     @model_validator(mode="after")
-    def _check(self) -> Indicator:
-        from .dataset import TABLES
-
-        unknown = [t for t in self.tables if t not in TABLES]
-        if unknown:
-            raise ValueError(f"unknown tables {unknown}; known: {sorted(TABLES)}")
-        if self.rag is not None:
-            if self.polarity == "neutral" and (self.rag.default or self.rag.by_year):
-                raise ValueError("a neutral indicator cannot have RAG thresholds")
-            for year, th in [("default", self.rag.default), *self.rag.by_year.items()]:
-                if th is None:
-                    continue
-                if self.polarity == "low_is_good" and th.green > th.amber:
-                    raise ValueError(
-                        f"rag {year}: for low_is_good the green threshold ({th.green}) must be "
-                        f"at or below the amber threshold ({th.amber})"
-                    )
-                if self.polarity == "high_is_good" and th.green < th.amber:
-                    raise ValueError(
-                        f"rag {year}: for high_is_good the green threshold ({th.green}) must be "
-                        f"at or above the amber threshold ({th.amber})"
-                    )
-            if self.rag.mode == "threshold" and self.rag.default is None and not self.rag.by_year:
-                raise ValueError("rag mode 'threshold' needs `default` or `by_year` thresholds")
-            bad_years = [y for y in self.rag.by_year if not _is_fy(y)]
-            if bad_years:
-                raise ValueError(f"rag by_year keys must look like '2024-25', got {bad_years}")
+    def _check(self, info: ValidationInfo) -> Indicator:
+        if (info.context or {}).get("checked_apart"):
+            return self  # parse_catalogue runs the same checks on the raw data, all at once
+        problems = cross_field_problems(self.model_dump())
+        if problems:
+            raise ValueError("; ".join(f"{key}: {msg}" for key, msg in problems))
         return self
 
     @property
@@ -149,6 +140,159 @@ class Indicator(BaseModel):
 
     def thresholds(self, financial_year: str) -> Thresholds | None:
         return self.rag.for_year(financial_year) if self.rag else None
+
+
+def cross_field_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems that involve several keys of one indicator (tables known, RAG thresholds
+    against polarity), as (key, message) pairs; tolerant of keys that are missing or of the
+    wrong type (their own errors are reported apart), so every problem comes in one round."""
+    from .dataset import TABLES
+
+    problems: list[tuple[str, str]] = []
+    tables = raw.get("tables")
+    if isinstance(tables, list):
+        unknown = [t for t in tables if t not in TABLES]
+        if unknown:
+            problems.append(("tables", f"unknown tables {unknown}; known: {sorted(TABLES)}"))
+    rag = raw.get("rag")
+    if not isinstance(rag, Mapping):
+        return problems
+    polarity = raw.get("polarity")
+    by_year = rag.get("by_year") if isinstance(rag.get("by_year"), Mapping) else {}
+    years = [("default", rag.get("default")), *by_year.items()]
+    if polarity == "neutral" and (rag.get("default") or by_year):
+        problems.append(("rag", "a neutral indicator cannot have RAG thresholds"))
+    for year, th in years:
+        if not isinstance(th, Mapping):
+            continue
+        green, amber = th.get("green"), th.get("amber")
+        if not all(isinstance(v, int | float) for v in (green, amber)):
+            continue
+        if polarity == "low_is_good" and green > amber:
+            problems.append(
+                (
+                    "rag",
+                    f"rag {year}: for low_is_good the green threshold ({green}) must be at or "
+                    f"below the amber threshold ({amber})",
+                )
+            )
+        if polarity == "high_is_good" and green < amber:
+            problems.append(
+                (
+                    "rag",
+                    f"rag {year}: for high_is_good the green threshold ({green}) must be at or "
+                    f"above the amber threshold ({amber})",
+                )
+            )
+    mode = rag.get("mode", "threshold")
+    if mode == "threshold" and not rag.get("default") and not by_year:
+        problems.append(("rag", "rag mode 'threshold' needs `default` or `by_year` thresholds"))
+    bad_years = [y for y in by_year if not _is_fy(str(y))]
+    if bad_years:
+        problems.append(("rag", f"rag by_year keys must look like '2024-25', got {bad_years}"))
+    return problems
+
+
+def measure_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems between an indicator and its measure, as (key, message) pairs: an unknown
+    measure, parameters it does not take, codes in no DfE code list, breakdowns that make no
+    sense for it or that nothing can carry. Tolerant of bad types, like
+    `cross_field_problems`."""
+    from .measures import registry
+
+    name = raw.get("measure")
+    if not isinstance(name, str):
+        return []
+    if name not in registry:
+        close = difflib.get_close_matches(name, list(registry), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        return [("measure", f"unknown measure {name!r}{hint}")]
+    measure = registry[name]
+    params = raw.get("params") if isinstance(raw.get("params"), Mapping) else {}
+    problems = [(f"params.{k}", msg) for k, msg in measure.check_params(dict(params))]
+    problems += _code_problems(measure, params)
+    problems += _breakdown_problems(measure, raw)
+    return problems
+
+
+def _code_problems(measure: Any, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Codes in `params` checked against the DfE code lists of the collection years an
+    indicator applies to: every year the lists know, up to the latest. A code in no year's
+    list is an error; so is a withdrawn code whose replacements are not listed beside it
+    (REC E43/E44, replaced by E45-E48 from 2018-19: the figure would count none of them
+    since). A code added later (K3, Z11) or withdrawn without a successor (P2) is fine."""
+    from . import codes
+
+    merged = {**measure.defaults, **params}
+    span = f"{codes.year_label(codes.FIRST_YEAR)} to {codes.year_label(codes.LAST_YEAR)}"
+    problems: list[tuple[str, str]] = []
+    for param, list_of in measure.codes.items():
+        values = params.get(param)
+        if not isinstance(values, list):
+            continue
+        try:
+            list_name = list_of(merged)
+        except (KeyError, TypeError):
+            continue
+        if list_name is None:
+            continue
+        table = codes.code_list(list_name).set_index("code")
+        listed = {str(c).strip().upper() for c in values}
+        for code in values:
+            key = str(code).strip().upper()
+            if key not in table.index:
+                close = difflib.get_close_matches(key, sorted(table.index), n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                message = f"{list_name} code {code!r} is in no DfE {list_name} list ({span}){hint}"
+                problems.append((f"params.{param}", message))
+                continue
+            last, after = int(table.at[key, "last"]), table.at[key, "replaced_by"]
+            if last < codes.LAST_YEAR and after and not listed & set(after):
+                problems.append(
+                    (
+                        f"params.{param}",
+                        f"{list_name} code {code!r} was withdrawn after "
+                        f"{codes.year_label(last)}; DfE replaced it with {', '.join(after)}, "
+                        f"so from {codes.year_label(last + 1)} the figure would count none of "
+                        "them: list them too",
+                    )
+                )
+    return problems
+
+
+def _breakdown_problems(measure: Any, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Breakdowns the measure refuses, that identify a child, or that are neither standard,
+    the measure's own nor a column the indicator's tables can carry."""
+    from .breakdowns import PRIVATE_COLUMNS, STANDARD_BREAKDOWNS
+    from .dataset import TABLES
+    from .inputs.columns import known_columns
+
+    names = raw.get("breakdowns")
+    tables = raw.get("tables")
+    if not isinstance(names, list):
+        return []
+    tables = [t for t in tables if t in TABLES] if isinstance(tables, list) else []
+    carried = {c for t in tables for c in known_columns(t)}
+    if {"episodes", "oc3", "ks4_cla"} & set(tables):  # units are children: header columns too
+        carried |= set(known_columns("header"))
+    problems: list[tuple[str, str]] = []
+    for name in names:
+        if name in measure.refuses:
+            problems.append(
+                ("breakdowns", f"{name!r} makes no sense here: {measure.refuses[name]}")
+            )
+        elif name in PRIVATE_COLUMNS:
+            problems.append(("breakdowns", f"{name!r} identifies a child and is never a breakdown"))
+        elif name not in (*STANDARD_BREAKDOWNS, *measure.offers) and name not in carried:
+            offered = ", ".join([*STANDARD_BREAKDOWNS, *measure.offers])
+            problems.append(
+                (
+                    "breakdowns",
+                    f"unknown breakdown {name!r}: not a standard one ({offered}) nor a column "
+                    f"its tables ({', '.join(tables) or 'none'}) can carry",
+                )
+            )
+    return problems
 
 
 def _is_fy(text: str) -> bool:
@@ -249,9 +393,11 @@ def bundled_catalogue_path() -> Path:
 
 
 def parse_catalogue(data: Any, source: str = "<memory>") -> Catalogue:
-    """Validate parsed YAML (a mapping with an `indicators` list) into a Catalogue."""
-    from .measures import registry
+    """Validate parsed YAML (a mapping with an `indicators` list) into a Catalogue.
 
+    Every problem of the file comes in one report: each indicator's keys (pydantic), the
+    checks across its keys and those against its measure run whether or not the others
+    failed, so fixing one problem never reveals the next."""
     problems: list[str] = []
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise CatalogueError(f"{source}: expected a top-level `indicators:` list.")
@@ -261,27 +407,24 @@ def parse_catalogue(data: Any, source: str = "<memory>") -> Catalogue:
     indicators: list[Indicator] = []
     seen: set[str] = set()
     for n, raw in enumerate(data["indicators"], start=1):
-        name = raw.get("id", f"#{n}") if isinstance(raw, dict) else f"#{n}"
+        if not isinstance(raw, dict):
+            problems.append(f"indicator #{n}: expected a mapping of keys, got {raw!r}")
+            continue
+        name = raw.get("id", f"#{n}")
+        found = [*cross_field_problems(raw), *measure_problems(raw)]
+        problems.extend(f"indicator {name!r}, key {key!r}: {msg}" for key, msg in found)
+        if raw.get("id") in seen:
+            problems.append(f"indicator {name!r}: id used more than once")
+        seen.add(raw.get("id"))
         try:
-            ind = Indicator.model_validate(raw)
+            ind = Indicator.model_validate(raw, context={"checked_apart": True})
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]) or "(indicator)"
                 problems.append(f"indicator {name!r}, key {loc!r}: {err['msg']}")
             continue
-        if ind.id in seen:
-            problems.append(f"indicator {ind.id!r}: id used more than once")
-        seen.add(ind.id)
-        if ind.measure not in registry:
-            close = difflib.get_close_matches(ind.measure, list(registry), n=3)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            problems.append(
-                f"indicator {ind.id!r}, key 'measure': unknown measure {ind.measure!r}{hint}"
-            )
-        else:
-            bad = registry[ind.measure].check_params(ind.params)
-            problems.extend(f"indicator {ind.id!r}, key 'params.{k}': {msg}" for k, msg in bad)
-        indicators.append(ind)
+        if not found:
+            indicators.append(ind)
     if problems:
         listing = "\n  - ".join(problems)
         raise CatalogueError(

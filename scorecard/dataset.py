@@ -19,6 +19,7 @@ UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
 # 'dates', 'census header', 'name'), its tables, rows read and files
 RETURNS_COLUMNS = [
     "collection_year",
+    "return",
     "start",
     "end",
     "name_year",

@@ -1,21 +1,61 @@
-"""`compute`: an indicator of the catalogue over a dataset, at reference dates, by breakdown."""
+"""`compute` and `units`: an indicator of the catalogue over a dataset, at reference dates, by
+breakdown, and the units (children, referrals, IRO cases) behind each figure.
+
+Both go through one plan (`_plan`):
+
+1. **Coverage** (SPEC section 4). Each date is checked against the coverage of the tables the
+   indicator needs (`Dataset.coverage_for`) and the history it needs before the date
+   (`history_months`, counted back from the date, or for the annual KS4 figures from the
+   31 March in the window). A date the data cannot support gives its row with the numerator,
+   denominator and value blank and the reason in `note` ("not available: needs data from
+   01/04/2016; the data starts 01/04/2017"): never a number built on partial history. When
+   every date asked for is unsupported, `compute` raises `UnavailableError` (a ValueError
+   whose message is the reason) instead of returning only blank rows, so a caller asking
+   for one quarter cannot mistake the gap for a figure; `compute_many` lists it with the
+   other unavailable indicators. A dataset without coverage (a table without an entry) is
+   not limited.
+2. **Rows left out**. A measure declares the columns it reads per table; rows whose needed
+   cells failed a rule when loading (`Dataset.unusable`) are left out of that indicator only
+   (`Dataset.without`, cached per distinct set of rows so indicators needing the same columns
+   share their building blocks), and `note` says so ("3 episodes rows left out: unusable
+   PLACE"). `left_out` lists them for the scorecard and `validate`.
+3. **Units, then the figure**. The measure builds its units; `compute` aggregates them (the
+   registry's statistic), `units` returns them with their identifiers and facts. Caveats the
+   units carry (days in care that are lower bounds) are counted into `note`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .breakdowns import BreakdownError, normalise_by
+from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
-from .dataset import Dataset, MissingTableError
+from .dataset import Coverage, Dataset, MissingTableError
 from .periods import DATE_DTYPE, parse_at
-from .registry import registry
+from .registry import Measure, registry
 
-RESULT_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value"]
+RESULT_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
+LEFT_OUT_COLUMNS = ["indicator", "table", "column", "rule", "rows"]
+# unit-frame columns that are the engine's own bookkeeping, never shown
+_INTERNAL = ("cid", "ep", "period_id", "num", "den", "left", "row", "march", "k")
 
 _default_catalogue: Catalogue | None = None
+
+
+class UnavailableError(ValueError):
+    """No date asked for can be supported by the data (its coverage, the history needed).
+
+    The message is the reason for the latest date; `reasons` maps every date to its own."""
+
+    def __init__(self, message: str, reasons: Mapping[pd.Timestamp, str] | None = None):
+        super().__init__(message)
+        self.reasons = dict(reasons or {})
 
 
 def default_catalogue() -> Catalogue:
@@ -38,6 +78,64 @@ def missing_tables(ind: Indicator, ds: Dataset) -> list[str]:
     return [t for t in ind.tables if t not in ds.tables]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What `compute` and `units` agree on before building units."""
+
+    measure: Measure
+    ds: Dataset  # the dataset with the rows this indicator cannot use left out
+    supported: pd.DatetimeIndex
+    reasons: dict[pd.Timestamp, str]  # unsupported date -> why
+    coverage: Coverage | None
+    left_out_note: str | None
+
+
+def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Plan:
+    if ds is None:
+        from .inputs import load_dataset
+
+        ds = load_dataset()
+    ats = parse_at(at)
+    measure = registry[ind.measure]
+    _check_breakdowns(ind, measure, by, ds)
+    need = missing_tables(ind, ds)
+    if need:
+        raise MissingTableError(
+            f"{ind.id} needs the table(s) {', '.join(need)}, which the dataset does not have "
+            f"(it has: {', '.join(ds.names) or 'none'})."
+        )
+    coverage = ds.coverage_for(ind.tables)
+    reasons = unavailable_reasons(ind, measure, coverage, ats)
+    if len(reasons) == len(ats):
+        raise UnavailableError(f"{ind.id}: {reasons[ats[-1]]}", reasons)
+    supported = ats[~ats.isin(list(reasons))]
+    rows = _rows_to_leave_out(ds, measure.reads(measure.params(ind.params)))
+    used = ds
+    note = None
+    if rows:
+        digest = hashlib.sha1(usedforsecurity=False)
+        for table, positions in sorted(rows.items()):
+            digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
+        used = ds.cached(f"without:{digest.hexdigest()}", lambda: ds.without(rows))
+        note = _left_out_note(ds, measure.reads(measure.params(ind.params)))
+    return _Plan(measure, used, supported, reasons, coverage, note)
+
+
+def unavailable_reasons(
+    ind: Indicator, measure: Measure, coverage: Coverage | None, ats: pd.DatetimeIndex
+) -> dict[pd.Timestamp, str]:
+    """The dates of `ats` the data cannot support for `ind`, with the reason for each."""
+    if coverage is None:
+        return {}
+    anchors = measure.anchor(ats) if measure.anchor is not None else ats
+    out: dict[pd.Timestamp, str] = {}
+    for at, anchor in zip(ats, anchors):  # a handful of dates, not children
+        why = coverage.unavailable_reason(anchor, ind.history_months)
+        if why is not None:
+            out[at] = why
+    return out
+
+
 def compute(
     indicator: str | Indicator,
     dataset: Dataset | None = None,
@@ -49,30 +147,27 @@ def compute(
     """Compute one indicator at one or more reference dates, optionally by breakdown.
 
     Returns a tidy frame: `indicator`, `period_end` (datetime64), the breakdown column(s),
-    `numerator`, `denominator`, `value`, one row per date and breakdown value.
+    `numerator`, `denominator`, `value` and `note`, one row per date and breakdown value.
+    `note` (string, <NA> when there is nothing to say) gives why a row has no value (a date
+    the data's coverage cannot support) or a caveat on a value (days in care that are lower
+    bounds; rows left out because a cell the indicator needs is unusable). Raises
+    `UnavailableError` when no date asked for is supported (see the module docstring).
     `at` takes a date, an ISO or dd/mm/YYYY string, a quarter label ('2024-25 Q4'), or a list.
     With no dataset, the bundled sample is used.
     """
     ind = resolve_indicator(indicator, catalogue)
-    if dataset is None:
-        from .inputs import load_dataset
-
-        dataset = load_dataset()
-    ats = parse_at(at)
     by_list = normalise_by(by)
-    _check_breakdowns(ind, by_list, dataset)
-    need = missing_tables(ind, dataset)
-    if need:
-        raise MissingTableError(
-            f"{ind.id} needs the table(s) {', '.join(need)}, which the dataset does not have "
-            f"(it has: {', '.join(dataset.names) or 'none'})."
-        )
-    measure = registry[ind.measure]
-    frame = measure(dataset, ats, by_list, ind.params)
-    return _tidy(frame, ind.id, by_list)
+    plan = _plan(ind, dataset, at, by_list)
+    frame = plan.measure(plan.ds, plan.supported, by_list, ind.params)
+    notes = _notes(frame, plan)
+    out = _tidy(frame, ind.id, by_list, notes)
+    if plan.reasons:
+        out = _with_unavailable_rows(out, ind.id, by_list, plan.reasons)
+    return out
 
 
-def _check_breakdowns(ind: Indicator, by: list[str], ds: Dataset) -> None:
+def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Dataset) -> None:
+    measure.check_by(by, who=ind.id)
     for name in by:
         if name == "LA" and ds.pooled:
             continue
@@ -86,16 +181,97 @@ def _check_breakdowns(ind: Indicator, by: list[str], ds: Dataset) -> None:
             )
 
 
-def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str]) -> pd.DataFrame:
+def _rows_to_leave_out(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
+    """Row positions per table whose cells in the columns read are unusable."""
+    bad = _unusable_read(ds, reads)
+    if bad.empty:
+        return {}
+    return {
+        str(t): np.unique(g["row"].to_numpy(dtype="int64"))
+        for t, g in bad.groupby("table", sort=True)
+    }
+
+
+def _unusable_read(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
+    """The `unusable` entries in the tables and columns of `reads`."""
+    un = ds.unusable
+    if un.empty or not reads:
+        return un.iloc[:0]
+    wanted = pd.MultiIndex.from_tuples(
+        [(t, c) for t, cols in reads.items() if t in ds.tables for c in cols],
+        names=["table", "column"],
+    )
+    keys = pd.MultiIndex.from_arrays([un["table"].astype(str), un["column"].astype(str)])
+    return un.loc[keys.isin(wanted)]
+
+
+def _left_out_note(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str:
+    """'3 episodes rows left out: unusable PLACE' (one clause per table)."""
+    bad = _unusable_read(ds, reads)
+    parts = []
+    for table, g in bad.groupby("table", sort=True):
+        n = g["row"].nunique()
+        cols = ", ".join(dict.fromkeys(g["column"].astype(str)))
+        parts.append(f"{n:,} {table} row{'s' * (n != 1)} left out: unusable {cols}")
+    return "; ".join(parts)
+
+
+def _notes(frame: pd.DataFrame, plan: _Plan) -> pd.Series:
+    """The note of each row: caveats counted on its units, then rows left out."""
+    parts: list[list[str | None]] = []
+    since = f" ({plan.coverage.start:%d/%m/%Y})" if plan.coverage is not None else ""
+    den = frame["denominator"].fillna(0).to_numpy(dtype="float64")
+    for flag, template in plan.measure.caveats.items():
+        if flag in frame.columns:
+            n = frame[flag].fillna(0).to_numpy(dtype="float64")
+            parts.append(
+                [
+                    template.format(n=f"{int(a):,}", den=f"{int(b):,}", since=since)
+                    if a > 0
+                    else None
+                    for a, b in zip(n, den)  # one per result row (dates x breakdown values)
+                ]
+            )
+    if plan.left_out_note:
+        parts.append([plan.left_out_note] * len(frame))
+    joined = ["; ".join(p for p in row if p) or None for row in zip(*parts)] if parts else []
+    return pd.Series(joined or [None] * len(frame), index=frame.index, dtype="string")
+
+
+def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str], notes: pd.Series) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, "indicator", indicator_id)
     out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
     for col in ("numerator", "denominator", "value"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    cols = ["indicator", "period_end", *by, "numerator", "denominator", "value"]
+    out["note"] = notes.to_numpy()
+    cols = ["indicator", "period_end", *by, "numerator", "denominator", "value", "note"]
     out = out[cols].sort_values(["period_end", *by], kind="stable").reset_index(drop=True)
     out["indicator"] = out["indicator"].astype("string")
+    out["note"] = out["note"].astype("string")
     return out
+
+
+def _with_unavailable_rows(
+    out: pd.DataFrame, indicator_id: str, by: list[str], reasons: Mapping[pd.Timestamp, str]
+) -> pd.DataFrame:
+    """One row per unsupported date (breakdown values blank), the reason in `note`."""
+    dates = pd.DatetimeIndex(list(reasons))
+    gap = pd.DataFrame(
+        {
+            "indicator": pd.array([indicator_id] * len(dates), dtype="string"),
+            "period_end": np.asarray(dates, dtype=DATE_DTYPE),
+            **{name: pd.Series([pd.NA] * len(dates), dtype=object) for name in by},
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": np.nan,
+            "note": pd.array(list(reasons.values()), dtype="string"),
+        }
+    )
+    if out.empty:
+        return gap.reset_index(drop=True)
+    both = pd.concat([out, gap], ignore_index=True)
+    return both.sort_values("period_end", kind="stable").reset_index(drop=True)
 
 
 def compute_many(
@@ -109,7 +285,8 @@ def compute_many(
     """Compute several indicators (default: the whole catalogue).
 
     Returns the stacked results and, for each indicator that could not be computed (a missing
-    table, an impossible breakdown), the reason. One unavailable indicator never stops the rest.
+    table, an impossible breakdown, no date the data supports), the reason. One unavailable
+    indicator never stops the rest.
     """
     cat = catalogue or default_catalogue()
     items = [resolve_indicator(i, cat) for i in (indicators if indicators is not None else cat)]
@@ -118,9 +295,153 @@ def compute_many(
     for ind in items:
         try:
             frames.append(compute(ind, dataset, at=at, by=by, catalogue=cat))
-        except (MissingTableError, BreakdownError) as exc:
+        except (MissingTableError, BreakdownError, UnavailableError) as exc:
             problems[ind.id] = str(exc)
     if frames:
         return pd.concat(frames, ignore_index=True), problems
     cols = ["indicator", "period_end", *normalise_by(by), "numerator", "denominator", "value"]
-    return pd.DataFrame(columns=cols), problems
+    return pd.DataFrame(columns=[*cols, "note"]), problems
+
+
+def units(
+    indicator: str | Indicator,
+    dataset: Dataset | None = None,
+    at: object = None,
+    by: str | Sequence[str] | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """The units behind an indicator's figure: one row per child (care leaver, pupil,
+    referral, IRO case or post, population estimate) per date.
+
+    Columns: `indicator`, `period_end`, the breakdown column(s), `unit` (what the row is),
+    the unit's identifier as its table has it (`CHILD`, `LAchildID`, `IRO_ID`; with `LA` on
+    pooled data), `numerator` and `denominator` (the unit's contributions: their sums per
+    date and breakdown are `compute`'s numerator and denominator; a count has no
+    denominator, a median no numerator), `value` for means and medians (the unit's own
+    days or points: their median is a median's value), then the facts the definition used
+    for the unit (placements counted, period and tenure starts, days in care and whether
+    they are a lower bound, the previous referral, the cohort birthday ...).
+
+    Same checks and the same code path as `compute`. For INTERNAL use: the frame holds child
+    identifiers (never put it in a publication). Raises `UnavailableError` when a date asked
+    for is not supported by the data.
+    """
+    ind = resolve_indicator(indicator, catalogue)
+    by_list = normalise_by(by)
+    plan = _plan(ind, dataset, at, by_list)
+    if plan.reasons:
+        first = min(plan.reasons)
+        raise UnavailableError(f"{ind.id}: {plan.reasons[first]}", plan.reasons)
+    raw = plan.measure.units(plan.ds, plan.supported, by_list, ind.params, detail=True)
+    return _present_units(raw, ind, plan, by_list)
+
+
+def _present_units(raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str]) -> pd.DataFrame:
+    """Unit rows as an analyst reads them: identifiers from the child key, the contributions
+    named as in compute, facts after them, sorted by date, breakdown and identifier."""
+    stat = plan.measure.stat_for(ind.params)
+    cols: dict[str, object] = {
+        "indicator": pd.array([ind.id] * len(raw), dtype="string"),
+        "period_end": np.asarray(raw["period_end"], dtype=DATE_DTYPE),
+    }
+    for name in by:
+        cols[name] = raw[name].astype("str").to_numpy() if name == "LA" else raw[name].array
+    unit = raw["unit"].to_numpy(dtype=object) if "unit" in raw.columns else plan.measure.unit
+    cols["unit"] = pd.array(np.broadcast_to(np.asarray(unit, dtype=object), len(raw)), "string")
+    ids = _identifiers(plan.ds, raw)
+    cols |= ids
+    num = raw["num"].to_numpy(dtype="float64")
+    den = raw["den"].to_numpy(dtype="float64")
+    cols["numerator"] = np.full(len(raw), np.nan) if stat == "median" else num
+    cols["denominator"] = np.full(len(raw), np.nan) if stat in ("count", "sum") else den
+    if stat in ("mean", "median"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        cols["value"] = value * plan.measure.scale
+    for flag in plan.measure.caveats:
+        if flag in raw.columns:
+            cols[flag] = raw[flag].to_numpy(dtype="int64").astype(bool)
+    skip = {*_INTERNAL, *cols}
+    cols |= {c: raw[c].array for c in raw.columns if c not in skip}
+    out = pd.DataFrame(cols)
+    # sorted by date, breakdown values and identifiers (as text), ties in unit order
+    keys = list(dict.fromkeys(["period_end", *by, *ids]))
+    codes = [_sort_codes(out[k]) for k in reversed(keys)]
+    order = np.lexsort(codes) if codes and len(out) else np.arange(len(out))
+    return out.take(order).reset_index(drop=True)
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the values (dates as dates, the rest as text; blanks
+    last)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return np.asarray(values, dtype=DATE_DTYPE).view("int64")
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    rank = pd.Index(uniques).argsort().argsort() if len(uniques) else np.array([], "int64")
+    return np.where(codes >= 0, np.asarray(rank, dtype="int64")[codes], len(uniques))
+
+
+def _identifiers(ds: Dataset, raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """CHILD (and LA on pooled data) from the child key; identifiers the measure already
+    gave (LAchildID, IRO_ID, CHILD, LA) as they are."""
+    out: dict[str, np.ndarray] = {}
+    given = [c for c in ("LA", "LAchildID", "IRO_ID", "CHILD") if c in raw.columns]
+    if "cid" in raw.columns and "CHILD" not in given:
+        cid = raw["cid"].to_numpy(dtype="int64")
+        known = cid >= 0
+        safe = np.where(known, cid, 0)
+        names = _child_names(ds)
+        for name in ("LA", "CHILD"):
+            if name in names and name not in given:
+                values = names[name][safe] if len(names[name]) else safe.astype(object)
+                out[name] = np.where(known, values, None)
+    for name in given:
+        out[name] = raw[name].to_numpy()
+    order = ("LA", "LAchildID", "IRO_ID", "CHILD")
+    return {k: out[k] for k in order if k in out}
+
+
+def _child_names(ds: Dataset) -> dict[str, np.ndarray]:
+    """CHILD (and LA on pooled data) of every child key, as object arrays (cached)."""
+
+    def build() -> dict[str, np.ndarray]:
+        kids = children(ds)
+        cols = ["LA", "CHILD"] if "LA" in kids.columns else ["CHILD"]
+        return {c: kids[c].astype("string").to_numpy(dtype=object) for c in cols}
+
+    return ds.cached("child_names", build)
+
+
+def left_out(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Rows left out of each indicator because a cell it needs is unusable: `indicator`,
+    `table`, `column`, `rule`, `rows` (distinct rows of that table), for the scorecard and
+    `validate`. Empty when every cell the catalogue needs was usable."""
+    cat = catalogue or default_catalogue()
+    frames = []
+    for ind in cat:
+        measure = registry[ind.measure]
+        bad = _unusable_read(dataset, measure.reads(measure.params(ind.params)))
+        if bad.empty:
+            continue
+        counts = (
+            bad.assign(table=bad["table"].astype(str), column=bad["column"].astype(str))
+            .groupby(["table", "column", "rule"], sort=True)["row"]
+            .nunique()
+            .rename("rows")
+            .reset_index()
+        )
+        counts.insert(0, "indicator", ind.id)
+        frames.append(counts)
+    if not frames:
+        return pd.DataFrame(
+            {
+                "indicator": pd.Series(dtype="string"),
+                "table": pd.Series(dtype="string"),
+                "column": pd.Series(dtype="string"),
+                "rule": pd.Series(dtype="string"),
+                "rows": pd.Series(dtype="int64"),
+            }
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({c: "string" for c in LEFT_OUT_COLUMNS[:4]}).astype({"rows": "int64"})

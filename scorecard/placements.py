@@ -12,7 +12,9 @@ same-carer reasons. Every flag is computed with array operations over all episod
   equal to blank, within the same period of care).
 - `tenure_start`: DECOM of the latest placement-starting episode up to this one in the
   period of care; when that one is a placement for adoption with new carers (A4/A6), the
-  tenure of the placement before it (DfE counts the two together). Before any
+  tenure of the placement before it (DfE counts the two together), and when no episode of
+  the period before it started a placement (the period began with a temporary or A3/A5
+  placement, or with a same-carer episode), the period's start. Before any
   placement-starting episode of the period, the period's start.
 """
 
@@ -34,6 +36,8 @@ ADOPTION_WITH_FOSTER_CARER: tuple[str, ...] = ("A3", "A5")
 ADOPTION_WITH_NEW_CARERS: tuple[str, ...] = ("A4", "A6")
 # what identifies "the same placement" when a child comes back from a temporary one
 PLACEMENT_IDENTITY: tuple[str, ...] = ("PLACE", "PLACE_PROVIDER", "URN")
+# the episode columns the placement sequence reads (beside care.EPISODE_CORE)
+PLACEMENT_COLUMNS: tuple[str, ...] = ("RNE", *PLACEMENT_IDENTITY)
 
 
 def normalise_reasons(reasons: Iterable[str] | None) -> tuple[str, ...]:
@@ -111,12 +115,13 @@ def placement_sequence(
             & ~returning
         )
 
-        # tenure: a placement start gives its own DECOM, except an adoption with new carers
-        # after an earlier start of the period, which inherits that start's tenure
+        # tenure: a placement start gives its own DECOM, except an adoption with new carers,
+        # which inherits the tenure of the placement before it: the latest earlier start of
+        # the period that is not itself such an adoption, else the period's start (the
+        # period began with a temporary, A3/A5 or same-carer episode)
         decom = np.asarray(e["DECOM"], dtype=DATE_DTYPE)
         adoption_new = place.isin(ADOPTION_WITH_NEW_CARERS).to_numpy(dtype=bool)
-        prev_start = _last_before(starts, period)
-        own = starts & ~(adoption_new & (prev_start >= 0))
+        own = starts & ~adoption_new
         anchor = _last_upto(own, period)
         tenure = np.where(
             anchor >= 0,

@@ -1,33 +1,72 @@
-"""The registry of measure functions, named from indicators.yaml (`measure: placement_moves`).
+"""The registry of measures, named from indicators.yaml (`measure: placement_moves`).
 
-A measure is a plain function ``f(ds, at, by, **params) -> DataFrame`` where `ds` is a
-Dataset, `at` a sorted DatetimeIndex of reference dates and `by` a list of breakdown names
-(empty for none). It returns one row per reference date and breakdown value with the columns
-`period_end`, the `by` columns, `numerator`, `denominator`, `value`. Its keyword parameters
-and their defaults are the parameters the catalogue may set; the catalogue is checked against
-them when it loads, so a typo in YAML is an error, not a silent default.
+A measure is declared by its *unit builder*, a plain function
+``f(ds, at, by, *, detail=False, **params) -> DataFrame`` where `ds` is a Dataset, `at` a
+sorted DatetimeIndex of reference dates and `by` a list of breakdown names. It returns one
+row per unit behind the figure (a child at a date, a referral in a window, an IRO case or
+post) with `period_end`, the `by` columns, the unit's contributions `num` and `den`, the
+child key `cid` where the unit is a child, and with ``detail=True`` the facts the definition
+used for that unit. Its keyword parameters and their defaults are the parameters the
+catalogue may set; the catalogue is checked against them when it loads, so a typo in YAML is
+an error, not a silent default.
+
+Beside the builder, `@measure(...)` declares what the engine needs to know about it: the
+statistic that turns units into `numerator`, `denominator`, `value` (or a custom
+aggregation), what one unit is in words, the columns it reads per table (rows whose needed
+cells are unusable are left out), the code lists its code parameters come from, the
+breakdowns that make no sense for it and why, the flags on units that qualify the figure
+(caveats), and for annual figures the date their data must reach. Calling a Measure
+aggregates its units, so `compute` and `units` share one code path.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-MeasureFunc = Callable[..., pd.DataFrame]
+from .breakdowns import BreakdownError, Stat, summarise
+
+UnitsFunc = Callable[..., pd.DataFrame]
+Aggregate = Callable[[pd.DataFrame, pd.DatetimeIndex, list[str], dict[str, Any]], pd.DataFrame]
+Params = dict[str, Any]
+
+
+def _as_function(value: Any) -> Callable[[Params], Any]:
+    """A declaration that may depend on the parameters, as a function of them."""
+    return value if callable(value) else (lambda _params, _v=value: _v)
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A registered measure: its function, parameter defaults and what it can be broken down by."""
+    """A registered measure: its unit builder, parameter defaults and declarations."""
 
     name: str
-    func: MeasureFunc
+    build: UnitsFunc
     defaults: dict[str, Any]
     doc: str
+    stat: Callable[[Params], Stat]
+    unit: str
+    reads: Callable[[Params], Mapping[str, tuple[str, ...]]]
+    codes: Mapping[str, Callable[[Params], str | None]] = field(default_factory=dict)
+    refuses: Mapping[str, str] = field(default_factory=dict)
+    offers: tuple[str, ...] = ()
+    aggregate: Aggregate | None = None
+    fast: Callable[..., pd.DataFrame] | None = None
+    anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None
+    caveats: Mapping[str, str] = field(default_factory=dict)
+    scale: float = 1.0
+
+    def params(self, params: Mapping[str, Any] | None = None, **kw: Any) -> Params:
+        """The defaults overridden by catalogue `params` and keyword arguments."""
+        return {**self.defaults, **(params or {}), **kw}
+
+    def stat_for(self, params: Mapping[str, Any] | None = None) -> Stat:
+        """The statistic of this measure with these parameters (e.g. mean or median days)."""
+        return self.stat(self.params(params))
 
     def check_params(self, params: dict[str, Any]) -> list[tuple[str, str]]:
         """Problems with catalogue `params` for this measure, as (key, message) pairs."""
@@ -56,29 +95,99 @@ class Measure:
                 )
         return problems
 
-    def __call__(
-        self, ds: Any, at: pd.DatetimeIndex, by: list[str], params: dict[str, Any]
+    def check_by(self, by: list[str], who: str | None = None) -> None:
+        """BreakdownError for a breakdown that makes no sense for this measure, with why."""
+        for name in by:
+            if name in self.refuses:
+                raise BreakdownError(
+                    f"{who or self.name} cannot be broken down by {name!r}: {self.refuses[name]}"
+                )
+
+    def units(
+        self,
+        ds: Any,
+        at: pd.DatetimeIndex,
+        by: list[str],
+        params: Mapping[str, Any] | None = None,
+        /,
+        *,
+        detail: bool = False,
+        **kw: Any,
     ) -> pd.DataFrame:
-        return self.func(ds, at, by, **{**self.defaults, **params})
+        """The units behind the figure (see the module docstring)."""
+        self.check_by(by)
+        return self.build(ds, at, by, detail=detail, **self.params(params, **kw))
+
+    def __call__(
+        self,
+        ds: Any,
+        at: pd.DatetimeIndex,
+        by: list[str],
+        params: Mapping[str, Any] | None = None,
+        /,
+        **kw: Any,
+    ) -> pd.DataFrame:
+        """The figure: `period_end`, the `by` columns, `numerator`, `denominator`, `value` and
+        the counts of flagged units (caveats), aggregated from the units."""
+        p = self.params(params, **kw)
+        self.check_by(by)
+        if self.fast is not None:
+            return self.fast(ds, at, by, **p)
+        units = self.build(ds, at, by, detail=False, **p)
+        if self.aggregate is not None:
+            return self.aggregate(units, at, by, p)
+        return summarise(units, at, by, self.stat(p), scale=self.scale, flags=tuple(self.caveats))
 
 
 registry: dict[str, Measure] = {}
 
 
-def measure(name: str | None = None) -> Callable[[MeasureFunc], MeasureFunc]:
-    """Register a measure function under `name` (default: the function's name)."""
+def measure(
+    name: str | None = None,
+    *,
+    stat: Stat | Callable[[Params], Stat],
+    unit: str,
+    reads: Mapping[str, tuple[str, ...]] | Callable[[Params], Mapping[str, tuple[str, ...]]],
+    codes: Mapping[str, str | Callable[[Params], str | None] | None] | None = None,
+    refuses: Mapping[str, str] | None = None,
+    offers: tuple[str, ...] = (),
+    aggregate: Aggregate | None = None,
+    fast: Callable[..., pd.DataFrame] | None = None,
+    anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None,
+    caveats: Mapping[str, str] | None = None,
+    scale: float = 1.0,
+) -> Callable[[UnitsFunc], Measure]:
+    """Register a unit builder under `name` (default: the function's name) with its
+    declarations; the module-level name becomes the Measure (calling it aggregates)."""
 
-    def register(func: MeasureFunc) -> MeasureFunc:
+    def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__
         sig = inspect.signature(func)
         defaults = {
             p.name: (list(p.default) if isinstance(p.default, tuple) else p.default)
             for p in sig.parameters.values()
-            if p.kind is inspect.Parameter.KEYWORD_ONLY
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "detail"
         }
         if key in registry:
             raise ValueError(f"measure {key!r} registered twice")
-        registry[key] = Measure(key, func, defaults, inspect.getdoc(func) or "")
-        return func
+        found = Measure(
+            name=key,
+            build=func,
+            defaults=defaults,
+            doc=inspect.getdoc(func) or "",
+            stat=_as_function(stat),
+            unit=unit,
+            reads=_as_function(reads),
+            codes={k: _as_function(v) for k, v in (codes or {}).items()},
+            refuses=dict(refuses or {}),
+            offers=tuple(offers),
+            aggregate=aggregate,
+            fast=fast,
+            anchor=anchor,
+            caveats=dict(caveats or {}),
+            scale=scale,
+        )
+        registry[key] = found
+        return found
 
     return register

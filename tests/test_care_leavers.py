@@ -175,13 +175,27 @@ def test_breakdowns_sex_age_band_uasc() -> None:
     # a Male NEET; i Female NEET; b, c, g have no header row -> Unknown, none NEET
     assert out["sex"].tolist() == ["Female", "Male", "Unknown"]
     assert values(out) == [(1, 1), (1, 1), (0, 3)]
-    out = care_leaver_outcome(ds, AT, ["age_band"], ages=OLDER, outcome="neet")
-    # ages 19-21 at the birthday, from the OC3 DOB even without a header row
-    assert out["age_band"].astype(str).tolist() == ["16 and over"] and values(out) == [(2, 5)]
+    # every care leaver is 16 and over on the birthday that puts them in the cohort: age
+    # bands say nothing and are refused; the age at that birthday is the breakdown
+    with pytest.raises(BreakdownError, match="care_leaver_age"):
+        care_leaver_outcome(ds, AT, ["age_band"], ages=OLDER, outcome="neet")
+    with pytest.raises(BreakdownError, match="16 and over"):
+        sc.compute("care_leavers_neet_19_21", ds, at=AT, by="age_band")
+    out = care_leaver_outcome(ds, AT, ["care_leaver_age"], ages=OLDER, outcome="neet")
+    # from the OC3 DOB, even without a header row: 19 a (NEET), b, i (NEET); 20 c; 21 g
+    assert out["care_leaver_age"].astype(str).tolist() == ["19", "20", "21"]
+    assert values(out) == [(2, 3), (0, 1), (0, 1)]
     out = care_leaver_outcome(ds, AT, ["uasc"], ages=OLDER, outcome="eet")
     # c is UASC (open uasc row) and EET; of the others g is EET -> 1 of 4
     assert out["uasc"].tolist() == ["Not UASC", "UASC"]
     assert values(out) == [(1, 4), (1, 1)]
+    # UASC while looked after: a status that ended at 18 (before the birthday counted) still
+    # counts; on the birthday itself nobody would be UASC (SPEC section 5)
+    ended = pd.DataFrame({"CHILD": ["c", "g"], "DUC": [None, "01/05/2020"]})
+    out = care_leaver_outcome(
+        dataset(header=header, uasc=ended), AT, ["uasc"], ages=OLDER, outcome="eet"
+    )
+    assert values(out) == [(0, 3), (2, 2)]
 
 
 def test_district_breakdown_and_its_absence() -> None:

@@ -137,3 +137,106 @@ def test_new_indicator_by_yaml_alone(raw: dict, tmp_path: Path) -> None:
 def test_missing_file() -> None:
     with pytest.raises(CatalogueError, match="not found"):
         sc.load_catalogue("/nonexistent/indicators.yaml")
+
+
+def _index(raw: dict, ind_id: str) -> int:
+    return [i["id"] for i in raw["indicators"]].index(ind_id)
+
+
+def test_codes_in_params_are_checked_against_the_dfe_code_lists(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    # the SGO share the panel saw at 0% and Red: E43/E44 were withdrawn after 2017-18 and
+    # replaced by E45-E48, which the indicator does not list
+    adopted = data["indicators"][_index(raw, "pct_leavers_adopted")]
+    adopted["params"] = {"codes": ["E43", "E44", "E11"]}
+    data["indicators"][_index(raw, "placement_stability_short")]["params"] = {
+        "min_placements": 3,
+        "same_carer_reasons": ["L", "Q"],
+    }
+    data["indicators"][_index(raw, "pct_foster_care")]["params"] = {
+        "column": "PLACE",
+        "codes": ["U1", "U7"],
+    }
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data)
+    text = str(err.value)
+    assert "4 problem(s)" in text
+    assert (
+        "'pct_leavers_adopted', key 'params.codes': REC code 'E43' was withdrawn after "
+        "2017-18; DfE replaced it with E45, E46, so from 2018-19 the figure would count none "
+        "of them: list them too"
+    ) in text
+    assert "REC code 'E44' was withdrawn" in text and "'E11'" not in text
+    assert "RNE code 'Q' is in no DfE RNE list (2015-16 to 2025-26)" in text
+    assert "'pct_foster_care', key 'params.codes': PLACE code 'U7' is in no DfE PLACE list" in text
+    assert "did you mean U6" in text
+    # with their successors listed, the old codes count for the years they were used
+    adopted["params"] = {"codes": ["E43", "E44", "E45", "E46", "E47", "E48"]}
+    data["indicators"][_index(raw, "placement_stability_short")]["params"] = {}
+    data["indicators"][_index(raw, "pct_foster_care")]["params"] = {
+        "column": "PLACE",
+        "codes": ["U1"],
+    }
+    assert parse_catalogue(data).get("pct_leavers_adopted").params["codes"][0] == "E43"
+
+
+def test_codes_of_some_collection_years_only_are_accepted(raw: dict) -> None:
+    # P2 left the PLACE list after 2023-24 with no successor; K3 arrived in 2024-25; H5 was
+    # replaced by K3, which is listed beside it
+    data = copy.deepcopy(raw)
+    data["indicators"][_index(raw, "pct_residential")]["params"] = {
+        "column": "PLACE",
+        "codes": ["K1", "K2", "H5", "K3", "P2"],
+    }
+    assert parse_catalogue(data).get("pct_residential").params["codes"][2] == "H5"
+    data["indicators"][_index(raw, "pct_residential")]["params"]["codes"] = ["K1", "H5"]
+    with pytest.raises(CatalogueError, match="PLACE code 'H5' was withdrawn after 2023-24"):
+        parse_catalogue(data)
+
+
+def test_unknown_refused_and_private_breakdowns(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    data["indicators"][_index(raw, "cla_count")]["breakdowns"] = ["sex", "shoe_size", "ETHNIC"]
+    data["indicators"][_index(raw, "care_leavers_neet_19_21")]["breakdowns"] = ["age_band"]
+    data["indicators"][_index(raw, "re_referral_rate")]["breakdowns"] = ["uasc", "ReferralSource"]
+    data["indicators"][_index(raw, "pct_foster_care")]["breakdowns"] = ["HOME_POST"]
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data)
+    text = str(err.value)
+    assert "4 problem(s)" in text
+    # ETHNIC is a header column a child carries: accepted; shoe_size is nothing
+    assert "'cla_count', key 'breakdowns': unknown breakdown 'shoe_size'" in text
+    assert "'ETHNIC'" not in text
+    assert "'age_band' makes no sense here: every care leaver is 16 and over" in text
+    assert "'uasc' makes no sense here: referrals identify children by the CIN census" in text
+    assert "'HOME_POST' identifies a child" in text
+
+
+def test_one_round_reports_key_cross_key_and_measure_problems_together(raw: dict) -> None:
+    data = copy.deepcopy(raw)
+    ind = data["indicators"][_index(raw, "placement_stability_short")]
+    ind["unit"] = "furlongs"  # a key's own problem (pydantic)
+    ind["rag"] = {"default": {"green": 12, "amber": 10}}  # across keys: low_is_good
+    ind["params"] = {"min_placement": 3}  # against the measure
+    ind["breakdowns"] = ["shoe_size"]
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(data)
+    text = str(err.value)
+    assert "4 problem(s)" in text
+    assert "key 'unit'" in text and "green threshold (12)" in text
+    assert "params.min_placement" in text and "'shoe_size'" in text
+
+
+def test_the_bundled_catalogue_passes_every_check() -> None:
+    from scorecard.catalogue import cross_field_problems, measure_problems
+
+    raw = yaml.safe_load((ROOT / "indicators.yaml").read_text(encoding="utf-8"))
+    for ind in raw["indicators"]:
+        assert cross_field_problems(ind) == [] and measure_problems(ind) == [], ind["id"]
+
+
+def test_benchmark_caveat_key() -> None:
+    cat = sc.load_catalogue()
+    caveats = {i.id: i.benchmark.caveat for i in cat if i.benchmark and i.benchmark.caveat}
+    assert set(caveats) == {"attainment_cla_att8", "attainment_cla_em94"}
+    assert all("state-funded" in c for c in caveats.values())

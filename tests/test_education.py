@@ -100,8 +100,9 @@ def test_attainment_cla_att8_cohort() -> None:
 def test_attainment_cla_em94_cohort() -> None:
     ds = make_ds()
     out = sc.compute("attainment_cla_em94", ds, at="2025-03-31")
-    # P1 1, P4 0, P8 0 -> sum of EM94 x 100 = 100 over 3 pupils = 33.3%
-    assert out["numerator"].item() == 100 and out["denominator"].item() == 3
+    # P1 1, P4 0, P8 0 -> 1 pupil reaching grade 4 of 3 pupils = 33.3% (the numerator
+    # counts pupils, not a sum of EM94 x 100, so a reader can check it)
+    assert out["numerator"].item() == 1 and out["denominator"].item() == 3
     assert out["value"].item() == pytest.approx(100 / 3)
 
 
@@ -112,8 +113,9 @@ def test_attainment_gap() -> None:
     assert att8["value"].item() == pytest.approx(20.9)
     assert att8["numerator"].item() == 50 and att8["denominator"].item() == 2
     em94 = sc.compute("attainment_gap_em94", ds, at="2025-03-31")
-    # 64.0 - 33.33 = 30.67 percentage points
+    # 64.0 - 33.33 = 30.67 percentage points; 1 of 3 pupils reached grade 4
     assert em94["value"].item() == pytest.approx(64 - 100 / 3)
+    assert em94[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 3.0]]
 
 
 def test_academic_year_at_other_quarter_ends() -> None:

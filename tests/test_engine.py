@@ -121,21 +121,17 @@ def test_impossible_breakdown_says_so() -> None:
 def test_output_columns_and_dtypes() -> None:
     ds = small_ds()
     plain = sc.compute("cla_rate_per_10k", ds, at="2025-03-31")
-    assert list(plain.columns) == ["indicator", "period_end", "numerator", "denominator", "value"]
+    cols = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
+    assert list(plain.columns) == cols
     by = sc.compute("time_in_care_current", ds, at=["2024-12-31", "2025-03-31"], by="sex")
-    assert list(by.columns) == [
-        "indicator",
-        "period_end",
-        "sex",
-        "numerator",
-        "denominator",
-        "value",
-    ]
+    assert list(by.columns) == [*cols[:2], "sex", *cols[2:]]
     for frame in (plain, by):
         assert frame["period_end"].dtype == np.dtype("datetime64[ns]")
         for col in ("numerator", "denominator", "value"):
             assert frame[col].dtype == np.dtype("float64")
         assert (frame["indicator"] == frame["indicator"].iloc[0]).all()
+        # nothing to say on these rows: the note is blank, as a string column
+        assert frame["note"].dtype == "string" and frame["note"].isna().all()
     # 2 children at 31/03/2025 per 10,000 (mid-2024) = 2.0
     assert plain["value"].item() == 2.0 and plain["indicator"].item() == "cla_rate_per_10k"
 

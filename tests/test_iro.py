@@ -73,6 +73,7 @@ def test_catalogue_weights_cp_at_a_half_for_the_weighted_indicator() -> None:
         "numerator",
         "denominator",
         "value",
+        "note",
     ]
 
 

@@ -339,7 +339,10 @@ def test_check_dataset_reports_warnings_and_missing_folder(good: Path, tmp_path:
     set_cell(good, "episodes", 2, "PLACE", "H5")  # H5 in an episode starting 15/06/2024
     report = check_dataset(good)
     assert report["severity"].tolist() == ["warning"]
-    assert report["rule"].item() == "PLACE code not valid in any collection year the episode is open in"
+    assert (
+        report["rule"].item()
+        == "PLACE code not valid in any collection year the episode is open in"
+    )
     missing = check_dataset(tmp_path / "nowhere")
     assert missing["severity"].tolist() == ["error"] and "No data folder" in missing["rule"].item()
     with pytest.raises(FileNotFoundError):

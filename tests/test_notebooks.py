@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -112,6 +113,12 @@ def test_indicator_explorer_notebook(kernel_env, tmp_path):
     # trend, by age at entry, by UASC, by district
     assert len(svgs) >= 4
     assert all("cdn" not in json.dumps(o) for o in _outputs(nb))
+    # who is in this number: the leavers behind the latest figure, reconciled with it
+    text = json.dumps(_outputs(nb))
+    assert "child(s) who ceased to be looked after" not in text  # the unit is named once
+    assert re.search(r"child who ceased to be looked after\(s\) at 31/03/2025", text)
+    found = re.search(r"numerator ([\d,]+) \(the figure's: ([\d,]+)\)", text)
+    assert found and found.group(1) == found.group(2)
 
 
 def test_benchmarking_notebook(kernel_env, tmp_path):

@@ -128,9 +128,12 @@ def test_catalogue_indicators_and_many_dates() -> None:
     # 31/12/2024: A, D, E, F = 4/6; 31/03/2025: A, D = 2/5
     assert house["value"].tolist() == pytest.approx([400 / 6, 40.0])
     far = sc.compute("pct_placed_over_20_miles", ds, at=ats, by="age_band")
-    # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1 (D blank) -> 1 of 5, all aged 14
-    assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 5.0], [2.0, 4.0]]
+    # LAIT's denominator is every child looked after (D's blank distance included):
+    # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1, D blank -> B of 6; 31/03/2025:
+    # B 25, E 40 of 5. No PL_LOCATION: counted on distance alone, and the note says so
+    assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 6.0], [2.0, 5.0]]
     assert set(far["age_band"].astype(str)) == {"10 to 15"}
+    assert far["note"].str.contains("counted on distance alone").all()
 
 
 def test_uasc_and_district_breakdowns() -> None:
@@ -185,3 +188,66 @@ def test_uasc_and_district_breakdowns() -> None:
         "North": [2.0, 3.0],
         "South": [0.0, 2.0],
     }
+
+
+# ------------------------------------------------------------------ LAIT's LACDistance
+
+
+def distance_dataset() -> sc.Dataset:
+    cols = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC", "PL_DISTANCE"]
+    cols += ["PL_LOCATION", "PL_LA"]
+    rows = [
+        ("A", "01/01/2023", "S", "C2", "U4", None, None, "3.5", "IN", "E10000016"),
+        ("B", "01/01/2023", "S", "C2", "U6", None, None, "25", "OUT", "E06000035"),
+        ("C", "01/01/2023", "S", "C2", "K2", None, None, "20", "OUT", "E06000035"),  # not > 20
+        ("D", "01/01/2023", "S", "C2", "U4", None, None, None, "OUT", "E06000035"),  # no distance
+        ("E", "01/01/2023", "S", "C2", "U4", None, None, "40", "IN", "E10000016"),  # far, inside
+        ("H", "01/01/2023", "S", "C2", "K2", None, None, "30", None, "WAL"),  # Wales: outside
+        ("I", "01/01/2023", "S", "C2", "K2", None, None, "50", None, "E10000016"),
+        ("J", "01/01/2023", "S", "C2", "K2", None, None, "60", None, None),
+    ]
+    header = pd.DataFrame({"CHILD": list("ABCDEHIJ"), "SEX": "1", "DOB": "01/01/2010"})
+    return sc.Dataset.from_frames(episodes=pd.DataFrame(rows, columns=cols), header=header)
+
+
+def test_placed_over_20_miles_and_outside_the_boundary_over_all_children():
+    ds = distance_dataset()
+    got = sc.compute("pct_placed_over_20_miles", ds, at=AT)
+    # denominator: all 8 looked after; numerator: B (25, OUT), H (30, Wales), and I, J (50, 60
+    # miles, boundary not known: counted on distance alone and flagged). A near, C exactly
+    # 20, D no distance, E far but inside: not counted
+    assert nums(got) == [[4.0, 8.0]]
+    assert got["note"].item() == (
+        "2 of 8 children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
+        "their placement is outside the LA boundary, which LAIT's figure also requires"
+    )
+    u = sc.units("pct_placed_over_20_miles", ds, at=AT).set_index("CHILD")
+    assert u["boundary"].to_dict() == {
+        "A": "inside",
+        "B": "outside",
+        "C": "outside",
+        "D": "outside",
+        "E": "inside",
+        "H": "outside",
+        "I": "not known",
+        "J": "not known",
+    }
+    assert u["distance_only"].to_dict() == dict.fromkeys("ABCDEH", False) | {"I": True, "J": True}
+
+
+def test_own_la_code_decides_pl_la_where_pl_location_is_blank():
+    registry = sc.engine.registry
+    ds = distance_dataset()
+    run = registry["placed_far_from_home"]
+    inside = run(ds, parse_at(AT), [], {"own_la": "E10000016"})
+    # I's PL_LA is the authority's own: inside, not counted; J has nothing: distance alone
+    assert nums(inside) == [[3.0, 8.0]] and inside["distance_only"].item() == 1
+    other = run(ds, parse_at(AT), [], {"own_la": "E10000999"})
+    assert nums(other) == [[4.0, 8.0]] and other["distance_only"].item() == 1
+
+
+def test_placed_far_needs_pl_distance():
+    rows = [r[:-1] for r in ROWS]
+    ds = sc.Dataset.from_frames(episodes=pd.DataFrame(rows, columns=COLS[:-1]), header=HEADER)
+    with pytest.raises(sc.MissingTableError, match="PL_DISTANCE"):
+        sc.compute("pct_placed_over_20_miles", ds, at=AT)

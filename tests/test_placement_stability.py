@@ -505,8 +505,11 @@ def _ref_starts(r: list[dict], period: list[int], opening: set[str]) -> list[boo
 
 def _ref_tenure(j: int, r: list[dict], period: list[int], starts: list[bool]) -> pd.Timestamp:
     prev = [k for k in range(j) if starts[k] and period[k] == period[j]]
-    if r[j]["PLACE"] in {"A4", "A6"} and prev:
-        return _ref_tenure(prev[-1], r, period, starts)
+    if r[j]["PLACE"] in {"A4", "A6"}:
+        # with the placement before it; none in the period: from the period's start
+        if prev:
+            return _ref_tenure(prev[-1], r, period, starts)
+        return r[period.index(period[j])]["DECOM"]
     return r[j]["DECOM"]
 
 
@@ -616,3 +619,65 @@ def test_only_temporary_episodes_in_the_window_count_nothing() -> None:
     assert counts(rows) == {"A": 0}
     out = placement_moves(make(rows), parse_at(AT), [], min_placements=1)
     assert nums_and_blank(out) == (0.0, 1.0, False)
+
+
+# ------------------------------------------------------------------ adoption with new carers
+
+
+def test_adoption_after_a3_from_the_period_start_the_public_data_case() -> None:
+    # found on public data (issue 9): [S, A3, 09/04/2015 to 02/04/2017, X1] then
+    # [P, A4, from 02/04/2017, open]. The A3 placement (with the current foster carer) starts
+    # no placement, so the A4 has no placement before it in the period: its tenure runs from
+    # the period's start, 09/04/2015, not 02/04/2017
+    rows = [
+        ep("A", "09/04/2015", "S", "A3", "02/04/2017", "X1"),
+        ep("A", "02/04/2017", "P", "A4"),
+    ]
+    assert tenure(rows) == ["09/04/2015", "09/04/2015"]
+    # at 31/03/2018: in care since 09/04/2015 (<= 30/09/2015), tenure <= 31/03/2016: stable
+    out = long_term(rows, {"A": "01/01/2014"}, at="31/03/2018")
+    assert out[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 1.0]]
+
+
+def test_adoption_after_a_temporary_start_or_a_same_carer_episode_from_the_period_start():
+    rows = [
+        # B: the period began in a temporary placement (T1), then A6: from the period start
+        ep("B", "01/01/2021", "S", "T1", "01/02/2021", "X1"),
+        ep("B", "01/02/2021", "B", "A6"),
+        # C: began with an A5 (placement order, current foster carer), then A4
+        ep("C", "01/03/2021", "S", "A5", "01/06/2021", "X1"),
+        ep("C", "01/06/2021", "P", "A4"),
+        # D: the data's first episode of the period is a same-carer change (RNE T), then A4
+        ep("D", "01/04/2021", "T", "U4", "01/07/2021", "X1"),
+        ep("D", "01/07/2021", "P", "A4"),
+        # E: a placement (U4) before the adoption: the A4 runs from the U4, as before
+        ep("E", "01/01/2020", "S", "T0", "01/03/2020", "X1"),
+        ep("E", "01/03/2020", "P", "U4", "01/05/2021", "X1"),
+        ep("E", "01/05/2021", "P", "A4"),
+    ]
+    assert tenure(rows) == [
+        "01/01/2021",
+        "01/01/2021",
+        "01/03/2021",
+        "01/03/2021",
+        "01/04/2021",
+        "01/04/2021",
+        "01/01/2020",
+        "01/03/2020",
+        "01/03/2020",
+    ]
+
+
+def test_back_in_care_in_a_temporary_placement_then_the_old_placement_is_a_new_one() -> None:
+    # A leaves care from U4 (PR1, URN SC1) on 01/07/2024, comes back on 01/08/2024 to a
+    # temporary placement and on 10/08/2024 to the same PLACE, provider and URN as in the old
+    # period. A return from a temporary placement is judged within one period of care, so the
+    # U4 of the new period is a new placement: 2 placements in the year, and the tenure runs
+    # from 10/08/2024 (not from the old period's U4, nor the new period's start)
+    rows = [
+        ep("A", "01/01/2023", "S", "U4", "01/07/2024", "E13", urn="SC1"),
+        ep("A", "01/08/2024", "S", "T0", "10/08/2024", "X1", urn=None),
+        ep("A", "10/08/2024", "P", "U4", urn="SC1"),
+    ]
+    assert counts(rows) == {"A": 2}
+    assert tenure(rows) == ["01/01/2023", "01/08/2024", "10/08/2024"]

@@ -280,9 +280,10 @@ def test_ceased_in_window() -> None:
     # age at entry of the period that ended: F's second period began at 5
     by_entry = sc.compute("cla_ceased", ds, at="2025-03-31", by="age_at_entry_band")
     assert value(by_entry, age_at_entry_band="5 to 9")["value"] == 1
-    # UASC at leaving: F left 01/12/2024, after DUC 01/10/2024: not UASC
+    # UASC at any time in the period that ended (SPEC 5): F's second period began
+    # 01/09/2024, before DUC 01/10/2024, so F counts as UASC though not UASC on leaving
     by_uasc = sc.compute("cla_ceased", ds, at="2025-03-31", by="uasc")
-    assert by_uasc["uasc"].tolist() == ["Not UASC"]
+    assert by_uasc[["uasc", "value"]].to_numpy().tolist() == [["Not UASC", 3], ["UASC", 1]]
 
 
 def test_ceased_window_moves_with_at() -> None:

@@ -311,3 +311,24 @@ def test_placement_location_must_be_a_dfe_code_and_other_codes_warn() -> None:
     lenient = dataset_from_frames({"episodes": episodes}, strict=False)
     cin = _warnings(lenient, "unknown CIN code")
     assert cin[["row", "value"]].values.tolist() == [[1, "N0"]]  # N0 is CIN census only
+
+
+def test_sex_is_checked_in_the_year_of_the_return_the_row_came_from() -> None:
+    # a care leaver's last episode ended in 2019-20, but their header row comes from the
+    # 2024-25 return, written with that year's codes (M/F): no warning; a 1 there warns
+    episodes = _eps([("A", "01/04/2018", "S", "C2", "U1", "01/05/2019", "E13")])
+    episodes = pd.concat(
+        [episodes, _eps([("B", "01/04/2018", "S", "C2", "U1", "01/05/2019", "E13")])]
+    )
+    header = pd.DataFrame(
+        {
+            "CHILD": ["A", "B"],
+            "SEX": ["M", "1"],
+            "DOB": ["01/01/2005"] * 2,
+            "COLLECTION_YEAR": ["2024-25", "2024-25"],
+        }
+    )
+    ds = dataset_from_frames({"episodes": episodes, "header": header})
+    sex = _warnings(ds, "SEX code not valid")
+    assert sex[["row", "value"]].values.tolist() == [[1, "1"]]
+    assert "not in 2024-25" in sex["hint"].item()

@@ -208,7 +208,8 @@ def test_compute_through_the_catalogue() -> None:
     ds = referrals([("A", "15/06/2023"), ("A", "15/06/2024"), ("B", "01/01/2025")])
     out = sc.compute("re_referral_rate", ds, at="2024-25 Q4")
     # A 15/06/2024 re-referral, B not -> 1 of 2
-    assert out.columns.tolist() == ["indicator", "period_end", "numerator", "denominator", "value"]
+    cols = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
+    assert out.columns.tolist() == cols
     assert out["value"].tolist() == [50.0]
     assert out["period_end"].tolist() == [pd.Timestamp("2025-03-31")]
 

@@ -302,3 +302,24 @@ def test_a_single_plain_return_keeps_working(tmp_path: Path) -> None:
     cov = ds.coverage["episodes"]
     assert (cov.start, cov.end) == (T("2017-04-01"), T("2017-06-01"))
     assert np.array_equal(ds["episodes"]["CHILD"].to_numpy(), np.array(["A", "B"], dtype=object))
+
+
+def test_ssda903_and_cin_returns_sharing_a_name_year_are_settled_apart(tmp_path: Path) -> None:
+    # '2017' on the 903 files means 2017-18 (their dates); the census header says 2016-17
+    write(tmp_path, "2017-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,01/06/2017,S,C2,U1,,"])
+    write(tmp_path, "2018-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,", "C,01/06/2018,S,C2,U1,,"])
+    census = """<Message><Header><CollectionDetails><Collection>CIN</Collection>
+      <Year>2017</Year><ReferenceDate>2017-03-31</ReferenceDate></CollectionDetails>
+      </Header><Children><Child><ChildIdentifiers><LAchildID>R1</LAchildID></ChildIdentifiers>
+      <CINdetails><CINreferralDate>2016-06-01</CINreferralDate></CINdetails></Child>
+      </Children></Message>"""
+    (tmp_path / "CIN_Census_2017.xml").write_text(census)
+    ds = sc.load_dataset(tmp_path)
+    got = ds.returns[["collection_year", "return", "tables"]].values.tolist()
+    assert got == [
+        ["2016-17", "CIN census", "referrals"],
+        ["2017-18", "SSDA903", "episodes"],
+        ["2018-19", "SSDA903", "episodes"],
+    ]
+    assert not (ds.quality["severity"] == "error").any()
+    assert sc.compute("cla_count", ds, at="2018-03-31")["value"].item() == 2

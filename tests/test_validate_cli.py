@@ -34,7 +34,7 @@ def test_repeated_messages_are_grouped_and_every_one_written(tmp_path: Path, cap
         "values 'Q9')" in out
     )
     assert out.count("unknown PLACE code") == 1
-    assert "RETURNS\n  2019-20 (name and dates): episodes; 8 rows\n  2020-21" in out
+    assert "RETURNS\n  2019-20 SSDA903 (name and dates): episodes; 8 rows\n  2020-21" in out
     assert "episodes: 01/04/2019 to 31/03/2021 (SSDA903 returns 2019-20 to 2020-21)" in out
     assert "7 error(s)" in out and "7 unusable cell(s)" in out
     sheet = openpyxl.load_workbook(report).active

@@ -5,6 +5,7 @@ catalogue, benchmark an authority (SPEC section 9). One module per command.
     scorecard validate DIR
     scorecard indicators --domain "placement stability"
     scorecard benchmark --la 886 --benchmarks lait.csv --neighbours sn.csv
+    scorecard children --indicator placement_stability_short --quarter "2024-25 Q4" --out list.xlsx
 
 Exit codes: 0 success, 1 data errors (the report is printed, never a traceback),
 2 usage errors (argparse's own).
@@ -19,10 +20,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import __version__
-from . import benchmark, build, indicators, validate
+from . import benchmark, build, children, indicators, validate
 from .common import EXIT_DATA, EXIT_OK, DataError, data_exceptions, print_report
 
-COMMANDS = (build, validate, indicators, benchmark)
+COMMANDS = (build, validate, indicators, benchmark, children)
 
 
 def build_parser() -> argparse.ArgumentParser:

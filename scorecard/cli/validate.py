@@ -53,8 +53,11 @@ def _write(path: Path, report: pd.DataFrame) -> None:
 def _print_coverage(ds) -> None:  # type: ignore[no-untyped-def]
     if len(ds.returns):
         print("RETURNS")
-        for r in ds.returns.itertuples(index=False):
-            print(f"  {r.collection_year} ({r.year_from}): {r.tables}; {r.rows:,} rows")
+        for r in ds.returns.to_dict("records"):
+            print(
+                f"  {r['collection_year']} {r['return']} ({r['year_from']}): {r['tables']}; "
+                f"{r['rows']:,} rows"
+            )
         print()
     print("COVERAGE")
     for table in ds.names:

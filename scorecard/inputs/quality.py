@@ -24,6 +24,7 @@ from .. import codes
 from .columns import required
 from .keys import BIG, combine, id_codes, repeats
 from .report import Where, at, concat, empty
+from .returns import COLLECTION_YEAR
 
 SHORT_BREAK_LS = ("V3", "V4")
 
@@ -266,7 +267,10 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
-    """Collection year (start) of each child's latest episode date, per row of `table`."""
+    """Collection year (start) each row of `table` (header or uasc) is written in: the year of
+    the return it came from when stitched from yearly returns (a care leaver's header row in
+    the 2024-25 return is written with 2024-25's codes, whatever year their last episode
+    was), else the year of the child's latest episode date."""
     if "latest_episode" not in ctx._memo:  # header and uasc share it
         ep = ctx.tables["episodes"]
         when = ep["DECOM"]
@@ -276,7 +280,12 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
         ctx._memo["latest_episode"] = when[key >= 0].groupby(key[key >= 0]).max()
     latest: pd.Series = ctx._memo["latest_episode"]  # type: ignore[assignment]
     mine = ctx.child_codes(table)
-    return codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
+    years = codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
+    frame = ctx.tables[table]
+    if COLLECTION_YEAR in frame.columns:
+        written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
+        years = pd.Series(written.to_numpy(dtype="float64")).fillna(years)
+    return years
 
 
 def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:

@@ -44,6 +44,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "oc2": ("CHILD", COLLECTION_YEAR),
 }
 CIN_TABLES = ("referrals",)
+SSDA903, CIN_CENSUS = "SSDA903", "CIN census"
+
+
+def return_of(table: str) -> str:
+    """The return a table comes in: the CIN census (referrals) or the SSDA903 (the rest).
+    Their collection years are settled apart: `2017-episodes.csv` and `CIN_Census_2017.xml`
+    share a year in their names but may be returns of different years."""
+    return CIN_CENSUS if table in CIN_TABLES else SSDA903
+
+
 DATED = ("episodes", "referrals", "missing", "oc3")  # tables whose dates tell their year
 
 
@@ -169,11 +179,30 @@ def settle_years(parts: list[Part]) -> tuple[dict[str, str], list[pd.DataFrame]]
     the year ending in March 2017; so is one whose dates fit both readings (every episode
     still open)."""
     notes: list[pd.DataFrame] = []
+    how: dict[str, str] = {}
+    for kind in (SSDA903, CIN_CENSUS):
+        mine = [p for p in parts if return_of(p.raw.table) == kind]
+        found, said = _settle(mine, kind, len({p.raw.group for p in parts if p.raw.group}))
+        how.update(found)
+        notes += said
+    return how, notes
+
+
+def how_key(part: Part) -> str:
+    """The key of `settle_years`' answer for a part's return: its kind and name year."""
+    return f"{return_of(part.raw.table)} {part.raw.group}"
+
+
+def _settle(
+    parts: list[Part], kind: str, n_groups: int
+) -> tuple[dict[str, str], list[pd.DataFrame]]:
+    """`settle_years` for the parts of one kind of return (SSDA903 or CIN census)."""
     groups: dict[str, list[Part]] = {}
     for p in parts:
         if p.raw.group is not None:
             groups.setdefault(p.raw.group, []).append(p)
     how: dict[str, str] = {}
+    notes: list[pd.DataFrame] = []
     convention: list[str] = []  # for ambiguous names settled by dates: 'start' or 'end'
     pending: list[str] = []  # a bare year and no dated rows
     ties: list[str] = []  # a bare year whose dated rows fit both readings
@@ -187,10 +216,10 @@ def settle_years(parts: list[Part]) -> tuple[dict[str, str], list[pd.DataFrame]]
             evidence.add(p, candidates)
         best = evidence.best(names)
         if declared:
-            year, how[group] = min(declared), "census header"
+            year, how[f"{kind} {group}"] = min(declared), "census header"
             if names and year not in names:
                 notes.append(_disagree(files, group, names, year, "its census header says"))
-        elif best is not None and len(groups) == 1 and evidence.share(best) < FIT:
+        elif best is not None and n_groups == 1 and evidence.share(best) < FIT:
             # one file (or set) with a year in its name holding several years: an extract
             notes.append(
                 note(
@@ -213,11 +242,11 @@ def settle_years(parts: list[Part]) -> tuple[dict[str, str], list[pd.DataFrame]]
                     notes.append(_disagree(files, group, names, best, "its dates are those of"))
                 else:
                     year = named_best
-            how[group] = "name and dates" if year in names else "dates"
+            how[f"{kind} {group}"] = "name and dates" if year in names else "dates"
             if len(names) == 2 and year in names:
                 convention.append("start" if year == names[1] else "end")
         elif len(names) == 1:
-            year, how[group] = names[0], "name"
+            year, how[f"{kind} {group}"] = names[0], "name"
         else:
             pending.append(group)
             continue
@@ -237,14 +266,14 @@ def settle_years(parts: list[Part]) -> tuple[dict[str, str], list[pd.DataFrame]]
         names = groups[group][0].raw.years
         year = reading_of(names)
         taken.add(year)
-        how[group] = "name and dates"
+        how[f"{kind} {group}"] = "name and dates"
         for p in groups[group]:
             p.year = year
     for group in pending:
         names = groups[group][0].raw.years
         year = reading_of(names)
         taken.add(year)
-        how[group] = "name"
+        how[f"{kind} {group}"] = "name"
         files = ", ".join(dict.fromkeys(p.raw.file for p in groups[group]))
         notes.append(
             note(
@@ -272,24 +301,25 @@ def _disagree(files: str, group: str, names: tuple[int, ...], year: int, said: s
 
 
 def describe(parts: list[Part], how: dict[str, str]) -> pd.DataFrame:
-    """One row per return: collection_year, start, end, name_year, year_from, tables, rows,
-    files."""
+    """One row per return: collection_year, return (SSDA903 or CIN census), start, end,
+    name_year, year_from, tables, rows, files."""
     rows = []
-    by_year: dict[int, list[Part]] = {}
+    by_year: dict[tuple[int, str], list[Part]] = {}
     for p in parts:
         if p.year is not None:
-            by_year.setdefault(p.year, []).append(p)
-    for year in sorted(by_year):
-        members = by_year[year]
+            by_year.setdefault((p.year, return_of(p.raw.table)), []).append(p)
+    for year, kind in sorted(by_year, key=lambda k: (k[0], k[1] != SSDA903)):
+        members = by_year[year, kind]
         first, last = bounds(year)
         rows.append(
             {
                 "collection_year": label(year),
+                "return": kind,
                 "start": first,
                 "end": last,
                 "name_year": ", ".join(dict.fromkeys(str(p.raw.group) for p in members)),
                 "year_from": ", ".join(
-                    dict.fromkeys(how.get(str(p.raw.group), "dates") for p in members)
+                    dict.fromkeys(how.get(how_key(p), "dates") for p in members)
                 ),
                 "tables": ", ".join(dict.fromkeys(p.raw.table for p in members)),
                 "rows": sum(len(p.frame) for p in members),

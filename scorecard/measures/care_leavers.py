@@ -20,9 +20,19 @@ to the reference windows with `care.events_in_windows` (all dates at once).
 Decisions: the same child twice in one collection year (LA, CHILD, YEAR) counts once, the
 last row in file order; rows without DOB or YEAR cannot be placed and are left out.
 
-Units carry the child key `cid` and `age_date` = the birthday, so `sex`, `uasc`, `district`
-and header columns break down through `breakdowns.add_breakdowns`; `age_band` is the band of
-the birthday age, from the OC3 DOB (the header may be absent).
+Breakdowns: `care_leaver_age` is the age at the birthday that put the young person in the
+cohort (17, 18 / 19, 20, 21, as DfE publishes them); `age_band` is refused (every care
+leaver is 16 and over on that birthday, so the bands say nothing). `uasc` is UASC while
+looked after (a `uasc` row at all: the status ends by 18, before the birthdays counted here,
+so status on the birthday would show nobody). `sex`, `district` and header columns break
+down through `breakdowns.add_breakdowns` (the unit's date is the birthday).
+
+Frequency (a decision): the figure at a quarter end is a rolling year of birthdays, each row
+counted in its own collection year, so at 31 March it is DfE's collection-year figure and at
+other quarter ends it joins two collection years' rows. It stays quarterly: with stitched
+annual returns the coverage ends on the last 31 March, so a rolling year past it is
+unavailable (never half a year), and a local extract updated through the year gives the
+panel a real rolling figure.
 """
 
 from __future__ import annotations
@@ -32,11 +42,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import PRIVATE_COLUMNS, BreakdownError, add_breakdowns, summarise
-from ..care import child_key, events_in_windows
+from ..breakdowns import NOT_PERIODS, PRIVATE_COLUMNS, BreakdownError, add_breakdowns
+from ..care import child_key, events_in_windows, ever_uasc
 from ..dataset import Dataset
-from ..periods import DATE_DTYPE, age_band, birthday_in_year
+from ..periods import DATE_DTYPE, birthday_in_year
 from ..registry import measure
+from .facts import with_facts
 
 OUTCOMES = ("neet", "eet", "suitable_accommodation", "in_touch")
 EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
@@ -110,17 +121,41 @@ def outcome_flags(oc3: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarr
     )
 
 
-@measure()
+def _reads(params: dict) -> dict[str, tuple[str, ...]]:
+    column = {
+        "neet": "ACTIV",
+        "eet": "ACTIV",
+        "suitable_accommodation": "ACCOM",
+        "in_touch": "IN_TOUCH",
+    }.get(str(params["outcome"]), "ACTIV")
+    return {"oc3": tuple(dict.fromkeys(("CHILD", "DOB", "YEAR", "IN_TOUCH", column)))}
+
+
+AGE_BANDS_SAY_NOTHING = (
+    "every care leaver is 16 and over on the birthday that puts them in the cohort, so the "
+    "age bands say nothing; break down by care_leaver_age (17, 18 / 19, 20, 21) instead."
+)
+
+
+@measure(
+    stat="percent",
+    unit="care leaver",
+    reads=_reads,
+    refuses={"age_band": AGE_BANDS_SAY_NOTHING, "age_at_entry_band": NOT_PERIODS},
+    offers=("care_leaver_age",),
+)
 def care_leaver_outcome(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     ages: list[int] = (19, 20, 21),
     outcome: str = "neet",
 ) -> pd.DataFrame:
     """Percent of the OC3 cohort (birthday at `ages` in YEAR and in the window) with `outcome`:
-    neet, eet, suitable_accommodation or in_touch."""
+    neet, eet, suitable_accommodation or in_touch. Units: the care leavers of the cohort;
+    facts: the birthday that put them in it, their age then, YEAR, IN_TOUCH, ACTIV, ACCOM."""
     if outcome not in OUTCOMES:
         outcome_flags(ds.table("oc3").iloc[:0], outcome)  # raises the explanatory error
     if "district" in by and "episodes" not in ds.tables:
@@ -146,8 +181,14 @@ def care_leaver_outcome(
     )
     rest = []
     for name in by:
-        if name == "age_band":
-            units["age_band"] = age_band(picked["age"].to_numpy())
+        if name == "care_leaver_age":
+            units[name] = pd.Categorical(
+                picked["age"].astype("int64").astype("str").to_numpy(),
+                categories=[str(a) for a in sorted({int(a) for a in ages})],
+            )
+        elif name == "uasc":
+            flag = ever_uasc(ds, units["cid"].to_numpy())
+            units["uasc"] = np.where(flag, "UASC", "Not UASC")
         elif name == "LA" and "LA" in oc3.columns:
             # categorical (cheap on pooled data); `summarise` returns the labels as strings
             la = ds.cached("care_leaver_la", lambda: pd.Categorical(oc3["LA"].astype("string")))
@@ -157,4 +198,7 @@ def care_leaver_outcome(
         else:
             rest.append(name)
     units = add_breakdowns(ds, units, rest, age_date="birthday", indicator=INDICATOR)
-    return summarise(units, at, by, "percent")
+    if detail:
+        facts = {col: oc3[col].to_numpy()[rows] for col in ("YEAR", "IN_TOUCH", "ACTIV", "ACCOM")}
+        units = with_facts(units, age=picked["age"].to_numpy(), **facts)
+    return units

@@ -9,10 +9,11 @@ SPEC section 5, `attainment_gap_att8` / `attainment_gap_em94` and the cohort's o
 - **Cohort**: `ks4_cla` pupils of that year looked after continuously for 12 months at that
   31 March: looked after on the 31 March and their current period of care started on or
   before 31 March a year earlier (V3/V4 short breaks excluded, as in `care.episodes`).
-- numerator / denominator = sum / count over the cohort of ATT8 (or EM94 x 100, so that the
-  mean is a percentage); `attainment_cla` value = the cohort mean; `attainment_gap` value =
-  the `ks4_all` figure (AVG_ATT8 or PCT_EM94) minus the cohort mean, with the numerator and
-  denominator still the cohort's, so the level the cohort reached stays visible.
+- ATT8: numerator / denominator = sum of points / pupils, value the cohort's mean. EM94:
+  numerator = pupils reaching grade 4 in English and maths, denominator = pupils, value the
+  percentage (a reader can check "12 of 40 pupils"). `attainment_gap` value = the `ks4_all`
+  figure (AVG_ATT8 or PCT_EM94) minus the cohort's, with the numerator and denominator still
+  the cohort's, so the level the cohort reached stays visible.
 
 Decisions: a pupil without a result for the metric (blank ATT8 / EM94) is left out of that
 metric's sum and count; a pupil listed twice for one year counts once (the last row). On
@@ -27,29 +28,53 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns, summarise
-from ..care import child_key, looked_after_at
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
+from ..care import EPISODE_CORE, child_key, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
+from .facts import with_facts
 
-METRICS = {"ATT8": ("ATT8", 1.0, "AVG_ATT8"), "EM94": ("EM94", 100.0, "PCT_EM94")}
+# metric: (the pupil's column, the all-pupil figure's column, the cohort's statistic). EM94
+# is a pupil reaching grade 4 (1) or not (0): the numerator counts pupils, the value is the
+# percentage of the cohort; ATT8 is points: the value is the cohort's mean
+METRICS = {"ATT8": ("ATT8", "AVG_ATT8", "mean"), "EM94": ("EM94", "PCT_EM94", "percent")}
+ALL_PUPILS = "all pupils (ks4_all)"
+ONE_FIGURE = (
+    "the all-pupil figure (ks4_all) is one number per academic year (and LA), not broken "
+    "down by pupils' characteristics. The cohort's own attainment (attainment_cla_*) can be."
+)
 
 
-def _metric(metric: str) -> tuple[str, float, str]:
+def _metric(metric: str) -> tuple[str, str, str]:
     key = str(metric).strip().upper()
     if key not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}.")
     return METRICS[key]
 
 
+def _march_31(years: np.ndarray) -> np.ndarray:
+    """31 March of each calendar year (NaN: NaT), as datetime64[ns], without parsing text."""
+    years = np.asarray(years, dtype="float64")
+    ok = ~np.isnan(years)
+    safe = np.where(ok, years, 1970).astype("int64")
+    march = (safe - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(2, "M")
+    day = march.astype("datetime64[D]") + np.timedelta64(30, "D")
+    return np.where(ok, day.astype(DATE_DTYPE), np.datetime64("NaT", "ns"))
+
+
 def census_march(at: pd.DatetimeIndex) -> np.ndarray:
     """The 31 March in the 12-month window ending at each date (datetime64[ns])."""
     ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
-    this_year = pd.to_datetime(pd.DataFrame({"year": ats.year, "month": 3, "day": 31}))
-    year = np.where(ats >= pd.DatetimeIndex(this_year), ats.year, ats.year - 1)
-    march = pd.to_datetime(pd.DataFrame({"year": year, "month": 3, "day": 31}))
-    return np.asarray(march, dtype=DATE_DTYPE)
+    this_year = _march_31(ats.year.to_numpy())
+    year = np.where(ats.to_numpy() >= this_year, ats.year, ats.year - 1)
+    return _march_31(year)
+
+
+def census_march_index(at: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """`census_march` as an index: the date an annual KS4 figure's data must reach (its
+    history need is counted back from it, not from `at`)."""
+    return pd.DatetimeIndex(census_march(at))
 
 
 def academic_year_label(march: np.ndarray) -> np.ndarray:
@@ -62,9 +87,8 @@ def academic_year_label(march: np.ndarray) -> np.ndarray:
 
 def march_of(year: pd.Series) -> np.ndarray:
     """31 March of each academic year label ('2024/25' -> 31 March 2025; blank -> NaT)."""
-    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce")
-    frame = pd.DataFrame({"year": first + 1, "month": 3, "day": 31})
-    return np.asarray(pd.to_datetime(frame, errors="coerce"), dtype=DATE_DTYPE)
+    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce").to_numpy(dtype="float64")
+    return _march_31(first + 1)
 
 
 def normalise_academic_year(values: pd.Series) -> pd.Series:
@@ -81,34 +105,42 @@ def cohort(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
     """The CLA 12-month cohort with a result for `metric`, one row per (period_end, pupil).
 
     Columns: `period_end` (the reference date), `march` (the 31 March of its academic year),
-    `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94 x
-    100) and `den` (1).
+    `cid`, `ep` (the episode open on that 31 March), `period_start`, `num` (ATT8, or EM94
+    0/1) and `den` (1).
     """
-    column, scale, _ = _metric(metric)
     marches = census_march(at)
+    unique_marches = pd.DatetimeIndex(np.unique(marches))
+    stamp = np.asarray(unique_marches, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    key = f"ks4_cohort:{_metric(metric)[0]}:{stamp}"
+    looked = ds.cached(key, lambda: _cohort_at_marches(ds, unique_marches, metric))
+    dates = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE), "march": marches})
+    units = dates.merge(looked, on="march", how="inner")
+    units["den"] = 1.0
+    cols = ["period_end", "march", "cid", "ep", "period_start", "num", "den"]
+    return units[cols].sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+
+
+def _cohort_at_marches(ds: Dataset, marches: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
+    """The cohort on each 31 March in `marches` (see `cohort`), before spreading over the
+    reference dates; cached per metric and 31 Marches (the CLA level and the gap share it)."""
+    column, _, _ = _metric(metric)
     ks4 = ds.table("ks4_cla")
     pupils = pd.DataFrame(
         {
             "cid": child_key(ds, ks4),
             "year": normalise_academic_year(ks4["ACADEMIC_YEAR"]).to_numpy(),
-            "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64") * scale,
+            "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64"),
         }
     )
     pupils = pupils.loc[(pupils["cid"] >= 0) & pupils["year"].notna()]
     pupils = pupils.drop_duplicates(["cid", "year"], keep="last")
     pupils = pupils.loc[pupils["num"].notna()]
     pupils = pupils.assign(march=march_of(pupils["year"])).drop(columns="year")
-    unique_marches = pd.DatetimeIndex(np.unique(marches))
-    looked = looked_after_at(ds, unique_marches).rename(columns={"period_end": "march"})
+    looked = looked_after_at(ds, marches).rename(columns={"period_end": "march"})
     looked = looked.merge(pupils, on=["cid", "march"], how="inner")
     # looked after continuously for 12 months: the period started by 31 March a year earlier
     year_before = np.asarray(months_before(pd.DatetimeIndex(looked["march"]), 12))
-    looked = looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
-    dates = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE), "march": marches})
-    units = dates.merge(looked, on="march", how="inner")
-    units["den"] = 1.0
-    cols = ["period_end", "march", "cid", "ep", "period_start", "num", "den"]
-    return units[cols].sort_values(["period_end", "cid"], kind="stable").reset_index(drop=True)
+    return looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
 
 
 def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -122,13 +154,40 @@ def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.Da
     )
 
 
-@measure()
+def _stat(params: dict) -> str:
+    return _metric(params["metric"])[2]
+
+
+def _reads(params: dict) -> dict[str, tuple[str, ...]]:
+    column, figure, _ = _metric(params["metric"])
+    return {
+        "ks4_cla": ("CHILD", "ACADEMIC_YEAR", column),
+        "ks4_all": ("ACADEMIC_YEAR", "PUPILS", figure),
+        "episodes": EPISODE_CORE,
+    }
+
+
+def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The pupil's academic year (its 31 March), period start and result."""
+    column, _, _ = _metric(metric)
+    return with_facts(
+        units, ACADEMIC_YEAR=academic_year_label(units["march"]), **{column: units["num"]}
+    )
+
+
+@measure(
+    stat=_stat,
+    unit="pupil looked after for 12 months at 31 March",
+    reads=_reads,
+    anchor=census_march_index,
+)
 def attainment_cla(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
 ) -> pd.DataFrame:
-    """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and maths."""
+    """The CLA 12-month cohort's own mean ATT8, or percent achieving grade 4+ in English and
+    maths. Units: the pupils of the cohort; facts: academic year, period start, result."""
     units = _cohort_breakdowns(ds, cohort(ds, at, metric), by)
-    return summarise(units, at, by, "mean")
+    return _pupil_facts(ds, units, metric) if detail else units
 
 
 def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
@@ -137,7 +196,7 @@ def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> 
     Several rows for one year (and LA): the last. Pooled without `per_la`: PUPILS-weighted
     mean over the LAs.
     """
-    _, _, column = _metric(metric)
+    _, column, _ = _metric(metric)
     table = ds.table("ks4_all")
     frame = pd.DataFrame(
         {
@@ -165,11 +224,45 @@ def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> 
     return out.rename(columns={"figure": "all_pupils"})[[*keys, "all_pupils"]]
 
 
-@measure()
+def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
+    """All pupils' figure minus the cohort's (mean points or percent reaching grade 4), with
+    the cohort's numerator and denominator (so the level the cohort reached stays visible)."""
+    pupils = units.loc[units["unit"] != ALL_PUPILS]
+    figure = units.loc[units["unit"] == ALL_PUPILS]
+    keys = ["period_end", *by]
+    cla = summarise(pupils, at, by, _stat(params))
+    figure = figure[[*keys, "all_pupils"]].assign(
+        period_end=np.asarray(figure["period_end"], dtype=DATE_DTYPE)
+    )
+    if by:
+        # every LA with an all-pupil figure appears, with an empty cohort when it has none
+        figure = figure.assign(**{k: figure[k].astype("str") for k in by})
+        out = figure.merge(cla, on=keys, how="outer")
+    else:
+        out = cla.merge(figure, on=keys, how="left")
+    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    out["value"] = out["all_pupils"] - out["value"]
+    return (
+        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+    )
+
+
+@measure(
+    stat=_stat,
+    unit="pupil looked after for 12 months at 31 March (and the all-pupil figure)",
+    reads=_reads,
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, ONE_FIGURE),
+    aggregate=_gap,
+    anchor=census_march_index,
+)
 def attainment_gap(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, metric: str = "ATT8"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
 ) -> pd.DataFrame:
-    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp)."""
+    """All pupils' figure minus the mean of the CLA 12-month cohort (ATT8 points or EM94 pp).
+
+    Units: the pupils of the cohort (their results sum to the numerator) and the all-pupil
+    figure of the year (numerator and denominator 0, the figure in `all_pupils`).
+    """
     per_la = False
     for name in by:
         if name != "LA" or "LA" not in ds.table("ks4_all").columns:
@@ -184,13 +277,17 @@ def attainment_gap(
     if per_la:
         units = _cohort_breakdowns(ds, units, ["LA"])
         units["LA"] = units["LA"].astype("str")
-    cla = summarise(units, at, by, "mean")
+    units = units.assign(unit="pupil")
+    if detail:
+        units = _pupil_facts(ds, units, metric)
     figure = all_pupils(ds, at, metric, per_la)
-    keys = ["period_end", "LA"] if per_la else ["period_end"]
-    # every LA with an all-pupil figure appears, with an empty cohort when it has none
-    out = figure.merge(cla, on=keys, how="outer") if per_la else cla.merge(figure, on=keys)
-    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
-    out["value"] = out["all_pupils"] - out["value"]
-    return (
-        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
+    figure = figure.assign(
+        unit=ALL_PUPILS,
+        num=0.0,
+        den=0.0,
+        cid=-1,
+        march=census_march(pd.DatetimeIndex(figure["period_end"])),
     )
+    if detail:
+        figure = figure.assign(ACADEMIC_YEAR=academic_year_label(figure["march"]))
+    return pd.concat([units, figure], ignore_index=True)

@@ -25,26 +25,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError
 from ..care import expand
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
+from .facts import with_facts
 
 INDICATOR = "iro_caseload"
 CLA = "CLA"
 CP = "CP"
 
 
+NOT_CHILDREN = (
+    "a caseload is a number of cases per FTE IRO, not a property of individual children. It "
+    "can be broken down by LA on pooled data only."
+)
+
+
 def _check_by(ds: Dataset, by: list[str]) -> bool:
     """True when the result is broken down by LA; BreakdownError for anything else."""
     for name in by:
         if name != "LA":
-            raise BreakdownError(
-                f"{INDICATOR} cannot be broken down by {name!r}: a caseload is a number of cases "
-                "per FTE IRO, not a property of individual children. It can be broken down by "
-                "LA on pooled data only."
-            )
+            raise BreakdownError(f"{INDICATOR} cannot be broken down by {name!r}: {NOT_CHILDREN}")
         tables = (ds.table("iro_allocations"), ds.table("iro_staff"))
         if not all("LA" in t.columns for t in tables):
             raise BreakdownError(
@@ -82,22 +85,6 @@ def _la_codes(ds: Dataset, table: str) -> tuple[np.ndarray, pd.Index]:
         return codes, pd.Index(labels, dtype="string")
 
     return ds.cached(f"iro_la_codes:{table}", build)
-
-
-def _per_la(
-    ks: np.ndarray, la: tuple[np.ndarray, pd.Index], rows: np.ndarray, values: np.ndarray, name: str
-) -> pd.Series:
-    """Sum of `values` per (reference position k, LA label) over expanded `rows`."""
-    codes, labels = la
-    frame = pd.DataFrame({"k": ks, "la": codes[rows], name: values})
-    sums = frame.groupby(["k", "la"], sort=True)[name].sum()
-    k = sums.index.get_level_values("k")
-    la_labels = labels[sums.index.get_level_values("la")]
-    return pd.Series(
-        sums.to_numpy(),
-        index=pd.MultiIndex.from_arrays([k, la_labels], names=["k", "LA"]),
-        name=name,
-    )
 
 
 def _factorize_int(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -155,31 +142,22 @@ def _active_cases(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nda
     return ds.cached(f"iro_active_cases:{stamp}", build)
 
 
-def _cases(ds: Dataset, at: pd.DatetimeIndex, cp_weight: float) -> pd.Series:
-    """Weighted cases per (reference position k, LA)."""
-    kind, _, _ = _case_numbers(ds)
-    weight = case_weights(kind, cp_weight)
-    rows, ks = _active_cases(ds, at)
-    return _per_la(ks, _la_codes(ds, "iro_allocations"), rows, weight[rows], "numerator")
-
-
-def _fte(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
-    """FTE in post per (reference position k, LA); one row per IRO (the latest-starting).
-    Cached per dataset and dates (both caseload indicators share it)."""
+def _posts(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(row, k): one `iro_staff` row per IRO in post at each reference position k (the
+    latest-starting when an IRO has overlapping rows). Cached per dataset and dates (both
+    caseload indicators share it)."""
     stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
-    return ds.cached(f"iro_fte:{stamp}", lambda: _fte_in_post(ds, at))
+    return ds.cached(f"iro_posts:{stamp}", lambda: _posts_in_post(ds, at))
 
 
-def _fte_in_post(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
+def _posts_in_post(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     staff = ds.table("iro_staff").reset_index(drop=True)
-    la = _la(staff)
     start = np.asarray(staff["START"], dtype=DATE_DTYPE)
-    fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     rows, ks = expand(staff["START"], staff["END"], at)
     post = pd.DataFrame(
         {
             "k": ks,
-            "LA": la.to_numpy()[rows],
+            "LA": _la(staff).to_numpy()[rows],
             "iro": staff["IRO_ID"].astype("string").to_numpy()[rows],
             "start": start[rows],
             "row": rows,
@@ -187,37 +165,79 @@ def _fte_in_post(ds: Dataset, at: pd.DatetimeIndex) -> pd.Series:
     )
     post = post.sort_values(["k", "LA", "iro", "start"], kind="stable")
     post = post.drop_duplicates(["k", "LA", "iro"], keep="last")
-    rows = post["row"].to_numpy()
-    return _per_la(post["k"].to_numpy(), _la_codes(ds, "iro_staff"), rows, fte[rows], "denominator")
+    return post["row"].to_numpy(), post["k"].to_numpy()
 
 
-@measure()
+def _la_categories(ds: Dataset) -> pd.Index:
+    """The LA labels of both IRO tables, sorted (a blank LA reads 'Unknown')."""
+    both = [_la_codes(ds, t)[1].to_series() for t in ("iro_allocations", "iro_staff")]
+    labels = pd.concat(both, ignore_index=True).astype("string").fillna("Unknown")
+    return pd.Index(labels.unique(), dtype="str").sort_values()
+
+
+def _with_la(ds: Dataset, table: str, units: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The LA of each unit, categorical over both tables' LAs (cheap on pooled data)."""
+    codes, labels = _la_codes(ds, table)
+    las = _la_categories(ds)
+    position = las.get_indexer(pd.Series(labels, dtype="string").fillna("Unknown").astype("str"))
+    return units.assign(LA=pd.Categorical.from_codes(position[codes[rows]], categories=las))
+
+
+def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> dict:
+    return {col: frame[col].to_numpy()[rows] for col in columns if col in frame.columns}
+
+
+@measure(
+    stat="ratio",
+    unit="IRO case (and IRO post)",
+    reads={
+        "iro_allocations": ("IRO_ID", "CHILD", "START", "END", "CASE_TYPE"),
+        "iro_staff": ("IRO_ID", "FTE", "START", "END"),
+    },
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, NOT_CHILDREN),
+)
 def iro_caseload(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, cp_weight: float = 0.0
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    detail: bool = False,
+    cp_weight: float = 0.0,
 ) -> pd.DataFrame:
-    """(CLA cases + cp_weight x CP cases) active at `at` per FTE IRO in post at `at`."""
+    """(CLA cases + cp_weight x CP cases) active at `at` per FTE IRO in post at `at`.
+
+    Units: each case active at `at` (numerator 1 for CLA, `cp_weight` for CP; denominator 0)
+    and each IRO in post (numerator 0; denominator the FTE); facts: IRO_ID, CHILD, CASE_TYPE,
+    START, END, FTE.
+    """
     by_la = _check_by(ds, by)
-    cases = _cases(ds, at, cp_weight)
-    fte = _fte(ds, at)
+    ats = np.asarray(at, dtype=DATE_DTYPE)
+    kind, _, _ = _case_numbers(ds)
+    weight = case_weights(kind, cp_weight)
+    case_rows, case_ks = _active_cases(ds, at)
+    cases = pd.DataFrame(
+        {"period_end": ats[case_ks], "unit": "IRO case", "num": weight[case_rows], "den": 0.0}
+    )
     if by_la:
-        both = [pd.Series(_la_codes(ds, t)[1]) for t in ("iro_allocations", "iro_staff")]
-        las = pd.Index(pd.concat(both, ignore_index=True).dropna().unique()).sort_values()
-        grid = pd.MultiIndex.from_product([range(len(at)), las], names=["k", "LA"])
-        frame = pd.concat([cases, fte], axis=1).reindex(grid).fillna(0.0).reset_index()
-    else:
-        frame = (
-            pd.concat([cases.groupby(level="k").sum(), fte.groupby(level="k").sum()], axis=1)
-            .reindex(pd.RangeIndex(len(at), name="k"))
-            .fillna(0.0)
-            .reset_index()
+        cases = _with_la(ds, "iro_allocations", cases, case_rows)
+    staff = ds.table("iro_staff").reset_index(drop=True)
+    fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
+    post_rows, post_ks = _posts(ds, at)
+    posts = pd.DataFrame(
+        {"period_end": ats[post_ks], "unit": "IRO post", "num": 0.0, "den": fte[post_rows]}
+    )
+    if by_la:
+        posts = _with_la(ds, "iro_staff", posts, post_rows)
+    if detail:
+        alloc = ds.table("iro_allocations").reset_index(drop=True)
+        cases = with_facts(
+            cases,
+            CASE_TYPE=kind[case_rows],
+            **_iro_facts(alloc, case_rows, ("LA", "IRO_ID", "CHILD", "START", "END")),
         )
-    out = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)[frame["k"].to_numpy()]})
-    if by_la:
-        out["LA"] = frame["LA"].astype("string").to_numpy()
-    num = frame["numerator"].to_numpy(dtype="float64")
-    den = frame["denominator"].to_numpy(dtype="float64")
-    out["numerator"] = num
-    out["denominator"] = den
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(den > 0, num / den, np.nan)
-    return out
+        posts = with_facts(
+            posts,
+            FTE=fte[post_rows],
+            **_iro_facts(staff, post_rows, ("LA", "IRO_ID", "START", "END")),
+        )
+    return pd.concat([cases, posts], ignore_index=True)

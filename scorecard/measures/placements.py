@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import add_breakdowns, summarise
-from ..care import child_categories, children, expand, looked_after_at
+from ..breakdowns import add_breakdowns
+from ..care import EPISODE_CORE, child_categories, children, expand, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_in_years, months_before, window_start
-from ..placements import SAME_CARER_REASONS, placement_sequence
+from ..placements import PLACEMENT_COLUMNS, SAME_CARER_REASONS, placement_sequence
 from ..registry import measure
+from .facts import join_per_key, with_facts
 
 
 def _small_ints(ks: np.ndarray) -> np.ndarray:
@@ -23,17 +24,16 @@ def _small_ints(ks: np.ndarray) -> np.ndarray:
     return ks.astype(np.uint16) if ks.size and ks.max() < 2**16 else ks
 
 
-def placements_in_window(
-    ds: Dataset,
-    at: pd.DatetimeIndex,
-    same_carer_reasons: list[str] | tuple[str, ...] = SAME_CARER_REASONS,
-) -> pd.DataFrame:
-    """Placements each child had in the 12-month window ending at each date.
+def counted_placements(
+    ds: Dataset, at: pd.DatetimeIndex, same_carer_reasons: list[str] | tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The episodes of each child overlapping the 12-month window ending at each date, and
+    whether each counts as a placement.
 
     Counted over the child's episodes overlapping the window (DECOM <= at and (DEC blank or
     DEC > ws)) in DECOM order: the first non-temporary one counts 1, each later one counts 1
-    when it starts a placement. Returns `period_end`, `cid`, `placements` for every child with
-    at least one such episode, sorted by date and child.
+    when it starts a placement. Returns (episode row, date position, key, counts) sorted by
+    date and child, with ``key = date position x children + child key``.
     """
     seq = placement_sequence(ds, same_carer_reasons)
     ats = np.asarray(at, dtype=DATE_DTYPE)
@@ -52,13 +52,49 @@ def placements_in_window(
     if nt_key.size:
         first_nt[np.flatnonzero(non_temp)] = np.r_[True, nt_key[1:] != nt_key[:-1]]
     # a placement start is never temporary, so it is the first non-temporary one or later
-    counts = (first_nt | seq["starts_placement"].to_numpy()[rows]).astype("int64")
+    counts = first_nt | seq["starts_placement"].to_numpy()[rows]
+    return rows, ks, key, counts
+
+
+def placements_in_window(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    same_carer_reasons: list[str] | tuple[str, ...] = SAME_CARER_REASONS,
+) -> pd.DataFrame:
+    """Placements each child had in the 12-month window ending at each date (see
+    `counted_placements`). Returns `period_end`, `cid`, `placements` for every child with at
+    least one episode in the window, sorted by date and child."""
+    _, _, key, counts = counted_placements(ds, at, same_carer_reasons)
+    n_cid = max(len(child_categories(ds)), 1)
     group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
     keys = key[group_start]
-    total = np.add.reduceat(counts, group_start) if key.size else counts
+    total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
+    ats = np.asarray(at, dtype=DATE_DTYPE)
     return pd.DataFrame(
         {"period_end": ats[keys // n_cid], "cid": keys % n_cid, "placements": total}
     )
+
+
+def placements_counted(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    units: pd.DataFrame,
+    same_carer_reasons: list[str] | tuple[str, ...],
+) -> np.ndarray:
+    """For each unit (a child at a date), the placements counted in the window as text,
+    'PLACE from dd/mm/YYYY; ...' in DECOM order ('' when none)."""
+    rows, _, key, counts = counted_placements(ds, at, same_carer_reasons)
+    rows, key = rows[counts], key[counts]
+    seq = placement_sequence(ds, same_carer_reasons)
+    decom = pd.Series(np.asarray(seq["DECOM"], dtype=DATE_DTYPE)[rows]).dt.strftime("%d/%m/%Y")
+    place = pd.Series(seq["PLACE"].to_numpy()[rows], dtype="string").fillna("blank PLACE")
+    text = (place + " from " + decom.astype("string")).to_numpy(dtype=object)
+    joined = join_per_key(key, text)
+    ats = np.asarray(at, dtype=DATE_DTYPE)
+    n_cid = max(len(child_categories(ds)), 1)
+    k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
+    want = k * n_cid + units["cid"].to_numpy()
+    return joined.reindex(want).fillna("").to_numpy(dtype=object)
 
 
 def _lookup(
@@ -75,44 +111,72 @@ def _lookup(
     return np.where(hit, values[pos] if len(have) else 0, 0)
 
 
-@measure()
+def _counts(ds: Dataset, at: pd.DatetimeIndex, reasons: list[str]) -> pd.DataFrame:
+    """`placements_in_window`, shared by the 3+ and 2+ indicators: counted once per
+    dataset, dates and same-carer reasons."""
+    key = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(
+        f"placements_in_window:{key}:{tuple(reasons)}",
+        lambda: placements_in_window(ds, at, reasons),
+    )
+
+
+@measure(
+    stat="percent",
+    unit="child looked after",
+    reads={"episodes": (*EPISODE_CORE, *PLACEMENT_COLUMNS)},
+    codes={"same_carer_reasons": "RNE"},
+)
 def placement_moves(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     min_placements: int = 3,
     same_carer_reasons: list[str] = SAME_CARER_REASONS,
 ) -> pd.DataFrame:
     """Percent of children looked after at `at` with `min_placements` or more placements in
-    the 12 months to `at` (DfE short-term placement stability)."""
+    the 12 months to `at` (DfE short-term placement stability). Units: the children looked
+    after at `at`; facts: the placements counted, with their start dates."""
     units = looked_after_at(ds, at)
-    # shared by the 3+ and 2+ indicators: counted once per dataset, dates and reasons
-    key = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
-    counted = ds.cached(
-        f"placements_in_window:{key}:{tuple(same_carer_reasons)}",
-        lambda: placements_in_window(ds, at, same_carer_reasons),
-    )
     n_cid = max(len(child_categories(ds)), 1)
-    placements = _lookup(units, np.asarray(at, dtype=DATE_DTYPE), counted, "placements", n_cid)
+    ats = np.asarray(at, dtype=DATE_DTYPE)
+    placements = _lookup(units, ats, _counts(ds, at, same_carer_reasons), "placements", n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator="placement stability (short term)")
-    return summarise(units, at, by, "percent")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="placement stability (short term)"
+    )
+    if detail:
+        units = with_facts(
+            units,
+            placements=placements,
+            placements_counted=placements_counted(ds, at, units, same_carer_reasons),
+        )
+    return units
 
 
-@measure()
+@measure(
+    stat="percent",
+    unit="child looked after for 2.5 years, under 16",
+    reads={"episodes": (*EPISODE_CORE, *PLACEMENT_COLUMNS), "header": ("CHILD", "DOB")},
+    codes={"same_carer_reasons": "RNE"},
+)
 def long_term_stability(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     max_age: int = 16,
     care_months: int = 30,
     tenure_months: int = 24,
     same_carer_reasons: list[str] = SAME_CARER_REASONS,
 ) -> pd.DataFrame:
     """Percent of children looked after at `at`, under `max_age`, in their current period of
-    care for `care_months` or more, whose placement tenure is `tenure_months` or more."""
+    care for `care_months` or more, whose placement tenure is `tenure_months` or more. Units:
+    the children in that cohort; facts: period start, tenure start (since when in the
+    placement), age."""
     seq = placement_sequence(ds, same_carer_reasons)
     units = looked_after_at(ds, at)
     ats = np.asarray(at, dtype=DATE_DTYPE)
@@ -130,5 +194,9 @@ def long_term_stability(
     units, k = units.loc[young].reset_index(drop=True), k[young]
     tenure = seq["tenure_start"].to_numpy()[units["ep"].to_numpy()]
     units = units.assign(num=(tenure <= tenure_cutoff[k]).astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator="placement stability (long term)")
-    return summarise(units, at, by, "percent")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="placement stability (long term)"
+    )
+    if detail:
+        units = with_facts(units, tenure_start=tenure, age=age[young])
+    return units

@@ -13,12 +13,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import BreakdownError, add_breakdowns, summarise
-from ..care import episodes, events_in_windows, looked_after_at, periods, uasc_at
-from ..dataset import Dataset
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
+from ..care import EPISODE_CORE, episodes, events_in_windows, looked_after_at, periods, uasc_at
+from ..codes import LISTS as CODE_LISTS
+from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
 from ..registry import measure
-from .time_in_care import leavers
+from .facts import with_facts
+from .time_in_care import leaver_facts, leavers
 
 UASC_CHOICES = ("include", "exclude", "only")
 
@@ -131,11 +133,27 @@ def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
     )
 
 
-@measure()
+OTHER_NATIONS = ("WAL", "SCO", "NIR")  # SSDA903's PL_LA outside England
+DISTANCE_ONLY = (
+    "{n} of {den} children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
+    "their placement is outside the LA boundary, which LAIT's figure also requires"
+)
+NO_POPULATION_BREAKDOWN = (
+    "the population estimate (POP_0_17) is not broken down by age, sex, UASC status or "
+    "district; only pooled data whose episodes and population both carry an LA column can be "
+    "broken down (by LA)."
+)
+LOOKED_AFTER_READS = {"episodes": EPISODE_CORE}
+LEAVER_READS = {"episodes": EPISODE_CORE}
+
+
+@measure(stat="count", unit="child looked after", reads=LOOKED_AFTER_READS)
 def looked_after(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
 ) -> pd.DataFrame:
-    """Children looked after at each date; `uasc`: include, exclude or only UASC children."""
+    """Children looked after at each date; `uasc`: include, exclude or only UASC children.
+    Units: the children; facts: period start and the current episode's start, legal status
+    and placement."""
     units = _uasc_filter(ds, looked_after_at(ds, at), uasc, on="period_end")
     units = units.assign(num=1.0, den=0.0)
     units = add_breakdowns(
@@ -146,12 +164,34 @@ def looked_after(
         entry_date="period_start",
         indicator="children looked after",
     )
-    return summarise(units, at, by, "count")
+    return (
+        _episode_facts(ds, units, episode_start="DECOM", LS="LS", PLACE="PLACE")
+        if detail
+        else units
+    )
 
 
-@measure()
+def _episode_facts(ds: Dataset, units: pd.DataFrame, **columns: str) -> pd.DataFrame:
+    """Columns of each unit's episode (`ep`) as facts, named as given."""
+    e = episodes(ds)
+    ep = units["ep"].to_numpy()
+    return with_facts(units, **{name: e[col].to_numpy()[ep] for name, col in columns.items()})
+
+
+def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
+    """Children over the population estimate(s), per 10,000; a blank estimate blanks the rate."""
+    return summarise(units, at, by, "ratio", scale=10_000.0)
+
+
+@measure(
+    stat="ratio",
+    unit="child looked after (and the population estimate)",
+    reads={"episodes": EPISODE_CORE, "population": ("MID_YEAR", "POP_0_17")},
+    refuses=dict.fromkeys(CHILD_BREAKDOWNS, NO_POPULATION_BREAKDOWN),
+    aggregate=_rate,
+)
 def looked_after_rate(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
 ) -> pd.DataFrame:
     """Children looked after per 10,000 aged 0-17 (latest MID_YEAR whose 30 June < at).
 
@@ -161,6 +201,10 @@ def looked_after_rate(
     dates. Pooled data (episodes and population both carrying LA): each LA uses its own
     estimate; without an LA breakdown the rate is all children over the sum of the LAs'
     estimates (blank when any LA has none).
+
+    Units: each child looked after (numerator 1, denominator 0) and each population estimate
+    used (numerator 0, denominator POP_0_17, with its MID_YEAR): their sums give the rate's
+    numerator and denominator.
     """
     per_la = _population_la(ds)
     for name in by:
@@ -171,35 +215,41 @@ def looked_after_rate(
                 "district. Only pooled data whose episodes and population both carry an LA "
                 "column can be broken down by LA."
             )
-    count = looked_after(ds, at, ["LA"] if per_la else [], uasc=uasc)
+    kids = looked_after.units(ds, at, ["LA"] if per_la else [], uasc=uasc, detail=detail)
+    if detail:
+        kids = kids.assign(unit="child looked after")
+    else:  # only what the sums need: millions of rows on pooled data
+        kids = kids[["period_end", "cid", "num", "den", *(["LA"] if per_la else [])]]
     pop = population_at(ds, at, per_la)
-    keys = ["period_end", "LA"] if per_la else ["period_end"]
-    if per_la:
-        count = count.assign(LA=count["LA"].astype("str"))
-        pop = pop.assign(LA=pop["LA"].astype("str"))
-    frame = pop.merge(count[[*keys, "numerator"]], on=keys, how="left")
-    frame["numerator"] = frame["numerator"].fillna(0.0)
-    _warn_missing_population(frame, per_la)
-    if per_la and not by:
-        # England / region: all children over the sum of the LAs' populations (blank when
-        # any LA has no estimate early enough)
-        frame = frame.groupby("period_end", as_index=False).agg(
-            numerator=("numerator", "sum"),
-            POP_0_17=("POP_0_17", lambda s: s.sum() if s.notna().all() else np.nan),
-        )
-        keys = ["period_end"]
-    out = frame[keys].copy()
-    out["numerator"] = frame["numerator"].to_numpy(dtype="float64")
-    den = frame["POP_0_17"].to_numpy(dtype="float64")
-    out["denominator"] = den
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(den > 0, out["numerator"].to_numpy() / den * 10_000, np.nan)
-    return out.reset_index(drop=True)
+    _warn_missing_population(pop, per_la)
+    estimates = pd.DataFrame(
+        {
+            "period_end": np.asarray(pop["period_end"], dtype=DATE_DTYPE),
+            "unit": "population estimate",
+            "num": 0.0,
+            "den": pop["POP_0_17"].to_numpy(dtype="float64"),
+            "MID_YEAR": pop["MID_YEAR"].to_numpy(dtype="float64"),
+            "POP_0_17": pop["POP_0_17"].to_numpy(dtype="float64"),
+        }
+    )
+    if per_la:  # one set of LA categories for both kinds of unit (cheap on pooled data)
+        kid_la = kids["LA"].astype("category")
+        labels = pop["LA"].astype("str")
+        las = kid_la.cat.categories.astype("str").union(pd.Index(labels.unique()))
+        kids = kids.assign(LA=kid_la.cat.rename_categories(kid_la.cat.categories.astype("str")))
+        kids["LA"] = kids["LA"].cat.set_categories(las)
+        estimates["LA"] = pd.Categorical(labels.to_numpy(), categories=las)
+    units = pd.concat([kids, estimates], ignore_index=True)
+    units["cid"] = units["cid"].fillna(-1).astype("int64")
+    return units
 
 
-@measure()
-def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
-    """Children with a period of care starting in the 12-month window (each child once)."""
+@measure(stat="count", unit="child who started to be looked after", reads=LEAVER_READS)
+def started_in_window(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False
+) -> pd.DataFrame:
+    """Children with a period of care starting in the 12-month window (each child once).
+    Units: the starters; facts: the period start and its first episode's RNE, LS and PLACE."""
     units = starters(ds, at).assign(num=1.0, den=0.0)
     # DfE reports starters by age on starting: ages and UASC status are taken at the start
     units = add_breakdowns(
@@ -210,12 +260,15 @@ def started_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Da
         entry_date="period_start",
         indicator="children who started to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return _episode_facts(ds, units, RNE="RNE", LS="LS", PLACE="PLACE") if detail else units
 
 
-@measure()
-def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.DataFrame:
-    """Children who ceased to be looked after (REC not X1, DEC in window), each child once."""
+@measure(stat="count", unit="child who ceased to be looked after", reads=LEAVER_READS)
+def ceased_in_window(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False
+) -> pd.DataFrame:
+    """Children who ceased to be looked after (REC not X1, DEC in window), each child once.
+    Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     units = leavers(ds, at).assign(num=1.0, den=0.0)
     units = add_breakdowns(
         ds,
@@ -223,16 +276,28 @@ def ceased_in_window(ds: Dataset, at: pd.DatetimeIndex, by: list[str]) -> pd.Dat
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="children who ceased to be looked after",
     )
-    return summarise(units, at, by, "count")
+    return leaver_facts(units) if detail else units
 
 
-@measure()
+@measure(
+    stat="percent",
+    unit="child who ceased to be looked after",
+    reads=LEAVER_READS,
+    codes={"codes": "REC"},
+)
 def leavers_share(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, codes: list[str] = ("E11", "E12")
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    detail: bool = False,
+    codes: list[str] = ("E11", "E12"),
 ) -> pd.DataFrame:
-    """Percent of children who ceased in the window (last time) whose REC is in `codes`."""
+    """Percent of children who ceased in the window (last time) whose REC is in `codes`.
+    Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     wanted = [str(c).strip().upper() for c in codes]
     units = leavers(ds, at)
     hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
@@ -243,29 +308,41 @@ def leavers_share(
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="share of children who ceased to be looked after",
     )
-    return summarise(units, at, by, "percent")
+    return leaver_facts(units) if detail else units
 
 
-@measure()
+def _share_reads(params: dict) -> dict[str, tuple[str, ...]]:
+    return {"episodes": (*EPISODE_CORE, str(params["column"]))}
+
+
+def _share_code_list(params: dict) -> str | None:
+    """The DfE code list of the column a share is taken on (None when it has none)."""
+    column = str(params["column"]).strip().upper()
+    return column if column in CODE_LISTS and params.get("greater_than") is None else None
+
+
+@measure(
+    stat="percent",
+    unit="child looked after",
+    reads=_share_reads,
+    codes={"codes": _share_code_list},
+)
 def current_placement_share(
     ds: Dataset,
     at: pd.DatetimeIndex,
     by: list[str],
     *,
+    detail: bool = False,
     column: str = "PLACE",
     codes: list[str] = (),
     greater_than: float | None = None,
 ) -> pd.DataFrame:
     """Percent of children looked after at `at` whose current episode's `column` is in `codes`
-    (or, with `greater_than`, above it; rows with the column blank leave the denominator)."""
-    import numpy as np
-
-    from ..breakdowns import add_breakdowns, summarise
-    from ..care import episodes, looked_after_at
-    from ..dataset import MissingTableError
-
+    (or, with `greater_than`, above it; rows with the column blank leave the denominator).
+    Units: the children looked after (with the column known); facts: its value."""
     if greater_than is None and not codes:
         raise ValueError(
             f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
@@ -291,5 +368,82 @@ def current_placement_share(
     known = known_ep[ep]
     units = units.loc[known].reset_index(drop=True)
     units = units.assign(num=hit_ep[ep[known]].astype("int64"), den=1)
-    units = add_breakdowns(ds, units, by, indicator=f"share of children by {column}")
-    return summarise(units, at, by, "percent")
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator=f"share of children by {column}"
+    )
+    return _episode_facts(ds, units, **{column: column}) if detail else units
+
+
+def _outside_boundary(e: pd.DataFrame, own_la: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode: (outside the LA boundary, known). PL_LOCATION OUT/IN when recorded; else
+    PL_LA: Wales, Scotland or Northern Ireland are outside, and with `own_la` (the
+    authority's 9-character code) any other authority is; else unknown."""
+    n = len(e)
+    outside, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if "PL_LOCATION" in e.columns:
+        loc = e["PL_LOCATION"].astype("string").str.strip().str.upper()
+        outside |= (loc == "OUT").fillna(False).to_numpy(dtype=bool)
+        known |= loc.isin(["IN", "OUT"]).fillna(False).to_numpy(dtype=bool)
+    if "PL_LA" in e.columns:
+        pl_la = e["PL_LA"].astype("string").str.strip().str.upper()
+        recorded = pl_la.notna().to_numpy(dtype=bool) & ~known
+        nations = pl_la.isin(OTHER_NATIONS).fillna(False).to_numpy(dtype=bool)
+        away = nations
+        if own_la:
+            away = nations | (pl_la != own_la.strip().upper()).fillna(False).to_numpy(dtype=bool)
+        outside |= recorded & away
+        known |= recorded & (nations | bool(own_la))
+    return outside, known
+
+
+@measure(
+    stat="percent",
+    unit="child looked after",
+    reads={"episodes": (*EPISODE_CORE, "PL_DISTANCE", "PL_LOCATION", "PL_LA")},
+    caveats={"distance_only": DISTANCE_ONLY},
+)
+def placed_far_from_home(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    detail: bool = False,
+    miles: float = 20.0,
+    own_la: str = "",
+) -> pd.DataFrame:
+    """Percent of children looked after at `at` placed more than `miles` from home and outside
+    the LA boundary (LAIT's `LACDistance`): the denominator is every child looked after.
+
+    Outside the boundary: PL_LOCATION OUT; where PL_LOCATION is blank or absent, PL_LA in
+    Wales, Scotland or Northern Ireland, or (with `own_la`, the authority's 9-character code)
+    any other authority. A child placed more than `miles` away whose location is not known
+    either way is counted on distance alone and flagged (`distance_only`, in `note`), since
+    LAIT would count them only if outside the boundary. A blank PL_DISTANCE is not more than
+    `miles` (the child stays in the denominator). Units: the children looked after; facts:
+    PL_DISTANCE, PL_LOCATION, PL_LA and whether outside the boundary.
+    """
+    e = episodes(ds)
+    if "PL_DISTANCE" not in e.columns:
+        raise MissingTableError(
+            "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
+            "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
+            "from HOME_POST and PL_POST in the SSDA903 return."
+        )
+    far_ep = pd.to_numeric(e["PL_DISTANCE"], errors="coerce").to_numpy(dtype="float64") > miles
+    outside_ep, known_ep = _outside_boundary(e, own_la)
+    units = looked_after_at(ds, at)
+    ep = units["ep"].to_numpy()
+    far, outside, known = far_ep[ep], outside_ep[ep], known_ep[ep]
+    units = units.assign(
+        num=(far & (outside | ~known)).astype("int64"),
+        den=1,
+        distance_only=(far & ~known).astype("int64"),
+    )
+    units = add_breakdowns(
+        ds, units, by, entry_date="period_start", indicator="children placed far from home"
+    )
+    if not detail:
+        return units
+    facts = {c: e[c].to_numpy()[ep] for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA") if c in e}
+    boundary = np.where(known, np.where(outside, "outside", "inside"), "not known")
+    return with_facts(units, **facts, boundary=boundary)

@@ -11,9 +11,13 @@ SPEC section 5, `time_in_care_ceased` (mean), `time_in_care_ceased_median` and
 - **Days in care**: DEC of the ceasing episode minus the first DECOM of its period of care
   (`care.episodes`), in days; for children still looked after, `at` minus the period start.
 - Breakdowns: `age_band` is the age at leaving for the ceased cohort (age at `at` for the
-  current one), `age_at_entry_band` the age at the start of that period of care, `uasc` the
-  UASC status on the leaving date (on `at` for the current one), `district` the HOME_POST of
-  the ceasing (current) episode.
+  current one), `age_at_entry_band` the age at the start of that period of care, `uasc`
+  UASC at any time in that period of care for leavers (a UASC's status usually ends on the
+  18th birthday, the day they leave, so the leaving day would hide them; SPEC section 5) and
+  on `at` for the current one, `district` the HOME_POST of the ceasing (current) episode.
+- **Lower bounds**: a period whose first episode in the data is not RNE S began before the
+  data, so its days are a lower bound; the figure counts such children (`lower_bound`, the
+  `note` of compute) and each unit says so.
 
 Decisions: an episode with a DEC but a blank REC counts as a ceasing ("REC not X1", taken
 literally; the loaders report the blank REC as a data-quality problem). V3/V4 short-break
@@ -25,11 +29,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import add_breakdowns, summarise
-from ..care import CONTINUES, episodes, events_in_windows, looked_after_at
+from ..breakdowns import add_breakdowns
+from ..care import CONTINUES, EPISODE_CORE, episodes, events_in_windows, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
+from .facts import LOWER_BOUND, period_lower_bound, with_facts
 
 STATS = ("mean", "median")
 
@@ -92,33 +97,66 @@ def _days(end: pd.Series, start: pd.Series) -> np.ndarray:
     return (delta / np.timedelta64(1, "D")).astype("float64")
 
 
-@measure()
+def _stat(params: dict) -> str:
+    return _check_stat(params["stat"], "time in care")
+
+
+def leaver_facts(units: pd.DataFrame) -> pd.DataFrame:
+    """The facts shown for each leaver: the day they ceased and why (REC)."""
+    return with_facts(units, ceased=units["left"], REC=units["REC"].astype("string"))
+
+
+@measure(
+    stat=_stat,
+    unit="child who ceased to be looked after",
+    reads={"episodes": (*EPISODE_CORE, "RNE"), "header": ("CHILD", "DOB")},
+    caveats={"lower_bound": LOWER_BOUND},
+)
 def time_in_care_ceased(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, stat: str = "mean"
 ) -> pd.DataFrame:
-    """Days in the period of care of children who ceased in the window (last time); mean or median."""
+    """Days in the period of care of children who ceased in the window (last time); mean or
+    median. Units: the leavers, each with its days in care (`value`), period start, the day
+    they ceased and whether those days are a lower bound (the period began before the
+    data)."""
     _check_stat(stat, "time_in_care_ceased")
     units = leavers(ds, at)
-    units = units.assign(num=units["days"], den=1.0)
+    units = units.assign(
+        num=units["days"],
+        den=1.0,
+        lower_bound=period_lower_bound(ds, units["period_id"].to_numpy()),
+    )
     units = add_breakdowns(
         ds,
         units,
         by,
         age_date="left",
         entry_date="period_start",
+        uasc_date="period_start",
         indicator="time in care of children who ceased",
     )
-    return summarise(units, at, by, stat)
+    return leaver_facts(units) if detail else units
 
 
-@measure()
+@measure(
+    stat=_stat,
+    unit="child looked after",
+    reads={"episodes": (*EPISODE_CORE, "RNE"), "header": ("CHILD", "DOB")},
+    caveats={"lower_bound": LOWER_BOUND},
+)
 def time_in_care_current(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, stat: str = "mean"
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, stat: str = "mean"
 ) -> pd.DataFrame:
-    """Days from the start of the current period of care to `at`, for children looked after at `at`."""
+    """Days from the start of the current period of care to `at`, for children looked after
+    at `at`. Units: the children looked after, each with its days in care (`value`), period
+    start and whether the days are a lower bound."""
     _check_stat(stat, "time_in_care_current")
     units = looked_after_at(ds, at)
-    units = units.assign(num=_days(units["period_end"], units["period_start"]), den=1.0)
+    units = units.assign(
+        num=_days(units["period_end"], units["period_start"]),
+        den=1.0,
+        lower_bound=period_lower_bound(ds, units["period_id"].to_numpy()),
+    )
     units = add_breakdowns(
         ds,
         units,
@@ -127,4 +165,4 @@ def time_in_care_current(
         entry_date="period_start",
         indicator="time in care so far",
     )
-    return summarise(units, at, by, stat)
+    return units

@@ -231,11 +231,24 @@ def generate(
 def _as_written(tables: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """Codes as the DfE has them in each row's collection year (`codes.recode`): REC E43/E44
     before 2018-19, ACTIV F3/P3 before 2021-22, SEX M/F when the child's latest episode is in
-    2024-25 or later."""
+    2024-25 or later. The CIN census added referral source 5D (early help) and closure reason
+    RC9 (referred to early help) in 2022-23: earlier rows carry the codes used before them,
+    5B (other internal department) and RC8 (no further action). An episode's category of need
+    is N1-N8 (N9, "not in need", is the CIN census's): the draws of N9 become N8 (absent
+    parenting, as for most unaccompanied children)."""
     out = dict(tables)
     year = code_lists.collection_year_start
-    ep, oc3 = out["episodes"], out["oc3"]
+    ep, oc3, ref = out["episodes"], out["oc3"], out["referrals"]
     ep["REC"] = code_lists.recode("REC", ep["REC"], start_years=year(ep["DEC"]))
+    ep["CIN"] = ep["CIN"].mask(ep["CIN"] == "N9", "N8")
+    before = year(ref["CINreferralDate"]) < 2022
+    ref["ReferralSource"] = ref["ReferralSource"].mask(
+        before & (ref["ReferralSource"] == "5D"), "5B"
+    )
+    closed_before = year(ref["CINclosureDate"]) < 2022
+    ref["ReasonForClosure"] = ref["ReasonForClosure"].mask(
+        closed_before & (ref["ReasonForClosure"] == "RC9"), "RC8"
+    )
     oc3["ACTIV"] = code_lists.recode("ACTIV", oc3["ACTIV"], start_years=oc3["YEAR"] - 1)
     keys = [k for k in ("LA", "CHILD") if k in ep.columns]
     latest = ep["DEC"].fillna(ep["DECOM"]).groupby([ep[k] for k in keys]).max()

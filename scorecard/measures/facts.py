@@ -1,0 +1,63 @@
+"""Helpers for the facts a measure shows beside each unit (`sc.units`): dates as text,
+several rows of one unit joined into one cell, the lower-bound flag of a period of care.
+
+Only `units(..., detail=True)` builds the text facts; `compute` never pays for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..care import episodes
+from ..dataset import Dataset
+
+# the caveat on figures built from days in care (`note` of compute, a fact on each unit)
+LOWER_BOUND = (
+    "lower bound for {n} of {den} children: their period of care began before the data "
+    "starts{since}"
+)
+
+
+def join_per_key(keys: np.ndarray, texts: np.ndarray, sep: str = "; ") -> pd.Series:
+    """`texts` joined with `sep` per key, in their order; `keys` must be sorted (grouped).
+    Returns a Series indexed by the distinct keys (object dtype)."""
+    keys = np.asarray(keys)
+    if not keys.size:
+        return pd.Series([], dtype=object)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    with_sep = np.asarray(texts, dtype=object) + sep
+    joined = pd.Series(np.add.reduceat(with_sep, starts), index=keys[starts], dtype=object)
+    return joined.str.slice(0, -len(sep)) if sep else joined
+
+
+def period_lower_bound(ds: Dataset, period_id: np.ndarray) -> np.ndarray:
+    """1 where the period of care began before the data: its first episode in the data is
+    not RNE S (started to be looked after), so its start is not the real one (SPEC section
+    4); 0 otherwise. Cached per dataset."""
+
+    def build() -> np.ndarray:
+        e = episodes(ds)
+        pid = e["period_id"].to_numpy()
+        first = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
+        rne = e["RNE"].astype("string").str.strip().str.upper().fillna("").to_numpy()[first]
+        return (rne != "S").astype("int64") if len(first) else np.zeros(0, dtype="int64")
+
+    flags = ds.cached("period_lower_bound", build)
+    return flags[np.asarray(period_id, dtype="int64")] if len(flags) else np.zeros(0, "int64")
+
+
+def date_text(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as dd/mm/YYYY text ('' when blank)."""
+    return (
+        pd.Series(np.asarray(values, dtype="datetime64[ns]"))
+        .dt.strftime("%d/%m/%Y")
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
+
+
+def with_facts(units: pd.DataFrame, **facts: object) -> pd.DataFrame:
+    """`units` with the facts added as columns, never replacing a column already there (a
+    breakdown of the same name keeps its labels)."""
+    return units.assign(**{k: v for k, v in facts.items() if k not in units.columns})
