@@ -115,54 +115,50 @@ def test_the_engines_note_is_the_status_or_the_caveat(three_children, monkeypatc
 
 def test_compute_raising_unavailable_is_a_status(three_children, monkeypatch):
     """When every date asked for is outside the data, compute raises sc.UnavailableError
-    (contract 4): the row stays on the card with the message as its status."""
-    import scorecard
+    (contract 4): the row stays on the card with the reason as its status (without the
+    indicator's id the message starts with: the row names it)."""
     import scorecard.engine as engine
 
-    class UnavailableError(ValueError):
-        pass
-
-    monkeypatch.setattr(scorecard, "UnavailableError", UnavailableError, raising=False)
     real = engine.compute
 
     def raising(ind, ds, at=None, by=None, **kw):
         if getattr(ind, "id", ind) == "placement_stability_long":
-            raise UnavailableError("not available: needs data from 01/10/2022; the data starts")
+            raise sc.UnavailableError(
+                "placement_stability_long: not available: needs data from 01/10/2022"
+            )
         return real(ind, ds, at=at, by=by, **kw)
 
     monkeypatch.setattr(engine, "compute", raising)
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     r = row(card, "placement_stability_long")
-    assert r["status"] == "not available: needs data from 01/10/2022; the data starts"
+    assert r["status"] == "not available: needs data from 01/10/2022"
     assert all(np.isnan(r["trend"]))
     assert row(card, "cla_count")["value"] == 3
 
 
-def test_rows_left_out_one_line_per_indicator(three_children, monkeypatch):
-    import scorecard
-
-    ds = sc.Dataset.from_frames(**three_children())
-    unusable = pd.DataFrame({"table": ["episodes"], "row": [1], "column": ["PLACE"], "rule": ["x"]})
-    ds = dataclasses.replace(ds, unusable=unusable)
-
-    def left_out(dataset, catalogue=None):
-        return pd.DataFrame(
-            {
-                "indicator": ["pct_foster_care", "placement_stability_2plus"],
-                "table": ["episodes", "episodes"],
-                "column": ["PLACE", "PLACE"],
-                "rule": ["not a DfE code", "not a DfE code"],
-                "rows": [1, 1],
-            }
-        )
-
-    monkeypatch.setattr(scorecard, "left_out", left_out, raising=False)
-    card = build_scorecard(ds, quarter="2024-25 Q4")
-    # only the indicators on the card (2+ placements is not)
-    assert list(card.left_out["indicator"]) == ["pct_foster_care"]
+def test_rows_left_out_one_line_per_indicator(three_children, tmp_path):
+    """WS100002's PLACE is not a DfE code: loaded leniently, the cell is unusable, the
+    indicators that need PLACE leave its episode out (sc.left_out) and the card says so, one
+    line per indicator, with the caveat under the value. The quarter is one the folder's
+    data covers (its latest date is 15/01/2024)."""
+    tables = three_children()
+    tables["episodes"].loc[1, "PLACE"] = "ZZ"
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = sc.load_dataset(tmp_path)
+    card = build_scorecard(ds, quarter="2023-24 Q3")
+    left = card.left_out
+    assert set(left["indicator"]) >= {"pct_foster_care", "placement_stability_short"}
+    assert set(left["column"]) == {"PLACE"} and set(left["rows"]) == {1}
+    assert "placement_stability_2plus" not in set(left["indicator"])  # not on the card
+    # foster care at 31/12/2023: WS100001 (U1) only, WS100002 left out -> 1 of 1
+    r = row(card, "pct_foster_care")
+    assert (r["numerator"], r["denominator"]) == (1, 1)
+    assert r["caveat"] == "1 episodes row left out: unusable PLACE"
+    page = card.html(charts=False)
     assert (
-        "Children looked after in foster care: 1 episodes rows (unusable PLACE: not a DfE code)"
-        in card.html(charts=False)
+        "Children looked after in foster care: 1 episodes rows (unusable PLACE: unknown PLACE "
+        "code)" in page
     )
 
 
@@ -170,3 +166,23 @@ def test_no_coverage_stated_says_so(three_children):
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     assert card.coverage == ()
     assert "Data coverage: not stated" in card.html(charts=False)
+
+
+def test_time_in_care_lower_bound_reaches_the_card(three_children):
+    """WS100001's first episode in the data is a placement change (RNE P), so its period of
+    care began before the data: its days in care are a lower bound, and the card says so
+    under the value (the engine's note, end to end)."""
+    tables = three_children()
+    tables["episodes"].loc[0, "RNE"] = "P"
+    ds = dataclasses.replace(
+        sc.Dataset.from_frames(**tables), coverage={"episodes": ONE_YEAR, "header": ONE_YEAR}
+    )
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    r = row(card, "time_in_care_current")
+    assert not np.isnan(r["value"]) and r["status"] == ""
+    assert r["caveat"] == (
+        "lower bound for 1 of 3 children: their period of care began before the data starts "
+        "(01/04/2024)"
+    )
+    assert "lower bound for 1 of 3 children" in card.html(charts=False)
+    assert "lower bound for c of c children" in card.for_publication().html(charts=False)

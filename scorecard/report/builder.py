@@ -215,7 +215,7 @@ def compute_history(
         if why:
             status[ind.id] = why
         else:
-            frames.append(with_notes(got, ind, ds))
+            frames.append(got.assign(note=got["note"].astype("string")))
     if frames:
         history = pd.concat([f[HISTORY_COLUMNS] for f in frames], ignore_index=True)
     else:
@@ -225,25 +225,6 @@ def compute_history(
     history["indicator"] = history["indicator"].astype(str)
     history["note"] = history["note"].astype("string")
     return history, status
-
-
-def with_notes(frame: pd.DataFrame, ind: Indicator, ds: Dataset) -> pd.DataFrame:
-    """The compute frame with its `note` column. An engine that gives no notes yet is
-    checked here against the dataset's coverage: a date whose history lies outside it loses
-    its value and gets the reason (never a number from partial history)."""
-    out = frame.copy()
-    if "note" in out.columns:
-        out["note"] = out["note"].astype("string")
-        return out
-    out["note"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    cov = ds.coverage_for(ind.tables)
-    if cov is None:
-        return out
-    reasons = out["period_end"].map(lambda d: cov.unavailable_reason(d, ind.history_months))
-    gone = reasons.notna().to_numpy()
-    out.loc[gone, ["numerator", "denominator", "value"]] = np.nan
-    out.loc[gone, "note"] = reasons[gone].astype("string")
-    return out
 
 
 def is_unavailable(status: object) -> bool:
@@ -296,22 +277,13 @@ def coverage_lines(ds: Dataset, items: list[Indicator]) -> tuple[str, ...]:
 def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.DataFrame | None:
     """Rows each card indicator leaves out because a cell it needs is unusable
     (`scorecard.left_out`: indicator, table, column, rule, rows), or None when none are."""
-    import scorecard
+    from ..engine import left_out
 
-    left_out = getattr(scorecard, "left_out", None)
-    if left_out is None or ds.unusable.empty:
+    if ds.unusable.empty:
         return None
     frame = left_out(ds, cat)
     frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
     return frame.reset_index(drop=True) if len(frame) else None
-
-
-def unavailable_error() -> type[Exception] | tuple[()]:
-    """`scorecard.UnavailableError` (compute's 'every date asked for lies outside the
-    data'), or nothing to catch with an engine that does not raise it."""
-    import scorecard
-
-    return getattr(scorecard, "UnavailableError", ())
 
 
 def guarded_compute(
@@ -324,12 +296,12 @@ def guarded_compute(
     not stop the panel's whole card, so it becomes a status AND an `IndicatorFailedWarning`.
     The error's message is not repeated: it may quote input rows (identifiers, dates of birth).
     """
-    from ..engine import missing_tables
+    from ..engine import UnavailableError, missing_tables
 
     try:
         return call(), ""
-    except unavailable_error() as exc:  # every date asked for lies outside the coverage
-        return None, str(exc)
+    except UnavailableError as exc:  # every date asked for lies outside the coverage
+        return None, str(exc).removeprefix(f"{ind.id}: ")  # the row names the indicator
     except MissingTableError as exc:
         need = missing_tables(ind, ds)
         if need:
