@@ -292,6 +292,7 @@ def test_benchmark_mode_rag_uses_the_sn_average(tiny, monkeypatch):
                     "numerator": 70.0,
                     "denominator": 100.0,
                     "value": 70.0,
+                    "note": pd.Series([pd.NA] * len(ats), dtype="string"),
                 }
             )
         return real(ind, ds, at=at, by=by, **kw)
