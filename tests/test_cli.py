@@ -48,9 +48,13 @@ def sample_loaded_once(monkeypatch, sample_dataset):
     import scorecard.inputs as inputs
 
     real = inputs.load_dataset
-    monkeypatch.setattr(
-        inputs, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
-    )
+
+    def load(path=None, *, strict=False, coverage=None):
+        if path is None and not strict and coverage is None:
+            return sample_dataset
+        return real(path, strict=strict, coverage=coverage)
+
+    monkeypatch.setattr(inputs, "load_dataset", load)
 
 
 # ------------------------------------------------------------------ usage and listing
@@ -140,19 +144,36 @@ def test_validate_in_a_process_prints_no_traceback(tmp_path):
     assert "31/02/2024" in run.stdout
 
 
-def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
-    # loading is lenient by default (bad rows are left out); all-or-nothing is strict=True,
-    # which `build --strict` will pass: loaded strictly, bad data stops the build
-    import functools
-
-    import scorecard.inputs as inputs
-
-    monkeypatch.setattr(inputs, "load_dataset", functools.partial(inputs.load_dataset, strict=True))
+def test_build_strict_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys):
     bad = _corrupt_copy(tmp_path)
     out = tmp_path / "out"
-    assert main(["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]) == 1
+    argv = ["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]
+    assert main([*argv, "--strict", "--no-charts", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "31/02/2024" in err and "nothing was written" in err
+    assert not out.exists()
+
+
+def test_build_leaves_out_the_bad_rows_and_says_which_figures_lose_them(tmp_path, capsys):
+    # the same two bad cells: a DECOM that is no date and an LS that is no DfE code; each
+    # episode is left out of the figures that read that column, and the build goes on
+    bad = _corrupt_copy(tmp_path)
+    out = tmp_path / "out"
+    argv = ["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]
+    assert main([*argv, "--no-charts", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "indicator(s) leave out rows with unusable cells:" in err
+    assert "Children looked after: 1 episodes rows (unusable DECOM: not a date); " in err
+    assert "1 episodes rows (unusable LS: unknown LS code)" in err
+    assert {p.suffix for p in out.iterdir()} == {".html", ".xlsx"}
+
+
+def test_build_with_a_stated_coverage_stops_outside_it(tmp_path, capsys, sample_loaded_once):
+    out = tmp_path / "out"
+    argv = ["build", "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts", "--quiet"]
+    assert main([*argv, "--coverage", "01/04/2020", "31/03/2024"]) == 1
+    err = capsys.readouterr().err
+    assert "not available: needs data up to 31/03/2025; the data ends 31/03/2024" in err
     assert not out.exists()
 
 

@@ -66,6 +66,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="largest count withheld when publishing (default 5)",
     )
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: any error in the data stops the build (default: rows with an "
+        "unusable cell are left out of the figures that need them, and the card says so)",
+    )
+    b.add_argument(
+        "--coverage",
+        nargs=2,
+        metavar=("START", "END"),
+        help="the dates the data covers, e.g. 01/04/2017 31/03/2025 (default: as the data "
+        "shows it: its returns' collection years, or a full history's extent)",
+    )
     b.add_argument("--no-charts", action="store_true", help="write the tables only")
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.set_defaults(func=run)
@@ -125,22 +138,29 @@ def _resolve_inputs(
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..inputs import load_dataset
+    from ..inputs import DataValidationError, load_dataset
     from ..periods import ReferenceDateError, parse_date, quarter_label
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")
-    at = None
-    if args.quarter:
-        try:
+    at, coverage = None, None
+    try:
+        if args.quarter:
             at = parse_date(args.quarter)
-        except ReferenceDateError as exc:
-            parser.error(str(exc))
+        if args.coverage:
+            coverage = tuple(parse_date(d) for d in args.coverage)
+    except ReferenceDateError as exc:
+        parser.error(str(exc))
     progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)
     bench_path, sn_path, la = _resolve_inputs(args)
 
     progress(f"loading data from {args.data or 'the bundled sample'}")
-    ds = load_dataset(args.data)
+    try:
+        ds = load_dataset(args.data, strict=args.strict, coverage=coverage)
+    except ValueError as exc:
+        if isinstance(exc, DataValidationError):
+            raise
+        parser.error(str(exc))  # a stated coverage that ends before it starts
     if at is None:
         at = latest_quarter(ds)
         note(f"      no --quarter: using {quarter_label(at)} (ends {at:%d %B %Y})")
@@ -190,6 +210,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for name, why in rendered.skipped.items():
         note(f"      no chart {name}: {why}")
     _report_missing(card.frame)
+    _report_left_out(card)
     print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
@@ -207,6 +228,19 @@ def _report_missing(frame: pd.DataFrame) -> None:
     note(f"      {len(missing)} indicator(s) have no value on the scorecard:")
     for ind_id, status in missing.itertuples(index=False):
         note(f"        {ind_id}: {status}")
+
+
+def _report_left_out(card: Any) -> None:
+    """One line per indicator whose figures leave out rows with an unusable cell, as the card
+    says them (`scorecard validate` lists every cell)."""
+    from ..report.html import left_out_lines
+
+    lines = left_out_lines(card)
+    if not lines:
+        return
+    note(f"      {len(lines)} indicator(s) leave out rows with unusable cells:")
+    for line in lines:
+        note(f"        {line}")
 
 
 @dataclass
