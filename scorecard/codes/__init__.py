@@ -273,10 +273,18 @@ def recode(
 
 def valid_codes(list_name: str, year: object = None) -> frozenset[str]:
     """Codes of `list_name` valid in collection `year` (None: valid in any year)."""
-    frame = code_list(list_name)
+    name = _list_name(list_name)
     if year is None:
+        return _valid_in(name, None)
+    return _valid_in(name, min(max(year_start(year), FIRST_YEAR), LAST_YEAR))
+
+
+@cache
+def _valid_in(name: str, start: int | None) -> frozenset[str]:
+    """`valid_codes`, worked out once per list and year (loading checks ask often)."""
+    frame = _load(name)
+    if start is None:
         return frozenset(frame["code"])
-    start = min(max(year_start(year), FIRST_YEAR), LAST_YEAR)
     keep = (frame["first"] <= start) & (frame["last"] >= start)
     return frozenset(frame.loc[keep, "code"])
 
@@ -300,13 +308,24 @@ def describe(list_name: str, code: str) -> str:
 
 def year_bounds(list_name: str) -> tuple[pd.Series, pd.Series]:
     """Two Series indexed by code: first and last valid start year (for vectorised checks)."""
-    frame = code_list(list_name).set_index("code")
+    first, last = _bounds(_list_name(list_name))
+    return first.copy(), last.copy()
+
+
+@cache
+def _bounds(name: str) -> tuple[pd.Series, pd.Series]:
+    frame = _load(name).set_index("code")
     return frame["first"], frame["last"]
 
 
 def versioned(list_name: str) -> bool:
     """True when some code of the list is not valid across the whole known range."""
-    frame = code_list(list_name)
+    return _versioned(_list_name(list_name))
+
+
+@cache
+def _versioned(name: str) -> bool:
+    frame = _load(name)
     return bool(((frame["first"] > FIRST_YEAR) | (frame["last"] < LAST_YEAR)).any())
 
 

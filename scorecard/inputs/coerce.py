@@ -6,14 +6,17 @@ cannot be read reported (and left blank).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..dataset import TABLES
 from ..periods import DATE_DTYPE
 from .columns import canonical, column_kind
+from .keys import DAY_NS, Distinct
 from .read import RawTable
 from .report import issues
 
@@ -77,8 +80,7 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
         out = s.astype(DATE_DTYPE)
-        ns = out.to_numpy().view("int64")
-        if (ns[~np.isnat(out.to_numpy())] % 86_400_000_000_000).any():
+        if _has_time_of_day(out.to_numpy()):
             out = out.dt.normalize()  # Excel or Parquet datetimes with a time of day
         return out, pd.Series(False, index=s.index)
     if s.dtype == object:
@@ -96,6 +98,19 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     dates = read_dates(text)
     bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
     return dates.where(~bad).astype(DATE_DTYPE), bad
+
+
+def _has_time_of_day(values: np.ndarray, step: int = 1 << 18) -> bool:
+    """True when some datetime64[ns] value is not midnight (blank values are not looked at);
+    a block at a time, so that no temporary is as long as the column."""
+    ns = values.view("int64")
+    blank = np.iinfo("int64").min  # NaT
+    for start in range(0, len(ns), step):
+        part = ns[start : start + step]
+        off = part % DAY_NS != 0
+        if off.any() and (off & (part != blank)).any():
+            return True
+    return False
 
 
 _MONTHS = {
@@ -191,6 +206,13 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float64 series, mask of values that are not numbers)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype("float64"), pd.Series(False, index=s.index)
+    found = _distinct_values(s)
+    if found is not None:  # distances, FTEs ...: each distinct text read once
+        codes, distinct = found
+        numbers, bad = _as_number(distinct)
+        spread = np.append(numbers.to_numpy(dtype="float64"), np.nan)[codes]
+        flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
+        return pd.Series(spread, index=s.index), pd.Series(flags, index=s.index)
     text = _as_text(s, numeric_ids=False)
     cleaned = text
     if text.str.contains(r"[,%\s]", regex=True).any():
@@ -205,7 +227,7 @@ def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     an object column could merge values that read differently (1 and True)."""
     if s.dtype == object or len(s) < 10_000:
         return None
-    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 2_500:
+    if pd.Series(s.array[:10_000]).nunique(dropna=False) > 5_000:
         return None  # mostly distinct (child ids): not worth factorizing every row
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     if len(uniques) * 4 > len(s):
@@ -232,6 +254,8 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
     arr = s.array._pa_array
     if arr.null_count == len(arr):
         return False  # nothing to gain; keep the general path
+    if not upper and pc.all(pc.ascii_is_alnum(arr)).as_py():
+        return True  # letters and digits only (no blank, space or '.'): one cheap pass
     if pc.any(pc.equal(arr, "")).as_py():
         return False
     if numeric_ids and pc.any(pc.match_substring(arr, ".")).as_py():
@@ -240,6 +264,56 @@ def _already_clean(s: pd.Series, numeric_ids: bool, upper: bool) -> bool:
     if upper:
         clean = pc.utf8_upper(clean)
     return bool(pc.all(pc.equal(clean, arr)).as_py())
+
+
+def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """(codes, distinct values) of a column held as codes into values: a pandas categorical,
+    or an Arrow dictionary column (Parquet's columns of codes are read so), whose chunks each
+    have a dictionary (a row group's chunks share one); None for any other column."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
+    if not (isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)):
+        return None
+    chunks = s.array._pa_array.chunks
+    dictionaries: dict[tuple[int, ...], int] = {}  # each distinct dictionary once
+    which = [dictionaries.setdefault(_identity(c.dictionary), len(dictionaries)) for c in chunks]
+    firsts = {k: c.dictionary for k, c in zip(which, chunks, strict=True)}
+    every = pa.chunked_array(
+        [firsts[k] for k in range(len(firsts))], s.dtype.pyarrow_dtype.value_type
+    )
+    first, values = pd.factorize(pd.Series(pd.arrays.ArrowExtensionArray(every)))
+    codes = np.empty(len(s), dtype=np.min_scalar_type(-len(values) - 1))
+    bounds = np.cumsum([0] + [len(firsts[k]) for k in range(len(firsts))])
+    remaps = [np.append(first[a:b], -1).astype(codes.dtype) for a, b in itertools.pairwise(bounds)]
+    start = 0
+    for c, k in zip(chunks, which, strict=True):  # indices -> positions in `values`
+        indices = pc.fill_null(c.indices, -1) if c.null_count else c.indices  # null: blank
+        codes[start : start + len(c)] = remaps[k][indices.to_numpy(zero_copy_only=False)]
+        start += len(c)
+    return codes, pd.Series(values)
+
+
+def _identity(array: pa.Array) -> tuple[int, ...]:
+    """Where an Arrow array's data lives (equal for slices of one dictionary)."""
+    return (array.offset, len(array), *(b.address if b else 0 for b in array.buffers()))
+
+
+def _coded_as_text(
+    s: pd.Series, numeric_ids: bool, upper: bool
+) -> tuple[pd.Series, Distinct] | None:
+    """A column of text held as codes (`_coded`): `_as_text` of each distinct value, spread to
+    the rows, and the column as codes into its distinct values (for the checks)."""
+    found = _coded(s)
+    if found is None or not pd.api.types.is_string_dtype(found[1]):
+        return None  # numbers, dates ...: the general path reads them
+    codes, values = found
+    text = _as_text(values.reset_index(drop=True), numeric_ids)
+    if upper:
+        text = text.str.upper()
+    # unchanged text stays distinct and never blank: nothing to merge
+    unchanged = bool((text == values.reset_index(drop=True)).all())  # a blank is a change
+    distinct = Distinct(codes, text) if unchanged else Distinct.merged(codes, text)
+    return distinct.dense(s.index), distinct
 
 
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
@@ -310,10 +384,57 @@ _COERCE_RULES = {
 }
 
 
-def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def _coerce_column(
+    raw: RawTable, col: str, s: pd.Series
+) -> tuple[pd.Series, pd.DataFrame | None, Distinct | None]:
+    """One column coerced: (values, its cells that cannot be read as issues, its codes into
+    its distinct values when it was read as codes)."""
+    kind = column_kind(col)
+    if kind in ("code", "identifier", "text"):
+        read = _coded_as_text(s, kind != "text", kind == "code")
+        if read is not None:
+            return read[0], None, read[1]
+    bad = None
+    if kind == "date":
+        out, bad = _as_date(s)
+    elif kind == "number":
+        out, bad = _as_number(s)
+    elif kind == "academic_year":
+        out, bad = _as_academic_year(s)
+    elif kind == "collection_year":
+        out, bad = _as_collection_year(s)
+    elif kind == "code":
+        out = _as_text_each(s, upper=True)
+    elif kind == "identifier":
+        out = _as_text_each(s)
+    elif s.dtype == object or pd.api.types.is_string_dtype(s):
+        out = _as_text_each(s, numeric_ids=False)
+    else:
+        out = s  # unknown typed column (e.g. from Parquet): kept as it is
+    if bad is None or not bad.any():
+        return out, None, None
+    rule, hint = _COERCE_RULES[kind]
+    pos = np.flatnonzero(bad.to_numpy())
+    problem = issues(
+        "error" if raw.table in TABLES else "warning",
+        raw.table,
+        raw.file,
+        raw.rows[pos],
+        col,
+        _as_text(s.iloc[pos], numeric_ids=False),
+        rule,
+        hint,
+        pos=pos,
+    )
+    return out, problem, None
+
+
+def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, Distinct]]:
     """Columns renamed to their DfE names and coerced; problems as issue frames whose `pos`
-    is the row's position in `raw` (a cell that cannot be read is left blank). The other
-    SSDA903 tables, lightly validated, get warnings rather than errors."""
+    is the row's position in `raw` (a cell that cannot be read is left blank); and the text
+    columns read as codes, as codes into their distinct values (for the checks). The other
+    SSDA903 tables, lightly validated, get warnings rather than errors. Takes the cells out
+    of `raw` (its frame is left empty)."""
     frame = raw.frame
     renames = {c: canonical(c) for c in frame.columns}
     frame = frame.rename(columns=renames)
@@ -333,41 +454,17 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
             )
         )
     frame = frame.loc[:, ~twice]
+    # the cells as read are let go column by column as each is coerced (raw.frame is left
+    # empty): the largest tables are never held twice
+    index, columns = frame.index, {col: frame[col] for col in frame.columns}
+    raw.frame = frame = pd.DataFrame()
     out: dict[str, pd.Series] = {}
-    for col in frame.columns:
-        s = frame[col]
-        kind = column_kind(col)
-        bad = None
-        if kind == "date":
-            out[col], bad = _as_date(s)
-        elif kind == "number":
-            out[col], bad = _as_number(s)
-        elif kind == "academic_year":
-            out[col], bad = _as_academic_year(s)
-        elif kind == "collection_year":
-            out[col], bad = _as_collection_year(s)
-        elif kind == "code":
-            out[col] = _as_text_each(s, upper=True)
-        elif kind == "identifier":
-            out[col] = _as_text_each(s)
-        elif s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = _as_text_each(s, numeric_ids=False)
-        else:
-            out[col] = s  # unknown typed column (e.g. from Parquet): kept as it is
-        if bad is not None and bad.any():
-            rule, hint = _COERCE_RULES[kind]
-            pos = np.flatnonzero(bad.to_numpy())
-            found.append(
-                issues(
-                    "error" if raw.table in TABLES else "warning",
-                    raw.table,
-                    raw.file,
-                    raw.rows[pos],
-                    col,
-                    _as_text(s.iloc[pos], numeric_ids=False),
-                    rule,
-                    hint,
-                    pos=pos,
-                )
-            )
-    return pd.DataFrame(out, index=frame.index), found
+    distinct: dict[str, Distinct] = {}
+    for col in list(columns):
+        out[col], problem, codes = _coerce_column(raw, col, columns.pop(col))
+        if problem is not None:
+            found.append(problem)
+        if codes is not None:
+            distinct[col] = codes
+    # copy=False: each column keeps its own array (no copying dates into one block)
+    return pd.DataFrame(out, index=index, copy=False), found, distinct

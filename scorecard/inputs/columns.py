@@ -146,6 +146,9 @@ CODE_COLUMNS = frozenset(
         "SW_REASON",
     }
 )
+# columns whose values come from a short list (the codes, the LA): read from Parquet as its
+# dictionaries, so that coercing and checking them looks at each distinct value once
+FEW_VALUED_COLUMNS = CODE_COLUMNS | {"LA", "PL_LA"}
 ACADEMIC_YEAR_COLUMNS = frozenset({"ACADEMIC_YEAR"})
 TEXT_COLUMNS = frozenset({"DISTRICT"})
 

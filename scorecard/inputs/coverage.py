@@ -19,6 +19,7 @@ computed from partial history.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..dataset import Coverage
@@ -61,15 +62,29 @@ def _year_start(date: pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(date.year - (date.month < 4), 4, 1)
 
 
+def _earliest(s: pd.Series) -> pd.Timestamp:
+    """The earliest date of a datetime64[ns] column (NaT when all blank), in one pass."""
+    ns = s.to_numpy(dtype="datetime64[ns]").view("int64")
+    blank = np.iinfo("int64").min  # NaT
+    low = np.min(ns, where=ns != blank, initial=np.iinfo("int64").max)
+    return pd.NaT if low == np.iinfo("int64").max else pd.Timestamp(low)
+
+
+def _latest(s: pd.Series) -> pd.Timestamp:
+    """The latest date of a datetime64[ns] column (NaT, the smallest value, when all blank)."""
+    ns = s.to_numpy(dtype="datetime64[ns]").view("int64")
+    return pd.Timestamp(ns.max()) if len(ns) else pd.NaT
+
+
 def _from_dates(
     what: str, ends: pd.Series, starts: pd.Series, everything: list[pd.Series]
 ) -> Coverage | None:
     """From the collection year of the earliest end (else the earliest start) to the latest
     date of `everything`."""
-    latest = max((s.max() for s in everything if s.notna().any()), default=pd.NaT)
+    latest = max((d for d in map(_latest, everything) if pd.notna(d)), default=pd.NaT)
     if pd.isna(latest):
         return None
-    first_end = ends.min() if ends.notna().any() else pd.NaT
+    first_end = _earliest(ends)
     if pd.notna(first_end):
         start = _year_start(first_end)
         basis = (
@@ -77,7 +92,7 @@ def _from_dates(
             f"{ends.name} ({label(start.year)}) to the latest date"
         )
     else:
-        start = starts.min()
+        start = _earliest(starts)
         basis = f"full-history extract: {what} from the earliest {starts.name} (none has ended)"
     return Coverage(start, latest, (), basis)
 

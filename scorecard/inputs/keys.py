@@ -1,8 +1,10 @@
 """Integer keys for rows (children, referrals, episodes), built without hashing millions of
-strings where the values allow it; shared by the quality checks and the stitching of
-returns."""
+strings where the values allow it, and columns as codes into their distinct values; shared
+by coercing, validating, the quality checks and the stitching of returns."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -12,55 +14,217 @@ import pyarrow.compute as pc
 BIG = 50_000  # above this many rows, cheaper paths pay off
 
 
+@dataclass(frozen=True)
+class Distinct:
+    """A column as codes into its distinct values: row i holds `values[codes[i]]`, or is
+    blank where the code is -1. A rule that looks at each value alone (a code list, the
+    years a code is valid) runs once per distinct value and is spread back to the rows."""
+
+    codes: np.ndarray  # int8 ... int64, -1 for blank
+    values: pd.Series  # distinct and never blank, RangeIndex
+
+    @classmethod
+    def of(cls, s: pd.Series) -> Distinct:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return cls(codes, pd.Series(uniques, dtype=s.dtype))
+
+    @classmethod
+    def merged(cls, codes: np.ndarray, values: pd.Series) -> Distinct:
+        """From codes into values that may repeat or be blank (cleaned categories)."""
+        values = values.reset_index(drop=True)
+        if not (values.isna().any() or values.duplicated().any()):
+            return cls(codes, values)
+        again, uniques = pd.factorize(values, use_na_sentinel=True)
+        remap = np.append(again, -1).astype(codes.dtype)  # code -1 stays blank
+        return cls(remap[codes], pd.Series(uniques, dtype=values.dtype))
+
+    def dense(self, index: pd.Index) -> pd.Series:
+        """The column itself (blank rows missing), as one Arrow-backed array."""
+        values = pa.array(self.values.array)
+        blank = self.codes.min(initial=0) < 0
+        rows = pa.array(self.codes, mask=self.codes < 0 if blank else None)
+        return pd.Series(pd.array(values.take(rows), dtype=self.values.dtype), index=index)
+
+    def spread(self, per_value: np.ndarray, blank: object) -> np.ndarray:
+        """A result per distinct value (`blank` for blank rows) on every row."""
+        return np.append(np.asarray(per_value), blank)[self.codes]
+
+
+DAY_NS = 86_400_000_000_000
+
+
 def id_codes(s: pd.Series) -> np.ndarray:
-    """int64 code per value (equal values, equal codes; -1 when blank).
+    """Integer code per value (equal values, equal codes; -1 when blank).
 
     Identifiers made of digits without leading zeros are read as the numbers they are, which
-    is far cheaper than hashing millions of strings; anything else is factorised."""
-    if pd.api.types.is_string_dtype(s) and len(s) > BIG:
-        arr = pa.array(s.array) if not s.empty else None
-        if arr is not None and arr.null_count < len(arr):
-            length = pc.utf8_length(arr)
-            if (
-                pc.all(pc.utf8_is_digit(arr)).as_py()
-                and pc.max(length).as_py() <= 18
-                and not pc.any(pc.and_(pc.starts_with(arr, "0"), pc.greater(length, 1))).as_py()
-            ):
-                return pc.fill_null(pc.cast(arr, pa.int64()), -1).to_numpy()
+    is far cheaper than hashing millions of strings; dates are their day; anything else is
+    factorised."""
+    if len(s) > BIG:
+        numbers = digits_as_numbers(s)
+        if numbers is not None:
+            return numbers
     if pd.api.types.is_datetime64_any_dtype(s):
         values = s.to_numpy(dtype="datetime64[ns]")
-        days = values.astype("datetime64[D]").view("int64")
         missing = np.isnat(values)
         if missing.all():
             return np.full(len(s), -1, dtype="int64")
+        # the day (floored, as numpy's datetime64[D]); days since 1970 fit in int32
+        days = np.empty(len(values), dtype=np.int32)
+        np.floor_divide(values.view("int64"), DAY_NS, out=days, casting="unsafe")
         # blank dates get a code of their own, below every real day
-        return np.where(missing, days[~missing].min() - 1, days)  # dates are whole days
+        low = np.min(days, where=~missing, initial=np.iinfo(np.int32).max)
+        days[missing] = low - 1
+        return days
     return pd.factorize(s)[0].astype("int64")
 
 
-def combine(*parts: np.ndarray) -> np.ndarray:
-    """One int64 key per row from several int64 code arrays: equal keys exactly when every
-    part is equal. Parts are packed arithmetically while the product of their ranges fits in
-    int64 (no hashing); beyond that, the key so far is renumbered first."""
-    limit = 2**62
-    key, span = np.zeros(len(parts[0]), dtype="int64"), 1
+def digits_as_numbers(s: pd.Series) -> np.ndarray | None:
+    """The numbers written (-1 when blank), when every identifier of an Arrow-backed text
+    column is ASCII digits (up to 18, no leading zero, which would make '007' and '7' one
+    child); None otherwise. Equal numbers exactly when equal identifiers."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    arr = s.array._pa_array
+    if arr.null_count == len(arr):
+        return None
+    out = np.empty(len(arr), dtype="int64")
+    step = 1 << 20  # a block at a time: no temporary as long as the column
+    for start in range(0, len(arr), step):
+        block = arr.slice(start, step)
+        if not pc.all(pc.ascii_is_decimal(block)).as_py():
+            return None
+        length = pc.binary_length(block)
+        if pc.max(length).as_py() > 18:
+            return None
+        zero = pc.starts_with(block, "0")
+        if pc.any(zero).as_py() and pc.any(pc.and_(zero, pc.greater(length, 1))).as_py():
+            return None
+        numbers = pc.cast(block, pa.int64())
+        if numbers.null_count:
+            numbers = pc.fill_null(numbers, -1)
+        out[start : start + len(block)] = numbers.to_numpy()
+    return out
+
+
+_LIMIT = 2**62
+
+
+def _packed(
+    parts: tuple[np.ndarray, ...], renumber: bool, reuse: bool = False
+) -> np.ndarray | None:
+    """One int64 key from int code arrays, packed arithmetically (the first most
+    significant), in place on one array of our own (`reuse`: the first part itself, an int64
+    array its caller no longer needs). Where the product of the parts' ranges would not fit
+    in int64: renumber the key so far (`renumber`; equality kept, order lost) or give up
+    (None)."""
+    key, span = None, 1
     for part in parts:
-        if len(part) == 0:
-            return np.zeros(0, dtype="int64")
+        if part.dtype.kind != "i":  # unsigned or other: as int64 (the widths were checked)
+            part = part.astype("int64")
         low, high = int(part.min()), int(part.max())
         width = high - low + 1
-        if width >= limit:
+        if width >= _LIMIT:
+            if not renumber:
+                return None
             codes_, uniques = pd.factorize(part)
-            shifted, width = codes_.astype("int64"), len(uniques)
-        else:
-            shifted = part.astype("int64") - low
-        if span * width >= limit:
+            part, low, width = codes_, 0, len(uniques)
+        if key is None:
+            own = reuse and part.dtype == np.int64
+            key, span = (part if own else part.astype("int64")), width  # ours to change
+            key -= low
+            continue
+        if span * width >= _LIMIT:
+            if not renumber:
+                return None
             codes_, uniques = pd.factorize(key)
             key, span = codes_.astype("int64"), len(uniques)
-        key, span = key * width + shifted, span * width
+        key *= width
+        # key * width + (part - low), in an order that cannot overflow on the way (a
+        # narrower part is widened by NumPy a block at a time)
+        if low > 0:
+            key -= low
+            key += part
+        else:
+            key += part
+            key -= low
+        span *= width
     return key
 
 
+def combine(*parts: np.ndarray, reuse: bool = False) -> np.ndarray:
+    """One int64 key per row from several int code arrays: equal keys exactly when every
+    part is equal. Parts are packed arithmetically while the product of their ranges fits in
+    int64 (no hashing); beyond that, the key so far is renumbered first. `reuse`: the first
+    part (int64) may be overwritten to hold the key, one array fewer for millions of rows."""
+    if len(parts[0]) == 0:
+        return np.zeros(0, dtype="int64")
+    return _packed(parts, renumber=True, reuse=reuse)  # type: ignore[return-value]
+
+
+def screen_key(*parts: np.ndarray) -> np.ndarray:
+    """A key to pre-screen rows for repeats: the parts packed in order while their ranges fit
+    in int64, the others left out (no hashing). Equal rows get equal keys; unequal rows may
+    too (they must then be compared in full)."""
+    kept, span = [], 1
+    for part in parts:
+        width = int(part.max()) - int(part.min()) + 1 if len(part) else 1
+        if span * width < _LIMIT:
+            kept.append(part)
+            span *= width
+    return combine(*kept) if kept else np.zeros(len(parts[0]) if parts else 0, dtype="int64")
+
+
+def sort_order(*parts: np.ndarray) -> np.ndarray:
+    """Positions that sort the rows by `parts` (the first most significant), rows with equal
+    parts in their order: np.lexsort's answer, from one packed key when the parts' ranges fit
+    in int64 (a single sort of integers is far cheaper)."""
+    if len(parts[0]) == 0:
+        return np.zeros(0, dtype="intp")
+    key = _packed(parts, renumber=False)
+    return np.lexsort(parts[::-1]) if key is None else np.argsort(key, kind="stable")
+
+
+def largest_by_key(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct keys, sorted; the largest of `values` for each), by a sort rather than
+    a hash. Datetimes: NaT counts as the smallest (as pandas' max skips it)."""
+    if len(key) == 0:
+        return key[:0], values[:0]
+    order = np.argsort(key)
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    as_int = values.view("int64") if values.dtype.kind == "M" else values
+    largest = np.maximum.reduceat(as_int[order], starts)
+    return k[starts], largest.view(values.dtype)
+
+
+def look_up(keys: np.ndarray, values: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
+    """values[i] where keys[i] (sorted, distinct) equals each of `at`; `missing` elsewhere."""
+    if len(keys) == 0:
+        return np.full(len(at), missing, dtype=values.dtype)
+    pos = np.minimum(np.searchsorted(keys, at), len(keys) - 1)
+    return np.where(keys[pos] == at, values[pos], missing)
+
+
+def has_repeats(key: np.ndarray) -> bool:
+    """True when some value occurs twice in `key`, which is sorted in place (give a key that
+    is not needed again: millions of keys are not copied)."""
+    key.sort()
+    return bool((key[1:] == key[:-1]).any())
+
+
 def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
-    """True for rows whose key appeared on an earlier row (keep=False: on any other row)."""
-    return pd.Series(key).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+    """True for rows whose key appeared on an earlier row (keep=False: on any other row).
+
+    A sort finds the keys that occur more than once (far cheaper than hashing millions of
+    mostly distinct keys); only the rows holding one are then compared in row order."""
+    if len(key) <= BIG:
+        return pd.Series(key).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+    ordered = np.sort(key)
+    again = ordered[1:] == ordered[:-1]
+    out = np.zeros(len(key), dtype=bool)
+    if not again.any():
+        return out
+    held = pd.Series(key).isin(np.unique(ordered[1:][again])).to_numpy()
+    pos = np.flatnonzero(held)
+    out[pos] = pd.Series(key[pos]).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+    return out

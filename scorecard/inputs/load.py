@@ -21,12 +21,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..dataset import TABLES, Dataset
 from . import coverage as cover
 from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
+from .keys import Distinct
 from .quality import dataset_warnings
 from .read import RawTable
 from .report import (
@@ -126,7 +128,7 @@ def _place_unnamed(parts: list[Part]) -> list[pd.DataFrame]:
                     p.raw.table,
                 )
             )
-            p.frame = p.frame.iloc[:0]
+            p.frame, p.distinct = p.frame.iloc[:0], {}
             p.raw = RawTable(p.raw.table, p.raw.file, p.frame, p.raw.rows[:0])
     return found
 
@@ -135,7 +137,12 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     """Coerce every table read, settle the returns' years, fill OC3's YEAR and check each
     part can be used: (usable parts, the returns, report rows)."""
     found: list[pd.DataFrame] = []
-    parts = [Part(raw, *coerce(raw)) for raw in raws]
+    parts = []
+    for raw in raws:
+        parts.append(Part(raw, *coerce(raw)))  # takes the cells as read out of `raw`
+    # the Arrow pool keeps what it freed (the dictionaries read); give it back before the
+    # checks, once all tables are built (returning it sooner only made Arrow ask again)
+    pa.default_memory_pool().release_unused()
     how, year_notes = settle_years(parts)
     found += year_notes
     found += _place_unnamed(parts)
@@ -182,13 +189,15 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
 
 def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     """Each table stitched from its parts; the parts' cell problems moved to the positions
-    their rows took: (tables, where their rows came from, the years of their returns)."""
+    their rows took: (tables, where their rows came from, the years of their returns, the
+    columns known as codes into their distinct values)."""
     by_table: dict[str, list[Part]] = {}
     for p in parts:
         by_table.setdefault(p.raw.table, []).append(p)
     tables: dict[str, pd.DataFrame] = {}
     where: dict[str, Where] = {}
     years: dict[str, list[int]] = {}
+    distinct: dict[str, dict[str, Distinct]] = {}
     for table, members in by_table.items():
         members = _one_per_year(table, members, found)
         stitched, conflicts = stitch(table, members)
@@ -197,13 +206,14 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
         ordered = sorted(members, key=lambda p: (p.year is None, p.year or 0))
         for p, moved in zip(ordered, stitched.moved, strict=True):
             for problem in p.issues:
-                if "pos" in problem.columns:  # -1: a row a later return replaced
+                if moved is not None and "pos" in problem.columns:  # -1: replaced later
                     at_pos = moved[problem["pos"].astype("int64")]
                     problem = problem.assign(pos=np.where(at_pos >= 0, at_pos, np.nan))
                 found.append(problem)
         tables[table], where[table] = stitched.frame, stitched.where
         years[table] = sorted({p.year for p in members if p.year is not None})
-    return tables, where, years
+        distinct[table] = stitched.distinct
+    return tables, where, years, distinct
 
 
 def _run(
@@ -217,12 +227,12 @@ def _run(
     """Every stage after reading: (dataset, full report)."""
     parts, returns, found = _prepare(raws)
     found = [*notes, *found]
-    tables, where, years = _stitch_tables(parts, found)
+    tables, where, years, distinct = _stitch_tables(parts, found)
     if validate:
         for table, frame in tables.items():
             if table in TABLES:
-                found.append(schema_issues(table, frame, where[table]))
-        found.append(dataset_warnings(tables, where))
+                found.append(schema_issues(table, frame, where[table], distinct[table]))
+        found.append(dataset_warnings(tables, where, distinct))
     if not tables and (raws or notes):
         found.append(
             note(

@@ -15,14 +15,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .. import codes
 from .columns import required
-from .keys import BIG, combine, id_codes, repeats
+from .keys import (
+    BIG,
+    DAY_NS,
+    Distinct,
+    combine,
+    digits_as_numbers,
+    has_repeats,
+    id_codes,
+    largest_by_key,
+    look_up,
+    repeats,
+    screen_key,
+    sort_order,
+)
 from .report import Where, at, concat, empty
 from .returns import COLLECTION_YEAR
 
@@ -33,15 +46,55 @@ CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations
 
 
 class _Ctx:
-    """Tables with where their rows came from, for building warnings; memoises child keys
-    and duplicate flags so that each is computed once."""
+    """Tables with where their rows came from, for building warnings; memoises child keys,
+    duplicate flags and columns' distinct values so that each is computed once."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        where: Mapping[str, Where],
+        distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
+    ) -> None:
         self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
+        self._distinct = {t: dict(cols) for t, cols in (distinct or {}).items()}
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.tables and all(c in self.tables[table].columns for c in cols)
+
+    def distinct(self, table: str, column: str) -> Distinct:
+        """The column as codes into its distinct values (given by coerce, else found)."""
+        known = self._distinct.setdefault(table, {})
+        if column not in known:
+            known[column] = Distinct.of(self.tables[table][column])
+        return known[column]
+
+    def knows(self, table: str, column: str) -> bool:
+        """True when the column is already known as codes (read from Parquet dictionaries)."""
+        return column in self._distinct.get(table, {})
+
+    def known_codes(self, table: str, column: str) -> np.ndarray:
+        return self._distinct[table][column].codes
+
+    def isin(self, table: str, column: str, values: object) -> np.ndarray:
+        """Rows whose value is one of `values` (blank: False), decided per distinct value."""
+        d = self.distinct(table, column)
+        return d.spread(d.values.isin(list(values)).to_numpy(dtype=bool), False)
+
+    def la_codes(self, tables: list[str]) -> list[np.ndarray]:
+        """Integer LA code per row of each of `tables`, in one code space (the smallest
+        integer type); -1 when blank."""
+        parts = [self.distinct(t, "LA") for t in tables]
+        if len(parts) == 1:
+            return [parts[0].codes]
+        every = pd.concat([d.values for d in parts], ignore_index=True)
+        shared, uniques = pd.factorize(every)
+        shared = shared.astype(np.min_scalar_type(-len(uniques) - 1))
+        bounds = np.cumsum([0] + [len(d.values) for d in parts])
+        return [
+            np.append(shared[bounds[i] : bounds[i + 1]], -1).astype(shared.dtype)[d.codes]
+            for i, d in enumerate(parts)
+        ]
 
     def child_codes(self, table: str) -> np.ndarray:
         """Integer child key per row (LA and CHILD when every child table has LA), comparable
@@ -49,14 +102,15 @@ class _Ctx:
         if "child_codes" not in self._memo:
             present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
             frames = [self.tables[t] for t in present]
-            ids = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+            numbers = [digits_as_numbers(f["CHILD"]) for f in frames]
+            if all(n is not None for n in numbers):  # no strings to stack and hash
+                ids: list[np.ndarray] = numbers  # type: ignore[assignment]
+            else:
+                every = id_codes(pd.concat([f["CHILD"] for f in frames], ignore_index=True))
+                ids = np.split(every, np.cumsum([len(f) for f in frames])[:-1])
             if frames and all("LA" in f.columns for f in frames):
-                la = id_codes(pd.concat([f["LA"] for f in frames], ignore_index=True))
-                ids = np.where((ids < 0) | (la < 0), -1, combine(la, ids))
-            bounds = np.cumsum([0] + [len(f) for f in frames])
-            self._memo["child_codes"] = {
-                t: ids[bounds[i] : bounds[i + 1]] for i, t in enumerate(present)
-            }
+                ids = _with_la(self.la_codes(present), ids)
+            self._memo["child_codes"] = dict(zip(present, ids, strict=True))
         return self._memo["child_codes"][table]  # type: ignore[index]
 
     def duplicated(self, table: str) -> np.ndarray:
@@ -89,6 +143,35 @@ class _Ctx:
         return at(severity, table, self.where[table], pos, column, vals, rule, hint)
 
 
+def _with_la(la: list[np.ndarray], ids: list[np.ndarray]) -> list[np.ndarray]:
+    """Per table, one key for (LA, child id) packed the same way in every table, in place on
+    the ids' arrays; -1 where either is blank."""
+    lows = [(int(a.min()), int(a.max())) for a in la if len(a)]
+    id_lows = [(int(a.min()), int(a.max())) for a in ids if len(a)]
+    if not lows:
+        return ids
+    la_lo, la_hi = min(lo for lo, _ in lows), max(hi for _, hi in lows)
+    id_lo, id_hi = min(lo for lo, _ in id_lows), max(hi for _, hi in id_lows)
+    width = id_hi - id_lo + 1
+    if (la_hi - la_lo + 1) * width >= 2**62:  # too wide to pack: combine renumbers
+        bounds = np.cumsum([len(a) for a in ids])[:-1]
+        la_all, id_all = np.concatenate(la), np.concatenate(ids)
+        key = np.where((id_all < 0) | (la_all < 0), -1, combine(la_all, id_all))
+        return np.split(key, bounds)
+    out = []
+    for la_part, key in zip(la, ids, strict=True):
+        blank = (key < 0) | (la_part < 0)
+        key = key.astype("int64", copy=False)
+        key -= id_lo
+        place = la_part.astype("int64")
+        place -= la_lo
+        place *= width
+        key += place
+        key[blank] = -1
+        out.append(key)
+    return out
+
+
 def is_datetime(s: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(s)
 
@@ -97,16 +180,17 @@ def _duplicated_rows(ctx: _Ctx, table: str) -> np.ndarray:
     frame = ctx.tables[table]
     if len(frame) <= BIG:
         return frame.duplicated(keep="first").to_numpy()
-    # pre-screen on the child key and the date/number columns (integer hashing is cheap),
-    # then compare whole rows only among the candidates
+    # pre-screen on integer codes that are cheap to get (dates, numbers, the child key and
+    # the columns already known as codes: equal rows have equal codes), then compare whole
+    # rows only among the candidates
     cheap = [id_codes(frame[c]) for c in frame.columns if is_datetime(frame[c])]
-    if not cheap:
-        cheap = [id_codes(frame[c]) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if ctx.has(table, "CHILD") and table in CHILD_TABLES:
         cheap.append(ctx.child_codes(table))
+    cheap += [ctx.known_codes(table, c) for c in frame.columns if ctx.knows(table, c)]
+    cheap += [id_codes(frame[c]) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     if not cheap:
         return frame.duplicated(keep="first").to_numpy()
-    candidate = repeats(combine(*cheap), keep=False)
+    candidate = repeats(screen_key(*cheap), keep=False)
     out = np.zeros(len(frame), dtype=bool)
     if candidate.any():
         pos = np.flatnonzero(candidate)
@@ -120,15 +204,14 @@ def _year_label(start: pd.Series) -> pd.Series:
     return s + "-" + end
 
 
-def _code_bounds(list_name: str, code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """First and last valid start year of each row's code (NaN when not a code of the list),
-    looked up once per distinct code."""
+def _code_bounds(list_name: str, code: Distinct) -> tuple[np.ndarray, np.ndarray]:
+    """First and last valid start year of each distinct code (NaN when not a code of the
+    list)."""
     first, last = codes.year_bounds(list_name)
-    idx, uniq = pd.factorize(code)
-    lo = pd.Index(uniq).map(first).to_numpy(dtype="float64", na_value=np.nan)
-    hi = pd.Index(uniq).map(last).to_numpy(dtype="float64", na_value=np.nan)
-    lo, hi = np.r_[lo, np.nan], np.r_[hi, np.nan]  # index -1 (blank) -> NaN
-    return lo[idx], hi[idx]
+    values = pd.Index(code.values)
+    lo = values.map(first).to_numpy(dtype="float64", na_value=np.nan)
+    hi = values.map(last).to_numpy(dtype="float64", na_value=np.nan)
+    return lo, hi
 
 
 def _out_of_year(
@@ -136,40 +219,48 @@ def _out_of_year(
     table: str,
     column: str,
     list_name: str,
-    start_year: object,
+    start_year: Callable[[np.ndarray], object],
     what: str,
-    end_year: object = None,
+    end_year: Callable[[np.ndarray], object] | None = None,
 ) -> pd.DataFrame:
     """Codes valid in some collection year, but not in the year of the row's date (or, with
     `end_year`, in none of the years from `start_year` to `end_year`: an episode open across
     several years may carry the code of any of them, as the DfE asks returns to recode a
     placement that is still open when a code is withdrawn).
 
-    `start_year` (and `end_year`) are Series of collection-year start years, or functions
-    building them (called only when some code present is not valid across the data's
-    years)."""
+    `start_year` (and `end_year`) give the collection-year start years of the rows at the
+    positions they are given: only the rows holding a code that is not valid in every year
+    are looked at."""
     frame = ctx.tables[table]
     if not codes.versioned(list_name):
         return empty()
-    lo, hi = _code_bounds(list_name, frame[column])
-    if np.all(np.isnan(lo) | ((lo <= codes.FIRST_YEAR) & (hi >= codes.LAST_YEAR))):
+    code = ctx.distinct(table, column)
+    lo_of, hi_of = _code_bounds(list_name, code)
+    limited = ~np.isnan(lo_of) & ~((lo_of <= codes.FIRST_YEAR) & (hi_of >= codes.LAST_YEAR))
+    if not limited.any():
         return empty()  # every code present is valid in every year
-    years = start_year() if callable(start_year) else start_year
-    year = years.clip(codes.FIRST_YEAR, codes.LAST_YEAR).to_numpy(dtype="float64")
-    last = year
-    if end_year is not None:
-        ends = end_year() if callable(end_year) else end_year
-        last = np.fmax(ends.clip(codes.FIRST_YEAR, codes.LAST_YEAR).to_numpy("float64"), year)
-    bad = (last < lo) | (year > hi)
-    if not bad.any():
+    rows = np.flatnonzero(code.spread(limited, False))
+    lo, hi = lo_of[code.codes[rows]], hi_of[code.codes[rows]]
+
+    def clipped(years: Callable[[np.ndarray], object]) -> np.ndarray:
+        found = np.asarray(years(rows), dtype="float64")
+        return np.clip(found, codes.FIRST_YEAR, codes.LAST_YEAR)
+
+    year = clipped(start_year)
+    last = year if end_year is None else np.fmax(clipped(end_year), year)
+    bad_rows = (last < lo) | (year > hi)
+    if not bad_rows.any():
         return empty()
-    pos = np.flatnonzero(bad)
+    pos = rows[bad_rows]
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[pos] = True
+    year, last, lo, hi = year[bad_rows], last[bad_rows], lo[bad_rows], hi[bad_rows]
     code = frame[column].iloc[pos].reset_index(drop=True)
-    lo_s, hi_s = pd.Series(lo[pos]), pd.Series(hi[pos])
+    lo_s, hi_s = pd.Series(lo), pd.Series(hi)
     valid_in = _year_label(lo_s) + " to " + _year_label(hi_s)
     valid_in = valid_in.where(hi_s < codes.LAST_YEAR, "from " + _year_label(lo_s))
     valid_in = valid_in.where(lo_s > codes.FIRST_YEAR, "up to " + _year_label(hi_s))
-    first_s, last_s = pd.Series(year[pos]), pd.Series(last[pos])
+    first_s, last_s = pd.Series(year), pd.Series(last)
     span = _year_label(first_s).where(
         first_s == last_s, _year_label(first_s) + " to " + _year_label(last_s)
     )
@@ -186,12 +277,17 @@ def _out_of_year(
     return ctx.warn(table, bad, column, rule, hint)
 
 
-def _episode_end_year(ep: pd.DataFrame) -> pd.Series:
-    """Collection year (start) each episode is last open in: its DEC's, or for an open
-    episode the year of the latest date in the table."""
+def _years_of(dates: pd.Series) -> Callable[[np.ndarray], pd.Series]:
+    """The collection-year start years of `dates` at the rows asked for."""
+    return lambda rows: codes.collection_year_start(dates.iloc[rows])
+
+
+def _episode_end_year(ep: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    """Collection year (start) each episode at `rows` is last open in: its DEC's, or for an
+    open episode the year of the latest date in the table."""
     latest = max(ep["DECOM"].max(), ep["DEC"].max() if "DEC" in ep.columns else pd.NaT)
     dec = ep["DEC"] if "DEC" in ep.columns else pd.Series(pd.NaT, index=ep.index)
-    return codes.collection_year_start(dec.fillna(latest))
+    return codes.collection_year_start(dec.iloc[rows].fillna(latest))
 
 
 def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -203,7 +299,6 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     out = []
     if ctx.has("episodes", "DECOM"):
         ep = ctx.tables["episodes"]
-        start = codes.collection_year_start(ep["DECOM"])
         for col in ("LS", "RNE", "PLACE", "PLACE_PROVIDER"):
             if col in ep.columns:
                 out.append(
@@ -212,18 +307,22 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         "episodes",
                         col,
                         col,
-                        start,
+                        _years_of(ep["DECOM"]),
                         "any collection year the episode is open in",
-                        end_year=lambda: _episode_end_year(ep),
+                        end_year=lambda rows: _episode_end_year(ep, rows),
                     )
                 )
         if "DEC" in ep.columns:
-            dec_year = codes.collection_year_start(ep["DEC"])
             for col in ("REC", "REASON_PLACE_CHANGE"):
                 if col in ep.columns:
                     out.append(
                         _out_of_year(
-                            ctx, "episodes", col, col, dec_year, "the collection year of DEC"
+                            ctx,
+                            "episodes",
+                            col,
+                            col,
+                            _years_of(ep["DEC"]),
+                            "the collection year of DEC",
                         )
                     )
     if ctx.has("referrals", "CINreferralDate"):
@@ -237,7 +336,7 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         "referrals",
                         col,
                         codes.COLUMNS[col],
-                        codes.collection_year_start(ref[date]),
+                        _years_of(ref[date]),
                         f"the collection year of {date}",
                     )
                 )
@@ -247,7 +346,12 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             if col in oc3.columns:
                 out.append(
                     _out_of_year(
-                        ctx, "oc3", col, col, oc3["YEAR"] - 1, "the collection year of YEAR"
+                        ctx,
+                        "oc3",
+                        col,
+                        col,
+                        lambda rows: oc3["YEAR"].iloc[rows] - 1,
+                        "the collection year of YEAR",
                     )
                 )
     if ctx.has("episodes", "CHILD", "DECOM"):
@@ -259,7 +363,7 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         table,
                         "SEX",
                         "SEX",
-                        lambda t=table: _latest_episode_year(ctx, t),
+                        lambda rows, t=table: _latest_episode_year(ctx, t).iloc[rows],
                         "the collection year of the child's latest episode",
                     )
                 )
@@ -273,14 +377,16 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
     was), else the year of the child's latest episode date."""
     if "latest_episode" not in ctx._memo:  # header and uasc share it
         ep = ctx.tables["episodes"]
-        when = ep["DECOM"]
-        if "DEC" in ep.columns:
-            when = when.where(~(ep["DEC"] > when), ep["DEC"])
+        when = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
+        if "DEC" in ep.columns:  # DEC when later (a blank DECOM stays blank)
+            dec = ep["DEC"].to_numpy(dtype="datetime64[ns]")
+            when = np.where(dec > when, dec, when)
         key = ctx.child_codes("episodes")
-        ctx._memo["latest_episode"] = when[key >= 0].groupby(key[key >= 0]).max()
-    latest: pd.Series = ctx._memo["latest_episode"]  # type: ignore[assignment]
-    mine = ctx.child_codes(table)
-    years = codes.collection_year_start(pd.Series(latest.reindex(mine).to_numpy()))
+        known = key >= 0
+        ctx._memo["latest_episode"] = largest_by_key(key[known], when[known])
+    keys, latest = ctx._memo["latest_episode"]  # type: ignore[misc]
+    found = look_up(keys, latest, ctx.child_codes(table), np.datetime64("NaT", "ns"))
+    years = codes.collection_year_start(pd.Series(found))
     frame = ctx.tables[table]
     if COLLECTION_YEAR in frame.columns:
         written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
@@ -309,14 +415,17 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     dec_all = ep["DEC"].to_numpy(dtype="datetime64[ns]")
     use = (key >= 0) & ~np.isnat(decom_all) & ~ctx.duplicated("episodes")
     if "LS" in ep.columns:
-        use &= ~ep["LS"].isin(SHORT_BREAK_LS).to_numpy()
+        use &= ~ctx.isin("episodes", "LS", SHORT_BREAK_LS)
     idx = np.flatnonzero(use)
-    big = np.iinfo("int64").max
-    dec_sort = np.where(np.isnat(dec_all[idx]), big, dec_all[idx].view("int64"))
-    order = np.lexsort((dec_sort, decom_all[idx].view("int64"), key[idx]))
-    s = idx[order]
+    # by child, DECOM, then DEC (blank DEC, still open, last); whole days, as coerced
+    decom_day = decom_all[idx].view("int64") // DAY_NS
+    dec_day = dec_all[idx].view("int64") // DAY_NS
+    open_ = np.isnat(dec_all[idx])
+    if len(idx):
+        dec_day[open_] = np.max(dec_day, where=~open_, initial=decom_day.min()) + 1
+    s = idx[sort_order(key[idx], decom_day, dec_day)]
     k, decom, dec = key[s], decom_all[s], dec_all[s]
-    is_x1 = ep["REC"].eq("X1").to_numpy(dtype=bool, na_value=False)[s]
+    is_x1 = ctx.isin("episodes", "REC", ("X1",))[s]
     same_next = np.r_[k[1:] == k[:-1], False]
     next_decom = np.r_[decom[1:], np.datetime64("NaT", "ns")]
     # this episode is still running when the next one of the same child starts
@@ -362,6 +471,15 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+def _referral_key(ctx: _Ctx) -> np.ndarray:
+    """One int64 key per referral for (LA, LAchildID, CINreferralDate): millions of rows,
+    so the key is packed into the identifiers' own array."""
+    ref = ctx.tables["referrals"]
+    parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    ids = id_codes(ref["LAchildID"])
+    return combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
+
+
 def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Repeated rows, repeated referrals, children twice in header, repeated KS4 results."""
     out = []
@@ -381,13 +499,13 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         )
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
-        ids = id_codes(ref["LAchildID"])
-        parts = [id_codes(ref["LA"])] if "LA" in ref.columns else []
-        dup = repeats(combine(*parts, ids, id_codes(ref["CINreferralDate"]))) & (ids >= 0)
+        dup = np.zeros(len(ref), dtype=bool)
+        if has_repeats(_referral_key(ctx)):  # that key is sorted: built again to find rows
+            dup = repeats(_referral_key(ctx))
         out.append(
             ctx.warn(
                 "referrals",
-                dup & ref["LAchildID"].notna(),
+                dup & ref["LAchildID"].notna().to_numpy(),
                 "CINreferralDate",
                 "referral repeated for the same child and date",
                 "Counted once; remove the repeated row.",
@@ -445,13 +563,15 @@ def light_code_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         for col in columns:
             if not ctx.has(table, col):
                 continue
-            values = ctx.tables[table][col]
             valid = codes.valid_codes(codes.COLUMNS[col])
-            unknown = values.notna() & ~values.isin(list(valid))
+            values = ctx.distinct(table, col)
+            unknown = ~values.values.isin(list(valid)).to_numpy(dtype=bool)
+            if not unknown.any():
+                continue  # every value is a code: no row to look at
             out.append(
                 ctx.warn(
                     table,
-                    unknown.to_numpy(dtype=bool),
+                    values.spread(unknown, False),
                     col,
                     f"unknown {col} code",
                     f"Not a DfE {col} code in any collection year (see scorecard.codes).",
@@ -516,11 +636,14 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def dataset_warnings(
-    tables: Mapping[str, pd.DataFrame], where: Mapping[str, Where]
+    tables: Mapping[str, pd.DataFrame],
+    where: Mapping[str, Where],
+    distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
 ) -> pd.DataFrame:
     """Every warning of the checks above for coerced tables (a referral dated in the future
-    is an error: its date cannot be right)."""
-    ctx = _Ctx(tables, where)
+    is an error: its date cannot be right). `distinct`: columns already known as codes into
+    their distinct values (read from Parquet dictionaries)."""
+    ctx = _Ctx(tables, where, distinct)
     parts: list[pd.DataFrame] = []
     checks = (
         code_year_warnings,

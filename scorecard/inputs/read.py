@@ -13,14 +13,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
+from .columns import FEW_VALUED_COLUMNS, RECOGNISED_BY, canonical, clean_name, known_columns
 
 HEADER_SEARCH_ROWS = 30  # title rows allowed above the header in CSV/XLSX
 TEXT_SUFFIXES = (".csv",)
@@ -50,6 +53,11 @@ class Sheet:
     name: str | None  # the sheet's name (None: a single-table file)
     frame: pd.DataFrame
     rows: np.ndarray
+
+
+def _row_numbers(n: int, first: int) -> np.ndarray:
+    """The row numbers of n data rows from `first` on (int32: no file has 2**31 rows)."""
+    return np.arange(first, first + n, dtype=np.int32)
 
 
 class Unreadable(Exception):
@@ -128,7 +136,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     except UnicodeDecodeError:
         raise Unreadable("cannot be decoded as text (UTF-8, UTF-16 or cp1252)") from None
     sep = _delimiter(head.lstrip("\ufeff"))
-    peek = list(csv.reader(io.StringIO(head), delimiter=sep))[:HEADER_SEARCH_ROWS]
+    peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
     try:
         frame = pd.read_csv(
@@ -144,17 +152,46 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
     # header is file line header+1; data row i is line header+2+i
-    return _without_blank_rows(Sheet(None, frame, np.arange(len(frame)) + header + 2))
+    return _without_blank_rows(Sheet(None, frame, _row_numbers(len(frame), header + 2)))
+
+
+def _few_valued(schema: pa.Schema) -> list[str]:
+    """The text columns of a Parquet file that hold codes or the LA (not its index)."""
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    names = [
+        f.name
+        for f in schema
+        if f.type in (pa.string(), pa.large_string())
+        and canonical(f.name) in FEW_VALUED_COLUMNS
+        and f.name not in index
+    ]
+    return names if len(set(schema.names)) == len(schema.names) else []
 
 
 def _read_parquet(path: Path) -> Sheet:
+    """The cells of a Parquet file, as pandas reads them; but the columns of codes and the LA
+    as the file's own dictionaries (Arrow dictionary columns): far cheaper than millions of
+    strings, and coerced and checked once per distinct value (`coerce`)."""
     try:
-        frame = pd.read_parquet(path)
+        schema = pq.read_schema(path)
+        few = _few_valued(schema)
+        # Arrow's memory is released column by column as the frame is built (no second copy)
+        frame = pd.read_parquet(
+            path,
+            columns=[n for n in schema.names if n not in few] if few else None,
+            to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
+        )
+        if few:
+            coded = pq.read_table(path, columns=few, read_dictionary=few)
+            for name, column in zip(few, coded.columns, strict=True):
+                at = sum(1 for n in schema.names[: schema.names.index(name)] if n in frame)
+                array = pd.arrays.ArrowExtensionArray(column)
+                frame.insert(at, name, pd.Series(array, index=frame.index, copy=False))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise Unreadable(f"cannot be read as Parquet ({exc})") from None
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
-    return Sheet(None, frame, np.arange(len(frame)) + 1)
+    return Sheet(None, frame, _row_numbers(len(frame), 1))
 
 
 def _workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
@@ -189,7 +226,7 @@ def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) 
     frame = frame[keep]
     frame.columns = [names[i] or f"Unnamed: {i}" for i in keep]
     # spreadsheet rows are 1-based: the header sits on row header+1
-    return _without_blank_rows(Sheet(name, frame, np.arange(len(frame)) + header + 2))
+    return _without_blank_rows(Sheet(name, frame, _row_numbers(len(frame), header + 2)))
 
 
 def read_sheets(path: Path, table: str | None) -> list[Sheet]:

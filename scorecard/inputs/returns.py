@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import returns_frame
-from .keys import combine, id_codes
+from .keys import Distinct, combine, id_codes
 from .read import RawTable
 from .report import Where, at, note
 
@@ -125,6 +125,7 @@ class Part:
     raw: RawTable
     frame: pd.DataFrame
     issues: list[pd.DataFrame]
+    distinct: dict[str, Distinct] = field(default_factory=dict)  # columns read as codes
     year: int | None = None  # its return's collection year (start), once settled
 
 
@@ -345,11 +346,12 @@ def single_year(part: Part, taken: set[int] | frozenset[int] = frozenset()) -> i
 @dataclass
 class Stitched:
     """A table stitched from its parts: the frame, where each row came from, and for each
-    part the position its rows took (-1: replaced by a later return)."""
+    part the position its rows took (-1: replaced by a later return; None: its own)."""
 
     frame: pd.DataFrame
     where: Where
-    moved: list[np.ndarray]
+    moved: list[np.ndarray | None]
+    distinct: dict[str, Distinct] = field(default_factory=dict)  # a single extract's
 
 
 def _key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
@@ -369,8 +371,8 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     names = tuple(p.raw.file for p in parts)
     if len(parts) == 1 and parts[0].year is None:
         p = parts[0]
-        n = len(p.frame)
-        return Stitched(p.frame, Where.single(p.raw.file, p.raw.rows), [np.arange(n)]), []
+        where = Where.single(p.raw.file, p.raw.rows)
+        return Stitched(p.frame, where, [None], p.distinct), []
     frames = []
     for p in parts:
         f = p.frame

@@ -1,0 +1,221 @@
+"""Loading at scale: the fast paths (Parquet codes read as the file's dictionaries and checked
+once per distinct value; keys packed and sorted instead of hashed) give exactly what reading
+and checking every cell gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import scorecard as sc
+from scorecard.inputs import dataset_from_frames, keys, read
+from scorecard.inputs.coerce import _has_time_of_day
+
+# one child's episodes, repeated for many children; codes written the ways councils write them
+PLACE = [" u1", "U1", "U2 ", "zz", None, "", "H5", "U1"]  # H5: withdrawn from 2024-25
+DECOM = ["2023-04-01", "2023-06-01", "2023-09-01", "2023-12-01", "2024-02-01", "2024-03-01"]
+DECOM += ["2024-05-01", "2024-07-01"]
+DEC = [*DECOM[1:], None]
+REC = ["X1"] * 7 + [None]
+LS = ["C2", "c2", "C2 ", "V3", "C2", "C2", "C2", "C2"]
+
+
+def _episodes(children: int) -> pd.DataFrame:
+    n = len(PLACE)
+    frame = pd.DataFrame(
+        {
+            "LA": np.repeat([" 886", "887"], n * children // 2),
+            "CHILD": np.repeat(np.arange(children).astype(str), n),
+            "DECOM": pd.to_datetime(DECOM * children),
+            "RNE": "S",
+            "LS": LS * children,
+            "PLACE": PLACE * children,
+            "DEC": pd.to_datetime(DEC * children),
+            "REC": REC * children,
+        }
+    )
+    return frame
+
+
+def _write(folder: Path, frame: pd.DataFrame, rows_per_group: int) -> None:
+    folder.mkdir()
+    # several row groups: each has a dictionary of its own, in its own order
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, folder / "episodes.parquet", row_group_size=rows_per_group)
+
+
+def _same(a: sc.Dataset, b: sc.Dataset) -> None:
+    assert list(a.tables) == list(b.tables)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+    pd.testing.assert_frame_equal(a.quality, b.quality, check_exact=True)
+    pd.testing.assert_frame_equal(a.unusable, b.unusable, check_exact=True)
+
+
+@pytest.mark.parametrize("children", [4, keys.BIG // 8 + 10])
+def test_codes_read_as_dictionaries_match_reading_every_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: int
+) -> None:
+    # the small case uses the general paths for keys; the large one the sorted ones
+    folder = tmp_path / "data"
+    _write(folder, _episodes(children), rows_per_group=12)
+    raw = read._read_parquet(folder / "episodes.parquet").frame
+    assert pa.types.is_dictionary(raw["PLACE"].dtype.pyarrow_dtype)
+    assert raw["CHILD"].dtype == "str"  # identifiers stay as they are
+    fast = sc.load_dataset(folder)
+    monkeypatch.setattr(read, "_few_valued", lambda schema: [])  # every cell as pandas reads it
+    _same(fast, sc.load_dataset(folder))
+
+    # worked by hand, per child: PLACE ' u1' and 'U2 ' are cleaned; 'zz' is unknown; None and
+    # '' are blank; H5 on an episode open only in 2024-25 is out of its years
+    ep = fast["episodes"]
+    assert ep["PLACE"].iloc[:8].tolist()[:4] == ["U1", "U1", "U2", "ZZ"]
+    assert ep["PLACE"].iloc[4:6].isna().all() and ep["LA"].iloc[0] == "886"
+    q = fast.quality
+    per_child = {
+        "unknown PLACE code": 1,
+        "blank in a required column": 2,
+        "PLACE code not valid in any collection year the episode is open in": 1,
+    }
+    for rule, count in per_child.items():
+        assert (q["rule"] == rule).sum() == count * children, rule
+    assert set(q.loc[q["rule"] == "unknown PLACE code", "value"]) == {"ZZ"}
+
+
+def test_a_referral_repeated_among_many_is_found(tmp_path: Path) -> None:
+    # 60,000 referrals of distinct (child, date); the 2nd and the 59,000th repeat earlier ones
+    n = 60_000
+    ids = np.arange(n).astype(str)
+    dates = pd.Timestamp("2020-04-01") + pd.to_timedelta(np.arange(n) % 900, unit="D")
+    dates_ = dates.to_numpy().copy()
+    ids[1], dates_[1] = ids[0], dates_[0]
+    ids[58_999], dates_[58_999] = ids[100], dates_[100]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    pd.DataFrame({"LAchildID": ids, "CINreferralDate": dates_}).to_parquet(
+        folder / "referrals.parquet", index=False
+    )
+    q = sc.load_dataset(folder).quality
+    repeated = q.loc[q["rule"] == "referral repeated for the same child and date"]
+    assert repeated["row"].tolist() == [2, 59_000]  # 1-based records of the later copies
+
+
+def test_repeats_by_sorting_match_pandas() -> None:
+    rng = np.random.default_rng(5)
+    for high in (10, 10_000, 2**60):
+        key = rng.integers(0, high, keys.BIG * 2)
+        for keep in ("first", "last", False):
+            expected = pd.Series(key).duplicated(keep=keep).to_numpy()
+            assert (keys.repeats(key, keep=keep) == expected).all()
+
+
+def test_sort_order_is_lexsort() -> None:
+    rng = np.random.default_rng(6)
+    small = [rng.integers(-3, 4, 5_000).astype(np.int8), rng.integers(0, 9, 5_000)]
+    assert (keys.sort_order(*small) == np.lexsort(small[::-1])).all()
+    # ranges too wide to pack into one integer: np.lexsort itself
+    wide = [rng.integers(0, 2**40, 5_000), rng.integers(0, 2**40, 5_000)]
+    assert (keys.sort_order(*wide) == np.lexsort(wide[::-1])).all()
+    assert keys.sort_order(np.zeros(0, dtype="int64")).tolist() == []
+
+
+def test_packed_keys_near_the_int64_limits() -> None:
+    # parts close to either end of int64 with narrow ranges pack without overflowing
+    top = np.array([2**62 + 1, 2**62, 2**62 + 1, 2**62 + 1])
+    bottom = np.array([-(2**63), -(2**63) + 2, -(2**63), -(2**63)])
+    small = np.array([1, 1, 1, 2], dtype=np.int8)
+    key = keys.combine(top, bottom, small)
+    assert key[0] == key[2] and len(set(key.tolist())) == 3
+    assert keys.sort_order(top, bottom, small).tolist() == [1, 0, 2, 3]
+
+
+def test_largest_by_key_and_look_up() -> None:
+    key = np.array([7, 3, 7, 3, 9])
+    when = pd.to_datetime(["2020-01-05", "2021-02-01", None, "2019-01-01", None]).to_numpy()
+    found, latest = keys.largest_by_key(key, when)
+    assert found.tolist() == [3, 7, 9]
+    assert pd.Series(latest).dt.strftime("%Y-%m-%d").fillna("").tolist() == [
+        "2021-02-01",
+        "2020-01-05",
+        "",  # only blank dates: blank, as pandas' max gives
+    ]
+    got = keys.look_up(found, latest, np.array([9, 7, 4, -1]), np.datetime64("NaT", "ns"))
+    assert pd.isna(got[0]) and str(got[1])[:10] == "2020-01-05" and pd.isna(got[2:]).all()
+
+
+def test_digit_identifiers_read_as_numbers_only_when_unambiguous() -> None:
+    def numbers(values: list[str | None]) -> list[int] | None:
+        found = keys.digits_as_numbers(pd.Series(values, dtype="str"))
+        return None if found is None else found.tolist()
+
+    assert numbers(["12", "0", None, "345"]) == [12, 0, -1, 345]
+    assert numbers(["012", "12"]) is None  # '012' and '12' are two children
+    assert numbers(["١٢", "12"]) is None  # digits, but not ASCII ones
+    assert numbers(["1" * 19]) is None  # beyond int64's safe digits
+    assert numbers(["12a"]) is None and numbers([None, None]) is None
+
+
+def test_distinct_values_merged_after_cleaning() -> None:
+    # categories ' A', 'A' and '' clean to 'A', 'A' and blank: codes are remapped
+    codes = np.array([0, 1, 2, -1, 1], dtype=np.int8)
+    d = keys.Distinct.merged(codes, pd.Series(["A", "A", None], dtype="str"))
+    assert d.values.tolist() == ["A"] and d.codes.tolist() == [0, 0, -1, -1, 0]
+    assert d.dense(pd.RangeIndex(5)).tolist()[:2] == ["A", "A"]
+    assert d.dense(pd.RangeIndex(5)).isna().tolist() == [False, False, True, True, False]
+    assert d.spread(np.array([True]), False).tolist() == [True, True, False, False, True]
+
+
+def test_time_of_day_found_in_any_block() -> None:
+    days = pd.to_datetime(["1969-12-31", "2024-04-01", None]).to_numpy().astype("datetime64[ns]")
+    assert not _has_time_of_day(days)
+    before_1970 = pd.to_datetime(["1969-12-31 23:00"]).to_numpy().astype("datetime64[ns]")
+    assert _has_time_of_day(before_1970)
+    late = np.repeat(days[1], 10).copy()
+    late[-1] += np.timedelta64(1, "s")
+    assert _has_time_of_day(late, step=4) and not _has_time_of_day(late[:-1], step=4)
+
+
+@pytest.mark.parametrize("label_repeats", [1, 2])
+def test_categorical_codes_in_memory_validated_like_text(label_repeats: int) -> None:
+    # a categorical column of codes (codes into categories) over many rows: the report is the
+    # one of the same cells as text, whether each row has its own label (checked once per
+    # distinct value) or two rows share each label (checked row by row: the report's order
+    # would otherwise depend on pandera's)
+    n = keys.BIG + 100
+    frame = pd.DataFrame(
+        {
+            "CHILD": np.arange(n).astype(str),
+            "SEX": np.resize(["M", "f ", "9", None], n),
+            "DOB": pd.Timestamp("2010-05-01"),
+        },
+        index=np.arange(n) // label_repeats,
+    )
+    coded = _from_frames(frame.assign(SEX=frame["SEX"].astype("category")))
+    _same(_from_frames(frame), coded)
+    q = coded.quality
+    # worked by hand: every 4th SEX is '9' (unknown) and every 4th blank
+    assert (q["rule"] == "unknown SEX code").sum() == n // 4
+    assert (q["rule"] == "blank in a required column").sum() == n // 4
+    assert coded["header"]["SEX"].iloc[:2].tolist() == ["M", "F"]
+
+
+def _from_frames(header: pd.DataFrame) -> sc.Dataset:
+    return dataset_from_frames({"header": header}, strict=False)
+
+
+def test_repeat_found_by_sorting_in_place_and_screen_keys() -> None:
+    key = np.array([5, 3, 9, 3])
+    assert keys.has_repeats(key) and key.tolist() == [3, 3, 5, 9]  # sorted in place
+    assert not keys.has_repeats(np.array([2, 1, 3]))
+    # a pre-screen key: the third part's range would overflow int64, so it is left out;
+    # equal rows still share a key, and rows differing only in that part share one too
+    a = np.array([1, 1, 2, 1])
+    b = np.array([0, 0, 0, 0])
+    wide = np.array([0, 2**62, 0, 5])
+    screen = keys.screen_key(a, b, wide)
+    assert screen[0] == screen[1] == screen[3] != screen[2]
