@@ -1,7 +1,7 @@
 """The placement sequence: which episodes start a new placement, and since when a child has
 lived in the current one (SPEC section 5, placement stability).
 
-One row per row of `care.episodes(ds)` (same positions), cached per dataset and per set of
+One row per row of `care.episode_index(ds)` (same positions), cached per dataset and per set of
 same-carer reasons. Every flag is computed with array operations over all episodes at once.
 
 - `temporary`: PLACE T0-T4.
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .care import TEMPORARY_PLACES, episodes
+from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
 from .dataset import Dataset
 from .periods import DATE_DTYPE
 
@@ -71,17 +71,10 @@ def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.where(ok, upto, -1)
 
 
-def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
-    """A code column as stripped upper-case strings (all blank when the column is absent)."""
-    if col not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[col].astype("string").str.strip().str.upper()
-
-
 def placement_sequence(
     ds: Dataset, same_carer_reasons: Iterable[str] | None = SAME_CARER_REASONS
 ) -> pd.DataFrame:
-    """Per-episode placement flags, aligned with `care.episodes(ds)` (cached).
+    """Per-episode placement flags, aligned with `care.episode_index(ds)` (cached).
 
     Columns: `cid`, `period_id`, `DECOM`, `DEC`, `PLACE`, `temporary`, `starts_placement`,
     `tenure_start`. RNE codes in `same_carer_reasons` never start a placement.
@@ -89,11 +82,10 @@ def placement_sequence(
     reasons = normalise_reasons(same_carer_reasons)
 
     def build() -> pd.DataFrame:
-        e = episodes(ds)
-        place = _codes(e, "PLACE")
-        rne = _codes(e, "RNE")
+        e = episode_index(ds)
+        place, places = episode_codes(ds, "PLACE")
         period = e["period_id"].to_numpy()
-        temporary = place.isin(TEMPORARY_PLACES).to_numpy(dtype=bool)
+        temporary = code_in(ds, "PLACE", TEMPORARY_PLACES)
 
         # a return from temporary placements: the episode just before is temporary and the
         # last non-temporary episode before the run (same period) is the same placement
@@ -104,14 +96,14 @@ def placement_sequence(
         src = np.where(returning, before_run, np.arange(len(e)))
         for col in PLACEMENT_IDENTITY:
             # integer codes (blank a value of its own) compare like the values, cheaply
-            codes, _ = pd.factorize(_codes(e, col).fillna("\x00"))
+            codes, _ = episode_codes(ds, col)
             returning &= codes == codes[src]
 
         opening = [r for r in PLACEMENT_REASONS if r not in reasons]
         starts = (
-            rne.isin(opening).to_numpy(dtype=bool)
+            code_in(ds, "RNE", opening)
             & ~temporary
-            & ~place.isin(ADOPTION_WITH_FOSTER_CARER).to_numpy(dtype=bool)
+            & ~code_in(ds, "PLACE", ADOPTION_WITH_FOSTER_CARER)
             & ~returning
         )
 
@@ -120,7 +112,7 @@ def placement_sequence(
         # the period that is not itself such an adoption, else the period's start (the
         # period began with a temporary, A3/A5 or same-carer episode)
         decom = np.asarray(e["DECOM"], dtype=DATE_DTYPE)
-        adoption_new = place.isin(ADOPTION_WITH_NEW_CARERS).to_numpy(dtype=bool)
+        adoption_new = code_in(ds, "PLACE", ADOPTION_WITH_NEW_CARERS)
         own = starts & ~adoption_new
         anchor = _last_upto(own, period)
         tenure = np.where(
@@ -134,11 +126,12 @@ def placement_sequence(
                 "period_id": period,
                 "DECOM": decom,
                 "DEC": np.asarray(e["DEC"], dtype=DATE_DTYPE),
-                "PLACE": place.to_numpy(),
+                "PLACE": pd.Categorical.from_codes(place, categories=places),
                 "temporary": temporary,
                 "starts_placement": starts,
                 "tenure_start": tenure.astype(DATE_DTYPE),
-            }
+            },
+            copy=False,
         )
 
     return ds.cached(f"placement_sequence:{','.join(reasons)}", build)

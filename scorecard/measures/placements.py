@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import add_breakdowns
-from ..care import EPISODE_CORE, child_categories, children, expand, looked_after_at
+from ..care import EPISODE_CORE, children, expand, looked_after_at, n_children
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_in_years, months_before, window_start
 from ..placements import PLACEMENT_COLUMNS, SAME_CARER_REASONS, placement_sequence
@@ -43,7 +43,7 @@ def counted_placements(
     order = np.argsort(_small_ints(ks), kind="stable")
     rows, ks = rows[order], ks[order]
     cid = seq["cid"].to_numpy()[rows]
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     key = ks * n_cid + cid  # non-decreasing: (date, child) groups are contiguous
     non_temp = ~seq["temporary"].to_numpy()[rows]
     # the first non-temporary episode of each (date, child)
@@ -65,7 +65,7 @@ def placements_in_window(
     `counted_placements`). Returns `period_end`, `cid`, `placements` for every child with at
     least one episode in the window, sorted by date and child."""
     _, _, key, counts = counted_placements(ds, at, same_carer_reasons)
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
     keys = key[group_start]
     total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
@@ -91,7 +91,7 @@ def placements_counted(
     text = (place + " from " + decom.astype("string")).to_numpy(dtype=object)
     joined = join_per_key(key, text)
     ats = np.asarray(at, dtype=DATE_DTYPE)
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
     want = k * n_cid + units["cid"].to_numpy()
     return joined.reindex(want).fillna("").to_numpy(dtype=object)
@@ -140,7 +140,7 @@ def placement_moves(
     the 12 months to `at` (DfE short-term placement stability). Units: the children looked
     after at `at`; facts: the placements counted, with their start dates."""
     units = looked_after_at(ds, at)
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     placements = _lookup(units, ats, _counts(ds, at, same_carer_reasons), "placements", n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)

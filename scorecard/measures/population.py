@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
-from ..care import EPISODE_CORE, episodes, events_in_windows, looked_after_at, periods, uasc_at
+from ..care import (
+    EPISODE_CORE,
+    code_in,
+    episode_column,
+    episode_index,
+    events_in_windows,
+    looked_after_at,
+    periods,
+    uasc_at,
+)
 from ..codes import LISTS as CODE_LISTS
 from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
@@ -44,10 +53,10 @@ def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     """Children whose period of care started in the window ending at each date, the first time.
 
     One row per (period_end, cid): `period_end`, `cid`, `ep` (first episode of the period in
-    `care.episodes`), `period_id`, `period_start`. DfE counts the first occasion in the year.
+    `care.episode_index`), `period_id`, `period_start`. DfE counts the first occasion in the year.
     """
     p = periods(ds)
-    pid = episodes(ds)["period_id"].to_numpy()
+    pid = episode_index(ds)["period_id"].to_numpy()
     first_row = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
     start = np.asarray(p["start"], dtype=DATE_DTYPE)
     rows, ks = events_in_windows(start, at)
@@ -173,9 +182,10 @@ def looked_after(
 
 def _episode_facts(ds: Dataset, units: pd.DataFrame, **columns: str) -> pd.DataFrame:
     """Columns of each unit's episode (`ep`) as facts, named as given."""
-    e = episodes(ds)
     ep = units["ep"].to_numpy()
-    return with_facts(units, **{name: e[col].to_numpy()[ep] for name, col in columns.items()})
+    return with_facts(
+        units, **{name: episode_column(ds, col).to_numpy()[ep] for name, col in columns.items()}
+    )
 
 
 def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
@@ -348,21 +358,20 @@ def current_placement_share(
             f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
             "`greater_than` (e.g. 20.0) in the indicator's params."
         )
-    e = episodes(ds)
-    if column not in e.columns:
+    if column not in ds.table("episodes").columns:
         raise MissingTableError(
             f"The episodes table has no {column!r} column, which this indicator needs. "
             f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
         )
     # classify each episode once, then pick the episode open at each date
     if greater_than is not None:
-        numbers = pd.to_numeric(e[column], errors="coerce").to_numpy(dtype="float64")
+        numbers = pd.to_numeric(episode_column(ds, column), errors="coerce").to_numpy(
+            dtype="float64"
+        )
         known_ep, hit_ep = ~np.isnan(numbers), numbers > float(greater_than)
     else:
-        wanted = {str(c).strip().upper() for c in codes}
-        values = e[column].astype("string").str.strip().str.upper()
-        hit_ep = values.isin(wanted).to_numpy(dtype=bool)
-        known_ep = np.ones(len(e), dtype=bool)
+        hit_ep = code_in(ds, column, {str(c).strip().upper() for c in codes})
+        known_ep = np.ones(len(hit_ep), dtype=bool)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
     known = known_ep[ep]
@@ -422,13 +431,21 @@ def placed_far_from_home(
     `miles` (the child stays in the denominator). Units: the children looked after; facts:
     PL_DISTANCE, PL_LOCATION, PL_LA and whether outside the boundary.
     """
-    e = episodes(ds)
-    if "PL_DISTANCE" not in e.columns:
+    table = ds.table("episodes")
+    if "PL_DISTANCE" not in table.columns:
         raise MissingTableError(
             "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
             "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
             "from HOME_POST and PL_POST in the SSDA903 return."
         )
+    e = pd.DataFrame(
+        {
+            c: episode_column(ds, c)
+            for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
+            if c in table.columns
+        },
+        copy=False,
+    )
     far_ep = pd.to_numeric(e["PL_DISTANCE"], errors="coerce").to_numpy(dtype="float64") > miles
     outside_ep, known_ep = _outside_boundary(e, own_la)
     units = looked_after_at(ds, at)

@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import add_breakdowns
-from ..care import CONTINUES, EPISODE_CORE, episodes, events_in_windows, looked_after_at
+from ..care import (
+    CONTINUES,
+    EPISODE_CORE,
+    episode_column,
+    episode_index,
+    events_in_windows,
+    looked_after_at,
+)
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
@@ -48,13 +55,14 @@ def _check_stat(stat: str, name: str) -> str:
 def ceasings(ds: Dataset) -> pd.DataFrame:
     """Episodes that end a period of care (REC not X1 and DEC recorded), sorted by DEC.
 
-    Columns: `ep` (row in `care.episodes(ds)`), `cid`, `period_id`, `period_start`, `left`
+    Columns: `ep` (row in `care.episode_index(ds)`), `cid`, `period_id`, `period_start`, `left`
     (DEC) and `REC` (categorical, so that taking rows stays cheap). Cached per dataset.
     """
 
     def build() -> pd.DataFrame:
-        e = episodes(ds)
-        continues = (e["REC"] == CONTINUES).fillna(False).to_numpy(dtype=bool)
+        e = episode_index(ds)
+        rec = episode_column(ds, "REC")
+        continues = (rec == CONTINUES).fillna(False).to_numpy(dtype=bool)
         dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)
         ep = np.flatnonzero(~np.isnat(dec) & ~continues)
         ep = ep[np.argsort(dec[ep], kind="stable")]
@@ -65,8 +73,9 @@ def ceasings(ds: Dataset) -> pd.DataFrame:
                 "period_id": e["period_id"].to_numpy()[ep],
                 "period_start": np.asarray(e["period_start"], dtype=DATE_DTYPE)[ep],
                 "left": dec[ep],
-                "REC": pd.Categorical(e["REC"].iloc[ep]),
-            }
+                "REC": pd.Categorical(rec.iloc[ep]),
+            },
+            copy=False,
         )
 
     return ds.cached("ceasings", build)
