@@ -327,9 +327,8 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
     """Group numbers of the units by (period_end, *by), or None when a key column is of a
     kind numbered only by pandas (then `_grouped_by_pandas` serves)."""
     dates = np.asarray(at, dtype=DATE_DTYPE)
-    when = np.asarray(units["period_end"], dtype=DATE_DTYPE)
-    k = np.searchsorted(dates, when)
-    if not np.array_equal(dates[np.minimum(k, len(dates) - 1)], when):
+    k = _date_positions(units, dates)
+    if k is None:
         return None  # a unit dated outside `at`
     number = k.astype("int64")
     sizes: list[int] = [len(dates)]
@@ -361,6 +360,22 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
     return _Groups(number, tuple(sizes), tuple(labels))
 
 
+def _date_positions(units: pd.DataFrame, dates: np.ndarray) -> np.ndarray | None:
+    """Position in `dates` of each unit's `period_end` (None when one is not there). Units
+    built by `care.looked_after_at` and its kin carry it as `k` (checked at both ends and
+    its range), which saves a search per unit."""
+    when = np.asarray(units["period_end"], dtype=DATE_DTYPE)
+    k = units["k"].to_numpy() if "k" in units.columns else None
+    if k is not None and k.dtype.kind in "iu" and len(k):
+        ends = np.array([0, len(k) - 1])
+        if k.min() >= 0 and k.max() < len(dates) and np.array_equal(dates[k[ends]], when[ends]):
+            return k
+    k = np.searchsorted(dates, when)
+    if not np.array_equal(dates[np.minimum(k, len(dates) - 1)], when):
+        return None
+    return k
+
+
 # values summed with bincount only when every partial sum is exact: multiples of 1/64
 # (counts, days, halves, quarter points) whose total stays far below 2**53
 _EXACT_STEP = 64.0
@@ -372,15 +387,29 @@ def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
     summing them in any order gives one exact result (integers, or multiples of 1/64,
     with a total far below 2**53)."""
     values = column.to_numpy(dtype="float64", na_value=np.nan)
+    if not len(values):
+        return values, True
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":  # no blanks
-        return values, len(values) * float(np.abs(values).max(initial=0)) < _EXACT_TOTAL
+        return values, len(values) * float(np.abs(values).max()) < _EXACT_TOTAL
+    lo, hi = float(values.min()), float(values.max())
+    if lo == hi:  # one value throughout (num=1.0, den=0.0): no blank, nothing to scan
+        return values, float(lo * _EXACT_STEP).is_integer() and len(values) * abs(lo) < _EXACT_TOTAL
     values = np.nan_to_num(values, nan=0.0)
     scaled = values * _EXACT_STEP
     exact = bool(
         np.array_equal(scaled, np.trunc(scaled))
-        and len(values) * float(np.abs(values).max(initial=0)) < _EXACT_TOTAL
+        and len(values) * float(np.abs(values).max()) < _EXACT_TOTAL
     )
     return values, exact
+
+
+def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, pandas' own group sum of `values` (compensated, in row order, blanks
+    skipped): the same rows in the same order give the same last bit. The group numbers go
+    in as a categorical's codes, so pandas does not hash them again."""
+    groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
+    summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
+    return summed.to_numpy(dtype="float64")
 
 
 def _grouped_by_numbers(
@@ -408,13 +437,22 @@ def _grouped_by_numbers(
         present, group = np.unique(number, return_inverse=True)
     n_groups = len(present)
 
+    sizes: list[np.ndarray] = []  # units per group, counted once if needed
+
     def sums(column: pd.Series) -> np.ndarray:
+        raw = column.to_numpy()
+        if raw.dtype.kind in "iub" and len(raw) and raw.min() == raw.max():
+            # one value throughout (den=1): that value times the units of each group
+            if not sizes:
+                sizes.append(np.bincount(group, minlength=n_groups))
+            value = float(raw[0])
+            if len(raw) * abs(value) < _EXACT_TOTAL:
+                return sizes[0] * value
         values, exact = _summable(column)
         if exact:
             return np.bincount(group, weights=values, minlength=n_groups)
-        # pandas' compensated sum, over the same groups and in the same row order
         raw = column.to_numpy(dtype="float64", na_value=np.nan)
-        return pd.Series(raw).groupby(group, sort=True).sum().to_numpy(dtype="float64")
+        return _compensated_sums(raw, group, n_groups)
 
     den = units["den"].to_numpy(dtype="float64")
     out: dict[str, object] = {}
@@ -425,8 +463,10 @@ def _grouped_by_numbers(
     frame = pd.DataFrame({name: out[name] for name in keys})
     frame["numerator"] = sums(units["num"])
     denominator = sums(units["den"])
-    blank = np.bincount(group, weights=np.isnan(den), minlength=n_groups) > 0
-    frame["denominator"] = np.where(blank, np.nan, denominator)
+    if np.isnan(den).any():  # a blank denominator blanks its group's
+        blank = np.bincount(group, weights=np.isnan(den), minlength=n_groups) > 0
+        denominator = np.where(blank, np.nan, denominator)
+    frame["denominator"] = denominator
     for f in flags:
         frame[f] = sums(units[f])
     if stat == "median":

@@ -454,15 +454,16 @@ def _ranges_to_pairs(i0: np.ndarray, i1: np.ndarray) -> tuple[np.ndarray, np.nda
     """Pairs (row, k) for every k in ``i0[row] <= k < i1[row]``, in row order, without a loop."""
     n = np.clip(i1 - i0, 0, None)
     rows = np.repeat(np.arange(len(i0), dtype="int64"), n)
-    offsets = np.cumsum(n) - n
-    ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
-    return rows, ks.astype("int64")
+    # k runs from i0 within each row's block: its position less the block's offset from i0
+    shift = np.repeat(np.cumsum(n) - n - i0, n)
+    return rows, np.arange(rows.size, dtype="int64") - shift
 
 
 def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     """Children looked after at each date: one row per (period_end, cid).
 
-    Columns: `period_end` (the reference date), `cid`, `ep` (row position in `episodes(ds)`
+    Columns: `period_end` (the reference date), `k` (its position in `at`), `cid`, `ep`
+    (row position in `episode_index(ds)`
     of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
     Cached per dataset and set of dates (many indicators share it); each caller gets its own
@@ -488,6 +489,7 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "k": ks,
             "cid": cid,
             "ep": rows,
             "period_id": e["period_id"].to_numpy()[rows],

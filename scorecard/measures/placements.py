@@ -64,15 +64,29 @@ def placements_in_window(
     """Placements each child had in the 12-month window ending at each date (see
     `counted_placements`). Returns `period_end`, `cid`, `placements` for every child with at
     least one episode in the window, sorted by date and child."""
-    _, _, key, counts = counted_placements(ds, at, same_carer_reasons)
+    keys, total = _window_counts(ds, at, same_carer_reasons)
     n_cid = max(n_children(ds), 1)
-    group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
-    keys = key[group_start]
-    total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
     ats = np.asarray(at, dtype=DATE_DTYPE)
     return pd.DataFrame(
         {"period_end": ats[keys // n_cid], "cid": keys % n_cid, "placements": total}
     )
+
+
+def _window_counts(
+    ds: Dataset, at: pd.DatetimeIndex, reasons: list[str] | tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Placements per (date, child) with an episode in the window: the sorted keys
+    ``date position x children + child key`` and the counts. Cached per dataset, dates and
+    same-carer reasons (the 3+ and 2+ indicators share it)."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        _, _, key, counts = counted_placements(ds, at, reasons)
+        group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+        total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
+        return key[group_start], total
+
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(f"placements_in_window:{stamp}:{tuple(reasons)}", build)
 
 
 def placements_counted(
@@ -97,28 +111,22 @@ def placements_counted(
     return joined.reindex(want).fillna("").to_numpy(dtype=object)
 
 
-def _lookup(
-    units: pd.DataFrame, ats: np.ndarray, found: pd.DataFrame, col: str, n_cid: int
+def _placements_of(
+    units: pd.DataFrame, ats: np.ndarray, keys: np.ndarray, total: np.ndarray, n_cid: int
 ) -> np.ndarray:
-    """`found[col]` for each unit (0 where absent); both frames sorted by date and child."""
-    k_units = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
-    k_found = np.searchsorted(ats, np.asarray(found["period_end"], dtype=DATE_DTYPE))
-    want = k_units * n_cid + units["cid"].to_numpy()
-    have = k_found * n_cid + found["cid"].to_numpy()
-    pos = np.clip(np.searchsorted(have, want), 0, max(len(have) - 1, 0))
-    hit = (have[pos] == want) if len(have) else np.zeros(len(want), dtype=bool)
-    values = found[col].to_numpy()
-    return np.where(hit, values[pos] if len(have) else 0, 0)
-
-
-def _counts(ds: Dataset, at: pd.DatetimeIndex, reasons: list[str]) -> pd.DataFrame:
-    """`placements_in_window`, shared by the 3+ and 2+ indicators: counted once per
-    dataset, dates and same-carer reasons."""
-    key = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
-    return ds.cached(
-        f"placements_in_window:{key}:{tuple(reasons)}",
-        lambda: placements_in_window(ds, at, reasons),
-    )
+    """The placements counted for each unit (a child at a date; 0 where none), looked up by
+    ``date position x children + child key`` in a dense table of the smallest integer type
+    (or by a sorted search when that table would be large)."""
+    k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
+    want = k * n_cid + units["cid"].to_numpy()
+    size = len(ats) * n_cid
+    if size <= 8 * max(len(keys) + len(want), 1_000_000):
+        table = np.zeros(size, dtype=np.min_scalar_type(int(total.max(initial=0))))
+        table[keys] = total
+        return table[want].astype("int64")
+    pos = np.clip(np.searchsorted(keys, want), 0, max(len(keys) - 1, 0))
+    hit = (keys[pos] == want) if len(keys) else np.zeros(len(want), dtype=bool)
+    return np.where(hit, total[pos] if len(keys) else 0, 0)
 
 
 @measure(
@@ -142,7 +150,8 @@ def placement_moves(
     units = looked_after_at(ds, at)
     n_cid = max(n_children(ds), 1)
     ats = np.asarray(at, dtype=DATE_DTYPE)
-    placements = _lookup(units, ats, _counts(ds, at, same_carer_reasons), "placements", n_cid)
+    keys, total = _window_counts(ds, at, same_carer_reasons)
+    placements = _placements_of(units, ats, keys, total, n_cid)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="placement stability (short term)"
