@@ -353,7 +353,8 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
 
         else:
             return None
-        codes = np.where(codes < 0, n, codes)  # a blank sorts last (groupby, dropna=False)
+        if len(codes) and codes.min() < 0:  # a blank sorts last (groupby, dropna=False)
+            codes = np.where(codes < 0, n, codes)
         number = number * (n + 1) + codes
         sizes.append(n + 1)
         labels.append(label)

@@ -235,13 +235,16 @@ def looked_after_rate(
     estimates = pd.DataFrame(
         {
             "period_end": np.asarray(pop["period_end"], dtype=DATE_DTYPE),
-            "unit": "population estimate",
             "num": 0.0,
             "den": pop["POP_0_17"].to_numpy(dtype="float64"),
-            "MID_YEAR": pop["MID_YEAR"].to_numpy(dtype="float64"),
-            "POP_0_17": pop["POP_0_17"].to_numpy(dtype="float64"),
         }
     )
+    if detail:
+        estimates.insert(1, "unit", "population estimate")
+        estimates["MID_YEAR"] = pop["MID_YEAR"].to_numpy(dtype="float64")
+        estimates["POP_0_17"] = pop["POP_0_17"].to_numpy(dtype="float64")
+    else:  # the same columns as the children's, so that stacking them copies nothing more
+        estimates["cid"] = -1
     if per_la:  # one set of LA categories for both kinds of unit (cheap on pooled data)
         kid_la = kids["LA"].astype("category")
         labels = pop["LA"].astype("str")
@@ -250,7 +253,8 @@ def looked_after_rate(
         kids["LA"] = kids["LA"].cat.set_categories(las)
         estimates["LA"] = pd.Categorical(labels.to_numpy(), categories=las)
     units = pd.concat([kids, estimates], ignore_index=True)
-    units["cid"] = units["cid"].fillna(-1).astype("int64")
+    if units["cid"].dtype.kind == "f":  # estimates have no child
+        units["cid"] = units["cid"].fillna(-1).astype("int64")
     return units
 
 
@@ -310,7 +314,11 @@ def leavers_share(
     Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     wanted = [str(c).strip().upper() for c in codes]
     units = leavers(ds, at)
-    hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
+    # REC is categorical: clean and look up its few categories, not every leaver's code
+    rec = units["REC"].cat
+    found = rec.categories.astype("str").str.strip().str.upper().isin(wanted)
+    codes = rec.codes.to_numpy()
+    hit = np.append(np.asarray(found, dtype=bool), False)[codes]
     units = units.assign(num=hit.astype("float64"), den=1.0)
     units = add_breakdowns(
         ds,

@@ -37,6 +37,7 @@ from ..care import (
     episode_index,
     events_in_windows,
     looked_after_at,
+    n_children,
 )
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
@@ -86,17 +87,27 @@ def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 
     One row per (period_end, cid): `period_end` (the reference date), `cid`, `ep` (row of the
     ceasing episode in `care.episodes`), `period_id`, `period_start` (start of that period of
-    care), `left` (its DEC), `REC` (its reason) and `days` (left - period_start).
+    care), `left` (its DEC), `REC` (its reason), `days` (left - period_start) and `k` (the
+    date's position in `at`). Cached per dataset and dates (four indicators share it).
     """
+    dates = np.asarray(at, dtype=DATE_DTYPE)
+    key = "leavers:" + dates.view("int64").tobytes().hex()
+    return ds.cached(key, lambda: _leavers(ds, dates)).copy(deep=False)
+
+
+def _leavers(ds: Dataset, dates: np.ndarray) -> pd.DataFrame:
     c = ceasings(ds)
-    rows, ks = events_in_windows(c["left"], at)
-    units = c.iloc[rows].reset_index(drop=True)
-    units.insert(0, "period_end", np.asarray(at, dtype=DATE_DTYPE)[ks])
+    rows, ks = events_in_windows(c["left"], pd.DatetimeIndex(dates))
     # the last ceasing of each child in each window: ceasings are in DEC order, so a stable
-    # sort by (period_end, cid) keeps them in that order and the last row is the latest
-    units = units.sort_values(["period_end", "cid"], kind="stable")
-    units = units.drop_duplicates(["period_end", "cid"], keep="last").reset_index(drop=True)
+    # sort by (date, child) keeps them in that order and the last of each is the latest
+    key = ks * (n_children(ds) + 1) + (c["cid"].to_numpy()[rows] + 1)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = order[np.r_[key[1:] != key[:-1], True]] if len(key) else order
+    units = c.take(rows[last]).reset_index(drop=True)
+    units.insert(0, "period_end", dates[ks[last]])
     units["days"] = _days(units["left"], units["period_start"])
+    units["k"] = ks[last]
     return units
 
 
