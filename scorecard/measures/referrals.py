@@ -95,24 +95,35 @@ def _history(ds: Dataset, months: int) -> _History:
         ref = ds.table("referrals")
         dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
         key = child_codes(ref, _factorized(ds, "LA")[0] if "LA" in ref.columns else None)
-        idx = np.flatnonzero(~np.isnat(dates))
-        day = dates[idx].astype("datetime64[D]").view("int64")
-        if not len(idx):
-            return _History(idx, day, np.zeros(0, dtype=bool), day)
+        day = dates.astype("datetime64[D]").view("int64")
+        blank = np.isnat(dates)
+        rows = np.flatnonzero(~blank) if blank.any() else None
+        if rows is not None:
+            key, day = key[rows], day[rows]
+        if not len(day):
+            empty = np.zeros(0, dtype="int64")
+            return _History(empty, empty, np.zeros(0, dtype=bool), empty)
         first = int(day.min())
         span = int(day.max()) - first + 1
-        order = np.argsort((key[idx] + 1) * span + (day - first), kind="stable")
-        idx, day, k = idx[order], day[order], key[idx][order]
-        same_child = (k[1:] == k[:-1]) & (k[1:] >= 0)
-        keep = ~np.r_[False, same_child & (day[1:] == day[:-1])]
-        idx, day, k = idx[keep], day[keep], k[keep]
-        same_child = np.r_[False, (k[1:] == k[:-1]) & (k[1:] >= 0)]
-        previous = np.where(same_child, np.r_[NO_DAY, day[:-1]], NO_DAY)
+        # (child + 1, day) in one int64: child 0 is a referral without a LAchildID
+        sort_key = (key + 1) * span + (day - first)
+        order = np.argsort(sort_key, kind="stable")
+        sort_key = sort_key[order]
+        rows = order if rows is None else rows[order]
+        child, offset = np.divmod(sort_key, span)
+        # the first of same-day duplicates (a child's equal keys) is kept
+        duplicate = np.r_[False, (sort_key[1:] == sort_key[:-1]) & (child[1:] > 0)]
+        if duplicate.any():
+            keep = ~duplicate
+            rows, child, offset = rows[keep], child[keep], offset[keep]
+        same_child = np.r_[False, (child[1:] == child[:-1]) & (child[1:] > 0)]
+        before = np.r_[0, offset[:-1]]
         # the same calendar day `months` earlier, for each day of the span (a few thousand)
         calendar = pd.DatetimeIndex((np.arange(span) + first).astype("datetime64[D]"))
         lower = np.asarray(months_before(calendar, months), dtype="datetime64[D]").view("int64")
-        rereferral = same_child & (previous >= lower[day - first])
-        return _History(idx, day, rereferral, previous)
+        rereferral = same_child & (before + first >= lower[offset])
+        previous = np.where(same_child, before + first, NO_DAY)
+        return _History(rows, offset + first, rereferral, previous)
 
     return ds.cached(f"referral_history_arrays:{months}", build)
 
