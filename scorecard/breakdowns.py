@@ -276,16 +276,15 @@ def summarise(
             den = pd.Series(np.nan, index=grouped.index)
         else:  # pragma: no cover - guarded by Literal
             raise ValueError(f"unknown stat {stat!r}")
-    out = grouped[keys].copy()
-    out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
-    if "LA" in by:
-        out["LA"] = out["LA"].astype("str")  # plain strings, whether units carried codes or text
-    out["numerator"] = num.to_numpy()
-    out["denominator"] = den.to_numpy(dtype="float64")
-    out["value"] = np.asarray(value, dtype="float64") * scale
-    for f in flags:
-        out[f] = grouped[f].to_numpy(dtype="float64")
-    return out
+    cols: dict[str, object] = {name: grouped[name] for name in keys}
+    cols["period_end"] = np.asarray(grouped["period_end"], dtype=DATE_DTYPE)
+    if "LA" in by:  # plain strings, whether units carried codes or text
+        cols["LA"] = grouped["LA"].astype("str")
+    cols["numerator"] = num.to_numpy()
+    cols["denominator"] = den.to_numpy(dtype="float64")
+    cols["value"] = np.asarray(value, dtype="float64") * scale
+    cols |= {f: grouped[f].to_numpy(dtype="float64") for f in flags}
+    return pd.DataFrame(cols, index=grouped.index)
 
 
 def _grouped_by_pandas(
