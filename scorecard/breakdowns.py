@@ -15,7 +15,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .care import children, episode_column, episode_index, uasc_at
+from .care import (
+    children,
+    episode_column,
+    episode_index,
+    has_child_la,
+    pooled_la_codes,
+    uasc_at,
+)
 from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
 
@@ -123,7 +130,7 @@ def add_breakdowns(
         if name == "LA":
             if "LA" in out.columns:
                 continue
-            if "LA" not in children(ds).columns:
+            if not has_child_la(ds):
                 raise BreakdownError(
                     f"{indicator} cannot be broken down by LA: the tables have no LA column."
                 )
@@ -173,6 +180,9 @@ def child_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index]:
     (cached per dataset)."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
+        from_keys = pooled_la_codes(ds)
+        if from_keys is not None:
+            return from_keys
         la = pd.Categorical(children(ds)["LA"])
         return np.asarray(la.codes, dtype="int64"), la.categories
 

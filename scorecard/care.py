@@ -159,6 +159,21 @@ def _pooled_names(ds: Dataset) -> tuple[np.ndarray, pd.Series]:
     return ds.cached("pooled_names", build)
 
 
+def has_child_la(ds: Dataset) -> bool:
+    """True when every child key has an LA (pooled data), without building `children`."""
+    return _pooled_keys(ds) is not None or "LA" in children(ds).columns
+
+
+def pooled_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index] | None:
+    """The LA of each child key as codes into the sorted LA labels, read from the keys of
+    pooled data without a header (where `children` takes its LA from the keys too); None
+    otherwise (the header's LA then stands)."""
+    pooled = _pooled_keys(ds)
+    if pooled is None or "header" in ds.tables:
+        return None
+    return pooled.pairs // max(len(pooled.ids), 1), pooled.las
+
+
 def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarray:
     """Integer child key for each row of `frame` (-1 where the child is unknown)."""
     pooled = _pooled_keys(ds)

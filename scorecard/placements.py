@@ -71,6 +71,19 @@ def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.where(ok, upto, -1)
 
 
+def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where episodes `a` and `b` (positions in `care.episode_index`) have the same
+    `col`, stripped and upper-cased, blank equal to blank (a table without the column: all
+    blank). Only the episodes compared are read."""
+    table = ds.table("episodes")
+    if col not in table.columns:
+        return np.ones(len(a), dtype=bool)
+    rows = episode_index(ds)["row"].to_numpy()
+    values = table[col].take(np.r_[rows[a], rows[b]]).astype("string")
+    codes, _ = pd.factorize(values.str.strip().str.upper().fillna("\x00"))
+    return codes[: len(a)] == codes[len(a) :]
+
+
 def placement_sequence(
     ds: Dataset, same_carer_reasons: Iterable[str] | None = SAME_CARER_REASONS
 ) -> pd.DataFrame:
@@ -93,11 +106,11 @@ def placement_sequence(
         after_temp = (prev_temp >= 0) & temporary[np.where(prev_temp >= 0, prev_temp, 0)]
         before_run = _last_before(~temporary, period)
         returning = after_temp & (before_run >= 0)
-        src = np.where(returning, before_run, np.arange(len(e)))
+        back = np.flatnonzero(returning)  # few: only episodes right after a temporary run
+        same = np.ones(len(back), dtype=bool)
         for col in PLACEMENT_IDENTITY:
-            # integer codes (blank a value of its own) compare like the values, cheaply
-            codes, _ = episode_codes(ds, col)
-            returning &= codes == codes[src]
+            same &= _same_placement(ds, col, back, before_run[back])
+        returning[back] = same
 
         opening = [r for r in PLACEMENT_REASONS if r not in reasons]
         starts = (

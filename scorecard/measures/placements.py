@@ -174,16 +174,13 @@ def _placements_held(
     if days is None or (cid < 0).any():  # not whole days, or unknown children: by pairs
         keys, total = _window_counts(ds, at, reasons)
         return _placements_of(units, ats, keys, total, n_cid)
-    dec_day, ws_day, width = days
+    dec_day, ws_day, _ = days
     child = seq["cid"].to_numpy()
     # children whose DEC goes down from one episode to the next: episodes overlap
     down = (child[1:] == child[:-1]) & (dec_day[1:] < dec_day[:-1])
     overlapping = np.zeros(n_cid, dtype=bool)
     overlapping[child[1:][down]] = True
-    # (child, DEC) sort key, made non-decreasing where episodes overlap (never searched there)
-    key = np.maximum.accumulate((child + 1) * width + dec_day)
-    k = units["k"].to_numpy()
-    first = np.searchsorted(key, (cid + 1) * width + ws_day[k], side="right")
+    first = _run_starts(child, dec_day, cid, ep, ws_day[units["k"].to_numpy()])
     starts = seq["starts_placement"].to_numpy()
     run = np.r_[0, np.cumsum(starts, dtype="int64")]
     n = len(starts)
@@ -198,6 +195,24 @@ def _placements_held(
         keys, total = _window_counts(ds, at, reasons, children=np.flatnonzero(overlapping))
         held[odd] = _placements_of(units.loc[odd], ats, keys, total, n_cid)
     return held
+
+
+def _run_starts(
+    child: np.ndarray, dec_day: np.ndarray, cid: np.ndarray, ep: np.ndarray, ws_day: np.ndarray
+) -> np.ndarray:
+    """For each unit (child `cid` holding episode `ep`), the first episode of its run in the
+    window: stepping back from `ep` while the episode before is the same child's and ends
+    after the window starts (`ws_day`). Vectorised over the units; the steps are as many as
+    the longest run (a handful of episodes), not the children."""
+    first = ep.copy()
+    active = np.arange(len(ep))
+    while active.size:
+        before = first[active] - 1
+        ok = before >= 0
+        ok[ok] = (child[before[ok]] == cid[active[ok]]) & (dec_day[before[ok]] > ws_day[active[ok]])
+        active = active[ok]
+        first[active] -= 1
+    return first
 
 
 def _whole_days(
