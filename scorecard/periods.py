@@ -152,14 +152,18 @@ def age_band(age: Sequence[float] | np.ndarray | pd.Series) -> pd.Categorical:
 
 
 def birthday_in_year(dob: pd.Series, age: int, year_end: pd.Series | int) -> pd.Series:
-    """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years)."""
+    """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years); blank DOB:
+    NaT. Worked out on the calendar fields with numpy, not by parsing dates."""
     dob = pd.to_datetime(dob)
-    target_year = dob.dt.year + age
-    month = dob.dt.month
-    day = dob.dt.day
-    leap = ((target_year % 4 == 0) & (target_year % 100 != 0)) | (target_year % 400 == 0)
-    day = day.where(~((month == 2) & (day == 29) & ~leap), 28)
-    out = pd.to_datetime(
-        pd.DataFrame({"year": target_year, "month": month, "day": day}), errors="coerce"
-    )
-    return out.astype(DATE_DTYPE)
+    values = np.asarray(dob, dtype=DATE_DTYPE)
+    month_start = values.astype("datetime64[M]")
+    year_start = values.astype("datetime64[Y]")
+    month = (month_start - year_start.astype("datetime64[M]")).astype("int64")  # 0 = January
+    day = (values.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64")
+    target = year_start.astype("int64") + 1970 + int(age)
+    leap = ((target % 4 == 0) & (target % 100 != 0)) | (target % 400 == 0)
+    day = np.where((month == 1) & (day == 28) & ~leap, 27, day)
+    months = (target - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month
+    out = months.astype("datetime64[D]") + day
+    out = np.where(np.isnat(values), np.datetime64("NaT"), out).astype(DATE_DTYPE)
+    return pd.Series(out, index=dob.index)

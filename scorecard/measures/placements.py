@@ -204,13 +204,13 @@ def _run_starts(
     window: stepping back from `ep` while the episode before is the same child's and ends
     after the window starts (`ws_day`). Vectorised over the units; the steps are as many as
     the longest run (a handful of episodes), not the children."""
+    # the DEC of the episode before, when it is the same child's (-1: none)
+    same = np.r_[False, child[1:] == child[:-1]]
+    ended_before = np.where(same, np.r_[-1, dec_day[:-1]], -1)
     first = ep.copy()
     active = np.arange(len(ep))
     while active.size:
-        before = first[active] - 1
-        ok = before >= 0
-        ok[ok] = (child[before[ok]] == cid[active[ok]]) & (dec_day[before[ok]] > ws_day[active[ok]])
-        active = active[ok]
+        active = active[ended_before[first[active]] > ws_day[active]]
         first[active] -= 1
     return first
 

@@ -17,10 +17,12 @@ from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summa
 from ..care import (
     EPISODE_CORE,
     code_in,
+    episode_codes,
     episode_column,
     episode_index,
     events_in_windows,
     looked_after_at,
+    n_children,
     periods,
     uasc_at,
 )
@@ -53,24 +55,33 @@ def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     """Children whose period of care started in the window ending at each date, the first time.
 
     One row per (period_end, cid): `period_end`, `cid`, `ep` (first episode of the period in
-    `care.episode_index`), `period_id`, `period_start`. DfE counts the first occasion in the year.
+    `care.episode_index`), `period_id`, `period_start`, `k` (the date's position in `at`).
+    DfE counts the first occasion in the year.
     """
     p = periods(ds)
     pid = episode_index(ds)["period_id"].to_numpy()
     first_row = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
     start = np.asarray(p["start"], dtype=DATE_DTYPE)
     rows, ks = events_in_windows(start, at)
-    units = pd.DataFrame(
+    cid = p["cid"].to_numpy()[rows]
+    # a child's periods come in order of their start, so a stable sort by (date, child)
+    # keeps each child's first period in the window first
+    key = ks * (n_children(ds) + 1) + (cid + 1)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    pick = order[np.r_[True, key[1:] != key[:-1]]] if len(key) else order
+    rows, ks = rows[pick], ks[pick]
+    return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
-            "cid": p["cid"].to_numpy()[rows],
+            "cid": cid[pick],
             "ep": first_row[rows],
             "period_id": p.index.to_numpy()[rows],
             "period_start": start[rows],
-        }
+            "k": ks,
+        },
+        copy=False,
     )
-    units = units.sort_values(["period_end", "cid", "period_start", "ep"], kind="stable")
-    return units.drop_duplicates(["period_end", "cid"], keep="first").reset_index(drop=True)
 
 
 def _population_la(ds: Dataset) -> bool:
@@ -391,23 +402,25 @@ def current_placement_share(
     return _episode_facts(ds, units, **{column: column}) if detail else units
 
 
-def _outside_boundary(e: pd.DataFrame, own_la: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per episode: (outside the LA boundary, known). PL_LOCATION OUT/IN when recorded; else
-    PL_LA: Wales, Scotland or Northern Ireland are outside, and with `own_la` (the
-    authority's 9-character code) any other authority is; else unknown."""
-    n = len(e)
+def _outside_boundary(ds: Dataset, own_la: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode (`care.episode_index` order): (outside the LA boundary, known).
+    PL_LOCATION OUT/IN when recorded; else PL_LA: Wales, Scotland or Northern Ireland are
+    outside, and with `own_la` (the authority's 9-character code) any other authority is;
+    else unknown. Codes are cleaned on their distinct values."""
+    columns = ds.table("episodes").columns
+    n = len(episode_index(ds))
     outside, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    if "PL_LOCATION" in e.columns:
-        loc = e["PL_LOCATION"].astype("string").str.strip().str.upper()
-        outside |= (loc == "OUT").fillna(False).to_numpy(dtype=bool)
-        known |= loc.isin(["IN", "OUT"]).fillna(False).to_numpy(dtype=bool)
-    if "PL_LA" in e.columns:
-        pl_la = e["PL_LA"].astype("string").str.strip().str.upper()
-        recorded = pl_la.notna().to_numpy(dtype=bool) & ~known
-        nations = pl_la.isin(OTHER_NATIONS).fillna(False).to_numpy(dtype=bool)
+    if "PL_LOCATION" in columns:
+        outside |= code_in(ds, "PL_LOCATION", ["OUT"])
+        known |= code_in(ds, "PL_LOCATION", ["IN", "OUT"])
+    if "PL_LA" in columns:
+        codes, labels = episode_codes(ds, "PL_LA")
+        recorded = (codes >= 0) & ~known
+        nations = code_in(ds, "PL_LA", OTHER_NATIONS)
         away = nations
         if own_la:
-            away = nations | (pl_la != own_la.strip().upper()).fillna(False).to_numpy(dtype=bool)
+            other = np.append(labels != own_la.strip().upper(), False)[codes]
+            away = nations | other
         outside |= recorded & away
         known |= recorded & (nations | bool(own_la))
     return outside, known
@@ -446,16 +459,9 @@ def placed_far_from_home(
             "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
             "from HOME_POST and PL_POST in the SSDA903 return."
         )
-    e = pd.DataFrame(
-        {
-            c: episode_column(ds, c)
-            for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
-            if c in table.columns
-        },
-        copy=False,
-    )
-    far_ep = pd.to_numeric(e["PL_DISTANCE"], errors="coerce").to_numpy(dtype="float64") > miles
-    outside_ep, known_ep = _outside_boundary(e, own_la)
+    distance = pd.to_numeric(episode_column(ds, "PL_DISTANCE"), errors="coerce")
+    far_ep = distance.to_numpy(dtype="float64") > miles
+    outside_ep, known_ep = _outside_boundary(ds, own_la)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
     far, outside, known = far_ep[ep], outside_ep[ep], known_ep[ep]
@@ -469,6 +475,10 @@ def placed_far_from_home(
     )
     if not detail:
         return units
-    facts = {c: e[c].to_numpy()[ep] for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA") if c in e}
+    facts = {
+        c: episode_column(ds, c).to_numpy()[ep]
+        for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
+        if c in table.columns
+    }
     boundary = np.where(known, np.where(outside, "outside", "inside"), "not known")
     return with_facts(units, **facts, boundary=boundary)
