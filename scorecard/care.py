@@ -38,31 +38,24 @@ def _raw_keys(frame: pd.DataFrame, col: str) -> pd.Series:
     return ids
 
 
-def _ranks(values: pd.Series, labels: pd.Index) -> np.ndarray:
-    """Position of each value in the sorted `labels` (-1 blank or absent), factorizing first
-    so that only the distinct values are looked up as strings."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    found = labels.get_indexer(pd.Index(uniques).astype("string")) if len(uniques) else []
-    return np.append(np.asarray(found, dtype="int64"), -1)[codes]
-
-
 @dataclass(frozen=True)
 class _PooledKeys:
     """The child keys of pooled data: sorted LA labels, sorted CHILD ids, the sorted integer
     pairs ``la_rank * len(ids) + id_rank`` of every child (a child key is its pair's
-    position) and, per key table, each row's child key."""
+    position) and, per key table, each row's pair (its child key is looked up on demand)."""
 
     las: pd.Index
     ids: pd.Index
     pairs: np.ndarray
-    rows: dict[str, np.ndarray]
+    table_pairs: dict[str, np.ndarray]
 
 
 def _pooled_keys(ds: Dataset) -> _PooledKeys | None:
     """Pooled data with an LA on every child-level table: its child keys (cached). The
     pairs sort like the strings 'LA<sep>CHILD' (the separator sorts before any character an
     LA label holds, checked), so child keys number children in that order without building
-    a string per row. None when the string keys must be used (no LA, an LA on some tables
+    a string per row. Each column is factorized once; only its distinct values are looked
+    up as strings. None when the string keys must be used (no LA, an LA on some tables
     only, an LA label holding a control character)."""
 
     def build() -> _PooledKeys | None:
@@ -70,15 +63,46 @@ def _pooled_keys(ds: Dataset) -> _PooledKeys | None:
         frames = [ds.tables[t] for t in names]
         if not frames or not all("LA" in f.columns for f in frames):
             return None
-        las, ids = _sorted_labels(frames, "LA"), _sorted_labels(frames, "CHILD")
+        la = [pd.factorize(f["LA"], use_na_sentinel=True) for f in frames]
+        child = [pd.factorize(f["CHILD"], use_na_sentinel=True) for f in frames]
+        las, ids = _sorted_union([u for _, u in la]), _sorted_union([u for _, u in child])
         if any(min(label, default=_SEP) <= _SEP for label in las):
             return None  # an LA label sorting against the separator: use the strings
-        pairs = {t: _pairs(f, "CHILD", las, ids) for t, f in zip(names, frames)}
-        distinct = _distinct(np.concatenate(list(pairs.values())))
-        rows = {t: _positions(distinct, want) for t, want in pairs.items()}
-        return _PooledKeys(las, ids, distinct, rows)
+        pairs = {
+            t: _pair_codes(_ranked(la_f, las), _ranked(child_f, ids), len(ids))
+            for t, la_f, child_f in zip(names, la, child)
+        }
+        return _PooledKeys(las, ids, _distinct(np.concatenate(list(pairs.values()))), pairs)
 
     return ds.cached("pooled_keys", build)
+
+
+def _sorted_union(uniques: list[object]) -> pd.Index:
+    """The distinct non-blank values of several factorizations' uniques, sorted as strings."""
+    parts = [pd.Series(np.asarray(u, dtype=object)).astype("string") for u in uniques]
+    return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
+
+
+def _ranked(factorized: tuple[np.ndarray, object], labels: pd.Index) -> np.ndarray:
+    """Position of each row's value in the sorted `labels` (-1 blank or absent), from its
+    factorization (codes, uniques): only the distinct values are looked up."""
+    codes, uniques = factorized
+    found = labels.get_indexer(pd.Index(uniques).astype("string")) if len(uniques) else []
+    return np.append(np.asarray(found, dtype="int64"), -1)[codes]
+
+
+def _pair_codes(la: np.ndarray, child: np.ndarray, n_ids: int) -> np.ndarray:
+    """``la_rank * n_ids + id_rank``; -1 where LA or the id is blank."""
+    return np.where((la >= 0) & (child >= 0), la * max(n_ids, 1) + child, -1)
+
+
+def _table_keys(ds: Dataset, name: str) -> np.ndarray:
+    """The child key of every row of key table `name` on pooled data (cached per table)."""
+    pooled = _pooled_keys(ds)
+    assert pooled is not None
+    return ds.cached(
+        f"child_key:{name}", lambda: _positions(pooled.pairs, pooled.table_pairs[name])
+    )
 
 
 def _positions(pairs: np.ndarray, want: np.ndarray) -> np.ndarray:
@@ -101,16 +125,11 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]].astype("int64")
 
 
-def _sorted_labels(frames: list[pd.DataFrame], col: str) -> pd.Index:
-    """The distinct non-blank values of `col` over `frames` as sorted strings."""
-    parts = [pd.Series(pd.unique(f[col])).astype("string") for f in frames]
-    return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
-
-
 def _pairs(frame: pd.DataFrame, col: str, las: pd.Index, ids: pd.Index) -> np.ndarray:
     """``la_rank * len(ids) + id_rank`` per row of `frame`; -1 where LA or the id is blank."""
-    la, child = _ranks(frame["LA"], las), _ranks(frame[col], ids)
-    return np.where((la >= 0) & (child >= 0), la * max(len(ids), 1) + child, -1)
+    la = _ranked(pd.factorize(frame["LA"], use_na_sentinel=True), las)
+    child = _ranked(pd.factorize(frame[col], use_na_sentinel=True), ids)
+    return _pair_codes(la, child, len(ids))
 
 
 def child_categories(ds: Dataset) -> pd.Index:
@@ -166,21 +185,27 @@ def has_child_la(ds: Dataset) -> bool:
 
 def pooled_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index] | None:
     """The LA of each child key as codes into the sorted LA labels, read from the keys of
-    pooled data without a header (where `children` takes its LA from the keys too); None
-    otherwise (the header's LA then stands)."""
+    pooled data (blank, as in `children`, for a child without a header row when there is a
+    header); None when the data is not pooled."""
     pooled = _pooled_keys(ds)
-    if pooled is None or "header" in ds.tables:
+    if pooled is None:
         return None
-    return pooled.pairs // max(len(pooled.ids), 1), pooled.las
+    codes = pooled.pairs // max(len(pooled.ids), 1)
+    if "header" in ds.tables:  # `children` takes the LA from the header: none without a row
+        in_header = np.zeros(len(codes), dtype=bool)
+        keys = _table_keys(ds, "header")
+        in_header[keys[keys >= 0]] = True
+        codes = np.where(in_header, codes, -1)
+    return codes, pooled.las
 
 
 def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarray:
     """Integer child key for each row of `frame` (-1 where the child is unknown)."""
     pooled = _pooled_keys(ds)
     if pooled is not None and "LA" in frame.columns:
-        for name, keys in pooled.rows.items():
+        for name in pooled.table_pairs:
             if col == "CHILD" and frame is ds.tables[name]:
-                return keys  # worked out once per table
+                return _table_keys(ds, name)  # worked out once per table
         return _positions(pooled.pairs, _pairs(frame, col, pooled.las, pooled.ids))
     return np.asarray(child_categories(ds).get_indexer(_raw_keys(frame, col)), dtype="int64")
 
