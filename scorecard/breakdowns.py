@@ -181,10 +181,13 @@ def child_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index]:
 
     def build() -> tuple[np.ndarray, pd.Index]:
         from_keys = pooled_la_codes(ds)
-        if from_keys is not None:
-            return from_keys
-        la = pd.Categorical(children(ds)["LA"])
-        return np.asarray(la.codes, dtype="int64"), la.categories
+        if from_keys is None:
+            la = pd.Categorical(children(ds)["LA"])
+            from_keys = np.asarray(la.codes), la.categories
+        codes, labels = from_keys
+        # codes of a categorical's size (int8 for 150 LAs): gathering them per unit is cheap
+        small = pd.Categorical.from_codes(np.zeros(0, dtype="int64"), categories=labels)
+        return codes.astype(small.codes.dtype), labels
 
     return ds.cached("child_la_codes", build)
 
@@ -195,7 +198,7 @@ def _cid(units: pd.DataFrame, name: str, indicator: str) -> np.ndarray:
             f"{indicator} cannot be broken down by {name!r}: its units are not children."
         )
     cid = units["cid"].to_numpy()
-    return np.where(cid >= 0, cid, 0) if len(cid) else cid
+    return np.where(cid >= 0, cid, 0) if len(cid) and cid.min() < 0 else cid
 
 
 def _episode_has(ds: Dataset, name: str) -> bool:
@@ -339,13 +342,13 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
     k = _date_positions(units, dates)
     if k is None:
         return None  # a unit dated outside `at`
-    number = k.astype("int64")
+    number = k.astype("int64")  # a new array: combined with the codes in place below
     sizes: list[int] = [len(dates)]
     labels: list[Callable[[np.ndarray], object]] = [lambda c: dates[c]]
     for name in by:
         col = units[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
-            codes = np.asarray(col.cat.codes, dtype="int64")
+            codes = col.cat.codes.to_numpy()
             cats = col.cat.categories
             n = len(cats)
 
@@ -363,8 +366,9 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
         else:
             return None
         if len(codes) and codes.min() < 0:  # a blank sorts last (groupby, dropna=False)
-            codes = np.where(codes < 0, n, codes)
-        number = number * (n + 1) + codes
+            codes = np.where(codes < 0, n, codes.astype("int64"))
+        number *= n + 1
+        number += codes
         sizes.append(n + 1)
         labels.append(label)
     return _Groups(number, tuple(sizes), tuple(labels))
@@ -399,17 +403,19 @@ def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
     values = column.to_numpy(dtype="float64", na_value=np.nan)
     if not len(values):
         return values, True
-    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":  # no blanks
-        return values, len(values) * float(np.abs(values).max()) < _EXACT_TOTAL
     lo, hi = float(values.min()), float(values.max())
+    largest = len(values) * max(abs(lo), abs(hi))
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":  # no blanks
+        return values, largest < _EXACT_TOTAL
     if lo == hi:  # one value throughout (num=1.0, den=0.0): no blank, nothing to scan
-        return values, float(lo * _EXACT_STEP).is_integer() and len(values) * abs(lo) < _EXACT_TOTAL
-    values = np.nan_to_num(values, nan=0.0)
+        return values, float(lo * _EXACT_STEP).is_integer() and largest < _EXACT_TOTAL
+    if np.isnan(lo) or np.isnan(hi):
+        values = np.nan_to_num(values, nan=0.0)
+        lo, hi = float(values.min()), float(values.max())
+        largest = len(values) * max(abs(lo), abs(hi))
     scaled = values * _EXACT_STEP
-    exact = bool(
-        np.array_equal(scaled, np.trunc(scaled))
-        and len(values) * float(np.abs(values).max()) < _EXACT_TOTAL
-    )
+    # no fractional part left once scaled (the scaled copy is ours to overwrite)
+    exact = largest < _EXACT_TOTAL and not np.fmod(scaled, 1.0, out=scaled).any()
     return values, exact
 
 
