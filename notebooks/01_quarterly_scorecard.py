@@ -22,7 +22,7 @@
 # Run it for another quarter by changing `quarter` below, or with papermill:
 #
 # ```
-# papermill 01_quarterly_scorecard.ipynb out.ipynb -p quarter "2024-25 Q3"
+# papermill 01_quarterly_scorecard.ipynb out.ipynb -p quarter "2024-25 Q3" -p la 886
 # ```
 #
 # (Pair this script with a notebook in JupyterLab: right-click, *Open With > Notebook*.)
@@ -32,7 +32,8 @@ quarter = "2024-25 Q4"  # a financial quarter label; or a date such as "2025-03-
 data = None  # folder of tables; None means the bundled synthetic sample - Wealdshire; LA 650
 benchmarks = None  # LAIT extract; None with the sample means its synthetic national panel
 neighbours = None  # statistical-neighbour list
-la = None  # 3-digit LA code for the comparators; None with the sample means 650
+la = None  # 3-digit LA code for the comparators, e.g. "886"; None with the sample means 650
+catalogue = None  # your own indicators.yaml; None means the bundled catalogue
 out_dir = None  # where to write the HTML and Excel; None means a new temporary folder
 publish = False  # True: small-number suppression for publication - counts 1-5 shown as 'c'
 
@@ -46,13 +47,14 @@ import pandas as pd
 from IPython.display import display
 
 import scorecard as sc
-from scorecard import charts
 from scorecard.report import write_outputs
 
 # charts are drawn as SVG inside the notebook: self-contained, no CDN, text kept.
 # For tooltips while exploring, use alt.renderers.enable("jupyter") instead.
 alt.renderers.enable("svg")
 pd.set_option("display.max_columns", 30, "display.width", 200)
+# papermill passes `-p la 886` as a number: an LA code is text ("886", never 886.0)
+la = None if la is None else str(la).strip()
 
 # %% [markdown]
 # ## Load and check the data
@@ -77,6 +79,7 @@ card = sc.build_scorecard(
     benchmarks=benchmarks,
     neighbours=neighbours,
     la=la,
+    catalogue=catalogue,
     publish=publish,
 )
 card
@@ -97,12 +100,23 @@ columns = [
         "dot_year",
         "sn_value",
         "england",
+        "published_value",
+        "benchmark_year",
         "quartile_band",
+        "value_quartile_band",
         "status",
+        "caveat",
     )
     if c in card.frame.columns
 ]
 card.frame[columns].round(2)
+
+# %% [markdown]
+# Indicators with no value, and why (a missing table, or a date the data does not cover):
+
+# %%
+frame = card.frame
+print("\n".join(f"{t}: {s}" for t, s in zip(frame["title"], frame["status"]) if s) or "none")
 
 # %% [markdown]
 # ## Trends of the red indicators
@@ -111,15 +125,13 @@ card.frame[columns].round(2)
 # force each year (shaded).
 
 # %%
-history = card.history
-history["value"] = pd.to_numeric(history["value"], errors="coerce")
-frame = card.frame
+from scorecard.report.charts import trend_chart, trend_frames
+
+frames = trend_frames(card)  # each indicator's history, with its published comparators below
 red = frame.loc[frame["rag"].astype("string").str.lower() == "red", "indicator"].tolist()
-shown = red[:3] or frame.loc[frame["value"].notna(), "indicator"].tolist()[:2]
+shown = [i for i in red if i in frames][:3] or list(frames)[:2]
 for ind_id in shown:
-    part = history.loc[history["indicator"] == ind_id]
-    if part["value"].notna().any():
-        display(charts.trend(part, ind_id))
+    display(trend_chart(card, ind_id, frames[ind_id]))
 
 # %% [markdown]
 # ## Write the HTML page and the Excel workbook

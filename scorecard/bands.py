@@ -15,6 +15,9 @@ RAG
 Direction of travel
     Each value is compared with the same indicator (and breakdown) at the previous quarter
     end (3 months earlier) and at the same quarter end a year earlier (12 months earlier).
+    An annual indicator (``frequency: annual``: an academic or collection year's figure) has
+    no change on the quarter (None); its change on the year compares the year the figure
+    belongs to with the year before (2024/25 with 2023/24 at 31 March or 30 June 2025).
     The words are 'improving' / 'worsening' (by polarity; 'up' / 'down' for neutral
     indicators), 'no change' when the two values are identical, 'no significant change'
     when they differ but the small-numbers rule below does not show a real change, and
@@ -365,6 +368,11 @@ def direction_of_travel(
         [*keys, "period_end"], keep="last"
     )
     out = base[[*keys, "period_end"]].copy()
+    annual = (
+        base["indicator"]
+        .map(lambda i: (ind := _lookup(catalogue, i)) is not None and ind.frequency == "annual")
+        .to_numpy(dtype=bool)
+    )
     for label, months in (("quarter", 3), ("year", 12)):
         probe = base[keys].copy()
         probe["period_end"] = _shift_back(base["period_end"], months)
@@ -386,6 +394,9 @@ def direction_of_travel(
                 unit,
                 polarity,
             )
+        if label == "quarter":  # an annual figure has no change on the quarter
+            change = np.where(annual, np.nan, change)
+            words[annual] = None
         out[f"change_{label}"] = change
         out[f"dot_{label}"] = pd.Series(words, dtype=object)
     out.index = frame.index

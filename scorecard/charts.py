@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -168,15 +169,15 @@ def _label(value: object) -> str:
     return str(value)
 
 
-def _value_labels(frame: pd.DataFrame, fmt: str) -> pd.Series:
-    """Bar labels: the formatted value; 'c' where it was withheld for publication (a true
-    `suppressed` column), 'n/a' where there is no value."""
+def _value_labels(frame: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """Bar labels: the value with its unit ('11.1%', '563 days'); 'c' where it was withheld
+    for publication (a true `suppressed` column), 'n/a' where there is no value."""
     withheld = (
         frame["suppressed"].fillna(False).astype(bool)
         if "suppressed" in frame.columns
         else pd.Series(False, index=frame.index)
     )
-    text = frame["value"].map(lambda v: "n/a" if pd.isna(v) else format(float(v), fmt))
+    text = unit_labels(frame["value"], ind).replace("", "n/a")
     return text.where(~withheld, "c")
 
 
@@ -262,6 +263,32 @@ def _rag_scale(domain: list[str] | None = None) -> alt.Scale:
 # ---------------------------------------------------------------- charts
 
 
+COMPARATOR_COLOURS = {"England": "#505a5f", "Statistical neighbours": PALETTE[0]}
+
+
+def yearly_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an annual indicator's frame at whole years before its latest date (an
+    annual figure is the same at every quarter end of its year, so only those are drawn)."""
+    dates = _as_dates(frame["period_end"])
+    last = dates.max()
+    keep = pd.Series(False, index=frame.index)
+    for k in range(0, 40):
+        back = last - pd.DateOffset(months=12 * k)
+        if last == last + pd.offsets.MonthEnd(0):
+            back = back + pd.offsets.MonthEnd(0)
+        if back < dates.min():
+            break
+        keep |= dates == back
+    return frame.loc[keep]
+
+
+def unit_labels(values: pd.Series, ind: Indicator) -> pd.Series:
+    """Value labels with their unit ('9.7%', '563 days', '65 per 10k'), '' when missing."""
+    from .report.fmt import format_value
+
+    return values.map(lambda v: format_value(v, ind.unit, ind.decimals))
+
+
 def trend(
     frame: pd.DataFrame,
     indicator: str | Indicator,
@@ -269,35 +296,52 @@ def trend(
     *,
     title: str | None = None,
     subtitle: str | None = None,
+    comparators: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Values by quarter with the target (dashed) and the RAG bands as shaded areas.
 
     `frame` is a compute frame with several `period_end` dates; thresholds are those in
     force in each date's financial year. With a breakdown column (e.g. `uasc`) one line is
-    drawn per category.
+    drawn per category. A date with no value (outside the data's coverage, say) is a gap in
+    the line, never bridged. An annual indicator (`frequency: annual`) is drawn one point a
+    year. `comparators` (`period_end, series, value`, e.g. series 'England' and 'Statistical
+    neighbours' from the published figures) are drawn as dotted lines with points.
     """
     ind = _indicator(indicator, catalogue)
     df = _rows_for(frame, ind)
+    df = df.drop(columns=["note", "suppressed"], errors="ignore")
     by = _breakdown_columns(df)
     if len(by) > 1:
         raise ValueError(f"trend draws at most one breakdown; the frame has {by}")
     _check_size(df, "trend")
     df["period_end"] = _as_dates(df["period_end"])
-    df["quarter"] = df["period_end"].map(quarter_label)
+    annual = ind.frequency == "annual"
+    if annual:
+        df = yearly_points(df)
+    df["quarter"] = df["period_end"].map(_year_or_quarter(annual))
+    df["label"] = unit_labels(df["value"], ind)
     dates = pd.Series(df["period_end"].unique()).sort_values()
     th = _thresholds_by_date(ind, dates)
-    lo, hi = _domain([*df["value"], *th["green"], *th["amber"], *th["target"]], ind.unit)
+    comp = _comparator_rows(comparators, dates)
+    lo, hi = _domain(
+        [*df["value"], *th["green"], *th["amber"], *th["target"], *comp["value"]], ind.unit
+    )
     y_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     x_axis = alt.Axis(
-        values=[d.isoformat() for d in dates], format="%b %Y", labelAngle=-40, grid=False
+        values=[d.isoformat() for d in dates],
+        format="%b %Y",
+        labelAngle=-40,
+        grid=False,
+        **({"labelExpr": _year_label_expr()} if annual else {}),
     )
     span = _segments(dates)  # half a quarter of room either side, so end labels fit
     x_scale = alt.Scale(domain=[span["x0"].iloc[0].isoformat(), span["x1"].iloc[-1].isoformat()])
-    x = alt.X("period_end:T", title="Quarter ending", axis=x_axis, scale=x_scale)
+    x_title = "Year ending 31 March" if annual else "Quarter ending"
+    x = alt.X("period_end:T", title=x_title, axis=x_axis, scale=x_scale)
     fmt = _fmt(ind)
     tooltip = [
-        alt.Tooltip("quarter:N", title="Quarter"),
-        alt.Tooltip("value:Q", title=ind.title[:40], format=fmt),
+        alt.Tooltip("quarter:N", title="Year" if annual else "Quarter"),
+        alt.Tooltip("label:N", title=ind.title[:40]),
         alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
         alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
     ]
@@ -309,7 +353,7 @@ def trend(
             alt.Chart(rects)
             .mark_rect(opacity=0.18)
             .encode(
-                x=alt.X("x0:T", axis=x_axis, title="Quarter ending", scale=x_scale),
+                x=alt.X("x0:T", axis=x_axis, title=x_title, scale=x_scale),
                 x2="x1:T",
                 y=alt.Y("y0:Q", scale=y_scale, title=_y_title(ind)),
                 y2="y1:Q",
@@ -334,10 +378,31 @@ def trend(
                 strokeDash=[6, 4], color="#333333", strokeWidth=1.5, interpolate="step-after"
             )
             .encode(
-                x=alt.X("x:T", axis=x_axis, title="Quarter ending", scale=x_scale),
+                x=alt.X("x:T", axis=x_axis, title=x_title, scale=x_scale),
                 y=alt.Y("target:Q", scale=y_scale),
                 detail="label:N",
                 tooltip=[alt.Tooltip("target:Q", title="Target", format=fmt)],
+            )
+        )
+    if not comp.empty:
+        names = [n for n in COMPARATOR_COLOURS if n in set(comp["series"])]
+        colour = alt.Color(
+            "series:N",
+            title="Published",
+            scale=alt.Scale(domain=names, range=[COMPARATOR_COLOURS[n] for n in names]),
+        )
+        comp["label"] = unit_labels(comp["value"], ind)
+        layers.append(
+            alt.Chart(comp)
+            .mark_line(strokeDash=[2, 3], strokeWidth=1.5, point=alt.OverlayMarkDef(size=30))
+            .encode(
+                x=alt.X("period_end:T", axis=x_axis, title=x_title, scale=x_scale),
+                y=alt.Y("value:Q", scale=y_scale),
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("series:N", title="Published"),
+                    alt.Tooltip("label:N", title="Value"),
+                ],
             )
         )
     y = alt.Y("value:Q", scale=y_scale, title=_y_title(ind))
@@ -348,31 +413,42 @@ def trend(
             f"{col}:N", title=BREAKDOWN_TITLES.get(col, col), scale=alt.Scale(range=PALETTE)
         )
         tooltip.insert(1, alt.Tooltip(f"{col}:N", title=BREAKDOWN_TITLES.get(col, col)))
-        base = alt.Chart(df).encode(x=x, y=y, color=colour, tooltip=tooltip)
-        layers.append(base.mark_line(strokeWidth=2.5))
-        layers.append(base.mark_point(filled=True, size=60))
+        # one layer (line with its points), so the category legend appears once
+        layers.append(
+            alt.Chart(df)
+            .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(filled=True, size=60))
+            .encode(x=x, y=y, color=colour, tooltip=tooltip)
+        )
     else:
         base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
         layers.append(base.mark_line(color=LINE_COLOUR, strokeWidth=2.5))
         layers.append(base.mark_point(color=LINE_COLOUR, filled=True, size=70))
-        last = df.loc[df["period_end"] == df["period_end"].max()]
-        # the latest value is labelled on the side away from the target line
-        target_now = th["target"].iloc[-1]
-        below = pd.notna(target_now) and float(last["value"].iloc[0]) < target_now
-        layers.append(
-            alt.Chart(last)
-            .mark_text(
-                align="left",
-                dx=8,
-                dy=8 if below else -8,
-                baseline="top" if below else "bottom",
-                fontWeight="bold",
-                color=LINE_COLOUR,
-                fontSize=13,
+        known = df.loc[df["value"].notna()]
+        last = known.loc[known["period_end"] == known["period_end"].max()]
+        if len(last):
+            # the latest value is labelled on the side away from the target line
+            target_now = th["target"].iloc[-1]
+            below = pd.notna(target_now) and float(last["value"].iloc[0]) < target_now
+            layers.append(
+                alt.Chart(last)
+                .mark_text(
+                    align="left",
+                    dx=8,
+                    dy=8 if below else -8,
+                    baseline="top" if below else "bottom",
+                    fontWeight="bold",
+                    color=LINE_COLOUR,
+                    fontSize=13,
+                )
+                .encode(x=x, y=y, text="label:N")
             )
-            .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
-        )
-    sub = subtitle or _trend_subtitle(ind, has_bands=not rects.empty, has_target=not targets.empty)
+    sub = subtitle or _trend_subtitle(
+        ind,
+        has_bands=not rects.empty,
+        has_target=not targets.empty,
+        has_gap=bool(df["value"].isna().any()),
+        has_comparators=not comp.empty,
+    )
     # one LayerChart built in one go: Altair copies the whole spec on every chained call
     return alt.LayerChart(
         layer=layers,
@@ -383,7 +459,48 @@ def trend(
     )
 
 
-def _trend_subtitle(ind: Indicator, *, has_bands: bool, has_target: bool) -> str:
+def _year_or_quarter(annual: bool):
+    from .report.fmt import year_label
+
+    return year_label if annual else quarter_label
+
+
+def _year_label_expr() -> str:
+    """Vega expression: the academic / collection year ending in the 12 months to a date
+    ('2024/25' for 31 March 2025)."""
+    end = "(month(datum.value) > 2 || (month(datum.value) == 2 && date(datum.value) >= 31)"
+    end += " ? year(datum.value) : year(datum.value) - 1)"
+    return f"({end} - 1) + '/' + slice('' + {end}, 2)"
+
+
+def _comparator_rows(comparators: pd.DataFrame | None, dates: pd.Series) -> pd.DataFrame:
+    """Published comparator points within the span of the trend's dates."""
+    empty = pd.DataFrame(
+        {
+            "period_end": pd.Series(dtype="datetime64[ns]"),
+            "series": pd.Series(dtype=object),
+            "value": pd.Series(dtype="float64"),
+        }
+    )
+    if comparators is None or comparators.empty or dates.empty:
+        return empty
+    comp = comparators[["period_end", "series", "value"]].copy()
+    comp["period_end"] = _as_dates(comp["period_end"])
+    comp["value"] = pd.to_numeric(comp["value"], errors="coerce")
+    first = dates.min() - pd.Timedelta(days=46)
+    last = dates.max() + pd.Timedelta(days=46)
+    inside = comp["period_end"].between(first, last) & comp["value"].notna()
+    return comp.loc[inside].reset_index(drop=True) if inside.any() else empty
+
+
+def _trend_subtitle(
+    ind: Indicator,
+    *,
+    has_bands: bool,
+    has_target: bool,
+    has_gap: bool = False,
+    has_comparators: bool = False,
+) -> list[str]:
     better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
         ind.polarity, ""
     )
@@ -394,7 +511,11 @@ def _trend_subtitle(ind: Indicator, *, has_bands: bool, has_target: bool) -> str
         parts.append("Dashed line: target.")
     if has_bands:
         parts.append("Shading: red / amber / green bands for each year.")
-    return " ".join(p for p in parts if p)
+    if has_comparators:
+        parts.append("Dotted: published figures.")
+    if has_gap:
+        parts.append("A gap: no figure the data can support.")
+    return textwrap.wrap(" ".join(p for p in parts if p), 90)
 
 
 def _order(values: pd.Series, order: Iterable[str]) -> list[str]:
@@ -428,7 +549,7 @@ def by_age(
         )
     _check_size(df, "by_age")
     fmt = _fmt(ind)
-    df = df.assign(label=_value_labels(df, fmt))
+    df = df.assign(label=_value_labels(df, ind))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
     df[by] = df[by].map(_label)
@@ -450,9 +571,10 @@ def by_age(
             x=x, y=y, xOffset=alt.XOffset("date:N", sort=dates), tooltip=tooltip
         )
         bars = base.mark_bar().encode(color=colour)
-        labels = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
-            y=alt.Y("label_y:Q"), text="label:N"
-        )
+        # upright labels above bars side by side would run into each other: turned
+        labels = base.mark_text(
+            angle=270, align="left", baseline="middle", dx=4, fontSize=11
+        ).encode(y=alt.Y("label_y:Q"), text="label:N")
         listed = " and ".join(dates) if len(dates) <= 3 else f"{dates[0]} to {dates[-1]}"
         sub = f"One bar per reference date: {listed}."
     else:
@@ -501,7 +623,7 @@ def by_district(
     _check_size(df, "by_district")
     df["period_end"] = _as_dates(df["period_end"])
     df = df.loc[df["period_end"] == df["period_end"].max()].copy()
-    df = df.assign(label=_value_labels(df, _fmt(ind)))
+    df = df.assign(label=_value_labels(df, ind))
     df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]
     df["label_x"] = df["value"].fillna(0.0)
     df["indicator"] = ind.id
@@ -512,7 +634,16 @@ def by_district(
     fmt = _fmt(ind)
     bands = _with_rag(df, catalogue) if colour_by_rag and ind.polarity != "neutral" else None
     x = alt.X("value:Q", title=_y_title(ind), scale=alt.Scale(zero=True))
-    y = alt.Y("district:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    # the base under each district's name: the children the bar stands on
+    df["base"] = [_base_label(ind.unit, n, d) for n, d in zip(df["numerator"], df["denominator"])]
+    bases = dict(zip(df["district"], df["base"]))
+    expr = "[datum.value, " + _js_lookup(bases) + "[datum.value] || '']"
+    y = alt.Y(
+        "district:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=220, labelExpr=expr, labelFontSize=12, labelLineHeight=14),
+    )
     tooltip = [
         alt.Tooltip("district:N", title="District"),
         alt.Tooltip("value:Q", title="Value", format=fmt),
@@ -551,8 +682,22 @@ def by_district(
         layer=layers,
         title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
         width=480,
-        height=alt.Step(26),
+        height=alt.Step(34),
     )
+
+
+def _base_label(unit: str, numerator: object, denominator: object) -> str:
+    """'15 / 120', 'n = 120' (averages) or '' (counts), as on the card."""
+    from .report.fmt import base_text
+
+    return base_text(unit, numerator, denominator)
+
+
+def _js_lookup(mapping: dict[str, str]) -> str:
+    """A Vega expression object literal {'name': 'text', ...} (quotes escaped)."""
+    import json
+
+    return json.dumps({str(k): str(v) for k, v in mapping.items()})
 
 
 def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> pd.DataFrame:

@@ -306,3 +306,31 @@ def test_direction_of_travel_ignores_scorecard_columns():
         "dot_year",
     ]
     assert got["dot_quarter"].iloc[1] == "worsening"
+
+
+def test_annual_indicator_has_no_change_on_the_quarter():
+    """An annual figure (KS4: the academic year's) is compared year on year only: at 30 June
+    2025 the 2024/25 figure is the same as at 31 March 2025, so no 'no change' on the quarter;
+    the year compares 2024/25 (at 30 June 2025) with 2023/24 (at 30 June 2024)."""
+    annual = Indicator.model_validate(
+        {**HIGH.model_dump(), "id": "annual", "frequency": "annual", "unit": "points"}
+    )
+    cat = Catalogue([annual, HIGH])
+    frame = pd.DataFrame(
+        {
+            "indicator": ["annual"] * 3 + ["high"] * 3,
+            "period_end": pd.to_datetime(["2024-06-30", "2025-03-31", "2025-06-30"] * 2),
+            "numerator": [2000.0, 2300.0, 2300.0] * 2,
+            "denominator": [100.0] * 6,
+            "value": [20.0, 23.0, 23.0] * 2,
+        }
+    )
+    out = direction_of_travel(frame, catalogue=cat).set_index(["indicator", "period_end"])
+    june = pd.Timestamp("2025-06-30")
+    assert np.isnan(out.loc[("annual", june), "change_quarter"])
+    assert out.loc[("annual", june), "dot_quarter"] is None
+    # 23.0 against 20.0 a year earlier: +3.0 points, 15% on 100 pupils -> improving
+    assert out.loc[("annual", june), "change_year"] == pytest.approx(3.0)
+    assert out.loc[("annual", june), "dot_year"] == "improving"
+    # the same numbers on a quarterly indicator do have a change on the quarter (none)
+    assert out.loc[("high", june), "dot_quarter"] == "no change"

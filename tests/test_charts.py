@@ -3,6 +3,8 @@ self-contained HTML without a browser."""
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -184,12 +186,81 @@ def test_trend_without_thresholds_has_no_bands():
     assert not any("band" in v[0] or "target" in v[0] for v in data.values())
 
 
-def test_trend_with_breakdown_draws_one_line_per_category():
+def test_trend_with_breakdown_draws_one_line_per_category_and_one_legend():
     a = _trend_frame().assign(uasc="UASC")
     b = _trend_frame().assign(uasc="Not UASC")
-    spec = charts.trend(pd.concat([a, b]), IND).to_dict()
-    encodings = [layer.get("encoding", {}) for layer in spec["layer"]]
-    assert any(e.get("color", {}).get("field") == "uasc" for e in encodings)
+    chart = charts.trend(pd.concat([a, b]), IND)
+    encodings = [layer.get("encoding", {}) for layer in chart.to_dict()["layer"]]
+    # one layer (line with points) carries the category colour: one legend, not two
+    assert sum(e.get("color", {}).get("field") == "uasc" for e in encodings) == 1
+    svg = charts.render(chart, "svg").decode()
+    assert svg.count(">UASC status<") == 1
+
+
+def _line_paths(svg: str, layer: str) -> list[str]:
+    """The d= of the line marks of one layer of a rendered chart."""
+    group = re.search(rf'<g class="mark-line role-mark {layer}"[^>]*>(.*?)</g>', svg)
+    assert group, layer
+    return re.findall(r' d="([^"]+)"', group.group(1))
+
+
+def test_trend_leaves_a_gap_where_there_is_no_value():
+    frame = _trend_frame()
+    # Jun and Sep 2024 are outside the data: no value (never carried forward)
+    frame.loc[[2, 3], ["numerator", "denominator", "value"]] = np.nan
+    chart = charts.trend(frame, IND)
+    svg = charts.render(chart, "svg").decode()
+    layers = re.findall(r'class="mark-line role-mark (layer_\d+_marks)"', svg)
+    (path,) = _line_paths(svg, layers[-1])  # our values are the last line layer
+    assert path.count("M") == 2  # two pieces: the line is broken, not drawn through the gap
+    assert "A gap: no figure the data can support." in " ".join(
+        chart.to_dict()["title"]["subtitle"]
+    )
+
+
+def test_trend_draws_published_comparators_and_labels_with_units():
+    comp = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2024-03-31", "2025-03-31"] * 2),
+            "series": ["England"] * 2 + ["Statistical neighbours"] * 2,
+            "value": [10.0, 10.2, 11.0, 11.1],
+        }
+    )
+    chart = charts.trend(_trend_frame(), IND, comparators=comp)
+    data = _datasets(chart)
+    drawn = next(pd.DataFrame(v) for v in data.values() if "series" in v[0])
+    assert sorted(drawn["series"].unique()) == ["England", "Statistical neighbours"]
+    assert list(drawn["label"]) == ["10.0%", "10.2%", "11.0%", "11.1%"]
+    ours = next(pd.DataFrame(v) for v in data.values() if "quarter" in v[0])
+    assert ours["label"].iloc[-1] == "12.0%"  # 48 of 400, with its unit
+    svg = charts.render(chart, "svg").decode()
+    assert ">12.0%<" in svg and ">Published<" in svg
+
+
+def test_annual_trend_shows_one_point_a_year():
+    ends = quarter_ends("2024-25 Q4", 12)  # 3 years of quarter ends
+    frame = pd.DataFrame(
+        {
+            "indicator": "attainment_cla_att8",
+            "period_end": ends,
+            "numerator": 2000.0,
+            "denominator": 100.0,
+            "value": np.arange(12, dtype=float) + 15,
+        }
+    )
+    chart = charts.trend(frame, "attainment_cla_att8")
+    rows = pd.DataFrame(next(v for v in _datasets(chart).values() if "quarter" in v[0]))
+    # 31 March 2023, 2024 and 2025 only, labelled as academic years
+    assert list(rows["quarter"]) == ["2022/23", "2023/24", "2024/25"]
+    assert list(rows["value"]) == [18.0, 22.0, 26.0]
+    assert "Year ending 31 March" in chart.to_dict()["layer"][-2]["encoding"]["x"]["title"]
+
+
+def test_by_district_shows_the_base_under_each_bar():
+    svg = charts.render(charts.by_district(_district_frame(), IND), "svg").decode()
+    for base in ("5 / 100", "8 / 72", "13 / 100"):
+        assert f">{base}<" in svg
+    assert ">11.1%<" in svg  # bar labels carry the unit
 
 
 def test_trend_names_missing_indicator():
@@ -254,7 +325,7 @@ def test_withheld_values_are_labelled_c_not_drawn():
     chart = charts.by_district(frame, IND)
     bars = pd.DataFrame(next(v for v in _datasets(chart).values() if "district" in v[0]))
     labels = dict(zip(bars["district"], bars["label"]))
-    assert labels == {"Southby": "11.1", "Eastmere": "13.0", "Northgate": "c"}
+    assert labels == {"Southby": "11.1%", "Eastmere": "13.0%", "Northgate": "c"}
     ages = _age_frame()
     ages.loc[0, "value"] = np.nan  # no value (not withheld): shown as n/a
     data = _datasets(charts.by_age(ages, "time_in_care_ceased", by="age_at_entry_band"))

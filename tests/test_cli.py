@@ -48,9 +48,13 @@ def sample_loaded_once(monkeypatch, sample_dataset):
     import scorecard.inputs as inputs
 
     real = inputs.load_dataset
-    monkeypatch.setattr(
-        inputs, "load_dataset", lambda path=None: sample_dataset if path is None else real(path)
-    )
+
+    def load(path=None, *, strict=False, coverage=None):
+        if path is None and not strict and coverage is None:
+            return sample_dataset
+        return real(path, strict=strict, coverage=coverage)
+
+    monkeypatch.setattr(inputs, "load_dataset", load)
 
 
 # ------------------------------------------------------------------ usage and listing
@@ -140,19 +144,36 @@ def test_validate_in_a_process_prints_no_traceback(tmp_path):
     assert "31/02/2024" in run.stdout
 
 
-def test_build_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
-    # loading is lenient by default (bad rows are left out); all-or-nothing is strict=True,
-    # which `build --strict` will pass: loaded strictly, bad data stops the build
-    import functools
-
-    import scorecard.inputs as inputs
-
-    monkeypatch.setattr(inputs, "load_dataset", functools.partial(inputs.load_dataset, strict=True))
+def test_build_strict_on_bad_data_exits_1_and_writes_nothing(tmp_path, capsys):
     bad = _corrupt_copy(tmp_path)
     out = tmp_path / "out"
-    assert main(["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]) == 1
+    argv = ["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]
+    assert main([*argv, "--strict", "--no-charts", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "31/02/2024" in err and "nothing was written" in err
+    assert not out.exists()
+
+
+def test_build_leaves_out_the_bad_rows_and_says_which_figures_lose_them(tmp_path, capsys):
+    # the same two bad cells: a DECOM that is no date and an LS that is no DfE code; each
+    # episode is left out of the figures that read that column, and the build goes on
+    bad = _corrupt_copy(tmp_path)
+    out = tmp_path / "out"
+    argv = ["build", "--data", str(bad), "--out", str(out), "--quarter", "2024-25 Q4"]
+    assert main([*argv, "--no-charts", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "indicator(s) leave out rows with unusable cells:" in err
+    assert "Children looked after: 1 episodes rows (unusable DECOM: not a date); " in err
+    assert "1 episodes rows (unusable LS: unknown LS code)" in err
+    assert {p.suffix for p in out.iterdir()} == {".html", ".xlsx"}
+
+
+def test_build_with_a_stated_coverage_stops_outside_it(tmp_path, capsys, sample_loaded_once):
+    out = tmp_path / "out"
+    argv = ["build", "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts", "--quiet"]
+    assert main([*argv, "--coverage", "01/04/2020", "31/03/2024"]) == 1
+    err = capsys.readouterr().err
+    assert "not available: needs data up to 31/03/2025; the data ends 31/03/2024" in err
     assert not out.exists()
 
 
@@ -247,3 +268,61 @@ def test_build_lists_an_indicator_that_failed(
     # ... but the analyst is told which one failed and why, once
     assert err.count("pct_foster_care: could not be computed (ValueError)") == 1
     assert "1 indicator(s) have no value" in err
+
+
+def _three_children_folder(tmp_path: Path, three_children) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, frame in three_children().items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def test_build_outside_the_coverage_exits_1_and_writes_nothing(
+    tmp_path, capsys, monkeypatch, three_children
+):
+    import scorecard.inputs as inputs
+
+    folder = _three_children_folder(tmp_path, three_children)
+    real = inputs.load_dataset
+
+    def with_coverage(path=None, **kw):  # as if the analyst had stated one collection year
+        return real(path, coverage=("2024-04-01", "2025-03-31"))
+
+    monkeypatch.setattr(inputs, "load_dataset", with_coverage)
+    out = tmp_path / "out"
+    argv = ["build", "--data", str(folder), "--out", str(out), "--quiet", "--no-charts"]
+    assert main([*argv, "--quarter", "2030-31 Q1"]) == 1
+    err = capsys.readouterr().err
+    assert "not available: needs data up to 30/06/2030; the data ends 31/03/2025" in err
+    assert "Nothing was written." in err and "Traceback" not in err
+    assert not out.exists()
+    # inside the coverage the card is built
+    assert main([*argv, "--quarter", "2024-25 Q4"]) == 0
+    assert (out / "scorecard_2024-25_Q4.html").exists()
+
+
+def test_build_with_an_analysts_catalogue(tmp_path, capsys, three_children):
+    import yaml
+
+    from scorecard.catalogue import bundled_catalogue_path
+
+    folder = _three_children_folder(tmp_path, three_children)
+    spec = yaml.safe_load(bundled_catalogue_path().read_text(encoding="utf-8"))
+    # the analyst's own indicator: 2 or more placements, on the card, renamed
+    for item in spec["indicators"]:
+        if item["id"] == "placement_stability_2plus":
+            item["on_scorecard"] = True
+            item["title"] = "Our own: two or more placements"
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    # the extract's latest date is 15/01/2024 (its coverage ends there): a quarter before it
+    argv = ["build", "--data", str(folder), "--out", str(out), "--quarter", "2023-24 Q3"]
+    assert main([*argv, "--quiet", "--no-charts", "--catalogue", str(mine)]) == 0
+    assert "Our own: two or more placements" in (out / "scorecard_2023-24_Q3.html").read_text()
+    # a catalogue with a mistake is a data error naming the indicator and key
+    spec["indicators"][0]["unit"] = "furlongs"
+    mine.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    assert main([*argv, "--quiet", "--no-charts", "--catalogue", str(mine)]) == 1
+    assert "cla_count" in capsys.readouterr().err

@@ -87,11 +87,24 @@ def test_notebooks_are_parameterised_percent_scripts(name):
 
 
 def test_quarterly_scorecard_notebook(kernel_env, tmp_path):
+    from scorecard.catalogue import bundled_catalogue_path
+
     out = tmp_path / "out"
-    nb = _run("01_quarterly_scorecard.py", tmp_path, {"quarter": "2024-25 Q4", "out_dir": str(out)})
+    # `-p la 650` on papermill's command line arrives as the number 650
+    params = {
+        "quarter": "2024-25 Q4",
+        "out_dir": str(out),
+        "la": 650,
+        "catalogue": str(bundled_catalogue_path()),
+    }
+    nb = _run("01_quarterly_scorecard.py", tmp_path, params)
     assert sorted(p.suffix for p in out.iterdir()) == [".html", ".xlsx"]
     html = " ".join("".join(o.get("data", {}).get("text/html", "")) for o in _outputs(nb))
     assert "2024-25 Q4" in html  # the scorecard was displayed for the quarter asked
+    assert "Children in care scorecard: Wealdshire" in html  # 650 found as the LA code '650'
+    # the card survives an untrusted notebook: inline styles, pictures as SVG images
+    assert 'class="td rag rag-green" style="' in html
+    assert 'src="data:image/svg+xml;base64,' in html
 
 
 def test_indicator_explorer_notebook(kernel_env, tmp_path):

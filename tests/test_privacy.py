@@ -141,8 +141,9 @@ def test_publication_outputs_show_c(tmp_path, tiny_cards):
     card = tiny_cards[1]
     html_path, xlsx_path = write_outputs(card, tmp_path)
     page = html_path.read_text(encoding="utf-8")
-    row = re.search(r'<tr id="ind-cla_count">.*?</tr>', page).group(0)
-    assert "<b>c</b>" in row and ">3<" not in row
+    row = re.search(r'<tr id="ind-cla_count"[^>]*>.*?</tr>', page).group(0)
+    cells = re.sub(r"<[^>]+>", "|", row)  # the text of the row's cells
+    assert "|c|" in cells and "|3|" not in cells
     assert "shown as “c”" in page
     sheet = _xlsx_text(xlsx_path)
     assert "<t>c</t>" in sheet
@@ -178,6 +179,15 @@ def _xlsx_text(path: Path) -> str:
         return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
 
 
+def with_images(html: str) -> str:
+    """The page with the SVG inside each data: image decoded (sparklines and trend charts
+    are base64 SVG images: their text is scanned too)."""
+    import base64
+
+    images = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
+    return html + "".join(base64.b64decode(i).decode("utf-8") for i in images)
+
+
 def text_tokens(text: str) -> set[str]:
     """What an identifier, date or postcode would look like in the text, as exact tokens:
     every alphanumeric run, every pair of runs joined by one space (postcodes) and every
@@ -203,6 +213,10 @@ def scan_outputs(card_internal, card_public, secrets: set[str], folder: Path) ->
     allowed = {f"{d:%d/%m/%Y}" for d in card_internal.quarter_ends} | {
         f"{d:%Y-%m-%d}" for d in card_internal.quarter_ends
     }
+    # ... nor are the dates the data covers, nor those an unavailable figure would need
+    allowed |= set(re.findall(r"\d{2}/\d{2}/\d{4}", " ".join(card_internal.coverage)))
+    said = " ".join(card_internal.frame["status"])
+    allowed |= set(re.findall(r"(?:data from|starts|ends|up to) (\d{2}/\d{2}/\d{4})", said))
     secrets = secrets - allowed
     assert secrets, "nothing to scan for"
     for card, sub in ((card_internal, "internal"), (card_public, "public")):
@@ -211,8 +225,9 @@ def scan_outputs(card_internal, card_public, secrets: set[str], folder: Path) ->
         for p in paths:
             text = _xlsx_text(p) if p.suffix == ".xlsx" else p.read_text(encoding="utf-8")
             assert len(text) > 1000
-            if p.suffix == ".html":  # and nothing is fetched from elsewhere
+            if p.suffix == ".html":  # nothing is fetched from elsewhere; images read too
                 assert "http://" not in text and "https://" not in text
+                text = with_images(text)
             found = leaks(text, secrets)
             assert not found, f"{p.name} contains personal data: {found[:5]}"
         found = leaks(card.frame.to_csv() + card.history.to_csv(), secrets)
@@ -231,6 +246,12 @@ def test_scan_catches_a_leak():
     ]
     # digits of a decimal, or a longer number, are not an id
     assert leaks("<v>822.63561610000021</v><v>11000002</v>", secrets) == []
+    # inside an SVG image of the page
+    import base64
+
+    image = base64.b64encode(b"<svg><title>WS100001</title></svg>").decode()
+    page = f'<img src="data:image/svg+xml;base64,{image}">'
+    assert leaks(page, secrets) == [] and leaks(with_images(page), secrets) == ["WS100001"]
 
 
 def test_no_personal_data_in_outputs_small_dataset(tmp_path, tiny_tables, tiny_cards):
@@ -258,3 +279,59 @@ def test_no_personal_data_in_outputs_bundled_sample(tmp_path, sample_scorecard):
     assert len(secrets) > 10_000  # ids, UPNs, dates of birth, postcodes of thousands of children
     card = sample_scorecard
     scan_outputs(card, card.for_publication(), secrets, tmp_path)
+
+
+# ----------------------------------------------------------------------------- zero is shown
+
+
+@pytest.fixture(scope="module")
+def hundred_children_card():
+    """100 children, all looked after at 31 March 2025 in one foster placement since
+    1 January 2024: 0 of 100 had 3 or more placements in the year (0.0%)."""
+    ids = [f"WS5{k:05d}" for k in range(100)]
+    header = pd.DataFrame({"CHILD": ids, "SEX": "1", "DOB": "01/01/2012"})
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ids,
+            "DECOM": "01/01/2024",
+            "RNE": "S",
+            "LS": "C2",
+            "PLACE": "U1",
+            "DEC": None,
+            "REC": None,
+        }
+    )
+    return build_scorecard(sc.Dataset.from_frames(header=header, episodes=episodes))
+
+
+def assert_zero_of_hundred_shown(card) -> None:
+    """A count of 0 out of 100 is not a small number: shown in the frame, the page and the
+    workbook of the publication version, with its band."""
+    r = card.frame.set_index("indicator").loc["placement_stability_short"]
+    assert (r["numerator"], r["denominator"], r["value"]) == (0, 100, 0), "0 of 100 withheld"
+    assert r["rag"] == "green" and not r["suppressed"]
+    page = card.html(charts=False)
+    row = re.search(r'<tr id="ind-placement_stability_short"[^>]*>.*?</tr>', page).group(0)
+    cells = re.sub(r"<[^>]+>", "|", row)
+    assert "|0.0%|" in cells and "|0 / 100|" in cells, "0 of 100 not shown on the page"
+
+
+def test_zero_of_a_hundred_is_shown_when_publishing(hundred_children_card):
+    card = hundred_children_card.for_publication()
+    assert card.publish
+    assert_zero_of_hundred_shown(card)
+
+
+def test_a_rule_that_withholds_zero_fails_the_check(hundred_children_card, monkeypatch):
+    """The check above can fail: with a broken rule that counts 0 as a small number, the
+    publication version withholds 0 of 100 and the check says so."""
+    from scorecard.report import privacy
+
+    def broken(counts: pd.Series, threshold: int) -> pd.Series:
+        c = pd.to_numeric(counts, errors="coerce")
+        return ((c >= 0) & (c <= threshold)).fillna(False).astype(bool)
+
+    monkeypatch.setattr(privacy, "small", broken)
+    card = hundred_children_card.for_publication()
+    with pytest.raises(AssertionError, match="0 of 100 withheld"):
+        assert_zero_of_hundred_shown(card)

@@ -71,7 +71,7 @@ def test_failure_while_staging_the_second_file_leaves_folder_unchanged(folder, m
 def test_to_html_failure_keeps_the_old_file(folder, monkeypatch):
     before = snapshot(folder)
 
-    def broken(card, full_page=True):
+    def broken(card, full_page=True, charts=True):
         raise ValueError("bad template")
 
     monkeypatch.setattr("scorecard.report.html.render_html", broken)

@@ -40,8 +40,8 @@ def find_row(ws, title: str) -> int:
     raise AssertionError(f"no row {title!r}")
 
 
-def test_four_sheets(book):
-    assert book.sheetnames == ["Scorecard", "Summary", "Trend", "Definitions"]
+def test_sheets(book):
+    assert book.sheetnames == ["Scorecard", "Summary", "Trend", "Districts", "Definitions"]
 
 
 def test_scorecard_sheet_layout(book):
@@ -53,7 +53,7 @@ def test_scorecard_sheet_layout(book):
     assert ws.auto_filter.ref.startswith("A4:")
     assert ws.column_dimensions["B"].width > 40  # titles readable
     # one row per indicator below the header
-    assert ws.max_row == HEADER_ROW + 1 + 5
+    assert ws.max_row == HEADER_ROW + 1 + len(fixed_card().frame)
 
 
 def test_rag_cells_have_real_fills_and_words(book):
@@ -80,8 +80,8 @@ def test_numbers_stay_numbers_with_unit_formats(book):
     assert value.number_format == '#,##0.0"%"'
     count = ws.cell(find_row(ws, "Children looked after"), header_index(ws, "Value"))
     assert count.value == 1812 and count.number_format == "#,##0"
-    assert ws.cell(r, header_index(ws, "Denominator")).value == 1200
-    assert ws.cell(r, header_index(ws, "SN average")).value == 10.4
+    assert ws.cell(r, header_index(ws, "Base (n)")).value == 1200
+    assert ws.cell(r, header_index(ws, "SN average (published)")).value == 10.4
     assert ws.cell(r, header_index(ws, "Best LA")).value == "Exampleton"
     # a missing value is a blank cell, never NaN or 'nan'
     r2 = find_row(ws, "Weighted IRO caseload per FTE (CP cases weighted)")
@@ -154,3 +154,92 @@ def test_scorecard_rows_have_sparklines_over_their_trend_row():
     # whose 8 quarters are columns D to K
     assert f"<xm:f>Trend!D2:K2</xm:f><xm:sqref>{col}5</xm:sqref>" in sheet
     assert f"<xm:f>Trend!D6:K6</xm:f><xm:sqref>{col}9</xm:sqref>" in sheet
+
+
+def test_every_number_formatted_no_empty_strings(book):
+    """No 778.6825396825396 in a General cell, no cell holding an empty string."""
+    for ws in book:
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    assert cell.number_format != "General", (ws.title, cell.coordinate, v)
+                assert v != "", (ws.title, cell.coordinate)
+
+
+def test_domain_spelled_one_way_on_every_sheet(book):
+    spelled = set()
+    for name, col in (("Scorecard", 1), ("Trend", 1), ("Definitions", 3)):
+        ws = book[name]
+        for (v,) in ws.iter_rows(min_col=col, max_col=col, values_only=True):
+            if isinstance(v, str) and v.lower() in ("population", "placement stability"):
+                spelled.add(v)
+    assert spelled == {"Population", "Placement stability"}
+
+
+def test_comparators_labelled_and_unavailable_said(book):
+    ws = book["Scorecard"]
+    r = find_row(ws, "Children looked after with 3 or more placements during the year")
+    got = {
+        name: ws.cell(r, header_index(ws, name)).value
+        for name in (
+            "Published year",
+            "Our published value",
+            "Our published quartile",
+            "Our published rank",
+            "This value's quartile",
+            "This value's rank",
+            "Best neighbour",
+            "Gap to best neighbour",
+        )
+    }
+    assert got == {
+        "Published year": "2023-24",
+        "Our published value": 12.0,
+        "Our published quartile": "D",
+        "Our published rank": 140,
+        "This value's quartile": "C",
+        "This value's rank": 104,
+        "Best neighbour": "Nearby",
+        "Gap to best neighbour": 4.4,
+    }
+    status = ws.cell(find_row(ws, "Re-referrals within 12 months"), header_index(ws, "Status"))
+    status = status.value
+    assert status == "not available: needs data from 01/04/2023; the data starts 01/04/2024"
+    # time in care: the sum of days is no help to a reader; the base (n) is there
+    r = find_row(ws, "Average time in care so far of children looked after (days)")
+    assert ws.cell(r, header_index(ws, "Number")).value is None
+    assert ws.cell(r, header_index(ws, "Base (n)")).value == 1789
+    assert "lower bound" in ws.cell(r, header_index(ws, "Caveat")).value
+    # a count is not compared with other authorities' counts
+    r = find_row(ws, "Children looked after")
+    assert ws.cell(r, header_index(ws, "SN average (published)")).value is None
+
+
+def test_annual_trend_block_and_districts(book):
+    trend = book["Trend"]
+    rows = list(trend.iter_rows(values_only=True))
+    head = next(r for r in rows if r[0] == "Domain (annual figures)")
+    assert list(head[3:8]) == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+    att8 = next(r for r in rows if r[1] == "Average Attainment 8 of children looked after")
+    assert list(att8[3:8]) == [22.7, 20.5, 23.2, 19.4, 21.1]
+    ws = book["Districts"]
+    assert [c.value for c in ws[4]] == ["Indicator", "Gravesham †", "Maidstone", "Not known †"]
+    values = [c.value for c in ws[5]]
+    assert values[1:] == [25.0, 15.0, 0.0]
+    assert [c.value for c in ws[6]][1:] == ["2 / 8", "30 / 200", "0 / 1"]
+    assert ws["C5"].fill.fgColor.rgb.endswith("D4351C")  # Maidstone 15.0%: red
+    assert ws["B5"].font.italic  # a base of 8 children
+
+
+def test_publication_districts_sheet_withholds_small_counts():
+    ws = load(fixed_card().for_publication().excel_bytes())["Districts"]
+    # 2 of 8 withheld; 0 of 1: the base of 1 child withheld, and so the value
+    assert [c.value for c in ws[5]][1:] == ["c", 15.0, "c"]
+
+
+@pytest.mark.slow
+def test_sample_workbook_formats_every_number(sample_scorecard):
+    """The bundled sample's workbook, every sheet: no number in a General cell (the summary's
+    778.6825396825396 days), no empty-string cell."""
+    test_every_number_formatted_no_empty_strings(load(sample_scorecard.excel_bytes()))

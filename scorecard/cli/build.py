@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         },
     )
     b.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FILE",
+        help="your own indicators.yaml (default: the bundled catalogue)",
+    )
+    b.add_argument(
         "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
     )
     b.add_argument(
@@ -59,6 +65,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=5,
         metavar="N",
         help="largest count withheld when publishing (default 5)",
+    )
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: any error in the data stops the build (default: rows with an "
+        "unusable cell are left out of the figures that need them, and the card says so)",
+    )
+    b.add_argument(
+        "--coverage",
+        nargs=2,
+        metavar=("START", "END"),
+        help="the dates the data covers, e.g. 01/04/2017 31/03/2025 (default: as the data "
+        "shows it: its returns' collection years, or a full history's extent)",
     )
     b.add_argument("--no-charts", action="store_true", help="write the tables only")
     b.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -119,22 +138,29 @@ def _resolve_inputs(
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..inputs import load_dataset
+    from ..inputs import DataValidationError, load_dataset
     from ..periods import ReferenceDateError, parse_date, quarter_label
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")
-    at = None
-    if args.quarter:
-        try:
+    at, coverage = None, None
+    try:
+        if args.quarter:
             at = parse_date(args.quarter)
-        except ReferenceDateError as exc:
-            parser.error(str(exc))
+        if args.coverage:
+            coverage = tuple(parse_date(d) for d in args.coverage)
+    except ReferenceDateError as exc:
+        parser.error(str(exc))
     progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)
     bench_path, sn_path, la = _resolve_inputs(args)
 
     progress(f"loading data from {args.data or 'the bundled sample'}")
-    ds = load_dataset(args.data)
+    try:
+        ds = load_dataset(args.data, strict=args.strict, coverage=coverage)
+    except ValueError as exc:
+        if isinstance(exc, DataValidationError):
+            raise
+        parser.error(str(exc))  # a stated coverage that ends before it starts
     if at is None:
         at = latest_quarter(ds)
         note(f"      no --quarter: using {quarter_label(at)} (ends {at:%d %B %Y})")
@@ -143,32 +169,38 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     panel, sn = load_panel(bench_path, sn_path) if bench_path else (None, None)
 
     progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
-    from ..report import IndicatorFailedWarning, build_scorecard
+    from ..catalogue import load_catalogue
+    from ..report import IndicatorFailedWarning, OutsideCoverageError, build_scorecard
 
+    catalogue = load_catalogue(args.catalogue) if args.catalogue else None
     with warnings.catch_warnings():
         # failing indicators are listed below from the card (one line each), not as warnings
         warnings.simplefilter("ignore", IndicatorFailedWarning)
-        card = build_scorecard(
-            ds,
-            quarter=at,
-            benchmarks=panel,
-            neighbours=sn,
-            la=la,
-            publish=args.publish,
-            suppress_threshold=args.suppress_threshold,
-            trend_quarters=TREND_QUARTERS,
-        )
+        try:
+            card = build_scorecard(
+                ds,
+                quarter=at,
+                benchmarks=panel,
+                neighbours=sn,
+                la=la,
+                catalogue=catalogue,
+                publish=args.publish,
+                suppress_threshold=args.suppress_threshold,
+                trend_quarters=TREND_QUARTERS,
+            )
+        except OutsideCoverageError as exc:
+            raise DataError(f"{exc} Nothing was written.") from None
         rendered = Rendered()
         if not args.no_charts:
-            progress("computing chart data by age and district")
-            frames = _chart_frames(ds, card, args)
+            progress("gathering the chart data by age and district")
+            frames = _chart_frames(card)
             progress("drawing charts")
             rendered = _render_charts(frames, panel, sn, la, card)
 
     progress("rendering the HTML page and the Excel workbook")
     from ..report.atomic import RENDERERS, output_name
 
-    for fmt in ("html", "xlsx"):
+    for fmt in ("html", "xlsx"):  # the page reuses the trend charts drawn above
         rendered.files[output_name(card, fmt)] = RENDERERS[fmt](card)
 
     progress(f"writing {len(rendered.files)} files to {args.out}")
@@ -178,6 +210,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for name, why in rendered.skipped.items():
         note(f"      no chart {name}: {why}")
     _report_missing(card.frame)
+    _report_left_out(card)
     print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
@@ -187,15 +220,27 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _report_missing(frame: pd.DataFrame) -> None:
     """One line per indicator left blank because it is unavailable or failed to compute, so
     the analyst sees it before the panel does."""
-    missing = frame.loc[
-        frame["status"].str.startswith(("unavailable", "could not be computed")),
-        ["indicator", "status"],
-    ]
+    from ..report.builder import is_unavailable
+
+    missing = frame.loc[frame["status"].map(is_unavailable), ["indicator", "status"]]
     if missing.empty:
         return
     note(f"      {len(missing)} indicator(s) have no value on the scorecard:")
     for ind_id, status in missing.itertuples(index=False):
         note(f"        {ind_id}: {status}")
+
+
+def _report_left_out(card: Any) -> None:
+    """One line per indicator whose figures leave out rows with an unusable cell, as the card
+    says them (`scorecard validate` lists every cell)."""
+    from ..report.html import left_out_lines
+
+    lines = left_out_lines(card)
+    if not lines:
+        return
+    note(f"      {len(lines)} indicator(s) leave out rows with unusable cells:")
+    for line in lines:
+        note(f"        {line}")
 
 
 @dataclass
@@ -212,74 +257,45 @@ AGE_CHART = "time_in_care_ceased"  # the panel asked for time in care by age at 
 MAX_DISTRICT_CHARTS = 4
 
 
-def _suppress(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """For publication: withhold values built on 1..threshold children, as the tables do."""
-    from ..engine import default_catalogue
-    from ..report.privacy import suppression_mask
-
-    if frame.empty or threshold < 1:
-        return frame
-    cat = default_catalogue()
-    counts = (
-        frame["indicator"]
-        .astype(str)
-        .map(lambda i: cat.get(i).publish_counts if i in cat else True)
-    )
-    num, den, val = suppression_mask(frame, counts, threshold)
-    out = frame.copy()
-    out.loc[num.to_numpy(), "numerator"] = float("nan")
-    out.loc[den.to_numpy(), "denominator"] = float("nan")
-    out.loc[val.to_numpy(), "value"] = float("nan")
-    out["suppressed"] = val.to_numpy()
-    return out
-
-
-def _chart_frames(ds: Any, card: Any, args: argparse.Namespace) -> ChartFrames:
-    from ..engine import compute
-    from ..report.builder import guarded_compute
-
-    cat = card.catalogue
-    # the trend is the scorecard's own history (already suppressed when publishing)
+def _chart_frames(card: Any) -> ChartFrames:
+    """The charts' data, all of it the card's own (already suppressed when publishing), so
+    the charts show the card's numbers and nothing is computed twice."""
+    # the trend is the scorecard's own history
     trend = card.history
     trend["value"] = pd.to_numeric(trend["value"], errors="coerce")
     for col in ("numerator", "denominator"):
         trend[col] = pd.to_numeric(trend[col], errors="coerce")
     trend = trend[["indicator", "period_end", "numerator", "denominator", "value"]]
-    ids = list(dict.fromkeys(card.frame["indicator"].astype(str)))
-    at = card.period_end
-    year_before = at - pd.DateOffset(months=12)
-    failed = dict(zip(card.frame["indicator"], card.frame["status"]))
-    failed = {k: v for k, v in failed.items() if v.startswith(("unavailable", "could not"))}
     notes: dict[str, str] = {}
     by_age = None
-    if AGE_CHART in cat and AGE_CHART not in failed:
-        ind = cat.get(AGE_CHART)
-        by_age, why = guarded_compute(
-            ind,
-            ds,
-            lambda: compute(ind, ds, at=[year_before, at], by="age_at_entry_band", catalogue=cat),
-        )
-        if why:
-            notes[f"by_age_at_entry_{AGE_CHART}"] = why
-    districts: dict[str, pd.DataFrame] = {}
-    for ind_id in ids:
-        ind = cat.get(ind_id)
-        if len(districts) >= MAX_DISTRICT_CHARTS:
+    if card.by_age is not None and len(card.by_age):
+        by_age = card.by_age.rename(columns={"age_at_entry": "age_at_entry_band"})
+        by_age = by_age.assign(indicator=AGE_CHART)
+        for col in ("numerator", "denominator", "value"):
+            by_age[col] = pd.to_numeric(by_age[col], errors="coerce")
+    elif AGE_CHART in card.catalogue:
+        notes[f"by_age_at_entry_{AGE_CHART}"] = "time in care could not be computed"
+    return ChartFrames(trend, by_age, district_frames(card), notes)
+
+
+def district_frames(card: Any) -> dict[str, pd.DataFrame]:
+    """The first few banded indicators of the card's district view, as frames for
+    `charts.by_district` (already suppressed when publishing: withheld cells are missing
+    values with `suppressed` set), so the charts show the numbers of the card's table."""
+    view = card.districts
+    if view is None or not len(view):
+        return {}
+    out: dict[str, pd.DataFrame] = {}
+    for ind_id, part in view.groupby("indicator", sort=False):
+        if len(out) >= MAX_DISTRICT_CHARTS:
             break
-        if "district" not in ind.breakdowns or ind.polarity == "neutral" or ind_id in failed:
+        if card.catalogue.get(str(ind_id)).polarity == "neutral":
             continue
-        got, why = guarded_compute(
-            ind, ds, lambda i=ind: compute(i, ds, at=at, by="district", catalogue=cat)
-        )
-        if why:
-            notes[f"by_district_{ind_id}"] = why
-        else:
-            districts[ind_id] = got
-    if args.publish:
-        threshold = args.suppress_threshold
-        by_age = _suppress(by_age, threshold) if by_age is not None else None
-        districts = {k: _suppress(v, threshold) for k, v in districts.items()}
-    return ChartFrames(trend, by_age, districts, notes)
+        frame = part.drop(columns="rag").assign(period_end=card.period_end)
+        for col in ("numerator", "denominator", "value"):
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        out[str(ind_id)] = frame
+    return out
 
 
 def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any) -> Rendered:
@@ -296,9 +312,12 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
         except ValueError as exc:
             out.skipped[name] = str(exc).splitlines()[0]
 
-    for ind_id, part in frames.trend.groupby("indicator", sort=False):
-        if part["value"].notna().any():
-            attempt(f"trend_{ind_id}", lambda p=part, i=ind_id: charts.trend(p, i, cat))
+    import vl_convert as vlc
+
+    # the trend charts are the card's own (with published comparators), drawn once as SVG
+    # for the HTML page; the PNGs are made from those SVGs
+    for ind_id, svg in card.trend_charts().items():
+        out.files[f"charts/trend_{ind_id}.png"] = vlc.svg_to_png(svg, scale=2.0)
     if frames.by_age is not None and frames.by_age["value"].notna().any():
         attempt(
             f"by_age_at_entry_{AGE_CHART}",
@@ -309,6 +328,8 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
             attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i, cat))
     if panel is not None and la:
         for ind_id in dict.fromkeys(frames.trend["indicator"].astype(str)):
+            if cat.get(ind_id).unit == "count":
+                continue  # counts are not compared between authorities of different sizes
             year = _benchmark_year(panel, cat.get(ind_id), la, card.period_end)
             if year is not None:
                 attempt(

@@ -8,13 +8,14 @@ write_outputs(sc, "out/")                           # HTML + XLSX, written atomi
 from __future__ import annotations
 
 from .atomic import atomic_write, write_outputs
-from .builder import IndicatorFailedWarning, build_scorecard
+from .builder import IndicatorFailedWarning, OutsideCoverageError, build_scorecard
 from .comparison import comparison_summary
 from .scorecard import FRAME_COLUMNS, Scorecard
 
 __all__ = [
     "FRAME_COLUMNS",
     "IndicatorFailedWarning",
+    "OutsideCoverageError",
     "Scorecard",
     "atomic_write",
     "build_scorecard",

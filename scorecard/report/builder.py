@@ -1,11 +1,14 @@
 """Build the quarterly panel scorecard (SPEC sections 1 and 9) as a tidy frame.
 
-Every on-scorecard indicator is computed once over the last `trend_quarters` quarter ends;
-RAG, target and direction of travel come from `scorecard.bands`, published comparators
-from `scorecard.benchmark`. An indicator that cannot be computed (a missing table, a failing
-measure) stays on the scorecard with its reason in `status`, so the panel sees what is missing
-rather than a silently shorter list; a failing measure is also raised as an
-`IndicatorFailedWarning`, so the analyst hears of it.
+Every on-scorecard indicator is computed once over the last `trend_quarters` quarter ends
+(an annual indicator over one date a year); RAG, target and direction of travel come from
+`scorecard.bands`, published comparators from `scorecard.benchmark`. An indicator that cannot
+be computed (a missing table, a failing measure, every date outside the data's coverage) stays
+on the scorecard with its reason in `status`, so the panel sees what is missing rather than a
+silently shorter list; a failing measure is also raised as an `IndicatorFailedWarning`, so the
+analyst hears of it. A date the data cannot support has no value and compute's `note` says
+why (the row's `status`); a note on a value is its `caveat`. A quarter outside the data's
+coverage builds no card (`OutsideCoverageError`).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def build_scorecard(
     authority = card_authority(la, benchmarks, neighbours, cat)  # an unknown LA fails here
 
     period_end = parse_date(quarter)
+    check_coverage(ds, items, period_end)
     ends = trend_dates(period_end, trend_quarters)
     # at least 5 quarter ends, so that the change on a year can be worked out
     history, status = compute_history(
@@ -110,12 +114,15 @@ def build_scorecard(
     )
     frame = frame.merge(comparators, on="indicator", how="left")
     frame = add_rag(frame, items, period_end)
-    frame["trend"] = trend_lists(history, frame["indicator"], ends)
+    frame["trend"] = trend_lists(history, items, ends, period_end)
     frame["commentary"] = ""
 
     frame["suppressed"] = False
     history["suppressed"] = False
     by_age = time_in_care_by_age(ds, cat, period_end, failed=status)
+    failed = {i: s for i, s in zip(frame["indicator"], frame["status"]) if is_unavailable(s)}
+    districts = district_view(ds, items, cat, period_end, frame, failed)
+    published = published_series(items, authority, history["period_end"], period_end, sn_stat, cat)
 
     la = authority.code
     name = la_name or authority.name or (SAMPLE_LA_NAME if la == SAMPLE_LA else None)
@@ -133,6 +140,10 @@ def build_scorecard(
         benchmark_note=bench_note,
         generated=pd.Timestamp.now().floor("s"),
         by_age=by_age,
+        coverage=coverage_lines(ds, items),
+        left_out=left_out_rows(ds, cat, items),
+        districts=districts,
+        published=published,
     )
     return card.for_publication(suppress_threshold) if publish else card
 
@@ -172,29 +183,107 @@ def _period_label(period_end: pd.Timestamp) -> str:
     return f"at {period_end.day} {period_end:%B %Y}"
 
 
+def annual_dates(period_end: pd.Timestamp, n: int = 5) -> pd.DatetimeIndex:
+    """`n` reference dates a year apart ending at `period_end`: an annual indicator's trend
+    (one figure per academic or collection year)."""
+    month_end = period_end == period_end + pd.offsets.MonthEnd(0)
+    dates = []
+    for k in range(n - 1, -1, -1):
+        d = period_end - pd.DateOffset(months=12 * k)
+        dates.append(d + pd.offsets.MonthEnd(0) if month_end else d)
+    return pd.DatetimeIndex(dates).astype(DATE_DTYPE)
+
+
+HISTORY_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
+
+
 def compute_history(
     items: list[Indicator], ds: Dataset, ends: pd.DatetimeIndex, cat: Catalogue
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Each indicator computed ONCE over all the trend dates; failures become a status."""
+    """Each indicator computed ONCE over all its trend dates (the quarter ends, or one date a
+    year for an annual indicator); failures become a status. `note` says why a date has no
+    value ('not available: needs data from ...') or what to bear in mind about it."""
     from ..engine import compute
 
     frames: list[pd.DataFrame] = []
     status: dict[str, str] = {}
     for ind in items:
-        got, why = guarded_compute(ind, ds, lambda i=ind: compute(i, ds, at=ends, catalogue=cat))
+        dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
+        got, why = guarded_compute(
+            ind, ds, lambda i=ind, d=dates: compute(i, ds, at=d, catalogue=cat)
+        )
         if why:
             status[ind.id] = why
         else:
-            frames.append(got)
-    cols = ["indicator", "period_end", "numerator", "denominator", "value"]
+            frames.append(got.assign(note=got["note"].astype("string")))
     if frames:
-        history = pd.concat([f[cols] for f in frames], ignore_index=True)
+        history = pd.concat([f[HISTORY_COLUMNS] for f in frames], ignore_index=True)
     else:
-        history = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+        history = pd.DataFrame({c: pd.Series(dtype="float64") for c in HISTORY_COLUMNS})
         history["indicator"] = history["indicator"].astype("string")
         history["period_end"] = history["period_end"].astype(DATE_DTYPE)
     history["indicator"] = history["indicator"].astype(str)
+    history["note"] = history["note"].astype("string")
     return history, status
+
+
+def is_unavailable(status: object) -> bool:
+    """True for a status that says a row has no value because it cannot have one."""
+    return isinstance(status, str) and status.startswith(
+        ("unavailable", "not available", "could not")
+    )
+
+
+class OutsideCoverageError(ValueError):
+    """The scorecard's date lies outside every date the data covers: nothing on the card
+    could be a figure, so no card is built (the message says which dates the data covers)."""
+
+
+def check_coverage(ds: Dataset, items: list[Indicator], period_end: pd.Timestamp) -> None:
+    """Raise OutsideCoverageError when `period_end` lies outside the span of the data's
+    coverage (from the earliest start to the latest end of the tables the card uses)."""
+    from ..dataset import Coverage
+
+    tables = sorted({t for i in items for t in i.tables} & set(ds.coverage))
+    if not tables:
+        return
+    covs = [ds.coverage[t] for t in tables]
+    span = Coverage(min(c.start for c in covs), max(c.end for c in covs))
+    reason = span.unavailable_reason(period_end, 0)
+    if reason:
+        raise OutsideCoverageError(
+            f"No scorecard for {_period_label(period_end)}: {reason}. Choose a quarter from "
+            f"{span.start:%d/%m/%Y} to {span.end:%d/%m/%Y}."
+        )
+
+
+def coverage_lines(ds: Dataset, items: list[Indicator]) -> tuple[str, ...]:
+    """The dates the data of the card's tables covers, one line per distinct coverage:
+    '01/04/2017 to 31/03/2019 (episodes, header: SSDA903 returns 2017-18 to 2018-19)'."""
+    used = [t for t in dict.fromkeys(t for i in items for t in i.tables) if t in ds.coverage]
+    groups: dict[object, list[str]] = {}
+    for t in used:
+        groups.setdefault(ds.coverage[t], []).append(t)
+    lines = []
+    for cov, tables in groups.items():
+        text = f"{cov.start:%d/%m/%Y} to {cov.end:%d/%m/%Y} ({', '.join(tables)}"  # type: ignore[attr-defined]
+        text += f": {cov.basis})" if cov.basis else ")"  # type: ignore[attr-defined]
+        for start, end in cov.gaps:  # type: ignore[attr-defined]
+            text += f", with no data from {start:%d/%m/%Y} to {end:%d/%m/%Y}"
+        lines.append(text)
+    return tuple(lines)
+
+
+def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.DataFrame | None:
+    """Rows each card indicator leaves out because a cell it needs is unusable
+    (`scorecard.left_out`: indicator, table, column, rule, rows), or None when none are."""
+    from ..engine import left_out
+
+    if ds.unusable.empty:
+        return None
+    frame = left_out(ds, cat)
+    frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
+    return frame.reset_index(drop=True) if len(frame) else None
 
 
 def guarded_compute(
@@ -207,10 +296,12 @@ def guarded_compute(
     not stop the panel's whole card, so it becomes a status AND an `IndicatorFailedWarning`.
     The error's message is not repeated: it may quote input rows (identifiers, dates of birth).
     """
-    from ..engine import missing_tables
+    from ..engine import UnavailableError, missing_tables
 
     try:
         return call(), ""
+    except UnavailableError as exc:  # every date asked for lies outside the coverage
+        return None, str(exc).removeprefix(f"{ind.id}: ")  # the row names the indicator
     except MissingTableError as exc:
         need = missing_tables(ind, ds)
         if need:
@@ -244,15 +335,20 @@ def current_rows(
         }
     )
     now = history[history["period_end"] == period_end]
-    now = now.drop_duplicates("indicator")[["indicator", "numerator", "denominator", "value"]]
+    now = now.drop_duplicates("indicator")[
+        ["indicator", "numerator", "denominator", "value", "note"]
+    ]
     out = base.merge(now, on="indicator", how="left")
     for col in ("numerator", "denominator", "value"):
         out[col] = out[col].astype("float64")
+    notes = [None if pd.isna(n) else str(n) for n in out["note"]]
+    # a note on a row without a value says why (the status); on a value, it is a caveat
     out["status"] = [
-        status.get(i.id, "" if not np.isnan(v) else _why_blank(d))
-        for i, v, d in zip(items, out["value"], out["denominator"])
+        status.get(i.id, "" if not np.isnan(v) else (n or _why_blank(d)))
+        for i, v, d, n in zip(items, out["value"], out["denominator"], notes)
     ]
-    return out
+    out["caveat"] = [n if n and not np.isnan(v) else "" for v, n in zip(out["value"], notes)]
+    return out.drop(columns="note")
 
 
 def _why_blank(denominator: float) -> str:
@@ -538,19 +634,122 @@ def time_in_care_by_age(
     return out.reset_index()
 
 
+# --------------------------------------------------------------------------- districts
+
+
+def district_view(
+    ds: Dataset,
+    items: list[Indicator],
+    cat: Catalogue,
+    period_end: pd.Timestamp,
+    frame: pd.DataFrame,
+    failed: Mapping[str, str],
+) -> pd.DataFrame | None:
+    """Every card indicator that allows a district breakdown, by district at `period_end`
+    (`indicator, district, numerator, denominator, value, rag, suppressed`), RAG banded as
+    the card row is (benchmark mode against the same SN average). None when the data has no
+    district lookup or no indicator allows the breakdown."""
+    from ..engine import compute
+
+    if "districts" not in ds.tables:
+        return None
+    sn = dict(zip(frame["indicator"], frame["sn_value"]))
+    parts = []
+    for ind in items:
+        if "district" not in ind.breakdowns or ind.id in failed:
+            continue
+        got, why = guarded_compute(
+            ind, ds, lambda i=ind: compute(i, ds, at=period_end, by="district", catalogue=cat)
+        )
+        if why or got is None or got.empty:
+            continue
+        got = got.loc[got["value"].notna() | got["denominator"].notna()]
+        parts.append(got.assign(sn_value=sn.get(ind.id, np.nan)))
+    if not parts:
+        return None
+    out = pd.concat(parts, ignore_index=True)
+    out["indicator"] = out["indicator"].astype(str)
+    out["district"] = out["district"].astype(object).where(out["district"].notna(), "Not known")
+    out["district"] = out["district"].astype(str)
+    out["rag"] = bands.rag(out, catalogue=cat).to_numpy()
+    out["suppressed"] = False
+    cols = ["indicator", "district", "numerator", "denominator", "value", "rag", "suppressed"]
+    return out[cols]
+
+
+# --------------------------------------------------------------------------- published series
+
+
+def published_series(
+    items: list[Indicator],
+    authority: Authority,
+    dates: pd.Series,
+    period_end: pd.Timestamp,
+    sn_stat: str,
+    cat: Catalogue,
+) -> pd.DataFrame | None:
+    """England's and the statistical neighbours' published figures for each year within the
+    span of the trend dates (`indicator, period_end, series, value`; a year's figure sits at
+    31 March of the year it ends), for the trend charts. None without benchmarks."""
+    bench, sn, la = authority.benchmarks, authority.neighbours, authority.code
+    if bench is None or la is None or dates.empty:
+        return None
+    if la not in set(bench["la_code"].astype(str)):
+        return None
+    if sn is not None and la not in set(sn["la_code"].astype(str)):
+        sn = None
+    lait = {i.benchmark.lait: i.id for i in items if i.benchmark and i.benchmark.lait}
+    first = pd.Timestamp(dates.min()).year
+    limit = int(financial_year(period_end)[:4]) + 1
+    rows = bench.loc[bench["indicator"].isin(list(lait))]
+    years = rows.assign(_end=rows["year"].map(_year_end))
+    years = years.loc[years["_end"].notna() & years["_end"].between(first, limit)]
+    out = []
+    for year, part in years.groupby("year", sort=True):
+        names = sorted(set(part["indicator"]))
+        try:
+            cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
+        except (ValueError, KeyError):  # the LA has no figure that year: no points
+            continue
+        when = pd.Timestamp(int(part["_end"].iloc[0]), 3, 31)
+        for r in cmp.itertuples(index=False):
+            ind_id = lait.get(getattr(r, "indicator", None))
+            if ind_id is None:
+                continue
+            for series, col in (("England", "england"), ("Statistical neighbours", "sn_value")):
+                value = getattr(r, col, np.nan)
+                if value is not None and not pd.isna(value):
+                    out.append(
+                        {"indicator": ind_id, "period_end": when, "series": series, "value": value}
+                    )
+    if not out:
+        return None
+    frame = pd.DataFrame(out)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame["period_end"] = frame["period_end"].astype(DATE_DTYPE)
+    return frame
+
+
 # --------------------------------------------------------------------------- trend, privacy
 
 
 def trend_lists(
-    history: pd.DataFrame, indicators: pd.Series, ends: pd.DatetimeIndex
+    history: pd.DataFrame,
+    items: list[Indicator],
+    ends: pd.DatetimeIndex,
+    period_end: pd.Timestamp,
 ) -> list[list[Any]]:
-    """For each indicator, its values at the trend dates, oldest first (NaN when none)."""
-    wide = (
-        history.drop_duplicates(["indicator", "period_end"])
-        .pivot(index="indicator", columns="period_end", values="value")
-        .reindex(index=list(indicators), columns=ends)
+    """For each indicator, its values at its trend dates, oldest first (NaN when none): the
+    quarter ends, or one date a year for an annual indicator."""
+    wide = history.drop_duplicates(["indicator", "period_end"]).pivot(
+        index="indicator", columns="period_end", values="value"
     )
-    return [list(map(float, row)) for row in wide.to_numpy(dtype="float64")]
+    out = []
+    for ind in items:
+        dates = annual_dates(period_end) if ind.frequency == "annual" else ends
+        row = wide.reindex(index=[ind.id], columns=dates).to_numpy(dtype="float64")[0]
+        out.append(list(map(float, row)))
+    return out
 
 
 def suppress(
@@ -589,16 +788,17 @@ def suppress(
         out[word] = out[word].astype(object).where(~mask, None)
     out.loc[hidden, "status"] = f"withheld: a count of 1 to {threshold} children"
     # trend points: 'c' where withheld
-    flags = (
-        hist.drop_duplicates(["indicator", "period_end"])
-        .pivot(index="indicator", columns="period_end", values="suppressed")
-        .reindex(index=list(out["indicator"]), columns=ends)
+    wide = hist.drop_duplicates(["indicator", "period_end"]).pivot(
+        index="indicator", columns="period_end", values="suppressed"
     )
-    flags = flags.fillna(False).astype(bool).to_numpy() if len(hist) else None
-    out["trend"] = [
-        [("c" if flags is not None and flags[r, k] else v) for k, v in enumerate(trend)]
-        for r, trend in enumerate(out["trend"])
-    ]
+    annual = {i.id for i in items if i.frequency == "annual"}
+    trends = []
+    for ind_id, trend in zip(out["indicator"], out["trend"]):
+        dates = annual_dates(ends[-1], len(trend)) if ind_id in annual else ends[-len(trend) :]
+        flags = wide.reindex(index=[ind_id], columns=dates).astype("boolean").fillna(False)
+        flags = flags.to_numpy(dtype=bool)[0] if len(hist) else [False] * len(trend)
+        trends.append([("c" if flag else v) for flag, v in zip(flags, trend)])
+    out["trend"] = trends
     return out, hist
 
 

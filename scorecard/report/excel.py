@@ -7,6 +7,7 @@ row is frozen and filtered, and the Commentary column is left open for the analy
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from html import unescape
 from typing import TYPE_CHECKING, Any
@@ -14,9 +15,25 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 
-from ..periods import quarter_label
-from .fmt import SUPPRESSED, UNIT_LABEL, excel_number_format, format_value, is_missing
-from .html import RAG_LABEL, _movers, _thresholds_text
+from ..bands import MIN_DENOMINATOR
+from .fmt import (
+    SUPPRESSED,
+    UNIT_LABEL,
+    base_text,
+    excel_number_format,
+    format_value,
+    is_missing,
+    trend_labels,
+)
+from .html import (
+    RAG_LABEL,
+    SMALL_DISTRICT,
+    _movers,
+    _thresholds_text,
+    district_order,
+    left_out_lines,
+    small_districts,
+)
 
 if TYPE_CHECKING:
     from .scorecard import Scorecard
@@ -34,8 +51,8 @@ SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
     ("Indicator", "title", 48),
     ("Value", "value", 11),
     ("Unit", "unit", 12),
-    ("Numerator", "numerator", 11),
-    ("Denominator", "denominator", 12),
+    ("Number", "numerator", 11),
+    ("Base (n)", "denominator", 11),
     ("Target", "target", 10),
     ("RAG", "rag", 9),
     ("Change on quarter", "change_quarter", 11),
@@ -43,23 +60,72 @@ SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
     ("Change on year", "change_year", 11),
     ("Direction on year", "dot_year", 20),
     ("Trend", "trend", 16),
-    ("SN average", "sn_value", 11),
-    ("England", "england", 10),
-    ("Region", "region", 10),
+    ("Published year", "benchmark_year", 10),
+    ("SN average (published)", "sn_value", 12),
+    ("England (published)", "england", 12),
+    ("Region (published)", "region", 12),
+    ("Our published value", "published_value", 12),
+    ("Our published quartile", "quartile_band", 11),
+    ("Our published rank", "rank", 10),
+    ("Of LAs", "n_las", 7),
+    ("This value's quartile", "value_quartile_band", 11),
+    ("This value's rank", "value_rank", 10),
     ("Best LA value", "best_value", 11),
     ("Best LA", "best_la", 16),
-    ("Gap to best", "gap_to_best", 10),
-    ("Quartile", "quartile_band", 9),
-    ("Rank", "rank", 7),
-    ("Of LAs", "n_las", 7),
-    ("Benchmark year", "benchmark_year", 11),
+    ("Gap to best LA", "gap_to_best", 10),
+    ("Best neighbour value", "best_neighbour_value", 11),
+    ("Best neighbour", "best_neighbour", 16),
+    ("Gap to best neighbour", "gap_to_best_neighbour", 11),
     ("Status", "status", 30),
+    ("Caveat", "caveat", 30),
     ("Commentary", "commentary", 50),
     ("Indicator id", "indicator", 28),
 ]
-UNIT_VALUE_COLUMNS = {"value", "target", "sn_value", "england", "region", "best_value"}
-CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best"}
-COUNT_COLUMNS = {"numerator", "denominator", "rank", "n_las"}
+UNIT_VALUE_COLUMNS = {
+    "value",
+    "target",
+    "sn_value",
+    "england",
+    "region",
+    "published_value",
+    "best_value",
+    "best_neighbour_value",
+}
+CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best", "gap_to_best_neighbour"}
+COUNT_COLUMNS = {"rank", "n_las", "value_rank"}
+# no comparison with other authorities for these: a count, or a neutral indicator's 'best'
+COMPARED_COLUMNS = {
+    "benchmark_year",
+    "sn_value",
+    "england",
+    "region",
+    "published_value",
+    "quartile_band",
+    "rank",
+    "n_las",
+    "value_quartile_band",
+    "value_rank",
+}
+BEST_COLUMNS = {
+    "best_value",
+    "best_la",
+    "gap_to_best",
+    "best_neighbour_value",
+    "best_neighbour",
+    "gap_to_best_neighbour",
+}
+
+
+def domain_label(domain: object) -> str:
+    """A domain as every sheet spells it: first letter upper case ('Population', 'IRO')."""
+    text = str(domain)
+    return text[:1].upper() + text[1:]
+
+
+def base_formats(unit: str) -> tuple[str, str]:
+    """Number formats of the numerator and denominator columns for a unit: whole numbers,
+    FTE with one decimal."""
+    return "#,##0", "#,##0.0" if unit == "ratio" else "#,##0"
 
 
 class _Formats:
@@ -91,6 +157,33 @@ def _write(ws, row: int, col: int, value: object, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+def _cell_value(row: pd.Series, col: str, ind) -> object:
+    """What a Scorecard sheet cell holds: the frame value, blank where the column is absent,
+    where no comparison is made, or where the text is empty (never an empty string)."""
+    value = row[col] if col in row.index else None
+    if col in COMPARED_COLUMNS | BEST_COLUMNS and ind.unit == "count":
+        return None  # counts are not compared between authorities of different sizes
+    ranked = BEST_COLUMNS | {"quartile_band", "value_quartile_band", "rank", "value_rank"}
+    if col in ranked and ind.polarity == "neutral":
+        return None  # no 'best' or rank when neither higher nor lower is better
+    no_value = is_missing(row["value"])
+    if no_value and col in {"gap_to_best", "gap_to_best_neighbour", "value_quartile_band"}:
+        return None  # where a value would stand, and its gap, need a value
+    if no_value and col == "value_rank":
+        return None
+    if col == "numerator" and ind.unit in ("days", "points") and not isinstance(value, str):
+        return None  # a sum of days or points: the base (n) is what a reader checks
+    if col == "unit":
+        return UNIT_LABEL.get(str(value), value)
+    if col == "domain":
+        return domain_label(value)
+    if col in CHANGE_COLUMNS and not isinstance(value, str) and not is_missing(value):
+        return round(float(value), ind.decimals) + 0.0  # type: ignore[arg-type]  # no '-0.0'
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
 def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws = wb.add_worksheet("Scorecard")
     f = sc.frame
@@ -105,40 +198,35 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     for c, (name, _, width) in enumerate(SCORECARD_COLUMNS):
         ws.write_string(HEADER_ROW, c, name, head)
         ws.set_column(c, c, width)
-    ws.set_row(HEADER_ROW, 30)
+    ws.set_row(HEADER_ROW, 45)
     right_c = fm.get(align="right", border=1, border_color="#D8DDE0")
     for r, (_, row) in enumerate(f.iterrows(), start=HEADER_ROW + 1):
         ind = sc.catalogue.get(row["indicator"])
         unit_fmt = excel_number_format(ind.unit, ind.decimals)
+        num_fmt, den_fmt = base_formats(ind.unit)
+        dec = "0" * ind.decimals
+        change_fmt = f"+#,##0{'.' + dec if dec else ''};-#,##0{'.' + dec if dec else ''};0"
         for c, (_, col, _) in enumerate(SCORECARD_COLUMNS):
-            if col == "trend":  # an Excel sparkline over this row's quarters on the Trend sheet
+            if col == "trend":  # an Excel sparkline over this row's points on the Trend sheet
                 ws.write_blank(r, c, None, fm.get(border=1, border_color="#D8DDE0"))
-                trend_row = r - HEADER_ROW  # Trend rows start at 1, below its header
-                first = xlsxwriter.utility.xl_rowcol_to_cell(trend_row, 3)
-                last = xlsxwriter.utility.xl_rowcol_to_cell(trend_row, 2 + len(row["trend"]))
-                ws.add_sparkline(
-                    r, c, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
-                )
+                first, last = _trend_range(sc, row["indicator"])
+                if first:
+                    ws.add_sparkline(
+                        r, c, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
+                    )
                 continue
-            value = row[col]
+            value = _cell_value(row, col, ind)
             props: dict[str, Any] = {"border": 1, "border_color": "#D8DDE0"}
             if col in UNIT_VALUE_COLUMNS:
                 props["num_format"] = unit_fmt
             elif col in CHANGE_COLUMNS:
-                dec = "0" * ind.decimals
-                props["num_format"] = (
-                    f"+#,##0{'.' + dec if dec else ''};-#,##0{'.' + dec if dec else ''};0"
-                )
+                props["num_format"] = change_fmt
             elif col in COUNT_COLUMNS:
                 props["num_format"] = "#,##0"
-            if col == "unit":
-                value = UNIT_LABEL.get(str(value), value)
-            if col in ("best_value", "gap_to_best") and ind.polarity == "neutral":
-                value = None  # no 'best' when neither higher nor lower is better
-            if col == "domain":
-                value = str(value)[:1].upper() + str(value)[1:]
-            if col in CHANGE_COLUMNS and not isinstance(value, str) and not is_missing(value):
-                value = round(float(value), ind.decimals) + 0.0  # no '-0.0' in the sheet
+            elif col == "numerator":
+                props["num_format"] = num_fmt
+            elif col == "denominator":
+                props["num_format"] = den_fmt
             if col == "rag":
                 if value in RAG_FILL:
                     bg, fg = RAG_FILL[value]  # type: ignore[index]
@@ -149,12 +237,10 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                     props["align"] = "center"
                 else:
                     value = None
-            if col in ("title", "status", "commentary"):
+            if col in ("title", "status", "caveat", "commentary"):
                 props["text_wrap"] = True
             if col == "commentary":
                 props.update(bg_color="#FFFBEA", locked=False)
-            if col == "benchmark_year" and not value:
-                value = None
             if isinstance(value, str) and value == SUPPRESSED and col != "rag":
                 _write(ws, r, c, value, right_c)
                 continue
@@ -200,21 +286,21 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     r = 2
     for label, value in rows:
         ws.write_string(r, 0, label, bold)
-        _write(ws, r, 1, value, fm.get(align="left"))
+        _write(ws, r, 1, value, fm.get(align="left", num_format="#,##0"))
         r += 1
     r += 1
     counts = sc.counts
     for key in ("red", "amber", "green"):
         bg, fg = RAG_FILL[key]
         ws.write_string(r, 0, RAG_LABEL[key], fm.get(bold=True, bg_color=bg, font_color=fg))
-        ws.write_number(r, 1, counts[key], fm.get(align="left"))
+        ws.write_number(r, 1, counts[key], fm.get(align="left", num_format="#,##0"))
         r += 1
     ws.write_string(r, 0, "Not banded", bold)
-    ws.write_number(r, 1, counts["none"], fm.get(align="left"))
+    ws.write_number(r, 1, counts["none"], fm.get(align="left", num_format="#,##0"))
     if counts["withheld"]:
         r += 1
         ws.write_string(r, 0, "Withheld (small numbers)", bold)
-        ws.write_number(r, 1, counts["withheld"], fm.get(align="left"))
+        ws.write_number(r, 1, counts["withheld"], fm.get(align="left", num_format="#,##0"))
     vs = sc.versus_england
     if sum(vs.values()):
         r += 1
@@ -237,6 +323,13 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     red = [str(t) for t in sc.frame.loc[sc.frame["rag"] == "red", "title"]]
     _text_block(ws, fm, r, "Red this quarter", red)
     r += 2
+    coverage = "; ".join(sc.coverage) or "not stated (every date is taken to be covered)"
+    _text_block(ws, fm, r, "Data covers", [coverage])
+    r += 1
+    left = left_out_lines(sc)
+    if left:
+        _text_block(ws, fm, r, "Rows left out (unusable cells)", left)
+        r += 1
     notes = [sc.benchmark_note] if sc.benchmark_note else []
     if sc.publish:
         notes.append(
@@ -277,22 +370,65 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
                 _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], days)
 
 
+def trend_layout(sc: Scorecard) -> dict[str, tuple[int, int]]:
+    """Where each indicator's trend sits on the Trend sheet: {id: (row, number of points)}.
+    Quarterly indicators first, under a header of quarters; then annual ones under a header
+    of years, after a blank row."""
+    f = sc.frame
+    annual = [sc.catalogue.get(i).frequency == "annual" for i in f["indicator"]]
+    out: dict[str, tuple[int, int]] = {}
+    r = 1
+    for ind_id, trend, yearly in zip(f["indicator"], f["trend"], annual):
+        if not yearly:
+            out[str(ind_id)] = (r, len(trend))
+            r += 1
+    r += 2  # a blank row and the annual header
+    for ind_id, trend, yearly in zip(f["indicator"], f["trend"], annual):
+        if yearly:
+            out[str(ind_id)] = (r, len(trend))
+            r += 1
+    return out
+
+
+def _trend_range(sc: Scorecard, ind_id: str) -> tuple[str, str]:
+    """The Trend sheet cells of an indicator's points ('D2', 'K2'), or blanks if none."""
+    row, n = trend_layout(sc).get(str(ind_id), (0, 0))
+    if not n:
+        return "", ""
+    first = xlsxwriter.utility.xl_rowcol_to_cell(row, 3)
+    last = xlsxwriter.utility.xl_rowcol_to_cell(row, 2 + n)
+    return first, last
+
+
 def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     ws = wb.add_worksheet("Trend")
-    ends = list(sc.quarter_ends)
     head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
-    headers = ["Domain", "Indicator", "Unit", *[quarter_label(e) for e in ends], "Trend"]
-    for c, name in enumerate(headers):
-        ws.write_string(0, c, name, head)
+    f = sc.frame.set_index("indicator", drop=False)
+    layout = trend_layout(sc)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 48)
     ws.set_column(2, 2, 12)
-    ws.set_column(3, 2 + len(ends), 11)
-    ws.set_column(3 + len(ends), 3 + len(ends), 18)
-    f = sc.frame
-    for r, (_, row) in enumerate(f.iterrows(), start=1):
-        ind = sc.catalogue.get(row["indicator"])
-        ws.write_string(r, 0, str(row["domain"]))
+    ws.set_column(3, 12, 11)
+    width = 0
+    headers_at: dict[int, list[str]] = {}
+    for ind_id, (r, n) in layout.items():
+        labels = trend_labels(sc, ind_id, n)
+        headers_at.setdefault(r, labels)
+        width = max(width, n)
+    # one header above each block: the first row of each block is 1 or after a blank row
+    starts = sorted({r for r, _ in layout.values()})
+    block_heads = [starts[0] - 1] + [b - 1 for a, b in itertools.pairwise(starts) if b - a > 1]
+    for h in block_heads:
+        labels = headers_at[h + 1]
+        yearly = sc.catalogue.get(_id_at(layout, h + 1)).frequency == "annual"
+        first = "Domain" if not yearly else "Domain (annual figures)"
+        for c, name in enumerate([first, "Indicator", "Unit", *labels, "Trend"]):
+            ws.write_string(h, c, name, head)
+        ws.set_row(h, 30)
+    for ind_id, (r, n) in layout.items():
+        row = f.loc[ind_id]
+        ind = sc.catalogue.get(ind_id)
+        ws.write_string(r, 0, domain_label(row["domain"]))
         ws.write_string(r, 1, str(row["title"]), fm.get(text_wrap=True))
         ws.write_string(r, 2, UNIT_LABEL.get(ind.unit, ind.unit))
         numf = fm.get(num_format=excel_number_format(ind.unit, ind.decimals))
@@ -301,20 +437,80 @@ def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 ws.write_string(r, 3 + k, v, fm.get(align="right"))
             else:
                 _write(ws, r, 3 + k, v, numf)
-        first = xlsxwriter.utility.xl_rowcol_to_cell(r, 3)
-        last = xlsxwriter.utility.xl_rowcol_to_cell(r, 2 + len(ends))
+        first, last = _trend_range(sc, ind_id)
         ws.add_sparkline(
-            r,
-            3 + len(ends),
-            {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5},
+            r, 3 + n, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
         )
+    ws.set_column(3 + width, 3 + width, 18)
     ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, len(f), len(headers) - 1)
-    ws.set_row(0, 30)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+
+
+def _id_at(layout: dict[str, tuple[int, int]], row: int) -> str:
+    return next(i for i, (r, _) in layout.items() if r == row)
+
+
+def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
+    """The district view: indicators down, districts across; each indicator takes two rows,
+    the value (with its RAG fill) and the number / base under it."""
+    t = sc.districts
+    if t is None or not len(t):
+        return
+    ws = wb.add_worksheet("Districts")
+    names = district_order(t)
+    small = small_districts(t)
+    ws.write_string(
+        0, 0, f"By district at {sc.period_end:%d/%m/%Y}", fm.get(bold=True, font_size=14)
+    )
+    ws.write_string(
+        1,
+        0,
+        f"Value with its RAG fill; below it, number / base (n for averages). Italic: a base "
+        f"of fewer than {MIN_DENOMINATOR} children. † a district with fewer than "
+        f"{SMALL_DISTRICT} children looked after."
+        + (f" Counts of 1 to {sc.suppress_threshold} shown as c." if sc.publish else ""),
+        fm.get(font_color="#505A5F"),
+    )
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1D3557", text_wrap=True, border=1)
+    ws.write_string(3, 0, "Indicator", head)
+    ws.set_column(0, 0, 44)
+    for c, d in enumerate(names, start=1):
+        ws.write_string(3, c, d + (" †" if d in small else ""), head)
+    ws.set_column(1, len(names), 12)
+    ws.set_row(3, 30)
+    cells = t.set_index(["indicator", "district"])
+    r = 4
+    for ind_id in dict.fromkeys(t["indicator"]):
+        ind = sc.catalogue.get(ind_id)
+        ws.merge_range(r, 0, r + 1, 0, ind.title, fm.get(text_wrap=True, valign="top"))
+        for c, d in enumerate(names, start=1):
+            if (ind_id, d) not in cells.index:
+                continue
+            cell = cells.loc[(ind_id, d)]
+            den = cell["denominator"] if ind.unit != "count" else cell["numerator"]
+            thin = not isinstance(den, str) and not is_missing(den) and den < MIN_DENOMINATOR
+            props: dict[str, Any] = {
+                "num_format": excel_number_format(ind.unit, ind.decimals),
+                "align": "right",
+                "italic": thin,
+            }
+            if cell["rag"] in RAG_FILL:
+                bg, fg = RAG_FILL[cell["rag"]]
+                props.update(bg_color=bg, font_color=fg)
+            _write(ws, r, c, cell["value"], fm.get(**props))
+            base = base_text(ind.unit, cell["numerator"], cell["denominator"])
+            if base:
+                ws.write_string(
+                    r + 1, c, base, fm.get(align="right", font_size=8, font_color="#505A5F")
+                )
+        r += 2
+    ws.freeze_panes(4, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
 
 
 def _definitions_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
@@ -336,22 +532,23 @@ def _definitions_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         ws.write_string(0, c, name, head)
         ws.set_column(c, c, width)
     wrap = fm.get(text_wrap=True, valign="top")
+    whole = fm.get(valign="top", num_format="0", align="left")
     for r, ind_id in enumerate(sc.frame["indicator"], start=1):
         ind = sc.catalogue.get(ind_id)
         values = [
             ind.id,
             ind.title,
-            ind.domain,
+            domain_label(ind.domain),
             ind.description,
             UNIT_LABEL.get(ind.unit, ind.unit),
             ind.polarity.replace("_", " "),
             ind.decimals,
             _thresholds_text(ind, sc.period_end),
             ", ".join(ind.tables),
-            (ind.benchmark.lait if ind.benchmark else None) or "",
+            (ind.benchmark.lait if ind.benchmark else None) or None,
         ]
         for c, v in enumerate(values):
-            _write(ws, r, c, v, wrap)
+            _write(ws, r, c, v, whole if isinstance(v, int) else wrap)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, len(sc.frame), len(cols) - 1)
     ws.set_landscape()
@@ -376,6 +573,7 @@ def render_excel(sc: Scorecard) -> bytes:
     _scorecard_sheet(wb, fm, sc)
     _summary_sheet(wb, fm, sc)
     _trend_sheet(wb, fm, sc)
+    _districts_sheet(wb, fm, sc)
     _definitions_sheet(wb, fm, sc)
     wb.close()
     return buf.getvalue()

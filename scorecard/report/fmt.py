@@ -7,6 +7,12 @@ value is the string 'c' and is shown as such.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .scorecard import Scorecard
 
 SUPPRESSED = "c"
 
@@ -69,7 +75,8 @@ def format_change(value: object, unit: str, decimals: int = 0) -> str:
     if is_missing(value):
         return ""
     v = float(value)  # type: ignore[arg-type]
-    suffix = {"percent": " pts", "days": " days"}.get(unit, "")
+    suffix = {"percent": " pts", "points": " pts", "days": " days", "rate_per_10k": " per 10k"}
+    suffix = suffix.get(unit, "")
     if round(v, decimals) == 0:
         return f"0{suffix}"
     return f"{v:+,.{decimals}f}{suffix}"
@@ -83,3 +90,40 @@ def excel_number_format(unit: str, decimals: int = 0) -> str:
     if unit == "days":
         return base + '" days"'
     return base
+
+
+def base_text(unit: str, numerator: object, denominator: object) -> str:
+    """What a reader checks a value against: number / base for a percentage or rate, the
+    cohort size for a mean or median ('n = 760': a sum of days or points means nothing to a
+    reader), cases / FTE for a caseload; nothing for a count."""
+    num = format_number(numerator, 0)
+    if unit == "count":
+        return ""
+    if unit in ("days", "points"):
+        den = format_number(denominator, 0)
+        return f"n = {den}" if den else ""
+    if unit == "ratio":
+        den = format_number(denominator, 1)
+        return f"{num} / {den} FTE" if num and den else ""
+    den = format_number(denominator, 0)
+    return f"{num} / {den}" if num and den else num
+
+
+def year_label(date: object) -> str:
+    """The year an annual figure at `date` belongs to: the one whose 31 March falls in the
+    12 months ending at `date` ('2024/25' at 31 March 2025 and at 30 June 2025)."""
+    d = pd.Timestamp(date)
+    end = d.year if (d.month, d.day) >= (3, 31) else d.year - 1
+    return f"{end - 1}/{end % 100:02d}"
+
+
+def trend_labels(sc: Scorecard, indicator: str, n: int) -> list[str]:
+    """Labels of a row's `n` trend points, oldest first: quarters, or years for an annual
+    indicator (whose trend holds one point a year)."""
+    if sc.catalogue.get(indicator).frequency == "annual":
+        return [year_label(sc.period_end - pd.DateOffset(months=12 * k)) for k in range(n)][::-1]
+    from ..periods import quarter_label
+
+    ends = list(sc.quarter_ends)[-n:] if n else []
+    month_end = all(e == e + pd.offsets.MonthEnd(0) and e.month % 3 == 0 for e in ends)
+    return [quarter_label(e) if month_end else f"{e:%d/%m/%Y}" for e in ends]

@@ -1,20 +1,35 @@
 """The scorecard as one self-contained HTML page for the Corporate Parenting Panel.
 
-Inline CSS only, sparklines drawn as inline SVG: no scripts, fonts, images or anything else
-fetched from the network, so the page opens from an e-mail attachment or a committee
-system. RAG is shown as colour AND a word, direction of travel as an arrow AND a word, so
-nothing depends on colour alone. Prints on A4 landscape.
+Nothing is fetched from the network: no scripts, fonts or linked files; sparklines and trend
+charts are SVG images inside the page. Every element carries its style inline as well as a
+class, because a notebook opened untrusted (run by nbconvert or papermill) strips `<style>`
+and `<svg>` but keeps inline styles and images: the card then looks the same in JupyterLab,
+trusted or not, as in a browser. RAG is shown as colour AND a word, direction of travel as
+an arrow AND a word, so nothing depends on colour alone. Prints on A4 landscape with each
+domain heading kept with its rows.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from html import escape
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .fmt import SUPPRESSED, UNIT_LABEL, format_change, format_number, format_value, is_missing
+from ..bands import MIN_DENOMINATOR
+from .fmt import (
+    SUPPRESSED,
+    UNIT_LABEL,
+    base_text,
+    format_change,
+    format_number,
+    format_value,
+    is_missing,
+    trend_labels,
+    year_label,
+)
 from .sparkline import sparkline_svg
 
 if TYPE_CHECKING:
@@ -22,54 +37,78 @@ if TYPE_CHECKING:
 
 RAG_LABEL = {"red": "Red", "amber": "Amber", "green": "Green"}
 DOT_CLASS = {"improving": "better", "worsening": "worse"}
+SMALL_DISTRICT = 20  # a district with fewer children looked after than this is flagged
+
+# The inline style of each class (the class stays, for the print rules and for users' own
+# CSS). Only properties JupyterLab's sanitizer keeps for untrusted output are used: no flex
+# wrapping, no gap, no break-* (page-break-* instead).
+STYLE = {
+    "sc": "font-family:Arial, Helvetica, sans-serif;color:#0b0c0c;font-size:13px;"
+    "line-height:1.35;background-color:#ffffff;text-align:left;max-width:100%",
+    "h1": "font-size:21px;margin:0 0 2px 0;line-height:1.2",
+    "h2": "font-size:16px;margin:16px 0 6px 0",
+    "h3": "font-size:13px;margin:0 0 3px 0",
+    "sub": "color:#505a5f;margin:0 0 4px 0;text-align:left",
+    "coverage": "color:#505a5f;margin:0 0 10px 0;font-size:12px;text-align:left",
+    "mode": "display:inline-block;padding:0 5px;border:1px solid #505a5f;border-radius:3px;"
+    "font-size:11px;text-transform:uppercase;letter-spacing:.04em",
+    "summary": "margin:0 0 8px 0",
+    "tiles": "display:inline-block;vertical-align:top;margin:0 14px 8px 0",
+    "tile": "display:inline-block;min-width:58px;padding:4px 6px;margin:0 4px 4px 0;"
+    "border-radius:3px;text-align:center;border:1px solid #b1b4b6;vertical-align:top",
+    "tile-n": "display:block;font-size:20px;font-weight:bold",
+    "list": "display:inline-block;vertical-align:top;width:240px;margin:0 14px 8px 0",
+    "ul": "margin:0;padding-left:16px;text-align:left",
+    "wrap": "overflow-x:auto;max-width:100%",
+    "card": "border-collapse:collapse;width:100%;table-layout:auto;margin:0;font-size:12px;"
+    "color:#0b0c0c",
+    "th": "background-color:#1d3557;color:#ffffff;font-size:12px;font-weight:bold;"
+    "vertical-align:bottom;text-align:left;padding:4px 5px;border:none;white-space:normal",
+    "domain": "background-color:#eef1f4;color:#0b0c0c;font-size:13px;font-weight:bold;"
+    "border-top:2px solid #1d3557;text-align:left;padding:4px 5px",
+    "td": "border-bottom:1px solid #d8dde0;padding:4px 4px;vertical-align:top;text-align:left;"
+    "white-space:normal;background-color:#ffffff",
+    "num": "text-align:right",
+    "nowrap": "white-space:nowrap",
+    "bench": "min-width:100px;font-size:12px",
+    "line": "display:block;margin-top:2px",
+    "spark-cell": "min-width:82px",
+    "title": "min-width:125px;max-width:260px;font-weight:normal",
+    "small": "display:block;font-size:11px;color:#505a5f;font-weight:normal",
+    "small-on": "display:block;font-size:11px;font-weight:normal",
+    "status": "display:block;font-size:11px;color:#8a3b00;font-weight:normal",
+    "caveat": "display:block;font-size:11px;color:#383f43;font-style:italic;font-weight:normal",
+    "value": "font-size:14px;font-weight:bold;white-space:nowrap",
+    "rag": "text-align:center;font-weight:bold;white-space:nowrap",
+    "rag-red": "background-color:#d4351c;color:#ffffff",
+    "rag-amber": "background-color:#ffbf47;color:#0b0c0c",
+    "rag-green": "background-color:#00703c;color:#ffffff",
+    "rag-none": "color:#505a5f;font-weight:normal",
+    "dot-line": "display:block;font-size:12px;min-width:105px",
+    "better": "color:#00703c",
+    "worse": "color:#d4351c",
+    "same": "color:#505a5f",
+    "comment": "min-width:60px;max-width:220px;border-left:1px dashed #b1b4b6",
+    "more": "padding:0 5px 5px 12px;font-size:11px;color:#383f43;text-align:left;"
+    "border-bottom:1px solid #d8dde0;background-color:#ffffff",
+    "chart": "display:block;max-width:100%;height:auto;margin:4px 0",
+    "notes": "color:#383f43;font-size:12px;text-align:left",
+    "dist": "border-collapse:collapse;table-layout:auto;margin:0;font-size:11px",
+    "dcell": "border:1px solid #d8dde0;padding:3px 4px;text-align:right;vertical-align:top;"
+    "white-space:nowrap",
+    "dhead": "background-color:#1d3557;color:#ffffff;font-weight:bold;padding:3px 4px;"
+    "vertical-align:bottom;text-align:center;border:1px solid #1d3557;white-space:normal",
+    "dname": "border:1px solid #d8dde0;padding:3px 4px;text-align:left;vertical-align:top;"
+    "min-width:140px;max-width:220px;white-space:normal",
+    "dsmall": "font-style:italic;color:#505a5f",
+    "defs": "margin:0",
+    "dt": "font-weight:bold;margin-top:6px",
+    "dd": "margin:0 0 4px 0;color:#383f43",
+}
 
 CSS = """
-.sc { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; font-size: 13px;
-  line-height: 1.35; }
-.sc h1 { font-size: 22px; margin: 0 0 2px 0; }
-.sc h2 { font-size: 16px; margin: 18px 0 6px 0; }
-.sc .sub { color: #505a5f; margin: 0 0 12px 0; }
-.sc .mode { display: inline-block; padding: 1px 6px; border: 1px solid #505a5f;
-  border-radius: 3px; font-size: 11px; text-transform: uppercase; letter-spacing: .04em; }
-.sc .summary { display: flex; gap: 18px; flex-wrap: wrap; margin-bottom: 10px;
-  align-items: flex-start; }
-.sc .tiles { display: flex; gap: 6px; }
-.sc .tile { min-width: 64px; padding: 6px 8px; border-radius: 3px; text-align: center;
-  border: 1px solid #b1b4b6; }
-.sc .tile b { display: block; font-size: 22px; }
-.sc .lists { display: flex; gap: 18px; flex-wrap: wrap; flex: 1; }
-.sc .lists div { min-width: 230px; max-width: 420px; }
-.sc .lists h3 { font-size: 13px; margin: 0 0 3px 0; }
-.sc .lists ul { margin: 0; padding-left: 16px; }
-.sc table.card { border-collapse: collapse; width: 100%; }
-.sc table.card th, .sc table.card td { border-bottom: 1px solid #d8dde0; padding: 4px 6px;
-  vertical-align: middle; text-align: left; }
-.sc table.card thead th { background: #1d3557; color: #fff; font-size: 12px;
-  vertical-align: bottom; }
-.sc table.card tr.domain th { background: #eef1f4; color: #0b0c0c; font-size: 13px;
-  border-top: 2px solid #1d3557; }
-.sc td.num, .sc th.num { text-align: right; white-space: nowrap; }
-.sc td.title { min-width: 210px; max-width: 330px; }
-.sc td.title small, .sc .muted { color: #505a5f; }
-.sc td.status small { color: #8a3b00; }
-.sc td.rag { text-align: center; font-weight: bold; white-space: nowrap; }
-.sc .rag-red { background: #d4351c; color: #fff; }
-.sc .rag-amber { background: #ffbf47; color: #0b0c0c; }
-.sc .rag-green { background: #00703c; color: #fff; }
-.sc .rag-none { color: #505a5f; font-weight: normal; }
-.sc td.dot { white-space: nowrap; font-size: 12px; }
-.sc .better { color: #00703c; }
-.sc .worse { color: #d4351c; }
-.sc .same { color: #505a5f; }
-.sc .arrow { font-size: 14px; font-weight: bold; }
-.sc td.comment { min-width: 150px; max-width: 260px; border-left: 1px dashed #b1b4b6; }
-.sc dl.defs { columns: 2; column-gap: 28px; margin: 0; }
-.sc dl.defs dt { font-weight: bold; break-after: avoid; margin-top: 6px; }
-.sc dl.defs dd { margin: 0 0 4px 0; color: #383f43; break-inside: avoid; }
-.sc .notes { color: #383f43; font-size: 12px; }
-.sc table.small { width: auto; }
-.sc table.small tbody th { font-weight: normal; text-align: left; }
-.sc svg.spark { display: block; }
+.sc svg.spark, .sc img.spark { display: block; }
+.sc details > summary { cursor: pointer; }
 """
 
 # print rules: only in the full page (a notebook's own printing is not ours to change)
@@ -77,13 +116,16 @@ PRINT_CSS = """
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
   .sc { font-size: 10px; }
-  .sc h1 { font-size: 17px; }
   .sc table.card thead { display: table-header-group; }
-  .sc table.card tr { break-inside: avoid; }
-  .sc .definitions { break-before: page; }
-  .sc .byage { break-inside: avoid; }
-  .sc h2 { break-after: avoid; }
-  .sc .rag-red, .sc .rag-amber, .sc .rag-green, .sc thead th, .sc tr.domain th {
+  .sc .wrap { overflow: visible !important; }
+  .sc tr { break-inside: avoid; page-break-inside: avoid; }
+  .sc tr.has-more { break-after: avoid; page-break-after: avoid; }
+  .sc tr.domain { break-after: avoid; page-break-after: avoid; }
+  .sc h2 { break-after: avoid; page-break-after: avoid; }
+  .sc .definitions { break-before: page; page-break-before: always; }
+  .sc .byage, .sc .districts { break-inside: avoid; page-break-inside: avoid; }
+  .sc details img.chart { display: none; }
+  .sc .rag-red, .sc .rag-amber, .sc .rag-green, .sc th, .sc tr.domain th, .sc .tile {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -91,18 +133,39 @@ PRINT_CSS = """
 COLUMNS = [
     ("Indicator", ""),
     ("Value", "num"),
-    ("Number / base", "num"),
-    ("Target", "num"),
-    ("RAG", ""),
-    ("On quarter", ""),
-    ("On year", ""),
-    ("Last 8 quarters", ""),
-    ("SN average", "num"),
-    ("England", "num"),
-    ("Best LA", "num"),
-    ("Quartile", ""),
+    ("RAG and target", ""),
+    ("Direction of travel", ""),
+    ("Trend", ""),
+    ("Published comparators", ""),
     ("Commentary", ""),
 ]
+
+
+def _a(classes: str) -> str:
+    """` class="..." style="..."`: the classes, with their styles inline."""
+    names = classes.split()
+    style = ";".join(STYLE[n] for n in names if n in STYLE)
+    return f' class="{classes}"' + (f' style="{style}"' if style else "")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or is_missing(value) else str(value)
+
+
+def _get(row: pd.Series, column: str) -> object:
+    """A frame value, or None when the column is absent (not filled by the comparators yet)."""
+    return row[column] if column in row.index else None
+
+
+def svg_image(svg: str, label: str, klass: str = "", width: int | None = None) -> str:
+    """An SVG as an <img> with a data: URI: kept in untrusted notebooks (which strip <svg>),
+    and each drawing's element ids stay its own."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    size = f' width="{width}"' if width else ""
+    return (
+        f'<img{_a(klass)} src="data:image/svg+xml;base64,{data}" alt="{escape(label)}"'
+        f' title="{escape(label)}"{size}>'
+    )
 
 
 def _decimals(sc: Scorecard, ind_id: str) -> int:
@@ -110,26 +173,38 @@ def _decimals(sc: Scorecard, ind_id: str) -> int:
     return sc.catalogue.get(ind_id).decimals
 
 
-def _rag_mode(sc: Scorecard, ind_id: str) -> str | None:
-    ind = sc.catalogue.get(ind_id)
-    return ind.rag.mode if ind.rag else None
+def _annual(sc: Scorecard, ind_id: str) -> bool:
+    return sc.catalogue.get(ind_id).frequency == "annual"
 
 
-def _rag_cell(rag: object, suppressed: bool) -> str:
-    if suppressed:
-        return '<td class="rag rag-none">c</td>'
-    if rag in RAG_LABEL:
-        return f'<td class="rag rag-{rag}">{RAG_LABEL[rag]}</td>'  # type: ignore[index]
-    return '<td class="rag rag-none">–</td>'
+def _rag_cell(sc: Scorecard, row: pd.Series, unit: str, dec: int) -> str:
+    ind = sc.catalogue.get(str(row["indicator"]))
+    target = format_value(row["target"], unit, dec)
+    if not target and ind.rag is not None and ind.rag.mode == "benchmark":
+        target = "SN average"
+    rag = row["rag"]
+    coloured = rag in RAG_LABEL and not bool(row["suppressed"])
+    # on a coloured fill the target takes the fill's text colour
+    below = (
+        f"<span{_a('small-on' if coloured else 'small')}>target {escape(target)}</span>"
+        if target
+        else ""
+    )
+    if bool(row["suppressed"]):
+        return f"<td{_a('td rag rag-none')}>{SUPPRESSED}{below}</td>"
+    if coloured:
+        return f"<td{_a(f'td rag rag-{rag}')}>{RAG_LABEL[rag]}{below}</td>"  # type: ignore[index]
+    return f"<td{_a('td rag rag-none')}>–{below}</td>"
 
 
-def _dot_cell(word: object, change: object, unit: str, decimals: int) -> str:
-    """Arrow for the direction of the change, word (and colour) for better or worse."""
+def _dot_line(label: str, word: object, change: object, unit: str, decimals: int) -> str:
+    """One line: 'Quarter ↑ worsening +1.5 pts' (arrow for the direction of the change, word
+    and colour for better or worse)."""
     if isinstance(change, str):  # withheld
-        return f'<td class="dot same">{escape(change)}</td>'
+        return f"<span{_a('dot-line same')}>{escape(label)}: {escape(change)}</span>"
     if word is None or (isinstance(word, float) and math.isnan(word)):
         if is_missing(change):
-            return '<td class="dot same">–</td>'
+            return f"<span{_a('dot-line same')}>{escape(label)}: –</span>"
         word = ""
     arrow = "→"
     if not is_missing(change):
@@ -137,73 +212,161 @@ def _dot_cell(word: object, change: object, unit: str, decimals: int) -> str:
         arrow = "↑" if c > 0 else "↓" if c < 0 else "→"
     klass = DOT_CLASS.get(str(word), "same")
     amount = format_change(change, unit, decimals)
-    amount_html = f'<br><span class="muted">{escape(amount)}</span>' if amount else ""
+    amount = f" ({escape(amount)})" if amount else ""
     return (
-        f'<td class="dot {klass}"><span class="arrow" aria-hidden="true">{arrow}</span> '
-        f"{escape(str(word))}{amount_html}</td>"
+        f"<span{_a(f'dot-line {klass}')}>{escape(label)}: "
+        f'<b aria-hidden="true">{arrow}</b> {escape(str(word))}{amount}</span>'
     )
 
 
-def _num_cell(text: str) -> str:
-    return f'<td class="num">{escape(text) if text else "–"}</td>'
+def _dot_cell(sc: Scorecard, row: pd.Series, unit: str, dec: int) -> str:
+    if _annual(sc, str(row["indicator"])):
+        now = year_label(sc.period_end)
+        before = year_label(sc.period_end - pd.DateOffset(months=12))
+        lines = _dot_line(f"{now} on {before}", row["dot_year"], row["change_year"], unit, dec)
+        lines += f"<span{_a('small')}>annual figure: no change on the quarter</span>"
+    else:
+        lines = _dot_line("Quarter", row["dot_quarter"], row["change_quarter"], unit, dec)
+        lines += _dot_line("Year", row["dot_year"], row["change_year"], unit, dec)
+    return f"<td{_a('td dot')}>{lines}</td>"
 
 
-def _row_html(sc: Scorecard, row: pd.Series) -> str:
+NOT_COMPARED = "counts are not compared between authorities of different sizes"
+
+
+def _rank_text(band: object, rank: object, n: object) -> str:
+    parts = []
+    if _text(band):
+        parts.append(str(band))
+    if not is_missing(rank):
+        parts.append(
+            f"rank {int(rank)}" + (f"/{int(n)}" if not is_missing(n) else "")  # type: ignore[arg-type]
+        )
+    return ", ".join(parts)
+
+
+def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
+    """The published comparators of the benchmark year, each labelled with what it is: the
+    statistical-neighbour average and England; the authority's own published figure with its
+    quartile and rank; and where this row's value would stand in that year's distribution
+    (so the published band is never read as this value's). Never for a count: other
+    authorities' counts say nothing about ours."""
+    if unit == "count":
+        return f'<td{_a("td bench")} title="{NOT_COMPARED}">–</td>'
+    year = _text(_get(row, "benchmark_year"))
+    lines = []
+    sn = format_value(_get(row, "sn_value"), unit, dec)
+    eng = format_value(_get(row, "england"), unit, dec)
+    if sn:
+        count = _get(row, "sn_count")
+        of = f" of {int(count)} neighbours" if not is_missing(count) and count else ""
+        tip = escape(f"statistical neighbours' average{of}")
+        lines.append(f'<span title="{tip}"{_a("line nowrap")}>SN {escape(sn)}</span>')
+    if eng:
+        lines.append(f"<span{_a('line nowrap')}>England {escape(eng)}</span>")
+    comparators = "".join(lines)
+    if comparators and year:
+        comparators += f"<span{_a('small')}>published {escape(year)}</span>"
+    out = [comparators] if comparators else []
+    published = format_value(_get(row, "published_value"), unit, dec)
+    n = _get(row, "n_las")
+    band = "" if neutral else _rank_text(_get(row, "quartile_band"), _get(row, "rank"), n)
+    if published or band:
+        text = f"Ours {escape(year) if year else 'published'}: "
+        text += f"<b>{escape(published)}</b>" if published else ""
+        if band:
+            text += f" ({escape(band)})"
+        out.append(f"<span{_a('line')}>{text}</span>")
+    stands = (
+        ""
+        if neutral or is_missing(row["value"])
+        else _rank_text(_get(row, "value_quartile_band"), _get(row, "value_rank"), n)
+    )
+    if stands:
+        out.append(f"<span{_a('line')}>This value: <b>{escape(stands)}</b></span>")
+    if not out:
+        return f"<td{_a('td bench')}>–</td>"
+    return f"<td{_a('td bench')}>{''.join(out)}</td>"
+
+
+def _best_text(row: pd.Series, unit: str, dec: int) -> str:
+    """Best LA and best statistical neighbour with the gap from this value to each (no gap
+    when this row has no value)."""
+    no_value = is_missing(row["value"])
+    parts = []
+    for label, value_col, name_col, gap_col in (
+        ("Best LA", "best_value", "best_la", "gap_to_best"),
+        ("Best neighbour", "best_neighbour_value", "best_neighbour", "gap_to_best_neighbour"),
+    ):
+        value = format_value(_get(row, value_col), unit, dec)
+        if not value:
+            continue
+        name = _text(_get(row, name_col))
+        gap = "" if no_value else format_change(_get(row, gap_col), unit, dec)
+        text = f"{label}: {name + ' ' if name else ''}{value}"
+        if gap:
+            text += f" (our gap {gap})"
+        parts.append(escape(text))
+    return " · ".join(parts)
+
+
+def _row_html(
+    sc: Scorecard, row: pd.Series, charts: dict[str, str], width: int, comment: bool
+) -> str:
     ind_id = str(row["indicator"])
     unit = str(row["unit"])
     dec = _decimals(sc, ind_id)
-    supp = bool(row["suppressed"])
+    neutral = row["polarity"] == "neutral"
     value = format_value(row["value"], unit, dec)
-    num = format_number(row["numerator"], 0)
-    den = format_number(row["denominator"], 0)
-    numden = f"{num} / {den}" if num and den else num or ""
-    if unit == "count":
-        numden = ""
-    if unit == "days" and den:
-        numden = f"{den} children"
-    elif unit == "ratio" and num and den:
-        numden = f"{num} / {den} FTE"
-    elif unit == "points" and den:
-        numden = f"{den} pupils"
-    mode = _rag_mode(sc, ind_id)
-    target = format_value(row["target"], unit, dec)
-    if not target and mode == "benchmark":
-        target = "SN average"
-    status = str(row["status"] or "")
-    title = f"{escape(str(row['title']))}"
+    base = base_text(unit, row["numerator"], row["denominator"])
+    status = _text(row["status"])
+    caveat = _text(_get(row, "caveat"))
+    title = escape(str(row["title"]))
     if status:
-        title += f'<br><small class="status">{escape(status)}</small>'
-    trend_label = f"{row['title']}: " + ", ".join(
-        format_value(v, unit, dec) or "no value" for v in row["trend"]
+        title += f"<span{_a('status')}>{escape(status)}</span>"
+    if caveat:
+        title += f"<span{_a('caveat')}>{escape(caveat)}</span>"
+    labels = trend_labels(sc, ind_id, len(row["trend"]))
+    trend_label = f"{row['title']}: " + "; ".join(
+        f"{when} {format_value(v, unit, dec) or 'no value'}"
+        for when, v in zip(labels, row["trend"])
     )
     tgt = row["target"] if not is_missing(row["target"]) else None
-    spark = sparkline_svg(row["trend"], target=tgt, label=trend_label)
-    best = format_value(row["best_value"], unit, dec) if row["polarity"] != "neutral" else ""
-    if best and row["best_la"]:
-        best = f'{escape(best)}<br><small class="muted">{escape(str(row["best_la"]))}</small>'
-    else:
-        best = escape(best) if best else "–"
-    band = row["quartile_band"]
-    band_text = escape(str(band)) if band is not None and not is_missing(band) else "–"
-    rank = row["rank"]
-    if band_text != "–" and not is_missing(rank) and not is_missing(row["n_las"]):
-        band_text += f'<br><small class="muted">rank {int(rank)}/{int(row["n_las"])}</small>'
+    spark = svg_image(
+        sparkline_svg(row["trend"], width=80, target=tgt, label=trend_label),
+        trend_label,
+        "spark",
+        width=80,
+    )
+    span = f"{len(labels)} {'years' if _annual(sc, ind_id) else 'quarters'}" if labels else ""
+    value_html = f"<span{_a('value')}>{escape(value) if value else '–'}</span>"
+    if base:
+        value_html += f"<span{_a('small')}>{escape(base)}</span>"
     cells = [
-        f'<td class="title{" status" if status else ""}">{title}</td>',
-        f'<td class="num"><b>{escape(value) if value else "–"}</b></td>',
-        _num_cell(numden),
-        _num_cell(target),
-        _rag_cell(row["rag"], supp),
-        _dot_cell(row["dot_quarter"], row["change_quarter"], unit, dec),
-        _dot_cell(row["dot_year"], row["change_year"], unit, dec),
-        f"<td>{spark}</td>",
-        _num_cell(format_value(row["sn_value"], unit, dec)),
-        _num_cell(format_value(row["england"], unit, dec)),
-        f'<td class="num">{best}</td>',
-        f"<td>{band_text}</td>",
-        f'<td class="comment">{escape(str(row["commentary"] or ""))}</td>',
+        f'<th scope="row"{_a("td title")}>{title}</th>',
+        f"<td{_a('td num')}>{value_html}</td>",
+        _rag_cell(sc, row, unit, dec),
+        _dot_cell(sc, row, unit, dec),
+        f"<td{_a('td spark-cell')}>{spark}<span{_a('small')}>{escape(span)}</span></td>",
+        _benchmark_cell(row, unit, dec, neutral),
     ]
-    return f'<tr id="ind-{escape(ind_id)}">' + "".join(cells) + "</tr>"
+    if comment:
+        cells.append(f"<td{_a('td comment')}>{escape(_text(row['commentary']))}</td>")
+    main = f'<tr id="ind-{escape(ind_id)}"{_a("main")}>' + "".join(cells) + "</tr>"
+    best = "" if neutral or unit == "count" else _best_text(row, unit, dec)
+    chart = charts.get(ind_id)
+    if not best and not chart:
+        return main
+    main = main.replace('class="main"', 'class="main has-more"', 1)
+    summary = best or "Trend chart"
+    if chart:
+        summary += " · trend chart ▸" if best else " ▸"
+        image = svg_image(chart, f"Trend chart: {row['title']}", "chart", width=width)
+        inner = f"<details><summary>{summary}</summary>{image}</details>"
+    else:
+        inner = summary
+    span = len(COLUMNS) - (0 if comment else 1)
+    return main + f'<tr{_a("more")}><td colspan="{span}"{_a("more")}>{inner}</td></tr>'
 
 
 def _sentence(text: str) -> str:
@@ -211,27 +374,34 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def table_html(sc: Scorecard) -> str:
-    """The scorecard table, grouped by domain."""
+def table_html(
+    sc: Scorecard,
+    charts: dict[str, str] | None = None,
+    width: int = 560,
+    comment: bool = True,
+) -> str:
+    """The scorecard table, one body per domain (kept together in print). `comment=False`
+    leaves out the commentary column when it is empty (narrow notebook views)."""
     frame = sc.frame
-    names = [
-        (f"Last {len(sc.quarter_ends)} quarters" if name == "Last 8 quarters" else name, klass)
-        for name, klass in COLUMNS
-    ]
-    head = "".join(f'<th scope="col" class="{klass}">{escape(name)}</th>' for name, klass in names)
-    body: list[str] = []
+    comment = comment or bool(frame["commentary"].fillna("").astype(str).str.strip().any())
+    columns = COLUMNS if comment else COLUMNS[:-1]
+    head = "".join(
+        f'<th scope="col"{_a(f"th {klass}".strip())}>{escape(name)}</th>' for name, klass in columns
+    )
+    bodies: list[str] = []
     for domain, rows in frame.groupby("domain", sort=False):
-        body.append(
-            f'<tr class="domain"><th colspan="{len(COLUMNS)}" scope="rowgroup">'
+        heading = (
+            f'<tr{_a("domain")}><th colspan="{len(columns)}" scope="rowgroup"{_a("domain")}>'
             f"{escape(_sentence(str(domain)))}</th></tr>"
         )
-        body.extend(_row_html(sc, row) for _, row in rows.iterrows())
+        body = "".join(
+            _row_html(sc, row, charts or {}, width, comment) for _, row in rows.iterrows()
+        )
+        bodies.append(f'<tbody class="domain-group">{heading}{body}</tbody>')
     return (
-        '<table class="card"><thead><tr>'
-        + head
-        + "</tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
+        f"<div{_a('wrap')}><table{_a('card')}><thead><tr>{head}</tr></thead>"
+        + "".join(bodies)
+        + "</table></div>"
     )
 
 
@@ -262,23 +432,29 @@ def _movers(sc: Scorecard, word: str, n: int = 3) -> list[str]:
     return [t for _, t in items[:n]]
 
 
+def unavailable_count(frame: pd.DataFrame) -> int:
+    """Rows with no value because the data cannot give one (a missing table, a date outside
+    the data's coverage) or the measure failed."""
+    status = frame["status"].fillna("").astype(str)
+    return int(status.str.startswith(("unavailable", "not available", "could not")).sum())
+
+
 def summary_html(sc: Scorecard) -> str:
     """RAG counts and the biggest improvements and deteriorations."""
     c = sc.counts
     tiles = "".join(
-        f'<div class="tile rag-{k}"><b>{c[k]}</b>{RAG_LABEL[k]}</div>'
+        f"<div{_a(f'tile rag-{k}')}><b{_a('tile-n')}>{c[k]}</b>{RAG_LABEL[k]}</div>"
         for k in ("red", "amber", "green")
     )
-    tiles += f'<div class="tile rag-none"><b>{c["none"]}</b>Not banded</div>'
+    tiles += f"<div{_a('tile rag-none')}><b{_a('tile-n')}>{c['none']}</b>Not banded</div>"
     if c["withheld"]:
-        tiles += f'<div class="tile rag-none"><b>{c["withheld"]}</b>Withheld (c)</div>'
+        tiles += f"<div{_a('tile rag-none')}><b{_a('tile-n')}>{c['withheld']}</b>Withheld (c)</div>"
     f = sc.frame
     red = [escape(str(t)) for t in f.loc[f["rag"] == "red", "title"]]
-    unavailable = int((f["status"].astype(str).str.startswith(("unavailable", "could not"))).sum())
 
     def block(title: str, lines: list[str], empty: str) -> str:
         inner = "".join(f"<li>{t}</li>" for t in lines) if lines else f"<li>{empty}</li>"
-        return f"<div><h3>{title}</h3><ul>{inner}</ul></div>"
+        return f"<div{_a('list')}><h3{_a('h3')}>{title}</h3><ul{_a('ul')}>{inner}</ul></div>"
 
     have_dot = f[["dot_quarter", "dot_year"]].notna().any().any()
     unknown = "direction of travel not available"
@@ -295,23 +471,25 @@ def summary_html(sc: Scorecard) -> str:
         )
         + block("Red this quarter", red[:6] + (["…"] if len(red) > 6 else []), "none")
     )
-    note = (
-        f'<p class="notes">{unavailable} indicator(s) could not be calculated from the data '
-        "supplied; the reason is shown under each title.</p>"
-        if unavailable
-        else ""
-    )
+    notes = []
     vs = sc.versus_england
     n = sum(vs.values())
     if n:
-        note = (
-            f'<p class="notes">Against England’s latest published figures: {vs["better"]} '
-            f"better, {vs['worse']} worse, {vs['level']} level (the {n} banded indicators "
-            "with an England figure).</p>" + note
+        notes.append(
+            f"Against England’s latest published figures: {vs['better']} better, "
+            f"{vs['worse']} worse, {vs['level']} level (the {n} banded indicators with an "
+            "England figure)."
         )
+    unavailable = unavailable_count(f)
+    if unavailable:
+        notes.append(
+            f"{unavailable} indicator(s) have no value: the data supplied cannot support them; "
+            "the reason is shown under each title."
+        )
+    note = "".join(f"<p{_a('notes')}>{escape(t)}</p>" for t in notes)
     return (
-        f'<section class="summary" aria-label="Summary"><div class="tiles">{tiles}</div>'
-        f'<div class="lists">{lists}</div></section>{note}'
+        f'<section aria-label="Summary"{_a("summary")}><div{_a("tiles")}>{tiles}</div>'
+        f"{lists}</section>{note}"
     )
 
 
@@ -335,40 +513,164 @@ def by_age_html(sc: Scorecard) -> str:
 
         def cells(r) -> str:
             if r is None:
-                return '<td class="num">–</td><td class="num">–</td>'
+                return f"<td{_a('td num')}>–</td><td{_a('td num')}>–</td>"
             return (
-                f'<td class="num">{escape(format_number(r["denominator"]) or "–")}</td>'
-                f'<td class="num">{escape(format_value(r["value"], "days") or "–")}</td>'
+                f"<td{_a('td num')}>{escape(format_number(r['denominator']) or '–')}</td>"
+                f"<td{_a('td num')}>{escape(format_value(r['value'], 'days') or '–')}</td>"
             )
 
         bar = ""
         if c is not None and not isinstance(c["value"], str) and not is_missing(c["value"]):
             width = 0 if not top or is_missing(top) else round(160 * float(c["value"]) / top)
             bar = (
-                f'<svg width="164" height="12" role="img" aria-label="'
-                f'{escape(format_value(c["value"], "days"))}"><rect x="0" y="1" width="{width}" '
-                'height="10" fill="#1d3557"/></svg>'
+                f'<span style="display:inline-block;width:{width}px;height:10px;'
+                f'background-color:#1d3557" aria-label="'
+                f'{escape(format_value(c["value"], "days"))}"></span>'
             )
         rows.append(
-            f"<tr><th scope='row'>{escape(band)}</th>{cells(o)}{cells(c)}<td>{bar}</td></tr>"
+            f"<tr><th scope='row'{_a('td')}>{escape(band)}</th>{cells(o)}{cells(c)}"
+            f"<td{_a('td')}>{bar}</td></tr>"
         )
     yr = f"{now:%B %Y}"
     prev = f"{before:%B %Y}" if before is not None else ""
     head = (
-        "<tr><th rowspan='2' scope='col'>Age at entry to care</th>"
-        f"<th colspan='2' scope='colgroup'>Year to {escape(prev)}</th>"
-        f"<th colspan='2' scope='colgroup'>Year to {escape(yr)}</th>"
-        "<th rowspan='2' scope='col'></th></tr>"
-        "<tr><th class='num'>Children who left</th><th class='num'>Average days in care</th>"
-        "<th class='num'>Children who left</th><th class='num'>Average days in care</th></tr>"
+        f"<tr><th rowspan='2' scope='col'{_a('th')}>Age at entry to care</th>"
+        f"<th colspan='2' scope='colgroup'{_a('th')}>Year to {escape(prev)}</th>"
+        f"<th colspan='2' scope='colgroup'{_a('th')}>Year to {escape(yr)}</th>"
+        f"<th rowspan='2' scope='col'{_a('th')}></th></tr>"
+        f"<tr><th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th>"
+        f"<th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th></tr>"
     )
     return (
-        '<section class="byage"><h2>Time in care by age at entry</h2>'
-        '<p class="notes">Children who left care in the year: average length of their last '
+        f'<section class="byage"><h2{_a("h2")}>Time in care by age at entry</h2>'
+        f"<p{_a('notes')}>Children who left care in the year: average length of their last "
         "period of care, by their age when it started.</p>"
-        f'<table class="card small"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-        "</section>"
+        f'<table{_a("card")} style="width:auto"><thead>{head}</thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
+
+
+def districts_html(sc: Scorecard) -> str:
+    """The district view: every indicator that allows a district breakdown against every
+    district, each cell with its value, RAG colour and numerator / denominator; small
+    districts and small bases flagged."""
+    t = sc.districts
+    if t is None or not len(t):
+        return ""
+    order = list(dict.fromkeys(t["indicator"]))
+    names = district_order(t)
+    small = small_districts(t)
+    head = f"<th scope='col'{_a('dhead')} style='text-align:left'>Indicator</th>" + "".join(
+        f"<th scope='col'{_a('dhead')}>{escape(d)}{' †' if d in small else ''}</th>" for d in names
+    )
+    cells = t.set_index(["indicator", "district"])
+    rows = []
+    for ind_id in order:
+        ind = sc.catalogue.get(ind_id)
+        line = [f"<th scope='row'{_a('dname')}>{escape(ind.title)}</th>"]
+        for d in names:
+            if (ind_id, d) not in cells.index:
+                line.append(f"<td{_a('dcell')}>–</td>")
+                continue
+            r = cells.loc[(ind_id, d)]
+            line.append(_district_cell(r, ind.unit, ind.decimals))
+        rows.append("<tr>" + "".join(line) + "</tr>")
+    legend = (
+        f"Each cell: the value, its RAG colour and the children behind it (number / base, or "
+        f"n = children for averages). Italic: a base of fewer than {MIN_DENOMINATOR} children, "
+        "where one child moves the figure a lot. † a district with fewer than "
+        f"{SMALL_DISTRICT} children looked after. Districts come from the home postcode's "
+        "outward code; 'Not known' holds children without one."
+    )
+    at = f"{sc.period_end.day} {sc.period_end:%B %Y}"
+    return (
+        f'<section class="districts"><h2{_a("h2")}>By district at {escape(at)}</h2>'
+        f"<p{_a('notes')}>{escape(legend)}</p>"
+        f"<div{_a('wrap')}><table{_a('dist')}><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div></section>"
+    )
+
+
+def district_order(t: pd.DataFrame) -> list[str]:
+    """District names in alphabetical order, 'Not known' last."""
+    names = sorted(set(t["district"].astype(str)) - {"Not known"})
+    return names + (["Not known"] if (t["district"].astype(str) == "Not known").any() else [])
+
+
+def small_districts(t: pd.DataFrame) -> set[str]:
+    """Districts with fewer than SMALL_DISTRICT children looked after (from cla_count when
+    the view has it, else the largest base of any of their cells)."""
+    counts = t.loc[t["indicator"] == "cla_count"]
+    size = pd.to_numeric(counts.set_index("district")["value"], errors="coerce")
+    if size.empty:
+        size = (
+            pd.to_numeric(t["denominator"], errors="coerce")
+            .groupby(t["district"].astype(str))
+            .max()
+        )
+    return {str(d) for d, n in size.items() if not is_missing(n) and n < SMALL_DISTRICT}
+
+
+def _district_cell(r: pd.Series, unit: str, dec: int) -> str:
+    value = format_value(r["value"], unit, dec)
+    base = base_text(unit, r["numerator"], r["denominator"])
+    rag = r["rag"]
+    klass = f"dcell rag-{rag}" if rag in RAG_LABEL else "dcell"
+    den = r["denominator"] if unit != "count" else r["numerator"]
+    thin = not isinstance(den, str) and not is_missing(den) and float(den) < MIN_DENOMINATOR
+    style = STYLE["dsmall"] if thin else ""
+    if thin and rag in ("red", "green"):
+        style = "font-style:italic"  # keep the white text on a dark fill readable
+    label = RAG_LABEL.get(rag, "") if isinstance(rag, str) else ""
+    tip = f' title="{escape(label)}"' if label else ""
+    inner = f"<b>{escape(value) if value else '–'}</b>"
+    if base:
+        inner += f"<br><span style='font-size:10px'>{escape(base)}</span>"
+    if thin:
+        inner = f"<span style='{style}'>{inner}</span>"
+    return f"<td{_a(klass)}{tip}>{inner}</td>"
+
+
+def coverage_html(sc: Scorecard) -> str:
+    """What dates the data covers (figures outside it are not available)."""
+    if not sc.coverage:
+        return (
+            f"<p{_a('coverage')}>Data coverage: not stated; every date asked for is taken to be "
+            "covered by the data.</p>"
+        )
+    lines = "; ".join(sc.coverage)
+    return f"<p{_a('coverage')}>Data covers {escape(lines)}.</p>"
+
+
+def left_out_html(sc: Scorecard) -> str:
+    """One line per indicator that left rows out because a cell it needs was unusable."""
+    t = sc.left_out
+    if t is None or not len(t):
+        return ""
+    lines = left_out_lines(sc)
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        f'<section class="leftout"><h2{_a("h2")}>Rows left out</h2>'
+        f"<p{_a('notes')}>These figures leave out rows with a value that could not be used "
+        "(see the data report from <code>scorecard validate</code>):</p>"
+        f"<ul{_a('ul notes')}>{items}</ul></section>"
+    )
+
+
+def left_out_lines(sc: Scorecard) -> list[str]:
+    """'Title: 3 episodes rows (unusable PLACE: not a DfE code)', one per indicator."""
+    t = sc.left_out
+    if t is None or not len(t):
+        return []
+    out = []
+    for ind_id, part in t.groupby("indicator", sort=False):
+        title = sc.catalogue.get(str(ind_id)).title if str(ind_id) in sc.catalogue else ind_id
+        parts = [
+            f"{format_number(r.rows)} {r.table} rows (unusable {r.column}: {r.rule})"
+            for r in part.itertuples(index=False)
+        ]
+        out.append(f"{title}: {'; '.join(parts)}")
+    return out
 
 
 def _thresholds_text(ind, period_end: pd.Timestamp) -> str:
@@ -398,15 +700,17 @@ def definitions_html(sc: Scorecard) -> str:
     }
     for ind_id in sc.frame["indicator"]:
         ind = sc.catalogue.get(ind_id)
+        often = "annual (academic or collection year)" if ind.frequency == "annual" else "quarterly"
         items.append(
-            f"<dt>{escape(ind.title)}</dt><dd>{escape(ind.description)} "
-            f'<span class="muted">Unit: {escape(UNIT_LABEL.get(ind.unit, ind.unit))}; '
-            f"{polarity[ind.polarity]}; bands: {escape(_thresholds_text(ind, sc.period_end))}; "
+            f"<dt{_a('dt')}>{escape(ind.title)}</dt><dd{_a('dd')}>{escape(ind.description)} "
+            f"<span style='color:#505a5f'>Unit: "
+            f"{escape(UNIT_LABEL.get(ind.unit, ind.unit))}; {polarity[ind.polarity]}; "
+            f"{often}; bands: {escape(_thresholds_text(ind, sc.period_end))}; "
             f"source: {escape(', '.join(ind.tables))}; id <code>{escape(ind.id)}</code>.</span>"
             "</dd>"
         )
     return (
-        '<section class="definitions"><h2>Definitions</h2><dl class="defs">'
+        f'<section class="definitions"><h2{_a("h2")}>Definitions</h2><dl{_a("defs")}>'
         + "".join(items)
         + "</dl></section>"
     )
@@ -417,9 +721,14 @@ def notes_html(sc: Scorecard) -> str:
         "RAG: Red, Amber or Green against the target bands in force for the financial year "
         "(see Definitions); context indicators are not banded.",
         "Direction of travel compares with the previous quarter and the same quarter a year "
-        "earlier; “no significant change” means the change is within what a handful of "
-        "children could explain.",
-        "Quartile A is the best quarter of English authorities, D the worst; rank 1 is best.",
+        "earlier (annual figures: with the year before); “no significant change” means the "
+        "change is within what a handful of children could explain.",
+        "Value: percentages show number / base; averages and medians show the number of "
+        "children or pupils (n).",
+        "Published figure: the authority’s own figure as DfE published it for that year, with "
+        "its quartile (A is the best quarter of English authorities, D the worst) and rank "
+        "(1 is best). “This value would be”: where this quarter’s value would stand among "
+        "the authorities’ published figures of that year.",
     ]
     if sc.benchmark_note:
         lines.append(sc.benchmark_note)
@@ -432,27 +741,39 @@ def notes_html(sc: Scorecard) -> str:
         lines.append("Internal version: small numbers are not suppressed. Not for publication.")
     lines.append("No child-level information is included in this report.")
     items = "".join(f"<li>{escape(t)}</li>" for t in lines)
-    return f'<section class="notes"><h2>Notes</h2><ul>{items}</ul></section>'
+    return (
+        f'<section class="notes"><h2{_a("h2")}>Notes</h2><ul{_a("ul notes")}>{items}</ul></section>'
+    )
 
 
-def render_html(sc: Scorecard, full_page: bool = True) -> str:
-    """The whole page (full_page) or just the summary and table (for Jupyter)."""
+def render_html(sc: Scorecard, full_page: bool = True, charts: bool = True) -> str:
+    """The whole page (full_page) or the card alone (for Jupyter: no page or print rules)."""
     end = sc.period_end
     heading = (
-        f"<h1>Children in care scorecard: {escape(sc.la_name)}</h1>"
-        f'<p class="sub">Corporate Parenting Panel · {escape(sc.quarter)} '
+        f"<h1{_a('h1')}>Children in care scorecard: {escape(sc.la_name)}</h1>"
+        f"<p{_a('sub')}>Corporate Parenting Panel · {escape(sc.quarter)} "
         f"(position at {end.day} {end:%B %Y}) · "
-        f'<span class="mode">{"publication" if sc.publish else "internal"}</span></p>'
+        f"<span{_a('mode')}>{'publication' if sc.publish else 'internal'}</span></p>"
+        + coverage_html(sc)
     )
-    body = heading + summary_html(sc) + table_html(sc)
+    drawn = sc.trend_charts() if charts else {}
+    body = (
+        heading
+        + summary_html(sc)
+        + table_html(sc, drawn, comment=full_page)
+        + by_age_html(sc)
+        + districts_html(sc)
+        + left_out_html(sc)
+    )
     if not full_page:
-        return f'<div class="sc"><style>{CSS}</style>{body}{by_age_html(sc)}</div>'
+        return f"<div{_a('sc')}><style>{CSS}</style>{body}{notes_html(sc)}</div>"
     generated = f'<span class="generated">{sc.generated:%d %B %Y %H:%M}</span>'
     title = escape(f"Children in care scorecard: {sc.la_name}, {sc.quarter}")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{CSS}{PRINT_CSS}</style></head>"
-        f'<body><main class="sc">{body}{by_age_html(sc)}{notes_html(sc)}{definitions_html(sc)}'
-        f'<p class="notes">Generated {generated} by scorecard.</p></main></body></html>\n'
+        f'<body style="margin:12px"><main{_a("sc")}>{body}{notes_html(sc)}'
+        f"{definitions_html(sc)}<p{_a('notes')}>Generated {generated} by scorecard.</p>"
+        "</main></body></html>\n"
     )

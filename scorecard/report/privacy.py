@@ -9,6 +9,9 @@ anything is written, to every quarter of the trend as well as the current one.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -91,3 +94,47 @@ def _withhold(series: pd.Series, mask: pd.Series) -> pd.Series:
     values = series.astype(object).to_numpy(copy=True)
     values[np.asarray(mask, dtype=bool)] = SUPPRESSED
     return pd.Series(values, index=series.index, dtype=object, name=series.name)
+
+
+_WHOLE_NUMBER = re.compile(r"(?<![\d/.,:])\d[\d,]*(?![\d/.,:]*\d)")
+
+
+def suppress_text(text: object, threshold: int) -> object:
+    """A caveat or note with every whole number of 1..threshold written as 'c' ('lower bound
+    for 3 of 760 children' -> 'lower bound for c of 760 children'); dates and decimals are
+    left alone. Anything that is not text is returned as it is."""
+    if not isinstance(text, str) or threshold < 1:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        n = int(m.group(0).replace(",", ""))
+        return SUPPRESSED if 1 <= n <= threshold else m.group(0)
+
+    return _WHOLE_NUMBER.sub(swap, text)
+
+
+def suppress_left_out(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
+    """Counts of rows left out, 1..threshold shown as 'c' (they may be a handful of children)."""
+    if frame is None or threshold < 1:
+        return frame
+    out = frame.copy()
+    rows = pd.to_numeric(out["rows"], errors="coerce")
+    out["rows"] = _withhold(out["rows"], small(rows, threshold))
+    return out
+
+
+def suppress_districts(
+    frame: pd.DataFrame | None, catalogue: Any, threshold: int
+) -> pd.DataFrame | None:
+    """The district view with the same rule as the scorecard rows: small counts, the values
+    built on them and their RAG band withheld."""
+    if frame is None or not len(frame):
+        return frame
+    ids = frame["indicator"].astype(str)
+    counts = ids.map(lambda i: catalogue.get(i).publish_counts)
+    units = ids.map(lambda i: catalogue.get(i).unit)
+    out = apply_suppression(
+        frame.drop(columns="suppressed", errors="ignore"), counts, threshold, units=units
+    )
+    out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
+    return out

@@ -61,6 +61,7 @@ FRAME_COLUMNS = [
     *COMPARATOR_COLUMNS,
     "commentary",
     "status",
+    "caveat",
     "suppressed",
 ]
 
@@ -77,6 +78,10 @@ _META = (
     "benchmark_note",
     "generated",
     "by_age",
+    "coverage",
+    "left_out",
+    "districts",
+    "published",
 )
 
 
@@ -87,8 +92,14 @@ class Scorecard:
     `history`: the indicator values at every trend date (`indicator, period_end, numerator,
     denominator, value, suppressed`). `by_age`: average time in care of children who left
     care by age at entry, this year and last (`period_end, age_at_entry, numerator,
-    denominator, value`), or None. Methods never change the object: `with_commentary`
-    returns a new scorecard. In publication mode (`publish=True`) withheld cells hold 'c'.
+    denominator, value`), or None. `coverage`: lines saying which dates the data covers.
+    `left_out`: rows each indicator left out because a cell it needs is unusable
+    (`indicator, table, column, rule, rows`), or None. `districts`: the district view
+    (`indicator, district, numerator, denominator, value, rag, suppressed`), or None.
+    `published`: the published comparators over the years for the trend charts
+    (`indicator, period_end, series, value`), or None. Methods never change the object:
+    `with_commentary` returns a new scorecard. In publication mode (`publish=True`) withheld
+    cells hold 'c'.
     """
 
     quarter: str
@@ -102,6 +113,10 @@ class Scorecard:
     benchmark_note: str
     generated: pd.Timestamp
     by_age: pd.DataFrame | None
+    coverage: tuple[str, ...]
+    left_out: pd.DataFrame | None
+    districts: pd.DataFrame | None
+    published: pd.DataFrame | None
 
     def __init__(
         self,
@@ -119,6 +134,10 @@ class Scorecard:
         benchmark_note: str = "",
         generated: pd.Timestamp | None = None,
         by_age: pd.DataFrame | None = None,
+        coverage: tuple[str, ...] = (),
+        left_out: pd.DataFrame | None = None,
+        districts: pd.DataFrame | None = None,
+        published: pd.DataFrame | None = None,
     ) -> None:
         missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
         if missing:
@@ -137,6 +156,11 @@ class Scorecard:
             "benchmark_note": benchmark_note,
             "generated": generated if generated is not None else pd.Timestamp.now().floor("s"),
             "by_age": by_age.copy() if by_age is not None else None,
+            "coverage": tuple(coverage),
+            "left_out": left_out.copy() if left_out is not None else None,
+            "districts": districts.copy() if districts is not None else None,
+            "published": published.copy() if published is not None else None,
+            "_charts": {},
         }
         for k, v in values.items():
             object.__setattr__(self, k, v)
@@ -190,9 +214,13 @@ class Scorecard:
     def _replace(self, **changes: object) -> Scorecard:
         kwargs = {name: getattr(self, name) for name in _META}
         frame = changes.pop("frame", self._frame)
+        keep_charts = "history" not in changes and "published" not in changes
         history = changes.pop("history", self._history)
         kwargs.update(changes)
-        return Scorecard(frame, history, **kwargs)  # type: ignore[arg-type]
+        card = Scorecard(frame, history, **kwargs)  # type: ignore[arg-type]
+        if keep_charts:  # the same history: the charts drawn already still hold
+            card._charts.update(self._charts)
+        return card
 
     def with_commentary(self, notes: Mapping[str, str]) -> Scorecard:
         """A new scorecard with commentary text for some indicators (by id)."""
@@ -212,7 +240,12 @@ class Scorecard:
         """The publication version of this (internal) scorecard, without recomputing:
         counts of 1..suppress_threshold and the figures built on them become 'c'."""
         from .builder import suppress
-        from .privacy import apply_suppression
+        from .privacy import (
+            apply_suppression,
+            suppress_districts,
+            suppress_left_out,
+            suppress_text,
+        )
 
         if self.publish:
             raise ValueError("This scorecard is already a publication version.")
@@ -226,12 +259,15 @@ class Scorecard:
             by_age = apply_suppression(
                 by_age, pd.Series(False, index=by_age.index), suppress_threshold
             )
+        frame["caveat"] = frame["caveat"].map(lambda t: suppress_text(t, suppress_threshold))
         return self._replace(
             frame=frame[FRAME_COLUMNS],
             history=history,
             publish=True,
             suppress_threshold=suppress_threshold,
             by_age=by_age,
+            left_out=suppress_left_out(self.left_out, suppress_threshold),
+            districts=suppress_districts(self.districts, self.catalogue, suppress_threshold),
         )
 
     def with_la_name(self, name: str) -> Scorecard:
@@ -239,11 +275,22 @@ class Scorecard:
         return self._replace(la_name=name)
 
     # ----------------------------------------------------------------- renderings
-    def html(self, full_page: bool = True) -> str:
-        """The scorecard as HTML text (a whole self-contained page, or just the table)."""
+    def trend_charts(self) -> dict[str, str]:
+        """Each indicator's trend chart as SVG text (drawn once, then kept): the values of
+        `history` with target, RAG bands and the published comparators; indicators with no
+        value at any date have none."""
+        if not self._charts:
+            from .charts import trend_svgs
+
+            self._charts.update(trend_svgs(self))
+        return dict(self._charts)
+
+    def html(self, full_page: bool = True, charts: bool = True) -> str:
+        """The scorecard as HTML text (a whole self-contained page, or the card alone for a
+        notebook); `charts=False` leaves out the trend charts (faster)."""
         from .html import render_html
 
-        return render_html(self, full_page=full_page)
+        return render_html(self, full_page=full_page, charts=charts)
 
     def excel_bytes(self) -> bytes:
         """The Excel workbook as bytes."""

@@ -33,7 +33,7 @@ def sparkline_svg(
     known = [v for v in nums if v is not None]
     title = escape(label or "Trend")
     head = (
-        f'<svg class="spark" width="{width}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
         f"<title>{title}</title>"
     )

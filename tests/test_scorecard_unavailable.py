@@ -1,0 +1,188 @@
+"""Figures the data cannot support, on the scorecard: no number, the reason instead, a gap in
+the trend, the data's coverage on the card, caveats and rows left out, and no card at all for a
+date outside the data (SPEC section 4, issue 9).
+
+The three children of conftest.py are looked after from 2023 and 2024; the dataset is told its
+data covers 1 April 2024 to 31 March 2025 only (one collection year).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard.dataset import Coverage
+from scorecard.report import OutsideCoverageError, build_scorecard
+
+ONE_YEAR = Coverage(
+    pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"), basis="stated by the user"
+)
+
+
+@pytest.fixture(scope="module")
+def short(three_children) -> sc.Dataset:
+    ds = sc.Dataset.from_frames(**three_children())
+    return dataclasses.replace(ds, coverage={"episodes": ONE_YEAR, "header": ONE_YEAR})
+
+
+@pytest.fixture(scope="module")
+def card(short):
+    return build_scorecard(short, quarter="2024-25 Q4")
+
+
+def row(card, ind_id: str) -> pd.Series:
+    return card.frame.set_index("indicator").loc[ind_id]
+
+
+def test_a_date_before_the_data_has_no_value_and_a_gap_in_the_trend(card):
+    r = row(card, "cla_count")
+    assert r["value"] == 3  # 31 March 2025: inside the coverage
+    # the quarter ends before 1 April 2024 are outside it: no value, never carried back
+    trend = r["trend"]
+    assert np.isnan(trend[:4]).all() and trend[4:] == [3.0, 3.0, 3.0, 3.0]
+    # no change on the year can be worked out (31 March 2024 is not covered)
+    assert np.isnan(r["change_year"]) and r["dot_year"] is None
+    h = card.history
+    at = h[(h["indicator"] == "cla_count") & (h["period_end"] == pd.Timestamp("2024-03-31"))]
+    assert at["note"].iloc[0].startswith("not available: needs data up to") or at["note"].iloc[
+        0
+    ].startswith("not available: needs data from 31/03/2024")
+
+
+def test_an_indicator_needing_more_history_says_so(card):
+    # 3+ placements needs the 12 months to 31 March 2025: from 1 April 2024, the first day
+    r = row(card, "placement_stability_short")
+    assert r["value"] == 0 and r["status"] == ""
+    assert np.isnan(r["trend"][6])  # 31 December 2024 needs data from 1 January 2024
+    # long-term stability needs 30 months: from 1 October 2022
+    r = row(card, "placement_stability_long")
+    assert np.isnan(r["value"]) and r["rag"] is None
+    assert r["status"].startswith("not available: needs data from 01/10/2022")
+    assert "the data starts 01/04/2024" in r["status"]
+    page = card.html(charts=False)
+    assert "not available: needs data from 01/10/2022" in page
+    assert "Data covers 01/04/2024 to 31/03/2025 (" in page and "stated by the user)" in page
+
+
+def test_coverage_lines_name_the_tables(card):
+    assert len(card.coverage) == 1
+    line = card.coverage[0]
+    assert line.startswith("01/04/2024 to 31/03/2025 (episodes")
+    assert "header" in line and line.endswith(": stated by the user)")
+
+
+def test_a_quarter_outside_the_data_builds_no_card(short):
+    with pytest.raises(OutsideCoverageError) as exc:
+        build_scorecard(short, quarter="2030-31 Q1")
+    assert "not available: needs data up to 30/06/2030; the data ends 31/03/2025" in str(exc.value)
+    assert "Choose a quarter from 01/04/2024 to 31/03/2025" in str(exc.value)
+    with pytest.raises(OutsideCoverageError, match="the data starts 01/04/2024"):
+        build_scorecard(short, quarter="2023-24 Q4")
+
+
+def test_the_engines_note_is_the_status_or_the_caveat(three_children, monkeypatch):
+    """compute's `note` (contract 4): the reason a row has no value, or a caveat on a value."""
+    import scorecard.engine as engine
+
+    real = engine.compute
+
+    def with_notes(ind, ds, at=None, by=None, **kw):
+        out = real(ind, ds, at=at, by=by, **kw)
+        out["note"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        if getattr(ind, "id", ind) == "time_in_care_current" and by is None:
+            out["note"] = "lower bound for 1 of 3 children: their period of care began before"
+        if getattr(ind, "id", ind) == "pct_foster_care" and by is None:
+            last = out["period_end"] == out["period_end"].max()
+            out.loc[last, ["numerator", "denominator", "value"]] = np.nan
+            out.loc[last, "note"] = "not available: needs data from 01/04/2024"
+        return out
+
+    monkeypatch.setattr(engine, "compute", with_notes)
+    card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
+    r = row(card, "time_in_care_current")
+    assert not np.isnan(r["value"]) and r["caveat"].startswith("lower bound for 1 of 3")
+    r = row(card, "pct_foster_care")
+    assert np.isnan(r["value"]) and r["status"] == "not available: needs data from 01/04/2024"
+    assert r["caveat"] == ""
+    # in publication, a small number inside a caveat is withheld too
+    pub = card.for_publication()
+    assert row(pub, "time_in_care_current")["caveat"].startswith("lower bound for c of c children")
+
+
+def test_compute_raising_unavailable_is_a_status(three_children, monkeypatch):
+    """When every date asked for is outside the data, compute raises sc.UnavailableError
+    (contract 4): the row stays on the card with the reason as its status (without the
+    indicator's id the message starts with: the row names it)."""
+    import scorecard.engine as engine
+
+    real = engine.compute
+
+    def raising(ind, ds, at=None, by=None, **kw):
+        if getattr(ind, "id", ind) == "placement_stability_long":
+            raise sc.UnavailableError(
+                "placement_stability_long: not available: needs data from 01/10/2022"
+            )
+        return real(ind, ds, at=at, by=by, **kw)
+
+    monkeypatch.setattr(engine, "compute", raising)
+    card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
+    r = row(card, "placement_stability_long")
+    assert r["status"] == "not available: needs data from 01/10/2022"
+    assert all(np.isnan(r["trend"]))
+    assert row(card, "cla_count")["value"] == 3
+
+
+def test_rows_left_out_one_line_per_indicator(three_children, tmp_path):
+    """WS100002's PLACE is not a DfE code: loaded leniently, the cell is unusable, the
+    indicators that need PLACE leave its episode out (sc.left_out) and the card says so, one
+    line per indicator, with the caveat under the value. The quarter is one the folder's
+    data covers (its latest date is 15/01/2024)."""
+    tables = three_children()
+    tables["episodes"].loc[1, "PLACE"] = "ZZ"
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = sc.load_dataset(tmp_path)
+    card = build_scorecard(ds, quarter="2023-24 Q3")
+    left = card.left_out
+    assert set(left["indicator"]) >= {"pct_foster_care", "placement_stability_short"}
+    assert set(left["column"]) == {"PLACE"} and set(left["rows"]) == {1}
+    assert "placement_stability_2plus" not in set(left["indicator"])  # not on the card
+    # foster care at 31/12/2023: WS100001 (U1) only, WS100002 left out -> 1 of 1
+    r = row(card, "pct_foster_care")
+    assert (r["numerator"], r["denominator"]) == (1, 1)
+    assert r["caveat"] == "1 episodes row left out: unusable PLACE"
+    page = card.html(charts=False)
+    assert (
+        "Children looked after in foster care: 1 episodes rows (unusable PLACE: unknown PLACE "
+        "code)" in page
+    )
+
+
+def test_no_coverage_stated_says_so(three_children):
+    card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
+    assert card.coverage == ()
+    assert "Data coverage: not stated" in card.html(charts=False)
+
+
+def test_time_in_care_lower_bound_reaches_the_card(three_children):
+    """WS100001's first episode in the data is a placement change (RNE P), so its period of
+    care began before the data: its days in care are a lower bound, and the card says so
+    under the value (the engine's note, end to end)."""
+    tables = three_children()
+    tables["episodes"].loc[0, "RNE"] = "P"
+    ds = dataclasses.replace(
+        sc.Dataset.from_frames(**tables), coverage={"episodes": ONE_YEAR, "header": ONE_YEAR}
+    )
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    r = row(card, "time_in_care_current")
+    assert not np.isnan(r["value"]) and r["status"] == ""
+    assert r["caveat"] == (
+        "lower bound for 1 of 3 children: their period of care began before the data starts "
+        "(01/04/2024)"
+    )
+    assert "lower bound for 1 of 3 children" in card.html(charts=False)
+    assert "lower bound for c of c children" in card.for_publication().html(charts=False)
