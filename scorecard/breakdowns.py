@@ -95,8 +95,11 @@ def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
         index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
     )
     mapping = mapping[~mapping.index.duplicated()]
-    out = outward_code(postcode).map(mapping)
-    return out.fillna("Unknown").astype("string")
+    # many units share a postcode: work out each distinct one once
+    codes, uniques = pd.factorize(postcode, use_na_sentinel=True)
+    found = outward_code(pd.Series(uniques, dtype=object)).map(mapping).fillna("Unknown")
+    labels = np.append(found.astype("string").to_numpy(dtype=object), "Unknown")
+    return pd.Series(labels[codes], index=postcode.index, dtype="string")
 
 
 def add_breakdowns(
