@@ -105,25 +105,37 @@ def _history(ds: Dataset, months: int) -> _History:
             return _History(empty, empty, np.zeros(0, dtype=bool), empty)
         first = int(day.min())
         span = int(day.max()) - first + 1
-        # (child + 1, day) in one int64: child 0 is a referral without a LAchildID
-        sort_key = (key + 1) * span + (day - first)
+        # (child + 1, day) in one int64: child 0 is a referral without a LAchildID; built in
+        # place (millions of rows: every temporary array costs fresh memory)
+        sort_key = key + 1
+        sort_key *= span
+        day -= first
+        sort_key += day
+        del key, day
         order = np.argsort(sort_key, kind="stable")
         sort_key = sort_key[order]
         rows = order if rows is None else rows[order]
-        child, offset = np.divmod(sort_key, span)
+        del order
         # the first of same-day duplicates (a child's equal keys) is kept
-        duplicate = np.r_[False, (sort_key[1:] == sort_key[:-1]) & (child[1:] > 0)]
+        duplicate = np.r_[False, sort_key[1:] == sort_key[:-1]]
+        duplicate &= sort_key >= span  # never two referrals without a LAchildID
         if duplicate.any():
             keep = ~duplicate
-            rows, child, offset = rows[keep], child[keep], offset[keep]
-        same_child = np.r_[False, (child[1:] == child[:-1]) & (child[1:] > 0)]
-        before = np.r_[0, offset[:-1]]
-        # the same calendar day `months` earlier, for each day of the span (a few thousand)
+            rows, sort_key = rows[keep], sort_key[keep]
+        child, offset = np.divmod(sort_key, span)
+        del sort_key
+        same_child = np.r_[False, child[1:] == child[:-1]]
+        same_child &= child > 0
+        del child
+        # the previous referral's day (absolute), and the same calendar day `months` before
+        # each day of the span (a few thousand)
+        day = offset + first
+        before = np.r_[NO_DAY, day[:-1]]
         calendar = pd.DatetimeIndex((np.arange(span) + first).astype("datetime64[D]"))
         lower = np.asarray(months_before(calendar, months), dtype="datetime64[D]").view("int64")
-        rereferral = same_child & (before + first >= lower[offset])
-        previous = np.where(same_child, before + first, NO_DAY)
-        return _History(rows, offset + first, rereferral, previous)
+        rereferral = same_child & (before >= lower[offset])
+        before[~same_child] = NO_DAY
+        return _History(rows, day, rereferral, before)
 
     return ds.cached(f"referral_history_arrays:{months}", build)
 
@@ -227,17 +239,27 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     lo = int(ws_day.min())
     n_days = int(at_day.max()) - lo + 1
     inside = (h.day >= lo) & (h.day < lo + n_days)
-    rows = h.row[inside]
-    cell = np.zeros(len(rows), dtype="int64")
+    everyone = bool(inside.all())  # no copies when every referral falls in some window
+    rows = h.row if everyone else h.row[inside]
+    # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
+    # in place (millions of rows)
+    flat = h.day - lo if everyone else h.day[inside] - lo
     labels: list[np.ndarray] = []
+    cell: np.ndarray | None = None
     for name in by:
         codes, names = _category_codes(ds, name)
-        cell = cell * len(names) + codes[rows]
+        if cell is None:
+            cell = codes[rows]
+        else:
+            cell *= len(names)
+            cell += codes[rows]
         labels.append(names)
     n_cells = int(np.prod([len(n) for n in labels], dtype="int64"))
-    # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day
-    flat = cell * n_days + (h.day[inside] - lo)
-    flag = h.rereferral[inside]
+    if cell is not None:
+        cell *= n_days
+        flat += cell
+        del cell
+    flag = h.rereferral if everyone else h.rereferral[inside]
     if n_cells * n_days <= 50_000_000:
         den = np.bincount(flat, minlength=n_cells * n_days)
         keys = np.flatnonzero(den)
