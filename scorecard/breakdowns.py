@@ -8,13 +8,21 @@ breakdown value. Keeping this in one place means every measure breaks down the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from .care import children, episodes, uasc_at
+from .care import (
+    children,
+    episode_column,
+    episode_index,
+    has_child_la,
+    pooled_la_codes,
+    uasc_at,
+)
 from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
 
@@ -87,8 +95,11 @@ def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
         index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
     )
     mapping = mapping[~mapping.index.duplicated()]
-    out = outward_code(postcode).map(mapping)
-    return out.fillna("Unknown").astype("string")
+    # many units share a postcode: work out each distinct one once
+    codes, uniques = pd.factorize(postcode, use_na_sentinel=True)
+    found = outward_code(pd.Series(uniques, dtype=object)).map(mapping).fillna("Unknown")
+    labels = np.append(found.astype("string").to_numpy(dtype=object), "Unknown")
+    return pd.Series(labels[codes], index=postcode.index, dtype="string")
 
 
 def add_breakdowns(
@@ -122,7 +133,7 @@ def add_breakdowns(
         if name == "LA":
             if "LA" in out.columns:
                 continue
-            if "LA" not in children(ds).columns:
+            if not has_child_la(ds):
                 raise BreakdownError(
                     f"{indicator} cannot be broken down by LA: the tables have no LA column."
                 )
@@ -155,8 +166,8 @@ def add_breakdowns(
             out = out.assign(district=district_of(ds, _postcodes(ds, out, indicator)).to_numpy())
         elif name in out.columns:
             continue
-        elif "ep" in out.columns and "episodes" in ds.tables and name in episodes(ds).columns:
-            out = out.assign(**{name: episodes(ds)[name].to_numpy()[out["ep"].to_numpy()]})
+        elif "ep" in out.columns and "episodes" in ds.tables and _episode_has(ds, name):
+            out = out.assign(**{name: _episode_values(ds, name)[out["ep"].to_numpy()]})
         elif name in children(ds).columns:
             out = out.assign(**{name: children(ds)[name].to_numpy()[_cid(out, name, indicator)]})
         else:
@@ -172,8 +183,14 @@ def child_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index]:
     (cached per dataset)."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        la = pd.Categorical(children(ds)["LA"])
-        return np.asarray(la.codes, dtype="int64"), la.categories
+        from_keys = pooled_la_codes(ds)
+        if from_keys is None:
+            la = pd.Categorical(children(ds)["LA"])
+            from_keys = np.asarray(la.codes), la.categories
+        codes, labels = from_keys
+        # codes of a categorical's size (int8 for 150 LAs): gathering them per unit is cheap
+        small = pd.Categorical.from_codes(np.zeros(0, dtype="int64"), categories=labels)
+        return codes.astype(small.codes.dtype), labels
 
     return ds.cached("child_la_codes", build)
 
@@ -184,20 +201,35 @@ def _cid(units: pd.DataFrame, name: str, indicator: str) -> np.ndarray:
             f"{indicator} cannot be broken down by {name!r}: its units are not children."
         )
     cid = units["cid"].to_numpy()
-    return np.where(cid >= 0, cid, 0) if len(cid) else cid
+    return np.where(cid >= 0, cid, 0) if len(cid) and cid.min() < 0 else cid
+
+
+def _episode_has(ds: Dataset, name: str) -> bool:
+    """True when `name` is a column of the episodes (as `care.episodes` shows them)."""
+    return name in ds.table("episodes").columns or name in episode_index(ds).columns
+
+
+def _episode_values(ds: Dataset, name: str) -> np.ndarray:
+    """Column `name` of the episodes in `care.episode_index` order, as an array."""
+    if name in ds.table("episodes").columns:
+        return episode_column(ds, name).to_numpy()
+    return episode_index(ds)[name].to_numpy()
 
 
 def _postcodes(ds: Dataset, units: pd.DataFrame, indicator: str) -> pd.Series:
     if "HOME_POST" in units.columns:
         return units["HOME_POST"].reset_index(drop=True)
-    e = episodes(ds)
-    if "HOME_POST" not in e.columns:
+    if "HOME_POST" not in ds.table("episodes").columns:
         raise BreakdownError(
             f"{indicator} cannot be broken down by district: episodes have no HOME_POST column."
         )
+    home = episode_column(ds, "HOME_POST")
     if "ep" in units.columns:
-        return e["HOME_POST"].iloc[units["ep"].to_numpy()].reset_index(drop=True)
-    latest = e.drop_duplicates("cid", keep="last").set_index("cid")["HOME_POST"]
+        return home.iloc[units["ep"].to_numpy()].reset_index(drop=True)
+    # each child's latest episode (episodes are sorted by child and DECOM)
+    cid = episode_index(ds)["cid"].to_numpy()
+    last = np.flatnonzero(np.r_[cid[1:] != cid[:-1], True]) if len(cid) else cid
+    latest = pd.Series(home.to_numpy()[last], index=cid[last], dtype=home.dtype)
     return latest.reindex(_cid(units, "district", indicator)).reset_index(drop=True)
 
 
@@ -221,33 +253,21 @@ def summarise(
     blank. `flags` name 0/1 columns of the units counted per group under the same names
     (caveats such as lower bounds). Every reference date appears in the result even when no
     unit falls on it (zeros).
+
+    Groups are numbered with integer codes (dates by position in `at`, categorical codes,
+    sorted text) and summed with `np.bincount`, which is exact and in pandas' order for
+    the values units carry (counts, days, halves); other values (FTEs such as 0.8) are summed
+    by pandas' compensated group sum over the same group numbers, so the figures are the
+    same to the last bit either way.
     """
     keys = ["period_end", *by]
     flags = [f for f in flags if f in units.columns]
-    if units.empty:
-        grouped = pd.DataFrame(columns=[*keys, "numerator", "denominator", "median", *flags])
+    groups = _group_numbers(units, at, by) if len(units) else None
+    if groups is None:
+        grouped = _grouped_by_pandas(units, keys, stat, flags)
     else:
-        work = units
-        blank_den = units["den"].isna()
-        if blank_den.any():
-            work = units.assign(_blank_den=blank_den.to_numpy(dtype="int64"))
-        g = work.groupby(keys, observed=True, sort=True, dropna=False)
-        named = {"numerator": ("num", "sum"), "denominator": ("den", "sum")}
-        named |= {f: (f, "sum") for f in flags}
-        if "_blank_den" in work.columns:
-            named["_blank_den"] = ("_blank_den", "sum")
-        grouped = g.agg(**named)
-        if "_blank_den" in grouped.columns:
-            grouped.loc[grouped.pop("_blank_den") > 0, "denominator"] = np.nan
-        if stat == "median":
-            med = (
-                units.loc[units["den"] > 0]
-                .groupby(keys, observed=True, dropna=False)["num"]
-                .median()
-            )
-            grouped["median"] = med
-        grouped = grouped.reset_index()
-    if not by:
+        grouped = _grouped_by_numbers(units, groups, keys, stat, flags, every_date=not by)
+    if not by and groups is None:
         full = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)})
         grouped["period_end"] = np.asarray(grouped["period_end"], dtype=DATE_DTYPE)
         grouped = full.merge(grouped, on="period_end", how="left")
@@ -255,7 +275,7 @@ def summarise(
         missing = ~full["period_end"].isin(units["period_end"]).to_numpy() if len(units) else None
         if missing is None:
             grouped[filled] = grouped[filled].fillna(0.0)
-        else:  # only the dates without any unit: a blank denominator stays blank
+        elif missing.any():  # only the dates without any unit: a blank denominator stays blank
             grouped.loc[missing, filled] = grouped.loc[missing, filled].fillna(0.0)
     num = grouped["numerator"].astype("float64")
     den = grouped["denominator"].astype("float64")
@@ -272,13 +292,220 @@ def summarise(
             den = pd.Series(np.nan, index=grouped.index)
         else:  # pragma: no cover - guarded by Literal
             raise ValueError(f"unknown stat {stat!r}")
-    out = grouped[keys].copy()
-    out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
-    if "LA" in by:
-        out["LA"] = out["LA"].astype("str")  # plain strings, whether units carried codes or text
-    out["numerator"] = num.to_numpy()
-    out["denominator"] = den.to_numpy(dtype="float64")
-    out["value"] = np.asarray(value, dtype="float64") * scale
+    cols: dict[str, object] = {name: grouped[name] for name in keys}
+    cols["period_end"] = np.asarray(grouped["period_end"], dtype=DATE_DTYPE)
+    if "LA" in by:  # plain strings, whether units carried codes or text
+        cols["LA"] = grouped["LA"].astype("str")
+    cols["numerator"] = num.to_numpy()
+    cols["denominator"] = den.to_numpy(dtype="float64")
+    cols["value"] = np.asarray(value, dtype="float64") * scale
+    cols |= {f: grouped[f].to_numpy(dtype="float64") for f in flags}
+    return pd.DataFrame(cols, index=grouped.index)
+
+
+def _grouped_by_pandas(
+    units: pd.DataFrame, keys: list[str], stat: Stat, flags: list[str]
+) -> pd.DataFrame:
+    """The per-group sums (and median) with a pandas groupby on the key columns (units
+    whose breakdown columns are neither categorical nor text, and no units at all)."""
+    if units.empty:
+        return pd.DataFrame(columns=[*keys, "numerator", "denominator", "median", *flags])
+    work = units
+    blank_den = units["den"].isna()
+    if blank_den.any():
+        work = units.assign(_blank_den=blank_den.to_numpy(dtype="int64"))
+    g = work.groupby(keys, observed=True, sort=True, dropna=False)
+    named = {"numerator": ("num", "sum"), "denominator": ("den", "sum")}
+    named |= {f: (f, "sum") for f in flags}
+    if "_blank_den" in work.columns:
+        named["_blank_den"] = ("_blank_den", "sum")
+    grouped = g.agg(**named)
+    if "_blank_den" in grouped.columns:
+        grouped.loc[grouped.pop("_blank_den") > 0, "denominator"] = np.nan
+    if stat == "median":
+        med = units.loc[units["den"] > 0].groupby(keys, observed=True, dropna=False)["num"].median()
+        grouped["median"] = med
+    return grouped.reset_index()
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Each unit's group number (groups numbered in the order of their sorted keys) and,
+    per key column, how to turn the group's code back into its label."""
+
+    number: np.ndarray  # int64 per unit
+    sizes: tuple[int, ...]  # codes per key column (a blank is the last code)
+    labels: tuple[Callable[[np.ndarray], object], ...]  # codes -> column values
+
+
+def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str]) -> _Groups | None:
+    """Group numbers of the units by (period_end, *by), or None when a key column is of a
+    kind numbered only by pandas (then `_grouped_by_pandas` serves)."""
+    dates = np.asarray(at, dtype=DATE_DTYPE)
+    k = _date_positions(units, dates)
+    if k is None:
+        return None  # a unit dated outside `at`
+    number = k.astype("int64")  # a new array: combined with the codes in place below
+    sizes: list[int] = [len(dates)]
+    labels: list[Callable[[np.ndarray], object]] = [lambda c: dates[c]]
+    for name in by:
+        col = units[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            cats = col.cat.categories
+            n = len(cats)
+
+            def label(c: np.ndarray, cats: pd.Index = cats, dtype: object = col.dtype) -> object:
+                return pd.Categorical.from_codes(np.where(c < len(cats), c, -1), dtype=dtype)
+
+        elif isinstance(col.dtype, pd.StringDtype) and col.dtype.na_value is not pd.NA:
+            codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=True)
+            codes = np.asarray(codes, dtype="int64")
+            n = len(uniques)
+
+            def label(c: np.ndarray, uniques: pd.Index = uniques) -> object:
+                return uniques.take(np.where(c < len(uniques), c, -1), allow_fill=True)
+
+        else:
+            return None
+        if len(codes) and codes.min() < 0:  # a blank sorts last (groupby, dropna=False)
+            codes = np.where(codes < 0, n, codes.astype("int64"))
+        number *= n + 1
+        number += codes
+        sizes.append(n + 1)
+        labels.append(label)
+    return _Groups(number, tuple(sizes), tuple(labels))
+
+
+def _date_positions(units: pd.DataFrame, dates: np.ndarray) -> np.ndarray | None:
+    """Position in `dates` of each unit's `period_end` (None when one is not there). Units
+    built by `care.looked_after_at` and its kin carry it as `k` (checked at both ends and
+    its range), which saves a search per unit."""
+    when = np.asarray(units["period_end"], dtype=DATE_DTYPE)
+    k = units["k"].to_numpy() if "k" in units.columns else None
+    if k is not None and k.dtype.kind in "iu" and len(k):
+        ends = np.array([0, len(k) - 1])
+        if k.min() >= 0 and k.max() < len(dates) and np.array_equal(dates[k[ends]], when[ends]):
+            return k
+    k = np.searchsorted(dates, when)
+    if not np.array_equal(dates[np.minimum(k, len(dates) - 1)], when):
+        return None
+    return k
+
+
+# values summed with bincount only when every partial sum is exact: multiples of 1/64
+# (counts, days, halves, quarter points) whose total stays far below 2**53
+_EXACT_STEP = 64.0
+_EXACT_TOTAL = 2.0**44
+
+
+def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
+    """A column's values as float64 with blanks as 0 (pandas skips them) and whether
+    summing them in any order gives one exact result (integers, or multiples of 1/64,
+    with a total far below 2**53)."""
+    values = column.to_numpy(dtype="float64", na_value=np.nan)
+    if not len(values):
+        return values, True
+    lo, hi = float(values.min()), float(values.max())
+    largest = len(values) * max(abs(lo), abs(hi))
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":  # no blanks
+        return values, largest < _EXACT_TOTAL
+    if lo == hi:  # one value throughout (num=1.0, den=0.0): no blank, nothing to scan
+        return values, float(lo * _EXACT_STEP).is_integer() and largest < _EXACT_TOTAL
+    if np.isnan(lo) or np.isnan(hi):
+        values = np.nan_to_num(values, nan=0.0)
+        lo, hi = float(values.min()), float(values.max())
+        largest = len(values) * max(abs(lo), abs(hi))
+    scaled = values * _EXACT_STEP
+    # no fractional part left once scaled (the scaled copy is ours to overwrite)
+    exact = largest < _EXACT_TOTAL and not np.fmod(scaled, 1.0, out=scaled).any()
+    return values, exact
+
+
+def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, pandas' own group sum of `values` (compensated, in row order, blanks
+    skipped): the same rows in the same order give the same last bit. The group numbers go
+    in as a categorical's codes, so pandas does not hash them again."""
+    groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
+    summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
+    return summed.to_numpy(dtype="float64")
+
+
+def _grouped_by_numbers(
+    units: pd.DataFrame,
+    groups: _Groups,
+    keys: list[str],
+    stat: Stat,
+    flags: list[str],
+    every_date: bool = False,
+) -> pd.DataFrame:
+    """The per-group sums (and median) from the group numbers, one row per group that has
+    units, in key order, with the key columns as pandas' groupby gives them. With
+    `every_date` (no breakdown) one row per reference date, zeros where no unit falls."""
+    number = groups.number
+    total = int(np.prod(groups.sizes, dtype="float64"))
+    if every_date:
+        present, group = np.arange(total, dtype="int64"), number
+    elif total <= max(4 * len(number), 1_000_000):
+        counts = np.bincount(number, minlength=total)
+        present = np.flatnonzero(counts)
+        dense = np.full(total, -1, dtype="int64")
+        dense[present] = np.arange(len(present))
+        group = dense[number]
+    else:
+        present, group = np.unique(number, return_inverse=True)
+    n_groups = len(present)
+
+    sizes: list[np.ndarray] = []  # units per group, counted once if needed
+
+    def sums(column: pd.Series) -> np.ndarray:
+        raw = column.to_numpy()
+        if raw.dtype.kind in "iub" and len(raw) and raw.min() == raw.max():
+            # one value throughout (den=1): that value times the units of each group
+            if not sizes:
+                sizes.append(np.bincount(group, minlength=n_groups))
+            value = float(raw[0])
+            if len(raw) * abs(value) < _EXACT_TOTAL:
+                return sizes[0] * value
+        values, exact = _summable(column)
+        if exact:
+            return np.bincount(group, weights=values, minlength=n_groups)
+        raw = column.to_numpy(dtype="float64", na_value=np.nan)
+        return _compensated_sums(raw, group, n_groups)
+
+    den = units["den"].to_numpy(dtype="float64")
+    out: dict[str, object] = {}
+    rest = present
+    for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
+        out[name] = label(rest % size)
+        rest = rest // size
+    frame = pd.DataFrame({name: out[name] for name in keys})
+    frame["numerator"] = sums(units["num"])
+    denominator = sums(units["den"])
+    if np.isnan(den).any():  # a blank denominator blanks its group's
+        blank = np.bincount(group, weights=np.isnan(den), minlength=n_groups) > 0
+        denominator = np.where(blank, np.nan, denominator)
+    frame["denominator"] = denominator
     for f in flags:
-        out[f] = grouped[f].to_numpy(dtype="float64")
+        frame[f] = sums(units[f])
+    if stat == "median":
+        frame["median"] = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
+    return frame
+
+
+def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median of `num` per group over the units with den > 0 (blanks skipped; NaN for a
+    group without any), as pandas computes it."""
+    keep = (den > 0) & ~np.isnan(num)
+    g, v = group[keep], num[keep]
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    out = np.full(n_groups, np.nan)
+    if not len(g):
+        return out
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    size = np.diff(np.r_[starts, len(g)])
+    lo = v[starts + (size - 1) // 2]
+    hi = v[starts + size // 2]
+    out[g[starts]] = np.where(size % 2 == 1, lo, (lo + hi) / 2)
     return out

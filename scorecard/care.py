@@ -12,6 +12,9 @@ All of it is vectorised over children and dates (SPEC section 11).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -35,36 +38,79 @@ def _raw_keys(frame: pd.DataFrame, col: str) -> pd.Series:
     return ids
 
 
-def _ranks(values: pd.Series, labels: pd.Index) -> np.ndarray:
-    """Position of each value in the sorted `labels` (-1 blank or absent), factorizing first
-    so that only the distinct values are looked up as strings."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+@dataclass(frozen=True)
+class _PooledKeys:
+    """The child keys of pooled data: sorted LA labels, sorted CHILD ids, the sorted integer
+    pairs ``la_rank * len(ids) + id_rank`` of every child (a child key is its pair's
+    position) and, per key table, each row's pair (its child key is looked up on demand)."""
+
+    las: pd.Index
+    ids: pd.Index
+    pairs: np.ndarray
+    table_pairs: dict[str, np.ndarray]
+
+
+def _pooled_keys(ds: Dataset) -> _PooledKeys | None:
+    """Pooled data with an LA on every child-level table: its child keys (cached). The
+    pairs sort like the strings 'LA<sep>CHILD' (the separator sorts before any character an
+    LA label holds, checked), so child keys number children in that order without building
+    a string per row. Each column is factorized once; only its distinct values are looked
+    up as strings. None when the string keys must be used (no LA, an LA on some tables
+    only, an LA label holding a control character)."""
+
+    def build() -> _PooledKeys | None:
+        names = [t for t in _KEY_TABLES if t in ds.tables]
+        frames = [ds.tables[t] for t in names]
+        if not frames or not all("LA" in f.columns for f in frames):
+            return None
+        la = [pd.factorize(f["LA"], use_na_sentinel=True) for f in frames]
+        child = [pd.factorize(f["CHILD"], use_na_sentinel=True) for f in frames]
+        las, ids = _sorted_union([u for _, u in la]), _sorted_union([u for _, u in child])
+        if any(min(label, default=_SEP) <= _SEP for label in las):
+            return None  # an LA label sorting against the separator: use the strings
+        pairs = {
+            t: _pair_codes(_ranked(la_f, las), _ranked(child_f, ids), len(ids))
+            for t, la_f, child_f in zip(names, la, child)
+        }
+        return _PooledKeys(las, ids, _distinct(np.concatenate(list(pairs.values()))), pairs)
+
+    return ds.cached("pooled_keys", build)
+
+
+def _sorted_union(uniques: list[object]) -> pd.Index:
+    """The distinct non-blank values of several factorizations' uniques, sorted as strings."""
+    parts = [pd.Series(np.asarray(u, dtype=object)).astype("string") for u in uniques]
+    return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
+
+
+def _ranked(factorized: tuple[np.ndarray, object], labels: pd.Index) -> np.ndarray:
+    """Position of each row's value in the sorted `labels` (-1 blank or absent), from its
+    factorization (codes, uniques): only the distinct values are looked up."""
+    codes, uniques = factorized
     found = labels.get_indexer(pd.Index(uniques).astype("string")) if len(uniques) else []
     return np.append(np.asarray(found, dtype="int64"), -1)[codes]
 
 
-def _pooled_keys(ds: Dataset) -> tuple[pd.Index, pd.Index, np.ndarray, pd.Index] | None:
-    """Pooled data with an LA on every child-level table: the sorted LA labels, the sorted
-    CHILD ids, the sorted integer pairs ``la_rank * len(ids) + id_rank`` of every child key
-    and the 'LA<sep>CHILD' strings of those pairs (cached). The pairs sort like the strings
-    (checked), so the child key is the pair's position, found without building a string per
-    row. None when the string keys must be used (no LA, an LA on some tables only)."""
+def _pair_codes(la: np.ndarray, child: np.ndarray, n_ids: int) -> np.ndarray:
+    """``la_rank * n_ids + id_rank``; -1 where LA or the id is blank."""
+    return np.where((la >= 0) & (child >= 0), la * max(n_ids, 1) + child, -1)
 
-    def build() -> tuple[pd.Index, pd.Index, np.ndarray, pd.Index] | None:
-        frames = [ds.tables[t] for t in _KEY_TABLES if t in ds.tables]
-        if not frames or not all("LA" in f.columns for f in frames):
-            return None
-        las, ids = _sorted_labels(frames, "LA"), _sorted_labels(frames, "CHILD")
-        pairs = _distinct(np.concatenate([_pairs(f, "CHILD", las, ids) for f in frames]))
-        n = max(len(ids), 1)
-        la = pd.Series(las.to_numpy(dtype=object)[pairs // n], dtype="string")
-        child = pd.Series(ids.to_numpy(dtype=object)[pairs % n], dtype="string")
-        cats = pd.Index(la + _SEP + child)
-        if not (cats.is_monotonic_increasing and cats.is_unique):
-            return None  # an LA label sorting against the separator: use the strings
-        return las, ids, pairs, cats
 
-    return ds.cached("pooled_keys", build)
+def _table_keys(ds: Dataset, name: str) -> np.ndarray:
+    """The child key of every row of key table `name` on pooled data (cached per table)."""
+    pooled = _pooled_keys(ds)
+    assert pooled is not None
+    return ds.cached(
+        f"child_key:{name}", lambda: _positions(pooled.pairs, pooled.table_pairs[name])
+    )
+
+
+def _positions(pairs: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Position of each of `want` in the sorted `pairs` (-1 where blank or absent)."""
+    if not len(pairs):
+        return np.full(len(want), -1, dtype="int64")
+    pos = np.clip(np.searchsorted(pairs, want), 0, len(pairs) - 1)
+    return np.where((want >= 0) & (pairs[pos] == want), pos, -1).astype("int64")
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -79,42 +125,88 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]].astype("int64")
 
 
-def _sorted_labels(frames: list[pd.DataFrame], col: str) -> pd.Index:
-    """The distinct non-blank values of `col` over `frames` as sorted strings."""
-    parts = [pd.Series(pd.unique(f[col])).astype("string") for f in frames]
-    return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
-
-
 def _pairs(frame: pd.DataFrame, col: str, las: pd.Index, ids: pd.Index) -> np.ndarray:
     """``la_rank * len(ids) + id_rank`` per row of `frame`; -1 where LA or the id is blank."""
-    la, child = _ranks(frame["LA"], las), _ranks(frame[col], ids)
-    return np.where((la >= 0) & (child >= 0), la * max(len(ids), 1) + child, -1)
+    la = _ranked(pd.factorize(frame["LA"], use_na_sentinel=True), las)
+    child = _ranked(pd.factorize(frame[col], use_na_sentinel=True), ids)
+    return _pair_codes(la, child, len(ids))
 
 
 def child_categories(ds: Dataset) -> pd.Index:
-    """All child keys across the child-level tables, sorted (cached)."""
+    """All child keys across the child-level tables, sorted (cached): 'LA<sep>CHILD' on
+    pooled data, CHILD otherwise; a child key is a position in it."""
 
     def build() -> pd.Index:
         pooled = _pooled_keys(ds)
         if pooled is not None:
-            return pooled[3]
+            la, child = _pooled_names(ds)
+            return pd.Index(pd.Series(la, dtype="string") + _SEP + child)
+        return _string_categories(ds)
+
+    return ds.cached("child_categories", build)
+
+
+def _string_categories(ds: Dataset) -> pd.Index:
+    """The sorted distinct string keys of the child-level tables (cached)."""
+
+    def build() -> pd.Index:
         parts = [_raw_keys(ds.tables[t], "CHILD") for t in _KEY_TABLES if t in ds.tables]
         if not parts:
             return pd.Index([], dtype="string")
         return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
 
-    return ds.cached("child_categories", build)
+    return ds.cached("string_child_categories", build)
+
+
+def n_children(ds: Dataset) -> int:
+    """How many child keys there are (without building their strings)."""
+    pooled = _pooled_keys(ds)
+    return len(pooled.pairs) if pooled is not None else len(_string_categories(ds))
+
+
+def _pooled_names(ds: Dataset) -> tuple[np.ndarray, pd.Series]:
+    """LA and CHILD of every pooled child key (object array, string Series; cached)."""
+
+    def build() -> tuple[np.ndarray, pd.Series]:
+        pooled = _pooled_keys(ds)
+        assert pooled is not None
+        n = max(len(pooled.ids), 1)
+        la = pooled.las.to_numpy(dtype=object)[pooled.pairs // n]
+        child = pd.Series(pooled.ids.to_numpy(dtype=object)[pooled.pairs % n], dtype="string")
+        return la, child
+
+    return ds.cached("pooled_names", build)
+
+
+def has_child_la(ds: Dataset) -> bool:
+    """True when every child key has an LA (pooled data), without building `children`."""
+    return _pooled_keys(ds) is not None or "LA" in children(ds).columns
+
+
+def pooled_la_codes(ds: Dataset) -> tuple[np.ndarray, pd.Index] | None:
+    """The LA of each child key as codes into the sorted LA labels, read from the keys of
+    pooled data (blank, as in `children`, for a child without a header row when there is a
+    header); None when the data is not pooled."""
+    pooled = _pooled_keys(ds)
+    if pooled is None:
+        return None
+    codes = pooled.pairs // max(len(pooled.ids), 1)
+    if "header" in ds.tables:  # `children` takes the LA from the header: none without a row
+        in_header = np.zeros(len(codes), dtype=bool)
+        keys = _table_keys(ds, "header")
+        in_header[keys[keys >= 0]] = True
+        codes = np.where(in_header, codes, -1)
+    return codes, pooled.las
 
 
 def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarray:
     """Integer child key for each row of `frame` (-1 where the child is unknown)."""
     pooled = _pooled_keys(ds)
     if pooled is not None and "LA" in frame.columns:
-        las, ids, pairs, _ = pooled
-        want = _pairs(frame, col, las, ids)
-        pos = np.clip(np.searchsorted(pairs, want), 0, max(len(pairs) - 1, 0))
-        hit = (want >= 0) & (pairs[pos] == want) if len(pairs) else np.zeros(len(want), bool)
-        return np.where(hit, pos, -1).astype("int64")
+        for name in pooled.table_pairs:
+            if col == "CHILD" and frame is ds.tables[name]:
+                return _table_keys(ds, name)  # worked out once per table
+        return _positions(pooled.pairs, _pairs(frame, col, pooled.las, pooled.ids))
     return np.asarray(child_categories(ds).get_indexer(_raw_keys(frame, col)), dtype="int64")
 
 
@@ -125,20 +217,25 @@ def children(ds: Dataset) -> pd.DataFrame:
     """
 
     def build() -> pd.DataFrame:
-        cats = child_categories(ds)
-        out = pd.DataFrame(index=pd.RangeIndex(len(cats), name="cid"))
+        out = pd.DataFrame(index=pd.RangeIndex(n_children(ds), name="cid"))
         if "header" in ds.tables:
             h = ds.tables["header"].copy()
-            h["cid"] = child_key(ds, h)
+            h["cid"] = child_key(ds, ds.tables["header"])
             h = h.drop_duplicates("cid", keep="last").set_index("cid")
             out = out.join(h)
+        elif _pooled_keys(ds) is not None:
+            la, child = _pooled_names(ds)
+            out["CHILD"] = child.to_numpy()
+            out["LA"] = la
         else:
+            cats = child_categories(ds)
             parts = cats.to_series().str.split(_SEP, regex=False)
             out["CHILD"] = parts.str[-1].to_numpy()
-        if "LA" not in out.columns and ds.pooled and len(cats):
+        if "LA" not in out.columns and ds.pooled and len(out):
             # pooled keys are LA + separator + CHILD: the LA is known without a header
-            la = cats.to_series().str.split(_SEP, n=1, regex=False).str[0]
-            out["LA"] = la.where(cats.to_series().str.contains(_SEP, regex=False)).to_numpy()
+            cats = child_categories(ds).to_series()
+            la = cats.str.split(_SEP, n=1, regex=False).str[0]
+            out["LA"] = la.where(cats.str.contains(_SEP, regex=False)).to_numpy()
         if "DOB" not in out.columns:
             out["DOB"] = pd.Series(pd.NaT, index=out.index, dtype=DATE_DTYPE)
         if "SEX" not in out.columns:
@@ -148,8 +245,144 @@ def children(ds: Dataset) -> pd.DataFrame:
     return ds.cached("children", build)
 
 
+def episode_index(ds: Dataset) -> pd.DataFrame:
+    """Episodes without V3/V4 short breaks, sorted by child, DECOM and DEC (blank dates
+    last, stable), with their period of care: the engine's light view of `episodes`.
+
+    Columns: `row` (position in the episodes table), `cid` (child key), `DECOM`, `DEC`,
+    `period_id`, `seq` (position within the child), `period_start` (first DECOM of the
+    period), `period_end` (DEC of its last episode; NaT while open). Row positions are
+    stable for the dataset; other columns come through `episode_column` and
+    `episode_codes`, so no copy of the whole table is made (cached)."""
+    return ds.cached("episode_index", lambda: _episode_index(ds))
+
+
+def _episode_index(ds: Dataset) -> pd.DataFrame:
+    table = ds.table("episodes")
+    keep = np.flatnonzero(~table["LS"].isin(SHORT_BREAK_LS).to_numpy(dtype=bool))
+    cid = child_key(ds, table)[keep]
+    decom = np.asarray(table["DECOM"], dtype=DATE_DTYPE)[keep]
+    dec = np.asarray(table["DEC"], dtype=DATE_DTYPE)[keep]
+    order = _episode_order(cid, decom, dec)
+    rows, cid, decom, dec = keep[order], cid[order], decom[order], dec[order]
+    rec_x1 = _equals(table["REC"], CONTINUES)[rows]
+    return pd.DataFrame(
+        {
+            "row": rows,
+            "cid": cid,
+            "DECOM": decom,
+            "DEC": dec,
+            **_periods_of(cid, decom, dec, rec_x1),
+        },
+        copy=False,
+    )
+
+
+def _equals(values: pd.Series, code: str) -> np.ndarray:
+    """`values == code` per row (False where blank), comparing only the distinct values."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hit = np.asarray(pd.Index(uniques) == code, dtype=bool) if len(uniques) else np.zeros(0, bool)
+    return np.append(hit, False)[codes]
+
+
+def _episode_order(cid: np.ndarray, decom: np.ndarray, dec: np.ndarray) -> np.ndarray:
+    """The stable order by (cid, DECOM, DEC), blank dates last: one int64 sort key of
+    (child, day, day) when whole-day dates make it fit, else a lexsort."""
+    n = len(cid)
+    if not n:
+        return np.arange(0, dtype="int64")
+    day = np.timedelta64(1, "D").astype("timedelta64[ns]").astype("int64")
+    parts = []
+    for dates in (decom, dec):
+        ns = dates.view("int64")
+        blank = np.isnat(dates)
+        if (ns[~blank] % day).any():
+            return np.lexsort((_sortable(dec), _sortable(decom), cid))
+        days = ns // day
+        lo = int(days[~blank].min()) if (~blank).any() else 0
+        span = int(days[~blank].max()) - lo + 2 if (~blank).any() else 1
+        parts.append((np.where(blank, span - 1, days - lo), span))
+    (a, span_a), (b, span_b) = parts
+    width = float(int(cid.max()) + 2) * span_a * span_b
+    if width >= 2.0**62:
+        return np.lexsort((_sortable(dec), _sortable(decom), cid))
+    key = ((cid.astype("int64") + 1) * span_a + a) * span_b + b
+    return np.argsort(key, kind="stable")
+
+
+def _periods_of(
+    cid: np.ndarray, decom: np.ndarray, dec: np.ndarray, rec_x1: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Period of care of each episode (sorted by child and DECOM): `period_id`, `seq`,
+    `period_start` (first non-blank DECOM) and `period_end` (last non-blank DEC; NaT while
+    the period's last episode is open). An X1 chains to the next episode of the child when
+    that one starts on its DEC."""
+    n = len(cid)
+    pos = np.arange(n, dtype="int64")
+    if not n:
+        empty = np.array([], dtype=DATE_DTYPE)
+        return {"period_id": pos, "seq": pos, "period_start": empty, "period_end": empty}
+    first_of_child = np.r_[True, cid[1:] != cid[:-1]]
+    continues = np.r_[False, rec_x1[:-1] & (dec[:-1] == decom[1:])]
+    new_period = first_of_child | ~continues
+    starts = np.flatnonzero(new_period)
+    sizes = np.diff(np.r_[starts, n])
+    first_ok = np.minimum.reduceat(np.where(np.isnat(decom), n, pos), starts)
+    last_ok = np.maximum.reduceat(np.where(np.isnat(dec), -1, pos), starts)
+    start = np.where(first_ok < n, decom[np.minimum(first_ok, n - 1)], np.datetime64("NaT"))
+    end = np.where(last_ok >= 0, dec[np.maximum(last_ok, 0)], np.datetime64("NaT"))
+    is_open = np.isnat(dec[starts + sizes - 1])
+    return {
+        "period_id": np.cumsum(new_period) - 1,
+        "seq": pos - np.maximum.accumulate(np.where(first_of_child, pos, 0)),
+        "period_start": np.repeat(start.astype(DATE_DTYPE), sizes),
+        "period_end": np.repeat(
+            np.where(is_open, np.datetime64("NaT"), end).astype(DATE_DTYPE), sizes
+        ),
+    }
+
+
+def episode_column(ds: Dataset, name: str) -> pd.Series:
+    """Column `name` of the episodes table in `episode_index` order (cached)."""
+
+    def build() -> pd.Series:
+        rows = episode_index(ds)["row"].to_numpy()
+        return ds.table("episodes")[name].take(rows).reset_index(drop=True)
+
+    return ds.cached(f"episode_column:{name}", build)
+
+
+def episode_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A code column of the episodes as integer codes in `episode_index` order and their
+    labels, stripped and upper-cased ('u1 ' and 'U1' share a code; a blank is -1; a table
+    without the column is all blank). Cached: factorizes the millions of rows once and
+    cleans only the distinct values."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        rows = episode_index(ds)["row"].to_numpy()
+        table = ds.table("episodes")
+        if name not in table.columns:
+            return np.full(len(rows), -1, dtype="int64"), np.array([], dtype=object)
+        raw, uniques = pd.factorize(table[name], use_na_sentinel=True)
+        clean = pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
+        merged, labels = pd.factorize(clean, use_na_sentinel=True)
+        lookup = np.append(np.asarray(merged, dtype="int64"), -1)
+        return lookup[raw[rows]], np.asarray(labels, dtype=object)
+
+    return ds.cached(f"episode_codes:{name}", build)
+
+
+def code_in(ds: Dataset, name: str, wanted: Iterable[str]) -> np.ndarray:
+    """True per episode (`episode_index` order) whose cleaned code `name` is in `wanted`."""
+    codes, labels = episode_codes(ds, name)
+    hit = np.isin(labels, [str(w) for w in wanted]) if len(labels) else np.zeros(0, bool)
+    return np.append(hit, False)[codes]
+
+
 def episodes(ds: Dataset) -> pd.DataFrame:
-    """Episodes without V3/V4 short breaks, sorted by child and DECOM, with period of care.
+    """Episodes without V3/V4 short breaks, sorted by child and DECOM, with period of care:
+    every column of the episodes table in `episode_index` order (a copy of the table: the
+    engine itself reads `episode_index`, `episode_column` and `episode_codes`).
 
     Added columns: `cid` (child key), `period_id`, `period_start` (first DECOM of the period),
     `period_end` (DEC of its last episode; NaT while open), `seq` (position within the child).
@@ -157,18 +390,12 @@ def episodes(ds: Dataset) -> pd.DataFrame:
     """
 
     def build() -> pd.DataFrame:
-        e = ds.table("episodes")
-        e = e.loc[~e["LS"].isin(SHORT_BREAK_LS)].copy()
-        e["cid"] = child_key(ds, e)
-        if len(e):
-            return _with_periods(e)
-        empty_dates = pd.Series([], dtype=DATE_DTYPE)
-        return e.reset_index(drop=True).assign(
-            period_id=np.array([], dtype="int64"),
-            seq=np.array([], dtype="int64"),
-            period_start=empty_dates,
-            period_end=empty_dates,
-        )
+        core = episode_index(ds)
+        e = ds.table("episodes").take(core["row"].to_numpy()).reset_index(drop=True)
+        e["cid"] = core["cid"].to_numpy()
+        for col in ("period_id", "seq", "period_start", "period_end"):
+            e[col] = core[col].to_numpy()
+        return e
 
     return ds.cached("episodes", build)
 
@@ -179,59 +406,50 @@ def _sortable(dates: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(dates), np.iinfo("int64").max, ns)
 
 
-def _with_periods(e: pd.DataFrame) -> pd.DataFrame:
-    """`episodes` on numpy arrays: sort by (cid, DECOM, DEC) (blank dates last, stable), then
-    period of care, position within the child, period start and end (as described there)."""
-    decom_in, dec_in = e["DECOM"].to_numpy(), e["DEC"].to_numpy()
-    order = np.lexsort((_sortable(dec_in), _sortable(decom_in), e["cid"].to_numpy()))
-    e = e.take(order).reset_index(drop=True)
-    n = len(e)
-    pos = np.arange(n, dtype="int64")
-    cid, decom, dec = e["cid"].to_numpy(), e["DECOM"].to_numpy(), e["DEC"].to_numpy()
-    first_of_child = np.r_[True, cid[1:] != cid[:-1]]
-    prev_rec = e["REC"].shift(1)
-    prev_dec = e["DEC"].shift(1)
-    continues = (prev_rec == CONTINUES) & (prev_dec == e["DECOM"])
-    new_period = first_of_child | ~continues.fillna(False).to_numpy(dtype=bool)
-    period_id = np.cumsum(new_period) - 1
-    e["period_id"] = period_id
-    e["seq"] = pos - np.maximum.accumulate(np.where(first_of_child, pos, 0))
-    starts = np.flatnonzero(new_period)
-    sizes = np.diff(np.r_[starts, n])
-    # first non-blank DECOM and last non-blank DEC of each period (groupby first/last)
-    first_ok = np.minimum.reduceat(np.where(np.isnat(decom), n, pos), starts)
-    last_ok = np.maximum.reduceat(np.where(np.isnat(dec), -1, pos), starts)
-    start = np.where(first_ok < n, decom[np.minimum(first_ok, n - 1)], np.datetime64("NaT"))
-    end = np.where(last_ok >= 0, dec[np.maximum(last_ok, 0)], np.datetime64("NaT"))
-    # a period is open when its last episode has no DEC
-    is_open = np.isnat(dec[starts + sizes - 1])
-    e["period_start"] = np.repeat(start.astype(decom.dtype), sizes)
-    e["period_end"] = np.repeat(
-        np.where(is_open, np.datetime64("NaT"), end).astype(dec.dtype), sizes
-    )
-    return e
-
-
 def periods(ds: Dataset) -> pd.DataFrame:
     """Periods of care: period_id, cid, start, end (NaT while open), last REC, episode count."""
 
     def build() -> pd.DataFrame:
-        e = episodes(ds)
-        g = e.groupby("period_id", sort=True)
+        e = episode_index(ds)
+        pid = e["period_id"].to_numpy()
+        n = len(pid)
+        starts = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if n else pid
+        rows = e["row"].to_numpy()
+        table = ds.table("episodes")
         out = pd.DataFrame(
             {
-                "cid": g["cid"].first(),
-                "start": g["period_start"].first(),
-                "end": g["period_end"].first(),
-                "last_rec": g["REC"].last(),
-                "episodes": g.size(),
-            }
+                "cid": e["cid"].to_numpy()[starts],
+                "start": e["period_start"].to_numpy()[starts],
+                "end": e["period_end"].to_numpy()[starts],
+                "last_rec": _last_valid(table["REC"], rows, starts),
+                "episodes": np.diff(np.r_[starts, n]).astype("int64"),
+            },
+            index=pd.Index(pid[starts], name="period_id"),
         )
-        if "LA" in e.columns:
-            out["LA"] = g["LA"].first()
+        if "LA" in table.columns:
+            out["LA"] = _first_valid(table["LA"], rows, starts)
         return out
 
     return ds.cached("periods", build)
+
+
+def _last_valid(values: pd.Series, rows: np.ndarray, starts: np.ndarray) -> pd.array:
+    """Per group of `rows` (groups start at `starts`), the last non-blank of `values` at
+    those rows (blank when none), as groupby's `last` gives it."""
+    n = len(rows)
+    ok = values.notna().to_numpy(dtype=bool)[rows]
+    pos = np.arange(n)
+    pick = np.maximum.reduceat(np.where(ok, pos, -1), starts) if n else pos
+    return values.array.take(np.where(pick >= 0, rows[np.maximum(pick, 0)], -1), allow_fill=True)
+
+
+def _first_valid(values: pd.Series, rows: np.ndarray, starts: np.ndarray) -> pd.array:
+    """Per group of `rows`, the first non-blank of `values` (groupby's `first`)."""
+    n = len(rows)
+    ok = values.notna().to_numpy(dtype=bool)[rows]
+    pos = np.arange(n)
+    pick = np.minimum.reduceat(np.where(ok, pos, n), starts) if n else pos
+    return values.array.take(np.where(pick < n, rows[np.minimum(pick, n - 1)], -1), allow_fill=True)
 
 
 def expand(
@@ -276,15 +494,16 @@ def _ranges_to_pairs(i0: np.ndarray, i1: np.ndarray) -> tuple[np.ndarray, np.nda
     """Pairs (row, k) for every k in ``i0[row] <= k < i1[row]``, in row order, without a loop."""
     n = np.clip(i1 - i0, 0, None)
     rows = np.repeat(np.arange(len(i0), dtype="int64"), n)
-    offsets = np.cumsum(n) - n
-    ks = i0[rows] + (np.arange(rows.size, dtype="int64") - offsets[rows])
-    return rows, ks.astype("int64")
+    # k runs from i0 within each row's block: its position less the block's offset from i0
+    shift = np.repeat(np.cumsum(n) - n - i0, n)
+    return rows, np.arange(rows.size, dtype="int64") - shift
 
 
 def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     """Children looked after at each date: one row per (period_end, cid).
 
-    Columns: `period_end` (the reference date), `cid`, `ep` (row position in `episodes(ds)`
+    Columns: `period_end` (the reference date), `k` (its position in `at`), `cid`, `ep`
+    (row position in `episode_index(ds)`
     of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
     Cached per dataset and set of dates (many indicators share it); each caller gets its own
@@ -296,7 +515,7 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
-    e = episodes(ds)
+    e = episode_index(ds)
     rows, ks = expand(e["DECOM"], e["DEC"], at)
     # a stable sort by date (a radix sort on small integers) keeps each date's rows in
     # (cid, DECOM) order, so (date, child) groups are contiguous and sorted; keeping the last
@@ -310,12 +529,36 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
+            "k": ks,
             "cid": cid,
             "ep": rows,
             "period_id": e["period_id"].to_numpy()[rows],
             "period_start": e["period_start"].to_numpy()[rows],
-        }
+        },
+        copy=False,
     )
+
+
+def _uasc_until(ds: Dataset) -> np.ndarray:
+    """Per child key, the date UASC status ends: the latest DUC of its `uasc` rows, an
+    open-ended row (DUC blank) counting as never; NaT for a child without a `uasc` row
+    (cached)."""
+
+    def build() -> np.ndarray:
+        u = ds.tables["uasc"]
+        key = child_key(ds, u)
+        duc = np.asarray(u["DUC"], dtype=DATE_DTYPE)
+        duc = np.where(np.isnat(duc), np.datetime64(pd.Timestamp.max.normalize(), "ns"), duc)
+        out = np.full(n_children(ds), np.datetime64("NaT"), dtype=DATE_DTYPE)
+        known = key >= 0
+        key, duc = key[known], duc[known]
+        order = np.lexsort((duc, key))
+        key, duc = key[order], duc[order]
+        last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
+        out[key[last]] = duc[last]
+        return out
+
+    return ds.cached("uasc_until", build)
 
 
 def ever_uasc(ds: Dataset, cid: np.ndarray) -> np.ndarray:
@@ -324,8 +567,8 @@ def ever_uasc(ds: Dataset, cid: np.ndarray) -> np.ndarray:
     cid = np.asarray(cid, dtype="int64")
     if "uasc" not in ds.tables or len(cid) == 0:
         return np.zeros(len(cid), dtype=bool)
-    key = child_key(ds, ds.tables["uasc"])
-    return (cid >= 0) & np.isin(cid, key[key >= 0])
+    until = _uasc_until(ds)
+    return (cid >= 0) & ~np.isnat(until[np.where(cid >= 0, cid, 0)])
 
 
 def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:
@@ -334,17 +577,6 @@ def uasc_at(ds: Dataset, cid: np.ndarray, on: np.ndarray) -> np.ndarray:
     cid = np.asarray(cid, dtype="int64")
     if "uasc" not in ds.tables or len(cid) == 0:
         return np.zeros(len(cid), dtype=bool)
-    u = ds.tables["uasc"]
-    key = child_key(ds, u)
-    duc = pd.Series(np.asarray(u["DUC"], dtype=DATE_DTYPE))
-    # open-ended rows win; otherwise the latest DUC
-    latest = (
-        pd.DataFrame({"cid": key, "duc": duc.fillna(pd.Timestamp.max.normalize())})
-        .groupby("cid")["duc"]
-        .max()
-    )
-    lookup = pd.Series(pd.NaT, index=pd.RangeIndex(len(child_categories(ds))), dtype=DATE_DTYPE)
-    lookup.loc[latest.index[latest.index >= 0]] = latest[latest.index >= 0].to_numpy()
-    duc_for = lookup.to_numpy()[np.where(cid >= 0, cid, 0)]
+    until = _uasc_until(ds)[np.where(cid >= 0, cid, 0)]
     on = np.asarray(on, dtype=DATE_DTYPE)
-    return (cid >= 0) & ~np.isnat(duc_for) & (duc_for > on)
+    return (cid >= 0) & ~np.isnat(until) & (until > on)

@@ -1,9 +1,10 @@
 """The indicator catalogue: indicators.yaml to validated objects (SPEC section 6).
 
-The YAML is read with `yaml.safe_load` and validated with pydantic; nothing in it is ever
-executed. Every problem in the file is reported at once, naming the indicator and the key:
-each key's own checks, the checks across keys, and the checks against the measure (its
-parameters, codes in the DfE code lists, breakdowns it can carry) all run in one round.
+The YAML is read with the safe loader (libyaml's when installed) and validated with
+pydantic; nothing in it is ever executed. Every problem in the file is reported at once,
+naming the indicator and the key: each key's own checks, the checks across keys, and the
+checks against the measure (its parameters, codes in the DfE code lists, breakdowns it can
+carry) all run in one round.
 """
 
 from __future__ import annotations
@@ -441,7 +442,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     except FileNotFoundError:
         raise CatalogueError(f"Catalogue file not found: {p}") from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's safe loader when present: the same safe subset, ten times faster
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{p}: not valid YAML: {exc}") from None
     return parse_catalogue(data, source=str(p))

@@ -239,16 +239,24 @@ def _notes(frame: pd.DataFrame, plan: _Plan) -> pd.Series:
 
 
 def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str], notes: pd.Series) -> pd.DataFrame:
-    out = frame.copy()
-    out.insert(0, "indicator", indicator_id)
-    out["period_end"] = np.asarray(out["period_end"], dtype=DATE_DTYPE)
+    """The result columns in order, figures as float64, sorted by date and breakdown."""
+    n = len(frame)
+    cols: dict[str, object] = {
+        "indicator": pd.array([indicator_id] * n, dtype="string"),
+        "period_end": np.asarray(frame["period_end"], dtype=DATE_DTYPE),
+    }
+    # breakdown columns as Series (their dtype kept as is), aligned on a plain index
+    cols |= {name: frame[name].reset_index(drop=True) for name in by}
     for col in ("numerator", "denominator", "value"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    out["note"] = notes.to_numpy()
-    cols = ["indicator", "period_end", *by, "numerator", "denominator", "value", "note"]
-    out = out[cols].sort_values(["period_end", *by], kind="stable").reset_index(drop=True)
-    out["indicator"] = out["indicator"].astype("string")
-    out["note"] = out["note"].astype("string")
+        values = frame[col]
+        if values.dtype != "float64":
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        cols[col] = values.to_numpy(dtype="float64")
+    cols["note"] = pd.array(notes.to_numpy(), dtype="string")
+    out = pd.DataFrame(cols, index=pd.RangeIndex(n))
+    dates = cols["period_end"]
+    if by or not (n < 2 or bool((dates[1:] >= dates[:-1]).all())):
+        out = out.sort_values(["period_end", *by], kind="stable").reset_index(drop=True)
     return out
 
 

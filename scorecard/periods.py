@@ -127,19 +127,27 @@ def quarter_ends(last: object, n: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([e + pd.offsets.MonthEnd(0) for e in ends]).astype(DATE_DTYPE)
 
 
+def _calendar(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month x 100 + day of datetime64[ns] dates (garbage where NaT), in numpy."""
+    year_start = dates.astype("datetime64[Y]")
+    month_start = dates.astype("datetime64[M]")
+    month = (month_start - year_start.astype("datetime64[M]")).astype("int64") + 1
+    day = (dates.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64") + 1
+    return year_start.astype("int64") + 1970, month * 100 + day
+
+
 def age_in_years(dob: pd.Series | np.ndarray, on: pd.Series | np.ndarray) -> np.ndarray:
     """Completed years from `dob` to `on`, elementwise. A 29 February birthday falls on
     28 February in other years. Missing dates give NaN."""
-    dob = pd.DatetimeIndex(np.asarray(dob, dtype=DATE_DTYPE))
-    on = pd.DatetimeIndex(np.asarray(on, dtype=DATE_DTYPE))
-    missing = dob.isna() | on.isna()
-    b_md = dob.month * 100 + dob.day
-    leap = ((on.year % 4 == 0) & (on.year % 100 != 0)) | (on.year % 400 == 0)
+    dob = np.asarray(dob, dtype=DATE_DTYPE)
+    on = np.asarray(on, dtype=DATE_DTYPE)
+    missing = np.isnat(dob) | np.isnat(on)
+    b_year, b_md = _calendar(dob)
+    o_year, o_md = _calendar(on)
+    leap = ((o_year % 4 == 0) & (o_year % 100 != 0)) | (o_year % 400 == 0)
     b_md = np.where((b_md == 229) & ~leap, 228, b_md)
-    o_md = on.month * 100 + on.day
-    years = (on.year - dob.year) - (o_md < b_md).astype(int)
-    out = np.asarray(years, dtype="float64")
-    out[np.asarray(missing)] = np.nan
+    out = ((o_year - b_year) - (o_md < b_md)).astype("float64")
+    out[missing] = np.nan
     return out
 
 
@@ -152,14 +160,18 @@ def age_band(age: Sequence[float] | np.ndarray | pd.Series) -> pd.Categorical:
 
 
 def birthday_in_year(dob: pd.Series, age: int, year_end: pd.Series | int) -> pd.Series:
-    """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years)."""
+    """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years); blank DOB:
+    NaT. Worked out on the calendar fields with numpy, not by parsing dates."""
     dob = pd.to_datetime(dob)
-    target_year = dob.dt.year + age
-    month = dob.dt.month
-    day = dob.dt.day
-    leap = ((target_year % 4 == 0) & (target_year % 100 != 0)) | (target_year % 400 == 0)
-    day = day.where(~((month == 2) & (day == 29) & ~leap), 28)
-    out = pd.to_datetime(
-        pd.DataFrame({"year": target_year, "month": month, "day": day}), errors="coerce"
-    )
-    return out.astype(DATE_DTYPE)
+    values = np.asarray(dob, dtype=DATE_DTYPE)
+    month_start = values.astype("datetime64[M]")
+    year_start = values.astype("datetime64[Y]")
+    month = (month_start - year_start.astype("datetime64[M]")).astype("int64")  # 0 = January
+    day = (values.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64")
+    target = year_start.astype("int64") + 1970 + int(age)
+    leap = ((target % 4 == 0) & (target % 100 != 0)) | (target % 400 == 0)
+    day = np.where((month == 1) & (day == 28) & ~leap, 27, day)
+    months = (target - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month
+    out = months.astype("datetime64[D]") + day
+    out = np.where(np.isnat(values), np.datetime64("NaT"), out).astype(DATE_DTYPE)
+    return pd.Series(out, index=dob.index)

@@ -1,7 +1,7 @@
 """The placement sequence: which episodes start a new placement, and since when a child has
 lived in the current one (SPEC section 5, placement stability).
 
-One row per row of `care.episodes(ds)` (same positions), cached per dataset and per set of
+One row per row of `care.episode_index(ds)` (same positions), cached per dataset and per set of
 same-carer reasons. Every flag is computed with array operations over all episodes at once.
 
 - `temporary`: PLACE T0-T4.
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .care import TEMPORARY_PLACES, episodes
+from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
 from .dataset import Dataset
 from .periods import DATE_DTYPE
 
@@ -71,17 +71,23 @@ def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.where(ok, upto, -1)
 
 
-def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
-    """A code column as stripped upper-case strings (all blank when the column is absent)."""
-    if col not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[col].astype("string").str.strip().str.upper()
+def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where episodes `a` and `b` (positions in `care.episode_index`) have the same
+    `col`, stripped and upper-cased, blank equal to blank (a table without the column: all
+    blank). Only the episodes compared are read."""
+    table = ds.table("episodes")
+    if col not in table.columns:
+        return np.ones(len(a), dtype=bool)
+    rows = episode_index(ds)["row"].to_numpy()
+    values = table[col].take(np.r_[rows[a], rows[b]]).astype("string")
+    codes, _ = pd.factorize(values.str.strip().str.upper().fillna("\x00"))
+    return codes[: len(a)] == codes[len(a) :]
 
 
 def placement_sequence(
     ds: Dataset, same_carer_reasons: Iterable[str] | None = SAME_CARER_REASONS
 ) -> pd.DataFrame:
-    """Per-episode placement flags, aligned with `care.episodes(ds)` (cached).
+    """Per-episode placement flags, aligned with `care.episode_index(ds)` (cached).
 
     Columns: `cid`, `period_id`, `DECOM`, `DEC`, `PLACE`, `temporary`, `starts_placement`,
     `tenure_start`. RNE codes in `same_carer_reasons` never start a placement.
@@ -89,11 +95,10 @@ def placement_sequence(
     reasons = normalise_reasons(same_carer_reasons)
 
     def build() -> pd.DataFrame:
-        e = episodes(ds)
-        place = _codes(e, "PLACE")
-        rne = _codes(e, "RNE")
+        e = episode_index(ds)
+        place, places = episode_codes(ds, "PLACE")
         period = e["period_id"].to_numpy()
-        temporary = place.isin(TEMPORARY_PLACES).to_numpy(dtype=bool)
+        temporary = code_in(ds, "PLACE", TEMPORARY_PLACES)
 
         # a return from temporary placements: the episode just before is temporary and the
         # last non-temporary episode before the run (same period) is the same placement
@@ -101,17 +106,17 @@ def placement_sequence(
         after_temp = (prev_temp >= 0) & temporary[np.where(prev_temp >= 0, prev_temp, 0)]
         before_run = _last_before(~temporary, period)
         returning = after_temp & (before_run >= 0)
-        src = np.where(returning, before_run, np.arange(len(e)))
+        back = np.flatnonzero(returning)  # few: only episodes right after a temporary run
+        same = np.ones(len(back), dtype=bool)
         for col in PLACEMENT_IDENTITY:
-            # integer codes (blank a value of its own) compare like the values, cheaply
-            codes, _ = pd.factorize(_codes(e, col).fillna("\x00"))
-            returning &= codes == codes[src]
+            same &= _same_placement(ds, col, back, before_run[back])
+        returning[back] = same
 
         opening = [r for r in PLACEMENT_REASONS if r not in reasons]
         starts = (
-            rne.isin(opening).to_numpy(dtype=bool)
+            code_in(ds, "RNE", opening)
             & ~temporary
-            & ~place.isin(ADOPTION_WITH_FOSTER_CARER).to_numpy(dtype=bool)
+            & ~code_in(ds, "PLACE", ADOPTION_WITH_FOSTER_CARER)
             & ~returning
         )
 
@@ -120,7 +125,7 @@ def placement_sequence(
         # the period that is not itself such an adoption, else the period's start (the
         # period began with a temporary, A3/A5 or same-carer episode)
         decom = np.asarray(e["DECOM"], dtype=DATE_DTYPE)
-        adoption_new = place.isin(ADOPTION_WITH_NEW_CARERS).to_numpy(dtype=bool)
+        adoption_new = code_in(ds, "PLACE", ADOPTION_WITH_NEW_CARERS)
         own = starts & ~adoption_new
         anchor = _last_upto(own, period)
         tenure = np.where(
@@ -134,11 +139,12 @@ def placement_sequence(
                 "period_id": period,
                 "DECOM": decom,
                 "DEC": np.asarray(e["DEC"], dtype=DATE_DTYPE),
-                "PLACE": place.to_numpy(),
+                "PLACE": pd.Categorical.from_codes(place, categories=places),
                 "temporary": temporary,
                 "starts_placement": starts,
                 "tenure_start": tenure.astype(DATE_DTYPE),
-            }
+            },
+            copy=False,
         )
 
     return ds.cached(f"placement_sequence:{','.join(reasons)}", build)

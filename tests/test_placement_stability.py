@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard.care import children
+from scorecard.care import children, looked_after_at
 from scorecard.measures.placements import (
     long_term_stability,
     placement_moves,
+    placements_held,
     placements_in_window,
 )
 from scorecard.periods import parse_at, quarter_ends
@@ -611,6 +612,35 @@ def test_a_date_before_any_care_gives_an_empty_row_not_an_error() -> None:
 def nums_and_blank(out: pd.DataFrame) -> tuple[float, float, bool]:
     row = out.iloc[0]
     return row["numerator"], row["denominator"], bool(np.isnan(row["value"]))
+
+
+def test_counts_from_runs_equal_counts_from_pairs_with_overlapping_episodes() -> None:
+    # window 01/04/2024 - 31/03/2025, looked after on 31/03/2025
+    rows = [
+        # A, no overlap: U4 held on ws (1), a move to U6 (1), a temporary T0 (0), back to
+        # U6 with the same provider (0), a move to K2 (1): 3
+        ep("A", "01/01/2023", "S", "U4", "01/06/2024", "X1"),
+        ep("A", "01/06/2024", "P", "U6", "01/08/2024", "X1"),
+        ep("A", "01/08/2024", "P", "T0", "15/08/2024", "X1"),
+        ep("A", "15/08/2024", "P", "U6", "01/12/2024", "X1"),
+        ep("A", "01/12/2024", "P", "K2"),
+        # B, an episode ended before the window (not counted), then a temporary one
+        # first in the window (0) and a move to U4 (1): 1
+        ep("B", "01/01/2022", "S", "U1", "01/03/2024", "E13"),
+        ep("B", "01/05/2024", "S", "T3", "01/06/2024", "X1"),
+        ep("B", "01/06/2024", "P", "U4"),
+        # C, overlapping (a data error): U4 open since 2023 and a K2 from 01/10/2024
+        # that ended on 01/12/2024 inside it: U4 (1) and K2 (1): 2
+        ep("C", "01/01/2023", "S", "U4"),
+        ep("C", "01/10/2024", "P", "K2", "01/12/2024", "X1"),
+    ]
+    ds = make(rows)
+    at = parse_at(AT)
+    names = children(ds)["CHILD"].to_numpy()
+    held = placements_held(ds, at, ["L", "T", "U"])
+    got = dict(zip(names[looked_after_at(ds, at)["cid"].to_numpy()], held.tolist(), strict=True))
+    assert got == {"A": 3, "B": 1, "C": 2}
+    assert got == counts(rows)  # the same as counted over (episode, window) pairs
 
 
 def test_only_temporary_episodes_in_the_window_count_nothing() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..care import episodes
+from ..care import code_in, episode_index
 from ..dataset import Dataset
 
 # the caveat on figures built from days in care (`note` of compute, a fact on each unit)
@@ -37,11 +37,10 @@ def period_lower_bound(ds: Dataset, period_id: np.ndarray) -> np.ndarray:
     4); 0 otherwise. Cached per dataset."""
 
     def build() -> np.ndarray:
-        e = episodes(ds)
-        pid = e["period_id"].to_numpy()
+        pid = episode_index(ds)["period_id"].to_numpy()
         first = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
-        rne = e["RNE"].astype("string").str.strip().str.upper().fillna("").to_numpy()[first]
-        return (rne != "S").astype("int64") if len(first) else np.zeros(0, dtype="int64")
+        started = code_in(ds, "RNE", ["S"])[first]
+        return (~started).astype("int64") if len(first) else np.zeros(0, dtype="int64")
 
     flags = ds.cached("period_lower_bound", build)
     return flags[np.asarray(period_id, dtype="int64")] if len(flags) else np.zeros(0, "int64")

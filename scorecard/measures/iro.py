@@ -65,10 +65,20 @@ def _la(frame: pd.DataFrame) -> pd.Series:
 
 def case_types(allocations: pd.DataFrame) -> np.ndarray:
     """CASE_TYPE of each allocation row, trimmed and upper-cased; blank or no column = CLA."""
+    codes, labels = _case_type_codes(allocations)
+    return labels[codes]
+
+
+def _case_type_codes(allocations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """CASE_TYPE of each allocation row as codes into its labels (trimmed, upper-cased;
+    blank or no column = CLA), cleaning only the distinct values."""
     if "CASE_TYPE" not in allocations.columns:
-        return np.full(len(allocations), CLA, dtype=object)
-    kind = allocations["CASE_TYPE"].astype("string").str.strip().str.upper()
-    return kind.mask(kind == "", pd.NA).fillna(CLA).to_numpy(dtype=object)
+        return np.zeros(len(allocations), dtype="int64"), np.array([CLA], dtype=object)
+    raw, uniques = pd.factorize(allocations["CASE_TYPE"], use_na_sentinel=True)
+    kind = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
+    kind = kind.astype("string").str.strip().str.upper()
+    labels = kind.mask(kind == "", pd.NA).fillna(CLA).to_numpy(dtype=object)
+    return np.asarray(raw, dtype="int64"), labels  # a blank (-1) is the last label
 
 
 def case_weights(kind: np.ndarray, cp_weight: float) -> np.ndarray:
@@ -93,27 +103,37 @@ def _factorize_int(values: np.ndarray) -> tuple[np.ndarray, int]:
     return codes.astype("int64"), len(uniques)
 
 
-def _case_numbers(ds: Dataset) -> tuple[np.ndarray, np.ndarray, int]:
-    """For each allocation row: its CASE_TYPE and its case, one number per (LA, IRO_ID, CHILD,
-    CASE_TYPE) numbered in order of first appearance; and the number of cases (cached)."""
+def _case_numbers(ds: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """For each allocation row: its CASE_TYPE (codes into labels) and its case, one number
+    per (LA, IRO_ID, CHILD, CASE_TYPE) numbered in order of first appearance; and the number
+    of cases (cached)."""
 
-    def build() -> tuple[np.ndarray, np.ndarray, int]:
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         alloc = ds.table("iro_allocations").reset_index(drop=True)
-        kind = case_types(alloc)
+        kind, labels = _case_type_codes(alloc)
         n = len(alloc)
-        child, _ = pd.factorize(alloc["CHILD"].astype("string"))
+        child, _ = pd.factorize(alloc["CHILD"], use_na_sentinel=True)
         # a blank CHILD is never a duplicate of another row: give it a code of its own
         child = np.where(child < 0, n + np.arange(n), child).astype("int64")
-        # combine one identifying column at a time, re-numbering densely so nothing overflows
-        case, size = _factorize_int(_la_codes(ds, "iro_allocations")[0].astype("int64"))
-        for part in (
-            pd.factorize(alloc["IRO_ID"].astype("string"), use_na_sentinel=False)[0],
+        type_code = pd.factorize(labels, use_na_sentinel=False)[0][kind]
+        parts = [
+            _la_codes(ds, "iro_allocations")[0],
+            pd.factorize(alloc["IRO_ID"], use_na_sentinel=False)[0],
             child,
-            pd.factorize(kind, use_na_sentinel=False)[0],
-        ):
-            part = np.asarray(part, dtype="int64")
-            case, size = _factorize_int(case * (int(part.max(initial=0)) + 1) + part)
-        return kind, case, size
+            type_code,
+        ]
+        sizes = [int(np.max(p, initial=0)) + 1 for p in parts]
+        if float(np.prod(sizes, dtype="float64")) < 2.0**62:
+            key = np.zeros(n, dtype="int64")
+            for part, size in zip(parts, sizes):
+                key = key * size + np.asarray(part, dtype="int64")
+            case, size = _factorize_int(key)
+        else:  # combine one column at a time, re-numbering densely so nothing overflows
+            case, size = _factorize_int(np.asarray(parts[0], dtype="int64"))
+            for part in parts[1:]:
+                part = np.asarray(part, dtype="int64")
+                case, size = _factorize_int(case * (int(part.max(initial=0)) + 1) + part)
+        return kind, labels, case, size
 
     return ds.cached("iro_case_numbers", build)
 
@@ -124,7 +144,7 @@ def _active_cases(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nda
 
     def build() -> tuple[np.ndarray, np.ndarray]:
         alloc = ds.table("iro_allocations")
-        _, case, n_case = _case_numbers(ds)
+        _, _, case, n_case = _case_numbers(ds)
         rows, ks = expand(alloc["START"], alloc["END"], at)
         key = ks * max(n_case, 1) + case[rows]
         if key.size and int(key.max()) < 400_000_000:  # a bitmap: sorted distinct keys
@@ -212,27 +232,29 @@ def iro_caseload(
     """
     by_la = _check_by(ds, by)
     ats = np.asarray(at, dtype=DATE_DTYPE)
-    kind, _, _ = _case_numbers(ds)
-    weight = case_weights(kind, cp_weight)
+    kind, labels, _, _ = _case_numbers(ds)
+    weight = case_weights(labels, cp_weight)[kind]
     case_rows, case_ks = _active_cases(ds, at)
     cases = pd.DataFrame(
-        {"period_end": ats[case_ks], "unit": "IRO case", "num": weight[case_rows], "den": 0.0}
+        {"period_end": ats[case_ks], "num": weight[case_rows], "den": 0.0}, copy=False
     )
+    if detail:  # which kind of unit each row is: only `units` shows it
+        cases.insert(1, "unit", "IRO case")
     if by_la:
         cases = _with_la(ds, "iro_allocations", cases, case_rows)
     staff = ds.table("iro_staff").reset_index(drop=True)
     fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     post_rows, post_ks = _posts(ds, at)
-    posts = pd.DataFrame(
-        {"period_end": ats[post_ks], "unit": "IRO post", "num": 0.0, "den": fte[post_rows]}
-    )
+    posts = pd.DataFrame({"period_end": ats[post_ks], "num": 0.0, "den": fte[post_rows]})
+    if detail:
+        posts.insert(1, "unit", "IRO post")
     if by_la:
         posts = _with_la(ds, "iro_staff", posts, post_rows)
     if detail:
         alloc = ds.table("iro_allocations").reset_index(drop=True)
         cases = with_facts(
             cases,
-            CASE_TYPE=kind[case_rows],
+            CASE_TYPE=labels[kind[case_rows]],
             **_iro_facts(alloc, case_rows, ("LA", "IRO_ID", "CHILD", "START", "END")),
         )
         posts = with_facts(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import add_breakdowns
-from ..care import EPISODE_CORE, child_categories, children, expand, looked_after_at
+from ..care import EPISODE_CORE, children, expand, looked_after_at, n_children
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_in_years, months_before, window_start
 from ..placements import PLACEMENT_COLUMNS, SAME_CARER_REASONS, placement_sequence
@@ -25,7 +25,10 @@ def _small_ints(ks: np.ndarray) -> np.ndarray:
 
 
 def counted_placements(
-    ds: Dataset, at: pd.DatetimeIndex, same_carer_reasons: list[str] | tuple[str, ...]
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    same_carer_reasons: list[str] | tuple[str, ...],
+    children: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The episodes of each child overlapping the 12-month window ending at each date, and
     whether each counts as a placement.
@@ -33,17 +36,24 @@ def counted_placements(
     Counted over the child's episodes overlapping the window (DECOM <= at and (DEC blank or
     DEC > ws)) in DECOM order: the first non-temporary one counts 1, each later one counts 1
     when it starts a placement. Returns (episode row, date position, key, counts) sorted by
-    date and child, with ``key = date position x children + child key``.
+    date and child, with ``key = date position x children + child key``. `children`: only
+    these child keys' episodes (default all).
     """
     seq = placement_sequence(ds, same_carer_reasons)
     ats = np.asarray(at, dtype=DATE_DTYPE)
-    rows, ks = expand(seq["DECOM"], seq["DEC"], ats, window_start(at))
+    decom, dec = seq["DECOM"].to_numpy(), seq["DEC"].to_numpy()
+    if children is None:
+        rows, ks = expand(decom, dec, ats, window_start(at))
+    else:
+        some = np.flatnonzero(np.isin(seq["cid"].to_numpy(), children))
+        rows, ks = expand(decom[some], dec[some], ats, window_start(at))
+        rows = some[rows]
     # (episode, date) pairs come in episode order; a stable sort by date keeps each child's
     # episodes together and in DECOM order within every date
     order = np.argsort(_small_ints(ks), kind="stable")
     rows, ks = rows[order], ks[order]
     cid = seq["cid"].to_numpy()[rows]
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     key = ks * n_cid + cid  # non-decreasing: (date, child) groups are contiguous
     non_temp = ~seq["temporary"].to_numpy()[rows]
     # the first non-temporary episode of each (date, child)
@@ -64,15 +74,34 @@ def placements_in_window(
     """Placements each child had in the 12-month window ending at each date (see
     `counted_placements`). Returns `period_end`, `cid`, `placements` for every child with at
     least one episode in the window, sorted by date and child."""
-    _, _, key, counts = counted_placements(ds, at, same_carer_reasons)
-    n_cid = max(len(child_categories(ds)), 1)
-    group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
-    keys = key[group_start]
-    total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
+    keys, total = _window_counts(ds, at, same_carer_reasons)
+    n_cid = max(n_children(ds), 1)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     return pd.DataFrame(
         {"period_end": ats[keys // n_cid], "cid": keys % n_cid, "placements": total}
     )
+
+
+def _window_counts(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    reasons: list[str] | tuple[str, ...],
+    children: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Placements per (date, child) with an episode in the window: the sorted keys
+    ``date position x children + child key`` and the counts (of `children` only, when
+    given). Cached per dataset, dates and same-carer reasons for all children."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        _, _, key, counts = counted_placements(ds, at, reasons, children)
+        group_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+        total = np.add.reduceat(counts.astype("int64"), group_start) if key.size else key
+        return key[group_start], total
+
+    if children is not None:
+        return build()
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(f"placements_in_window:{stamp}:{tuple(reasons)}", build)
 
 
 def placements_counted(
@@ -91,34 +120,117 @@ def placements_counted(
     text = (place + " from " + decom.astype("string")).to_numpy(dtype=object)
     joined = join_per_key(key, text)
     ats = np.asarray(at, dtype=DATE_DTYPE)
-    n_cid = max(len(child_categories(ds)), 1)
+    n_cid = max(n_children(ds), 1)
     k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
     want = k * n_cid + units["cid"].to_numpy()
     return joined.reindex(want).fillna("").to_numpy(dtype=object)
 
 
-def _lookup(
-    units: pd.DataFrame, ats: np.ndarray, found: pd.DataFrame, col: str, n_cid: int
+def _placements_of(
+    units: pd.DataFrame, ats: np.ndarray, keys: np.ndarray, total: np.ndarray, n_cid: int
 ) -> np.ndarray:
-    """`found[col]` for each unit (0 where absent); both frames sorted by date and child."""
-    k_units = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
-    k_found = np.searchsorted(ats, np.asarray(found["period_end"], dtype=DATE_DTYPE))
-    want = k_units * n_cid + units["cid"].to_numpy()
-    have = k_found * n_cid + found["cid"].to_numpy()
-    pos = np.clip(np.searchsorted(have, want), 0, max(len(have) - 1, 0))
-    hit = (have[pos] == want) if len(have) else np.zeros(len(want), dtype=bool)
-    values = found[col].to_numpy()
-    return np.where(hit, values[pos] if len(have) else 0, 0)
+    """The placements counted for each unit (a child at a date; 0 where none), looked up by
+    ``date position x children + child key`` in a dense table of the smallest integer type
+    (or by a sorted search when that table would be large)."""
+    k = np.searchsorted(ats, np.asarray(units["period_end"], dtype=DATE_DTYPE))
+    want = k * n_cid + units["cid"].to_numpy()
+    size = len(ats) * n_cid
+    if size <= 8 * max(len(keys) + len(want), 1_000_000):
+        table = np.zeros(size, dtype=np.min_scalar_type(int(total.max(initial=0))))
+        table[keys] = total
+        return table[want].astype("int64")
+    pos = np.clip(np.searchsorted(keys, want), 0, max(len(keys) - 1, 0))
+    hit = (keys[pos] == want) if len(keys) else np.zeros(len(want), dtype=bool)
+    return np.where(hit, total[pos] if len(keys) else 0, 0)
 
 
-def _counts(ds: Dataset, at: pd.DatetimeIndex, reasons: list[str]) -> pd.DataFrame:
-    """`placements_in_window`, shared by the 3+ and 2+ indicators: counted once per
-    dataset, dates and same-carer reasons."""
-    key = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
-    return ds.cached(
-        f"placements_in_window:{key}:{tuple(reasons)}",
-        lambda: placements_in_window(ds, at, reasons),
-    )
+def placements_held(
+    ds: Dataset, at: pd.DatetimeIndex, reasons: list[str] | tuple[str, ...]
+) -> np.ndarray:
+    """The placements counted in the window for each child looked after at each date, in
+    the rows of `care.looked_after_at(ds, at)` (cached per dataset, dates and same-carer
+    reasons: the 3+ and 2+ indicators share it).
+
+    A child whose episodes never overlap (each DEC no earlier than the one before, a blank
+    DEC last) has its episodes in a window as one run, from the first that ends after the
+    window starts to the one held at the date: its count is the placement starts in that
+    run plus 1 when the run's first non-temporary episode is not itself a start, read from
+    running totals without listing (episode, window) pairs. Children with overlapping
+    episodes (a data error) are counted over their pairs (`counted_placements`)."""
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    key = f"placements_held:{stamp}:{tuple(reasons)}"
+    return ds.cached(key, lambda: _placements_held(ds, at, reasons))
+
+
+def _placements_held(
+    ds: Dataset, at: pd.DatetimeIndex, reasons: list[str] | tuple[str, ...]
+) -> np.ndarray:
+    units = looked_after_at(ds, at)
+    ats = np.asarray(at, dtype=DATE_DTYPE)
+    n_cid = max(n_children(ds), 1)
+    cid, ep = units["cid"].to_numpy(), units["ep"].to_numpy()
+    seq = placement_sequence(ds, reasons)
+    days = _whole_days(seq["DEC"].to_numpy(), np.asarray(window_start(at), dtype=DATE_DTYPE))
+    if days is None or (cid < 0).any():  # not whole days, or unknown children: by pairs
+        keys, total = _window_counts(ds, at, reasons)
+        return _placements_of(units, ats, keys, total, n_cid)
+    dec_day, ws_day, _ = days
+    child = seq["cid"].to_numpy()
+    # children whose DEC goes down from one episode to the next: episodes overlap
+    down = (child[1:] == child[:-1]) & (dec_day[1:] < dec_day[:-1])
+    overlapping = np.zeros(n_cid, dtype=bool)
+    overlapping[child[1:][down]] = True
+    first = _run_starts(child, dec_day, cid, ep, ws_day[units["k"].to_numpy()])
+    starts = seq["starts_placement"].to_numpy()
+    run = np.r_[0, np.cumsum(starts, dtype="int64")]
+    n = len(starts)
+    # the next non-temporary episode at or after each position
+    at_or_after = np.where(seq["temporary"].to_numpy(), n, np.arange(n))
+    next_non_temp = np.r_[np.minimum.accumulate(at_or_after[::-1])[::-1], n]
+    lead = next_non_temp[first]
+    extra = (lead <= ep) & ~starts[np.minimum(lead, max(n - 1, 0))]
+    held = run[ep + 1] - run[first] + extra
+    odd = overlapping[cid]
+    if odd.any():
+        keys, total = _window_counts(ds, at, reasons, children=np.flatnonzero(overlapping))
+        held[odd] = _placements_of(units.loc[odd], ats, keys, total, n_cid)
+    return held
+
+
+def _run_starts(
+    child: np.ndarray, dec_day: np.ndarray, cid: np.ndarray, ep: np.ndarray, ws_day: np.ndarray
+) -> np.ndarray:
+    """For each unit (child `cid` holding episode `ep`), the first episode of its run in the
+    window: stepping back from `ep` while the episode before is the same child's and ends
+    after the window starts (`ws_day`). Vectorised over the units; the steps are as many as
+    the longest run (a handful of episodes), not the children."""
+    # the DEC of the episode before, when it is the same child's (-1: none)
+    same = np.r_[False, child[1:] == child[:-1]]
+    ended_before = np.where(same, np.r_[-1, dec_day[:-1]], -1)
+    first = ep.copy()
+    active = np.arange(len(ep))
+    while active.size:
+        active = active[ended_before[first[active]] > ws_day[active]]
+        first[active] -= 1
+    return first
+
+
+def _whole_days(
+    dec: np.ndarray, window_starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """DEC and window starts as day numbers from the earliest of them (a blank DEC after
+    every day) and the width of that range; None when a date is not a whole day."""
+    day = np.timedelta64(1, "D").astype("timedelta64[ns]").astype("int64")
+    blank = np.isnat(dec)
+    ns, ws = dec.view("int64")[~blank], window_starts.view("int64")
+    if (ns % day).any() or (ws % day).any():
+        return None
+    lo = min(int(ns.min()) if len(ns) else 0, int(ws.min())) // day
+    hi = max(int(ns.max()) if len(ns) else 0, int(ws.max())) // day
+    width = hi - lo + 2
+    dec_day = np.full(len(dec), width - 1, dtype="int64")
+    dec_day[~blank] = ns // day - lo
+    return dec_day, ws // day - lo, width
 
 
 @measure(
@@ -140,9 +252,7 @@ def placement_moves(
     the 12 months to `at` (DfE short-term placement stability). Units: the children looked
     after at `at`; facts: the placements counted, with their start dates."""
     units = looked_after_at(ds, at)
-    n_cid = max(len(child_categories(ds)), 1)
-    ats = np.asarray(at, dtype=DATE_DTYPE)
-    placements = _lookup(units, ats, _counts(ds, at, same_carer_reasons), "placements", n_cid)
+    placements = placements_held(ds, at, same_carer_reasons)
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="placement stability (short term)"

@@ -14,7 +14,18 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
-from ..care import EPISODE_CORE, episodes, events_in_windows, looked_after_at, periods, uasc_at
+from ..care import (
+    EPISODE_CORE,
+    code_in,
+    episode_codes,
+    episode_column,
+    episode_index,
+    events_in_windows,
+    looked_after_at,
+    n_children,
+    periods,
+    uasc_at,
+)
 from ..codes import LISTS as CODE_LISTS
 from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
@@ -44,24 +55,33 @@ def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     """Children whose period of care started in the window ending at each date, the first time.
 
     One row per (period_end, cid): `period_end`, `cid`, `ep` (first episode of the period in
-    `care.episodes`), `period_id`, `period_start`. DfE counts the first occasion in the year.
+    `care.episode_index`), `period_id`, `period_start`, `k` (the date's position in `at`).
+    DfE counts the first occasion in the year.
     """
     p = periods(ds)
-    pid = episodes(ds)["period_id"].to_numpy()
+    pid = episode_index(ds)["period_id"].to_numpy()
     first_row = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if len(pid) else pid
     start = np.asarray(p["start"], dtype=DATE_DTYPE)
     rows, ks = events_in_windows(start, at)
-    units = pd.DataFrame(
+    cid = p["cid"].to_numpy()[rows]
+    # a child's periods come in order of their start, so a stable sort by (date, child)
+    # keeps each child's first period in the window first
+    key = ks * (n_children(ds) + 1) + (cid + 1)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    pick = order[np.r_[True, key[1:] != key[:-1]]] if len(key) else order
+    rows, ks = rows[pick], ks[pick]
+    return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
-            "cid": p["cid"].to_numpy()[rows],
+            "cid": cid[pick],
             "ep": first_row[rows],
             "period_id": p.index.to_numpy()[rows],
             "period_start": start[rows],
-        }
+            "k": ks,
+        },
+        copy=False,
     )
-    units = units.sort_values(["period_end", "cid", "period_start", "ep"], kind="stable")
-    return units.drop_duplicates(["period_end", "cid"], keep="first").reset_index(drop=True)
 
 
 def _population_la(ds: Dataset) -> bool:
@@ -173,9 +193,10 @@ def looked_after(
 
 def _episode_facts(ds: Dataset, units: pd.DataFrame, **columns: str) -> pd.DataFrame:
     """Columns of each unit's episode (`ep`) as facts, named as given."""
-    e = episodes(ds)
     ep = units["ep"].to_numpy()
-    return with_facts(units, **{name: e[col].to_numpy()[ep] for name, col in columns.items()})
+    return with_facts(
+        units, **{name: episode_column(ds, col).to_numpy()[ep] for name, col in columns.items()}
+    )
 
 
 def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
@@ -225,13 +246,16 @@ def looked_after_rate(
     estimates = pd.DataFrame(
         {
             "period_end": np.asarray(pop["period_end"], dtype=DATE_DTYPE),
-            "unit": "population estimate",
             "num": 0.0,
             "den": pop["POP_0_17"].to_numpy(dtype="float64"),
-            "MID_YEAR": pop["MID_YEAR"].to_numpy(dtype="float64"),
-            "POP_0_17": pop["POP_0_17"].to_numpy(dtype="float64"),
         }
     )
+    if detail:
+        estimates.insert(1, "unit", "population estimate")
+        estimates["MID_YEAR"] = pop["MID_YEAR"].to_numpy(dtype="float64")
+        estimates["POP_0_17"] = pop["POP_0_17"].to_numpy(dtype="float64")
+    else:  # the same columns as the children's, so that stacking them copies nothing more
+        estimates["cid"] = -1
     if per_la:  # one set of LA categories for both kinds of unit (cheap on pooled data)
         kid_la = kids["LA"].astype("category")
         labels = pop["LA"].astype("str")
@@ -240,7 +264,8 @@ def looked_after_rate(
         kids["LA"] = kids["LA"].cat.set_categories(las)
         estimates["LA"] = pd.Categorical(labels.to_numpy(), categories=las)
     units = pd.concat([kids, estimates], ignore_index=True)
-    units["cid"] = units["cid"].fillna(-1).astype("int64")
+    if units["cid"].dtype.kind == "f":  # estimates have no child
+        units["cid"] = units["cid"].fillna(-1).astype("int64")
     return units
 
 
@@ -300,7 +325,11 @@ def leavers_share(
     Units: the leavers; facts: period start, the day they ceased and why (REC)."""
     wanted = [str(c).strip().upper() for c in codes]
     units = leavers(ds, at)
-    hit = units["REC"].astype("str").str.strip().str.upper().isin(wanted).to_numpy(dtype=bool)
+    # REC is categorical: clean and look up its few categories, not every leaver's code
+    rec = units["REC"].cat
+    found = rec.categories.astype("str").str.strip().str.upper().isin(wanted)
+    codes = rec.codes.to_numpy()
+    hit = np.append(np.asarray(found, dtype=bool), False)[codes]
     units = units.assign(num=hit.astype("float64"), den=1.0)
     units = add_breakdowns(
         ds,
@@ -348,21 +377,20 @@ def current_placement_share(
             f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
             "`greater_than` (e.g. 20.0) in the indicator's params."
         )
-    e = episodes(ds)
-    if column not in e.columns:
+    if column not in ds.table("episodes").columns:
         raise MissingTableError(
             f"The episodes table has no {column!r} column, which this indicator needs. "
             f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
         )
     # classify each episode once, then pick the episode open at each date
     if greater_than is not None:
-        numbers = pd.to_numeric(e[column], errors="coerce").to_numpy(dtype="float64")
+        numbers = pd.to_numeric(episode_column(ds, column), errors="coerce").to_numpy(
+            dtype="float64"
+        )
         known_ep, hit_ep = ~np.isnan(numbers), numbers > float(greater_than)
     else:
-        wanted = {str(c).strip().upper() for c in codes}
-        values = e[column].astype("string").str.strip().str.upper()
-        hit_ep = values.isin(wanted).to_numpy(dtype=bool)
-        known_ep = np.ones(len(e), dtype=bool)
+        hit_ep = code_in(ds, column, {str(c).strip().upper() for c in codes})
+        known_ep = np.ones(len(hit_ep), dtype=bool)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
     known = known_ep[ep]
@@ -374,23 +402,25 @@ def current_placement_share(
     return _episode_facts(ds, units, **{column: column}) if detail else units
 
 
-def _outside_boundary(e: pd.DataFrame, own_la: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per episode: (outside the LA boundary, known). PL_LOCATION OUT/IN when recorded; else
-    PL_LA: Wales, Scotland or Northern Ireland are outside, and with `own_la` (the
-    authority's 9-character code) any other authority is; else unknown."""
-    n = len(e)
+def _outside_boundary(ds: Dataset, own_la: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode (`care.episode_index` order): (outside the LA boundary, known).
+    PL_LOCATION OUT/IN when recorded; else PL_LA: Wales, Scotland or Northern Ireland are
+    outside, and with `own_la` (the authority's 9-character code) any other authority is;
+    else unknown. Codes are cleaned on their distinct values."""
+    columns = ds.table("episodes").columns
+    n = len(episode_index(ds))
     outside, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    if "PL_LOCATION" in e.columns:
-        loc = e["PL_LOCATION"].astype("string").str.strip().str.upper()
-        outside |= (loc == "OUT").fillna(False).to_numpy(dtype=bool)
-        known |= loc.isin(["IN", "OUT"]).fillna(False).to_numpy(dtype=bool)
-    if "PL_LA" in e.columns:
-        pl_la = e["PL_LA"].astype("string").str.strip().str.upper()
-        recorded = pl_la.notna().to_numpy(dtype=bool) & ~known
-        nations = pl_la.isin(OTHER_NATIONS).fillna(False).to_numpy(dtype=bool)
+    if "PL_LOCATION" in columns:
+        outside |= code_in(ds, "PL_LOCATION", ["OUT"])
+        known |= code_in(ds, "PL_LOCATION", ["IN", "OUT"])
+    if "PL_LA" in columns:
+        codes, labels = episode_codes(ds, "PL_LA")
+        recorded = (codes >= 0) & ~known
+        nations = code_in(ds, "PL_LA", OTHER_NATIONS)
         away = nations
         if own_la:
-            away = nations | (pl_la != own_la.strip().upper()).fillna(False).to_numpy(dtype=bool)
+            other = np.append(labels != own_la.strip().upper(), False)[codes]
+            away = nations | other
         outside |= recorded & away
         known |= recorded & (nations | bool(own_la))
     return outside, known
@@ -422,15 +452,16 @@ def placed_far_from_home(
     `miles` (the child stays in the denominator). Units: the children looked after; facts:
     PL_DISTANCE, PL_LOCATION, PL_LA and whether outside the boundary.
     """
-    e = episodes(ds)
-    if "PL_DISTANCE" not in e.columns:
+    table = ds.table("episodes")
+    if "PL_DISTANCE" not in table.columns:
         raise MissingTableError(
             "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
             "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
             "from HOME_POST and PL_POST in the SSDA903 return."
         )
-    far_ep = pd.to_numeric(e["PL_DISTANCE"], errors="coerce").to_numpy(dtype="float64") > miles
-    outside_ep, known_ep = _outside_boundary(e, own_la)
+    distance = pd.to_numeric(episode_column(ds, "PL_DISTANCE"), errors="coerce")
+    far_ep = distance.to_numpy(dtype="float64") > miles
+    outside_ep, known_ep = _outside_boundary(ds, own_la)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
     far, outside, known = far_ep[ep], outside_ep[ep], known_ep[ep]
@@ -444,6 +475,10 @@ def placed_far_from_home(
     )
     if not detail:
         return units
-    facts = {c: e[c].to_numpy()[ep] for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA") if c in e}
+    facts = {
+        c: episode_column(ds, c).to_numpy()[ep]
+        for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
+        if c in table.columns
+    }
     boundary = np.where(known, np.where(outside, "outside", "inside"), "not known")
     return with_facts(units, **facts, boundary=boundary)

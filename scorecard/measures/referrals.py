@@ -24,6 +24,8 @@ referrals never rescan the table per date.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +40,7 @@ INDICATOR = "re_referral_rate"
 CHILD_COL = "LAchildID"
 DATE_COL = "CINreferralDate"
 UNKNOWN = "Unknown"
+NO_DAY = np.iinfo("int64").min  # no previous referral
 NOT_LINKED = (
     "referrals identify children by the CIN census LAchildID, which is not linked to the "
     "SSDA903 header, so age, sex, UASC status and district are not available; break down by "
@@ -45,15 +48,96 @@ NOT_LINKED = (
 )
 
 
-def child_codes(frame: pd.DataFrame) -> np.ndarray:
-    """Integer key per row for (LA, LAchildID); -1 where LAchildID is blank."""
+def child_codes(frame: pd.DataFrame, la_codes: np.ndarray | None = None) -> np.ndarray:
+    """Integer key per row for (LA, LAchildID); -1 where LAchildID is blank. `la_codes`:
+    the LA column already factorized (codes, -1 blank)."""
     id_codes, uniques = pd.factorize(frame[CHILD_COL], use_na_sentinel=True)
-    id_codes = id_codes.astype("int64")
+    id_codes = id_codes.astype("int64", copy=False)
     if "LA" not in frame.columns:
         return id_codes
-    la_codes, _ = pd.factorize(frame["LA"], use_na_sentinel=True)
-    key = (la_codes.astype("int64") + 1) * max(len(uniques), 1) + id_codes
+    if la_codes is None:
+        la_codes = pd.factorize(frame["LA"], use_na_sentinel=True)[0]
+    key = (la_codes.astype("int64", copy=False) + 1) * max(len(uniques), 1) + id_codes
     return np.where(id_codes < 0, -1, key)
+
+
+def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
+    """Column `name` of `referrals` factorized (codes, -1 blank; uniques), cached: the LA
+    serves both the child key and the LA breakdown."""
+
+    def build() -> tuple[np.ndarray, pd.Index]:
+        codes, uniques = pd.factorize(ds.table("referrals")[name], use_na_sentinel=True)
+        return codes.astype("int64", copy=False), uniques
+
+    return ds.cached(f"referral_factorized:{name}", build)
+
+
+@dataclass(frozen=True)
+class _History:
+    """De-duplicated referrals sorted by child and date, as arrays: `row` (position in the
+    `referrals` table), `day` (CINreferralDate as days since 1970), `rereferral` and
+    `previous` (the day of the child's previous distinct referral; NO_DAY when none)."""
+
+    row: np.ndarray
+    day: np.ndarray
+    rereferral: np.ndarray
+    previous: np.ndarray
+
+
+def _history(ds: Dataset, months: int) -> _History:
+    """The re-referral flag of every distinct referral (cached per dataset and `months`).
+
+    One int64 sort key (child, day), stable so that the first of same-day duplicates in
+    file order is kept; each referral is then compared with the child's previous distinct
+    one (the latest earlier one, so checking it alone is enough)."""
+
+    def build() -> _History:
+        ref = ds.table("referrals")
+        dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
+        key = child_codes(ref, _factorized(ds, "LA")[0] if "LA" in ref.columns else None)
+        day = dates.astype("datetime64[D]").view("int64")
+        blank = np.isnat(dates)
+        rows = np.flatnonzero(~blank) if blank.any() else None
+        if rows is not None:
+            key, day = key[rows], day[rows]
+        if not len(day):
+            empty = np.zeros(0, dtype="int64")
+            return _History(empty, empty, np.zeros(0, dtype=bool), empty)
+        first = int(day.min())
+        span = int(day.max()) - first + 1
+        # (child + 1, day) in one int64: child 0 is a referral without a LAchildID; built in
+        # place (millions of rows: every temporary array costs fresh memory)
+        sort_key = key + 1
+        sort_key *= span
+        day -= first
+        sort_key += day
+        del key, day
+        order = np.argsort(sort_key, kind="stable")
+        sort_key = sort_key[order]
+        rows = order if rows is None else rows[order]
+        del order
+        # the first of same-day duplicates (a child's equal keys) is kept
+        duplicate = np.r_[False, sort_key[1:] == sort_key[:-1]]
+        duplicate &= sort_key >= span  # never two referrals without a LAchildID
+        if duplicate.any():
+            keep = ~duplicate
+            rows, sort_key = rows[keep], sort_key[keep]
+        child, offset = np.divmod(sort_key, span)
+        del sort_key
+        same_child = np.r_[False, child[1:] == child[:-1]]
+        same_child &= child > 0
+        del child
+        # the previous referral's day (absolute), and the same calendar day `months` before
+        # each day of the span (a few thousand)
+        day = offset + first
+        before = np.r_[NO_DAY, day[:-1]]
+        calendar = pd.DatetimeIndex((np.arange(span) + first).astype("datetime64[D]"))
+        lower = np.asarray(months_before(calendar, months), dtype="datetime64[D]").view("int64")
+        rereferral = same_child & (before >= lower[offset])
+        before[~same_child] = NO_DAY
+        return _History(rows, day, rereferral, before)
+
+    return ds.cached(f"referral_history_arrays:{months}", build)
 
 
 def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
@@ -66,47 +150,18 @@ def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
     """
 
     def build() -> pd.DataFrame:
-        ref = ds.table("referrals")
-        dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
-        key = child_codes(ref)
-        idx = np.flatnonzero(~np.isnat(dates))
-        if not len(idx):
-            return pd.DataFrame(
-                {
-                    "row": idx,
-                    "date": dates[idx],
-                    "rereferral": np.zeros(0, dtype=bool),
-                    "previous": dates[idx],
-                }
-            )
-        day = dates[idx].astype("datetime64[D]").astype("int64")
-        first = day.min() if len(day) else 0
-        day -= first
-        span = int(day.max()) + 1 if len(day) else 1
-        # one int64 sort key (child, day); a stable sort keeps file order within a day,
-        # so the first of same-day duplicates is kept
-        order = np.argsort((key[idx] + 1) * span + day, kind="stable")
-        idx, day, k = idx[order], day[order], key[idx][order]
-        same_child = (k[1:] == k[:-1]) & (k[1:] >= 0)
-        keep = ~np.r_[False, same_child & (day[1:] == day[:-1])]
-        idx, day, k = idx[keep], day[keep], k[keep]
-        same_child = np.r_[False, (k[1:] == k[:-1]) & (k[1:] >= 0)]
-        previous = np.r_[-1, day[:-1]]
-        # the same calendar day `months` earlier, for each day of the span (a few thousand)
-        calendar = pd.DatetimeIndex(
-            (np.arange(span) + first).astype("datetime64[D]").astype(DATE_DTYPE)
+        h = _history(ds, months)
+        none = h.previous == NO_DAY
+        previous = np.where(none, 0, h.previous).astype("datetime64[D]").astype(DATE_DTYPE)
+        return pd.DataFrame(
+            {
+                "row": h.row,
+                "date": h.day.astype("datetime64[D]").astype(DATE_DTYPE),
+                "rereferral": h.rereferral,
+                "previous": np.where(none, np.datetime64("NaT", "ns"), previous),
+            },
+            copy=False,
         )
-        lower = (
-            np.asarray(months_before(calendar, months), dtype="datetime64[D]").astype("int64")
-            - first
-        )
-        rereferral = same_child & (previous >= lower[day])
-        d = (day + first).astype("datetime64[D]").astype(DATE_DTYPE)
-        before = np.where(same_child, previous + first, np.iinfo("int64").min)
-        prior = np.where(same_child, before.astype("datetime64[D]"), np.datetime64("NaT")).astype(
-            DATE_DTYPE
-        )
-        return pd.DataFrame({"row": idx, "date": d, "rereferral": rereferral, "previous": prior})
 
     return ds.cached(f"referral_history:{months}", build)
 
@@ -139,59 +194,18 @@ def _check_by(ds: Dataset, by: list[str]) -> None:
 
 def _category_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes per `referrals` row for breakdown column `name` and their labels
-    (blank -> 'Unknown'); cached, so several breakdown calls factorize once."""
+    (blank -> 'Unknown'), the labels sorted as text; cached, so several breakdown calls
+    factorize once."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
         # factorize the millions of rows once, then label the few distinct values (a blank
         # is the extra last one) and merge any that read the same
-        raw, uniques = pd.factorize(ds.table("referrals")[name], use_na_sentinel=True)
+        raw, uniques = _factorized(ds, name)
         names = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
-        merged, labels = pd.factorize(names.astype("string").fillna(UNKNOWN))
+        merged, labels = pd.factorize(names.astype("string").fillna(UNKNOWN), sort=True)
         return merged.astype("int64")[raw], np.asarray(labels, dtype=object)
 
     return ds.cached(f"referral_codes:{name}", build)
-
-
-def _daily_counts(
-    ds: Dataset, hist: pd.DataFrame, by: list[str]
-) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Referrals and re-referrals per (day, breakdown values): dates, breakdown labels,
-    numerators and denominators of the non-empty cells."""
-    if hist.empty:
-        none = np.array([], dtype="float64")
-        return (
-            np.array([], dtype=DATE_DTYPE),
-            {n: np.array([], dtype=object) for n in by},
-            none,
-            none,
-        )
-    day = hist["date"].to_numpy().astype("datetime64[D]").astype("int64")
-    first = day.min()
-    key = day - first
-    size = int(key.max()) + 1
-    rows = hist["row"].to_numpy()
-    labels: list[np.ndarray] = []
-    for name in by:
-        codes, names = _category_codes(ds, name)
-        key = key * len(names) + codes[rows]
-        size *= max(len(names), 1)
-        labels.append(names)
-    flag = hist["rereferral"].to_numpy(dtype="float64")
-    if size <= 50_000_000:
-        den = np.bincount(key, minlength=size)
-        num = np.bincount(key, weights=flag, minlength=size)
-        cells = np.flatnonzero(den)
-        den, num = den[cells], num[cells]
-    else:  # very many breakdown combinations: sort instead of a dense table
-        cells, inverse = np.unique(key, return_inverse=True)
-        den = np.bincount(inverse)
-        num = np.bincount(inverse, weights=flag)
-    out: dict[str, np.ndarray] = {}
-    for name, names in zip(reversed(by), reversed(labels)):
-        out[name] = names[cells % len(names)]
-        cells = cells // len(names)
-    dates = (cells + first).astype("datetime64[D]").astype(DATE_DTYPE)
-    return dates, out, num, den.astype("float64")
 
 
 def _in_windows(ds: Dataset, at: pd.DatetimeIndex, months: int) -> pd.DataFrame:
@@ -207,34 +221,75 @@ def _labels(ds: Dataset, name: str, rows: np.ndarray) -> pd.Categorical:
     """Breakdown `name` of the referrals at `rows`, categorical over its sorted labels."""
     codes, names = _category_codes(ds, name)
     cats = pd.Index(pd.array(names, dtype="string"))
-    order = cats.argsort()
-    rank = np.empty(len(cats), dtype="int64")
-    rank[order] = np.arange(len(cats))
-    return pd.Categorical.from_codes(rank[codes[rows]], categories=cats[order])
+    return pd.Categorical.from_codes(codes[rows], categories=cats)
+
+
+def _days(dates: object) -> np.ndarray:
+    return np.asarray(dates, dtype=DATE_DTYPE).astype("datetime64[D]").view("int64")
 
 
 def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12) -> pd.DataFrame:
-    """The figure straight from the step the units share (`referral_history` and the
-    breakdown labels): referrals are counted per day before being spread over the windows,
-    so 40 quarter ends over 6 million referrals never build 24 million unit rows. The sums
-    are the units' sums (checked by the tests)."""
+    """The figure straight from the step the units share (`_history` and the breakdown
+    codes): referrals and re-referrals are counted per (day, breakdown values), then summed
+    over each window as a difference of running totals, so 40 quarter ends over 6 million
+    referrals never build a unit row. The sums are the units' sums (checked by the tests)."""
     _check_by(ds, by)
-    hist = _in_windows(ds, at, months)
-    # aggregate per day (and breakdown value) before spreading over the reference windows
-    days, labels, num, den = _daily_counts(ds, hist, by)
-    pos, ks = events_in_windows(days, at)
-    units = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)[ks]})
+    h = _history(ds, months)
+    at_day, ws_day = _days(at), _days(window_start(at))
+    lo = int(ws_day.min())
+    n_days = int(at_day.max()) - lo + 1
+    inside = (h.day >= lo) & (h.day < lo + n_days)
+    everyone = bool(inside.all())  # no copies when every referral falls in some window
+    rows = h.row if everyone else h.row[inside]
+    # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
+    # in place (millions of rows)
+    flat = h.day - lo if everyone else h.day[inside] - lo
+    labels: list[np.ndarray] = []
+    cell: np.ndarray | None = None
     for name in by:
-        # categorical over the few labels, sorted like the strings: cheap on millions of units
-        codes, uniques = pd.factorize(labels[name])
-        cats = pd.Index(pd.array(uniques, dtype="string")).sort_values()
-        rank = cats.get_indexer(pd.array(uniques, dtype="string"))
-        units[name] = pd.Categorical.from_codes(rank[codes][pos], categories=cats)
-    units["num"] = num[pos]
-    units["den"] = den[pos]
-    out = summarise(units, at, by, "percent")
-    for name in by if len(units) else []:  # the labels as strings, as before (empty: as is)
-        out[name] = pd.array(out[name].to_numpy(dtype=object), dtype="string")
+        codes, names = _category_codes(ds, name)
+        if cell is None:
+            cell = codes[rows]
+        else:
+            cell *= len(names)
+            cell += codes[rows]
+        labels.append(names)
+    n_cells = int(np.prod([len(n) for n in labels], dtype="int64"))
+    if cell is not None:
+        cell *= n_days
+        flat += cell
+        del cell
+    flag = h.rereferral if everyone else h.rereferral[inside]
+    if n_cells * n_days <= 50_000_000:
+        den = np.bincount(flat, minlength=n_cells * n_days)
+        keys = np.flatnonzero(den)
+        num, den = np.bincount(flat[flag], minlength=n_cells * n_days)[keys], den[keys]
+    else:  # very many breakdown combinations: sort instead of a dense table
+        keys, inverse = np.unique(flat, return_inverse=True)
+        den, num = np.bincount(inverse), np.bincount(inverse[flag], minlength=len(keys))
+    run_den, run_num = np.r_[0, np.cumsum(den)], np.r_[0, np.cumsum(num)]
+    # each (date, cell): the referrals from its window start to its date
+    k, c = np.divmod(np.arange(len(at_day) * n_cells, dtype="int64"), n_cells)
+    first = np.searchsorted(keys, c * n_days + (ws_day[k] - lo), side="left")
+    last = np.searchsorted(keys, c * n_days + (at_day[k] - lo), side="right")
+    numerator = (run_num[last] - run_num[first]).astype("float64")
+    denominator = (run_den[last] - run_den[first]).astype("float64")
+    if by:
+        if not denominator.any():  # no referral in any window: as an empty aggregation
+            return summarise(
+                pd.DataFrame(columns=["period_end", *by, "num", "den"]), at, by, "percent"
+            )
+        seen = denominator > 0
+        k, c, numerator, denominator = k[seen], c[seen], numerator[seen], denominator[seen]
+    out = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)[k]})
+    for name, names in zip(reversed(by), reversed(labels)):
+        c, code = np.divmod(c, len(names))
+        out[name] = pd.array(names[code], dtype="string")
+    out = out[["period_end", *by]]
+    out["numerator"] = numerator
+    out["denominator"] = denominator
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(denominator > 0, 100.0 * numerator / denominator, np.nan)
     return out
 
 

@@ -30,7 +30,15 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import add_breakdowns
-from ..care import CONTINUES, EPISODE_CORE, episodes, events_in_windows, looked_after_at
+from ..care import (
+    CONTINUES,
+    EPISODE_CORE,
+    episode_column,
+    episode_index,
+    events_in_windows,
+    looked_after_at,
+    n_children,
+)
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
@@ -48,13 +56,14 @@ def _check_stat(stat: str, name: str) -> str:
 def ceasings(ds: Dataset) -> pd.DataFrame:
     """Episodes that end a period of care (REC not X1 and DEC recorded), sorted by DEC.
 
-    Columns: `ep` (row in `care.episodes(ds)`), `cid`, `period_id`, `period_start`, `left`
+    Columns: `ep` (row in `care.episode_index(ds)`), `cid`, `period_id`, `period_start`, `left`
     (DEC) and `REC` (categorical, so that taking rows stays cheap). Cached per dataset.
     """
 
     def build() -> pd.DataFrame:
-        e = episodes(ds)
-        continues = (e["REC"] == CONTINUES).fillna(False).to_numpy(dtype=bool)
+        e = episode_index(ds)
+        rec = episode_column(ds, "REC")
+        continues = (rec == CONTINUES).fillna(False).to_numpy(dtype=bool)
         dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)
         ep = np.flatnonzero(~np.isnat(dec) & ~continues)
         ep = ep[np.argsort(dec[ep], kind="stable")]
@@ -65,8 +74,9 @@ def ceasings(ds: Dataset) -> pd.DataFrame:
                 "period_id": e["period_id"].to_numpy()[ep],
                 "period_start": np.asarray(e["period_start"], dtype=DATE_DTYPE)[ep],
                 "left": dec[ep],
-                "REC": pd.Categorical(e["REC"].iloc[ep]),
-            }
+                "REC": pd.Categorical(rec.iloc[ep]),
+            },
+            copy=False,
         )
 
     return ds.cached("ceasings", build)
@@ -77,17 +87,27 @@ def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 
     One row per (period_end, cid): `period_end` (the reference date), `cid`, `ep` (row of the
     ceasing episode in `care.episodes`), `period_id`, `period_start` (start of that period of
-    care), `left` (its DEC), `REC` (its reason) and `days` (left - period_start).
+    care), `left` (its DEC), `REC` (its reason), `days` (left - period_start) and `k` (the
+    date's position in `at`). Cached per dataset and dates (four indicators share it).
     """
+    dates = np.asarray(at, dtype=DATE_DTYPE)
+    key = "leavers:" + dates.view("int64").tobytes().hex()
+    return ds.cached(key, lambda: _leavers(ds, dates)).copy(deep=False)
+
+
+def _leavers(ds: Dataset, dates: np.ndarray) -> pd.DataFrame:
     c = ceasings(ds)
-    rows, ks = events_in_windows(c["left"], at)
-    units = c.iloc[rows].reset_index(drop=True)
-    units.insert(0, "period_end", np.asarray(at, dtype=DATE_DTYPE)[ks])
+    rows, ks = events_in_windows(c["left"], pd.DatetimeIndex(dates))
     # the last ceasing of each child in each window: ceasings are in DEC order, so a stable
-    # sort by (period_end, cid) keeps them in that order and the last row is the latest
-    units = units.sort_values(["period_end", "cid"], kind="stable")
-    units = units.drop_duplicates(["period_end", "cid"], keep="last").reset_index(drop=True)
+    # sort by (date, child) keeps them in that order and the last of each is the latest
+    key = ks * (n_children(ds) + 1) + (c["cid"].to_numpy()[rows] + 1)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    last = order[np.r_[key[1:] != key[:-1], True]] if len(key) else order
+    units = c.take(rows[last]).reset_index(drop=True)
+    units.insert(0, "period_end", dates[ks[last]])
     units["days"] = _days(units["left"], units["period_start"])
+    units["k"] = ks[last]
     return units
 
 
