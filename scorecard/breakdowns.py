@@ -416,10 +416,12 @@ def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
         values = np.nan_to_num(values, nan=0.0)
         lo, hi = float(values.min()), float(values.max())
         largest = len(values) * max(abs(lo), abs(hi))
+    if largest >= _EXACT_TOTAL:
+        return values, False
+    # no fractional part left once scaled: the scaled copy equals its rounding (a rounding
+    # is much cheaper than a remainder over millions of values)
     scaled = values * _EXACT_STEP
-    # no fractional part left once scaled (the scaled copy is ours to overwrite)
-    exact = largest < _EXACT_TOTAL and not np.fmod(scaled, 1.0, out=scaled).any()
-    return values, exact
+    return values, bool(np.array_equal(scaled, np.rint(scaled)))
 
 
 def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -429,6 +431,55 @@ def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> n
     groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
     summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
     return summed.to_numpy(dtype="float64")
+
+
+class _Summer:
+    """Sums of unit columns per group, by `np.bincount` over the group numbers (one dense
+    table of every possible group when that is small, so no per-unit renumbering), exact
+    for the values units carry (see `summarise`), pandas' compensated sum otherwise."""
+
+    def __init__(self, number: np.ndarray, total: int, every_group: bool) -> None:
+        self.number = number
+        if total <= max(4 * len(number), 1_000_000):
+            self.size = total
+            self.counts = np.bincount(number, minlength=total)
+            self.present = np.arange(total) if every_group else np.flatnonzero(self.counts)
+            self.group: np.ndarray | None = None  # the numbers are the dense groups
+        else:
+            present, group = np.unique(number, return_inverse=True)
+            self.size, self.present, self.group = len(present), present, group
+            self.counts = np.bincount(group, minlength=len(present))
+        self.n_groups = len(self.present)
+
+    def _pick(self, dense: np.ndarray) -> np.ndarray:
+        return dense if self.group is not None else dense[self.present]
+
+    def _groups(self) -> np.ndarray:
+        return self.number if self.group is None else self.group
+
+    def sizes(self) -> np.ndarray:
+        """Units per group."""
+        return self._pick(self.counts)
+
+    def flagged(self, flag: np.ndarray) -> np.ndarray:
+        """Units per group where `flag` holds."""
+        return self._pick(np.bincount(self._groups()[flag], minlength=self.size))
+
+    def sums(self, column: pd.Series) -> np.ndarray:
+        """Per group, the sum of `column` as pandas' group sum gives it (float64)."""
+        raw = column.to_numpy()
+        if raw.dtype.kind in "iub" and len(raw):
+            lo, hi = int(raw.min()), int(raw.max())
+            if lo == hi and len(raw) * abs(lo) < _EXACT_TOTAL:
+                # one value throughout (den=1): that value times the units of each group
+                return self.sizes() * float(lo)
+            if lo >= 0 and hi <= 1:  # 0/1 flags: the units with a 1, counted
+                return self.flagged(raw.astype(bool, copy=False)).astype("float64")
+        values, exact = _summable(column)
+        if exact:
+            return self._pick(np.bincount(self._groups(), weights=values, minlength=self.size))
+        raw = column.to_numpy(dtype="float64", na_value=np.nan)
+        return self._pick(_compensated_sums(raw, self._groups(), self.size))
 
 
 def _grouped_by_numbers(
@@ -442,54 +493,29 @@ def _grouped_by_numbers(
     """The per-group sums (and median) from the group numbers, one row per group that has
     units, in key order, with the key columns as pandas' groupby gives them. With
     `every_date` (no breakdown) one row per reference date, zeros where no unit falls."""
-    number = groups.number
     total = int(np.prod(groups.sizes, dtype="float64"))
-    if every_date:
-        present, group = np.arange(total, dtype="int64"), number
-    elif total <= max(4 * len(number), 1_000_000):
-        counts = np.bincount(number, minlength=total)
-        present = np.flatnonzero(counts)
-        dense = np.full(total, -1, dtype="int64")
-        dense[present] = np.arange(len(present))
-        group = dense[number]
-    else:
-        present, group = np.unique(number, return_inverse=True)
-    n_groups = len(present)
-
-    sizes: list[np.ndarray] = []  # units per group, counted once if needed
-
-    def sums(column: pd.Series) -> np.ndarray:
-        raw = column.to_numpy()
-        if raw.dtype.kind in "iub" and len(raw) and raw.min() == raw.max():
-            # one value throughout (den=1): that value times the units of each group
-            if not sizes:
-                sizes.append(np.bincount(group, minlength=n_groups))
-            value = float(raw[0])
-            if len(raw) * abs(value) < _EXACT_TOTAL:
-                return sizes[0] * value
-        values, exact = _summable(column)
-        if exact:
-            return np.bincount(group, weights=values, minlength=n_groups)
-        raw = column.to_numpy(dtype="float64", na_value=np.nan)
-        return _compensated_sums(raw, group, n_groups)
-
-    den = units["den"].to_numpy(dtype="float64")
+    summer = _Summer(groups.number, total, every_group=every_date)
     out: dict[str, object] = {}
-    rest = present
+    rest = summer.present
     for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
         out[name] = label(rest % size)
         rest = rest // size
     frame = pd.DataFrame({name: out[name] for name in keys})
-    frame["numerator"] = sums(units["num"])
-    denominator = sums(units["den"])
-    if np.isnan(den).any():  # a blank denominator blanks its group's
-        blank = np.bincount(group, weights=np.isnan(den), minlength=n_groups) > 0
-        denominator = np.where(blank, np.nan, denominator)
+    frame["numerator"] = summer.sums(units["num"])
+    denominator = summer.sums(units["den"])
+    whole = units["den"].dtype.kind in "iub"  # integers: never blank
+    blank_den = None if whole else np.isnan(units["den"].to_numpy(dtype="float64"))
+    if blank_den is not None and blank_den.any():  # a blank denominator blanks its group's
+        denominator = np.where(summer.flagged(blank_den) > 0, np.nan, denominator)
     frame["denominator"] = denominator
     for f in flags:
-        frame[f] = sums(units[f])
+        frame[f] = summer.sums(units[f])
     if stat == "median":
-        frame["median"] = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
+        den = units["den"].to_numpy(dtype="float64")
+        group = summer._groups()
+        n_groups = summer.size
+        med = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
+        frame["median"] = summer._pick(med)
     return frame
 
 
