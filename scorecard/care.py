@@ -560,12 +560,46 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     (row position in `episode_index(ds)`
     of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
-    Cached per dataset and set of dates (many indicators share it); each caller gets its own
+    Cached per dataset and set of dates (many indicators share it; an indicator needing
+    more history is asked at fewer of the same dates, and takes their rows from the set
+    already built: a date's rows never depend on the other dates); each caller gets its own
     shallow copy, so under pandas copy-on-write a caller's changes never reach the cache.
     """
     dates = np.asarray(at, dtype=DATE_DTYPE)
     key = "looked_after_at:" + dates.view("int64").tobytes().hex()
-    return ds.cached(key, lambda: _looked_after_at(ds, dates)).copy(deep=False)
+    built: dict[bytes, pd.DataFrame] = ds.cached("looked_after_at:built", dict)
+
+    def build() -> pd.DataFrame:
+        found = _from_more_dates(built, dates)
+        if found is None:
+            found = _looked_after_at(ds, dates)
+            built[dates.view("int64").tobytes()] = found
+        return found
+
+    return ds.cached(key, build).copy(deep=False)
+
+
+def _from_more_dates(built: dict[bytes, pd.DataFrame], dates: np.ndarray) -> pd.DataFrame | None:
+    """The rows of `dates` taken from a frame built for more dates holding all of them
+    (None when there is none): each date's rows are a block of that frame, in order."""
+    if len(dates) == 0 or (np.diff(dates.view("int64")) <= 0).any():
+        return None  # only sorted distinct dates are looked up
+    for stamp, frame in built.items():
+        have = np.frombuffer(stamp, dtype="int64").view(DATE_DTYPE)
+        pos = np.searchsorted(have, dates)
+        if pos.max() >= len(have) or not (have[pos] == dates).all() or (np.diff(pos) <= 0).any():
+            continue
+        ks = frame["k"].to_numpy()
+        starts = np.searchsorted(ks, pos, side="left")
+        ends = np.searchsorted(ks, pos, side="right")
+        if (np.diff(pos) == 1).all():  # consecutive dates: one slice, no copy
+            part = frame.iloc[int(starts[0]) : int(ends[-1])].reset_index(drop=True)
+        else:
+            _, rows = _ranges_to_pairs(starts, ends)  # the rows of each date's block
+            part = frame.take(rows).reset_index(drop=True)
+        # positions in `dates` instead of in the larger set
+        return part.assign(k=np.searchsorted(pos, part["k"].to_numpy()))
+    return None
 
 
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from scorecard.care import (
     periods,
     uasc_at,
 )
-from scorecard.periods import parse_at
+from scorecard.periods import parse_at, quarter_ends
 
 COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -208,3 +208,15 @@ def test_id_codes_keep_identifiers_apart() -> None:
         codes, width = id_codes(s)
         assert codes.max() < width
         assert _same_partition(codes, pd.factorize(s, use_na_sentinel=True)[0]), odd
+
+
+def test_looked_after_at_fewer_dates_from_the_set_built() -> None:
+    """Dates already built for a larger set give the same rows as built on their own."""
+    at = parse_at(quarter_ends("2024-25 Q4", 8))
+    warm = sc.load_dataset()
+    looked_after_at(warm, at)
+    for some in (at[3:], at[::3], at[5:6]):
+        got = looked_after_at(warm, some)
+        want = looked_after_at(sc.load_dataset(), some)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got["k"].max() == len(some) - 1
