@@ -387,6 +387,13 @@ def _date_positions(units: pd.DataFrame, dates: np.ndarray) -> np.ndarray | None
         ends = np.array([0, len(k) - 1])
         if k.min() >= 0 and k.max() < len(dates) and np.array_equal(dates[k[ends]], when[ends]):
             return k
+    if len(when) > 1 and bool((when[1:] >= when[:-1]).all()):
+        # units in date order (most measures build them so): each date's units are a block
+        bounds = np.searchsorted(when, dates, side="left")
+        ends = np.searchsorted(when, dates, side="right")
+        if int((ends - bounds).sum()) != len(when):
+            return None  # a unit dated outside `at`
+        return np.repeat(np.arange(len(dates), dtype="int64"), ends - bounds)
     k = np.searchsorted(dates, when)
     if not np.array_equal(dates[np.minimum(k, len(dates) - 1)], when):
         return None
@@ -475,6 +482,11 @@ class _Summer:
                 return self.sizes() * float(lo)
             if lo >= 0 and hi <= 1:  # 0/1 flags: the units with a 1, counted
                 return self.flagged(raw.astype(bool, copy=False)).astype("float64")
+        elif raw.dtype.kind == "f" and len(raw):
+            lo, hi = float(raw.min()), float(raw.max())
+            exact = float(lo * _EXACT_STEP).is_integer() and len(raw) * abs(lo) < _EXACT_TOTAL
+            if lo == hi and exact:  # one exact value throughout (den=1.0): as above
+                return self.sizes() * lo
         values, exact = _summable(column)
         if exact:
             return self._pick(np.bincount(self._groups(), weights=values, minlength=self.size))
