@@ -350,9 +350,9 @@ def _episode_order(cid: np.ndarray, decom: np.ndarray, dec: np.ndarray) -> np.nd
     for dates in (decom, dec):
         ns = dates.view("int64")
         blank = np.isnat(dates)
-        if (ns[~blank] % day).any():
-            return np.lexsort((_sortable(dec), _sortable(decom), cid))
         days = ns // day
+        if not ((days * day == ns) | blank).all():  # a time of day (cheaper than a remainder)
+            return np.lexsort((_sortable(dec), _sortable(decom), cid))
         lo = int(days[~blank].min()) if (~blank).any() else 0
         span = int(days[~blank].max()) - lo + 2 if (~blank).any() else 1
         parts.append((np.where(blank, span - 1, days - lo), span))

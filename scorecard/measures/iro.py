@@ -156,7 +156,9 @@ def _active_cases(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nda
         # the first row of each case stands for it (same LA and case type by construction)
         first = np.full(max(n_case, 1), -1, dtype="int64")
         first[case[::-1]] = np.arange(len(case) - 1, -1, -1, dtype="int64")
-        return first[distinct % max(n_case, 1)], (distinct // max(n_case, 1)).astype("int64")
+        k = distinct // max(n_case, 1)
+        distinct -= k * max(n_case, 1)  # the case (a remainder is far dearer than this)
+        return first[distinct], k.astype("int64")
 
     stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
     return ds.cached(f"iro_active_cases:{stamp}", build)

@@ -219,15 +219,18 @@ def _whole_days(
     every day) and the width of that range; None when a date is not a whole day."""
     day = np.timedelta64(1, "D").astype("timedelta64[ns]").astype("int64")
     blank = np.isnat(dec)
-    ns, ws = dec.view("int64")[~blank], window_starts.view("int64")
-    if (ns % day).any() or (ws % day).any():
+    ns, ws = dec.view("int64"), window_starts.view("int64")
+    days = ns // day
+    # a time of day (checked without a remainder, which is far dearer)
+    if not ((days * day == ns) | blank).all() or (ws % day).any():
         return None
-    lo = min(int(ns.min()) if len(ns) else 0, int(ws.min())) // day
-    hi = max(int(ns.max()) if len(ns) else 0, int(ws.max())) // day
+    known = days[~blank]
+    lo = min(int(known.min()) if len(known) else 0, int(ws.min()) // day)
+    hi = max(int(known.max()) if len(known) else 0, int(ws.max()) // day)
     width = hi - lo + 2
-    dec_day = np.full(len(dec), width - 1, dtype="int64")
-    dec_day[~blank] = ns // day - lo
-    return dec_day, ws // day - lo, width
+    days -= lo
+    days[blank] = width - 1
+    return days, ws // day - lo, width
 
 
 @measure(
