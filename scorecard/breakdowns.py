@@ -440,7 +440,7 @@ def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> n
     return summed.to_numpy(dtype="float64")
 
 
-class _Summer:
+class GroupSums:
     """Sums of unit columns per group, by `np.bincount` over the group numbers (one dense
     table of every possible group when that is small, so no per-unit renumbering), exact
     for the values units carry (see `summarise`), pandas' compensated sum otherwise."""
@@ -506,7 +506,7 @@ def _grouped_by_numbers(
     units, in key order, with the key columns as pandas' groupby gives them. With
     `every_date` (no breakdown) one row per reference date, zeros where no unit falls."""
     total = int(np.prod(groups.sizes, dtype="float64"))
-    summer = _Summer(groups.number, total, every_group=every_date)
+    summer = GroupSums(groups.number, total, every_group=every_date)
     out: dict[str, object] = {}
     rest = summer.present
     for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
