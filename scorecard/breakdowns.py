@@ -536,8 +536,7 @@ def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int)
     group without any), as pandas computes it."""
     keep = (den > 0) & ~np.isnan(num)
     g, v = group[keep], num[keep]
-    order = np.lexsort((v, g))
-    g, v = g[order], v[order]
+    g, v = _sorted_by_group_and_value(g, v)
     out = np.full(n_groups, np.nan)
     if not len(g):
         return out
@@ -547,3 +546,20 @@ def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int)
     hi = v[starts + size // 2]
     out[g[starts]] = np.where(size % 2 == 1, lo, (lo + hi) / 2)
     return out
+
+
+def _sorted_by_group_and_value(g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups and values sorted by group, then value: one sort of a combined int64 key when
+    the values are whole numbers (days) whose range makes it fit, else a lexsort."""
+    if len(v):
+        lo, hi = float(v.min()), float(v.max())
+        span = hi - lo + 1
+        if span * (float(g.max()) + 1) < 2.0**62 and np.array_equal(v, np.rint(v)):
+            key = g.astype("int64") * int(span)
+            key += (v - lo).astype("int64")
+            key.sort()
+            group = key // int(span)
+            key -= group * int(span)  # the value less `lo` (a remainder is dearer)
+            return group, (key + lo).astype(v.dtype)
+    order = np.lexsort((v, g))
+    return g[order], v[order]
