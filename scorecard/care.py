@@ -610,10 +610,18 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     # row of each keeps the latest-starting episode
     small = ks.astype(np.uint16) if ks.size and ks.max() < 2**16 else ks
     order = np.argsort(small, kind="stable")
-    rows, ks = rows[order], ks[order]
+    rows = rows[order]
+    del order
+    # the dates in order: each date repeated as often as it has rows (no gather)
+    ks = np.repeat(np.arange(len(at), dtype="int64"), np.bincount(small, minlength=len(at)))
     cid = e["cid"].to_numpy()[rows]
-    last = np.r_[(ks[1:] != ks[:-1]) | (cid[1:] != cid[:-1]), True] if rows.size else []
-    rows, ks, cid = rows[last], ks[last], cid[last]
+    if rows.size:
+        last = np.empty(rows.size, dtype=bool)
+        last[-1] = True
+        np.not_equal(cid[1:], cid[:-1], out=last[:-1])
+        last[:-1] |= ks[1:] != ks[:-1]
+        if not last.all():  # a child open twice at a date (overlapping episodes): rare
+            rows, ks, cid = rows[last], ks[last], cid[last]
     return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
