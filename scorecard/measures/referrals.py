@@ -267,14 +267,15 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     _check_by(ds, by)
     h = _history(ds, months)
     at_day, ws_day = _days(at), _days(window_start(at))
-    lo = int(ws_day.min())
-    n_days = int(at_day.max()) - lo + 1
-    inside = (h.day >= lo) & (h.day < lo + n_days)
-    everyone = bool(inside.all())  # no copies when every referral falls in some window
-    rows = h.row if everyone else h.row[inside]
+    # the days of the windows are 1 .. n_days; a referral before them counts on day 0, one
+    # after them on day n_days + 1, outside every window (no copies of the rows inside)
+    lo = int(ws_day.min()) - 1
+    n_days = int(at_day.max()) - lo + 2
+    rows = h.row
+    flat = h.day - lo
+    np.clip(flat, 0, n_days - 1, out=flat)
     # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
     # in place (millions of rows)
-    flat = h.day - lo if everyone else h.day[inside] - lo
     labels: list[np.ndarray] = []
     cell: np.ndarray | None = None
     for name in by:
@@ -290,7 +291,7 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
         cell *= n_days
         flat += cell
         del cell
-    flag = h.rereferral if everyone else h.rereferral[inside]
+    flag = h.rereferral
     if n_cells * n_days <= 50_000_000:
         den = np.bincount(flat, minlength=n_cells * n_days)
         keys = np.flatnonzero(den)
