@@ -86,8 +86,7 @@ def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
     serves both the child key and the LA breakdown."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, uniques = factorize(ds.table("referrals")[name])
-        return codes.astype("int64", copy=False), uniques
+        return factorize(ds.table("referrals")[name])  # codes of the smallest integer type
 
     return ds.cached(f"referral_factorized:{name}", build)
 
