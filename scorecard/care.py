@@ -603,6 +603,7 @@ def _from_more_dates(built: dict[bytes, pd.DataFrame], dates: np.ndarray) -> pd.
 
 
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
+    """The children looked after at each date, built from the episodes open then."""
     e = episode_index(ds)
     rows, ks = expand(e["DECOM"], e["DEC"], at)
     # a stable sort by date (a radix sort on small integers) keeps each date's rows in

@@ -165,6 +165,7 @@ def placements_held(
 def _placements_held(
     ds: Dataset, at: pd.DatetimeIndex, reasons: list[str] | tuple[str, ...]
 ) -> np.ndarray:
+    """Placements in the window of each child looked after at each date (`placements_held`)."""
     units = looked_after_at(ds, at)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     n_cid = max(n_children(ds), 1)
