@@ -105,9 +105,13 @@ def _has_time_of_day(values: np.ndarray, step: int = 1 << 18) -> bool:
     a block at a time, so that no temporary is as long as the column."""
     ns = values.view("int64")
     blank = np.iinfo("int64").min  # NaT
+    whole = np.empty(min(step, len(ns)), dtype="int64")
     for start in range(0, len(ns), step):
         part = ns[start : start + step]
-        off = part % DAY_NS != 0
+        days = whole[: len(part)]
+        np.floor_divide(part, DAY_NS, out=days)  # a division by a constant: cheaper than %
+        days *= DAY_NS
+        off = days != part
         if off.any() and (off & (part != blank)).any():
             return True
     return False
