@@ -219,3 +219,31 @@ def test_repeat_found_by_sorting_in_place_and_screen_keys() -> None:
     wide = np.array([0, 2**62, 0, 5])
     screen = keys.screen_key(a, b, wide)
     assert screen[0] == screen[1] == screen[3] != screen[2]
+
+
+def test_loading_uses_jemalloc_and_gives_the_pool_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorecard.inputs import load
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    seen = []
+    real = load.collect
+
+    def collect(folder):  # type: ignore[no-untyped-def]
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(folder)
+
+    monkeypatch.setattr(load, "collect", collect)
+    ds = sc.load_dataset()
+    assert len(ds.tables["episodes"]) > 0
+    try:
+        pa.jemalloc_memory_pool()
+        assert seen == ["jemalloc"]
+    except NotImplementedError:  # a pyarrow without jemalloc: the default pool is kept
+        assert seen == [before]
+    assert pa.default_memory_pool().backend_name == before
+    # a pool the user chose is kept
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    seen.clear()
+    sc.load_dataset()
+    assert seen == [before]
