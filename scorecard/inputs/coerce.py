@@ -225,11 +225,14 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, text.notna() & out.isna()
 
 
+FEW_ROWS = 1_000  # below this, reading each row is as cheap as finding the distinct values
+
+
 def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     """(codes, distinct values) of a typed column with many repeats (LA, codes, years), so
     that cell-by-cell rules run once per distinct value; None when that would not pay off or
     an object column could merge values that read differently (1 and True)."""
-    if s.dtype == object or len(s) < 10_000:
+    if s.dtype == object or len(s) < FEW_ROWS:
         return None
     if pd.Series(s.array[:10_000]).nunique(dropna=False) > 5_000:
         return None  # mostly distinct (child ids): not worth factorizing every row
