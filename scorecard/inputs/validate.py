@@ -9,6 +9,7 @@ run on a frame of those values; the other columns and the table-wide rules on ev
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import cache
 
@@ -75,7 +76,12 @@ def _schemas(table: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
     whose dtypes hold (`_dtypes_hold`), as pandera checks a `str` dtype row by row, building
     a flag for every row and a message."""
     schema = MODELS[table].to_schema()
-    return schema, schema.update_columns({c: {"dtype": None} for c in schema.columns})
+    untyped = copy.copy(schema)  # shallow: the checks are shared, the columns are new
+    untyped.columns = {}
+    for name, column in schema.columns.items():
+        untyped.columns[name] = copy.copy(column)
+        untyped.columns[name].dtype = None
+    return schema, untyped
 
 
 def _dtypes_hold(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
