@@ -266,3 +266,13 @@ def test_mid_sized_columns_read_per_distinct_value_like_row_by_row() -> None:
     few_years, few_bad = coerce._as_academic_year(years.iloc[:10])
     pd.testing.assert_series_equal(few_years, got_years.iloc[:10])
     assert (few_bad == bad_years.iloc[:10]).all()
+
+
+def test_loads_in_threads_give_the_pool_back_once_all_end() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = pa.default_memory_pool().backend_name
+    with ThreadPoolExecutor(2) as run:
+        frames = list(run.map(lambda _: sc.load_dataset().tables["header"], range(2)))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert pa.default_memory_pool().backend_name == before
