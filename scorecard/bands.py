@@ -52,7 +52,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import _ufuncs as binomial
 
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .periods import financial_year
@@ -251,11 +251,27 @@ def _significant(
         a_ = np.where(use, np.round(a), 0).astype(np.int64)
         total = np.where(use, np.round(a) + np.round(b), 0).astype(np.int64)
         p0_ = np.where(use, p0, 0.5)
-        lower = stats.binom.cdf(a_, total, p0_)
-        upper = stats.binom.sf(a_ - 1, total, p0_)
+        lower = binom_cdf(a_, total, p0_)
+        upper = binom_sf(a_ - 1, total, p0_)
         pval = np.minimum(1.0, 2 * np.minimum(lower, upper))
         sig = np.where(use, (pval < ALPHA) & (total > 0), sig)
     return np.asarray(sig, dtype=bool)
+
+
+def binom_cdf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(X <= k) for X ~ Binomial(n, p), integer k and n >= 0, p in [0, 1]: the figures of
+    `scipy.stats.binom.cdf` from the same function it calls (importing scipy.stats would
+    cost the card half a second)."""
+    k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
+    inside = np.clip(binomial._binom_cdf(np.clip(k, 0, n), n, p), 0, 1)
+    return np.where(k < 0, 0.0, np.where(k >= n, 1.0, inside))
+
+
+def binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(X > k) for X ~ Binomial(n, p), as `scipy.stats.binom.sf` (see binom_cdf)."""
+    k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
+    inside = np.clip(binomial._binom_sf(np.clip(k, 0, n), n, p), 0, 1)
+    return np.where(k < 0, 1.0, np.where(k >= n, 0.0, inside))
 
 
 def _words(

@@ -334,3 +334,22 @@ def test_annual_indicator_has_no_change_on_the_quarter():
     assert out.loc[("annual", june), "dot_year"] == "improving"
     # the same numbers on a quarterly indicator do have a change on the quarter (none)
     assert out.loc[("high", june), "dot_quarter"] == "no change"
+
+
+def test_binomial_tails_are_scipy_stats_figures():
+    """The direction-of-travel test's binomial tails equal scipy.stats.binom's exactly,
+    at the edges of the support too (k below 0, k at and above n, n = 0, p = 0 or 1)."""
+    from scipy import stats
+
+    from scorecard.bands import binom_cdf, binom_sf
+
+    rng = np.random.default_rng(12)
+    n = np.r_[rng.integers(0, 300, 5000), 0, 0, 5, 5, 5, 5]
+    k = np.r_[rng.integers(-2, 302, 5000), -1, 0, -1, 0, 5, 6]
+    p = np.r_[rng.random(5000), 0.5, 0.5, 0.0, 1.0, 0.3, 0.3]
+    p[:50], p[50:100] = 0.0, 1.0
+    assert np.array_equal(binom_cdf(k, n, p), stats.binom.cdf(k, n, p))
+    assert np.array_equal(binom_sf(k, n, p), stats.binom.sf(k, n, p))
+    # by hand: X ~ Binomial(2, 0.5): P(X <= 0) = 1/4, P(X > 0) = 3/4
+    assert binom_cdf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.25
+    assert binom_sf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.75
