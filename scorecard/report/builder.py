@@ -33,6 +33,7 @@ from ..benchmark import (
     gap_to,
     latest_years,
     load_neighbours,
+    published_averages,
     resolve_la,
 )
 from ..breakdowns import BreakdownError
@@ -701,33 +702,45 @@ def published_series(
     lait = {i.benchmark.lait: i.id for i in items if i.benchmark and i.benchmark.lait}
     first = pd.Timestamp(dates.min()).year
     limit = int(financial_year(period_end)[:4]) + 1
-    rows = bench.loc[bench["indicator"].isin(list(lait))]
-    years = rows.assign(_end=rows["year"].map(_year_end))
-    years = years.loc[years["_end"].notna() & years["_end"].between(first, limit)]
-    out = []
-    for year, part in years.groupby("year", sort=True):
-        names = sorted(set(part["indicator"]))
-        try:
-            cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
-        except (ValueError, KeyError):  # the LA has no figure that year: no points
-            continue
-        when = pd.Timestamp(int(part["_end"].iloc[0]), 3, 31)
-        for r in cmp.itertuples(index=False):
-            ind_id = lait.get(getattr(r, "indicator", None))
-            if ind_id is None:
-                continue
-            for series, col in (("England", "england"), ("Statistical neighbours", "sn_value")):
-                value = getattr(r, col, np.nan)
-                if value is not None and not pd.isna(value):
-                    out.append(
-                        {"indicator": ind_id, "period_end": when, "series": series, "value": value}
-                    )
-    if not out:
+    rows = bench.loc[bench["indicator"].isin(list(lait)), ["indicator", "year"]]
+    year_ends = _year_ends(rows["year"])
+    years = year_ends[year_ends.between(first, limit)]
+    got = published_averages(
+        bench, la, list(years.index), sn, sorted(set(rows["indicator"])), sn_stat, cat
+    )
+    got = got.sort_values(["year", "indicator"], kind="stable", ignore_index=True)
+    long = got.melt(
+        id_vars=["indicator", "year"],
+        value_vars=["england", "sn_value"],
+        var_name="series",
+        ignore_index=False,
+    )
+    long = long.loc[long["value"].notna()].sort_index(kind="stable")  # England, then SN
+    if long.empty:
         return None
-    frame = pd.DataFrame(out)
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    ends = long["year"].map(years).astype("int64")
+    frame = pd.DataFrame(
+        {
+            "indicator": long["indicator"].map(lait).to_numpy(),
+            "period_end": pd.to_datetime(
+                {"year": ends.to_numpy(), "month": 3, "day": 31}
+            ).to_numpy(),
+            "series": long["series"]
+            .map({"england": "England", "sn_value": "Statistical neighbours"})
+            .to_numpy(),
+            "value": long["value"].to_numpy(dtype="float64"),
+        }
+    )
     frame["period_end"] = frame["period_end"].astype(DATE_DTYPE)
     return frame
+
+
+def _year_ends(years: pd.Series) -> pd.Series:
+    """The calendar year each distinct published year ends in (`_year_end`), indexed by
+    the year as the frame has it; years not understood are left out."""
+    distinct = pd.unique(years.dropna())
+    ends = pd.Series([_year_end(y) for y in distinct], index=distinct, dtype="float64")
+    return ends.dropna().astype("int64")
 
 
 # --------------------------------------------------------------------------- trend, privacy
