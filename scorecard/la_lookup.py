@@ -397,11 +397,8 @@ def resolve_la(la: object, *sources: object) -> tuple[str, str | None]:
     up in `sources` (benchmark frames or files, LA lists: anything `LaLookup.from_any`
     takes) and then in the bundled list of English LAs. Raises `UnknownLAError` (a
     KeyError) naming close matches when no source knows it."""
-    lookup = (
-        LaLookup.from_any([s for s in sources if s is not None])
-        if any(s is not None for s in sources)
-        else None
-    )
+    given = [s for s in sources if s is not None]
+    lookup = LaLookup.from_any(given[0] if len(given) == 1 else given) if given else None
     lookup = LaLookup.bundled() if lookup is None else lookup.plus(LaLookup.bundled())
     code = lookup.resolve(la)
     return code, lookup.name(code)

@@ -471,6 +471,11 @@ def _year_end(value: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _has_la(frame: pd.DataFrame, la: str) -> bool:
+    """Whether `frame` (benchmarks or neighbours) has rows for the LA code `la`."""
+    return bool(frame["la_code"].astype(str).eq(la).any())
+
+
 def _empty_comparators(items: list[Indicator]) -> pd.DataFrame:
     out = pd.DataFrame({"indicator": [i.id for i in items]})
     for c, dtype in COMPARATOR_DTYPES.items():
@@ -499,10 +504,10 @@ def benchmark_rows(
         return empty, "No benchmark data was given."
     if la is None:
         return empty, "No local authority code was given, so no benchmarks are shown."
-    if la not in set(bench["la_code"].astype(str)):
+    if not _has_la(bench, la):
         return empty, f"LA {la} is not in the benchmark data, so no comparators are shown."
     sn = authority.neighbours
-    if sn is not None and la not in set(sn["la_code"].astype(str)):
+    if sn is not None and not _has_la(sn, la):
         sn = None  # comparators without the statistical-neighbour average (noted below)
     limit = int(financial_year(period_end)[:4]) + 1
     names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
@@ -695,9 +700,9 @@ def published_series(
     bench, sn, la = authority.benchmarks, authority.neighbours, authority.code
     if bench is None or la is None or dates.empty:
         return None
-    if la not in set(bench["la_code"].astype(str)):
+    if not _has_la(bench, la):
         return None
-    if sn is not None and la not in set(sn["la_code"].astype(str)):
+    if sn is not None and not _has_la(sn, la):
         sn = None
     lait = {i.benchmark.lait: i.id for i in items if i.benchmark and i.benchmark.lait}
     first = pd.Timestamp(dates.min()).year
