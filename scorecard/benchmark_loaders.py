@@ -478,7 +478,7 @@ def _wide(raw: pd.DataFrame, header_row: int, where: str) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "la_code": codes,
-                    "neighbour_code": la_code_str(body.iloc[:, pos].replace({"": np.nan})),
+                    "neighbour_code": body.iloc[:, pos].replace({"": np.nan}),
                     "rank": int(m.group(1)),
                     "closeness": closeness.replace({"": np.nan, "-": np.nan}),
                 }
@@ -487,6 +487,7 @@ def _wide(raw: pd.DataFrame, header_row: int, where: str) -> pd.DataFrame:
     if not parts:
         raise BenchmarkFileError(f"{where}: no SN1..SN10 columns in the header row.")
     out = pd.concat(parts, ignore_index=True)
+    out["neighbour_code"] = la_code_str(out["neighbour_code"])  # all columns at once
     out = out.dropna(subset=["la_code", "neighbour_code"])
     out["rank"] = out["rank"].astype(int)
     out["closeness"] = out["closeness"].astype("str")

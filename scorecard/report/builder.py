@@ -669,11 +669,12 @@ def district_view(
         )
         if why or got is None or got.empty:
             continue
-        got = got.loc[got["value"].notna() | got["denominator"].notna()]
-        parts.append(got.assign(sn_value=sn.get(ind.id, np.nan)))
+        parts.append(got)
     if not parts:
         return None
     out = pd.concat(parts, ignore_index=True)
+    out = out.loc[out["value"].notna() | out["denominator"].notna()].reset_index(drop=True)
+    out["sn_value"] = out["indicator"].astype(str).map(sn).astype("float64")
     out["indicator"] = out["indicator"].astype(str)
     out["district"] = out["district"].astype(object).where(out["district"].notna(), "Not known")
     out["district"] = out["district"].astype(str)
@@ -711,7 +712,7 @@ def published_series(
     year_ends = _year_ends(rows["year"])
     years = year_ends[year_ends.between(first, limit)]
     got = published_averages(
-        bench, la, list(years.index), sn, sorted(set(rows["indicator"])), sn_stat, cat
+        bench, la, list(years.index), sn, sorted(rows["indicator"].unique()), sn_stat, cat
     )
     got = got.sort_values(["year", "indicator"], kind="stable", ignore_index=True)
     long = got.melt(
