@@ -433,24 +433,31 @@ def direction_of_travel(
         .map(lambda i: (ind := _lookup(catalogue, i)) is not None and ind.frequency == "annual")
         .to_numpy(dtype=bool)
     )
+    # the words depend on an indicator's unit and polarity only: one pass per kind
+    ind_codes, ind_ids = pd.factorize(base["indicator"])
+    kinds = [
+        (ind.unit, ind.polarity) if (ind := _lookup(catalogue, i)) else ("ratio", "neutral")
+        for i in ind_ids
+    ]
+    kind_of, kind_list = pd.factorize(pd.Series(kinds, dtype=object))
+    row_kind = np.append(kind_of, -1)[ind_codes]  # -1: no indicator, no words
     for label, months in (("quarter", 3), ("year", 12)):
         probe = base[keys].copy()
         probe["period_end"] = _shift_back(base["period_end"], months)
         earlier = probe.merge(prev, on=[*keys, "period_end"], how="left", sort=False)
         change = base["value"].to_numpy() - earlier["value"].to_numpy()
         words = np.full(len(base), None, dtype=object)
-        for ind_id in pd.unique(base["indicator"]):
-            rows = np.flatnonzero((base["indicator"] == ind_id).to_numpy())
-            ind = _lookup(catalogue, ind_id)
-            unit = ind.unit if ind else "ratio"
-            polarity = ind.polarity if ind else "neutral"
+        now = [base[c].to_numpy() for c in ("numerator", "denominator", "value")]
+        then = [earlier[c].to_numpy() for c in ("numerator", "denominator", "value")]
+        for k, (unit, polarity) in enumerate(kind_list):
+            rows = np.flatnonzero(row_kind == k)
             words[rows] = _words(
-                base["numerator"].to_numpy()[rows],
-                base["denominator"].to_numpy()[rows],
-                earlier["numerator"].to_numpy()[rows],
-                earlier["denominator"].to_numpy()[rows],
-                base["value"].to_numpy()[rows],
-                earlier["value"].to_numpy()[rows],
+                now[0][rows],
+                now[1][rows],
+                then[0][rows],
+                then[1][rows],
+                now[2][rows],
+                then[2][rows],
                 unit,
                 polarity,
             )
