@@ -146,18 +146,19 @@ class LaLookup:
         self._by_weak = self._name_index(weak=True)
 
     def _name_index(self, weak: bool) -> dict[str, str]:
-        keys = self.frame["la_name"].map(lambda n: normalise_name(n, weak))
+        # one row per authority (a few hundred): plain lists are quicker than frames here
+        names, codes = self.frame["la_name"].tolist(), self.frame["la_code"].tolist()
+        keys = [normalise_name(n, weak) for n in names]
+        retired = [code in RETIRED_CODES for code in codes]
         index: dict[str, str] = {}
-        current = ~self.frame["la_code"].isin(RETIRED_CODES)
         # retired first so that a current authority of the same name wins
-        for is_current in (False, True):
-            rows = self.frame[current == is_current]
-            for key, code in zip(keys[current == is_current], rows["la_code"], strict=True):
-                if key:
+        for want_retired in (True, False):
+            for key, code, old in zip(keys, codes, retired, strict=True):
+                if key and old == want_retired:
                     index[key] = code
         if not weak:  # LAIT's names of the retired ones: 'Dorset (Pre LG)'
-            for name, code in zip(self.frame["la_name"], self.frame["la_code"], strict=True):
-                if code in RETIRED_CODES and isinstance(name, str):
+            for name, code, old in zip(names, codes, retired, strict=True):
+                if old and isinstance(name, str):
                     index.setdefault(normalise_name(f"{name} (Pre LG)"), code)
         return index
 
