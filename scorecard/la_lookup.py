@@ -237,7 +237,9 @@ class LaLookup:
             )
         level = cols.get("geographic_level", cols.get("level"))
         if level is not None:
-            keep = df[level].astype("str").str.casefold() == "local authority"
+            positions, distinct = pd.factorize(df[level])  # a handful of levels
+            wanted = [str(v).casefold() == "local authority" for v in distinct]
+            keep = pd.Series(np.array([*wanted, False])[positions], index=df.index)
         else:
             keep = pd.Series(True, index=df.index)
         out = pd.DataFrame(
@@ -356,7 +358,10 @@ class LaLookup:
         mapping = dict(zip(self.frame["la_code"], self.frame["new_la_code"], strict=True))
         mapping[ENGLAND_CODE] = ENGLAND_NEW_CODE
         mapping.update({c: new for c, new in REGION_CODES.values()})
-        return codes.map(mapping).astype("str")
+        # each distinct code once (a LAIT extract has a few hundred on 641k rows)
+        positions, distinct = pd.factorize(codes)
+        found = pd.Series(distinct, dtype=object).map(mapping).astype("str").array
+        return pd.Series(found.take(positions, allow_fill=True), index=codes.index)
 
 
 def _not_la(code: object) -> str:
