@@ -286,6 +286,15 @@ def latest_years(
     return {str(k): int(v) for k, v in years.items()}
 
 
+def benchmark_lookup(benchmarks: pd.DataFrame) -> LaLookup:
+    """The authorities a benchmarks frame names (its local-authority rows' codes, names and
+    regions), as an LA lookup."""
+    la_rows = benchmarks.loc[
+        benchmarks["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
+    ]
+    return LaLookup.from_frame(la_rows.drop_duplicates())
+
+
 def published_averages(
     benchmarks: pd.DataFrame,
     la: str,
@@ -345,6 +354,7 @@ def compare(
     min_size: float | None = MIN_SIZE,
     size_indicator: str = SIZE_INDICATOR,
     values: Mapping[str, float] | None = None,
+    own_lookup: LaLookup | None = None,
 ) -> pd.DataFrame:
     """Benchmark `la` on each indicator (module docstring for every column).
 
@@ -357,7 +367,9 @@ def compare(
     data); `la_lookup` resolves codes and names the files do not carry. `min_size` is the
     smallest number of children looked after an authority needs to be named best LA
     (None or 0: LAIT's plain rule); `values` (indicator or catalogue id -> our current
-    value) adds where that value would stand in the year's distribution.
+    value) adds where that value would stand in the year's distribution. `own_lookup` is
+    `benchmark_lookup(benchmarks)` when the caller has it already (a card compares several
+    years of one frame).
     """
     if sn_stat not in ("mean", "median"):
         raise ValueError(f"sn_stat must be 'mean' (LAIT) or 'median', not {sn_stat!r}.")
@@ -367,10 +379,7 @@ def compare(
         if isinstance(benchmarks, pd.DataFrame)
         else benchmark_panel(benchmarks, catalogue=catalogue, la_lookup=la_lookup)
     )
-    la_rows = bm.loc[
-        bm["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
-    ]
-    lookup = LaLookup.from_frame(la_rows.drop_duplicates())
+    lookup = own_lookup if own_lookup is not None else benchmark_lookup(bm)
     if la_lookup is not None:
         lookup = lookup.plus(la_lookup)
     try:

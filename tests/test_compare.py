@@ -488,3 +488,22 @@ def test_published_averages_are_compares_figures_for_every_year_at_once():
         compare(bm, "103", 2023, nb, indicators=["Low8"], catalogue=cat)
     alone = published_averages(bm, "103", [2025], None, ["Low8"], "mean", cat)
     assert alone["england"].tolist() == [55.0] and alone["sn_value"].isna().all()
+
+
+def test_compare_with_the_frames_own_lookup_given_is_the_same():
+    """A card compares several years of one frame: the frame's own LA lookup, built once,
+    gives what compare builds for itself."""
+    from scorecard.benchmark import benchmark_lookup
+
+    bm = pd.concat(
+        [panel({"Low8": EIGHT}, year="2023-24"), panel({"Low8": EIGHT}, year="2024-25")],
+        ignore_index=True,
+    )
+    nb = neighbours("103", ["101", "104", "109"])
+    own = benchmark_lookup(bm)
+    assert own.resolve("LA 103") == "103" and own.name("103") == "LA 103"
+    for year in (2024, 2025):
+        plain = compare(bm, "LA 103", year, nb, catalogue=EMPTY, polarity=POL)
+        given = compare(bm, "LA 103", year, nb, catalogue=EMPTY, polarity=POL, own_lookup=own)
+        pd.testing.assert_frame_equal(plain, given)
+        assert given["la_name"].iloc[0] == "LA 103" and given["sn_value"].iloc[0] == 2.5

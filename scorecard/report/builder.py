@@ -26,6 +26,7 @@ import pandas as pd
 from .. import bands
 from ..benchmark import (
     MIN_SIZE,
+    benchmark_lookup,
     benchmark_name,
     benchmark_panel,
     best_rule,
@@ -39,6 +40,7 @@ from ..benchmark import (
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
+from ..la_lookup import LaLookup
 from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
 from .comparison import COMPARE_NAMES
 from .privacy import apply_suppression
@@ -421,6 +423,7 @@ class Authority:
     name: str | None
     benchmarks: pd.DataFrame | None
     neighbours: pd.DataFrame | None
+    lookup: LaLookup | None = None  # the benchmarks' own authorities (benchmark_lookup)
 
 
 def card_authority(
@@ -440,10 +443,11 @@ def card_authority(
     sn = neighbours
     if sn is not None and not isinstance(sn, pd.DataFrame):
         sn = load_neighbours(sn, benchmarks=bench)
+    own = benchmark_lookup(bench) if bench is not None else None
     if la is None:
-        return Authority(None, None, bench, sn)
-    code, name = resolve_la(la, bench) if bench is not None else resolve_la(la)
-    return Authority(code, name, bench, sn)
+        return Authority(None, None, bench, sn, own)
+    code, name = resolve_la(la, own) if own is not None else resolve_la(la)
+    return Authority(code, name, bench, sn, own)
 
 
 def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
@@ -531,6 +535,7 @@ def benchmark_rows(
             catalogue=cat,
             values=mine,
             min_size=min_size,
+            own_lookup=authority.lookup,
         )
         if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
             notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
