@@ -38,6 +38,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .timing import Sampler
+
 
 def _peak_mb() -> float:
     """Peak resident memory of this process in MB (Linux reports kB)."""
@@ -95,14 +97,33 @@ def units_at_one_date(ds: object, at: object) -> dict[str, float]:
     }
 
 
-def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str, object]:
+PROFILE_LINES = 4  # functions shown per step
+
+
+def _sampled(profile: dict[str, list[list[object]]] | None) -> Sampler:
+    """A sampler that runs only when a profile is asked for."""
+    return Sampler(enabled=profile is not None)
+
+
+def _record(profile: dict[str, list[list[object]]] | None, step: str, sampler: Sampler) -> None:
+    if profile is not None:
+        profile[step] = [[s.where, s.seconds, s.what] for s in sampler.top(PROFILE_LINES)]
+
+
+def run_catalogue(
+    data: Path | None, quarters: int, by: str | None, profile: bool = False
+) -> dict[str, object]:
     """Load (with validation) and compute every indicator at `quarters` quarter ends; on the
-    bundled sample (no `data`) also the whole catalogue's units at the last one."""
+    bundled sample (no `data`) also the whole catalogue's units at the last one. With
+    `profile`, each step's CPU time is sampled and its top functions returned."""
     import scorecard as sc
     from scorecard.periods import quarter_ends
 
+    where: dict[str, list[list[object]]] | None = {} if profile else None
     t0, c0 = time.perf_counter(), time.process_time()
-    ds = sc.load_dataset(data)
+    with _sampled(where) as sampler:
+        ds = sc.load_dataset(data)
+    _record(where, "load + validate", sampler)
     load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
     ats = quarter_ends("2024-25 Q4", quarters)
     cat = sc.load_catalogue()
@@ -112,11 +133,13 @@ def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str,
     rows = 0
     for ind in cat:
         t, c = time.perf_counter(), time.process_time()
-        try:
-            frame = sc.compute(ind, ds, at=ats, by=by)
-            rows += len(frame)
-        except Exception as exc:  # report, never hide: the figure is printed as failed
-            problems[ind.id] = f"{type(exc).__name__}: {exc}"
+        with _sampled(where) as sampler:
+            try:
+                frame = sc.compute(ind, ds, at=ats, by=by)
+                rows += len(frame)
+            except Exception as exc:  # report, never hide: the figure is printed as failed
+                problems[ind.id] = f"{type(exc).__name__}: {exc}"
+        _record(where, ind.id, sampler)
         timings[ind.id] = time.perf_counter() - t
         cpu[ind.id] = time.process_time() - c
     units = units_at_one_date(ds, ats[-1]) if data is None else {}
@@ -133,6 +156,7 @@ def run_catalogue(data: Path | None, quarters: int, by: str | None) -> dict[str,
         "result_rows": rows,
         "problems": problems,
         "peak_mb": _peak_mb(),
+        "profile": where,
     }
 
 
@@ -140,23 +164,29 @@ PEER_INDICATORS = ("placement_stability_short", "re_referral_rate")
 PEER_TABLES = ("episodes", "referrals")
 
 
-def run_peer_job(data: Path, quarters: int) -> dict[str, object]:
+def run_peer_job(data: Path, quarters: int, profile: bool = False) -> dict[str, object]:
     """The peers' job done by the project: load and validate the episodes and referrals
     (a folder holding only those two tables, as the peers read), then the two indicators by
     LA at `quarters` quarter ends."""
     import scorecard as sc
     from scorecard.periods import quarter_ends
 
+    where: dict[str, list[list[object]]] | None = {} if profile else None
     t0 = time.perf_counter()
-    ds = sc.load_dataset(data)
+    with _sampled(where) as sampler:
+        ds = sc.load_dataset(data)
+    _record(where, "load + validate", sampler)
     load_s = time.perf_counter() - t0
     ats = quarter_ends("2024-25 Q4", quarters)
     out: dict[str, object] = {"load_seconds": load_s}
     for ind in PEER_INDICATORS:
         t = time.perf_counter()
-        sc.compute(ind, ds, at=ats, by="LA")
+        with _sampled(where) as sampler:
+            sc.compute(ind, ds, at=ats, by="LA")
+        _record(where, ind, sampler)
         out[f"{ind}_seconds"] = time.perf_counter() - t
     out["total_seconds"] = time.perf_counter() - t0
+    out["profile"] = where
     return out
 
 
@@ -196,8 +226,11 @@ def peer_input(data: Path) -> Path:
     return folder
 
 
-def run_peers(peers: Path, data: Path, python: str, quarters: int) -> list[dict[str, object]]:
-    """Each peer program in `peers` and the project, one fresh process each, on `data`."""
+def run_peers(
+    peers: Path, data: Path, python: str, quarters: int, profile: bool = False
+) -> list[dict[str, object]]:
+    """Each peer program in `peers` and the project, one fresh process each, on `data`.
+    With `profile` the project's run is sampled too (so its time is not the one to quote)."""
     rows: list[dict[str, object]] = []
     job = _timed(
         [
@@ -210,6 +243,7 @@ def run_peers(peers: Path, data: Path, python: str, quarters: int) -> list[dict[
             str(peer_input(data)),
             "--quarters",
             str(quarters),
+            *(["--profile"] if profile else []),
         ]
     )
     if job.returncode == 0:
@@ -223,6 +257,7 @@ def run_peers(peers: Path, data: Path, python: str, quarters: int) -> list[dict[
                 "seconds": job.seconds,
                 "peak_mb": job.peak_mb,
                 "detail": detail,
+                "profile": got.get("profile"),
             }
         )
     else:
@@ -273,6 +308,26 @@ def print_peers(rows: list[dict[str, object]]) -> None:
     )
 
 
+def print_profile(profile: dict[str, list[list[object]]] | None, min_seconds: float = 0.2) -> None:
+    """Where the CPU time goes: for each step of at least `min_seconds`, the project functions
+    charged the most (with the library work they ask for) and what each does."""
+    if not profile:
+        return
+    print()
+    print(
+        "Where the time goes (CPU seconds sampled every 5 ms, charged to the innermost project "
+        "function on the stack, library calls included; steps under "
+        f"{min_seconds:.1f} s left out):"
+    )
+    for step, top in profile.items():
+        total = sum(float(s) for _, s, _ in top)
+        if total < min_seconds:
+            continue
+        print(f"  {step}")
+        for where, seconds, what in top:
+            print(f"    {float(seconds):6.2f} s  {where}" + (f": {what}" if what else ""))
+
+
 def _child(args: list[str]) -> dict[str, object]:
     """Run one phase in a fresh interpreter and return its JSON result."""
     proc = subprocess.run(
@@ -306,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         help="interpreter for the peers (they need pandas, duckdb, polars; default: this one)",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print where the CPU time goes: the project's functions that take the most "
+        "in each step, with what they do",
+    )
+    parser.add_argument(
         "--phase", choices=["read", "compute", "generate", "peer-job"], help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -318,18 +379,23 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(plain_read(args.data)))
         return 0
     if args.phase == "peer-job":
-        print(json.dumps(run_peer_job(args.data, args.quarters)))
+        print(json.dumps(run_peer_job(args.data, args.quarters, args.profile)))
         return 0
     if args.phase == "compute":
         data = None if args.sample else args.data
-        print(json.dumps(run_catalogue(data, args.quarters, None if args.sample else "LA")))
+        by = None if args.sample else "LA"
+        print(json.dumps(run_catalogue(data, args.quarters, by, args.profile)))
         return 0
 
+    profile_flag = ["--profile"] if args.profile else []
     if args.sample:
         quarters = args.quarters if args.quarters != 40 else 8
         print(f"Bundled sample, whole catalogue at {quarters} quarter ends", file=sys.stderr)
-        result = _child(["--phase", "compute", "--sample", "--quarters", str(quarters)])
+        result = _child(
+            ["--phase", "compute", "--sample", "--quarters", str(quarters), *profile_flag]
+        )
         _print_result(result, floor=None)
+        print_profile(result.get("profile"))
         return 0
 
     meta = args.data / "_bench.json"
@@ -360,7 +426,9 @@ def main(argv: list[str] | None = None) -> int:
             "data ...",
             file=sys.stderr,
         )
-        print_peers(run_peers(args.peers, args.data, args.peer_python, args.quarters))
+        rows = run_peers(args.peers, args.data, args.peer_python, args.quarters, args.profile)
+        print_peers(rows)
+        print_profile(next((r.get("profile") for r in rows if r["program"] == "scorecard"), None))
         return 0
     print("[2/3] plain read of the Parquet files (the floor) ...", file=sys.stderr)
     # like for like: the load below reads once in a fresh process, so the floor is a first
@@ -374,9 +442,18 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     result = _child(
-        ["--phase", "compute", "--data", str(args.data), "--quarters", str(args.quarters)]
+        [
+            "--phase",
+            "compute",
+            "--data",
+            str(args.data),
+            "--quarters",
+            str(args.quarters),
+            *profile_flag,
+        ]
     )
     _print_result(result, floor)
+    print_profile(result.get("profile"))
     return 0
 
 

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import scorecard as sc
 from scorecard import bench, care
 from scorecard.catalogue import load_catalogue
 from scorecard.periods import quarter_ends
+from scorecard.timing import Sampler
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Path]:
     """Stdout and stderr of `python -m scorecard.bench --las 2 --quarters 4` into a tmp
     folder, and that data folder."""
     data = tmp_path_factory.mktemp("bench") / "data"
-    argv = ["--las", "2", "--quarters", "4", "--data", str(data), "--seed", "11"]
+    argv = ["--las", "2", "--quarters", "4", "--data", str(data), "--seed", "11", "--profile"]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert bench.main(argv) == 0
@@ -62,6 +64,25 @@ def test_summary_lines(tiny_run: tuple[str, str, Path]) -> None:
     rows = int(re.search(r"^result rows\s+([\d,]+)", out, re.M).group(1).replace(",", ""))
     assert rows >= 8
     assert "[1/3] generating pooled data for 2 authorities" in err
+    assert "Where the time goes (CPU seconds sampled" in out
+
+
+def test_the_sampler_charges_time_to_the_project_function_that_spends_it() -> None:
+    """CPU time spent in pandas on behalf of `quarter_ends` is charged to `quarter_ends`,
+    with the first sentence of its docstring; a disabled sampler records nothing."""
+    with Sampler() as on:
+        start = time.process_time()
+        while time.process_time() - start < 0.3:
+            quarter_ends("2024-25 Q4", 40)
+    top = on.top(1)
+    assert top and top[0].where == "periods.py:quarter_ends"
+    assert top[0].seconds > 0.15  # most of the 0.3 s: the loop itself is a small share
+    assert (
+        top[0].what == "The `n` financial quarter ends up to and including the quarter end `last`"
+    )
+    with Sampler(enabled=False) as off:
+        quarter_ends("2024-25 Q4", 40)
+    assert off.top(5) == []
 
 
 # --- the fast paths the benchmark relies on give what the plain definitions give ----------
