@@ -288,10 +288,12 @@ def latest_years(
 
 def benchmark_lookup(benchmarks: pd.DataFrame) -> LaLookup:
     """The authorities a benchmarks frame names (its local-authority rows' codes, names and
-    regions), as an LA lookup."""
-    la_rows = benchmarks.loc[
-        benchmarks["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
-    ]
+    regions), as an LA lookup (a frame without the loaders' columns: as `LaLookup.from_frame`
+    reads it)."""
+    columns = ["la_code", "new_la_code", "la_name", "region"]
+    if not {"level", *columns} <= set(benchmarks.columns):
+        return LaLookup.from_frame(benchmarks)
+    la_rows = benchmarks.loc[benchmarks["level"] == "Local authority", columns]
     return LaLookup.from_frame(la_rows.drop_duplicates())
 
 
