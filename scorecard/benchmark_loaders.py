@@ -216,9 +216,12 @@ def load_benchmarks(path: str | Path | pd.DataFrame, la_lookup: object = None) -
         lookup = LaLookup.bundled()
         if la_lookup is not None:
             lookup = LaLookup.from_any(la_lookup).plus(lookup)
-        filled = lookup.new_codes(out.loc[missing, "la_code"])
-        filled = filled.where(filled != "nan").reindex(out.index)
-        out["new_la_code"] = out["new_la_code"].where(~missing, filled)
+        # every row's code looked up (per distinct code), kept where the file has none
+        filled = pa.array(lookup.new_codes(out["la_code"]), type=pa.large_string())
+        filled = pc.if_else(pc.equal(filled, "nan"), pa.scalar(None, pa.large_string()), filled)
+        given = pa.array(out["new_la_code"], type=pa.large_string(), from_pandas=True)
+        codes = pd.array(pc.coalesce(given, filled), dtype="str")
+        out["new_la_code"] = pd.Series(codes, index=out.index)
     return out
 
 
