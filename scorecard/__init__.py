@@ -12,19 +12,31 @@ Stable API (SPEC section 12):
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
-
-from .breakdowns import BreakdownError
-from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
-from .dataset import Dataset, MissingTableError
-from .engine import UnavailableError, compute, compute_many, left_out, units
-from .inputs import DataValidationError, check_dataset, load_dataset
-from .periods import ReferenceDateError, quarter_end, quarter_label
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Names resolved on first use, so `import scorecard` stays light (charts, reports, benchmarks).
+# Every name is resolved on first use, so that `import scorecard` costs next to nothing (no
+# pandas, pandera, charts or reports) and each part is imported when it is first asked for.
 _LAZY = {
+    "BreakdownError": "scorecard.breakdowns",
+    "Catalogue": "scorecard.catalogue",
+    "CatalogueError": "scorecard.catalogue",
+    "Indicator": "scorecard.catalogue",
+    "load_catalogue": "scorecard.catalogue",
+    "Dataset": "scorecard.dataset",
+    "MissingTableError": "scorecard.dataset",
+    "UnavailableError": "scorecard.engine",
+    "compute": "scorecard.engine",
+    "compute_many": "scorecard.engine",
+    "left_out": "scorecard.engine",
+    "units": "scorecard.engine",
+    "DataValidationError": "scorecard.inputs",
+    "check_dataset": "scorecard.inputs",
+    "load_dataset": "scorecard.inputs",
+    "ReferenceDateError": "scorecard.periods",
+    "quarter_end": "scorecard.periods",
+    "quarter_label": "scorecard.periods",
     "load_benchmarks": "scorecard.benchmark",
     "load_neighbours": "scorecard.benchmark",
     "benchmark_panel": "scorecard.benchmark",
@@ -38,12 +50,38 @@ _LAZY = {
     "charts": "scorecard.charts",
 }
 
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from . import charts
+    from .bands import direction_of_travel, rag
+    from .benchmark import (
+        benchmark_panel,
+        catalogue_benchmarks,
+        compare,
+        ees_series,
+        load_benchmarks,
+        load_neighbours,
+        resolve_la,
+    )
+    from .breakdowns import BreakdownError
+    from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
+    from .dataset import Dataset, MissingTableError
+    from .engine import UnavailableError, compute, compute_many, left_out, units
+    from .inputs import DataValidationError, check_dataset, load_dataset
+    from .periods import ReferenceDateError, quarter_end, quarter_label
+    from .report import build_scorecard
+
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module = import_module(_LAZY[name])
-        return module if name == "charts" else getattr(module, name)
+        value = module if name == "charts" else getattr(module, name)
+        globals()[name] = value  # found once; later lookups are plain attributes
+        return value
     raise AttributeError(f"module 'scorecard' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

@@ -52,7 +52,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .periods import financial_year
@@ -251,11 +250,72 @@ def _significant(
         a_ = np.where(use, np.round(a), 0).astype(np.int64)
         total = np.where(use, np.round(a) + np.round(b), 0).astype(np.int64)
         p0_ = np.where(use, p0, 0.5)
-        lower = stats.binom.cdf(a_, total, p0_)
-        upper = stats.binom.sf(a_ - 1, total, p0_)
-        pval = np.minimum(1.0, 2 * np.minimum(lower, upper))
-        sig = np.where(use, (pval < ALPHA) & (total > 0), sig)
+        sig = np.where(use, binomial_change(a_, total, p0_) & (total > 0), sig)
     return np.asarray(sig, dtype=bool)
+
+
+def binomial_change(
+    a: np.ndarray, n: np.ndarray, p: np.ndarray, alpha: float = ALPHA
+) -> np.ndarray:
+    """Whether the exact two-sided binomial test rejects X ~ Binomial(n, p) at X = a:
+    p-value min(1, 2 min(P(X <= a), P(X >= a))) below `alpha` (integer a, n >= 0).
+
+    The tails are summed in numpy from log factorials (no scipy.stats import: it cost the
+    card's first call half a second). Their rounding error is below a millionth, so a
+    p-value within 1e-5 of `alpha` (where rounding could tip the answer), a p outside
+    (0, 1), or too many terms to sum, is worked out by scipy's own binomial instead: the
+    answer is always scipy.stats.binom's."""
+    a, n, p = (np.asarray(x) for x in (a, n, p))
+    a, n = a.astype("int64"), n.astype("int64")
+    p = p.astype("float64")
+    n_max = int(n.max()) if n.size else 0
+    if n.size * (n_max + 1) > 5_000_000:
+        return _binomial_p(a, n, p) < alpha
+    i = np.arange(n_max + 1)
+    log_fact = np.r_[0.0, np.cumsum(np.log(np.arange(1, n_max + 1)))]
+    inside = i[None, :] <= n[:, None]
+    q = np.where((p > 0) & (p < 1), p, 0.5)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_pmf = (
+            log_fact[n][:, None]
+            - log_fact[i][None, :]
+            - log_fact[np.where(inside, n[:, None] - i[None, :], 0)]
+            + i[None, :] * np.log(q)
+            + (n[:, None] - i[None, :]) * np.log1p(-q)
+        )
+    pmf = np.where(inside, np.exp(log_pmf), 0.0)
+    lower = np.where(i[None, :] <= a[:, None], pmf, 0.0).sum(axis=1)
+    upper = np.where(i[None, :] >= a[:, None], pmf, 0.0).sum(axis=1)
+    pval = np.minimum(1.0, 2 * np.minimum(lower, upper))
+    unsure = (np.abs(pval - alpha) <= 1e-5 * alpha) | ~((p > 0) & (p < 1))
+    if unsure.any():
+        pval[unsure] = _binomial_p(a[unsure], n[unsure], p[unsure])
+    return pval < alpha
+
+
+def _binomial_p(a: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The two-sided p-value from scipy.stats.binom's tails (see binom_cdf)."""
+    return np.minimum(1.0, 2 * np.minimum(binom_cdf(a, n, p), binom_sf(a - 1, n, p)))
+
+
+def binom_cdf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(X <= k) for X ~ Binomial(n, p), integer k and n >= 0, p in [0, 1]: the figures of
+    `scipy.stats.binom.cdf` from the same function it calls (importing scipy.stats would
+    cost half a second)."""
+    from scipy.special import _ufuncs
+
+    k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
+    inside = np.clip(_ufuncs._binom_cdf(np.clip(k, 0, n), n, p), 0, 1)
+    return np.where(k < 0, 0.0, np.where(k >= n, 1.0, inside))
+
+
+def binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(X > k) for X ~ Binomial(n, p), as `scipy.stats.binom.sf` (see binom_cdf)."""
+    from scipy.special import _ufuncs
+
+    k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
+    inside = np.clip(_ufuncs._binom_sf(np.clip(k, 0, n), n, p), 0, 1)
+    return np.where(k < 0, 1.0, np.where(k >= n, 0.0, inside))
 
 
 def _words(
@@ -373,24 +433,31 @@ def direction_of_travel(
         .map(lambda i: (ind := _lookup(catalogue, i)) is not None and ind.frequency == "annual")
         .to_numpy(dtype=bool)
     )
+    # the words depend on an indicator's unit and polarity only: one pass per kind
+    ind_codes, ind_ids = pd.factorize(base["indicator"])
+    kinds = [
+        (ind.unit, ind.polarity) if (ind := _lookup(catalogue, i)) else ("ratio", "neutral")
+        for i in ind_ids
+    ]
+    kind_of, kind_list = pd.factorize(pd.Series(kinds, dtype=object))
+    row_kind = np.append(kind_of, -1)[ind_codes]  # -1: no indicator, no words
     for label, months in (("quarter", 3), ("year", 12)):
         probe = base[keys].copy()
         probe["period_end"] = _shift_back(base["period_end"], months)
         earlier = probe.merge(prev, on=[*keys, "period_end"], how="left", sort=False)
         change = base["value"].to_numpy() - earlier["value"].to_numpy()
         words = np.full(len(base), None, dtype=object)
-        for ind_id in pd.unique(base["indicator"]):
-            rows = np.flatnonzero((base["indicator"] == ind_id).to_numpy())
-            ind = _lookup(catalogue, ind_id)
-            unit = ind.unit if ind else "ratio"
-            polarity = ind.polarity if ind else "neutral"
+        now = [base[c].to_numpy() for c in ("numerator", "denominator", "value")]
+        then = [earlier[c].to_numpy() for c in ("numerator", "denominator", "value")]
+        for k, (unit, polarity) in enumerate(kind_list):
+            rows = np.flatnonzero(row_kind == k)
             words[rows] = _words(
-                base["numerator"].to_numpy()[rows],
-                base["denominator"].to_numpy()[rows],
-                earlier["numerator"].to_numpy()[rows],
-                earlier["denominator"].to_numpy()[rows],
-                base["value"].to_numpy()[rows],
-                earlier["value"].to_numpy()[rows],
+                now[0][rows],
+                now[1][rows],
+                then[0][rows],
+                then[1][rows],
+                now[2][rows],
+                then[2][rows],
                 unit,
                 polarity,
             )

@@ -100,6 +100,26 @@ def units_at_one_date(ds: object, at: object) -> dict[str, float]:
 PROFILE_LINES = 4  # functions shown per step
 
 
+def scorecard_after_loading() -> dict[str, float]:
+    """The sample's whole scorecard (8 quarters of trend, no charts) built on a dataset
+    loaded afresh, so no figure is already cached: what `scorecard build` pays after loading
+    (the first card of the process: the report code's imports included)."""
+    import scorecard as sc
+
+    ds = sc.load_dataset()
+    t0, c0 = time.perf_counter(), time.process_time()
+    sc.build_scorecard(ds)
+    return {"card_seconds": time.perf_counter() - t0, "card_cpu_seconds": time.process_time() - c0}
+
+
+def _import_engine_and_loaders() -> None:
+    """Import the loaders and the engine before the clocks start (`import scorecard` itself
+    imports them on first use), so that the steps time the work, as the floor does; the
+    peers' side-by-side table times whole processes, imports included."""
+    import scorecard.engine
+    import scorecard.inputs  # noqa: F401
+
+
 def _sampled(profile: dict[str, list[list[object]]] | None) -> Sampler:
     """A sampler that runs only when a profile is asked for."""
     return Sampler(enabled=profile is not None)
@@ -119,6 +139,7 @@ def run_catalogue(
     import scorecard as sc
     from scorecard.periods import quarter_ends
 
+    _import_engine_and_loaders()
     where: dict[str, list[list[object]]] | None = {} if profile else None
     t0, c0 = time.perf_counter(), time.process_time()
     with _sampled(where) as sampler:
@@ -142,7 +163,8 @@ def run_catalogue(
         _record(where, ind.id, sampler)
         timings[ind.id] = time.perf_counter() - t
         cpu[ind.id] = time.process_time() - c
-    units = units_at_one_date(ds, ats[-1]) if data is None else {}
+    total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+    units = {**units_at_one_date(ds, ats[-1]), **scorecard_after_loading()} if data is None else {}
     return {
         **units,
         "load_seconds": load_s,
@@ -151,8 +173,8 @@ def run_catalogue(
         "indicator_cpu_seconds": cpu,
         "compute_seconds": sum(timings.values()),
         "compute_cpu_seconds": sum(cpu.values()),
-        "total_seconds": time.perf_counter() - t0,
-        "total_cpu_seconds": time.process_time() - c0,
+        "total_seconds": total_s,
+        "total_cpu_seconds": total_cpu,
         "result_rows": rows,
         "problems": problems,
         "peak_mb": _peak_mb(),
@@ -497,6 +519,13 @@ def _print_result(result: dict, floor: dict | None) -> None:
             result["units_seconds"],
             result.get("units_cpu_seconds"),
             f"   ({result['units_rows']:,} unit rows)",
+        )
+    if "card_seconds" in result:
+        line(
+            "scorecard after loading",
+            result["card_seconds"],
+            result.get("card_cpu_seconds"),
+            "   (8 quarters of trend, no charts, on a fresh load)",
         )
     line("total (load + compute)", result["total_seconds"], result.get("total_cpu_seconds"))
     if floor is not None and floor["seconds"] > 0:

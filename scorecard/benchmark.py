@@ -286,6 +286,62 @@ def latest_years(
     return {str(k): int(v) for k, v in years.items()}
 
 
+def benchmark_lookup(benchmarks: pd.DataFrame) -> LaLookup:
+    """The authorities a benchmarks frame names (its local-authority rows' codes, names and
+    regions), as an LA lookup (a frame without the loaders' columns: as `LaLookup.from_frame`
+    reads it)."""
+    columns = ["la_code", "new_la_code", "la_name", "region"]
+    if not {"level", *columns} <= set(benchmarks.columns):
+        return LaLookup.from_frame(benchmarks)
+    la_rows = benchmarks.loc[benchmarks["level"] == "Local authority", columns]
+    return LaLookup.from_frame(la_rows.drop_duplicates())
+
+
+def published_averages(
+    benchmarks: pd.DataFrame,
+    la: str,
+    years: list[int],
+    neighbours: pd.DataFrame | None = None,
+    indicators: list[str] | None = None,
+    sn_stat: str = "mean",
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """England's published figure and the statistical neighbours' average for each
+    indicator (benchmark names) in each of `years`, in one pass over the frame: the
+    figures `compare(benchmarks, la, year, neighbours)` gives in `england` and `sn_value`,
+    counts left out as compare leaves them out (`indicator, year, england, sn_value`).
+    A year in which an indicator lists an LA twice is left out (compare refuses it)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    by_lait = {benchmark_name(i): i for i in catalogue if benchmark_name(i)}
+    wanted = list(pd.unique(benchmarks["indicator"])) if indicators is None else indicators
+    # a count is never set beside other authorities' counts: no England or SN figure
+    wanted = [w for w in wanted if w not in by_lait or by_lait[w].unit != "count"]
+    data = benchmarks[benchmarks["indicator"].isin(wanted) & benchmarks["year"].isin(years)]
+    twice = data.duplicated(["indicator", "la_code", "year"], keep=False)
+    data = data[~data["year"].isin(data.loc[twice, "year"].unique())]
+    scale = {
+        w: by_lait[w].benchmark.scale
+        for w in wanted
+        if w in by_lait and by_lait[w].benchmark is not None
+    }
+    if scale:
+        data = data.assign(value=data["value"] * data["indicator"].map(scale).fillna(1.0))
+    keys = ["indicator", "year"]
+    eng = data[data["la_code"] == "970"].drop_duplicates(keys).set_index(keys)["value"]
+    out = eng.rename("england").to_frame()
+    if neighbours is not None:
+        nb_codes = list(neighbours.loc[neighbours["la_code"] == la, "neighbour_code"])
+        las = data[data["level"] == "Local authority"]
+        las = las[pd.to_numeric(las["la_code"], errors="coerce") < 970]
+        near = las[las["la_code"].isin(nb_codes)].dropna(subset=["value"])
+        g = near.groupby(keys)["value"]
+        sn = (g.mean() if sn_stat == "mean" else g.median()).rename("sn_value")
+        out = out.join(sn, how="outer")
+    else:
+        out["sn_value"] = np.nan
+    return out.reset_index()[["indicator", "year", "england", "sn_value"]]
+
+
 def compare(
     benchmarks: pd.DataFrame | str | Path | list,
     la: object,
@@ -300,6 +356,7 @@ def compare(
     min_size: float | None = MIN_SIZE,
     size_indicator: str = SIZE_INDICATOR,
     values: Mapping[str, float] | None = None,
+    own_lookup: LaLookup | None = None,
 ) -> pd.DataFrame:
     """Benchmark `la` on each indicator (module docstring for every column).
 
@@ -312,7 +369,9 @@ def compare(
     data); `la_lookup` resolves codes and names the files do not carry. `min_size` is the
     smallest number of children looked after an authority needs to be named best LA
     (None or 0: LAIT's plain rule); `values` (indicator or catalogue id -> our current
-    value) adds where that value would stand in the year's distribution.
+    value) adds where that value would stand in the year's distribution. `own_lookup` is
+    `benchmark_lookup(benchmarks)` when the caller has it already (a card compares several
+    years of one frame).
     """
     if sn_stat not in ("mean", "median"):
         raise ValueError(f"sn_stat must be 'mean' (LAIT) or 'median', not {sn_stat!r}.")
@@ -322,10 +381,7 @@ def compare(
         if isinstance(benchmarks, pd.DataFrame)
         else benchmark_panel(benchmarks, catalogue=catalogue, la_lookup=la_lookup)
     )
-    la_rows = bm.loc[
-        bm["level"] == "Local authority", ["la_code", "new_la_code", "la_name", "region"]
-    ]
-    lookup = LaLookup.from_frame(la_rows.drop_duplicates())
+    lookup = own_lookup if own_lookup is not None else benchmark_lookup(bm)
     if la_lookup is not None:
         lookup = lookup.plus(la_lookup)
     try:

@@ -216,8 +216,12 @@ def load_benchmarks(path: str | Path | pd.DataFrame, la_lookup: object = None) -
         lookup = LaLookup.bundled()
         if la_lookup is not None:
             lookup = LaLookup.from_any(la_lookup).plus(lookup)
-        filled = lookup.new_codes(out.loc[missing, "la_code"])
-        out.loc[missing, "new_la_code"] = filled.where(filled != "nan")
+        # every row's code looked up (per distinct code), kept where the file has none
+        filled = pa.array(lookup.new_codes(out["la_code"]), type=pa.large_string())
+        filled = pc.if_else(pc.equal(filled, "nan"), pa.scalar(None, pa.large_string()), filled)
+        given = pa.array(out["new_la_code"], type=pa.large_string(), from_pandas=True)
+        codes = pd.array(pc.coalesce(given, filled), dtype="str")
+        out["new_la_code"] = pd.Series(codes, index=out.index)
     return out
 
 
@@ -229,7 +233,8 @@ def _from_lait(raw: pd.DataFrame, where: str) -> pd.DataFrame:
             f"{where}: row {first + 2}, column 'LA Number': value "
             f"{raw['LA Number'].iloc[first]!r} is not an LA number."
         )
-    num = code.astype(int).to_numpy()
+    codes, distinct = pd.factorize(code)  # a few hundred codes on 641k rows
+    num = np.array([int(c) for c in distinct], dtype=int)[codes]
     level_code = np.select([num < 970, num == 970, (num >= 980) & (num <= 990)], [0, 1, 2], 3)
     levels = ["Local authority", "National", "Regional", "Other"]
     level = str_from_codes(level_code, levels, raw.index)
@@ -478,7 +483,7 @@ def _wide(raw: pd.DataFrame, header_row: int, where: str) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "la_code": codes,
-                    "neighbour_code": la_code_str(body.iloc[:, pos].replace({"": np.nan})),
+                    "neighbour_code": body.iloc[:, pos].replace({"": np.nan}),
                     "rank": int(m.group(1)),
                     "closeness": closeness.replace({"": np.nan, "-": np.nan}),
                 }
@@ -487,6 +492,7 @@ def _wide(raw: pd.DataFrame, header_row: int, where: str) -> pd.DataFrame:
     if not parts:
         raise BenchmarkFileError(f"{where}: no SN1..SN10 columns in the header row.")
     out = pd.concat(parts, ignore_index=True)
+    out["neighbour_code"] = la_code_str(out["neighbour_code"])  # all columns at once
     out = out.dropna(subset=["la_code", "neighbour_code"])
     out["rank"] = out["rank"].astype(int)
     out["closeness"] = out["closeness"].astype("str")

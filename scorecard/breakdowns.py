@@ -84,21 +84,30 @@ def outward_code(postcode: pd.Series) -> pd.Series:
 
 
 def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
-    """District for each postcode via the `districts` lookup; unmatched give 'Unknown'."""
+    """District for each postcode via the `districts` lookup; unmatched give 'Unknown'.
+
+    Each distinct postcode is worked out once per dataset (the card asks for every
+    indicator by district, over the same children's postcodes each time)."""
     if "districts" not in ds.tables:
         raise BreakdownError(
             "Breaking down by district needs the `districts` table (POSTCODE_DISTRICT, DISTRICT)."
         )
-    lk = ds.tables["districts"]
-    mapping = pd.Series(
-        lk["DISTRICT"].astype("string").to_numpy(),
-        index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
-    )
-    mapping = mapping[~mapping.index.duplicated()]
-    # many units share a postcode: work out each distinct one once
+    known = ds.cached("breakdowns.district_of", lambda: {"by_postcode": pd.Series(dtype=object)})
     codes, uniques = pd.factorize(postcode, use_na_sentinel=True)
-    found = outward_code(pd.Series(uniques, dtype=object)).map(mapping).fillna("Unknown")
-    labels = np.append(found.astype("string").to_numpy(dtype=object), "Unknown")
+    uniques = pd.Series(uniques, dtype=object)
+    seen = known["by_postcode"]
+    new = uniques[seen.index.get_indexer(uniques) < 0]
+    if len(new):
+        lk = ds.tables["districts"]
+        mapping = pd.Series(
+            lk["DISTRICT"].astype("string").to_numpy(),
+            index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
+        )
+        mapping = mapping[~mapping.index.duplicated()]
+        found = outward_code(new).map(mapping).fillna("Unknown")
+        found = pd.Series(found.astype("string").to_numpy(dtype=object), index=new.to_numpy())
+        seen = known["by_postcode"] = pd.concat([seen, found]) if len(seen) else found
+    labels = np.append(seen.reindex(uniques.to_numpy()).to_numpy(dtype=object), "Unknown")
     return pd.Series(labels[codes], index=postcode.index, dtype="string")
 
 

@@ -706,7 +706,10 @@ def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> p
     keys = {ind.id}
     if ind.benchmark and ind.benchmark.lait:
         keys.add(ind.benchmark.lait)
-    df = benchmarks.loc[benchmarks["indicator"].astype("string").isin(keys)]
+    names = benchmarks["indicator"]  # text already in a loaded panel: no copy of 641k rows
+    if not pd.api.types.is_string_dtype(names):
+        names = names.astype("string")
+    df = benchmarks.loc[names.isin(keys)]
     if df.empty:
         raise ValueError(f"The benchmark panel has no rows for {ind.id!r}.")
     df = df.loc[df["year"].astype("string") == str(year)]

@@ -146,18 +146,19 @@ class LaLookup:
         self._by_weak = self._name_index(weak=True)
 
     def _name_index(self, weak: bool) -> dict[str, str]:
-        keys = self.frame["la_name"].map(lambda n: normalise_name(n, weak))
+        # one row per authority (a few hundred): plain lists are quicker than frames here
+        names, codes = self.frame["la_name"].tolist(), self.frame["la_code"].tolist()
+        keys = [normalise_name(n, weak) for n in names]
+        retired = [code in RETIRED_CODES for code in codes]
         index: dict[str, str] = {}
-        current = ~self.frame["la_code"].isin(RETIRED_CODES)
         # retired first so that a current authority of the same name wins
-        for is_current in (False, True):
-            rows = self.frame[current == is_current]
-            for key, code in zip(keys[current == is_current], rows["la_code"], strict=True):
-                if key:
+        for want_retired in (True, False):
+            for key, code, old in zip(keys, codes, retired, strict=True):
+                if key and old == want_retired:
                     index[key] = code
         if not weak:  # LAIT's names of the retired ones: 'Dorset (Pre LG)'
-            for name, code in zip(self.frame["la_name"], self.frame["la_code"], strict=True):
-                if code in RETIRED_CODES and isinstance(name, str):
+            for name, code, old in zip(names, codes, retired, strict=True):
+                if old and isinstance(name, str):
                     index.setdefault(normalise_name(f"{name} (Pre LG)"), code)
         return index
 
@@ -236,7 +237,9 @@ class LaLookup:
             )
         level = cols.get("geographic_level", cols.get("level"))
         if level is not None:
-            keep = df[level].astype("str").str.casefold() == "local authority"
+            positions, distinct = pd.factorize(df[level])  # a handful of levels
+            wanted = [str(v).casefold() == "local authority" for v in distinct]
+            keep = pd.Series(np.array([*wanted, False])[positions], index=df.index)
         else:
             keep = pd.Series(True, index=df.index)
         out = pd.DataFrame(
@@ -355,7 +358,10 @@ class LaLookup:
         mapping = dict(zip(self.frame["la_code"], self.frame["new_la_code"], strict=True))
         mapping[ENGLAND_CODE] = ENGLAND_NEW_CODE
         mapping.update({c: new for c, new in REGION_CODES.values()})
-        return codes.map(mapping).astype("str")
+        # each distinct code once (a LAIT extract has a few hundred on 641k rows)
+        positions, distinct = pd.factorize(codes)
+        found = pd.Series(distinct, dtype=object).map(mapping).astype("str").array
+        return pd.Series(found.take(positions, allow_fill=True), index=codes.index)
 
 
 def _not_la(code: object) -> str:
@@ -397,11 +403,8 @@ def resolve_la(la: object, *sources: object) -> tuple[str, str | None]:
     up in `sources` (benchmark frames or files, LA lists: anything `LaLookup.from_any`
     takes) and then in the bundled list of English LAs. Raises `UnknownLAError` (a
     KeyError) naming close matches when no source knows it."""
-    lookup = (
-        LaLookup.from_any([s for s in sources if s is not None])
-        if any(s is not None for s in sources)
-        else None
-    )
+    given = [s for s in sources if s is not None]
+    lookup = LaLookup.from_any(given[0] if len(given) == 1 else given) if given else None
     lookup = LaLookup.bundled() if lookup is None else lookup.plus(LaLookup.bundled())
     code = lookup.resolve(la)
     return code, lookup.name(code)

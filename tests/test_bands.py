@@ -334,3 +334,58 @@ def test_annual_indicator_has_no_change_on_the_quarter():
     assert out.loc[("annual", june), "dot_year"] == "improving"
     # the same numbers on a quarterly indicator do have a change on the quarter (none)
     assert out.loc[("high", june), "dot_quarter"] == "no change"
+
+
+def test_binomial_tails_are_scipy_stats_figures():
+    """The direction-of-travel test's binomial tails equal scipy.stats.binom's exactly,
+    at the edges of the support too (k below 0, k at and above n, n = 0, p = 0 or 1)."""
+    from scipy import stats
+
+    from scorecard.bands import binom_cdf, binom_sf
+
+    rng = np.random.default_rng(12)
+    n = np.r_[rng.integers(0, 300, 5000), 0, 0, 5, 5, 5, 5]
+    k = np.r_[rng.integers(-2, 302, 5000), -1, 0, -1, 0, 5, 6]
+    p = np.r_[rng.random(5000), 0.5, 0.5, 0.0, 1.0, 0.3, 0.3]
+    p[:50], p[50:100] = 0.0, 1.0
+    assert np.array_equal(binom_cdf(k, n, p), stats.binom.cdf(k, n, p))
+    assert np.array_equal(binom_sf(k, n, p), stats.binom.sf(k, n, p))
+    # by hand: X ~ Binomial(2, 0.5): P(X <= 0) = 1/4, P(X > 0) = 3/4
+    assert binom_cdf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.25
+    assert binom_sf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.75
+
+
+def test_binomial_change_decides_as_scipy_stats_does():
+    """The exact binomial test summed in numpy gives scipy.stats.binom's answer: on every
+    pair of counts up to 120 (p = 1/2), on random rates, at alpha set to a p-value itself
+    (where only scipy can say which side it falls), and past the size limit."""
+    from scipy import stats
+
+    from scorecard.bands import ALPHA, binomial_change
+
+    def scipy_says(a, n, p, alpha=ALPHA):
+        pval = np.minimum(1, 2 * np.minimum(stats.binom.cdf(a, n, p), stats.binom.sf(a - 1, n, p)))
+        return pval < alpha, pval
+
+    a, b = (g.ravel() for g in np.meshgrid(np.arange(121), np.arange(121)))
+    half = np.full(a.size, 0.5)
+    assert np.array_equal(binomial_change(a, a + b, half), scipy_says(a, a + b, half)[0])
+    rng = np.random.default_rng(7)
+    n = rng.integers(0, 2500, 400)
+    k, p = rng.binomial(n, 0.5), rng.uniform(0.2, 0.8, 400)
+    assert np.array_equal(binomial_change(k, n, p), scipy_says(k, n, p)[0])
+    # by hand: 0 -> 5 children: p = 2 x (1/2)^5 = .0625, not a change; 0 -> 6: .03125, a change
+    assert list(binomial_change(np.array([0, 0]), np.array([5, 6]), np.array([0.5, 0.5]))) == [
+        False,
+        True,
+    ]
+    # alpha equal to the p-value: 'below alpha' is False, whichever way rounding went
+    _, pval = scipy_says(np.array([3]), np.array([40]), np.array([0.3]))
+    assert not binomial_change(np.array([3]), np.array([40]), np.array([0.3]), alpha=pval[0])[0]
+    # p of 0 or 1, and too many terms to sum: scipy's figures directly
+    assert list(binomial_change(np.array([0, 1]), np.array([4, 4]), np.array([0.0, 1.0]))) == [
+        False,
+        True,
+    ]
+    big = np.array([1_301_000, 100]), np.array([2_600_000, 200]), np.array([0.5, 0.5])
+    assert np.array_equal(binomial_change(*big), scipy_says(*big)[0])

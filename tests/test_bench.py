@@ -154,3 +154,18 @@ def test_fast_building_blocks_match_plain_pandas(tiny_run: tuple[str, str, Path]
     # `k` (the date's position in ats) is the engine's bookkeeping beside the plain columns
     assert (np.asarray(ats)[got["k"].to_numpy()] == got["period_end"].to_numpy()).all()
     pd.testing.assert_frame_equal(got.drop(columns="k"), plain)
+
+
+def test_the_sample_run_times_units_and_the_card_apart_from_the_total() -> None:
+    """`--sample` also times the whole catalogue's units and the card on a fresh load; the
+    total stays load + indicators."""
+    result = bench.run_catalogue(None, 2, None)
+    assert result["problems"] == {}
+    assert result["units_rows"] > 0 and result["card_seconds"] > 0
+    assert result["total_seconds"] == pytest.approx(
+        result["load_seconds"] + result["compute_seconds"], abs=0.5
+    )
+    assert (
+        result["total_seconds"]
+        < result["load_seconds"] + result["compute_seconds"] + (result["card_seconds"])
+    )

@@ -186,3 +186,21 @@ def test_summarise_units_in_date_order_whole_days_and_flags(stat: str) -> None:
     outside.loc[n - 1, "period_end"] = pd.Timestamp("2025-04-30")
     got = summarise(outside, at, [], "count")
     assert got["numerator"].sum() == outside["num"].sum()
+
+
+def test_district_of_the_same_on_later_calls_with_new_postcodes() -> None:
+    """Postcodes are worked out once per dataset: a later call with some postcodes seen
+    before and some new ones (and missing ones) gives what a first call would."""
+    districts = pd.DataFrame(
+        {"POSTCODE_DISTRICT": ["ME14", " me15 ", "CT1"], "DISTRICT": ["Maidstone", "Maid", "Cant"]}
+    )
+    ds = sc.Dataset.from_frames(districts=districts)
+    first = district_of(ds, pd.Series(["ME14 1XX", "CT1 2AB", None, "ME14 1XX"]))
+    assert list(first) == ["Maidstone", "Cant", "Unknown", "Maidstone"]
+    later = pd.Series(["ct12ab", "ME151AA", "CT1 2AB", "ZZ9 9ZZ", None], index=[5, 6, 7, 8, 9])
+    got = district_of(ds, later)
+    fresh = district_of(sc.Dataset.from_frames(districts=districts), later)
+    # 'ct12ab' is upper-cased to CT1 (no space: the last 3 characters are the inward code)
+    assert list(got) == ["Cant", "Maid", "Cant", "Unknown", "Unknown"]
+    pd.testing.assert_series_equal(got, fresh)
+    assert list(got.index) == [5, 6, 7, 8, 9] and got.dtype == "string"

@@ -447,3 +447,63 @@ def test_unknown_authority_names_close_matches():
     # an English LA the panel lacks is known (bundled list): no values, but named
     kent = compare(bm, "Kent", 2025, None, catalogue=EMPTY).iloc[0]
     assert kent["la_code"] == "886" and kent["la_name"] == "Kent" and np.isnan(kent["la_value"])
+
+
+# ---------------------------------------------------------------- England and SN, many years
+def test_published_averages_are_compares_figures_for_every_year_at_once():
+    from scorecard.benchmark import published_averages
+
+    cat = Catalogue(
+        [make("our_low", "low_is_good", "Low8", 10), make("our_count", "neutral", "Count8")]
+    )
+    cat = Catalogue([cat.get("our_low"), cat.get("our_count").model_copy(update={"unit": "count"})])
+    later = EIGHT | {"101": 2.0, "104": 7.0, "109": 5.0, "970": 5.5}
+    counts = {"101": 100, "102": 200, "103": 300, "970": 80000}
+    bm = pd.concat(
+        [
+            panel({"Low8": EIGHT, "Count8": counts}, year="2023-24"),
+            panel({"Low8": later, "Count8": counts}, year="2024-25"),
+            # 2022-23 lists LA 101 twice for Low8: compare refuses that year, so it is left out
+            panel({"Low8": EIGHT}, year="2022-23"),
+            panel({"Low8": {"101": 9.0}}, year="2022-23"),
+        ],
+        ignore_index=True,
+    )
+    bm = bm.assign(year=pd.array(bm["year"], dtype="Int64"))
+    nb = neighbours("103", ["101", "104", "109"])
+    got = published_averages(bm, "103", [2023, 2024, 2025], nb, ["Low8", "Count8"], "mean", cat)
+    got = got.set_index(["indicator", "year"])
+    # scale 10; 2024: England 4.4 -> 44, neighbours 1 and 4 (109 suppressed): mean 25
+    # 2025: England 55, neighbours 2, 7, 5 -> 20, 70, 50: mean 140 / 3
+    assert list(got.index) == [("Low8", 2024), ("Low8", 2025)]  # no count, no 2023
+    assert got.loc[("Low8", 2024), "england"] == 44.0 and got.loc[("Low8", 2024), "sn_value"] == 25
+    assert got.loc[("Low8", 2025), "sn_value"] == pytest.approx(140 / 3)
+    median = published_averages(bm, "103", [2025], nb, ["Low8"], "median", cat)
+    assert median["sn_value"].tolist() == [50.0]
+    for year in (2024, 2025):
+        one = compare(bm, "103", year, nb, indicators=["Low8"], catalogue=cat).iloc[0]
+        assert got.loc[("Low8", year), "england"] == one["england"]
+        assert got.loc[("Low8", year), "sn_value"] == one["sn_value"]
+    with pytest.raises(ValueError, match="year_label"):
+        compare(bm, "103", 2023, nb, indicators=["Low8"], catalogue=cat)
+    alone = published_averages(bm, "103", [2025], None, ["Low8"], "mean", cat)
+    assert alone["england"].tolist() == [55.0] and alone["sn_value"].isna().all()
+
+
+def test_compare_with_the_frames_own_lookup_given_is_the_same():
+    """A card compares several years of one frame: the frame's own LA lookup, built once,
+    gives what compare builds for itself."""
+    from scorecard.benchmark import benchmark_lookup
+
+    bm = pd.concat(
+        [panel({"Low8": EIGHT}, year="2023-24"), panel({"Low8": EIGHT}, year="2024-25")],
+        ignore_index=True,
+    )
+    nb = neighbours("103", ["101", "104", "109"])
+    own = benchmark_lookup(bm)
+    assert own.resolve("LA 103") == "103" and own.name("103") == "LA 103"
+    for year in (2024, 2025):
+        plain = compare(bm, "LA 103", year, nb, catalogue=EMPTY, polarity=POL)
+        given = compare(bm, "LA 103", year, nb, catalogue=EMPTY, polarity=POL, own_lookup=own)
+        pd.testing.assert_frame_equal(plain, given)
+        assert given["la_name"].iloc[0] == "LA 103" and given["sn_value"].iloc[0] == 2.5

@@ -219,3 +219,60 @@ def test_repeat_found_by_sorting_in_place_and_screen_keys() -> None:
     wide = np.array([0, 2**62, 0, 5])
     screen = keys.screen_key(a, b, wide)
     assert screen[0] == screen[1] == screen[3] != screen[2]
+
+
+def test_loading_uses_jemalloc_and_gives_the_pool_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorecard.inputs import load
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    seen = []
+    real = load.collect
+
+    def collect(folder):  # type: ignore[no-untyped-def]
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(folder)
+
+    monkeypatch.setattr(load, "collect", collect)
+    ds = sc.load_dataset()
+    assert len(ds.tables["episodes"]) > 0
+    try:
+        pa.jemalloc_memory_pool()
+        assert seen == ["jemalloc"]
+    except NotImplementedError:  # a pyarrow without jemalloc: the default pool is kept
+        assert seen == [before]
+    assert pa.default_memory_pool().backend_name == before
+    # a pool the user chose is kept
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    seen.clear()
+    sc.load_dataset()
+    assert seen == [before]
+
+
+def test_mid_sized_columns_read_per_distinct_value_like_row_by_row() -> None:
+    from scorecard.inputs import coerce
+
+    # 2,000 rows of a few distinct values: read once per value, spread back to the rows
+    years = pd.Series(["2024/25", "202425", "2024-2025", "24/25", None] * 400, dtype="str")
+    dates = pd.Series(["01/04/2024", "2024-04-01", "31/02/2024", None] * 500, dtype="str")
+    assert len(years) >= coerce.FEW_ROWS and coerce._distinct_values(years) is not None
+    got_years, bad_years = coerce._as_academic_year(years)
+    assert got_years.tolist()[:3] == ["2024/25"] * 3 and got_years.iloc[3:5].isna().all()
+    assert np.flatnonzero(bad_years)[:2].tolist() == [3, 8]  # '24/25' is unreadable
+    got_dates, bad_dates = coerce._as_date(dates)
+    assert got_dates.iloc[:2].tolist() == [pd.Timestamp("2024-04-01")] * 2
+    assert np.flatnonzero(bad_dates)[:2].tolist() == [2, 6]  # 31 February
+    # the same as row by row (the first rows alone fall below FEW_ROWS)
+    few_years, few_bad = coerce._as_academic_year(years.iloc[:10])
+    pd.testing.assert_series_equal(few_years, got_years.iloc[:10])
+    assert (few_bad == bad_years.iloc[:10]).all()
+
+
+def test_loads_in_threads_give_the_pool_back_once_all_end() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = pa.default_memory_pool().backend_name
+    with ThreadPoolExecutor(2) as run:
+        frames = list(run.map(lambda _: sc.load_dataset().tables["header"], range(2)))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert pa.default_memory_pool().backend_name == before

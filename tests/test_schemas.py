@@ -165,3 +165,23 @@ def test_describe_failure_words() -> None:
 )
 def test_column_kinds(column: str, kind: str) -> None:
     assert columns.column_kind(column) == kind
+
+
+def _report(frame: pd.DataFrame) -> pd.DataFrame:
+    from scorecard.inputs.report import Where
+    from scorecard.inputs.validate import schema_issues
+
+    where = Where.single("episodes.csv", np.arange(2, len(frame) + 2))
+    return schema_issues("episodes", frame, where)
+
+
+def test_dtypes_checked_once_per_column_and_still_reported() -> None:
+    # dtypes as coerced: the rows are checked without pandera's per-row dtype check, and the
+    # report is the one the whole model gives (an unknown PLACE on row 3)
+    good = _report(_episodes(PLACE=_text("U1", "Q9")))
+    assert list(zip(good["row"], good["column"], good["rule"], strict=True)) == [
+        (3, "PLACE", "unknown PLACE code")
+    ]
+    # a column of the wrong dtype is still reported (pandera checks every dtype then)
+    wrong = _report(_episodes(DECOM=_text("2024-04-01", "2024-05-01")))
+    assert "wrong type" in set(wrong.loc[wrong["column"] == "DECOM", "rule"])

@@ -327,10 +327,11 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
         if part["value"].notna().any():
             attempt(f"by_district_{ind_id}", lambda p=part, i=ind_id: charts.by_district(p, i, cat))
     if panel is not None and la:
+        ours = _published_for(panel, la)
         for ind_id in dict.fromkeys(frames.trend["indicator"].astype(str)):
             if cat.get(ind_id).unit == "count":
                 continue  # counts are not compared between authorities of different sizes
-            year = _benchmark_year(panel, cat.get(ind_id), la, card.period_end)
+            year = _benchmark_year(ours, cat.get(ind_id), card.period_end)
             if year is not None:
                 attempt(
                     f"benchmark_{ind_id}",
@@ -339,20 +340,21 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
     return out
 
 
-def _benchmark_year(panel: pd.DataFrame, ind: Any, la: str, at: pd.Timestamp) -> object:
+def _published_for(panel: pd.DataFrame, la: str) -> pd.DataFrame:
+    """The panel's rows with a value for our LA (picked once for every indicator's chart)."""
+    return panel.loc[(panel["la_code"].astype("string") == la) & panel["value"].notna()]
+
+
+def _benchmark_year(ours: pd.DataFrame, ind: Any, at: pd.Timestamp) -> object:
     """As the scorecard does: the latest published year ending by the quarter's financial
-    year end, with a value for our LA; None when there is none."""
+    year end, with a value for our LA (`ours`: `_published_for`); None when there is none."""
     from ..periods import financial_year
     from ..report.builder import _year_end
 
     if not (ind.benchmark and ind.benchmark.lait):
         return None
     limit = int(financial_year(at)[:4]) + 1
-    rows = panel.loc[
-        (panel["indicator"].astype("string") == ind.benchmark.lait)
-        & (panel["la_code"].astype("string") == la)
-        & panel["value"].notna()
-    ]
+    rows = ours.loc[ours["indicator"].astype("string") == ind.benchmark.lait]
     ends = rows["year"].map(_year_end)
     rows = rows.loc[ends.notna() & (ends <= limit)]
     if rows.empty:

@@ -105,9 +105,13 @@ def _has_time_of_day(values: np.ndarray, step: int = 1 << 18) -> bool:
     a block at a time, so that no temporary is as long as the column."""
     ns = values.view("int64")
     blank = np.iinfo("int64").min  # NaT
+    whole = np.empty(min(step, len(ns)), dtype="int64")
     for start in range(0, len(ns), step):
         part = ns[start : start + step]
-        off = part % DAY_NS != 0
+        days = whole[: len(part)]
+        np.floor_divide(part, DAY_NS, out=days)  # a division by a constant: cheaper than %
+        days *= DAY_NS
+        off = days != part
         if off.any() and (off & (part != blank)).any():
             return True
     return False
@@ -221,11 +225,14 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, text.notna() & out.isna()
 
 
+FEW_ROWS = 1_000  # below this, reading each row is as cheap as finding the distinct values
+
+
 def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     """(codes, distinct values) of a typed column with many repeats (LA, codes, years), so
     that cell-by-cell rules run once per distinct value; None when that would not pay off or
     an object column could merge values that read differently (1 and True)."""
-    if s.dtype == object or len(s) < 10_000:
+    if s.dtype == object or len(s) < FEW_ROWS:
         return None
     if pd.Series(s.array[:10_000]).nunique(dropna=False) > 5_000:
         return None  # mostly distinct (child ids): not worth factorizing every row

@@ -14,7 +14,10 @@ be used at all (a required column missing, an unreadable file) is left out with 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -216,6 +219,39 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     return tables, where, years, distinct
 
 
+_POOL_LOCK = threading.Lock()
+_POOL_USERS: list[pa.MemoryPool] = []  # the pool before the first of the loads now running
+
+
+@contextmanager
+def _arrow_pool() -> Iterator[None]:
+    """Arrow's jemalloc pool while loading, where pyarrow has it and the user has not chosen
+    a pool (ARROW_DEFAULT_MEMORY_POOL): loading builds and lets go of hundreds of MB of Arrow
+    buffers, and jemalloc gives them back and reuses them with a lower peak than the default
+    mimalloc (the peers' two tables: 1.24 -> 1.15 GB, fewer page faults in system time). The
+    previous default pool is restored when the last load running (threads) ends; buffers
+    remember the pool they came from."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        yield
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        yield
+        return
+    with _POOL_LOCK:
+        _POOL_USERS.append(pa.default_memory_pool())
+        pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        with _POOL_LOCK:
+            first = _POOL_USERS[0]
+            _POOL_USERS.pop()
+            if not _POOL_USERS:
+                pa.set_memory_pool(first)
+
+
 def _run(
     raws: list[RawTable],
     notes: list[pd.DataFrame],
@@ -336,8 +372,9 @@ def load_dataset(
     is inferred (see `scorecard.inputs.coverage`).
     """
     folder = _folder(path)
-    raws, notes = collect(folder)
-    ds, report = _run(raws, notes, validate=validate, coverage=coverage, infer_coverage=True)
+    with _arrow_pool():
+        raws, notes = collect(folder)
+        ds, report = _run(raws, notes, validate=validate, coverage=coverage, infer_coverage=True)
     return _finish(ds, report, str(folder), strict)
 
 
@@ -352,8 +389,9 @@ def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]
         folder = _folder(path)
     except OSError as exc:
         return None, finalise(note("error", str(path), str(exc), "Check the folder path."))
-    raws, notes = collect(folder)
-    ds, report = _run(raws, notes, validate=True, coverage=None, infer_coverage=True)
+    with _arrow_pool():
+        raws, notes = collect(folder)
+        ds, report = _run(raws, notes, validate=True, coverage=None, infer_coverage=True)
     return _finish(ds, report, str(folder), False), report
 
 

@@ -9,11 +9,14 @@ run on a frame of those values; the other columns and the table-wide rules on ev
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines.pandas_engine import Engine
 
 from .keys import BIG, Distinct
 from .report import Where, at, concat, empty, issues
@@ -50,8 +53,10 @@ def schema_issues(
     """Run the pandera model of `table` (a loaded table: RangeIndex) lazily; failures as
     issue rows, each failing cell marked by its position (`pos`). `distinct`: columns known
     as codes into their distinct values (checked once per value when the table is big)."""
-    schema = MODELS[table].to_schema()
+    schema, untyped = _schemas(table)
     by_value = _by_value(schema, frame, where, distinct or {})
+    if _dtypes_hold(schema, frame):  # else pandera checks them (and says which rows fail)
+        schema = untyped
     found = _failures(schema.remove_columns(by_value) if by_value else schema, frame)
     if by_value:
         assert distinct is not None
@@ -63,6 +68,33 @@ def schema_issues(
     if found is None:
         return empty()
     return _failures_to_issues(table, frame, found.reset_index(drop=True), where)
+
+
+@cache
+def _schemas(table: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
+    """The model of `table` as a schema, and the same with no column's dtype: for tables
+    whose dtypes hold (`_dtypes_hold`), as pandera checks a `str` dtype row by row, building
+    a flag for every row and a message."""
+    schema = MODELS[table].to_schema()
+    untyped = copy.copy(schema)  # shallow: the checks are shared, the columns are new
+    untyped.columns = {}
+    for name, column in schema.columns.items():
+        untyped.columns[name] = copy.copy(column)
+        untyped.columns[name].dtype = None
+    return schema, untyped
+
+
+def _dtypes_hold(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
+    """True when every column of `schema` that `frame` has is of the schema's dtype exactly
+    (a dtype is the column's, not its rows': nothing to check row by row)."""
+    try:
+        return all(
+            Engine.dtype(frame[name].dtype) == column.dtype
+            for name, column in schema.columns.items()
+            if name in frame.columns and column.dtype is not None
+        )
+    except TypeError:  # a dtype pandera does not know
+        return False
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame | None:

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import bands
 from ..benchmark import (
     MIN_SIZE,
+    benchmark_lookup,
     benchmark_name,
     benchmark_panel,
     best_rule,
@@ -33,11 +34,13 @@ from ..benchmark import (
     gap_to,
     latest_years,
     load_neighbours,
+    published_averages,
     resolve_la,
 )
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
+from ..la_lookup import LaLookup
 from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
 from .comparison import COMPARE_NAMES
 from .privacy import apply_suppression
@@ -420,6 +423,7 @@ class Authority:
     name: str | None
     benchmarks: pd.DataFrame | None
     neighbours: pd.DataFrame | None
+    lookup: LaLookup | None = None  # the benchmarks' own authorities (benchmark_lookup)
 
 
 def card_authority(
@@ -439,10 +443,11 @@ def card_authority(
     sn = neighbours
     if sn is not None and not isinstance(sn, pd.DataFrame):
         sn = load_neighbours(sn, benchmarks=bench)
+    own = benchmark_lookup(bench) if bench is not None else None
     if la is None:
-        return Authority(None, None, bench, sn)
-    code, name = resolve_la(la, bench) if bench is not None else resolve_la(la)
-    return Authority(code, name, bench, sn)
+        return Authority(None, None, bench, sn, own)
+    code, name = resolve_la(la, own) if own is not None else resolve_la(la)
+    return Authority(code, name, bench, sn, own)
 
 
 def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
@@ -468,6 +473,11 @@ def _year_end(value: object) -> int | None:
         return int(m.group(1)[:2] + m.group(2))
     m = re.fullmatch(r"(\d{4})(\.0)?", text)
     return int(m.group(1)) if m else None
+
+
+def _has_la(frame: pd.DataFrame, la: str) -> bool:
+    """Whether `frame` (benchmarks or neighbours) has rows for the LA code `la`."""
+    return bool(frame["la_code"].astype(str).eq(la).any())
 
 
 def _empty_comparators(items: list[Indicator]) -> pd.DataFrame:
@@ -498,10 +508,10 @@ def benchmark_rows(
         return empty, "No benchmark data was given."
     if la is None:
         return empty, "No local authority code was given, so no benchmarks are shown."
-    if la not in set(bench["la_code"].astype(str)):
+    if not _has_la(bench, la):
         return empty, f"LA {la} is not in the benchmark data, so no comparators are shown."
     sn = authority.neighbours
-    if sn is not None and la not in set(sn["la_code"].astype(str)):
+    if sn is not None and not _has_la(sn, la):
         sn = None  # comparators without the statistical-neighbour average (noted below)
     limit = int(financial_year(period_end)[:4]) + 1
     names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
@@ -525,6 +535,7 @@ def benchmark_rows(
             catalogue=cat,
             values=mine,
             min_size=min_size,
+            own_lookup=authority.lookup,
         )
         if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
             notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
@@ -663,11 +674,12 @@ def district_view(
         )
         if why or got is None or got.empty:
             continue
-        got = got.loc[got["value"].notna() | got["denominator"].notna()]
-        parts.append(got.assign(sn_value=sn.get(ind.id, np.nan)))
+        parts.append(got)
     if not parts:
         return None
     out = pd.concat(parts, ignore_index=True)
+    out = out.loc[out["value"].notna() | out["denominator"].notna()].reset_index(drop=True)
+    out["sn_value"] = out["indicator"].astype(str).map(sn).astype("float64")
     out["indicator"] = out["indicator"].astype(str)
     out["district"] = out["district"].astype(object).where(out["district"].notna(), "Not known")
     out["district"] = out["district"].astype(str)
@@ -694,40 +706,52 @@ def published_series(
     bench, sn, la = authority.benchmarks, authority.neighbours, authority.code
     if bench is None or la is None or dates.empty:
         return None
-    if la not in set(bench["la_code"].astype(str)):
+    if not _has_la(bench, la):
         return None
-    if sn is not None and la not in set(sn["la_code"].astype(str)):
+    if sn is not None and not _has_la(sn, la):
         sn = None
     lait = {i.benchmark.lait: i.id for i in items if i.benchmark and i.benchmark.lait}
     first = pd.Timestamp(dates.min()).year
     limit = int(financial_year(period_end)[:4]) + 1
-    rows = bench.loc[bench["indicator"].isin(list(lait))]
-    years = rows.assign(_end=rows["year"].map(_year_end))
-    years = years.loc[years["_end"].notna() & years["_end"].between(first, limit)]
-    out = []
-    for year, part in years.groupby("year", sort=True):
-        names = sorted(set(part["indicator"]))
-        try:
-            cmp = compare(bench, la, year, sn, indicators=names, sn_stat=sn_stat, catalogue=cat)
-        except (ValueError, KeyError):  # the LA has no figure that year: no points
-            continue
-        when = pd.Timestamp(int(part["_end"].iloc[0]), 3, 31)
-        for r in cmp.itertuples(index=False):
-            ind_id = lait.get(getattr(r, "indicator", None))
-            if ind_id is None:
-                continue
-            for series, col in (("England", "england"), ("Statistical neighbours", "sn_value")):
-                value = getattr(r, col, np.nan)
-                if value is not None and not pd.isna(value):
-                    out.append(
-                        {"indicator": ind_id, "period_end": when, "series": series, "value": value}
-                    )
-    if not out:
+    rows = bench.loc[bench["indicator"].isin(list(lait)), ["indicator", "year"]]
+    year_ends = _year_ends(rows["year"])
+    years = year_ends[year_ends.between(first, limit)]
+    got = published_averages(
+        bench, la, list(years.index), sn, sorted(rows["indicator"].unique()), sn_stat, cat
+    )
+    got = got.sort_values(["year", "indicator"], kind="stable", ignore_index=True)
+    long = got.melt(
+        id_vars=["indicator", "year"],
+        value_vars=["england", "sn_value"],
+        var_name="series",
+        ignore_index=False,
+    )
+    long = long.loc[long["value"].notna()].sort_index(kind="stable")  # England, then SN
+    if long.empty:
         return None
-    frame = pd.DataFrame(out)
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    ends = long["year"].map(years).astype("int64")
+    frame = pd.DataFrame(
+        {
+            "indicator": long["indicator"].map(lait).to_numpy(),
+            "period_end": pd.to_datetime(
+                {"year": ends.to_numpy(), "month": 3, "day": 31}
+            ).to_numpy(),
+            "series": long["series"]
+            .map({"england": "England", "sn_value": "Statistical neighbours"})
+            .to_numpy(),
+            "value": long["value"].to_numpy(dtype="float64"),
+        }
+    )
     frame["period_end"] = frame["period_end"].astype(DATE_DTYPE)
     return frame
+
+
+def _year_ends(years: pd.Series) -> pd.Series:
+    """The calendar year each distinct published year ends in (`_year_end`), indexed by
+    the year as the frame has it; years not understood are left out."""
+    distinct = pd.unique(years.dropna())
+    ends = pd.Series([_year_end(y) for y in distinct], index=distinct, dtype="float64")
+    return ends.dropna().astype("int64")
 
 
 # --------------------------------------------------------------------------- trend, privacy
