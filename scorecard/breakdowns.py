@@ -396,6 +396,13 @@ def _date_positions(units: pd.DataFrame, dates: np.ndarray) -> np.ndarray | None
         ends = np.array([0, len(k) - 1])
         if k.min() >= 0 and k.max() < len(dates) and np.array_equal(dates[k[ends]], when[ends]):
             return k
+    if len(when) > 1 and bool((when[1:] >= when[:-1]).all()):
+        # units in date order (most measures build them so): each date's units are a block
+        bounds = np.searchsorted(when, dates, side="left")
+        ends = np.searchsorted(when, dates, side="right")
+        if int((ends - bounds).sum()) != len(when):
+            return None  # a unit dated outside `at`
+        return np.repeat(np.arange(len(dates), dtype="int64"), ends - bounds)
     k = np.searchsorted(dates, when)
     if not np.array_equal(dates[np.minimum(k, len(dates) - 1)], when):
         return None
@@ -425,10 +432,12 @@ def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
         values = np.nan_to_num(values, nan=0.0)
         lo, hi = float(values.min()), float(values.max())
         largest = len(values) * max(abs(lo), abs(hi))
+    if largest >= _EXACT_TOTAL:
+        return values, False
+    # no fractional part left once scaled: the scaled copy equals its rounding (a rounding
+    # is much cheaper than a remainder over millions of values)
     scaled = values * _EXACT_STEP
-    # no fractional part left once scaled (the scaled copy is ours to overwrite)
-    exact = largest < _EXACT_TOTAL and not np.fmod(scaled, 1.0, out=scaled).any()
-    return values, exact
+    return values, bool(np.array_equal(scaled, np.rint(scaled)))
 
 
 def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -438,6 +447,60 @@ def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> n
     groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
     summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
     return summed.to_numpy(dtype="float64")
+
+
+class GroupSums:
+    """Sums of unit columns per group, by `np.bincount` over the group numbers (one dense
+    table of every possible group when that is small, so no per-unit renumbering), exact
+    for the values units carry (see `summarise`), pandas' compensated sum otherwise."""
+
+    def __init__(self, number: np.ndarray, total: int, every_group: bool) -> None:
+        self.number = number
+        if total <= max(4 * len(number), 1_000_000):
+            self.size = total
+            self.counts = np.bincount(number, minlength=total)
+            self.present = np.arange(total) if every_group else np.flatnonzero(self.counts)
+            self.group: np.ndarray | None = None  # the numbers are the dense groups
+        else:
+            present, group = np.unique(number, return_inverse=True)
+            self.size, self.present, self.group = len(present), present, group
+            self.counts = np.bincount(group, minlength=len(present))
+        self.n_groups = len(self.present)
+
+    def _pick(self, dense: np.ndarray) -> np.ndarray:
+        return dense if self.group is not None else dense[self.present]
+
+    def _groups(self) -> np.ndarray:
+        return self.number if self.group is None else self.group
+
+    def sizes(self) -> np.ndarray:
+        """Units per group."""
+        return self._pick(self.counts)
+
+    def flagged(self, flag: np.ndarray) -> np.ndarray:
+        """Units per group where `flag` holds."""
+        return self._pick(np.bincount(self._groups()[flag], minlength=self.size))
+
+    def sums(self, column: pd.Series) -> np.ndarray:
+        """Per group, the sum of `column` as pandas' group sum gives it (float64)."""
+        raw = column.to_numpy()
+        if raw.dtype.kind in "iub" and len(raw):
+            lo, hi = int(raw.min()), int(raw.max())
+            if lo == hi and len(raw) * abs(lo) < _EXACT_TOTAL:
+                # one value throughout (den=1): that value times the units of each group
+                return self.sizes() * float(lo)
+            if lo >= 0 and hi <= 1:  # 0/1 flags: the units with a 1, counted
+                return self.flagged(raw.astype(bool, copy=False)).astype("float64")
+        elif raw.dtype.kind == "f" and len(raw):
+            lo, hi = float(raw.min()), float(raw.max())
+            exact = float(lo * _EXACT_STEP).is_integer() and len(raw) * abs(lo) < _EXACT_TOTAL
+            if lo == hi and exact:  # one exact value throughout (den=1.0): as above
+                return self.sizes() * lo
+        values, exact = _summable(column)
+        if exact:
+            return self._pick(np.bincount(self._groups(), weights=values, minlength=self.size))
+        raw = column.to_numpy(dtype="float64", na_value=np.nan)
+        return self._pick(_compensated_sums(raw, self._groups(), self.size))
 
 
 def _grouped_by_numbers(
@@ -451,54 +514,29 @@ def _grouped_by_numbers(
     """The per-group sums (and median) from the group numbers, one row per group that has
     units, in key order, with the key columns as pandas' groupby gives them. With
     `every_date` (no breakdown) one row per reference date, zeros where no unit falls."""
-    number = groups.number
     total = int(np.prod(groups.sizes, dtype="float64"))
-    if every_date:
-        present, group = np.arange(total, dtype="int64"), number
-    elif total <= max(4 * len(number), 1_000_000):
-        counts = np.bincount(number, minlength=total)
-        present = np.flatnonzero(counts)
-        dense = np.full(total, -1, dtype="int64")
-        dense[present] = np.arange(len(present))
-        group = dense[number]
-    else:
-        present, group = np.unique(number, return_inverse=True)
-    n_groups = len(present)
-
-    sizes: list[np.ndarray] = []  # units per group, counted once if needed
-
-    def sums(column: pd.Series) -> np.ndarray:
-        raw = column.to_numpy()
-        if raw.dtype.kind in "iub" and len(raw) and raw.min() == raw.max():
-            # one value throughout (den=1): that value times the units of each group
-            if not sizes:
-                sizes.append(np.bincount(group, minlength=n_groups))
-            value = float(raw[0])
-            if len(raw) * abs(value) < _EXACT_TOTAL:
-                return sizes[0] * value
-        values, exact = _summable(column)
-        if exact:
-            return np.bincount(group, weights=values, minlength=n_groups)
-        raw = column.to_numpy(dtype="float64", na_value=np.nan)
-        return _compensated_sums(raw, group, n_groups)
-
-    den = units["den"].to_numpy(dtype="float64")
+    summer = GroupSums(groups.number, total, every_group=every_date)
     out: dict[str, object] = {}
-    rest = present
+    rest = summer.present
     for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
         out[name] = label(rest % size)
         rest = rest // size
     frame = pd.DataFrame({name: out[name] for name in keys})
-    frame["numerator"] = sums(units["num"])
-    denominator = sums(units["den"])
-    if np.isnan(den).any():  # a blank denominator blanks its group's
-        blank = np.bincount(group, weights=np.isnan(den), minlength=n_groups) > 0
-        denominator = np.where(blank, np.nan, denominator)
+    frame["numerator"] = summer.sums(units["num"])
+    denominator = summer.sums(units["den"])
+    whole = units["den"].dtype.kind in "iub"  # integers: never blank
+    blank_den = None if whole else np.isnan(units["den"].to_numpy(dtype="float64"))
+    if blank_den is not None and blank_den.any():  # a blank denominator blanks its group's
+        denominator = np.where(summer.flagged(blank_den) > 0, np.nan, denominator)
     frame["denominator"] = denominator
     for f in flags:
-        frame[f] = sums(units[f])
+        frame[f] = summer.sums(units[f])
     if stat == "median":
-        frame["median"] = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
+        den = units["den"].to_numpy(dtype="float64")
+        group = summer._groups()
+        n_groups = summer.size
+        med = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
+        frame["median"] = summer._pick(med)
     return frame
 
 
@@ -507,8 +545,7 @@ def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int)
     group without any), as pandas computes it."""
     keep = (den > 0) & ~np.isnan(num)
     g, v = group[keep], num[keep]
-    order = np.lexsort((v, g))
-    g, v = g[order], v[order]
+    g, v = _sorted_by_group_and_value(g, v)
     out = np.full(n_groups, np.nan)
     if not len(g):
         return out
@@ -518,3 +555,20 @@ def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int)
     hi = v[starts + size // 2]
     out[g[starts]] = np.where(size % 2 == 1, lo, (lo + hi) / 2)
     return out
+
+
+def _sorted_by_group_and_value(g: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups and values sorted by group, then value: one sort of a combined int64 key when
+    the values are whole numbers (days) whose range makes it fit, else a lexsort."""
+    if len(v):
+        lo, hi = float(v.min()), float(v.max())
+        span = hi - lo + 1
+        if span * (float(g.max()) + 1) < 2.0**62 and np.array_equal(v, np.rint(v)):
+            key = g.astype("int64") * int(span)
+            key += (v - lo).astype("int64")
+            key.sort()
+            group = key // int(span)
+            key -= group * int(span)  # the value less `lo` (a remainder is dearer)
+            return group, (key + lo).astype(v.dtype)
+    order = np.lexsort((v, g))
+    return g[order], v[order]

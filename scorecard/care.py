@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dataset import Dataset
 from .periods import DATE_DTYPE, window_start
@@ -29,6 +31,58 @@ EPISODE_CORE: tuple[str, ...] = ("CHILD", "DECOM", "DEC", "REC", "LS")
 
 _KEY_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
 _SEP = "\x1f"
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize(values, use_na_sentinel=True)`: codes in order of first appearance (-1
+    blank, the smallest integer type that holds them) and the distinct values. An
+    Arrow-backed text column is encoded by Arrow itself, whose codes come without a copy
+    (several times cheaper for millions of rows than pandas' route through it)."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.ArrowStringArray) and len(arr):
+        encoded = pc.dictionary_encode(arr._pa_array)
+        if isinstance(encoded, pa.ChunkedArray):
+            chunks = encoded.num_chunks
+            encoded = encoded.chunk(0) if chunks == 1 else encoded.combine_chunks()
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, -1)
+        uniques = pd.Index(pd.array(encoded.dictionary, dtype=values.dtype))
+        return indices.to_numpy(zero_copy_only=False), uniques
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Index(uniques)
+
+
+def id_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """An integer per identifier, equal exactly where the identifiers are equal (-1 blank),
+    and the width of their range (codes run from -1 to width - 1). Identifiers written as
+    digits without a leading zero or a sign (so '7' and '007' stay apart) are read as the
+    numbers they are when their range is moderate, which is far cheaper than hashing
+    millions of strings; anything else is factorized."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.ArrowStringArray) and len(arr) > 100_000:
+        text = arr._pa_array
+        try:
+            numbers = pc.cast(text, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            numbers = None
+        if (
+            numbers is not None
+            and numbers.null_count < len(numbers)
+            and not pc.any(pc.starts_with(text, "0")).as_py()
+            and not pc.any(pc.starts_with(text, "-")).as_py()
+        ):
+            lo, hi = pc.min_max(numbers).values()
+            width = hi.as_py() - lo.as_py() + 1
+            if width <= 4 * len(arr):
+                codes = pc.subtract(numbers, lo)
+                if codes.null_count:
+                    codes = pc.fill_null(codes, -1)
+                if isinstance(codes, pa.ChunkedArray):
+                    codes = codes.combine_chunks() if codes.num_chunks != 1 else codes.chunk(0)
+                return codes.to_numpy(zero_copy_only=False), width
+    codes, uniques = factorize(values)
+    return codes, len(uniques)
 
 
 def _raw_keys(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -63,8 +117,8 @@ def _pooled_keys(ds: Dataset) -> _PooledKeys | None:
         frames = [ds.tables[t] for t in names]
         if not frames or not all("LA" in f.columns for f in frames):
             return None
-        la = [pd.factorize(f["LA"], use_na_sentinel=True) for f in frames]
-        child = [pd.factorize(f["CHILD"], use_na_sentinel=True) for f in frames]
+        la = [factorize(f["LA"]) for f in frames]
+        child = [factorize(f["CHILD"]) for f in frames]
         las, ids = _sorted_union([u for _, u in la]), _sorted_union([u for _, u in child])
         if any(min(label, default=_SEP) <= _SEP for label in las):
             return None  # an LA label sorting against the separator: use the strings
@@ -127,8 +181,8 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 def _pairs(frame: pd.DataFrame, col: str, las: pd.Index, ids: pd.Index) -> np.ndarray:
     """``la_rank * len(ids) + id_rank`` per row of `frame`; -1 where LA or the id is blank."""
-    la = _ranked(pd.factorize(frame["LA"], use_na_sentinel=True), las)
-    child = _ranked(pd.factorize(frame[col], use_na_sentinel=True), ids)
+    la = _ranked(factorize(frame["LA"]), las)
+    child = _ranked(factorize(frame[col]), ids)
     return _pair_codes(la, child, len(ids))
 
 
@@ -280,7 +334,7 @@ def _episode_index(ds: Dataset) -> pd.DataFrame:
 
 def _equals(values: pd.Series, code: str) -> np.ndarray:
     """`values == code` per row (False where blank), comparing only the distinct values."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = factorize(values)
     hit = np.asarray(pd.Index(uniques) == code, dtype=bool) if len(uniques) else np.zeros(0, bool)
     return np.append(hit, False)[codes]
 
@@ -296,9 +350,9 @@ def _episode_order(cid: np.ndarray, decom: np.ndarray, dec: np.ndarray) -> np.nd
     for dates in (decom, dec):
         ns = dates.view("int64")
         blank = np.isnat(dates)
-        if (ns[~blank] % day).any():
-            return np.lexsort((_sortable(dec), _sortable(decom), cid))
         days = ns // day
+        if not ((days * day == ns) | blank).all():  # a time of day (cheaper than a remainder)
+            return np.lexsort((_sortable(dec), _sortable(decom), cid))
         lo = int(days[~blank].min()) if (~blank).any() else 0
         span = int(days[~blank].max()) - lo + 2 if (~blank).any() else 1
         parts.append((np.where(blank, span - 1, days - lo), span))
@@ -363,7 +417,7 @@ def episode_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
         table = ds.table("episodes")
         if name not in table.columns:
             return np.full(len(rows), -1, dtype="int64"), np.array([], dtype=object)
-        raw, uniques = pd.factorize(table[name], use_na_sentinel=True)
+        raw, uniques = factorize(table[name])
         clean = pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
         merged, labels = pd.factorize(clean, use_na_sentinel=True)
         lookup = np.append(np.asarray(merged, dtype="int64"), -1)
@@ -506,15 +560,50 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
     (row position in `episode_index(ds)`
     of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
-    Cached per dataset and set of dates (many indicators share it); each caller gets its own
+    Cached per dataset and set of dates (many indicators share it; an indicator needing
+    more history is asked at fewer of the same dates, and takes their rows from the set
+    already built: a date's rows never depend on the other dates); each caller gets its own
     shallow copy, so under pandas copy-on-write a caller's changes never reach the cache.
     """
     dates = np.asarray(at, dtype=DATE_DTYPE)
     key = "looked_after_at:" + dates.view("int64").tobytes().hex()
-    return ds.cached(key, lambda: _looked_after_at(ds, dates)).copy(deep=False)
+    built: dict[bytes, pd.DataFrame] = ds.cached("looked_after_at:built", dict)
+
+    def build() -> pd.DataFrame:
+        found = _from_more_dates(built, dates)
+        if found is None:
+            found = _looked_after_at(ds, dates)
+            built[dates.view("int64").tobytes()] = found
+        return found
+
+    return ds.cached(key, build).copy(deep=False)
+
+
+def _from_more_dates(built: dict[bytes, pd.DataFrame], dates: np.ndarray) -> pd.DataFrame | None:
+    """The rows of `dates` taken from a frame built for more dates holding all of them
+    (None when there is none): each date's rows are a block of that frame, in order."""
+    if len(dates) == 0 or (np.diff(dates.view("int64")) <= 0).any():
+        return None  # only sorted distinct dates are looked up
+    for stamp, frame in built.items():
+        have = np.frombuffer(stamp, dtype="int64").view(DATE_DTYPE)
+        pos = np.searchsorted(have, dates)
+        if pos.max() >= len(have) or not (have[pos] == dates).all() or (np.diff(pos) <= 0).any():
+            continue
+        ks = frame["k"].to_numpy()
+        starts = np.searchsorted(ks, pos, side="left")
+        ends = np.searchsorted(ks, pos, side="right")
+        if (np.diff(pos) == 1).all():  # consecutive dates: one slice, no copy
+            part = frame.iloc[int(starts[0]) : int(ends[-1])].reset_index(drop=True)
+        else:
+            _, rows = _ranges_to_pairs(starts, ends)  # the rows of each date's block
+            part = frame.take(rows).reset_index(drop=True)
+        # positions in `dates` instead of in the larger set
+        return part.assign(k=np.searchsorted(pos, part["k"].to_numpy()))
+    return None
 
 
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
+    """The children looked after at each date, built from the episodes open then."""
     e = episode_index(ds)
     rows, ks = expand(e["DECOM"], e["DEC"], at)
     # a stable sort by date (a radix sort on small integers) keeps each date's rows in
@@ -522,10 +611,18 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     # row of each keeps the latest-starting episode
     small = ks.astype(np.uint16) if ks.size and ks.max() < 2**16 else ks
     order = np.argsort(small, kind="stable")
-    rows, ks = rows[order], ks[order]
+    rows = rows[order]
+    del order
+    # the dates in order: each date repeated as often as it has rows (no gather)
+    ks = np.repeat(np.arange(len(at), dtype="int64"), np.bincount(small, minlength=len(at)))
     cid = e["cid"].to_numpy()[rows]
-    last = np.r_[(ks[1:] != ks[:-1]) | (cid[1:] != cid[:-1]), True] if rows.size else []
-    rows, ks, cid = rows[last], ks[last], cid[last]
+    if rows.size:
+        last = np.empty(rows.size, dtype=bool)
+        last[-1] = True
+        np.not_equal(cid[1:], cid[:-1], out=last[:-1])
+        last[:-1] |= ks[1:] != ks[:-1]
+        if not last.all():  # a child open twice at a date (overlapping episodes): rare
+            rows, ks, cid = rows[last], ks[last], cid[last]
     return pd.DataFrame(
         {
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],

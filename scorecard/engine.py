@@ -37,6 +37,7 @@ from .breakdowns import BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .dataset import Coverage, Dataset, MissingTableError
+from .memory import without_hugepages
 from .periods import DATE_DTYPE, parse_at
 from .registry import Measure, registry
 
@@ -157,8 +158,9 @@ def compute(
     """
     ind = resolve_indicator(indicator, catalogue)
     by_list = normalise_by(by)
-    plan = _plan(ind, dataset, at, by_list)
-    frame = plan.measure(plan.ds, plan.supported, by_list, ind.params)
+    with without_hugepages():  # see scorecard.memory: fresh arrays are cheaper so
+        plan = _plan(ind, dataset, at, by_list)
+        frame = plan.measure(plan.ds, plan.supported, by_list, ind.params)
     notes = _notes(frame, plan)
     out = _tidy(frame, ind.id, by_list, notes)
     if plan.reasons:
@@ -341,8 +343,9 @@ def units(
     if plan.reasons:
         first = min(plan.reasons)
         raise UnavailableError(f"{ind.id}: {plan.reasons[first]}", plan.reasons)
-    raw = plan.measure.units(plan.ds, plan.supported, by_list, ind.params, detail=True)
-    return _present_units(raw, ind, plan, by_list)
+    with without_hugepages():
+        raw = plan.measure.units(plan.ds, plan.supported, by_list, ind.params, detail=True)
+        return _present_units(raw, ind, plan, by_list)
 
 
 def _present_units(raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str]) -> pd.DataFrame:

@@ -127,13 +127,37 @@ def quarter_ends(last: object, n: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([e + pd.offsets.MonthEnd(0) for e in ends]).astype(DATE_DTYPE)
 
 
-def _calendar(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Year and month x 100 + day of datetime64[ns] dates (garbage where NaT), in numpy."""
+DAY_NS = 86_400_000_000_000
+_CALENDAR_SPAN = 200_000  # days: beyond this range of dates, convert each date itself
+
+
+def _calendar(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month x 100 + day and whether the year is a leap year, of datetime64[ns]
+    dates (garbage where NaT), in numpy. Millions of dates span a few thousand days: each
+    day of that span is converted once and the dates look theirs up."""
+    ns = dates.view("int64")
+    ok = ~np.isnat(dates)
+    day = ns // DAY_NS  # floored, as datetime64[D] is
+    lo = int(np.min(day, where=ok, initial=np.iinfo("int64").max))
+    hi = int(np.max(day, where=ok, initial=np.iinfo("int64").min))
+    if lo > hi or hi - lo > _CALENDAR_SPAN or hi - lo > len(dates):
+        return _calendar_of(dates)
+    span = (np.arange(lo, hi + 1, dtype="int64") * DAY_NS).view(DATE_DTYPE)
+    year, md, leap = _calendar_of(span)
+    day -= lo
+    np.clip(day, 0, hi - lo, out=day)
+    return year[day], md[day], leap[day]
+
+
+def _calendar_of(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_calendar` converting every date."""
     year_start = dates.astype("datetime64[Y]")
     month_start = dates.astype("datetime64[M]")
     month = (month_start - year_start.astype("datetime64[M]")).astype("int64") + 1
     day = (dates.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64") + 1
-    return year_start.astype("int64") + 1970, month * 100 + day
+    year = year_start.astype("int64") + 1970
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return year, month * 100 + day, leap
 
 
 def age_in_years(dob: pd.Series | np.ndarray, on: pd.Series | np.ndarray) -> np.ndarray:
@@ -142,9 +166,8 @@ def age_in_years(dob: pd.Series | np.ndarray, on: pd.Series | np.ndarray) -> np.
     dob = np.asarray(dob, dtype=DATE_DTYPE)
     on = np.asarray(on, dtype=DATE_DTYPE)
     missing = np.isnat(dob) | np.isnat(on)
-    b_year, b_md = _calendar(dob)
-    o_year, o_md = _calendar(on)
-    leap = ((o_year % 4 == 0) & (o_year % 100 != 0)) | (o_year % 400 == 0)
+    b_year, b_md, _ = _calendar(dob)
+    o_year, o_md, leap = _calendar(on)
     b_md = np.where((b_md == 229) & ~leap, 228, b_md)
     out = ((o_year - b_year) - (o_md < b_md)).astype("float64")
     out[missing] = np.nan
@@ -161,17 +184,25 @@ def age_band(age: Sequence[float] | np.ndarray | pd.Series) -> pd.Categorical:
 
 def birthday_in_year(dob: pd.Series, age: int, year_end: pd.Series | int) -> pd.Series:
     """Date of the `age`th birthday (29 Feb falls on 28 Feb in common years); blank DOB:
-    NaT. Worked out on the calendar fields with numpy, not by parsing dates."""
+    NaT. Worked out on the calendar fields with integer arithmetic, not by parsing dates."""
     dob = pd.to_datetime(dob)
     values = np.asarray(dob, dtype=DATE_DTYPE)
-    month_start = values.astype("datetime64[M]")
-    year_start = values.astype("datetime64[Y]")
-    month = (month_start - year_start.astype("datetime64[M]")).astype("int64")  # 0 = January
-    day = (values.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64")
-    target = year_start.astype("int64") + 1970 + int(age)
+    year, md, _ = _calendar(values)
+    month, day = md // 100, md % 100
+    target = year + int(age)
     leap = ((target % 4 == 0) & (target % 100 != 0)) | (target % 400 == 0)
-    day = np.where((month == 1) & (day == 28) & ~leap, 27, day)
-    months = (target - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month
-    out = months.astype("datetime64[D]") + day
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    out = (_days_from_civil(target, month, day) * DAY_NS).view(DATE_DTYPE)
     out = np.where(np.isnat(values), np.datetime64("NaT"), out).astype(DATE_DTYPE)
     return pd.Series(out, index=dob.index)
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian (year, month, day), elementwise (the
+    civil-calendar formula: years counted from March, in 400-year eras)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468

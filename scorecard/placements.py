@@ -56,9 +56,7 @@ def _last_before(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     pos = np.where(valid, np.arange(n), -1)
     upto = np.maximum.accumulate(pos) if n else pos  # last valid at or before each row
     before = np.r_[-1, upto[:-1]] if n else upto
-    ok = before >= 0
-    ok[ok] = group[before[ok]] == group[ok]
-    return np.where(ok, before, -1)
+    return _within(before, group)
 
 
 def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -66,9 +64,15 @@ def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     n = len(valid)
     pos = np.where(valid, np.arange(n), -1)
     upto = np.maximum.accumulate(pos) if n else pos
-    ok = upto >= 0
-    ok[ok] = group[upto[ok]] == group[ok]
-    return np.where(ok, upto, -1)
+    return _within(upto, group)
+
+
+def _within(found: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """`found` (positions, -1 none) where it lies in the row's own group, else -1 (one
+    gather over all rows: cheaper than picking the rows with a mask three times)."""
+    same = group[np.maximum(found, 0)] == group
+    same &= found >= 0
+    return np.where(same, found, -1)
 
 
 def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -187,6 +187,8 @@ def measure(
             caveats=dict(caveats or {}),
             scale=scale,
         )
+        # the builder's docstring on the Measure itself (help(), profiles name what it does)
+        object.__setattr__(found, "__doc__", found.doc or Measure.__doc__)
         registry[key] = found
         return found
 

@@ -161,6 +161,33 @@ def test_summarise_equals_a_pandas_groupby_to_the_last_bit(stat: str) -> None:
     assert np.array_equal(got["denominator"], ref["denominator"])
 
 
+@pytest.mark.parametrize("stat", ["percent", "median", "count"])
+def test_summarise_units_in_date_order_whole_days_and_flags(stat: str) -> None:
+    """Units in date order (numbered by blocks), whole days (medians by one combined
+    sort), 0/1 integer flags and a constant denominator (summed without a scan) give
+    pandas' own figures; a unit dated outside the dates asked for is summarised too."""
+    rng = np.random.default_rng(11)
+    n = 4_000
+    at = parse_at(["2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31"])
+    dates = np.sort(np.asarray(at)[rng.integers(0, 4, n)])
+    days = rng.integers(-3, 900, n).astype("float64")
+    team = pd.array(rng.choice(["b", "a", "c"], n), dtype="str")
+    for num in (days, (days > 400).astype("int64")):
+        for den in (np.ones(n), np.ones(n, dtype="int64")):
+            units = pd.DataFrame({"period_end": dates, "num": num, "den": den, "team": team})
+            for by in ([], ["team"]):
+                got = summarise(units, at, by, stat)
+                ref = _grouped_by_pandas_reference(units, at, by, stat)
+                column = "median" if stat == "median" else "numerator"
+                want = ref[column].to_numpy(dtype="float64")
+                have = got["value" if stat == "median" else "numerator"].to_numpy()
+                assert np.array_equal(have, want, equal_nan=True)
+    outside = units.assign(period_end=units["period_end"].where(units.index != n - 1))
+    outside.loc[n - 1, "period_end"] = pd.Timestamp("2025-04-30")
+    got = summarise(outside, at, [], "count")
+    assert got["numerator"].sum() == outside["num"].sum()
+
+
 def test_district_of_the_same_on_later_calls_with_new_postcodes() -> None:
     """Postcodes are worked out once per dataset: a later call with some postcodes seen
     before and some new ones (and missing ones) gives what a first call would."""

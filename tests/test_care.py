@@ -11,11 +11,13 @@ from scorecard.care import (
     episodes,
     events_in_windows,
     expand,
+    factorize,
+    id_codes,
     looked_after_at,
     periods,
     uasc_at,
 )
-from scorecard.periods import parse_at
+from scorecard.periods import parse_at, quarter_ends
 
 COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -175,3 +177,46 @@ def test_only_short_breaks_leave_no_episodes() -> None:
     assert looked_after_at(ds, parse_at("2025-03-31")).empty
     count = sc.compute("cla_count", ds, at="2025-03-31")
     assert count["value"].tolist() == [0.0]
+
+
+def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when two code arrays group the rows alike (equal where equal, blank alike)."""
+    pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
+    return pairs["a"].is_unique and pairs["b"].is_unique and ((a < 0) == (b < 0)).all()
+
+
+def test_factorize_equals_pandas_for_arrow_text() -> None:
+    s = pd.Series(["b", None, "a", "b", None, "c"] * 3, dtype="str")
+    codes, uniques = factorize(s)
+    want, want_uniques = pd.factorize(s, use_na_sentinel=True)
+    assert codes.tolist() == want.tolist()
+    assert uniques.tolist() == list(want_uniques)
+
+
+def test_id_codes_keep_identifiers_apart() -> None:
+    """Many digit identifiers are read as numbers, but '7' and '007', '0' and '-0', a
+    blank and any number stay apart; text ids are factorized. Big enough (> 100,000 rows)
+    for the numeric route."""
+    n = 120_000
+    base = [str(i) for i in range(1, n + 1)]
+    plain = pd.Series(base, dtype="str")
+    codes, width = id_codes(plain)
+    assert codes.min() == 0 and width == n and len(np.unique(codes)) == n
+    for odd in ("007", "-0", "x1", None):
+        values = [*base[:-2], odd, "7" if odd != "-0" else "0"]
+        s = pd.Series(values, dtype="str")
+        codes, width = id_codes(s)
+        assert codes.max() < width
+        assert _same_partition(codes, pd.factorize(s, use_na_sentinel=True)[0]), odd
+
+
+def test_looked_after_at_fewer_dates_from_the_set_built() -> None:
+    """Dates already built for a larger set give the same rows as built on their own."""
+    at = parse_at(quarter_ends("2024-25 Q4", 8))
+    warm = sc.load_dataset()
+    looked_after_at(warm, at)
+    for some in (at[3:], at[::3], at[5:6]):
+        got = looked_after_at(warm, some)
+        want = looked_after_at(sc.load_dataset(), some)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got["k"].max() == len(some) - 1

@@ -143,6 +143,45 @@ def test_pooled_breakdown_by_la() -> None:
     assert total["value"].tolist() == [2.0] and total["numerator"].tolist() == [3]
 
 
+@pytest.mark.parametrize("cp_weight", [0.0, 0.5, 0.3])
+@pytest.mark.parametrize("by", [[], ["LA"]])
+def test_figure_straight_from_cases_equals_its_units_summarised(
+    by: list[str], cp_weight: float
+) -> None:
+    """The figure is computed without a unit frame; it equals the units summarised, to
+    the last bit (FTEs such as 0.1 and a weight of 0.3 make the sums inexact), with an LA
+    that has posts but no case and one with cases but no post."""
+    alloc = pd.DataFrame(
+        [
+            ("650", "I1", "c1", "CLA", "01/01/2024", None),
+            ("650", "I1", "c2", "CP", "01/01/2024", None),
+            ("886", "I2", "c3", "CP", "01/06/2024", "01/03/2025"),
+            ("921", "I9", "c4", "CLA", "01/01/2024", None),  # no IRO in post there
+        ],
+        columns=["LA", "IRO_ID", "CHILD", "CASE_TYPE", "START", "END"],
+    )
+    staff = pd.DataFrame(
+        [
+            ("650", "I1", "0.1", "01/01/2020", None),
+            ("650", "I3", "0.7", "01/01/2020", None),
+            ("650", "I4", "0.2", "01/01/2020", None),
+            ("886", "I2", "0.3", "01/01/2020", None),
+            ("999", "I5", "0.6", "01/01/2020", None),  # in post, no case
+        ],
+        columns=["LA", "IRO_ID", "FTE", "START", "END"],
+    )
+    ds = dataset(alloc=alloc, staff=staff)
+    at = parse_at(["2024-03-31", "2024-12-31", "2025-03-31"])
+    units = iro_caseload.units(ds, at, by, {"cp_weight": cp_weight})
+    want = sc.breakdowns.summarise(units, at, by, "ratio")
+    got = iro_caseload(ds, at, by, {"cp_weight": cp_weight})
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True)
+    # 650 at 31/03/2025: 1 CLA + weight x 1 CP over 0.1 + 0.7 + 0.2 FTE
+    if by:
+        row = got[(got["LA"] == "650") & (got["period_end"] == "2025-03-31")]
+        assert row["numerator"].item() == 1 + cp_weight
+
+
 @pytest.mark.parametrize("name", ["LA", "sex", "age_band"])
 def test_impossible_breakdowns_raise(name: str) -> None:
     with pytest.raises(BreakdownError, match=name):

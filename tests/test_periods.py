@@ -12,6 +12,7 @@ from scorecard.periods import (
     ReferenceDateError,
     age_band,
     age_in_years,
+    birthday_in_year,
     financial_year,
     months_before,
     parse_at,
@@ -118,6 +119,32 @@ def test_age_in_years_birthdays() -> None:
     # in leap 2024 the birthday is 29 Feb, so on 28 Feb 2024 the child is still 15.
     # A birthday on the reference date counts (15), the day before does not (14).
     assert age_in_years(dob, on).tolist() == [17, 16, 15, 15, 14]
+
+
+def test_birthday_in_year_29_february_and_blanks() -> None:
+    """The 18th birthday of a child born 29/02/2008 is 28/02/2026 (2026 is not a leap
+    year); the 16th is 29/02/2024; 31/12 and 01/01 stay put; a blank DOB has none."""
+    dob = pd.Series(pd.to_datetime(["2008-02-29", "2008-02-29", "1999-12-31", "2000-01-01", None]))
+    got = [birthday_in_year(dob, age, 0)[i] for i, age in enumerate([18, 16, 21, 19, 18])]
+    assert got[:4] == [
+        pd.Timestamp(d) for d in ("2026-02-28", "2024-02-29", "2020-12-31", "2019-01-01")
+    ]
+    assert pd.isna(got[4])
+
+
+def test_age_in_years_many_dates_by_hand() -> None:
+    """Ages of many units (each distinct day converted once) equal completed years worked
+    out in plain Python, across leap days and year ends."""
+    dob = pd.date_range("1999-12-25", "2012-03-05", freq="D")
+    on = pd.date_range("2015-02-27", periods=len(dob), freq="2D")[::-1]
+    many = age_in_years(dob, on)
+
+    def by_hand(b: pd.Timestamp, o: pd.Timestamp) -> int:
+        leap = o.year % 4 == 0 and (o.year % 100 != 0 or o.year % 400 == 0)
+        month_day = (2, 28) if (b.month, b.day) == (2, 29) and not leap else (b.month, b.day)
+        return o.year - b.year - ((o.month, o.day) < month_day)
+
+    assert many.tolist() == [by_hand(b, o) for b, o in zip(dob, on)]
 
 
 def test_age_in_years_missing() -> None:

@@ -88,7 +88,9 @@ def care_leaver_cohort(ds: Dataset, ages: Sequence[int]) -> pd.DataFrame:
             birthday = np.where(hit, b, birthday)
             age = np.where(hit, a, age)
         keep = ~np.isnat(birthday) & ~in_touch.isin(EXCLUDED_IN_TOUCH).to_numpy(dtype=bool)
-        cohort = pd.DataFrame({"row": np.arange(len(oc3)), "cid": child_key(ds, oc3), "year": year})
+        # the table itself (not a re-indexed copy): its child keys are worked out once
+        cid = child_key(ds, ds.table("oc3"))
+        cohort = pd.DataFrame({"row": np.arange(len(oc3)), "cid": cid, "year": year})
         cohort["birthday"] = birthday
         cohort["age"] = age
         cohort = cohort.loc[keep]

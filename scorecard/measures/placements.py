@@ -165,6 +165,7 @@ def placements_held(
 def _placements_held(
     ds: Dataset, at: pd.DatetimeIndex, reasons: list[str] | tuple[str, ...]
 ) -> np.ndarray:
+    """Placements in the window of each child looked after at each date (`placements_held`)."""
     units = looked_after_at(ds, at)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     n_cid = max(n_children(ds), 1)
@@ -174,13 +175,13 @@ def _placements_held(
     if days is None or (cid < 0).any():  # not whole days, or unknown children: by pairs
         keys, total = _window_counts(ds, at, reasons)
         return _placements_of(units, ats, keys, total, n_cid)
-    dec_day, ws_day, _ = days
+    dec_day, ws_day, width = days
     child = seq["cid"].to_numpy()
     # children whose DEC goes down from one episode to the next: episodes overlap
     down = (child[1:] == child[:-1]) & (dec_day[1:] < dec_day[:-1])
     overlapping = np.zeros(n_cid, dtype=bool)
     overlapping[child[1:][down]] = True
-    first = _run_starts(child, dec_day, cid, ep, ws_day[units["k"].to_numpy()])
+    first = _run_starts(child, dec_day, cid, width, ws_day[units["k"].to_numpy()])
     starts = seq["starts_placement"].to_numpy()
     run = np.r_[0, np.cumsum(starts, dtype="int64")]
     n = len(starts)
@@ -198,21 +199,18 @@ def _placements_held(
 
 
 def _run_starts(
-    child: np.ndarray, dec_day: np.ndarray, cid: np.ndarray, ep: np.ndarray, ws_day: np.ndarray
+    child: np.ndarray, dec_day: np.ndarray, cid: np.ndarray, width: int, ws_day: np.ndarray
 ) -> np.ndarray:
-    """For each unit (child `cid` holding episode `ep`), the first episode of its run in the
-    window: stepping back from `ep` while the episode before is the same child's and ends
-    after the window starts (`ws_day`). Vectorised over the units; the steps are as many as
-    the longest run (a handful of episodes), not the children."""
-    # the DEC of the episode before, when it is the same child's (-1: none)
-    same = np.r_[False, child[1:] == child[:-1]]
-    ended_before = np.where(same, np.r_[-1, dec_day[:-1]], -1)
-    first = ep.copy()
-    active = np.arange(len(ep))
-    while active.size:
-        active = active[ended_before[first[active]] > ws_day[active]]
-        first[active] -= 1
-    return first
+    """For each unit (child `cid` at a date whose window starts on `ws_day`), the first
+    episode of its run in the window: the child's first episode that ends after the window
+    starts. A child's episodes that never overlap end in order, so one binary search over
+    (child, DEC day) finds it; episodes sort by child first, so a child whose episodes
+    overlap (counted apart by the caller) cannot mislead the search for the others."""
+    ends = child * width
+    ends += dec_day
+    wanted = cid * width
+    wanted += ws_day
+    return np.searchsorted(ends, wanted, side="right")
 
 
 def _whole_days(
@@ -222,15 +220,18 @@ def _whole_days(
     every day) and the width of that range; None when a date is not a whole day."""
     day = np.timedelta64(1, "D").astype("timedelta64[ns]").astype("int64")
     blank = np.isnat(dec)
-    ns, ws = dec.view("int64")[~blank], window_starts.view("int64")
-    if (ns % day).any() or (ws % day).any():
+    ns, ws = dec.view("int64"), window_starts.view("int64")
+    days = ns // day
+    # a time of day (checked without a remainder, which is far dearer)
+    if not ((days * day == ns) | blank).all() or (ws % day).any():
         return None
-    lo = min(int(ns.min()) if len(ns) else 0, int(ws.min())) // day
-    hi = max(int(ns.max()) if len(ns) else 0, int(ws.max())) // day
+    known = days[~blank]
+    lo = min(int(known.min()) if len(known) else 0, int(ws.min()) // day)
+    hi = max(int(known.max()) if len(known) else 0, int(ws.max()) // day)
     width = hi - lo + 2
-    dec_day = np.full(len(dec), width - 1, dtype="int64")
-    dec_day[~blank] = ns // day - lo
-    return dec_day, ws // day - lo, width
+    days -= lo
+    days[blank] = width - 1
+    return days, ws // day - lo, width
 
 
 @measure(

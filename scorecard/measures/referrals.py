@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
-from ..care import events_in_windows
+from ..care import events_in_windows, factorize, id_codes
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before, window_start
 from ..registry import measure
@@ -41,6 +41,7 @@ CHILD_COL = "LAchildID"
 DATE_COL = "CINreferralDate"
 UNKNOWN = "Unknown"
 NO_DAY = np.iinfo("int64").min  # no previous referral
+DAY_NS = 86_400_000_000_000
 NOT_LINKED = (
     "referrals identify children by the CIN census LAchildID, which is not linked to the "
     "SSDA903 header, so age, sex, UASC status and district are not available; break down by "
@@ -51,14 +52,33 @@ NOT_LINKED = (
 def child_codes(frame: pd.DataFrame, la_codes: np.ndarray | None = None) -> np.ndarray:
     """Integer key per row for (LA, LAchildID); -1 where LAchildID is blank. `la_codes`:
     the LA column already factorized (codes, -1 blank)."""
-    id_codes, uniques = pd.factorize(frame[CHILD_COL], use_na_sentinel=True)
+    id_codes, uniques = factorize(frame[CHILD_COL])
     id_codes = id_codes.astype("int64", copy=False)
     if "LA" not in frame.columns:
         return id_codes
     if la_codes is None:
-        la_codes = pd.factorize(frame["LA"], use_na_sentinel=True)[0]
+        la_codes = factorize(frame["LA"])[0]
     key = (la_codes.astype("int64", copy=False) + 1) * max(len(uniques), 1) + id_codes
     return np.where(id_codes < 0, -1, key)
+
+
+def _child_sort_key(ds: Dataset, ref: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray:
+    """`child_codes + 1` of the referrals at `rows` (default all) as a new int64 array: 0
+    for a referral without a LAchildID."""
+    ids, width = id_codes(ref[CHILD_COL])
+    if rows is not None:
+        ids = ids[rows]
+    key = np.zeros(len(ids), dtype="int64")
+    if "LA" in ref.columns:
+        la = _factorized(ds, "LA")[0]
+        key += la if rows is None else la[rows]
+        key += 1
+        key *= max(width, 1)
+    key += ids
+    key += 1
+    if len(ids) and ids.min() < 0:
+        key[ids < 0] = 0
+    return key
 
 
 def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
@@ -66,8 +86,7 @@ def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
     serves both the child key and the LA breakdown."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, uniques = pd.factorize(ds.table("referrals")[name], use_na_sentinel=True)
-        return codes.astype("int64", copy=False), uniques
+        return factorize(ds.table("referrals")[name])  # codes of the smallest integer type
 
     return ds.cached(f"referral_factorized:{name}", build)
 
@@ -94,47 +113,58 @@ def _history(ds: Dataset, months: int) -> _History:
     def build() -> _History:
         ref = ds.table("referrals")
         dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
-        key = child_codes(ref, _factorized(ds, "LA")[0] if "LA" in ref.columns else None)
-        day = dates.astype("datetime64[D]").view("int64")
         blank = np.isnat(dates)
         rows = np.flatnonzero(~blank) if blank.any() else None
         if rows is not None:
-            key, day = key[rows], day[rows]
-        if not len(day):
+            dates = dates[rows]
+        if not len(dates):
             empty = np.zeros(0, dtype="int64")
             return _History(empty, empty, np.zeros(0, dtype=bool), empty)
+        # the day of each referral (days since 1970, floored as datetime64[D] does)
+        day = dates.view("int64") // DAY_NS
         first = int(day.min())
         span = int(day.max()) - first + 1
-        # (child + 1, day) in one int64: child 0 is a referral without a LAchildID; built in
-        # place (millions of rows: every temporary array costs fresh memory)
-        sort_key = key + 1
+        # (child + 1, day) in one int64, child 0 a referral without a LAchildID; built in
+        # place on one array (millions of rows: every temporary costs fresh memory)
+        sort_key = _child_sort_key(ds, ref, rows)
         sort_key *= span
         day -= first
         sort_key += day
-        del key, day
+        del day
         order = np.argsort(sort_key, kind="stable")
         sort_key = sort_key[order]
         rows = order if rows is None else rows[order]
         del order
         # the first of same-day duplicates (a child's equal keys) is kept
-        duplicate = np.r_[False, sort_key[1:] == sort_key[:-1]]
+        duplicate = np.empty(len(sort_key), dtype=bool)
+        duplicate[0] = False
+        np.equal(sort_key[1:], sort_key[:-1], out=duplicate[1:])
         duplicate &= sort_key >= span  # never two referrals without a LAchildID
         if duplicate.any():
             keep = ~duplicate
             rows, sort_key = rows[keep], sort_key[keep]
-        child, offset = np.divmod(sort_key, span)
-        del sort_key
-        same_child = np.r_[False, child[1:] == child[:-1]]
+        del duplicate
+        child = sort_key // span
+        offset = sort_key
+        offset -= child * span  # the day, from `first` (in place of the key)
+        same_child = np.empty(len(child), dtype=bool)
+        same_child[0] = False
+        np.equal(child[1:], child[:-1], out=same_child[1:])
         same_child &= child > 0
         del child
-        # the previous referral's day (absolute), and the same calendar day `months` before
-        # each day of the span (a few thousand)
-        day = offset + first
-        before = np.r_[NO_DAY, day[:-1]]
+        # the same calendar day `months` before each day of the span (a few thousand), from
+        # `first`; a re-referral when the child's previous referral is on or after it
         calendar = pd.DatetimeIndex((np.arange(span) + first).astype("datetime64[D]"))
         lower = np.asarray(months_before(calendar, months), dtype="datetime64[D]").view("int64")
-        rereferral = same_child & (before >= lower[offset])
-        before[~same_child] = NO_DAY
+        before = np.empty(len(offset), dtype="int64")
+        before[0] = NO_DAY
+        before[1:] = offset[:-1]
+        rereferral = before >= (lower - first)[offset]
+        rereferral &= same_child
+        day = offset
+        day += first
+        before += first
+        np.copyto(before, NO_DAY, where=~same_child)
         return _History(rows, day, rereferral, before)
 
     return ds.cached(f"referral_history_arrays:{months}", build)
@@ -236,14 +266,15 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     _check_by(ds, by)
     h = _history(ds, months)
     at_day, ws_day = _days(at), _days(window_start(at))
-    lo = int(ws_day.min())
-    n_days = int(at_day.max()) - lo + 1
-    inside = (h.day >= lo) & (h.day < lo + n_days)
-    everyone = bool(inside.all())  # no copies when every referral falls in some window
-    rows = h.row if everyone else h.row[inside]
+    # the days of the windows are 1 .. n_days; a referral before them counts on day 0, one
+    # after them on day n_days + 1, outside every window (no copies of the rows inside)
+    lo = int(ws_day.min()) - 1
+    n_days = int(at_day.max()) - lo + 2
+    rows = h.row
+    flat = h.day - lo
+    np.clip(flat, 0, n_days - 1, out=flat)
     # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
     # in place (millions of rows)
-    flat = h.day - lo if everyone else h.day[inside] - lo
     labels: list[np.ndarray] = []
     cell: np.ndarray | None = None
     for name in by:
@@ -259,7 +290,7 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
         cell *= n_days
         flat += cell
         del cell
-    flag = h.rereferral if everyone else h.rereferral[inside]
+    flag = h.rereferral
     if n_cells * n_days <= 50_000_000:
         den = np.bincount(flat, minlength=n_cells * n_days)
         keys = np.flatnonzero(den)

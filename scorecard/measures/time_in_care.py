@@ -96,6 +96,7 @@ def leavers(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def _leavers(ds: Dataset, dates: np.ndarray) -> pd.DataFrame:
+    """Each child's last ceasing in the 12-month window ending at each date."""
     c = ceasings(ds)
     rows, ks = events_in_windows(c["left"], pd.DatetimeIndex(dates))
     # the last ceasing of each child in each window: ceasings are in DEC order, so a stable
