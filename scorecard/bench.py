@@ -193,6 +193,7 @@ def run_peer_job(data: Path, quarters: int, profile: bool = False) -> dict[str, 
     import scorecard as sc
     from scorecard.periods import quarter_ends
 
+    _import_engine_and_loaders()
     where: dict[str, list[list[object]]] | None = {} if profile else None
     t0 = time.perf_counter()
     with _sampled(where) as sampler:
