@@ -530,23 +530,23 @@ def _grouped_by_numbers(
     for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
         out[name] = label(rest % size)
         rest = rest // size
-    frame = pd.DataFrame({name: out[name] for name in keys})
-    frame["numerator"] = summer.sums(units["num"])
+    cols: dict[str, object] = {name: out[name] for name in keys}
+    cols["numerator"] = summer.sums(units["num"])
     denominator = summer.sums(units["den"])
     whole = units["den"].dtype.kind in "iub"  # integers: never blank
     blank_den = None if whole else np.isnan(units["den"].to_numpy(dtype="float64"))
     if blank_den is not None and blank_den.any():  # a blank denominator blanks its group's
         denominator = np.where(summer.flagged(blank_den) > 0, np.nan, denominator)
-    frame["denominator"] = denominator
+    cols["denominator"] = denominator
     for f in flags:
-        frame[f] = summer.sums(units[f])
+        cols[f] = summer.sums(units[f])
     if stat == "median":
         den = units["den"].to_numpy(dtype="float64")
         group = summer._groups()
         n_groups = summer.size
         med = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
-        frame["median"] = summer._pick(med)
-    return frame
+        cols["median"] = summer._pick(med)
+    return pd.DataFrame(cols)  # built once: a column added at a time costs more than the sums
 
 
 def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
