@@ -231,9 +231,10 @@ def compute_history(
         if why:
             status[ind.id] = why
         else:
-            frames.append(got.assign(note=got["note"].astype("string")))
+            frames.append(got)
     if frames:
-        history = pd.concat([f[HISTORY_COLUMNS] for f in frames], ignore_index=True)
+        # compute's own columns (its note already a string)
+        history = pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
     else:
         history = pd.DataFrame({c: pd.Series(dtype="float64") for c in HISTORY_COLUMNS})
         history["indicator"] = history["indicator"].astype("string")
@@ -806,12 +807,13 @@ def trend_lists(
     wide = history.drop_duplicates(["indicator", "period_end"]).pivot(
         index="indicator", columns="period_end", values="value"
     )
-    out = []
-    for ind in items:
-        dates = annual_dates(period_end) if ind.frequency == "annual" else ends
-        row = wide.reindex(index=[ind.id], columns=dates).to_numpy(dtype="float64")[0]
-        out.append(list(map(float, row)))
-    return out
+    # one reindex per set of dates (quarterly, annual), not one per indicator
+    rows: dict[str, np.ndarray] = {}
+    for annual, dates in ((False, ends), (True, annual_dates(period_end))):
+        ids = [i.id for i in items if (i.frequency == "annual") == annual]
+        values = wide.reindex(index=ids, columns=dates).to_numpy(dtype="float64")
+        rows |= dict(zip(ids, values, strict=True))
+    return [list(map(float, rows[ind.id])) for ind in items]
 
 
 def suppress(
