@@ -172,7 +172,7 @@ def add_breakdowns(
             flag = uasc_at(ds, _cid(out, name, indicator), on)
             out = out.assign(uasc=np.where(flag, "UASC", "Not UASC"))
         elif name == "district":
-            out = out.assign(district=district_of(ds, _postcodes(ds, out, indicator)).to_numpy())
+            out = out.assign(district=_districts(ds, out, indicator))
         elif name in out.columns:
             continue
         elif "ep" in out.columns and "episodes" in ds.tables and _episode_has(ds, name):
@@ -225,21 +225,30 @@ def _episode_values(ds: Dataset, name: str) -> np.ndarray:
     return episode_index(ds)[name].to_numpy()
 
 
-def _postcodes(ds: Dataset, units: pd.DataFrame, indicator: str) -> pd.Series:
+def _districts(ds: Dataset, units: pd.DataFrame, indicator: str) -> np.ndarray:
+    """Each unit's district (`district_of`): from its own HOME_POST, else its episode's,
+    else its child's latest episode's. The episodes' districts are worked out once per
+    dataset, so a unit only picks its episode's (the card asks for every indicator by
+    district, at every date of its trend)."""
     if "HOME_POST" in units.columns:
-        return units["HOME_POST"].reset_index(drop=True)
+        return district_of(ds, units["HOME_POST"].reset_index(drop=True)).to_numpy()
     if "HOME_POST" not in ds.table("episodes").columns:
         raise BreakdownError(
             f"{indicator} cannot be broken down by district: episodes have no HOME_POST column."
         )
-    home = episode_column(ds, "HOME_POST")
+    per_episode = ds.cached(
+        "breakdowns.episode_districts",
+        lambda: district_of(ds, episode_column(ds, "HOME_POST")).to_numpy(),
+    )
     if "ep" in units.columns:
-        return home.iloc[units["ep"].to_numpy()].reset_index(drop=True)
-    # each child's latest episode (episodes are sorted by child and DECOM)
+        return per_episode[units["ep"].to_numpy()]
+    # each child's latest episode (episodes are sorted by child and DECOM); a child
+    # without one has no postcode, so its district is unknown
     cid = episode_index(ds)["cid"].to_numpy()
     last = np.flatnonzero(np.r_[cid[1:] != cid[:-1], True]) if len(cid) else cid
-    latest = pd.Series(home.to_numpy()[last], index=cid[last], dtype=home.dtype)
-    return latest.reindex(_cid(units, "district", indicator)).reset_index(drop=True)
+    latest = pd.Series(per_episode[last], index=cid[last], dtype=object)
+    found = latest.reindex(_cid(units, "district", indicator))
+    return found.where(found.notna(), "Unknown").to_numpy(dtype=object)
 
 
 def summarise(
@@ -521,23 +530,23 @@ def _grouped_by_numbers(
     for name, size, label in zip(reversed(keys), reversed(groups.sizes), reversed(groups.labels)):
         out[name] = label(rest % size)
         rest = rest // size
-    frame = pd.DataFrame({name: out[name] for name in keys})
-    frame["numerator"] = summer.sums(units["num"])
+    cols: dict[str, object] = {name: out[name] for name in keys}
+    cols["numerator"] = summer.sums(units["num"])
     denominator = summer.sums(units["den"])
     whole = units["den"].dtype.kind in "iub"  # integers: never blank
     blank_den = None if whole else np.isnan(units["den"].to_numpy(dtype="float64"))
     if blank_den is not None and blank_den.any():  # a blank denominator blanks its group's
         denominator = np.where(summer.flagged(blank_den) > 0, np.nan, denominator)
-    frame["denominator"] = denominator
+    cols["denominator"] = denominator
     for f in flags:
-        frame[f] = summer.sums(units[f])
+        cols[f] = summer.sums(units[f])
     if stat == "median":
         den = units["den"].to_numpy(dtype="float64")
         group = summer._groups()
         n_groups = summer.size
         med = _medians(units["num"].to_numpy(dtype="float64"), den, group, n_groups)
-        frame["median"] = summer._pick(med)
-    return frame
+        cols["median"] = summer._pick(med)
+    return pd.DataFrame(cols)  # built once: a column added at a time costs more than the sums
 
 
 def _medians(num: np.ndarray, den: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .breakdowns import BreakdownError, normalise_by
+from .breakdowns import BreakdownError, normalise_by, summarise
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .dataset import Coverage, Dataset, MissingTableError
@@ -166,6 +166,49 @@ def compute(
     if plan.reasons:
         out = _with_unavailable_rows(out, ind.id, by_list, plan.reasons)
     return out
+
+
+def compute_each(
+    indicator: str | Indicator,
+    dataset: Dataset | None,
+    views: Sequence[tuple[object, str | Sequence[str] | None]],
+    *,
+    catalogue: Catalogue | None = None,
+) -> list[pd.DataFrame]:
+    """`[compute(indicator, dataset, at=at, by=by) for at, by in views]`, the same frames,
+    with the indicator's units built ONCE (over every view's dates, with every view's
+    breakdowns) and summarised for each view: the scorecard's trend and its district view
+    share one build. Raises what `compute` raises for the first view that fails. A measure
+    with its own aggregation (`fast`, `aggregate`) is computed view by view."""
+    ind = resolve_indicator(indicator, catalogue)
+    if dataset is None:
+        from .inputs import load_dataset
+
+        dataset = load_dataset()
+    measure = registry[ind.measure]
+    if measure.fast is not None or measure.aggregate is not None or len(views) < 2:
+        return [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
+    bys = [normalise_by(by) for _, by in views]
+    every_by = list(dict.fromkeys(name for by in bys for name in by))
+    with without_hugepages():
+        plans = [_plan(ind, dataset, at, by) for (at, _), by in zip(views, bys)]
+        dates = pd.DatetimeIndex(sorted(set().union(*(p.supported for p in plans))))
+        dates = dates.astype(DATE_DTYPE)
+        p = measure.params(ind.params)
+        units = measure.units(plans[0].ds, dates, every_by, ind.params)
+        stat = measure.stat(p)
+        flags = tuple(measure.caveats)
+        outs = []
+        for plan, by in zip(plans, bys):
+            mine = units
+            if len(plan.supported) < len(dates):
+                mine = units.loc[units["period_end"].isin(plan.supported)]
+            frame = summarise(mine, plan.supported, by, stat, scale=measure.scale, flags=flags)
+            out = _tidy(frame, ind.id, by, _notes(frame, plan))
+            if plan.reasons:
+                out = _with_unavailable_rows(out, ind.id, by, plan.reasons)
+            outs.append(out)
+    return outs
 
 
 def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Dataset) -> None:

@@ -110,10 +110,11 @@ def three_children() -> Callable[[], dict[str, pd.DataFrame]]:
 @pytest.fixture
 def break_indicator(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Exception], None]:
     """`break_indicator(id, error)`: from then on in the test, `scorecard.engine.compute`
-    raises `error` for that indicator (every other indicator computes as usual)."""
+    and `compute_each` raise `error` for that indicator (every other indicator computes as
+    usual)."""
     import scorecard.engine as engine
 
-    real = engine.compute
+    real, real_each = engine.compute, engine.compute_each
 
     def breaker(ind_id: str, error: Exception) -> None:
         def broken(ind, ds, at=None, by=None, **kw):
@@ -121,6 +122,12 @@ def break_indicator(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Exception
                 raise error
             return real(ind, ds, at=at, by=by, **kw)
 
+        def broken_each(ind, ds, views, **kw):
+            if getattr(ind, "id", ind) == ind_id:
+                raise error
+            return real_each(ind, ds, views, **kw)
+
         monkeypatch.setattr(engine, "compute", broken)
+        monkeypatch.setattr(engine, "compute_each", broken_each)
 
     return breaker

@@ -11,6 +11,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.engine import compute_each
 
 COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -174,3 +175,39 @@ def test_the_bundled_sample_computes() -> None:
     )
     assert set(out["period_end"]) == {pd.Timestamp("2024-03-31"), pd.Timestamp("2025-03-31")}
     assert (out["denominator"] > 0).all() and (out["value"] >= 0).all()
+
+
+@pytest.mark.parametrize(("indicator", "by"), INDICATORS_AND_BREAKDOWNS)
+def test_compute_each_gives_what_compute_gives_view_by_view(indicator: str, by: str | None) -> None:
+    ds = small_ds()
+    dates = ["2024-06-30", "2024-12-31", "2025-03-31", "2025-06-30"]
+    views = [(dates, None), ("2025-03-31", by), (dates[1:], by)]
+    got = compute_each(indicator, ds, views)
+    assert len(got) == len(views)
+    for (at, view_by), frame in zip(views, got, strict=True):
+        pd.testing.assert_frame_equal(frame, sc.compute(indicator, ds, at=at, by=view_by))
+
+
+def test_compute_each_on_the_sample_as_the_card_asks(sample_dataset: sc.Dataset) -> None:
+    """The card's trend (with a date before the data starts) and its district view at the
+    quarter end, from one build of the units, equal two `compute` calls exactly."""
+    ds = sample_dataset
+    dates = ["2012-03-31", *pd.date_range("2023-03-31", "2025-03-31", freq="QE")]
+    for ind in ("cla_count", "placement_stability_short", "care_leavers_neet_19_21"):
+        views = [(dates, None), ("2025-03-31", "district")]
+        trend, districts = compute_each(ind, ds, views)
+        pd.testing.assert_frame_equal(trend, sc.compute(ind, ds, at=dates))
+        pd.testing.assert_frame_equal(
+            districts, sc.compute(ind, ds, at="2025-03-31", by="district")
+        )
+        assert trend["note"].iloc[0].startswith("not available")  # before the data starts
+        assert districts["district"].nunique() > 1
+
+
+def test_compute_each_raises_what_compute_raises(sample_dataset: sc.Dataset) -> None:
+    ds = sample_dataset
+    views = [("2025-03-31", None), ("2025-03-31", "shoe_size")]
+    with pytest.raises(BreakdownError, match="shoe_size"):
+        compute_each("cla_count", ds, views)
+    with pytest.raises(sc.UnavailableError, match="the data starts 01/04/2015"):
+        compute_each("cla_count", ds, [("2025-03-31", None), ("2010-03-31", "district")])

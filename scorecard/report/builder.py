@@ -103,8 +103,8 @@ def build_scorecard(
     check_coverage(ds, items, period_end)
     ends = trend_dates(period_end, trend_quarters)
     # at least 5 quarter ends, so that the change on a year can be worked out
-    history, status = compute_history(
-        items, ds, trend_dates(period_end, max(trend_quarters, 5)), cat
+    history, status, by_district = compute_history(
+        items, ds, trend_dates(period_end, max(trend_quarters, 5)), cat, district_at=period_end
     )
 
     frame = current_rows(items, history, status, period_end)
@@ -124,7 +124,7 @@ def build_scorecard(
     history["suppressed"] = False
     by_age = time_in_care_by_age(ds, cat, period_end, failed=status)
     failed = {i: s for i, s in zip(frame["indicator"], frame["status"]) if is_unavailable(s)}
-    districts = district_view(ds, items, cat, period_end, frame, failed)
+    districts = district_view(ds, items, cat, period_end, frame, failed, by_district)
     published = published_series(items, authority, history["period_end"], period_end, sn_stat, cat)
 
     la = authority.code
@@ -201,33 +201,67 @@ HISTORY_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value
 
 
 def compute_history(
-    items: list[Indicator], ds: Dataset, ends: pd.DatetimeIndex, cat: Catalogue
-) -> tuple[pd.DataFrame, dict[str, str]]:
+    items: list[Indicator],
+    ds: Dataset,
+    ends: pd.DatetimeIndex,
+    cat: Catalogue,
+    district_at: pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, pd.DataFrame]]:
     """Each indicator computed ONCE over all its trend dates (the quarter ends, or one date a
     year for an annual indicator); failures become a status. `note` says why a date has no
-    value ('not available: needs data from ...') or what to bear in mind about it."""
+    value ('not available: needs data from ...') or what to bear in mind about it. With
+    `district_at`, an indicator the district view shows is also summarised by district at
+    that date from the same units (the third item: indicator id -> `compute`'s frame)."""
     from ..engine import compute
 
     frames: list[pd.DataFrame] = []
     status: dict[str, str] = {}
+    by_district: dict[str, pd.DataFrame] = {}
     for ind in items:
         dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
-        got, why = guarded_compute(
-            ind, ds, lambda i=ind, d=dates: compute(i, ds, at=d, catalogue=cat)
-        )
+        both = None
+        if district_at is not None and _in_district_view(ind, ds):
+            both = _trend_and_districts(ind, ds, dates, district_at, cat)
+        if both is not None:
+            (got, by_district[ind.id]), why = both, ""
+        else:
+            got, why = guarded_compute(
+                ind, ds, lambda i=ind, d=dates: compute(i, ds, at=d, catalogue=cat)
+            )
         if why:
             status[ind.id] = why
         else:
-            frames.append(got.assign(note=got["note"].astype("string")))
+            frames.append(got)
     if frames:
-        history = pd.concat([f[HISTORY_COLUMNS] for f in frames], ignore_index=True)
+        # compute's own columns (its note already a string)
+        history = pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
     else:
         history = pd.DataFrame({c: pd.Series(dtype="float64") for c in HISTORY_COLUMNS})
         history["indicator"] = history["indicator"].astype("string")
         history["period_end"] = history["period_end"].astype(DATE_DTYPE)
     history["indicator"] = history["indicator"].astype(str)
     history["note"] = history["note"].astype("string")
-    return history, status
+    return history, status, by_district
+
+
+def _in_district_view(ind: Indicator, ds: Dataset) -> bool:
+    return "districts" in ds.tables and "district" in ind.breakdowns
+
+
+def _trend_and_districts(
+    ind: Indicator, ds: Dataset, dates: pd.DatetimeIndex, at: pd.Timestamp, cat: Catalogue
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The indicator's trend and its figures by district at `at` from one build of its
+    units (`engine.compute_each`: the same frames as two `compute` calls), or None when
+    either fails: the caller then computes each apart, so that each keeps its own reason
+    or warning (`guarded_compute`)."""
+    from ..engine import compute_each
+
+    try:
+        trend, districts = compute_each(ind, ds, [(dates, None), (at, "district")], catalogue=cat)
+    except Exception:  # computed again apart, where guarded_compute says what went wrong
+        return None
+    return trend, districts
 
 
 def is_unavailable(status: object) -> bool:
@@ -655,11 +689,13 @@ def district_view(
     period_end: pd.Timestamp,
     frame: pd.DataFrame,
     failed: Mapping[str, str],
+    computed: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame | None:
     """Every card indicator that allows a district breakdown, by district at `period_end`
     (`indicator, district, numerator, denominator, value, rag, suppressed`), RAG banded as
-    the card row is (benchmark mode against the same SN average). None when the data has no
-    district lookup or no indicator allows the breakdown."""
+    the card row is (benchmark mode against the same SN average). `computed` holds figures
+    by district already worked out with the trend (`compute_history`). None when the data
+    has no district lookup or no indicator allows the breakdown."""
     from ..engine import compute
 
     if "districts" not in ds.tables:
@@ -669,9 +705,12 @@ def district_view(
     for ind in items:
         if "district" not in ind.breakdowns or ind.id in failed:
             continue
-        got, why = guarded_compute(
-            ind, ds, lambda i=ind: compute(i, ds, at=period_end, by="district", catalogue=cat)
-        )
+        if computed and ind.id in computed:
+            got, why = computed[ind.id], ""
+        else:
+            got, why = guarded_compute(
+                ind, ds, lambda i=ind: compute(i, ds, at=period_end, by="district", catalogue=cat)
+            )
         if why or got is None or got.empty:
             continue
         parts.append(got)
@@ -768,12 +807,13 @@ def trend_lists(
     wide = history.drop_duplicates(["indicator", "period_end"]).pivot(
         index="indicator", columns="period_end", values="value"
     )
-    out = []
-    for ind in items:
-        dates = annual_dates(period_end) if ind.frequency == "annual" else ends
-        row = wide.reindex(index=[ind.id], columns=dates).to_numpy(dtype="float64")[0]
-        out.append(list(map(float, row)))
-    return out
+    # one reindex per set of dates (quarterly, annual), not one per indicator
+    rows: dict[str, np.ndarray] = {}
+    for annual, dates in ((False, ends), (True, annual_dates(period_end))):
+        ids = [i.id for i in items if (i.frequency == "annual") == annual]
+        values = wide.reindex(index=ids, columns=dates).to_numpy(dtype="float64")
+        rows |= dict(zip(ids, values, strict=True))
+    return [list(map(float, rows[ind.id])) for ind in items]
 
 
 def suppress(
