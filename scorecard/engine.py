@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .breakdowns import BreakdownError, normalise_by, summarise
+from .breakdowns import BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .dataset import Coverage, Dataset, MissingTableError
@@ -195,15 +195,13 @@ def compute_each(
         dates = pd.DatetimeIndex(sorted(set().union(*(p.supported for p in plans))))
         dates = dates.astype(DATE_DTYPE)
         p = measure.params(ind.params)
-        units = measure.units(plans[0].ds, dates, every_by, ind.params)
-        stat = measure.stat(p)
-        flags = tuple(measure.caveats)
+        units = measure.units(plans[0].ds, dates, every_by, p)
         outs = []
         for plan, by in zip(plans, bys):
             mine = units
             if len(plan.supported) < len(dates):
                 mine = units.loc[units["period_end"].isin(plan.supported)]
-            frame = summarise(mine, plan.supported, by, stat, scale=measure.scale, flags=flags)
+            frame = measure.summarise(mine, plan.supported, by, p)
             out = _tidy(frame, ind.id, by, _notes(frame, plan))
             if plan.reasons:
                 out = _with_unavailable_rows(out, ind.id, by, plan.reasons)

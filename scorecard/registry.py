@@ -136,7 +136,15 @@ class Measure:
         units = self.build(ds, at, by, detail=False, **p)
         if self.aggregate is not None:
             return self.aggregate(units, at, by, p)
-        return summarise(units, at, by, self.stat(p), scale=self.scale, flags=tuple(self.caveats))
+        return self.summarise(units, at, by, p)
+
+    def summarise(
+        self, units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: Params
+    ) -> pd.DataFrame:
+        """The figure from units already built (measures without their own aggregation):
+        what `__call__` returns for them, so units built once can serve several views."""
+        stat = self.stat(params)
+        return summarise(units, at, by, stat, scale=self.scale, flags=tuple(self.caveats))
 
 
 registry: dict[str, Measure] = {}
