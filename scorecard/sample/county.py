@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import codes as code_lists
+from ..inputs.columns import COLLECTION_YEAR_COLUMNS, DATE_COLUMNS, NUMERIC_COLUMNS
 from .arrays import (
     LAST_DAY,
     add_years,
@@ -260,18 +261,9 @@ def _as_written(tables: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, pd.Data
     return out
 
 
-_DAY_COLUMNS = ("DOB", "DECOM", "DEC", "DUC", "CINreferralDate", "CINclosureDate", "START", "END")
-_FLOAT_COLUMNS = (
-    "FTE",
-    "ATT8",
-    "EM94",
-    "PUPILS",
-    "AVG_ATT8",
-    "PCT_EM94",
-    "POP_0_17",
-    "PL_DISTANCE",
-)
-_INT_COLUMNS = ("YEAR", "MID_YEAR")
+# the tables' column types are the loaders' (MID_YEAR: a whole number, written as one)
+_INT_COLUMNS = COLLECTION_YEAR_COLUMNS | {"MID_YEAR"}
+_FLOAT_COLUMNS = NUMERIC_COLUMNS - _INT_COLUMNS
 
 
 def _finish(frame: pd.DataFrame, codes: np.ndarray, n_las: int) -> pd.DataFrame:
@@ -284,7 +276,7 @@ def _finish(frame: pd.DataFrame, codes: np.ndarray, n_las: int) -> pd.DataFrame:
             continue
         v = frame[col].array if isinstance(frame[col].dtype, pd.CategoricalDtype) else None
         v = v if v is not None else frame[col].to_numpy()
-        if col in _DAY_COLUMNS:
+        if col in DATE_COLUMNS:
             out[col] = _dates(v)
         elif col in _FLOAT_COLUMNS:
             out[col] = pd.Series(v.astype(float))
