@@ -276,3 +276,24 @@ def test_loads_in_threads_give_the_pool_back_once_all_end() -> None:
         frames = list(run.map(lambda _: sc.load_dataset().tables["header"], range(2)))
     pd.testing.assert_frame_equal(frames[0], frames[1])
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_loading_in_threads_equals_loading_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # columns coerced side by side and the checks run side by side give the tables, the
+    # report (in its order) and the unusable cells of one thread, on dirty data big enough
+    # to be spread (more than keys.BIG rows)
+    children = keys.BIG // 8 + 10
+    folder = tmp_path / "data"
+    _write(folder, _episodes(children), rows_per_group=4_096)
+    pd.DataFrame(
+        {"LAchildID": ["1", "1", "2", " 3"] * 20_000, "CINreferralDate": ["2020-01-01"] * 80_000}
+    ).to_parquet(folder / "referrals.parquet", index=False)
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    alone = sc.load_dataset(folder)
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    spread = sc.load_dataset(folder)
+    _same(alone, spread)
+    assert (alone.quality["rule"] == "referral repeated for the same child and date").sum() > 0
+    assert len(alone.unusable) > 0

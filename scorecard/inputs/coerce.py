@@ -13,10 +13,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import threads
 from ..dataset import TABLES
 from ..periods import DATE_DTYPE
 from .columns import canonical, column_kind
-from .keys import DAY_NS, Distinct
+from .keys import BIG, DAY_NS, Distinct
 from .read import RawTable
 from .report import issues
 
@@ -467,8 +468,12 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, D
     raw.frame = frame = pd.DataFrame()
     out: dict[str, pd.Series] = {}
     distinct: dict[str, Distinct] = {}
-    for col in list(columns):
-        out[col], problem, codes = _coerce_column(raw, col, columns.pop(col))
+    names = list(columns)
+    done = threads.each(
+        lambda col: _coerce_column(raw, col, columns.pop(col)), names, worth=len(index) > BIG
+    )
+    for col, (values, problem, codes) in zip(names, done, strict=True):
+        out[col] = values
         if problem is not None:
             found.append(problem)
         if codes is not None:

@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .. import threads
 from ..dataset import TABLES, Dataset
 from . import coverage as cover
 from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
-from .keys import Distinct
-from .quality import dataset_warnings
+from .keys import BIG, Distinct
+from .quality import dataset_checks
 from .read import RawTable
 from .report import (
     DataValidationError,
@@ -252,6 +253,27 @@ def _arrow_pool() -> Iterator[None]:
                 pa.set_memory_pool(first)
 
 
+def _validate(
+    tables: dict[str, pd.DataFrame],
+    where: dict[str, Where],
+    distinct: dict[str, dict[str, Distinct]],
+) -> list[pd.DataFrame]:
+    """Each table's pandera model and the dataset's quality checks, as independent steps in
+    threads (the report's order is the steps', not the threads')."""
+
+    def models() -> list[pd.DataFrame]:  # pandera's runs kept in one thread
+        return [
+            schema_issues(table, frame, where[table], distinct[table])
+            for table, frame in tables.items()
+            if table in TABLES
+        ]
+
+    steps = [models, *dataset_checks(tables, where, distinct)]
+    big = sum(len(frame) for frame in tables.values()) > BIG
+    done = threads.each(lambda step: step(), steps, worth=big)
+    return [*done[0], concat([part for parts in done[1:] for part in parts])]
+
+
 def _run(
     raws: list[RawTable],
     notes: list[pd.DataFrame],
@@ -265,10 +287,7 @@ def _run(
     found = [*notes, *found]
     tables, where, years, distinct = _stitch_tables(parts, found)
     if validate:
-        for table, frame in tables.items():
-            if table in TABLES:
-                found.append(schema_issues(table, frame, where[table], distinct[table]))
-        found.append(dataset_warnings(tables, where, distinct))
+        found += _validate(tables, where, distinct)
     if not tables and (raws or notes):
         found.append(
             note(

@@ -1,6 +1,7 @@
 """Data-quality checks: the warnings that do not stop loading.
 
-`dataset_warnings` runs the checks below on coerced tables, vectorised over rows:
+`dataset_warnings` runs the checks below on coerced tables, vectorised over rows (`dataset_checks`
+gives each as a step of its own, to run side by side):
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
   starting after 1 April 2024; SEX 1/2 against M/F/U by the child's latest episode);
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -481,7 +483,7 @@ def _referral_key(ctx: _Ctx) -> np.ndarray:
 
 
 def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
-    """Repeated rows, repeated referrals, children twice in header, repeated KS4 results."""
+    """Repeated rows (referrals: see `repeated_record_warnings`)."""
     out = []
     for table, frame in ctx.tables.items():
         if table == "referrals" or frame.empty:
@@ -497,6 +499,12 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 "This row repeats an earlier row exactly; remove the copy.",
             )
         )
+    return out
+
+
+def repeated_record_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Repeated referrals, children twice in header, repeated KS4 results."""
+    out = []
     if ctx.has("referrals", "LAchildID", "CINreferralDate"):
         ref = ctx.tables["referrals"]
         dup = np.zeros(len(ref), dtype=bool)
@@ -635,6 +643,27 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+CHECKS = (
+    code_year_warnings,
+    episode_warnings,
+    duplicate_warnings,
+    repeated_record_warnings,
+    light_code_warnings,
+    other_warnings,
+)
+
+
+def dataset_checks(
+    tables: Mapping[str, pd.DataFrame],
+    where: Mapping[str, Where],
+    distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
+) -> list[Callable[[], list[pd.DataFrame]]]:
+    """The checks above as independent steps over one shared context (each may run in its
+    own thread; what they share is memoised, and the same whoever computes it first)."""
+    ctx = _Ctx(tables, where, distinct)
+    return [partial(check, ctx) for check in CHECKS]
+
+
 def dataset_warnings(
     tables: Mapping[str, pd.DataFrame],
     where: Mapping[str, Where],
@@ -643,15 +672,4 @@ def dataset_warnings(
     """Every warning of the checks above for coerced tables (a referral dated in the future
     is an error: its date cannot be right). `distinct`: columns already known as codes into
     their distinct values (read from Parquet dictionaries)."""
-    ctx = _Ctx(tables, where, distinct)
-    parts: list[pd.DataFrame] = []
-    checks = (
-        code_year_warnings,
-        episode_warnings,
-        duplicate_warnings,
-        light_code_warnings,
-        other_warnings,
-    )
-    for check in checks:
-        parts += check(ctx)
-    return concat(parts)
+    return concat([part for step in dataset_checks(tables, where, distinct) for part in step()])

@@ -1,0 +1,55 @@
+"""Work spread over threads: results in the order of the pieces, one thread when asked."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from scorecard import threads
+
+
+def test_results_come_back_in_the_order_of_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCORECARD_THREADS", "3")
+
+    def slow_first(x: int) -> tuple[int, str]:
+        time.sleep(0.05 if x == 0 else 0)  # the first piece finishes last
+        return x * x, threading.current_thread().name
+
+    done = threads.each(slow_first, range(6))
+    assert [square for square, _ in done] == [0, 1, 4, 9, 16, 25]
+    assert all(name.startswith("scorecard") for _, name in done)
+
+
+@pytest.mark.parametrize(
+    ("setting", "worth", "expected"),
+    [("1", True, 1), ("4", False, 1), ("4", True, 4), (None, True, None)],
+)
+def test_one_thread_when_told_or_not_worth_it(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, worth: bool, expected: int | None
+) -> None:
+    if setting is None:
+        monkeypatch.delenv("SCORECARD_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("SCORECARD_THREADS", setting)
+    names = threads.each(lambda _: threading.current_thread().name, range(8), worth=worth)
+    used = set(names)
+    if expected == 1:
+        assert used == {threading.current_thread().name}
+    elif expected is None:  # as many as the cores, at most 4
+        assert 1 <= threads.workers() <= 4
+    else:
+        assert threads.workers() == expected and all(n.startswith("scorecard") for n in used)
+
+
+def test_an_error_in_a_piece_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+
+    def fails_on_three(x: int) -> int:
+        if x == 3:
+            raise ValueError("piece 3")
+        return x
+
+    with pytest.raises(ValueError, match="piece 3"):
+        threads.each(fails_on_three, range(5))
