@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -10,6 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .periods import window_start
+
+# the building blocks being built now, one lock each (see `Dataset.cached`)
+_BUILDING: dict[tuple[int, str], threading.Lock] = {}
+_BUILDING_LOCK = threading.Lock()
 
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
@@ -202,9 +207,20 @@ class Dataset:
         return replace(self, tables=tables, _cache={})
 
     def cached(self, key: str, build: Any) -> Any:
-        """Return the cached building block `key`, computing it with `build()` once."""
-        if key not in self._cache:
-            self._cache[key] = build()
+        """Return the cached building block `key`, computing it with `build()` once (threads
+        asking for one key at once: the first builds it, the others wait for it)."""
+        if key in self._cache:
+            return self._cache[key]
+        slot = (id(self._cache), key)
+        with _BUILDING_LOCK:
+            lock = _BUILDING.setdefault(slot, threading.Lock())
+        try:
+            with lock:
+                if key not in self._cache:
+                    self._cache[key] = build()
+        finally:
+            with _BUILDING_LOCK:
+                _BUILDING.pop(slot, None)
         return self._cache[key]
 
     def __repr__(self) -> str:

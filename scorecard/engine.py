@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import threads
 from .breakdowns import BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
@@ -325,6 +326,15 @@ def _with_unavailable_rows(
     return both.sort_values("period_end", kind="stable").reset_index(drop=True)
 
 
+LARGE_ROWS = 200_000  # a dataset with a table this long computes indicators side by side
+
+
+def is_large(ds: Dataset) -> bool:
+    """True when indicators are worth computing side by side in threads (`compute_many`):
+    on smaller data starting threads costs more than it saves."""
+    return max((len(t) for t in ds.tables.values()), default=0) >= LARGE_ROWS
+
+
 def compute_many(
     dataset: Dataset,
     at: object,
@@ -337,17 +347,25 @@ def compute_many(
 
     Returns the stacked results and, for each indicator that could not be computed (a missing
     table, an impossible breakdown, no date the data supports), the reason. One unavailable
-    indicator never stops the rest.
+    indicator never stops the rest. On large data the indicators are computed side by side
+    in threads (`is_large`; `SCORECARD_THREADS=1` turns this off); the result is the same.
     """
     cat = catalogue or default_catalogue()
     items = [resolve_indicator(i, cat) for i in (indicators if indicators is not None else cat)]
+
+    def one(ind: Indicator) -> pd.DataFrame | str:
+        try:
+            return compute(ind, dataset, at=at, by=by, catalogue=cat)
+        except (MissingTableError, BreakdownError, UnavailableError) as exc:
+            return str(exc)
+
     frames: list[pd.DataFrame] = []
     problems: dict[str, str] = {}
-    for ind in items:
-        try:
-            frames.append(compute(ind, dataset, at=at, by=by, catalogue=cat))
-        except (MissingTableError, BreakdownError, UnavailableError) as exc:
-            problems[ind.id] = str(exc)
+    for ind, done in zip(items, threads.each(one, items, worth=is_large(dataset)), strict=True):
+        if isinstance(done, str):
+            problems[ind.id] = done
+        else:
+            frames.append(done)
     if frames:
         return pd.concat(frames, ignore_index=True), problems
     cols = ["indicator", "period_end", *normalise_by(by), "numerator", "denominator", "value"]

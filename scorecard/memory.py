@@ -10,6 +10,7 @@ the advice off while it computes and puts it back as it was afterwards.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -26,16 +27,27 @@ def _hugepage_switch() -> Callable[[bool], bool] | None:
     return None
 
 
+_LOCK = threading.Lock()
+_INSIDE = [0, True]  # blocks open now (any thread), the setting before the first of them
+
+
 @contextmanager
 def without_hugepages() -> Iterator[None]:
     """Large arrays made inside the block get no huge-page advice; the previous setting
-    comes back afterwards (nested blocks are fine)."""
+    comes back when the last block open ends (nested blocks and blocks in several threads
+    at once are fine)."""
     switch = _hugepage_switch()
     if switch is None:
         yield
         return
-    before = switch(False)
+    with _LOCK:
+        if _INSIDE[0] == 0:
+            _INSIDE[1] = switch(False)
+        _INSIDE[0] += 1
     try:
         yield
     finally:
-        switch(before)
+        with _LOCK:
+            _INSIDE[0] -= 1
+            if _INSIDE[0] == 0:
+                switch(_INSIDE[1])

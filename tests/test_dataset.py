@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
+import pytest
 
 from scorecard import Dataset
 from scorecard.dataset import Coverage
@@ -67,3 +70,42 @@ def test_a_missing_return_makes_the_windows_that_touch_it_unavailable():
     )
     assert stitched.unavailable_reason(T("2021-03-31"), 12) is None  # starts 1 April 2020
     assert stitched.unavailable_reason(T("2021-03-30"), 12) is not None
+
+
+def test_a_building_block_asked_for_by_several_threads_is_built_once():
+    ds = Dataset({})
+    started, release = threading.Event(), threading.Event()
+    builds: list[int] = []
+
+    def build() -> int:
+        builds.append(1)
+        started.set()
+        release.wait(5)  # the other threads ask while this one is building
+        return 42
+
+    def ask() -> int:
+        return ds.cached("block", build)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(5)
+    got: list[int] = []
+    others = [threading.Thread(target=lambda: got.append(ask())) for _ in range(3)]
+    for t in others:
+        t.start()
+    release.set()
+    for t in [first, *others]:
+        t.join()
+    assert got == [42, 42, 42] and len(builds) == 1
+    assert ds.cached("block", lambda: 0) == 42
+
+
+def test_a_build_that_fails_can_be_tried_again():
+    ds = Dataset({})
+
+    def broken() -> int:
+        raise ValueError("not yet")
+
+    with pytest.raises(ValueError, match="not yet"):
+        ds.cached("block", broken)
+    assert ds.cached("block", lambda: 7) == 7

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
+from scorecard import engine
 from scorecard.breakdowns import BreakdownError
 from scorecard.engine import compute_each
 
@@ -211,3 +212,21 @@ def test_compute_each_raises_what_compute_raises(sample_dataset: sc.Dataset) -> 
         compute_each("cla_count", ds, views)
     with pytest.raises(sc.UnavailableError, match="the data starts 01/04/2015"):
         compute_each("cla_count", ds, [("2025-03-31", None), ("2010-03-31", "district")])
+
+
+def test_compute_many_side_by_side_equals_one_after_another(
+    monkeypatch: pytest.MonkeyPatch, sample_dataset: sc.Dataset
+) -> None:
+    # on large data the indicators are computed in threads; the stacked result and the
+    # problems are those of computing them one after another (the sample made "large")
+    at = ["2023-03-31", "2024-03-31", "2025-03-31"]
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    alone, alone_problems = sc.compute_many(sample_dataset, at)
+    monkeypatch.setattr(engine, "LARGE_ROWS", 1)
+    monkeypatch.setenv("SCORECARD_THREADS", "3")
+    fresh = sc.load_dataset()  # no building block cached yet: the threads build them
+    assert engine.is_large(fresh)
+    spread, spread_problems = sc.compute_many(fresh, at)
+    pd.testing.assert_frame_equal(alone, spread, check_exact=True)
+    assert alone_problems == spread_problems
+    assert spread["indicator"].nunique() >= 25
