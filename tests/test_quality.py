@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from scorecard.inputs import DataValidationError, dataset_from_frames, keys, report
+from scorecard.inputs.quality import _Ctx
 
 EP_COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -332,3 +335,30 @@ def test_sex_is_checked_in_the_year_of_the_return_the_row_came_from() -> None:
     sex = _warnings(ds, "SEX code not valid")
     assert sex[["row", "value"]].values.tolist() == [[1, "1"]]
     assert "not in 2024-25" in sex["hint"].item()
+
+
+def test_a_check_memo_asked_for_by_several_threads_is_built_once() -> None:
+    ctx = _Ctx({}, {})
+    started, release = threading.Event(), threading.Event()
+    builds: list[int] = []
+
+    def build() -> str:
+        builds.append(1)
+        started.set()
+        release.wait(5)
+        return "keys"
+
+    got: list[str] = []
+    first = threading.Thread(target=lambda: got.append(ctx.once("child_codes", build)))
+    first.start()
+    started.wait(5)
+    others = [
+        threading.Thread(target=lambda: got.append(ctx.once("child_codes", build)))
+        for _ in range(3)
+    ]
+    for t in others:
+        t.start()
+    release.set()
+    for t in [first, *others]:
+        t.join()
+    assert got == ["keys"] * 4 and len(builds) == 1

@@ -16,8 +16,10 @@ gives each as a step of its own, to run side by side):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -42,6 +44,7 @@ from .report import Where, at, concat, empty
 from .returns import COLLECTION_YEAR
 
 SHORT_BREAK_LS = ("V3", "V4")
+T = TypeVar("T")
 
 # ------------------------------------------------------------------------------ checks
 CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
@@ -60,6 +63,20 @@ class _Ctx:
         self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
         self._distinct = {t: dict(cols) for t, cols in (distinct or {}).items()}
+        self._building: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def once(self, key: str, build: Callable[[], T]) -> T:
+        """`build()` worked out once and kept under `key`; checks running side by side in
+        threads that ask for one key at once wait for the first to build it."""
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        with self._lock:
+            lock = self._building.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memo:
+                self._memo[key] = build()
+        return self._memo[key]  # type: ignore[return-value]
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.tables and all(c in self.tables[table].columns for c in cols)
@@ -68,7 +85,10 @@ class _Ctx:
         """The column as codes into its distinct values (given by coerce, else found)."""
         known = self._distinct.setdefault(table, {})
         if column not in known:
-            known[column] = Distinct.of(self.tables[table][column])
+            found = self.once(
+                f"distinct:{table}:{column}", lambda: Distinct.of(self.tables[table][column])
+            )
+            known.setdefault(column, found)
         return known[column]
 
     def knows(self, table: str, column: str) -> bool:
@@ -101,7 +121,8 @@ class _Ctx:
     def child_codes(self, table: str) -> np.ndarray:
         """Integer child key per row (LA and CHILD when every child table has LA), comparable
         across tables; -1 where CHILD is blank."""
-        if "child_codes" not in self._memo:
+
+        def build() -> dict[str, np.ndarray]:
             present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
             frames = [self.tables[t] for t in present]
             numbers = [digits_as_numbers(f["CHILD"]) for f in frames]
@@ -112,15 +133,13 @@ class _Ctx:
                 ids = np.split(every, np.cumsum([len(f) for f in frames])[:-1])
             if frames and all("LA" in f.columns for f in frames):
                 ids = _with_la(self.la_codes(present), ids)
-            self._memo["child_codes"] = dict(zip(present, ids, strict=True))
-        return self._memo["child_codes"][table]  # type: ignore[index]
+            return dict(zip(present, ids, strict=True))
+
+        return self.once("child_codes", build)[table]
 
     def duplicated(self, table: str) -> np.ndarray:
         """Rows repeating an earlier row exactly (first copy not flagged)."""
-        key = f"dup:{table}"
-        if key not in self._memo:
-            self._memo[key] = _duplicated_rows(self, table)
-        return self._memo[key]  # type: ignore[return-value]
+        return self.once(f"dup:{table}", lambda: _duplicated_rows(self, table))
 
     def warn(
         self,
@@ -377,7 +396,8 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
     the return it came from when stitched from yearly returns (a care leaver's header row in
     the 2024-25 return is written with 2024-25's codes, whatever year their last episode
     was), else the year of the child's latest episode date."""
-    if "latest_episode" not in ctx._memo:  # header and uasc share it
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
         ep = ctx.tables["episodes"]
         when = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
         if "DEC" in ep.columns:  # DEC when later (a blank DECOM stays blank)
@@ -385,8 +405,9 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
             when = np.where(dec > when, dec, when)
         key = ctx.child_codes("episodes")
         known = key >= 0
-        ctx._memo["latest_episode"] = largest_by_key(key[known], when[known])
-    keys, latest = ctx._memo["latest_episode"]  # type: ignore[misc]
+        return largest_by_key(key[known], when[known])
+
+    keys, latest = ctx.once("latest_episode", build)  # header and uasc share it
     found = look_up(keys, latest, ctx.child_codes(table), np.datetime64("NaT", "ns"))
     years = codes.collection_year_start(pd.Series(found))
     frame = ctx.tables[table]
