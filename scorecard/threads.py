@@ -17,9 +17,14 @@ R = TypeVar("R")
 def workers() -> int:
     """Threads to use: the cores this process may run on (at most 4), or the number in
     SCORECARD_THREADS (1 turns threads off)."""
-    stated = os.environ.get("SCORECARD_THREADS")
+    stated = os.environ.get("SCORECARD_THREADS", "").strip()
     if stated:
-        return max(1, int(stated))
+        if not stated.isdigit() or int(stated) < 1:
+            raise ValueError(
+                f"SCORECARD_THREADS is {stated!r}; set it to a whole number of threads such as 2 "
+                "(1 turns threads off), or unset it to use the machine's cores."
+            )
+        return int(stated)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

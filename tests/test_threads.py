@@ -53,3 +53,12 @@ def test_an_error_in_a_piece_reaches_the_caller(monkeypatch: pytest.MonkeyPatch)
 
     with pytest.raises(ValueError, match="piece 3"):
         threads.each(fails_on_three, range(5))
+
+
+@pytest.mark.parametrize("setting", ["two", "0", "-1", "1.5"])
+def test_a_setting_that_is_not_a_number_of_threads_says_how_to_fix_it(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv("SCORECARD_THREADS", setting)
+    with pytest.raises(ValueError, match="whole number of threads"):
+        threads.workers()
