@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,10 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .periods import window_start
-
-# the building blocks being built now, one lock each (see `Dataset.cached`)
-_BUILDING: dict[tuple[int, str], threading.Lock] = {}
-_BUILDING_LOCK = threading.Lock()
+from .threads import once
 
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
@@ -209,19 +205,7 @@ class Dataset:
     def cached(self, key: str, build: Any) -> Any:
         """Return the cached building block `key`, computing it with `build()` once (threads
         asking for one key at once: the first builds it, the others wait for it)."""
-        if key in self._cache:
-            return self._cache[key]
-        slot = (id(self._cache), key)
-        with _BUILDING_LOCK:
-            lock = _BUILDING.setdefault(slot, threading.Lock())
-        try:
-            with lock:
-                if key not in self._cache:
-                    self._cache[key] = build()
-        finally:
-            with _BUILDING_LOCK:
-                _BUILDING.pop(slot, None)
-        return self._cache[key]
+        return once(self._cache, key, build)
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}: {len(v):,} rows" for k, v in sorted(self.tables.items()))

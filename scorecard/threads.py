@@ -6,12 +6,17 @@ downstream depends on which thread finished first."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# the values being built now by `once`, one lock each
+_BUILDING: dict[tuple[int, str], threading.Lock] = {}
+_BUILDING_LOCK = threading.Lock()
 
 
 def workers() -> int:
@@ -42,3 +47,22 @@ def each(fn: Callable[[T], R], items: Iterable[T], *, worth: bool = True) -> lis
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=n, thread_name_prefix="scorecard") as pool:
         return list(pool.map(fn, items))
+
+
+def once(store: MutableMapping[str, Any], key: str, build: Callable[[], T]) -> T:
+    """`store[key]`, built with `build()` when missing: once, even when threads ask for one
+    key at once (the first builds it, the others wait for it). A build that fails leaves
+    nothing behind, so the key can be built again."""
+    if key in store:
+        return store[key]
+    slot = (id(store), key)
+    with _BUILDING_LOCK:
+        lock = _BUILDING.setdefault(slot, threading.Lock())
+    try:
+        with lock:
+            if key not in store:
+                store[key] = build()
+    finally:
+        with _BUILDING_LOCK:
+            _BUILDING.pop(slot, None)
+    return store[key]

@@ -16,7 +16,6 @@ gives each as a step of its own, to run side by side):
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TypeVar
@@ -24,7 +23,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from .. import codes
+from .. import codes, threads
 from .columns import required
 from .keys import (
     BIG,
@@ -63,20 +62,11 @@ class _Ctx:
         self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
         self._distinct = {t: dict(cols) for t, cols in (distinct or {}).items()}
-        self._building: dict[str, threading.Lock] = {}
-        self._lock = threading.Lock()
 
     def once(self, key: str, build: Callable[[], T]) -> T:
-        """`build()` worked out once and kept under `key`; checks running side by side in
-        threads that ask for one key at once wait for the first to build it."""
-        if key in self._memo:
-            return self._memo[key]  # type: ignore[return-value]
-        with self._lock:
-            lock = self._building.setdefault(key, threading.Lock())
-        with lock:
-            if key not in self._memo:
-                self._memo[key] = build()
-        return self._memo[key]  # type: ignore[return-value]
+        """`build()` worked out once and kept under `key` (checks running side by side in
+        threads may ask for it at once)."""
+        return threads.once(self._memo, key, build)
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.tables and all(c in self.tables[table].columns for c in cols)
