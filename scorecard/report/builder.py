@@ -172,10 +172,16 @@ def trend_dates(period_end: pd.Timestamp, n: int) -> pd.DatetimeIndex:
     """`n` reference dates 3 months apart ending at `period_end` (month ends stay month ends)."""
     if n < 1:
         raise ValueError(f"trend_quarters must be at least 1, got {n}")
+    return _dates_apart(period_end, n, months=3)
+
+
+def _dates_apart(period_end: pd.Timestamp, n: int, months: int) -> pd.DatetimeIndex:
+    """`n` reference dates `months` apart ending at `period_end` (month ends stay month
+    ends)."""
     month_end = period_end == period_end + pd.offsets.MonthEnd(0)
     dates = []
-    for k in range(n - 1, -1, -1):
-        d = period_end - pd.DateOffset(months=3 * k)
+    for k in range(n - 1, -1, -1):  # a handful of dates, not children
+        d = period_end - pd.DateOffset(months=months * k)
         dates.append(d + pd.offsets.MonthEnd(0) if month_end else d)
     return pd.DatetimeIndex(dates).astype(DATE_DTYPE)
 
@@ -189,12 +195,7 @@ def _period_label(period_end: pd.Timestamp) -> str:
 def annual_dates(period_end: pd.Timestamp, n: int = 5) -> pd.DatetimeIndex:
     """`n` reference dates a year apart ending at `period_end`: an annual indicator's trend
     (one figure per academic or collection year)."""
-    month_end = period_end == period_end + pd.offsets.MonthEnd(0)
-    dates = []
-    for k in range(n - 1, -1, -1):
-        d = period_end - pd.DateOffset(months=12 * k)
-        dates.append(d + pd.offsets.MonthEnd(0) if month_end else d)
-    return pd.DatetimeIndex(dates).astype(DATE_DTYPE)
+    return _dates_apart(period_end, n, months=12)
 
 
 HISTORY_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value", "note"]

@@ -34,6 +34,7 @@ from .html import (
     left_out_lines,
     small_districts,
 )
+from .scorecard import COMPARATOR_COLUMNS
 
 if TYPE_CHECKING:
     from .scorecard import Scorecard
@@ -94,26 +95,10 @@ UNIT_VALUE_COLUMNS = {
 CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best", "gap_to_best_neighbour"}
 COUNT_COLUMNS = {"rank", "n_las", "value_rank"}
 # no comparison with other authorities for these: a count, or a neutral indicator's 'best'
-COMPARED_COLUMNS = {
-    "benchmark_year",
-    "sn_value",
-    "england",
-    "region",
-    "published_value",
-    "quartile_band",
-    "rank",
-    "n_las",
-    "value_quartile_band",
-    "value_rank",
-}
-BEST_COLUMNS = {
-    "best_value",
-    "best_la",
-    "gap_to_best",
-    "best_neighbour_value",
-    "best_neighbour",
-    "gap_to_best_neighbour",
-}
+# (taken from the scorecard's comparator columns: the best-LA block is the last of them;
+# the number of neighbours is not a comparison)
+BEST_COLUMNS = set(COMPARATOR_COLUMNS[COMPARATOR_COLUMNS.index("best_value") :])
+COMPARED_COLUMNS = set(COMPARATOR_COLUMNS) - BEST_COLUMNS - {"sn_count"}
 
 
 def domain_label(domain: object) -> str:
