@@ -410,17 +410,19 @@ def episode_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A code column of the episodes as integer codes in `episode_index` order and their
     labels, stripped and upper-cased ('u1 ' and 'U1' share a code; a blank is -1; a table
     without the column is all blank). Cached: factorizes the millions of rows once and
-    cleans only the distinct values."""
+    cleans only the distinct values. The codes are of the smallest signed integer type
+    that holds them: widen before arithmetic."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
         rows = episode_index(ds)["row"].to_numpy()
         table = ds.table("episodes")
         if name not in table.columns:
-            return np.full(len(rows), -1, dtype="int64"), np.array([], dtype=object)
+            return np.full(len(rows), -1, dtype="int8"), np.array([], dtype=object)
         raw, uniques = factorize(table[name])
         clean = pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
         merged, labels = pd.factorize(clean, use_na_sentinel=True)
-        lookup = np.append(np.asarray(merged, dtype="int64"), -1)
+        small = np.min_scalar_type(-max(len(labels), 1))  # kept for the dataset's life
+        lookup = np.append(np.asarray(merged, dtype=small), -1)
         return lookup[raw[rows]], np.asarray(labels, dtype=object)
 
     return ds.cached(f"episode_codes:{name}", build)

@@ -40,7 +40,7 @@ INDICATOR = "re_referral_rate"
 CHILD_COL = "LAchildID"
 DATE_COL = "CINreferralDate"
 UNKNOWN = "Unknown"
-NO_DAY = np.iinfo("int64").min  # no previous referral
+NO_DAY = np.iinfo("int32").min  # no previous referral
 DAY_NS = 86_400_000_000_000
 NOT_LINKED = (
     "referrals identify children by the CIN census LAchildID, which is not linked to the "
@@ -83,10 +83,12 @@ def _child_sort_key(ds: Dataset, ref: pd.DataFrame, rows: np.ndarray | None) -> 
 
 def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
     """Column `name` of `referrals` factorized (codes, -1 blank; uniques), cached: the LA
-    serves both the child key and the LA breakdown."""
+    serves both the child key and the LA breakdown. The codes are of the smallest signed
+    integer type that holds them."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        return factorize(ds.table("referrals")[name])  # codes of the smallest integer type
+        codes, uniques = factorize(ds.table("referrals")[name])
+        return codes.astype(np.min_scalar_type(-max(len(uniques), 1)), copy=False), uniques
 
     return ds.cached(f"referral_factorized:{name}", build)
 
@@ -95,7 +97,9 @@ def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
 class _History:
     """De-duplicated referrals sorted by child and date, as arrays: `row` (position in the
     `referrals` table), `day` (CINreferralDate as days since 1970), `rereferral` and
-    `previous` (the day of the child's previous distinct referral; NO_DAY when none)."""
+    `previous` (the day of the child's previous distinct referral; NO_DAY when none).
+    Positions and days are int32 (no table has 2**31 rows; days since 1970 fit): they are
+    kept for the life of the dataset, at half the memory of int64."""
 
     row: np.ndarray
     day: np.ndarray
@@ -118,7 +122,7 @@ def _history(ds: Dataset, months: int) -> _History:
         if rows is not None:
             dates = dates[rows]
         if not len(dates):
-            empty = np.zeros(0, dtype="int64")
+            empty = np.zeros(0, dtype="int32")
             return _History(empty, empty, np.zeros(0, dtype=bool), empty)
         # the day of each referral (days since 1970, floored as datetime64[D] does)
         day = dates.view("int64") // DAY_NS
@@ -165,9 +169,17 @@ def _history(ds: Dataset, months: int) -> _History:
         day += first
         before += first
         np.copyto(before, NO_DAY, where=~same_child)
-        return _History(rows, day, rereferral, before)
+        return _History(_narrow(rows), _narrow(day), rereferral, _narrow(before))
 
     return ds.cached(f"referral_history_arrays:{months}", build)
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """int64 positions or days as int32 (checked: never a silent wrap)."""
+    small = values.astype("int32")
+    if len(values) and (int(values.min()) < NO_DAY or int(values.max()) > 2**31 - 1):
+        raise OverflowError("referral positions or days beyond int32")
+    return small
 
 
 def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
@@ -185,7 +197,7 @@ def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
         previous = np.where(none, 0, h.previous).astype("datetime64[D]").astype(DATE_DTYPE)
         return pd.DataFrame(
             {
-                "row": h.row,
+                "row": h.row.astype("int64"),
                 "date": h.day.astype("datetime64[D]").astype(DATE_DTYPE),
                 "rereferral": h.rereferral,
                 "previous": np.where(none, np.datetime64("NaT", "ns"), previous),
@@ -225,7 +237,8 @@ def _check_by(ds: Dataset, by: list[str]) -> None:
 def _category_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes per `referrals` row for breakdown column `name` and their labels
     (blank -> 'Unknown'), the labels sorted as text; cached, so several breakdown calls
-    factorize once."""
+    factorize once. The codes are of the smallest integer type that holds them (int8 for
+    150 LAs: kept for the life of the dataset)."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
         # factorize the millions of rows once, then label the few distinct values (a blank
@@ -233,7 +246,8 @@ def _category_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
         raw, uniques = _factorized(ds, name)
         names = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
         merged, labels = pd.factorize(names.astype("string").fillna(UNKNOWN), sort=True)
-        return merged.astype("int64")[raw], np.asarray(labels, dtype=object)
+        small = np.min_scalar_type(-max(len(labels), 1))  # a signed type holding every code
+        return merged.astype(small)[raw], np.asarray(labels, dtype=object)
 
     return ds.cached(f"referral_codes:{name}", build)
 
@@ -271,7 +285,8 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     lo = int(ws_day.min()) - 1
     n_days = int(at_day.max()) - lo + 2
     rows = h.row
-    flat = h.day - lo
+    flat = h.day.astype("int64")  # a copy of our own, wide enough for the cell numbers
+    flat -= lo
     np.clip(flat, 0, n_days - 1, out=flat)
     # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
     # in place (millions of rows)
@@ -280,10 +295,10 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     for name in by:
         codes, names = _category_codes(ds, name)
         if cell is None:
-            cell = codes[rows]
+            cell = np.zeros(len(rows), dtype="int64")  # the codes are narrow: widen first
         else:
             cell *= len(names)
-            cell += codes[rows]
+        cell += codes[rows]
         labels.append(names)
     n_cells = int(np.prod([len(n) for n in labels], dtype="int64"))
     if cell is not None:
