@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .dataset import Dataset
+from .identifiers import digits_as_numbers
 from .periods import DATE_DTYPE, window_start
 
 SHORT_BREAK_LS = ("V3", "V4")
@@ -56,31 +57,17 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def id_codes(values: pd.Series) -> tuple[np.ndarray, int]:
     """An integer per identifier, equal exactly where the identifiers are equal (-1 blank),
     and the width of their range (codes run from -1 to width - 1). Identifiers written as
-    digits without a leading zero or a sign (so '7' and '007' stay apart) are read as the
-    numbers they are when their range is moderate, which is far cheaper than hashing
-    millions of strings; anything else is factorized."""
-    arr = values.array
-    if isinstance(arr, pd.arrays.ArrowStringArray) and len(arr) > 100_000:
-        text = arr._pa_array
-        try:
-            numbers = pc.cast(text, pa.int64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            numbers = None
-        if (
-            numbers is not None
-            and numbers.null_count < len(numbers)
-            and not pc.any(pc.starts_with(text, "0")).as_py()
-            and not pc.any(pc.starts_with(text, "-")).as_py()
-        ):
-            lo, hi = pc.min_max(numbers).values()
-            width = hi.as_py() - lo.as_py() + 1
-            if width <= 4 * len(arr):
-                codes = pc.subtract(numbers, lo)
-                if codes.null_count:
-                    codes = pc.fill_null(codes, -1)
-                if isinstance(codes, pa.ChunkedArray):
-                    codes = codes.combine_chunks() if codes.num_chunks != 1 else codes.chunk(0)
-                return codes.to_numpy(zero_copy_only=False), width
+    digits (`identifiers.digits_as_numbers`) are read as the numbers they are when their
+    range is moderate, which is far cheaper than hashing millions of strings; anything else
+    is factorized."""
+    numbers = digits_as_numbers(values) if len(values) > 100_000 else None
+    if numbers is not None:
+        known = numbers >= 0
+        lo, hi = int(numbers.min(where=known, initial=2**62)), int(numbers.max())
+        if hi - lo + 1 <= 4 * len(numbers):
+            numbers -= lo
+            numbers[~known] = -1
+            return numbers, hi - lo + 1
     codes, uniques = factorize(values)
     return codes, len(uniques)
 

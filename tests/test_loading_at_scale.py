@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import scorecard as sc
+from scorecard.identifiers import digits_as_numbers
 from scorecard.inputs import dataset_from_frames, keys, read
 from scorecard.inputs.coerce import _has_time_of_day
 
@@ -150,7 +151,7 @@ def test_largest_by_key_and_look_up() -> None:
 
 def test_digit_identifiers_read_as_numbers_only_when_unambiguous() -> None:
     def numbers(values: list[str | None]) -> list[int] | None:
-        found = keys.digits_as_numbers(pd.Series(values, dtype="str"))
+        found = digits_as_numbers(pd.Series(values, dtype="str"))
         return None if found is None else found.tolist()
 
     assert numbers(["12", "0", None, "345"]) == [12, 0, -1, 345]
@@ -158,6 +159,10 @@ def test_digit_identifiers_read_as_numbers_only_when_unambiguous() -> None:
     assert numbers(["١٢", "12"]) is None  # digits, but not ASCII ones
     assert numbers(["1" * 19]) is None  # beyond int64's safe digits
     assert numbers(["12a"]) is None and numbers([None, None]) is None
+    # what a number parser would read, but is not an identifier of digits alone
+    for odd in ("0x1F", "-5", "+5", " 5", "5.0", "1e3", "00"):
+        assert numbers([odd, "31"]) is None, odd
+    assert numbers(["9" * 18]) == [10**18 - 1]  # the longest read as a number
 
 
 def test_distinct_values_merged_after_cleaning() -> None:

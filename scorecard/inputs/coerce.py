@@ -15,9 +15,9 @@ import pyarrow.compute as pc
 
 from .. import threads
 from ..dataset import TABLES
-from ..periods import DATE_DTYPE
+from ..periods import DATE_DTYPE, DAY_NS
 from .columns import canonical, column_kind
-from .keys import BIG, DAY_NS, Distinct
+from .keys import BIG, Distinct
 from .read import RawTable
 from .report import issues
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from ..identifiers import digits_as_numbers
+from ..periods import DAY_NS
 
 BIG = 50_000  # above this many rows, cheaper paths pay off
 
@@ -50,9 +52,6 @@ class Distinct:
         return np.append(np.asarray(per_value), blank)[self.codes]
 
 
-DAY_NS = 86_400_000_000_000
-
-
 def id_codes(s: pd.Series) -> np.ndarray:
     """Integer code per value (equal values, equal codes; -1 when blank).
 
@@ -76,34 +75,6 @@ def id_codes(s: pd.Series) -> np.ndarray:
         days[missing] = low - 1
         return days
     return pd.factorize(s)[0].astype("int64")
-
-
-def digits_as_numbers(s: pd.Series) -> np.ndarray | None:
-    """The numbers written (-1 when blank), when every identifier of an Arrow-backed text
-    column is ASCII digits (up to 18, no leading zero, which would make '007' and '7' one
-    child); None otherwise. Equal numbers exactly when equal identifiers."""
-    if not isinstance(s.array, pd.arrays.ArrowStringArray):
-        return None
-    arr = s.array._pa_array
-    if arr.null_count == len(arr):
-        return None
-    out = np.empty(len(arr), dtype="int64")
-    step = 1 << 20  # a block at a time: no temporary as long as the column
-    for start in range(0, len(arr), step):
-        block = arr.slice(start, step)
-        if not pc.all(pc.ascii_is_decimal(block)).as_py():
-            return None
-        length = pc.binary_length(block)
-        if pc.max(length).as_py() > 18:
-            return None
-        zero = pc.starts_with(block, "0")
-        if pc.any(zero).as_py() and pc.any(pc.and_(zero, pc.greater(length, 1))).as_py():
-            return None
-        numbers = pc.cast(block, pa.int64())
-        if numbers.null_count:
-            numbers = pc.fill_null(numbers, -1)
-        out[start : start + len(block)] = numbers.to_numpy()
-    return out
 
 
 _LIMIT = 2**62

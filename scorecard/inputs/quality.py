@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from .. import codes, threads
+from ..identifiers import digits_as_numbers
+from ..periods import DAY_NS
 from .columns import required
 from .keys import (
     BIG,
-    DAY_NS,
     Distinct,
     combine,
-    digits_as_numbers,
     has_repeats,
     id_codes,
     largest_by_key,

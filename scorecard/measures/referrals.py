@@ -32,7 +32,7 @@ import pandas as pd
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
 from ..care import events_in_windows, factorize, id_codes
 from ..dataset import Dataset
-from ..periods import DATE_DTYPE, months_before, window_start
+from ..periods import DATE_DTYPE, DAY_NS, months_before, window_start
 from ..registry import measure
 from .facts import with_facts
 
@@ -41,7 +41,6 @@ CHILD_COL = "LAchildID"
 DATE_COL = "CINreferralDate"
 UNKNOWN = "Unknown"
 NO_DAY = np.iinfo("int32").min  # no previous referral
-DAY_NS = 86_400_000_000_000
 NOT_LINKED = (
     "referrals identify children by the CIN census LAchildID, which is not linked to the "
     "SSDA903 header, so age, sex, UASC status and district are not available; break down by "
