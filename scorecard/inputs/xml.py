@@ -9,11 +9,13 @@ year and reference date, `Source/LEA`, `Children/Child` with `ChildIdentifiers`,
 `ChildCharacteristics` and one `CINdetails` per referral) gives referrals: one row per
 CINdetails with the child's identifiers beside it.
 
-Parsing is safe and streaming: defusedxml's hardened expat SAX reader (no DTD at all, no
+Parsing is safe and streaming: defusedxml's hardened expat reader (no DTD at all, no
 entity declarations, no external references, so no entity expansion), fed 1 MB at a time;
 rows are gathered per table and turned into frames every 100,000 rows, so memory follows the
-tables, not the file. SAX is used rather than iterparse because its locator gives each
-element's line, which every message names.
+tables, not the file. Expat is used rather than iterparse because it gives each element's
+line, which every message names; the collector's callbacks are set on expat itself, not
+through SAX's layer (which builds an attributes object per element: a sixth of the time on
+a census of 10 MB).
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax import SAXParseException
-from xml.sax.expatreader import ExpatLocator
-from xml.sax.handler import ContentHandler
 
 import numpy as np
 import pandas as pd
@@ -98,12 +98,12 @@ class _Rows:
         return frame, np.asarray(self.lines, dtype="int64")
 
 
-class _Collector(ContentHandler):
-    """SAX handler: leaf elements' text goes to the innermost open record; a record's row is
-    stored when it closes (a child's rows when the child closes, with its identifiers)."""
+class _Collector:
+    """Expat's callbacks: leaf elements' text goes to the innermost open record; a record's
+    row is stored when it closes (a child's rows when the child closes, with its
+    identifiers)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.kind: str | None = None  # '903' or 'cin', from the root element
         self.records: list[_Record] = []
         self.text: list[str] = []
@@ -112,13 +112,10 @@ class _Collector(ContentHandler):
         self.child_rows: list[tuple[str, dict[str, str], int]] = []
         self.meta: dict[str, str] = {}
         self.children = 0
-        self._locator = None
-
-    def setDocumentLocator(self, locator) -> None:
-        self._locator = locator
+        self.expat = None  # the parser, for the line of each element
 
     def _line(self) -> int:
-        return self._locator.getLineNumber() if self._locator is not None else 0
+        return self.expat.CurrentLineNumber if self.expat is not None else 0
 
     def _record_kind(self, name: str) -> str | None:
         if self.kind == "903":
@@ -133,7 +130,7 @@ class _Collector(ContentHandler):
             return "meta"
         return _SKIP if name in _CIN_SKIPPED else None
 
-    def startElement(self, name: str, attrs) -> None:
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.kind is None:
             self.kind = "cin" if name == "Message" else "903"
         self.has_child[-1] = True
@@ -146,7 +143,7 @@ class _Collector(ContentHandler):
     def characters(self, content: str) -> None:
         self.text.append(content)
 
-    def endElement(self, name: str) -> None:
+    def end(self, name: str) -> None:
         leaf = not self.has_child.pop()
         records = self.records
         if records and records[-1].name == name and not leaf:
@@ -199,6 +196,23 @@ class _Collector(ContentHandler):
         self.child_rows = []
 
 
+class _Parser(DefusedExpatParser):
+    """defusedxml's hardened expat reader calling the collector straight from expat."""
+
+    def __init__(self, collector: _Collector) -> None:
+        super().__init__(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        self.collector = collector
+
+    def reset(self) -> None:
+        super().reset()  # a new expat parser, with defusedxml's refusals set on it
+        expat, collector = self._parser, self.collector
+        expat.buffer_text = True  # a text in one call, not one per line
+        expat.StartElementHandler = collector.start
+        expat.EndElementHandler = collector.end
+        expat.CharacterDataHandler = collector.characters
+        collector.expat = expat
+
+
 def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]:
     """(collection year start, reference date) from the CIN census header."""
     year = meta.get("Year", "").strip()
@@ -212,9 +226,7 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
     from .report import note
 
     handler = _Collector()
-    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    parser.setContentHandler(handler)
-    handler.setDocumentLocator(ExpatLocator(parser))  # feed() does not set it
+    parser = _Parser(handler)
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(CHUNK_BYTES):
