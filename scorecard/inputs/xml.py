@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers.expat import XMLParserType
 from xml.sax import SAXParseException
 
 import numpy as np
@@ -60,6 +61,11 @@ _CIN_SKIPPED = {
     "FactorsIdentifiedAtAssessment",
 }
 _SKIP = "skip"
+# the elements that open a record, by the kind of return
+_KINDS = {
+    "903": {"CHILD": "child", **_903_RECORDS},
+    "cin": {"Child": "child", "CINdetails": "referrals", **dict.fromkeys(_CIN_SKIPPED, _SKIP)},
+}
 
 
 @dataclass
@@ -107,52 +113,39 @@ class _Collector:
         self.kind: str | None = None  # '903' or 'cin', from the root element
         self.records: list[_Record] = []
         self.text: list[str] = []
-        self.has_child: list[bool] = [False]
+        self.fresh = False  # no element has started since the last one: a leaf if it ends
         self.tables: dict[str, _Rows] = {}
         self.child_rows: list[tuple[str, dict[str, str], int]] = []
         self.meta: dict[str, str] = {}
         self.children = 0
-        self.expat = None  # the parser, for the line of each element
-
-    def _line(self) -> int:
-        return self.expat.CurrentLineNumber if self.expat is not None else 0
-
-    def _record_kind(self, name: str) -> str | None:
-        if self.kind == "903":
-            if name == "CHILD":
-                return "child"
-            return _903_RECORDS.get(name)
-        if name == "Child":
-            return "child"
-        if name == "CINdetails":
-            return "referrals"
-        if name == "Header" and not self.records:
-            return "meta"
-        return _SKIP if name in _CIN_SKIPPED else None
+        self.kinds: dict[str, str] = {}  # elements opening a record (`_KINDS`)
+        self.expat: XMLParserType | None = None  # for each element's line (set by `_Parser`)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.kind is None:
             self.kind = "cin" if name == "Message" else "903"
-        self.has_child[-1] = True
-        self.has_child.append(False)
-        self.text = []
-        kind = self._record_kind(name)
+            self.kinds = _KINDS[self.kind]
+        self.fresh = True
+        self.text.clear()
+        kind = self.kinds.get(name)
+        if kind is None and name == "Header" and self.kind == "cin" and not self.records:
+            kind = "meta"  # the census's own header (a child has none)
         if kind is not None:
-            self.records.append(_Record(name, kind, self._line()))
+            line = self.expat.CurrentLineNumber if self.expat is not None else 0
+            self.records.append(_Record(name, kind, line))
 
     def characters(self, content: str) -> None:
         self.text.append(content)
 
     def end(self, name: str) -> None:
-        leaf = not self.has_child.pop()
+        leaf, self.fresh = self.fresh, False  # no child element between its start and end
         records = self.records
-        if records and records[-1].name == name and not leaf:
-            self._close(records.pop())
-        elif records and records[-1].name == name and leaf:
-            self._close(records.pop())  # an empty record element
-        elif leaf and records:
-            records[-1].fields[name] = "".join(self.text).strip()
-        self.text = []
+        if records:
+            if records[-1].name == name:  # a record closes (an empty one too)
+                self._close(records.pop())
+            elif leaf:
+                records[-1].fields[name] = "".join(self.text).strip()
+        self.text.clear()
 
     def _rows(self, table: str) -> _Rows:
         if table not in self.tables:
