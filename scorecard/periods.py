@@ -156,8 +156,12 @@ def _calendar_of(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     month = (month_start - year_start.astype("datetime64[M]")).astype("int64") + 1
     day = (dates.astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype("int64") + 1
     year = year_start.astype("int64") + 1970
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    return year, month * 100 + day, leap
+    return year, month * 100 + day, _is_leap(year)
+
+
+def _is_leap(year: np.ndarray) -> np.ndarray:
+    """Whether each (proleptic Gregorian) year is a leap year."""
+    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
 
 
 def age_in_years(dob: pd.Series | np.ndarray, on: pd.Series | np.ndarray) -> np.ndarray:
@@ -190,8 +194,7 @@ def birthday_in_year(dob: pd.Series, age: int, year_end: pd.Series | int) -> pd.
     year, md, _ = _calendar(values)
     month, day = md // 100, md % 100
     target = year + int(age)
-    leap = ((target % 4 == 0) & (target % 100 != 0)) | (target % 400 == 0)
-    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    day = np.where((month == 2) & (day == 29) & ~_is_leap(target), 28, day)
     out = (_days_from_civil(target, month, day) * DAY_NS).view(DATE_DTYPE)
     out = np.where(np.isnat(values), np.datetime64("NaT"), out).astype(DATE_DTYPE)
     return pd.Series(out, index=dob.index)

@@ -132,6 +132,17 @@ def test_birthday_in_year_29_february_and_blanks() -> None:
     assert pd.isna(got[4])
 
 
+def test_29_february_birthdays_follow_the_century_rule() -> None:
+    """1900 is not a leap year (a century), 2000 is (divisible by 400): the 4th birthday of
+    a child born 29/02/1896 is 28/02/1900, of one born 29/02/1996 it is 29/02/2000. On
+    28/02/1900 the first is 4; on 28/02/2000 the second is still 3."""
+    dob = pd.Series(pd.to_datetime(["1896-02-29", "1996-02-29"]))
+    got = [birthday_in_year(dob, 4, 0)[i] for i in range(2)]
+    assert got == [pd.Timestamp("1900-02-28"), pd.Timestamp("2000-02-29")]
+    on = pd.to_datetime(["1900-02-28", "2000-02-28"])
+    assert age_in_years(dob, on).tolist() == [4, 3]
+
+
 def test_age_in_years_many_dates_by_hand() -> None:
     """Ages of many units (each distinct day converted once) equal completed years worked
     out in plain Python, across leap days and year ends."""
