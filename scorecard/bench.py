@@ -17,8 +17,10 @@ engineer could write instead: pandas, DuckDB, Polars) on the same data, each in 
 process, beside the project doing the same job end to end: load and validate the episodes
 and referrals tables and compute `placement_stability_short` and `re_referral_rate` by LA at
 the 40 quarter ends. It prints one table: wall seconds, peak memory and the ratio to the
-fastest, with each program's own breakdown. Peers that need a library the interpreter lacks
-are listed as not run; `--peer-python` names another interpreter for them.
+fastest, with each program's own breakdown; under it the floor, a fresh process that only
+reads the two tables into pandas frames (what any program handing them back as pandas pays
+before validating or computing). Peers that need a library the interpreter lacks are listed
+as not run; `--peer-python` names another interpreter for them.
 """
 
 from __future__ import annotations
@@ -60,13 +62,16 @@ def generate(out: Path, las: int, seed: int) -> None:
 
 def plain_read(data: Path, repeat: int = 1) -> dict[str, float]:
     """Read every Parquet file with pandas, nothing else: the floor for any computation.
+    The frames are all held until the last is read, as a program computing with them would.
 
     The median of `repeat` reads in this process (later reads are warmer than the first)."""
     walls, cpus, rows = [], [], 0
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
-        rows = sum(len(pd.read_parquet(f)) for f in sorted(data.glob("*.parquet")))
+        frames = [pd.read_parquet(f) for f in sorted(data.glob("*.parquet"))]
         walls.append(time.perf_counter() - t0)
+        rows = sum(len(frame) for frame in frames)
+        del frames
         cpus.append(time.process_time() - c0)
     return {
         "seconds": statistics.median(walls),
@@ -284,9 +289,12 @@ def peer_input(data: Path) -> Path:
 def run_peers(
     peers: Path, data: Path, python: str, quarters: int, profile: bool = False
 ) -> list[dict[str, object]]:
-    """Each peer program in `peers` and the project, one fresh process each, on `data`.
-    With `profile` the project's run is sampled too (so its time is not the one to quote)."""
+    """Each peer program in `peers` and the project, one fresh process each, on `data`, and
+    the floor: a fresh process that reads the two tables into pandas frames and does nothing
+    else. With `profile` the project's run is sampled too (so its time is not the one to
+    quote)."""
     rows: list[dict[str, object]] = []
+    folder = str(peer_input(data))
     job = _timed(
         [
             sys.executable,
@@ -295,7 +303,7 @@ def run_peers(
             "--phase",
             "peer-job",
             "--data",
-            str(peer_input(data)),
+            folder,
             "--quarters",
             str(quarters),
             *(["--profile"] if profile else []),
@@ -320,6 +328,12 @@ def run_peers(
         )
     else:
         rows.append({"program": "scorecard", "error": _last_line(job.stderr)})
+    # the floor varies most from run to run (0.6-1.4 s): the median of three
+    read = [sys.executable, "-m", "scorecard.bench", "--phase", "read", "--data", folder]
+    reads = [_timed(read) for _ in range(3)]
+    if all(r.returncode == 0 for r in reads):
+        floor = sorted(reads, key=lambda r: r.seconds)[1]
+        rows.append({"program": "floor", "seconds": floor.seconds, "peak_mb": floor.peak_mb})
     for program in sorted(peers.glob("peer_*.py")):
         done = _timed([python, str(program), str(data)])
         name = program.stem.removeprefix("peer_")
@@ -345,7 +359,11 @@ def _last_line(text: str) -> str:
 
 
 def print_peers(rows: list[dict[str, object]]) -> None:
-    """The side-by-side table: wall seconds end to end, ratio to the fastest, peak memory."""
+    """The side-by-side table: wall seconds end to end, ratio to the fastest, peak memory;
+    then the floor, what any program that hands the two tables back as pandas frames pays
+    before it validates or computes anything."""
+    floor = next((r for r in rows if r["program"] == "floor"), None)
+    rows = [r for r in rows if r is not floor]
     ran = [r for r in rows if "seconds" in r]
     fastest = min((float(r["seconds"]) for r in ran), default=0.0)
     width = max(len(str(r["program"])) for r in rows)
@@ -361,6 +379,11 @@ def print_peers(rows: list[dict[str, object]]) -> None:
     for r in rows:
         if "error" in r:
             print(f"{r['program']:<{width}}  not run: {r['error']}")
+    if floor is not None:
+        print(
+            f"floor: a fresh process reading the two tables into pandas frames, nothing else "
+            f"(median of 3): {float(floor['seconds']):.2f} s, peak {float(floor['peak_mb']):,.0f} MB"
+        )
     print(
         f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()})"
     )

@@ -169,3 +169,31 @@ def test_the_sample_run_times_units_and_the_card_apart_from_the_total() -> None:
         result["total_seconds"]
         < result["load_seconds"] + result["compute_seconds"] + (result["card_seconds"])
     )
+
+
+def test_peers_run_beside_the_project_above_the_floor(
+    tiny_run: tuple[str, str, Path], tmp_path: Path
+) -> None:
+    """`--peers DIR`: each peer_*.py in DIR and the project in a fresh process on the same
+    data, in one table with the ratio to the fastest; a peer lacking a library is listed as
+    not run, saying which; under the table, the floor (reading the two tables, median of 3)."""
+    (tmp_path / "peer_quick.py").write_text(
+        "import sys\nprint('read 0.00s  done on', sys.argv[1])\n"
+    )
+    (tmp_path / "peer_needs.py").write_text("import no_such_library_here\n")
+    argv = ["--las", "2", "--quarters", "4", "--data", str(tiny_run[2]), "--peers", str(tmp_path)]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert bench.main(argv) == 0
+    text = out.getvalue()
+    table = {
+        m.group(1): m for m in re.finditer(r"^(\w+)\s+(\d+\.\d\d)\s+(\d+\.\d\d)x\s", text, re.M)
+    }
+    assert set(table) == {"scorecard", "quick"}
+    # the fastest has 1.00x; each peer is given the data folder
+    assert min(float(m.group(3)) for m in table.values()) == 1.0
+    assert re.search(rf"done on {re.escape(str(tiny_run[2]))}$", text, re.M)
+    assert "load+validate" in text and "re_referral_rate" in text
+    assert re.search(r"^needs\s+not run: needs no_such_library_here ", text, re.M)
+    floor = re.search(r"^floor: .*\(median of 3\): (\d+\.\d\d) s, peak ([\d,]+) MB$", text, re.M)
+    assert floor and float(floor.group(1)) > 0 and int(floor.group(2).replace(",", "")) > 0
