@@ -37,10 +37,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .timing import Sampler
+
+if TYPE_CHECKING:
+    from .catalogue import Indicator
 
 
 def _peak_mb() -> float:
@@ -147,7 +151,7 @@ class Computed:
 
 
 def _indicators(
-    inds: list[object],
+    inds: list[str | Indicator],
     ds: object,
     ats: object,
     by: str | None,
@@ -158,22 +162,22 @@ def _indicators(
     is asked for (the sampler sees the main thread only)."""
     import scorecard as sc
     from scorecard import threads
-    from scorecard.engine import is_large
+    from scorecard.engine import is_large, resolve_indicator, side_by_side
 
-    def one(ind: object) -> Computed:
+    def one(ind: Indicator) -> Computed:
         t, c = time.perf_counter(), time.thread_time()
         with _sampled(where) as sampler:
             try:
                 rows, problem = len(sc.compute(ind, ds, at=ats, by=by)), None
             except Exception as exc:  # report, never hide: the figure is printed as failed
                 rows, problem = 0, f"{type(exc).__name__}: {exc}"
-        _record(where, getattr(ind, "id", str(ind)), sampler)
+        _record(where, ind.id, sampler)
         return Computed(rows, problem, time.perf_counter() - t, time.thread_time() - c)
 
-    side_by_side = where is None and is_large(ds) and threads.workers() > 1  # type: ignore[arg-type]
-    ids = [getattr(i, "id", str(i)) for i in inds]
-    done = threads.each(one, inds, worth=side_by_side)
-    return dict(zip(ids, done, strict=True)), side_by_side
+    threaded = where is None and is_large(ds) and threads.workers() > 1  # type: ignore[arg-type]
+    items = [resolve_indicator(i) for i in inds]
+    done = side_by_side(one, items, worth=threaded)
+    return dict(zip([i.id for i in items], done, strict=True)), threaded
 
 
 def run_catalogue(

@@ -27,8 +27,10 @@ Both go through one plan (`_plan`):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,7 @@ LEFT_OUT_COLUMNS = ["indicator", "table", "column", "rule", "rows"]
 _INTERNAL = ("cid", "ep", "period_id", "num", "den", "left", "row", "march", "k")
 
 _default_catalogue: Catalogue | None = None
+R = TypeVar("R")
 
 
 class UnavailableError(ValueError):
@@ -335,6 +338,26 @@ def is_large(ds: Dataset) -> bool:
     return max((len(t) for t in ds.tables.values()), default=0) >= LARGE_ROWS
 
 
+def side_by_side(
+    fn: Callable[[Indicator], R], items: Sequence[Indicator], *, worth: bool
+) -> list[R]:
+    """`[fn(ind) for ind in items]`, in threads when the caller says it is `worth` it. The
+    threads are handed one indicator of each table in turn (by the first table an indicator
+    needs: episodes, referrals, IRO, OC3, KS4, then episodes again ...), so that two threads
+    seldom wait for the same building block while another builds it; the catalogue's own
+    order puts a dozen episode indicators first (the whole catalogue at 40 quarter ends by
+    LA: 5.1-5.6 s in that order, 4.5-4.6 s in turns). Results come back in `items`' order."""
+    if not worth:
+        return [fn(ind) for ind in items]
+    turns: dict[str, list[int]] = {}
+    for pos, ind in enumerate(items):
+        turns.setdefault(ind.tables[0] if ind.tables else "", []).append(pos)
+    order = [p for turn in itertools.zip_longest(*turns.values()) for p in turn if p is not None]
+    done = threads.each(fn, [items[p] for p in order], worth=True)
+    out: dict[int, R] = dict(zip(order, done, strict=True))
+    return [out[p] for p in range(len(items))]
+
+
 def compute_many(
     dataset: Dataset,
     at: object,
@@ -361,7 +384,7 @@ def compute_many(
 
     frames: list[pd.DataFrame] = []
     problems: dict[str, str] = {}
-    for ind, done in zip(items, threads.each(one, items, worth=is_large(dataset)), strict=True):
+    for ind, done in zip(items, side_by_side(one, items, worth=is_large(dataset)), strict=True):
         if isinstance(done, str):
             problems[ind.id] = done
         else:

@@ -12,6 +12,7 @@ import pytest
 import scorecard as sc
 from scorecard import engine
 from scorecard.breakdowns import BreakdownError
+from scorecard.catalogue import Indicator
 from scorecard.engine import compute_each
 
 COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
@@ -230,3 +231,39 @@ def test_compute_many_side_by_side_equals_one_after_another(
     pd.testing.assert_frame_equal(alone, spread, check_exact=True)
     assert alone_problems == spread_problems
     assert spread["indicator"].nunique() >= 25
+
+
+def test_threads_take_one_indicator_of_each_table_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`side_by_side` hands indicators to the threads by their first table in turn (so that
+    two threads seldom wait for one building block) and gives the results in the order asked
+    for. One thread shows the order the indicators were handed out in."""
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    ids = [
+        "cla_count",  # episodes
+        "cla_started",  # episodes
+        "re_referral_rate",  # referrals
+        "iro_caseload",  # iro_allocations
+        "care_leavers_neet_19_21",  # oc3
+        "placement_stability_short",  # episodes
+        "iro_caseload_weighted",  # iro_allocations
+    ]
+    items = [engine.resolve_indicator(i) for i in ids]
+    handed: list[str] = []
+
+    def fn(ind: Indicator) -> str:
+        handed.append(ind.id)
+        return ind.id.upper()
+
+    assert engine.side_by_side(fn, items, worth=True) == [i.upper() for i in ids]
+    assert handed == [
+        "cla_count",
+        "re_referral_rate",
+        "iro_caseload",
+        "care_leavers_neet_19_21",
+        "cla_started",
+        "iro_caseload_weighted",
+        "placement_stability_short",
+    ]
+    handed.clear()  # not worth threads: one after another, as asked
+    assert engine.side_by_side(fn, items, worth=False) == [i.upper() for i in ids]
+    assert handed == ids
