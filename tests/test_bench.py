@@ -7,6 +7,7 @@ from `python -m scorecard.bench` and are not asserted here (they depend on the m
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import re
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard import bench, care
+from scorecard import bench, care, engine
 from scorecard.catalogue import load_catalogue
 from scorecard.periods import quarter_ends
 from scorecard.timing import Sampler
@@ -197,3 +198,11 @@ def test_peers_run_beside_the_project_above_the_floor(
     assert re.search(r"^needs\s+not run: needs no_such_library_here ", text, re.M)
     floor = re.search(r"^floor: .*\(median of 3\): (\d+\.\d\d) s, peak ([\d,]+) MB$", text, re.M)
     assert floor and float(floor.group(1)) > 0 and int(floor.group(2).replace(",", "")) > 0
+
+
+def test_the_package_is_compiled_before_timing() -> None:
+    """Fresh processes then load the project's bytecode, as from an installed package,
+    instead of compiling every module again (PYTHONDONTWRITEBYTECODE, a source tree)."""
+    bench.compile_package()
+    for module in (bench, care, engine):
+        assert Path(importlib.util.cache_from_source(module.__file__)).exists(), module
