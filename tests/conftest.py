@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
+from scorecard.inputs import bundled_sample_path
 
 # SPEC section 5: the required indicator ids (a stable API, spelt out here on purpose so that
 # renaming one in the catalogue fails the tests)
@@ -58,7 +59,7 @@ def dfe_dir() -> Path:
 def sample_dataset() -> sc.Dataset:
     """The bundled sample (Wealdshire), loaded once for the whole session. Read-only: the
     Dataset is frozen; do not change its tables in place."""
-    folder = sc.inputs.bundled_sample_path()
+    folder = bundled_sample_path()
     if not any(folder.glob("episodes.*")):
         pytest.skip("the bundled sample has not been generated (python -m scorecard.sample)")
     return sc.load_dataset()

@@ -153,6 +153,40 @@ def test_failing_measure_is_unavailable_without_leaking_its_message(tiny, break_
     assert row(card, "cla_count")["value"] == 3
 
 
+def test_on_large_data_the_card_is_computed_side_by_side_and_the_same(
+    sample_scorecard, monkeypatch
+):
+    """Pooled data computes the card's indicators in threads: the same rows, trends and
+    district view as one after another (the sample made "large"; a fresh load, so the
+    threads build the building blocks)."""
+    from scorecard import engine
+
+    monkeypatch.setattr(engine, "LARGE_ROWS", 1)
+    monkeypatch.setenv("SCORECARD_THREADS", "3")
+    ds = sc.load_dataset()
+    assert engine.is_large(ds)
+    spread = build_scorecard(ds)
+    pd.testing.assert_frame_equal(spread.frame, sample_scorecard.frame, check_exact=True)
+    pd.testing.assert_frame_equal(spread.history, sample_scorecard.history, check_exact=True)
+    pd.testing.assert_frame_equal(spread.districts, sample_scorecard.districts, check_exact=True)
+    assert spread.districts["indicator"].nunique() >= 3
+
+
+def test_a_failure_in_a_thread_is_told_as_in_one(tiny, break_indicator, monkeypatch):
+    """Side by side, a broken indicator is still a status and one warning, and the rest
+    are computed."""
+    from scorecard import engine
+
+    monkeypatch.setattr(engine, "LARGE_ROWS", 1)
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    break_indicator("pct_foster_care", ValueError("child WS100001 has a bad row"))
+    with pytest.warns(IndicatorFailedWarning, match="pct_foster_care") as caught:
+        card = build_scorecard(tiny, quarter="2024-25 Q4")
+    assert len(caught) == 1
+    assert "ValueError" in row(card, "pct_foster_care")["status"]
+    assert row(card, "cla_count")["value"] == 3
+
+
 def test_rag_target_and_direction_from_bands(card):
     # pct_foster_care 66.7%: high is good, green 72, amber 68 -> red; target 72
     r = row(card, "pct_foster_care")

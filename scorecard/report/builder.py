@@ -212,23 +212,27 @@ def compute_history(
     year for an annual indicator); failures become a status. `note` says why a date has no
     value ('not available: needs data from ...') or what to bear in mind about it. With
     `district_at`, an indicator the district view shows is also summarised by district at
-    that date from the same units (the third item: indicator id -> `compute`'s frame)."""
-    from ..engine import compute
+    that date from the same units (the third item: indicator id -> `compute`'s frame). On
+    large data (pooled authorities) the indicators are computed side by side in threads."""
+    from ..engine import compute, is_large, side_by_side
+
+    def one(ind: Indicator) -> tuple[pd.DataFrame | None, str, pd.DataFrame | None]:
+        dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
+        if district_at is not None and _in_district_view(ind, ds):
+            both = _trend_and_districts(ind, ds, dates, district_at, cat)
+            if both is not None:
+                return both[0], "", both[1]
+        got, why = guarded_compute(ind, ds, lambda: compute(ind, ds, at=dates, catalogue=cat))
+        return got, why, None
 
     frames: list[pd.DataFrame] = []
     status: dict[str, str] = {}
     by_district: dict[str, pd.DataFrame] = {}
-    for ind in items:
-        dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
-        both = None
-        if district_at is not None and _in_district_view(ind, ds):
-            both = _trend_and_districts(ind, ds, dates, district_at, cat)
-        if both is not None:
-            (got, by_district[ind.id]), why = both, ""
-        else:
-            got, why = guarded_compute(
-                ind, ds, lambda i=ind, d=dates: compute(i, ds, at=d, catalogue=cat)
-            )
+    for ind, (got, why, districts) in zip(
+        items, side_by_side(one, items, worth=is_large(ds)), strict=True
+    ):
+        if districts is not None:
+            by_district[ind.id] = districts
         if why:
             status[ind.id] = why
         else:
