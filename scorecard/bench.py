@@ -268,7 +268,8 @@ class Finished:
 
 def _timed(cmd: list[str]) -> Finished:
     """Run `cmd`, measuring wall seconds and the peak resident memory of that process alone
-    (`os.wait4` reports the child's own resource use)."""
+    (`os.wait4` reports the child's own resource use; Linux counts a child as at least this
+    process's size when it was started, about 130 MB here: far below the figures compared)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
