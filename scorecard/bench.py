@@ -257,13 +257,28 @@ def run_peer_job(data: Path, quarters: int, profile: bool = False) -> dict[str, 
 
 @dataclass
 class Finished:
-    """A program run in a fresh process: its output, wall seconds and peak memory."""
+    """A program run in a fresh process: its output, wall seconds, peak memory, and its CPU
+    seconds in its own code and libraries (user) and in the kernel on its behalf (system),
+    with the page faults that make most of the kernel's share on large data."""
 
     stdout: str
     stderr: str
     returncode: int
     seconds: float
     peak_mb: float
+    user_seconds: float = 0.0
+    system_seconds: float = 0.0
+    page_faults: int = 0
+
+    def figures(self) -> dict[str, float]:
+        """The figures of a row of the peers' table."""
+        return {
+            "seconds": self.seconds,
+            "peak_mb": self.peak_mb,
+            "user_seconds": self.user_seconds,
+            "system_seconds": self.system_seconds,
+            "page_faults": self.page_faults,
+        }
 
 
 def _timed(cmd: list[str]) -> Finished:
@@ -278,7 +293,16 @@ def _timed(cmd: list[str]) -> Finished:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Finished(out.read(), err.read(), proc.returncode, seconds, usage.ru_maxrss / 1024)
+        return Finished(
+            out.read(),
+            err.read(),
+            proc.returncode,
+            seconds,
+            usage.ru_maxrss / 1024,
+            usage.ru_utime,
+            usage.ru_stime,
+            usage.ru_minflt + usage.ru_majflt,
+        )
 
 
 def peer_input(data: Path) -> Path:
@@ -339,8 +363,7 @@ def run_peers(
         rows.append(
             {
                 "program": "scorecard",
-                "seconds": job.seconds,
-                "peak_mb": job.peak_mb,
+                **job.figures(),
                 "detail": detail,
                 "profile": got.get("profile"),
             }
@@ -352,7 +375,7 @@ def run_peers(
     reads = [_timed(read) for _ in range(3)]
     if all(r.returncode == 0 for r in reads):
         floor = sorted(reads, key=lambda r: r.seconds)[1]
-        rows.append({"program": "floor", "seconds": floor.seconds, "peak_mb": floor.peak_mb})
+        rows.append({"program": "floor", **floor.figures()})
     for program in sorted(peers.glob("peer_*.py")):
         done = _timed([python, str(program), str(data)])
         name = program.stem.removeprefix("peer_")
@@ -364,8 +387,7 @@ def run_peers(
         rows.append(
             {
                 "program": name,
-                "seconds": done.seconds,
-                "peak_mb": done.peak_mb,
+                **done.figures(),
                 "detail": _last_line(done.stdout),
             }
         )
@@ -378,22 +400,24 @@ def _last_line(text: str) -> str:
 
 
 def print_peers(rows: list[dict[str, object]]) -> None:
-    """The side-by-side table: wall seconds end to end, ratio to the fastest, peak memory;
-    then the floor, what any program that hands the two tables back as pandas frames pays
-    before it validates or computes anything."""
+    """The side-by-side table: wall seconds end to end, ratio to the fastest, peak memory,
+    CPU seconds in the program (user) and in the kernel (system) with the page faults; then
+    the floor, what any program that hands the two tables back as pandas frames pays before
+    it validates or computes anything."""
     floor = next((r for r in rows if r["program"] == "floor"), None)
     rows = [r for r in rows if r is not floor]
     ran = [r for r in rows if "seconds" in r]
     fastest = min((float(r["seconds"]) for r in ran), default=0.0)
     width = max(len(str(r["program"])) for r in rows)
     print(
-        f"{'program':<{width}}  {'wall s':>7}  {'vs fastest':>10}  {'peak MB':>8}  what it reports"
+        f"{'program':<{width}}  {'wall s':>7}  {'vs fastest':>10}  {'peak MB':>8}  "
+        f"{'user s':>6}  {'sys s':>5}  {'faults':>7}  what it reports"
     )
     for r in sorted(ran, key=lambda r: float(r["seconds"])):
         ratio = float(r["seconds"]) / fastest if fastest else float("nan")
         print(
             f"{r['program']:<{width}}  {float(r['seconds']):7.2f}  {ratio:9.2f}x  "
-            f"{float(r['peak_mb']):8,.0f}  {r['detail']}"
+            f"{float(r['peak_mb']):8,.0f}  {_cpu(r)}  {r['detail']}"
         )
     for r in rows:
         if "error" in r:
@@ -404,8 +428,16 @@ def print_peers(rows: list[dict[str, object]]) -> None:
             f"(median of 3): {float(floor['seconds']):.2f} s, peak {float(floor['peak_mb']):,.0f} MB"
         )
     print(
-        f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()})"
+        f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()};"
+        " sys s: CPU time in the kernel for the program, most of it handing over fresh memory;"
+        " faults: pages handed over, 4 KB each, or 2 MB as huge pages)"
     )
+
+
+def _cpu(row: dict[str, object]) -> str:
+    """User and system CPU seconds and page faults (thousands) of a row, in fixed columns."""
+    faults = f"{float(row['page_faults']) / 1000:,.0f}k"
+    return f"{float(row['user_seconds']):6.2f}  {float(row['system_seconds']):5.2f}  {faults:>7}"
 
 
 def print_profile(profile: dict[str, list[list[object]]] | None, min_seconds: float = 0.2) -> None:
