@@ -353,9 +353,7 @@ def side_by_side(
     for pos, ind in enumerate(items):
         turns.setdefault(ind.tables[0] if ind.tables else "", []).append(pos)
     order = [p for turn in itertools.zip_longest(*turns.values()) for p in turn if p is not None]
-    done = threads.each(fn, [items[p] for p in order], worth=True)
-    out: dict[int, R] = dict(zip(order, done, strict=True))
-    return [out[p] for p in range(len(items))]
+    return threads.each(fn, items, worth=True, start=order)
 
 
 def compute_many(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -37,16 +37,29 @@ def workers() -> int:
     return max(1, min(cores, 4))
 
 
-def each(fn: Callable[[T], R], items: Iterable[T], *, worth: bool = True) -> list[R]:
+def each(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    worth: bool = True,
+    start: Sequence[int] | None = None,
+) -> list[R]:
     """`[fn(x) for x in items]`, in threads when there are several items and cores and the
     caller says the work is `worth` it (on small tables starting threads costs more than
-    it saves)."""
+    it saves). `start`: the positions of the items in the order to start them (the longest
+    first, so that no thread idles at the end); the results still come back in the items'
+    order."""
     items = list(items)
+    order = list(range(len(items))) if start is None else list(start)
+    if sorted(order) != list(range(len(items))):
+        raise ValueError(f"start must list each of the {len(items)} positions once: {order}")
     n = min(workers(), len(items)) if worth else 1
     if n <= 1:
-        return [fn(x) for x in items]
-    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="scorecard") as pool:
-        return list(pool.map(fn, items))
+        done = {i: fn(items[i]) for i in order}
+    else:
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="scorecard") as pool:
+            done = dict(zip(order, pool.map(fn, [items[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(items))]
 
 
 def once(store: MutableMapping[str, Any], key: str, build: Callable[[], T]) -> T:

@@ -62,3 +62,27 @@ def test_a_setting_that_is_not_a_number_of_threads_says_how_to_fix_it(
     monkeypatch.setenv("SCORECARD_THREADS", setting)
     with pytest.raises(ValueError, match="whole number of threads"):
         threads.workers()
+
+
+@pytest.mark.parametrize("setting", ["1", "2"])
+def test_pieces_start_in_the_order_asked_and_come_back_in_theirs(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    """`start` orders the pieces' start (one thread shows it exactly); the results keep the
+    pieces' order; a `start` that is not each position once says so."""
+    monkeypatch.setenv("SCORECARD_THREADS", setting)
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def note(x: int) -> int:
+        with lock:
+            started.append(x)
+        return 10 * x
+
+    assert threads.each(note, range(5), start=[3, 0, 4, 1, 2]) == [0, 10, 20, 30, 40]
+    if setting == "1":
+        assert started == [3, 0, 4, 1, 2]
+    else:  # two threads take the first two, then the next as each is free
+        assert started[:2] in ([3, 0], [0, 3]) and sorted(started) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="each of the 3 positions once"):
+        threads.each(note, range(3), start=[0, 0, 1])

