@@ -245,3 +245,43 @@ def test_more_breakdown_cells_than_a_narrow_code_holds() -> None:
             row = out.loc[(f"S{s:02d}", f"N{n:02d}")]
             assert row["denominator"] == 1
             assert row["numerator"] == (1 if (s + n) % 3 == 0 else 0)
+
+
+def test_child_keys_beyond_int32_give_the_same_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history keeps each child's key as int32 where it fits; child keys beyond int32
+    (pooled data with a great many children) take the int64 path and the same figures.
+    Shown by shifting every child's key (never a blank's 0) by 3 * 2**31: equal keys stay
+    equal and in order (and kept as int32 they would wrap below 0, a blank's mark)."""
+    from scorecard.measures import referrals as module
+
+    frame = pd.DataFrame(
+        {
+            "LA": ["650", "650", "886", "886", "650", "886"],
+            "LAchildID": ["S", "S", "S", "T", "T", "T"],
+            "CINreferralDate": [
+                "01/05/2024",
+                "01/06/2024",
+                "01/06/2024",
+                "01/05/2024",
+                "01/07/2024",
+                "01/03/2025",
+            ],
+        }
+    )
+    # all six in the window; 650 S: the second a re-referral; 886 S alone; 886 T again on
+    # 01/03/2025, after 01/05/2024 (on or after 01/03/2024): a re-referral; 650 T alone
+    want = (2, 6, pytest.approx(100 / 3))
+
+    def figures() -> tuple[float, float, float]:
+        return one(re_referrals(sc.Dataset.from_frames(referrals=frame), AT, []))
+
+    assert figures() == want
+    real = module._child_sort_key
+
+    def shifted(ds, ref, rows):
+        key = real(ds, ref, rows)
+        key[key > 0] += 3 * 2**31
+        return key
+
+    monkeypatch.setattr(module, "_child_sort_key", shifted)
+    assert figures() == want

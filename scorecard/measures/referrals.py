@@ -147,28 +147,32 @@ def _history(ds: Dataset, months: int) -> _History:
             keep = ~duplicate
             rows, sort_key = rows[keep], sort_key[keep]
         del duplicate
-        child = sort_key // span
+        # the child and the day (from `first`) at once, the day in place of the key; the
+        # child as int32 where it fits (the key is sorted: its last is the largest)
+        wide = int(sort_key[-1]) // span > np.iinfo("int32").max
+        child = np.empty(len(sort_key), dtype="int64" if wide else "int32")
+        np.divmod(sort_key, span, out=(child, sort_key), casting="unsafe")
         offset = sort_key
-        offset -= child * span  # the day, from `first` (in place of the key)
         same_child = np.empty(len(child), dtype=bool)
         same_child[0] = False
         np.equal(child[1:], child[:-1], out=same_child[1:])
         same_child &= child > 0
         del child
         # the same calendar day `months` before each day of the span (a few thousand), from
-        # `first`; a re-referral when the child's previous referral is on or after it
+        # `first`; a re-referral when the child's previous referral is on or after it. Days
+        # from `first` and days since 1970 fit int32 (datetime64[ns] spans 584 years)
         calendar = pd.DatetimeIndex((np.arange(span) + first).astype("datetime64[D]"))
         lower = np.asarray(months_before(calendar, months), dtype="datetime64[D]").view("int64")
-        before = np.empty(len(offset), dtype="int64")
+        before = np.empty(len(offset), dtype="int32")
         before[0] = NO_DAY
         before[1:] = offset[:-1]
-        rereferral = before >= (lower - first)[offset]
+        rereferral = before >= (lower - first).astype("int32")[offset]
         rereferral &= same_child
         day = offset
         day += first
-        before += first
+        before += first  # where no previous referral, NO_DAY again below
         np.copyto(before, NO_DAY, where=~same_child)
-        return _History(_narrow(rows), _narrow(day), rereferral, _narrow(before))
+        return _History(_narrow(rows), _narrow(day), rereferral, before)
 
     return ds.cached(f"referral_history_arrays:{months}", build)
 
