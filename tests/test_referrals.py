@@ -254,26 +254,21 @@ def test_child_keys_beyond_int32_give_the_same_history(monkeypatch: pytest.Monke
     equal and in order (and kept as int32 they would wrap below 0, a blank's mark)."""
     from scorecard.measures import referrals as module
 
-    frame = pd.DataFrame(
-        {
-            "LA": ["650", "650", "886", "886", "650", "886"],
-            "LAchildID": ["S", "S", "S", "T", "T", "T"],
-            "CINreferralDate": [
-                "01/05/2024",
-                "01/06/2024",
-                "01/06/2024",
-                "01/05/2024",
-                "01/07/2024",
-                "01/03/2025",
-            ],
-        }
-    )
+    rows = [
+        ("S", "01/05/2024"),
+        ("S", "01/06/2024"),
+        ("S", "01/06/2024"),
+        ("T", "01/05/2024"),
+        ("T", "01/07/2024"),
+        ("T", "01/03/2025"),
+    ]
+    las = ["650", "650", "886", "886", "650", "886"]
     # all six in the window; 650 S: the second a re-referral; 886 S alone; 886 T again on
     # 01/03/2025, after 01/05/2024 (on or after 01/03/2024): a re-referral; 650 T alone
     want = (2, 6, pytest.approx(100 / 3))
 
     def figures() -> tuple[float, float, float]:
-        return one(re_referrals(sc.Dataset.from_frames(referrals=frame), AT, []))
+        return one(re_referrals(referrals(rows, LA=las), AT, []))
 
     assert figures() == want
     real = module._child_sort_key
