@@ -71,11 +71,51 @@ def default_catalogue() -> Catalogue:
     return _default_catalogue
 
 
+ORDER_HINT = (
+    "The arguments go compute(indicator, ds, at), units(indicator, ds, at) and "
+    "compute_many(ds, at, indicators)."
+)
+
+
 def resolve_indicator(indicator: str | Indicator, catalogue: Catalogue | None = None) -> Indicator:
-    """An Indicator from an id (looked up in `catalogue`, default the bundled one) or itself."""
+    """An Indicator from an id (looked up in `catalogue`, default the bundled one) or itself;
+    a TypeError that shows the order of the arguments for anything else."""
     if isinstance(indicator, Indicator):
         return indicator
+    if not isinstance(indicator, str):
+        raise TypeError(
+            f"An indicator is an id from the catalogue, such as 'placement_stability_short', "
+            f"or an Indicator, not {_described(indicator)}. {ORDER_HINT}"
+        )
     return (catalogue or default_catalogue()).get(indicator)
+
+
+def resolve_dataset(dataset: Dataset | None) -> Dataset:
+    """The dataset itself, the bundled sample for None, or a TypeError that says how to load
+    one (a folder's path is not a dataset: loading it is a step of its own, done once)."""
+    if isinstance(dataset, Dataset):
+        return dataset
+    if dataset is None:
+        from .inputs import load_dataset
+
+        return load_dataset()
+    how = (
+        "Build one from frames with sc.Dataset.from_frames(episodes=..., header=...)"
+        if isinstance(dataset, Mapping)
+        else "Load a folder once with ds = sc.load_dataset('path/to/folder')"
+    )
+    raise TypeError(
+        f"The dataset must be a Dataset, not {_described(dataset)}. {how} and pass it. {ORDER_HINT}"
+    )
+
+
+def _described(value: object) -> str:
+    """A value named for an error message: its type, and the value itself when short."""
+    if isinstance(value, Dataset):
+        return "a Dataset"
+    shown = repr(value)
+    kind = type(value).__name__
+    return f"the {kind} {shown}" if len(shown) <= 60 else f"a {kind}"
 
 
 def missing_tables(ind: Indicator, ds: Dataset) -> list[str]:
@@ -96,10 +136,7 @@ class _Plan:
 
 
 def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Plan:
-    if ds is None:
-        from .inputs import load_dataset
-
-        ds = load_dataset()
+    ds = resolve_dataset(ds)
     ats = parse_at(at)
     measure = registry[ind.measure]
     _check_breakdowns(ind, measure, by, ds)
@@ -185,10 +222,7 @@ def compute_each(
     share one build. Raises what `compute` raises for the first view that fails. A measure
     with its own aggregation (`fast`, `aggregate`) is computed view by view."""
     ind = resolve_indicator(indicator, catalogue)
-    if dataset is None:
-        from .inputs import load_dataset
-
-        dataset = load_dataset()
+    dataset = resolve_dataset(dataset)
     measure = registry[ind.measure]
     if measure.fast is not None or measure.aggregate is not None or len(views) < 2:
         return [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
@@ -359,20 +393,25 @@ def side_by_side(
 def compute_many(
     dataset: Dataset,
     at: object,
-    indicators: Iterable[str | Indicator] | None = None,
+    indicators: Iterable[str | Indicator] | str | Indicator | None = None,
     by: str | Sequence[str] | None = None,
     *,
     catalogue: Catalogue | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Compute several indicators (default: the whole catalogue).
+    """Compute several indicators (default: the whole catalogue; one id alone is one).
 
     Returns the stacked results and, for each indicator that could not be computed (a missing
     table, an impossible breakdown, no date the data supports), the reason. One unavailable
     indicator never stops the rest. On large data the indicators are computed side by side
     in threads (`is_large`; `SCORECARD_THREADS=1` turns this off); the result is the same.
     """
+    dataset = resolve_dataset(dataset)
     cat = catalogue or default_catalogue()
-    items = [resolve_indicator(i, cat) for i in (indicators if indicators is not None else cat)]
+    if indicators is None:
+        indicators = cat
+    elif isinstance(indicators, str | Indicator):  # one indicator, not its letters
+        indicators = [indicators]
+    items = [resolve_indicator(i, cat) for i in indicators]
 
     def one(ind: Indicator) -> pd.DataFrame | str:
         try:

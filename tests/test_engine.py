@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -267,3 +268,30 @@ def test_threads_take_one_indicator_of_each_table_in_turn(monkeypatch: pytest.Mo
     handed.clear()  # not worth threads: one after another, as asked
     assert engine.side_by_side(fn, items, worth=False) == [i.upper() for i in ids]
     assert handed == ids
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda ds: sc.compute(ds, "cla_count", "2025-03-31"), "not a Dataset"),
+        (lambda ds: sc.units(ds, "cla_count", "2025-03-31"), "not a Dataset"),
+        (lambda ds: sc.compute(3, ds, "2025-03-31"), "not the int 3"),
+        (lambda ds: sc.compute("cla_count", "data/sample", "2025-03-31"), "sc.load_dataset"),
+        (lambda ds: sc.compute_many("2025-03-31", ds), "not the str '2025-03-31'"),
+        (lambda ds: sc.compute("cla_count", dict(ds.tables), "2025-03-31"), "from_frames"),
+    ],
+)
+def test_arguments_in_the_wrong_order_say_the_right_one(
+    call: Callable[[sc.Dataset], object], error: str
+) -> None:
+    with pytest.raises(TypeError) as err:
+        call(small_ds())
+    assert error in str(err.value)
+    assert "compute(indicator, ds, at)" in str(err.value)
+
+
+def test_compute_many_takes_one_id_as_one_indicator() -> None:
+    one, problems = sc.compute_many(small_ds(), "2025-03-31", "cla_count")
+    listed, _ = sc.compute_many(small_ds(), "2025-03-31", ["cla_count"])
+    assert problems == {} and list(one["indicator"]) == ["cla_count"]
+    pd.testing.assert_frame_equal(one, listed)
