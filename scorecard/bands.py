@@ -48,7 +48,7 @@ Direction of travel
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -302,20 +302,32 @@ def binom_cdf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """P(X <= k) for X ~ Binomial(n, p), integer k and n >= 0, p in [0, 1]: the figures of
     `scipy.stats.binom.cdf` from the same function it calls (importing scipy.stats would
     cost half a second)."""
-    from scipy.special import _ufuncs
-
+    cdf, _ = _binom_tails()
     k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
-    inside = np.clip(_ufuncs._binom_cdf(np.clip(k, 0, n), n, p), 0, 1)
+    inside = np.clip(cdf(np.clip(k, 0, n), n, p), 0, 1)
     return np.where(k < 0, 0.0, np.where(k >= n, 1.0, inside))
 
 
 def binom_sf(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """P(X > k) for X ~ Binomial(n, p), as `scipy.stats.binom.sf` (see binom_cdf)."""
-    from scipy.special import _ufuncs
-
+    _, sf = _binom_tails()
     k, n = np.asarray(k, dtype="float64"), np.asarray(n, dtype="float64")
-    inside = np.clip(_ufuncs._binom_sf(np.clip(k, 0, n), n, p), 0, 1)
+    inside = np.clip(sf(np.clip(k, 0, n), n, p), 0, 1)
     return np.where(k < 0, 1.0, np.where(k >= n, 0.0, inside))
+
+
+def _binom_tails() -> tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]:
+    """The cdf and sf that scipy.stats.binom calls, from `scipy.special._ufuncs` (a private
+    module); scipy.stats.binom's own where a scipy release has moved them (slower to import,
+    the same figures)."""
+    try:
+        from scipy.special import _ufuncs
+
+        return _ufuncs._binom_cdf, _ufuncs._binom_sf
+    except (ImportError, AttributeError):
+        from scipy.stats import binom
+
+        return binom.cdf, binom.sf
 
 
 def _words(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -353,6 +354,31 @@ def test_binomial_tails_are_scipy_stats_figures():
     # by hand: X ~ Binomial(2, 0.5): P(X <= 0) = 1/4, P(X > 0) = 3/4
     assert binom_cdf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.25
     assert binom_sf(np.array([0]), np.array([2]), np.array([0.5]))[0] == 0.75
+
+
+def test_binomial_tails_without_scipys_private_functions(monkeypatch: pytest.MonkeyPatch):
+    """Where a scipy release has moved the private module, scipy.stats.binom gives the
+    tails: the same figures, k outside the support included."""
+    import scipy.special
+    from scipy import stats
+
+    from scorecard.bands import binom_cdf, binom_sf, binomial_change
+
+    k, n = np.array([-1, 0, 3, 5, 6, 40]), np.array([5, 5, 5, 5, 5, 100])
+    p = np.array([0.3, 0.0, 0.3, 1.0, 0.3, 0.5])
+    cdf, sf = stats.binom.cdf(k, n, p), stats.binom.sf(k, n, p)
+    monkeypatch.delattr(scipy.special, "_ufuncs")
+    monkeypatch.setitem(sys.modules, "scipy.special._ufuncs", None)  # the import now fails
+    with pytest.raises(ImportError):
+        from scipy.special import _ufuncs  # noqa: F401
+    assert np.array_equal(binom_cdf(k, n, p), cdf)
+    assert np.array_equal(binom_sf(k, n, p), sf)
+    # 40 of 100 at p = 1/2: two-sided p 0.057, no change at 5%; 39 of 100: 0.035, a change
+    twice = np.array([100, 100])
+    assert binomial_change(np.array([40, 39]), twice, np.array([0.5, 0.5])).tolist() == [
+        False,
+        True,
+    ]
 
 
 def test_binomial_change_decides_as_scipy_stats_does():
