@@ -87,6 +87,26 @@ def test_usage_errors_exit_2(argv, capsys):
     assert "usage:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["build", "--quarter", "2024Q4"], "--quarter: '2024Q4' is not a financial quarter"),
+        (["build", "--coverage", "2015-04-01", "31-03-2025"], "--coverage: Cannot read '31-03"),
+        (
+            ["children", "--indicator", "cla_count", "--quarter", "Q4", "--out", "x.csv"],
+            "--quarter: 'Q4' is not a financial quarter",
+        ),
+    ],
+)
+def test_a_date_option_it_cannot_read_shows_the_command_lines_forms(argv, said, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and said in err
+    assert "2024-25 Q4 (the year runs April to March" in err and "2025-03-31" in err
+    assert "`at`" not in err and "Timestamp" not in err  # the API's forms, not a command's
+
+
 def test_indicators_lists_every_spec_id(spec_ids, capsys):
     assert main(["indicators"]) == 0
     out = capsys.readouterr().out

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .benchmark import benchmark_arguments, la_code, load_panel
-from .common import EXIT_OK, DataError, Progress, note
+from .common import EXIT_OK, DataError, Progress, note, option_date
 
 TREND_QUARTERS = 8
 
@@ -139,16 +139,16 @@ def _resolve_inputs(
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..inputs import DataValidationError, load_dataset
-    from ..periods import ReferenceDateError, parse_date, quarter_label
+    from ..periods import ReferenceDateError, quarter_label
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")
     at, coverage = None, None
     try:
         if args.quarter:
-            at = parse_date(args.quarter)
+            at = option_date("--quarter", args.quarter)
         if args.coverage:
-            coverage = tuple(parse_date(d) for d in args.coverage)
+            coverage = tuple(option_date("--coverage", d) for d in args.coverage)
     except ReferenceDateError as exc:
         parser.error(str(exc))
     progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .common import EXIT_OK, DataError, note
+from .common import EXIT_OK, DataError, note, option_date
 
 MARKING = "OFFICIAL-SENSITIVE"
 HANDLING = (
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..catalogue import load_catalogue
     from ..engine import UnavailableError, compute, units
     from ..inputs import load_dataset
-    from ..periods import ReferenceDateError, parse_date
+    from ..periods import ReferenceDateError
 
     suffix = args.out.suffix.lower()
     if suffix not in FORMATS:
@@ -95,8 +95,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error(str(exc.args[0]))
     ind = cat.get(args.indicator)
     try:
-        at = parse_date(args.quarter)
-        coverage = tuple(parse_date(d) for d in args.coverage) if args.coverage else None
+        at = option_date("--quarter", args.quarter)
+        coverage = (
+            tuple(option_date("--coverage", d) for d in args.coverage) if args.coverage else None
+        )
     except ReferenceDateError as exc:
         parser.error(str(exc))
     try:

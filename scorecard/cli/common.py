@@ -1,5 +1,5 @@
-"""What every command shares: exit codes, the data-error type, progress lines, plain-text
-tables and the data report printer (the benchmark arguments `build` and `benchmark` share
+"""What every command shares: exit codes, the data-error type, progress lines, dates given
+as options, plain-text tables and the data report printer (the benchmark arguments `build` and `benchmark` share
 are in `benchmark.py`)."""
 
 from __future__ import annotations
@@ -58,6 +58,24 @@ def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+DATE_HINT = (
+    "Write a financial quarter as 2024-25 Q4 (the year runs April to March: Q1 ends 30 June, "
+    "Q4 ends 31 March) or a date as 2025-03-31 or 31/03/2025."
+)
+
+
+def option_date(option: str, value: str) -> pd.Timestamp:
+    """The date an option gives (a quarter's end for a quarter label); a ReferenceDateError
+    that names the option and the forms a command line takes (not the API's `at` forms)."""
+    from ..periods import AT_FORMS_HINT, ReferenceDateError, parse_date
+
+    try:
+        return parse_date(value)
+    except ReferenceDateError as exc:
+        reason = str(exc).replace(AT_FORMS_HINT, "").strip()
+        raise ReferenceDateError(f"{option}: {reason} {DATE_HINT}") from None
 
 
 def note(message: str) -> None:
