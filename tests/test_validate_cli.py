@@ -69,3 +69,11 @@ def test_nothing_loads_is_an_error(tmp_path: Path, capsys) -> None:
     assert "episodes.csv: file is not a text file" in out
     assert "nothing could be loaded" in out and "can be used" not in out
     assert "Traceback" not in out
+
+
+def test_a_file_instead_of_a_folder_says_so_in_one_sentence(tmp_path: Path, capsys) -> None:
+    (tmp_path / "episodes.csv").write_text("CHILD,DECOM\n1,01/04/2024\n")
+    assert main(["validate", str(tmp_path / "episodes.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "is a file; give the folder that holds one file per table. Check the folder" in out
+    assert ".." not in out

@@ -219,7 +219,7 @@ def format_issue(row: object) -> str:
         parts.append(f"value {row.value!r}")
     text = ", ".join(parts) + f": {row.rule}"
     if isinstance(row.hint, str) and row.hint:
-        text += f". {row.hint}"
+        text = text.rstrip(".") + f". {row.hint}"  # a rule may end its own sentence
     return "  " + text
 
 
