@@ -26,6 +26,7 @@ Both go through one plan (`_plan`):
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -255,11 +256,21 @@ def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Datas
         if name not in ind.breakdowns:
             allowed = ", ".join(ind.breakdowns) if ind.breakdowns else "nothing"
             extra = " (and LA on pooled data)" if ind.breakdowns else ""
+            meant = _meant(name, [*ind.breakdowns, *(["LA"] if ds.pooled else [])])
             raise BreakdownError(
                 f"{ind.id} cannot be broken down by {name!r}; it can be broken down by "
-                f"{allowed}{extra}. Add the breakdown to its `breakdowns:` in indicators.yaml "
-                "if the measure supports it."
+                f"{allowed}{extra}.{meant} "
+                "Add the breakdown to its `breakdowns:` in indicators.yaml if the measure "
+                "supports it."
             )
+
+
+def _meant(name: str, options: list[str]) -> str:
+    """' Did you mean 'sex'?' for a breakdown written in another case or misspelt ('' when
+    nothing is close)."""
+    same = [o for o in options if o.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, options, n=1, cutoff=0.75)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 def _rows_to_leave_out(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:

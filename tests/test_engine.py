@@ -122,6 +122,17 @@ def test_impossible_breakdown_says_so() -> None:
     assert "cannot be broken down" in problems["cla_rate_per_10k"]
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"), [("Sex", "sex"), ("AGE_BAND", "age_band"), ("distrct", "district")]
+)
+def test_a_breakdown_in_another_case_or_misspelt_says_which_was_meant(written, meant) -> None:
+    with pytest.raises(BreakdownError, match=f"Did you mean '{meant}'"):
+        sc.compute("cla_count", small_ds(), at="2025-03-31", by=written)
+    with pytest.raises(BreakdownError) as err:  # nothing close: no guess
+        sc.compute("cla_count", small_ds(), at="2025-03-31", by="shoe_size")
+    assert "Did you mean" not in str(err.value)
+
+
 def test_output_columns_and_dtypes() -> None:
     ds = small_ds()
     plain = sc.compute("cla_rate_per_10k", ds, at="2025-03-31")
