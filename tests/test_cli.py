@@ -115,8 +115,9 @@ def test_indicators_lists_every_spec_id(spec_ids, capsys):
     assert not missing
 
 
-def test_indicators_by_domain(capsys):
-    assert main(["indicators", "--domain", "care leavers"]) == 0
+@pytest.mark.parametrize("domain", ["care leavers", "Care Leavers", " CARE  leavers "])
+def test_indicators_by_domain(domain, capsys):
+    assert main(["indicators", "--domain", domain]) == 0
     out = capsys.readouterr().out
     assert "care_leavers_neet_19_21" in out
     assert "placement_stability_short" not in out

@@ -24,10 +24,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..catalogue import load_catalogue
 
     cat = load_catalogue(args.catalogue)
-    if args.domain and args.domain not in cat.domains:
-        parser.error(f"unknown domain {args.domain!r}; domains: {', '.join(cat.domains)}")
-    table = cat.filter(domain=args.domain).to_frame()
-    table["scorecard"] = ["yes" if i.on_scorecard else "" for i in cat.filter(domain=args.domain)]
+    domain = args.domain
+    if domain:  # 'Placements' or ' IRO ' is the domain 'placements' or 'IRO'
+        written = " ".join(domain.split()).lower()
+        domain = next((d for d in cat.domains if d.lower() == written), None)
+        if domain is None:
+            parser.error(f"unknown domain {args.domain!r}; domains: {', '.join(cat.domains)}")
+    table = cat.filter(domain=domain).to_frame()
+    table["scorecard"] = ["yes" if i.on_scorecard else "" for i in cat.filter(domain=domain)]
     cols = ["id", "title", "domain", "unit", "polarity", "scorecard"]
     table["title"] = table["title"].map(lambda t: textwrap.shorten(t, 70, placeholder="..."))
     print(table_text(table[cols]))
