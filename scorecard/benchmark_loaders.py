@@ -415,6 +415,33 @@ _SN_COL = re.compile(r"^SN_?(\d+)$", re.IGNORECASE)
 _CODE_HEADERS = {"la num", "la number", "old_la_code", "la_code", "la code"}
 
 
+SN_FILE = re.compile(r"(^sn_|neighbour)", re.IGNORECASE)  # how the DfE names its lists
+
+
+def _neighbour_file_in(folder: Path) -> Path:
+    """The one file in `folder` named like a DfE statistical-neighbour list; an error that
+    lists them when there are several (a list is per year: which one is the user's call)."""
+    found = sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xls") and SN_FILE.search(f.name)
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BenchmarkFileError(
+            f"A statistical-neighbour list is one file, and {folder} is a folder with no file "
+            "named like one. Give the DfE's list itself, such as sn_may_2025.xlsx, "
+            "sn_model_2025_wide.csv or stat_neighbours_by_name_2025.csv."
+        )
+    names = ", ".join(f.name for f in found)
+    raise BenchmarkFileError(
+        f"A statistical-neighbour list is one file, and {folder} is a folder holding "
+        f"{len(found)} of them: {names}. Give the one for the year you compare (the DfE "
+        "publishes a new list every few years; sn_may_2025.xlsx is the 2025 one)."
+    )
+
+
 def load_neighbours(
     path: str | Path | pd.DataFrame,
     la_lookup: object = None,
@@ -436,6 +463,8 @@ def load_neighbours(
         p = Path(path)
         if not p.exists():
             raise FileNotFoundError(f"Statistical neighbour file not found: {p}")
+        if p.is_dir():
+            p = _neighbour_file_in(p)
         where = str(p)
         if p.suffix.lower() in (".xlsx", ".xls"):
             with pd.ExcelFile(p) as book:

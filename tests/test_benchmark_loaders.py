@@ -270,6 +270,24 @@ def test_sn_model_2025_layout(tmp_path):
     assert list(got["closeness"]) == ["Close", "Somewhat close"]
 
 
+def test_a_folder_with_one_neighbour_list_reads_it_and_with_several_names_them(tmp_path):
+    (tmp_path / "bds_long_0.csv").write_text("not a neighbour list")
+    (tmp_path / "sn_model_2025_wide.csv").write_text(
+        "old_la_code,la_name,region_ind,region_name,SN_1,SN_1P\n886,Kent,6,South East,881,Close\n"
+    )
+    assert list(load_neighbours(tmp_path)["neighbour_code"]) == ["881"]
+    (tmp_path / "New_Statistical_Neighbour_Groupings_April_2021.csv").write_text(WIDE_2021)
+    with pytest.raises(BenchmarkFileError) as err:
+        load_neighbours(tmp_path)
+    said = str(err.value)
+    assert "holding 2 of them" in said and "sn_model_2025_wide.csv" in said
+    assert "New_Statistical_Neighbour_Groupings_April_2021.csv" in said and "bds_long" not in said
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(BenchmarkFileError, match="no file named like one"):
+        load_neighbours(empty)
+
+
 def test_by_name_list_resolves_through_the_bundled_list_or_a_lookup(tmp_path):
     path = tmp_path / "by_name.csv"
     path.write_text("Kent,St Helens\nEssex,Wigan\nMedway,Knowsley\n,\n")
