@@ -237,6 +237,14 @@ def test_latest_quarter_is_the_last_complete_one():
     assert latest_quarter(ds_with("2025-03-30")) == pd.Timestamp("2024-12-31")
 
 
+def test_build_without_charts_counts_its_own_steps(tmp_path, capsys, sample_loaded_once):
+    out = tmp_path / "out"
+    assert main(["build", "--quarter", "2024-25 Q4", "--out", str(out), "--no-charts"]) == 0
+    steps = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] + "]" for line in steps] == [f"[{i}/5]" for i in range(1, 6)]
+    assert steps[-1].startswith("[5/5] writing 2 files")
+
+
 @pytest.mark.slow
 def test_build_writes_html_excel_and_charts(tmp_path, capsys):
     out = tmp_path / "out"

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             coverage = tuple(option_date("--coverage", d) for d in args.coverage)
     except ReferenceDateError as exc:
         parser.error(str(exc))
-    progress = Progress(6 if args.no_charts else 7, quiet=args.quiet)
+    progress = Progress(5 if args.no_charts else 7, quiet=args.quiet)
     bench_path, sn_path, la = _resolve_inputs(args)
 
     progress(f"loading data from {args.data or 'the bundled sample'}")
