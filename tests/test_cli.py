@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 import sys
@@ -235,6 +236,22 @@ def test_latest_quarter_is_the_last_complete_one():
     assert latest_quarter(ds_with("2025-03-31")) == pd.Timestamp("2025-03-31")
     # part-way through a quarter: the one before, which has ended
     assert latest_quarter(ds_with("2025-03-30")) == pd.Timestamp("2024-12-31")
+
+
+def test_build_takes_the_neighbour_average_and_best_la_rule_as_benchmark_does(
+    tmp_path, capsys, sample_loaded_once
+):
+    out = tmp_path / "out"
+    argv = ["build", "--quarter", "2024-25 Q4", "--out", str(out), "--no-charts", "--quiet"]
+    assert main(argv) == 0
+    page = (out / "scorecard_2024-25_Q4.html").read_text()
+    assert "the mean of the neighbours" in page and "at least 100 children looked" in page
+    assert main([*argv, "--sn-stat", "median", "--min-size", "0"]) == 0
+    page = html.unescape((out / "scorecard_2024-25_Q4.html").read_text())
+    assert "the median of the neighbours" in page and "LAIT's plain rule" in page
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--min-size", "-1"])
+    assert exc.value.code == 2 and "--min-size must be 0 or more" in capsys.readouterr().err
 
 
 def test_build_without_charts_counts_its_own_steps(tmp_path, capsys, sample_loaded_once):

@@ -1,6 +1,6 @@
 """`scorecard benchmark`: an authority against all others and its statistical neighbours; and
-the benchmark arguments `build` shares (--benchmarks, --neighbours, --la), with the one
-place a command-line authority is resolved (`la_code`)."""
+the benchmark arguments `build` shares (--benchmarks, --neighbours, --la; --sn-stat and
+--min-size), with the one place a command-line authority is resolved (`la_code`)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,36 @@ def benchmark_arguments(
         "--neighbours", metavar="FILE", type=Path, help=NEIGHBOURS_HELP + extra("--neighbours")
     )
     sub.add_argument("--la", metavar="LA", required=required, help=LA_HELP + extra("--la"))
+
+
+def comparison_arguments(sub: argparse.ArgumentParser) -> None:
+    """--sn-stat and --min-size: how the neighbours' average and the best LA are worked out,
+    shared by `benchmark` and `build` (read back with `min_size_of`)."""
+    sub.add_argument(
+        "--sn-stat",
+        choices=("mean", "median"),
+        default="mean",
+        help="neighbour average: mean (LAIT, default) or median (DfE dashboard)",
+    )
+    sub.add_argument(
+        "--min-size",
+        type=float,
+        default=None,
+        metavar="N",
+        help="name as best LA only an authority with at least N children looked after "
+        "(default 100; 0: any authority, LAIT's plain rule)",
+    )
+
+
+def min_size_of(args: argparse.Namespace, parser: argparse.ArgumentParser) -> float | None:
+    """The --min-size given (the default 100 when none; None for 0: any authority)."""
+    from ..benchmark import MIN_SIZE
+
+    if args.min_size is None:
+        return MIN_SIZE
+    if args.min_size < 0:
+        parser.error("--min-size must be 0 or more")
+    return args.min_size or None
 
 
 def load_panel(
@@ -95,16 +125,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "a value for the LA, unless --year).",
     )
     benchmark_arguments(m)
+    comparison_arguments(m)
     m.add_argument(
         "--year",
         help="year the published period ends (2025) or its label ('2024-25'), the same for "
         "every indicator; default: each indicator's latest year with a value for the LA",
-    )
-    m.add_argument(
-        "--sn-stat",
-        choices=("mean", "median"),
-        default="mean",
-        help="neighbour average: mean (LAIT, default) or median (DfE dashboard)",
     )
     m.add_argument(
         "--indicators",
@@ -115,14 +140,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     m.add_argument(
         "--all", action="store_true", help="every indicator in the files, not only the catalogue's"
-    )
-    m.add_argument(
-        "--min-size",
-        type=float,
-        default=None,
-        metavar="N",
-        help="name as best LA only an authority with at least N children looked after "
-        "(default 100; 0: any authority, LAIT's plain rule)",
     )
     m.add_argument(
         "--catalogue",
@@ -161,12 +178,11 @@ def _wanted(
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..benchmark import MIN_SIZE, best_rule, compare
+    from ..benchmark import best_rule, compare
     from ..catalogue import load_catalogue
     from ..report.comparison import comparison_summary
 
-    if args.min_size is not None and args.min_size < 0:
-        parser.error("--min-size must be 0 or more")
+    min_size = min_size_of(args, parser)
     cat = load_catalogue(args.catalogue) if args.catalogue else load_catalogue()
     panel, sn = load_panel(args.benchmarks, args.neighbours, cat)
     la = la_code(args.la, [panel], "benchmark", parser)
@@ -178,7 +194,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "given; check --benchmarks (LAIT or EES files covering English authorities)."
         )
     year = _year_arg(args.year)
-    min_size = MIN_SIZE if args.min_size is None else args.min_size
     try:
         table = compare(
             panel,
@@ -188,7 +203,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             indicators=_wanted(args, panel, cat, year),
             sn_stat=args.sn_stat,
             catalogue=cat,
-            min_size=min_size or None,
+            min_size=min_size,
         )
     except (KeyError, ValueError) as exc:
         raise DataError(str(exc).strip("\"'")) from None

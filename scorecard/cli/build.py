@@ -11,7 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from .benchmark import benchmark_arguments, la_code, load_panel
+from .benchmark import (
+    benchmark_arguments,
+    comparison_arguments,
+    la_code,
+    load_panel,
+    min_size_of,
+)
 from .common import EXIT_OK, DataError, Progress, note, option_date
 
 TREND_QUARTERS = 8
@@ -45,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "--la": "default with the bundled sample: 650",
         },
     )
+    comparison_arguments(b)
     b.add_argument(
         "--catalogue",
         type=Path,
@@ -143,6 +150,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")
+    min_size = min_size_of(args, parser)
     at, coverage = None, None
     try:
         if args.quarter:
@@ -187,6 +195,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 publish=args.publish,
                 suppress_threshold=args.suppress_threshold,
                 trend_quarters=TREND_QUARTERS,
+                sn_stat=args.sn_stat,
+                min_size=min_size,
             )
         except OutsideCoverageError as exc:
             raise DataError(f"{exc} Nothing was written.") from None
