@@ -213,7 +213,8 @@ def test_lait_csv_with_codes_from_an_ees_lookup():
 
 def test_every_catalogue_ees_mapping_agrees_with_lait(lait):
     """Each indicator the catalogue maps to both LAIT and an EES file: the current EES
-    release gives LAIT's figure for every LA-year 2021-2025 (suppressed cells aside)."""
+    release gives LAIT's figure for every LA-year 2021-2025, and withholds the same cells
+    (KS4 grade 4+ for children looked after: over a third of LA-years, small cohorts)."""
     from scorecard.benchmark import benchmark_panel
 
     ees = benchmark_panel(dfe("la_cla_placement_stability.csv").parent)
@@ -228,5 +229,6 @@ def test_every_catalogue_ees_mapping_agrees_with_lait(lait):
         merged = mine.merge(theirs, on=["la_code", "year"], suffixes=("_ees", "_lait"))
         assert len(merged) >= 761, name  # 155 LAs x 5 years (c1 lacks a few)
         valued = merged.dropna(subset=["value_ees", "value_lait"])
-        assert len(valued) > 0.95 * len(merged), name
+        assert (merged["value_ees"].isna() == merged["value_lait"].isna()).all(), name
+        assert len(valued) > 0.6 * len(merged), name
         assert (valued["value_ees"] == valued["value_lait"]).all(), name
