@@ -208,14 +208,34 @@ def test_xml_is_read_in_chunks_with_rows_flushed(tmp_path: Path, monkeypatch) ->
     assert notes == []
 
 
-def test_errors_on_one_line_are_kept_apart(tmp_path: Path) -> None:
-    # a whole return on one line (as some tools write it): each bad element is its own error
+def test_errors_on_one_line_are_kept_apart_and_located_by_character(tmp_path: Path) -> None:
+    # a whole return on one line (as some tools write it): each bad element is its own
+    # error, at the character where its element starts (an editor's go-to takes it)
     one_line = SSDA903.replace("\n", "").replace("<PL>U4</PL>", "<PL>Q8</PL>")
     (tmp_path / "SSDA903_2017-18.xml").write_text(one_line)
     ds = sc.load_dataset(tmp_path)
     err = ds.quality.loc[ds.quality["severity"] == "error"]
-    assert err[["row", "column", "value"]].values.tolist() == [
-        [1, "PLACE", "Q8"],
-        [1, "PLACE", "Q9"],
+    bad = [one_line.index("<PL>Q8"), one_line.index("<PL>Q9")]
+    starts = [one_line.rindex("<EPISODE>", 0, i) + 1 for i in bad]  # 1-based
+    assert err[["file", "row", "column", "value"]].values.tolist() == [
+        ["SSDA903_2017-18.xml (one line)", starts[0], "PLACE", "Q8"],
+        ["SSDA903_2017-18.xml (one line)", starts[1], "PLACE", "Q9"],
     ]
     assert ds.unusable["row"].tolist() == [0, 1]
+    line = sc.inputs.format_issue(err.iloc[0])
+    assert line.startswith(f"  SSDA903_2017-18.xml (one line), character {starts[0]}, column PLACE")
+    grouped = sc.inputs.report.grouped_lines(err.assign(value=""))
+    assert f"(2 times; characters {starts[0]}, {starts[1]})" in grouped[0]
+    # a file with line breaks keeps its lines, and its label
+    (tmp_path / "SSDA903_2017-18.xml").write_text(SSDA903)
+    again = sc.load_dataset(tmp_path).quality
+    assert again.loc[again["severity"] == "error", "file"].tolist() == ["SSDA903_2017-18.xml"]
+
+
+def test_broken_xml_on_one_line_names_the_character(tmp_path: Path) -> None:
+    (tmp_path / "evil.xml").write_text("<EXPSSDA903><CHILD><HEADER></CHILD></EXPSSDA903>")
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/04/2024,S,C2,U1,,\n"
+    )
+    rule = sc.load_dataset(tmp_path).quality.set_index("file").loc["evil.xml", "rule"]
+    assert "not well-formed XML (line 1, character 30: mismatched tag)" in rule  # </CHILD>

@@ -5,8 +5,9 @@ A report is a frame with `QUALITY_COLUMNS` (severity, table, file, row, column, 
 hint); severity is `error` (the cell, row or table cannot be used), `warning` (kept; the
 figures may be affected) or `note` (e.g. an ignored file). `row` is the row as the analyst
 sees it in the file: 1-based like a spreadsheet with the header row (and any title rows)
-counted; for Parquet the 1-based record number; for XML the element's line; for in-memory
-frames the frame's index label.
+counted; for Parquet the 1-based record number; for XML the element's line (for an XML file
+written on one line, labelled "(one line)", the element's character on that line); for
+in-memory frames the frame's index label.
 """
 
 from __future__ import annotations
@@ -201,12 +202,24 @@ def unusable_cells(report: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["table", "row", "column"], kind="stable").reset_index(drop=True)
 
 
+ONE_LINE = " (one line)"  # after the label of an XML file whose elements are all on one line
+
+
+def unit(file: object) -> str:
+    """What a report's `row` counts in `file`: 'row', 'line' (XML) or 'character' (an XML
+    file written on one line: the element's character on it, for an editor's go-to)."""
+    text = str(file).lower()
+    if text.endswith(".xml" + ONE_LINE):
+        return "character"
+    return "line" if text.endswith(".xml") else "row"
+
+
 def where(file: object, row: object) -> str:
-    """'episodes.csv, row 5' (XML files: 'line 5', the element's line)."""
+    """'episodes.csv, row 5' (XML files: 'line 5', the element's line; one-line XML files:
+    'character 5321')."""
     text = str(file)
     if pd.notna(row) and row != "":
-        unit = "line" if text.lower().endswith(".xml") else "row"
-        text += f", {unit} {row}"
+        text += f", {unit(file)} {row}"
     return text
 
 
@@ -240,7 +253,7 @@ def grouped_lines(report: pd.DataFrame) -> list[str]:
             lines.append(format_issue(first))
             continue
         rows = [r for r in group["row"] if pd.notna(r) and r != ""]
-        unit = "lines" if str(first.file).lower().endswith(".xml") else "rows"
+        counted = unit(first.file) + "s"
         shown = ", ".join(str(r) for r in rows[:FIRST_ROWS])
         more = " ..." if len(rows) > FIRST_ROWS else ""
         values = [v for v in dict.fromkeys(group["value"]) if isinstance(v, str) and v][:3]
@@ -248,7 +261,7 @@ def grouped_lines(report: pd.DataFrame) -> list[str]:
         if isinstance(first.column, str) and first.column:
             text += f", column {first.column}"
         text += f": {first.rule} ({len(group)} times"
-        text += f"; {unit} {shown}{more}" if rows else ""
+        text += f"; {counted} {shown}{more}" if rows else ""
         text += f"; values {', '.join(repr(v) for v in values)}" if values else ""
         text += ")"
         if isinstance(first.hint, str) and first.hint:

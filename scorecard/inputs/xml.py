@@ -13,7 +13,8 @@ Parsing is safe and streaming: defusedxml's hardened expat reader (no DTD at all
 entity declarations, no external references, so no entity expansion), fed 1 MB at a time;
 rows are gathered per table and turned into frames every 100,000 rows, so memory follows the
 tables, not the file. Expat is used rather than iterparse because it gives each element's
-line, which every message names; the collector's callbacks are set on expat itself, not
+line, which every message names (in a file written on one line, its character on that line,
+and the file's label says "(one line)"); the collector's callbacks are set on expat itself, not
 through SAX's layer (which builds an attributes object per element: a sixth of the time on
 a census of 10 MB).
 """
@@ -31,6 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from .read import RawTable, Unreadable
+from .report import ONE_LINE, note
 
 CHUNK_BYTES = 1 << 20
 FLUSH_ROWS = 100_000
@@ -72,7 +74,7 @@ _KINDS = {
 class _Record:
     name: str
     kind: str  # a table, 'child', 'meta' or 'skip'
-    line: int
+    at: tuple[int, int]  # where its element starts: line and character (1-based)
     fields: dict[str, str] = field(default_factory=dict)
 
 
@@ -81,12 +83,12 @@ class _Rows:
 
     def __init__(self) -> None:
         self.pending: list[dict[str, str]] = []
-        self.lines: list[int] = []
+        self.at: list[tuple[int, int]] = []
         self.frames: list[pd.DataFrame] = []
 
-    def add(self, row: dict[str, str], line: int) -> None:
+    def add(self, row: dict[str, str], at: tuple[int, int]) -> None:
         self.pending.append(row)
-        self.lines.append(line)
+        self.at.append(at)
         if len(self.pending) >= FLUSH_ROWS:
             self.flush()
 
@@ -97,11 +99,12 @@ class _Rows:
             self.pending = []
 
     def frame(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The rows, and where each element starts: (line, character) per row."""
         self.flush()
         frame = (
             pd.concat(self.frames, ignore_index=True) if len(self.frames) > 1 else self.frames[0]
         )
-        return frame, np.asarray(self.lines, dtype="int64")
+        return frame, np.asarray(self.at, dtype="int64").reshape(-1, 2)
 
 
 class _Collector:
@@ -115,11 +118,11 @@ class _Collector:
         self.text: list[str] = []
         self.fresh = False  # no element has started since the last one: a leaf if it ends
         self.tables: dict[str, _Rows] = {}
-        self.child_rows: list[tuple[str, dict[str, str], int]] = []
+        self.child_rows: list[tuple[str, dict[str, str], tuple[int, int]]] = []
         self.meta: dict[str, str] = {}
         self.children = 0
         self.kinds: dict[str, str] = {}  # elements opening a record (`_KINDS`)
-        self.expat: XMLParserType | None = None  # for each element's line (set by `_Parser`)
+        self.expat: XMLParserType | None = None  # for where elements start (set by `_Parser`)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.kind is None:
@@ -131,8 +134,9 @@ class _Collector:
         if kind is None and name == "Header" and self.kind == "cin" and not self.records:
             kind = "meta"  # the census's own header (a child has none)
         if kind is not None:
-            line = self.expat.CurrentLineNumber if self.expat is not None else 0
-            self.records.append(_Record(name, kind, line))
+            expat = self.expat
+            at = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1) if expat else (0, 0)
+            self.records.append(_Record(name, kind, at))
 
     def characters(self, content: str) -> None:
         self.text.append(content)
@@ -164,28 +168,28 @@ class _Collector:
             else:
                 self._close_cin_child(record)
         elif self.records and self.records[-1].kind == "child":
-            self.child_rows.append((record.kind, record.fields, record.line))
+            self.child_rows.append((record.kind, record.fields, record.at))
 
     def _close_903_child(self, child: _Record) -> None:
         f = child.fields
         ident = {"CHILDID": f.get("CHILDID", ""), "DOB": f.get("DOB", "")}
         others = {*_UASC_FIELDS, *_OC3_FIELDS, *_AD1_FIELDS}
-        self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.line)
+        self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.at)
         if f.get("UASC", "") not in ("", "0") or f.get("DUC", ""):
             uasc = {"CHILDID": ident["CHILDID"], "SEX": f.get("SEX", ""), "DOB": ident["DOB"]}
-            self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.line)
+            self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.at)
         if any(f.get(k, "") for k in _OC3_FIELDS):
-            self._rows("oc3").add({**ident, **{k: f.get(k, "") for k in _OC3_FIELDS}}, child.line)
+            self._rows("oc3").add({**ident, **{k: f.get(k, "") for k in _OC3_FIELDS}}, child.at)
         if f.get("DATE_INT", ""):
-            self._rows("ad1").add({**ident, **{k: f.get(k, "") for k in _AD1_FIELDS}}, child.line)
-        for table, row, line in self.child_rows:
+            self._rows("ad1").add({**ident, **{k: f.get(k, "") for k in _AD1_FIELDS}}, child.at)
+        for table, row, at in self.child_rows:
             keep = {"CHILDID": ident["CHILDID"]} if table == "episodes" else ident
-            self._rows(table).add({**keep, **row}, line)
+            self._rows(table).add({**keep, **row}, at)
         self.child_rows = []
 
     def _close_cin_child(self, child: _Record) -> None:
-        for table, row, line in self.child_rows:
-            self._rows(table).add({**child.fields, **row}, line)
+        for table, row, at in self.child_rows:
+            self._rows(table).add({**child.fields, **row}, at)
         self.child_rows = []
 
 
@@ -215,9 +219,9 @@ def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]
 
 
 def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
-    """The tables of an SSDA903 or CIN census XML file, each row with its element's line."""
-    from .report import note
-
+    """The tables of an SSDA903 or CIN census XML file, each row with its element's line; in
+    a file whose elements are all on one line, with the element's character on that line
+    instead, and "(one line)" after the file's label so that messages say so."""
     handler = _Collector()
     parser = _Parser(handler)
     try:
@@ -227,7 +231,8 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         parser.close()
     except SAXParseException as exc:
         raise Unreadable(
-            f"is not well-formed XML (line {exc.getLineNumber()}: {exc.getMessage()})"
+            f"is not well-formed XML (line {exc.getLineNumber()}, character "
+            f"{exc.getColumnNumber() + 1}: {exc.getMessage()})"
         ) from None
     except DefusedXmlException as exc:
         raise Unreadable(
@@ -236,10 +241,21 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
     declared, census_date = (None, None)
     if handler.kind == "cin":
         declared, census_date = _census_year(handler.meta)
-    out = []
-    for table, rows in handler.tables.items():
-        frame, lines = rows.frame()
-        out.append(RawTable(table, label, frame, lines, declared=declared, census_date=census_date))
+    found = {table: rows.frame() for table, rows in handler.tables.items()}
+    lines = np.concatenate([at[:, 0] for _, at in found.values()]) if found else np.zeros(0)
+    one_line = len(lines) > 1 and bool((lines == lines[0]).all())
+    named = f"{label}{ONE_LINE}" if one_line else label
+    out = [
+        RawTable(
+            table,
+            named,
+            frame,
+            at[:, 1 if one_line else 0],
+            declared=declared,
+            census_date=census_date,
+        )
+        for table, (frame, at) in found.items()
+    ]
     notes = []
     if not out:
         notes.append(
