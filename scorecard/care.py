@@ -54,7 +54,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def id_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+def identifier_numbers(values: pd.Series) -> tuple[np.ndarray, int]:
     """An integer per identifier, equal exactly where the identifiers are equal (-1 blank),
     and the width of their range (codes run from -1 to width - 1). Identifiers written as
     digits (`identifiers.digits_as_numbers`) are read as the numbers they are when their

@@ -1,6 +1,6 @@
 """Identifiers written as digits read as the numbers they are: far cheaper than hashing
 millions of strings, for loading's checks (`inputs.keys`) and the engine's child keys
-(`care.id_codes`) alike."""
+(`care.identifier_numbers`) alike."""
 
 from __future__ import annotations
 

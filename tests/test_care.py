@@ -12,7 +12,7 @@ from scorecard.care import (
     events_in_windows,
     expand,
     factorize,
-    id_codes,
+    identifier_numbers,
     looked_after_at,
     periods,
     uasc_at,
@@ -193,19 +193,19 @@ def test_factorize_equals_pandas_for_arrow_text() -> None:
     assert uniques.tolist() == list(want_uniques)
 
 
-def test_id_codes_keep_identifiers_apart() -> None:
+def test_identifier_numbers_keep_identifiers_apart() -> None:
     """Many digit identifiers are read as numbers, but '7' and '007', '0' and '-0', a
     blank and any number stay apart; text ids are factorized. Big enough (> 100,000 rows)
     for the numeric route."""
     n = 120_000
     base = [str(i) for i in range(1, n + 1)]
     plain = pd.Series(base, dtype="str")
-    codes, width = id_codes(plain)
+    codes, width = identifier_numbers(plain)
     assert codes.min() == 0 and width == n and len(np.unique(codes)) == n
     for odd in ("007", "-0", "x1", None):
         values = [*base[:-2], odd, "7" if odd != "-0" else "0"]
         s = pd.Series(values, dtype="str")
-        codes, width = id_codes(s)
+        codes, width = identifier_numbers(s)
         assert codes.max() < width
         assert _same_partition(codes, pd.factorize(s, use_na_sentinel=True)[0]), odd
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
-from ..care import events_in_windows, factorize, id_codes
+from ..care import events_in_windows, factorize, identifier_numbers
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, DAY_NS, months_before, window_start
 from ..registry import measure
@@ -51,20 +51,20 @@ NOT_LINKED = (
 def child_codes(frame: pd.DataFrame, la_codes: np.ndarray | None = None) -> np.ndarray:
     """Integer key per row for (LA, LAchildID); -1 where LAchildID is blank. `la_codes`:
     the LA column already factorized (codes, -1 blank)."""
-    id_codes, uniques = factorize(frame[CHILD_COL])
-    id_codes = id_codes.astype("int64", copy=False)
+    ids, uniques = factorize(frame[CHILD_COL])
+    ids = ids.astype("int64", copy=False)
     if "LA" not in frame.columns:
-        return id_codes
+        return ids
     if la_codes is None:
         la_codes = factorize(frame["LA"])[0]
-    key = (la_codes.astype("int64", copy=False) + 1) * max(len(uniques), 1) + id_codes
-    return np.where(id_codes < 0, -1, key)
+    key = (la_codes.astype("int64", copy=False) + 1) * max(len(uniques), 1) + ids
+    return np.where(ids < 0, -1, key)
 
 
 def _child_sort_key(ds: Dataset, ref: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray:
     """`child_codes + 1` of the referrals at `rows` (default all) as a new int64 array: 0
     for a referral without a LAchildID."""
-    ids, width = id_codes(ref[CHILD_COL])
+    ids, width = identifier_numbers(ref[CHILD_COL])
     if rows is not None:
         ids = ids[rows]
     key = np.zeros(len(ids), dtype="int64")
