@@ -125,12 +125,17 @@ def test_indicators_by_domain(domain, capsys):
 
 
 def test_table_text_aligns_and_formats():
-    frame = pd.DataFrame({"id": ["a", "bbb"], "value": [1.0, 22.5], "n": [3, 40]})
+    frame = pd.DataFrame(
+        {"id": ["a", "bbb"], "value": [1.0, 22.5], "n": [3, 40], "sn": [20.45, 1896.0]}
+    )
     lines = table_text(frame).splitlines()
-    assert lines[0].split() == ["id", "value", "n"]
-    # numbers right-aligned, one format per column (22.5 has decimals: so has 1.00)
-    assert lines[2].endswith(" 1.00   3")
-    assert lines[3].endswith("22.50  40")
+    assert lines[0].split() == ["id", "value", "n", "sn"]
+    # numbers right-aligned, one format per column: the fewest decimals showing each value
+    # (22.5 has one: so has 1.0; 20.45 has two: so has 1,896.00)
+    assert lines[2].endswith(" 1.0   3     20.45")
+    assert lines[3].endswith("22.5  40  1,896.00")
+    third = pd.DataFrame({"x": [1 / 3, 2.0]})  # more than `decimals`: rounded to it
+    assert table_text(third).splitlines()[2:] == ["0.33", "2.00"]
 
 
 # ------------------------------------------------------------------ validate

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -31,15 +32,20 @@ class Progress:
 
 
 def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
-    """A plain-text table: text left-aligned, numbers right-aligned, blanks for missing."""
+    """A plain-text table: text left-aligned, numbers right-aligned, blanks for missing.
+    A column of numbers has one format: the fewest decimals (up to `decimals`) that show
+    every value of it as it is (a count beside rates of one decimal reads 1,896.0)."""
     cols: list[list[str]] = []
     numeric: list[bool] = []
     for name in frame.columns:
         s = frame[name]
         is_num = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if is_num:
-            present = pd.to_numeric(s, errors="coerce").dropna().astype("float64")
-            places = 0 if (present % 1 == 0).all() else decimals  # one format per column
+            present = pd.to_numeric(s, errors="coerce").dropna().astype("float64").to_numpy()
+            places = next(
+                (p for p in range(decimals) if np.allclose(present, present.round(p), atol=1e-9)),
+                decimals,
+            )
             cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in s]
         else:
             cells = [
