@@ -68,6 +68,11 @@ _VALUE_COLUMNS = ("numerator", "denominator", "value")
 # Columns a scorecard frame may carry that are not breakdowns (never used to match rows).
 _NOT_BREAKDOWNS = frozenset(
     {
+        "note",  # compute's caveat on a row: it may differ from one date to the next
+        "caveat",
+        "status",
+        "suppressed",
+        "commentary",
         "rag",
         "target",
         "sn_value",

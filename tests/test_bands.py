@@ -297,6 +297,8 @@ def test_direction_of_travel_ignores_scorecard_columns():
     frame = quarters([("2024-12-31", 200, 1000), ("2025-03-31", 260, 1000)])
     frame["rag"] = ["green", "red"]
     frame["target"] = [20.0, 21.0]
+    # compute's note (a caveat counted per date) differs between quarters too
+    frame["note"] = ["3 lower bounds", "4 lower bounds"]
     got = direction_of_travel(frame, CAT)
     assert list(got.columns) == [
         "indicator",
