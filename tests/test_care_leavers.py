@@ -83,6 +83,19 @@ def test_suitable_accommodation_drops_gone_abroad_deported_unknown_from_denomina
     # ... but they stay in the other indicators' denominators (5 above)
 
 
+def test_the_care_leavers_left_out_of_the_accommodation_base_are_said_beside_it() -> None:
+    # the 19-21 cohort is a, b, c, g, i (5): NEET's base is 5; accommodation's is 3, and the
+    # note says why the two bases differ (c gone abroad, g deported)
+    suitable = sc.compute("care_leavers_suitable_accom_19_21", dataset(), at="2024-25 Q4")
+    assert suitable[["numerator", "denominator"]].values.tolist() == [[1, 3]]
+    assert suitable["note"].iloc[0].startswith("2 of the cohort not in this base: accommodation")
+    neet = sc.compute("care_leavers_neet_19_21", dataset(), at="2024-25 Q4")
+    assert neet["denominator"].tolist() == [5] and neet["note"].isna().all()
+    units = sc.units("care_leavers_suitable_accom_19_21", dataset(), at="2024-25 Q4")
+    flagged = units.loc[units["not_assessed"] == 1, "CHILD"]
+    assert sorted(flagged) == ["c", "g"]
+
+
 def test_residence_not_known_leaves_accommodation_denominator() -> None:
     oc3 = pd.DataFrame(
         [

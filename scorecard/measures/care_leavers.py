@@ -10,7 +10,8 @@ in touch with stay in the denominator (their ACTIV/ACCOM is 0).
 - neet: ACTIV in G4, G5, G6.
 - eet: ACTIV in F1-F5 or P1-P5.
 - suitable_accommodation: ACCOM ending in 1; rows whose ACCOM letter is G, H or R (gone
-  abroad, deported, residence not known) also leave the denominator.
+  abroad, deported, residence not known) also leave the denominator, and the figure's note
+  says how many (so its base never seems to disagree with the other care-leaver figures').
 - in_touch: IN_TOUCH = YES.
 
 A 12-month span holds at most one birthday of a given child, so each row has at most one
@@ -133,6 +134,11 @@ def _reads(params: dict) -> dict[str, tuple[str, ...]]:
     return {"oc3": tuple(dict.fromkeys(("CHILD", "DOB", "YEAR", "IN_TOUCH", column)))}
 
 
+NOT_ASSESSED = (
+    "{n} of the cohort not in this base: accommodation not assessed (gone abroad, deported or "
+    "residence not known), as DfE counts it"
+)
+
 AGE_BANDS_SAY_NOTHING = (
     "every care leaver is 16 and over on the birthday that puts them in the cohort, so the "
     "age bands say nothing; break down by care_leaver_age (17, 18 / 19, 20, 21) instead."
@@ -145,6 +151,7 @@ AGE_BANDS_SAY_NOTHING = (
     reads=_reads,
     refuses={"age_band": AGE_BANDS_SAY_NOTHING, "age_at_entry_band": NOT_PERIODS},
     offers=("care_leaver_age",),
+    caveats={"not_assessed": NOT_ASSESSED},
 )
 def care_leaver_outcome(
     ds: Dataset,
@@ -181,6 +188,9 @@ def care_leaver_outcome(
             "den": den[rows],
         }
     )
+    # in the cohort but not in the base (accommodation not assessed): said beside the figure,
+    # so that its base never seems to disagree with the other care-leaver figures' (0 for them)
+    units["not_assessed"] = (den[rows] == 0).astype("int64")
     rest = []
     for name in by:
         if name == "care_leaver_age":
