@@ -272,7 +272,7 @@ def test_means_and_medians_show_the_cohort_not_a_sum(page):
     # attainment 8 of 111 pupils: n = 111
     assert "n = 111" in text(row_of(page, "attainment_cla_att8"))
     # a ratio: cases over FTE with one decimal
-    assert "12 / 3.0 FTE" in text(row_of(page, "iro_caseload"))
+    assert "12 cases / 3.0 FTE" in text(row_of(page, "iro_caseload"))
 
 
 def test_comparators_are_labelled_for_what_they_are(page):

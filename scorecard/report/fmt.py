@@ -95,7 +95,8 @@ def excel_number_format(unit: str, decimals: int = 0) -> str:
 def base_text(unit: str, numerator: object, denominator: object) -> str:
     """What a reader checks a value against: number / base for a percentage or rate, the
     cohort size for a mean or median ('n = 760': a sum of days or points means nothing to a
-    reader), cases / FTE for a caseload; nothing for a count."""
+    reader), cases / FTE for a caseload ('1,784 cases / 30.0 FTE': cases, so that they are
+    not read as the children looked after); nothing for a count."""
     num = format_number(numerator, 0)
     if unit == "count":
         return ""
@@ -104,7 +105,7 @@ def base_text(unit: str, numerator: object, denominator: object) -> str:
         return f"n = {den}" if den else ""
     if unit == "ratio":
         den = format_number(denominator, 1)
-        return f"{num} / {den} FTE" if num and den else ""
+        return f"{num} cases / {den} FTE" if num and den else ""
     den = format_number(denominator, 0)
     return f"{num} / {den}" if num and den else num
 
