@@ -21,10 +21,12 @@ _AGE_BAND_EDGES = np.array([1, 5, 10, 16])
 _QUARTER_RE = re.compile(r"^\s*(\d{4})[-/](\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE)
 _QUARTER_RE_ALT = re.compile(r"^\s*Q([1-4])\s+(\d{4})[-/](\d{2}|\d{4})\s*$", re.IGNORECASE)
 
+_YEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")  # '2024-25', '2024/2025'
+
 AT_FORMS_HINT = (
-    "`at` accepts a date, a datetime, a pandas Timestamp, an ISO string ('2025-03-31'), "
-    "a dd/mm/YYYY string ('31/03/2025'), a financial quarter label ('2024-25 Q4') "
-    "or a list of any of these."
+    "`at` accepts a date, a datetime, a pandas Timestamp or Period (its last day), an ISO "
+    "string ('2025-03-31'), a dd/mm/YYYY string ('31/03/2025') or '31 March 2025', a financial "
+    "quarter label ('2024-25 Q4') or year ('2024-25': its 31 March), or a list of any of these."
 )
 
 
@@ -72,24 +74,51 @@ def financial_year(date: pd.Timestamp | dt.date | str) -> str:
 
 
 def parse_date(value: object) -> pd.Timestamp:
-    """One reference date from any accepted form (see AT_FORMS_HINT)."""
+    """One reference date from any accepted form (see AT_FORMS_HINT). Text is read only in
+    forms that cannot be taken two ways: never 03/04/2025 as 4 March."""
     if isinstance(value, pd.Timestamp):
-        return value.normalize()
+        return value.tz_localize(None).normalize() if value.tz else value.normalize()
+    if isinstance(value, pd.Period):
+        return value.end_time.normalize()
     if isinstance(value, dt.datetime | dt.date | np.datetime64):
-        return pd.Timestamp(value).normalize()
+        return parse_date(pd.Timestamp(value))
     if isinstance(value, str):
         text = value.strip()
         if "Q" in text.upper():
             return quarter_end(text)
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        year = _YEAR_RE.match(text)
+        if year:
+            return _year_end(text, int(year.group(1)), year.group(2))
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"):
             try:
                 return pd.Timestamp(dt.datetime.strptime(text, fmt))
             except ValueError:
                 continue
+        try:  # ISO 8601 with a time ('2025-03-31T00:00'): the day
+            return parse_date(dt.datetime.fromisoformat(text))
+        except ValueError:
+            pass
         raise ReferenceDateError(f"Cannot read {value!r} as a reference date. {AT_FORMS_HINT}")
     raise ReferenceDateError(
         f"Cannot use a {type(value).__name__} ({value!r}) as a reference date. {AT_FORMS_HINT}"
     )
+
+
+def _year_end(text: str, start: int, end_part: str) -> pd.Timestamp:
+    """31 March of a financial year label ('2024-25', '2024/2025'); refused when it runs over
+    other than two consecutive years, or could be a month ('2011-12': December 2011?)."""
+    end = int(end_part) if len(end_part) == 4 else (start // 100) * 100 + int(end_part)
+    if end != start + 1:
+        raise ReferenceDateError(
+            f"{text!r}: a financial year runs over two consecutive years ('2024-25'); for a "
+            "day, write the date ('2025-03-31')."
+        )
+    if len(end_part) == 2 and 1 <= int(end_part) <= 12:
+        raise ReferenceDateError(
+            f"{text!r} could be the financial year {start}-{end_part} or a month; write "
+            f"'{start}-{end_part} Q4' for the year's 31 March, or the date itself."
+        )
+    return pd.Timestamp(end, 3, 31)
 
 
 def parse_at(at: object) -> pd.DatetimeIndex:

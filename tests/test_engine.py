@@ -52,6 +52,11 @@ def small_ds(with_population: bool = True) -> sc.Dataset:
         "31/03/2025",
         "2024-25 Q4",
         ["2024-25 Q4"],
+        "2024-25",  # a financial year: its 31 March
+        "31 March 2025",
+        "2025-03-31T09:30",
+        pd.Period("2025-03", freq="M"),  # a period: its last day
+        pd.Period("2025Q4", freq="Q-MAR"),
     ],
 )
 def test_at_forms_give_the_same_row(at: object) -> None:

@@ -64,6 +64,16 @@ def test_bad_quarter_label_names_accepted_forms() -> None:
         dt.datetime(2025, 3, 31, 15, 0),
         pd.Timestamp("2025-03-31"),
         np.datetime64("2025-03-31"),
+        pd.Timestamp("2025-03-31 23:30", tz="Europe/London"),  # the day where it was said
+        pd.Period("2025-03", freq="M"),
+        pd.Period("2025Q1", freq="Q"),
+        pd.Period("2025Q4", freq="Q-MAR"),  # the financial year 2024-25's last quarter
+        "2024-25",
+        "2024/2025",
+        "31 March 2025",
+        "31 Mar 2025",
+        "2025-03-31T23:59",
+        "2025-03-31 00:00:00",
     ],
 )
 def test_parse_at_forms(value: object) -> None:
@@ -80,6 +90,20 @@ def test_parse_at_list_sorted_unique() -> None:
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", 20250331, [], None])
 def test_parse_at_rejects_with_hint(bad: object) -> None:
     with pytest.raises(ReferenceDateError, match="accepts"):
+        parse_at(bad)
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ("2011-12", "could be the financial year 2011-12 or a month"),  # December 2011?
+        ("2024-03", "a financial year runs over two consecutive years"),
+        ("2024-26", "a financial year runs over two consecutive years"),
+        ("03-04-2025", "Cannot read"),  # day and month could be either way round
+    ],
+)
+def test_year_labels_that_could_be_read_two_ways_are_refused(bad: str, said: str) -> None:
+    with pytest.raises(ReferenceDateError, match=said):
         parse_at(bad)
 
 
