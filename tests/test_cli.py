@@ -108,6 +108,16 @@ def test_a_date_option_it_cannot_read_shows_the_command_lines_forms(argv, said, 
     assert "`at`" not in err and "Timestamp" not in err  # the API's forms, not a command's
 
 
+@pytest.mark.parametrize("start", ["2015-16", "2015-16 Q1", "Q1 2015-16"])
+def test_coverage_takes_days_not_the_labels_that_name_last_days(start, capsys):
+    # '2015-16 Q1' ends on 30/06/2015 and '2015-16' on 31/03/2016: neither is a first day
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--coverage", start, "31/03/2025", "--out", "x"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"--coverage: '{start}' is a quarter or year; give the days themselves" in err
+
+
 def test_indicators_lists_every_spec_id(spec_ids, capsys):
     assert main(["indicators"]) == 0
     out = capsys.readouterr().out

@@ -156,7 +156,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if args.quarter:
             at = option_date("--quarter", args.quarter)
         if args.coverage:
-            coverage = tuple(option_date("--coverage", d) for d in args.coverage)
+            coverage = tuple(option_date("--coverage", d, labels=False) for d in args.coverage)
     except ReferenceDateError as exc:
         parser.error(str(exc))
     progress = Progress(5 if args.no_charts else 7, quiet=args.quiet)

@@ -97,7 +97,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         at = option_date("--quarter", args.quarter)
         coverage = (
-            tuple(option_date("--coverage", d) for d in args.coverage) if args.coverage else None
+            tuple(option_date("--coverage", d, labels=False) for d in args.coverage)
+            if args.coverage
+            else None
         )
     except ReferenceDateError as exc:
         parser.error(str(exc))

@@ -4,6 +4,7 @@ are in `benchmark.py`)."""
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from typing import Any
@@ -72,11 +73,18 @@ DATE_HINT = (
 )
 
 
-def option_date(option: str, value: str) -> pd.Timestamp:
-    """The date an option gives (a quarter's end for a quarter label); a ReferenceDateError
-    that names the option and the forms a command line takes (not the API's `at` forms)."""
+def option_date(option: str, value: str, labels: bool = True) -> pd.Timestamp:
+    """The date an option gives (a quarter's or year's end for its label); a
+    ReferenceDateError that names the option and the forms a command line takes (not the
+    API's `at` forms). `labels=False` (the days data covers) refuses quarter and year labels:
+    they name a last day, which is no first day."""
     from ..periods import AT_FORMS_HINT, ReferenceDateError, parse_date
 
+    if not labels and re.search(r"q\s*[1-4]|^\s*\d{4}\s*[-/]\s*\d{2}(\d{2})?\s*$", value, re.I):
+        raise ReferenceDateError(
+            f"{option}: {value!r} is a quarter or year; give the days themselves, e.g. "
+            "01/04/2015 31/03/2025 (a label names its last day, never its first)."
+        )
     try:
         return parse_date(value)
     except ReferenceDateError as exc:
