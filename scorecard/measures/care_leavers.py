@@ -188,9 +188,10 @@ def care_leaver_outcome(
             "den": den[rows],
         }
     )
-    # in the cohort but not in the base (accommodation not assessed): said beside the figure,
-    # so that its base never seems to disagree with the other care-leaver figures' (0 for them)
-    units["not_assessed"] = (den[rows] == 0).astype("int64")
+    if outcome == "suitable_accommodation":
+        # in the cohort but not in the base (accommodation not assessed): said beside the
+        # figure, so that its base never seems to disagree with the other care-leaver figures'
+        units["not_assessed"] = (den[rows] == 0).astype("int64")
     rest = []
     for name in by:
         if name == "care_leaver_age":
