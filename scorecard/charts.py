@@ -127,6 +127,22 @@ def _indicator(indicator: str | Indicator, catalogue: Catalogue | None) -> Indic
     return resolve_indicator(indicator, catalogue)
 
 
+def _drawn(
+    frame: pd.DataFrame, indicator: str | Indicator | None, catalogue: Catalogue | None
+) -> Indicator:
+    """The indicator to draw: the one named, else the only one the compute frame holds."""
+    if indicator is not None:
+        return _indicator(indicator, catalogue)
+    held = list(pd.unique(frame["indicator"].astype(str))) if "indicator" in frame else []
+    if len(held) != 1:
+        what = f"{len(held)} indicators ({', '.join(held[:3])})" if held else "no indicator column"
+        example = held[0] if held else "placement_stability_short"
+        raise ValueError(
+            f"The frame holds {what}: name the one to draw, e.g. charts.trend(frame, {example!r})."
+        )
+    return _indicator(held[0], catalogue)
+
+
 def _rows_for(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """The rows of `frame` for `ind` (a compute frame may hold several indicators)."""
     if "indicator" in frame.columns:
@@ -291,7 +307,7 @@ def unit_labels(values: pd.Series, ind: Indicator) -> pd.Series:
 
 def trend(
     frame: pd.DataFrame,
-    indicator: str | Indicator,
+    indicator: str | Indicator | None = None,
     catalogue: Catalogue | None = None,
     *,
     title: str | None = None,
@@ -305,9 +321,10 @@ def trend(
     drawn per category. A date with no value (outside the data's coverage, say) is a gap in
     the line, never bridged. An annual indicator (`frequency: annual`) is drawn one point a
     year. `comparators` (`period_end, series, value`, e.g. series 'England' and 'Statistical
-    neighbours' from the published figures) are drawn as dotted lines with points.
+    neighbours' from the published figures) are drawn as dotted lines with points. With no
+    `indicator`, the frame's only one is drawn.
     """
-    ind = _indicator(indicator, catalogue)
+    ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind)
     df = df.drop(columns=["note", "suppressed"], errors="ignore")
     by = _breakdown_columns(df)
@@ -526,7 +543,7 @@ def _order(values: pd.Series, order: Iterable[str]) -> list[str]:
 
 def by_age(
     frame: pd.DataFrame,
-    indicator: str | Indicator,
+    indicator: str | Indicator | None = None,
     by: str = "age_band",
     catalogue: Catalogue | None = None,
     *,
@@ -536,11 +553,12 @@ def by_age(
 
     For `by='age_at_entry_band'` the bands are the child's age when the period of care began
     (e.g. time in care by age at entry, as the panel asked). Several dates are shown side by
-    side, so a year-on-year change per band is visible.
+    side, so a year-on-year change per band is visible. With no `indicator`, the frame's
+    only one is drawn.
     """
     if by not in ("age_band", "age_at_entry_band"):
         raise ValueError(f"by_age draws age_band or age_at_entry_band, not {by!r}")
-    ind = _indicator(indicator, catalogue)
+    ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind)
     if by not in df.columns:
         raise ValueError(
@@ -605,15 +623,16 @@ def _with_rag(df: pd.DataFrame, catalogue: Catalogue | None) -> pd.Series:
 
 def by_district(
     frame: pd.DataFrame,
-    indicator: str | Indicator,
+    indicator: str | Indicator | None = None,
     catalogue: Catalogue | None = None,
     *,
     colour_by_rag: bool = True,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Horizontal bars by district at the latest date in the frame, best at the top,
-    coloured by RAG band when the indicator has thresholds."""
-    ind = _indicator(indicator, catalogue)
+    coloured by RAG band when the indicator has thresholds. With no `indicator`, the frame's
+    only one is drawn."""
+    ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind)
     if "district" not in df.columns:
         raise ValueError(

@@ -263,6 +263,30 @@ def test_by_district_shows_the_base_under_each_bar():
     assert ">11.1%<" in svg  # bar labels carry the unit
 
 
+@pytest.mark.parametrize(
+    ("draw", "frame", "named"),
+    [
+        (charts.trend, _trend_frame, {"indicator": IND}),
+        (charts.by_district, _district_frame, {"indicator": IND}),
+        (
+            lambda f, **kw: charts.by_age(f, by="age_at_entry_band", **kw),
+            _age_frame,
+            {"indicator": "time_in_care_ceased"},
+        ),
+    ],
+)
+def test_a_frame_of_one_indicator_draws_without_naming_it(draw, frame, named):
+    assert draw(frame()).to_json() == draw(frame(), **named).to_json()
+
+
+def test_a_frame_of_several_indicators_asks_which_to_draw():
+    both = pd.concat([_trend_frame(), _trend_frame().assign(indicator="cla_count")])
+    with pytest.raises(ValueError, match=r"holds 2 indicators \(placement_stability_short, cla"):
+        charts.trend(both)
+    with pytest.raises(ValueError, match="no indicator column"):
+        charts.trend(_trend_frame().drop(columns="indicator"))
+
+
 def test_trend_names_missing_indicator():
     with pytest.raises(ValueError, match="No rows for 'placement_stability_long'"):
         charts.trend(_trend_frame(), "placement_stability_long")
