@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from .benchmark_loaders import (
+    SN_FILE,
     BenchmarkFileError,
     benchmark_panel,
     catalogue_benchmarks,
@@ -74,6 +75,7 @@ from .la_lookup import LaLookup, UnknownLAError, normalise_name, resolve_la
 
 __all__ = [
     "MIN_SIZE",
+    "SN_FILE",
     "BenchmarkFileError",
     "UnknownLAError",
     "benchmark_name",

@@ -415,7 +415,9 @@ _SN_COL = re.compile(r"^SN_?(\d+)$", re.IGNORECASE)
 _CODE_HEADERS = {"la num", "la number", "old_la_code", "la_code", "la code"}
 
 
-SN_FILE = re.compile(r"(^sn_|neighbour)", re.IGNORECASE)  # how the DfE names its lists
+# a statistical-neighbour list's file name (matched on the stem): sn_may_2025, sn_model_wide,
+# stat_neighbours_by_name_2025, New_Statistical_Neighbour_Groupings_April_2021
+SN_FILE = re.compile(r"neighbour|(^|[_-])sn([_-]|$)", re.IGNORECASE)
 
 
 def _neighbour_file_in(folder: Path) -> Path:
@@ -424,7 +426,7 @@ def _neighbour_file_in(folder: Path) -> Path:
     found = sorted(
         f
         for f in folder.iterdir()
-        if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xls") and SN_FILE.search(f.name)
+        if f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xls") and SN_FILE.search(f.stem)
     )
     if len(found) == 1:
         return found[0]

@@ -44,7 +44,7 @@ def quarter_end(label: str) -> pd.Timestamp:
         if not m:
             raise ReferenceDateError(f"{label!r} is not a financial quarter label. {AT_FORMS_HINT}")
         q, start_year, end_part = int(m.group(1)), int(m.group(2)), m.group(3)
-    end_year = int(end_part) if len(end_part) == 4 else (start_year // 100) * 100 + int(end_part)
+    end_year = _end_year(start_year, end_part)
     if end_year != start_year + 1:
         raise ReferenceDateError(
             f"{label!r}: a financial year runs over two consecutive years, e.g. '2024-25'."
@@ -104,10 +104,21 @@ def parse_date(value: object) -> pd.Timestamp:
     )
 
 
+def _end_year(start: int, end_part: str) -> int:
+    """The year a financial year label's second part names: '25' in '2024-25' is 2025."""
+    return int(end_part) if len(end_part) == 4 else (start // 100) * 100 + int(end_part)
+
+
+def names_a_period(text: str) -> bool:
+    """True for a financial quarter or year label ('2024-25 Q1', 'Q1 2024-25', '2024-25'):
+    text naming a period, whose date is its last day."""
+    return any(r.match(text) for r in (_QUARTER_RE, _QUARTER_RE_ALT, _YEAR_RE))
+
+
 def _year_end(text: str, start: int, end_part: str) -> pd.Timestamp:
     """31 March of a financial year label ('2024-25', '2024/2025'); refused when it runs over
     other than two consecutive years, or could be a month ('2011-12': December 2011?)."""
-    end = int(end_part) if len(end_part) == 4 else (start // 100) * 100 + int(end_part)
+    end = _end_year(start, end_part)
     if end != start + 1:
         raise ReferenceDateError(
             f"{text!r}: a financial year runs over two consecutive years ('2024-25'); for a "

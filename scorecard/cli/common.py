@@ -1,10 +1,9 @@
 """What every command shares: exit codes, the data-error type, progress lines, dates given
-as options, plain-text tables and the data report printer (the benchmark arguments `build` and `benchmark` share
-are in `benchmark.py`)."""
+as options, plain-text tables and the data report printer (the benchmark arguments `build`
+and `benchmark` share are in `benchmark.py`)."""
 
 from __future__ import annotations
 
-import re
 import sys
 import textwrap
 from typing import Any
@@ -78,9 +77,9 @@ def option_date(option: str, value: str, labels: bool = True) -> pd.Timestamp:
     ReferenceDateError that names the option and the forms a command line takes (not the
     API's `at` forms). `labels=False` (the days data covers) refuses quarter and year labels:
     they name a last day, which is no first day."""
-    from ..periods import AT_FORMS_HINT, ReferenceDateError, parse_date
+    from ..periods import AT_FORMS_HINT, ReferenceDateError, names_a_period, parse_date
 
-    if not labels and re.search(r"q\s*[1-4]|^\s*\d{4}\s*[-/]\s*\d{2}(\d{2})?\s*$", value, re.I):
+    if not labels and names_a_period(value):
         raise ReferenceDateError(
             f"{option}: {value!r} is a quarter or year; give the days themselves, e.g. "
             "01/04/2015 31/03/2025 (a label names its last day, never its first)."

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import bands
 from ..benchmark import (
     MIN_SIZE,
+    SN_FILE,
     benchmark_lookup,
     benchmark_name,
     benchmark_panel,
@@ -495,7 +496,7 @@ def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
     if not folder.is_dir():
         return None, None
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
-    sn = [p for p in files if re.search(r"neighbour|(^|[_-])sn([_-]|$)", p.stem, re.I)]
+    sn = [p for p in files if SN_FILE.search(p.stem)]
     lait = [p for p in files if p not in sn]
     return (lait[0] if lait else None), (sn[0] if sn else None)
 
