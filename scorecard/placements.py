@@ -12,10 +12,11 @@ same-carer reasons. Every flag is computed with array operations over all episod
   equal to blank, within the same period of care).
 - `tenure_start`: DECOM of the latest placement-starting episode up to this one in the
   period of care; when that one is a placement for adoption with new carers (A4/A6), the
-  tenure of the placement before it (DfE counts the two together), and when no episode of
-  the period before it started a placement (the period began with a temporary or A3/A5
-  placement, or with a same-carer episode), the period's start. Before any
-  placement-starting episode of the period, the period's start.
+  start of the placement before it (DfE counts the two together; after two adoptive moves,
+  the first adoptive placement), and when no episode of the period before it started a
+  placement (the period began with a temporary or A3/A5 placement, or with a same-carer
+  episode), the period's start. Before any placement-starting episode of the period, the
+  period's start.
 """
 
 from __future__ import annotations
@@ -124,14 +125,16 @@ def placement_sequence(
             & ~returning
         )
 
-        # tenure: a placement start gives its own DECOM, except an adoption with new carers,
-        # which inherits the tenure of the placement before it: the latest earlier start of
-        # the period that is not itself such an adoption, else the period's start (the
-        # period began with a temporary, A3/A5 or same-carer episode)
+        # tenure: the DECOM of the latest placement start, except an adoption with new
+        # carers, which runs from the start of the placement before it (the start before
+        # it in the period, whatever its PLACE), else from the period's start (the period
+        # began with a temporary, A3/A5 or same-carer episode)
         decom = np.asarray(e["DECOM"], dtype=DATE_DTYPE)
+        latest = _last_upto(starts, period)
+        before = _last_before(starts, period)
+        anchor = np.where(latest >= 0, latest, 0)
         adoption_new = code_in(ds, "PLACE", ADOPTION_WITH_NEW_CARERS)
-        own = starts & ~adoption_new
-        anchor = _last_upto(own, period)
+        anchor = np.where((latest >= 0) & adoption_new[anchor], before[anchor], latest)
         tenure = np.where(
             anchor >= 0,
             decom[np.where(anchor >= 0, anchor, 0)],

@@ -319,7 +319,9 @@ def test_tenure_of_adoption_with_new_carers_runs_from_the_placement_before() -> 
         ep("A", "01/08/2024", "L", "A6"),  # not a start: tenure continues
         # B: a period that starts in an A6 has nothing before it: its own DECOM
         ep("B", "01/01/2021", "S", "A6"),
-        # C: U4 -> A4 -> A6 (two adoptive moves): both from the U4
+        # C: U4 -> A4 -> A6 (two adoptive moves, each to new carers): the A4 runs from the
+        # U4 (01/01/2021); the A6 from the placement before it, the A4 (01/06/2024), not from
+        # the U4 two placements back
         ep("C", "01/01/2021", "S", "U4", "01/06/2024", "X1"),
         ep("C", "01/06/2024", "P", "A4", "01/08/2024", "X1"),
         ep("C", "01/08/2024", "P", "A6"),
@@ -332,7 +334,7 @@ def test_tenure_of_adoption_with_new_carers_runs_from_the_placement_before() -> 
         "01/01/2021",
         "01/01/2021",
         "01/01/2021",
-        "01/01/2021",
+        "01/06/2024",
     ]
 
 
@@ -507,9 +509,9 @@ def _ref_starts(r: list[dict], period: list[int], opening: set[str]) -> list[boo
 def _ref_tenure(j: int, r: list[dict], period: list[int], starts: list[bool]) -> pd.Timestamp:
     prev = [k for k in range(j) if starts[k] and period[k] == period[j]]
     if r[j]["PLACE"] in {"A4", "A6"}:
-        # with the placement before it; none in the period: from the period's start
+        # from the start of the placement before it; none in the period: the period's start
         if prev:
-            return _ref_tenure(prev[-1], r, period, starts)
+            return r[prev[-1]]["DECOM"]
         return r[period.index(period[j])]["DECOM"]
     return r[j]["DECOM"]
 
