@@ -8,9 +8,10 @@ RAG
     with the statistical-neighbour value: green at or better than it, amber when no more
     than ``rag.tolerance`` (in the indicator's unit) worse, else red. Neutral indicators,
     missing values, indicators without thresholds and (benchmark mode) a missing
-    neighbour value get no band (None). Comparisons allow for floating-point noise
-    (1e-9 relative), so 70.0 computed as 69.99999999999999 still meets a threshold of 70;
-    values are *not* rounded to the displayed decimals first.
+    neighbour value get no band (None). The value is banded as it is shown: rounded to the
+    indicator's `decimals` first (and so is the neighbour value it is compared with), so a
+    figure shown as 68.0% is never red against "amber at or above 68". Comparisons allow for
+    floating-point noise (1e-9 relative) on top.
 
 Direction of travel
     Each value is compared with the same indicator (and breakdown) at the previous quarter
@@ -119,6 +120,15 @@ def _band(
     return out
 
 
+def as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
+    """`values` rounded to `decimals` places as the card prints them (Python's formatting,
+    which rounds the number as stored: 67.98 to 68.0, 0.125 to 0.12); NaN stays NaN."""
+    values = np.asarray(values, dtype=float)
+    distinct, where = np.unique(values, return_inverse=True)  # a card holds few values
+    shown = np.array([float(f"{v:.{decimals}f}") for v in distinct], dtype=float)
+    return shown[where].reshape(values.shape)
+
+
 def _is_missing(x: object) -> bool:
     return x is None or (isinstance(x, float | np.floating) and math.isnan(x)) or x is pd.NA
 
@@ -133,18 +143,19 @@ def rag_value(
     hib = indicator.higher_is_better
     if hib is None or indicator.rag is None or _is_missing(value):
         return None
+    shown = as_shown(np.array([value]), indicator.decimals)
     if indicator.rag.mode == "benchmark":
         if _is_missing(sn_value):
             return None
-        tol = indicator.rag.tolerance
-        amber = float(sn_value) - tol if hib else float(sn_value) + tol
-        return _band(np.array([value]), np.array([sn_value]), np.array([amber]), hib)[0]
+        sn = as_shown(np.array([sn_value]), indicator.decimals)
+        amber = sn - indicator.rag.tolerance if hib else sn + indicator.rag.tolerance
+        return _band(shown, sn, amber, hib)[0]
     if _is_missing(period_end) or pd.isna(pd.Timestamp(period_end)):
         return None
     th = indicator.thresholds(financial_year(pd.Timestamp(period_end)))
     if th is None:
         return None
-    return _band(np.array([value]), np.array([th.green]), np.array([th.amber]), hib)[0]
+    return _band(shown, np.array([th.green]), np.array([th.amber]), hib)[0]
 
 
 def target_for(indicator: Indicator, period_end: object) -> float | None:
@@ -170,6 +181,7 @@ def rag(
 
     `sn` (aligned with `frame`, or a column `sn_value` in it) supplies the statistical-
     neighbour value for benchmark-mode indicators. Indicators not in the catalogue get None.
+    Values are banded as shown: rounded to the indicator's decimals first.
     Returns an object Series ('green'/'amber'/'red'/None) on the frame's index.
     """
     catalogue = load_catalogue() if catalogue is None else catalogue
@@ -193,7 +205,7 @@ def rag(
         rows = np.flatnonzero(ids == ind_id)
         hib = ind.higher_is_better
         if ind.rag.mode == "benchmark":
-            green = sn_arr[rows]
+            green = as_shown(sn_arr[rows], ind.decimals)
             amber = green - ind.rag.tolerance if hib else green + ind.rag.tolerance
         else:
             when = ends.iloc[rows]
@@ -205,7 +217,7 @@ def rag(
                 if th is not None:
                     green[fy == year] = th.green
                     amber[fy == year] = th.amber
-        out[rows] = _band(values[rows], green, amber, hib)
+        out[rows] = _band(as_shown(values[rows], ind.decimals), green, amber, hib)
     return pd.Series(out, index=frame.index, name="rag", dtype=object)
 
 

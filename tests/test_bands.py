@@ -51,7 +51,7 @@ Q4 = "2025-03-31"  # financial year 2024-25
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(9.9, "green"), (10.0, "green"), (10.01, "amber"), (12.0, "amber"), (12.01, "red")],
+    [(9.9, "green"), (10.0, "green"), (10.1, "amber"), (12.0, "amber"), (12.1, "red")],
 )
 def test_rag_low_is_good_boundaries(value, expected):
     assert rag_value(value, LOW, Q4) == expected
@@ -59,7 +59,7 @@ def test_rag_low_is_good_boundaries(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(71, "green"), (70, "green"), (69.99, "amber"), (65, "amber"), (64.99, "red")],
+    [(71, "green"), (70, "green"), (69.9, "amber"), (65, "amber"), (64.9, "red")],
 )
 def test_rag_high_is_good_boundaries(value, expected):
     assert rag_value(value, HIGH, Q4) == expected
@@ -69,6 +69,28 @@ def test_rag_floating_point_noise_meets_the_threshold():
     # 7 of 10 computed as a percentage: 70.00000000000001 in floating point still "at" 70
     assert rag_value(100 * 0.7, HIGH, Q4) == "green"
     assert rag_value(100 * 7 / 10 - 1e-12, HIGH, Q4) == "green"
+
+
+def test_rag_bands_the_value_as_shown():
+    # one decimal: 69.96 is shown as 70.0, so it is green against "green at or above 70"
+    # (a member never sees 70.0% in amber); 69.94 is shown as 69.9: amber
+    assert rag_value(69.96, HIGH, Q4) == "green"
+    assert rag_value(69.94, HIGH, Q4) == "amber"
+    assert rag_value(12.04, LOW, Q4) == "amber"  # shown 12.0
+    assert rag_value(12.05, LOW, Q4) == "red"  # shown 12.1 (12.05 is stored as 12.050...07)
+    # benchmark mode compares the two figures shown: 20.04 (20.0) against an SN average of
+    # 19.96 (20.0) is at the average, green; 20.06 (20.1) is above it, amber
+    assert rag_value(20.04, BENCH, Q4, sn_value=19.96) == "green"
+    assert rag_value(20.06, BENCH, Q4, sn_value=19.96) == "amber"
+    frame = pd.DataFrame(
+        {
+            "indicator": ["high", "high", "bench", "bench"],
+            "period_end": pd.to_datetime([Q4] * 4),
+            "value": [69.96, 69.94, 20.04, 20.06],
+            "sn_value": [np.nan, np.nan, 19.96, 19.96],
+        }
+    )
+    assert list(rag(frame, CAT)) == ["green", "amber", "green", "amber"]
 
 
 def test_rag_uses_the_thresholds_of_the_financial_year():
