@@ -149,6 +149,9 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         )
     coverage = ds.coverage_for(ind.tables)
     reasons = unavailable_reasons(ind, measure, coverage, ats)
+    if measure.missing is not None:  # a year's results the data does not hold (KS4)
+        reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))]))
+        reasons = {at: reasons[at] for at in ats if at in reasons}
     if len(reasons) == len(ats):
         raise UnavailableError(f"{ind.id}: {reasons[ats[-1]]}", reasons)
     supported = ats[~ats.isin(list(reasons))]

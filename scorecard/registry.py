@@ -15,7 +15,8 @@ statistic that turns units into `numerator`, `denominator`, `value` (or a custom
 aggregation), what one unit is in words, the columns it reads per table (rows whose needed
 cells are unusable are left out), the code lists its code parameters come from, the
 breakdowns that make no sense for it and why, the flags on units that qualify the figure
-(caveats), and for annual figures the date their data must reach. Calling a Measure
+(caveats), and for annual figures the date their data must reach and the years whose results
+the data does not hold (`missing`). Calling a Measure
 aggregates its units, so `compute` and `units` share one code path.
 """
 
@@ -57,6 +58,7 @@ class Measure:
     aggregate: Aggregate | None = None
     fast: Callable[..., pd.DataFrame] | None = None
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None
+    missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None
     caveats: Mapping[str, str] = field(default_factory=dict)
     scale: float = 1.0
 
@@ -162,6 +164,7 @@ def measure(
     aggregate: Aggregate | None = None,
     fast: Callable[..., pd.DataFrame] | None = None,
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None,
+    missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None,
     caveats: Mapping[str, str] | None = None,
     scale: float = 1.0,
 ) -> Callable[[UnitsFunc], Measure]:
@@ -192,6 +195,7 @@ def measure(
             aggregate=aggregate,
             fast=fast,
             anchor=anchor,
+            missing=missing,
             caveats=dict(caveats or {}),
             scale=scale,
         )

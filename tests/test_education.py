@@ -129,22 +129,45 @@ def test_academic_year_at_other_quarter_ends() -> None:
     assert out["denominator"].tolist() == [1, 2, 2, 2]
 
 
-def test_no_all_pupil_figure_gives_blank_gap() -> None:
+def test_no_all_pupil_figure_makes_the_gap_unavailable() -> None:
     ds = make_ds()
     # 31/03/2026 -> 2025/26: P4 (looked after since 2022, ATT8 40) is the cohort, but
-    # ks4_all has no 2025/26 row
-    gap = sc.compute("attainment_gap_att8", ds, at="2026-03-31")
-    assert np.isnan(gap["value"].item())
-    assert gap["numerator"].item() == 40 and gap["denominator"].item() == 1
+    # ks4_all has no 2025/26 row: no gap (not a gap to nothing), with the reason
+    gap = sc.compute("attainment_gap_att8", ds, at=["2025-03-31", "2026-03-31"])
+    assert gap["value"].iloc[0] == pytest.approx(20.9)
+    assert gap[["numerator", "denominator", "value"]].iloc[1].isna().all()
+    assert gap["note"].iloc[1] == (
+        "not available: no all-pupil KS4 results (ks4_all) for 2025/26 (the latest are for "
+        "2024/25; a year's results come out after its summer exams)"
+    )
+    with pytest.raises(sc.UnavailableError, match="ks4_all"):
+        sc.compute("attainment_gap_att8", ds, at="2026-03-31")
     assert sc.compute("attainment_cla_att8", ds, at="2026-03-31")["value"].item() == 40
 
 
-def test_empty_cohort_is_blank() -> None:
+def test_a_year_without_results_is_unavailable_not_zero_pupils() -> None:
     ds = make_ds()
-    # 31/03/2023 -> 2022/23: nobody in ks4_cla
+    # 31/03/2027 -> 2026/27 and 31/03/2023 -> 2022/23: ks4_cla holds no results for either
+    # (a card at 31 March meets this first: results come out after the summer exams)
+    out = sc.compute("attainment_cla_em94", ds, at=["2023-03-31", "2025-03-31", "2027-03-31"])
+    assert out["denominator"].tolist()[1] == 3
+    assert out[["numerator", "denominator", "value"]].iloc[[0, 2]].isna().all().all()
+    assert out["note"].iloc[2] == (
+        "not available: no KS4 results for 2026/27 in ks4_cla (the latest are for 2025/26; "
+        "a year's results come out after its summer exams)"
+    )
+    assert out["note"].iloc[0].startswith("not available: no KS4 results for 2022/23 in ks4_cla")
+    gap = sc.compute("attainment_gap_em94", ds, at=["2025-03-31", "2027-03-31"])
+    assert gap["note"].iloc[1].startswith("not available: no KS4 results for 2026/27")
+
+
+def test_empty_cohort_is_blank() -> None:
+    # 2022/23 has a result, but P2's care began in 2024: nobody in the cohort, 0 pupils
+    pupil = pd.DataFrame([("P2", "2022/23", "50", "1")], columns=KS4_CLA.columns)
+    ds = make_ds(ks4_cla=pd.concat([KS4_CLA, pupil], ignore_index=True))
     out = sc.compute("attainment_cla_att8", ds, at="2023-03-31")
     assert out["denominator"].item() == 0 and np.isnan(out["value"].item())
-    assert np.isnan(sc.compute("attainment_gap_att8", ds, at="2023-03-31")["value"].item())
+    assert pd.isna(out["note"].item())
 
 
 def test_attainment_breakdowns() -> None:

@@ -143,6 +143,44 @@ def _cohort_at_marches(ds: Dataset, marches: pd.DatetimeIndex, metric: str) -> p
     return looked.loc[np.asarray(looked["period_start"], dtype=DATE_DTYPE) <= year_before]
 
 
+RESULTS = {
+    "ks4_cla": "no KS4 results for {year} in ks4_cla",
+    "ks4_all": "no all-pupil KS4 results (ks4_all) for {year}",
+}
+
+
+def _years_held(ds: Dataset, table: str) -> list[str]:
+    """The academic years `table` holds results for, in order ('2023/24', ...); cached."""
+
+    def build() -> list[str]:
+        years = normalise_academic_year(ds.table(table)["ACADEMIC_YEAR"]).dropna()
+        return sorted(set(years))
+
+    return ds.cached(f"ks4_years:{table}", build)
+
+
+def _missing_results(*tables: str):
+    """The dates whose academic year `tables` hold no results for, with why: a figure for a
+    year whose results are not in the data is not available, rather than 0 of 0 pupils
+    (results come out after the summer exams, so a card at 31 March meets this first)."""
+
+    def missing(ds: Dataset, at: pd.DatetimeIndex) -> dict[pd.Timestamp, str]:
+        out: dict[pd.Timestamp, str] = {}
+        labels = academic_year_label(census_march(at))
+        for table in tables:
+            held = _years_held(ds, table)
+            latest = f"the latest are for {held[-1]}" if held else "it holds none"
+            for when, year in zip(at, labels):  # a handful of dates, not pupils
+                if year not in held and when not in out:
+                    out[when] = (
+                        f"not available: {RESULTS[table].format(year=year)} ({latest}; a "
+                        "year's results come out after its summer exams)"
+                    )
+        return out
+
+    return missing
+
+
 def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return add_breakdowns(
         ds,
@@ -180,6 +218,7 @@ def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
     unit="pupil looked after for 12 months at 31 March",
     reads=_reads,
     anchor=census_march_index,
+    missing=_missing_results("ks4_cla"),
 )
 def attainment_cla(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
@@ -254,6 +293,7 @@ def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict)
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, ONE_FIGURE),
     aggregate=_gap,
     anchor=census_march_index,
+    missing=_missing_results("ks4_cla", "ks4_all"),
 )
 def attainment_gap(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
