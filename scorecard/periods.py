@@ -21,6 +21,7 @@ _AGE_BAND_EDGES = np.array([1, 5, 10, 16])
 _QUARTER_RE = re.compile(r"^\s*(\d{4})[-/](\d{2}|\d{4})\s*Q([1-4])\s*$", re.IGNORECASE)
 _QUARTER_RE_ALT = re.compile(r"^\s*Q([1-4])\s+(\d{4})[-/](\d{2}|\d{4})\s*$", re.IGNORECASE)
 
+_DASHED_DAY_FIRST = re.compile(r"^\d{1,2}-\d{1,2}-\d{2,4}$")  # '31-03-2025', '03-04-25'
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")  # '2024-25', '2024/2025'
 
 AT_FORMS_HINT = (
@@ -98,6 +99,11 @@ def parse_date(value: object) -> pd.Timestamp:
             return parse_date(dt.datetime.fromisoformat(text))
         except ValueError:
             pass
+        if _DASHED_DAY_FIRST.match(text):
+            raise ReferenceDateError(
+                f"{value!r} is day-first with dashes, which could be read either way round; "
+                "write '31/03/2025' (day first, slashes) or '2025-03-31' (year first)."
+            )
         raise ReferenceDateError(f"Cannot read {value!r} as a reference date. {AT_FORMS_HINT}")
     raise ReferenceDateError(
         f"Cannot use a {type(value).__name__} ({value!r}) as a reference date. {AT_FORMS_HINT}"

@@ -92,7 +92,10 @@ def test_usage_errors_exit_2(argv, capsys):
     ("argv", "said"),
     [
         (["build", "--quarter", "2024Q4"], "--quarter: '2024Q4' is not a financial quarter"),
-        (["build", "--coverage", "2015-04-01", "31-03-2025"], "--coverage: Cannot read '31-03"),
+        (
+            ["build", "--coverage", "2015-04-01", "31-03-2025"],
+            "--coverage: '31-03-2025' is day-first",
+        ),
         (
             ["children", "--indicator", "cla_count", "--quarter", "Q4", "--out", "x.csv"],
             "--quarter: 'Q4' is not a financial quarter",

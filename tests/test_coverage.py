@@ -116,6 +116,12 @@ def test_the_user_states_the_coverage(tmp_path: Path) -> None:
         )
     with pytest.raises(ValueError, match="before it starts"):
         load_dataset(folder, coverage=("2018-04-01", "2018-03-31"))
+    # day-first text is read as `at` is: 01/04/2016 is 1 April, not 4 January
+    day_first = load_dataset(folder, coverage=("01/04/2016", "31/03/2018")).coverage["episodes"]
+    assert (day_first.start, day_first.end) == (T("2016-04-01"), T("2018-03-31"))
+    # a year label names its last day, never a first one
+    with pytest.raises(ValueError, match="is a quarter or year; give the day itself"):
+        load_dataset(folder, coverage=("2016-17", "31/03/2018"))
 
 
 def test_the_bundled_sample_covers_every_figure_of_the_quick_start(sample_dataset) -> None:

@@ -99,7 +99,8 @@ def test_parse_at_rejects_with_hint(bad: object) -> None:
         ("2011-12", "could be the financial year 2011-12 or a month"),  # December 2011?
         ("2024-03", "a financial year runs over two consecutive years"),
         ("2024-26", "a financial year runs over two consecutive years"),
-        ("03-04-2025", "Cannot read"),  # day and month could be either way round
+        ("03-04-2025", "either way round"),  # 3 April or 4 March?
+        ("31-03-2025", "write '31/03/2025'"),  # day first with dashes: always refused, alike
     ],
 )
 def test_year_labels_that_could_be_read_two_ways_are_refused(bad: str, said: str) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Coverage
+from ..periods import ReferenceDateError, names_a_period, parse_date
 from .returns import CIN_TABLES, bounds, label
 
 RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
@@ -138,9 +139,20 @@ def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[
     return out
 
 
+def _day(value: object, which: str) -> pd.Timestamp:
+    """A day the coverage starts or ends on, read as `at` is ('01/04/2017' is 1 April, never
+    4 January); a quarter or year label is refused: it names a last day, never a first."""
+    if isinstance(value, str) and names_a_period(value):
+        raise ReferenceDateError(
+            f"coverage {which}: {value!r} is a quarter or year; give the day itself, e.g. "
+            "coverage=('2017-04-01', '2025-03-31') or ('01/04/2017', '31/03/2025')."
+        )
+    return parse_date(value)
+
+
 def stated(tables: list[str], start: object, end: object) -> dict[str, Coverage]:
     """The coverage the user states, for every table."""
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    first, last = _day(start, "start"), _day(end, "end")
     if last < first:
         raise ValueError(f"coverage ends ({last:%d/%m/%Y}) before it starts ({first:%d/%m/%Y})")
     cov = Coverage(first, last, (), "stated by the user")
