@@ -19,6 +19,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.report import FRAME_COLUMNS, Scorecard
+from scorecard.report.fmt import base_text
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "scorecard_small.html"
 ENDS = tuple(pd.Timestamp(d) for d in sc.periods.quarter_ends("2024-25 Q4", 8))
@@ -262,6 +263,15 @@ def test_values_formatted_with_units_and_decimals(page):
     assert "SN 10.4%" in page  # SN average
     assert "rank 140/152" in page
     assert "unavailable: needs the iro_staff table" in page
+
+
+def test_a_weighted_caseload_says_its_cases_are_weighted(sample_scorecard):
+    # 1,784 CLA cases + 0.5 x 859 CP cases = 2,213.5: not a count of cases, so not "2,214
+    # cases" beside the plain caseload's 1,784 cases
+    page = sample_scorecard.html(charts=False)
+    assert "2,213.5 weighted cases / 30.0 FTE" in text(row_of(page, "iro_caseload_weighted"))
+    assert "1,784 cases / 30.0 FTE" in text(row_of(page, "iro_caseload"))
+    assert base_text("ratio", 2214.0, 30.0, weighted=True) == "2,214 weighted cases / 30.0 FTE"
 
 
 def test_means_and_medians_show_the_cohort_not_a_sum(page):

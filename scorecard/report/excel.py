@@ -23,6 +23,7 @@ from .fmt import (
     excel_number_format,
     format_value,
     is_missing,
+    is_weighted,
     trend_labels,
 )
 from .html import (
@@ -107,10 +108,10 @@ def domain_label(domain: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def base_formats(unit: str) -> tuple[str, str]:
+def base_formats(unit: str, weighted: bool = False) -> tuple[str, str]:
     """Number formats of the numerator and denominator columns for a unit: whole numbers,
-    FTE with one decimal."""
-    return "#,##0", "#,##0.0" if unit == "ratio" else "#,##0"
+    FTE and weighted cases (2,213.5) with one decimal."""
+    return "#,##0.0" if weighted else "#,##0", "#,##0.0" if unit == "ratio" else "#,##0"
 
 
 class _Formats:
@@ -188,7 +189,7 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     for r, (_, row) in enumerate(f.iterrows(), start=HEADER_ROW + 1):
         ind = sc.catalogue.get(row["indicator"])
         unit_fmt = excel_number_format(ind.unit, ind.decimals)
-        num_fmt, den_fmt = base_formats(ind.unit)
+        num_fmt, den_fmt = base_formats(ind.unit, is_weighted(ind))
         dec = "0" * ind.decimals
         change_fmt = f"+#,##0{'.' + dec if dec else ''};-#,##0{'.' + dec if dec else ''};0"
         for c, (_, col, _) in enumerate(SCORECARD_COLUMNS):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
+    from ..catalogue import Indicator
     from .scorecard import Scorecard
 
 SUPPRESSED = "c"
@@ -92,11 +93,12 @@ def excel_number_format(unit: str, decimals: int = 0) -> str:
     return base
 
 
-def base_text(unit: str, numerator: object, denominator: object) -> str:
+def base_text(unit: str, numerator: object, denominator: object, weighted: bool = False) -> str:
     """What a reader checks a value against: number / base for a percentage or rate, the
     cohort size for a mean or median ('n = 760': a sum of days or points means nothing to a
     reader), cases / FTE for a caseload ('1,784 cases / 30.0 FTE': cases, so that they are
-    not read as the children looked after); nothing for a count."""
+    not read as the children looked after; `weighted`: '2,213.5 weighted cases', as they are
+    not a count of cases either); nothing for a count."""
     num = format_number(numerator, 0)
     if unit == "count":
         return ""
@@ -105,9 +107,18 @@ def base_text(unit: str, numerator: object, denominator: object) -> str:
         return f"n = {den}" if den else ""
     if unit == "ratio":
         den = format_number(denominator, 1)
-        return f"{num} cases / {den} FTE" if num and den else ""
+        if weighted and num and not isinstance(numerator, str):
+            whole = float(numerator) == round(float(numerator))  # type: ignore[arg-type]
+            num = format_number(numerator, 0 if whole else 1)
+        cases = "weighted cases" if weighted else "cases"
+        return f"{num} {cases} / {den} FTE" if num and den else ""
     den = format_number(denominator, 0)
     return f"{num} / {den}" if num and den else num
+
+
+def is_weighted(indicator: Indicator) -> bool:
+    """True for a caseload that counts some cases at a weight (`cp_weight` above 0)."""
+    return float(indicator.params.get("cp_weight") or 0) > 0
 
 
 def year_label(date: object) -> str:

@@ -27,6 +27,7 @@ from .fmt import (
     format_number,
     format_value,
     is_missing,
+    is_weighted,
     trend_labels,
     year_label,
 )
@@ -318,7 +319,8 @@ def _row_html(
     dec = _decimals(sc, ind_id)
     neutral = row["polarity"] == "neutral"
     value = format_value(row["value"], unit, dec)
-    base = base_text(unit, row["numerator"], row["denominator"])
+    weighted = is_weighted(sc.catalogue.get(ind_id))
+    base = base_text(unit, row["numerator"], row["denominator"], weighted)
     status = _text(row["status"])
     caveat = _text(_get(row, "caveat"))
     title = escape(str(row["title"]))
