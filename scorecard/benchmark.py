@@ -21,7 +21,8 @@
 * ``sn_value``: the mean (LAIT; ``sn_stat='mean'``) or median (DfE dashboard) of the
   neighbours' values, NaN dropped, with ``sn_count`` neighbours that had a value.
 * ``best_value`` / ``best_la``: the best LA value that year and which LA holds it (ties:
-  the first by name); ``best_neighbour_value`` / ``best_neighbour`` likewise among the
+  every one, by name: 'A and B', 'A, B and 3 others'); ``best_neighbour_value`` /
+  ``best_neighbour`` likewise among the
   neighbours. ``gap_to_best`` and ``gap_to_best_neighbour`` are signed so that a positive
   number is how far the LA is behind (best - LA for high-is-good, LA - best for
   low-is-good); 0 when the LA is the best.
@@ -663,8 +664,22 @@ def _placed(
 
 
 def _best(signed: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator, the row with the best value (smallest signed score; ties by name)."""
+    """Per indicator, the best value (smallest signed score) and who holds it: every
+    authority that ties for it, by name ('A and B'; 'A, B and 3 others' beyond two)."""
     if signed.empty:
         return pd.DataFrame(columns=["value", "la_name"])
     ordered = signed.sort_values(["indicator", "score", "la_name"], kind="stable")
-    return ordered.drop_duplicates("indicator").set_index("indicator")[["value", "la_name"]]
+    top = ordered["score"] == ordered.groupby("indicator")["score"].transform("min")
+    tied = ordered.loc[top].groupby("indicator", sort=False)
+    best = tied[["value"]].first()
+    best["la_name"] = tied["la_name"].agg(_names)
+    return best
+
+
+def _names(names: pd.Series) -> str:
+    """Authorities that tie, by name: 'A', 'A and B', 'A, B and 3 others'."""
+    listed = [str(n) for n in names]
+    if len(listed) <= 2:
+        return " and ".join(listed)
+    rest = len(listed) - 2
+    return f"{listed[0]}, {listed[1]} and {rest} other{'s' if rest > 1 else ''}"

@@ -117,6 +117,24 @@ def test_values_on_breakpoints_and_ties():
     assert by["106"].loc["High8", "gap_to_best"] == 0.0
 
 
+def test_authorities_that_tie_for_best_are_all_named():
+    # low is good: 101 and 102 both publish 10 (two named); 103, 104, 105, 106 tie at 50
+    # for high is good (four: two named and the count of the others); 107 is alone at 60
+    vals = {"101": 10, "102": 10, "103": 50, "104": 50, "105": 50, "106": 50}
+    bm = panel({"Low8": vals, "High8": vals})
+    nb = neighbours("107", ["101", "102", "103"])
+    got = compare(bm, "104", 2025, None, polarity=POL, catalogue=EMPTY, min_size=None)
+    got = got.set_index("indicator")
+    assert (got.loc["Low8", "best_value"], got.loc["Low8", "best_la"]) == (
+        10.0,
+        "LA 101 and LA 102",
+    )
+    assert got.loc["High8", "best_la"] == "LA 103, LA 104 and 2 others"
+    bm = panel({"Low8": vals | {"107": 60}})
+    got = compare(bm, "107", 2025, nb, polarity=POL, catalogue=EMPTY, min_size=None).iloc[0]
+    assert (got["best_neighbour_value"], got["best_neighbour"]) == (10.0, "LA 101 and LA 102")
+
+
 def test_breakpoint_exactly_on_q3_high_is_good_is_b():
     # 10, 20, 30, 40, 50: quartiles 20 / 30 / 40 exactly on values (LAIT's own unit test)
     vals = {"101": 10, "102": 20, "103": 30, "104": 40, "105": 50}
