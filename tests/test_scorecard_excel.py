@@ -83,6 +83,16 @@ def test_numbers_stay_numbers_with_unit_formats(book):
     assert ws.cell(r, header_index(ws, "Base (n)")).value == 1200
     assert ws.cell(r, header_index(ws, "SN average (published)")).value == 10.4
     assert ws.cell(r, header_index(ws, "Best LA")).value == "Exampleton"
+    # published figures keep the decimals they were published with: 12 and 5 as whole
+    # percentages (not 12.0% beside our 12.5%), 8.1 with its one
+    for name, value, fmt in [
+        ("Our published value", 12, '#,##0"%"'),
+        ("Best LA value", 5, '#,##0"%"'),
+        ("Best neighbour value", 8.1, '#,##0.0"%"'),
+        ("SN average (published)", 10.4, '#,##0.0"%"'),
+    ]:
+        cell = ws.cell(r, header_index(ws, name))
+        assert (cell.value, cell.number_format) == (value, fmt), name
     # a missing value is a blank cell, never NaN or 'nan'
     r2 = find_row(ws, "Weighted IRO caseload per FTE (CP cases weighted)")
     assert ws.cell(r2, header_index(ws, "Value")).value is None

@@ -288,10 +288,10 @@ def test_means_and_medians_show_the_cohort_not_a_sum(page):
 def test_comparators_are_labelled_for_what_they_are(page):
     """Kent's case from issue 10: the published figure's band is not this value's."""
     row = text(row_of(page, "placement_stability_short"))
-    assert "SN 10.4% England 10.0% published 2023-24" in row
-    assert "Ours 2023-24: 12.0% (D, rank 140/152)" in row
+    assert "SN 10.4% England 10% published 2023-24" in row
+    assert "Ours 2023-24: 12% (D, rank 140/152)" in row
     assert "This value: C, rank 104/152" in row
-    assert "Best LA: Exampleton 5.0% (our gap +7.5 pts)" in row
+    assert "Best LA: Exampleton 5% (our gap +7.5 pts)" in row
     assert "Best neighbour: Nearby 8.1% (our gap +4.4 pts)" in row
 
 
@@ -309,7 +309,7 @@ def test_comparator_columns_not_filled_render_as_dashes():
     row = text(row_of(page, "placement_stability_short"))
     assert "Ours 2023-24: (D, rank 140/152)" in row
     assert "This value" not in row and "Best neighbour" not in row
-    assert "Best LA: Exampleton 5.0%" in row
+    assert "Best LA: Exampleton 5%" in row
     # NaN in every comparator: dashes, never 'nan'
     blank = card.frame
     for col in ("sn_value", "england", "published_value", "rank", "value_rank", "best_value"):
@@ -328,9 +328,9 @@ def test_a_row_without_value_has_no_gap_nor_standing():
     frame.loc[at, "status"] = "not available: needs data from 01/04/2024"
     page = card._replace(frame=frame).html(charts=False)
     row = text(row_of(page, "placement_stability_short"))
-    assert "Ours 2023-24: 12.0% (D, rank 140/152)" in row  # the published figure stays
+    assert "Ours 2023-24: 12% (D, rank 140/152)" in row  # the published figure stays
     assert "This value" not in row and "our gap" not in row
-    assert "Best LA: Exampleton 5.0%" in row
+    assert "Best LA: Exampleton 5%" in row
 
 
 def test_counts_are_not_compared_with_other_authorities():
@@ -547,5 +547,5 @@ def test_kent_published_figure_beside_where_this_value_stands(sample_dataset, df
     assert card.la_name == "Kent"
     row = text(row_of(card.html(charts=False), "placement_stability_short"))
     assert "9.7% 174 / 1,789" in row
-    assert "Ours 2024-25: 12.0% (C, rank 104/151)" in row
+    assert "Ours 2024-25: 12% (C, rank 104/151)" in row
     assert re.search(r"This value: B, rank \d+/151", row)

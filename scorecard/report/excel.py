@@ -24,6 +24,7 @@ from .fmt import (
     format_value,
     is_missing,
     is_weighted,
+    published_decimals,
     trend_labels,
 )
 from .html import (
@@ -93,6 +94,8 @@ UNIT_VALUE_COLUMNS = {
     "best_value",
     "best_neighbour_value",
 }
+# the published figures themselves (the SN average is worked out from them, to its decimals)
+PUBLISHED_COLUMNS = {"england", "region", "published_value", "best_value", "best_neighbour_value"}
 CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best", "gap_to_best_neighbour"}
 COUNT_COLUMNS = {"rank", "n_las", "value_rank"}
 # no comparison with other authorities for these: a count, or a neutral indicator's 'best'
@@ -203,7 +206,10 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 continue
             value = _cell_value(row, col, ind)
             props: dict[str, Any] = {"border": 1, "border_color": "#D8DDE0"}
-            if col in UNIT_VALUE_COLUMNS:
+            if col in PUBLISHED_COLUMNS:  # with the decimals it was published with
+                places = published_decimals(value, ind.decimals)
+                props["num_format"] = excel_number_format(ind.unit, places)
+            elif col in UNIT_VALUE_COLUMNS:
                 props["num_format"] = unit_fmt
             elif col in CHANGE_COLUMNS:
                 props["num_format"] = change_fmt

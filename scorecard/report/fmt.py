@@ -69,6 +69,20 @@ def format_value(value: object, unit: str, decimals: int = 0, with_unit: bool = 
     return text + UNIT_SUFFIX.get(unit, "")
 
 
+def published_decimals(value: object, decimals: int) -> int:
+    """The decimals a published figure was given, up to `decimals`: LAIT publishes 72 (not
+    72.0) for a percentage, and 72.0% beside our 71.7% would claim a precision it lacks."""
+    if isinstance(value, str) or is_missing(value):
+        return decimals
+    v = float(value)  # type: ignore[arg-type]
+    return next((d for d in range(decimals) if abs(round(v, d) - v) < 1e-9), decimals)
+
+
+def format_published(value: object, unit: str, decimals: int = 0) -> str:
+    """A published figure in its unit, with the decimals it was published with."""
+    return format_value(value, unit, published_decimals(value, decimals))
+
+
 def format_change(value: object, unit: str, decimals: int = 0) -> str:
     """A signed change: +1.2 pts for a percentage, -30 days, 0 for none."""
     if isinstance(value, str):

@@ -25,6 +25,7 @@ from .fmt import (
     base_text,
     format_change,
     format_number,
+    format_published,
     format_value,
     is_missing,
     is_weighted,
@@ -257,7 +258,7 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
     year = _text(_get(row, "benchmark_year"))
     lines = []
     sn = format_value(_get(row, "sn_value"), unit, dec)
-    eng = format_value(_get(row, "england"), unit, dec)
+    eng = format_published(_get(row, "england"), unit, dec)
     if sn:
         count = _get(row, "sn_count")
         of = f" of {int(count)} neighbours" if not is_missing(count) and count else ""
@@ -269,7 +270,7 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
     if comparators and year:
         comparators += f"<span{_a('small')}>published {escape(year)}</span>"
     out = [comparators] if comparators else []
-    published = format_value(_get(row, "published_value"), unit, dec)
+    published = format_published(_get(row, "published_value"), unit, dec)
     n = _get(row, "n_las")
     band = "" if neutral else _rank_text(_get(row, "quartile_band"), _get(row, "rank"), n)
     if published or band:
@@ -299,7 +300,7 @@ def _best_text(row: pd.Series, unit: str, dec: int) -> str:
         ("Best LA", "best_value", "best_la", "gap_to_best"),
         ("Best neighbour", "best_neighbour_value", "best_neighbour", "gap_to_best_neighbour"),
     ):
-        value = format_value(_get(row, value_col), unit, dec)
+        value = format_published(_get(row, value_col), unit, dec)
         if not value:
             continue
         name = _text(_get(row, name_col))
@@ -727,10 +728,13 @@ def notes_html(sc: Scorecard) -> str:
         "change is within what a handful of children could explain.",
         "Value: percentages show number / base; averages and medians show the number of "
         "children or pupils (n).",
-        "Published figure: the authority’s own figure as DfE published it for that year, with "
-        "its quartile (A is the best quarter of English authorities, D the worst) and rank "
-        "(1 is best). “This value would be”: where this quarter’s value would stand among "
-        "the authorities’ published figures of that year.",
+        "Published figure (“Ours”): the authority’s own figure as DfE published it for that "
+        "year, to the decimals DfE gave it (most percentages are published as whole numbers), "
+        "with its quartile (A is the best quarter of English authorities, D the worst) and "
+        "rank (1 is best). “This value”: where this quarter’s value would stand among the "
+        "authorities’ published figures of that year.",
+        "SN: the average of the authority’s statistical neighbours, the ten authorities DfE "
+        "judges most like it. pts: percentage points (or Attainment 8 points).",
     ]
     if sc.benchmark_note:
         lines.append(sc.benchmark_note)
