@@ -263,6 +263,31 @@ def quarters(values: list[tuple[str, float, float]], ind: str = "low", by: dict 
     return pd.DataFrame(rows)
 
 
+def test_means_with_their_spread_are_tested_on_it():
+    # Attainment 8 of 106 pupils, mean 19.4, then 111 pupils, mean 21.1, points spread by 17
+    # both years: se = sqrt(17^2/111 + 17^2/106) = 2.309, z = 1.7 / 2.309 = 0.74: not a
+    # change, though +8.8% passes the relative rule the mean had without its spread
+    frame = pd.DataFrame(
+        {
+            "indicator": "days",
+            "period_end": pd.to_datetime(["2024-03-31", "2025-03-31"]),
+            "numerator": np.nan,
+            "denominator": [106.0, 111.0],
+            "value": [19.4, 21.1],
+        }
+    )
+    alone = direction_of_travel(frame, CAT)
+    assert alone["dot_year"].iloc[1] == "worsening"  # relative: 8.8% > 5%
+    spread = direction_of_travel(frame.assign(sd=17.0), CAT)
+    assert spread["dot_year"].iloc[1] == "no significant change"
+    # 19.4 -> 26.0: z = 6.6 / 2.309 = 2.86: a change
+    moved = frame.assign(sd=17.0, value=[19.4, 26.0])
+    assert direction_of_travel(moved, CAT)["dot_year"].iloc[1] == "worsening"
+    # a spread missing on either side: the relative rule, as before
+    half = frame.assign(sd=[np.nan, 17.0])
+    assert direction_of_travel(half, CAT)["dot_year"].iloc[1] == "worsening"
+
+
 def test_direction_of_travel_quarter_and_year():
     # five quarter ends; the last (31 Mar 2025) compares with 31 Dec 2024 and 31 Mar 2024
     frame = quarters(

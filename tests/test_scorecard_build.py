@@ -368,6 +368,33 @@ def test_bundled_sample_scorecard(sample_scorecard):
     assert f["rag"].isin(["red", "amber", "green"]).sum() >= 15
 
 
+def test_a_medians_spread_from_the_order_statistics_around_it():
+    # 1..9: c = rint(5 - 1.96 x sqrt(9/4)) = rint(2.06) = 2, so the 95% interval runs from
+    # the 2nd to the 8th value (2 to 8): se = (8 - 2) / (2 x 1.96) = 1.531, x sqrt(9) = 4.592
+    got = builder._median_spread(pd.Series(range(1, 10), dtype="float64"))
+    assert got == pytest.approx(6 / (2 * 1.959963984540054) * 3)
+    assert np.isnan(builder._median_spread(pd.Series([1.0, 2.0])))
+
+
+def test_means_and_medians_on_the_card_are_tested_on_their_spread(sample_scorecard):
+    # the sample's leavers: mean 806 days (+52 on the year) and median 563 (+45) among 760
+    # children whose days spread by about 700: neither is a change a member should act on;
+    # the relative rule alone called the median "up" and Attainment 8 (+1.7 points among
+    # 111 pupils) "improving"
+    f = sample_scorecard.frame.set_index("indicator")
+    for ind in ("time_in_care_ceased", "time_in_care_ceased_median", "attainment_cla_att8"):
+        assert f.loc[ind, "dot_year"] == "no significant change", ind
+    spread = builder.with_spread(
+        sample_scorecard.history,
+        [sample_scorecard.catalogue.get("time_in_care_ceased")],
+        sc.load_dataset(),
+        sample_scorecard.catalogue,
+        sample_scorecard.period_end,
+    )
+    sd = spread.loc[spread["indicator"] == "time_in_care_ceased"].dropna(subset="sd")
+    assert len(sd) == 3 and (sd["sd"] > 100).all()  # now, a quarter and a year before
+
+
 def test_time_in_care_by_age_at_entry():
     # two children left care in 2024-25: WS400001 (born 10/03/2020) came in on 01/01/2024
     # aged 3 (band '1 to 4') and left on 04/02/2025 after 400 days (366 in 2024, then 34);

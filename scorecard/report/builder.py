@@ -110,7 +110,7 @@ def build_scorecard(
 
     frame = current_rows(items, history, status, period_end)
     frame = add_targets(frame, items, period_end)
-    frame = add_direction(frame, history, cat, period_end)
+    frame = add_direction(frame, with_spread(history, items, ds, cat, period_end), cat, period_end)
 
     current = dict(zip(frame["indicator"], frame["value"], strict=True))
     comparators, bench_note = benchmark_rows(
@@ -409,6 +409,60 @@ def add_targets(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Time
     out = frame.copy()
     out["target"] = [np.nan if t is None else float(t) for t in targets]
     return out
+
+
+def with_spread(
+    history: pd.DataFrame,
+    items: list[Indicator],
+    ds: Dataset,
+    cat: Catalogue,
+    period_end: pd.Timestamp,
+) -> pd.DataFrame:
+    """`history` with `sd`: for a mean in days or points (and a gap in percentage points),
+    the standard deviation of its units' values at `period_end` and the dates it is compared
+    with, so that its direction of travel is tested on that spread (bands) rather than on
+    a relative change; blank for every other row."""
+    from ..engine import units
+    from ..registry import registry
+
+    out = history.assign(sd=np.nan)
+    dates = pd.DatetimeIndex([period_end, *(period_end - pd.DateOffset(months=m) for m in (3, 12))])
+    dates = pd.DatetimeIndex([d + pd.offsets.MonthEnd(0) for d in dates])  # 30 Jun -> 31 Mar
+    for ind in items:
+        measure = registry[ind.measure]
+        stat = measure.stat(measure.params(ind.params))
+        if ind.unit not in ("days", "points") or stat not in ("mean", "median", "percent"):
+            continue
+        rows = (out["indicator"] == ind.id) & out["period_end"].isin(dates)
+        have = pd.DatetimeIndex(out.loc[rows & out["value"].notna(), "period_end"].unique())
+        if have.empty:
+            continue
+        try:
+            got = units(ind, ds, at=have, catalogue=cat)
+        except Exception:  # the figure's own row says what went wrong; no spread to add
+            continue
+        got = got.loc[pd.to_numeric(got["denominator"], errors="coerce") > 0]
+        # each unit's own value: its days or points; for a percentage 100 or 0
+        if stat == "percent" or "value" not in got.columns:
+            each = got["numerator"] / got["denominator"] * (100.0 if stat == "percent" else 1.0)
+        else:
+            each = pd.to_numeric(got["value"], errors="coerce")
+        spread = _median_spread if stat == "median" else (lambda v: v.std(ddof=1))
+        sd = each.groupby(got["period_end"]).agg(spread)
+        out.loc[rows, "sd"] = out.loc[rows, "period_end"].map(sd).to_numpy(dtype=float)
+    return out
+
+
+def _median_spread(values: pd.Series) -> float:
+    """A median's spread in the form the test on means takes (its standard error x sqrt(n)):
+    the standard error from the order statistics either side of the median that bound its
+    95% interval (McKean and Schrader), which holds for skewed days in care as well."""
+    v = np.sort(values.dropna().to_numpy(dtype=float))
+    n = len(v)
+    if n < 3:
+        return np.nan
+    c = max(int(np.rint((n + 1) / 2 - bands.Z_CRIT * np.sqrt(n / 4))), 1)
+    return float((v[n - c] - v[c - 1]) / (2 * bands.Z_CRIT) * np.sqrt(n))
 
 
 def add_direction(

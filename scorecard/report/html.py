@@ -725,7 +725,8 @@ def notes_html(sc: Scorecard) -> str:
         "(see Definitions); context indicators are not banded.",
         "Direction of travel compares with the previous quarter and the same quarter a year "
         "earlier (annual figures: with the year before); “no significant change” means the "
-        "change is within what a handful of children could explain.",
+        "change is within what a handful of children could explain (for an average or a "
+        "median, within the spread of the children’s own figures).",
         "Value: percentages show number / base; averages and medians show the number of "
         "children or pupils (n).",
         "Published figure (“Ours”): the authority’s own figure as DfE published it for that "
