@@ -25,7 +25,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .periods import AGE_BANDS, financial_year, quarter_label
+from .periods import AGE_BANDS, financial_year, published_year_label, quarter_label
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, Indicator
@@ -280,6 +280,13 @@ def _rag_scale(domain: list[str] | None = None) -> alt.Scale:
 
 
 COMPARATOR_COLOURS = {"England": "#505a5f", "Statistical neighbours": PALETTE[0]}
+SN_SERIES = "Statistical neighbours"
+# the neighbours' series where their average is the indicator's target (benchmark-mode RAG)
+SN_TARGET = "Statistical neighbours (target)"
+OURS = "This authority"  # our own series when the chart is not told the authority's name
+OURS_TITLE = "Scorecard"  # legend title over our own series (the card's figures)
+# legend glyphs: ours a solid line through a dot, as drawn; the published a dotted line
+LINE_DOT_SYMBOL = "M-1,0H1M0.5,0A0.5,0.5,0,1,1,-0.5,0A0.5,0.5,0,1,1,0.5,0"
 
 
 def yearly_points(frame: pd.DataFrame) -> pd.DataFrame:
@@ -313,6 +320,7 @@ def trend(
     title: str | None = None,
     subtitle: str | None = None,
     comparators: pd.DataFrame | None = None,
+    authority: str | None = None,
 ) -> alt.LayerChart:
     """Values by quarter with the target (dashed) and the RAG bands as shaded areas.
 
@@ -322,7 +330,9 @@ def trend(
     the line, never bridged. An annual indicator (`frequency: annual`) is drawn one point a
     year. `comparators` (`period_end, series, value`, e.g. series 'England' and 'Statistical
     neighbours' from the published figures) are drawn as dotted lines with points. With no
-    `indicator`, the frame's only one is drawn.
+    `indicator`, the frame's only one is drawn. Our own line is named in the legend as
+    `authority` ('This authority' when not given). A benchmark-mode indicator's target is the
+    statistical neighbours' average: the subtitle says so, and their line is labelled target.
     """
     ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind)
@@ -401,12 +411,25 @@ def trend(
                 tooltip=[alt.Tooltip("target:Q", title="Target", format=fmt)],
             )
         )
+    sn_target = _sn_is_target(ind)
     if not comp.empty:
+        shown = {SN_SERIES: SN_TARGET} if sn_target else {}
         names = [n for n in COMPARATOR_COLOURS if n in set(comp["series"])]
+        comp["series"] = comp["series"].map(lambda s: shown.get(s, s))
         colour = alt.Color(
             "series:N",
             title="Published",
-            scale=alt.Scale(domain=names, range=[COMPARATOR_COLOURS[n] for n in names]),
+            scale=alt.Scale(
+                domain=[shown.get(n, n) for n in names],
+                range=[COMPARATOR_COLOURS[n] for n in names],
+            ),
+            legend=alt.Legend(
+                symbolType="stroke",
+                symbolDash=[2, 3],
+                symbolStrokeWidth=2,
+                symbolSize=300,
+                labelLimit=260,
+            ),
         )
         comp["label"] = unit_labels(comp["value"], ind)
         layers.append(
@@ -437,14 +460,33 @@ def trend(
             .encode(x=x, y=y, color=colour, tooltip=tooltip)
         )
     else:
+        df["series"] = authority or OURS
+        own = alt.Color(
+            "series:N",
+            title=OURS_TITLE,
+            scale=alt.Scale(domain=[authority or OURS], range=[LINE_COLOUR]),
+            legend=alt.Legend(
+                symbolType=LINE_DOT_SYMBOL,
+                symbolFillColor=LINE_COLOUR,
+                symbolStrokeWidth=2.5,
+                symbolSize=300,
+                labelLimit=260,
+            ),
+        )
         base = alt.Chart(df).encode(x=x, y=y, tooltip=tooltip)
-        layers.append(base.mark_line(color=LINE_COLOUR, strokeWidth=2.5))
-        layers.append(base.mark_point(color=LINE_COLOUR, filled=True, size=70))
+        # the line carries the legend entry; the points are opaque (not the default 0.7,
+        # which greys them), outlined in white so they stand apart from the published dots
+        layers.append(base.mark_line(strokeWidth=2.5).encode(color=own))
+        layers.append(
+            base.mark_point(
+                color=LINE_COLOUR, filled=True, size=70, opacity=1, stroke="white", strokeWidth=1
+            )
+        )
         known = df.loc[df["value"].notna()]
         last = known.loc[known["period_end"] == known["period_end"].max()]
         if len(last):
             # the latest value is labelled on the side away from the target line
-            target_now = th["target"].iloc[-1]
+            target_now = _sn_now(comp) if sn_target else th["target"].iloc[-1]
             below = pd.notna(target_now) and float(last["value"].iloc[0]) < target_now
             layers.append(
                 alt.Chart(last)
@@ -465,6 +507,7 @@ def trend(
         has_target=not targets.empty,
         has_gap=bool(df["value"].isna().any()),
         has_comparators=not comp.empty,
+        sn_drawn=bool((comp["series"] == SN_TARGET).any()),
     )
     # one LayerChart built in one go: Altair copies the whole spec on every chained call
     return alt.LayerChart(
@@ -510,6 +553,30 @@ def _comparator_rows(comparators: pd.DataFrame | None, dates: pd.Series) -> pd.D
     return comp.loc[inside].reset_index(drop=True) if inside.any() else empty
 
 
+def _sn_is_target(ind: Indicator) -> bool:
+    """True when the indicator is banded against the statistical neighbours' average
+    (`rag: {mode: benchmark}`): that average is its target, as the card says."""
+    return ind.rag is not None and ind.rag.mode == "benchmark" and ind.polarity != "neutral"
+
+
+def _sn_now(comp: pd.DataFrame) -> float:
+    """The latest neighbours' average drawn (the target of a benchmark-mode indicator)."""
+    sn = comp.loc[comp["series"] == SN_TARGET].sort_values("period_end")
+    return float(sn["value"].iloc[-1]) if len(sn) else np.nan
+
+
+def _sn_target_text(ind: Indicator, sn_drawn: bool) -> str:
+    """How a benchmark-mode indicator is banded, in words: 'Target: the statistical
+    neighbours' average (green at or better than it, amber up to 2.0 pts worse, else red).'"""
+    from .report.fmt import format_change
+
+    tolerance = ind.rag.tolerance if ind.rag else 0.0
+    worse = format_change(tolerance, ind.unit, ind.decimals).lstrip("+")
+    amber = f"amber up to {worse} worse, else red" if tolerance else "else red"
+    text = f"Target: the statistical neighbours' average (green at or better than it, {amber})."
+    return text if sn_drawn else text + " No published average to draw for these dates."
+
+
 def _trend_subtitle(
     ind: Indicator,
     *,
@@ -517,18 +584,25 @@ def _trend_subtitle(
     has_target: bool,
     has_gap: bool = False,
     has_comparators: bool = False,
+    sn_drawn: bool = False,
 ) -> list[str]:
     better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
         ind.polarity, ""
     )
     parts = [better]
-    if not has_target and not has_bands:
+    if _sn_is_target(ind):
+        parts.append(_sn_target_text(ind, sn_drawn))
+    elif not has_target and not has_bands:
         parts.append("No target is set for this indicator.")
     if has_target:
         parts.append("Dashed line: target.")
     if has_bands:
         parts.append("Shading: red / amber / green bands for each year.")
-    if has_comparators:
+    if has_comparators and sn_drawn and _sn_is_target(ind):
+        parts.append(
+            "Dotted: published figures; the blue one, the neighbours' average, is the target."
+        )
+    elif has_comparators:
         parts.append("Dotted: published figures.")
     if has_gap:
         parts.append("A gap: no figure the data can support.")
@@ -848,7 +922,7 @@ def benchmark(
         ind.polarity, "neither higher nor lower is better"
     )
     sub = (
-        f"{year}, all local authorities in England ({better}). "
+        f"Published {published_year_label(year)}, all local authorities in England ({better}). "
         "Dashed lines: quartiles (Q1, median, Q3)."
     )
     return alt.LayerChart(

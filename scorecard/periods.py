@@ -115,6 +115,27 @@ def _end_year(start: int, end_part: str) -> int:
     return int(end_part) if len(end_part) == 4 else (start // 100) * 100 + int(end_part)
 
 
+def published_year_end(value: object) -> int | None:
+    """The calendar year a published figure's year ends in, in the forms DfE files write it
+    (LAIT's 2024, EES's '202324', '2023-24', '2023/2024'): 2024; None when not one of them."""
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text)
+    if m:
+        end = m.group(2)
+        return int(end) if len(end) == 4 else int(m.group(1)[:2] + end)
+    m = re.fullmatch(r"(\d{4})(\d{2})", text)
+    if m:
+        return int(m.group(1)[:2] + m.group(2))
+    m = re.fullmatch(r"(\d{4})(\.0)?", text)
+    return int(m.group(1)) if m else None
+
+
+def published_year_label(value: object) -> str:
+    """A published year as the card writes it: '2024-25' for 2025, '202425' or '2024/25'."""
+    end = published_year_end(value)
+    return f"{end - 1}-{end % 100:02d}" if end else str(value)
+
+
 def names_a_period(text: str) -> bool:
     """True for a financial quarter or year label ('2024-25 Q1', 'Q1 2024-25', '2024-25'):
     text naming a period, whose date is its last day."""

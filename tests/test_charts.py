@@ -12,7 +12,7 @@ import pytest
 
 from scorecard import charts
 from scorecard.benchmark import compare
-from scorecard.periods import AGE_BANDS, quarter_ends
+from scorecard.periods import AGE_BANDS, published_year_label, quarter_ends
 
 IND = "placement_stability_short"  # percent, low is good; default 10/12, 2025-26: 9.5/11.5
 
@@ -365,3 +365,129 @@ def test_period_dates_become_timestamps():
     # the quarter ending 31 December 2023 comes back as that day, not a Period string
     assert rows[0]["period_end"].startswith("2023-12-31")
     assert rows[0]["quarter"] == "2023-24 Q3"
+
+
+# ------------------------------------------------- the charts say what the card says
+
+FAR = "pct_placed_over_20_miles"  # rag: {mode: benchmark, tolerance: 2.0}: target SN average
+
+
+def _far_frame() -> pd.DataFrame:
+    return _trend_frame().assign(indicator=FAR)
+
+
+def _far_comparators() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2024-03-31", "2025-03-31"] * 2),
+            "series": ["England"] * 2 + ["Statistical neighbours"] * 2,
+            "value": [18.0, 18.0, 18.6, 18.5],
+        }
+    )
+
+
+def _subtitle(chart: alt.TopLevelMixin) -> str:
+    sub = chart.to_dict()["title"]["subtitle"]
+    return sub if isinstance(sub, str) else " ".join(sub)
+
+
+def _colour_scales(chart: alt.TopLevelMixin) -> dict[str, dict]:
+    """{legend title: colour encoding} of the chart's layers."""
+    out = {}
+    for layer in chart.to_dict()["layer"]:
+        colour = layer.get("encoding", {}).get("color")
+        if colour and "field" in colour:
+            legend = colour.get("legend") or {}
+            out[colour.get("title") or legend.get("title") or colour["field"]] = colour
+    return out
+
+
+@pytest.mark.parametrize("with_comparators", [True, False])
+def test_benchmark_mode_trend_names_the_neighbours_average_as_target(with_comparators):
+    comp = _far_comparators() if with_comparators else None
+    chart = charts.trend(_far_frame(), FAR, comparators=comp)
+    sub = _subtitle(chart)
+    # as the card's 'target SN average': never 'No target is set'
+    assert "No target" not in sub
+    assert "Target: the statistical neighbours' average" in sub
+    assert "amber up to 2.0 pts worse" in sub  # the catalogue's tolerance, in the unit
+    if with_comparators:
+        # the neighbours' line is labelled as the target, in the data and in the legend
+        published = _colour_scales(chart)["Published"]["scale"]["domain"]
+        assert published == ["England", "Statistical neighbours (target)"]
+        drawn = next(pd.DataFrame(v) for v in _datasets(chart).values() if "label" in v[0])
+        assert "Statistical neighbours (target)" in set(drawn["series"])
+        assert "is the target" in sub
+        svg = charts.render(chart, "svg").decode()
+        assert ">Statistical neighbours (target)<" in svg
+    else:
+        assert "No published average to draw" in sub
+    # only there: a threshold indicator keeps its own target, a neutral one has none
+    other = charts.trend(_trend_frame(), IND, comparators=comp)
+    assert "Dashed line: target." in _subtitle(other)
+    assert "neighbours' average" not in _subtitle(other)
+    if with_comparators:
+        domain = _colour_scales(other)["Published"]["scale"]["domain"]
+        assert domain == ["England", "Statistical neighbours"]
+    neutral = charts.trend(_trend_frame().assign(indicator="cla_count"), "cla_count")
+    assert "No target is set for this indicator." in _subtitle(neutral)
+
+
+@pytest.mark.parametrize(("authority", "shown"), [("Wealdshire", "Wealdshire"), (None, None)])
+def test_trend_legend_names_our_own_line(authority, shown):
+    shown = shown or charts.OURS
+    chart = charts.trend(_trend_frame(), IND, comparators=_far_comparators(), authority=authority)
+    scales = _colour_scales(chart)
+    ours = scales[charts.OURS_TITLE]
+    assert ours["scale"]["domain"] == [shown]
+    assert ours["scale"]["range"] == [charts.LINE_COLOUR]
+    # its own mark in the legend (a line through a dot), not a dot like England's
+    assert ours["legend"]["symbolType"] == charts.LINE_DOT_SYMBOL
+    assert scales["Published"]["legend"]["symbolType"] == "stroke"
+    assert scales["RAG band"]["scale"]["domain"] == ["Red", "Amber", "Green"]
+    # our points are drawn opaque in our colour (the default 0.7 opacity greys them)
+    points = [layer for layer in chart.to_dict()["layer"] if layer["mark"]["type"] == "point"]
+    assert points and all(p["mark"]["opacity"] == 1 for p in points)
+    assert all(p["mark"]["color"] == charts.LINE_COLOUR for p in points)
+    svg = charts.render(chart, "svg").decode()
+    assert f">{shown}<" in svg and f">{charts.OURS_TITLE}<" in svg
+
+
+def test_card_trend_chart_is_named_after_the_authority():
+    from types import SimpleNamespace
+
+    from scorecard.catalogue import load_catalogue
+    from scorecard.report.charts import trend_chart
+
+    card = SimpleNamespace(la_name="Wealdshire", published=None, catalogue=load_catalogue())
+    chart = trend_chart(card, IND, _trend_frame())  # type: ignore[arg-type]
+    assert _colour_scales(chart)[charts.OURS_TITLE]["scale"]["domain"] == ["Wealdshire"]
+
+
+@pytest.mark.parametrize("year", [2024, "2024", "2023-24", "202324"])
+def test_benchmark_year_is_written_as_the_card_writes_it(year):
+    panel, sn = _panel()
+    panel["year"] = year
+    sub = _subtitle(charts.benchmark(panel, IND, "650", year, sn))
+    assert sub.startswith(f"Published {published_year_label(year)}, all local authorities")
+    assert sub.startswith("Published 2023-24,")
+    assert not re.search(r"\b2024\b", sub)
+
+
+def test_sample_card_and_its_charts_agree(sample_scorecard):
+    from scorecard.report.charts import trend_chart, trend_frames
+
+    card = sample_scorecard
+    frames = trend_frames(card)
+    row = card.frame.set_index("indicator").loc[FAR]
+    assert row["rag"] == "green"  # the card: 'Green, target SN average'
+    chart = trend_chart(card, FAR, frames[FAR])
+    assert "Target: the statistical neighbours' average" in _subtitle(chart)
+    scales = _colour_scales(chart)
+    assert scales[charts.OURS_TITLE]["scale"]["domain"] == [card.la_name]
+    assert "Statistical neighbours (target)" in scales["Published"]["scale"]["domain"]
+    # no benchmark-mode indicator's chart says it has no target
+    for ind_id, frame in frames.items():
+        ind = card.catalogue.get(ind_id)
+        if ind.rag is not None and ind.rag.mode == "benchmark":
+            assert "No target" not in _subtitle(trend_chart(card, ind_id, frame)), ind_id

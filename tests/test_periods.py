@@ -16,6 +16,8 @@ from scorecard.periods import (
     financial_year,
     months_before,
     parse_at,
+    published_year_end,
+    published_year_label,
     quarter_end,
     quarter_ends,
     quarter_label,
@@ -202,3 +204,20 @@ def test_age_bands() -> None:
         "16 and over",
         np.nan,
     ]
+
+
+@pytest.mark.parametrize(
+    ("published", "end", "label"),
+    [
+        (2025, 2025, "2024-25"),  # LAIT's year
+        ("2025", 2025, "2024-25"),
+        ("202425", 2025, "2024-25"),  # EES's time_period
+        ("2024-25", 2025, "2024-25"),
+        ("2024/2025", 2025, "2024-25"),
+        ("2025.0", 2025, "2024-25"),
+        ("latest", None, "latest"),  # not a year: kept as written
+    ],
+)
+def test_published_years_in_the_forms_dfe_files_write_them(published, end, label) -> None:
+    assert published_year_end(published) == end
+    assert published_year_label(published) == label

@@ -358,15 +358,14 @@ def _published_for(panel: pd.DataFrame, la: str) -> pd.DataFrame:
 def _benchmark_year(ours: pd.DataFrame, ind: Any, at: pd.Timestamp) -> object:
     """As the scorecard does: the latest published year ending by the quarter's financial
     year end, with a value for our LA (`ours`: `_published_for`); None when there is none."""
-    from ..periods import financial_year
-    from ..report.builder import _year_end
+    from ..periods import financial_year, published_year_end
 
     if not (ind.benchmark and ind.benchmark.lait):
         return None
     limit = int(financial_year(at)[:4]) + 1
     rows = ours.loc[ours["indicator"].astype("string") == ind.benchmark.lait]
-    ends = rows["year"].map(_year_end)
+    ends = rows["year"].map(published_year_end)
     rows = rows.loc[ends.notna() & (ends <= limit)]
     if rows.empty:
         return None
-    return rows.loc[rows["year"].map(_year_end).idxmax(), "year"]
+    return rows.loc[rows["year"].map(published_year_end).idxmax(), "year"]

@@ -13,7 +13,6 @@ coverage builds no card (`OutsideCoverageError`).
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,7 +41,15 @@ from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..la_lookup import LaLookup
-from ..periods import AGE_BANDS, DATE_DTYPE, financial_year, parse_date, quarter_label
+from ..periods import (
+    AGE_BANDS,
+    DATE_DTYPE,
+    financial_year,
+    parse_date,
+    published_year_end,
+    published_year_label,
+    quarter_label,
+)
 from .comparison import COMPARE_NAMES
 from .privacy import apply_suppression
 from .scorecard import COMPARATOR_COLUMNS, COMPARATOR_TEXT, FRAME_COLUMNS, Scorecard
@@ -533,7 +540,9 @@ def card_authority(
     if benchmarks is not None:
         bench = benchmark_panel(benchmarks, catalogue=cat)
         if not pd.api.types.is_integer_dtype(bench["year"]):  # labels such as '2024-25'
-            bench = bench.assign(year=pd.array(bench["year"].map(_year_end), dtype="Int64"))
+            bench = bench.assign(
+                year=pd.array(bench["year"].map(published_year_end), dtype="Int64")
+            )
     sn = neighbours
     if sn is not None and not isinstance(sn, pd.DataFrame):
         sn = load_neighbours(sn, benchmarks=bench)
@@ -553,20 +562,6 @@ def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
     sn = [p for p in files if SN_FILE.search(p.stem)]
     lait = [p for p in files if p not in sn]
     return (lait[0] if lait else None), (sn[0] if sn else None)
-
-
-def _year_end(value: object) -> int | None:
-    """The calendar year a published year ends in: 2024, '2024', '2023-24', '202324' -> 2024."""
-    text = str(value).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})", text)
-    if m:
-        end = m.group(2)
-        return int(end) if len(end) == 4 else int(m.group(1)[:2] + end)
-    m = re.fullmatch(r"(\d{4})(\d{2})", text)
-    if m:
-        return int(m.group(1)[:2] + m.group(2))
-    m = re.fullmatch(r"(\d{4})(\.0)?", text)
-    return int(m.group(1)) if m else None
 
 
 def _has_la(frame: pd.DataFrame, la: str) -> bool:
@@ -638,7 +633,7 @@ def benchmark_rows(
             if len(hit):
                 row = hit.iloc[0]
                 got = {c: row.get(COMPARE_NAMES.get(c, c)) for c in COMPARATOR_COLUMNS}
-                got["benchmark_year"] = _year_label(year)
+                got["benchmark_year"] = published_year_label(year)
                 rows.append({"indicator": ind_id, **got})
     if not rows:
         note = f"No published comparators were found for LA {la} up to {limit}."
@@ -690,11 +685,6 @@ def _comparator_note(
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _year_label(year: object) -> str:
-    end = _year_end(year)
-    return f"{end - 1}-{end % 100:02d}" if end else str(year)
 
 
 # --------------------------------------------------------------------------- time in care by age
@@ -846,10 +836,10 @@ def published_series(
 
 
 def _year_ends(years: pd.Series) -> pd.Series:
-    """The calendar year each distinct published year ends in (`_year_end`), indexed by
+    """The calendar year each distinct published year ends in (`published_year_end`), indexed by
     the year as the frame has it; years not understood are left out."""
     distinct = pd.unique(years.dropna())
-    ends = pd.Series([_year_end(y) for y in distinct], index=distinct, dtype="float64")
+    ends = pd.Series([published_year_end(y) for y in distinct], index=distinct, dtype="float64")
     return ends.dropna().astype("int64")
 
 

@@ -30,13 +30,13 @@ def trend_frames(sc: Scorecard) -> dict[str, pd.DataFrame]:
 
 
 def trend_chart(sc: Scorecard, ind_id: str, frame: pd.DataFrame):
-    """One indicator's trend chart (an Altair chart)."""
+    """One indicator's trend chart (an Altair chart), our line named after the authority."""
     from .. import charts
 
     comp = None
     if sc.published is not None and len(sc.published):
         comp = sc.published.loc[sc.published["indicator"] == ind_id]
-    return charts.trend(frame, ind_id, sc.catalogue, comparators=comp)
+    return charts.trend(frame, ind_id, sc.catalogue, comparators=comp, authority=sc.la_name or None)
 
 
 def trend_svgs(sc: Scorecard) -> dict[str, str]:
