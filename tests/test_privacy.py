@@ -71,6 +71,196 @@ def test_suppression_threshold_is_configurable():
     assert not off["suppressed"].any() and off["value"].tolist() == [14.0, 24.0]
 
 
+def _shares(pairs: list[tuple[float, float]]) -> pd.DataFrame:
+    """Percentages `numerator` of `denominator` (children of children)."""
+    num = [float(n) for n, _ in pairs]
+    den = [float(d) for _, d in pairs]
+    return pd.DataFrame(
+        {"numerator": num, "denominator": den, "value": [100 * n / d for n, d in zip(num, den)]}
+    )
+
+
+def test_small_complement_of_a_percentage_is_withheld():
+    """78 of 79 in suitable accommodation says 1 is not: withheld as a small count is."""
+    frame = _shares([(78, 79), (74, 79), (73, 79), (79, 79), (13, 18), (12, 18)])
+    units = pd.Series(["percent"] * len(frame))
+    num, den, val = suppression_mask(frame, pd.Series([True] * len(frame)), 5, units)
+    # 78/79: 1 left; 74/79: 5 left (within 1-5); 73/79: 6 left; 79/79: none left (zero is
+    # not suppressed); 13/18: 5 not long-term stable; 12/18: 6
+    assert list(num) == [True, True, False, False, True, False]
+    assert list(val) == [True, True, False, False, True, False]
+    assert not den.any()  # the base stays shown
+    out = apply_suppression(frame, pd.Series([True] * len(frame)), 5, units=units)
+    assert list(out.loc[0, ["numerator", "denominator", "value"]]) == ["c", 79.0, "c"]
+    assert list(out.loc[2, ["numerator", "denominator"]]) == [73.0, 79.0]
+    assert list(out.loc[3, ["numerator", "denominator", "value"]]) == [79.0, 79.0, 100.0]
+    assert list(out["suppressed"]) == [True, True, False, False, True, False]
+
+
+def test_complement_only_where_the_base_is_children():
+    """Days over children (publish_counts false), a caseload ratio and a rate per 10,000
+    have no complement of children; nor has a frame judged without its units."""
+    frame = pd.DataFrame(
+        {
+            "numerator": [1709.0, 28.0, 1789.0, 78.0],
+            "denominator": [1712.0, 30.0, 1790.0, 79.0],
+            "value": [0.998, 0.93, 9994.4, 100 * 78 / 79],
+        }
+    )
+    units = pd.Series(["days", "ratio", "rate_per_10k", "percent"])
+    counts = pd.Series([False, False, True, True])
+    _, _, val = suppression_mask(frame, counts, 5, units)
+    assert list(val) == [False, False, False, True]
+    _, _, plain = suppression_mask(frame, counts, 5)
+    assert not plain.any()
+
+
+def _care_leavers_by_district(cohort: int, base: int, district: str) -> pd.DataFrame:
+    """One district's care leavers aged 19-21: NEET and in touch of the whole `cohort`,
+    suitable accommodation of a `base` that leaves out those not assessed."""
+    rows = [
+        ("care_leavers_neet_19_21", 30, cohort),
+        ("care_leavers_in_touch_19_21", cohort - 10, cohort),
+        ("care_leavers_suitable_accom_19_21", base - 10, base),
+    ]
+    return pd.DataFrame(
+        {
+            "indicator": [i for i, _, _ in rows],
+            "district": district,
+            "numerator": [float(n) for _, n, _ in rows],
+            "denominator": [float(d) for _, _, d in rows],
+            "value": [100 * n / d for _, n, d in rows],
+            "rag": "green",
+            "suppressed": False,
+        }
+    )
+
+
+def test_accommodation_base_short_of_the_cohort_by_a_few_is_withheld():
+    """A cohort of 79 beside an accommodation base of 78 gives away the 1 young person whose
+    accommodation was not assessed: the base, its numerator and value are withheld. Beside a
+    cohort of 85 (7 left out) all is shown."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    frame = pd.concat(
+        [
+            _care_leavers_by_district(79, 78, "Caxford"),
+            _care_leavers_by_district(85, 78, "Dunmere"),
+        ],
+        ignore_index=True,
+    )
+    out = privacy.suppress_districts(frame, cat, 5).set_index(["indicator", "district"])
+    accom = "care_leavers_suitable_accom_19_21"
+    assert list(out.loc[(accom, "Caxford"), ["numerator", "denominator", "value"]]) == ["c"] * 3
+    assert out.loc[(accom, "Caxford"), "rag"] is None
+    assert bool(out.loc[(accom, "Caxford"), "suppressed"])
+    assert list(out.loc[(accom, "Dunmere"), ["numerator", "denominator"]]) == [68.0, 78.0]
+    assert out.loc[(accom, "Dunmere"), "rag"] == "green"
+    # the cohort rows themselves are shown (69 of 79 and 75 of 85 in touch: 10 not)
+    shown = out.drop(index=accom, level="indicator")
+    assert not shown["suppressed"].any()
+
+
+def test_cohort_compared_within_its_own_age_range():
+    """The 17-18 accommodation base is compared with the 17-18 cohort, not the 19-21 one: a
+    base of 76 beside a 17-18 cohort of 76 is shown though the 19-21 cohort is 79."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    ids = pd.Series(
+        [
+            "care_leavers_neet_19_21",
+            "care_leavers_suitable_accom_19_21",
+            "care_leavers_neet_17_18",
+            "care_leavers_eet_17_18",
+            "care_leavers_suitable_accom_17_18",
+            "pct_foster_care",
+        ]
+    )
+    groups = privacy.cohort_groups(ids, cat)
+    assert groups[0] == groups[1] and groups[2] == groups[3] == groups[4]
+    assert groups[0] != groups[2] and groups[5] is None
+    frame = pd.DataFrame(
+        {
+            "indicator": ids[:5],
+            "district": "Northby",
+            "numerator": [20.0, 60.0, 20.0, 40.0, 60.0],
+            "denominator": [79.0, 79.0, 76.0, 76.0, 76.0],
+            "value": [100 * 20 / 79, 100 * 60 / 79, 100 * 20 / 76, 100 * 40 / 76, 100 * 60 / 76],
+            "rag": None,
+        }
+    )
+    out = privacy.suppress_districts(frame, cat, 5)
+    assert not out["suppressed"].any()
+
+
+def test_note_with_a_small_number_left_out_withholds_and_is_redacted():
+    """On the scorecard rows and the trend the accommodation figure's note says how many of
+    the cohort are not in its base: 1 to 5 withholds the figure and the note shows 'c'."""
+    from scorecard.measures.care_leavers import NOT_ASSESSED
+
+    frame = _shares([(60, 78), (60, 78), (60, 78)])
+    frame["note"] = [NOT_ASSESSED.format(n="1"), NOT_ASSESSED.format(n="7"), None]
+    frame["caveat"] = ["", "", NOT_ASSESSED.format(n="5") + "; 3 oc3 rows left out: unusable ACCOM"]
+    units = pd.Series(["percent"] * 3)
+    out = apply_suppression(frame, pd.Series([True] * 3), 5, units=units)
+    assert list(out.loc[0, ["numerator", "denominator", "value"]]) == ["c"] * 3
+    assert out.loc[0, "note"].startswith("c of the cohort not in this base")
+    assert list(out.loc[1, ["numerator", "denominator"]]) == [60.0, 78.0]
+    assert out.loc[1, "note"].startswith("7 of the cohort not in this base")
+    assert list(out.loc[2, ["numerator", "denominator", "value"]]) == ["c"] * 3
+    # every small number in the text is 'c', but not the digit of a table's name
+    assert out.loc[2, "caveat"].startswith("c of the cohort not in this base")
+    assert out.loc[2, "caveat"].endswith("; c oc3 rows left out: unusable ACCOM")
+    assert list(out["suppressed"]) == [True, False, True]
+
+
+def _given_away(table: pd.DataFrame, units: pd.Series, keys: list[str], threshold: int) -> list:
+    """Rows of a published table from which a number of 1..threshold children can be worked
+    out by subtraction: a percentage shown as number and base that differ by 1..threshold,
+    or an accommodation base shown 1..threshold short of its cohort's (same `keys`)."""
+
+    def number(x: object) -> float:
+        return np.nan if isinstance(x, str) else float(x)
+
+    num = table["numerator"].map(number)
+    den = table["denominator"].map(number)
+    pct = (units == "percent").to_numpy()
+    found = table.loc[pct & (den - num).between(1, threshold).to_numpy()]
+    rows = [("complement", *r) for r in found[["indicator", *keys]].itertuples(index=False)]
+    for ages in ("19_21", "17_18"):
+        accom = table["indicator"] == f"care_leavers_suitable_accom_{ages}"
+        cohort = table["indicator"] == f"care_leavers_neet_{ages}"
+        base = den[accom].groupby([table.loc[accom, k] for k in keys]).max()
+        whole = den[cohort].groupby([table.loc[cohort, k] for k in keys]).max()
+        gap = (whole - base).dropna()
+        rows += [("cohort", ages, k) for k, g in gap.items() if 1 <= g <= threshold]
+    return rows
+
+
+@pytest.mark.slow
+def test_published_sample_gives_nothing_away_by_subtraction(sample_scorecard):
+    """The bundled sample for publication: no district cell, scorecard row or trend quarter
+    shows a percentage's number and base 1-5 apart, nor an accommodation base 1-5 short of the
+    cohort beside it; no note or caveat says a number of 1-5 of the cohort is left out."""
+    internal = sample_scorecard
+    cat = internal.catalogue
+    d = internal.districts
+    unit = d["indicator"].map(lambda i: cat.get(i).unit)
+    # the internal version does give numbers away (so the check below can fail)
+    assert _given_away(d, unit, ["district"], 5)
+    card = internal.for_publication()
+    d = card.districts
+    assert _given_away(d, d["indicator"].map(lambda i: cat.get(i).unit), ["district"], 5) == []
+    f = card.frame.assign(period_end=card.period_end)
+    assert _given_away(f, f["unit"], ["period_end"], 5) == []
+    h = card.history
+    assert _given_away(h, h["indicator"].map(lambda i: cat.get(i).unit), ["period_end"], 5) == []
+    said = pd.concat([f["caveat"], h["note"]]).dropna().astype(str)
+    assert not said.str.contains(r"(?<![\d,])[1-5] of the cohort not in this base").any()
+
+
 @pytest.fixture(scope="module")
 def tiny_tables(three_children) -> dict[str, pd.DataFrame]:
     """The three children of conftest.py (looked after at 31 March 2025, two fostered, one in

@@ -1,21 +1,50 @@
 """Small-number suppression for published scorecards (SPEC section 10).
 
-DfE-style rule: a count of 1 to `threshold` children (default 5) is shown as 'c', and any
-value computed from a suppressed count is withheld too. Indicators whose numerator is not a
-count of children (`publish_counts: false`: days in care, caseload ratios) are suppressed
-only when their denominator is small. Zero is not suppressed. Suppression is applied before
-anything is written, to every quarter of the trend as well as the current one.
+DfE-style rules (`threshold` 5 by default):
+
+- Small counts: a count of 1 to `threshold` children is shown as 'c', and any value computed
+  from a suppressed count is withheld too. Indicators whose numerator is not a count of
+  children (`publish_counts: false`: days in care, caseload ratios) are suppressed only when
+  their denominator is small. Zero is not suppressed.
+- Complements: a percentage whose base is children and whose numerator leaves out 1 to
+  `threshold` of them (78 of 79) gives that small number away by subtraction, so its
+  numerator and value are withheld as a small count's are; the base stays shown. A
+  complement of zero (79 of 79, 100%) is not suppressed.
+- Cohort differences: the care leavers' suitable accommodation base leaves out the young
+  people whose accommodation was not assessed, whom the NEET, EET and in-touch figures of the
+  same ages count. Where the base falls 1 to `threshold` short of that cohort, the
+  difference is a small number: the figure's base, numerator and value are withheld. In the
+  district view the base is compared with the largest base among its sibling figures (one
+  measure, parameters differing only in `outcome`) in the same district; on the scorecard
+  rows and the trend, the figure's note gives the difference ('7 of the cohort not in this
+  base'). Numbers of 1 to `threshold` in notes and caveats are shown as 'c'.
+
+Suppression is applied before anything is written: to the current figures, to every quarter
+of the trend and to the district view.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..measures.care_leavers import NOT_ASSESSED
 from .fmt import SUPPRESSED
+
+# units whose value is a share of a base of children: the rest of the base are children too
+SHARE_UNITS = frozenset({"percent"})
+# the parameter that tells apart figures of one measure counted on the same cohort
+OUTCOME_PARAM = "outcome"
+# columns of free text that may carry a number of children
+TEXT_COLUMNS = ("note", "caveat")
+# 'N of the cohort not in this base', as the care leavers' accommodation note words it
+_LEFT_OUT = re.compile(
+    r"(?<![\d/.,:])(\d[\d,]*)" + re.escape(NOT_ASSESSED.split("{n}", 1)[1].split("{", 1)[0])
+)
 
 
 def small(counts: pd.Series, threshold: int) -> pd.Series:
@@ -38,29 +67,98 @@ def implied_count(frame: pd.DataFrame, units: pd.Series | None) -> pd.Series:
     return num.where(~pct, implied)
 
 
+def complement(frame: pd.DataFrame, units: pd.Series | None) -> pd.Series:
+    """The children of each row's base not in its count (denominator - count) where the value
+    is a share of a base of children (`SHARE_UNITS`); NaN elsewhere and without `units`."""
+    if units is None:
+        return pd.Series(np.nan, index=frame.index)
+    den = pd.to_numeric(frame["denominator"], errors="coerce")
+    share = np.isin(np.asarray(units, dtype=object), list(SHARE_UNITS))
+    return (den - implied_count(frame, units)).where(share)
+
+
 def suppression_mask(
     frame: pd.DataFrame,
     publish_counts: pd.Series,
     threshold: int,
     units: pd.Series | None = None,
+    shortfall: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Which numerators, denominators and values to withhold, row by row.
 
     `frame` has `numerator`, `denominator`, `value`; `publish_counts` is aligned with it (True
     when the numerator is a count of children); `units` (optional, aligned) lets a percentage
-    be judged by the count of children it implies.
+    be judged by the count of children it implies and by the rest of its base (the
+    complement); `shortfall` (optional, aligned) is how many of its cohort each row's base
+    leaves out (`base_shortfall`).
     """
     counts = publish_counts.astype(bool).to_numpy()
+    has_num = frame["numerator"].notna().to_numpy()
     num_small = small(implied_count(frame, units), threshold).to_numpy() & counts
+    # 78 of 79 gives away the 1 not counted: withheld as a small count is
+    num_small |= small(complement(frame, units), threshold).to_numpy() & counts
     den_small = small(frame["denominator"], threshold).to_numpy()
-    value = num_small | den_small
+    # a base 1..threshold short of the cohort its sibling figures show gives the gap away
+    short = np.zeros(len(frame), dtype=bool)
+    if shortfall is not None:
+        short = small(shortfall, threshold).to_numpy() & frame["denominator"].notna().to_numpy()
+    value = num_small | den_small | short
     # a numerator that is not a count (days, weighted cases) is withheld with its small
     # denominator, since the two together give the value back
     num = num_small | (den_small & ~counts)
     # a count numerator under a withheld denominator is at most the denominator: withhold it
-    num = num | (den_small & counts & frame["numerator"].notna().to_numpy())
+    num = num | ((den_small | short) & counts & has_num) | (short & ~counts)
+    den = den_small | short
     idx = frame.index
-    return pd.Series(num, idx), pd.Series(den_small, idx), pd.Series(value, idx)
+    return pd.Series(num, idx), pd.Series(den, idx), pd.Series(value, idx)
+
+
+def cohort_groups(ids: pd.Series, catalogue: Any) -> pd.Series:
+    """For each indicator id, a label shared by the figures counted on one cohort (one
+    measure, the same parameters but `outcome`: the care leavers' NEET, EET, in-touch and
+    suitable accommodation figures of one age range); None for other indicators."""
+
+    def label(ind_id: str) -> str | None:
+        ind = catalogue.get(ind_id)
+        if OUTCOME_PARAM not in ind.params:
+            return None
+        rest = sorted((k, repr(v)) for k, v in ind.params.items() if k != OUTCOME_PARAM)
+        return f"{ind.measure}:{rest}"
+
+    names = ids.astype(str)
+    labels = {i: label(i) for i in pd.unique(names)}
+    return pd.Series([labels[i] for i in names], index=ids.index, dtype=object)
+
+
+def base_shortfall(
+    frame: pd.DataFrame,
+    groups: pd.Series | None = None,
+    keys: Sequence[str] = (),
+) -> pd.Series:
+    """How many of its cohort each row's base leaves out (0 where none or unknown): the
+    largest denominator among the rows of its cohort group (`cohort_groups`, aligned) with
+    the same `keys` (date, district) less its own, and at least the number its note or caveat
+    gives ('7 of the cohort not in this base')."""
+    out = pd.Series(0.0, index=frame.index)
+    den = pd.to_numeric(frame["denominator"], errors="coerce")
+    if groups is not None and groups.notna().any():
+        parts = [groups.to_numpy(), *(frame[k].to_numpy() for k in keys)]
+        cohort = den.groupby(parts, dropna=True).transform("max")
+        gap = (cohort - den).where(groups.notna().to_numpy())
+        out = np.fmax(out, gap.fillna(0.0))
+    for col in TEXT_COLUMNS:
+        if col in frame:
+            said = frame[col].map(_left_out).astype("float64")
+            out = np.fmax(out, said.fillna(0.0))
+    return pd.Series(np.asarray(out, dtype="float64"), index=frame.index)
+
+
+def _left_out(text: object) -> float:
+    """The N of 'N of the cohort not in this base' in a note (NaN when it has none)."""
+    if not isinstance(text, str):
+        return np.nan
+    found = _LEFT_OUT.search(text)
+    return float(found.group(1).replace(",", "")) if found else np.nan
 
 
 def apply_suppression(
@@ -69,22 +167,32 @@ def apply_suppression(
     threshold: int,
     extra_columns: tuple[str, ...] = (),
     units: pd.Series | None = None,
+    groups: pd.Series | None = None,
+    keys: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A copy of `frame` with withheld cells replaced by 'c' and a `suppressed` flag column.
 
-    `extra_columns` (e.g. changes) are withheld wherever the value is.
+    `extra_columns` (e.g. changes) are withheld wherever the value is. `groups` (aligned,
+    `cohort_groups`) and `keys` (the columns that tell one date or breakdown value from
+    another) let a base be compared with its cohort; so does a `note` or `caveat` column,
+    whose numbers of 1..threshold are shown as 'c'.
     """
     if threshold < 1:
         out = frame.copy()
         out["suppressed"] = False
         return out
-    num, den, val = suppression_mask(frame, publish_counts, threshold, units)
+    shortfall = base_shortfall(frame, groups, keys)
+    num, den, val = suppression_mask(frame, publish_counts, threshold, units, shortfall)
     out = frame.copy()
     for col, mask in (("numerator", num), ("denominator", den), ("value", val)):
         out[col] = _withhold(out[col], mask)
     for col in extra_columns:
         if col in out:
             out[col] = _withhold(out[col], val)
+    for col in TEXT_COLUMNS:
+        if col in out:
+            said = out[col].map(lambda t: suppress_text(t, threshold))
+            out[col] = said.astype(out[col].dtype)
     out["suppressed"] = val.to_numpy()
     return out
 
@@ -96,13 +204,14 @@ def _withhold(series: pd.Series, mask: pd.Series) -> pd.Series:
     return pd.Series(values, index=series.index, dtype=object, name=series.name)
 
 
-_WHOLE_NUMBER = re.compile(r"(?<![\d/.,:])\d[\d,]*(?![\d/.,:]*\d)")
+# not inside a code or word ('oc3', '3rd'), a date or a decimal
+_WHOLE_NUMBER = re.compile(r"(?<![\w/.,:])\d[\d,]*(?![\d/.,:]*\d)(?![A-Za-z_])")
 
 
 def suppress_text(text: object, threshold: int) -> object:
     """A caveat or note with every whole number of 1..threshold written as 'c' ('lower bound
-    for 3 of 760 children' -> 'lower bound for c of 760 children'); dates and decimals are
-    left alone. Anything that is not text is returned as it is."""
+    for 3 of 760 children' -> 'lower bound for c of 760 children'); dates, decimals and
+    digits of a code ('oc3') are left alone. Anything that is not text is returned as it is."""
     if not isinstance(text, str) or threshold < 1:
         return text
 
@@ -126,15 +235,21 @@ def suppress_left_out(frame: pd.DataFrame | None, threshold: int) -> pd.DataFram
 def suppress_districts(
     frame: pd.DataFrame | None, catalogue: Any, threshold: int
 ) -> pd.DataFrame | None:
-    """The district view with the same rule as the scorecard rows: small counts, the values
-    built on them and their RAG band withheld."""
+    """The district view with the same rules as the scorecard rows: small counts and
+    complements, bases short of their cohort by a small number (against the sibling figures
+    of the same district), the values built on them and their RAG band withheld."""
     if frame is None or not len(frame):
         return frame
     ids = frame["indicator"].astype(str)
     counts = ids.map(lambda i: catalogue.get(i).publish_counts)
     units = ids.map(lambda i: catalogue.get(i).unit)
     out = apply_suppression(
-        frame.drop(columns="suppressed", errors="ignore"), counts, threshold, units=units
+        frame.drop(columns="suppressed", errors="ignore"),
+        counts,
+        threshold,
+        units=units,
+        groups=cohort_groups(ids, catalogue),
+        keys=("district",),
     )
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
     return out
