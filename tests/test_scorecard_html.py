@@ -549,3 +549,41 @@ def test_kent_published_figure_beside_where_this_value_stands(sample_dataset, df
     assert "9.7% 174 / 1,789" in row
     assert "Ours 2024-25: 12% (C, rank 104/151)" in row
     assert re.search(r"This value: B, rank \d+/151", row)
+
+
+def test_time_in_care_by_age_says_which_averages_are_lower_bounds():
+    from types import SimpleNamespace
+
+    from scorecard.report.html import by_age_html
+    from scorecard.report.privacy import apply_suppression
+
+    why = "their period of care began before the data starts (01/04/2015)"
+    ends = pd.to_datetime(["2024-03-31", "2025-03-31"])
+    t = pd.DataFrame(
+        {
+            "period_end": np.repeat(ends, 2),
+            "age_at_entry": ["under 1", "1 to 4"] * 2,
+            "numerator": [88562.0, 80866.0, 92991.0, 109403.0],
+            "denominator": [124.0, 85.0, 113.0, 111.0],
+            "value": [714.2, 951.4, 822.9, 985.6],
+            "note": [
+                None,
+                f"lower bound for 4 of 85 children: {why}",
+                f"lower bound for 1 of 113 children: {why}",
+                f"lower bound for 5 of 111 children: {why}",
+            ],
+        }
+    )
+    page = text(by_age_html(SimpleNamespace(by_age=t)))
+    assert "under 1 124 714 days 113 ≥ 823 days" in page
+    assert "1 to 4 85 ≥ 951 days 111 ≥ 986 days" in page
+    assert (
+        "≥: a lower bound. Year to March 2024: 1 to 4, lower bound for 4 of 85 children. Year "
+        "to March 2025: under 1, lower bound for 1 of 113 children; 1 to 4, lower bound for 5 "
+        f"of 111 children. For these children {why}: their days are counted from then, and "
+        "their age at entry is their age then."
+    ) in page
+    # published: the small numbers in the notes are withheld, the marks stay
+    shown = apply_suppression(t, pd.Series(False, index=t.index), 5)
+    page = text(by_age_html(SimpleNamespace(by_age=shown)))
+    assert "under 1, lower bound for c of 113 children" in page and "≥ 823 days" in page

@@ -723,9 +723,12 @@ def time_in_care_by_age(
         [pd.DatetimeIndex([year_ago, period_end]).astype(DATE_DTYPE), bands],
         names=["period_end", "age_at_entry"],
     )
-    out = out.set_index(["period_end", "age_at_entry"])[["numerator", "denominator", "value"]]
+    cols = ["numerator", "denominator", "value", "note"]
+    out = out.set_index(["period_end", "age_at_entry"])[cols]
     out = out[~out.index.duplicated()].reindex(grid)
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    # the caveat stays with its band: days that are lower bounds ('lower bound for 5 of 111')
+    out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
     return out.reset_index()
 
 

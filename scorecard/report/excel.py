@@ -34,6 +34,8 @@ from .html import (
     _thresholds_text,
     district_order,
     left_out_lines,
+    lower_bound,
+    lower_bounds_text,
     small_districts,
 )
 from .scorecard import COMPARATOR_COLUMNS
@@ -352,6 +354,7 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
         ws.write_string(r, 2 + 2 * k, f"Average days in care, {label}", head)
     count = fm.get(num_format="#,##0", align="right")
     days = fm.get(num_format=excel_number_format("days", 0), align="right")
+    at_least = fm.get(num_format='"≥ "' + excel_number_format("days", 0), align="right")
     for band in dict.fromkeys(t["age_at_entry"]):
         r += 1
         ws.write_string(r, 0, str(band), fm.get())
@@ -359,7 +362,11 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
             hit = t[(t["age_at_entry"] == band) & (t["period_end"] == end)]
             if len(hit):
                 _write(ws, r, 1 + 2 * k, hit["denominator"].iloc[0], count)
-                _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], days)
+                bound = lower_bound(hit["note"].iloc[0]) if "note" in hit else False
+                _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], at_least if bound else days)
+    bounds = lower_bounds_text(t)
+    if bounds:
+        ws.write_string(r + 1, 0, bounds, fm.get(italic=True, font_color="#505A5F"))
 
 
 def trend_layout(sc: Scorecard) -> dict[str, tuple[int, int]]:

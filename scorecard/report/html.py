@@ -517,9 +517,12 @@ def by_age_html(sc: Scorecard) -> str:
         def cells(r) -> str:
             if r is None:
                 return f"<td{_a('td num')}>–</td><td{_a('td num')}>–</td>"
+            days = format_value(r["value"], "days") or "–"
+            if days != "–" and lower_bound(_get(r, "note")):
+                days = f"≥ {days}"
             return (
                 f"<td{_a('td num')}>{escape(format_number(r['denominator']) or '–')}</td>"
-                f"<td{_a('td num')}>{escape(format_value(r['value'], 'days') or '–')}</td>"
+                f"<td{_a('td num')}>{escape(days)}</td>"
             )
 
         bar = ""
@@ -544,12 +547,39 @@ def by_age_html(sc: Scorecard) -> str:
         f"<tr><th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th>"
         f"<th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th></tr>"
     )
+    bounds = lower_bounds_text(t)
     return (
         f'<section class="byage"><h2{_a("h2")}>Time in care by age at entry</h2>'
         f"<p{_a('notes')}>Children who left care in the year: average length of their last "
         "period of care, by their age when it started.</p>"
         f'<table{_a("card")} style="width:auto"><thead>{head}</thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + (f"<p{_a('notes')}>{escape(bounds)}</p>" if bounds else "")
+        + "</section>"
+    )
+
+
+def lower_bound(note: object) -> bool:
+    """True for a note saying a figure's days are lower bounds."""
+    return isinstance(note, str) and note.startswith("lower bound")
+
+
+def lower_bounds_text(t: pd.DataFrame) -> str:
+    """Under the by-age table: which bands' averages are lower bounds, and why, once
+    ('≥: a lower bound. Year to March 2025: 1 to 4, lower bound for 5 of 111 children;
+    ... Their period of care began before the data starts (01/04/2015)...')."""
+    parts, why = [], ""
+    for end in sorted(t["period_end"].unique()):
+        rows = t[(t["period_end"] == end) & t["note"].map(lower_bound)] if "note" in t else t[:0]
+        said = [f"{b}, {str(n).split(':')[0]}" for b, n in zip(rows["age_at_entry"], rows["note"])]
+        if said:
+            parts.append(f"Year to {pd.Timestamp(end):%B %Y}: {'; '.join(said)}.")
+            why = str(rows["note"].iloc[0]).partition(": ")[2]
+    if not parts:
+        return ""
+    return (
+        f"≥: a lower bound. {' '.join(parts)} For these children {why}: their days are "
+        "counted from then, and their age at entry is their age then."
     )
 
 

@@ -92,7 +92,7 @@ class Scorecard:
     `history`: the indicator values at every trend date (`indicator, period_end, numerator,
     denominator, value, suppressed`). `by_age`: average time in care of children who left
     care by age at entry, this year and last (`period_end, age_at_entry, numerator,
-    denominator, value`), or None. `coverage`: lines saying which dates the data covers.
+    denominator, value, note`: the note says when days are lower bounds), or None. `coverage`: lines saying which dates the data covers.
     `left_out`: rows each indicator left out because a cell it needs is unusable
     (`indicator, table, column, rule, rows`), or None. `districts`: the district view
     (`indicator, district, numerator, denominator, value, rag, suppressed`), or None.
