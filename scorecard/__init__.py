@@ -36,6 +36,7 @@ _LAZY = {
     "load_dataset": "scorecard.inputs",
     "ReferenceDateError": "scorecard.periods",
     "quarter_end": "scorecard.periods",
+    "quarter_ends": "scorecard.periods",
     "quarter_label": "scorecard.periods",
     "load_benchmarks": "scorecard.benchmark",
     "load_neighbours": "scorecard.benchmark",
@@ -48,10 +49,12 @@ _LAZY = {
     "direction_of_travel": "scorecard.bands",
     "build_scorecard": "scorecard.report",
     "charts": "scorecard.charts",
+    "periods": "scorecard.periods",
 }
+_MODULES = {"charts", "periods"}  # names that are modules themselves
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from . import charts
+    from . import charts, periods
     from .bands import direction_of_travel, rag
     from .benchmark import (
         benchmark_panel,
@@ -67,14 +70,14 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from .dataset import Dataset, MissingTableError
     from .engine import UnavailableError, compute, compute_many, left_out, units
     from .inputs import DataValidationError, check_dataset, load_dataset
-    from .periods import ReferenceDateError, quarter_end, quarter_label
+    from .periods import ReferenceDateError, quarter_end, quarter_ends, quarter_label
     from .report import build_scorecard
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module = import_module(_LAZY[name])
-        value = module if name == "charts" else getattr(module, name)
+        value = module if name in _MODULES else getattr(module, name)
         globals()[name] = value  # found once; later lookups are plain attributes
         return value
     raise AttributeError(f"module 'scorecard' has no attribute {name!r}")

@@ -456,7 +456,8 @@ def load_neighbours(
     April_2021.csv with its trailing empty column and 'Old SNs:' footer; LAs listed with no
     neighbours or '-' simply have none) and the by-name transposed CSV (one column per LA,
     ten rows of neighbour names), whose names resolve through the bundled list of English
-    LAs (with `la_lookup=` or a `benchmarks` frame consulted first, for other names).
+    LAs (with `la_lookup=` or a `benchmarks` frame consulted first, for other names). A
+    folder holding one file named like a DfE neighbour list is read through that file.
     """
     if isinstance(path, pd.DataFrame):
         raw, where = path, "<frame>"

@@ -198,8 +198,10 @@ def compute(
     the data's coverage cannot support) or a caveat on a value (days in care that are lower
     bounds; rows left out because a cell the indicator needs is unusable). Raises
     `UnavailableError` when no date asked for is supported (see the module docstring).
-    `at` takes a date, an ISO or dd/mm/YYYY string, a quarter label ('2024-25 Q4'), or a list.
-    With no dataset, the bundled sample is used.
+    `at` takes any form `periods.AT_FORMS_HINT` lists: a date, a Timestamp or Period (its last
+    day), an ISO or dd/mm/YYYY string or '31 March 2025', a quarter label ('2024-25 Q4') or a
+    financial year ('2024-25': its 31 March), or a list of them. With no dataset, the
+    bundled sample is used.
     """
     ind = resolve_indicator(indicator, catalogue)
     by_list = normalise_by(by)

@@ -181,3 +181,17 @@ def test_build_never_writes_a_child_list(data: Path, tmp_path: Path):
         for path in files:
             assert not ids & _tokens(path), f"{path.name} holds a child identifier"
             assert "OFFICIAL-SENSITIVE" not in path.read_bytes().decode("utf-8", "replace")
+
+
+def test_the_data_folder_as_validate_takes_it(data: Path, tmp_path: Path, capsys):
+    # `scorecard children ... DIR`, as `scorecard validate DIR`: the same list as --data DIR
+    args = ["--indicator", "placement_stability_short", "--quarter", "31/03/2025", "--quiet"]
+    given = [*args, *COVERAGE]
+    assert main(["children", *given, "--out", str(tmp_path / "a.csv"), str(data)]) == 0
+    assert main(["children", *given, "--out", str(tmp_path / "b.csv"), "--data", str(data)]) == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    # two different folders: which one? a usage error
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(data), "--data", str(tmp_path), "--out", str(tmp_path / "card")])
+    assert exc.value.code == 2
+    assert "two data folders given" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from .benchmark import (
     load_panel,
     min_size_of,
 )
-from .common import EXIT_OK, DataError, Progress, note, option_date
+from .common import EXIT_OK, DataError, Progress, data_arguments, data_folder, note, option_date
 
 TREND_QUARTERS = 8
 
@@ -39,9 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="financial quarter ('2024-25 Q4') or a date ('2025-03-31'). Default: the latest "
         "quarter that had ended by the last date recorded in the episodes (or referrals).",
     )
-    b.add_argument(
-        "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
-    )
+    data_arguments(b)
     benchmark_arguments(
         b,
         defaults={
@@ -147,6 +145,8 @@ def _resolve_inputs(
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..inputs import DataValidationError, load_dataset
     from ..periods import ReferenceDateError, quarter_label
+
+    args.data = data_folder(args, parser)
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .common import EXIT_OK, DataError, note, option_date
+from .common import EXIT_OK, DataError, data_arguments, data_folder, note, option_date
 
 MARKING = "OFFICIAL-SENSITIVE"
 HANDLING = (
@@ -54,9 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="the list to write: a .xlsx workbook or a .csv file",
     )
-    c.add_argument(
-        "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
-    )
+    data_arguments(c)
     c.add_argument(
         "--coverage",
         nargs=2,
@@ -83,6 +81,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..engine import UnavailableError, compute, units
     from ..inputs import load_dataset
     from ..periods import ReferenceDateError
+
+    args.data = data_folder(args, parser)
 
     suffix = args.out.suffix.lower()
     if suffix not in FORMATS:

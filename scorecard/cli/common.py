@@ -4,8 +4,10 @@ and `benchmark` share are in `benchmark.py`)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -89,6 +91,24 @@ def option_date(option: str, value: str, labels: bool = True) -> pd.Timestamp:
     except ReferenceDateError as exc:
         reason = str(exc).replace(AT_FORMS_HINT, "").strip()
         raise ReferenceDateError(f"{option}: {reason} {DATE_HINT}") from None
+
+
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The data folder, as `scorecard validate DIR` takes it or as `--data DIR`."""
+    parser.add_argument(
+        "folder", nargs="?", type=Path, metavar="DIR", help="folder of tables (or --data DIR)"
+    )
+    parser.add_argument(
+        "--data", type=Path, metavar="DIR", help="folder of tables (default: the bundled sample)"
+    )
+
+
+def data_folder(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Path | None:
+    """The folder given either way (None: the bundled sample); two different ones: a usage
+    error."""
+    if args.folder is not None and args.data is not None and args.folder != args.data:
+        parser.error(f"two data folders given ({args.folder} and --data {args.data}); give one.")
+    return args.data if args.data is not None else args.folder
 
 
 def note(message: str) -> None:
