@@ -461,3 +461,44 @@ def test_la_missing_from_the_benchmarks_is_said_not_hidden(tiny, sample_panel):
     assert (
         card.benchmark_note == "LA 886 is not in the benchmark data, so no comparators are shown."
     )
+
+
+def test_children_without_an_iro_are_said_on_the_caseload_rows():
+    # A, B and C looked after on 31/03/2025; A and B have a looked-after case, C none; D's
+    # case is still open though D left care in 2024: 1 child without an IRO, 1 stale case
+    episodes = pd.DataFrame(
+        [
+            ("A", "01/01/2024", "S", "C2", "U1", None, None),
+            ("B", "01/01/2024", "S", "C2", "U1", None, None),
+            ("C", "01/01/2024", "S", "C2", "U1", None, None),
+            ("D", "01/01/2023", "S", "C2", "U1", "01/06/2024", "E13"),
+        ],
+        columns=["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"],
+    )
+    allocations = pd.DataFrame(
+        {
+            "IRO_ID": ["I1", "I1", "I1", "I1"],
+            "CHILD": ["A", "B", "D", "E"],
+            "CASE_TYPE": ["CLA", "CLA", "CLA", "CP"],  # E: child protection, not counted
+            "START": ["01/01/2024"] * 4,
+            "END": [None] * 4,
+        }
+    )
+    staff = pd.DataFrame({"IRO_ID": ["I1"], "FTE": ["1.0"], "START": ["01/01/2020"], "END": [None]})
+    ds = sc.Dataset.from_frames(episodes=episodes, iro_allocations=allocations, iro_staff=staff)
+    cat = sc.load_catalogue()
+    frame = pd.DataFrame(
+        {"indicator": ["cla_count", "iro_caseload"], "value": [3.0, 3.0], "caveat": ["", ""]}
+    )
+    got = builder.add_iro_check(frame, ds, cat, pd.Timestamp("2025-03-31"))
+    assert got["caveat"].tolist() == [
+        "",
+        "1 of the 3 children looked after on 31/03/2025 has no IRO case in iro_allocations "
+        "(every child looked after should have an IRO); 1 looked-after case is for a child "
+        "not looked after then",
+    ]
+    # all matched: nothing said
+    matched = sc.Dataset.from_frames(
+        episodes=episodes.iloc[:2], iro_allocations=allocations.iloc[:2], iro_staff=staff
+    )
+    assert builder.add_iro_check(frame, matched, cat, pd.Timestamp("2025-03-31")).equals(frame)

@@ -116,6 +116,7 @@ def build_scorecard(
     )
 
     frame = current_rows(items, history, status, period_end)
+    frame = add_iro_check(frame, ds, cat, period_end)
     frame = add_targets(frame, items, period_end)
     frame = add_direction(frame, with_spread(history, items, ds, cat, period_end), cat, period_end)
 
@@ -399,6 +400,55 @@ def current_rows(
     ]
     out["caveat"] = [n if n and not np.isnan(v) else "" for v, n in zip(out["value"], notes)]
     return out.drop(columns="note")
+
+
+IRO_INDICATORS = ("iro_caseload", "iro_caseload_weighted")
+
+
+def add_iro_check(
+    frame: pd.DataFrame, ds: Dataset, cat: Catalogue, period_end: pd.Timestamp
+) -> pd.DataFrame:
+    """A caveat on the IRO caseload rows when the children looked after and the IRO cases do
+    not match: every child looked after should have an IRO, so children with no looked-after
+    case in `iro_allocations` (and cases of children not looked after) are said, not left
+    for a member to find by subtracting 1,784 cases from 1,789 children."""
+    shown = [i for i in IRO_INDICATORS if i in set(frame["indicator"]) and i in cat]
+    if not shown or "cla_count" not in cat:
+        return frame
+    from ..engine import units
+
+    try:
+        kids = units("cla_count", ds, at=period_end, catalogue=cat)
+        cases = units(shown[0], ds, at=period_end, catalogue=cat)
+    except Exception:  # either figure's own row says what went wrong
+        return frame
+    cases = cases.loc[cases["unit"].astype(str) == "IRO case"]
+    if "CASE_TYPE" in cases:
+        cases = cases.loc[cases["CASE_TYPE"].astype(str) == "CLA"]
+    keys = [k for k in ("LA", "CHILD") if k in kids.columns and k in cases.columns]
+    if "CHILD" not in keys:
+        return frame
+    looked_after = pd.MultiIndex.from_frame(kids[keys].astype(str)).unique()
+    allocated = pd.MultiIndex.from_frame(cases[keys].dropna().astype(str)).unique()
+    missing = len(looked_after.difference(allocated))
+    stale = len(allocated.difference(looked_after))
+    said = []
+    if missing:
+        said.append(
+            f"{missing:,} of the {len(looked_after):,} children looked after on "
+            f"{period_end:%d/%m/%Y} {'has' if missing == 1 else 'have'} no IRO case in "
+            "iro_allocations (every child looked after should have an IRO)"
+        )
+    if stale:
+        cases = "case is for a child" if stale == 1 else "cases are for children"
+        said.append(f"{stale:,} looked-after {cases} not looked after then")
+    if not said:
+        return frame
+    out = frame.copy()
+    rows = out["indicator"].isin(shown) & out["value"].notna()
+    text = "; ".join(said)
+    out.loc[rows, "caveat"] = [f"{c}; {text}" if c else text for c in out.loc[rows, "caveat"]]
+    return out
 
 
 def _why_blank(denominator: float) -> str:
