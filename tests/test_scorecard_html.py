@@ -587,3 +587,13 @@ def test_time_in_care_by_age_says_which_averages_are_lower_bounds():
     shown = apply_suppression(t, pd.Series(False, index=t.index), 5)
     page = text(by_age_html(SimpleNamespace(by_age=shown)))
     assert "under 1, lower bound for c of 113 children" in page and "≥ 823 days" in page
+
+
+def test_only_a_small_base_is_marked_not_a_small_count():
+    # the district key says italic marks a base of fewer than 10 children: a count (7 UASC)
+    # has no base, so it is never marked; 2 / 8 is
+    from scorecard.report.html import thin_base
+
+    assert thin_base(8.0, "percent") and not thin_base(10.0, "percent")
+    assert not thin_base(np.nan, "count") and not thin_base(7.0, "count")
+    assert not thin_base("c", "percent")

@@ -37,6 +37,7 @@ from .html import (
     lower_bound,
     lower_bounds_text,
     small_districts,
+    thin_base,
 )
 from .scorecard import COMPARATOR_COLUMNS
 
@@ -489,8 +490,7 @@ def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             if (ind_id, d) not in cells.index:
                 continue
             cell = cells.loc[(ind_id, d)]
-            den = cell["denominator"] if ind.unit != "count" else cell["numerator"]
-            thin = not isinstance(den, str) and not is_missing(den) and den < MIN_DENOMINATOR
+            thin = thin_base(cell["denominator"], ind.unit)
             props: dict[str, Any] = {
                 "num_format": excel_number_format(ind.unit, ind.decimals),
                 "align": "right",

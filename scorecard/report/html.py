@@ -644,13 +644,20 @@ def small_districts(t: pd.DataFrame) -> set[str]:
     return {str(d) for d, n in size.items() if not is_missing(n) and n < SMALL_DISTRICT}
 
 
+def thin_base(denominator: object, unit: str) -> bool:
+    """A base of fewer than MIN_DENOMINATOR children, which the district key marks in italic
+    (one child moves the figure a lot). A count has no base: never marked."""
+    if unit == "count" or isinstance(denominator, str) or is_missing(denominator):
+        return False
+    return float(denominator) < MIN_DENOMINATOR  # type: ignore[arg-type]
+
+
 def _district_cell(r: pd.Series, unit: str, dec: int) -> str:
     value = format_value(r["value"], unit, dec)
     base = base_text(unit, r["numerator"], r["denominator"])
     rag = r["rag"]
     klass = f"dcell rag-{rag}" if rag in RAG_LABEL else "dcell"
-    den = r["denominator"] if unit != "count" else r["numerator"]
-    thin = not isinstance(den, str) and not is_missing(den) and float(den) < MIN_DENOMINATOR
+    thin = thin_base(r["denominator"], unit)
     style = STYLE["dsmall"] if thin else ""
     if thin and rag in ("red", "green"):
         style = "font-style:italic"  # keep the white text on a dark fill readable
