@@ -57,6 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="your own indicators.yaml (default: the bundled catalogue)",
     )
     b.add_argument(
+        "--commentary",
+        type=Path,
+        metavar="FILE",
+        help="commentary for the card's rows: the workbook of an earlier build with its "
+        "Commentary column filled in, a CSV or workbook with columns 'indicator' (id or "
+        "title) and 'commentary', or a YAML file of 'indicator_id: text' lines",
+    )
+    b.add_argument(
         "--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)"
     )
     b.add_argument(
@@ -159,6 +167,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             coverage = tuple(option_date("--coverage", d, labels=False) for d in args.coverage)
     except ReferenceDateError as exc:
         parser.error(str(exc))
+    from ..catalogue import load_catalogue
+
+    catalogue = load_catalogue(args.catalogue) if args.catalogue else None
+    comments = _commentary(args, parser, catalogue)
     progress = Progress(5 if args.no_charts else 7, quiet=args.quiet)
     bench_path, sn_path, la = _resolve_inputs(args)
 
@@ -177,10 +189,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     panel, sn = load_panel(bench_path, sn_path) if bench_path else (None, None)
 
     progress(f"computing the scorecard for {quarter_label(at)} with {TREND_QUARTERS} quarters")
-    from ..catalogue import load_catalogue
     from ..report import IndicatorFailedWarning, OutsideCoverageError, build_scorecard
 
-    catalogue = load_catalogue(args.catalogue) if args.catalogue else None
     with warnings.catch_warnings():
         # failing indicators are listed below from the card (one line each), not as warnings
         warnings.simplefilter("ignore", IndicatorFailedWarning)
@@ -200,6 +210,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
         except OutsideCoverageError as exc:
             raise DataError(f"{exc} Nothing was written.") from None
+        card = _with_commentary(card, comments)
         rendered = Rendered()
         if not args.no_charts:
             progress("gathering the chart data by age and district")
@@ -225,6 +236,31 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for p in written:
         print(f"  {p}")
     return EXIT_OK
+
+
+def _commentary(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, catalogue: Any
+) -> dict[str, str]:
+    """`--commentary FILE` read before any work (a bad file is a usage error)."""
+    if args.commentary is None:
+        return {}
+    from ..catalogue import load_catalogue
+    from ..report.commentary import CommentaryError, read_commentary
+
+    try:
+        return read_commentary(args.commentary, catalogue or load_catalogue())
+    except CommentaryError as exc:
+        parser.error(f"--commentary: {exc}")
+
+
+def _with_commentary(card: Any, comments: dict[str, str]) -> Any:
+    """The card with the commentary of its own rows; the others are named, not lost
+    silently (an indicator of the catalogue that is not on the card)."""
+    on_card = set(card.frame["indicator"])
+    off = sorted(set(comments) - on_card)
+    if off:
+        note(f"      commentary for indicators not on the card, not shown: {', '.join(off)}")
+    return card.with_commentary({k: v for k, v in comments.items() if k in on_card})
 
 
 def _report_missing(frame: pd.DataFrame) -> None:
