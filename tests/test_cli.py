@@ -390,3 +390,21 @@ def test_build_with_an_analysts_catalogue(tmp_path, capsys, three_children):
     mine.write_text(yaml.safe_dump(spec), encoding="utf-8")
     assert main([*argv, "--quiet", "--no-charts", "--catalogue", str(mine)]) == 1
     assert "cla_count" in capsys.readouterr().err
+
+
+def test_warnings_reach_the_analyst_as_lines_once_each(monkeypatch, capsys):
+    import warnings
+
+    from scorecard.cli import indicators
+
+    def run(args, parser):
+        for _ in range(2):  # two indicators warning the same thing: said once
+            warnings.warn("No population estimate before 31/03/2016.", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(indicators, "run", run)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["indicators"]) == 0
+    err = capsys.readouterr().err
+    assert err == "scorecard: warning: No population estimate before 31/03/2016.\n"

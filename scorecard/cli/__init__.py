@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
@@ -44,6 +45,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _warning_lines()
+        return _run(args, parser)
+
+
+def _warning_lines():
+    """Warnings as lines for the analyst ('scorecard: warning: ...'), each once, not in
+    Python's form with the library's file and line of code."""
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = str(message)
+        if text not in seen:
+            seen.add(text)
+            print(f"scorecard: warning: {text}", file=sys.stderr)
+
+    return show
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         return int(args.func(args, parser) or EXIT_OK)
     except DataError as exc:
