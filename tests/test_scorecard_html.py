@@ -597,3 +597,12 @@ def test_only_a_small_base_is_marked_not_a_small_count():
     assert thin_base(8.0, "percent") and not thin_base(10.0, "percent")
     assert not thin_base(np.nan, "count") and not thin_base(7.0, "count")
     assert not thin_base("c", "percent")
+
+
+def test_a_neighbour_average_of_fewer_than_ten_says_of_how_many(sample_scorecard):
+    # the sample's grade 4+ average: 4 of the 10 neighbours publish a figure (small
+    # cohorts withheld), so 19.9% stands on 4 authorities, and the page says so
+    page = sample_scorecard.html(charts=False)
+    assert "SN 19.9% (4 of 10)" in text(row_of(page, "attainment_cla_em94"))
+    # a full list says nothing more
+    assert re.search(r"SN 11\.0% England", text(row_of(page, "placement_stability_short")))

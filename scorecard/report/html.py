@@ -247,6 +247,9 @@ def _rank_text(band: object, rank: object, n: object) -> str:
     return ", ".join(parts)
 
 
+FULL_SN_LIST = 10  # a DfE statistical-neighbour list names ten authorities
+
+
 def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
     """The published comparators of the benchmark year, each labelled with what it is: the
     statistical-neighbour average and England; the authority's own published figure with its
@@ -263,7 +266,13 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
         count = _get(row, "sn_count")
         of = f" of {int(count)} neighbours" if not is_missing(count) and count else ""
         tip = escape(f"statistical neighbours' average{of}")
-        lines.append(f'<span title="{tip}"{_a("line nowrap")}>SN {escape(sn)}</span>')
+        # fewer than a full DfE list with a figure: said on the page, not only in the tip
+        few = (
+            f" ({int(count)} of {FULL_SN_LIST})"
+            if not is_missing(count) and 0 < count < FULL_SN_LIST
+            else ""
+        )
+        lines.append(f'<span title="{tip}"{_a("line nowrap")}>SN {escape(sn + few)}</span>')
     if eng:
         lines.append(f"<span{_a('line nowrap')}>England {escape(eng)}</span>")
     comparators = "".join(lines)
