@@ -116,3 +116,15 @@ def digests(folder: Path) -> dict[str, tuple[str, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+EP = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"
+HEADER = "CHILD,SEX,DOB"
+
+
+def write(folder: Path, name: str, header: str, rows: list[str]) -> Path:
+    """A CSV file of `rows` under `header` at folder/name (folders made as needed)."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path

@@ -199,8 +199,10 @@ def test_unknown_stem_recognised_by_headers_and_other_files_noted(good: Path) ->
     (good / "kids.csv").write_text("CHILD,SEX,DOB,DUC\n9,1,01/01/2010,\n")
     # headers that fit two tables equally well
     (good / "both.csv").write_text("CHILD,SEX,DOB,DUC,ETHNIC\n9,1,01/01/2010,,WBRI\n")
-    (good / "benchmarks").mkdir()
-    (good / "benchmarks" / "episodes.csv").write_text("not, a, table\n")
+    (good / "extracts").mkdir()
+    (good / "extracts" / "episodes.csv").write_text("not, a, table\n")
+    (good / "benchmarks").mkdir()  # benchmark data (the sample's): not tables, no note
+    (good / "benchmarks" / "lait.csv").write_text("not, a, table\n")
     ds = load_dataset(good)
     assert ds.files["episodes"] == "SSDA903 extract 2025.csv" and len(ds["episodes"]) == 3
     q = ds.quality.groupby("file")["rule"].agg(list)
@@ -215,7 +217,11 @@ def test_unknown_stem_recognised_by_headers_and_other_files_noted(good: Path) ->
     assert q["lookup.csv"] == ["file matches no table; ignored"]
     assert q["kids.csv"] == ["looks like table uasc, which another file already provides; ignored"]
     assert q["both.csv"] == ["headers fit several tables (header, uasc); ignored"]
-    assert "benchmarks" not in " ".join(ds.quality["file"])  # subfolders are not read
+    # subfolders are not read (their files are not looked at), and said so
+    assert "benchmarks/" not in q
+    assert q["extracts/"] == [
+        "subfolder not read (1 table file in it): only year subfolders (2019-20/) are"
+    ]
 
 
 def test_column_headers_any_case_and_stem_any_case(good: Path) -> None:

@@ -144,8 +144,12 @@ def test_duplicates() -> None:
             ),
         }
     )
-    # row 1 repeats row 0 exactly; row 3 is B again with another SEX
-    assert _warnings(ds, "duplicated row")[["table", "row"]].values.tolist() == [["header", 1]]
+    # row 1 repeats row 0 exactly: removed, one warning says so; row 3 is B again with another SEX
+    removed = _warnings(ds, "1 exact copy of rows removed; first at row 1")
+    assert removed[["table", "file", "row"]].values.tolist() == [
+        ["header", "<memory:header>", None]
+    ]
+    assert ds.tables["header"]["CHILD"].tolist() == ["A", "B", "B"]
     assert _warnings(ds, "child appears more than once")["row"].tolist() == [3]
     # rows 0 and 1 are the same child and date (written two ways): one repeat, reported once
     rep = _warnings(ds, "referral repeated")
@@ -258,7 +262,10 @@ def test_duplicates_in_a_large_header() -> None:
         }
     )
     ds = dataset_from_frames({"header": header})
-    assert _warnings(ds, "duplicated row")["row"].tolist() == [n]
+    assert _warnings(ds, "1 exact copy of rows removed; first at row")["rule"].tolist() == [
+        f"1 exact copy of rows removed; first at row {n}"
+    ]
+    assert len(ds.tables["header"]) == n + 1
     assert _warnings(ds, "child appears more than once")["row"].tolist() == [n + 1]
 
 

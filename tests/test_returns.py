@@ -8,20 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _loader_fixtures import EP, HEADER, write
 
 import scorecard as sc
 from scorecard.inputs.find import name_table, name_year
 
 T = pd.Timestamp
-EP = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"
-HEADER = "CHILD,SEX,DOB"
-
-
-def write(folder: Path, name: str, header: str, rows: list[str]) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([header, *rows]) + "\n")
-    return path
 
 
 def three_returns(folder: Path) -> Path:
@@ -249,7 +241,14 @@ def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
     ep = ds["episodes"]
     assert len(ep) == 1 and ep["DEC"].item() == T("2018-06-01")
     assert ds.files["episodes"] == "2017-18/episodes.csv, 2018/Episodes.xlsx"
-    assert not ds.quality["file"].str.contains("old stuff").any()
+    # not read, and said so (once: its file is not looked at)
+    said = ds.quality.loc[ds.quality["file"].str.contains("old stuff"), ["file", "rule"]]
+    assert said.values.tolist() == [
+        [
+            "old stuff/",
+            "subfolder not read (1 table file in it): only year subfolders (2019-20/) are",
+        ]
+    ]
 
 
 def test_unusable_rows_are_positions_in_the_stitched_table(tmp_path: Path) -> None:

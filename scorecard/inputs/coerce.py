@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .. import threads
 from ..dataset import TABLES
 from ..periods import DATE_DTYPE, DAY_NS
-from .columns import canonical, column_kind
+from .columns import END_DATE_COLUMNS, canonical, column_kind
 from .keys import BIG, Distinct
 from .read import RawTable
 from .report import issues
@@ -32,6 +32,27 @@ YEAR_HINT = (
 
 _TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+
+# what SQL and Excel exports write for an empty cell; read as blank in every column (no DfE
+# code is one of them; 'NA' is left alone: it could be a value)
+NULL_TOKENS = ("NULL", "null", "Null", "N/A", "n/a", "#N/A", "None", "NONE", "none", "-")
+_NULL_TOKENS_PA = pa.array(NULL_TOKENS)
+_LONGEST_TOKEN = max(len(t) for t in NULL_TOKENS)
+NULL_HINT = (
+    "Blank means unknown (an end date: still open); export empty cells as blank, not as a "
+    "word or '-'."
+)
+# a far-future end date (31/12/9999, 9999-12-31): the placeholder some systems write for open
+_FAR_FUTURE = (
+    r"^(?:(?P<iso>\d{4})-\d{1,2}-\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ](?P<dmy>\d{4}))"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+FAR_FUTURE_HINT = (
+    "Leave the end date blank while it is open; a date after 2100 is taken as a placeholder "
+    "for 'still open'."
+)
+# 1,234 and 1,234,567.5: a comma between groups of three digits only
+_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$"
 
 
 def _blank_to_nan(text: pd.Series) -> pd.Series:
@@ -221,7 +242,10 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = _as_text(s, numeric_ids=False)
     cleaned = text
     if text.str.contains(r"[,%\s]", regex=True).any():
-        cleaned = text.str.replace(r"[,\s]", "", regex=True).str.removesuffix("%")
+        # '1,234' is a thousand; '0,8' (a decimal comma) is not a number
+        grouped = text.str.match(_THOUSANDS, na=False)
+        cleaned = text.where(grouped | ~text.str.contains(",", regex=False, na=False), "x")
+        cleaned = cleaned.str.replace(r"[,\s]", "", regex=True).str.removesuffix("%")
     out = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     return out, text.notna() & out.isna()
 
@@ -308,20 +332,110 @@ def _identity(array: pa.Array) -> tuple[int, ...]:
 
 def _coded_as_text(
     s: pd.Series, numeric_ids: bool, upper: bool
-) -> tuple[pd.Series, Distinct] | None:
+) -> tuple[pd.Series, Distinct, dict[str, int]] | None:
     """A column of text held as codes (`_coded`): `_as_text` of each distinct value, spread to
-    the rows, and the column as codes into its distinct values (for the checks)."""
+    the rows, the column as codes into its distinct values (for the checks), and the cells
+    written as a NULL token (read as blank) counted by token."""
     found = _coded(s)
     if found is None or not pd.api.types.is_string_dtype(found[1]):
         return None  # numbers, dates ...: the general path reads them
     codes, values = found
-    text = _as_text(values.reset_index(drop=True), numeric_ids)
+    values = values.reset_index(drop=True)
+    text = _as_text(values, numeric_ids)
+    nulls: dict[str, int] = {}
+    token = values.isin(NULL_TOKENS).to_numpy(dtype=bool)
+    if token.any():  # counted over the rows only when a token is there
+        per_value = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(values))
+        nulls = {str(values[i]): int(per_value[i]) for i in np.flatnonzero(token) if per_value[i]}
+        text = text.where(~token)
     if upper:
         text = text.str.upper()
     # unchanged text stays distinct and never blank: nothing to merge
-    unchanged = bool((text == values.reset_index(drop=True)).all())  # a blank is a change
+    unchanged = bool((text == values).all())  # a blank is a change
     distinct = Distinct(codes, text) if unchanged else Distinct.merged(codes, text)
-    return distinct.dense(s.index), distinct
+    return distinct.dense(s.index), distinct, nulls
+
+
+def _null_tokens(s: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+    """`s` with the cells written as a NULL token ('NULL', 'N/A', '-' ...) blank, and how many
+    there were of each token. Text columns only; Arrow-backed text (CSV, Parquet) is screened
+    with Arrow kernels: no token when no cell is as short as the longest token."""
+    array = s.array
+    if isinstance(array, pd.arrays.ArrowStringArray) or (
+        isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_string(s.dtype.pyarrow_dtype)
+    ):
+        arr = array._pa_array
+        if arr.null_count == len(arr):
+            return s, {}
+        shortest = pc.min(pc.binary_length(arr)).as_py()
+        if shortest is None or shortest > _LONGEST_TOKEN:
+            return s, {}
+        hit = pc.is_in(arr, value_set=_NULL_TOKENS_PA)
+        if not pc.any(hit).as_py():
+            return s, {}
+        mask = hit.to_numpy(zero_copy_only=False)
+    elif s.dtype == object:
+        mask = s.isin(NULL_TOKENS).to_numpy(dtype=bool)
+        if not mask.any():
+            return s, {}
+    else:
+        return s, {}
+    counts = s[mask].astype(str).value_counts()
+    return s.where(~mask), {str(k): int(v) for k, v in counts.items()}
+
+
+def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
+    """One warning for a column's cells written as NULL tokens: how many, and as what."""
+    total = sum(nulls.values())
+    ranked = sorted(nulls.items(), key=lambda kv: -kv[1])
+    if len(ranked) == 1:
+        written = repr(ranked[0][0])
+    else:
+        written = ", ".join(f"{k!r} ({v:,})" for k, v in ranked)
+    cells = "cell" if total == 1 else "cells"
+    return _column_warning(
+        raw, col, f"{total:,} {cells} written {written} read as blank", NULL_HINT
+    )
+
+
+def _column_warning(raw: RawTable, col: str, rule: str, hint: str) -> pd.DataFrame:
+    """One warning about a whole column of a file (no row: it says how many)."""
+    return issues("warning", raw.table, raw.file, [None], col, None, rule, hint)
+
+
+def _far_future(s: pd.Series, bad: pd.Series) -> pd.Series | None:
+    """The cells among `bad` (not read as dates) that are far-future dates (year after 2100:
+    31/12/9999), as their text; None when there are none. Looks at each distinct value once."""
+    pos = np.flatnonzero(bad.to_numpy(dtype=bool))
+    text = _as_text(s.iloc[pos], numeric_ids=False)
+    distinct = pd.Series(text.dropna().unique(), dtype=object)
+    parts = distinct.str.extract(_FAR_FUTURE)
+    year = pd.to_numeric(parts["iso"].fillna(parts["dmy"]), errors="coerce")
+    far = distinct[(year > _LATEST.year).to_numpy()]
+    if far.empty:
+        return None
+    return text[text.isin(far.tolist())]
+
+
+def _far_future_note(raw: RawTable, col: str, far: pd.Series) -> pd.DataFrame:
+    """One warning for an end-date column's far-future placeholders read as open."""
+    counts = far.value_counts()
+    written = ", ".join(repr(str(v)) for v in counts.index[:3])
+    written += " ..." if len(counts) > 3 else ""
+    n = len(far)
+    cells = "end date" if n == 1 else "end dates"
+    rule = f"{n:,} {cells} written {written} (a far-future placeholder) read as blank: still open"
+    return _column_warning(raw, col, rule, FAR_FUTURE_HINT)
+
+
+def _number_hints(values: pd.Series, hint: str) -> pd.Series:
+    """The hint per unreadable number: a decimal comma ('0,8') gets 'write 0.8'."""
+    text = _as_text(values.reset_index(drop=True), numeric_ids=False).fillna("")
+    comma = text.str.fullmatch(r"[+-]?\d*,\d+")
+    out = pd.Series(hint, index=text.index, dtype=object)
+    if comma.any():
+        out[comma] = "decimal comma? write " + text[comma].str.replace(",", ".", regex=False)
+    return out
 
 
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
@@ -394,17 +508,29 @@ _COERCE_RULES = {
 
 def _coerce_column(
     raw: RawTable, col: str, s: pd.Series
-) -> tuple[pd.Series, pd.DataFrame | None, Distinct | None]:
-    """One column coerced: (values, its cells that cannot be read as issues, its codes into
-    its distinct values when it was read as codes)."""
+) -> tuple[pd.Series, list[pd.DataFrame], Distinct | None]:
+    """One column coerced: (values, its cells that cannot be read as issues and the notes on
+    what was read as blank, its codes into its distinct values when it was read as codes)."""
     kind = column_kind(col)
+    found: list[pd.DataFrame] = []
     if kind in ("code", "identifier", "text"):
         read = _coded_as_text(s, kind != "text", kind == "code")
         if read is not None:
-            return read[0], None, read[1]
+            if read[2]:
+                found.append(_null_note(raw, col, read[2]))
+            return read[0], found, read[1]
+    s, nulls = _null_tokens(s)
+    if nulls:
+        found.append(_null_note(raw, col, nulls))
     bad = None
     if kind == "date":
         out, bad = _as_date(s)
+        if col in END_DATE_COLUMNS and bad.any():
+            far = _far_future(s, bad)
+            if far is not None:
+                bad = bad.copy()
+                bad.iloc[s.index.get_indexer(far.index)] = False
+                found.append(_far_future_note(raw, col, far))
     elif kind == "number":
         out, bad = _as_number(s)
     elif kind == "academic_year":
@@ -420,21 +546,24 @@ def _coerce_column(
     else:
         out = s  # unknown typed column (e.g. from Parquet): kept as it is
     if bad is None or not bad.any():
-        return out, None, None
+        return out, found, None
     rule, hint = _COERCE_RULES[kind]
     pos = np.flatnonzero(bad.to_numpy())
-    problem = issues(
-        "error" if raw.table in TABLES else "warning",
-        raw.table,
-        raw.file,
-        raw.rows[pos],
-        col,
-        _as_text(s.iloc[pos], numeric_ids=False),
-        rule,
-        hint,
-        pos=pos,
+    values = s.iloc[pos]
+    found.append(
+        issues(
+            "error" if raw.table in TABLES else "warning",
+            raw.table,
+            raw.file,
+            raw.rows[pos],
+            col,
+            _as_text(values, numeric_ids=False),
+            rule,
+            _number_hints(values, hint) if kind == "number" else hint,
+            pos=pos,
+        )
     )
-    return out, problem, None
+    return out, found, None
 
 
 def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, Distinct]]:
@@ -472,10 +601,9 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, D
     done = threads.each(
         lambda col: _coerce_column(raw, col, columns.pop(col)), names, worth=len(index) > BIG
     )
-    for col, (values, problem, codes) in zip(names, done, strict=True):
+    for col, (values, problems, codes) in zip(names, done, strict=True):
         out[col] = values
-        if problem is not None:
-            found.append(problem)
+        found += problems
         if codes is not None:
             distinct[col] = codes
     # copy=False: each column keeps its own array (no copying dates into one block)

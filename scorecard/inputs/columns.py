@@ -95,6 +95,18 @@ DATE_COLUMNS = frozenset(
         "DOLO_END",
     }
 )
+# dates that end something (blank: still open); a far-future placeholder there means open
+END_DATE_COLUMNS = frozenset(
+    {
+        "DEC",
+        "END",
+        "CINclosureDate",
+        "MIS_END",
+        "DATE_PLACED_CEASED",
+        "SW_DEC",
+        "DOLO_END",
+    }
+)
 NUMERIC_COLUMNS = frozenset(
     {
         "FTE",

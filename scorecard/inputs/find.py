@@ -22,10 +22,11 @@ from .read import (
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
     RawTable,
+    Sheet,
     Unreadable,
     read_sheets,
 )
-from .report import note
+from .report import issues, note
 from .returns import label as year_label
 from .xml import read_xml
 
@@ -37,6 +38,13 @@ _SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/ ]?\s*((?:19|20)?\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NOISE = {"ssda903", "903", "cin", "census", "return", "returns", "extract", "data", "file"}
 _TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_TABLES}
+# what `scorecard build` writes (scorecard_2024-25_Q4.xlsx / .html), and its workbook's sheets
+_OUTPUT_NAME = re.compile(r"^scorecard_.*\.(xlsx|html?)$", re.IGNORECASE)
+_OUTPUT_SHEETS = {"scorecard", "definitions"}
+OUTPUT_NOTE = "a scorecard written by this tool, not data; not read"
+OLD_EXCEL_SUFFIXES = (".xls",)
+# subfolders with a known use that are not tables: benchmark data (the sample's LAIT panel)
+KNOWN_SUBFOLDERS = frozenset({"benchmarks"})
 
 
 @dataclass(frozen=True)
@@ -94,9 +102,30 @@ def _source(path: Path, label: str, folder_year: tuple[str | None, tuple[int, ..
     return Source(path, label, name_table(path.stem), group, years)
 
 
+def _not_read(path: Path, label: str) -> pd.DataFrame:
+    """A note on a subfolder that is not read, with how many table files it holds."""
+    held = sum(
+        1
+        for p in path.rglob("*")
+        if p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+        and not _OUTPUT_NAME.match(p.name)
+    )
+    files = f"{held} table file{'s' if held != 1 else ''}" if held else "no table file"
+    return note(
+        "warning" if held else "note",
+        label,
+        f"subfolder not read ({files} in it): only year subfolders (2019-20/) are",
+        "Put the table files in the data folder itself, or in one subfolder per collection "
+        "year named with its year.",
+    )
+
+
 def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
     """The table files of `folder` and of its year subfolders (`2019-20/`), with notes on
-    the files that are not table files. Other subfolders are not read."""
+    the files and the other subfolders that are not read (a scorecard this tool wrote, an old
+    .xls workbook: an error, it cannot be read); `benchmarks/` (benchmark data) is passed
+    over without a note."""
     notes: list[pd.DataFrame] = []
     found: list[Source] = []
 
@@ -104,13 +133,33 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
         for path in sorted(directory.iterdir(), key=lambda p: p.name.lower()):
             if path.name.startswith((".", "~$")):
                 continue
+            label = prefix + path.name
             if path.is_dir():
                 year = name_year(path.name)
                 if not prefix and year[0]:
                     visit(path, f"{path.name}/", year)
+                elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
+                    notes.append(_not_read(path, label + "/"))
                 continue
-            label = prefix + path.name
-            if path.suffix.lower() not in TABLE_SUFFIXES:
+            suffix = path.suffix.lower()
+            if _OUTPUT_NAME.match(path.name):
+                notes.append(
+                    note("note", label, OUTPUT_NOTE, "Write outputs outside the data folder.")
+                )
+                continue
+            if suffix in OLD_EXCEL_SUFFIXES:
+                notes.append(
+                    note(
+                        "error",
+                        label,
+                        "file is an old Excel .xls workbook (or another format named .xls), "
+                        "which cannot be read; not read",
+                        "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+                        name_table(path.stem) or "",
+                    )
+                )
+                continue
+            if suffix not in TABLE_SUFFIXES:
                 notes.append(
                     note(
                         "note",
@@ -183,6 +232,8 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
         sheets = read_sheets(src.path, src.table)
     except Unreadable as exc:
         return [], [note("error", src.label, f"file {exc}", "", src.table or "")]
+    if len(sheets) > 1 and {str(s.name).lower() for s in sheets} >= _OUTPUT_SHEETS:
+        return [], [note("note", src.label, OUTPUT_NOTE, "Write outputs outside the data folder.")]
     for sheet in sheets:
         if sheet.name is None:
             label, table, named = src.label, src.table, src.table is not None
@@ -190,6 +241,9 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             label = f"{src.label} (sheet {sheet.name})"
             table = name_table(sheet.name)
             named = table is not None
+        if sheet.hidden:
+            notes.append(note("note", label, "hidden sheet; not read", "Unhide it to load it."))
+            continue
         if table is None:
             table, said = _by_headers(
                 label, [str(c) for c in sheet.frame.columns], bool(sheet.name)
@@ -197,8 +251,37 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             if table is None:
                 notes.append(said)
                 continue
+        notes += _sheet_notes(sheet, table, label)
         out.append((RawTable(table, label, sheet.frame, sheet.rows, **meta), named))
     return out, notes
+
+
+def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
+    """An error per CSV line left out for its extra fields; a warning for a table with a
+    header and no rows."""
+    found = []
+    if sheet.bad_lines:
+        lines = [line for line, _, _ in sheet.bad_lines]
+        rule = [
+            f"line has {saw} fields where the header has {expected}; the line is left out"
+            for _, expected, saw in sheet.bad_lines
+        ]
+        hint = (
+            'A value holding a comma must be in double quotes ("WD28, 5ZS"); correct the '
+            "line and load again."
+        )
+        found.append(issues("error", table, label, lines, "", None, pd.Series(rule), hint))
+    if len(sheet.frame) == 0 and len(sheet.frame.columns):
+        found.append(
+            note(
+                "warning",
+                label,
+                "no rows: only a header",
+                "The table is taken as empty; check the export wrote its rows.",
+                table,
+            )
+        )
+    return found
 
 
 def collect(folder: Path) -> tuple[list[RawTable], list[pd.DataFrame]]:

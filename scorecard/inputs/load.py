@@ -3,7 +3,7 @@
 find (which file holds which table and year) -> read (CSV, Parquet, XLSX, XML) -> name and
 coerce the columns -> settle each return's collection year -> check each table can be used
 (its required columns) -> stitch the returns -> validate (pandera models) -> check quality ->
-infer coverage. Every stage adds to one report.
+remove exact copies of rows (but referrals') -> infer coverage. Every stage adds to one report.
 
 Lenient by default: a cell that fails a rule is an error in `Dataset.quality` and listed in
 `Dataset.unusable` (its position in the final, stitched table; the value is left blank where
@@ -33,7 +33,7 @@ from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
 from .keys import BIG, Distinct
-from .quality import CHECKS, LONGEST_CHECKS, dataset_checks
+from .quality import CHECKS, LONGEST_CHECKS, Context, context, dataset_checks, exact_copies
 from .read import RawTable
 from .report import (
     DataValidationError,
@@ -88,15 +88,20 @@ def _usable(part: Part) -> pd.DataFrame | None:
     missing = [c for c in required(table) if c not in part.frame.columns]
     if not missing:
         return None
-    hint = f"Add a column headed {missing[0]} to the {table} file (DfE name, any case)."
+    shown = ", ".join(str(c) for c in part.frame.columns[:12])
+    shown += " ..." if len(part.frame.columns) > 12 else ""
+    found = f" The headers found are: {shown}." if shown else ""
+    hints = [
+        f"Add a column headed {c} to the {table} file (DfE name, any case).{found}" for c in missing
+    ]
     if table == "oc3" and missing == ["YEAR"]:
-        hint = (
+        hints = [
             "Give YEAR (the collection year's end, 2025 for 2024-25), or name the file with its "
             "collection year (oc3_2024-25.csv); the folder's data spans several years."
-        )
+        ]
     return concat(
-        issues("error", table, part.raw.file, [None], c, None, "required column missing", hint)
-        for c in missing
+        issues("error", table, part.raw.file, [None], c, None, "required column missing", h)
+        for c, h in zip(missing, hints, strict=True)
     )
 
 
@@ -220,6 +225,72 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     return tables, where, years, distinct
 
 
+COPIES_HINT = (
+    "These rows repeat an earlier row in every column and are counted once; remove the "
+    "copies from the file."
+)
+
+
+def _error_rows(table: str, found: list[pd.DataFrame]) -> np.ndarray:
+    """Positions in the stitched `table` of the rows `found` has errors on."""
+    pos = [
+        f.loc[(f["table"] == table) & (f["severity"] == "error"), "pos"].dropna()
+        for f in found
+        if "pos" in f.columns
+    ]
+    pos = [p for p in pos if len(p)]
+    return np.concatenate(pos).astype("int64") if pos else np.zeros(0, "int64")
+
+
+def _drop_copies(
+    tables: dict[str, pd.DataFrame],
+    where: dict[str, Where],
+    distinct: dict[str, dict[str, Distinct]],
+    found: list[pd.DataFrame],
+    ctx: Context,
+    read: int,
+) -> None:
+    """Rows that repeat an earlier row exactly (after stitching) removed before any figure is
+    computed, with a warning per file; the report's positions follow the rows, and what was
+    reported on a copy goes with it (the checks pass over copies: the first copy says it
+    all). A row with a cell that could not be read stays (two different unreadable values
+    both read as blank): `found[:read]` are the messages of reading and coercing. `ctx`: the
+    checks' context over these tables (the copies the duplicate check found are reused)."""
+    for table, copies in exact_copies(ctx).items():
+        if not copies.any():
+            continue
+        copies = copies.copy()
+        copies[_error_rows(table, found[:read])] = False
+        if not copies.any():
+            continue  # every copy has an unreadable cell: the quality check warns
+        w = where[table]
+        gone = np.flatnonzero(copies)
+        files = pd.Series(w.file(gone), index=gone, dtype=object)
+        for file, at_pos in files.groupby(files, sort=False).groups.items():
+            n, first = len(at_pos), w.row(np.asarray(at_pos[:1]))[0]
+            what = "copy" if n == 1 else "copies"
+            rule = f"{n:,} exact {what} of rows removed; first at row {first}"
+            found.append(issues("warning", table, str(file), [None], "", None, rule, COPIES_HINT))
+        keep = ~copies
+        new_pos = np.full(len(keep), -1, dtype="int64")
+        new_pos[keep] = np.arange(int(keep.sum()))
+        for i, f in enumerate(found):  # the report's positions follow the rows
+            if "pos" not in f.columns:
+                continue
+            mine = (f["table"] == table).to_numpy() & f["pos"].notna().to_numpy()
+            if not mine.any():
+                continue
+            moved = f["pos"].to_numpy(dtype="float64").copy()
+            moved[mine] = new_pos[moved[mine].astype("int64")]
+            f = f.assign(pos=np.where(moved >= 0, moved, np.nan))
+            found[i] = f.loc[~(mine & (moved < 0))].reset_index(drop=True)
+        tables[table] = tables[table].loc[keep].reset_index(drop=True)
+        where[table] = w.take(np.flatnonzero(keep))
+        distinct[table] = {
+            c: Distinct(d.codes[keep], d.values) for c, d in distinct.get(table, {}).items()
+        }
+
+
 _POOL_LOCK = threading.Lock()
 _POOL_USERS: list[pa.MemoryPool] = []  # the pool before the first of the loads now running
 
@@ -257,6 +328,7 @@ def _validate(
     tables: dict[str, pd.DataFrame],
     where: dict[str, Where],
     distinct: dict[str, dict[str, Distinct]],
+    ctx: Context,
 ) -> list[pd.DataFrame]:
     """Each table's pandera model and the dataset's quality checks, as independent steps in
     threads, the longest checks started first (the report's order is the steps', not the
@@ -269,7 +341,7 @@ def _validate(
             if table in TABLES
         ]
 
-    steps = [models, *dataset_checks(tables, where, distinct)]
+    steps = [models, *dataset_checks(tables, where, distinct, ctx)]
     big = sum(len(frame) for frame in tables.values()) > BIG
     first = [1 + CHECKS.index(check) for check in LONGEST_CHECKS] + [0]
     start = first + [i for i in range(len(steps)) if i not in first]
@@ -289,8 +361,11 @@ def _run(
     parts, returns, found = _prepare(raws)
     found = [*notes, *found]
     tables, where, years, distinct = _stitch_tables(parts, found)
+    ctx = context(tables, where, distinct)
+    read = len(found)
     if validate:
-        found += _validate(tables, where, distinct)
+        found += _validate(tables, where, distinct, ctx)
+    _drop_copies(tables, where, distinct, found, ctx, read)
     if not tables and (raws or notes):
         found.append(
             note(

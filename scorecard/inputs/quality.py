@@ -5,8 +5,8 @@ gives each as a step of its own, to run side by side):
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
   starting after 1 April 2024; SEX 1/2 against M/F/U by the child's latest episode);
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
-- duplicated rows; referrals repeated on (LAchildID, CINreferralDate); a child twice in
-  header; repeated KS4 results;
+- duplicated rows (the load stage then removes exact copies, `exact_copies`); referrals
+  repeated on (LAchildID, CINreferralDate); a child twice in header; repeated KS4 results;
 - codes valid in no year in the columns no indicator uses yet (the other 903 tables, CIN
   referral details);
 - episodes of children without a header row; blank ACTIV/ACCOM in oc3; referrals closed
@@ -667,14 +667,40 @@ CHECKS = (
 LONGEST_CHECKS = (repeated_record_warnings, code_year_warnings, episode_warnings)
 
 
+Context = _Ctx  # what the checks share, for the load stage to pass on
+
+
+def context(
+    tables: Mapping[str, pd.DataFrame],
+    where: Mapping[str, Where],
+    distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
+) -> _Ctx:
+    """What the checks share (memoised keys and flags), for `exact_copies` and then
+    `dataset_checks` over the same tables."""
+    return _Ctx(tables, where, distinct)
+
+
+def exact_copies(ctx: _Ctx) -> dict[str, np.ndarray]:
+    """Per table, the rows that repeat an earlier row in every column (the first copy is not
+    flagged), found as the duplicate check finds them (pre-screened on cheap keys; tables
+    side by side in threads when large). Not referrals: the referral measures count a child
+    and date once, and `repeated_record_warnings` lists each repeat."""
+    names = [t for t, frame in ctx.tables.items() if len(frame) > 1 and t != "referrals"]
+    big = sum(len(ctx.tables[t]) for t in names) > BIG
+    done = threads.each(ctx.duplicated, names, worth=big)
+    return dict(zip(names, done, strict=True))
+
+
 def dataset_checks(
     tables: Mapping[str, pd.DataFrame],
     where: Mapping[str, Where],
     distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
+    ctx: _Ctx | None = None,
 ) -> list[Callable[[], list[pd.DataFrame]]]:
     """The checks above as independent steps over one shared context (each may run in its
-    own thread; what they share is memoised, and the same whoever computes it first)."""
-    ctx = _Ctx(tables, where, distinct)
+    own thread; what they share is memoised, and the same whoever computes it first).
+    `ctx`: a context already built over these very tables (its memos reused)."""
+    ctx = ctx or _Ctx(tables, where, distinct)
     return [partial(check, ctx) for check in CHECKS]
 
 

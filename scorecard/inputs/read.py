@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,9 @@ class Sheet:
     name: str | None  # the sheet's name (None: a single-table file)
     frame: pd.DataFrame
     rows: np.ndarray
+    # CSV lines left out for holding more fields than the header: (line, expected, found)
+    bad_lines: tuple[tuple[int, int, int], ...] = ()
+    hidden: bool = False  # a hidden workbook sheet: not read
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -119,13 +123,33 @@ def _without_blank_rows(sheet: Sheet) -> Sheet:
     keep = ~f.isna().all(axis=1).to_numpy()
     if keep.all():
         return sheet
-    return Sheet(sheet.name, f.loc[keep].reset_index(drop=True), sheet.rows[keep])
+    rows = sheet.rows[keep]
+    return Sheet(sheet.name, f.loc[keep].reset_index(drop=True), rows, sheet.bad_lines)
 
 
 def _delimiter(first_lines: str) -> str:
-    """',' unless the header line holds tabs and no commas (Excel's 'Unicode text')."""
-    line = first_lines.splitlines()[0] if first_lines else ""
-    return "\t" if "\t" in line and "," not in line else ","
+    """The separator the first lines (title rows, the header) use most on one line: ',', tab
+    (Excel's 'Unicode text') or ';' (Excel where the comma is the decimal mark); ',' on a tie
+    or when none is used."""
+    lines = first_lines.splitlines()[:HEADER_SEARCH_ROWS]
+    return max((",", "\t", ";"), key=lambda sep: max((ln.count(sep) for ln in lines), default=0))
+
+
+_BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+
+
+def _csv_frame(path: Path, encoding: str, sep: str, header: int, bad: str) -> pd.DataFrame:
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        skiprows=header,
+        encoding=encoding,
+        sep=sep,
+        on_bad_lines=bad,
+    )
 
 
 def _read_csv(path: Path, table: str | None) -> Sheet:
@@ -138,21 +162,27 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     sep = _delimiter(head.lstrip("\ufeff"))
     peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
+    bad_lines: tuple[tuple[int, int, int], ...] = ()
     try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            skiprows=header,
-            encoding=encoding,
-            sep=sep,
-        )
+        try:
+            frame = _csv_frame(path, encoding, sep, header, "error")
+        except pd.errors.ParserError:
+            # a line with more fields than the header (an unquoted comma): read again, the
+            # bad lines left out and reported (only then: the usual read is left as it was)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = _csv_frame(path, encoding, sep, header, "warn")
+            said = "\n".join(str(w.message) for w in caught)
+            bad_lines = tuple((int(m[0]), int(m[1]), int(m[2])) for m in _BAD_LINE.findall(said))
+            if not bad_lines:
+                raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
-    # header is file line header+1; data row i is line header+2+i
-    return _without_blank_rows(Sheet(None, frame, _row_numbers(len(frame), header + 2)))
+    # header is file line header+1; data row i is line header+2+i (bad lines skipped)
+    rows = _row_numbers(len(frame) + len(bad_lines), header + 2)
+    if bad_lines:
+        rows = rows[~np.isin(rows, [line for line, _, _ in bad_lines])][: len(frame)]
+    return _without_blank_rows(Sheet(None, frame, rows, bad_lines))
 
 
 def _few_valued(schema: pa.Schema) -> list[str]:
@@ -194,25 +224,31 @@ def _read_parquet(path: Path) -> Sheet:
     return Sheet(None, frame, _row_numbers(len(frame), 1))
 
 
-def _workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
-    """(sheet name, rows) of every sheet that holds a cell."""
+def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
+    """(sheet name, rows, hidden) of every sheet that holds a cell (a hidden sheet's rows are
+    not read)."""
     import openpyxl
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl style/extension chatter
+    with warnings.catch_warnings():
+        # openpyxl's style/extension chatter ("Sparkline Group extension is not supported"),
+        # raised as the sheets are read, not only as the book is opened
+        warnings.simplefilter("ignore", UserWarning)
+        try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise Unreadable(f"cannot be read as XLSX ({exc})") from None
-    try:
-        out = []
-        for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
-            if any(v is not None and str(v).strip() for r in rows for v in r):
-                out.append((sheet.title, rows))
-        return out
-    finally:
-        book.close()
+        except Exception as exc:
+            raise Unreadable(f"cannot be read as XLSX ({exc})") from None
+        try:
+            out = []
+            for sheet in book.worksheets:
+                if sheet.sheet_state != "visible":
+                    out.append((sheet.title, [], True))
+                    continue
+                rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+                if any(v is not None and str(v).strip() for r in rows for v in r):
+                    out.append((sheet.title, rows, False))
+            return out
+        finally:
+            book.close()
 
 
 def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) -> Sheet:
@@ -237,10 +273,14 @@ def read_sheets(path: Path, table: str | None) -> list[Sheet]:
     if suffix in PARQUET_SUFFIXES:
         return [_read_parquet(path)]
     if suffix in XLSX_SUFFIXES:
-        sheets = _workbook(path)
+        found = _workbook(path)
+        hidden = [
+            Sheet(name, pd.DataFrame(), np.arange(0), hidden=True) for name, _, h in found if h
+        ]
+        sheets = [(name, rows) for name, rows, h in found if not h]
         if not sheets:
-            return [Sheet(None, pd.DataFrame(), np.arange(0))]
+            return [Sheet(None, pd.DataFrame(), np.arange(0)), *hidden]
         if len(sheets) == 1:
-            return [_sheet_frame(None, sheets[0][1], table)]
-        return [_sheet_frame(name, rows, None) for name, rows in sheets]
+            return [_sheet_frame(None, sheets[0][1], table), *hidden]
+        return [*(_sheet_frame(name, rows, None) for name, rows in sheets), *hidden]
     return [_read_csv(path, table)]

@@ -1,0 +1,336 @@
+"""Files as councils' systems export them: NULL words for blanks, far-future end dates, exact
+copies of rows, a line with an unquoted comma, semicolons, header-only files, subfolders,
+hidden sheets, old .xls workbooks and the scorecard's own outputs in the data folder. Each
+small file here is built by hand, with the messages and values it must give."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from _loader_fixtures import EP, HEADER, write
+
+import scorecard as sc
+from scorecard.inputs.coerce import NULL_TOKENS
+
+
+def rules(ds: sc.Dataset, severity: str | None = None) -> list[list[object]]:
+    """[file, row, column, rule] of the report (of one severity)."""
+    q = ds.quality
+    if severity:
+        q = q.loc[q["severity"] == severity]
+    return q[["file", "row", "column", "rule"]].values.tolist()
+
+
+# ------------------------------------------------------------------ 1. NULL words as blanks
+
+
+def test_no_code_list_holds_a_null_word() -> None:
+    folder = Path(sc.__file__).parent / "codes"
+    for path in folder.glob("*.csv"):
+        with path.open(newline="") as fh:
+            found = {row[0] for row in csv.reader(fh)}
+        assert not found & set(NULL_TOKENS), path.name
+
+
+def test_null_words_are_blank_with_one_warning_per_column(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",PL_DISTANCE,URN",
+        [
+            "A,01/04/2024,S,C2,U1,NULL,,NULL,None",
+            "B,01/05/2024,S,C2,U1,n/a,-,12.5,1",
+            "C,01/06/2024,S,C2,U1,#N/A,,-,2",
+            "D,01/06/2024,S,C2,U1,01/07/2024,E13,N/A,3",
+            "E,01/06/2024,S,C2,U1,NA,,1,4",  # 'NA' is not a NULL word: not a date
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep["DEC"].isna().tolist() == [True, True, True, False, True]
+    assert ep["REC"].isna().tolist() == [True, True, True, False, True]
+    assert ep["PL_DISTANCE"].tolist()[1] == 12.5 and ep["PL_DISTANCE"].isna().sum() == 3
+    assert ep["URN"].isna().tolist() == [True, False, False, False, False]
+    assert rules(ds, "warning") == [
+        ["episodes.csv", None, "DEC", "3 cells written 'NULL' (1), 'n/a' (1), '#N/A' (1) read as blank"],
+        ["episodes.csv", None, "PL_DISTANCE", "3 cells written 'NULL' (1), '-' (1), 'N/A' (1) read as blank"],
+        ["episodes.csv", None, "REC", "1 cell written '-' read as blank"],
+        ["episodes.csv", None, "URN", "1 cell written 'None' read as blank"],
+    ]  # fmt: skip
+    assert rules(ds, "error") == [["episodes.csv", 6, "DEC", "not a date"]]
+
+
+def test_null_words_in_a_workbook_and_in_parquet_codes(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(EP.split(","))
+    ws.append(["A", "01/04/2024", "S", "C2", "U1", "NULL", None])
+    ws.append(["B", "01/04/2024", "S", "C2", "U1", "NULL", "NULL"])
+    book.save(tmp_path / "episodes.xlsx")
+    # Parquet: PLACE is read as its dictionary, the NULL word found among its values
+    table = pa.table(
+        {
+            "CHILD": ["A", "B", "C"],
+            "SEX": pa.array(["1", "NULL", "2"]),
+            "DOB": ["01/01/2010", "01/01/2011", "01/01/2012"],
+        }
+    )
+    pq.write_table(table, tmp_path / "header.parquet")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["DEC"].isna().all() and ds["episodes"]["REC"].isna().all()
+    assert ds["header"]["SEX"].isna().tolist() == [False, True, False]
+    assert [r for r in rules(ds, "warning") if r[3].endswith("read as blank")] == [
+        ["header.parquet", None, "SEX", "1 cell written 'NULL' read as blank"],
+        ["episodes.xlsx", None, "DEC", "2 cells written 'NULL' read as blank"],
+        ["episodes.xlsx", None, "REC", "1 cell written 'NULL' read as blank"],
+    ]
+
+
+# ------------------------------------------------------------------ 2. far-future end dates
+
+
+def test_a_far_future_end_date_is_open_with_one_warning(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,31/12/9999,",
+            "B,01/04/2024,S,C2,U1,31/12/9999,",
+            "C,01/04/2024,S,C2,U1,9999-12-31,",
+            "D,01/04/2024,S,C2,U1,31/12/2099,E13",  # a date (not after 2100): kept
+            "E,31/12/9999,S,C2,U1,,",  # not an end date: an error
+        ],
+    )
+    write(tmp_path, "iro_staff.csv", "IRO_ID,FTE,START,END", ["I1,1,01/01/2020,01/01/2101"])
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep["DEC"].tolist()[:3] == [pd.NaT] * 3
+    assert ep["DEC"].iloc[3] == pd.Timestamp("2099-12-31")
+    assert ds["iro_staff"]["END"].isna().all()
+    assert rules(ds, "warning") == [
+        ["episodes.csv", None, "DEC", "3 end dates written '31/12/9999', '9999-12-31' (a far-future placeholder) read as blank: still open"],
+        ["iro_staff.csv", None, "END", "1 end date written '01/01/2101' (a far-future placeholder) read as blank: still open"],
+    ]  # fmt: skip
+    assert rules(ds, "error") == [["episodes.csv", 6, "DECOM", "not a date"]]
+
+
+# ------------------------------------------------------------------ 3. exact copies of rows
+
+
+def test_exact_copies_are_removed_before_the_figures(tmp_path: Path) -> None:
+    rows = ["A,01/04/2024,S,C2,U1,,", "B,01/04/2024,S,C2,U1,,", "C,01/05/2024,S,C2,Q9,,"]
+    # line 5 copies line 2, lines 6-7 copy line 3; line 8 is A again with another PLACE
+    write(
+        tmp_path, "episodes.csv", EP, [*rows, rows[0], rows[1], rows[1], "A,01/04/2024,S,C2,U4,,"]
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B", "C", "A"]
+    # the unusable cell and the rows after the copies keep their place (A's row 8 overlaps)
+    assert rules(ds, "warning") == [
+        ["episodes.csv", None, "", "3 exact copies of rows removed; first at row 5"],
+        ["episodes.csv", 8, "DECOM", "overlaps the child's previous episode"],
+    ]
+    assert ds.unusable.values.tolist() == [["episodes", 2, "PLACE", "unknown PLACE code"]]
+    assert rules(ds, "error") == [["episodes.csv", 4, "PLACE", "unknown PLACE code"]]
+
+
+def test_copies_with_unreadable_cells_are_kept(tmp_path: Path) -> None:
+    # 'x' and 'y' both leave DEC blank: the rows are not copies in the file
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,x,", "A,01/04/2024,S,C2,U1,y,"])
+    ds = sc.load_dataset(tmp_path)
+    assert len(ds["episodes"]) == 2
+    assert [r[1:] for r in rules(ds, "error")] == [
+        [2, "DEC", "not a date"],
+        [3, "DEC", "not a date"],
+    ]
+
+
+def test_copies_in_a_yearly_return_and_latest_wins(tmp_path: Path) -> None:
+    write(
+        tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,01/06/2017,S,C2,U1,,"]
+    )
+    write(
+        tmp_path,
+        "episodes_2018-19.csv",
+        EP,
+        [
+            "A,10/05/2017,S,C2,U1,01/09/2018,X1",
+            "A,10/05/2017,S,C2,U1,01/09/2018,X1",  # a copy (line 3)
+            "A,01/09/2018,P,C2,U4,,",
+            "B,01/06/2017,S,C2,Q9,30/06/2018,E13",  # line 5
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep[["CHILD", "PLACE", "COLLECTION_YEAR"]].values.tolist() == [
+        ["A", "U1", "2018-19"],
+        ["A", "U4", "2018-19"],
+        ["B", "Q9", "2018-19"],
+    ]
+    assert rules(ds, "warning") == [
+        ["episodes_2018-19.csv", None, "", "1 exact copy of rows removed; first at row 3"]
+    ]
+    assert ds.unusable.values.tolist() == [["episodes", 2, "PLACE", "unknown PLACE code"]]
+    assert rules(ds, "error") == [["episodes_2018-19.csv", 5, "PLACE", "unknown PLACE code"]]
+
+
+# ------------------------------------------------------------------ 4. a malformed CSV line
+
+
+def test_a_line_with_an_extra_field_is_left_out_and_the_rest_kept(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",PL_POST",
+        [
+            "A,01/04/2024,S,C2,U1,,,WD1 1AA",
+            "B,01/04/2024,S,C2,U1,,,WD28, 5ZS",  # line 3: an unquoted comma
+            "C,01/04/2024,S,C2,Q9,,,WD1 1AA",  # line 4: rows after it keep their numbers
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "C"]
+    assert rules(ds, "error") == [
+        ["episodes.csv", 3, "", "line has 9 fields where the header has 8; the line is left out"],
+        ["episodes.csv", 4, "PLACE", "unknown PLACE code"],
+    ]
+
+
+# ------------------------------------------------------------------ 5-7. what a folder holds
+
+
+def test_a_header_without_rows_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    (tmp_path / "uasc.csv").write_text("CHILD,DUC\n")
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "warning") == [["uasc.csv", None, "", "no rows: only a header"]]
+    assert len(ds["uasc"]) == 0
+
+
+def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    write(tmp_path / "903" / "current", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    (tmp_path / "old").mkdir()
+    ds = sc.load_dataset(tmp_path)
+    assert "episodes" not in ds.names
+    q = ds.quality
+    said = q.loc[q["file"].isin(["903/", "old/"]), ["severity", "file", "rule"]]
+    assert said.values.tolist() == [
+        [
+            "warning",
+            "903/",
+            "subfolder not read (1 table file in it): only year subfolders (2019-20/) are",
+        ],
+        ["note", "old/", "subfolder not read (no table file in it): only year subfolders (2019-20/) are"],
+    ]  # fmt: skip
+
+
+def test_the_scorecards_own_outputs_are_not_read(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    for name in ("scorecard_2024-25_Q4.xlsx", "my copy.xlsx"):
+        book = xlsxwriter.Workbook(str(tmp_path / name))
+        for sheet in ("Scorecard", "Districts", "Definitions"):
+            ws = book.add_worksheet(sheet)
+            ws.write_row(0, 0, ["POSTCODE_DISTRICT", "DISTRICT", "value"])
+            ws.write_row(1, 0, ["WD1", "Ashcombe", 3])
+        book.get_worksheet_by_name("Scorecard").add_sparkline("D2", {"range": "Scorecard!A2:C2"})
+        book.close()
+    (tmp_path / "scorecard_2024-25_Q4.html").write_text("<html></html>")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl's sparkline warning must not leak
+        ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["header"]
+    assert rules(ds) == [
+        ["my copy.xlsx", None, "", "a scorecard written by this tool, not data; not read"],
+        ["scorecard_2024-25_Q4.html", None, "", "a scorecard written by this tool, not data; not read"],
+        ["scorecard_2024-25_Q4.xlsx", None, "", "a scorecard written by this tool, not data; not read"],
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ 8. decimal commas
+
+
+def test_a_decimal_comma_is_not_a_thousands_separator(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "iro_staff.csv",
+        "IRO_ID,FTE,START,END",
+        ['I1,"0,8",01/01/2020,', 'I2,"1,000",01/01/2020,', "I3,0.5,01/01/2020,"],
+    )
+    write(tmp_path, "population.csv", "MID_YEAR,POP_0_17", ['2024,"12,345"', '2023,"1,234,567"'])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["iro_staff"]["FTE"].tolist()[1:] == [1000.0, 0.5]
+    assert ds["iro_staff"]["FTE"].isna().tolist()[0]
+    assert ds["population"]["POP_0_17"].tolist() == [12345.0, 1234567.0]
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["file", "row", "column", "value", "rule", "hint"]].values.tolist() == [
+        ["iro_staff.csv", 2, "FTE", "0,8", "not a number", "decimal comma? write 0.8"]
+    ]
+
+
+# ------------------------------------------------------------------ 9. semicolons, headers
+
+
+def test_semicolon_separated_csv(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", "CHILD;SEX;DOB", ["A;1;01/01/2010", "B;2;02/02/2011"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    assert rules(ds) == []
+
+
+def test_a_missing_column_is_named_with_the_headers_found(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", "CHILD,SEX,BIRTH", ["A,1,01/01/2010"])
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["file"] == "header.csv"]
+    assert err[["column", "rule", "hint"]].values.tolist() == [
+        [
+            "DOB",
+            "required column missing",
+            "Add a column headed DOB to the header file (DfE name, any case). "
+            "The headers found are: CHILD, SEX, BIRTH.",
+        ]
+    ]
+
+
+# ------------------------------------------------------------------ 10-11. workbooks
+
+
+def test_a_hidden_sheet_is_not_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "header"
+    ws.append(HEADER.split(","))
+    ws.append(["A", "1", "01/01/2010"])
+    old = book.create_sheet("episodes (old)")
+    old.append(EP.split(","))
+    old.append(["A", "01/04/2024", "S", "C2", "ZZ", None, None])
+    old.sheet_state = "hidden"
+    book.save(tmp_path / "903 data.xlsx")
+    ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["header"]
+    assert rules(ds) == [
+        ["903 data.xlsx", None, "", "read as table header (recognised by its headers)"],
+        ["903 data.xlsx (sheet episodes (old))", None, "", "hidden sheet; not read"],
+    ]
+
+
+def test_an_xls_file_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    (tmp_path / "uasc.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    ds = sc.load_dataset(tmp_path)
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["table", "file", "hint"]].values.tolist() == [
+        ["uasc", "uasc.xls", "Open it in Excel and save as .xlsx or CSV (UTF-8)."]
+    ]
+    with pytest.raises(sc.DataValidationError):
+        sc.load_dataset(tmp_path, strict=True)
