@@ -53,6 +53,35 @@ def test_overlaps_x1_gaps_and_rec_without_dec() -> None:
     assert set(ds.quality["file"]) == {"<memory:episodes>"}
 
 
+def test_dates_of_birth_that_cannot_be_right_beside_the_episodes() -> None:
+    # care began on 01/04/2020 for all four (B's second episode is later): A born in 2031
+    # (after care began), B on 01/01/1900 (a placeholder: 120 years old in care); C born
+    # the day care began and D 25 years less a day before it are possible
+    episodes = _eps(
+        [
+            (c, "01/04/2020", "S", "C2", "U1", None, None)
+            if c != "B"
+            else ("B", "01/04/2020", "S", "C2", "U1", "01/05/2020", "E13")
+            for c in "ABCD"
+        ]
+        + [("B", "01/01/2022", "S", "C2", "U1", None, None)]
+    )
+    header = pd.DataFrame(
+        {
+            "CHILD": list("ABCD"),
+            "SEX": "1",
+            "DOB": ["01/01/2031", "01/01/1900", "01/04/2020", "02/04/1995"],
+        }
+    )
+    ds = dataset_from_frames({"episodes": episodes, "header": header})
+    after = _warnings(ds, "DOB after the child's care began")
+    assert after[["row", "value"]].values.tolist() == [[0, "01/01/2031"]]
+    assert after["hint"].item().startswith("The child's first episode starts 01/04/2020;")
+    old = _warnings(ds, "DOB more than 25 years before")
+    assert old[["row", "value"]].values.tolist() == [[1, "01/01/1900"]]
+    assert len(ds.quality) == 2
+
+
 def test_open_episode_followed_by_another_is_an_overlap() -> None:
     ds = dataset_from_frames(
         {

@@ -484,6 +484,48 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+OLDEST_IN_CARE = 25  # years: nobody is looked after at 25, so a DOB before that is wrong
+
+
+def dob_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Dates of birth that cannot be right beside the child's episodes: after the child's
+    care began (their first DECOM: a DOB in the future, or typed wrongly), or more than
+    about OLDEST_IN_CARE years before it (01/01/1900, a placeholder). Ages and age bands of the
+    child would be wrong, so the row is named."""
+    if not (ctx.has("header", "CHILD", "DOB") and ctx.has("episodes", "CHILD", "DECOM")):
+        return []
+    ep_key = ctx.child_codes("episodes")
+    decom = ctx.tables["episodes"]["DECOM"].to_numpy(dtype="datetime64[ns]")
+    use = (ep_key >= 0) & ~np.isnat(decom)
+    first = pd.Series(decom[use]).groupby(ep_key[use]).min()
+    header = ctx.tables["header"]
+    key = ctx.child_codes("header")
+    began = first.reindex(key).to_numpy(dtype="datetime64[ns]")
+    dob = header["DOB"].to_numpy(dtype="datetime64[ns]")
+    known = ~np.isnat(began) & ~np.isnat(dob)
+    years = np.timedelta64(round(OLDEST_IN_CARE * 365.25), "D")  # near enough for this check
+    with np.errstate(invalid="ignore"):
+        after = known & (dob > began)
+        too_old = known & (dob < began - years)
+    flagged = np.flatnonzero(after | too_old)  # few: the hint is written for them only
+    hint = pd.Series(
+        "The child's first episode starts "
+        + pd.Series(began[flagged]).dt.strftime("%d/%m/%Y").astype(str)
+        + "; ages and age bands of this child are wrong until DOB is corrected.",
+    )
+    hint.index = flagged
+    return [
+        ctx.warn("header", after, "DOB", "DOB after the child's care began", hint),
+        ctx.warn(
+            "header",
+            too_old,
+            "DOB",
+            f"DOB more than {OLDEST_IN_CARE} years before the child's care began",
+            hint,
+        ),
+    ]
+
+
 def _referral_key(ctx: _Ctx) -> np.ndarray:
     """One int64 key per referral for (LA, LAchildID, CINreferralDate): millions of rows,
     so the key is packed into the identifiers' own array."""
@@ -657,6 +699,7 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 CHECKS = (
     code_year_warnings,
     episode_warnings,
+    dob_warnings,
     duplicate_warnings,
     repeated_record_warnings,
     light_code_warnings,
