@@ -334,3 +334,58 @@ def test_an_xls_file_is_an_error(tmp_path: Path) -> None:
     ]
     with pytest.raises(sc.DataValidationError):
         sc.load_dataset(tmp_path, strict=True)
+
+
+# ------------------------------------------------------------------ child ids and Excel's zeros
+
+
+def test_ids_that_differ_only_by_leading_zeros_are_the_same_child(tmp_path: Path) -> None:
+    # header kept as text ('0012'), episodes saved from Excel as numbers (12): the same
+    # children; K0012 is not digits and stays as written
+    write(tmp_path, "header.csv", HEADER, ["0012,1,01/01/2015", "0013,2,01/01/2016"])
+    write(tmp_path, "uasc.csv", "CHILD,SEX,DOB,DUC", ["0013,2,01/01/2016,"])
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["12,01/04/2024,S,C2,U1,,", "13,01/04/2024,S,C2,U1,,", "K0012,01/04/2024,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds.tables["header"]["CHILD"].tolist() == ["12", "13"]
+    assert ds.tables["episodes"]["CHILD"].tolist() == ["12", "13", "K0012"]
+    zeros = [r for r in rules(ds) if "leading zeros" in r[3]]
+    assert zeros == [
+        [
+            "header.csv",
+            None,
+            "CHILD",
+            "2 CHILD identifiers written with leading zeros ('0012') read without them ('12'), "
+            "as other files write the same children",
+        ],
+        [
+            "uasc.csv",
+            None,
+            "CHILD",
+            "1 CHILD identifiers written with leading zeros ('0013') read without them ('13'), "
+            "as other files write the same children",
+        ],
+    ]
+    # only K0012 has no header row now
+    orphans = [r for r in rules(ds) if r[3] == "child has episodes but no header row"]
+    assert orphans == [["episodes.csv", 4, "CHILD", "child has episodes but no header row"]]
+    at = "2024-04-01"  # the data's last day
+    assert sc.compute("uasc_count", ds, at=at)["value"].item() == 1
+    assert sc.compute("cla_count", ds, at=at, by="sex").set_index("sex")["value"].to_dict() == {
+        "Female": 1.0,
+        "Male": 1.0,
+        "Unknown": 1.0,
+    }
+
+
+def test_ids_padded_the_same_way_everywhere_are_left_as_written(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["0012,M,01/01/2015"])
+    write(tmp_path, "episodes.csv", EP, ["0012,01/04/2024,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.tables["episodes"]["CHILD"].tolist() == ["0012"]
+    assert ds.tables["header"]["CHILD"].tolist() == ["0012"]
+    assert ds.quality.empty

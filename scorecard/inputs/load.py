@@ -29,6 +29,7 @@ import pyarrow as pa
 from .. import threads
 from ..dataset import TABLES, Dataset
 from . import coverage as cover
+from .child_ids import align_leading_zeros
 from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
@@ -361,6 +362,7 @@ def _run(
     parts, returns, found = _prepare(raws)
     found = [*notes, *found]
     tables, where, years, distinct = _stitch_tables(parts, found)
+    found += align_leading_zeros(tables, where, distinct)
     ctx = context(tables, where, distinct)
     read = len(found)
     if validate:
