@@ -389,3 +389,16 @@ def test_ids_padded_the_same_way_everywhere_are_left_as_written(tmp_path: Path) 
     assert ds.tables["episodes"]["CHILD"].tolist() == ["0012"]
     assert ds.tables["header"]["CHILD"].tolist() == ["0012"]
     assert ds.quality.empty
+
+
+def test_a_header_repeated_inside_a_file_is_left_out_and_said(tmp_path: Path) -> None:
+    # two exports joined one after another: the second brings its header on line 4
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["A,01/04/2024,S,C2,U1,,", "B,01/04/2024,S,C2,U1,,", EP.lower(), "C,01/04/2024,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds.tables["episodes"]["CHILD"].tolist() == ["A", "B", "C"]
+    assert rules(ds) == [["episodes.csv", 4, "", "the header repeated; the row is left out"]]

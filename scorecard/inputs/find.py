@@ -25,6 +25,7 @@ from .read import (
     Sheet,
     Unreadable,
     read_sheets,
+    repeated_headers,
 )
 from .report import issues, note
 from .returns import label as year_label
@@ -251,6 +252,20 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             if table is None:
                 notes.append(said)
                 continue
+        sheet, repeats = repeated_headers(sheet)
+        if len(repeats):
+            notes.append(
+                issues(
+                    "warning",
+                    table,
+                    label,
+                    repeats,
+                    "",
+                    None,
+                    "the header repeated; the row is left out",
+                    "Files joined one after another each bring their header; keep the first.",
+                )
+            )
         notes += _sheet_notes(sheet, table, label)
         out.append((RawTable(table, label, sheet.frame, sheet.rows, **meta), named))
     return out, notes

@@ -127,6 +127,32 @@ def _without_blank_rows(sheet: Sheet) -> Sheet:
     return Sheet(sheet.name, f.loc[keep].reset_index(drop=True), rows, sheet.bad_lines)
 
 
+def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
+    """Rows that repeat the header (every filled cell its column's own name: files joined
+    one after another, each with its header) left out; their row numbers, for a note."""
+    f = sheet.frame
+    text = pd.api.types.is_string_dtype
+    if f.empty or f.shape[1] == 0 or not all(text(dt) for dt in f.dtypes):
+        return sheet, np.arange(0)
+    first = f.columns[0]
+    maybe = np.flatnonzero(
+        f[first].astype("str").str.strip().str.casefold().to_numpy() == str(first).casefold()
+    )
+    if not len(maybe):  # the usual case: one comparison over the first column
+        return sheet, np.arange(0)
+    cells = f.iloc[maybe].astype("str").apply(lambda c: c.str.strip().str.casefold())
+    names = pd.Series([str(c).casefold() for c in f.columns], index=f.columns)
+    same = (cells == names) | f.iloc[maybe].isna()
+    repeat = maybe[same.all(axis=1).to_numpy()]
+    if not len(repeat):
+        return sheet, np.arange(0)
+    keep = np.ones(len(f), dtype=bool)
+    keep[repeat] = False
+    rows = sheet.rows
+    kept = Sheet(sheet.name, f.loc[keep].reset_index(drop=True), rows[keep], sheet.bad_lines)
+    return kept, rows[repeat]
+
+
 def _delimiter(first_lines: str) -> str:
     """The separator the first lines (title rows, the header) use most on one line: ',', tab
     (Excel's 'Unicode text') or ';' (Excel where the comma is the decimal mark); ',' on a tie
