@@ -155,8 +155,10 @@ def test_accommodation_base_short_of_the_cohort_by_a_few_is_withheld():
     assert list(out.loc[(accom, "Caxford"), ["numerator", "denominator", "value"]]) == ["c"] * 3
     assert out.loc[(accom, "Caxford"), "rag"] is None
     assert bool(out.loc[(accom, "Caxford"), "suppressed"])
-    assert list(out.loc[(accom, "Dunmere"), ["numerator", "denominator"]]) == [68.0, 78.0]
-    assert out.loc[(accom, "Dunmere"), "rag"] == "green"
+    # Dunmere's 68 / 78 would be shown, but with Caxford withheld alone the card's county
+    # figure less Dunmere's gives Caxford back: the only other district goes too
+    assert list(out.loc[(accom, "Dunmere"), ["numerator", "denominator"]]) == ["c", "c"]
+    assert out.loc[(accom, "Dunmere"), "rag"] is None
     # the cohort rows themselves are shown (69 of 79 and 75 of 85 in touch: 10 not)
     shown = out.drop(index=accom, level="indicator")
     assert not shown["suppressed"].any()
@@ -525,3 +527,29 @@ def test_a_rule_that_withholds_zero_fails_the_check(hundred_children_card, monke
     card = hundred_children_card.for_publication()
     with pytest.raises(AssertionError, match="0 of 100 withheld"):
         assert_zero_of_hundred_shown(card)
+
+
+def test_a_lone_withheld_district_takes_the_next_smallest_with_it():
+    """The districts add up to the authority's figure on the card: with Ashcombe's 3 alone
+    withheld, 3 = 100 - 40 - 25 - 32. The next smallest number (25, Caxford) goes too; the
+    others stay. A row already withholding two districts is left as it is."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    districts = ["Ashcombe", "Bramleigh", "Caxford", "Dunmere"]
+    frame = pd.DataFrame(
+        {
+            "indicator": ["pct_foster_care"] * 4 + ["pct_residential"] * 4,
+            "district": districts * 2,
+            "numerator": [3.0, 40.0, 25.0, 32.0, 2.0, 4.0, 30.0, 50.0],
+            "denominator": [60.0, 70.0, 50.0, 60.0, 60.0, 70.0, 50.0, 60.0],
+            "rag": "green",
+        }
+    )
+    frame["value"] = 100 * frame["numerator"] / frame["denominator"]
+    out = privacy.suppress_districts(frame, cat, 5).set_index(["indicator", "district"])
+    foster = out.loc["pct_foster_care"]
+    assert foster["numerator"].tolist() == ["c", 40.0, "c", 32.0]
+    assert foster.loc["Caxford", "value"] == "c" and foster.loc["Caxford", "rag"] is None
+    assert foster["denominator"].tolist() == [60.0, 70.0, 50.0, 60.0]  # bases stay
+    assert out.loc["pct_residential", "numerator"].tolist() == ["c", "c", 30.0, 50.0]

@@ -197,6 +197,9 @@ def apply_suppression(
     return out
 
 
+_VALUE_COLS = ("numerator", "denominator", "value")
+
+
 def _withhold(series: pd.Series, mask: pd.Series) -> pd.Series:
     """`series` as objects with 'c' where `mask` (NaN stays NaN where not masked)."""
     values = series.astype(object).to_numpy(copy=True)
@@ -251,5 +254,28 @@ def suppress_districts(
         groups=cohort_groups(ids, catalogue),
         keys=("district",),
     )
+    out = _no_lone_withheld(out, frame)
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
+    return out
+
+
+def _no_lone_withheld(out: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """Where one district alone has an indicator's number (or base) withheld, the next
+    smallest is withheld too: the districts add up to the authority's figure on the card,
+    so a lone 'c' is that figure less the others. `shown`: the figures before suppression.
+    (One pass per indicator: a handful, not children.)"""
+    out = out.copy()
+    for col, hide in (("numerator", ("numerator", "value")), ("denominator", _VALUE_COLS)):
+        for rows in out.groupby("indicator", sort=False).indices.values():
+            withheld = out[col].iloc[rows].eq(SUPPRESSED).to_numpy()
+            if withheld.sum() != 1:
+                continue
+            size = pd.to_numeric(shown[col].iloc[rows], errors="coerce").to_numpy()
+            open_ = ~withheld & (size > 0)
+            if not open_.any():
+                continue
+            pick = out.index[rows[np.flatnonzero(open_)[np.argmin(size[open_])]]]
+            for c in hide:
+                out.loc[pick, c] = SUPPRESSED
+            out.loc[pick, "suppressed"] = True
     return out
