@@ -66,7 +66,7 @@ def test_oc3_without_year_takes_the_data_collection_year(tmp_path: Path) -> None
     (tmp_path / "oc3.csv").write_text("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nZ,15/07/2000,YES,F1,B1\n")
     ds = load_dataset(tmp_path)
     assert ds["oc3"]["YEAR"].tolist() == [2018.0]
-    assert ds.coverage["oc3"].basis == "OC3 YEARs 2017-18 to 2017-18"
+    assert ds.coverage["oc3"].basis == "care leavers' return 2017-18"
     # a full history cannot tell the year: the table is left out with a hint about years
     (tmp_path / "episodes.csv").write_text(
         "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/05/2015,S,C2,U1,01/03/2016,E13\n"

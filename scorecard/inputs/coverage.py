@@ -7,7 +7,8 @@ computed from partial history.
   recorded cessation to the latest date (DECOM or DEC); header and uasc as the episodes they
   describe. A cessation here is a child leaving care (DEC with REC other than X1): an extract
   of the periods of care open at its start carries their earlier X1 changes back for years,
-  while children who left before it starts are simply absent (any DEC when no REC says so). Referrals likewise from the collection year of the earliest recorded closure
+  while children who left before it starts are simply absent (any DEC when no REC says
+  so). Referrals likewise from the collection year of the earliest recorded closure
   (CINclosureDate; the earliest referral when none is closed) to the latest referral or
   closure. OC3 from its YEARs: the first year's 1 April to the last year's 31 March, the
   YEARs missing in between as gaps.
@@ -78,10 +79,11 @@ def _latest(s: pd.Series) -> pd.Timestamp:
 
 
 def _from_dates(
-    what: str, ends: pd.Series, starts: pd.Series, everything: list[pd.Series]
+    event: str, ends: pd.Series, starts: pd.Series, everything: list[pd.Series]
 ) -> Coverage | None:
     """From the collection year of the earliest end (else the earliest start) to the latest
-    date of `everything`."""
+    date of `everything`; `event` says what an end is, in words a reader knows ('a child
+    leaves care')."""
     latest = max((d for d in map(_latest, everything) if pd.notna(d)), default=pd.NaT)
     if pd.isna(latest):
         return None
@@ -89,12 +91,12 @@ def _from_dates(
     if pd.notna(first_end):
         start = _year_start(first_end)
         basis = (
-            f"full-history extract: {what} from the collection year of the earliest "
-            f"{ends.name} ({label(start.year)}) to the latest date"
+            f"full-history extract, from {label(start.year)}, the first year in it when "
+            f"{event} ({ends.name}), to its latest date"
         )
     else:
         start = _earliest(starts)
-        basis = f"full-history extract: {what} from the earliest {starts.name} (none has ended)"
+        basis = f"full-history extract, from its earliest {starts.name} (none has ended)"
     return Coverage(start, latest, (), basis)
 
 
@@ -103,18 +105,19 @@ def from_extract(table: str, frame: pd.DataFrame) -> Coverage | None:
     if table == "episodes" and {"DECOM", "DEC"} <= set(frame.columns):
         left = frame["DEC"]
         if "REC" in frame.columns and (frame["DEC"].notna() & frame["REC"].ne("X1")).any():
-            left = (
-                frame["DEC"].where(frame["REC"].ne("X1")).rename("leaving care (DEC, REC not X1)")
-            )
-        return _from_dates("episodes", left, frame["DECOM"], [frame["DECOM"], frame["DEC"]])
+            left = frame["DEC"].where(frame["REC"].ne("X1")).rename("DEC, REC not X1")
+        event = "a child leaves care"
+        return _from_dates(event, left, frame["DECOM"], [frame["DECOM"], frame["DEC"]])
     if table == "referrals" and "CINreferralDate" in frame.columns:
         ref = frame["CINreferralDate"]
         closed = frame["CINclosureDate"] if "CINclosureDate" in frame.columns else ref.iloc[:0]
-        return _from_dates("referrals", closed, ref, [ref, closed])
+        return _from_dates("a referral closes", closed, ref, [ref, closed])
     if table == "oc3" and "YEAR" in frame.columns and frame["YEAR"].notna().any():
         years = sorted({int(y) - 1 for y in frame["YEAR"].dropna().unique()})
         cov = from_returns(table, years)
-        basis = f"OC3 YEARs {label(years[0])} to {label(years[-1])}"
+        basis = f"care leavers' returns {label(years[0])} to {label(years[-1])}"
+        if len(years) == 1:
+            basis = f"care leavers' return {label(years[0])}"
         return Coverage(cov.start, cov.end, cov.gaps, basis)
     return None
 
