@@ -720,9 +720,7 @@ def _comparator_note(
         f"Comparators are published figures for the latest year available ({', '.join(yrs)}); "
         "the statistical-neighbour (SN) average is the "
         f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value. "
-        "'Ours' is the authority's own published figure for that year, with its band and "
-        "rank; 'This value' places the current value in that year's national distribution, "
-        "and the gaps to the best are from the current value. "
+        "The gaps to the best are from the current value. "
         f"{_sentence(best_rule(min_size))}."
     )
     counts = [i.title for i in items if i.unit == "count" and i.benchmark is not None]
