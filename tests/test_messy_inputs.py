@@ -402,3 +402,138 @@ def test_a_header_repeated_inside_a_file_is_left_out_and_said(tmp_path: Path) ->
     ds = sc.load_dataset(tmp_path)
     assert ds.tables["episodes"]["CHILD"].tolist() == ["A", "B", "C"]
     assert rules(ds) == [["episodes.csv", 4, "", "the header repeated; the row is left out"]]
+
+
+# ------------------------------------------------------------------ dates written month first
+
+
+def test_a_column_written_month_first_is_read_month_first_with_one_warning(
+    tmp_path: Path,
+) -> None:
+    # 10/20 and 12/31 can only be month first, no first number is over 12: 05/04 is 4 May
+    write(tmp_path, "header.csv", HEADER, ["A,1,10/20/2010", "B,2,05/04/2011", "C,1,12/31/2012"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["DOB"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2010-10-20",
+        "2011-05-04",
+        "2012-12-31",
+    ]
+    assert rules(ds) == [
+        ["header.csv", None, "DOB", "dates written month first (10/20/2010); read as 20 October 2010"]
+    ]  # fmt: skip
+    assert ds.quality["severity"].tolist() == ["warning"]
+
+
+def test_a_column_with_both_orders_stays_day_first(tmp_path: Path) -> None:
+    # 20/10 can only be day first: 10/20 is not a date, 05/04 is 5 April
+    write(tmp_path, "header.csv", HEADER, ["A,1,10/20/2010", "B,2,05/04/2011", "C,1,20/10/2012"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["DOB"].dt.strftime("%Y-%m-%d").fillna("").tolist() == [
+        "",
+        "2011-04-05",
+        "2012-10-20",
+    ]
+    assert rules(ds) == [["header.csv", 2, "DOB", "not a date"]]
+
+
+def test_month_first_is_found_among_the_distinct_values_of_a_long_column(
+    tmp_path: Path,
+) -> None:
+    # 1,500 rows of three dates (read once each): one warning, no row reported
+    dates = ["03/04/2011", "03/14/2011", "12/01/2010"] * 500
+    write(tmp_path, "header.csv", HEADER, [f"C{i},1,{d}" for i, d in enumerate(dates)])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["DOB"].dt.strftime("%Y-%m-%d").tolist()[:3] == [
+        "2011-03-04",
+        "2011-03-14",
+        "2010-12-01",
+    ]
+    assert rules(ds) == [
+        ["header.csv", None, "DOB", "dates written month first (03/14/2011); read as 14 March 2011"]
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ .txt and .tsv tables
+
+
+def test_tab_separated_txt_and_tsv_files_are_tables(tmp_path: Path) -> None:
+    (tmp_path / "header.txt").write_text("CHILD\tSEX\tDOB\nA\t1\t01/05/2010\nB\t2\t15/07/2012\n")
+    (tmp_path / "uasc.tsv").write_text("CHILD\tDUC\nB\t14/07/2030\n")
+    (tmp_path / "lookup.tsv").write_text("POSTCODE_DISTRICT\tDISTRICT\nWD1\tAshdown\n")  # headers
+    (tmp_path / "readme.txt").write_text("Export notes\nRun on 01/04/2025, all tables.\n")
+    (tmp_path / "episodes_notes.txt").write_text("Notes on the episodes export.\n")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["DOB"].dt.strftime("%Y-%m-%d").tolist() == ["2010-05-01", "2012-07-15"]
+    assert ds["uasc"]["DUC"].dt.strftime("%Y-%m-%d").tolist() == ["2030-07-14"]
+    assert ds["districts"]["DISTRICT"].tolist() == ["Ashdown"]
+    assert sorted(rules(ds)) == [
+        ["episodes_notes.txt", None, "", "not a table file; ignored"],
+        ["lookup.tsv", None, "", "read as table districts (recognised by its headers)"],
+        ["readme.txt", None, "", "not a table file; ignored"],
+    ]
+
+
+# ------------------------------------------------------------------ XML that is not well-formed
+
+
+def _xml_child(folder: Path, inside: str) -> None:
+    """ssda903.xml holding one child's header (cp1252 bytes), beside a header.csv."""
+    write(folder, "header.csv", HEADER, ["B1,1,01/05/2010"])
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<EXPSSDA903>\n'
+        f"<CHILD><HEADER><CHILDID>A1</CHILDID>{inside}</HEADER></CHILD>\n</EXPSSDA903>\n"
+    )
+    (folder / "ssda903.xml").write_bytes(text.encode("cp1252"))
+
+
+def test_xml_declared_utf8_holding_a_windows_1252_byte_says_so(tmp_path: Path) -> None:
+    # 'ë' saved as cp1252 (0xEB) is character 56 of line 3 (55 ASCII characters before it)
+    _xml_child(tmp_path, "<SEX>1</SEX><!-- Zoë -->")
+    q = sc.load_dataset(tmp_path).quality
+    assert q[["severity", "file", "rule"]].values.tolist() == [
+        ["error", "ssda903.xml", "file is not well-formed XML (line 3, character 56: not well-formed (invalid token))"]
+    ]  # fmt: skip
+    assert q["hint"].tolist() == [
+        "The file is declared UTF-8 but holds a byte that is not (0xEB): saved as "
+        "Windows-1252? Save it as UTF-8, or declare what it is in its first line: "
+        '<?xml version="1.0" encoding="windows-1252"?>.'
+    ]
+
+
+def test_xml_with_a_bare_ampersand_says_so(tmp_path: Path) -> None:
+    # expat stops after '& ': the space is character 50 of line 3
+    _xml_child(tmp_path, "<UPN>Flat 3 & 4</UPN>")
+    q = sc.load_dataset(tmp_path).quality
+    assert q[["severity", "file", "rule"]].values.tolist() == [
+        ["error", "ssda903.xml", "file is not well-formed XML (line 3, character 50: not well-formed (invalid token))"]
+    ]  # fmt: skip
+    assert q["hint"].str.startswith("An & in a value must be written &amp; in XML").tolist() == [
+        True
+    ]
+
+
+def test_xml_not_well_formed_for_another_reason_has_no_guessed_hint(tmp_path: Path) -> None:
+    _xml_child(tmp_path, "<SEX>1</DOB>")
+    q = sc.load_dataset(tmp_path).quality
+    assert q["rule"].tolist() == [
+        "file is not well-formed XML (line 3, character 45: mismatched tag)"
+    ]
+    assert q["hint"].tolist() == [""]
+
+
+# ------------------------------------------------------------------ local tables named with a year
+
+
+def test_local_tables_named_with_a_year_are_not_returns(tmp_path: Path) -> None:
+    # the years in these names are a mid-year estimate and a lookup's date, not returns
+    write(tmp_path, "SSDA903_2024-25_episodes.csv", EP, ["A,01/05/2024,S,C2,U1,,"])
+    write(tmp_path, "ONS_mid-2024_population.csv", "MID_YEAR,POP_0_17", ["2024,302500"])
+    write(tmp_path, "districts_lookup_2023.csv", "POSTCODE_DISTRICT,DISTRICT", ["WD1,Ashdown"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.quality.empty
+    assert ds.returns[["collection_year", "return", "tables"]].values.tolist() == [
+        ["2024-25", "SSDA903", "episodes"]
+    ]
+    assert ds["population"].columns.tolist() == ["MID_YEAR", "POP_0_17"]
+    assert ds["population"]["POP_0_17"].tolist() == [302500.0]
+    assert ds["districts"].columns.tolist() == ["POSTCODE_DISTRICT", "DISTRICT"]

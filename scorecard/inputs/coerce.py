@@ -25,6 +25,11 @@ DATE_HINT = (
     "Write dates as dd/mm/YYYY (e.g. 01/04/2024) or YYYY-MM-DD, with the year in full "
     "(a two-digit year is read only where its century is certain)."
 )
+MONTH_FIRST_HINT = (
+    "Dates are read day first (UK); in this column some can only be month first (a second "
+    "number over 12) and none only day first, so every date in it is read month first. "
+    "Check a few; export dates as dd/mm/YYYY or YYYY-MM-DD to be sure."
+)
 YEAR_HINT = (
     "Write YEAR as the collection year's end (2025 for 2024-25), or as 2024-25 or 202425; "
     "leave the column out of a yearly return and the return's year is used."
@@ -94,8 +99,15 @@ def _scalars_as_text(s: pd.Series) -> pd.Series:
 
 
 def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(datetime64[ns] series, mask of values that are not dates); see `read_dates` for the
-    forms read from text."""
+    """(datetime64[ns] series, mask of values that are not dates); see `_date_column`."""
+    dates, bad, _ = _date_column(s)
+    return dates, bad
+
+
+def _date_column(s: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
+    """(datetime64[ns] series, mask of values that are not dates, the value that showed the
+    text written month first (None: read day first)); see `read_dates` for the forms read
+    from text and `month_first` for when a column is read month first."""
     if isinstance(s.dtype, pd.ArrowDtype) and pd.api.types.is_datetime64_any_dtype(s):
         s = pd.Series(pd.to_datetime(s.astype(object)), index=s.index)  # Arrow date32/timestamp
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -104,7 +116,7 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         out = s.astype(DATE_DTYPE)
         if _has_time_of_day(out.to_numpy()):
             out = out.dt.normalize()  # Excel or Parquet datetimes with a time of day
-        return out, pd.Series(False, index=s.index)
+        return out, pd.Series(False, index=s.index), None
     if s.dtype == object:
         stamps = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp | np.datetime64))
         if stamps.any():
@@ -113,13 +125,17 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     found = _distinct_values(s)
     if found is not None:  # a few thousand distinct dates over millions of rows: read each once
         codes, distinct = found
-        dates, bad = _as_date(distinct)
+        dates, bad, shown = _date_column(distinct)
         flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
-        return _spread(dates, codes, s.index), pd.Series(flags, index=s.index)
+        return _spread(dates, codes, s.index), pd.Series(flags, index=s.index), shown
     text = _as_text(s, numeric_ids=False)
     dates = read_dates(text)
     bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
-    return dates.where(~bad).astype(DATE_DTYPE), bad
+    shown = month_first(text) if bad.any() else None  # a clean column is not looked at again
+    if shown is not None:
+        dates = read_dates(text, month_first=True)
+        bad = text.notna() & (dates.isna() | (dates < _EARLIEST) | (dates > _LATEST))
+    return dates.where(~bad).astype(DATE_DTYPE), bad, shown
 
 
 def _has_time_of_day(values: np.ndarray, step: int = 1 << 18) -> bool:
@@ -161,6 +177,8 @@ _MONTHS = {
     for name in names
 }
 _DAY_MONTH_YEAR = r"^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4}|\d{2})$"
+# an all-number date (10/20/1997, 1-5-98 13:00): the two numbers before the year
+_NUMERIC_DATE = r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](?:\d{4}|\d{2})(?:[T ]\d{1,2}:\d{2}(?::[\d.]+)?)?$"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
 SERIAL_FIRST = 29221  # serial numbers are read from 01/01/1980 on
 TWO_DIGIT_FIRST = 1980  # two-digit years 80-99 are 1980-1999
@@ -179,17 +197,37 @@ def two_digit_year(yy: pd.Series, today: dt.date | None = None) -> pd.Series:
     return old.where(old_ok & ~new_ok, new.where(new_ok & ~old_ok))
 
 
-def read_dates(text: pd.Series) -> pd.Series:
+def month_first(text: pd.Series) -> str | None:
+    """The first value showing that a column of text dates is written month first (US order,
+    10/20/1997), or None. A column is read month first only when the evidence is one-sided:
+    among its all-number dates (10/20/1997, 1-5-98), some have a second number that can only
+    be a day (13 to 31) and none has a first number over 12. Then its dates with both numbers
+    up to 12 (05/04/1997) are month first too: read day first, they would be silently wrong.
+    A column with both kinds (20/10/1997 and 10/20/1997) stays day first, the impossible
+    dates reported. Looks at each distinct value once."""
+    distinct = pd.Series(text.dropna().unique(), dtype=object)
+    parts = distinct.str.extract(_NUMERIC_DATE)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    if (first > 12).any():
+        return None
+    shows = ((second > 12) & (second <= 31) & (first >= 1)).to_numpy(dtype=bool)
+    return str(distinct[shows].iloc[0]) if shows.any() else None
+
+
+def read_dates(text: pd.Series, month_first: bool = False) -> pd.Series:
     """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
     d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
     numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), and two-digit years where the
-    century is certain (`two_digit_year`). Day before month, always (UK). NaT where none
-    fits. The two usual forms are tried first, the one the first date is written in first."""
+    century is certain (`two_digit_year`). Day before month (UK); `month_first` (a column
+    `month_first` found written 10/20/1997) reads the all-number forms month first. NaT where
+    none fits. The two usual forms are tried first, the one the first date is written in
+    first."""
     if text.str.contains(":", regex=False).any():
         text = text.str.replace(_TIME_SUFFIX, "", regex=True)
     filled = text.dropna()
     first = filled.iloc[0] if len(filled) else ""
-    usual = ["%Y-%m-%d", "%d/%m/%Y"]
+    usual = ["%Y-%m-%d", "%m/%d/%Y" if month_first else "%d/%m/%Y"]
     if not (len(first) >= 5 and first[:4].isdigit() and first[4] == "-"):
         usual.reverse()
     out = pd.to_datetime(text, format=usual[0], errors="coerce")
@@ -210,11 +248,14 @@ def read_dates(text: pd.Series) -> pd.Series:
         named = month.isna()
         if named.any():
             month = month.where(~named, p[1].str.lower().map(_MONTHS))
+        day = pd.to_numeric(p[0])
+        if month_first:  # 10-20-1997: the numbers swap; 20-Oct-1997 stays day first
+            day, month = day.where(named, month), month.where(named, day)
         year = pd.to_numeric(p[2], errors="coerce")
         short = p[2].str.len() == 2
         if short.any():
             year = year.where(~short, two_digit_year(year))
-        ymd = pd.DataFrame({"year": year, "month": month, "day": pd.to_numeric(p[0])})
+        ymd = pd.DataFrame({"year": year, "month": month, "day": day})
         out[p.index] = pd.to_datetime(ymd, errors="coerce")
     left = rest.loc[~matched]
     compact = left.str.fullmatch(r"(19|20)\d{6}")
@@ -428,6 +469,15 @@ def _far_future_note(raw: RawTable, col: str, far: pd.Series) -> pd.DataFrame:
     return _column_warning(raw, col, rule, FAR_FUTURE_HINT)
 
 
+def _month_first_note(raw: RawTable, col: str, shown: str) -> pd.DataFrame:
+    """One warning for a date column read month first (`month_first`): the value that showed
+    it and the date it was read as."""
+    day = read_dates(pd.Series([shown], dtype="str"), month_first=True).iloc[0]
+    read_as = f"{day.day} {day:%B %Y}" if pd.notna(day) else "month first"
+    rule = f"dates written month first ({shown}); read as {read_as}"
+    return _column_warning(raw, col, rule, MONTH_FIRST_HINT)
+
+
 def _number_hints(values: pd.Series, hint: str) -> pd.Series:
     """The hint per unreadable number: a decimal comma ('0,8') gets 'write 0.8'."""
     text = _as_text(values.reset_index(drop=True), numeric_ids=False).fillna("")
@@ -524,7 +574,9 @@ def _coerce_column(
         found.append(_null_note(raw, col, nulls))
     bad = None
     if kind == "date":
-        out, bad = _as_date(s)
+        out, bad, shown = _date_column(s)
+        if shown is not None:
+            found.append(_month_first_note(raw, col, shown))
         if col in END_DATE_COLUMNS and bad.any():
             far = _far_future(s, bad)
             if far is not None:

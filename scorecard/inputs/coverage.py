@@ -25,10 +25,10 @@ import pandas as pd
 
 from ..dataset import Coverage
 from ..periods import ReferenceDateError, names_a_period, parse_date
-from .returns import CIN_TABLES, bounds, label
+from .returns import CIN_TABLES, LOCAL_TABLES, bounds, label
 
 RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
-NOT_LIMITED = ("iro_allocations", "iro_staff", "ks4_cla", "ks4_all", "population", "districts")
+NOT_LIMITED = LOCAL_TABLES
 
 
 def _gaps(years: list[int]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:

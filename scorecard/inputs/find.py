@@ -5,7 +5,9 @@ A folder holds one file per table (`episodes.csv`, `header.xlsx` ...), or yearly
 files whose names carry a year (`2017-episodes.csv`, `SSDA903_2020_episodes.csv`,
 `episodes_2019-20.csv`, `903_201819_header.xlsx`), one subfolder per year (`2019-20/`,
 `2020/`), workbooks holding several tables as sheets, and SSDA903 or CIN census XML files.
-A file's table comes from its name (or its sheet's), else from its column headers.
+A file's table comes from its name (or its sheet's), else from its column headers. A .txt
+or .tsv file is read as delimited text when its header names a table's columns; otherwise it
+is taken for notes and passed over with a note.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import ALL_TABLES, tables_from_headers
+from .columns import ALL_TABLES, canonical, known_columns, tables_from_headers
 from .read import (
+    LOOSE_TEXT_SUFFIXES,
     PARQUET_SUFFIXES,
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
@@ -28,6 +31,7 @@ from .read import (
     repeated_headers,
 )
 from .report import issues, note
+from .returns import LOCAL_TABLES
 from .returns import label as year_label
 from .xml import read_xml
 
@@ -103,12 +107,31 @@ def _source(path: Path, label: str, folder_year: tuple[str | None, tuple[int, ..
     return Source(path, label, name_table(path.stem), group, years)
 
 
+def _not_a_table(label: str) -> pd.DataFrame:
+    """The note on a file that is not a table (by its type, or a .txt/.tsv by its content)."""
+    return note(
+        "note",
+        label,
+        "not a table file; ignored",
+        "Tables are .csv (or tab-separated .tsv, .txt), .parquet, .xlsx or .xml files.",
+    )
+
+
+def _names_columns(columns: list[object], table: str | None) -> bool:
+    """True when a text file's header names a column of `table` (of any table when None):
+    a .txt or .tsv file is read as a table only then, else it is taken for notes."""
+    if table is None:
+        return bool(tables_from_headers([str(c) for c in columns]))
+    return bool({canonical(str(c)) for c in columns} & set(known_columns(table)))
+
+
 def _not_read(path: Path, label: str) -> pd.DataFrame:
     """A note on a subfolder that is not read, with how many table files it holds."""
     held = sum(
         1
         for p in path.rglob("*")
         if p.suffix.lower() in TABLE_SUFFIXES
+        and p.suffix.lower() != ".txt"  # notes as often as tables
         and not p.name.startswith((".", "~$"))
         and not _OUTPUT_NAME.match(p.name)
     )
@@ -161,14 +184,7 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 )
                 continue
             if suffix not in TABLE_SUFFIXES:
-                notes.append(
-                    note(
-                        "note",
-                        label,
-                        "not a table file; ignored",
-                        "Tables are .csv, .parquet, .xlsx or .xml files.",
-                    )
-                )
+                notes.append(_not_a_table(label))
                 continue
             found.append(_source(path, label, folder_year))
 
@@ -218,6 +234,7 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
     notes: list[pd.DataFrame] = []
     out: list[tuple[RawTable, bool]] = []
     meta = {"group": src.group, "years": src.years}
+    loose = src.path.suffix.lower() in LOOSE_TEXT_SUFFIXES
     try:
         if src.path.suffix.lower() in XML_SUFFIXES:
             tables, xml_notes = read_xml(src.path, src.label)
@@ -232,7 +249,11 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             return out, xml_notes
         sheets = read_sheets(src.path, src.table)
     except Unreadable as exc:
-        return [], [note("error", src.label, f"file {exc}", "", src.table or "")]
+        if loose:
+            return [], [_not_a_table(src.label)]
+        return [], [note("error", src.label, f"file {exc}", exc.hint, src.table or "")]
+    if loose and not _names_columns(list(sheets[0].frame.columns), src.table):
+        return [], [_not_a_table(src.label)]
     if len(sheets) > 1 and {str(s.name).lower() for s in sheets} >= _OUTPUT_SHEETS:
         return [], [note("note", src.label, OUTPUT_NOTE, "Write outputs outside the data folder.")]
     for sheet in sheets:
@@ -267,7 +288,10 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
                 )
             )
         notes += _sheet_notes(sheet, table, label)
-        out.append((RawTable(table, label, sheet.frame, sheet.rows, **meta), named))
+        # a local table (population, districts ...) is no return: a year in its name is not
+        # a collection year (ONS_mid-2024_population.csv)
+        year = {"group": None, "years": ()} if table in LOCAL_TABLES else meta
+        out.append((RawTable(table, label, sheet.frame, sheet.rows, **year), named))
     return out, notes
 
 

@@ -2,7 +2,7 @@
 of cells with the row numbers the analyst sees, before any column is named or coerced. XML
 returns are read by `xml`.
 
-CSV is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text", tab
+CSV (and tab-separated .tsv and .txt) is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text", tab
 separated) or cp1252; title rows above the header are allowed in CSV and XLSX (the header is
 found among the first rows). A binary file or one no encoding decodes is refused with a
 message naming it. Input files are only ever opened for reading.
@@ -27,7 +27,9 @@ import pyarrow.parquet as pq
 from .columns import FEW_VALUED_COLUMNS, RECOGNISED_BY, canonical, clean_name, known_columns
 
 HEADER_SEARCH_ROWS = 30  # title rows allowed above the header in CSV/XLSX
-TEXT_SUFFIXES = (".csv",)
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")  # delimited text (',', ';' or tab: sniffed)
+# text files whose name does not promise a table (notes, logs): read when their content is one
+LOOSE_TEXT_SUFFIXES = (".tsv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -65,7 +67,12 @@ def _row_numbers(n: int, first: int) -> np.ndarray:
 
 
 class Unreadable(Exception):
-    """A file that cannot be read as a table (reported, never raised to the user)."""
+    """A file that cannot be read as a table (reported, never raised to the user), with a
+    hint on the likely cause when one can be told."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _sniff(path: Path) -> str:

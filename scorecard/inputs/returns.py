@@ -44,6 +44,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "oc2": ("CHILD", COLLECTION_YEAR),
 }
 CIN_TABLES = ("referrals",)
+# the council's own tables, in no DfE return: never a yearly return, whatever year their file
+# (ONS_mid-2024_population.csv) or folder is named with
+LOCAL_TABLES = ("iro_allocations", "iro_staff", "ks4_cla", "ks4_all", "population", "districts")
 SSDA903, CIN_CENSUS = "SSDA903", "CIN census"
 
 

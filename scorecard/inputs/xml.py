@@ -17,10 +17,16 @@ line, which every message names (in a file written on one line, its character on
 and the file's label says "(one line)"); the collector's callbacks are set on expat itself, not
 through SAX's layer (which builds an attributes object per element: a sixth of the time on
 a census of 10 MB).
+
+A file that is not well-formed is named with the line and character where the parser
+stopped, and a hint when the cause can be told there: a byte that is not UTF-8 in a file
+declared (or taken as) UTF-8, usually a file saved as Windows-1252; or a bare '&'.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import XMLParserType
@@ -218,6 +224,45 @@ def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]
     return start, (None if pd.isna(ref) else pd.Timestamp(ref))
 
 
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_BARE_AMPERSAND = re.compile(rb"&[#\w.-]*$")  # an '&', then only what a name holds
+NOT_UTF8_HINT = (
+    "The file is {said} but holds a byte that is not ({byte}): saved as Windows-1252? "
+    "Save it as UTF-8, or declare what it is in its first line: "
+    '<?xml version="1.0" encoding="windows-1252"?>.'
+)
+AMPERSAND_HINT = (
+    "An & in a value must be written &amp; in XML (and a < as &lt;); the export wrote it "
+    "bare. Correct the export, or write &amp; there, and load again."
+)
+
+
+def _likely_cause(path: Path, at: int) -> str:
+    """A hint on why expat stopped at byte `at` of a file, when it can be told: a byte that is
+    not UTF-8 in a file declared (or taken as) UTF-8, or a bare '&'; else ''."""
+    if at < 0:
+        return ""
+    start = max(0, at - 64)
+    with path.open("rb") as fh:
+        head = fh.read(200)
+        fh.seek(start)
+        before = fh.read(at - start)
+        here = fh.read(4)
+    if _BARE_AMPERSAND.search(before):  # expat stops just after '& ' or '&T<'
+        return AMPERSAND_HINT
+    declared = _DECLARED.match(head)
+    utf8 = declared is None or declared[1].lower().replace(b"_", b"-") in (b"utf-8", b"utf8")
+    if not here or not utf8 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ""
+    try:
+        here.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start == 0:  # the byte itself starts no UTF-8 character
+            said = "declared UTF-8" if declared else "read as UTF-8 (it declares no encoding)"
+            return NOT_UTF8_HINT.format(said=said, byte=f"0x{here[0]:02X}")
+    return ""
+
+
 def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
     """The tables of an SSDA903 or CIN census XML file, each row with its element's line; in
     a file whose elements are all on one line, with the element's character on that line
@@ -232,7 +277,8 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
     except SAXParseException as exc:
         raise Unreadable(
             f"is not well-formed XML (line {exc.getLineNumber()}, character "
-            f"{exc.getColumnNumber() + 1}: {exc.getMessage()})"
+            f"{exc.getColumnNumber() + 1}: {exc.getMessage()})",
+            _likely_cause(path, getattr(parser._parser, "ErrorByteIndex", -1)),
         ) from None
     except DefusedXmlException as exc:
         raise Unreadable(
