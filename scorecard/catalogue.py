@@ -136,6 +136,12 @@ class Indicator(BaseModel):
         return self
 
     @property
+    def academic_year(self) -> bool:
+        """True for a figure of an academic year (KS4 results): its years are written
+        2024/25, as schools write them, where a financial or collection year is 2024-25."""
+        return self.frequency == "annual" and any(t.startswith("ks4") for t in self.tables)
+
+    @property
     def higher_is_better(self) -> bool | None:
         return {"high_is_good": True, "low_is_good": False}.get(self.polarity)
 

@@ -922,7 +922,8 @@ def benchmark(
         ind.polarity, "neither higher nor lower is better"
     )
     sub = (
-        f"Published {published_year_label(year)}, all local authorities in England ({better}). "
+        f"Published {published_year_label(year, ind.academic_year)}, all local authorities in "
+        f"England ({better}). "
         "Dashed lines: quartiles (Q1, median, Q3)."
     )
     return alt.LayerChart(

@@ -130,10 +130,13 @@ def published_year_end(value: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def published_year_label(value: object) -> str:
-    """A published year as the card writes it: '2024-25' for 2025, '202425' or '2024/25'."""
+def published_year_label(value: object, academic: bool = False) -> str:
+    """A published year as the card writes it: '2024-25' for 2025, '202425' or '2024/25';
+    an academic year (`academic`: KS4 results) as schools write it, '2024/25'."""
     end = published_year_end(value)
-    return f"{end - 1}-{end % 100:02d}" if end else str(value)
+    if not end:
+        return str(value)
+    return f"{end - 1}{'/' if academic else '-'}{end % 100:02d}"
 
 
 def names_a_period(text: str) -> bool:

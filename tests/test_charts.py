@@ -491,3 +491,13 @@ def test_sample_card_and_its_charts_agree(sample_scorecard):
         ind = card.catalogue.get(ind_id)
         if ind.rag is not None and ind.rag.mode == "benchmark":
             assert "No target" not in _subtitle(trend_chart(card, ind_id, frame)), ind_id
+
+
+def test_a_ks4_benchmark_is_labelled_with_its_academic_year():
+    # Attainment 8's published figures are of the academic year 2024/25 (LAIT's 2025), as
+    # its card row compares '2024/25 on 2023/24'
+    panel, sn = _panel()
+    ks4 = "attainment_cla_att8"
+    panel["indicator"], panel["year"] = ks4, 2025
+    sub = _subtitle(charts.benchmark(panel, ks4, "650", 2025, sn))
+    assert sub.startswith("Published 2024/25, all local authorities")

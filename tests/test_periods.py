@@ -221,3 +221,10 @@ def test_age_bands() -> None:
 def test_published_years_in_the_forms_dfe_files_write_them(published, end, label) -> None:
     assert published_year_end(published) == end
     assert published_year_label(published) == label
+
+
+def test_an_academic_year_is_written_as_schools_write_it() -> None:
+    # KS4 results belong to an academic year: 2024/25, beside the card's '2024/25 on 2023/24'
+    assert published_year_label(2025, academic=True) == "2024/25"
+    assert published_year_label("202425", academic=True) == "2024/25"
+    assert published_year_label("latest", academic=True) == "latest"

@@ -395,6 +395,17 @@ def test_means_and_medians_on_the_card_are_tested_on_their_spread(sample_scoreca
     assert len(sd) == 3 and (sd["sd"] > 100).all()  # now, a quarter and a year before
 
 
+def test_ks4_comparators_are_labelled_with_their_academic_year(sample_scorecard):
+    # the education rows compare '2024/25 on 2023/24': their published figures are of the
+    # academic year 2024/25 too, while the others are of the financial year 2024-25
+    f = sample_scorecard.frame.set_index("indicator")
+    assert f.loc["attainment_cla_att8", "benchmark_year"] == "2024/25"
+    assert f.loc["placement_stability_short", "benchmark_year"] == "2024-25"
+    assert "(2024-25; academic year 2024/25 for KS4)" in sample_scorecard.benchmark_note
+    assert sc.load_catalogue().get("attainment_gap_em94").academic_year
+    assert not sc.load_catalogue().get("care_leavers_neet_19_21").academic_year
+
+
 def test_time_in_care_by_age_at_entry():
     # two children left care in 2024-25: WS400001 (born 10/03/2020) came in on 01/01/2024
     # aged 3 (band '1 to 4') and left on 04/02/2025 after 400 days (366 in 2024, then 34);

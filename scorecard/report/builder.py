@@ -683,7 +683,8 @@ def benchmark_rows(
             if len(hit):
                 row = hit.iloc[0]
                 got = {c: row.get(COMPARE_NAMES.get(c, c)) for c in COMPARATOR_COLUMNS}
-                got["benchmark_year"] = published_year_label(year)
+                academic = cat.get(ind_id).academic_year
+                got["benchmark_year"] = published_year_label(year, academic)
                 rows.append({"indicator": ind_id, **got})
     if not rows:
         note = f"No published comparators were found for LA {la} up to {limit}."
@@ -716,8 +717,12 @@ def _comparator_note(
 ) -> str:
     """What the comparator columns are, for the page."""
     yrs = sorted({str(y) for y in got["benchmark_year"].dropna()})
+    school = [y for y in yrs if "/" in y]  # academic years (KS4), written 2024/25
+    years = ", ".join(y for y in yrs if "/" not in y)
+    if school:
+        years += ("; " if years else "") + f"academic year {', '.join(school)} for KS4"
     note = (
-        f"Comparators are published figures for the latest year available ({', '.join(yrs)}); "
+        f"Comparators are published figures for the latest year available ({years}); "
         "the statistical-neighbour (SN) average is the "
         f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value. "
         "The gaps to the best are from the current value. "
