@@ -47,6 +47,13 @@ _TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_
 _OUTPUT_NAME = re.compile(r"^scorecard_.*\.(xlsx|html?)$", re.IGNORECASE)
 _OUTPUT_SHEETS = {"scorecard", "definitions"}
 OUTPUT_NOTE = "a scorecard written by this tool, not data; not read"
+
+
+def _output_note(label: str) -> pd.DataFrame:
+    """The note on a scorecard this tool wrote into the data folder (by name or sheets)."""
+    return note("note", label, OUTPUT_NOTE, "Write outputs outside the data folder.")
+
+
 OLD_EXCEL_SUFFIXES = (".xls",)
 # subfolders with a known use that are not tables: benchmark data (the sample's LAIT panel)
 KNOWN_SUBFOLDERS = frozenset({"benchmarks"})
@@ -167,9 +174,7 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 continue
             suffix = path.suffix.lower()
             if _OUTPUT_NAME.match(path.name):
-                notes.append(
-                    note("note", label, OUTPUT_NOTE, "Write outputs outside the data folder.")
-                )
+                notes.append(_output_note(label))
                 continue
             if suffix in OLD_EXCEL_SUFFIXES:
                 notes.append(
@@ -255,7 +260,7 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
     if loose and not _names_columns(list(sheets[0].frame.columns), src.table):
         return [], [_not_a_table(src.label)]
     if len(sheets) > 1 and {str(s.name).lower() for s in sheets} >= _OUTPUT_SHEETS:
-        return [], [note("note", src.label, OUTPUT_NOTE, "Write outputs outside the data folder.")]
+        return [], [_output_note(src.label)]
     for sheet in sheets:
         if sheet.name is None:
             label, table, named = src.label, src.table, src.table is not None

@@ -34,7 +34,7 @@ from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
 from .keys import BIG, Distinct
-from .quality import CHECKS, LONGEST_CHECKS, Context, context, dataset_checks, exact_copies
+from .quality import CHECKS, LONGEST_CHECKS, Context, dataset_checks, exact_copies
 from .read import RawTable
 from .report import (
     DataValidationError,
@@ -363,7 +363,7 @@ def _run(
     found = [*notes, *found]
     tables, where, years, distinct = _stitch_tables(parts, found)
     found += align_leading_zeros(tables, where, distinct)
-    ctx = context(tables, where, distinct)
+    ctx = Context(tables, where, distinct)
     read = len(found)
     if validate:
         found += _validate(tables, where, distinct, ctx)

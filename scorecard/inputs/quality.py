@@ -490,8 +490,8 @@ OLDEST_IN_CARE = 25  # years: nobody is looked after at 25, so a DOB before that
 def dob_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Dates of birth that cannot be right beside the child's episodes: after the child's
     care began (their first DECOM: a DOB in the future, or typed wrongly), or more than
-    about OLDEST_IN_CARE years before it (01/01/1900, a placeholder). Ages and age bands of the
-    child would be wrong, so the row is named."""
+    about OLDEST_IN_CARE years before it (01/01/1900, a placeholder). Ages and age bands of
+    the child would be wrong, so the row is named."""
     if not (ctx.has("header", "CHILD", "DOB") and ctx.has("episodes", "CHILD", "DECOM")):
         return []
     ep_key = ctx.child_codes("episodes")
@@ -710,17 +710,9 @@ CHECKS = (
 LONGEST_CHECKS = (repeated_record_warnings, code_year_warnings, episode_warnings)
 
 
-Context = _Ctx  # what the checks share, for the load stage to pass on
-
-
-def context(
-    tables: Mapping[str, pd.DataFrame],
-    where: Mapping[str, Where],
-    distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
-) -> _Ctx:
-    """What the checks share (memoised keys and flags), for `exact_copies` and then
-    `dataset_checks` over the same tables."""
-    return _Ctx(tables, where, distinct)
+# what the checks share (memoised keys and flags): the load stage builds it once and hands
+# it to `exact_copies` and `dataset_checks` over the same tables
+Context = _Ctx
 
 
 def exact_copies(ctx: _Ctx) -> dict[str, np.ndarray]:

@@ -2,10 +2,10 @@
 of cells with the row numbers the analyst sees, before any column is named or coerced. XML
 returns are read by `xml`.
 
-CSV (and tab-separated .tsv and .txt) is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode text", tab
-separated) or cp1252; title rows above the header are allowed in CSV and XLSX (the header is
-found among the first rows). A binary file or one no encoding decodes is refused with a
-message naming it. Input files are only ever opened for reading.
+CSV (and tab-separated .tsv and .txt) is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM
+(Excel's "Unicode text", tab separated) or cp1252; title rows above the header are allowed in
+CSV and XLSX (the header is found among the first rows). A binary file or one no encoding
+decodes is refused with a message naming it. Input files are only ever opened for reading.
 """
 
 from __future__ import annotations
