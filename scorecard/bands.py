@@ -439,7 +439,7 @@ def compare_change(
     )[0]
 
 
-def _shift_back(ends: pd.Series, months: int) -> pd.Series:
+def shift_back(ends: pd.Series, months: int) -> pd.Series:
     """The date `months` earlier; a month-end date maps to the month end (30 Jun -> 31 Mar)."""
     back = ends - pd.DateOffset(months=months)
     month_end = ends.dt.is_month_end
@@ -496,7 +496,7 @@ def direction_of_travel(
     row_kind = np.append(kind_of, -1)[ind_codes]  # -1: no indicator, no words
     for label, months in (("quarter", 3), ("year", 12)):
         probe = base[keys].copy()
-        probe["period_end"] = _shift_back(base["period_end"], months)
+        probe["period_end"] = shift_back(base["period_end"], months)
         earlier = probe.merge(prev, on=[*keys, "period_end"], how="left", sort=False)
         change = base["value"].to_numpy() - earlier["value"].to_numpy()
         words = np.full(len(base), None, dtype=object)

@@ -406,6 +406,21 @@ def test_ks4_comparators_are_labelled_with_their_academic_year(sample_scorecard)
     assert not sc.load_catalogue().get("care_leavers_neet_19_21").academic_year
 
 
+def test_the_spread_is_taken_at_the_dates_the_direction_compares(sample_dataset):
+    # a card on 15 March compares 15 December and 15 March a year before (bands.shift_back),
+    # not the month ends: the spread must be at those very dates or it is never used
+    cat = sc.load_catalogue()
+    items = [cat.get("time_in_care_ceased")]
+    at = pd.Timestamp("2025-03-15")
+    history, _, _ = builder.compute_history(items, sample_dataset, builder.trend_dates(at, 8), cat)
+    got = builder.with_spread(history, items, sample_dataset, cat, at).dropna(subset="sd")
+    assert sorted(got["period_end"].dt.strftime("%Y-%m-%d")) == [
+        "2024-03-15",
+        "2024-12-15",
+        "2025-03-15",
+    ]
+
+
 def test_time_in_care_by_age_at_entry():
     # two children left care in 2024-25: WS400001 (born 10/03/2020) came in on 01/01/2024
     # aged 3 (band '1 to 4') and left on 04/02/2025 after 400 days (366 in 2024, then 34);

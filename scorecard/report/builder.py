@@ -483,8 +483,8 @@ def with_spread(
     from ..registry import registry
 
     out = history.assign(sd=np.nan)
-    dates = pd.DatetimeIndex([period_end, *(period_end - pd.DateOffset(months=m) for m in (3, 12))])
-    dates = pd.DatetimeIndex([d + pd.offsets.MonthEnd(0) for d in dates])  # 30 Jun -> 31 Mar
+    now = pd.Series([period_end])  # and the dates direction_of_travel compares it with
+    dates = pd.DatetimeIndex([period_end, *(bands.shift_back(now, m).iloc[0] for m in (3, 12))])
     for ind in items:
         measure = registry[ind.measure]
         stat = measure.stat(measure.params(ind.params))
