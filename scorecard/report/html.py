@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..bands import MIN_DENOMINATOR
+from ..measures.facts import LOWER_BOUND
 from .fmt import (
     SUPPRESSED,
     UNIT_LABEL,
@@ -568,9 +570,14 @@ def by_age_html(sc: Scorecard) -> str:
     )
 
 
+# the engine's lower-bound caveat (measures.facts.LOWER_BOUND), found where it stands in a
+# note that may hold other caveats too ('3 rows left out: ...; lower bound for 5 of 111 ...')
+_BOUND = re.compile(re.escape(LOWER_BOUND.split("{n}")[0]) + r"\S+ of \S+ children: ([^;]*)")
+
+
 def lower_bound(note: object) -> bool:
     """True for a note saying a figure's days are lower bounds."""
-    return isinstance(note, str) and note.startswith("lower bound")
+    return isinstance(note, str) and _BOUND.search(note) is not None
 
 
 def lower_bounds_text(t: pd.DataFrame) -> str:
@@ -580,10 +587,11 @@ def lower_bounds_text(t: pd.DataFrame) -> str:
     parts, why = [], ""
     for end in sorted(t["period_end"].unique()):
         rows = t[(t["period_end"] == end) & t["note"].map(lower_bound)] if "note" in t else t[:0]
-        said = [f"{b}, {str(n).split(':')[0]}" for b, n in zip(rows["age_at_entry"], rows["note"])]
+        found = [_BOUND.search(str(n)) for n in rows["note"]]
+        said = [f"{b}, {m[0].split(':')[0]}" for b, m in zip(rows["age_at_entry"], found) if m]
         if said:
             parts.append(f"Year to {pd.Timestamp(end):%B %Y}: {'; '.join(said)}.")
-            why = str(rows["note"].iloc[0]).partition(": ")[2]
+            why = next(m[1] for m in found if m)
     if not parts:
         return ""
     return (
