@@ -280,6 +280,25 @@ def test_build_without_charts_counts_its_own_steps(tmp_path, capsys, sample_load
     assert steps[-1].startswith("[5/5] writing 2 files")
 
 
+def test_build_without_charts_draws_none(tmp_path):
+    """--no-charts draws nothing, not even the page's trend charts, so Altair is never
+    imported (it was: 11 s of a 12 s build went on charts nobody asked for)."""
+    out = tmp_path / "out"
+    code = (
+        "import sys\n"
+        "from scorecard.cli import main\n"
+        f"argv = ['build', '--quarter', '2024-25 Q4', '--out', {str(out)!r}, '--no-charts']\n"
+        "assert main([*argv, '--quiet']) == 0\n"
+        "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+    page = (out / "scorecard_2024-25_Q4.html").read_text()
+    assert 'class="chart"' not in page and "rend chart" not in page
+    assert "Children looked after" in page and not (out / "charts").exists()
+
+
 @pytest.mark.slow
 def test_build_writes_html_excel_and_charts(tmp_path, capsys):
     out = tmp_path / "out"
@@ -298,6 +317,7 @@ def test_build_writes_html_excel_and_charts(tmp_path, capsys):
         assert data[:4] == b"\x89PNG" and len(data) > 20_000, name
     html = (out / "scorecard_2024-25_Q4.html").read_text()
     assert "Wealdshire" in html and "https://cdn" not in html
+    assert html.count('class="chart"') == len([n for n in charts if n.startswith("trend_")])
     assert not list(out.rglob(".*.tmp"))
 
 

@@ -92,7 +92,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the dates the data covers, e.g. 01/04/2017 31/03/2025 (default: as the data "
         "shows it: its returns' collection years, or a full history's extent)",
     )
-    b.add_argument("--no-charts", action="store_true", help="write the tables only")
+    b.add_argument(
+        "--no-charts",
+        action="store_true",
+        help="no charts: the page (without its trend charts) and the workbook only; faster",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.set_defaults(func=run)
 
@@ -221,8 +225,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     progress("rendering the HTML page and the Excel workbook")
     from ..report.atomic import RENDERERS, output_name
 
-    for fmt in ("html", "xlsx"):  # the page reuses the trend charts drawn above
-        rendered.files[output_name(card, fmt)] = RENDERERS[fmt](card)
+    # the page reuses the trend charts drawn above; with --no-charts it has none, so nothing
+    # is drawn at all (Altair is not even imported)
+    page = card.html(charts=not args.no_charts)
+    rendered.files[output_name(card, "html")] = page.encode("utf-8")
+    rendered.files[output_name(card, "xlsx")] = RENDERERS["xlsx"](card)
 
     progress(f"writing {len(rendered.files)} files to {args.out}")
     from ..report.atomic import atomic_write_many
