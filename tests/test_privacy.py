@@ -231,6 +231,22 @@ def _given_away(table: pd.DataFrame, units: pd.Series, keys: list[str], threshol
     pct = (units == "percent").to_numpy()
     found = table.loc[pct & (den - num).between(1, threshold).to_numpy()]
     rows = [("complement", *r) for r in found[["indicator", *keys]].itertuples(index=False)]
+    # the activity of one cohort: EET + NEET + not known = the cohort; in touch = EET + NEET
+    wide = table.assign(num=num, den=den).pivot_table(
+        index=keys, columns="indicator", values=["num", "den"], aggfunc="first"
+    )
+    for ages in ("19_21", "17_18"):
+        eet, neet = f"care_leavers_eet_{ages}", f"care_leavers_neet_{ages}"
+        touch = f"care_leavers_in_touch_{ages}"
+        if ("num", eet) not in wide or ("num", neet) not in wide:
+            continue
+        e, n, whole = wide[("num", eet)], wide[("num", neet)], wide[("den", eet)]
+        rows += [("not known", ages, k) for k, g in (whole - e - n).items() if 1 <= g <= threshold]
+        if ("num", touch) in wide:
+            t = wide[("num", touch)]
+            for part, other in ((e, n), (n, e)):
+                lone = other.isna() & part.notna() & (t - part).between(1, threshold)
+                rows += [("in touch less one part", ages, k) for k in lone[lone].index]
     for ages in ("19_21", "17_18"):
         accom = table["indicator"] == f"care_leavers_suitable_accom_{ages}"
         cohort = table["indicator"] == f"care_leavers_neet_{ages}"
@@ -529,6 +545,66 @@ def test_a_rule_that_withholds_zero_fails_the_check(hundred_children_card, monke
         assert_zero_of_hundred_shown(card)
 
 
+def _activity(district: str, cohort: int, eet: int, neet: int, in_touch: int | None):
+    """One district's care leavers of one age range: EET, NEET (and in touch, 19-21) of one
+    cohort, as the district view holds them."""
+    ages = "17_18" if in_touch is None else "19_21"
+    rows = [(f"care_leavers_eet_{ages}", eet), (f"care_leavers_neet_{ages}", neet)]
+    if in_touch is not None:
+        rows.append(("care_leavers_in_touch_19_21", in_touch))
+    return pd.DataFrame(
+        {
+            "indicator": [i for i, _ in rows],
+            "district": district,
+            "numerator": [float(n) for _, n in rows],
+            "denominator": float(cohort),
+            "value": [100 * n / cohort for _, n in rows],
+            "rag": "green",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("cohort", "eet", "neet", "in_touch", "withheld"),
+    [
+        # 4 not known: in touch (34 of 38) is withheld as a complement, and 38 - 18 - 16
+        # would still give the 4: the smaller part, NEET, goes too
+        (38, 18, 16, 34, {"neet", "in_touch"}),
+        # 3 NEET withheld, but in touch less EET (33 - 30) gives it: EET goes too
+        (40, 30, 3, 33, {"eet", "neet"}),
+        # 17-18 (no in-touch figure): 24 - 17 - 6 = 1 not known; NEET (the smaller) goes
+        (24, 17, 6, None, {"neet"}),
+        # 7 not known and nothing small: all shown
+        (40, 20, 13, 33, set()),
+        # in touch not EET + NEET in the data: no sum to give a part away through it
+        (40, 30, 3, 32, {"neet"}),
+    ],
+)
+def test_parts_of_a_cohorts_activity_do_not_give_each_other_away(
+    cohort, eet, neet, in_touch, withheld
+):
+    """The cohort is EET + NEET + not known, and in touch is EET + NEET: a small part worked
+    out from the others takes the smallest shown part of its sum with it (worked by hand)."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    frame = _activity("Bramleigh", cohort, eet, neet, in_touch)
+    ids = frame["indicator"]
+    out = apply_suppression(
+        frame,
+        pd.Series(True, index=frame.index),
+        5,
+        units=pd.Series("percent", index=frame.index),
+        groups=privacy.cohort_groups(ids, cat),
+        keys=("district",),
+        outcomes=privacy.cohort_outcomes(ids, cat),
+    )
+    got = {str(o) for o in privacy.cohort_outcomes(ids, cat)[out["suppressed"]]}
+    assert got == withheld
+    assert (out.loc[out["suppressed"], ["numerator", "value"]] == "c").all().all()
+    assert (out["denominator"] == float(cohort)).all()  # the cohort stays shown
+
+
 def test_a_lone_withheld_district_takes_the_next_smallest_with_it():
     """The districts add up to the authority's figure on the card: with Ashcombe's 3 alone
     withheld, 3 = 100 - 40 - 25 - 32. The next smallest number (25, Caxford) goes too; the
@@ -553,3 +629,50 @@ def test_a_lone_withheld_district_takes_the_next_smallest_with_it():
     assert foster.loc["Caxford", "value"] == "c" and foster.loc["Caxford", "rag"] is None
     assert foster["denominator"].tolist() == [60.0, 70.0, 50.0, 60.0]  # bases stay
     assert out.loc["pct_residential", "numerator"].tolist() == ["c", "c", 30.0, 50.0]
+
+
+def test_time_in_care_by_age_keeps_no_lone_withheld_band():
+    """The bands of time in care by age at entry add up to the card's figure of their date
+    (children and days): with 3 children of '1 to 4' alone withheld in 2025, 65 - 20 - 12 -
+    30 gives them back, so the next smallest band ('5 to 9', 12) goes too. In 2024 two bands
+    are small already and nothing more is withheld (worked by hand)."""
+    from scorecard.report import privacy
+
+    bands = ["Under 1", "1 to 4", "5 to 9", "10 to 15"]
+    children = [20, 3, 12, 30, 20, 2, 4, 30]
+    frame = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2025-03-31"] * 4 + ["2024-03-31"] * 4),
+            "age_at_entry": bands * 2,
+            "numerator": [400.0 * n for n in children],
+            "denominator": [float(n) for n in children],
+            "value": 400.0,
+            "note": None,
+        }
+    )
+    out = privacy.suppress_by_age(frame, 5)
+    withheld = out["denominator"].eq("c")
+    assert out.loc[withheld, "age_at_entry"].tolist() == ["1 to 4", "5 to 9", "1 to 4", "5 to 9"]
+    assert (out.loc[withheld, ["numerator", "value"]] == "c").all().all()
+    assert out.loc[~withheld, "denominator"].tolist() == [20.0, 30.0, 20.0, 30.0]
+    assert out["suppressed"].tolist() == [False, True, True, False, False, True, True, False]
+
+
+@pytest.mark.slow
+def test_where_a_withheld_value_would_stand_is_withheld_too(sample_scorecard):
+    """Published at a threshold of 10, the sample's suitable accommodation (19-21) is
+    withheld (10 of the cohort not in its base). Its rank, quartile and gaps to the best LA
+    and neighbour were still shown, and best value less the gap gave the 88.7% back."""
+    from scorecard.report.scorecard import VALUE_COMPARATORS
+
+    ind = "care_leavers_suitable_accom_19_21"
+    internal = sample_scorecard.frame.set_index("indicator").loc[ind]
+    assert all(pd.notna(internal[c]) for c in VALUE_COMPARATORS)  # so the check can fail
+    card = sample_scorecard.for_publication(10)
+    row = card.frame.set_index("indicator").loc[ind]
+    assert row["value"] == "c"
+    assert [row[c] for c in VALUE_COMPARATORS] == ["c"] * len(VALUE_COMPARATORS)
+    page = card.html(charts=False)
+    cell = re.search(rf'id="ind-{ind}".*?(?=id="ind-|</tbody>)', page, flags=re.S).group(0)
+    assert "This value" not in cell and "our gap" not in cell
+    assert "Best LA" in cell  # the published comparators themselves stay

@@ -51,8 +51,14 @@ from ..periods import (
     quarter_label,
 )
 from .comparison import COMPARE_NAMES
-from .privacy import apply_suppression
-from .scorecard import COMPARATOR_COLUMNS, COMPARATOR_TEXT, FRAME_COLUMNS, Scorecard
+from .privacy import apply_suppression, cohort_groups, cohort_outcomes
+from .scorecard import (
+    COMPARATOR_COLUMNS,
+    COMPARATOR_TEXT,
+    FRAME_COLUMNS,
+    VALUE_COMPARATORS,
+    Scorecard,
+)
 
 SAMPLE_LA = "650"
 SAMPLE_LA_NAME = "Wealdshire"
@@ -432,16 +438,17 @@ def add_iro_check(
     allocated = pd.MultiIndex.from_frame(cases[keys].dropna().astype(str)).unique()
     missing = len(looked_after.difference(allocated))
     stale = len(allocated.difference(looked_after))
+    # worded alike for one or many: a publication version shows 1-5 as 'c', and 'has' or
+    # 'is' beside it would give the 1 away
     said = []
     if missing:
         said.append(
-            f"{missing:,} of the {len(looked_after):,} children looked after on "
-            f"{period_end:%d/%m/%Y} {'has' if missing == 1 else 'have'} no IRO case in "
-            "iro_allocations (every child looked after should have an IRO)"
+            f"children looked after on {period_end:%d/%m/%Y} with no IRO case in "
+            f"iro_allocations: {missing:,} of the {len(looked_after):,} (every child looked "
+            "after should have an IRO)"
         )
     if stale:
-        cases = "case is for a child" if stale == 1 else "cases are for children"
-        said.append(f"{stale:,} looked-after {cases} not looked after then")
+        said.append(f"looked-after cases of children not looked after then: {stale:,}")
     if not said:
         return frame
     out = frame.copy()
@@ -932,18 +939,28 @@ def suppress(
     """Publication mode: withhold small counts, their values, changes, bands and trend points."""
     counts = {i.id: i.publish_counts for i in items}
     units = {i.id: i.unit for i in items}
+    cat = Catalogue(items)
+
+    def cohorts(ids: pd.Series) -> dict[str, pd.Series]:
+        """The care leavers' figures of one cohort, so their parts do not give each other away."""
+        return {"groups": cohort_groups(ids, cat), "outcomes": cohort_outcomes(ids, cat)}
+
     hist = apply_suppression(
         history,
         history["indicator"].map(counts).fillna(True).astype(bool),
         threshold,
         units=history["indicator"].map(units),
+        keys=("period_end",),
+        **cohorts(history["indicator"]),
     )
     out = apply_suppression(
         frame,
         frame["indicator"].map(counts).fillna(True).astype(bool),
         threshold,
-        extra_columns=("change_quarter", "change_year"),
+        # where the value would stand, and its gaps, give the value back
+        extra_columns=("change_quarter", "change_year", *VALUE_COMPARATORS),
         units=frame["unit"],
+        **cohorts(frame["indicator"]),
     )
     # a withheld value gets no band or direction either: both would narrow it down
     hidden = out["suppressed"].to_numpy()

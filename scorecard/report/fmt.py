@@ -46,6 +46,11 @@ def is_missing(value: object) -> bool:
         return value is _na()
 
 
+def is_withheld(value: object) -> bool:
+    """True for the suppression mark 'c' of a publication version."""
+    return isinstance(value, str) and value == SUPPRESSED
+
+
 def _na() -> object:
     import pandas as pd
 

@@ -31,6 +31,7 @@ from .fmt import (
     format_value,
     is_missing,
     is_weighted,
+    is_withheld,
     trend_labels,
     year_label,
 )
@@ -292,7 +293,7 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
         out.append(f"<span{_a('line')}>{text}</span>")
     stands = (
         ""
-        if neutral or is_missing(row["value"])
+        if neutral or is_missing(row["value"]) or is_withheld(row["value"])
         else _rank_text(_get(row, "value_quartile_band"), _get(row, "value_rank"), n)
     )
     if stands:
@@ -304,8 +305,8 @@ def _benchmark_cell(row: pd.Series, unit: str, dec: int, neutral: bool) -> str:
 
 def _best_text(row: pd.Series, unit: str, dec: int) -> str:
     """Best LA and best statistical neighbour with the gap from this value to each (no gap
-    when this row has no value)."""
-    no_value = is_missing(row["value"])
+    when this row has no value or it is withheld)."""
+    no_value = is_missing(row["value"]) or is_withheld(row["value"])
     parts = []
     for label, value_col, name_col, gap_col in (
         ("Best LA", "best_value", "best_la", "gap_to_best"),

@@ -18,6 +18,11 @@ DfE-style rules (`threshold` 5 by default):
   measure, parameters differing only in `outcome`) in the same district; on the scorecard
   rows and the trend, the figure's note gives the difference ('7 of the cohort not in this
   base'). Numbers of 1 to `threshold` in notes and caveats are shown as 'c'.
+- Activity of one cohort: the care leavers' activity splits each cohort three ways, in
+  education, employment or training, NEET, and not known (not in touch), and in touch is the
+  first two together. A part worked out from the others (the cohort less EET and NEET; in
+  touch less EET) that is 1 to `threshold` takes the smallest shown part of that sum with
+  it, until no sum has a lone withheld small part.
 
 Suppression is applied before anything is written: to the current figures, to every quarter
 of the trend and to the district view.
@@ -39,6 +44,10 @@ from .fmt import SUPPRESSED
 SHARE_UNITS = frozenset({"percent"})
 # the parameter that tells apart figures of one measure counted on the same cohort
 OUTCOME_PARAM = "outcome"
+# the outcomes that split a cohort's activity (the rest: not known), and the one that is
+# their sum (in touch); see `activity_secondary`
+ACTIVITY_PARTS = ("eet", "neet")
+ACTIVITY_WHOLE = "in_touch"
 # columns of free text that may carry a number of children
 TEXT_COLUMNS = ("note", "caveat")
 # 'N of the cohort not in this base', as the care leavers' accommodation note words it
@@ -113,6 +122,68 @@ def suppression_mask(
     return pd.Series(num, idx), pd.Series(den, idx), pd.Series(value, idx)
 
 
+def cohort_outcomes(ids: pd.Series, catalogue: Any) -> pd.Series:
+    """For each indicator id, its `outcome` parameter (the care leavers' figures); None for
+    other indicators."""
+    names = ids.astype(str)
+    found = {i: catalogue.get(i).params.get(OUTCOME_PARAM) for i in pd.unique(names)}
+    return pd.Series([found[i] for i in names], index=ids.index, dtype=object)
+
+
+def activity_secondary(
+    frame: pd.DataFrame,
+    groups: pd.Series,
+    outcomes: pd.Series,
+    keys: Sequence[str],
+    withheld: np.ndarray,
+    threshold: int,
+) -> np.ndarray:
+    """`withheld` (numerators withheld, aligned with `frame`) with more numerators withheld
+    where the parts of a cohort's activity would give a small one away by subtraction.
+
+    In each cohort (`groups`) at each `keys`: cohort = EET + NEET + not known, and in touch =
+    EET + NEET where the figures say so. Not known is never shown. A sum with one part
+    unknown gives that part; one of 1..threshold takes the smallest shown part of the sum
+    with it (zero included); a larger one is then known and may give another part away.
+    (A loop over cohorts, dates and districts: a few dozen, not children.)"""
+    out = np.asarray(withheld, dtype=bool).copy()
+    num = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy()
+    den = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy()
+    kinds = outcomes.to_numpy(dtype=object)
+    care = groups.notna().to_numpy() & np.isin(kinds, [*ACTIVITY_PARTS, ACTIVITY_WHOLE])
+    if not care.any():
+        return out
+    blocks = frame.loc[care].groupby([groups[care], *(frame.loc[care, k] for k in keys)])
+    for rows in blocks.indices.values():
+        at = {kinds[i]: i for i in np.flatnonzero(care)[rows]}
+        if not all(p in at for p in ACTIVITY_PARTS) or np.isnan(den[at["eet"]]):
+            continue
+        cells = {k: num[i] for k, i in at.items()}
+        cells["not known"] = den[at["eet"]] - cells["eet"] - cells["neet"]
+        sums = [("eet", "neet", "not known")]  # ... = the cohort
+        if ACTIVITY_WHOLE in at and cells[ACTIVITY_WHOLE] == cells["eet"] + cells["neet"]:
+            sums.append(("eet", "neet", ACTIVITY_WHOLE))  # in touch less one part: the other
+        known = {k for k, i in at.items() if not out[i]}
+        changed = True
+        while changed:  # each pass withholds a shown part or learns one: it ends
+            changed = False
+            for parts in sums:
+                unknown = [p for p in parts if p not in known]
+                if len(unknown) != 1:
+                    continue
+                if not 1 <= cells[unknown[0]] <= threshold:
+                    known.add(unknown[0])  # a reader can work it out; it is not small
+                    changed = True
+                    continue
+                shown = [p for p in parts if p in known and p in at and not out[at[p]]]
+                if shown:
+                    pick = min(shown, key=lambda p: cells[p])
+                    out[at[pick]] = True
+                    known.discard(pick)
+                    changed = True
+    return out
+
+
 def cohort_groups(ids: pd.Series, catalogue: Any) -> pd.Series:
     """For each indicator id, a label shared by the figures counted on one cohort (one
     measure, the same parameters but `outcome`: the care leavers' NEET, EET, in-touch and
@@ -169,13 +240,16 @@ def apply_suppression(
     units: pd.Series | None = None,
     groups: pd.Series | None = None,
     keys: Sequence[str] = (),
+    outcomes: pd.Series | None = None,
 ) -> pd.DataFrame:
     """A copy of `frame` with withheld cells replaced by 'c' and a `suppressed` flag column.
 
     `extra_columns` (e.g. changes) are withheld wherever the value is. `groups` (aligned,
     `cohort_groups`) and `keys` (the columns that tell one date or breakdown value from
     another) let a base be compared with its cohort; so does a `note` or `caveat` column,
-    whose numbers of 1..threshold are shown as 'c'.
+    whose numbers of 1..threshold are shown as 'c'. With `outcomes` too (`cohort_outcomes`)
+    the parts of a cohort's activity are kept from giving each other away
+    (`activity_secondary`).
     """
     if threshold < 1:
         out = frame.copy()
@@ -183,6 +257,9 @@ def apply_suppression(
         return out
     shortfall = base_shortfall(frame, groups, keys)
     num, den, val = suppression_mask(frame, publish_counts, threshold, units, shortfall)
+    if groups is not None and outcomes is not None:
+        more = activity_secondary(frame, groups, outcomes, keys, num.to_numpy(), threshold)
+        num, val = pd.Series(more, num.index), val | pd.Series(more, val.index)
     out = frame.copy()
     for col, mask in (("numerator", num), ("denominator", den), ("value", val)):
         out[col] = _withhold(out[col], mask)
@@ -253,20 +330,40 @@ def suppress_districts(
         units=units,
         groups=cohort_groups(ids, catalogue),
         keys=("district",),
+        outcomes=cohort_outcomes(ids, catalogue),
     )
     out = _no_lone_withheld(out, frame)
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
     return out
 
 
-def _no_lone_withheld(out: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+def suppress_by_age(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
+    """Time in care by age at entry: a band of 1..threshold children withheld with its days
+    and mean, and, as its bands add up to the card's figure of that date (children and
+    days), a band withheld alone takes the next smallest with it."""
+    if frame is None or not len(frame):
+        return frame
+    out = apply_suppression(frame, pd.Series(False, index=frame.index), threshold)
+    return _no_lone_withheld(out, frame, by="period_end", rules=(("denominator", _VALUE_COLS),))
+
+
+def _no_lone_withheld(
+    out: pd.DataFrame,
+    shown: pd.DataFrame,
+    by: str = "indicator",
+    rules: Sequence[tuple[str, Sequence[str]]] = (
+        ("numerator", ("numerator", "value")),
+        ("denominator", _VALUE_COLS),
+    ),
+) -> pd.DataFrame:
     """Where one district alone has an indicator's number (or base) withheld, the next
     smallest is withheld too: the districts add up to the authority's figure on the card,
-    so a lone 'c' is that figure less the others. `shown`: the figures before suppression.
-    (One pass per indicator: a handful, not children.)"""
+    so a lone 'c' is that figure less the others. `shown`: the figures before suppression;
+    `by`: the column whose rows add up to one figure; `rules`: the column looked at, and the
+    columns withheld with it. (One pass per figure: a handful, not children.)"""
     out = out.copy()
-    for col, hide in (("numerator", ("numerator", "value")), ("denominator", _VALUE_COLS)):
-        for rows in out.groupby("indicator", sort=False).indices.values():
+    for col, hide in rules:
+        for rows in out.groupby(by, sort=False).indices.values():
             withheld = out[col].iloc[rows].eq(SUPPRESSED).to_numpy()
             if withheld.sum() != 1:
                 continue

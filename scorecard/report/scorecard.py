@@ -33,6 +33,8 @@ COMPARATOR_COLUMNS = [
     "best_neighbour",
     "gap_to_best_neighbour",
 ]
+# the comparator columns worked out from this row's own value: withheld with it
+VALUE_COMPARATORS = ("value_quartile_band", "value_rank", "gap_to_best", "gap_to_best_neighbour")
 # the comparator columns holding text (the others are numbers)
 COMPARATOR_TEXT = (
     "benchmark_year",
@@ -241,7 +243,7 @@ class Scorecard:
         counts of 1..suppress_threshold and the figures built on them become 'c'."""
         from .builder import suppress
         from .privacy import (
-            apply_suppression,
+            suppress_by_age,
             suppress_districts,
             suppress_left_out,
             suppress_text,
@@ -254,18 +256,13 @@ class Scorecard:
         frame = self._frame.drop(columns="suppressed")
         history = self._history.drop(columns="suppressed", errors="ignore")
         frame, history = suppress(frame, history, items, suppress_threshold, ends)
-        by_age = self.by_age
-        if by_age is not None:
-            by_age = apply_suppression(
-                by_age, pd.Series(False, index=by_age.index), suppress_threshold
-            )
         frame["caveat"] = frame["caveat"].map(lambda t: suppress_text(t, suppress_threshold))
         return self._replace(
             frame=frame[FRAME_COLUMNS],
             history=history,
             publish=True,
             suppress_threshold=suppress_threshold,
-            by_age=by_age,
+            by_age=suppress_by_age(self.by_age, suppress_threshold),
             left_out=suppress_left_out(self.left_out, suppress_threshold),
             districts=suppress_districts(self.districts, self.catalogue, suppress_threshold),
         )
