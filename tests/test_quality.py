@@ -131,7 +131,8 @@ def test_codes_from_another_collection_year() -> None:
             ),
             "header": pd.DataFrame(
                 {
-                    # A's latest episode is in 2023-24 (1/2 era): M is too new
+                    # A's latest episode is in 2023-24 (1/2 era), but the extract runs to
+                    # 2025-26 and is written in that year's codes: M is fine
                     # B's and C's are in 2024-25 and 2025-26 (M/F/U era): 2 and 1 are too old
                     # G has no episode: nothing to compare with
                     "CHILD": ["A", "B", "C", "D", "E", "G"],
@@ -148,10 +149,10 @@ def test_codes_from_another_collection_year() -> None:
     assert "valid from 2024-25 only, not in 2023-24" in place["hint"][2]
     sex = _warnings(ds, "SEX code not valid")
     assert sex[["table", "row", "value"]].values.tolist() == [
-        ["header", 0, "M"],
         ["header", 1, "2"],
         ["header", 2, "1"],
     ]
+    assert "valid up to 2023-24 only, not in 2024-25 to 2025-26" in sex["hint"].iloc[0]
 
 
 def test_duplicates() -> None:
@@ -317,20 +318,29 @@ def test_reason_for_placement_change_is_checked_in_the_year_the_episode_ended() 
 
 
 def test_cin_census_codes_are_checked_in_their_year() -> None:
-    # source 5D and closure reason RC9 are valid from 2022-23 only
+    # source 5D and closure reason RC9 are valid from 2022-23 only. A referral's source is
+    # returned in every census it is open in: D (2021-22, closed in 2022-23) and E (2021-22,
+    # still open) are in the 2022-23 census, which takes 5D for a referral of any date
     referrals = pd.DataFrame(
         {
-            "LAchildID": ["A", "B", "C"],
-            "CINreferralDate": ["01/04/2021", "01/04/2022", "01/04/2022"],
-            "ReferralSource": ["5D", "5D", "1A"],
-            "CINclosureDate": ["01/05/2021", "01/05/2022", "31/03/2022"],
-            "ReasonForClosure": ["RC1", "RC9", "RC1"],
+            "LAchildID": ["A", "B", "C", "D", "E"],
+            "CINreferralDate": [
+                "01/04/2021",
+                "01/04/2022",
+                "01/04/2022",
+                "01/03/2022",
+                "01/06/2021",
+            ],
+            "ReferralSource": ["5D", "5D", "1A", "5D", "5D"],
+            "CINclosureDate": ["01/05/2021", "01/05/2022", "31/03/2022", "01/04/2022", None],
+            "ReasonForClosure": ["RC1", "RC9", "RC1", "RC1", None],
         }
     )
     ds = dataset_from_frames({"referrals": referrals})
     source = _warnings(ds, "REFERRAL_SOURCE code not valid")
     assert source[["row", "value"]].values.tolist() == [[0, "5D"]]
-    assert source["rule"].item().endswith("the collection year of CINreferralDate")
+    assert source["rule"].item().endswith("any census year the referral is open in")
+    assert "valid from 2022-23 only, not in 2021-22;" in source["hint"].item()
     assert _warnings(ds, "REASON_FOR_CLOSURE code not valid").empty
 
 

@@ -293,12 +293,12 @@ def _years_of(dates: pd.Series) -> Callable[[np.ndarray], pd.Series]:
     return lambda rows: codes.collection_year_start(dates.iloc[rows])
 
 
-def _episode_end_year(ep: pd.DataFrame, rows: np.ndarray) -> pd.Series:
-    """Collection year (start) each episode at `rows` is last open in: its DEC's, or for an
-    open episode the year of the latest date in the table."""
-    latest = max(ep["DECOM"].max(), ep["DEC"].max() if "DEC" in ep.columns else pd.NaT)
-    dec = ep["DEC"] if "DEC" in ep.columns else pd.Series(pd.NaT, index=ep.index)
-    return codes.collection_year_start(dec.iloc[rows].fillna(latest))
+def _end_year(frame: pd.DataFrame, start: str, end: str, rows: np.ndarray) -> pd.Series:
+    """Collection year (start) each row at `rows` (an episode, a referral) is last open in:
+    its `end` date's, or for one still open the year of the latest date in the table."""
+    ends = frame[end] if end in frame.columns else pd.Series(pd.NaT, index=frame.index)
+    latest = max(frame[start].max(), ends.max())
+    return codes.collection_year_start(ends.iloc[rows].fillna(latest))
 
 
 def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -306,7 +306,11 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
     An episode's legal status, reason for starting, placement and provider may carry the code
     of any collection year the episode is open in; its reason for ending (REC) and for the
-    placement change that ended it (REASON_PLACE_CHANGE) that of its DEC's year."""
+    placement change that ended it (REASON_PLACE_CHANGE) that of its DEC's year. A referral's
+    source, that of any census year it is open in (DfE's 2022-23 census takes 5D for a
+    referral of any date). A child's SEX, that of any year from their latest episode to the
+    year the row was written in: its return's, or for an extract the year of its latest date
+    (an extract taken today writes today's codes for every child)."""
     out = []
     if ctx.has("episodes", "DECOM"):
         ep = ctx.tables["episodes"]
@@ -320,7 +324,7 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         col,
                         _years_of(ep["DECOM"]),
                         "any collection year the episode is open in",
-                        end_year=lambda rows: _episode_end_year(ep, rows),
+                        end_year=lambda rows: _end_year(ep, "DECOM", "DEC", rows),
                     )
                 )
         if "DEC" in ep.columns:
@@ -338,19 +342,29 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                     )
     if ctx.has("referrals", "CINreferralDate"):
         ref = ctx.tables["referrals"]
-        when = {"ReferralSource": "CINreferralDate", "ReasonForClosure": "CINclosureDate"}
-        for col, date in when.items():
-            if col in ref.columns and date in ref.columns:
-                out.append(
-                    _out_of_year(
-                        ctx,
-                        "referrals",
-                        col,
-                        codes.COLUMNS[col],
-                        _years_of(ref[date]),
-                        f"the collection year of {date}",
-                    )
+        if "ReferralSource" in ref.columns:
+            out.append(
+                _out_of_year(
+                    ctx,
+                    "referrals",
+                    "ReferralSource",
+                    codes.COLUMNS["ReferralSource"],
+                    _years_of(ref["CINreferralDate"]),
+                    "any census year the referral is open in",
+                    end_year=lambda rows: _end_year(ref, "CINreferralDate", "CINclosureDate", rows),
                 )
+            )
+        if "ReasonForClosure" in ref.columns and "CINclosureDate" in ref.columns:
+            out.append(
+                _out_of_year(
+                    ctx,
+                    "referrals",
+                    "ReasonForClosure",
+                    codes.COLUMNS["ReasonForClosure"],
+                    _years_of(ref["CINclosureDate"]),
+                    "the collection year of CINclosureDate",
+                )
+            )
     if ctx.has("oc3", "YEAR"):
         oc3 = ctx.tables["oc3"]
         for col in ("IN_TOUCH", "ACTIV", "ACCOM"):
@@ -375,7 +389,8 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         "SEX",
                         "SEX",
                         lambda rows, t=table: _latest_episode_year(ctx, t).iloc[rows],
-                        "the collection year of the child's latest episode",
+                        "any collection year from the child's latest episode to the data's",
+                        end_year=lambda rows, t=table: _written_year(ctx, t).iloc[rows],
                     )
                 )
     return out
@@ -401,6 +416,21 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
     found = look_up(keys, latest, ctx.child_codes(table), np.datetime64("NaT", "ns"))
     years = codes.collection_year_start(pd.Series(found))
     frame = ctx.tables[table]
+    if COLLECTION_YEAR in frame.columns:
+        written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
+        years = pd.Series(written.to_numpy(dtype="float64")).fillna(years)
+    return years
+
+
+def _written_year(ctx: _Ctx, table: str) -> pd.Series:
+    """Collection year (start) each row of `table` (header or uasc) was written in: the year
+    of the return it came from when stitched from yearly returns, else the year of the
+    latest date in the episodes (the day the extract was taken, at the earliest)."""
+    ep = ctx.tables["episodes"]
+    latest = max(ep["DECOM"].max(), ep["DEC"].max() if "DEC" in ep.columns else pd.NaT)
+    frame = ctx.tables[table]
+    year = codes.collection_year_start(pd.Series([latest])).iloc[0]
+    years = pd.Series(year, index=range(len(frame)), dtype="float64")
     if COLLECTION_YEAR in frame.columns:
         written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
         years = pd.Series(written.to_numpy(dtype="float64")).fillna(years)
