@@ -248,6 +248,27 @@ def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
     ]
 
 
+def test_a_grouped_line_gives_each_value_its_own_hint() -> None:
+    """Four codes of other years under one rule: the line names every value and the years of
+    each (Z11's line read H5's years), and says how many values it leaves out."""
+    hint = "{} is valid up to 2023-24 only, not in 2024-25; recode it."
+    codes = ["H5", "P2", "Z11", "H5"]
+    hints = pd.Series([hint.format(c) for c in codes])
+    hints[2] = "Z11 is valid from 2025-26 only, not in 2024-25; recode it."
+    line = report.grouped_lines(
+        report.issues("warning", "episodes", "e.csv", [16, 17, 30, 34], "PLACE", codes, "w", hints)
+    )
+    assert line == [
+        "  e.csv, column PLACE: w (4 times; rows 16, 17, 30, 34; values 'H5', 'P2', 'Z11'). "
+        + " ".join(hints[:3])
+    ]
+    many = [f"X{i}" for i in range(10)]
+    line = report.grouped_lines(
+        report.issues("error", "episodes", "e.csv", range(10), "PLACE", many, "unknown", "h.")
+    )[0]
+    assert "values 'X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'X6', 'X7' and 2 more). h." in line
+
+
 def test_display_values() -> None:
     assert report.display(pd.Series([1234.0, 1.5, np.nan])).tolist() == ["1234", "1.5", ""]
     dates = pd.Series(pd.to_datetime(["2024-04-01", None]))

@@ -236,6 +236,7 @@ def format_issue(row: object) -> str:
     return "  " + text
 
 
+FIRST_VALUES = 8  # distinct values named in a grouped line
 FIRST_ROWS = 5  # rows spelt out in a grouped line
 
 
@@ -256,18 +257,33 @@ def grouped_lines(report: pd.DataFrame) -> list[str]:
         counted = unit(first.file) + "s"
         shown = ", ".join(str(r) for r in rows[:FIRST_ROWS])
         more = " ..." if len(rows) > FIRST_ROWS else ""
-        values = [v for v in dict.fromkeys(group["value"]) if isinstance(v, str) and v][:3]
+        values = [v for v in dict.fromkeys(group["value"]) if isinstance(v, str) and v]
+        named = values[:FIRST_VALUES]
         text = f"  {first.file}"
         if isinstance(first.column, str) and first.column:
             text += f", column {first.column}"
         text += f": {first.rule} ({len(group)} times"
         text += f"; {counted} {shown}{more}" if rows else ""
-        text += f"; values {', '.join(repr(v) for v in values)}" if values else ""
+        if named:
+            others = f" and {len(values) - len(named)} more" if len(values) > len(named) else ""
+            text += f"; values {', '.join(repr(v) for v in named)}{others}"
         text += ")"
-        if isinstance(first.hint, str) and first.hint:
-            text += f". {first.hint}"
+        hint = _hints(group, named)
+        if hint:
+            text += f". {hint}"
         lines.append(text)
     return lines
+
+
+def _hints(group: pd.DataFrame, values: list[str]) -> str:
+    """The group's hint; where its rows' hints differ (a code of another year: each value has
+    its own years), the first hint of each value named, so no value takes another's."""
+    hints = [h for h in dict.fromkeys(group["hint"]) if isinstance(h, str) and h]
+    if len(hints) <= 1:
+        return hints[0] if hints else ""
+    first = group.drop_duplicates("value").set_index("value")["hint"]
+    said = [first[v] for v in values if v in first.index and isinstance(first[v], str)]
+    return " ".join(h if h.endswith(".") else h + "." for h in dict.fromkeys(said))
 
 
 class DataValidationError(ValueError):
