@@ -676,3 +676,27 @@ def test_where_a_withheld_value_would_stand_is_withheld_too(sample_scorecard):
     cell = re.search(rf'id="ind-{ind}".*?(?=id="ind-|</tbody>)', page, flags=re.S).group(0)
     assert "This value" not in cell and "our gap" not in cell
     assert "Best LA" in cell  # the published comparators themselves stay
+
+
+def test_withheld_districts_whose_sum_splits_one_way_take_the_next_smallest():
+    """Two districts withheld whose numbers add up to 10 (the card's 85 less 45 and 30) can
+    only be 5 and 5, and two adding up to 2 only 1 and 1: the next smallest goes too (worked
+    by hand). Two adding up to 7 (2 + 5, 3 + 4, ...) stay as they are."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    districts = ["Ashcombe", "Bramleigh", "Caxford", "Dunmere"]
+    frame = pd.DataFrame(
+        {
+            "indicator": ["cla_count"] * 4 + ["uasc_count"] * 4 + ["cla_started"] * 4,
+            "district": districts * 3,
+            "numerator": [5.0, 5.0, 30.0, 45.0, 1.0, 1.0, 12.0, 9.0, 2.0, 5.0, 30.0, 45.0],
+            "denominator": np.nan,
+            "value": [5.0, 5.0, 30.0, 45.0, 1.0, 1.0, 12.0, 9.0, 2.0, 5.0, 30.0, 45.0],
+            "rag": None,
+        }
+    )
+    out = privacy.suppress_districts(frame, cat, 5).set_index(["indicator", "district"])
+    assert out.loc["cla_count", "numerator"].tolist() == ["c", "c", "c", 45.0]
+    assert out.loc["uasc_count", "numerator"].tolist() == ["c", "c", 12.0, "c"]
+    assert out.loc["cla_started", "numerator"].tolist() == ["c", "c", 30.0, 45.0]

@@ -332,7 +332,7 @@ def suppress_districts(
         keys=("district",),
         outcomes=cohort_outcomes(ids, catalogue),
     )
-    out = _no_lone_withheld(out, frame)
+    out = _no_lone_withheld(out, frame, threshold)
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
     return out
 
@@ -344,12 +344,15 @@ def suppress_by_age(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame 
     if frame is None or not len(frame):
         return frame
     out = apply_suppression(frame, pd.Series(False, index=frame.index), threshold)
-    return _no_lone_withheld(out, frame, by="period_end", rules=(("denominator", _VALUE_COLS),))
+    return _no_lone_withheld(
+        out, frame, threshold, by="period_end", rules=(("denominator", _VALUE_COLS),)
+    )
 
 
 def _no_lone_withheld(
     out: pd.DataFrame,
     shown: pd.DataFrame,
+    threshold: int,
     by: str = "indicator",
     rules: Sequence[tuple[str, Sequence[str]]] = (
         ("numerator", ("numerator", "value")),
@@ -358,16 +361,19 @@ def _no_lone_withheld(
 ) -> pd.DataFrame:
     """Where one district alone has an indicator's number (or base) withheld, the next
     smallest is withheld too: the districts add up to the authority's figure on the card,
-    so a lone 'c' is that figure less the others. `shown`: the figures before suppression;
-    `by`: the column whose rows add up to one figure; `rules`: the column looked at, and the
+    so a lone 'c' is that figure less the others. So too where the withheld cells' sum can
+    be split only one way among cells of 1..threshold (two withheld cells adding to 10 are
+    5 and 5; two adding to 2 are 1 and 1). `shown`: the figures before suppression; `by`:
+    the column whose rows add up to one figure; `rules`: the column looked at, and the
     columns withheld with it. (One pass per figure: a handful, not children.)"""
     out = out.copy()
     for col, hide in rules:
         for rows in out.groupby(by, sort=False).indices.values():
             withheld = out[col].iloc[rows].eq(SUPPRESSED).to_numpy()
-            if withheld.sum() != 1:
-                continue
             size = pd.to_numeric(shown[col].iloc[rows], errors="coerce").to_numpy()
+            k, total = int(withheld.sum()), np.nansum(size[withheld])
+            if not (k == 1 or (k > 1 and total in (k, k * threshold))):
+                continue
             open_ = ~withheld & (size > 0)
             if not open_.any():
                 continue
