@@ -288,6 +288,29 @@ def test_semicolon_separated_csv(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_headers_with_spaces_for_underscores_are_the_dfe_columns(tmp_path: Path) -> None:
+    """'PLACE PROVIDER', 'Home-Post' and 'Referral Source' are PLACE_PROVIDER, HOME_POST and
+    ReferralSource: they were kept as unknown columns, and the figures that need them
+    raised 'no PLACE_PROVIDER column' after a clean validation."""
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",PLACE PROVIDER,Home-Post",
+        ["A,01/04/2024,S,C2,U1,,,PR1,AB1 2CD"],
+    )
+    write(
+        tmp_path,
+        "referrals.csv",
+        "LA Child ID,CIN referral date,Referral Source",
+        ["A,01/05/2024,1A"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert {"PLACE_PROVIDER", "HOME_POST"} <= set(ds["episodes"].columns)
+    assert {"LAchildID", "CINreferralDate", "ReferralSource"} <= set(ds["referrals"].columns)
+    got = sc.compute("pct_placed_in_house", ds, at="2024-04-01")
+    assert got[["numerator", "denominator"]].values.tolist() == [[1.0, 1.0]]
+
+
 def test_a_missing_column_is_named_with_the_headers_found(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", "CHILD,SEX,BIRTH", ["A,1,01/01/2010"])
     ds = sc.load_dataset(tmp_path)

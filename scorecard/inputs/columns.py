@@ -11,6 +11,8 @@ DfE name.
 
 from __future__ import annotations
 
+import re
+
 from ..dataset import TABLES
 
 # the other SSDA903 tables, with their columns as in the DfE guidance (first: required)
@@ -233,11 +235,26 @@ _CANONICAL = {c.upper(): c for t in ALL_TABLES for c in known_columns(t)}
 _CANONICAL.update(ALIASES)
 
 
+def _squashed(text: str) -> str:
+    """A header without case, spaces, underscores or hyphens ('Place provider', 'PLACE-
+    PROVIDER' and 'PLACE_PROVIDER' alike)."""
+    return re.sub(r"[\s_\-]+", "", text.upper())
+
+
+_BY_SQUASHED: dict[str, set[str]] = {}
+for _key, _name in _CANONICAL.items():
+    _BY_SQUASHED.setdefault(_squashed(_key), set()).add(_name)
+# only where one DfE name is meant
+_SQUASHED = {k: next(iter(v)) for k, v in _BY_SQUASHED.items() if len(v) == 1}
+
+
 def canonical(name: object) -> str:
     """The DfE name of a header written in any case ('lachildid' -> 'LAchildID', 'PL' ->
-    'PLACE'); unknown headers are returned cleaned."""
+    'PLACE'), or with spaces or hyphens for its underscores or between its words ('PLACE
+    PROVIDER', 'Referral Source'); unknown headers are returned cleaned."""
     text = clean_name(name)
-    return _CANONICAL.get(text.upper(), text)
+    found = _CANONICAL.get(text.upper())
+    return found if found is not None else _SQUASHED.get(_squashed(text), text)
 
 
 def tables_from_headers(columns: list[str]) -> list[str]:
