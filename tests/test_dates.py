@@ -32,6 +32,8 @@ def _read(*values: object) -> tuple[list[object], list[bool]]:
         ("2024-04-01 13:45", "2024-04-01"),  # ISO with a time
         ("2024-04-01T13:45:10", "2024-04-01"),
         ("20240401", "2024-04-01"),
+        ("2024/04/01", "2024-04-01"),  # year first is year, month, day
+        ("2024.4.1", "2024-04-01"),
         ("45383", "2024-04-01"),  # an Excel serial number (as text in a CSV)
         (45383, "2024-04-01"),  # ... or as a number from a workbook
         ("29/02/2024", "2024-02-29"),
@@ -43,7 +45,18 @@ def test_each_written_form(written: object, date: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["31/02/2024", "29/02/2023", "2024-13-01", "soon", "04/01", "2024", "29220"]
+    "written",
+    [
+        "31/02/2024",
+        "29/02/2023",
+        "2024-13-01",
+        "2024/02/30",
+        "2024/13/01",
+        "soon",
+        "04/01",
+        "2024",
+        "29220",
+    ],
 )
 def test_not_dates(written: str) -> None:
     assert _read(written) == ([None], [True])

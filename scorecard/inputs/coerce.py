@@ -177,6 +177,8 @@ _MONTHS = {
     for name in names
 }
 _DAY_MONTH_YEAR = r"^(\d{1,2})[-/. ]([A-Za-z]{3,9}|\d{1,2})[-/. ](\d{4}|\d{2})$"
+# year first is always year, month, day: 2024/05/14, 2024.05.14, 2024-5-14
+_YEAR_MONTH_DAY = r"^((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$"
 # an all-number date (10/20/1997, 1-5-98 13:00): the two numbers before the year
 _NUMERIC_DATE = r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](?:\d{4}|\d{2})(?:[T ]\d{1,2}:\d{2}(?::[\d.]+)?)?$"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
@@ -218,7 +220,8 @@ def month_first(text: pd.Series) -> str | None:
 def read_dates(text: pd.Series, month_first: bool = False) -> pd.Series:
     """Dates as councils write them: ISO (2024-04-01, with or without a time), dd/mm/YYYY and
     d/m/YYYY, dd-mm-YYYY, dd.mm.YYYY, dd-Mon-YYYY and dd Month YYYY, YYYYMMDD, Excel serial
-    numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), and two-digit years where the
+    numbers from 01/01/1980 (29221) on (45383 = 01/04/2024), year first with slashes or dots
+    (2024/04/01, as some case-management systems export), and two-digit years where the
     century is certain (`two_digit_year`). Day before month (UK); `month_first` (a column
     `month_first` found written 10/20/1997) reads the all-number forms month first. NaT where
     none fits. The two usual forms are tried first, the one the first date is written in
@@ -258,6 +261,12 @@ def read_dates(text: pd.Series, month_first: bool = False) -> pd.Series:
         ymd = pd.DataFrame({"year": year, "month": month, "day": day})
         out[p.index] = pd.to_datetime(ymd, errors="coerce")
     left = rest.loc[~matched]
+    year_first = left.str.extract(_YEAR_MONTH_DAY)
+    found = year_first[0].notna()
+    if found.any():
+        ymd = year_first.loc[found].astype("int64").set_axis(["year", "month", "day"], axis=1)
+        out[ymd.index] = pd.to_datetime(ymd, errors="coerce")
+        left = left.loc[~found]
     compact = left.str.fullmatch(r"(19|20)\d{6}")
     if compact.any():
         out[left.index[compact]] = pd.to_datetime(left[compact], format="%Y%m%d", errors="coerce")
