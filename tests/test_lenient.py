@@ -108,9 +108,8 @@ def test_a_folder_where_nothing_loads_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "lookup.csv").write_text("A,B\n1,2\n")
     ds = load_dataset(tmp_path)
     assert ds.names == []
-    assert ds.quality.loc[ds.quality["severity"] == "error", "rule"].tolist() == [
-        "no table could be loaded"
-    ]
+    errors = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert errors[["file", "rule"]].values.tolist() == [[str(tmp_path), "no table could be loaded"]]
     with pytest.raises(DataValidationError, match="no table could be loaded"):
         load_dataset(tmp_path, strict=True)
 

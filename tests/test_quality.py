@@ -262,6 +262,12 @@ def test_a_grouped_line_gives_each_value_its_own_hint() -> None:
         "  e.csv, column PLACE: w (4 times; rows 16, 17, 30, 34; values 'H5', 'P2', 'Z11'). "
         + " ".join(hints[:3])
     ]
+    # one XML return, a header row and an oc3 row each without CHILD at line 3: two lines
+    blank = report.concat(
+        report.issues("error", t, "r.xml", [3], "CHILD", [None], "blank", "Fill it in.")
+        for t in ("header", "oc3")
+    )
+    assert report.grouped_lines(blank) == ["  r.xml, line 3, column CHILD: blank. Fill it in."] * 2
     many = [f"X{i}" for i in range(10)]
     line = report.grouped_lines(
         report.issues("error", "episodes", "e.csv", range(10), "PLACE", many, "unknown", "h.")
@@ -363,6 +369,20 @@ def test_cin_census_codes_are_checked_in_their_year() -> None:
     assert source["rule"].item().endswith("any census year the referral is open in")
     assert "valid from 2022-23 only, not in 2021-22;" in source["hint"].item()
     assert _warnings(ds, "REASON_FOR_CLOSURE code not valid").empty
+
+
+def test_referral_nfa_must_be_a_census_flag() -> None:
+    """ReferralNFA is 1/0 or true/false (any case) in the CIN census; 'Y' is named, blank is
+    left alone (no figure uses it)."""
+    referrals = pd.DataFrame(
+        {
+            "LAchildID": ["A", "B", "C", "D", "E"],
+            "CINreferralDate": ["01/04/2022"] * 5,
+            "ReferralNFA": ["1", "false", "TRUE", "Y", None],
+        }
+    )
+    nfa = _warnings(dataset_from_frames({"referrals": referrals}), "unknown ReferralNFA code")
+    assert nfa[["row", "value"]].values.tolist() == [[3, "Y"]]
 
 
 def test_placement_location_must_be_a_dfe_code_and_other_codes_warn() -> None:

@@ -357,8 +357,10 @@ def _run(
     validate: bool,
     coverage: tuple[object, object] | None,
     infer_coverage: bool,
+    source: str = "the tables given",
 ) -> tuple[Dataset, pd.DataFrame]:
-    """Every stage after reading: (dataset, full report)."""
+    """Every stage after reading: (dataset, full report). `source`: the data folder, named
+    where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
     found = [*notes, *found]
     tables, where, years, distinct = _stitch_tables(parts, found)
@@ -372,7 +374,7 @@ def _run(
         found.append(
             note(
                 "error",
-                "",
+                source,
                 "no table could be loaded",
                 "Check the messages above; a data folder holds one file per table "
                 "(episodes.csv, header.csv ...) or yearly returns.",
@@ -473,7 +475,14 @@ def load_dataset(
     folder = _folder(path)
     with _arrow_pool():
         raws, notes = collect(folder)
-        ds, report = _run(raws, notes, validate=validate, coverage=coverage, infer_coverage=True)
+        ds, report = _run(
+            raws,
+            notes,
+            validate=validate,
+            coverage=coverage,
+            infer_coverage=True,
+            source=str(folder),
+        )
     return _finish(ds, report, str(folder), strict)
 
 
@@ -490,7 +499,9 @@ def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]
         return None, finalise(note("error", str(path), str(exc), "Check the folder path."))
     with _arrow_pool():
         raws, notes = collect(folder)
-        ds, report = _run(raws, notes, validate=True, coverage=None, infer_coverage=True)
+        ds, report = _run(
+            raws, notes, validate=True, coverage=None, infer_coverage=True, source=str(folder)
+        )
     return _finish(ds, report, str(folder), False), report
 
 

@@ -241,12 +241,13 @@ FIRST_ROWS = 5  # rows spelt out in a grouped line
 
 
 def grouped_lines(report: pd.DataFrame) -> list[str]:
-    """The report for a terminal: one line per file, column and rule, with the count and the
-    first rows (a problem found once keeps its own line, with its value)."""
+    """The report for a terminal: one line per file, table, column and rule, with the count
+    and the first rows (a problem found once keeps its own line, with its value). A returns
+    XML file holds several tables: a header row and an oc3 row on one line are two lines."""
     lines: list[str] = []
     if report.empty:
         return lines
-    keys = report[["file", "column", "rule"]].astype(str)
+    keys = report[["file", "table", "column", "rule"]].astype(str)
     for _, idx in keys.groupby(list(keys.columns), sort=False).groups.items():
         group = report.loc[idx]
         first = group.iloc[0]
