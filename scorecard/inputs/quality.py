@@ -643,7 +643,7 @@ LIGHT_CODE_COLUMNS = {
     "missing": ("MISSING",),
     "reviews": ("REVIEW_CODE",),
     "sw_episodes": ("SW_REASON",),
-    "referrals": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure"),
+    "referrals": ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure", "ReferralNFA"),
 }
 
 
