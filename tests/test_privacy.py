@@ -700,3 +700,21 @@ def test_withheld_districts_whose_sum_splits_one_way_take_the_next_smallest():
     assert out.loc["cla_count", "numerator"].tolist() == ["c", "c", "c", 45.0]
     assert out.loc["uasc_count", "numerator"].tolist() == ["c", "c", 12.0, "c"]
     assert out.loc["cla_started", "numerator"].tolist() == ["c", "c", 30.0, 45.0]
+
+
+def test_a_withheld_district_keeps_its_small_district_mark():
+    """† marks a district with fewer than 20 children looked after; Bramleigh's 4, withheld
+    as 'c', lost it, so the page read as 20 or more there (with and without cla_count)."""
+    from scorecard.report.html import small_districts
+
+    view = pd.DataFrame(
+        {
+            "indicator": ["cla_count"] * 3,
+            "district": ["Ashcombe", "Bramleigh", "Caxford"],
+            "value": [120.0, "c", 12.0],
+            "denominator": [np.nan] * 3,
+        }
+    )
+    assert small_districts(view) == {"Bramleigh", "Caxford"}
+    bases = view.assign(indicator="pct_foster_care", denominator=[120.0, "c", 25.0])
+    assert small_districts(bases) == {"Bramleigh"}

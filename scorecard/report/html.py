@@ -650,15 +650,16 @@ def district_order(t: pd.DataFrame) -> list[str]:
 
 def small_districts(t: pd.DataFrame) -> set[str]:
     """Districts with fewer than SMALL_DISTRICT children looked after (from cla_count when
-    the view has it, else the largest base of any of their cells)."""
+    the view has it, else the largest base of any of their cells). A withheld count ('c')
+    is a small one: without its † it would read as 20 or more."""
+
+    def number(values: pd.Series) -> pd.Series:
+        return pd.to_numeric(values.mask(values.map(is_withheld), 0), errors="coerce")
+
     counts = t.loc[t["indicator"] == "cla_count"]
-    size = pd.to_numeric(counts.set_index("district")["value"], errors="coerce")
+    size = number(counts.set_index("district")["value"])
     if size.empty:
-        size = (
-            pd.to_numeric(t["denominator"], errors="coerce")
-            .groupby(t["district"].astype(str))
-            .max()
-        )
+        size = number(t["denominator"]).groupby(t["district"].astype(str)).max()
     return {str(d) for d, n in size.items() if not is_missing(n) and n < SMALL_DISTRICT}
 
 
