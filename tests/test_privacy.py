@@ -355,6 +355,14 @@ def test_publication_outputs_show_c(tmp_path, tiny_cards):
     assert "shown as “c”" in page
     sheet = _xlsx_text(xlsx_path)
     assert "<t>c</t>" in sheet
+    # 'none' in the summary's lists is said of the figures shown only: one withheld may
+    # have moved, or be red
+    lists = re.search(r'<section aria-label="Summary".*?</section>', page).group(0)
+    assert "no significant deterioration among the figures shown" in lists
+    assert ">none among the figures shown<" in lists
+    assert "no significant deterioration among the figures shown" in sheet
+    internal = tiny_cards[0].html(charts=False)
+    assert "among the figures shown" not in internal
 
 
 # ----------------------------------------------------------------------------- scanning

@@ -17,6 +17,7 @@ import xlsxwriter
 
 from ..bands import MIN_DENOMINATOR
 from .fmt import (
+    SHOWN_ONLY,
     SUPPRESSED,
     UNIT_LABEL,
     base_text,
@@ -308,15 +309,16 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             fm.get(align="left"),
         )
     r += 2
+    shown = SHOWN_ONLY if counts["withheld"] else ""  # a withheld figure may have moved
     for title, word, empty in (
         ("Biggest improvements", "improving", "no significant improvement"),
         ("Biggest deteriorations", "worsening", "no significant deterioration"),
     ):
         lines = [unescape(re.sub(r"<[^>]+>", "", t)) for t in _movers(sc, word)]
-        _text_block(ws, fm, r, title, lines or [empty])
+        _text_block(ws, fm, r, title, lines or [empty + shown])
         r += 1
     red = [str(t) for t in sc.frame.loc[sc.frame["rag"] == "red", "title"]]
-    _text_block(ws, fm, r, "Red this quarter", red)
+    _text_block(ws, fm, r, "Red this quarter", red or [f"none{shown}"])
     r += 2
     coverage = "; ".join(sc.coverage) or "not stated (every date is taken to be covered)"
     _text_block(ws, fm, r, "Data covers", [coverage])

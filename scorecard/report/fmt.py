@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .scorecard import Scorecard
 
 SUPPRESSED = "c"
+# said after 'none' in a summary list when some figures are withheld
+SHOWN_ONLY = " among the figures shown"
 
 UNIT_SUFFIX = {
     "percent": "%",

@@ -22,6 +22,7 @@ import pandas as pd
 from ..bands import MIN_DENOMINATOR
 from ..measures.facts import LOWER_BOUND
 from .fmt import (
+    SHOWN_ONLY,
     SUPPRESSED,
     UNIT_LABEL,
     base_text,
@@ -473,18 +474,20 @@ def summary_html(sc: Scorecard) -> str:
 
     have_dot = f[["dot_quarter", "dot_year"]].notna().any().any()
     unknown = "direction of travel not available"
+    # a withheld figure may have moved or be red: 'none' is said of the others only
+    shown = SHOWN_ONLY if c["withheld"] else ""
     lists = (
         block(
             "Biggest improvements",
             _movers(sc, "improving"),
-            "no significant improvement" if have_dot else unknown,
+            f"no significant improvement{shown}" if have_dot else unknown,
         )
         + block(
             "Biggest deteriorations",
             _movers(sc, "worsening"),
-            "no significant deterioration" if have_dot else unknown,
+            f"no significant deterioration{shown}" if have_dot else unknown,
         )
-        + block("Red this quarter", red[:6] + (["…"] if len(red) > 6 else []), "none")
+        + block("Red this quarter", red[:6] + (["…"] if len(red) > 6 else []), f"none{shown}")
     )
     notes = []
     vs = sc.versus_england
