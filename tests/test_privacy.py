@@ -706,6 +706,19 @@ def test_withheld_districts_whose_sum_splits_one_way_take_the_next_smallest():
     )
     out = privacy.suppress_districts(frame, cat, 5).set_index(["indicator", "district"])
     assert out.loc["cla_count", "numerator"].tolist() == ["c", "c", "c", 45.0]
+    # 2 of 8 and 0 of 1 (withheld for its base): the two add up to 2, but a reader taking
+    # them for 1 and 1 would be wrong; nothing more is withheld
+    shares = pd.DataFrame(
+        {
+            "indicator": "placement_stability_short",
+            "district": districts,
+            "numerator": [2.0, 0.0, 30.0, 45.0],
+            "denominator": [8.0, 1.0, 200.0, 150.0],
+            "rag": None,
+        }
+    ).assign(value=lambda f: 100 * f["numerator"] / f["denominator"])
+    got = privacy.suppress_districts(shares, cat, 5)
+    assert got["numerator"].tolist() == ["c", "c", 30.0, 45.0]
     assert out.loc["uasc_count", "numerator"].tolist() == ["c", "c", 12.0, "c"]
     assert out.loc["cla_started", "numerator"].tolist() == ["c", "c", 30.0, 45.0]
 

@@ -372,7 +372,9 @@ def _no_lone_withheld(
             withheld = out[col].iloc[rows].eq(SUPPRESSED).to_numpy()
             size = pd.to_numeric(shown[col].iloc[rows], errors="coerce").to_numpy()
             k, total = int(withheld.sum()), np.nansum(size[withheld])
-            if not (k == 1 or (k > 1 and total in (k, k * threshold))):
+            # all of 1..threshold, adding up to k or k x threshold: each is 1, or each the most
+            all_small = bool(((size[withheld] >= 1) & (size[withheld] <= threshold)).all())
+            if not (k == 1 or (k > 1 and all_small and total in (k, k * threshold))):
                 continue
             open_ = ~withheld & (size > 0)
             if not open_.any():
