@@ -658,6 +658,10 @@ def _placed(
     band[out["indicator"].isin(no_quartile).to_numpy()] = None
     scored = _signed(others, out["polarity"])
     ours = _signed(mine, out["polarity"]).set_index("indicator")["score"]
+    if ours.empty:  # every value given is of an indicator where neither way is better
+        return pd.Series(band, index=out.index, dtype=object), pd.Series(
+            pd.NA, index=out.index, dtype="Int64"
+        )
     better = (scored["score"] < scored["indicator"].map(ours)).groupby(scored["indicator"]).sum()
     rank = (better.reindex(ours.index).fillna(0) + 1).astype("Int64")
     return pd.Series(band, index=out.index, dtype=object), rank.reindex(out.index)

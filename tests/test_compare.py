@@ -441,6 +441,19 @@ def test_current_value_placed_in_the_published_distribution(la, value, quartiles
     assert pd.isna(got.loc["Neutral8", "value_rank"])
 
 
+def test_current_value_of_a_neutral_indicator_alone_has_no_band_or_rank():
+    """Values given only for indicators where neither higher nor lower is better (the CLA
+    rate: a card's year group can hold nothing else) get no band and no rank; this raised
+    'Invalid comparison between dtype=str and ndarray' and stopped the card."""
+    bm = panel({"Low8": EIGHT, "Neutral8": EIGHT})
+    got = compare(
+        bm, "103", 2025, None, ["Neutral8"], polarity=POL, catalogue=EMPTY, values={"Neutral8": 5.5}
+    ).set_index("indicator")
+    assert got.loc["Neutral8", "value"] == 5.5
+    assert got.loc["Neutral8", "value_quartile_band"] is None
+    assert pd.isna(got.loc["Neutral8", "value_rank"])
+
+
 def test_current_value_by_catalogue_id_and_missing():
     cat = Catalogue([make("our_low", "low_is_good", "Low8")])
     bm = panel({"Low8": EIGHT, "High8": EIGHT})
