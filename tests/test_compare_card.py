@@ -234,3 +234,33 @@ def test_best_la_rule_without_published_sizes_is_said(three_children, panel):
     r = row(card, "pct_foster_care")
     assert r["best_la"] is None and np.isnan(r["best_value"]) and r["published_value"] == 10.0
     assert "Best LA not named: the benchmark data has no LACnum" in card.benchmark_note
+
+
+def test_a_value_is_not_ranked_among_authorities_of_a_year_ours_is_withheld_since(
+    three_children,
+):
+    """101's 3+ placements figure (low is good) is 'c' in 2024-25, published in 2023-24; the
+    others have published 2024-25. The card keeps 101's own 2023-24 comparators, but does not
+    rank this quarter's value among 2023-24's authorities or measure its gap to their best,
+    and says why. Foster care (101 published in 2024-25) is ranked as before."""
+    moves = {"101": 8, "102": 12, "103": 14, "970": 10}
+    panel = pd.concat(
+        [
+            lait({"LAC_Foster_Placements": FOSTER, "LACnum": SIZES}, "2024-25"),
+            lait({"LACStable_2016on": moves}, "2023-24"),
+            lait({"LACStable_2016on": moves | {"101": "c"}}, "2024-25"),
+        ],
+        ignore_index=True,
+    )
+    ds = sc.Dataset.from_frames(**three_children())
+    card = build_scorecard(ds, quarter="2024-25 Q4", benchmarks=panel, la="101")
+    r = row(card, "placement_stability_short")
+    assert (r["benchmark_year"], r["published_value"]) == ("2023-24", 8.0)
+    assert r["value_quartile_band"] is None and pd.isna(r["value_rank"])
+    assert np.isnan(r["gap_to_best"])
+    assert (
+        "own published figure is withheld (c) in later years for: Children looked after with 3 "
+        "or more placements during the year (ours last published 2023-24, others 2024-25)"
+    ) in card.benchmark_note
+    foster = row(card, "pct_foster_care")
+    assert (foster["value_quartile_band"], foster["value_rank"]) == ("B", 3)

@@ -662,6 +662,11 @@ def benchmark_rows(
     limit = int(financial_year(period_end)[:4]) + 1
     names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
     chosen = latest_years(bench, la, list(names.values()), up_to=limit)
+    # where others have published since our last figure (ours withheld as 'c' since), this
+    # quarter's value is not placed among, or measured against, an old year's authorities
+    newest = latest_years(bench, "", list(names.values()), up_to=limit)  # '': no LA's own
+    stale = {i for i, n in names.items() if n in chosen and newest.get(n, 0) > chosen[n]}
+    values = {i: v for i, v in (values or {}).items() if i not in stale}
     by_year: dict[int, list[str]] = {}
     for ind_id, name in names.items():
         if name in chosen:
@@ -711,6 +716,18 @@ def benchmark_rows(
     note = _comparator_note(got, items, sn is not None, la, sn_stat, min_size)
     for said in dict.fromkeys(notes):
         note += f" {_sentence(said)}."
+    if stale:
+        said = []
+        for ind in (i for i in items if i.id in stale):
+            ours, others = (
+                published_year_label(y[names[ind.id]], ind.academic_year) for y in (chosen, newest)
+            )
+            said.append(f"{ind.title} (ours last published {ours}, others {others})")
+        note += (
+            f" {authority.name or la}'s own published figure is withheld (c) in later years "
+            f"for: {'; '.join(said)}. Their comparators are of the year it last had one; this "
+            "quarter's value is not ranked among them or measured against their best."
+        )
     return out, note
 
 
