@@ -253,3 +253,31 @@ def test_sample_workbook_formats_every_number(sample_scorecard):
     """The bundled sample's workbook, every sheet: no number in a General cell (the summary's
     778.6825396825396 days), no empty-string cell."""
     test_every_number_formatted_no_empty_strings(load(sample_scorecard.excel_bytes()))
+
+
+def test_figures_are_stored_as_the_page_shows_them():
+    """A neighbour average of 20.45 (exactly 20.4499...) is 20.4% on the page; stored as it
+    was, a spreadsheet showed 20.5%. The workbook stores the card's figures rounded as the
+    page rounds them; text and blanks stay."""
+    import numpy as np
+
+    from scorecard.report.excel import as_shown
+
+    assert f"{20.45:.1f}" == "20.4" and as_shown(20.45, 1) == 20.4
+    assert as_shown(np.int64(3), 0) == 3.0 and as_shown(-0.04, 1) == 0.0
+    assert as_shown("c", 1) == "c" and np.isnan(as_shown(np.nan, 1))
+    card = fixed_card()
+    frame = card.frame
+    at = frame["indicator"] == "placement_stability_short"
+    frame.loc[at, ["value", "sn_value"]] = [20.45, 20.45]
+    card = card._replace(frame=frame)
+    assert "SN 20.4%" in card.html(charts=False)
+    ws = load(card.excel_bytes())["Scorecard"]
+    cols = {name: i + 1 for i, (name, _, _) in enumerate(SCORECARD_COLUMNS)}
+    row = next(
+        r
+        for r in range(HEADER_ROW + 2, ws.max_row + 1)
+        if ws.cell(r, cols["Indicator id"]).value == "placement_stability_short"
+    )
+    got = [ws.cell(row, cols[n]).value for n in ("Value", "SN average (published)")]
+    assert got == [20.4, 20.4]

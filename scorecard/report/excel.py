@@ -10,6 +10,7 @@ import io
 import itertools
 import re
 from html import unescape
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -88,6 +89,8 @@ SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
     ("Commentary", "commentary", 50),
     ("Indicator id", "indicator", 28),
 ]
+# the card's own figures, stored as the page shows them (published ones keep their decimals)
+SHOWN_COLUMNS = {"value", "sn_value"}
 UNIT_VALUE_COLUMNS = {
     "value",
     "target",
@@ -136,8 +139,11 @@ class _Formats:
         return self._cache[key]
 
 
-def _write(ws, row: int, col: int, value: object, fmt) -> None:
-    """A number as a number, text as text, missing as blank (never NaN in a cell)."""
+def _write(ws, row: int, col: int, value: object, fmt, decimals: int | None = None) -> None:
+    """A number as a number, text as text, missing as blank (never NaN in a cell). With
+    `decimals`, a number is stored as shown (`as_shown`)."""
+    if decimals is not None:
+        value = as_shown(value, decimals)
     if isinstance(value, str):
         ws.write_string(row, col, value, fmt)
     elif is_missing(value):
@@ -148,6 +154,15 @@ def _write(ws, row: int, col: int, value: object, fmt) -> None:
         ws.write_number(row, col, float(value), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
+
+
+def as_shown(value: object, decimals: int) -> object:
+    """A figure rounded as the page shows it: a spreadsheet rounds the decimal digits of what
+    it stores, the page the exact number, so 20.45 stored (20.4499... exactly) showed 20.5
+    beside the page's 20.4. Text ('c') and blanks are returned as they are."""
+    if isinstance(value, str | bool) or is_missing(value) or not isinstance(value, Real):
+        return value
+    return round(float(value), decimals) + 0.0  # no '-0.0'
 
 
 def _cell_value(row: pd.Series, col: str, ind) -> object:
@@ -170,8 +185,8 @@ def _cell_value(row: pd.Series, col: str, ind) -> object:
         return UNIT_LABEL.get(str(value), value)
     if col == "domain":
         return domain_label(value)
-    if col in CHANGE_COLUMNS and not isinstance(value, str) and not is_missing(value):
-        return round(float(value), ind.decimals) + 0.0  # type: ignore[arg-type]  # no '-0.0'
+    if col in CHANGE_COLUMNS or col in SHOWN_COLUMNS:
+        return as_shown(value, ind.decimals)
     if isinstance(value, str) and not value.strip():
         return None
     return value
@@ -366,7 +381,8 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
             if len(hit):
                 _write(ws, r, 1 + 2 * k, hit["denominator"].iloc[0], count)
                 bound = lower_bound(hit["note"].iloc[0]) if "note" in hit else False
-                _write(ws, r, 2 + 2 * k, hit["value"].iloc[0], at_least if bound else days)
+                value = hit["value"].iloc[0]
+                _write(ws, r, 2 + 2 * k, value, at_least if bound else days, decimals=0)
     bounds = lower_bounds_text(t)
     if bounds:
         ws.write_string(r + 1, 0, bounds, fm.get(italic=True, font_color="#505A5F"))
@@ -438,7 +454,7 @@ def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             if isinstance(v, str):
                 ws.write_string(r, 3 + k, v, fm.get(align="right"))
             else:
-                _write(ws, r, 3 + k, v, numf)
+                _write(ws, r, 3 + k, v, numf, decimals=ind.decimals)
         first, last = _trend_range(sc, ind_id)
         ws.add_sparkline(
             r, 3 + n, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
@@ -501,7 +517,7 @@ def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
             if cell["rag"] in RAG_FILL:
                 bg, fg = RAG_FILL[cell["rag"]]
                 props.update(bg_color=bg, font_color=fg)
-            _write(ws, r, c, cell["value"], fm.get(**props))
+            _write(ws, r, c, cell["value"], fm.get(**props), decimals=ind.decimals)
             base = base_text(ind.unit, cell["numerator"], cell["denominator"])
             if base:
                 ws.write_string(
