@@ -281,3 +281,21 @@ def test_figures_are_stored_as_the_page_shows_them():
     )
     got = [ws.cell(row, cols[n]).value for n in ("Value", "SN average (published)")]
     assert got == [20.4, 20.4]
+
+
+def test_the_neighbour_average_says_how_many_neighbours_it_is_of():
+    """The page says 'SN 10.4% (7 of 10)'; the workbook has the count beside the average
+    (SPEC: the neighbour average with the number of neighbours it is of); none for a count."""
+    card = fixed_card()
+    frame = card.frame
+    frame["sn_count"] = frame["sn_count"].astype("float64")
+    frame.loc[frame["indicator"] == "placement_stability_short", "sn_count"] = 7.0
+    frame.loc[frame["indicator"] == "cla_count", "sn_count"] = 9.0
+    ws = load(card._replace(frame=frame).excel_bytes())["Scorecard"]
+    cols = {name: i + 1 for i, (name, _, _) in enumerate(SCORECARD_COLUMNS)}
+    rows = {
+        ws.cell(r, cols["Indicator id"]).value: r for r in range(HEADER_ROW + 2, ws.max_row + 1)
+    }
+    assert cols["SN with a value"] == cols["SN average (published)"] + 1
+    assert ws.cell(rows["placement_stability_short"], cols["SN with a value"]).value == 7
+    assert ws.cell(rows["cla_count"], cols["SN with a value"]).value is None

@@ -70,6 +70,7 @@ SCORECARD_COLUMNS: list[tuple[str, str, int]] = [
     ("Trend", "trend", 16),
     ("Published year", "benchmark_year", 10),
     ("SN average (published)", "sn_value", 12),
+    ("SN with a value", "sn_count", 9),
     ("England (published)", "england", 12),
     ("Region (published)", "region", 12),
     ("Our published value", "published_value", 12),
@@ -104,12 +105,11 @@ UNIT_VALUE_COLUMNS = {
 # the published figures themselves (the SN average is worked out from them, to its decimals)
 PUBLISHED_COLUMNS = {"england", "region", "published_value", "best_value", "best_neighbour_value"}
 CHANGE_COLUMNS = {"change_quarter", "change_year", "gap_to_best", "gap_to_best_neighbour"}
-COUNT_COLUMNS = {"rank", "n_las", "value_rank"}
+COUNT_COLUMNS = {"rank", "n_las", "value_rank", "sn_count"}
 # no comparison with other authorities for these: a count, or a neutral indicator's 'best'
-# (taken from the scorecard's comparator columns: the best-LA block is the last of them;
-# the number of neighbours is not a comparison)
+# (taken from the scorecard's comparator columns: the best-LA block is the last of them)
 BEST_COLUMNS = set(COMPARATOR_COLUMNS[COMPARATOR_COLUMNS.index("best_value") :])
-COMPARED_COLUMNS = set(COMPARATOR_COLUMNS) - BEST_COLUMNS - {"sn_count"}
+COMPARED_COLUMNS = set(COMPARATOR_COLUMNS) - BEST_COLUMNS
 
 
 def domain_label(domain: object) -> str:
