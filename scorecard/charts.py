@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +24,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .files import stage
 from .periods import AGE_BANDS, financial_year, published_year_label, quarter_label
 
 if TYPE_CHECKING:
@@ -981,15 +981,11 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write bytes to `path` via a temporary file in the same folder, so readers never see
     a half-written file."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    tmp = stage(p, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, p)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return p
 

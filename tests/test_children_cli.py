@@ -71,6 +71,8 @@ def test_workbook_is_marked_and_lists_the_children(data: Path, tmp_path: Path, c
     )
     assert code == 0
     assert "OFFICIAL-SENSITIVE" in capsys.readouterr().err
+    # the user's eyes only, whatever the umask (it was rw-r--r-- always)
+    assert out.stat().st_mode & 0o777 == 0o600
     book = openpyxl.load_workbook(out)
     sheet = book.active
     # marked in the header, the footer and the properties

@@ -52,16 +52,16 @@ def test_failing_renderer_leaves_folder_unchanged(folder, monkeypatch):
 
 def test_failure_while_staging_the_second_file_leaves_folder_unchanged(folder, monkeypatch):
     before = snapshot(folder)
-    real = atomic._stage
+    real = atomic.stage
     calls = []
 
-    def stage_then_fail(target, data):
+    def stage_then_fail(target, data, mode=None):
         calls.append(target)
         if len(calls) == 2:
             raise OSError("no space left on device")
-        return real(target, data)
+        return real(target, data, mode)
 
-    monkeypatch.setattr(atomic, "_stage", stage_then_fail)
+    monkeypatch.setattr(atomic, "stage", stage_then_fail)
     with pytest.raises(OSError, match="no space"):
         write_outputs(fixed_card(), folder)
     assert len(calls) == 2
@@ -85,3 +85,17 @@ def test_unknown_format_is_refused_before_writing(folder):
     with pytest.raises(ValueError, match="pdf"):
         write_outputs(fixed_card(), folder, formats=("html", "pdf"))
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o027, 0o640)])
+def test_outputs_get_the_permissions_of_a_new_file_under_the_umask(folder, umask, mode):
+    """A scorecard is written as any new file of the user's would be (it was always
+    rw-r--r--, even under umask 077)."""
+    import os
+
+    old = os.umask(umask)
+    try:
+        written = write_outputs(fixed_card(), folder)
+    finally:
+        os.umask(old)
+    assert [p.stat().st_mode & 0o777 for p in written] == [mode, mode]

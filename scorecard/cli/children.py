@@ -121,9 +121,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         rows = rows.loc[rows["numerator"].fillna(0) > 0].reset_index(drop=True)
     header = definition_line(ind, figure, at, numerator_only=args.numerator_only)
     data = workbook(rows, ind, header) if suffix == ".xlsx" else csv_bytes(rows, header)
+    from ..files import PRIVATE
     from ..report.atomic import atomic_write
 
-    atomic_write(args.out, data)
+    atomic_write(args.out, data, PRIVATE)  # children's identifiers: the user's eyes only
     if not args.quiet:
         note(f"Wrote {len(rows):,} row(s) for {ind.id} at {at:%d/%m/%Y} to {args.out}. {HANDLING}")
     return EXIT_OK

@@ -8,10 +8,11 @@ format in memory first, so an error in any renderer leaves the folder exactly as
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..files import stage
 
 if TYPE_CHECKING:
     from .scorecard import Scorecard
@@ -22,31 +23,17 @@ RENDERERS: dict[str, Callable[[Scorecard], bytes]] = {
 }
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """Write `data` to a new temporary file beside `target`; return its path."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a scorecard is meant to be shared
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
-def atomic_write_many(files: dict[Path, bytes]) -> list[Path]:
-    """Stage every file as a temporary file first, then move them all into place.
+def atomic_write_many(files: dict[Path, bytes], mode: int | None = None) -> list[Path]:
+    """Stage every file as a temporary file first, then move them all into place. `mode`:
+    the files' permissions (default: as a new file under the user's umask; `PRIVATE` for a
+    list of children).
 
     A failure while staging removes the temporary files and leaves the targets untouched.
     """
     staged: dict[Path, Path] = {}
     try:
         for target, data in files.items():
-            staged[target] = _stage(target, data)
+            staged[target] = stage(target, data, mode)
         for target, tmp in staged.items():
             os.replace(tmp, target)
     finally:
@@ -55,10 +42,10 @@ def atomic_write_many(files: dict[Path, bytes]) -> list[Path]:
     return list(files)
 
 
-def atomic_write(path: str | Path, data: bytes) -> Path:
+def atomic_write(path: str | Path, data: bytes, mode: int | None = None) -> Path:
     """Write `data` to `path` via a temporary file in the same folder and `os.replace`."""
     target = Path(path)
-    atomic_write_many({target: data})
+    atomic_write_many({target: data}, mode)
     return target
 
 
