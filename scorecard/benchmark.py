@@ -328,7 +328,8 @@ def published_averages(
         if w in by_lait and by_lait[w].benchmark is not None
     }
     if scale:
-        data = data.assign(value=data["value"] * data["indicator"].map(scale).fillna(1.0))
+        factor = data["indicator"].map(scale).astype("float64").fillna(1.0)  # float if empty
+        data = data.assign(value=data["value"] * factor)
     keys = ["indicator", "year"]
     eng = data[data["la_code"] == "970"].drop_duplicates(keys).set_index(keys)["value"]
     out = eng.rename("england").to_frame()

@@ -511,6 +511,9 @@ def test_published_averages_are_compares_figures_for_every_year_at_once():
     assert got.loc[("Low8", 2025), "sn_value"] == pytest.approx(140 / 3)
     median = published_averages(bm, "103", [2025], nb, ["Low8"], "median", cat)
     assert median["sn_value"].tolist() == [50.0]
+    # years the panel has no figures for (a card for 2014-15 Q4): nothing, not a TypeError
+    none = published_averages(bm, "103", [2014, 2015], nb, ["Low8"], "mean", cat)
+    assert none.empty and list(none.columns) == ["indicator", "year", "england", "sn_value"]
     for year in (2024, 2025):
         one = compare(bm, "103", year, nb, indicators=["Low8"], catalogue=cat).iloc[0]
         assert got.loc[("Low8", year), "england"] == one["england"]
