@@ -847,6 +847,11 @@ def benchmark(
     the list from `load_neighbours` (la_code, neighbour_code, ...).
     """
     ind = _indicator(indicator, catalogue)
+    if ind.unit == "count":
+        raise ValueError(
+            f"{ind.id} is a count: counts are not set beside other authorities' counts (their "
+            "sizes differ); chart a rate instead, such as cla_rate_per_10k."
+        )
     df = _benchmark_rows(benchmarks, ind, year)
     la = str(la).strip()
     if la not in set(df["la_code"]):

@@ -341,6 +341,14 @@ def test_benchmark_unknown_year_lists_the_years():
         charts.benchmark(panel, IND, "650", 2019, sn)
 
 
+def test_a_count_is_not_charted_beside_other_authorities_counts():
+    """As compare and the card: a count (children looked after) is not set beside other
+    authorities' counts; the chart drew every LA's number of children with quartile lines."""
+    panel, sn = _panel()
+    with pytest.raises(ValueError, match="cla_count is a count.*cla_rate_per_10k"):
+        charts.benchmark(panel, "cla_count", "650", 2024, sn)
+
+
 def test_withheld_values_are_labelled_c_not_drawn():
     frame = _district_frame()
     # publication: Northgate's value rests on 1-5 children and was withheld
