@@ -345,7 +345,7 @@ def test_a_count_is_not_charted_beside_other_authorities_counts():
     """As compare and the card: a count (children looked after) is not set beside other
     authorities' counts; the chart drew every LA's number of children with quartile lines."""
     panel, sn = _panel()
-    with pytest.raises(ValueError, match="cla_count is a count.*cla_rate_per_10k"):
+    with pytest.raises(ValueError, match=r"cla_count is a count.*cla_rate_per_10k"):
         charts.benchmark(panel, "cla_count", "650", 2024, sn)
 
 
