@@ -133,6 +133,10 @@ def test_breakdown_column_and_usage_errors(data: Path, tmp_path: Path, capsys):
     with pytest.raises(SystemExit) as err:
         run(*base, "--indicator", "time_in_care_ceased_median", "--numerator-only")
     assert err.value.code == 2 and "median" in capsys.readouterr().err
+    # a mean too: its numerator is a sum over every child (those at 0 days count)
+    with pytest.raises(SystemExit) as err:
+        run(*base, "--indicator", "time_in_care_current", "--numerator-only")
+    assert err.value.code == 2 and "is a mean: it has no numerator" in capsys.readouterr().err
 
 
 def test_a_figure_the_data_cannot_support_writes_nothing(data: Path, tmp_path: Path, capsys):

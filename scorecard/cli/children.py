@@ -114,9 +114,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         raise DataError(str(exc)) from None
     stat = _stat(ind)
     if args.numerator_only:
-        if stat == "median":
+        if stat in ("median", "mean"):
+            # a mean's numerator is a sum over its whole cohort (a pupil's Attainment 8 of 0
+            # counts): leaving out the zeros would list fewer than the figure's base
             parser.error(
-                f"{ind.id} is a median: it has no numerator to list; drop --numerator-only"
+                f"{ind.id} is a {stat}: it has no numerator to list (every unit counts towards "
+                "it); drop --numerator-only"
             )
         rows = rows.loc[rows["numerator"].fillna(0) > 0].reset_index(drop=True)
     header = definition_line(ind, figure, at, numerator_only=args.numerator_only)
