@@ -347,10 +347,12 @@ class Catalogue:
             return self._items[key]
         except KeyError:
             close = difflib.get_close_matches(key, self.ids, n=5, cutoff=0.5)
+            close = close or [i for i in self.ids if str(key).lower() in i.lower()][:5]
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise KeyError(
-                f"No indicator {key!r} in the catalogue.{hint} "
-                "`scorecard indicators` lists them all."
+                f"No indicator {key!r} in the catalogue ({self.source or 'memory'}).{hint} "
+                "`scorecard indicators` lists them all; for your own indicators.yaml, load it "
+                "(cat = sc.load_catalogue('my.yaml')) and pass catalogue=cat."
             ) from None
 
     def by_domain(self, domain: str) -> list[Indicator]:

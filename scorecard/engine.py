@@ -265,8 +265,9 @@ def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Datas
             raise BreakdownError(
                 f"{ind.id} cannot be broken down by {name!r}; it can be broken down by "
                 f"{allowed}{extra}.{meant} "
-                "Add the breakdown to its `breakdowns:` in indicators.yaml if the measure "
-                "supports it."
+                "Add the breakdown to its `breakdowns:` in your own indicators.yaml if the "
+                "measure supports it, and pass that catalogue (catalogue=sc.load_catalogue("
+                "'my.yaml'))."
             )
 
 

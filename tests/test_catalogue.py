@@ -240,3 +240,15 @@ def test_benchmark_caveat_key() -> None:
     caveats = {i.id: i.benchmark.caveat for i in cat if i.benchmark and i.benchmark.caveat}
     assert set(caveats) == {"attainment_cla_att8", "attainment_cla_em94"}
     assert all("state-funded" in c for c in caveats.values())
+
+
+def test_an_unknown_id_names_the_catalogue_its_close_matches_and_how_to_use_your_own():
+    """'neet' matched nothing by spelling: ids that contain it are offered. The message says
+    which catalogue was searched (the bundled one unless catalogue= is given) and how to
+    pass your own, which an analyst who edited a copy of indicators.yaml needs."""
+    cat = sc.load_catalogue()
+    with pytest.raises(KeyError) as err:
+        cat.get("neet")
+    said = str(err.value)
+    assert "care_leavers_neet_19_21, care_leavers_neet_17_18" in said
+    assert "indicators.yaml)" in said and "pass catalogue=cat" in said
