@@ -86,3 +86,24 @@ def test_the_workbook_of_an_earlier_build_typed_into_then_built_again(tmp_path: 
         capsys.readouterr().err
     )
     assert not (tmp_path / "third").exists()
+
+
+def test_with_commentary_takes_a_file_and_leaves_blanks_alone(tmp_path: Path) -> None:
+    """In Python as on the command line: a CSV's path is read as --commentary reads it (it
+    was taken for a mapping, character by character); None and NaN leave the commentary as
+    it was (they showed as 'None' and 'nan'); a frame is refused with how to pass it."""
+    from test_scorecard_html import fixed_card
+
+    card = fixed_card().with_commentary({"cla_count": "Up with UASC arrivals."})
+    path = tmp_path / "notes.csv"
+    path.write_text("indicator,commentary\nplacement_stability_short,Two moves in March.\n")
+    got = card.with_commentary(path).with_commentary(
+        {"cla_count": None, "placement_stability_short": float("nan")}
+    )
+    said = dict(zip(got.frame["indicator"], got.frame["commentary"], strict=True))
+    assert said["cla_count"] == "Up with UASC arrivals."
+    assert said["placement_stability_short"] == "Two moves in March."
+    page = got.html(charts=False)
+    assert ">None<" not in page and ">nan<" not in page
+    with pytest.raises(TypeError, match=r"dict\(zip\(df\['indicator'\]"):
+        card.with_commentary(pd.DataFrame({"indicator": ["cla_count"], "commentary": ["x"]}))

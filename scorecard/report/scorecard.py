@@ -224,8 +224,22 @@ class Scorecard:
             card._charts.update(self._charts)
         return card
 
-    def with_commentary(self, notes: Mapping[str, str]) -> Scorecard:
-        """A new scorecard with commentary text for some indicators (by id)."""
+    def with_commentary(self, notes: Mapping[str, object] | str | Path) -> Scorecard:
+        """A new scorecard with commentary text for some indicators: {id: text}, or a file as
+        `scorecard build --commentary` takes it (an earlier build's workbook with its
+        Commentary column filled in, a CSV or a YAML file). A blank text (None, NaN, '')
+        leaves the indicator's commentary as it was."""
+        if isinstance(notes, str | Path):
+            from .commentary import read_commentary
+
+            notes = read_commentary(notes, self.catalogue)
+        if not isinstance(notes, Mapping):
+            raise TypeError(
+                f"with_commentary takes {{indicator id: text}} or a file's path, not "
+                f"{type(notes).__name__}; for a frame: dict(zip(df['indicator'], "
+                "df['commentary']))."
+            )
+        notes = {k: v for k, v in notes.items() if isinstance(v, str) and v.strip()}
         unknown = sorted(set(notes) - set(self._frame["indicator"]))
         if unknown:
             raise KeyError(
