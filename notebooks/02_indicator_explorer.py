@@ -110,7 +110,8 @@ except sc.UnavailableError as exc:
 if who is not None:
     figure = sc.compute(ind.id, ds, at=ends[-1])
     print(
-        f"{len(who):,} {who['unit'].iloc[0] if len(who) else 'unit'}(s) at {ends[-1]:%d/%m/%Y}: "
+        f"{len(who):,} rows (each a {who['unit'].iloc[0] if len(who) else 'unit'}) "
+        f"at {ends[-1]:%d/%m/%Y}: "
         f"numerator {who['numerator'].sum(min_count=1):,.0f} "
         f"(the figure's: {figure['numerator'].iloc[0]:,.0f}), "
         f"denominator {who['denominator'].sum(min_count=1):,.0f} "

@@ -363,7 +363,10 @@ def trend(
     )
     span = _segments(dates)  # half a quarter of room either side, so end labels fit
     x_scale = alt.Scale(domain=[span["x0"].iloc[0].isoformat(), span["x1"].iloc[-1].isoformat()])
-    x_title = "Year ending 31 March" if annual else "Quarter ending"
+    # KS4 years are academic years (2024/25), labelled as the card labels them
+    x_title = "Quarter ending"
+    if annual:
+        x_title = "Academic year" if ind.academic_year else "Year ending 31 March"
     x = alt.X("period_end:T", title=x_title, axis=x_axis, scale=x_scale)
     fmt = _fmt(ind)
     tooltip = [

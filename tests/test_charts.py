@@ -253,7 +253,7 @@ def test_annual_trend_shows_one_point_a_year():
     # 31 March 2023, 2024 and 2025 only, labelled as academic years
     assert list(rows["quarter"]) == ["2022/23", "2023/24", "2024/25"]
     assert list(rows["value"]) == [18.0, 22.0, 26.0]
-    assert "Year ending 31 March" in chart.to_dict()["layer"][-2]["encoding"]["x"]["title"]
+    assert chart.to_dict()["layer"][-2]["encoding"]["x"]["title"] == "Academic year"
 
 
 def test_by_district_shows_the_base_under_each_bar():
