@@ -470,6 +470,15 @@ def test_to_html_writes_the_page(tmp_path):
     path = fixed_card().to_html(tmp_path / "card.html")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["card.html"]
+    # a page named .xlsx, or a workbook .csv, would not open; a folder named its temporary
+    # file in the error
+    with pytest.raises(ValueError, match=r"card\.xlsx: this writes a \.html file"):
+        fixed_card().to_html(tmp_path / "card.xlsx")
+    with pytest.raises(ValueError, match=r"name it card\.xlsx"):
+        fixed_card().to_excel(tmp_path / "card.csv")
+    with pytest.raises(IsADirectoryError, match=r"is a folder: give a file name"):
+        fixed_card().to_html(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["card.html"]
 
 
 def _chromium() -> str:

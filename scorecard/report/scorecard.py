@@ -310,16 +310,16 @@ class Scorecard:
         return render_excel(self)
 
     def to_html(self, path: str | Path) -> Path:
-        """Write the self-contained HTML page to `path` (atomically)."""
+        """Write the self-contained HTML page to `path` (.html or .htm; atomically)."""
         from .atomic import atomic_write
 
-        return atomic_write(path, self.html().encode("utf-8"))
+        return atomic_write(_named(path, (".html", ".htm")), self.html().encode("utf-8"))
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write the Excel workbook to `path` (atomically)."""
+        """Write the Excel workbook to `path` (.xlsx; atomically)."""
         from .atomic import atomic_write
 
-        return atomic_write(path, self.excel_bytes())
+        return atomic_write(_named(path, (".xlsx",)), self.excel_bytes())
 
     def _repr_html_(self) -> str:
         return self.html(full_page=False)
@@ -331,3 +331,18 @@ class Scorecard:
             f"Scorecard({self.la_name}, {self.quarter}: {len(self._frame)} indicators; "
             f"{c['red']} red, {c['amber']} amber, {c['green']} green; {mode})"
         )
+
+
+def _named(path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """`path` when it names a file of one of `suffixes`: an HTML page saved as x.xlsx, or a
+    workbook as x.csv, would not open; a folder would fail on a temporary file's name."""
+    p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(
+            f"{p} is a folder: give a file name such as {p / ('scorecard' + suffixes[0])}"
+        )
+    if p.suffix.lower() not in suffixes:
+        raise ValueError(
+            f"{p.name}: this writes a {suffixes[0]} file; name it {p.stem}{suffixes[0]}"
+        )
+    return p
