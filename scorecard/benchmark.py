@@ -500,6 +500,10 @@ def compare(
     )
     size_name = _size_name(size_indicator, catalogue)
     eligible, size_note = _eligible(bm, signed, size_name, min_size)
+    # an indicator none of whose authorities has a size that year or before: the sizes
+    # start later (EES's from 2021), not 'no authority is large enough'
+    sizeless = set(signed["indicator"]) - set(signed.loc[eligible.notna(), "indicator"])
+    eligible = eligible.fillna(False).astype(bool)
     best = _best(signed[eligible])
     out["best_value"] = best["value"].reindex(out.index)
     out["best_la"] = best["la_name"].reindex(out.index)
@@ -543,6 +547,16 @@ def compare(
             f"best LA not named: no authority with at least {min_size:g} children looked "
             "after has a value"
         )
+        no_size = unnamed & out["indicator"].isin(sizeless)
+        out.loc[no_size, "note"] = [
+            size_note
+            or (
+                f"best LA not named: the benchmark data has no {size_name} (children looked "
+                f"after) for {y} or before, to tell authorities of at least {min_size:g} "
+                "children from smaller ones"
+            )
+            for y in out.loc[no_size, "year"]
+        ]
     # a count is never set beside other authorities' counts (LA's own figure only)
     count_cols = [c for c in COLUMNS if c in _COMPARED]
     for col in count_cols:
@@ -606,7 +620,8 @@ def _eligible(
     """Which LA rows may be named best: their size (children looked after at 31 March in
     the row's year, or the latest year before with a published figure) is at least
     `min_size`. An LA without a published size is not eligible: its size is unknown (the
-    smallest authorities are the ones DfE suppresses)."""
+    smallest authorities are the ones DfE suppresses); such rows are NA (missing) in the
+    answer, so a caller can tell 'too small' from 'no size'."""
     if not min_size:
         return pd.Series(True, index=signed.index), None
     sizes = bm[(bm["indicator"] == size_name) & bm["value"].notna() & bm["year"].notna()]
@@ -626,7 +641,8 @@ def _eligible(
         by="la_code",
         direction="backward",
     ).set_index("index")
-    return (got["size"].reindex(signed.index) >= float(min_size)).fillna(False), None
+    size = got["size"].reindex(signed.index)
+    return (size >= float(min_size)).astype("boolean").mask(size.isna()), None
 
 
 def _current_values(

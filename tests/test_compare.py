@@ -329,6 +329,30 @@ def test_best_la_rule_is_configurable_and_lait_plain_rule_remains():
     assert "121" in row["note"]
 
 
+def test_best_la_not_named_in_a_year_before_the_sizes_begin():
+    """Sizes published from 2024-25 only (as EES's begin in 2021): in 2022-23 no authority's
+    size is known, and the note says so; it said no authority with 100 children had a value,
+    though every one had."""
+    vals = {str(100 + i): float(i) for i in range(1, 7)}
+    bm = pd.concat(
+        [
+            panel({"Low8": vals}, year="2022-23"),
+            panel({"LACnum": {"101": 500, "102": 500}}, year="2024-25"),
+        ],
+        ignore_index=True,
+    )
+    row = compare(bm, "103", 2023, None, polarity=POL, catalogue=EMPTY).iloc[0]
+    assert pd.isna(row["best_la"]) and row["n_las"] == 6
+    assert row["note"] == (
+        "best LA not named: the benchmark data has no LACnum (children looked after) for 2023 "
+        "or before, to tell authorities of at least 100 children from smaller ones"
+    )
+    # a year with sizes but nobody large enough keeps its own reason
+    bm = sized_panel()
+    none = compare(bm, "105", 2025, None, polarity=POL, catalogue=EMPTY, min_size=121)
+    assert "no authority with at least 121" in none.set_index("indicator").loc["Low8", "note"]
+
+
 def test_best_la_not_named_without_published_sizes():
     bm = panel({"Low8": EIGHT})  # no LACnum in the data
     row = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY).iloc[0]
