@@ -328,6 +328,8 @@ class LaLookup:
         key = normalise_name(name)
         if key in self._by_name:
             return self._by_name[key]
+        if region_code(name) is not None:
+            return None  # 'London' is a region, not the City of London without its 'City of'
         return self._by_weak.get(normalise_name(name, weak=True))
 
     def codes_for_names(self, names: pd.Series) -> pd.Series:

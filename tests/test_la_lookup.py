@@ -82,10 +82,14 @@ def test_unknown_authorities_name_close_matches(given, message, close):
     assert not str(err.value).startswith(("'", '"'))  # no KeyError quoting
 
 
-@pytest.mark.parametrize("given", ["970", "England", "South East", "980", "Inner London"])
+@pytest.mark.parametrize(
+    "given", ["970", "England", "South East", "980", "Inner London", "London", "london"]
+)
 def test_england_and_regions_are_not_authorities(given):
+    # 'London' went to the City of London, its 'City of' dropped as a weak word
     with pytest.raises(UnknownLAError, match="not a local authority"):
         resolve_la(given)
+    assert resolve_la("City of London")[0] == "201"
 
 
 def test_sources_come_first_and_add_their_authorities(tmp_path):
