@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .la_lookup import (
     ENGLAND_CODE,
@@ -581,7 +582,8 @@ def benchmark_panel(
       values; a renamed file still works), named by the indicator's LAIT name (else its
       id) so that `compare` treats them as LAIT's; the file's other series stay under their
       EES names (``children_percent[cla_group=...]``);
-    * a folder: the catalogue's EES files found in it by name.
+    * a folder: the catalogue's EES files found in it by name, then any LAIT long extract
+      in it (its series the EES files do not hold: foster care, distance ...).
 
     When several sources hold the same indicator, LA and year, the first source given wins
     (list the newest release first). Errors name the file; a file named as a mapping says
@@ -598,18 +600,23 @@ def benchmark_panel(
         if isinstance(item, pd.DataFrame) and "value" in item.columns:
             frames = [item]  # already loaded
         elif not isinstance(item, pd.DataFrame) and Path(str(item)).is_dir():
-            frames = _folder_series(Path(str(item)), cat, la_lookup)
+            folder = Path(str(item))
+            lait = _lait_files(folder)
+            ees = _folder_series(folder, cat, la_lookup, required=not lait)
+            # within a folder its EES files come first, then its LAIT extracts
+            parts.extend((n, f) for f in ees)
+            parts.extend((n + 0.5, load_benchmarks(f, la_lookup=la_lookup)) for f in lait)
+            continue
         else:
             frame = load_benchmarks(item, la_lookup=la_lookup)
             name = None if isinstance(item, pd.DataFrame) else Path(str(item)).name
             frames = [frame, *_mapped_series(frame, cat, name)]
-        parts.extend(
-            (n, frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]]) for frame in frames
-        )
+        parts.extend((n, frame) for frame in frames)
+    parts = [(n, f[[c for c in OUTPUT_COLUMNS if c in f.columns]]) for n, f in parts]
     if len(parts) == 1:  # one LAIT extract: no copy of its 641k rows
         return parts[0][1].reset_index(drop=True)
     out = pd.concat([f.assign(_n=n) for n, f in parts], ignore_index=True)
-    if len(items) > 1:  # the first source holding an indicator-LA-year wins
+    if len({n for n, _ in parts}) > 1:  # the first source holding an indicator-LA-year wins
         key = ["indicator", "la_code", "year"]
         first = out.groupby(key, dropna=False, sort=False)["_n"].transform("min")
         out = out[out["_n"] == first]
@@ -647,8 +654,31 @@ def _mapped_series(frame: pd.DataFrame, catalogue, file_name: str | None) -> lis
     return out
 
 
-def _folder_series(folder: Path, catalogue, la_lookup: object) -> list[pd.DataFrame]:
-    """The catalogue's EES series from the files of one folder (each file read once)."""
+def _lait_files(folder: Path) -> list[Path]:
+    """The LAIT long extracts in `folder` (Parquet or CSV whose header is LAIT's), by name."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if path.name.startswith((".", "~$")) or suffix not in (".parquet", ".csv"):
+            continue
+        try:
+            if suffix == ".parquet":
+                names = pq.read_schema(path).names
+            else:
+                with path.open(encoding="utf-8-sig", errors="replace") as fh:
+                    names = [c.strip().strip('"') for c in fh.readline().split(",")]
+        except (OSError, pa.ArrowInvalid):
+            continue  # not a table this loader reads; the EES search names what it wants
+        if set(LAIT_COLUMNS) <= set(names):
+            found.append(path)
+    return found
+
+
+def _folder_series(
+    folder: Path, catalogue, la_lookup: object, required: bool = True
+) -> list[pd.DataFrame]:
+    """The catalogue's EES series from the files of one folder (each file read once); none
+    is an error when `required` (the folder holds no LAIT extract either)."""
     files = dict.fromkeys(
         ind.benchmark.ees.file
         for ind in catalogue
@@ -659,9 +689,10 @@ def _folder_series(folder: Path, catalogue, la_lookup: object) -> list[pd.DataFr
         path = folder / name
         if path.exists():
             out.extend(_mapped_series(load_benchmarks(path, la_lookup=la_lookup), catalogue, name))
-    if not out:
+    if not out and required:
         raise FileNotFoundError(
-            f"{folder}: none of the catalogue's EES files ({', '.join(files)}) is in this folder."
+            f"{folder}: none of the catalogue's EES files ({', '.join(files)}) and no LAIT long "
+            "extract (bds_long_0.parquet) is in this folder."
         )
     return out
 

@@ -496,6 +496,37 @@ def test_panel_of_several_files_first_source_wins(tmp_path):
     assert kent.set_index("year")["value"].to_dict() == {2025: 39, 2023: 38}
 
 
+def test_a_folder_reads_its_ees_files_then_its_lait_extract(tmp_path):
+    """The README's `--benchmarks FOLDER` on DfE's data folder read only the EES files: the
+    LAIT extract beside them (foster care, distance, re-referrals) was ignored. Now it is
+    read too, the folder's EES files first where both hold a figure; a folder with only a
+    LAIT extract (the sample's benchmarks) is a panel, not 'none of the EES files'."""
+    from scorecard.benchmark_loaders import benchmark_panel
+
+    both = tmp_path / "dfe"
+    both.mkdir()
+    (both / "la_care_leavers_activity.csv").write_text(EES_CL)
+    lait_neet = "CareLeaversNEET,,2024-25,Kent,99,886.0,South East\n"
+    (both / "bds_long.csv").write_text(LAIT_CSV + lait_neet)
+    (both / "notes.csv").write_text("a,b\n1,2\n")  # not a table either loader reads
+    with pytest.warns(BenchmarkMappingWarning, match="care_leavers_eet"):  # NEET rows only
+        panel = benchmark_panel(both)
+    kent = panel[panel["la_code"] == "886"]
+    neet = kent[kent["indicator"] == "CareLeaversNEET"]
+    assert neet.set_index("year")["value"].to_dict() == {2025: 41}  # EES first, not 99
+    rerefer = kent[(kent["indicator"] == "ReReferral") & kent["value"].notna()]
+    assert rerefer["value"].tolist() == [21.6]  # from the LAIT extract
+    assert not panel.duplicated(["indicator", "la_code", "year"]).any()
+    only = tmp_path / "lait_only"
+    only.mkdir()
+    (only / "bds_long.csv").write_text(LAIT_CSV)
+    assert set(benchmark_panel(only)["indicator"]) == {"ReReferral"}
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match="no LAIT long extract"):
+        benchmark_panel(empty)
+
+
 def test_panel_errors_name_the_file(tmp_path):
     from scorecard.benchmark_loaders import benchmark_panel
 
