@@ -88,7 +88,7 @@ def test_workbook_is_marked_and_lists_the_children(data: Path, tmp_path: Path, c
         "Children looked after with 3 or more placements during the year "
         "(placement_stability_short) at 31/03/2025:"
     )
-    assert "Figure: numerator 1, denominator 3, value 33.33." in definition
+    assert "Figure: numerator 1, denominator 3, value 33.3." in definition
     table = pd.read_excel(out, skiprows=3, dtype={"CHILD": str})
     assert table["CHILD"].tolist() == ["K100001", "K100002", "K100003"]
     assert table["placements"].tolist() == [3, 2, 1]
@@ -104,6 +104,9 @@ def test_numerator_only_csv_reads_back(data: Path, tmp_path: Path):
     assert lines[1].startswith("# Children looked after with 3 or more placements")
     table = pd.read_csv(out, skiprows=2, dtype={"CHILD": str})
     assert len(table) == 3
+    # the figure as the card shows it (33.3, not 33.33); whole numbers without '.0'
+    assert "Figure: numerator 1, denominator 3, value 33.3. " in lines[1]
+    assert ",1.0," not in lines[3] and ",0.0," not in lines[3]
     assert run("children", *args, "--data", str(data), "--out", str(out), "--numerator-only") == 0
     table = pd.read_csv(out, skiprows=2, dtype={"CHILD": str})
     assert table["CHILD"].tolist() == ["K100001"]

@@ -146,7 +146,7 @@ def definition_line(ind: Any, figure: pd.DataFrame, at: pd.Timestamp, numerator_
     if len(total) == 1:
         row = total.iloc[0]
         nums = [
-            f"{name} {_number(row[name])}"
+            f"{name} {_number(row[name], ind.decimals if name == 'value' else 2)}"
             for name in ("numerator", "denominator", "value")
             if pd.notna(row[name])
         ]
@@ -167,8 +167,22 @@ def definition_line(ind: Any, figure: pd.DataFrame, at: pd.Timestamp, numerator_
     return " ".join(parts)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+def _number(value: float, decimals: int = 2) -> str:
+    """A whole number as one; otherwise with `decimals` places (the value as the card shows
+    it: 9.7, not 9.73)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
+
+
+def _whole_numbers_as_integers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding whole numbers only (YEAR, ages) as integers: 2025, not 2025.0."""
+    out = rows.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_float_dtype(values) and values.notna().any():
+            known = values.dropna()
+            if (known == known.round()).all() and known.abs().max() < 2**53:
+                out[col] = values.astype("Int64")
+    return out
 
 
 def csv_bytes(rows: pd.DataFrame, header: str) -> bytes:
@@ -176,7 +190,7 @@ def csv_bytes(rows: pd.DataFrame, header: str) -> bytes:
     dates as dd/mm/YYYY like the DfE files."""
     out = io.StringIO()
     out.write(f"# {HANDLING}\n# {header}\n")
-    rows.to_csv(out, index=False, date_format="%d/%m/%Y")
+    _whole_numbers_as_integers(rows).to_csv(out, index=False, date_format="%d/%m/%Y")
     return out.getvalue().encode("utf-8")
 
 
