@@ -17,7 +17,8 @@
   get no band.
 * ``rank``: 1 = best among LAs with a value (ascending for low-is-good, descending for
   high-is-good), ties share the lowest rank (R ``ties.method = "min"``); missing values
-  and neutral indicators are unranked.
+  and neutral indicators are unranked. ``n_las``: the authorities ranked (those with a
+  value; one more when our own published figure is missing and a current value is placed).
 * ``sn_value``: the mean (LAIT; ``sn_stat='mean'``) or median (DfE dashboard) of the
   neighbours' values, NaN dropped, with ``sn_count`` neighbours that had a value.
 * ``best_value`` / ``best_la``: the best LA value that year and which LA holds it (ties:
@@ -511,6 +512,10 @@ def compare(
     # our current values placed in each year's distribution (our published one replaced)
     out["value"] = _current_values(values, out, ids)
     out["value_quartile_band"], out["value_rank"] = _placed(out, vals, code, no_quartile)
+    # with no published figure of our own, our current value joins the others: the
+    # authorities ranked are one more than those that published (rank 58 of 152, not 151)
+    joined = out["la_value"].isna() & out["value_rank"].notna()
+    out.loc[joined, "n_las"] = out.loc[joined, "n_las"] + 1
 
     # statistical neighbours
     out["sn_stat"] = sn_stat

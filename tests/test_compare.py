@@ -453,6 +453,8 @@ def test_current_value_placed_in_the_published_distribution(la, value, quartiles
     assert got.loc["Low8", "value"] == value
     assert (got.loc["Low8", "value_quartile_band"], got.loc["Low8", "value_rank"]) == low
     assert (got.loc["High8", "value_quartile_band"], got.loc["High8", "value_rank"]) == high
+    # ranked out of the eight that published, and out of nine when ours joins them ('c')
+    assert got.loc["Low8", "n_las"] == (9 if la == "109" else 8)
     # the published figure's own band and rank are unchanged (LAIT's)
     published = compare(bm, la, 2025, None, polarity=POL, catalogue=EMPTY).set_index("indicator")
     assert got.loc["Low8", "quartile_band"] == published.loc["Low8", "quartile_band"]
