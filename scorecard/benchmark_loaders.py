@@ -614,13 +614,59 @@ def benchmark_panel(
         parts.extend((n, frame) for frame in frames)
     parts = [(n, f[[c for c in OUTPUT_COLUMNS if c in f.columns]]) for n, f in parts]
     if len(parts) == 1:  # one LAIT extract: no copy of its 641k rows
-        return parts[0][1].reset_index(drop=True)
+        return _empty_cohorts(parts[0][1].reset_index(drop=True), cat)
     out = pd.concat([f.assign(_n=n) for n, f in parts], ignore_index=True)
     if len({n for n, _ in parts}) > 1:  # the first source holding an indicator-LA-year wins
         key = ["indicator", "la_code", "year"]
         first = out.groupby(key, dropna=False, sort=False)["_n"].transform("min")
         out = out[out["_n"] == first]
-    return out.drop(columns="_n").reset_index(drop=True)
+    return _empty_cohorts(out.drop(columns="_n").reset_index(drop=True), cat)
+
+
+def _empty_cohorts(panel: pd.DataFrame, catalogue) -> pd.DataFrame:
+    """`panel` with the figures of empty cohorts blanked (status 'z', not applicable, as EES
+    writes them): LAIT writes 0 where an authority had no child looked after (Isles of
+    Scilly, 2016-2019) for every figure about children looked after, and 0% NEET beside 0%
+    EET where it had no care leaver of those ages; ranked, each 0 was a best or worst
+    figure. Rates per 10,000 and counts stay: 0 is their true value."""
+    if "level" not in panel.columns or "status" not in panel.columns:
+        return panel
+    la = panel["level"].eq("Local authority").to_numpy()
+    value = panel["value"].to_numpy(dtype="float64", na_value=np.nan)
+    keys = panel["la_code"].astype(str) + "|" + panel["year"].astype(str)
+    blank = np.zeros(len(panel), dtype=bool)
+    names = {i.id: i.benchmark.lait for i in catalogue if i.benchmark and i.benchmark.lait}
+    size = names.get("cla_count")
+    if size is not None:
+        none = set(keys[la & panel["indicator"].eq(size).to_numpy() & (value == 0)])
+        about = {
+            names[i.id]
+            for i in catalogue
+            if i.id in names and "episodes" in i.tables and i.unit not in ("count", "rate_per_10k")
+        }
+        blank |= la & panel["indicator"].isin(about).to_numpy() & keys.isin(none).to_numpy()
+    cohorts: dict[str, dict[str, str]] = {}  # care leavers' figures of one age range
+    for i in catalogue:
+        if i.id in names and "outcome" in i.params:
+            rest = repr(sorted((k, repr(v)) for k, v in i.params.items() if k != "outcome"))
+            cohorts.setdefault(rest, {})[str(i.params["outcome"])] = names[i.id]
+    for parts in cohorts.values():
+        if not {"neet", "eet"} <= set(parts):
+            continue
+        zero = [
+            set(keys[la & panel["indicator"].eq(parts[o]).to_numpy() & (value == 0)])
+            for o in ("neet", "eet")
+        ]
+        empty = zero[0] & zero[1]
+        if empty:
+            group = panel["indicator"].isin(list(parts.values())).to_numpy()
+            blank |= la & group & keys.isin(empty).to_numpy()
+    if not blank.any():
+        return panel
+    out = panel.copy()
+    out.loc[blank, "value"] = np.nan
+    out.loc[blank, "status"] = "z"
+    return out
 
 
 def _mapped_series(frame: pd.DataFrame, catalogue, file_name: str | None) -> list[pd.DataFrame]:

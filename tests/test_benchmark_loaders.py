@@ -527,6 +527,39 @@ def test_a_folder_reads_its_ees_files_then_its_lait_extract(tmp_path):
         benchmark_panel(empty)
 
 
+def test_lait_zeros_of_empty_cohorts_are_not_applicable(tmp_path):
+    """LAIT writes 0 for the figures of an authority with no child looked after (Isles of
+    Scilly 2016-2019) and 0% NEET beside 0% EET for no care leavers; ranked, each was a best
+    or worst figure (Scilly 'rank 1 of 152' on NEET). They are blanked as EES writes them
+    ('z'); a rate per 10,000 and a count of 0 stay, and a 0% NEET beside 50% EET is real."""
+    from scorecard.benchmark_loaders import benchmark_panel
+
+    rows = [
+        ("LACnum", "420", 0),
+        ("LAC", "420", 0),
+        ("LACStable_2016on", "420", 0),
+        ("CareLeaversNEET", "420", 0),
+        ("CareLeaverEET", "420", 0),
+        ("LACnum", "886", 2000),
+        ("LACStable_2016on", "886", 0),
+        ("CareLeaversNEET", "886", 0),
+        ("CareLeaverEET", "886", 50),
+    ]
+    path = tmp_path / "lait.csv"
+    path.write_text(
+        "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
+        + "".join(f"{i},,2016-17,LA {c},{v},{c},South West\n" for i, c, v in rows)
+    )
+    panel = benchmark_panel(path).set_index(["indicator", "la_code"])
+    for ind in ("LACStable_2016on", "CareLeaversNEET", "CareLeaverEET"):
+        assert (
+            np.isnan(panel.loc[(ind, "420"), "value"]) and panel.loc[(ind, "420"), "status"] == "z"
+        )
+    assert panel.loc[("LAC", "420"), "value"] == 0 and panel.loc[("LACnum", "420"), "value"] == 0
+    for ind in ("LACStable_2016on", "CareLeaversNEET"):  # a real 0 of a real cohort
+        assert panel.loc[(ind, "886"), "value"] == 0
+
+
 def test_panel_errors_name_the_file(tmp_path):
     from scorecard.benchmark_loaders import benchmark_panel
 
