@@ -647,9 +647,8 @@ def _empty_cohorts(panel: pd.DataFrame, catalogue) -> pd.DataFrame:
         blank |= la & panel["indicator"].isin(about).to_numpy() & keys.isin(none).to_numpy()
     cohorts: dict[str, dict[str, str]] = {}  # care leavers' figures of one age range
     for i in catalogue:
-        if i.id in names and "outcome" in i.params:
-            rest = repr(sorted((k, repr(v)) for k, v in i.params.items() if k != "outcome"))
-            cohorts.setdefault(rest, {})[str(i.params["outcome"])] = names[i.id]
+        if i.id in names and i.cohort is not None:
+            cohorts.setdefault(i.cohort, {})[str(i.params["outcome"])] = names[i.id]
     for parts in cohorts.values():
         if not {"neet", "eet"} <= set(parts):
             continue

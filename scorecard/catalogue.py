@@ -142,6 +142,16 @@ class Indicator(BaseModel):
         return self.frequency == "annual" and any(t.startswith("ks4") for t in self.tables)
 
     @property
+    def cohort(self) -> str | None:
+        """A label shared by the figures counted on one cohort: one measure, the same
+        parameters but `outcome` (the care leavers' NEET, EET, in-touch and accommodation
+        figures of one age range); None for an indicator without an outcome."""
+        if "outcome" not in self.params:
+            return None
+        rest = sorted((k, repr(v)) for k, v in self.params.items() if k != "outcome")
+        return f"{self.measure}:{rest}"
+
+    @property
     def higher_is_better(self) -> bool | None:
         return {"high_is_good": True, "low_is_good": False}.get(self.polarity)
 

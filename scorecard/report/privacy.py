@@ -189,15 +189,8 @@ def cohort_groups(ids: pd.Series, catalogue: Any) -> pd.Series:
     measure, the same parameters but `outcome`: the care leavers' NEET, EET, in-touch and
     suitable accommodation figures of one age range); None for other indicators."""
 
-    def label(ind_id: str) -> str | None:
-        ind = catalogue.get(ind_id)
-        if OUTCOME_PARAM not in ind.params:
-            return None
-        rest = sorted((k, repr(v)) for k, v in ind.params.items() if k != OUTCOME_PARAM)
-        return f"{ind.measure}:{rest}"
-
     names = ids.astype(str)
-    labels = {i: label(i) for i in pd.unique(names)}
+    labels = {i: catalogue.get(i).cohort for i in pd.unique(names)}
     return pd.Series([labels[i] for i in names], index=ids.index, dtype=object)
 
 
