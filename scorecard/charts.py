@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from .files import stage
-from .periods import AGE_BANDS, financial_year, published_year_label, quarter_label
+from .periods import (
+    AGE_BANDS,
+    financial_year,
+    published_year_end,
+    published_year_label,
+    quarter_label,
+)
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, Indicator
@@ -808,7 +814,10 @@ def _benchmark_rows(benchmarks: pd.DataFrame, ind: Indicator, year: object) -> p
     df = benchmarks.loc[names.isin(keys)]
     if df.empty:
         raise ValueError(f"The benchmark panel has no rows for {ind.id!r}.")
-    df = df.loc[df["year"].astype("string") == str(year)]
+    written = df["year"].astype("string")
+    # the year as the panel holds it, or as the card writes it ('2024-25' for 2025)
+    end = published_year_end(year)
+    df = df.loc[(written == str(year)) | ((written == str(end)) if end else False)]
     if df.empty:
         years = sorted(benchmarks["year"].astype("string").dropna().unique())
         raise ValueError(
@@ -847,7 +856,8 @@ def benchmark(
     its statistical neighbours highlighted and the LAIT quartile lines (q1, median, q3).
 
     `benchmarks` is the long panel from `scorecard.benchmark.load_benchmarks`; `neighbours`
-    the list from `load_neighbours` (la_code, neighbour_code, ...).
+    the list from `load_neighbours` (la_code, neighbour_code, ...). `la` as `compare` takes
+    it (886, 'E10000016', 'Kent'); `year` as the card writes it (2025, '2024-25', '2024/25').
     """
     ind = _indicator(indicator, catalogue)
     if ind.unit == "count":
@@ -855,8 +865,10 @@ def benchmark(
             f"{ind.id} is a count: counts are not set beside other authorities' counts (their "
             "sizes differ); chart a rate instead, such as cla_rate_per_10k."
         )
+    from .la_lookup import benchmark_lookup_code
+
     df = _benchmark_rows(benchmarks, ind, year)
-    la = str(la).strip()
+    la = benchmark_lookup_code(la, benchmarks)
     if la not in set(df["la_code"]):
         raise ValueError(f"LA {la!r} is not in the {ind.id!r} benchmark rows for {year}.")
     sn: set[str] = set()

@@ -412,6 +412,15 @@ def resolve_la(la: object, *sources: object) -> tuple[str, str | None]:
     return code, lookup.name(code)
 
 
+def benchmark_lookup_code(la: object, benchmarks: pd.DataFrame) -> str:
+    """The 3-digit code of `la` (a code, a 9-character code or a name) among the
+    authorities of a benchmarks frame, then the bundled list (`resolve_la`)."""
+    text = str(la).strip()
+    if re.fullmatch(r"\d{3}", text):
+        return text  # a code already: no lookup built
+    return resolve_la(text, benchmarks)[0]
+
+
 def standard_new_codes(codes: pd.Series) -> pd.Series:
     """9-character codes for England (970) and the regions (980-990); NaN otherwise."""
     mapping = {ENGLAND_CODE: ENGLAND_NEW_CODE, **dict(REGION_CODES.values())}

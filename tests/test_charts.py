@@ -335,6 +335,15 @@ def test_benchmark_highlights_ours_and_neighbours_with_lait_quartiles():
     assert list(lines["value"]) == [cmp["q1"], cmp["median"], cmp["q3"]]
 
 
+def test_benchmark_takes_the_authority_and_year_as_the_card_writes_them():
+    """By name, as compare and build take it (it said 'LA Wealdshire is not in the rows'),
+    and the year as the card labels it ('2024-25'; it was refused)."""
+    panel, sn = _panel()
+    by_code = _datasets(charts.benchmark(panel, IND, "650", 2024, sn))
+    by_name = _datasets(charts.benchmark(panel, IND, "Wealdshire", "2023-24", sn))
+    assert list(by_name.values()) == list(by_code.values())
+
+
 def test_benchmark_unknown_year_lists_the_years():
     panel, sn = _panel()
     with pytest.raises(ValueError, match="years: 2024"):
