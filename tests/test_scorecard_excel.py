@@ -299,3 +299,18 @@ def test_the_neighbour_average_says_how_many_neighbours_it_is_of():
     assert cols["SN with a value"] == cols["SN average (published)"] + 1
     assert ws.cell(rows["placement_stability_short"], cols["SN with a value"]).value == 7
     assert ws.cell(rows["cla_count"], cols["SN with a value"]).value is None
+
+
+@pytest.mark.slow
+def test_a_row_banded_against_the_neighbours_says_so_in_its_target(sample_scorecard):
+    """The 20-miles row is banded against the neighbours' average: the page says 'target SN
+    average'; the workbook's Target cell was blank beside a Green band."""
+    ws = load(sample_scorecard.excel_bytes())["Scorecard"]
+    cols = {name: i + 1 for i, (name, _, _) in enumerate(SCORECARD_COLUMNS)}
+    rows = {
+        ws.cell(r, cols["Indicator id"]).value: r for r in range(HEADER_ROW + 2, ws.max_row + 1)
+    }
+    far = rows["pct_placed_over_20_miles"]
+    assert ws.cell(far, cols["Target"]).value == "SN average"
+    assert ws.cell(far, cols["RAG"]).value in ("Red", "Amber", "Green")
+    assert ws.cell(rows["placement_stability_short"], cols["Target"]).value == 10

@@ -179,6 +179,13 @@ def _cell_value(row: pd.Series, col: str, ind) -> object:
         return None  # where a value would stand, and its gap, need a value
     if no_value and col == "value_rank":
         return None
+    if (
+        col == "target"
+        and is_missing(value)
+        and ind.rag is not None
+        and ind.rag.mode == "benchmark"
+    ):
+        return "SN average"  # banded against the neighbours' average, as the page says
     if col == "numerator" and ind.unit in ("days", "points") and not isinstance(value, str):
         return None  # a sum of days or points: the base (n) is what a reader checks
     if col == "unit":
