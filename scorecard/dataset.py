@@ -137,6 +137,8 @@ class Dataset:
     column, rule): an indicator that needs such a cell leaves its row out (`without`).
     `returns` describes the yearly returns the tables were stitched from (`RETURNS_COLUMNS`;
     no rows for a full-history extract); a stitched table's rows carry `COLLECTION_YEAR`.
+    `authority` is the authority its CIN census returns name (their `Source/LEA`, '886'),
+    when they agree; None otherwise.
     Building blocks derived from the tables are cached on the dataset, so every measure
     reuses them.
     """
@@ -148,6 +150,7 @@ class Dataset:
     coverage: Mapping[str, Coverage] = field(default_factory=dict)
     unusable: pd.DataFrame = field(default_factory=empty_unusable)
     returns: pd.DataFrame = field(default_factory=returns_frame)
+    authority: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __contains__(self, name: object) -> bool:

@@ -239,3 +239,29 @@ def test_broken_xml_on_one_line_names_the_character(tmp_path: Path) -> None:
     )
     rule = sc.load_dataset(tmp_path).quality.set_index("file").loc["evil.xml", "rule"]
     assert "not well-formed XML (line 1, character 30: mismatched tag)" in rule  # </CHILD>
+
+
+def test_the_authority_a_cin_census_names_titles_the_card(tmp_path: Path) -> None:
+    """A CIN census names its authority (Source/LEA 886): the card built without `la` is
+    Kent's, not 'Local authority'. Returns naming two authorities are said, and name none;
+    a code the list of English authorities does not know is left out."""
+    from scorecard.report import build_scorecard
+
+    (tmp_path / "CIN_Census_2024.xml").write_text(CIN)
+    ds = sc.load_dataset(tmp_path)
+    assert ds.authority == "886"
+    card = build_scorecard(ds, quarter="2023-24 Q4")
+    assert (card.la_code, card.la_name) == ("886", "Kent")
+    (tmp_path / "CIN_Census_2023.xml").write_text(
+        CIN.replace("<LEA>886</LEA>", "<LEA>887</LEA>").replace("<Year>2024", "<Year>2023")
+    )
+    two = sc.load_dataset(tmp_path)
+    assert two.authority is None
+    said = two.quality.loc[two.quality["rule"].str.startswith("CIN census files name different")]
+    assert "886 (CIN_Census_2024.xml)" in said["rule"].item()
+    assert "887 (CIN_Census_2023.xml)" in said["rule"].item()
+    unknown = tmp_path / "unknown"
+    unknown.mkdir()
+    (unknown / "CIN_Census_2024.xml").write_text(CIN.replace("<LEA>886", "<LEA>650"))
+    card = build_scorecard(sc.load_dataset(unknown), quarter="2023-24 Q4")
+    assert card.la_name == "Local authority"

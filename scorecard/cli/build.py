@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "--benchmarks": "default with the bundled sample: its synthetic panel; otherwise "
             "no comparators",
             "--neighbours": "default with the bundled sample: its synthetic list",
-            "--la": "default with the bundled sample: 650",
+            "--la": "default: the authority the CIN census returns name (their LEA), or 650 "
+            "with the bundled sample",
         },
     )
     comparison_arguments(b)

@@ -380,6 +380,8 @@ def _run(
                 "(episodes.csv, header.csv ...) or yearly returns.",
             )
         )
+    authority, said = _authority(raws)
+    found += said
     raw_report = concat(found)
     unusable = unusable_cells(raw_report)
     unusable = unusable.loc[unusable["table"].isin(list(tables))].reset_index(drop=True)
@@ -389,8 +391,38 @@ def _run(
     else:
         covered = cover.infer(tables, years) if infer_coverage else {}
     files = {t: ", ".join(w.names) for t, w in where.items()}
-    ds = Dataset(tables, report, files, coverage=covered, unusable=unusable, returns=returns)
+    ds = Dataset(
+        tables,
+        report,
+        files,
+        coverage=covered,
+        unusable=unusable,
+        returns=returns,
+        authority=authority,
+    )
     return ds, report
+
+
+def _authority(raws: list[RawTable]) -> tuple[str | None, list[pd.DataFrame]]:
+    """The authority the CIN census returns name (`Source/LEA`), when they agree; files that
+    name different authorities are said (one folder should hold one council's returns)."""
+    named: dict[str, str] = {}
+    for raw in raws:
+        if raw.lea:
+            named.setdefault(raw.lea, raw.file)
+    if len(named) == 1:
+        return next(iter(named)), []
+    if not named:
+        return None, []
+    listed = ", ".join(f"{lea} ({file})" for lea, file in named.items())
+    return None, [
+        note(
+            "warning",
+            next(iter(named.values())),
+            f"CIN census files name different authorities: {listed}",
+            "A data folder holds one council's returns; the card is titled only with --la.",
+        )
+    ]
 
 
 def _memory_raws(tables: Mapping[str, pd.DataFrame]) -> list[RawTable]:

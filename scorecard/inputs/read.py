@@ -47,6 +47,7 @@ class RawTable:
     years: tuple[int, ...] = ()  # collection years (start) its name allows
     declared: int | None = None  # collection year its content declares (CIN census header)
     census_date: pd.Timestamp | None = None  # the CIN census reference date
+    lea: str | None = None  # the authority a CIN census header names (Source/LEA)
 
 
 @dataclass

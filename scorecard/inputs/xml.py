@@ -284,9 +284,10 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         raise Unreadable(
             f"is refused: it declares a DTD or entities, which are never read for safety ({exc})"
         ) from None
-    declared, census_date = (None, None)
+    declared, census_date, lea = (None, None, None)
     if handler.kind == "cin":
         declared, census_date = _census_year(handler.meta)
+        lea = handler.meta.get("LEA", "").strip() or None
     found = {table: rows.frame() for table, rows in handler.tables.items()}
     lines = np.concatenate([at[:, 0] for _, at in found.values()]) if found else np.zeros(0)
     one_line = len(lines) > 1 and bool((lines == lines[0]).all())
@@ -299,6 +300,7 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
             at[:, 1 if one_line else 0],
             declared=declared,
             census_date=census_date,
+            lea=lea,
         )
         for table, (frame, at) in found.items()
     ]

@@ -40,7 +40,7 @@ from ..benchmark import (
 from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
-from ..la_lookup import LaLookup
+from ..la_lookup import LaLookup, UnknownLAError
 from ..periods import (
     AGE_BANDS,
     DATE_DTYPE,
@@ -111,6 +111,8 @@ def build_scorecard(
         la = SAMPLE_LA
     if is_sample and benchmarks is None:
         benchmarks, neighbours = sample_benchmark_paths(bundled_sample_path())
+    if la is None and ds.authority is not None:
+        la = _named_authority(ds.authority)
     authority = card_authority(la, benchmarks, neighbours, cat)  # an unknown LA fails here
 
     period_end = parse_date(quarter)
@@ -608,6 +610,16 @@ def card_authority(
         return Authority(None, None, bench, sn, own)
     code, name = resolve_la(la, own) if own is not None else resolve_la(la)
     return Authority(code, name, bench, sn, own)
+
+
+def _named_authority(lea: str) -> str | None:
+    """The authority a dataset's CIN census returns name (`Dataset.authority`), when the
+    bundled list of English authorities knows it: the card is titled with it (and compared
+    as it) without --la. A code the list does not know is left out, as if none were named."""
+    try:
+        return resolve_la(lea)[0]
+    except UnknownLAError:
+        return None
 
 
 def sample_benchmark_paths(sample: Path) -> tuple[Path | None, Path | None]:
