@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -57,11 +58,27 @@ R = TypeVar("R")
 class UnavailableError(ValueError):
     """No date asked for can be supported by the data (its coverage, the history needed).
 
-    The message is the reason for the latest date; `reasons` maps every date to its own."""
+    The message is the reason for one date (the latest, or the first for `units`), then
+    those of the other dates where they differ; `reasons` maps every date to its own."""
 
     def __init__(self, message: str, reasons: Mapping[pd.Timestamp, str] | None = None):
         super().__init__(message)
         self.reasons = dict(reasons or {})
+
+    @classmethod
+    def at(cls, ind_id: str, reasons: Mapping[pd.Timestamp, str], lead: pd.Timestamp):
+        """The error for `ind_id` led by the reason at `lead`: 31/03/2010 (data from 2015)
+        and 31/03/2030 (data to 2025) are both said, not only one of them."""
+        said = reasons[lead]
+
+        def kind(why: str) -> str:  # a reason without its dates: 'needs data up to ...'
+            return re.sub(r"\d", "", why)
+
+        others = [f"{at:%d/%m/%Y}: {why}" for at, why in reasons.items() if kind(why) != kind(said)]
+        extra = (
+            f" (at {'; '.join(others[:3])}{'; ...' if len(others) > 3 else ''})" if others else ""
+        )
+        return cls(f"{ind_id}: {said}{extra}", reasons)
 
 
 def default_catalogue() -> Catalogue:
@@ -153,7 +170,7 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))]))
         reasons = {at: reasons[at] for at in ats if at in reasons}
     if len(reasons) == len(ats):
-        raise UnavailableError(f"{ind.id}: {reasons[ats[-1]]}", reasons)
+        raise UnavailableError.at(ind.id, reasons, ats[-1])
     supported = ats[~ats.isin(list(reasons))]
     rows = _rows_to_leave_out(ds, measure.reads(measure.params(ind.params)))
     used = ds
@@ -477,8 +494,7 @@ def units(
     by_list = normalise_by(by)
     plan = _plan(ind, dataset, at, by_list)
     if plan.reasons:
-        first = min(plan.reasons)
-        raise UnavailableError(f"{ind.id}: {plan.reasons[first]}", plan.reasons)
+        raise UnavailableError.at(ind.id, plan.reasons, min(plan.reasons))
     with without_hugepages():
         raw = plan.measure.units(plan.ds, plan.supported, by_list, ind.params, detail=True)
         return _present_units(raw, ind, plan, by_list)

@@ -345,3 +345,16 @@ def test_left_out_lists_rows_per_indicator_table_column_and_rule():
     note = sc.compute("placement_stability_short", ds, at="31/03/2018")["note"].item()
     assert note == "2 episodes rows left out: unusable PLACE, DECOM"
     assert sc.left_out(base).empty
+
+
+def test_dates_before_and_after_the_data_are_both_said():
+    """Every date unsupported, for different reasons: the message gives each kind (it gave
+    only the latest date's); dates failing alike are said once."""
+    ds = single_return()
+    with pytest.raises(sc.UnavailableError) as err:
+        sc.compute("cla_count", ds, at=["31/03/2010", "31/03/2030", "31/03/2031"])
+    assert str(err.value) == (
+        "cla_count: not available: needs data up to 31/03/2031; the data ends 31/03/2018 (at "
+        "31/03/2010: not available: needs data from 31/03/2010; the data starts 01/04/2017)"
+    )
+    assert len(err.value.reasons) == 3
