@@ -259,8 +259,9 @@ def test_a_value_is_not_ranked_among_authorities_of_a_year_ours_is_withheld_sinc
     assert r["value_quartile_band"] is None and pd.isna(r["value_rank"])
     assert np.isnan(r["gap_to_best"])
     assert (
-        "own published figure is withheld (c) in later years for: Children looked after with 3 "
-        "or more placements during the year (ours last published 2023-24, others 2024-25)"
+        "has no published figure of its own in later years (withheld as 'c', or not in the file) "
+        "for: Children looked after with 3 or more placements during the year (ours last "
+        "published 2023-24, others 2024-25)"
     ) in card.benchmark_note
     foster = row(card, "pct_foster_care")
     assert (foster["value_quartile_band"], foster["value_rank"]) == ("B", 3)

@@ -736,9 +736,10 @@ def benchmark_rows(
             )
             said.append(f"{ind.title} (ours last published {ours}, others {others})")
         note += (
-            f" {authority.name or la}'s own published figure is withheld (c) in later years "
-            f"for: {'; '.join(said)}. Their comparators are of the year it last had one; this "
-            "quarter's value is not ranked among them or measured against their best."
+            f" {authority.name or la} has no published figure of its own in later years (withheld "
+            f"as 'c', or not in the file) for: {'; '.join(said)}. Their comparators are of the "
+            "year it last had one; this quarter's value is not ranked among them or measured "
+            "against their best."
         )
     return out, note
 
