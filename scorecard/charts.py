@@ -14,7 +14,6 @@ browser and no network are needed.
 from __future__ import annotations
 
 import io
-import os
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +23,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .files import stage
+from .files import write
 from .periods import (
     AGE_BANDS,
     financial_year,
@@ -997,20 +996,7 @@ def _render_with_altair(chart: alt.TopLevelMixin, fmt: str, scale: float) -> byt
     return buf.getvalue().encode("utf-8")
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write bytes to `path` via a temporary file in the same folder, so readers never see
-    a half-written file."""
-    p = Path(path)
-    tmp = stage(p, data)
-    try:
-        os.replace(tmp, p)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return p
-
-
 def save(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
     """Save a chart as PNG, SVG or self-contained HTML, chosen by the file's suffix."""
     p = Path(path)
-    return write_atomic(p, render(chart, p.suffix, scale=scale))
+    return write(p, render(chart, p.suffix, scale=scale))

@@ -35,3 +35,27 @@ def stage(target: Path, data: bytes, mode: int | None = None) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def write_many(files: dict[Path, bytes], mode: int | None = None) -> list[Path]:
+    """Stage every file as a temporary file first, then move them all into place. `mode`:
+    the files' permissions (default: as a new file under the user's umask; `PRIVATE` for a
+    list of children). A failure while staging removes the temporary files and leaves the
+    targets untouched."""
+    staged: dict[Path, Path] = {}
+    try:
+        for target, data in files.items():
+            staged[target] = stage(target, data, mode)
+        for target, tmp in staged.items():
+            os.replace(tmp, target)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+    return list(files)
+
+
+def write(path: str | Path, data: bytes, mode: int | None = None) -> Path:
+    """Write `data` to `path` whole or not at all (`write_many` of one file)."""
+    target = Path(path)
+    write_many({target: data}, mode)
+    return target

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from test_scorecard_html import fixed_card
 
-import scorecard.report.atomic as atomic
 from scorecard.report import write_outputs
 
 
@@ -52,7 +51,9 @@ def test_failing_renderer_leaves_folder_unchanged(folder, monkeypatch):
 
 def test_failure_while_staging_the_second_file_leaves_folder_unchanged(folder, monkeypatch):
     before = snapshot(folder)
-    real = atomic.stage
+    from scorecard import files
+
+    real = files.stage
     calls = []
 
     def stage_then_fail(target, data, mode=None):
@@ -61,7 +62,7 @@ def test_failure_while_staging_the_second_file_leaves_folder_unchanged(folder, m
             raise OSError("no space left on device")
         return real(target, data, mode)
 
-    monkeypatch.setattr(atomic, "stage", stage_then_fail)
+    monkeypatch.setattr(files, "stage", stage_then_fail)
     with pytest.raises(OSError, match="no space"):
         write_outputs(fixed_card(), folder)
     assert len(calls) == 2

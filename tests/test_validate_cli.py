@@ -77,3 +77,22 @@ def test_a_file_instead_of_a_folder_says_so_in_one_sentence(tmp_path: Path, caps
     out = capsys.readouterr().out
     assert "is a file; give the folder that holds one file per table. Check the folder" in out
     assert ".." not in out
+
+
+def test_the_report_file_is_written_without_drawing_anything(tmp_path):
+    """Writing the validation report once imported the charts module (and Altair) for its
+    file writer; it is the shared writer of scorecard.files now."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "report.csv"
+    code = (
+        "import sys\n"
+        "from scorecard.cli import main\n"
+        "from scorecard.inputs import bundled_sample_path\n"
+        f"main(['validate', str(bundled_sample_path()), '--report', {str(out)!r}])\n"
+        "print('altair' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "False", run.stderr
+    assert out.read_text(encoding="utf-8").startswith("severity,")

@@ -218,8 +218,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
     print(table_text(comparison_summary(table)))
     if args.csv:
-        from ..charts import write_atomic
+        from ..files import write
 
-        write_atomic(args.csv, table.to_csv(index=False).encode("utf-8"))
+        write(args.csv, table.to_csv(index=False).encode("utf-8"))
         note(f"Wrote all {table.shape[1]} columns to {args.csv}")
     return EXIT_OK

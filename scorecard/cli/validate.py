@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _write(path: Path, report: pd.DataFrame) -> None:
-    from ..charts import write_atomic
+    from ..files import write
 
     if path.suffix.lower() == ".xlsx":
         buffer = io.BytesIO()
@@ -45,9 +45,9 @@ def _write(path: Path, report: pd.DataFrame) -> None:
             sheet.freeze_panes(1, 0)
             for i, width in enumerate((9, 14, 30, 7, 18, 16, 50, 70)):
                 sheet.set_column(i, i, width)
-        write_atomic(path, buffer.getvalue())
+        write(path, buffer.getvalue())
     else:
-        write_atomic(path, report.to_csv(index=False).encode("utf-8"))
+        write(path, report.to_csv(index=False).encode("utf-8"))
 
 
 def _print_coverage(ds) -> None:  # type: ignore[no-untyped-def]

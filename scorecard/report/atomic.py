@@ -7,12 +7,11 @@ format in memory first, so an error in any renderer leaves the folder exactly as
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..files import stage
+from ..files import write, write_many
 
 if TYPE_CHECKING:
     from .scorecard import Scorecard
@@ -23,30 +22,9 @@ RENDERERS: dict[str, Callable[[Scorecard], bytes]] = {
 }
 
 
-def atomic_write_many(files: dict[Path, bytes], mode: int | None = None) -> list[Path]:
-    """Stage every file as a temporary file first, then move them all into place. `mode`:
-    the files' permissions (default: as a new file under the user's umask; `PRIVATE` for a
-    list of children).
-
-    A failure while staging removes the temporary files and leaves the targets untouched.
-    """
-    staged: dict[Path, Path] = {}
-    try:
-        for target, data in files.items():
-            staged[target] = stage(target, data, mode)
-        for target, tmp in staged.items():
-            os.replace(tmp, target)
-    finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-    return list(files)
-
-
-def atomic_write(path: str | Path, data: bytes, mode: int | None = None) -> Path:
-    """Write `data` to `path` via a temporary file in the same folder and `os.replace`."""
-    target = Path(path)
-    atomic_write_many({target: data}, mode)
-    return target
+# the report's names for the shared writers (`scorecard.files`)
+atomic_write_many = write_many
+atomic_write = write
 
 
 def output_name(scorecard: Scorecard, fmt: str) -> str:
