@@ -38,13 +38,14 @@ Direction of travel
       0 -> 5 gives p = .0625; 0 -> 6 gives p = .031.)
     * ``rate_per_10k`` with numerator (count) and denominator (population): the same
       conditional binomial test with p0 = cur_den / (cur_den + prev_den).
-    * ``days`` and ``points`` means with the spread of their units (an ``sd`` column: the
-      standard deviation of the children's or pupils' values, as the scorecard supplies):
-      Welch's test on the two means, ``|change| / sqrt(sd1^2/n1 + sd2^2/n2) >= 1.96`` with
+    * ``days`` and ``points`` means and medians with the spread of their units (an ``sd``
+      column: the standard deviation of the children's or pupils' values for a mean, the
+      median's standard error times sqrt(n) for a median, as the scorecard supplies):
+      Welch's test on the two, ``|change| / sqrt(sd1^2/n1 + sd2^2/n2) >= 1.96`` with
       both n at least ``MIN_DENOMINATOR``. Attainment 8 of 19.4 then 21.1 points over about
       110 pupils whose points spread by 17 gives 0.7: no significant change. (A gap to all
       pupils moves with the cohort's mean: the same test on the gap.)
-    * ``days``, ``ratio``, ``points`` (medians, ratios, and means with no spread to hand),
+    * ``days``, ``ratio``, ``points`` (ratios, and means or medians with no spread to hand),
       and percents or rates without numerator/denominator: a change only when the relative
       change ``|cur - prev| / |prev|`` is above ``REL_CHANGE_MIN`` (5%) AND both
       denominators are at least ``MIN_DENOMINATOR`` (10 children); when the denominators
@@ -376,7 +377,8 @@ def _words(
     prev_sd=None,
 ) -> np.ndarray:
     """Direction-of-travel words per element (object array, None when not comparable).
-    `cur_sd`, `prev_sd`: the spread of a mean's units (see the module docstring)."""
+    `cur_sd`, `prev_sd`: the spread of a mean's or median's units (see the module
+    docstring)."""
     f = [np.asarray(x, dtype=float) for x in (cur_num, cur_den, prev_num, prev_den)]
     cur_val = np.asarray(cur_val, dtype=float)
     prev_val = np.asarray(prev_val, dtype=float)
@@ -458,8 +460,8 @@ def direction_of_travel(
     value``) holding several reference dates. `by` defaults to every other column except
     known non-breakdown columns a scorecard frame may carry (rag, target, sn_value, title,
     unit, polarity, ...).
-    An optional ``sd`` column (the standard deviation of a mean's units) lets the change of
-    a mean in days or points be tested on its spread (see the module docstring).
+    An optional ``sd`` column (the spread of a mean's or median's units) lets the change of
+    a mean or median in days or points be tested on its spread (see the module docstring).
     Returns one row per input row: ``indicator, period_end, [by...], change_quarter,
     dot_quarter, change_year, dot_year``.
     """

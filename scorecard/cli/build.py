@@ -252,11 +252,11 @@ def _commentary(
     """`--commentary FILE` read before any work (a bad file is a usage error)."""
     if args.commentary is None:
         return {}
-    from ..catalogue import load_catalogue
+    from ..engine import default_catalogue
     from ..report.commentary import CommentaryError, read_commentary
 
     try:
-        return read_commentary(args.commentary, catalogue or load_catalogue())
+        return read_commentary(args.commentary, catalogue or default_catalogue())
     except CommentaryError as exc:
         parser.error(f"--commentary: {exc}")
 
@@ -412,4 +412,4 @@ def _benchmark_year(ours: pd.DataFrame, ind: Any, at: pd.Timestamp) -> object:
     rows = rows.loc[ends.notna() & (ends <= limit)]
     if rows.empty:
         return None
-    return rows.loc[rows["year"].map(published_year_end).idxmax(), "year"]
+    return rows.loc[ends.loc[rows.index].idxmax(), "year"]

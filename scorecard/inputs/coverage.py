@@ -28,7 +28,6 @@ from ..periods import ReferenceDateError, names_a_period, parse_date
 from .returns import CIN_TABLES, LOCAL_TABLES, bounds, label
 
 RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
-NOT_LIMITED = LOCAL_TABLES
 
 
 def _gaps(years: list[int]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
@@ -127,7 +126,7 @@ def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[
     returns (`years`), else from the extract's own dates."""
     out: dict[str, Coverage] = {}
     for table, frame in tables.items():
-        if table in NOT_LIMITED:
+        if table in LOCAL_TABLES:
             continue
         if years.get(table):
             out[table] = from_returns(table, years[table])

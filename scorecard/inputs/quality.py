@@ -297,8 +297,16 @@ def _end_year(frame: pd.DataFrame, start: str, end: str, rows: np.ndarray) -> pd
     """Collection year (start) each row at `rows` (an episode, a referral) is last open in:
     its `end` date's, or for one still open the year of the latest date in the table."""
     ends = frame[end] if end in frame.columns else pd.Series(pd.NaT, index=frame.index)
-    latest = max(frame[start].max(), ends.max())
-    return codes.collection_year_start(ends.iloc[rows].fillna(latest))
+    return codes.collection_year_start(ends.iloc[rows].fillna(_latest_date(frame, start, end)))
+
+
+def _latest_date(frame: pd.DataFrame, start: str = "DECOM", end: str = "DEC") -> pd.Timestamp:
+    """The latest date in a table's `start` and `end` columns (the day an extract was taken,
+    at the earliest)."""
+    latest = frame[start].max()
+    if end in frame.columns and pd.notna(frame[end].max()):
+        latest = max(latest, frame[end].max()) if pd.notna(latest) else frame[end].max()
+    return latest
 
 
 def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -414,27 +422,25 @@ def _latest_episode_year(ctx: _Ctx, table: str) -> pd.Series:
 
     keys, latest = ctx.once("latest_episode", build)  # header and uasc share it
     found = look_up(keys, latest, ctx.child_codes(table), np.datetime64("NaT", "ns"))
-    years = codes.collection_year_start(pd.Series(found))
-    frame = ctx.tables[table]
-    if COLLECTION_YEAR in frame.columns:
-        written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
-        years = pd.Series(written.to_numpy(dtype="float64")).fillna(years)
-    return years
+    return _return_year_or(ctx.tables[table], codes.collection_year_start(pd.Series(found)))
+
+
+def _return_year_or(frame: pd.DataFrame, years: pd.Series) -> pd.Series:
+    """The collection year (start) of the return each row came from when stitched from
+    yearly returns (`COLLECTION_YEAR`), else `years` (positions as `frame`'s rows)."""
+    if COLLECTION_YEAR not in frame.columns:
+        return years
+    written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
+    return pd.Series(written.to_numpy(dtype="float64")).fillna(years)
 
 
 def _written_year(ctx: _Ctx, table: str) -> pd.Series:
     """Collection year (start) each row of `table` (header or uasc) was written in: the year
     of the return it came from when stitched from yearly returns, else the year of the
     latest date in the episodes (the day the extract was taken, at the earliest)."""
-    ep = ctx.tables["episodes"]
-    latest = max(ep["DECOM"].max(), ep["DEC"].max() if "DEC" in ep.columns else pd.NaT)
     frame = ctx.tables[table]
-    year = codes.collection_year_start(pd.Series([latest])).iloc[0]
-    years = pd.Series(year, index=range(len(frame)), dtype="float64")
-    if COLLECTION_YEAR in frame.columns:
-        written = pd.to_numeric(frame[COLLECTION_YEAR].astype("string").str[:4], errors="coerce")
-        years = pd.Series(written.to_numpy(dtype="float64")).fillna(years)
-    return years
+    year = codes.collection_year_start(pd.Series([_latest_date(ctx.tables["episodes"])])).iloc[0]
+    return _return_year_or(frame, pd.Series(year, index=range(len(frame)), dtype="float64"))
 
 
 def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:

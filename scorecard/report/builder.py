@@ -496,7 +496,7 @@ def with_spread(
     dates = pd.DatetimeIndex([period_end, *(bands.shift_back(now, m).iloc[0] for m in (3, 12))])
     for ind in items:
         measure = registry[ind.measure]
-        stat = measure.stat(measure.params(ind.params))
+        stat = measure.stat_for(ind.params)
         if ind.unit not in ("days", "points") or stat not in ("mean", "median", "percent"):
             continue
         rows = (out["indicator"] == ind.id) & out["period_end"].isin(dates)
