@@ -238,17 +238,25 @@ def compute_each(
     views: Sequence[tuple[object, str | Sequence[str] | None]],
     *,
     catalogue: Catalogue | None = None,
+    values_at: object = None,
 ) -> list[pd.DataFrame]:
     """`[compute(indicator, dataset, at=at, by=by) for at, by in views]`, the same frames,
     with the indicator's units built ONCE (over every view's dates, with every view's
     breakdowns) and summarised for each view: the scorecard's trend and its district view
     share one build. Raises what `compute` raises for the first view that fails. A measure
-    with its own aggregation (`fast`, `aggregate`) is computed view by view."""
+    with its own aggregation (`fast`, `aggregate`) is computed view by view. With
+    `values_at` (dates), one more frame comes last: `unit_values` at those of its dates
+    that are among the views' dates and that the data supports."""
     ind = resolve_indicator(indicator, catalogue)
     dataset = resolve_dataset(dataset)
     measure = registry[ind.measure]
     if measure.fast is not None or measure.aggregate is not None or len(views) < 2:
-        return [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
+        outs = [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
+        if values_at is not None:
+            asked = pd.DatetimeIndex(sorted(set().union(*(parse_at(at) for at, _ in views))))
+            wanted = parse_at(values_at)
+            outs.append(unit_values(ind, dataset, wanted[wanted.isin(asked)], catalogue=catalogue))
+        return outs
     bys = [normalise_by(by) for _, by in views]
     every_by = list(dict.fromkeys(name for by in bys for name in by))
     with without_hugepages():
@@ -267,7 +275,49 @@ def compute_each(
             if plan.reasons:
                 out = _with_unavailable_rows(out, ind.id, by, plan.reasons)
             outs.append(out)
+        if values_at is not None:
+            mine = units.loc[units["period_end"].isin(parse_at(values_at))]
+            outs.append(_unit_values(mine, measure, p))
     return outs
+
+
+def unit_values(
+    indicator: str | Indicator,
+    dataset: Dataset | None = None,
+    at: object = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Each unit's own value (`period_end`, `value`) at the dates of `at` the data supports
+    (the others left out): its days or points for a mean or median, 100 or 0 for a
+    percentage; units outside the denominator left out. The spread behind a mean's
+    direction of travel is taken from them (`report.builder.with_spread`). No identifiers,
+    and a fraction of `units`' cost: no facts, no sorting."""
+    ind = resolve_indicator(indicator, catalogue)
+    measure = registry[ind.measure]
+    p = measure.params(ind.params)
+    try:
+        plan = _plan(ind, dataset, at, [])
+    except UnavailableError:
+        empty = pd.DataFrame({"period_end": [], "num": [], "den": []})
+        return _unit_values(empty.astype({"period_end": DATE_DTYPE}), measure, p)
+    with without_hugepages():
+        raw = measure.units(plan.ds, plan.supported, [], p)
+    return _unit_values(raw, measure, p)
+
+
+def _unit_values(raw: pd.DataFrame, measure: Measure, params: Mapping[str, object]) -> pd.DataFrame:
+    """`unit_values` from a measure's units (`num` and `den` each unit's contributions)."""
+    scale = 100.0 if measure.stat_for(params) == "percent" else measure.scale
+    num = raw["num"].to_numpy(dtype="float64")
+    den = raw["den"].to_numpy(dtype="float64")
+    counted = den > 0
+    return pd.DataFrame(
+        {
+            "period_end": np.asarray(raw["period_end"], dtype=DATE_DTYPE)[counted],
+            "value": num[counted] / den[counted] * scale,
+        }
+    )
 
 
 def _check_breakdowns(ind: Indicator, measure: Measure, by: list[str], ds: Dataset) -> None:

@@ -223,6 +223,30 @@ def test_compute_each_on_the_sample_as_the_card_asks(sample_dataset: sc.Dataset)
         assert districts["district"].nunique() > 1
 
 
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        "placement_stability_short",
+        "time_in_care_ceased",
+        "time_in_care_ceased_median",
+        "attainment_gap_em94",
+        "attainment_cla_att8",
+    ],
+)
+def test_unit_values_give_back_the_figure(sample_dataset: sc.Dataset, indicator: str) -> None:
+    # each unit's own value (100 or 0 for a share; days or points) averages, or for a median
+    # has its median, at the figure itself; a date before the data starts is left out
+    dates = ["2012-03-31", "2024-03-31", "2025-03-31"]
+    got = engine.unit_values(indicator, sample_dataset, at=dates)
+    # a gap's units are the cohort's pupils: their mean is the cohort's own figure
+    own = indicator.replace("attainment_gap", "attainment_cla")
+    figure = sc.compute(own, sample_dataset, at=dates[1:]).set_index("period_end")
+    stat = "median" if indicator.endswith("median") else "mean"
+    by_date = got.groupby("period_end")["value"].agg(stat)
+    assert list(by_date.index) == list(figure.index)
+    np.testing.assert_allclose(by_date.to_numpy(), figure["value"].to_numpy(), rtol=1e-12)
+
+
 def test_compute_each_raises_what_compute_raises(sample_dataset: sc.Dataset) -> None:
     ds = sample_dataset
     views = [("2025-03-31", None), ("2025-03-31", "shoe_size")]

@@ -412,7 +412,7 @@ def test_the_spread_is_taken_at_the_dates_the_direction_compares(sample_dataset)
     cat = sc.load_catalogue()
     items = [cat.get("time_in_care_ceased")]
     at = pd.Timestamp("2025-03-15")
-    history, _, _ = builder.compute_history(items, sample_dataset, builder.trend_dates(at, 8), cat)
+    history = builder.compute_history(items, sample_dataset, builder.trend_dates(at, 8), cat).frame
     got = builder.with_spread(history, items, sample_dataset, cat, at).dropna(subset="sd")
     assert sorted(got["period_end"].dt.strftime("%Y-%m-%d")) == [
         "2024-03-15",

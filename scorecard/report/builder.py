@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -119,14 +119,20 @@ def build_scorecard(
     check_coverage(ds, items, period_end)
     ends = trend_dates(period_end, trend_quarters)
     # at least 5 quarter ends, so that the change on a year can be worked out
-    history, status, by_district = compute_history(
-        items, ds, trend_dates(period_end, max(trend_quarters, 5)), cat, district_at=period_end
+    history, status, by_district, values = compute_history(
+        items,
+        ds,
+        trend_dates(period_end, max(trend_quarters, 5)),
+        cat,
+        district_at=period_end,
+        spread_at=spread_dates(period_end),
     )
 
     frame = current_rows(items, history, status, period_end)
     frame = add_iro_check(frame, ds, cat, period_end)
     frame = add_targets(frame, items, period_end)
-    frame = add_direction(frame, with_spread(history, items, ds, cat, period_end), cat, period_end)
+    spread = with_spread(history, items, ds, cat, period_end, values)
+    frame = add_direction(frame, spread, cat, period_end)
 
     current = dict(zip(frame["indicator"], frame["value"], strict=True))
     comparators, bench_note = benchmark_rows(
@@ -218,38 +224,57 @@ def annual_dates(period_end: pd.Timestamp, n: int = 5) -> pd.DatetimeIndex:
 HISTORY_COLUMNS = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
 
 
+class History(NamedTuple):
+    """The card's indicators over their trend dates (`compute_history`)."""
+
+    frame: pd.DataFrame  # compute's rows of every indicator that could be computed
+    status: dict[str, str]  # indicator id -> why it could not be
+    by_district: dict[str, pd.DataFrame]  # indicator id -> compute's frame by district
+    unit_values: dict[str, pd.DataFrame]  # indicator id -> engine.unit_values (the spread)
+
+
+# one indicator's trend (or None), why it has none, its districts and its units' values
+_Computed = tuple[pd.DataFrame | None, str, pd.DataFrame | None, pd.DataFrame | None]
+
+
 def compute_history(
     items: list[Indicator],
     ds: Dataset,
     ends: pd.DatetimeIndex,
     cat: Catalogue,
     district_at: pd.Timestamp | None = None,
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, pd.DataFrame]]:
+    spread_at: pd.DatetimeIndex | None = None,
+) -> History:
     """Each indicator computed ONCE over all its trend dates (the quarter ends, or one date a
     year for an annual indicator); failures become a status. `note` says why a date has no
     value ('not available: needs data from ...') or what to bear in mind about it. With
     `district_at`, an indicator the district view shows is also summarised by district at
-    that date from the same units (the third item: indicator id -> `compute`'s frame). On
-    large data (pooled authorities) the indicators are computed side by side in threads."""
+    that date from the same units, and with `spread_at` an indicator tested on its spread
+    (`spread_stat`) gives its units' values at those dates from them too. On large data
+    (pooled authorities) the indicators are computed side by side in threads."""
     from ..engine import compute, is_large, side_by_side
 
-    def one(ind: Indicator) -> tuple[pd.DataFrame | None, str, pd.DataFrame | None]:
+    def one(ind: Indicator) -> _Computed:
         dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
         if district_at is not None and _in_district_view(ind, ds):
-            both = _trend_and_districts(ind, ds, dates, district_at, cat)
-            if both is not None:
-                return both[0], "", both[1]
+            values_at = spread_at if spread_stat(ind) else None
+            shared = _trend_and_districts(ind, ds, dates, district_at, cat, values_at)
+            if shared is not None:
+                return shared[0], "", shared[1], shared[2] if values_at is not None else None
         got, why = guarded_compute(ind, ds, lambda: compute(ind, ds, at=dates, catalogue=cat))
-        return got, why, None
+        return got, why, None, None
 
     frames: list[pd.DataFrame] = []
     status: dict[str, str] = {}
     by_district: dict[str, pd.DataFrame] = {}
-    for ind, (got, why, districts) in zip(
+    unit_values: dict[str, pd.DataFrame] = {}
+    for ind, (got, why, districts, values) in zip(
         items, side_by_side(one, items, worth=is_large(ds)), strict=True
     ):
         if districts is not None:
             by_district[ind.id] = districts
+        if values is not None:
+            unit_values[ind.id] = values
         if why:
             status[ind.id] = why
         else:
@@ -263,7 +288,7 @@ def compute_history(
         history["period_end"] = history["period_end"].astype(DATE_DTYPE)
     history["indicator"] = history["indicator"].astype(str)
     history["note"] = history["note"].astype("string")
-    return history, status, by_district
+    return History(history, status, by_district, unit_values)
 
 
 def _in_district_view(ind: Indicator, ds: Dataset) -> bool:
@@ -271,19 +296,24 @@ def _in_district_view(ind: Indicator, ds: Dataset) -> bool:
 
 
 def _trend_and_districts(
-    ind: Indicator, ds: Dataset, dates: pd.DatetimeIndex, at: pd.Timestamp, cat: Catalogue
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The indicator's trend and its figures by district at `at` from one build of its
-    units (`engine.compute_each`: the same frames as two `compute` calls), or None when
-    either fails: the caller then computes each apart, so that each keeps its own reason
-    or warning (`guarded_compute`)."""
+    ind: Indicator,
+    ds: Dataset,
+    dates: pd.DatetimeIndex,
+    at: pd.Timestamp,
+    cat: Catalogue,
+    values_at: pd.DatetimeIndex | None = None,
+) -> list[pd.DataFrame] | None:
+    """The indicator's trend and its figures by district at `at` (and with `values_at` its
+    units' values then) from one build of its units (`engine.compute_each`: the same frames
+    as two `compute` calls), or None when any fails: the caller then computes each apart,
+    so that each keeps its own reason or warning (`guarded_compute`)."""
     from ..engine import compute_each
 
+    views = [(dates, None), (at, "district")]
     try:
-        trend, districts = compute_each(ind, ds, [(dates, None), (at, "district")], catalogue=cat)
+        return compute_each(ind, ds, views, catalogue=cat, values_at=values_at)
     except Exception:  # computed again apart, where guarded_compute says what went wrong
         return None
-    return trend, districts
 
 
 def is_unavailable(status: object) -> bool:
@@ -477,44 +507,58 @@ def add_targets(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Time
     return out
 
 
+def spread_stat(ind: Indicator) -> str | None:
+    """The statistic of an indicator whose direction of travel is tested on its units'
+    spread (a mean or median in days or points, a gap in percentage points), else None."""
+    from ..registry import registry
+
+    stat = registry[ind.measure].stat_for(ind.params)
+    if ind.unit in ("days", "points") and stat in ("mean", "median", "percent"):
+        return stat
+    return None
+
+
+def spread_dates(period_end: pd.Timestamp) -> pd.DatetimeIndex:
+    """`period_end` and the dates `bands.direction_of_travel` compares it with."""
+    now = pd.Series([period_end])
+    return pd.DatetimeIndex([period_end, *(bands.shift_back(now, m).iloc[0] for m in (3, 12))])
+
+
 def with_spread(
     history: pd.DataFrame,
     items: list[Indicator],
     ds: Dataset,
     cat: Catalogue,
     period_end: pd.Timestamp,
+    unit_values: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """`history` with `sd`: for a mean in days or points (and a gap in percentage points),
     the standard deviation of its units' values at `period_end` and the dates it is compared
     with, so that its direction of travel is tested on that spread (bands) rather than on
-    a relative change; blank for every other row."""
-    from ..engine import units
-    from ..registry import registry
+    a relative change; blank for every other row. `unit_values`: indicator id ->
+    `engine.unit_values` already worked out at those dates (`compute_history`); the others'
+    are worked out here."""
+    from ..engine import unit_values as values_of
 
     out = history.assign(sd=np.nan)
-    now = pd.Series([period_end])  # and the dates direction_of_travel compares it with
-    dates = pd.DatetimeIndex([period_end, *(bands.shift_back(now, m).iloc[0] for m in (3, 12))])
+    dates = spread_dates(period_end)
     for ind in items:
-        measure = registry[ind.measure]
-        stat = measure.stat_for(ind.params)
-        if ind.unit not in ("days", "points") or stat not in ("mean", "median", "percent"):
+        stat = spread_stat(ind)
+        if stat is None:
             continue
         rows = (out["indicator"] == ind.id) & out["period_end"].isin(dates)
         have = pd.DatetimeIndex(out.loc[rows & out["value"].notna(), "period_end"].unique())
         if have.empty:
             continue
-        try:
-            got = units(ind, ds, at=have, catalogue=cat)
-        except Exception:  # the figure's own row says what went wrong; no spread to add
-            continue
-        got = got.loc[pd.to_numeric(got["denominator"], errors="coerce") > 0]
-        # each unit's own value: its days or points; for a percentage 100 or 0
-        if stat == "percent" or "value" not in got.columns:
-            each = got["numerator"] / got["denominator"] * (100.0 if stat == "percent" else 1.0)
-        else:
-            each = pd.to_numeric(got["value"], errors="coerce")
+        got = (unit_values or {}).get(ind.id)
+        if got is None:
+            try:
+                got = values_of(ind, ds, at=have, catalogue=cat)
+            except Exception:  # the figure's own row says what went wrong; no spread to add
+                continue
+        got = got.loc[got["period_end"].isin(have)]
         spread = _median_spread if stat == "median" else (lambda v: v.std(ddof=1))
-        sd = each.groupby(got["period_end"]).agg(spread)
+        sd = got["value"].groupby(got["period_end"]).agg(spread)
         out.loc[rows, "sd"] = out.loc[rows, "period_end"].map(sd).to_numpy(dtype=float)
     return out
 
