@@ -576,12 +576,9 @@ def _sn_now(comp: pd.DataFrame) -> float:
 def _sn_target_text(ind: Indicator, sn_drawn: bool) -> str:
     """How a benchmark-mode indicator is banded, in words: 'Target: the statistical
     neighbours' average (green at or better than it, amber up to 2.0 pts worse, else red).'"""
-    from .report.fmt import format_change
+    from .report.fmt import sn_band_rule
 
-    tolerance = ind.rag.tolerance if ind.rag else 0.0
-    worse = format_change(tolerance, ind.unit, ind.decimals).lstrip("+")
-    amber = f"amber up to {worse} worse, else red" if tolerance else "else red"
-    text = f"Target: the statistical neighbours' average (green at or better than it, {amber})."
+    text = f"Target: the statistical neighbours' average ({sn_band_rule(ind, 'it')})."
     return text if sn_drawn else text + " No published average to draw for these dates."
 
 

@@ -9,6 +9,7 @@ SCORECARD_UPDATE_SNAPSHOTS=1 pytest tests/test_scorecard_html.py
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 from pathlib import Path
@@ -454,6 +455,19 @@ def test_repr_html_is_a_fragment():
     assert "@page" not in html  # no print rules forced on the notebook
     # the empty commentary column is left out of the narrow notebook view
     assert ">Commentary<" not in html and ">Commentary<" in fixed_card().html(charts=False)
+
+
+def test_the_neighbours_banding_rule_reads_as_on_its_chart(sample_scorecard):
+    # the definitions said "amber within 2 of it" (of which side, in what unit?) where the
+    # trend chart says 2.0 pts worse: one rule, one wording
+    from scorecard import charts
+
+    rule = "green at or better than the statistical neighbours' average, amber up to 2.0 pts worse, else red"
+    defs = html.unescape(text(sample_scorecard.html(charts=False).split('class="definitions"')[1]))
+    assert f"bands: {rule};" in defs
+    far = sample_scorecard.catalogue.get("pct_placed_over_20_miles")
+    subtitle = " ".join(charts._trend_subtitle(far, has_bands=False, has_target=False))
+    assert rule.replace("the statistical neighbours' average", "it") in subtitle
 
 
 def test_snapshot():

@@ -104,6 +104,16 @@ def format_change(value: object, unit: str, decimals: int = 0) -> str:
     return f"{v:+,.{decimals}f}{suffix}"
 
 
+def sn_band_rule(ind: Indicator, average: str = "the statistical neighbours' average") -> str:
+    """How a benchmark-mode indicator is banded, in words (the page's definitions and the
+    trend chart's subtitle say it alike): 'green at or better than the statistical
+    neighbours' average, amber up to 2.0 pts worse, else red'."""
+    tolerance = ind.rag.tolerance if ind.rag else 0.0
+    worse = format_change(tolerance, ind.unit, ind.decimals).lstrip("+")
+    amber = f"amber up to {worse} worse, else red" if tolerance else "else red"
+    return f"green at or better than {average}, {amber}"
+
+
 def excel_number_format(unit: str, decimals: int = 0) -> str:
     """An Excel number format for the unit (the value stays a real number in the cell)."""
     base = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")

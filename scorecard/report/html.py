@@ -33,6 +33,7 @@ from .fmt import (
     is_missing,
     is_weighted,
     is_withheld,
+    sn_band_rule,
     trend_labels,
     year_label,
 )
@@ -741,10 +742,7 @@ def _thresholds_text(ind, period_end: pd.Timestamp) -> str:
     if ind.rag is None:
         return "not banded (context indicator)"
     if ind.rag.mode == "benchmark":
-        return (
-            "green at or better than the statistical-neighbour average, amber within "
-            f"{ind.rag.tolerance:g} of it, else red"
-        )
+        return sn_band_rule(ind)
     th = ind.thresholds(financial_year(period_end))
     if th is None:
         return "no thresholds for this year"
