@@ -8,14 +8,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scorecard.inputs.coerce import _as_collection_year, _as_date, two_digit_year
+from scorecard.inputs.coerce import _as_collection_year, _date_column, two_digit_year
 
 T = pd.Timestamp
 THIS_YEAR = dt.date.today().year
 
 
 def _read(*values: object) -> tuple[list[object], list[bool]]:
-    dates, bad = _as_date(pd.Series(values, dtype=object))
+    dates, bad, _ = _date_column(pd.Series(values, dtype=object))
     return [None if pd.isna(d) else d for d in dates], bad.tolist()
 
 
@@ -91,7 +91,7 @@ def test_the_two_digit_rule_at_a_fixed_date() -> None:
 
 def test_many_rows_are_read_once_per_distinct_value() -> None:
     values = pd.Series(["01/04/2024", "2024-05-02", "junk", None] * 5_000, dtype="str")
-    dates, bad = _as_date(values)
+    dates, bad, _ = _date_column(values)
     assert dates.iloc[:4].tolist()[:2] == [T("2024-04-01"), T("2024-05-02")]
     assert bad.sum() == 5_000 and dates.isna().sum() == 10_000
     assert dates.dtype == "datetime64[ns]"

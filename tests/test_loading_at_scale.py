@@ -264,7 +264,7 @@ def test_mid_sized_columns_read_per_distinct_value_like_row_by_row() -> None:
     got_years, bad_years = coerce._as_academic_year(years)
     assert got_years.tolist()[:3] == ["2024/25"] * 3 and got_years.iloc[3:5].isna().all()
     assert np.flatnonzero(bad_years)[:2].tolist() == [3, 8]  # '24/25' is unreadable
-    got_dates, bad_dates = coerce._as_date(dates)
+    got_dates, bad_dates, _ = coerce._date_column(dates)
     assert got_dates.iloc[:2].tolist() == [pd.Timestamp("2024-04-01")] * 2
     assert np.flatnonzero(bad_dates)[:2].tolist() == [2, 6]  # 31 February
     # the same as row by row (the first rows alone fall below FEW_ROWS)

@@ -98,12 +98,6 @@ def _scalars_as_text(s: pd.Series) -> pd.Series:
     return s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
 
 
-def _as_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(datetime64[ns] series, mask of values that are not dates); see `_date_column`."""
-    dates, bad, _ = _date_column(s)
-    return dates, bad
-
-
 def _date_column(s: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     """(datetime64[ns] series, mask of values that are not dates, the value that showed the
     text written month first (None: read day first)); see `read_dates` for the forms read
