@@ -797,9 +797,13 @@ def _comparator_note(
     min_size: float | None,
 ) -> str:
     """What the comparator columns are, for the page."""
-    yrs = sorted({str(y) for y in got["benchmark_year"].dropna()})
-    school = [y for y in yrs if "/" in y]  # academic years (KS4), written 2024/25
-    years = ", ".join(y for y in yrs if "/" not in y)
+    ks4 = got["indicator"].isin([i.id for i in items if i.academic_year])  # 2024/25
+
+    def listed(rows: pd.Series) -> list[str]:
+        return sorted({str(y) for y in got.loc[rows, "benchmark_year"].dropna()})
+
+    school = listed(ks4)
+    years = ", ".join(listed(~ks4))
     if school:
         years += ("; " if years else "") + f"academic year {', '.join(school)} for KS4"
     note = (
