@@ -406,6 +406,17 @@ def test_ks4_comparators_are_labelled_with_their_academic_year(sample_scorecard)
     assert not sc.load_catalogue().get("care_leavers_neet_19_21").academic_year
 
 
+def test_ks4_comparators_are_of_the_academic_year_of_the_value(sample_dataset):
+    # at 31/12/2024 the KS4 value is of 2023/24 (the 31 March in the window is 31/03/2024):
+    # it was ranked among, and labelled with, 2024/25's published results (the financial
+    # year's); the other rows keep 2024-25
+    card = sc.build_scorecard(sample_dataset, quarter="2024-25 Q3")
+    f = card.frame.set_index("indicator")
+    assert f.loc["attainment_cla_att8", "benchmark_year"] == "2023/24"
+    assert f.loc["placement_stability_short", "benchmark_year"] == "2024-25"
+    assert "(2024-25; academic year 2023/24 for KS4)" in card.benchmark_note
+
+
 def test_the_spread_is_taken_at_the_dates_the_direction_compares(sample_dataset):
     # a card on 15 March compares 15 December and 15 March a year before (bands.shift_back),
     # not the month ends: the spread must be at those very dates or it is never used

@@ -715,12 +715,25 @@ def benchmark_rows(
     sn = authority.neighbours
     if sn is not None and not _has_la(sn, la):
         sn = None  # comparators without the statistical-neighbour average (noted below)
+    from ..measures.education import census_march
+
     limit = int(financial_year(period_end)[:4]) + 1
     names = {i.id: benchmark_name(i) for i in items if benchmark_name(i)}
-    chosen = latest_years(bench, la, list(names.values()), up_to=limit)
-    # where others have published since our last figure (ours withheld as 'c' since), this
-    # quarter's value is not placed among, or measured against, an old year's authorities
-    newest = latest_years(bench, "", list(names.values()), up_to=limit)  # '': no LA's own
+    # KS4's value is of the academic year whose 31 March falls in the window (2020/21 on
+    # 31/12/2021): its comparators are of that year, not of the financial year's
+    ks4_end = pd.Timestamp(census_march(pd.DatetimeIndex([period_end]))[0]).year
+    up_to: dict[int, list[str]] = {}
+    for ind in items:
+        if ind.id in names:
+            up_to.setdefault(ks4_end if ind.academic_year else limit, []).append(names[ind.id])
+    chosen: dict[str, int] = {}
+    newest: dict[str, int] = {}
+    for year_end, wanted in up_to.items():
+        chosen |= latest_years(bench, la, wanted, up_to=year_end)
+        # where others have published since our last figure (ours withheld as 'c' since),
+        # this quarter's value is not placed among, or measured against, an old year's
+        # authorities ('': no LA's own)
+        newest |= latest_years(bench, "", wanted, up_to=year_end)
     stale = {i for i, n in names.items() if n in chosen and newest.get(n, 0) > chosen[n]}
     values = {i: v for i, v in (values or {}).items() if i not in stale}
     by_year: dict[int, list[str]] = {}
