@@ -5,11 +5,15 @@ Small hand-built datasets; expected numbers are worked out in the comments.
 
 from __future__ import annotations
 
+import dataclasses
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import scorecard as sc
+from scorecard.dataset import Coverage
 from scorecard.report import (
     FRAME_COLUMNS,
     IndicatorFailedWarning,
@@ -465,6 +469,38 @@ def test_time_in_care_by_age_at_entry():
     pub = build_scorecard(ds, quarter="2024-25 Q4", publish=True).by_age
     pub_now = pub[pub["period_end"] == pd.Timestamp("2025-03-31")].set_index("age_at_entry")
     assert pub_now.loc["1 to 4", "value"] == "c" and pub_now.loc["1 to 4", "denominator"] == "c"
+
+
+def test_time_in_care_by_age_says_a_year_the_data_cannot_support():
+    # a single 2024-25 return: the year to 31/03/2024 needs data from 01/04/2023, so its
+    # bands have no figure; they showed 0 children who left, beside 'no value' on the card
+    header = pd.DataFrame({"CHILD": ["A"], "SEX": ["1"], "DOB": ["10/03/2015"]})
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["A"],
+            "DECOM": ["01/05/2024"],
+            "RNE": ["S"],
+            "LS": ["C2"],
+            "PLACE": ["U1"],
+            "DEC": ["01/08/2024"],
+            "REC": ["E13"],
+        }
+    )
+    ds = sc.Dataset.from_frames(header=header, episodes=episodes)
+    cov = Coverage(pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"), basis="a return")
+    ds = dataclasses.replace(ds, coverage={"episodes": cov, "header": cov}, _cache={})
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    t = card.by_age
+    before = t[t["period_end"] == pd.Timestamp("2024-03-31")]
+    assert len(before) == 5 and before["denominator"].isna().all()
+    assert before["value"].isna().all()
+    why = "not available: needs data from 01/04/2023; the data starts 01/04/2024"
+    assert (before["note"] == why).all()
+    now = t[t["period_end"] == pd.Timestamp("2025-03-31")].set_index("age_at_entry")
+    assert now.loc["5 to 9", "denominator"] == 1 and now.loc["5 to 9", "value"] == 92
+    assert now.loc["under 1", "denominator"] == 0  # a year with a figure: none in the band
+    page = html.unescape(card.html(charts=False))
+    assert f"Year to March 2024: {why}." in page
 
 
 @pytest.fixture(scope="module")

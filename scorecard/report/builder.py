@@ -866,6 +866,10 @@ def time_in_care_by_age(
     if why:
         return None
     out = out.rename(columns={"age_at_entry_band": "age_at_entry"})
+    # a year the data cannot support has one row, its reason in `note` and no band
+    said = out["note"].astype(object).map(is_unavailable).astype(bool)
+    unsupported = out.loc[out["age_at_entry"].isna() & said]
+    reasons = dict(zip(unsupported["period_end"], unsupported["note"], strict=True))
     out = out[out["age_at_entry"].notna()]
     out["age_at_entry"] = out["age_at_entry"].astype(str)
     # every age band in both years, so an empty year or band shows as none rather than vanish
@@ -880,7 +884,12 @@ def time_in_care_by_age(
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
     # the caveat stays with its band: days that are lower bounds ('lower bound for 5 of 111')
     out["note"] = out["note"].astype(object).where(out["note"].notna(), None)
-    return out.reset_index()
+    out = out.reset_index()
+    # a year without a figure has no children rather than none: blank, with its reason
+    blank = out["period_end"].isin(list(reasons))
+    out.loc[blank, ["numerator", "denominator", "value"]] = np.nan
+    out.loc[blank, "note"] = out.loc[blank, "period_end"].map(reasons)
+    return out
 
 
 # --------------------------------------------------------------------------- districts

@@ -40,6 +40,7 @@ from .html import (
     lower_bounds_text,
     small_districts,
     thin_base,
+    unsupported_years_text,
 )
 from .scorecard import COMPARATOR_COLUMNS
 
@@ -390,9 +391,10 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
                 bound = lower_bound(hit["note"].iloc[0]) if "note" in hit else False
                 value = hit["value"].iloc[0]
                 _write(ws, r, 2 + 2 * k, value, at_least if bound else days, decimals=0)
-    bounds = lower_bounds_text(t)
-    if bounds:
-        ws.write_string(r + 1, 0, bounds, fm.get(italic=True, font_color="#505A5F"))
+    for text in (unsupported_years_text(t), lower_bounds_text(t)):
+        if text:
+            r += 1
+            ws.write_string(r, 0, text, fm.get(italic=True, font_color="#505A5F"))
 
 
 def trend_layout(sc: Scorecard) -> dict[str, tuple[int, int]]:

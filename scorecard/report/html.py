@@ -563,14 +563,14 @@ def by_age_html(sc: Scorecard) -> str:
         f"<tr><th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th>"
         f"<th{_a('th num')}>Children who left</th><th{_a('th num')}>Average days in care</th></tr>"
     )
-    bounds = lower_bounds_text(t)
+    said = [text for text in (unsupported_years_text(t), lower_bounds_text(t)) if text]
     return (
         f'<section class="byage"><h2{_a("h2")}>Time in care by age at entry</h2>'
         f"<p{_a('notes')}>Children who left care in the year: average length of their last "
         "period of care, by their age when it started.</p>"
         f'<table{_a("card")} style="width:auto"><thead>{head}</thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
-        + (f"<p{_a('notes')}>{escape(bounds)}</p>" if bounds else "")
+        + "".join(f"<p{_a('notes')}>{escape(text)}</p>" for text in said)
         + "</section>"
     )
 
@@ -583,6 +583,18 @@ _BOUND = re.compile(re.escape(LOWER_BOUND.split("{n}")[0]) + r"\S+ of \S+ childr
 def lower_bound(note: object) -> bool:
     """True for a note saying a figure's days are lower bounds."""
     return isinstance(note, str) and _BOUND.search(note) is not None
+
+
+def unsupported_years_text(t: pd.DataFrame) -> str:
+    """Under the by-age table: the years it has no figure for, and why ('Year to June
+    2015: not available: needs data from 01/07/2014; the data starts 01/04/2015.')."""
+    if "note" not in t:
+        return ""
+    blank = t.loc[t["denominator"].isna() & t["note"].notna()].drop_duplicates("period_end")
+    return " ".join(
+        f"Year to {pd.Timestamp(end):%B %Y}: {note}."
+        for end, note in zip(blank["period_end"], blank["note"], strict=True)
+    )
 
 
 def lower_bounds_text(t: pd.DataFrame) -> str:
