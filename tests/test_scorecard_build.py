@@ -14,6 +14,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.dataset import Coverage
+from scorecard.measures.facts import LOWER_BOUND
 from scorecard.report import (
     FRAME_COLUMNS,
     IndicatorFailedWarning,
@@ -419,6 +420,56 @@ def test_ks4_comparators_are_of_the_academic_year_of_the_value(sample_dataset):
     assert f.loc["attainment_cla_att8", "benchmark_year"] == "2023/24"
     assert f.loc["placement_stability_short", "benchmark_year"] == "2024-25"
     assert "(2024-25; academic year 2023/24 for KS4)" in card.benchmark_note
+
+
+def _history(rows: list[tuple[str, str, float, float, float, str | None]]) -> pd.DataFrame:
+    cols = ["indicator", "period_end", "numerator", "denominator", "value", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["period_end"] = pd.to_datetime(out["period_end"]).astype("datetime64[ns]")
+    out["note"] = out["note"].astype("string")
+    return out
+
+
+def test_the_change_is_that_of_the_values_as_shown():
+    # 3+ placements 10.46% (a quarter before) and 9.73% now: the card shows 10.5% and 9.7%,
+    # so the change it prints is -0.8 pts, not the -0.73 (shown -0.7) of the figures; a year
+    # before 9.68% shows as 9.7%: no change as shown, though on 10 million children the
+    # counts' test finds +0.05 pts significant ('worsening')
+    cat = sc.load_catalogue()
+    n = 10_000_000
+    history = _history(
+        [
+            ("placement_stability_short", "2024-03-31", 968_000, n, 9.68, None),
+            ("placement_stability_short", "2024-12-31", 1_046_000, n, 10.46, None),
+            ("placement_stability_short", "2025-03-31", 973_000, n, 9.73, None),
+        ]
+    )
+    frame = pd.DataFrame({"indicator": ["placement_stability_short"]})
+    got = builder.add_direction(frame, history, cat, pd.Timestamp("2025-03-31")).iloc[0]
+    assert got["change_quarter"] == -0.8 and got["dot_quarter"] == "improving"
+    assert got["change_year"] == 0.0 and got["dot_year"] == "no change"
+
+
+@pytest.mark.parametrize(("bound", "called"), [(60, False), (5, True)])
+def test_no_direction_between_figures_that_are_largely_lower_bounds(bound: int, called: bool):
+    # a figure with 60 of 100 children's days counted from the data's start rises by itself
+    # each quarter: its change is not called; 5 of 100 (the 5% allowed) still is
+    cat = sc.load_catalogue()
+    note = LOWER_BOUND.format(n=bound, den=100, since=" (01/04/2023)")
+    history = _history(
+        [
+            ("time_in_care_current", "2024-03-31", 40_000, 100, 400.0, note),
+            ("time_in_care_current", "2024-12-31", 50_000, 100, 500.0, note),
+            ("time_in_care_current", "2025-03-31", 60_000, 100, 600.0, note),
+        ]
+    ).assign(sd=1.0)
+    frame = pd.DataFrame({"indicator": ["time_in_care_current"]})
+    got = builder.add_direction(frame, history, cat, pd.Timestamp("2025-03-31")).iloc[0]
+    if called:
+        assert got["dot_year"] == "up" and got["change_year"] == 200
+    else:
+        assert got["dot_year"] == got["dot_quarter"] == builder.LOWER_BOUNDS_NOT_COMPARED
+        assert np.isnan(got["change_year"]) and np.isnan(got["change_quarter"])
 
 
 def test_the_spread_is_taken_at_the_dates_the_direction_compares(sample_dataset):

@@ -93,6 +93,10 @@ def test_numbers_stay_numbers_with_unit_formats(book):
     ]:
         cell = ws.cell(r, header_index(ws, name))
         assert (cell.value, cell.number_format) == (value, fmt), name
+    # a lower bound keeps its number, shown '≥ 872 days' as on the page
+    title = "Average time in care so far of children looked after (days)"
+    bound = ws.cell(find_row(ws, title), header_index(ws, "Value"))
+    assert bound.value == 872 and bound.number_format == '"≥ "#,##0" days"'
     # a missing value is a blank cell, never NaN or 'nan'
     r2 = find_row(ws, "Weighted IRO caseload per FTE (CP cases weighted)")
     assert ws.cell(r2, header_index(ws, "Value")).value is None

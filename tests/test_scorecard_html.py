@@ -279,6 +279,8 @@ def test_means_and_medians_show_the_cohort_not_a_sum(page):
     # 1,559,578 days over 1,789 children: n = 1,789, never '1,559,578 / 1,789'
     row = text(row_of(page, "time_in_care_current"))
     assert "872 days n = 1,789" in row
+    # 12 of them counted from the data's start: a lower bound, as the by-age table says
+    assert "≥ 872 days" in row
     assert "1,559,578" not in row
     # attainment 8 of 111 pupils: n = 111
     assert "n = 111" in text(row_of(page, "attainment_cla_att8"))
@@ -468,6 +470,16 @@ def test_the_neighbours_banding_rule_reads_as_on_its_chart(sample_scorecard):
     far = sample_scorecard.catalogue.get("pct_placed_over_20_miles")
     subtitle = " ".join(charts._trend_subtitle(far, has_bands=False, has_target=False))
     assert rule.replace("the statistical neighbours' average", "it") in subtitle
+
+
+def test_a_direction_not_called_has_no_arrow():
+    # an arrow says which way the figure moved; between lower bounds that is not known
+    from scorecard.report import builder
+    from scorecard.report import html as page
+
+    line = text(page._dot_line("Year", builder.LOWER_BOUNDS_NOT_COMPARED, np.nan, "days", 0))
+    assert line == "Year: not compared: lower bounds (≥)"
+    assert "↑" in page._dot_line("Year", "up", 140.0, "days", 0)
 
 
 def test_snapshot():

@@ -6,6 +6,8 @@ Only `units(..., detail=True)` builds the text facts; `compute` never pays for t
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,28 @@ LOWER_BOUND = (
     "lower bound for {n} of {den} children: their period of care began before the data "
     "starts{since}"
 )
+# that caveat found where it stands in a note that may hold others ('3 rows left out: ...;
+# lower bound for 5 of 111 ...'): its groups n, den and why ('their period of care ...')
+LOWER_BOUND_FOUND = re.compile(
+    re.escape(LOWER_BOUND.split("{n}")[0]) + r"(?P<n>\S+) of (?P<den>\S+) children: (?P<why>[^;]*)"
+)
+
+
+def says_lower_bound(note: object) -> bool:
+    """True for a note saying a figure's days are lower bounds (`LOWER_BOUND`)."""
+    return isinstance(note, str) and LOWER_BOUND_FOUND.search(note) is not None
+
+
+def lower_bound_share(note: object) -> float:
+    """The share of a figure's children whose days are lower bounds, from its note (0 when
+    it says none; 1 when its numbers are withheld)."""
+    found = LOWER_BOUND_FOUND.search(note) if isinstance(note, str) else None
+    if found is None:
+        return 0.0
+    n, den = (found[g].replace(",", "") for g in ("n", "den"))
+    if not (n.isdigit() and den.isdigit()) or not int(den):  # withheld ('c of 111')
+        return 1.0
+    return int(n) / int(den)
 
 
 def join_per_key(keys: np.ndarray, texts: np.ndarray, sep: str = "; ") -> pd.Series:

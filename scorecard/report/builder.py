@@ -41,6 +41,7 @@ from ..breakdowns import BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..la_lookup import LaLookup, UnknownLAError
+from ..measures.facts import lower_bound_share
 from ..periods import (
     AGE_BANDS,
     DATE_DTYPE,
@@ -575,10 +576,22 @@ def _median_spread(values: pd.Series) -> float:
     return float((v[n - c] - v[c - 1]) / (2 * bands.Z_CRIT) * np.sqrt(n))
 
 
+# the direction between figures that are lower bounds (days counted from the data's start
+# for children already in care then) is not called where more than this share of either
+# figure's children are such: each later date holds more of their time, so the figure rises
+# by itself (at the data's start half a card's children are; ten years on, 1 in 60)
+LOWER_BOUND_SHARE = 0.05
+LOWER_BOUNDS_NOT_COMPARED = "not compared: lower bounds (≥)"
+
+
 def add_direction(
     frame: pd.DataFrame, history: pd.DataFrame, cat: Catalogue, period_end: pd.Timestamp
 ) -> pd.DataFrame:
-    """Direction of travel on the quarter and the year (bands.direction_of_travel)."""
+    """Direction of travel on the quarter and the year (bands.direction_of_travel). The
+    change is that of the values as the card shows them (10.5% to 9.7% is -0.8 pts, not the
+    -0.7 of the unrounded figures), and a change the card shows as none is 'no change'.
+    Where either figure is largely a lower bound (`LOWER_BOUND_SHARE`), the direction is
+    not called (`LOWER_BOUNDS_NOT_COMPARED`)."""
     cols = ["change_quarter", "dot_quarter", "change_year", "dot_year"]
     out = frame.copy()
     if not len(history):  # no indicator could be computed: nothing to compare
@@ -594,7 +607,42 @@ def add_direction(
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
+    figures = history.drop_duplicates(["indicator", "period_end"]).set_index(
+        ["indicator", "period_end"]
+    )
+    for label, months in (("quarter", 3), ("year", 12)):
+        then = bands.shift_back(pd.Series([period_end]), months).iloc[0]
+        shown = [
+            _as_shown_change(figures, cat.get(i), period_end, then, change, word)
+            for i, change, word in zip(
+                out["indicator"], out[f"change_{label}"], out[f"dot_{label}"]
+            )
+        ]
+        out[f"change_{label}"] = np.array([c for c, _ in shown], dtype="float64")
+        out[f"dot_{label}"] = pd.Series([w for _, w in shown], dtype=object)
     return out
+
+
+def _as_shown_change(
+    figures: pd.DataFrame,
+    ind: Indicator,
+    now: pd.Timestamp,
+    then: pd.Timestamp,
+    change: float,
+    word: str | None,
+) -> tuple[float, str | None]:
+    """One row's change and direction as the card shows them (`add_direction`); `figures`:
+    the history by (indicator, period_end)."""
+    if word is None or np.isnan(change):
+        return change, word
+    rows = [figures.loc[(ind.id, at)] for at in (now, then)]
+    if max(lower_bound_share(row["note"]) for row in rows) > LOWER_BOUND_SHARE:
+        return np.nan, LOWER_BOUNDS_NOT_COMPARED
+    shown = [float(bands.as_shown(np.array([row["value"]]), ind.decimals)[0]) for row in rows]
+    change = round(shown[0] - shown[1], ind.decimals) + 0.0  # no float noise, no '-0.0'
+    if change == 0 and word in ("improving", "worsening", "up", "down"):
+        word = "no change"
+    return change, word
 
 
 def add_rag(frame: pd.DataFrame, items: list[Indicator], period_end: pd.Timestamp):

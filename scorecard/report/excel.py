@@ -238,6 +238,8 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 props["num_format"] = excel_number_format(ind.unit, places)
             elif col in UNIT_VALUE_COLUMNS:
                 props["num_format"] = unit_fmt
+                if col == "value" and lower_bound(row.get("caveat")):  # as the page: ≥
+                    props["num_format"] = '"≥ "' + unit_fmt
             elif col in CHANGE_COLUMNS:
                 props["num_format"] = change_fmt
             elif col in COUNT_COLUMNS:

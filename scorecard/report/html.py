@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import base64
 import math
-import re
 from html import escape
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..bands import MIN_DENOMINATOR
-from ..measures.facts import LOWER_BOUND
+from ..measures.facts import LOWER_BOUND_FOUND, says_lower_bound
 from .fmt import (
     SHOWN_ONLY,
     SUPPRESSED,
@@ -213,11 +212,11 @@ def _dot_line(label: str, word: object, change: object, unit: str, decimals: int
         if is_missing(change):
             return f"<span{_a('dot-line same')}>{escape(label)}: –</span>"
         word = ""
-    arrow = "→"
-    if not is_missing(change):
-        c = round(float(change), decimals)  # type: ignore[arg-type]
-        arrow = "↑" if c > 0 else "↓" if c < 0 else "→"
     klass = DOT_CLASS.get(str(word), "same")
+    if is_missing(change):  # a direction not called ('not compared: ...'): no arrow
+        return f"<span{_a(f'dot-line {klass}')}>{escape(label)}: {escape(str(word))}</span>"
+    c = round(float(change), decimals)  # type: ignore[arg-type]
+    arrow = "↑" if c > 0 else "↓" if c < 0 else "→"
     amount = format_change(change, unit, decimals)
     amount = f" ({escape(amount)})" if amount else ""
     return (
@@ -338,6 +337,8 @@ def _row_html(
     base = base_text(unit, row["numerator"], row["denominator"], weighted)
     status = _text(row["status"])
     caveat = _text(_get(row, "caveat"))
+    if value and lower_bound(caveat):  # days counted from the data's start for some
+        value = f"≥ {value}"
     title = escape(str(row["title"]))
     if status:
         title += f"<span{_a('status')}>{escape(status)}</span>"
@@ -575,14 +576,9 @@ def by_age_html(sc: Scorecard) -> str:
     )
 
 
-# the engine's lower-bound caveat (measures.facts.LOWER_BOUND), found where it stands in a
-# note that may hold other caveats too ('3 rows left out: ...; lower bound for 5 of 111 ...')
-_BOUND = re.compile(re.escape(LOWER_BOUND.split("{n}")[0]) + r"\S+ of \S+ children: ([^;]*)")
-
-
 def lower_bound(note: object) -> bool:
     """True for a note saying a figure's days are lower bounds."""
-    return isinstance(note, str) and _BOUND.search(note) is not None
+    return says_lower_bound(note)
 
 
 def unsupported_years_text(t: pd.DataFrame) -> str:
@@ -604,11 +600,11 @@ def lower_bounds_text(t: pd.DataFrame) -> str:
     parts, why = [], ""
     for end in sorted(t["period_end"].unique()):
         rows = t[(t["period_end"] == end) & t["note"].map(lower_bound)] if "note" in t else t[:0]
-        found = [_BOUND.search(str(n)) for n in rows["note"]]
+        found = [LOWER_BOUND_FOUND.search(str(n)) for n in rows["note"]]
         said = [f"{b}, {m[0].split(':')[0]}" for b, m in zip(rows["age_at_entry"], found) if m]
         if said:
             parts.append(f"Year to {pd.Timestamp(end):%B %Y}: {'; '.join(said)}.")
-            why = next(m[1] for m in found if m)
+            why = next(m["why"] for m in found if m)
     if not parts:
         return ""
     return (
