@@ -391,7 +391,12 @@ def _notes(frame: pd.DataFrame, plan: _Plan) -> pd.Series:
             n = frame[flag].fillna(0).to_numpy(dtype="float64")
             parts.append(
                 [
-                    template.format(n=f"{int(a):,}", den=f"{int(b):,}", since=since)
+                    template.format(
+                        n=f"{int(a):,}",
+                        den=f"{int(b):,}",
+                        since=since,
+                        children="child" if a == 1 else "children",
+                    )
                     if a > 0
                     else None
                     for a, b in zip(n, den)  # one per result row (dates x breakdown values)

@@ -128,12 +128,13 @@ def test_catalogue_indicators_and_many_dates() -> None:
     # 31/12/2024: A, D, E, F = 4/6; 31/03/2025: A, D = 2/5
     assert house["value"].tolist() == pytest.approx([400 / 6, 40.0])
     far = sc.compute("pct_placed_over_20_miles", ds, at=ats, by="age_band")
-    # LAIT's denominator is every child looked after (D's blank distance included):
-    # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1, D blank -> B of 6; 31/03/2025:
-    # B 25, E 40 of 5. No PL_LOCATION: counted on distance alone, and the note says so
-    assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 6.0], [2.0, 5.0]]
+    # the children looked after whose PL_DISTANCE is recorded (D's is blank: left out):
+    # 31/12/2024: distances A 3.5, B 25, C 20, E 2, F 1 -> B of 5; 31/03/2025: B 25, E 40
+    # of A, B, C, E = 2 of 4. No PL_LOCATION: counted on distance alone, and the note says so
+    assert far[["numerator", "denominator"]].to_numpy().tolist() == [[1.0, 5.0], [2.0, 4.0]]
     assert set(far["age_band"].astype(str)) == {"10 to 15"}
     assert far["note"].str.contains("counted on distance alone").all()
+    assert far["note"].str.contains("1 child looked after left out").all()
 
 
 def test_uasc_and_district_breakdowns() -> None:
@@ -210,16 +211,18 @@ def distance_dataset() -> sc.Dataset:
     return sc.Dataset.from_frames(episodes=pd.DataFrame(rows, columns=cols), header=header)
 
 
-def test_placed_over_20_miles_and_outside_the_boundary_over_all_children():
+def test_placed_over_20_miles_and_outside_the_boundary_over_children_with_a_distance():
     ds = distance_dataset()
     got = sc.compute("pct_placed_over_20_miles", ds, at=AT)
-    # denominator: all 8 looked after; numerator: B (25, OUT), H (30, Wales), and I, J (50, 60
-    # miles, boundary not known: counted on distance alone and flagged). A near, C exactly
-    # 20, D no distance, E far but inside: not counted
-    assert nums(got) == [[4.0, 8.0]]
+    # denominator: the 7 looked after with a distance (D has none: left out, and said);
+    # numerator: B (25, OUT), H (30, Wales), and I, J (50, 60 miles, boundary not known:
+    # counted on distance alone and flagged). A near, C exactly 20, E far but inside: not
+    # counted
+    assert nums(got) == [[4.0, 7.0]]
     assert got["note"].item() == (
-        "2 of 8 children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
-        "their placement is outside the LA boundary, which LAIT's figure also requires"
+        "2 of 7 children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
+        "their placement is outside the LA boundary, which LAIT's figure also requires; "
+        "1 child looked after left out: PL_DISTANCE not recorded"
     )
     u = sc.units("pct_placed_over_20_miles", ds, at=AT).set_index("CHILD")
     assert u["boundary"].to_dict() == {
@@ -240,10 +243,11 @@ def test_own_la_code_decides_pl_la_where_pl_location_is_blank():
     ds = distance_dataset()
     run = registry["placed_far_from_home"]
     inside = run(ds, parse_at(AT), [], {"own_la": "E10000016"})
-    # I's PL_LA is the authority's own: inside, not counted; J has nothing: distance alone
-    assert nums(inside) == [[3.0, 8.0]] and inside["distance_only"].item() == 1
+    # I's PL_LA is the authority's own: inside, not counted; J has nothing: distance alone;
+    # D (no distance) is left out either way
+    assert nums(inside) == [[3.0, 7.0]] and inside["distance_only"].item() == 1
     other = run(ds, parse_at(AT), [], {"own_la": "E10000999"})
-    assert nums(other) == [[4.0, 8.0]] and other["distance_only"].item() == 1
+    assert nums(other) == [[4.0, 7.0]] and other["distance_only"].item() == 1
 
 
 def test_placed_far_needs_pl_distance():
@@ -251,3 +255,92 @@ def test_placed_far_needs_pl_distance():
     ds = sc.Dataset.from_frames(episodes=pd.DataFrame(rows, columns=COLS[:-1]), header=HEADER)
     with pytest.raises(sc.MissingTableError, match="PL_DISTANCE"):
         sc.compute("pct_placed_over_20_miles", ds, at=AT)
+
+
+def unrecorded_dataset() -> sc.Dataset:
+    """Three children whose distances were not recorded until their latest episodes (as in
+    stitched yearly returns where some returns carry no PL_DISTANCE)."""
+    cols = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC", "PL_DISTANCE"]
+    cols += ["PL_LOCATION", "HOME_POST"]
+    rows = [
+        # A: no distance, then from 01/02/2025 25 miles away, outside the boundary
+        ("A", "01/01/2023", "S", "C2", "U4", "01/02/2025", "X1", None, None, "ME14 1AA"),
+        ("A", "01/02/2025", "P", "C2", "U6", None, None, "25", "OUT", "ME14 1AA"),
+        # B: no distance, then from 01/03/2025 5 miles away, inside
+        ("B", "01/06/2024", "S", "C2", "U4", "01/03/2025", "X1", None, None, "TN1 4EE"),
+        ("B", "01/03/2025", "P", "C2", "U4", None, None, "5", "IN", "TN1 4EE"),
+        # C: never a distance (its location is recorded: not enough)
+        ("C", "01/01/2024", "S", "C2", "K2", None, None, None, "OUT", "TN1 1CC"),
+    ]
+    return sc.Dataset.from_frames(
+        episodes=pd.DataFrame(rows, columns=cols),
+        header=pd.DataFrame({"CHILD": list("ABC"), "SEX": ["1", "2", "1"], "DOB": "01/01/2010"}),
+        districts=pd.DataFrame(
+            {"POSTCODE_DISTRICT": ["ME14", "TN1"], "DISTRICT": ["North", "South"]}
+        ),
+    )
+
+
+FAR = "pct_placed_over_20_miles"
+
+
+def test_a_child_without_a_distance_is_left_out_not_counted_near():
+    # 31/03/2025: A 25 miles OUT (far), B 5 miles (near), C no distance -> 1 of A, B = 50%,
+    # C left out and said (before: 1 of 3, C counted as not far)
+    got = sc.compute(FAR, unrecorded_dataset(), at=AT)
+    assert nums(got) == [[1.0, 2.0]]
+    assert got["value"].item() == pytest.approx(50.0)
+    assert got["note"].item() == "1 child looked after left out: PL_DISTANCE not recorded"
+
+
+def test_no_distance_recorded_at_a_date_gives_no_value_and_says_why():
+    # 31/12/2024: A, B, C looked after, none with a distance -> 0 of 0: no value (not 0%);
+    # 31/03/2025: 1 of 2 as above
+    got = sc.compute(FAR, unrecorded_dataset(), at=["31/12/2024", AT])
+    assert nums(got) == [[0.0, 0.0], [1.0, 2.0]]
+    assert got["value"].isna().tolist() == [True, False]
+    assert got["note"].tolist() == [
+        "3 children looked after left out: PL_DISTANCE not recorded",
+        "1 child looked after left out: PL_DISTANCE not recorded",
+    ]
+
+
+def test_children_left_out_show_in_units_with_nothing_counted():
+    ds = unrecorded_dataset()
+    ats = ["31/12/2024", AT]
+    u = sc.units(FAR, ds, at=ats)
+    # every child looked after is listed; those without a distance count 0 of 0 and are flagged
+    last = u[u["period_end"] == pd.Timestamp("2025-03-31")].set_index("CHILD")
+    assert last[["numerator", "denominator"]].to_numpy().tolist() == [[1, 1], [0, 1], [0, 0]]
+    assert last["distance_not_recorded"].to_dict() == {"A": False, "B": False, "C": True}
+    assert u["distance_not_recorded"].sum() == 3 + 1
+    # the units add up to compute's figures at each date
+    got = sc.compute(FAR, ds, at=ats)
+    sums = u.groupby("period_end")[["numerator", "denominator"]].sum()
+    assert sums.to_numpy().tolist() == nums(got)
+    # each child's own value (the spread behind a direction of travel) leaves them out too
+    values = sc.engine.unit_values(FAR, ds, at=ats)
+    assert values["value"].tolist() == [100.0, 0.0]
+
+
+def test_breakdowns_leave_out_the_same_children():
+    ds = unrecorded_dataset()
+    got = sc.compute(FAR, ds, at=["31/12/2024", AT], by="district")
+    # North: A; South: B, C. 31/12/2024: nobody has a distance -> 0 of 0 in both, North 1
+    # left out, South 2; 31/03/2025: North A far = 1 of 1; South B near, C left out = 0 of 1
+    assert nums(got) == [[0.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    assert got["value"].isna().tolist() == [True, True, False, False]
+    assert got["note"].tolist() == [
+        "1 child looked after left out: PL_DISTANCE not recorded",
+        "2 children looked after left out: PL_DISTANCE not recorded",
+        pd.NA,
+        "1 child looked after left out: PL_DISTANCE not recorded",
+    ]
+    total = sc.compute(FAR, ds, at=["31/12/2024", AT])
+    sums = got.groupby("period_end")[["numerator", "denominator"]].sum()
+    assert sums.to_numpy().tolist() == nums(total)
+    # the scorecard's one build for its trend and district view gives the same frames
+    views = [(["31/12/2024", AT], None), (["31/12/2024", AT], "district")]
+    each = sc.engine.compute_each(FAR, ds, views)
+    pd.testing.assert_frame_equal(each[0], total)
+    pd.testing.assert_frame_equal(each[1], got)

@@ -505,6 +505,11 @@ def _compare_with_full_history(folder: Path, tables: dict[str, pd.DataFrame]) ->
     assert (b["denominator"] == b["denominator_returns"]).all()
     assert (b["value_returns"] <= b["value"] + 1e-9).all() and (~same[lower]).any()
     assert (~same[no_distance]).any()  # the XML years do lack the distances
+    # ... and where they do, the children without one are left out and the note says so
+    # (not counted as near: the figure is no longer diluted towards 0%)
+    gap = both[no_distance & ~same]
+    assert gap["note_returns"].str.contains("left out: PL_DISTANCE not recorded").all()
+    assert (gap["denominator_returns"] < gap["denominator"]).all()
     return ds
 
 

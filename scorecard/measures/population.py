@@ -158,6 +158,7 @@ DISTANCE_ONLY = (
     "{n} of {den} children counted on distance alone: no PL_LOCATION (or PL_LA) says whether "
     "their placement is outside the LA boundary, which LAIT's figure also requires"
 )
+DISTANCE_NOT_RECORDED = "{n} {children} looked after left out: PL_DISTANCE not recorded"
 NO_POPULATION_BREAKDOWN = (
     "the population estimate (POP_0_17) is not broken down by age, sex, UASC status or "
     "district; only pooled data whose episodes and population both carry an LA column can be "
@@ -430,7 +431,7 @@ def _outside_boundary(ds: Dataset, own_la: str) -> tuple[np.ndarray, np.ndarray]
     stat="percent",
     unit="child looked after",
     reads={"episodes": (*EPISODE_CORE, "PL_DISTANCE", "PL_LOCATION", "PL_LA")},
-    caveats={"distance_only": DISTANCE_ONLY},
+    caveats={"distance_only": DISTANCE_ONLY, "distance_not_recorded": DISTANCE_NOT_RECORDED},
 )
 def placed_far_from_home(
     ds: Dataset,
@@ -442,15 +443,19 @@ def placed_far_from_home(
     own_la: str = "",
 ) -> pd.DataFrame:
     """Percent of children looked after at `at` placed more than `miles` from home and outside
-    the LA boundary (LAIT's `LACDistance`): the denominator is every child looked after.
+    the LA boundary (LAIT's `LACDistance`), over the children looked after whose PL_DISTANCE
+    is recorded.
 
     Outside the boundary: PL_LOCATION OUT; where PL_LOCATION is blank or absent, PL_LA in
     Wales, Scotland or Northern Ireland, or (with `own_la`, the authority's 9-character code)
     any other authority. A child placed more than `miles` away whose location is not known
     either way is counted on distance alone and flagged (`distance_only`, in `note`), since
-    LAIT would count them only if outside the boundary. A blank PL_DISTANCE is not more than
-    `miles` (the child stays in the denominator). Units: the children looked after; facts:
-    PL_DISTANCE, PL_LOCATION, PL_LA and whether outside the boundary.
+    LAIT would count them only if outside the boundary. A child whose PL_DISTANCE is blank
+    (not recorded, or a yearly return without the column) is left out of the numerator and
+    the denominator and counted in `note` (`distance_not_recorded`): counting them as near
+    would dilute the figure, and a date with no distance recorded has no value rather than
+    0%. Units: the children looked after (those left out with 0 and 0); facts: PL_DISTANCE,
+    PL_LOCATION, PL_LA and whether outside the boundary.
     """
     table = ds.table("episodes")
     if "PL_DISTANCE" not in table.columns:
@@ -460,15 +465,17 @@ def placed_far_from_home(
             "from HOME_POST and PL_POST in the SSDA903 return."
         )
     distance = pd.to_numeric(episode_column(ds, "PL_DISTANCE"), errors="coerce")
-    far_ep = distance.to_numpy(dtype="float64") > miles
+    distance = distance.to_numpy(dtype="float64")
+    far_ep, recorded_ep = distance > miles, ~np.isnan(distance)
     outside_ep, known_ep = _outside_boundary(ds, own_la)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
-    far, outside, known = far_ep[ep], outside_ep[ep], known_ep[ep]
+    far, outside, known, recorded = far_ep[ep], outside_ep[ep], known_ep[ep], recorded_ep[ep]
     units = units.assign(
         num=(far & (outside | ~known)).astype("int64"),
-        den=1,
+        den=recorded.astype("int64"),
         distance_only=(far & ~known).astype("int64"),
+        distance_not_recorded=(~recorded).astype("int64"),
     )
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="children placed far from home"
