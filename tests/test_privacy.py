@@ -739,3 +739,22 @@ def test_a_withheld_district_keeps_its_small_district_mark():
     assert small_districts(view) == {"Bramleigh", "Caxford"}
     bases = view.assign(indicator="pct_foster_care", denominator=[120.0, "c", 25.0])
     assert small_districts(bases) == {"Bramleigh"}
+
+
+def test_a_note_standing_as_the_status_has_its_small_numbers_withheld():
+    # 3 children looked after at 31/12/2024, none with a PL_DISTANCE: the figure has no value
+    # and its note is its status; the 3 (= the children looked after) must not show
+    cols = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC", "PL_DISTANCE"]
+    rows = [(c, "01/01/2024", "S", "C2", "U4", None, None, None) for c in "ABC"]
+    ds = sc.Dataset.from_frames(
+        episodes=pd.DataFrame(rows, columns=cols),
+        header=pd.DataFrame({"CHILD": list("ABC"), "SEX": "1", "DOB": "01/01/2010"}),
+    )
+    far = "pct_placed_over_20_miles"
+    row = build_scorecard(ds, quarter="2024-25 Q3", publish=True).frame.set_index("indicator")
+    assert np.isnan(row.loc[far, "value"])
+    assert row.loc[far, "status"] == "c children looked after left out: PL_DISTANCE not recorded"
+    shown = build_scorecard(ds, quarter="2024-25 Q3").frame.set_index("indicator")
+    assert shown.loc[far, "status"] == (
+        "3 children looked after left out: PL_DISTANCE not recorded"
+    )

@@ -52,7 +52,7 @@ from ..periods import (
     quarter_label,
 )
 from .comparison import COMPARE_NAMES
-from .privacy import apply_suppression, cohort_groups, cohort_outcomes
+from .privacy import apply_suppression, cohort_groups, cohort_outcomes, suppress_text
 from .scorecard import (
     COMPARATOR_COLUMNS,
     COMPARATOR_TEXT,
@@ -1121,6 +1121,10 @@ def suppress(
         out[col] = out[col].astype(object).where(~mask, "c")
         word = col.replace("change_", "dot_")
         out[word] = out[word].astype(object).where(~mask, None)
+    # a note standing as the status of a row without a value ('3 children looked after left
+    # out: ...') has its small numbers shown as 'c', as notes and caveats do
+    told = ~out["status"].map(is_unavailable).to_numpy(dtype=bool)
+    out.loc[told, "status"] = out.loc[told, "status"].map(lambda t: suppress_text(t, threshold))
     out.loc[hidden, "status"] = f"withheld: a count of 1 to {threshold} children"
     # trend points: 'c' where withheld
     wide = hist.drop_duplicates(["indicator", "period_end"]).pivot(
