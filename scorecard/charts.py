@@ -86,6 +86,10 @@ BREAKDOWN_TITLES = {
 VALUE_FORMATS = {0: ",.0f", 1: ",.1f", 2: ",.2f", 3: ",.3f", 4: ",.4f"}
 THEME_NAME = "scorecard"
 
+# why a figure is not drawn, one wording per rule: a gap in a trend line, a 'c' on a bar
+GAP_NO_FIGURE = "no figure the data can support"
+GAP_WITHHELD = "withheld (small numbers)"
+
 
 @alt.theme.register(THEME_NAME, enable=True)
 def _theme() -> alt.theme.ThemeConfig:
@@ -200,6 +204,13 @@ def _value_labels(frame: pd.DataFrame, ind: Indicator) -> pd.Series:
     )
     text = unit_labels(frame["value"], ind).replace("", "n/a")
     return text.where(~withheld, "c")
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A true/false column of `frame` (all false when the frame has none)."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
 
 
 def _breakdown_columns(frame: pd.DataFrame) -> list[str]:
@@ -338,9 +349,11 @@ def trend(
     `indicator`, the frame's only one is drawn. Our own line is named in the legend as
     `authority` ('This authority' when not given). A benchmark-mode indicator's target is the
     statistical neighbours' average: the subtitle says so, and their line is labelled target.
+    A gap says whether the point was withheld (a true `suppressed` column) or has no figure.
     """
     ind = _drawn(frame, indicator, catalogue)
-    df = _rows_for(frame, ind)
+    df = _rows_for(frame, ind).reset_index(drop=True)
+    withheld = _flag(df, "suppressed")
     df = df.drop(columns=["note", "suppressed"], errors="ignore")
     by = _breakdown_columns(df)
     if len(by) > 1:
@@ -351,6 +364,7 @@ def trend(
     if annual:
         df = yearly_points(df)
     df["quarter"] = df["period_end"].map(_year_or_quarter(annual))
+    withheld = withheld.loc[df.index]
     df["label"] = unit_labels(df["value"], ind)
     dates = pd.Series(df["period_end"].unique()).sort_values()
     th = _thresholds_by_date(ind, dates)
@@ -513,7 +527,8 @@ def trend(
         ind,
         has_bands=not rects.empty,
         has_target=not targets.empty,
-        has_gap=bool(df["value"].isna().any()),
+        has_gap=bool((df["value"].isna() & ~withheld).any()),
+        has_withheld=bool((df["value"].isna() & withheld).any()),
         has_comparators=not comp.empty,
         sn_drawn=bool((comp["series"] == SN_TARGET).any()),
     )
@@ -590,6 +605,7 @@ def _trend_subtitle(
     has_gap: bool = False,
     has_comparators: bool = False,
     sn_drawn: bool = False,
+    has_withheld: bool = False,
 ) -> list[str]:
     better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
         ind.polarity, ""
@@ -609,8 +625,11 @@ def _trend_subtitle(
         )
     elif has_comparators:
         parts.append("Dotted: published figures.")
+    gaps = [GAP_WITHHELD] if has_withheld else []
     if has_gap:
-        parts.append("A gap: no figure the data can support.")
+        gaps.append(GAP_NO_FIGURE)
+    if gaps:
+        parts.append(f"A gap: {', or '.join(gaps)}.")
     return textwrap.wrap(" ".join(p for p in parts if p), 90)
 
 

@@ -518,3 +518,35 @@ def test_a_ks4_benchmark_is_labelled_with_its_academic_year():
     panel["indicator"], panel["year"] = ks4, 2025
     sub = _subtitle(charts.benchmark(panel, ks4, "650", 2025, sn))
     assert sub.startswith("Published 2024/25, all local authorities")
+
+
+# ------------------------------------------ publication: why a figure is missing or marked
+
+
+def test_trend_says_a_withheld_point_was_withheld_not_missing():
+    """A point withheld for publication is a gap for a reason other than 'no figure': the
+    subtitle says which kind of gap the chart has, both when it has both."""
+    frame = _trend_frame()
+    frame["suppressed"] = False
+    frame.loc[[2, 3], ["numerator", "value"]] = np.nan
+    frame.loc[[2, 3], "suppressed"] = True
+    sub = _subtitle(charts.trend(frame, IND))
+    assert f"A gap: {charts.GAP_WITHHELD}." in sub
+    assert charts.GAP_NO_FIGURE not in sub
+    frame.loc[5, ["numerator", "denominator", "value"]] = np.nan  # outside the data, say
+    sub = _subtitle(charts.trend(frame, IND))
+    assert f"A gap: {charts.GAP_WITHHELD}, or {charts.GAP_NO_FIGURE}." in sub
+
+
+def test_published_card_trend_says_its_gaps_are_withheld(sample_scorecard):
+    """The sample's publication card withholds quarters of suitable accommodation (17-18 and
+    19-21): their trend charts say withheld, not 'no figure the data can support'."""
+    from scorecard.report.charts import trend_chart, trend_frames
+
+    card = sample_scorecard.for_publication()
+    frames = trend_frames(card)
+    for ind_id in ("care_leavers_suitable_accom_17_18", "care_leavers_suitable_accom_19_21"):
+        assert card.history.query("indicator == @ind_id")["suppressed"].any(), ind_id
+        sub = _subtitle(trend_chart(card, ind_id, frames[ind_id]))
+        assert f"A gap: {charts.GAP_WITHHELD}." in sub, ind_id
+        assert charts.GAP_NO_FIGURE not in sub, ind_id
