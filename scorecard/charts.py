@@ -89,6 +89,10 @@ THEME_NAME = "scorecard"
 # why a figure is not drawn, one wording per rule: a gap in a trend line, a 'c' on a bar
 GAP_NO_FIGURE = "no figure the data can support"
 GAP_WITHHELD = "withheld (small numbers)"
+# a small number counted, or left out of the base (13 of 18 leaves 5 out)
+WITHHELD_SMALL = "too few children to publish (in the figure or left out of it)"
+# complementary suppression (scorecard.report.privacy): withheld with another 'c'
+WITHHELD_SECONDARY = "so that another figure cannot be worked out"
 
 
 @alt.theme.register(THEME_NAME, enable=True)
@@ -213,8 +217,35 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype("boolean").fillna(False).astype(bool)
 
 
+def _withheld_note(frame: pd.DataFrame) -> str:
+    """What the 'c' on a chart's bars stand for, from the frame's `suppressed` and
+    `secondary` columns (scorecard.report.privacy): '' when nothing is withheld."""
+    withheld = _flag(frame, "suppressed")
+    secondary = withheld & _flag(frame, "secondary")
+    small = (withheld & ~secondary).any()
+    if not secondary.any():
+        return f"c: withheld, {WITHHELD_SMALL}." if small else ""
+    if small:
+        return f"c: withheld, {WITHHELD_SMALL}, or {WITHHELD_SECONDARY}."
+    return f"c: withheld {WITHHELD_SECONDARY}."
+
+
+def _lines(*texts: str, width: int = 80) -> list[str]:
+    """A subtitle's sentences wrapped into lines (Vega does not wrap titles)."""
+    return textwrap.wrap(" ".join(t for t in texts if t), width)
+
+
 def _breakdown_columns(frame: pd.DataFrame) -> list[str]:
-    known = {"indicator", "period_end", "numerator", "denominator", "value", "suppressed", "note"}
+    known = {
+        "indicator",
+        "period_end",
+        "numerator",
+        "denominator",
+        "value",
+        "suppressed",
+        "secondary",
+        "note",
+    }
     return [c for c in frame.columns if c not in known]
 
 
@@ -354,7 +385,7 @@ def trend(
     ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind).reset_index(drop=True)
     withheld = _flag(df, "suppressed")
-    df = df.drop(columns=["note", "suppressed"], errors="ignore")
+    df = df.drop(columns=["note", "suppressed", "secondary"], errors="ignore")
     by = _breakdown_columns(df)
     if len(by) > 1:
         raise ValueError(f"trend draws at most one breakdown; the frame has {by}")
@@ -665,6 +696,7 @@ def by_age(
         )
     _check_size(df, "by_age")
     fmt = _fmt(ind)
+    withheld = _withheld_note(df)
     df = df.assign(label=_value_labels(df, ind))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
@@ -700,12 +732,10 @@ def by_age(
             y=alt.Y("label_y:Q"), text="label:N"
         )
         sub = f"At {dates[0]}."
-    if (df["label"] == "c").any():
-        sub += " c: withheld, too few children to publish."
     what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
     return alt.LayerChart(
         layer=[bars, labels],
-        title=alt.Title(title or f"{ind.title} {what}", subtitle=sub),
+        title=alt.Title(title or f"{ind.title} {what}", subtitle=_lines(sub, withheld)),
         width=480,
         height=300,
     )
@@ -740,6 +770,7 @@ def by_district(
     _check_size(df, "by_district")
     df["period_end"] = _as_dates(df["period_end"])
     df = df.loc[df["period_end"] == df["period_end"].max()].copy()
+    withheld = _withheld_note(df)
     df = df.assign(label=_value_labels(df, ind))
     df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]
     df["label_x"] = df["value"].fillna(0.0)
@@ -793,11 +824,9 @@ def by_district(
         )
     at = df["period_end"].iloc[0].strftime("%d %b %Y") if len(df) else ""
     sub = f"At {at}. Dashed line: target." if len(layers) == 3 else f"At {at}."
-    if (df["label"] == "c").any():
-        sub += " c: withheld, too few children to publish."
     return alt.LayerChart(
         layer=layers,
-        title=alt.Title(title or f"{ind.title} by district", subtitle=sub),
+        title=alt.Title(title or f"{ind.title} by district", subtitle=_lines(sub, withheld)),
         width=480,
         height=alt.Step(34),
     )

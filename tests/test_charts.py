@@ -550,3 +550,50 @@ def test_published_card_trend_says_its_gaps_are_withheld(sample_scorecard):
         sub = _subtitle(trend_chart(card, ind_id, frames[ind_id]))
         assert f"A gap: {charts.GAP_WITHHELD}." in sub, ind_id
         assert charts.GAP_NO_FIGURE not in sub, ind_id
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A publication frame's 'c' as missing numbers, as the charts are handed them."""
+    out = frame.copy()
+    for col in ("numerator", "denominator", "value"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    return out
+
+
+def test_by_district_says_a_value_withheld_with_another_was_not_small():
+    """A district withheld so that another's 'c' cannot be worked out (complementary
+    suppression) is not said to have too few children; a chart with both says both."""
+    from scorecard.catalogue import load_catalogue
+    from scorecard.report.privacy import suppress_districts
+
+    frame = _district_frame().assign(rag="green")
+    frame.loc[0, "numerator"], frame.loc[0, "value"] = 3.0, 3.0  # 3 of 100: small
+    # Northgate alone withheld: the county less the others gives it, so Southby goes too
+    shown = suppress_districts(frame.drop(columns="period_end"), load_catalogue(), 5)
+    assert shown["suppressed"].tolist() == [True, True, False]
+    assert shown["secondary"].tolist() == [False, True, False]
+    chart = charts.by_district(_numbers(shown).assign(period_end=frame["period_end"]), IND)
+    sub = _subtitle(chart)
+    assert f"c: withheld, {charts.WITHHELD_SMALL}, or {charts.WITHHELD_SECONDARY}." in sub
+    # withheld only for another figure's sake: never 'too few children'
+    only = _numbers(shown).assign(period_end=frame["period_end"], suppressed=[False, True, False])
+    sub = _subtitle(charts.by_district(only, IND))
+    assert f"c: withheld {charts.WITHHELD_SECONDARY}." in sub
+    assert charts.WITHHELD_SMALL not in sub
+
+
+def test_published_card_district_chart_gives_the_true_reason(sample_scorecard):
+    """On the sample's publication card, Bramleigh's EET 17-18 is withheld so that the
+    cohort's NEET part cannot be worked out; long-term stability withholds Dunmere (13 of
+    18 leaves 5 out) and Hollins Vale (24 of 28) for their own small numbers."""
+    card = sample_scorecard.for_publication()
+    view = card.districts.assign(period_end=card.period_end)
+
+    def subtitle(ind_id: str) -> str:
+        part = _numbers(view.loc[view["indicator"] == ind_id])
+        return _subtitle(charts.by_district(part, ind_id, card.catalogue))
+
+    assert charts.WITHHELD_SECONDARY in subtitle("care_leavers_eet_17_18")
+    long = subtitle("placement_stability_long")
+    assert f"c: withheld, {charts.WITHHELD_SMALL}." in long
+    assert charts.WITHHELD_SECONDARY not in long

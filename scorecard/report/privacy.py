@@ -310,36 +310,49 @@ def suppress_districts(
 ) -> pd.DataFrame | None:
     """The district view with the same rules as the scorecard rows: small counts and
     complements, bases short of their cohort by a small number (against the sibling figures
-    of the same district), the values built on them and their RAG band withheld."""
+    of the same district), the values built on them and their RAG band withheld.
+    `secondary` is true where a value was withheld only so that another cannot be worked
+    out (the charts say why a 'c' is there)."""
     if frame is None or not len(frame):
         return frame
     ids = frame["indicator"].astype(str)
     counts = ids.map(lambda i: catalogue.get(i).publish_counts)
     units = ids.map(lambda i: catalogue.get(i).unit)
-    out = apply_suppression(
-        frame.drop(columns="suppressed", errors="ignore"),
-        counts,
-        threshold,
-        units=units,
-        groups=cohort_groups(ids, catalogue),
-        keys=("district",),
-        outcomes=cohort_outcomes(ids, catalogue),
-    )
-    out = _no_lone_withheld(out, frame, threshold)
+
+    def withheld(outcomes: pd.Series | None) -> pd.DataFrame:
+        return apply_suppression(
+            frame.drop(columns=["suppressed", "secondary"], errors="ignore"),
+            counts,
+            threshold,
+            units=units,
+            groups=cohort_groups(ids, catalogue),
+            keys=("district",),
+            outcomes=outcomes,
+        )
+
+    # without the activity parts' outcomes: what is withheld for its own small numbers
+    own = withheld(None)["suppressed"].to_numpy()
+    out = _no_lone_withheld(withheld(cohort_outcomes(ids, catalogue)), frame, threshold)
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
+    out["secondary"] = out["suppressed"].to_numpy() & ~own
     return out
 
 
 def suppress_by_age(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
     """Time in care by age at entry: a band of 1..threshold children withheld with its days
     and mean, and, as its bands add up to the card's figure of that date (children and
-    days), a band withheld alone takes the next smallest with it."""
+    days), a band withheld alone takes the next smallest with it (`secondary`: withheld only
+    so that another cannot be worked out)."""
     if frame is None or not len(frame):
         return frame
+    frame = frame.drop(columns=["suppressed", "secondary"], errors="ignore")
     out = apply_suppression(frame, pd.Series(False, index=frame.index), threshold)
-    return _no_lone_withheld(
+    own = out["suppressed"].to_numpy()
+    out = _no_lone_withheld(
         out, frame, threshold, by="period_end", rules=(("denominator", _VALUE_COLS),)
     )
+    out["secondary"] = out["suppressed"].to_numpy() & ~own
+    return out
 
 
 def _no_lone_withheld(
