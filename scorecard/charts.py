@@ -93,6 +93,7 @@ GAP_WITHHELD = "withheld (small numbers)"
 WITHHELD_SMALL = "too few children to publish (in the figure or left out of it)"
 # complementary suppression (scorecard.report.privacy): withheld with another 'c'
 WITHHELD_SECONDARY = "so that another figure cannot be worked out"
+LOWER_BOUND_MARK = "≥"  # before a figure of days that is a lower bound, as the by-age table
 
 
 @alt.theme.register(THEME_NAME, enable=True)
@@ -228,6 +229,33 @@ def _withheld_note(frame: pd.DataFrame) -> str:
     if small:
         return f"c: withheld, {WITHHELD_SMALL}, or {WITHHELD_SECONDARY}."
     return f"c: withheld {WITHHELD_SECONDARY}."
+
+
+def _lower_bounds(frame: pd.DataFrame) -> pd.Series:
+    """True where a row's note says its days are a lower bound (measures.facts.LOWER_BOUND:
+    the period of care began before the data starts)."""
+    from .report.html import lower_bound
+
+    if "note" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["note"].map(lower_bound).astype(bool)
+
+
+def _at_least(labels: pd.Series, bound: pd.Series) -> pd.Series:
+    """Labels of lower-bound figures with '≥ ' before them ('≥ 464 days'), as the by-age
+    table shows them; 'c', 'n/a' and blanks as they are."""
+    shown = bound & ~labels.isin(["c", "n/a", ""])
+    return labels.where(~shown, LOWER_BOUND_MARK + " " + labels)
+
+
+def _lower_bounds_text(frame: pd.DataFrame, by: str) -> str:
+    """The by-age table's footnote on its lower bounds ('≥: a lower bound. Year to June
+    2016: under 1, lower bound for 9 of 39 children; ...'), '' when there are none."""
+    from .report.html import lower_bounds_text
+
+    if "note" not in frame.columns:
+        return ""
+    return lower_bounds_text(frame.rename(columns={by: "age_at_entry"}))
 
 
 def _lines(*texts: str, width: int = 80) -> list[str]:
@@ -380,11 +408,15 @@ def trend(
     `indicator`, the frame's only one is drawn. Our own line is named in the legend as
     `authority` ('This authority' when not given). A benchmark-mode indicator's target is the
     statistical neighbours' average: the subtitle says so, and their line is labelled target.
-    A gap says whether the point was withheld (a true `suppressed` column) or has no figure.
+    A gap says whether the point was withheld (a true `suppressed` column) or has no figure;
+    days that are lower bounds (a `note` as the engine writes it) are marked ≥.
     """
+    from .report.html import lower_bound_reason
+
     ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind).reset_index(drop=True)
-    withheld = _flag(df, "suppressed")
+    withheld, bound = _flag(df, "suppressed"), _lower_bounds(df)
+    why = lower_bound_reason(df.loc[bound, "note"].iloc[0]) if bound.any() else ""
     df = df.drop(columns=["note", "suppressed", "secondary"], errors="ignore")
     by = _breakdown_columns(df)
     if len(by) > 1:
@@ -395,8 +427,8 @@ def trend(
     if annual:
         df = yearly_points(df)
     df["quarter"] = df["period_end"].map(_year_or_quarter(annual))
-    withheld = withheld.loc[df.index]
-    df["label"] = unit_labels(df["value"], ind)
+    withheld, bound = withheld.loc[df.index], bound.loc[df.index] & df["value"].notna()
+    df["label"] = _at_least(unit_labels(df["value"], ind), bound)
     dates = pd.Series(df["period_end"].unique()).sort_values()
     th = _thresholds_by_date(ind, dates)
     comp = _comparator_rows(comparators, dates)
@@ -560,6 +592,9 @@ def trend(
         has_target=not targets.empty,
         has_gap=bool((df["value"].isna() & ~withheld).any()),
         has_withheld=bool((df["value"].isna() & withheld).any()),
+        lower_bound=_bounds_said(
+            df.loc[bound, "period_end"], df.loc[df["value"].notna(), "period_end"], annual, why
+        ),
         has_comparators=not comp.empty,
         sn_drawn=bool((comp["series"] == SN_TARGET).any()),
     )
@@ -637,6 +672,7 @@ def _trend_subtitle(
     has_comparators: bool = False,
     sn_drawn: bool = False,
     has_withheld: bool = False,
+    lower_bound: str = "",
 ) -> list[str]:
     better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
         ind.polarity, ""
@@ -661,7 +697,27 @@ def _trend_subtitle(
         gaps.append(GAP_NO_FIGURE)
     if gaps:
         parts.append(f"A gap: {', or '.join(gaps)}.")
+    parts.append(lower_bound)
     return textwrap.wrap(" ".join(p for p in parts if p), 90)
+
+
+def _bounds_said(bounds: pd.Series, drawn: pd.Series, annual: bool, why: str) -> str:
+    """The trend's line on its lower bounds ('≥: the points of 2015-16 Q1 to 2016-17 Q1 are
+    lower bounds. For some children their period of care began before the data starts
+    (01/04/2015): their days are counted from then.'); '' when no point drawn is one.
+    `bounds`: the lower bounds' dates; `drawn`: the dates of every point with a value."""
+    if bounds.empty:
+        return ""
+    name = _year_or_quarter(annual)
+    first, last = bounds.min(), bounds.max()
+    if set(bounds) == set(drawn):
+        which = "every point is a lower bound"
+    elif first == last:
+        which = f"the point of {name(first)} is a lower bound"
+    else:
+        which = f"the points of {name(first)} to {name(last)} are lower bounds"
+    said = f"{LOWER_BOUND_MARK}: {which}."
+    return f"{said} For some children {why}: their days are counted from then." if why else said
 
 
 def _order(values: pd.Series, order: Iterable[str]) -> list[str]:
@@ -697,7 +753,8 @@ def by_age(
     _check_size(df, "by_age")
     fmt = _fmt(ind)
     withheld = _withheld_note(df)
-    df = df.assign(label=_value_labels(df, ind))
+    bounds = _lower_bounds_text(df, by)
+    df = df.assign(label=_at_least(_value_labels(df, ind), _lower_bounds(df)))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
     df[by] = df[by].map(_label)
@@ -735,7 +792,7 @@ def by_age(
     what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
     return alt.LayerChart(
         layer=[bars, labels],
-        title=alt.Title(title or f"{ind.title} {what}", subtitle=_lines(sub, withheld)),
+        title=alt.Title(title or f"{ind.title} {what}", subtitle=_lines(sub, withheld, bounds)),
         width=480,
         height=300,
     )

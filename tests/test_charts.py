@@ -597,3 +597,66 @@ def test_published_card_district_chart_gives_the_true_reason(sample_scorecard):
     long = subtitle("placement_stability_long")
     assert f"c: withheld, {charts.WITHHELD_SMALL}." in long
     assert charts.WITHHELD_SECONDARY not in long
+
+
+def _bound_note(n: int, den: int) -> str:
+    from scorecard.measures.facts import LOWER_BOUND
+
+    return LOWER_BOUND.format(n=n, den=den, since=" (01/04/2015)")
+
+
+def test_by_age_marks_lower_bounds_as_the_table_does():
+    """Days that are lower bounds read '≥ 464 days' on the chart as in the page's by-age
+    table, and the chart carries the table's footnote saying why."""
+    from scorecard.report.html import lower_bounds_text
+
+    frame = _age_frame()
+    frame["note"] = None
+    last = frame["period_end"] == frame["period_end"].max()
+    first_band = last & (frame["age_at_entry_band"] == AGE_BANDS[0])
+    frame.loc[first_band, "value"] = 463.846154
+    frame.loc[first_band, "note"] = _bound_note(9, 39)
+    chart = charts.by_age(frame, "time_in_care_ceased", by="age_at_entry_band")
+    rows = pd.DataFrame(next(v for v in _datasets(chart).values() if "label" in v[0]))
+    labels = rows.set_index(["date", "age_at_entry_band"])["label"]
+    assert labels[("31 Mar 2025", AGE_BANDS[0])] == "≥ 464 days"
+    assert not labels.drop(("31 Mar 2025", AGE_BANDS[0])).str.startswith("≥").any()
+    table = frame.rename(columns={"age_at_entry_band": "age_at_entry"})
+    assert lower_bounds_text(table) in _subtitle(chart)
+    assert "lower bound for 9 of 39 children" in _subtitle(chart)
+
+
+def test_trend_marks_lower_bounds():
+    """A trend of days whose points are lower bounds says so, and its label reads '≥'."""
+    ind = "time_in_care_current"
+    frame = _trend_frame().assign(indicator=ind, value=np.linspace(480, 620, 8), note=None)
+    frame.loc[frame.index[-3:], "note"] = _bound_note(634, 1529)
+    chart = charts.trend(frame, ind)
+    sub = _subtitle(chart)
+    assert "≥: the points of 2024-25 Q4 to 2025-26 Q2 are lower bounds." in sub
+    assert "their period of care began before the data starts (01/04/2015)" in sub
+    rows = pd.DataFrame(next(v for v in _datasets(chart).values() if "quarter" in v[0]))
+    assert rows["label"].iloc[-1] == "≥ 620 days"
+    assert not rows["label"].iloc[:5].str.startswith("≥").any()
+    plain = charts.trend(frame.assign(note=None), ind)
+    assert "≥" not in _subtitle(plain)
+
+
+def test_card_trend_frames_hand_the_chart_its_lower_bounds():
+    """The card's trend charts get the history's notes, so a lower bound is marked there too."""
+    from types import SimpleNamespace
+
+    from scorecard.catalogue import load_catalogue
+    from scorecard.report.charts import trend_chart, trend_frames
+
+    ind = "time_in_care_current"
+    history = _trend_frame().assign(indicator=ind, value=600.0, note=_bound_note(634, 1529))
+    card = SimpleNamespace(
+        history=history,
+        frame=pd.DataFrame({"indicator": [ind]}),
+        la_name="Wealdshire",
+        published=None,
+        catalogue=load_catalogue(),
+    )
+    chart = trend_chart(card, ind, trend_frames(card)[ind])  # type: ignore[arg-type]
+    assert "≥: every point is a lower bound." in _subtitle(chart)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def trend_frames(sc: Scorecard) -> dict[str, pd.DataFrame]:
     """Each indicator's history as numbers (withheld points missing), for those with at least
-    one value; with the flag of the withheld points, so that the chart can say why a point is
-    missing."""
+    one value; with the flag of the withheld points and the notes (lower bounds), so that the
+    chart can say why a point is missing or marked."""
     history = sc.history
     if history.empty:
         return {}
@@ -22,7 +22,7 @@ def trend_frames(sc: Scorecard) -> dict[str, pd.DataFrame]:
     for col in ("numerator", "denominator"):
         history[col] = pd.to_numeric(history[col], errors="coerce")
     keep = ["indicator", "period_end", "numerator", "denominator", "value"]
-    keep += [c for c in ("suppressed",) if c in history.columns]
+    keep += [c for c in ("suppressed", "note") if c in history.columns]
     out = {}
     for ind_id in sc.frame["indicator"]:
         part = history.loc[history["indicator"] == ind_id, keep]
