@@ -596,8 +596,8 @@ def unsupported_years_text(t: pd.DataFrame) -> str:
 def lower_bound_reason(note: object) -> str:
     """Why a figure's days are a lower bound, in the note's words ('their period of care
     began before the data starts (01/04/2015)'); '' for a note that does not say so."""
-    found = _BOUND.search(note) if isinstance(note, str) else None
-    return found[1] if found else ""
+    found = LOWER_BOUND_FOUND.search(note) if isinstance(note, str) else None
+    return found["why"] if found else ""
 
 
 def lower_bounds_text(t: pd.DataFrame) -> str:
