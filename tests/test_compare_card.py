@@ -112,13 +112,28 @@ def test_best_la_by_size_best_neighbour_and_gaps_from_the_current_value(card):
     r = row(card, "pct_foster_care")
     # 107 (70) and 108 (80) look after fewer than 100 children: the best is 106 at 60
     assert (r["best_value"], r["best_la"]) == (60.0, "LA 106")
-    # high is good: gap = best - current = 60 - 66.67 = -6.67 (ahead: negative)
-    assert r["gap_to_best"] == pytest.approx(60 - 200 / 3)
+    # high is good: gap = best - current as shown (2 of 3: 66.7%) = -6.7 (ahead: negative)
+    assert r["gap_to_best"] == pytest.approx(60 - 66.7)
     # neighbours 107, 108, 102: mean (70 + 80 + 20) / 3; the best of them, whatever its size
     assert r["sn_value"] == pytest.approx(170 / 3) and r["sn_count"] == 3
     assert (r["best_neighbour_value"], r["best_neighbour"]) == (80.0, "LA 108")
-    assert r["gap_to_best_neighbour"] == pytest.approx(80 - 200 / 3)
+    assert r["gap_to_best_neighbour"] == pytest.approx(80 - 66.7)
     assert "at least 100 children looked after" in card.benchmark_note
+
+
+def test_the_value_is_ranked_as_shown(three_children):
+    # ours is 2 of 3 = 66.67%, shown 66.7%; LA 109 published 66.7%. As shown they tie, and
+    # the card must not rank the one '66.7%' behind the other (it ranked ours 4th: after
+    # 108's 80, 107's 70 and 109's 66.7)
+    panel = lait(
+        {"LAC_Foster_Placements": FOSTER | {"109": 66.7}, "LACnum": SIZES | {"109": 150}},
+        "2024-25",
+    )
+    ds = sc.Dataset.from_frames(**three_children())
+    got = row(
+        build_scorecard(ds, quarter="2024-25 Q4", benchmarks=panel, la="101"), "pct_foster_care"
+    )
+    assert got["value_rank"] == 3
 
 
 def test_each_indicator_has_its_own_year(card):
@@ -147,7 +162,7 @@ def test_min_size_none_is_laits_plain_best(three_children, panel):
     plain = build_scorecard(ds, quarter="2024-25 Q4", benchmarks=panel, la="101", min_size=None)
     r = row(plain, "pct_foster_care")
     assert (r["best_value"], r["best_la"]) == (80.0, "LA 108")
-    assert r["gap_to_best"] == pytest.approx(80 - 200 / 3)
+    assert r["gap_to_best"] == pytest.approx(80 - 66.7)
 
 
 # ---------------------------------------------------------------- the authority

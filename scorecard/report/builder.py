@@ -135,7 +135,12 @@ def build_scorecard(
     spread = with_spread(history, items, ds, cat, period_end, values)
     frame = add_direction(frame, spread, cat, period_end)
 
-    current = dict(zip(frame["indicator"], frame["value"], strict=True))
+    # placed among the authorities, and measured against the best, as the card shows it: a
+    # 21.07 shown 21.1 ranked 33rd beside our published 21.1 ranked 31st
+    current = {
+        i: float(bands.as_shown(np.array([v]), cat.get(i).decimals)[0])
+        for i, v in zip(frame["indicator"], frame["value"], strict=True)
+    }
     comparators, bench_note = benchmark_rows(
         items, authority, period_end, sn_stat, cat, values=current, min_size=min_size
     )
@@ -871,7 +876,8 @@ def _comparator_note(
         f"Comparators are published figures for the latest year available ({years}); "
         "the statistical-neighbour (SN) average is the "
         f"{'median' if sn_stat == 'median' else 'mean'} of the neighbours with a value. "
-        "The gaps to the best are from the current value. "
+        "Our gap to the best is how far the current value is behind it (a minus sign: "
+        "ahead of it). "
         f"{_sentence(best_rule(min_size))}."
     )
     counts = [i.title for i in items if i.unit == "count" and i.benchmark is not None]
