@@ -74,6 +74,10 @@ def normalise_by(by: str | Sequence[str] | None) -> list[str]:
     return list(by)
 
 
+# the district of a child with no home postcode, or one the `districts` lookup lacks
+UNKNOWN_DISTRICT = "Unknown"
+
+
 def outward_code(postcode: pd.Series) -> pd.Series:
     """Outward code of a postcode ('ME14 1XX' -> 'ME14'; 'ME141XX' -> 'ME14'; 'ME14' -> 'ME14')."""
     p = postcode.astype("string").str.upper().str.strip()
@@ -84,7 +88,8 @@ def outward_code(postcode: pd.Series) -> pd.Series:
 
 
 def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
-    """District for each postcode via the `districts` lookup; unmatched give 'Unknown'.
+    """District for each postcode via the `districts` lookup; unmatched give
+    `UNKNOWN_DISTRICT`.
 
     Each distinct postcode is worked out once per dataset (the card asks for every
     indicator by district, over the same children's postcodes each time)."""
@@ -104,10 +109,10 @@ def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
             index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
         )
         mapping = mapping[~mapping.index.duplicated()]
-        found = outward_code(new).map(mapping).fillna("Unknown")
+        found = outward_code(new).map(mapping).fillna(UNKNOWN_DISTRICT)
         found = pd.Series(found.astype("string").to_numpy(dtype=object), index=new.to_numpy())
         seen = known["by_postcode"] = pd.concat([seen, found]) if len(seen) else found
-    labels = np.append(seen.reindex(uniques.to_numpy()).to_numpy(dtype=object), "Unknown")
+    labels = np.append(seen.reindex(uniques.to_numpy()).to_numpy(dtype=object), UNKNOWN_DISTRICT)
     return pd.Series(labels[codes], index=postcode.index, dtype="string")
 
 
@@ -248,7 +253,7 @@ def _districts(ds: Dataset, units: pd.DataFrame, indicator: str) -> np.ndarray:
     last = np.flatnonzero(np.r_[cid[1:] != cid[:-1], True]) if len(cid) else cid
     latest = pd.Series(per_episode[last], index=cid[last], dtype=object)
     found = latest.reindex(_cid(units, "district", indicator))
-    return found.where(found.notna(), "Unknown").to_numpy(dtype=object)
+    return found.where(found.notna(), UNKNOWN_DISTRICT).to_numpy(dtype=object)
 
 
 def summarise(

@@ -617,7 +617,7 @@ def test_children_without_an_iro_are_said_on_the_caseload_rows():
     got = builder.add_iro_check(frame, ds, cat, pd.Timestamp("2025-03-31"))
     assert got["caveat"].tolist() == [
         "",
-        "children looked after on 31/03/2025 with no IRO case in iro_allocations: 1 of the "
+        "children looked after on 31/03/2025 with no IRO case in the IRO allocations: 1 of the "
         "3 (every child looked after should have an IRO); looked-after cases of children not "
         "looked after then: 1",
     ]

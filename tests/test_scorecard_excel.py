@@ -238,7 +238,7 @@ def test_annual_trend_block_and_districts(book):
     att8 = next(r for r in rows if r[1] == "Average Attainment 8 of children looked after")
     assert list(att8[3:8]) == [22.7, 20.5, 23.2, 19.4, 21.1]
     ws = book["Districts"]
-    assert [c.value for c in ws[4]] == ["Indicator", "Gravesham †", "Maidstone", "Not known †"]
+    assert [c.value for c in ws[4]] == ["Indicator", "Gravesham †", "Maidstone", "Unknown †"]
     values = [c.value for c in ws[5]]
     assert values[1:] == [25.0, 15.0, 0.0]
     assert [c.value for c in ws[6]][1:] == ["2 / 8", "30 / 200", "0 / 1"]

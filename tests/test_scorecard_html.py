@@ -175,7 +175,7 @@ def fixed_card(publish: bool = False) -> Scorecard:
         districts=pd.DataFrame(
             {
                 "indicator": ["placement_stability_short"] * 3 + ["cla_count"] * 3,
-                "district": ["Maidstone", "Gravesham", "Not known"] * 2,
+                "district": ["Maidstone", "Gravesham", "Unknown"] * 2,
                 "numerator": [30.0, 2.0, 0.0, 300.0, 8.0, 1.0],
                 "denominator": [200.0, 8.0, 1.0, np.nan, np.nan, np.nan],
                 "value": [15.0, 25.0, 0.0, 300.0, 8.0, 1.0],
@@ -371,9 +371,9 @@ def test_annual_indicator_compares_years_not_quarters(page):
 def test_district_view(page):
     section = re.search(r'<section class="districts">.*?</section>', page).group(0)
     assert "By district at 31 March 2025" in text(section)
-    # districts in order, 'Not known' last; Gravesham (8 children looked after) flagged †
+    # districts in order, 'Unknown' last; Gravesham (8 children looked after) flagged †
     head = text(re.search(r"<thead>.*?</thead>", section).group(0))
-    assert head == "Indicator Gravesham † Maidstone Not known †"
+    assert head == "Indicator Gravesham † Maidstone Unknown †"
     # each cell: value, RAG colour, number / base; a base under 10 in italics
     assert re.search(r'rag-red"[^>]*title="Red"><b>15.0%</b><br><span[^>]*>30 / 200', section)
     assert re.search(r"font-style:italic[^>]*><b>25.0%</b><br><span[^>]*>2 / 8", section)
@@ -480,6 +480,15 @@ def test_a_direction_not_called_has_no_arrow():
     line = text(page._dot_line("Year", builder.LOWER_BOUNDS_NOT_COMPARED, np.nan, "days", 0))
     assert line == "Year: not compared: lower bounds (≥)"
     assert "↑" in page._dot_line("Year", "up", 140.0, "days", 0)
+
+
+def test_the_unknown_district_comes_last_as_the_legend_says():
+    # the engine names it 'Unknown' while the page looked for 'Not known': on a council's
+    # card it sat among the districts (before Wyre) and the legend named another column
+    from scorecard.report.html import district_order
+
+    t = pd.DataFrame({"district": ["Wyre", "Unknown", "Ashby", "Wyre"]})
+    assert district_order(t) == ["Ashby", "Wyre", "Unknown"]
 
 
 def test_snapshot():

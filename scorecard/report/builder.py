@@ -37,7 +37,7 @@ from ..benchmark import (
     published_averages,
     resolve_la,
 )
-from ..breakdowns import BreakdownError
+from ..breakdowns import UNKNOWN_DISTRICT, BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..la_lookup import LaLookup, UnknownLAError
@@ -481,8 +481,8 @@ def add_iro_check(
     said = []
     if missing:
         said.append(
-            f"children looked after on {period_end:%d/%m/%Y} with no IRO case in "
-            f"iro_allocations: {missing:,} of the {len(looked_after):,} (every child looked "
+            f"children looked after on {period_end:%d/%m/%Y} with no IRO case in the IRO "
+            f"allocations: {missing:,} of the {len(looked_after):,} (every child looked "
             "after should have an IRO)"
         )
     if stale:
@@ -987,7 +987,9 @@ def district_view(
     out = out.loc[out["value"].notna() | out["denominator"].notna()].reset_index(drop=True)
     out["sn_value"] = out["indicator"].astype(str).map(sn).astype("float64")
     out["indicator"] = out["indicator"].astype(str)
-    out["district"] = out["district"].astype(object).where(out["district"].notna(), "Not known")
+    out["district"] = (
+        out["district"].astype(object).where(out["district"].notna(), UNKNOWN_DISTRICT)
+    )
     out["district"] = out["district"].astype(str)
     out["rag"] = bands.rag(out, catalogue=cat).to_numpy()
     out["suppressed"] = False

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..bands import MIN_DENOMINATOR
+from ..breakdowns import UNKNOWN_DISTRICT
 from ..measures.facts import LOWER_BOUND_FOUND, says_lower_bound
 from .fmt import (
     SHOWN_ONLY,
@@ -650,7 +651,8 @@ def districts_html(sc: Scorecard) -> str:
         f"n = children for averages). Italic: a base of fewer than {MIN_DENOMINATOR} children, "
         "where one child moves the figure a lot. † a district with fewer than "
         f"{SMALL_DISTRICT} children looked after. Districts come from the home postcode's "
-        "outward code; 'Not known' holds children without one."
+        f"outward code; '{UNKNOWN_DISTRICT}' holds children without one, or with one the "
+        "district list lacks."
     )
     at = f"{sc.period_end.day} {sc.period_end:%B %Y}"
     return (
@@ -662,9 +664,10 @@ def districts_html(sc: Scorecard) -> str:
 
 
 def district_order(t: pd.DataFrame) -> list[str]:
-    """District names in alphabetical order, 'Not known' last."""
-    names = sorted(set(t["district"].astype(str)) - {"Not known"})
-    return names + (["Not known"] if (t["district"].astype(str) == "Not known").any() else [])
+    """District names in alphabetical order, `UNKNOWN_DISTRICT` last."""
+    names = sorted(set(t["district"].astype(str)) - {UNKNOWN_DISTRICT})
+    unknown = (t["district"].astype(str) == UNKNOWN_DISTRICT).any()
+    return names + ([UNKNOWN_DISTRICT] if unknown else [])
 
 
 def small_districts(t: pd.DataFrame) -> set[str]:
