@@ -94,11 +94,15 @@ class Coverage:
     gaps: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
     basis: str = ""
 
-    def unavailable_reason(self, at: pd.Timestamp, history_months: int) -> str | None:
+    def unavailable_reason(
+        self, at: pd.Timestamp, history_months: int, first: pd.Timestamp | None = None
+    ) -> str | None:
         """Why a figure at `at` that needs `history_months` months of data up to `at` (the
-        window ending at `at`; 0: the date itself) cannot be given; None when it can."""
+        window ending at `at`; 0: the date itself), and data from `first` when that is
+        earlier, cannot be given; None when it can."""
         at = pd.Timestamp(at)
-        first = at if history_months == 0 else pd.Timestamp(window_start(at, history_months))
+        counted = at if history_months == 0 else pd.Timestamp(window_start(at, history_months))
+        first = counted if first is None else min(counted, pd.Timestamp(first))
         if first < self.start:
             return (
                 f"not available: needs data from {first:%d/%m/%Y}; "

@@ -187,13 +187,20 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
 def unavailable_reasons(
     ind: Indicator, measure: Measure, coverage: Coverage | None, ats: pd.DatetimeIndex
 ) -> dict[pd.Timestamp, str]:
-    """The dates of `ats` the data cannot support for `ind`, with the reason for each."""
+    """The dates of `ats` the data cannot support for `ind`, with the reason for each: the
+    history before each date's anchor (KS4: the 31 March in its window), and the date
+    itself (SPEC section 4: a figure whose `at` lies outside the coverage is unavailable,
+    even one whose own data lie inside it)."""
     if coverage is None:
         return {}
     anchors = measure.anchor(ats) if measure.anchor is not None else ats
+    firsts: Sequence[pd.Timestamp | None] = [None] * len(ats)
+    if measure.needs_from is not None:
+        firsts = list(measure.needs_from(pd.DatetimeIndex(anchors), measure.params(ind.params)))
     out: dict[pd.Timestamp, str] = {}
-    for at, anchor in zip(ats, anchors):  # a handful of dates, not children
-        why = coverage.unavailable_reason(anchor, ind.history_months)
+    for at, anchor, first in zip(ats, anchors, firsts):  # a handful of dates, not children
+        why = coverage.unavailable_reason(anchor, ind.history_months, first)
+        why = why or coverage.unavailable_reason(at, 0)
         if why is not None:
             out[at] = why
     return out

@@ -61,6 +61,7 @@ class Measure:
     missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None
     caveats: Mapping[str, str] = field(default_factory=dict)
     scale: float = 1.0
+    needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None
 
     def params(self, params: Mapping[str, Any] | None = None, **kw: Any) -> Params:
         """The defaults overridden by catalogue `params` and keyword arguments."""
@@ -167,9 +168,13 @@ def measure(
     missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None,
     caveats: Mapping[str, str] | None = None,
     scale: float = 1.0,
+    needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None,
 ) -> Callable[[UnitsFunc], Measure]:
     """Register a unit builder under `name` (default: the function's name) with its
-    declarations; the module-level name becomes the Measure (calling it aggregates)."""
+    declarations; the module-level name becomes the Measure (calling it aggregates).
+    `needs_from(at, params)`: the first day of data each date's figure needs, where the
+    catalogue's `history_months` counted back from the date falls a day short (a window
+    each of whose days looks back again: see `re_referrals`)."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__
@@ -198,6 +203,7 @@ def measure(
             missing=missing,
             caveats=dict(caveats or {}),
             scale=scale,
+            needs_from=needs_from,
         )
         # the builder's docstring on the Measure itself (help(), profiles name what it does)
         object.__setattr__(found, "__doc__", found.doc or Measure.__doc__)

@@ -162,6 +162,21 @@ def test_re_referrals_need_24_months_at_the_boundary_day():
     assert got[["numerator", "denominator"]].iloc[1].tolist() == [1.0, 1.0]
 
 
+def test_re_referrals_at_28_february_need_the_day_the_window_looks_back_to():
+    # at 28/02/2025 the window starts 29/02/2024, and "12 months before" 29/02/2024 is
+    # 28/02/2023 (no 29th; SPEC section 4): 24 months counted back from the date ask only
+    # from 01/03/2023, so data from 01/03/2023 gave 100% (or 0% without the row of
+    # 28/02/2023) for a figure that turns on that missing day
+    refs = pd.DataFrame({"LAchildID": ["A", "A"], "CINreferralDate": ["28/02/2023", "29/02/2024"]})
+    ds = sc.Dataset.from_frames(referrals=refs)
+    short = with_coverage(ds, Coverage(T("2023-03-01"), T("2025-02-28"), basis="stated"))
+    with pytest.raises(sc.UnavailableError, match="needs data from 28/02/2023; the data starts"):
+        sc.compute("re_referral_rate", short, at="28/02/2025")
+    enough = with_coverage(ds, Coverage(T("2023-02-28"), T("2025-02-28"), basis="stated"))
+    got = sc.compute("re_referral_rate", enough, at="28/02/2025")
+    assert got[["numerator", "denominator"]].iloc[0].tolist() == [1.0, 1.0]
+
+
 def test_long_term_stability_needs_30_months_at_the_boundary_day():
     # 30 months before 30/09/2018 is 30/03/2016 (the same calendar day), so its window
     # starts 31/03/2016, the first day the user says the data covers; a day earlier, short
@@ -273,11 +288,16 @@ def test_ks4_history_is_counted_from_the_31_march_in_the_window():
     assert got["note"].iloc[0] == (
         "not available: needs data from 01/04/2016; the data starts 01/04/2017"
     )
-    # 31/03/2018 and 30/06/2018 both show 2017/18, whose data lies inside the return, even
-    # though 30/06/2018 is after the data ends: A (in care since 01/02/2017 as far as the
-    # data shows) and D (since 01/03/2017), both by 31/03/2017 -> (30 + 50) / 2 = 40 points
-    assert got["note"].iloc[1:].isna().all()
-    assert got["value"].iloc[1:].tolist() == [40.0, 40.0]
+    # 31/03/2018 shows 2017/18: A (in care since 01/02/2017 as far as the data shows) and D
+    # (since 01/03/2017), both by 31/03/2017 -> (30 + 50) / 2 = 40 points
+    assert pd.isna(got["note"].iloc[1]) and got["value"].iloc[1] == 40.0
+    # 30/06/2018 would show 2017/18 too, whose data lie inside the return; but the date lies
+    # after the data ends, and SPEC section 4 makes such a figure unavailable (as
+    # cla_count is then), not one quietly repeated from March
+    assert got["note"].iloc[2] == (
+        "not available: needs data up to 30/06/2018; the data ends 31/03/2018"
+    )
+    assert np.isnan(got["value"].iloc[2])
     later = sc.compute("attainment_gap_att8", ds, at=["31/03/2018", "31/03/2019"])
     assert later["note"].iloc[1] == (
         "not available: needs data up to 31/03/2019; the data ends 31/03/2018"

@@ -24,7 +24,9 @@ referrals never rescan the table per date.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -342,12 +344,20 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     return out
 
 
+def _needs_from(at: pd.DatetimeIndex, params: Mapping[str, Any]) -> pd.DatetimeIndex:
+    """The first day of referrals a date's figure needs: `months` before the window's first
+    day. At 28/02/2025 the window starts 29/02/2024, whose 12 months start 28/02/2023 (no
+    29th): a day before the catalogue's 24 months counted back from the date."""
+    return pd.DatetimeIndex(months_before(window_start(at), int(params["months"])))
+
+
 @measure(
     stat="percent",
     unit="referral",
     reads={"referrals": (CHILD_COL, DATE_COL)},
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, NOT_LINKED),
     fast=_fast,
+    needs_from=_needs_from,
 )
 def re_referrals(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, months: int = 12
