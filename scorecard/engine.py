@@ -251,13 +251,13 @@ def compute_each(
     with the indicator's units built ONCE (over every view's dates, with every view's
     breakdowns) and summarised for each view: the scorecard's trend and its district view
     share one build. Raises what `compute` raises for the first view that fails. A measure
-    with its own aggregation (`fast`, `aggregate`) is computed view by view. With
-    `values_at` (dates), one more frame comes last: `unit_values` at those of its dates
-    that are among the views' dates and that the data supports."""
+    with its own fast path (`fast`: no units) is computed view by view. With `values_at`
+    (dates), one more frame comes last: `unit_values` at those of its dates that are among
+    the views' dates and that the data supports, from the same build."""
     ind = resolve_indicator(indicator, catalogue)
     dataset = resolve_dataset(dataset)
     measure = registry[ind.measure]
-    if measure.fast is not None or measure.aggregate is not None or len(views) < 2:
+    if measure.fast is not None or (len(views) < 2 and values_at is None):
         outs = [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
         if values_at is not None:
             asked = pd.DatetimeIndex(sorted(set().union(*(parse_at(at) for at, _ in views))))
@@ -272,12 +272,13 @@ def compute_each(
         dates = dates.astype(DATE_DTYPE)
         p = measure.params(ind.params)
         units = measure.units(plans[0].ds, dates, every_by, p)
+        summarise = measure.aggregate or measure.summarise  # as `compute` does
         outs = []
         for plan, by in zip(plans, bys):
             mine = units
             if len(plan.supported) < len(dates):
                 mine = units.loc[units["period_end"].isin(plan.supported)]
-            frame = measure.summarise(mine, plan.supported, by, p)
+            frame = summarise(mine, plan.supported, by, p)
             out = _tidy(frame, ind.id, by, _notes(frame, plan))
             if plan.reasons:
                 out = _with_unavailable_rows(out, ind.id, by, plan.reasons)

@@ -247,6 +247,20 @@ def test_unit_values_give_back_the_figure(sample_dataset: sc.Dataset, indicator:
     np.testing.assert_allclose(by_date.to_numpy(), figure["value"].to_numpy(), rtol=1e-12)
 
 
+def test_one_view_and_its_unit_values_from_one_build(sample_dataset: sc.Dataset) -> None:
+    # the attainment gap has its own aggregation (all pupils' figure less the cohort's):
+    # built once for the trend and the spread's values, it gives compute's frame exactly
+    dates = ["2022-03-31", "2023-03-31", "2024-03-31", "2025-03-31"]
+    trend, values = compute_each(
+        "attainment_gap_att8", sample_dataset, [(dates, None)], values_at=dates[-2:]
+    )
+    pd.testing.assert_frame_equal(
+        trend, sc.compute("attainment_gap_att8", sample_dataset, at=dates)
+    )
+    alone = engine.unit_values("attainment_gap_att8", sample_dataset, at=dates[-2:])
+    pd.testing.assert_frame_equal(values.reset_index(drop=True), alone)
+
+
 def test_compute_each_raises_what_compute_raises(sample_dataset: sc.Dataset) -> None:
     ds = sample_dataset
     views = [("2025-03-31", None), ("2025-03-31", "shoe_size")]

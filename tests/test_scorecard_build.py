@@ -125,13 +125,19 @@ def test_each_indicator_computed_once_for_all_quarters(tiny, monkeypatch):
     import scorecard.engine as engine
 
     calls: list[tuple[str, int]] = []
-    real = engine.compute
+    real, real_each = engine.compute, engine.compute_each
 
     def counting(ind, ds, at=None, by=None, **kw):
         calls.append((getattr(ind, "id", ind), len(at), by))
         return real(ind, ds, at=at, by=by, **kw)
 
+    def counting_each(ind, ds, views, **kw):  # a trend and what shares its units' build
+        (at, by), *_ = views
+        calls.append((getattr(ind, "id", ind), len(at), by))
+        return real_each(ind, ds, views, **kw)
+
     monkeypatch.setattr(engine, "compute", counting)
+    monkeypatch.setattr(engine, "compute_each", counting_each)
     card = build_scorecard(tiny, quarter="2024-25 Q4")
     headline = [c for c in calls if c[2] is None]
     ids = [c[0] for c in headline]

@@ -88,10 +88,9 @@ def test_the_engines_note_is_the_status_or_the_caveat(three_children, monkeypatc
     """compute's `note` (contract 4): the reason a row has no value, or a caveat on a value."""
     import scorecard.engine as engine
 
-    real = engine.compute
+    real, real_each = engine.compute, engine.compute_each
 
-    def with_notes(ind, ds, at=None, by=None, **kw):
-        out = real(ind, ds, at=at, by=by, **kw)
+    def noted(ind, out: pd.DataFrame, by) -> pd.DataFrame:
         out["note"] = pd.Series(pd.NA, index=out.index, dtype="string")
         if getattr(ind, "id", ind) == "time_in_care_current" and by is None:
             out["note"] = "lower bound for 1 of 3 children: their period of care began before"
@@ -101,7 +100,15 @@ def test_the_engines_note_is_the_status_or_the_caveat(three_children, monkeypatc
             out.loc[last, "note"] = "not available: needs data from 01/04/2024"
         return out
 
+    def with_notes(ind, ds, at=None, by=None, **kw):
+        return noted(ind, real(ind, ds, at=at, by=by, **kw), by)
+
+    def each_with_notes(ind, ds, views, **kw):  # the trend shares its build with the spread
+        outs = real_each(ind, ds, views, **kw)
+        return [noted(ind, outs[0], views[0][1]), *outs[1:]]
+
     monkeypatch.setattr(engine, "compute", with_notes)
+    monkeypatch.setattr(engine, "compute_each", each_with_notes)
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     r = row(card, "time_in_care_current")
     assert not np.isnan(r["value"]) and r["caveat"].startswith("lower bound for 1 of 3")

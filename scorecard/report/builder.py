@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -63,6 +63,9 @@ from .scorecard import (
 
 SAMPLE_LA = "650"
 SAMPLE_LA_NAME = "Wealdshire"
+
+
+R = TypeVar("R")
 
 
 class IndicatorFailedWarning(UserWarning):
@@ -258,15 +261,23 @@ def compute_history(
     that date from the same units, and with `spread_at` an indicator tested on its spread
     (`spread_stat`) gives its units' values at those dates from them too. On large data
     (pooled authorities) the indicators are computed side by side in threads."""
-    from ..engine import compute, is_large, side_by_side
+    from ..engine import compute, compute_each, is_large, side_by_side
 
     def one(ind: Indicator) -> _Computed:
         dates = annual_dates(ends[-1]) if ind.frequency == "annual" else ends
+        views: list[tuple[object, str | None]] = [(dates, None)]
         if district_at is not None and _in_district_view(ind, ds):
-            values_at = spread_at if spread_stat(ind) else None
-            shared = _trend_and_districts(ind, ds, dates, district_at, cat, values_at)
+            views.append((district_at, "district"))
+        values_at = spread_at if spread_stat(ind) else None
+        if len(views) > 1:
+            shared = _computed_together(ind, ds, views, cat, values_at)
             if shared is not None:
                 return shared[0], "", shared[1], shared[2] if values_at is not None else None
+        elif values_at is not None:  # fails only as compute would: no need to try again
+            got, why = guarded_compute(
+                ind, ds, lambda: compute_each(ind, ds, views, catalogue=cat, values_at=values_at)
+            )
+            return (got[0], why, None, got[1]) if got is not None else (None, why, None, None)
         got, why = guarded_compute(ind, ds, lambda: compute(ind, ds, at=dates, catalogue=cat))
         return got, why, None, None
 
@@ -301,21 +312,19 @@ def _in_district_view(ind: Indicator, ds: Dataset) -> bool:
     return "districts" in ds.tables and "district" in ind.breakdowns
 
 
-def _trend_and_districts(
+def _computed_together(
     ind: Indicator,
     ds: Dataset,
-    dates: pd.DatetimeIndex,
-    at: pd.Timestamp,
+    views: list[tuple[object, str | None]],
     cat: Catalogue,
     values_at: pd.DatetimeIndex | None = None,
 ) -> list[pd.DataFrame] | None:
-    """The indicator's trend and its figures by district at `at` (and with `values_at` its
-    units' values then) from one build of its units (`engine.compute_each`: the same frames
-    as two `compute` calls), or None when any fails: the caller then computes each apart,
-    so that each keeps its own reason or warning (`guarded_compute`)."""
+    """The indicator's trend and its figures by district (the views), and with `values_at`
+    its units' values then, from one build of its units (`engine.compute_each`: the same
+    frames as `compute` calls), or None when any fails: the caller then computes the trend
+    apart, so that it keeps its own reason or warning (`guarded_compute`)."""
     from ..engine import compute_each
 
-    views = [(dates, None), (at, "district")]
     try:
         return compute_each(ind, ds, views, catalogue=cat, values_at=values_at)
     except Exception:  # computed again apart, where guarded_compute says what went wrong
@@ -381,9 +390,7 @@ def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.Dat
     return frame.reset_index(drop=True) if len(frame) else None
 
 
-def guarded_compute(
-    ind: Indicator, ds: Dataset, call: Callable[[], pd.DataFrame]
-) -> tuple[pd.DataFrame | None, str]:
+def guarded_compute(ind: Indicator, ds: Dataset, call: Callable[[], R]) -> tuple[R | None, str]:
     """`call()` for one indicator, or None and the reason it could not be computed.
 
     A missing table or an impossible breakdown is an expected gap ('unavailable: ...'). Any
