@@ -5,6 +5,9 @@ resolved (and named) from any entry point. Hand-built panels; numbers worked out
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +15,7 @@ import pytest
 import scorecard as sc
 from scorecard.benchmark import load_benchmarks
 from scorecard.la_lookup import UnknownLAError
-from scorecard.report import build_scorecard
+from scorecard.report import AuthorityMismatchWarning, build_scorecard
 from scorecard.report.scorecard import COMPARATOR_COLUMNS, FRAME_COLUMNS
 
 # foster care (LAIT LAC_Foster_Placements, high is good): LAs 101-108 at 10, 20 ... 80
@@ -172,6 +175,20 @@ def test_authority_named_from_the_bundled_list_without_benchmarks(three_children
         card = build_scorecard(ds, quarter="2024-25 Q4", la=la)
         assert (card.la_code, card.la_name) == ("886", "Kent"), la
     assert build_scorecard(ds, quarter="2024-25 Q4").la_name == "Local authority"  # none given
+
+
+def test_a_card_for_another_authority_than_the_returns_name_is_warned(three_children):
+    # the CIN census returns say LEA 886 (Kent): a card typed for 887 (Medway) would put
+    # Medway's published figures beside Kent's data, silently
+    ds = dataclasses.replace(sc.Dataset.from_frames(**three_children()), authority="886")
+    with pytest.warns(
+        AuthorityMismatchWarning, match="returns name LA 886, but the card is for LA 887"
+    ):
+        build_scorecard(ds, quarter="2024-25 Q4", la="887")
+    for la in ("886", "Kent", None):  # the same authority, or the one the returns name
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert build_scorecard(ds, quarter="2024-25 Q4", la=la).la_code == "886"
 
 
 @pytest.mark.parametrize(("la", "close"), [("88", "886 Kent"), ("Kentt", "886 Kent")])

@@ -8,12 +8,18 @@ write_outputs(sc, "out/")                           # HTML + XLSX, written atomi
 from __future__ import annotations
 
 from .atomic import atomic_write, write_outputs
-from .builder import IndicatorFailedWarning, OutsideCoverageError, build_scorecard
+from .builder import (
+    AuthorityMismatchWarning,
+    IndicatorFailedWarning,
+    OutsideCoverageError,
+    build_scorecard,
+)
 from .comparison import comparison_summary
 from .scorecard import FRAME_COLUMNS, Scorecard
 
 __all__ = [
     "FRAME_COLUMNS",
+    "AuthorityMismatchWarning",
     "IndicatorFailedWarning",
     "OutsideCoverageError",
     "Scorecard",

@@ -118,6 +118,7 @@ def build_scorecard(
     if la is None and ds.authority is not None:
         la = _named_authority(ds.authority)
     authority = card_authority(la, benchmarks, neighbours, cat)  # an unknown LA fails here
+    _check_authority(ds, authority)
 
     period_end = parse_date(quarter)
     check_coverage(ds, items, period_end)
@@ -714,6 +715,28 @@ def card_authority(
         return Authority(None, None, bench, sn, own)
     code, name = resolve_la(la, own) if own is not None else resolve_la(la)
     return Authority(code, name, bench, sn, own)
+
+
+class AuthorityMismatchWarning(UserWarning):
+    """The card's authority is not the one the data's own returns name: its comparators,
+    title and published figures would be another council's."""
+
+
+def _check_authority(ds: Dataset, authority: Authority) -> None:
+    """Warn when the dataset's CIN census returns name an authority (`Dataset.authority`)
+    other than the card's: a `--la` typed for another council puts its published figures
+    beside this council's data (67 per 10k beside 'Ours 2024-25: 53 per 10k')."""
+    if ds.authority is None or authority.code is None:
+        return
+    named = _named_authority(ds.authority) or ds.authority
+    if named != authority.code:
+        warnings.warn(
+            f"the data's CIN census returns name LA {ds.authority}, but the card is for LA "
+            f"{authority.code} ({authority.name or 'no name'}): its title, comparators and "
+            "published figures are that authority's. Check --la (la=).",
+            AuthorityMismatchWarning,
+            stacklevel=3,
+        )
 
 
 def _named_authority(lea: str) -> str | None:
