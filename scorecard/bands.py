@@ -128,7 +128,7 @@ def _band(
     return out
 
 
-def as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
+def as_shown(values: np.ndarray | list[float], decimals: int) -> np.ndarray:
     """`values` rounded to `decimals` places as the card prints them (Python's formatting,
     which rounds the number as stored: 67.98 to 68.0, 0.125 to 0.12); NaN stays NaN."""
     values = np.asarray(values, dtype=float)

@@ -98,11 +98,12 @@ class Coverage:
         self, at: pd.Timestamp, history_months: int, first: pd.Timestamp | None = None
     ) -> str | None:
         """Why a figure at `at` that needs `history_months` months of data up to `at` (the
-        window ending at `at`; 0: the date itself), and data from `first` when that is
-        earlier, cannot be given; None when it can."""
+        window ending at `at`; 0: the date itself), or data from `first` when its measure
+        says exactly which day (`Measure.needs_from`), cannot be given; None when it can."""
         at = pd.Timestamp(at)
-        counted = at if history_months == 0 else pd.Timestamp(window_start(at, history_months))
-        first = counted if first is None else min(counted, pd.Timestamp(first))
+        if first is None:
+            first = at if history_months == 0 else window_start(at, history_months)
+        first = pd.Timestamp(first)
         if first < self.start:
             return (
                 f"not available: needs data from {first:%d/%m/%Y}; "

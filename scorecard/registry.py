@@ -172,9 +172,9 @@ def measure(
 ) -> Callable[[UnitsFunc], Measure]:
     """Register a unit builder under `name` (default: the function's name) with its
     declarations; the module-level name becomes the Measure (calling it aggregates).
-    `needs_from(at, params)`: the first day of data each date's figure needs, where the
-    catalogue's `history_months` counted back from the date falls a day short (a window
-    each of whose days looks back again: see `re_referrals`)."""
+    `needs_from(at, params)`: the first day of data each date's figure needs, in place of
+    the catalogue's `history_months` counted back from the date, which can be a day off
+    for a window each of whose days looks back again (see `re_referrals`)."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__

@@ -175,6 +175,14 @@ def test_re_referrals_at_28_february_need_the_day_the_window_looks_back_to():
     enough = with_coverage(ds, Coverage(T("2023-02-28"), T("2025-02-28"), basis="stated"))
     got = sc.compute("re_referral_rate", enough, at="28/02/2025")
     assert got[["numerator", "denominator"]].iloc[0].tolist() == [1.0, 1.0]
+    # and no stricter than the rule: at 28/02/2026 the window starts 01/03/2025, which
+    # looks back to 01/03/2024; 24 months counted back from the date asked for 29/02/2024
+    later = sc.Dataset.from_frames(
+        referrals=refs.assign(CINreferralDate=["01/03/2024", "01/03/2025"])
+    )
+    later = with_coverage(later, Coverage(T("2024-03-01"), T("2026-02-28"), basis="stated"))
+    got = sc.compute("re_referral_rate", later, at="28/02/2026")
+    assert got[["numerator", "denominator"]].iloc[0].tolist() == [1.0, 1.0]
 
 
 def test_long_term_stability_needs_30_months_at_the_boundary_day():

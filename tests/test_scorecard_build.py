@@ -454,6 +454,10 @@ def test_the_change_is_that_of_the_values_as_shown():
     got = builder.add_direction(frame, history, cat, pd.Timestamp("2025-03-31")).iloc[0]
     assert got["change_quarter"] == -0.8 and got["dot_quarter"] == "improving"
     assert got["change_year"] == 0.0 and got["dot_year"] == "no change"
+    # on 1,000 children the same +0.05 is 'no significant change': as shown, 'no change'
+    small = history.assign(numerator=history["numerator"] / 10_000, denominator=1000)
+    got = builder.add_direction(frame, small, cat, pd.Timestamp("2025-03-31")).iloc[0]
+    assert got["change_year"] == 0.0 and got["dot_year"] == "no change"
 
 
 @pytest.mark.parametrize(("bound", "called"), [(60, False), (5, True)])

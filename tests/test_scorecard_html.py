@@ -491,6 +491,23 @@ def test_the_unknown_district_comes_last_as_the_legend_says():
     assert district_order(t) == ["Ashby", "Wyre", "Unknown"]
 
 
+def test_a_movers_earlier_value_is_the_one_shown():
+    # 3+ placements shown 9.8% (9.75) after 10.5% a year ago: the change shown is -0.7 pts,
+    # and 'from' must be 10.5%, the value the trend showed; 9.75 + 0.7 = 10.45 read 10.4%
+    from scorecard.report.html import _movers
+
+    f = fixed_card().frame
+    row = f.index[f["indicator"] == "placement_stability_short"][0]
+    f.loc[row, ["value", "change_year"]] = [9.75, -0.7]
+    f.loc[row, "dot_year"] = "improving"
+    card = fixed_card()._replace(frame=f)
+    said = [m for m in _movers(card, "improving") if m.startswith("Children looked after with 3")]
+    assert said == [
+        "Children looked after with 3 or more placements during the year: 9.8% "
+        "(from 10.5% a year ago)"
+    ]
+
+
 def test_snapshot():
     got = normalise(fixed_card().html(charts=False))
     if os.environ.get("SCORECARD_UPDATE_SNAPSHOTS") or not SNAPSHOT.exists():

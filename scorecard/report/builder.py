@@ -653,7 +653,7 @@ def _as_shown_change(
         return np.nan, LOWER_BOUNDS_NOT_COMPARED
     shown = [float(bands.as_shown(np.array([row["value"]]), ind.decimals)[0]) for row in rows]
     change = round(shown[0] - shown[1], ind.decimals) + 0.0  # no float noise, no '-0.0'
-    if change == 0 and word in ("improving", "worsening", "up", "down"):
+    if change == 0:  # as shown, nothing moved: not 'no significant change (0)' either
         word = "no change"
     return change, word
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..bands import MIN_DENOMINATOR
+from ..bands import MIN_DENOMINATOR, as_shown
 from ..breakdowns import UNKNOWN_DISTRICT
 from ..measures.facts import LOWER_BOUND_FOUND, says_lower_bound
 from .fmt import (
@@ -437,9 +437,10 @@ def _movers(sc: Scorecard, word: str, n: int = 3) -> list[str]:
                 continue
             if isinstance(r["value"], str) or is_missing(r["value"]):
                 break
-            before = float(r["value"]) - float(r[chg_col])
-            size = abs(float(r[chg_col])) / max(abs(before), 1e-9)
             dec = _decimals(sc, r["indicator"])
+            # the change is that of the values as shown: the earlier one as it was shown
+            before = float(as_shown([float(r["value"])], dec)[0]) - float(r[chg_col])
+            size = abs(float(r[chg_col])) / max(abs(before), 1e-9)
             unit = str(r["unit"])
             text = (
                 f"{escape(str(r['title']))}: {escape(format_value(r['value'], unit, dec))} "
