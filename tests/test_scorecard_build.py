@@ -11,6 +11,7 @@ import html
 import numpy as np
 import pandas as pd
 import pytest
+from test_scorecard_excel import load
 
 import scorecard as sc
 from scorecard.dataset import Coverage
@@ -562,6 +563,46 @@ def test_time_in_care_by_age_says_a_year_the_data_cannot_support():
     assert now.loc["under 1", "denominator"] == 0  # a year with a figure: none in the band
     page = html.unescape(card.html(charts=False))
     assert f"Year to March 2024: {why}." in page
+
+
+def test_lower_bounds_are_marked_wherever_their_days_are_shown():
+    # a 2024-25 return: B came into care before it (RNE P on 01/05/2023, its first episode in
+    # the data), so its days so far are counted from 01/04/2024 and every figure of time in
+    # care so far is a lower bound: the value said '≥', its sparkline, Trend sheet and
+    # district cells did not
+    header = pd.DataFrame({"CHILD": ["A", "B"], "SEX": ["1", "2"], "DOB": ["10/03/2015"] * 2})
+    episodes = pd.DataFrame(
+        {
+            "CHILD": ["A", "B"],
+            "DECOM": ["01/05/2024", "01/05/2023"],
+            "RNE": ["S", "P"],
+            "LS": ["C2", "C2"],
+            "PLACE": ["U1", "U1"],
+            "DEC": [None, None],
+            "REC": [None, None],
+            "HOME_POST": ["ME14 1AA", "ME14 2BB"],
+        }
+    )
+    districts = pd.DataFrame({"POSTCODE_DISTRICT": ["ME14"], "DISTRICT": ["Maidstone"]})
+    ds = sc.Dataset.from_frames(header=header, episodes=episodes, districts=districts)
+    cov = Coverage(pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31"), basis="a return")
+    ds = dataclasses.replace(ds, coverage=dict.fromkeys(ds.tables, cov), _cache={})
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    # the four quarter ends before the return have no figure; the four in it are bounds
+    assert card.trend_lower_bounds("time_in_care_current") == [False] * 4 + [True] * 4
+    assert card.trend_lower_bounds("cla_count") == [False] * 8
+    page = html.unescape(card.html(charts=False))
+    assert "2024-25 Q4 ≥ " in page and "2024-25 Q1 ≥ " in page  # the sparkline's label
+    far = card.districts.set_index(["indicator", "district"])
+    assert far.loc[("time_in_care_current", "Maidstone"), "lower_bound"]
+    assert not far.loc[("cla_count", "Maidstone"), "lower_bound"]
+    book = load(card.excel_bytes())
+    formats = {
+        sheet: [c.number_format for row in book[sheet].iter_rows() for c in row]
+        for sheet in ("Trend", "Districts")
+    }
+    assert sum(f.startswith('"≥ "') for f in formats["Trend"]) == 4
+    assert sum(f.startswith('"≥ "') for f in formats["Districts"]) == 1
 
 
 @pytest.fixture(scope="module")

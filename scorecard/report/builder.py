@@ -41,7 +41,7 @@ from ..breakdowns import UNKNOWN_DISTRICT, BreakdownError
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..dataset import Dataset, MissingTableError
 from ..la_lookup import LaLookup, UnknownLAError
-from ..measures.facts import lower_bound_share
+from ..measures.facts import lower_bound_share, says_lower_bound
 from ..periods import (
     AGE_BANDS,
     DATE_DTYPE,
@@ -989,8 +989,8 @@ def district_view(
     computed: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame | None:
     """Every card indicator that allows a district breakdown, by district at `period_end`
-    (`indicator, district, numerator, denominator, value, rag, suppressed`), RAG banded as
-    the card row is (benchmark mode against the same SN average). `computed` holds figures
+    (`indicator, district, numerator, denominator, value, rag, suppressed, lower_bound`),
+    RAG banded as the card row is (benchmark mode against the same SN average). `computed` holds figures
     by district already worked out with the trend (`compute_history`). None when the data
     has no district lookup or no indicator allows the breakdown."""
     from ..engine import compute
@@ -1023,8 +1023,10 @@ def district_view(
     out["district"] = out["district"].astype(str)
     out["rag"] = bands.rag(out, catalogue=cat).to_numpy()
     out["suppressed"] = False
+    # days counted from the data's start for some of the district's children: shown '≥'
+    out["lower_bound"] = out["note"].astype(object).map(says_lower_bound).astype(bool)
     cols = ["indicator", "district", "numerator", "denominator", "value", "rag", "suppressed"]
-    return out[cols]
+    return out[[*cols, "lower_bound"]]
 
 
 # --------------------------------------------------------------------------- published series

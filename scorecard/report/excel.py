@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..bands import MIN_DENOMINATOR
+from ..breakdowns import UNKNOWN_DISTRICT
 from .fmt import (
     SHOWN_ONLY,
     SUPPRESSED,
@@ -30,8 +31,10 @@ from .fmt import (
     trend_labels,
 )
 from .html import (
+    LOWER_BOUND_CELLS,
     RAG_LABEL,
     SMALL_DISTRICT,
+    _has_lower_bounds,
     _movers,
     _thresholds_text,
     district_order,
@@ -460,12 +463,14 @@ def _trend_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         ws.write_string(r, 0, domain_label(row["domain"]))
         ws.write_string(r, 1, str(row["title"]), fm.get(text_wrap=True))
         ws.write_string(r, 2, UNIT_LABEL.get(ind.unit, ind.unit))
-        numf = fm.get(num_format=excel_number_format(ind.unit, ind.decimals))
-        for k, v in enumerate(row["trend"]):
+        number = excel_number_format(ind.unit, ind.decimals)
+        numf, at_least = fm.get(num_format=number), fm.get(num_format='"≥ "' + number)
+        bounds = sc.trend_lower_bounds(ind_id)
+        for k, (v, bound) in enumerate(zip(row["trend"], bounds, strict=True)):
             if isinstance(v, str):
                 ws.write_string(r, 3 + k, v, fm.get(align="right"))
             else:
-                _write(ws, r, 3 + k, v, numf, decimals=ind.decimals)
+                _write(ws, r, 3 + k, v, at_least if bound else numf, decimals=ind.decimals)
         first, last = _trend_range(sc, ind_id)
         ws.add_sparkline(
             r, 3 + n, {"range": f"Trend!{first}:{last}", "last_point": True, "weight": 1.5}
@@ -499,7 +504,9 @@ def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         0,
         f"Value with its RAG fill; below it, number / base (n for averages). Italic: a base "
         f"of fewer than {MIN_DENOMINATOR} children. † a district with fewer than "
-        f"{SMALL_DISTRICT} children looked after."
+        f"{SMALL_DISTRICT} children looked after. '{UNKNOWN_DISTRICT}': children without a "
+        "home postcode, or with one the district list lacks."
+        + (LOWER_BOUND_CELLS if _has_lower_bounds(t) else "")
         + (f" Counts of 1 to {sc.suppress_threshold} shown as c." if sc.publish else ""),
         fm.get(font_color="#505A5F"),
     )
@@ -520,11 +527,10 @@ def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 continue
             cell = cells.loc[(ind_id, d)]
             thin = thin_base(cell["denominator"], ind.unit)
-            props: dict[str, Any] = {
-                "num_format": excel_number_format(ind.unit, ind.decimals),
-                "align": "right",
-                "italic": thin,
-            }
+            number = excel_number_format(ind.unit, ind.decimals)
+            if bool(cell.get("lower_bound", False)):
+                number = '"≥ "' + number
+            props: dict[str, Any] = {"num_format": number, "align": "right", "italic": thin}
             if cell["rag"] in RAG_FILL:
                 bg, fg = RAG_FILL[cell["rag"]]
                 props.update(bg_color=bg, font_color=fg)

@@ -204,6 +204,11 @@ def _rag_cell(sc: Scorecard, row: pd.Series, unit: str, dec: int) -> str:
     return f"<td{_a('td rag rag-none')}>–{below}</td>"
 
 
+def _at_least(text: str, bound: bool) -> str:
+    """'≥ 621 days' for a shown value that is a lower bound (a blank or 'c' stays as it is)."""
+    return f"≥ {text}" if bound and text and text != SUPPRESSED else text
+
+
 def _dot_line(label: str, word: object, change: object, unit: str, decimals: int) -> str:
     """One line: 'Quarter ↑ worsening +1.5 pts' (arrow for the direction of the change, word
     and colour for better or worse)."""
@@ -338,17 +343,17 @@ def _row_html(
     base = base_text(unit, row["numerator"], row["denominator"], weighted)
     status = _text(row["status"])
     caveat = _text(_get(row, "caveat"))
-    if value and lower_bound(caveat):  # days counted from the data's start for some
-        value = f"≥ {value}"
+    value = _at_least(value, lower_bound(caveat))  # days counted from the data's start
     title = escape(str(row["title"]))
     if status:
         title += f"<span{_a('status')}>{escape(status)}</span>"
     if caveat:
         title += f"<span{_a('caveat')}>{escape(caveat)}</span>"
     labels = trend_labels(sc, ind_id, len(row["trend"]))
+    bounds = sc.trend_lower_bounds(ind_id)
     trend_label = f"{row['title']}: " + "; ".join(
-        f"{when} {format_value(v, unit, dec) or 'no value'}"
-        for when, v in zip(labels, row["trend"])
+        f"{when} {_at_least(format_value(v, unit, dec), bound) or 'no value'}"
+        for when, v, bound in zip(labels, row["trend"], bounds, strict=True)
     )
     tgt = row["target"] if not is_missing(row["target"]) else None
     spark = svg_image(
@@ -654,7 +659,7 @@ def districts_html(sc: Scorecard) -> str:
         f"{SMALL_DISTRICT} children looked after. Districts come from the home postcode's "
         f"outward code; '{UNKNOWN_DISTRICT}' holds children without one, or with one the "
         "district list lacks."
-    )
+    ) + (LOWER_BOUND_CELLS if _has_lower_bounds(t) else "")
     at = f"{sc.period_end.day} {sc.period_end:%B %Y}"
     return (
         f'<section class="districts"><h2{_a("h2")}>By district at {escape(at)}</h2>'
@@ -662,6 +667,16 @@ def districts_html(sc: Scorecard) -> str:
         f"<div{_a('wrap')}><table{_a('dist')}><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div></section>"
     )
+
+
+LOWER_BOUND_CELLS = (
+    " ≥: a lower bound, as on the card: days counted from the data's start for children whose "
+    "care began before it."
+)
+
+
+def _has_lower_bounds(t: pd.DataFrame) -> bool:
+    return "lower_bound" in t.columns and bool(t["lower_bound"].astype(bool).any())
 
 
 def district_order(t: pd.DataFrame) -> list[str]:
@@ -695,7 +710,7 @@ def thin_base(denominator: object, unit: str) -> bool:
 
 
 def _district_cell(r: pd.Series, unit: str, dec: int) -> str:
-    value = format_value(r["value"], unit, dec)
+    value = _at_least(format_value(r["value"], unit, dec), bool(r.get("lower_bound", False)))
     base = base_text(unit, r["numerator"], r["denominator"])
     rag = r["rag"]
     klass = f"dcell rag-{rag}" if rag in RAG_LABEL else "dcell"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalogue import Catalogue, Indicator
+from ..measures.facts import says_lower_bound
 
 # the comparator columns of the scorecard frame (contract 5), in this order; filled by
 # `builder.benchmark_rows` from `scorecard.benchmark.compare`, rendered by html and excel.
@@ -183,6 +184,25 @@ class Scorecard:
 
     def indicator(self, indicator_id: str) -> Indicator:
         return self.catalogue.get(indicator_id)
+
+    def trend_lower_bounds(self, indicator_id: str) -> list[bool]:
+        """Which points of an indicator's trend (its `trend`, oldest first) are lower bounds
+        (days counted from the data's start for some children: the history's note says so),
+        so that every output marks them '≥' as the card's value is."""
+        f = self._frame
+        trend = f.loc[f["indicator"] == indicator_id, "trend"]
+        n = len(trend.iloc[0]) if len(trend) else 0
+        h = self._history
+        if not n or "note" not in h.columns:
+            return [False] * n
+        rows = h.loc[h["indicator"] == indicator_id].drop_duplicates("period_end")
+        notes = rows.set_index("period_end")["note"].sort_index()
+        if self.catalogue.get(indicator_id).frequency == "annual":
+            dates = list(notes.index[-n:])  # its history holds one date a year
+        else:
+            dates = list(pd.DatetimeIndex(self.quarter_ends).astype(notes.index.dtype))
+        flags = [says_lower_bound(note) for note in notes.reindex(dates)]
+        return [False] * (n - len(flags)) + flags[-n:]
 
     @property
     def counts(self) -> dict[str, int]:
