@@ -394,3 +394,29 @@ def test_neighbours_layout() -> None:
     assert np.isin(nbrs, sn["old_la_code"]).all()
     assert not (nbrs == sn["old_la_code"].to_numpy()[:, None]).any()
     assert (SAMPLE / "benchmarks" / "README.md").read_text().lower().count("synthetic") >= 1
+
+
+def test_an_iro_case_is_one_row_however_often_its_plans_were_drawn():
+    # child 7's CP plans with IRO1 overlap (days 10-50 and 30-80; and 60-open), so they are
+    # one case from day 10, still open; its CLA case and its plan with IRO2 stay apart; a
+    # plan starting the day the last one ends (80 -> 80) would touch, not overlap
+    from scorecard.sample.iro import _one_row_per_case
+
+    alloc = pd.DataFrame(
+        {
+            "la": 0,
+            "IRO_ID": ["IRO1", "IRO1", "IRO1", "IRO1", "IRO2", "IRO1", "IRO1"],
+            "CHILD": ["7", "7", "7", "7", "7", "8", "8"],
+            "START": [10, 30, 60, 5, 30, 10, 80],
+            "END": [50, 80, -1, 90, 40, 80, 100],
+            "CASE_TYPE": ["CP", "CP", "CP", "CLA", "CP", "CP", "CP"],
+        }
+    )
+    got = _one_row_per_case(alloc).sort_values(["CHILD", "IRO_ID", "CASE_TYPE", "START"])
+    assert got[["CHILD", "IRO_ID", "CASE_TYPE", "START", "END"]].values.tolist() == [
+        ["7", "IRO1", "CLA", 5, 90],
+        ["7", "IRO1", "CP", 10, -1],
+        ["7", "IRO2", "CP", 30, 40],
+        ["8", "IRO1", "CP", 10, 80],
+        ["8", "IRO1", "CP", 80, 100],
+    ]

@@ -60,6 +60,25 @@ def _allocate(
     return row, h, ps, pe
 
 
+def _one_row_per_case(alloc: pd.DataFrame) -> pd.DataFrame:
+    """Allocations of one child to one IRO with one case type whose spans overlap (a second
+    child protection plan drawn while the first still runs) joined into one row, from the
+    first START to the last END (-1: still open): an IRO service records a case once, and
+    the loader warns of overlapping rows. The caseload counts such rows once either way."""
+    keys = ["la", "IRO_ID", "CHILD", "CASE_TYPE"]
+    a = alloc.sort_values([*keys, "START"], kind="stable")
+    end = a["END"].to_numpy(dtype=np.int64)
+    end = np.where(end < 0, np.iinfo(np.int64).max, end)  # open: after every date
+    case = a.groupby(keys, sort=False).ngroup().to_numpy()
+    reach = pd.Series(end, index=a.index).groupby(case).cummax()
+    before = reach.groupby(case).shift(1).to_numpy(dtype="float64")
+    first = np.flatnonzero(np.isnan(before) | (before <= a["START"].to_numpy(dtype=np.int64)))
+    last_end = np.maximum.reduceat(end, first) if len(first) else end
+    out = a.iloc[first].copy()
+    out["END"] = np.where(last_end == np.iinfo(np.int64).max, -1, last_end)
+    return out.reset_index(drop=True)
+
+
 def draw_iro(
     rng: np.random.Generator,
     las: pd.DataFrame,
@@ -106,6 +125,7 @@ def draw_iro(
             "CASE_TYPE": kind[row],
         }
     )
+    alloc = _one_row_per_case(alloc)
     alloc = alloc.sort_values(["la", "START", "CHILD"], kind="stable").reset_index(drop=True)
     staff = object_frame(
         {
