@@ -228,6 +228,42 @@ def test_episodes_without_header_and_other_checks() -> None:
     assert len(ds.quality) == 4
 
 
+def test_overlapping_iro_rows_the_caseload_counts_once() -> None:
+    ds = dataset_from_frames(
+        {
+            "iro_allocations": pd.DataFrame(
+                {
+                    "IRO_ID": ["I1", "I1", "I1", "I2", "I1", "I1"],
+                    "CHILD": ["A", "A", "B", "A", "C", "C"],
+                    "CASE_TYPE": ["CLA", "CLA", "CLA", "CLA", "CLA", "CP"],
+                    "START": [
+                        *("01/01/2024", "01/06/2024", "01/01/2024"),
+                        *("01/06/2024", "01/01/2024", "01/02/2024"),
+                    ],
+                    "END": [None, None, "01/03/2024", None, "01/03/2024", None],
+                }
+            ),
+            "iro_staff": pd.DataFrame(
+                {
+                    "IRO_ID": ["I1", "I1", "I2", "I2", "I3"],
+                    "FTE": [1.0, 0.5, 1.0, 0.8, 1.0],
+                    "START": ["01/01/2020", "01/01/2024", "01/01/2020", "01/01/2023", "01/01/2020"],
+                    "END": [None, None, "01/01/2023", None, "31/12/2020"],
+                }
+            ),
+        }
+    )
+    # row 1: A to I1 again from 01/06/2024 while row 0 (from 01/01/2024) is still open; A to
+    # I2 (row 3) is another IRO, C's CP case (row 5) another case type: both count apart
+    alloc = _warnings(ds, "overlaps an earlier allocation")
+    assert alloc[["row", "column", "value"]].values.tolist() == [[1, "START", "01/06/2024"]]
+    # I1 in post twice from 01/01/2024 (the 0.5 row is used); I2's second row starts the
+    # day the first ends (END is the first day not in post): no overlap
+    staff = _warnings(ds, "overlaps the IRO's earlier row")
+    assert staff["row"].tolist() == [1] and staff["file"].tolist() == ["<memory:iro_staff>"]
+    assert "FTE of the row that started latest" in staff["hint"].item()
+
+
 def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
     parts = [
         report.issues("warning", "episodes", "e.csv", [5], "PLACE", ["H5"], "w", "h"),

@@ -155,6 +155,16 @@ def sort_order(*parts: np.ndarray) -> np.ndarray:
     return np.lexsort(parts[::-1]) if key is None else np.argsort(key, kind="stable")
 
 
+def any_order(*parts: np.ndarray) -> np.ndarray:
+    """Positions that sort the rows by `parts` as `sort_order` does, rows with equal parts in
+    any order: a quicksort of the packed key, about 3x quicker on a million rows, for a
+    check that reads each group as a whole."""
+    if len(parts[0]) == 0:
+        return np.zeros(0, dtype="intp")
+    key = _packed(parts, renumber=False)
+    return np.lexsort(parts[::-1]) if key is None else np.argsort(key)
+
+
 def largest_by_key(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct keys, sorted; the largest of `values` for each), by a sort rather than
     a hash. Datetimes: NaT counts as the smallest (as pandas' max skips it)."""

@@ -5,6 +5,7 @@ gives each as a step of its own, to run side by side):
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
   starting after 1 April 2024; SEX 1/2 against M/F/U by the child's latest episode);
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
+  overlapping IRO allocations of one child to one IRO, and rows of one IRO in post;
 - duplicated rows (the load stage then removes exact copies, `exact_copies`); referrals
   repeated on (LAchildID, CINreferralDate); a child twice in header; repeated KS4 results;
 - codes valid in no year in the columns no indicator uses yet (the other 903 tables, CIN
@@ -30,6 +31,7 @@ from .columns import required
 from .keys import (
     BIG,
     Distinct,
+    any_order,
     combine,
     has_repeats,
     id_codes,
@@ -520,6 +522,66 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+# the rows the IRO caseload counts once (measures.iro): an allocation of a child to an IRO
+# (with its case type) or an IRO's post, while an earlier one of the same is still active
+IRO_OVERLAPS = (
+    (
+        "iro_allocations",
+        ("IRO_ID", "CHILD", "CASE_TYPE"),
+        "overlaps an earlier allocation of the same child to the same IRO",
+        "The caseload counts the child once for this IRO; give the earlier allocation an END "
+        "or remove the repeat.",
+    ),
+    (
+        "iro_staff",
+        ("IRO_ID",),
+        "overlaps the IRO's earlier row in post",
+        "The caseload takes the FTE of the row that started latest; give the earlier row an "
+        "END when the post changed.",
+    ),
+)
+
+
+def iro_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """IRO rows that overlap an earlier row of the same allocation or post (START on or after
+    it and before its END, or it has none): the caseload counts them once, so the extract
+    should not hold them (as episodes of a child must not overlap)."""
+    out = []
+    for table, names, rule, hint in IRO_OVERLAPS:
+        if not ctx.has(table, "IRO_ID", "START", "END"):
+            continue
+        frame = ctx.tables[table]
+        parts = {
+            c: ctx.child_codes(table) if c == "CHILD" else ctx.distinct(table, c).codes
+            for c in ("LA", *names)
+            if c in frame.columns
+        }
+        # renumbered 0..n so that it packs with the two dates into one key to sort
+        key = pd.factorize(combine(*[p.astype("int64") for p in parts.values()]))[0]
+        start = frame["START"].to_numpy(dtype="datetime64[ns]")
+        end = frame["END"].to_numpy(dtype="datetime64[ns]")
+        # a row without its IRO or child is no allocation to match (a blank CASE_TYPE is CLA)
+        known = np.all([parts[c] >= 0 for c in names if c != "CASE_TYPE"], axis=0)
+        idx = np.flatnonzero(known & ~np.isnat(start) & ~ctx.duplicated(table))
+        start_day = start[idx].view("int64") // DAY_NS
+        end_day = end[idx].view("int64") // DAY_NS
+        if len(idx):  # still active: after every date
+            end_day[np.isnat(end[idx])] = max(end_day.max(initial=0), start_day.max()) + 1
+        perm = any_order(key[idx], start_day, end_day)  # by key, then START, then END
+        s, k = idx[perm], key[idx][perm]
+        first = np.r_[True, k[1:] != k[:-1]]
+        # the latest END of the earlier rows of the same key: a running maximum that each
+        # new key restarts (its values lifted above every earlier key's)
+        span = int(end_day.max(initial=0) - min(start_day.min(initial=0), 0)) + 2
+        lifted = np.cumsum(first) * span + end_day[perm]
+        reach = np.maximum.accumulate(lifted) - np.cumsum(first) * span
+        overlap = ~first & (np.r_[0, reach[:-1]] > start_day[perm])
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[s[overlap]] = True
+        out.append(ctx.warn(table, mask, "START", rule, hint))
+    return out
+
+
 OLDEST_IN_CARE = 25  # years: nobody is looked after at 25, so a DOB before that is wrong
 
 
@@ -735,6 +797,7 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 CHECKS = (
     code_year_warnings,
     episode_warnings,
+    iro_warnings,
     dob_warnings,
     duplicate_warnings,
     repeated_record_warnings,
