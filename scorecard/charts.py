@@ -258,6 +258,16 @@ def _lower_bounds_text(frame: pd.DataFrame, by: str) -> str:
     return lower_bounds_text(frame.rename(columns={by: "age_at_entry"}))
 
 
+def _unsupported_text(frame: pd.DataFrame) -> str:
+    """The by-age table's line on the years it has no figure for, and why ('Year to June
+    2015: not available: needs data from 01/07/2014; ...'), '' when there are none."""
+    from .report.html import unsupported_years_text
+
+    if "note" not in frame.columns or "denominator" not in frame.columns:
+        return ""
+    return unsupported_years_text(frame)
+
+
 def _lines(*texts: str, width: int = 80) -> list[str]:
     """A subtitle's sentences wrapped into lines (Vega does not wrap titles)."""
     return textwrap.wrap(" ".join(t for t in texts if t), width)
@@ -754,6 +764,7 @@ def by_age(
     fmt = _fmt(ind)
     withheld = _withheld_note(df)
     bounds = _lower_bounds_text(df, by)
+    unsupported = _unsupported_text(df)  # 'n/a' bars: the year the data cannot support
     df = df.assign(label=_at_least(_value_labels(df, ind), _lower_bounds(df)))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
@@ -792,7 +803,9 @@ def by_age(
     what = "by age at entry to care" if by == "age_at_entry_band" else "by age band"
     return alt.LayerChart(
         layer=[bars, labels],
-        title=alt.Title(title or f"{ind.title} {what}", subtitle=_lines(sub, withheld, bounds)),
+        title=alt.Title(
+            title or f"{ind.title} {what}", subtitle=_lines(sub, withheld, unsupported, bounds)
+        ),
         width=480,
         height=300,
     )

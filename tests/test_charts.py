@@ -626,6 +626,22 @@ def test_by_age_marks_lower_bounds_as_the_table_does():
     assert "lower bound for 9 of 39 children" in _subtitle(chart)
 
 
+def test_by_age_says_why_a_year_has_no_bars():
+    """A year the data cannot support is drawn 'n/a' with the reason the table gives."""
+    frame = _age_frame()
+    first = frame["period_end"] == frame["period_end"].min()
+    frame.loc[first, ["numerator", "denominator", "value"]] = np.nan
+    why = "not available: needs data from 01/04/2023; the data starts 01/04/2024"
+    frame["note"] = np.where(first, why, None)
+    # a band withheld in publication (its 'c' read as a blank) keeps its caveat: no reason
+    withheld = ~first & (frame["age_at_entry_band"] == AGE_BANDS[0])
+    frame.loc[withheld, ["denominator", "value"]] = np.nan
+    frame.loc[withheld, "note"] = _bound_note(1, 2)
+    chart = charts.by_age(frame, "time_in_care_ceased", by="age_at_entry_band")
+    assert f"Year to March 2024: {why}." in _subtitle(chart)
+    assert "Year to March 2025: lower bound" not in _subtitle(chart)
+
+
 def test_trend_marks_lower_bounds():
     """A trend of days whose points are lower bounds says so, and its label reads '≥'."""
     ind = "time_in_care_current"

@@ -593,7 +593,14 @@ def unsupported_years_text(t: pd.DataFrame) -> str:
     2015: not available: needs data from 01/07/2014; the data starts 01/04/2015.')."""
     if "note" not in t:
         return ""
-    blank = t.loc[t["denominator"].isna() & t["note"].notna()].drop_duplicates("period_end")
+    # a reason, not a caveat: a withheld band ('c', or blank once read as a number) keeps its
+    # lower-bound note
+    why = (
+        t["note"]
+        .astype(object)
+        .map(lambda n: isinstance(n, str) and n.startswith(("not available", "unavailable")))
+    )
+    blank = t.loc[t["denominator"].isna() & why.astype(bool)].drop_duplicates("period_end")
     return " ".join(
         f"Year to {pd.Timestamp(end):%B %Y}: {note}."
         for end, note in zip(blank["period_end"], blank["note"], strict=True)
