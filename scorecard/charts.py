@@ -86,6 +86,12 @@ BREAKDOWN_TITLES = {
 VALUE_FORMATS = {0: ",.0f", 1: ",.1f", 2: ",.2f", 3: ",.3f", 4: ",.4f"}
 THEME_NAME = "scorecard"
 
+# a point's base that leaves some out (the engine's notes: 'N ... left out: ...')
+LEFT_OUT = " left out: "
+LEAVES_OUT = (
+    "Some points leave out children or rows the figure cannot use, so their bases differ: "
+    "the card's note says how many."
+)
 # why a figure is not drawn, one wording per rule: a gap in a trend line, a 'c' on a bar
 GAP_NO_FIGURE = "no figure the data can support"
 GAP_WITHHELD = "withheld (small numbers)"
@@ -427,6 +433,12 @@ def trend(
     df = _rows_for(frame, ind).reset_index(drop=True)
     withheld, bound = _flag(df, "suppressed"), _lower_bounds(df)
     why = lower_bound_reason(df.loc[bound, "note"].iloc[0]) if bound.any() else ""
+    # points whose base leaves some out ('413 children looked after left out: PL_DISTANCE
+    # not recorded'): the bases differ from point to point
+    notes = df["note"] if "note" in df.columns else pd.Series("", index=df.index)
+    leaves_out = bool(
+        notes.astype(object).map(lambda n: isinstance(n, str) and LEFT_OUT in n).any()
+    )
     df = df.drop(columns=["note", "suppressed", "secondary"], errors="ignore")
     by = _breakdown_columns(df)
     if len(by) > 1:
@@ -605,6 +617,7 @@ def trend(
         lower_bound=_bounds_said(
             df.loc[bound, "period_end"], df.loc[df["value"].notna(), "period_end"], annual, why
         ),
+        leaves_out=leaves_out,
         has_comparators=not comp.empty,
         sn_drawn=bool((comp["series"] == SN_TARGET).any()),
     )
@@ -683,6 +696,7 @@ def _trend_subtitle(
     sn_drawn: bool = False,
     has_withheld: bool = False,
     lower_bound: str = "",
+    leaves_out: bool = False,
 ) -> list[str]:
     better = {"high_is_good": "Higher is better.", "low_is_good": "Lower is better."}.get(
         ind.polarity, ""
@@ -708,6 +722,8 @@ def _trend_subtitle(
     if gaps:
         parts.append(f"A gap: {', or '.join(gaps)}.")
     parts.append(lower_bound)
+    if leaves_out:
+        parts.append(LEAVES_OUT)
     return textwrap.wrap(" ".join(p for p in parts if p), 90)
 
 

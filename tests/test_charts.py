@@ -642,6 +642,18 @@ def test_by_age_says_why_a_year_has_no_bars():
     assert "Year to March 2025: lower bound" not in _subtitle(chart)
 
 
+def test_a_trend_whose_bases_leave_children_out_says_so():
+    """20 miles from home on yearly returns: points leave out the children whose distance
+    no return recorded (1,054 at one point, 413 at another), so the bases differ."""
+    ind = "pct_placed_over_20_miles"
+    frame = _trend_frame().assign(indicator=ind, note=None)
+    assert charts.LEAVES_OUT not in _subtitle(charts.trend(frame, ind))
+    frame.loc[frame.index[2], "note"] = (
+        "1,054 children looked after left out: PL_DISTANCE not recorded"
+    )
+    assert charts.LEAVES_OUT in _subtitle(charts.trend(frame, ind))
+
+
 def test_trend_marks_lower_bounds():
     """A trend of days whose points are lower bounds says so, and its label reads '≥'."""
     ind = "time_in_care_current"
