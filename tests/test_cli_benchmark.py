@@ -3,6 +3,7 @@ messages (0 success, 1 data errors, 2 usage errors naming close matches)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -221,3 +222,17 @@ def test_build_names_the_authority_from_the_lookup(tmp_path, capsys):
     assert "for Kent:" in printed
     page = next(out.glob("*.html")).read_text()
     assert "Kent" in page and "Local authority" not in page.split("<body")[1][:2000]
+
+
+def test_the_csv_has_no_float_noise(sample_files, tmp_path, capsys):
+    # the neighbours' averages are sums of published figures over 9 or 10: written as
+    # 13.200000000000001 and 9.500000000000002 before, 13.2 and 9.5 now
+    lait, sn = sample_files
+    path = tmp_path / "650.csv"
+    argv = ["benchmark", "--la", "650", "--benchmarks", str(lait), "--neighbours", str(sn)]
+    code, _, err = run([*argv, "--csv", str(path)], capsys)
+    assert code == 0, err
+    text = path.read_text()
+    assert not re.search(r"\d\.\d*(0{6,}|9{6,})\d", text)
+    table = pd.read_csv(path)
+    assert table["sn_value"].notna().any()
