@@ -128,13 +128,18 @@ def _band(
     return out
 
 
-def as_shown(values: np.ndarray | list[float], decimals: int) -> np.ndarray:
+def as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
     """`values` rounded to `decimals` places as the card prints them (Python's formatting,
     which rounds the number as stored: 67.98 to 68.0, 0.125 to 0.12); NaN stays NaN."""
     values = np.asarray(values, dtype=float)
     distinct, where = np.unique(values, return_inverse=True)  # a card holds few values
-    shown = np.array([float(f"{v:.{decimals}f}") for v in distinct], dtype=float)
+    shown = np.array([shown_value(v, decimals) for v in distinct], dtype=float)
     return shown[where].reshape(values.shape)
+
+
+def shown_value(value: float, decimals: int) -> float:
+    """One number rounded as the card prints it (see `as_shown`); NaN stays NaN."""
+    return float(f"{float(value):.{decimals}f}") + 0.0  # no '-0.0'
 
 
 def _is_missing(x: object) -> bool:

@@ -240,11 +240,11 @@ def _withheld_note(frame: pd.DataFrame) -> str:
 def _lower_bounds(frame: pd.DataFrame) -> pd.Series:
     """True where a row's note says its days are a lower bound (measures.facts.LOWER_BOUND:
     the period of care began before the data starts)."""
-    from .report.html import lower_bound
+    from .measures.facts import says_lower_bound
 
     if "note" not in frame.columns:
         return pd.Series(False, index=frame.index)
-    return frame["note"].map(lower_bound).astype(bool)
+    return frame["note"].map(says_lower_bound).astype(bool)
 
 
 def _at_least(labels: pd.Series, bound: pd.Series) -> pd.Series:
@@ -427,7 +427,7 @@ def trend(
     A gap says whether the point was withheld (a true `suppressed` column) or has no figure;
     days that are lower bounds (a `note` as the engine writes it) are marked ≥.
     """
-    from .report.html import lower_bound_reason
+    from .measures.facts import lower_bound_reason
 
     ind = _drawn(frame, indicator, catalogue)
     df = _rows_for(frame, ind).reset_index(drop=True)

@@ -31,6 +31,13 @@ def says_lower_bound(note: object) -> bool:
     return isinstance(note, str) and LOWER_BOUND_FOUND.search(note) is not None
 
 
+def lower_bound_reason(note: object) -> str:
+    """Why a figure's days are a lower bound, in the note's words ('their period of care
+    began before the data starts (01/04/2015)'); '' for a note that does not say so."""
+    found = LOWER_BOUND_FOUND.search(note) if isinstance(note, str) else None
+    return found["why"] if found else ""
+
+
 def lower_bound_share(note: object) -> float:
     """The share of a figure's children whose days are lower bounds, from its note (0 when
     it says none; 1 when its numbers are withheld)."""

@@ -142,7 +142,7 @@ def build_scorecard(
     # placed among the authorities, and measured against the best, as the card shows it: a
     # 21.07 shown 21.1 ranked 33rd beside our published 21.1 ranked 31st
     current = {
-        i: float(bands.as_shown(np.array([v]), cat.get(i).decimals)[0])
+        i: bands.shown_value(v, cat.get(i).decimals)
         for i, v in zip(frame["indicator"], frame["value"], strict=True)
     }
     comparators, bench_note = benchmark_rows(
@@ -651,7 +651,7 @@ def _as_shown_change(
     rows = [figures.loc[(ind.id, at)] for at in (now, then)]
     if max(lower_bound_share(row["note"]) for row in rows) > LOWER_BOUND_SHARE:
         return np.nan, LOWER_BOUNDS_NOT_COMPARED
-    shown = [float(bands.as_shown(np.array([row["value"]]), ind.decimals)[0]) for row in rows]
+    shown = [bands.shown_value(row["value"], ind.decimals) for row in rows]
     change = round(shown[0] - shown[1], ind.decimals) + 0.0  # no float noise, no '-0.0'
     if change == 0:  # as shown, nothing moved: not 'no significant change (0)' either
         word = "no change"

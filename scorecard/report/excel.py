@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 
-from ..bands import MIN_DENOMINATOR
+from ..bands import MIN_DENOMINATOR, shown_value
 from ..breakdowns import UNKNOWN_DISTRICT
+from ..measures.facts import says_lower_bound
 from .fmt import (
     SHOWN_ONLY,
     SUPPRESSED,
@@ -34,12 +35,11 @@ from .html import (
     LOWER_BOUND_CELLS,
     RAG_LABEL,
     SMALL_DISTRICT,
-    _has_lower_bounds,
     _movers,
     _thresholds_text,
     district_order,
+    has_lower_bounds,
     left_out_lines,
-    lower_bound,
     lower_bounds_text,
     small_districts,
     thin_base,
@@ -166,7 +166,7 @@ def as_shown(value: object, decimals: int) -> object:
     beside the page's 20.4. Text ('c') and blanks are returned as they are."""
     if isinstance(value, str | bool) or is_missing(value) or not isinstance(value, Real):
         return value
-    return round(float(value), decimals) + 0.0  # no '-0.0'
+    return shown_value(float(value), decimals)
 
 
 def _cell_value(row: pd.Series, col: str, ind) -> object:
@@ -241,7 +241,7 @@ def _scorecard_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
                 props["num_format"] = excel_number_format(ind.unit, places)
             elif col in UNIT_VALUE_COLUMNS:
                 props["num_format"] = unit_fmt
-                if col == "value" and lower_bound(row.get("caveat")):  # as the page: ≥
+                if col == "value" and says_lower_bound(row.get("caveat")):  # as the page: ≥
                     props["num_format"] = '"≥ "' + unit_fmt
             elif col in CHANGE_COLUMNS:
                 props["num_format"] = change_fmt
@@ -393,7 +393,7 @@ def _by_age_block(ws, fm: _Formats, sc: Scorecard, r: int) -> None:
             hit = t[(t["age_at_entry"] == band) & (t["period_end"] == end)]
             if len(hit):
                 _write(ws, r, 1 + 2 * k, hit["denominator"].iloc[0], count)
-                bound = lower_bound(hit["note"].iloc[0]) if "note" in hit else False
+                bound = says_lower_bound(hit["note"].iloc[0]) if "note" in hit else False
                 value = hit["value"].iloc[0]
                 _write(ws, r, 2 + 2 * k, value, at_least if bound else days, decimals=0)
     for text in (unsupported_years_text(t), lower_bounds_text(t)):
@@ -506,7 +506,7 @@ def _districts_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
         f"of fewer than {MIN_DENOMINATOR} children. † a district with fewer than "
         f"{SMALL_DISTRICT} children looked after. '{UNKNOWN_DISTRICT}': children without a "
         "home postcode, or with one the district list lacks."
-        + (LOWER_BOUND_CELLS if _has_lower_bounds(t) else "")
+        + (LOWER_BOUND_CELLS if has_lower_bounds(t) else "")
         + (f" Counts of 1 to {sc.suppress_threshold} shown as c." if sc.publish else ""),
         fm.get(font_color="#505A5F"),
     )

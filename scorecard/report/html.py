@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..bands import MIN_DENOMINATOR, as_shown
+from ..bands import MIN_DENOMINATOR, shown_value
 from ..breakdowns import UNKNOWN_DISTRICT
 from ..measures.facts import LOWER_BOUND_FOUND, says_lower_bound
 from .fmt import (
@@ -343,7 +343,7 @@ def _row_html(
     base = base_text(unit, row["numerator"], row["denominator"], weighted)
     status = _text(row["status"])
     caveat = _text(_get(row, "caveat"))
-    value = _at_least(value, lower_bound(caveat))  # days counted from the data's start
+    value = _at_least(value, says_lower_bound(caveat))  # days counted from the data's start
     title = escape(str(row["title"]))
     if status:
         title += f"<span{_a('status')}>{escape(status)}</span>"
@@ -444,7 +444,7 @@ def _movers(sc: Scorecard, word: str, n: int = 3) -> list[str]:
                 break
             dec = _decimals(sc, r["indicator"])
             # the change is that of the values as shown: the earlier one as it was shown
-            before = float(as_shown([float(r["value"])], dec)[0]) - float(r[chg_col])
+            before = shown_value(r["value"], dec) - float(r[chg_col])
             size = abs(float(r[chg_col])) / max(abs(before), 1e-9)
             unit = str(r["unit"])
             text = (
@@ -542,7 +542,7 @@ def by_age_html(sc: Scorecard) -> str:
             if r is None:
                 return f"<td{_a('td num')}>–</td><td{_a('td num')}>–</td>"
             days = format_value(r["value"], "days") or "–"
-            if days != "–" and lower_bound(_get(r, "note")):
+            if days != "–" and says_lower_bound(_get(r, "note")):
                 days = f"≥ {days}"
             return (
                 f"<td{_a('td num')}>{escape(format_number(r['denominator']) or '–')}</td>"
@@ -583,11 +583,6 @@ def by_age_html(sc: Scorecard) -> str:
     )
 
 
-def lower_bound(note: object) -> bool:
-    """True for a note saying a figure's days are lower bounds."""
-    return says_lower_bound(note)
-
-
 def unsupported_years_text(t: pd.DataFrame) -> str:
     """Under the by-age table: the years it has no figure for, and why ('Year to June
     2015: not available: needs data from 01/07/2014; the data starts 01/04/2015.')."""
@@ -607,20 +602,15 @@ def unsupported_years_text(t: pd.DataFrame) -> str:
     )
 
 
-def lower_bound_reason(note: object) -> str:
-    """Why a figure's days are a lower bound, in the note's words ('their period of care
-    began before the data starts (01/04/2015)'); '' for a note that does not say so."""
-    found = LOWER_BOUND_FOUND.search(note) if isinstance(note, str) else None
-    return found["why"] if found else ""
-
-
 def lower_bounds_text(t: pd.DataFrame) -> str:
     """Under the by-age table: which bands' averages are lower bounds, and why, once
     ('≥: a lower bound. Year to March 2025: 1 to 4, lower bound for 5 of 111 children;
     ... Their period of care began before the data starts (01/04/2015)...')."""
     parts, why = [], ""
     for end in sorted(t["period_end"].unique()):
-        rows = t[(t["period_end"] == end) & t["note"].map(lower_bound)] if "note" in t else t[:0]
+        rows = (
+            t[(t["period_end"] == end) & t["note"].map(says_lower_bound)] if "note" in t else t[:0]
+        )
         found = [LOWER_BOUND_FOUND.search(str(n)) for n in rows["note"]]
         said = [f"{b}, {m[0].split(':')[0]}" for b, m in zip(rows["age_at_entry"], found) if m]
         if said:
@@ -666,7 +656,7 @@ def districts_html(sc: Scorecard) -> str:
         f"{SMALL_DISTRICT} children looked after. Districts come from the home postcode's "
         f"outward code; '{UNKNOWN_DISTRICT}' holds children without one, or with one the "
         "district list lacks."
-    ) + (LOWER_BOUND_CELLS if _has_lower_bounds(t) else "")
+    ) + (LOWER_BOUND_CELLS if has_lower_bounds(t) else "")
     at = f"{sc.period_end.day} {sc.period_end:%B %Y}"
     return (
         f'<section class="districts"><h2{_a("h2")}>By district at {escape(at)}</h2>'
@@ -682,7 +672,7 @@ LOWER_BOUND_CELLS = (
 )
 
 
-def _has_lower_bounds(t: pd.DataFrame) -> bool:
+def has_lower_bounds(t: pd.DataFrame) -> bool:
     return "lower_bound" in t.columns and bool(t["lower_bound"].astype(bool).any())
 
 
