@@ -264,6 +264,13 @@ def test_overlapping_iro_rows_the_caseload_counts_once() -> None:
     assert "FTE of the row that started latest" in staff["hint"].item()
 
 
+def test_how_far_the_earlier_spans_of_a_key_reach() -> None:
+    # key 0: ends 5, 3, 9 -> before each: none, 5, max(5, 3) = 5; key 1 starts again
+    got = keys.reach_before(np.array([0, 0, 0, 1, 1]), np.array([5, 3, 9, 2, 4]))
+    np.testing.assert_array_equal(got, [np.nan, 5, 5, np.nan, 2])
+    assert keys.reach_before(np.array([], dtype="int64"), np.array([])).size == 0
+
+
 def test_finalise_keeps_one_error_per_cell_and_sorts() -> None:
     parts = [
         report.issues("warning", "episodes", "e.csv", [5], "PLACE", ["H5"], "w", "h"),

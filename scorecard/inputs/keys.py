@@ -155,6 +155,23 @@ def sort_order(*parts: np.ndarray) -> np.ndarray:
     return np.lexsort(parts[::-1]) if key is None else np.argsort(key, kind="stable")
 
 
+def reach_before(key: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For rows sorted by `key`, the largest of `values` among the earlier rows of the same
+    key (NaN on a key's first row): how far the spans before a row reach, so that a row
+    starting before that overlaps one of them. A running maximum each key restarts (its
+    values lifted above every earlier key's), with no Python loop over rows."""
+    values = np.asarray(values, dtype="int64")
+    if not len(values):
+        return np.zeros(0, dtype="float64")
+    first = np.r_[True, key[1:] != key[:-1]]
+    low = int(values.min())
+    lift = np.cumsum(first) * (int(values.max()) - low + 1)
+    reach = np.maximum.accumulate(lift + (values - low)) - lift + low
+    out = np.r_[np.nan, reach[:-1].astype("float64")]
+    out[first] = np.nan
+    return out
+
+
 def any_order(*parts: np.ndarray) -> np.ndarray:
     """Positions that sort the rows by `parts` as `sort_order` does, rows with equal parts in
     any order: a quicksort of the packed key, about 3x quicker on a million rows, for a

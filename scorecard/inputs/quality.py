@@ -37,6 +37,7 @@ from .keys import (
     id_codes,
     largest_by_key,
     look_up,
+    reach_before,
     repeats,
     screen_key,
     sort_order,
@@ -568,14 +569,8 @@ def iro_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         if len(idx):  # still active: after every date
             end_day[np.isnat(end[idx])] = max(end_day.max(initial=0), start_day.max()) + 1
         perm = any_order(key[idx], start_day, end_day)  # by key, then START, then END
-        s, k = idx[perm], key[idx][perm]
-        first = np.r_[True, k[1:] != k[:-1]]
-        # the latest END of the earlier rows of the same key: a running maximum that each
-        # new key restarts (its values lifted above every earlier key's)
-        span = int(end_day.max(initial=0) - min(start_day.min(initial=0), 0)) + 2
-        lifted = np.cumsum(first) * span + end_day[perm]
-        reach = np.maximum.accumulate(lifted) - np.cumsum(first) * span
-        overlap = ~first & (np.r_[0, reach[:-1]] > start_day[perm])
+        s = idx[perm]
+        overlap = reach_before(key[s], end_day[perm]) > start_day[perm]  # NaN: a first row
         mask = np.zeros(len(frame), dtype=bool)
         mask[s[overlap]] = True
         out.append(ctx.warn(table, mask, "START", rule, hint))

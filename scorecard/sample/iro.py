@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..inputs.keys import reach_before
 from .arrays import child_ids, choice, object_frame, prepend, rank_in_group
 
 
@@ -67,15 +68,16 @@ def _one_row_per_case(alloc: pd.DataFrame) -> pd.DataFrame:
     the loader warns of overlapping rows. The caseload counts such rows once either way."""
     keys = ["la", "IRO_ID", "CHILD", "CASE_TYPE"]
     a = alloc.sort_values([*keys, "START"], kind="stable")
+    start = a["START"].to_numpy(dtype=np.int64)
     end = a["END"].to_numpy(dtype=np.int64)
-    end = np.where(end < 0, np.iinfo(np.int64).max, end)  # open: after every date
+    still = int(max(end.max(initial=0), start.max(initial=0))) + 1  # open: after every date
+    end = np.where(end < 0, still, end)
     case = a.groupby(keys, sort=False).ngroup().to_numpy()
-    reach = pd.Series(end, index=a.index).groupby(case).cummax()
-    before = reach.groupby(case).shift(1).to_numpy(dtype="float64")
-    first = np.flatnonzero(np.isnan(before) | (before <= a["START"].to_numpy(dtype=np.int64)))
+    before = reach_before(case, end)
+    first = np.flatnonzero(np.isnan(before) | (before <= start))
     last_end = np.maximum.reduceat(end, first) if len(first) else end
     out = a.iloc[first].copy()
-    out["END"] = np.where(last_end == np.iinfo(np.int64).max, -1, last_end)
+    out["END"] = np.where(last_end == still, -1, last_end)
     return out.reset_index(drop=True)
 
 
