@@ -100,6 +100,44 @@ def test_oc3_years_with_a_gap(tmp_path: Path) -> None:
     assert cov.gaps == ((T("2016-04-01"), T("2017-03-31")),)
 
 
+IRO = {
+    # one IRO in post full time from 2016; A's case opens before the 903 return, B's inside it
+    "iro_staff.csv": "IRO_ID,FTE,START,END\nI1,1.0,01/01/2016,\n",
+    "iro_allocations.csv": (
+        "IRO_ID,CHILD,START,END,CASE_TYPE\nI1,A,01/05/2016,,CLA\nI1,B,01/05/2017,,CLA\n"
+    ),
+}
+
+
+def test_iro_tables_cover_the_dates_the_episodes_cover(tmp_path: Path) -> None:
+    """An IRO extract's caseload before the 903 data starts is as partial as the episodes:
+    unavailable, as the children looked after are, never a number."""
+    episodes = f"{EP}\nA,01/05/2016,S,C2,U1,,\nB,01/05/2017,S,C2,U1,,\n"
+    ds = load_dataset(_folder(tmp_path, {"episodes_2017-18.csv": episodes, **IRO}))
+    for table in ("iro_allocations", "iro_staff"):
+        cov = ds.coverage[table]
+        assert (cov.start, cov.end) == (T("2017-04-01"), T("2018-03-31"))
+        assert cov.basis == "as the episodes"
+    at = ["2017-03-31", "2017-04-01", "2018-03-31", "2018-04-01"]
+    got = sc.compute("iro_caseload", ds, at=at)
+    # 1 April 2017: A's case only (B's opens 1 May), 1 case per FTE; 31 March 2018: both
+    assert got["value"].tolist()[1:3] == [1.0, 2.0]
+    assert got["note"].tolist()[0] == (
+        "not available: needs data from 31/03/2017; the data starts 01/04/2017"
+    )
+    assert got["note"].tolist()[3] == (
+        "not available: needs data up to 01/04/2018; the data ends 31/03/2018"
+    )
+    assert got["value"].isna().tolist() == [True, False, False, True]
+
+
+def test_iro_tables_without_episodes_are_not_limited(tmp_path: Path) -> None:
+    ds = load_dataset(_folder(tmp_path, IRO))
+    assert "iro_allocations" not in ds.coverage and "iro_staff" not in ds.coverage
+    got = sc.compute("iro_caseload", ds, at=["2016-06-30", "2017-06-30"])
+    assert got["value"].tolist() == [1.0, 2.0]
+
+
 def test_the_user_states_the_coverage(tmp_path: Path) -> None:
     folder = _folder(
         tmp_path,
@@ -136,6 +174,8 @@ def test_the_bundled_sample_covers_every_figure_of_the_quick_start(sample_datase
         "uasc": ten_years,
         "oc3": ten_years,
         "referrals": (T("2014-04-01"), T("2025-03-31")),
+        "iro_allocations": ten_years,
+        "iro_staff": ten_years,
     }
     # the 2024-25 Q4 card with 8 quarters of trend: every figure available
     for ind in sc.load_catalogue():

@@ -12,13 +12,18 @@ computed from partial history.
   (CINclosureDate; the earliest referral when none is closed) to the latest referral or
   closure. OC3 from its YEARs: the first year's 1 April to the last year's 31 March, the
   YEARs missing in between as gaps.
-- Local tables (IRO allocations and staff, KS4, population, districts) are not limited: they
-  are not returns, and each measure finds its own rows (an academic year, a mid-year
-  estimate) or says it has none.
+- IRO allocations and staff, local tables, cover the dates the episodes cover: a caseload
+  counts the allocations open on the day, and an extract's allocations for the children
+  looked after before the 903 data starts are as partial as the episodes (the bundled
+  county's IRO caseload climbs from 20 to 49 per FTE over the two years before it).
+- The other local tables (KS4, population, districts) are not limited: each measure finds
+  its own rows (an academic year, a mid-year estimate) or says it has none.
 - `load_dataset(..., coverage=(start, end))` states the coverage of every table.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -28,6 +33,8 @@ from ..periods import ReferenceDateError, names_a_period, parse_date
 from .returns import CIN_TABLES, LOCAL_TABLES, bounds, label
 
 RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
+# local, but dated as the children looked after they allocate IROs to
+IRO_TABLES = ("iro_allocations", "iro_staff")
 
 
 def _gaps(years: list[int]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
@@ -138,6 +145,10 @@ def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[
         for table in ("header", "uasc"):
             if table in tables and table not in out:
                 out[table] = out["episodes"]
+        episodes = out["episodes"]
+        for table in IRO_TABLES:
+            if table in tables:
+                out[table] = replace(episodes, basis="as the episodes")
     return out
 
 
