@@ -31,6 +31,7 @@ from .periods import (
     published_year_label,
     quarter_label,
 )
+from .report.privacy import WITHHELD_SECONDARY, WITHHELD_SMALL
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, Indicator
@@ -95,10 +96,6 @@ LEAVES_OUT = (
 # why a figure is not drawn, one wording per rule: a gap in a trend line, a 'c' on a bar
 GAP_NO_FIGURE = "no figure the data can support"
 GAP_WITHHELD = "withheld (small numbers)"
-# a small number counted, or left out of the base (13 of 18 leaves 5 out)
-WITHHELD_SMALL = "too few children to publish (in the figure or left out of it)"
-# complementary suppression (scorecard.report.privacy): withheld with another 'c'
-WITHHELD_SECONDARY = "so that another figure cannot be worked out"
 LOWER_BOUND_MARK = "≥"  # before a figure of days that is a lower bound, as the by-age table
 
 

@@ -328,7 +328,10 @@ def test_publication_mode_withholds_three_children(tiny_cards):
     assert list(f.loc["pct_foster_care", ["numerator", "denominator", "value"]]) == ["c"] * 3
     assert f.loc["pct_foster_care", "rag"] is None
     assert f.loc["pct_foster_care", "change_year"] == "c"
-    assert f.loc["pct_foster_care", "status"].startswith("withheld")
+    # withheld for its own small numbers, said so (not 'a count of 1 to 5': 2 of 3 leaves 1)
+    assert f.loc["pct_foster_care", "status"] == (
+        "withheld: small numbers (1 to 5) in the figure, its base or left out of it"
+    )
     # days in care (publish_counts false) over 3 children: withheld with its small base
     assert f.loc["time_in_care_current", "value"] == "c"
     # every quarter of the trend is withheld too (1 to 3 children throughout)
@@ -573,26 +576,27 @@ def _activity(district: str, cohort: int, eet: int, neet: int, in_touch: int | N
 
 
 @pytest.mark.parametrize(
-    ("cohort", "eet", "neet", "in_touch", "withheld"),
+    ("cohort", "eet", "neet", "in_touch", "withheld", "secondary"),
     [
         # 4 not known: in touch (34 of 38) is withheld as a complement, and 38 - 18 - 16
         # would still give the 4: the smaller part, NEET, goes too
-        (38, 18, 16, 34, {"neet", "in_touch"}),
+        (38, 18, 16, 34, {"neet", "in_touch"}, {"neet"}),
         # 3 NEET withheld, but in touch less EET (33 - 30) gives it: EET goes too
-        (40, 30, 3, 33, {"eet", "neet"}),
+        (40, 30, 3, 33, {"eet", "neet"}, {"eet"}),
         # 17-18 (no in-touch figure): 24 - 17 - 6 = 1 not known; NEET (the smaller) goes
-        (24, 17, 6, None, {"neet"}),
+        (24, 17, 6, None, {"neet"}, {"neet"}),
         # 7 not known and nothing small: all shown
-        (40, 20, 13, 33, set()),
+        (40, 20, 13, 33, set(), set()),
         # in touch not EET + NEET in the data: no sum to give a part away through it
-        (40, 30, 3, 32, {"neet"}),
+        (40, 30, 3, 32, {"neet"}, set()),
     ],
 )
 def test_parts_of_a_cohorts_activity_do_not_give_each_other_away(
-    cohort, eet, neet, in_touch, withheld
+    cohort, eet, neet, in_touch, withheld, secondary
 ):
     """The cohort is EET + NEET + not known, and in touch is EET + NEET: a small part worked
-    out from the others takes the smallest shown part of its sum with it (worked by hand)."""
+    out from the others takes the smallest shown part of its sum with it (worked by hand),
+    marked `secondary`: its status says it is withheld for another, not as a small count."""
     from scorecard.report import privacy
 
     cat = sc.load_catalogue()
@@ -609,6 +613,14 @@ def test_parts_of_a_cohorts_activity_do_not_give_each_other_away(
     )
     got = {str(o) for o in privacy.cohort_outcomes(ids, cat)[out["suppressed"]]}
     assert got == withheld
+    assert {str(o) for o in privacy.cohort_outcomes(ids, cat)[out["secondary"]]} == secondary
+    reasons = privacy.withheld_status(out["secondary"].to_numpy(), 5)[out["suppressed"]]
+    assert sorted(reasons) == sorted(
+        "withheld so that another figure cannot be worked out"
+        if part in secondary
+        else "withheld: small numbers (1 to 5) in the figure, its base or left out of it"
+        for part in withheld
+    )
     assert (out.loc[out["suppressed"], ["numerator", "value"]] == "c").all().all()
     assert (out["denominator"] == float(cohort)).all()  # the cohort stays shown
 

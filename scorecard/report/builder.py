@@ -52,7 +52,13 @@ from ..periods import (
     quarter_label,
 )
 from .comparison import COMPARE_NAMES
-from .privacy import apply_suppression, cohort_groups, cohort_outcomes, suppress_text
+from .privacy import (
+    apply_suppression,
+    cohort_groups,
+    cohort_outcomes,
+    suppress_text,
+    withheld_status,
+)
 from .scorecard import (
     COMPARATOR_COLUMNS,
     COMPARATOR_TEXT,
@@ -1165,7 +1171,8 @@ def suppress(
     # out: ...') has its small numbers shown as 'c', as notes and caveats do
     told = ~out["status"].map(is_unavailable).to_numpy(dtype=bool)
     out.loc[told, "status"] = out.loc[told, "status"].map(lambda t: suppress_text(t, threshold))
-    out.loc[hidden, "status"] = f"withheld: a count of 1 to {threshold} children"
+    reasons = withheld_status(out["secondary"].to_numpy(dtype=bool), threshold)
+    out.loc[hidden, "status"] = reasons[hidden]
     # trend points: 'c' where withheld
     wide = hist.drop_duplicates(["indicator", "period_end"]).pivot(
         index="indicator", columns="period_end", values="suppressed"
@@ -1178,7 +1185,7 @@ def suppress(
         flags = flags.to_numpy(dtype=bool)[0] if len(hist) else [False] * len(trend)
         trends.append([("c" if flag else v) for flag, v in zip(flags, trend)])
     out["trend"] = trends
-    return out, hist
+    return out.drop(columns="secondary"), hist.drop(columns="secondary")
 
 
 def _withheld_at(

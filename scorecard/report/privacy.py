@@ -40,6 +40,12 @@ import pandas as pd
 from ..measures.care_leavers import NOT_ASSESSED
 from .fmt import SUPPRESSED
 
+# why a 'c' stands where a figure would, one wording per rule (the charts say it too): a small
+# number counted, or left out of the base (13 of 18 leaves 5 out)
+WITHHELD_SMALL = "too few children to publish (in the figure or left out of it)"
+# withheld with another 'c' (complementary suppression)
+WITHHELD_SECONDARY = "so that another figure cannot be worked out"
+
 # units whose value is a share of a base of children: the rest of the base are children too
 SHARE_UNITS = frozenset({"percent"})
 # the parameter that tells apart figures of one measure counted on the same cohort
@@ -235,7 +241,8 @@ def apply_suppression(
     keys: Sequence[str] = (),
     outcomes: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """A copy of `frame` with withheld cells replaced by 'c' and a `suppressed` flag column.
+    """A copy of `frame` with withheld cells replaced by 'c', a `suppressed` flag column, and
+    `secondary`: withheld only so that another figure cannot be worked out.
 
     `extra_columns` (e.g. changes) are withheld wherever the value is. `groups` (aligned,
     `cohort_groups`) and `keys` (the columns that tell one date or breakdown value from
@@ -246,10 +253,11 @@ def apply_suppression(
     """
     if threshold < 1:
         out = frame.copy()
-        out["suppressed"] = False
+        out["suppressed"] = out["secondary"] = False
         return out
     shortfall = base_shortfall(frame, groups, keys)
     num, den, val = suppression_mask(frame, publish_counts, threshold, units, shortfall)
+    own = val.to_numpy()
     if groups is not None and outcomes is not None:
         more = activity_secondary(frame, groups, outcomes, keys, num.to_numpy(), threshold)
         num, val = pd.Series(more, num.index), val | pd.Series(more, val.index)
@@ -264,7 +272,14 @@ def apply_suppression(
             said = out[col].map(lambda t: suppress_text(t, threshold))
             out[col] = said.astype(out[col].dtype)
     out["suppressed"] = val.to_numpy()
+    out["secondary"] = out["suppressed"].to_numpy() & ~own
     return out
+
+
+def withheld_status(secondary: np.ndarray, threshold: int) -> np.ndarray:
+    """Why each withheld figure is withheld, in the words of the charts' 'c'."""
+    small = f"withheld: small numbers (1 to {threshold}) in the figure, its base or left out of it"
+    return np.where(secondary, f"withheld {WITHHELD_SECONDARY}", small)
 
 
 _VALUE_COLS = ("numerator", "denominator", "value")
