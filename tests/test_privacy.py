@@ -678,6 +678,49 @@ def test_time_in_care_by_age_keeps_no_lone_withheld_band():
     assert out["suppressed"].tolist() == [False, True, True, False, False, True, True, False]
 
 
+def test_time_in_care_by_age_notes_give_no_withheld_band_back():
+    """The by-age footnote counts each band's lower bounds ('lower bound for 9 of 94').
+    2025: '5 to 9' (5 children) is withheld and 'under 1' (8) with it; its note's 'of 8'
+    would give 13 - 8 = 5 back, so its numbers go. 2024: no band is withheld, but '1 to 4'
+    counts 4 lower bounds ('c'), and the card's caveat (13) less 9 would give them back, so
+    every count of that year goes. 2023: nothing small, all shown (worked by hand)."""
+    from scorecard.report import privacy
+
+    why = ": their period of care began before the data starts (01/04/2020)"
+    rows = [
+        ("2025-03-31", "Under 1", 8, f"lower bound for 8 of 8 children{why}"),
+        ("2025-03-31", "1 to 4", 9, None),
+        ("2025-03-31", "5 to 9", 5, None),
+        ("2025-03-31", "10 to 15", 29, None),
+        ("2024-03-31", "1 to 4", 85, f"lower bound for 4 of 85 children{why}"),
+        ("2024-03-31", "5 to 9", 94, f"lower bound for 9 of 94 children{why}"),
+        ("2023-03-31", "1 to 4", 85, f"lower bound for 7 of 85 children{why}"),
+        ("2023-03-31", "5 to 9", 94, f"lower bound for 9 of 94 children{why}"),
+    ]
+    frame = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime([r[0] for r in rows]),
+            "age_at_entry": [r[1] for r in rows],
+            "numerator": [400.0 * r[2] for r in rows],
+            "denominator": [float(r[2]) for r in rows],
+            "value": 400.0,
+            "note": [r[3] for r in rows],
+        }
+    )
+    out = privacy.suppress_by_age(frame, 5)
+    assert out["suppressed"].tolist() == [True, False, True, False, False, False, False, False]
+    assert [n if isinstance(n, str) else None for n in out["note"]] == [
+        f"lower bound for c of c children{why}",
+        None,
+        None,
+        None,
+        f"lower bound for c of 85 children{why}",
+        f"lower bound for c of 94 children{why}",
+        f"lower bound for 7 of 85 children{why}",
+        f"lower bound for 9 of 94 children{why}",
+    ]
+
+
 @pytest.mark.slow
 def test_where_a_withheld_value_would_stand_is_withheld_too(sample_scorecard):
     """Published at a threshold of 10, the sample's suitable accommodation (19-21) is

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..measures.care_leavers import NOT_ASSESSED
+from ..measures.facts import LOWER_BOUND_FOUND
 from .fmt import SUPPRESSED
 
 # why a 'c' stands where a figure would, one wording per rule (the charts say it too): a small
@@ -367,7 +368,41 @@ def suppress_by_age(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame 
         out, frame, threshold, by="period_end", rules=(("denominator", _VALUE_COLS),)
     )
     out["secondary"] = out["suppressed"].to_numpy() & ~own
+    if "note" in out:
+        out["note"] = _lower_bounds_withheld(out)
     return out
+
+
+def _lower_bounds_withheld(out: pd.DataFrame) -> pd.Series:
+    """The by-age notes ('lower bound for 9 of 94 children: ...') with their numbers as 'c'
+    wherever they could give a withheld one back: a withheld band's note (its 'of 8' is the
+    band), and every band's count in a year where one is withheld (the counts add up to the
+    card's caveat, 13 - 9 gives the 'c')."""
+    notes = out["note"].astype(object)
+    found = notes.map(lambda t: LOWER_BOUND_FOUND.search(t) if isinstance(t, str) else None)
+    bound = found.notna()
+    counts = found.map(lambda m: m["n"] if m is not None else None)
+    hidden = bound & (out["suppressed"].astype(bool) | counts.eq(SUPPRESSED))
+    years = set(out.loc[hidden, "period_end"])
+    whole_year = bound & out["period_end"].isin(years)
+
+    def withhold(note: str, band_too: bool) -> str:
+        m = LOWER_BOUND_FOUND.search(note)
+        if m is None:  # not a lower bound's note: nothing to withhold
+            return note
+        den = SUPPRESSED if band_too else m["den"]
+        start, end = m.span("n")[0], m.span("den")[1]
+        return f"{note[:start]}{SUPPRESSED} of {den}{note[end:]}"
+
+    band_too = out["suppressed"].astype(bool)
+    return pd.Series(
+        [
+            withhold(n, bool(b)) if w else n
+            for n, w, b in zip(notes, whole_year, band_too, strict=True)
+        ],
+        index=out.index,
+        dtype=object,
+    )
 
 
 def _no_lone_withheld(
