@@ -651,6 +651,74 @@ def test_a_lone_withheld_district_takes_the_next_smallest_with_it():
     assert out.loc["pct_residential", "numerator"].tolist() == ["c", "c", 30.0, 50.0]
 
 
+def _by_district(rows: list[tuple[str, str, float, float]]) -> pd.DataFrame:
+    """(indicator, district, numerator, denominator) rows of a district view."""
+    frame = pd.DataFrame(rows, columns=["indicator", "district", "numerator", "denominator"])
+    frame["value"] = 100 * frame["numerator"] / frame["denominator"]
+    frame["rag"] = "green"
+    return frame
+
+
+def test_activity_parts_by_district_are_withheld_for_the_whole_cohort():
+    """The privacy audit's case (F1), worked by hand: Dunmere's 48 of 49 in touch leaves 1
+    not in touch, so its in touch is withheld, its EET with it (49 - 24 - NEET 24 = 1), and
+    Fallowfield's EET as the next smallest. Yet the card's EET less Greywater's 30 gives
+    Dunmere + Fallowfield = 42, Fallowfield's in touch less its NEET gives 18, so Dunmere's
+    EET is 24 and its in touch 48: the 1 is back. Every district's parts of that cohort
+    are withheld; the cohorts stay shown."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    rows = []
+    for district, cohort, eet, neet, in_touch in (
+        ("Dunmere", 49, 24, 24, 48),
+        ("Fallowfield", 42, 18, 24, 42),
+        ("Greywater", 60, 30, 20, 50),
+    ):
+        for part, n in (("eet", eet), ("neet", neet), ("in_touch", in_touch)):
+            rows.append((f"care_leavers_{part}_19_21", district, float(n), float(cohort)))
+    out = privacy.suppress_districts(_by_district(rows), cat, 5)
+    assert (out[["numerator", "value"]] == "c").all().all()
+    assert out["denominator"].tolist() == [49.0] * 3 + [42.0] * 3 + [60.0] * 3
+    # withheld for its own small number: Dunmere's in touch only; the rest so that it
+    # cannot be worked out
+    own = ~out["secondary"]
+    assert out.loc[own, ["indicator", "district"]].values.tolist() == [
+        ["care_leavers_in_touch_19_21", "Dunmere"]
+    ]
+
+
+def test_a_withheld_cohort_takes_its_accommodation_base_with_it():
+    """The privacy audit's case (F3), worked by hand: Unknown's cohort of 2 is withheld,
+    and Bramleigh's (16) with it as the next smallest, so the card's 17-18 cohort less the
+    shown ones gives only their sum, 18. But Bramleigh's suitable-accommodation base of 16
+    was shown: a base is at most its cohort, and one 1-5 short of it would be withheld, so
+    Bramleigh's cohort is 16 and Unknown's 2. The base goes with its cohort."""
+    from scorecard.report import privacy
+
+    cat = sc.load_catalogue()
+    rows = []
+    for district, cohort, eet, neet, suitable, base in (
+        ("Unknown", 2, 1, 1, 2, 2),
+        ("Bramleigh", 16, 9, 7, 14, 16),
+        ("Caxford", 31, 22, 9, 10, 12),  # 19 not assessed: a base far below its cohort
+        ("Greywater", 29, 21, 8, 20, 29),
+    ):
+        rows += [
+            ("care_leavers_eet_17_18", district, float(eet), float(cohort)),
+            ("care_leavers_neet_17_18", district, float(neet), float(cohort)),
+            ("care_leavers_suitable_accom_17_18", district, float(suitable), float(base)),
+        ]
+    out = privacy.suppress_districts(_by_district(rows), cat, 5)
+    out = out.set_index(["indicator", "district"])
+    cohort = out.loc["care_leavers_eet_17_18", "denominator"]
+    assert cohort.tolist() == ["c", "c", 31.0, 29.0]
+    suitable = out.loc["care_leavers_suitable_accom_17_18"]
+    # Unknown's base of 2, Caxford's 12 as the next smallest, Bramleigh's with its cohort
+    assert suitable["denominator"].tolist() == ["c", "c", "c", 29.0]
+    assert suitable.loc["Greywater", "numerator"] == 20.0
+
+
 def test_time_in_care_by_age_keeps_no_lone_withheld_band():
     """The bands of time in care by age at entry add up to the card's figure of their date
     (children and days): with 3 children of '1 to 4' alone withheld in 2025, 65 - 20 - 12 -

@@ -348,9 +348,49 @@ def suppress_districts(
 
     # without the activity parts' outcomes: what is withheld for its own small numbers
     own = withheld(None)["suppressed"].to_numpy()
-    out = _no_lone_withheld(withheld(cohort_outcomes(ids, catalogue)), frame, threshold)
+    outcomes = cohort_outcomes(ids, catalogue)
+    out = withheld(outcomes)
+    while True:  # each pass withholds more, or ends
+        before = int(out["suppressed"].sum())
+        out = _cohort_links(_no_lone_withheld(out, frame, threshold), ids, catalogue, outcomes)
+        if int(out["suppressed"].sum()) == before:
+            break
     out["rag"] = out["rag"].astype(object).where(~out["suppressed"], None)
     out["secondary"] = out["suppressed"].to_numpy() & ~own
+    return out
+
+
+def _cohort_links(
+    out: pd.DataFrame, ids: pd.Series, catalogue: Any, outcomes: pd.Series
+) -> pd.DataFrame:
+    """The care leavers' figures of one cohort by district, withheld together where a few
+    withheld cells would not keep a small number from being worked out:
+
+    - a district's cohort withheld (the base of its activity parts) takes the suitable-
+      accommodation base with it: a base of 16 shown beside a withheld cohort gives the
+      cohort, 16, as a base 1-5 short of it would be withheld;
+    - the activity parts (EET, NEET, in touch) are tied three ways, in touch = EET + NEET in
+      each district and each part adding up to the card's figure across them: with one part
+      withheld in one district, the others' shown parts give it back (the card's EET less the
+      shown districts' is the withheld pair's; in touch less NEET is one of them). Where any
+      district's part is withheld, every district's parts of that cohort are."""
+    out = out.copy()
+    groups = cohort_groups(ids, catalogue).to_numpy(dtype=object)
+    cohort = pd.notna(groups)
+    kinds = outcomes.to_numpy(dtype=object)
+    activity = cohort & np.isin(kinds, [*ACTIVITY_PARTS, ACTIVITY_WHOLE])
+    base_c = out["denominator"].eq(SUPPRESSED).to_numpy() & activity
+    district = out["district"].to_numpy(dtype=object)
+    linked = {(g, d) for g, d in zip(groups[base_c], district[base_c], strict=True)}
+    same_base = np.array(
+        [(g, d) in linked for g, d in zip(groups, district, strict=True)], dtype=bool
+    )
+    parts_c = out["numerator"].eq(SUPPRESSED).to_numpy() & activity
+    same_parts = activity & np.isin(groups, list(set(groups[parts_c])))
+    for rows, cols in ((same_base, _VALUE_COLS), (same_parts, ("numerator", "value"))):
+        for col in cols:
+            out[col] = out[col].astype(object).where(~rows, SUPPRESSED)
+        out.loc[rows, "suppressed"] = True
     return out
 
 
