@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
+from .compact import Tables
 from .periods import window_start
 from .threads import once
 
@@ -145,7 +146,9 @@ class Dataset:
     `authority` is the authority its CIN census returns name (their `Source/LEA`, '886'),
     when they agree; None otherwise.
     Building blocks derived from the tables are cached on the dataset, so every measure
-    reuses them.
+    reuses them. A loaded table's columns of codes may be held compact and written out to
+    `str` the first time the table is asked for (`scorecard.compact`); the engine reads them
+    as held (`held`).
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -157,6 +160,10 @@ class Dataset:
     returns: pd.DataFrame = field(default_factory=returns_frame)
     authority: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, Tables):  # frames given as they are: none held compact
+            object.__setattr__(self, "tables", Tables(self.tables))
 
     def __contains__(self, name: object) -> bool:
         return name in self.tables
@@ -175,18 +182,32 @@ class Dataset:
     @property
     def pooled(self) -> bool:
         """True when tables carry an `LA` column (pooled regional or national data)."""
-        return any("LA" in t.columns for t in self.tables.values())
+        return any("LA" in self.held(t).columns for t in self.tables)
 
     def table(self, name: str) -> pd.DataFrame:
         """The table `name`, or a MissingTableError that says what is there."""
-        try:
-            return self.tables[name]
-        except KeyError:
-            have = ", ".join(self.names) or "no tables"
-            raise MissingTableError(
-                f"The dataset has no {name!r} table (it has: {have}). "
-                f"Add a file named {name}.csv (or .parquet/.xlsx) to the data folder."
-            ) from None
+        if name not in self.tables:
+            raise self._missing(name)
+        return self.tables[name]
+
+    def held(self, name: str) -> pd.DataFrame:
+        """The table `name` as the dataset holds it, for the engine: its columns of codes may
+        be categoricals (`scorecard.compact`), which the engine reads as codes without
+        writing out millions of strings; same rows, columns and values as `table`."""
+        if name not in self.tables:
+            raise self._missing(name)
+        return self._held.held(name)
+
+    @property
+    def _held(self) -> Tables:
+        return cast(Tables, self.tables)  # made one by __post_init__
+
+    def _missing(self, name: str) -> MissingTableError:
+        have = ", ".join(self.names) or "no tables"
+        return MissingTableError(
+            f"The dataset has no {name!r} table (it has: {have}). "
+            f"Add a file named {name}.csv (or .parquet/.xlsx) to the data folder."
+        )
 
     def coverage_for(self, tables: Iterable[str]) -> Coverage | None:
         """The dates all of `tables` cover (None when none of them is limited)."""
@@ -202,13 +223,13 @@ class Dataset:
         """A dataset with the given row positions left out of those tables (its own cache of
         building blocks; the same quality report and coverage). Positions are those of the
         tables as loaded, as in `unusable`."""
-        tables = dict(self.tables)
+        tables = {name: self.held(name) for name in self.tables}
         for name, drop in rows.items():
             frame = tables[name]
             keep = np.ones(len(frame), dtype=bool)
             keep[np.asarray(drop, dtype="int64")] = False
             tables[name] = frame.loc[keep].reset_index(drop=True)
-        return replace(self, tables=tables, _cache={})
+        return replace(self, tables=self._held.with_frames(tables), _cache={})
 
     def cached(self, key: str, build: Any) -> Any:
         """Return the cached building block `key`, computing it with `build()` once (threads
@@ -216,7 +237,7 @@ class Dataset:
         return once(self._cache, key, build)
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{k}: {len(v):,} rows" for k, v in sorted(self.tables.items()))
+        sizes = ", ".join(f"{k}: {len(self.held(k)):,} rows" for k in sorted(self.tables))
         return f"Dataset({self.source or 'in memory'}; {sizes}; {len(self.quality)} quality notes)"
 
     @classmethod

@@ -295,6 +295,11 @@ def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 FEW_ROWS = 1_000  # below this, reading each row is as cheap as finding the distinct values
+# columns of codes (and the LA) read as codes are held compact (`scorecard.compact`) in
+# tables of more rows than this, when they have at most this many distinct values (as many
+# as the checks look at once per value: `validate.FEW_VALUES`)
+COMPACT_ROWS = BIG
+COMPACT_VALUES = 1_000
 
 
 def _distinct_values(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
@@ -375,11 +380,12 @@ def _identity(array: pa.Array) -> tuple[int, ...]:
 
 
 def _coded_as_text(
-    s: pd.Series, numeric_ids: bool, upper: bool
+    s: pd.Series, numeric_ids: bool, upper: bool, compact: bool = False
 ) -> tuple[pd.Series, Distinct, dict[str, int]] | None:
     """A column of text held as codes (`_coded`): `_as_text` of each distinct value, spread to
-    the rows, the column as codes into its distinct values (for the checks), and the cells
-    written as a NULL token (read as blank) counted by token."""
+    the rows (`compact`: held as codes, when they are few; see `scorecard.compact`), the
+    column as codes into its distinct values (for the checks), and the cells written as a
+    NULL token (read as blank) counted by token."""
     found = _coded(s)
     if found is None or not pd.api.types.is_string_dtype(found[1]):
         return None  # numbers, dates ...: the general path reads them
@@ -397,6 +403,8 @@ def _coded_as_text(
     # unchanged text stays distinct and never blank: nothing to merge
     unchanged = bool((text == values).all())  # a blank is a change
     distinct = Distinct(codes, text) if unchanged else Distinct.merged(codes, text)
+    if compact and len(distinct.values) <= COMPACT_VALUES:
+        return distinct.held(s.index), distinct, nulls
     return distinct.dense(s.index), distinct, nulls
 
 
@@ -567,7 +575,8 @@ def _coerce_column(
     kind = column_kind(col)
     found: list[pd.DataFrame] = []
     if kind in ("code", "identifier", "text"):
-        read = _coded_as_text(s, kind != "text", kind == "code")
+        compact = (kind == "code" or col == "LA") and len(s) > COMPACT_ROWS
+        read = _coded_as_text(s, kind != "text", kind == "code", compact)
         if read is not None:
             if read[2]:
                 found.append(_null_note(raw, col, read[2]))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
+from ..compact import held_as_codes, written_out
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS
 
@@ -42,10 +42,11 @@ class Distinct:
 
     def dense(self, index: pd.Index) -> pd.Series:
         """The column itself (blank rows missing), as one Arrow-backed array."""
-        values = pa.array(self.values.array)
-        blank = self.codes.min(initial=0) < 0
-        rows = pa.array(self.codes, mask=self.codes < 0 if blank else None)
-        return pd.Series(pd.array(values.take(rows), dtype=self.values.dtype), index=index)
+        return written_out(self.codes, self.values, index)
+
+    def held(self, index: pd.Index) -> pd.Series:
+        """The column held compact: a categorical over the distinct values (`compact`)."""
+        return held_as_codes(self.codes, self.values, index)
 
     def spread(self, per_value: np.ndarray, blank: object) -> np.ndarray:
         """A result per distinct value (`blank` for blank rows) on every row."""

@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import threads
+from ..compact import Tables, is_held
 from ..dataset import TABLES, Dataset
 from . import coverage as cover
 from .child_ids import align_leading_zeros
@@ -391,8 +392,10 @@ def _run(
     else:
         covered = cover.infer(tables, years) if infer_coverage else {}
     files = {t: ", ".join(w.names) for t, w in where.items()}
+    # the columns coerce held compact stay so: written out when a table is asked for
+    held = {t: [c for c in distinct.get(t, {}) if is_held(tables[t][c])] for t in tables}
     ds = Dataset(
-        tables,
+        Tables(tables, held),
         report,
         files,
         coverage=covered,

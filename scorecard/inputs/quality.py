@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import codes, threads
+from ..compact import as_text
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS
 from .columns import required
@@ -150,7 +151,7 @@ class _Ctx:
             return empty()
         frame = self.tables[table]
         pos = np.flatnonzero(m)
-        vals = frame[column].iloc[pos] if values is None else values.iloc[pos]
+        vals = as_text(frame[column].iloc[pos]) if values is None else values.iloc[pos]
         # Series rule/hint are indexed by row position (only the flagged rows are needed)
         rule = rule.reindex(pos) if isinstance(rule, pd.Series) else rule
         hint = hint.reindex(pos) if isinstance(hint, pd.Series) else hint
@@ -269,7 +270,7 @@ def _out_of_year(
     bad = np.zeros(len(frame), dtype=bool)
     bad[pos] = True
     year, last, lo, hi = year[bad_rows], last[bad_rows], lo[bad_rows], hi[bad_rows]
-    code = frame[column].iloc[pos].reset_index(drop=True)
+    code = as_text(frame[column].iloc[pos]).reset_index(drop=True)
     lo_s, hi_s = pd.Series(lo), pd.Series(hi)
     valid_in = _year_label(lo_s) + " to " + _year_label(hi_s)
     valid_in = valid_in.where(hi_s < codes.LAST_YEAR, "from " + _year_label(lo_s))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..compact import text_frame
 from ..dataset import returns_frame
 from .keys import Distinct, combine, id_codes
 from .read import RawTable
@@ -378,7 +379,7 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
         return Stitched(p.frame, where, [None], p.distinct), []
     frames = []
     for p in parts:
-        f = p.frame
+        f = text_frame(p.frame)  # codes held compact are written out: returns' codes differ
         if p.year is not None:
             f = f.assign(**{COLLECTION_YEAR: label(p.year)})
         frames.append(f)

@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines.pandas_engine import Engine
 
+from ..compact import as_text, text_frame
 from .keys import BIG, Distinct
 from .report import Where, at, concat, empty, issues
 from .schemas import FRAME_CHECKS, MODELS, describe_failure
@@ -55,9 +56,13 @@ def schema_issues(
     as codes into their distinct values (checked once per value when the table is big)."""
     schema, untyped = _schemas(table)
     by_value = _by_value(schema, frame, where, distinct or {})
-    if _dtypes_hold(schema, frame):  # else pandera checks them (and says which rows fail)
-        schema = untyped
-    found = _failures(schema.remove_columns(by_value) if by_value else schema, frame)
+    # codes held compact are written out for pandera's row-by-row checks (a categorical is
+    # not `str`); those checked once per value stay compact (the table-wide checks ask only
+    # whether they are blank)
+    rows = text_frame(frame, [c for c in frame.columns if c not in by_value])
+    if _dtypes_hold(schema.remove_columns(by_value) if by_value else schema, rows):
+        schema = untyped  # else pandera checks them (and says which rows fail)
+    found = _failures(schema.remove_columns(by_value) if by_value else schema, rows)
     if by_value:
         assert distinct is not None
         only = pa.DataFrameSchema({c: schema.columns[c] for c in by_value}, name=schema.name)
@@ -197,6 +202,6 @@ def _failures_to_issues(
             parts.append(issues("error", table, file, [None], column, None, rule, hint))
             continue
         pos = np.sort(idx)
-        values = frame[column].iloc[pos] if column in frame.columns else None
+        values = as_text(frame[column].iloc[pos]) if column in frame.columns else None
         parts.append(at("error", table, where, pos, column, values, rule, hint))
     return concat(parts)
