@@ -220,12 +220,12 @@ def _cid(units: pd.DataFrame, name: str, indicator: str) -> np.ndarray:
 
 def _episode_has(ds: Dataset, name: str) -> bool:
     """True when `name` is a column of the episodes (as `care.episodes` shows them)."""
-    return name in ds.table("episodes").columns or name in episode_index(ds).columns
+    return name in ds.held("episodes").columns or name in episode_index(ds).columns
 
 
 def _episode_values(ds: Dataset, name: str) -> np.ndarray:
     """Column `name` of the episodes in `care.episode_index` order, as an array."""
-    if name in ds.table("episodes").columns:
+    if name in ds.held("episodes").columns:
         return episode_column(ds, name).to_numpy()
     return episode_index(ds)[name].to_numpy()
 
@@ -237,7 +237,7 @@ def _districts(ds: Dataset, units: pd.DataFrame, indicator: str) -> np.ndarray:
     district, at every date of its trend)."""
     if "HOME_POST" in units.columns:
         return district_of(ds, units["HOME_POST"].reset_index(drop=True)).to_numpy()
-    if "HOME_POST" not in ds.table("episodes").columns:
+    if "HOME_POST" not in ds.held("episodes").columns:
         raise BreakdownError(
             f"{indicator} cannot be broken down by district: episodes have no HOME_POST column."
         )

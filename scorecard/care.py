@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .compact import factorized, is_held, taken
 from .dataset import Dataset
 from .identifiers import digits_as_numbers
 from .periods import DATE_DTYPE, window_start
@@ -38,7 +39,10 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """`pd.factorize(values, use_na_sentinel=True)`: codes in order of first appearance (-1
     blank, the smallest integer type that holds them) and the distinct values. An
     Arrow-backed text column is encoded by Arrow itself, whose codes come without a copy
-    (several times cheaper for millions of rows than pandas' route through it)."""
+    (several times cheaper for millions of rows than pandas' route through it); a column
+    held compact (`Dataset.held`) as its written-out column would be, from its codes."""
+    if is_held(values) and len(values):
+        return factorized(values)
     arr = values.array
     if isinstance(arr, pd.arrays.ArrowStringArray) and len(arr):
         encoded = pc.dictionary_encode(arr._pa_array)
@@ -101,7 +105,7 @@ def _pooled_keys(ds: Dataset) -> _PooledKeys | None:
 
     def build() -> _PooledKeys | None:
         names = [t for t in _KEY_TABLES if t in ds.tables]
-        frames = [ds.tables[t] for t in names]
+        frames = [ds.held(t) for t in names]
         if not frames or not all("LA" in f.columns for f in frames):
             return None
         la = [factorize(f["LA"]) for f in frames]
@@ -245,7 +249,7 @@ def child_key(ds: Dataset, frame: pd.DataFrame, col: str = "CHILD") -> np.ndarra
     pooled = _pooled_keys(ds)
     if pooled is not None and "LA" in frame.columns:
         for name in pooled.table_pairs:
-            if col == "CHILD" and frame is ds.tables[name]:
+            if col == "CHILD" and ds.is_table(name, frame):
                 return _table_keys(ds, name)  # worked out once per table
         return _positions(pooled.pairs, _pairs(frame, col, pooled.las, pooled.ids))
     return np.asarray(child_categories(ds).get_indexer(_raw_keys(frame, col)), dtype="int64")
@@ -299,7 +303,7 @@ def episode_index(ds: Dataset) -> pd.DataFrame:
 
 
 def _episode_index(ds: Dataset) -> pd.DataFrame:
-    table = ds.table("episodes")
+    table = ds.held("episodes")
     keep = np.flatnonzero(~table["LS"].isin(SHORT_BREAK_LS).to_numpy(dtype=bool))
     cid = child_key(ds, table)[keep]
     decom = np.asarray(table["DECOM"], dtype=DATE_DTYPE)[keep]
@@ -388,7 +392,10 @@ def episode_column(ds: Dataset, name: str) -> pd.Series:
 
     def build() -> pd.Series:
         rows = episode_index(ds)["row"].to_numpy()
-        return ds.table("episodes")[name].take(rows).reset_index(drop=True)
+        column = ds.held("episodes")[name]
+        if is_held(column):  # only the rows taken are written out
+            return pd.Series(taken(column, rows), name=name)
+        return column.take(rows).reset_index(drop=True)
 
     return ds.cached(f"episode_column:{name}", build)
 
@@ -402,7 +409,7 @@ def episode_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
 
     def build() -> tuple[np.ndarray, np.ndarray]:
         rows = episode_index(ds)["row"].to_numpy()
-        table = ds.table("episodes")
+        table = ds.held("episodes")
         if name not in table.columns:
             return np.full(len(rows), -1, dtype="int8"), np.array([], dtype=object)
         raw, uniques = factorize(table[name])
@@ -458,7 +465,7 @@ def periods(ds: Dataset) -> pd.DataFrame:
         n = len(pid)
         starts = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]]) if n else pid
         rows = e["row"].to_numpy()
-        table = ds.table("episodes")
+        table = ds.held("episodes")
         out = pd.DataFrame(
             {
                 "cid": e["cid"].to_numpy()[starts],
@@ -483,7 +490,7 @@ def _last_valid(values: pd.Series, rows: np.ndarray, starts: np.ndarray) -> pd.a
     ok = values.notna().to_numpy(dtype=bool)[rows]
     pos = np.arange(n)
     pick = np.maximum.reduceat(np.where(ok, pos, -1), starts) if n else pos
-    return values.array.take(np.where(pick >= 0, rows[np.maximum(pick, 0)], -1), allow_fill=True)
+    return taken(values, np.where(pick >= 0, rows[np.maximum(pick, 0)], -1))
 
 
 def _first_valid(values: pd.Series, rows: np.ndarray, starts: np.ndarray) -> pd.array:
@@ -492,7 +499,7 @@ def _first_valid(values: pd.Series, rows: np.ndarray, starts: np.ndarray) -> pd.
     ok = values.notna().to_numpy(dtype=bool)[rows]
     pos = np.arange(n)
     pick = np.minimum.reduceat(np.where(ok, pos, n), starts) if n else pos
-    return values.array.take(np.where(pick < n, rows[np.minimum(pick, n - 1)], -1), allow_fill=True)
+    return taken(values, np.where(pick < n, rows[np.minimum(pick, n - 1)], -1))
 
 
 def expand(

@@ -198,6 +198,11 @@ class Dataset:
             raise self._missing(name)
         return self._held.held(name)
 
+    def is_table(self, name: str, frame: pd.DataFrame) -> bool:
+        """True when `frame` is the table `name` itself, as held or as written out (without
+        writing it out to ask)."""
+        return self._held.holds(name, frame)
+
     @property
     def _held(self) -> Tables:
         return cast(Tables, self.tables)  # made one by __post_init__

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
+from .compact import taken
 from .dataset import Dataset
 from .periods import DATE_DTYPE
 
@@ -80,11 +81,11 @@ def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.n
     """True where episodes `a` and `b` (positions in `care.episode_index`) have the same
     `col`, stripped and upper-cased, blank equal to blank (a table without the column: all
     blank). Only the episodes compared are read."""
-    table = ds.table("episodes")
+    table = ds.held("episodes")
     if col not in table.columns:
         return np.ones(len(a), dtype=bool)
     rows = episode_index(ds)["row"].to_numpy()
-    values = table[col].take(np.r_[rows[a], rows[b]]).astype("string")
+    values = pd.Series(taken(table[col], np.r_[rows[a], rows[b]])).astype("string")
     codes, _ = pd.factorize(values.str.strip().str.upper().fillna("\x00"))
     return codes[: len(a)] == codes[len(a) :]
 

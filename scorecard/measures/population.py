@@ -21,6 +21,7 @@ from ..care import (
     episode_column,
     episode_index,
     events_in_windows,
+    factorize,
     looked_after_at,
     n_children,
     periods,
@@ -87,7 +88,7 @@ def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 def _population_la(ds: Dataset) -> bool:
     """True when both the children and the population carry an LA column (pooled data)."""
     pop = ds.table("population")
-    return "LA" in pop.columns and "LA" in ds.table("episodes").columns
+    return "LA" in pop.columns and "LA" in ds.held("episodes").columns
 
 
 def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFrame:
@@ -117,7 +118,7 @@ def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFra
     left = pd.DataFrame({"period_end": np.asarray(ats), "year": latest_year})
     if per_la:
         las = pd.Index(pop["LA"].dropna().unique())
-        children_las = ds.table("episodes")["LA"].dropna().unique()
+        children_las = factorize(ds.held("episodes")["LA"])[1]  # the LAs named, in any order
         las = las.union(pd.Index(children_las)).sort_values()
         left = left.merge(pd.DataFrame({"LA": las}), how="cross")
     left = left.sort_values("year", kind="stable")
@@ -378,7 +379,7 @@ def current_placement_share(
             f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
             "`greater_than` (e.g. 20.0) in the indicator's params."
         )
-    if column not in ds.table("episodes").columns:
+    if column not in ds.held("episodes").columns:
         raise MissingTableError(
             f"The episodes table has no {column!r} column, which this indicator needs. "
             f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
@@ -408,7 +409,7 @@ def _outside_boundary(ds: Dataset, own_la: str) -> tuple[np.ndarray, np.ndarray]
     PL_LOCATION OUT/IN when recorded; else PL_LA: Wales, Scotland or Northern Ireland are
     outside, and with `own_la` (the authority's 9-character code) any other authority is;
     else unknown. Codes are cleaned on their distinct values."""
-    columns = ds.table("episodes").columns
+    columns = ds.held("episodes").columns
     n = len(episode_index(ds))
     outside, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if "PL_LOCATION" in columns:
@@ -457,7 +458,7 @@ def placed_far_from_home(
     0%. Units: the children looked after (those left out with 0 and 0); facts: PL_DISTANCE,
     PL_LOCATION, PL_LA and whether outside the boundary.
     """
-    table = ds.table("episodes")
+    table = ds.held("episodes")  # its columns only
     if "PL_DISTANCE" not in table.columns:
         raise MissingTableError(
             "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "

@@ -88,7 +88,7 @@ def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
     integer type that holds them."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, uniques = factorize(ds.table("referrals")[name])
+        codes, uniques = factorize(ds.held("referrals")[name])
         return codes.astype(np.min_scalar_type(-max(len(uniques), 1)), copy=False), uniques
 
     return ds.cached(f"referral_factorized:{name}", build)
@@ -116,7 +116,7 @@ def _history(ds: Dataset, months: int) -> _History:
     one (the latest earlier one, so checking it alone is enough)."""
 
     def build() -> _History:
-        ref = ds.table("referrals")
+        ref = ds.held("referrals")
         dates = np.asarray(ref[DATE_COL], dtype=DATE_DTYPE)
         blank = np.isnat(dates)
         rows = np.flatnonzero(~blank) if blank.any() else None
@@ -214,7 +214,7 @@ def referral_history(ds: Dataset, months: int = 12) -> pd.DataFrame:
 
 
 def _check_by(ds: Dataset, by: list[str]) -> None:
-    ref = ds.table("referrals")
+    ref = ds.held("referrals")
     dates = {c for c in ref.columns if pd.api.types.is_datetime64_any_dtype(ref[c])}
     columns = [c for c in ref.columns if c not in PRIVATE_COLUMNS and c not in dates]
     for name in by:
