@@ -466,7 +466,7 @@ LARGE_ROWS = 200_000  # a dataset with a table this long computes indicators sid
 def is_large(ds: Dataset) -> bool:
     """True when indicators are worth computing side by side in threads (`compute_many`):
     on smaller data starting threads costs more than it saves."""
-    return max((len(t) for t in ds.tables.values()), default=0) >= LARGE_ROWS
+    return max((len(ds.held(t)) for t in ds.tables), default=0) >= LARGE_ROWS
 
 
 def side_by_side(
