@@ -62,27 +62,13 @@ def taken(s: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArr
 def factorized(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """A column held compact factorized as `pd.factorize` factorizes it written out: int32
     codes in order of first appearance (-1 blank) and the values they stand for, read from
-    the codes (no string is hashed)."""
+    the small integer codes (no string is hashed)."""
     codes = s.cat.codes.to_numpy()
-    k = len(s.cat.categories)
-    order = _first_seen(codes, k)
+    order = pd.unique(codes)  # the codes present in order of first appearance (-1: blank)
     seen = order[order >= 0]
-    lookup = np.full(k + 1, -1, dtype=np.int32)  # the last entry: a blank (code -1)
+    lookup = np.full(len(s.cat.categories) + 1, -1, dtype=np.int32)  # last entry: blank
     lookup[seen] = np.arange(len(seen), dtype=np.int32)
     return lookup[codes], s.cat.categories.take(seen).rename(None)
-
-
-def _first_seen(codes: np.ndarray, k: int) -> np.ndarray:
-    """The distinct codes among `codes` (from -1 to k - 1), in order of first appearance:
-    from the shortest leading run of rows that holds them all (a few thousand rows, as a
-    rule, rather than hashing millions)."""
-    present = int(np.count_nonzero(np.bincount(codes.astype(np.intp) + 1, minlength=k + 1)))
-    n = 1 << 16
-    while True:
-        seen = pd.unique(codes[:n])
-        if len(seen) == present or n >= len(codes):
-            return np.asarray(seen, dtype=np.intp)
-        n *= 4
 
 
 def text_frame(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
