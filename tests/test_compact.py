@@ -1,0 +1,89 @@
+"""Code columns held compact (`scorecard.compact`): a loaded dataset holds a big table's
+columns of codes as categoricals and writes them out to `str` when a table is asked for; the
+analyst's tables, the quality report and every figure are those of `str` columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scorecard as sc
+from scorecard import compact
+from scorecard.care import factorize
+from scorecard.inputs import coerce
+
+VALUES = pd.Series([f"C{i}" for i in range(30)], dtype="str")
+
+
+def _codes(n: int, sort: bool, seed: int = 1) -> np.ndarray:
+    codes = np.random.default_rng(seed).integers(-1, len(VALUES), n).astype(np.int8)
+    return np.sort(codes) if sort else codes
+
+
+@pytest.mark.parametrize("n", [1, 10, 5_000])
+@pytest.mark.parametrize("sort", [False, True])
+def test_factorized_and_taken_as_written_out(n: int, sort: bool) -> None:
+    codes = _codes(n, sort)
+    held = compact.held_as_codes(codes, VALUES, pd.RangeIndex(n))
+    text = compact.as_text(held)
+    pd.testing.assert_series_equal(text, compact.written_out(codes, VALUES, pd.RangeIndex(n)))
+    assert text.dtype == "str" and compact.is_held(held) and not compact.is_held(text)
+    want, want_uniques = factorize(text)
+    got, got_uniques = factorize(held)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+    pd.testing.assert_index_equal(got_uniques, want_uniques, exact=True)
+    at = np.random.default_rng(2).integers(-1, n, 50)
+    want_taken = text.array.take(at, allow_fill=True)
+    pd.testing.assert_extension_array_equal(compact.taken(held, at), want_taken)
+
+
+def test_a_categorical_given_is_not_held() -> None:
+    frame = pd.DataFrame({"PLACE": pd.Categorical(["U1", "U2", None])})
+    ds = sc.Dataset({"episodes": frame})
+    assert ds.table("episodes") is frame and ds.held("episodes") is frame
+    assert not compact.is_held(frame["PLACE"])
+
+
+@pytest.fixture(scope="module")
+def parquet_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's episodes, header and referrals as Parquet (codes read as dictionaries)."""
+    folder = tmp_path_factory.mktemp("parquet")
+    ds = sc.load_dataset()
+    for name in ("episodes", "header", "referrals"):
+        ds.table(name).to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def test_held_tables_give_the_same_tables_report_and_figures(
+    parquet_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 10**9)
+    plain = sc.load_dataset(parquet_folder)
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
+    held = sc.load_dataset(parquet_folder)
+    assert not any(compact.is_held(plain.held("episodes")[c]) for c in ("PLACE", "LS"))
+    assert all(compact.is_held(held.held("episodes")[c]) for c in ("PLACE", "LS", "REC"))
+    for ind in ("placement_stability_short", "re_referral_rate", "cla_count"):
+        want = sc.compute(ind, plain, at=["2024-03-31", "2025-03-31"])
+        pd.testing.assert_frame_equal(sc.compute(ind, held, at=["2024-03-31", "2025-03-31"]), want)
+    pd.testing.assert_frame_equal(held.quality, plain.quality)
+    assert list(held) == list(plain)
+    for name in plain.names:
+        pd.testing.assert_frame_equal(held.tables[name], plain.tables[name], check_exact=True)
+    assert held.tables["episodes"] is held.table("episodes")  # written out once, then kept
+    assert held.is_table("episodes", held.held("episodes"))
+    assert held.is_table("episodes", held.table("episodes"))
+
+
+def test_without_keeps_the_columns_held(
+    parquet_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
+    ds = sc.load_dataset(parquet_folder)
+    fewer = ds.without({"episodes": np.array([0, 5])})
+    assert compact.is_held(fewer.held("episodes")["PLACE"])
+    want = ds.table("episodes").drop(index=[0, 5]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(fewer.table("episodes"), want)
