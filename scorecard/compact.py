@@ -121,10 +121,6 @@ class Tables(Mapping[str, pd.DataFrame]):
             frame is self._frames[name] or frame is self._text.get(name)
         )
 
-    def held_columns(self, name: str) -> tuple[str, ...]:
-        """The columns of table `name` held compact."""
-        return self._held.get(name, ())
-
     def with_frames(self, frames: Mapping[str, pd.DataFrame]) -> Tables:
         """Other frames of the same tables, their same columns held compact."""
         return Tables(frames, self._held)
