@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .memory import arrow_pool
 from .threads import once
 
 
@@ -96,7 +97,12 @@ class Tables(Mapping[str, pd.DataFrame]):
         columns = self._held.get(name)
         if not columns:
             return frame
-        return once(self._text, name, lambda: text_frame(frame, columns))
+
+        def write_out() -> pd.DataFrame:
+            with arrow_pool():
+                return text_frame(frame, columns)
+
+        return once(self._text, name, write_out)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._frames)

@@ -5,16 +5,20 @@ kernel then compacts memory to find one at each first touch (`transparent_hugepa
 set to `madvise`, the usual default on a busy machine), that costs more system time than
 the pages save: measured on the 2-core development machine, about 1 s of system CPU of the
 1.4 s spent in the peer job's two indicators (150 LAs, 40 quarter ends). The engine turns
-the advice off while it computes and puts it back as it was afterwards.
+the advice off while it computes and puts it back as it was afterwards. Loading, and
+writing out the code columns a dataset holds compact, allocate Arrow memory from jemalloc
+(`arrow_pool`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
+import pyarrow as pa
 
 
 def _hugepage_switch() -> Callable[[bool], bool] | None:
@@ -51,3 +55,38 @@ def without_hugepages() -> Iterator[None]:
             _INSIDE[0] -= 1
             if _INSIDE[0] == 0:
                 switch(_INSIDE[1])
+
+
+_POOL_LOCK = threading.Lock()
+_POOL_USERS: list[pa.MemoryPool] = []  # the pool before the first of the loads now running
+
+
+@contextmanager
+def arrow_pool() -> Iterator[None]:
+    """Arrow's jemalloc pool while loading (and writing out), where pyarrow has it and the user has not chosen
+    a pool (ARROW_DEFAULT_MEMORY_POOL): loading builds and lets go of hundreds of MB of Arrow
+    buffers, and jemalloc gives them back and reuses them with a lower peak than the default
+    mimalloc (the peers' two tables: 1.24 -> 1.15 GB, fewer page faults in system time). The
+    previous default pool is restored when the last load running (threads) ends; buffers
+    remember the pool they came from. Writing out the columns held compact (`compact.Tables`)
+    uses it too: the referrals' 320 MB of `str` codes took 0.3 s instead of 0.9 s, most of
+    it the kernel handing mimalloc fresh pages."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        yield
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        yield
+        return
+    with _POOL_LOCK:
+        _POOL_USERS.append(pa.default_memory_pool())
+        pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        with _POOL_LOCK:
+            first = _POOL_USERS[0]
+            _POOL_USERS.pop()
+            if not _POOL_USERS:
+                pa.set_memory_pool(first)

@@ -14,10 +14,7 @@ be used at all (a required column missing, an unreadable file) is left out with 
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -29,6 +26,7 @@ import pyarrow as pa
 from .. import threads
 from ..compact import Tables, is_held
 from ..dataset import TABLES, Dataset
+from ..memory import arrow_pool
 from . import coverage as cover
 from .child_ids import align_leading_zeros
 from .coerce import YEAR_HINT, coerce
@@ -293,39 +291,6 @@ def _drop_copies(
         }
 
 
-_POOL_LOCK = threading.Lock()
-_POOL_USERS: list[pa.MemoryPool] = []  # the pool before the first of the loads now running
-
-
-@contextmanager
-def _arrow_pool() -> Iterator[None]:
-    """Arrow's jemalloc pool while loading, where pyarrow has it and the user has not chosen
-    a pool (ARROW_DEFAULT_MEMORY_POOL): loading builds and lets go of hundreds of MB of Arrow
-    buffers, and jemalloc gives them back and reuses them with a lower peak than the default
-    mimalloc (the peers' two tables: 1.24 -> 1.15 GB, fewer page faults in system time). The
-    previous default pool is restored when the last load running (threads) ends; buffers
-    remember the pool they came from."""
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        yield
-        return
-    try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        yield
-        return
-    with _POOL_LOCK:
-        _POOL_USERS.append(pa.default_memory_pool())
-        pa.set_memory_pool(pool)
-    try:
-        yield
-    finally:
-        with _POOL_LOCK:
-            first = _POOL_USERS[0]
-            _POOL_USERS.pop()
-            if not _POOL_USERS:
-                pa.set_memory_pool(first)
-
-
 def _validate(
     tables: dict[str, pd.DataFrame],
     where: dict[str, Where],
@@ -508,7 +473,7 @@ def load_dataset(
     is inferred (see `scorecard.inputs.coverage`).
     """
     folder = _folder(path)
-    with _arrow_pool():
+    with arrow_pool():
         raws, notes = collect(folder)
         ds, report = _run(
             raws,
@@ -532,7 +497,7 @@ def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]
         folder = _folder(path)
     except OSError as exc:
         return None, finalise(note("error", str(path), str(exc), "Check the folder path."))
-    with _arrow_pool():
+    with arrow_pool():
         raws, notes = collect(folder)
         ds, report = _run(
             raws, notes, validate=True, coverage=None, infer_coverage=True, source=str(folder)
