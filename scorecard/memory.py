@@ -63,10 +63,11 @@ _POOL_USERS: list[pa.MemoryPool] = []  # the pool before the first of the loads 
 
 @contextmanager
 def arrow_pool() -> Iterator[None]:
-    """Arrow's jemalloc pool while loading (and writing out), where pyarrow has it and the user has not chosen
-    a pool (ARROW_DEFAULT_MEMORY_POOL): loading builds and lets go of hundreds of MB of Arrow
-    buffers, and jemalloc gives them back and reuses them with a lower peak than the default
-    mimalloc (the peers' two tables: 1.24 -> 1.15 GB, fewer page faults in system time). The
+    """Arrow's jemalloc pool while loading (and writing out), where pyarrow has it and the
+    user has not chosen a pool (ARROW_DEFAULT_MEMORY_POOL): loading builds and lets go of
+    hundreds of MB of Arrow buffers, and jemalloc gives them back and reuses them with a lower
+    peak than the default mimalloc (the peers' two tables: 1.24 -> 1.15 GB, fewer page faults
+    in system time). The
     previous default pool is restored when the last load running (threads) ends; buffers
     remember the pool they came from. Writing out the columns held compact (`compact.Tables`)
     uses it too: the referrals' 320 MB of `str` codes took 0.3 s instead of 0.9 s, most of
