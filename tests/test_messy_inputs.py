@@ -17,6 +17,7 @@ import pytest
 from _loader_fixtures import EP, HEADER, write
 
 import scorecard as sc
+from scorecard.inputs import coerce
 from scorecard.inputs.coerce import NULL_TOKENS
 
 
@@ -560,3 +561,23 @@ def test_local_tables_named_with_a_year_are_not_returns(tmp_path: Path) -> None:
     assert ds["population"].columns.tolist() == ["MID_YEAR", "POP_0_17"]
     assert ds["population"]["POP_0_17"].tolist() == [302500.0]
     assert ds["districts"].columns.tolist() == ["POSTCODE_DISTRICT", "DISTRICT"]
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+def test_a_null_token_among_codes_is_a_blank_not_a_distinct_value(arrow: bool) -> None:
+    """A column of codes is checked once per distinct value, never blank: a cell written
+    'NULL' is read as blank (code -1), also where the codes come as an Arrow dictionary
+    (Parquet), whose text compares a blank as unknown rather than unequal."""
+    cells = ["U1", "NULL", "U2", "U1"]
+    s = pd.Series(pd.Categorical(cells))
+    if arrow:
+        s = pd.Series(
+            pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(cells).dictionary_encode()]))
+        )
+    found = coerce._coded_as_text(s, numeric_ids=True, upper=True)
+    assert found is not None
+    column, distinct, nulls = found
+    assert nulls == {"NULL": 1}
+    assert column.isna().tolist() == [False, True, False, False]
+    assert distinct.values.tolist() == ["U1", "U2"]
+    assert distinct.codes.tolist() == [0, -1, 1, 0]

@@ -400,8 +400,9 @@ def _coded_as_text(
         text = text.where(~token)
     if upper:
         text = text.str.upper()
-    # unchanged text stays distinct and never blank: nothing to merge
-    unchanged = bool((text == values).all())  # a blank is a change
+    # unchanged text stays distinct and never blank: nothing to merge (a blank is a change;
+    # Arrow-backed text compares a blank as unknown, counted here as unequal)
+    unchanged = bool((text == values).fillna(False).all())
     distinct = Distinct(codes, text) if unchanged else Distinct.merged(codes, text)
     if compact and len(distinct.values) <= COMPACT_VALUES:
         return distinct.held(s.index), distinct, nulls

@@ -45,11 +45,8 @@ class Distinct:
         return written_out(self.codes, self.values, index)
 
     def held(self, index: pd.Index) -> pd.Series:
-        """The column held compact: a categorical over the distinct values (`compact`). A
-        blank among the values (a NULL token read as blank keeps its code) becomes code -1:
-        a categorical has no blank category."""
-        d = Distinct.merged(self.codes, self.values) if self.values.isna().any() else self
-        return held_as_codes(d.codes, d.values, index)
+        """The column held compact: a categorical over the distinct values (`compact`)."""
+        return held_as_codes(self.codes, self.values, index)
 
     def spread(self, per_value: np.ndarray, blank: object) -> np.ndarray:
         """A result per distinct value (`blank` for blank rows) on every row."""
