@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .compact import factorized, is_held, taken
+from .compact import factorized, is_held, taken, text_frame
 from .dataset import Dataset
 from .identifiers import digits_as_numbers
 from .periods import DATE_DTYPE, window_start
@@ -195,7 +195,7 @@ def _string_categories(ds: Dataset) -> pd.Index:
     """The sorted distinct string keys of the child-level tables (cached)."""
 
     def build() -> pd.Index:
-        parts = [_raw_keys(ds.tables[t], "CHILD") for t in _KEY_TABLES if t in ds.tables]
+        parts = [_raw_keys(ds.held(t), "CHILD") for t in _KEY_TABLES if t in ds.tables]
         if not parts:
             return pd.Index([], dtype="string")
         return pd.Index(pd.concat(parts, ignore_index=True).dropna().unique()).sort_values()
@@ -264,10 +264,10 @@ def children(ds: Dataset) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         out = pd.DataFrame(index=pd.RangeIndex(n_children(ds), name="cid"))
         if "header" in ds.tables:
-            h = ds.tables["header"].copy()
-            h["cid"] = child_key(ds, ds.tables["header"])
+            header = ds.held("header")
+            h = header.assign(cid=child_key(ds, header))
             h = h.drop_duplicates("cid", keep="last").set_index("cid")
-            out = out.join(h)
+            out = out.join(text_frame(h))  # only the rows kept are written out
         elif _pooled_keys(ds) is not None:
             la, child = _pooled_names(ds)
             out["CHILD"] = child.to_numpy()
@@ -638,7 +638,7 @@ def _uasc_until(ds: Dataset) -> np.ndarray:
     (cached)."""
 
     def build() -> np.ndarray:
-        u = ds.tables["uasc"]
+        u = ds.held("uasc")
         key = child_key(ds, u)
         duc = np.asarray(u["DUC"], dtype=DATE_DTYPE)
         duc = np.where(np.isnat(duc), np.datetime64(pd.Timestamp.max.normalize(), "ns"), duc)

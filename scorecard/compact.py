@@ -8,7 +8,7 @@ not seen, a trap in a notebook), and the engine reads the codes (`Dataset.held`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,30 @@ def factorized(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     lookup = np.full(len(s.cat.categories) + 1, -1, dtype=np.int32)  # last entry: blank
     lookup[seen] = np.arange(len(seen), dtype=np.int32)
     return lookup[codes], s.cat.categories.take(seen).rename(None)
+
+
+def per_value(s: pd.Series, fn: Callable[[pd.Series], object]) -> np.ndarray:
+    """`np.asarray(fn(s))` for a function of each value alone (a test or a cleaning of
+    codes); for a column held compact, worked out on its distinct values and a blank only
+    (as written out) and spread to the rows by their codes, so no row is written out."""
+    if not is_held(s):
+        return np.asarray(fn(s))
+    n = len(s.cat.categories)
+    values = written_out(np.r_[np.arange(n), -1], pd.Series(s.cat.categories), pd.RangeIndex(n + 1))
+    return np.asarray(fn(values))[s.cat.codes.to_numpy()]  # a blank's code -1: the last
+
+
+def sorted_categorical(s: pd.Series) -> pd.Categorical:
+    """`pd.Categorical(s.astype("string"))` (categories: the values present, sorted), for a
+    column held compact read from its codes."""
+    if not is_held(s):
+        return pd.Categorical(s.astype("string"))
+    codes, uniques = factorized(s)
+    labels = pd.Index(uniques.astype("string"))
+    order = labels.argsort()
+    rank = np.full(len(order) + 1, -1, dtype=np.int32)  # last entry: blank
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return pd.Categorical.from_codes(rank[codes], categories=labels.take(order))
 
 
 def text_frame(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:

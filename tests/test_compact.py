@@ -87,3 +87,66 @@ def test_without_keeps_the_columns_held(
     assert compact.is_held(fewer.held("episodes")["PLACE"])
     want = ds.table("episodes").drop(index=[0, 5]).reset_index(drop=True)
     pd.testing.assert_frame_equal(fewer.table("episodes"), want)
+
+
+HEADER_OC3_IRO = ("header", "uasc", "oc3", "iro_allocations", "iro_staff", "ks4_cla")
+
+
+@pytest.fixture(scope="module")
+def pooled_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's child-level and IRO tables as Parquet, pooled: an LA per child (and per
+    IRO) from the last digit of its identifier."""
+    folder = tmp_path_factory.mktemp("pooled")
+    ds = sc.load_dataset()
+    for name in ("episodes", *HEADER_OC3_IRO):
+        frame = ds.table(name)
+        ids = frame["IRO_ID" if name == "iro_staff" else "CHILD"].astype("string")
+        la = "E0900000" + ids.str[-1].where(ids.str[-1].str.isdigit(), "0")
+        frame.assign(LA=la.astype("str")).to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def test_held_header_oc3_and_iro_give_the_same_figures_and_units(
+    pooled_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 10**9)
+    plain = sc.load_dataset(pooled_folder)
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
+    held = sc.load_dataset(pooled_folder)
+    for name, column in [("header", "SEX"), ("oc3", "ACTIV"), ("iro_allocations", "LA")]:
+        assert compact.is_held(held.held(name)[column])
+        assert not compact.is_held(plain.held(name)[column])
+    at = ["2023-03-31", "2024-03-31", "2025-03-31"]
+    cases = {
+        "iro_caseload_weighted": [None, "LA"],
+        "care_leavers_suitable_accom_17_18": [None, "LA", "sex", "uasc"],
+        "care_leavers_in_touch_19_21": [None, "LA"],
+        "time_in_care_current": [None, "LA", "sex"],
+        "placement_stability_long": ["sex"],
+        "uasc_count": ["LA"],
+        "attainment_cla_att8": ["LA"],
+    }
+    for ind, breakdowns in cases.items():
+        for by in breakdowns:
+            want = sc.compute(ind, plain, at=at, by=by)
+            pd.testing.assert_frame_equal(sc.compute(ind, held, at=at, by=by), want)
+        want = sc.units(ind, plain, at="2024-25 Q4")
+        pd.testing.assert_frame_equal(sc.units(ind, held, at="2024-25 Q4"), want)
+    assert not held._held._text  # the measures wrote no table out
+    for name in HEADER_OC3_IRO:
+        pd.testing.assert_frame_equal(held.tables[name], plain.tables[name], check_exact=True)
+
+
+def test_per_value_and_sorted_categorical_as_written_out() -> None:
+    values = pd.Series(["b", " g4", "A", "G4", "c1"], dtype="str")
+    codes = np.random.default_rng(3).integers(-1, len(values), 200).astype(np.int8)
+    held = compact.held_as_codes(codes, values, pd.RangeIndex(len(codes)))
+    text = compact.as_text(held)
+
+    def test(v: pd.Series) -> np.ndarray:
+        return v.astype("string").str.strip().str.upper().isin(["G4"]).to_numpy(dtype=bool)
+
+    assert np.array_equal(compact.per_value(held, test), test(text))
+    got, want = compact.sorted_categorical(held), pd.Categorical(text.astype("string"))
+    pd.testing.assert_index_equal(got.categories, want.categories, exact=True)
+    assert np.array_equal(got.codes, want.codes)

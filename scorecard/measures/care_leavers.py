@@ -38,13 +38,14 @@ panel a real rolling figure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..breakdowns import NOT_PERIODS, PRIVATE_COLUMNS, BreakdownError, add_breakdowns
 from ..care import child_key, events_in_windows, ever_uasc
+from ..compact import per_value, sorted_categorical, taken
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, birthday_in_year
 from ..registry import measure
@@ -59,8 +60,10 @@ IN_TOUCH_YES = "YES"
 INDICATOR = "care leaver indicators"
 
 
-def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
-    return frame[col].astype("string").str.strip().str.upper().reset_index(drop=True)
+def _flags(frame: pd.DataFrame, col: str, test: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """`test` of column `col`'s codes, trimmed and upper-cased, per row; a column held
+    compact is tested on its distinct values only (`compact.per_value`)."""
+    return per_value(frame[col], lambda v: test(v.astype("string").str.strip().str.upper()))
 
 
 def _collection_year(dates: np.ndarray) -> np.ndarray:
@@ -78,8 +81,7 @@ def care_leaver_cohort(ds: Dataset, ages: Sequence[int]) -> pd.DataFrame:
     ages = tuple(sorted({int(a) for a in ages}))
 
     def build() -> pd.DataFrame:
-        oc3 = ds.table("oc3").reset_index(drop=True)
-        in_touch = _codes(oc3, "IN_TOUCH")
+        oc3 = ds.held("oc3").reset_index(drop=True)
         year = pd.to_numeric(oc3["YEAR"], errors="coerce").to_numpy(dtype="float64")
         birthday = np.full(len(oc3), np.datetime64("NaT"), dtype=DATE_DTYPE)
         age = np.full(len(oc3), np.nan)
@@ -88,9 +90,10 @@ def care_leaver_cohort(ds: Dataset, ages: Sequence[int]) -> pd.DataFrame:
             hit = ~np.isnat(b) & (_collection_year(b) == year)
             birthday = np.where(hit, b, birthday)
             age = np.where(hit, a, age)
-        keep = ~np.isnat(birthday) & ~in_touch.isin(EXCLUDED_IN_TOUCH).to_numpy(dtype=bool)
+        excluded = _flags(oc3, "IN_TOUCH", lambda c: c.isin(EXCLUDED_IN_TOUCH).to_numpy(dtype=bool))
+        keep = ~np.isnat(birthday) & ~excluded
         # the table itself (not a re-indexed copy): its child keys are worked out once
-        cid = child_key(ds, ds.table("oc3"))
+        cid = child_key(ds, ds.held("oc3"))
         cohort = pd.DataFrame({"row": np.arange(len(oc3)), "cid": cid, "year": year})
         cohort["birthday"] = birthday
         cohort["age"] = age
@@ -103,21 +106,26 @@ def care_leaver_cohort(ds: Dataset, ages: Sequence[int]) -> pd.DataFrame:
 
 
 def outcome_flags(oc3: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarray]:
-    """(numerator, denominator) 0/1 flags per `oc3` row for `outcome`."""
+    """(numerator, denominator) 0/1 flags per `oc3` row (as held or written out) for
+    `outcome`."""
     ones = np.ones(len(oc3))
     if outcome == "neet":
-        return _codes(oc3, "ACTIV").isin(NEET_ACTIV).to_numpy(dtype="float64"), ones
+        return _flags(oc3, "ACTIV", lambda c: c.isin(NEET_ACTIV).to_numpy(dtype="float64")), ones
     if outcome == "eet":
-        return _codes(oc3, "ACTIV").isin(EET_ACTIV).to_numpy(dtype="float64"), ones
+        return _flags(oc3, "ACTIV", lambda c: c.isin(EET_ACTIV).to_numpy(dtype="float64")), ones
     if outcome == "suitable_accommodation":
-        accom = _codes(oc3, "ACCOM")
-        suitable = accom.str.endswith("1").fillna(False).to_numpy(dtype="float64")
-        assessed = ~accom.str[:1].isin(ACCOM_NOT_ASSESSED).to_numpy(dtype=bool)
+        suitable = _flags(
+            oc3, "ACCOM", lambda c: c.str.endswith("1").fillna(False).to_numpy(dtype="float64")
+        )
+        assessed = ~_flags(
+            oc3, "ACCOM", lambda c: c.str[:1].isin(ACCOM_NOT_ASSESSED).to_numpy(dtype=bool)
+        )
         return suitable * assessed, assessed.astype("float64")
     if outcome == "in_touch":
-        return (_codes(oc3, "IN_TOUCH") == IN_TOUCH_YES).fillna(False).to_numpy(
-            dtype="float64"
-        ), ones
+        in_touch = _flags(
+            oc3, "IN_TOUCH", lambda c: (c == IN_TOUCH_YES).fillna(False).to_numpy(dtype="float64")
+        )
+        return in_touch, ones
     raise ValueError(
         f"care_leaver_outcome: unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)} "
         "(the `outcome` parameter in indicators.yaml)."
@@ -166,13 +174,13 @@ def care_leaver_outcome(
     neet, eet, suitable_accommodation or in_touch. Units: the care leavers of the cohort;
     facts: the birthday that put them in it, their age then, YEAR, IN_TOUCH, ACTIV, ACCOM."""
     if outcome not in OUTCOMES:
-        outcome_flags(ds.table("oc3").iloc[:0], outcome)  # raises the explanatory error
+        outcome_flags(ds.held("oc3").iloc[:0], outcome)  # raises the explanatory error
     if "district" in by and "episodes" not in ds.tables:
         raise BreakdownError(
             "Care leaver indicators are broken down by district through the young person's "
             "latest episode HOME_POST: the dataset has no `episodes` table."
         )
-    oc3 = ds.table("oc3").reset_index(drop=True)
+    oc3 = ds.held("oc3").reset_index(drop=True)  # code columns read as codes
     cohort = care_leaver_cohort(ds, ages)
     # flags per OC3 row, cached: the seven indicators share four outcomes
     num, den = ds.cached(f"care_leaver_flags:{outcome}", lambda: outcome_flags(oc3, outcome))
@@ -204,14 +212,16 @@ def care_leaver_outcome(
             units["uasc"] = np.where(flag, "UASC", "Not UASC")
         elif name == "LA" and "LA" in oc3.columns:
             # categorical (cheap on pooled data); `summarise` returns the labels as strings
-            la = ds.cached("care_leaver_la", lambda: pd.Categorical(oc3["LA"].astype("string")))
+            la = ds.cached("care_leaver_la", lambda: sorted_categorical(oc3["LA"]))
             units["LA"] = pd.Categorical.from_codes(la.codes[rows], categories=la.categories)
         elif name in oc3.columns and name not in PRIVATE_COLUMNS and name not in units.columns:
-            units[name] = oc3[name].astype("string").fillna("Unknown").to_numpy()[rows]
+            values = pd.Series(taken(oc3[name], rows)).astype("string")
+            units[name] = values.fillna("Unknown").to_numpy()
         else:
             rest.append(name)
     units = add_breakdowns(ds, units, rest, age_date="birthday", indicator=INDICATOR)
     if detail:
-        facts = {col: oc3[col].to_numpy()[rows] for col in ("YEAR", "IN_TOUCH", "ACTIV", "ACCOM")}
+        # only the rows shown are written out
+        facts = {c: taken(oc3[c], rows).to_numpy() for c in ("YEAR", "IN_TOUCH", "ACTIV", "ACCOM")}
         units = with_facts(units, age=picked["age"].to_numpy(), **facts)
     return units

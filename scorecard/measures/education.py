@@ -124,7 +124,7 @@ def _cohort_at_marches(ds: Dataset, marches: pd.DatetimeIndex, metric: str) -> p
     """The cohort on each 31 March in `marches` (see `cohort`), before spreading over the
     reference dates; cached per metric and 31 Marches (the CLA level and the gap share it)."""
     column, _, _ = _metric(metric)
-    ks4 = ds.table("ks4_cla")
+    ks4 = ds.held("ks4_cla")  # its LA is read only through the child keys
     pupils = pd.DataFrame(
         {
             "cid": child_key(ds, ks4),
@@ -153,7 +153,7 @@ def _years_held(ds: Dataset, table: str) -> list[str]:
     """The academic years `table` holds results for, in order ('2023/24', ...); cached."""
 
     def build() -> list[str]:
-        years = normalise_academic_year(ds.table(table)["ACADEMIC_YEAR"]).dropna()
+        years = normalise_academic_year(ds.held(table)["ACADEMIC_YEAR"]).dropna()
         return sorted(set(years))
 
     return ds.cached(f"ks4_years:{table}", build)

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, GroupSums
-from ..care import expand
+from ..care import expand, factorize
+from ..compact import is_held, taken
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
@@ -48,7 +49,7 @@ def _check_by(ds: Dataset, by: list[str]) -> bool:
     for name in by:
         if name != "LA":
             raise BreakdownError(f"{INDICATOR} cannot be broken down by {name!r}: {NOT_CHILDREN}")
-        tables = (ds.table("iro_allocations"), ds.table("iro_staff"))
+        tables = (ds.held("iro_allocations"), ds.held("iro_staff"))
         if not all("LA" in t.columns for t in tables):
             raise BreakdownError(
                 f"{INDICATOR} cannot be broken down by LA: the IRO tables have no LA column "
@@ -74,7 +75,7 @@ def _case_type_codes(allocations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]
     blank or no column = CLA), cleaning only the distinct values."""
     if "CASE_TYPE" not in allocations.columns:
         return np.zeros(len(allocations), dtype="int64"), np.array([CLA], dtype=object)
-    raw, uniques = pd.factorize(allocations["CASE_TYPE"], use_na_sentinel=True)
+    raw, uniques = factorize(allocations["CASE_TYPE"])  # held: read from its codes
     kind = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
     kind = kind.astype("string").str.strip().str.upper()
     labels = kind.mask(kind == "", pd.NA).fillna(CLA).to_numpy(dtype=object)
@@ -91,7 +92,12 @@ def _la_codes(ds: Dataset, table: str) -> tuple[np.ndarray, pd.Index]:
     of its own) and their labels; cached per dataset."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, labels = pd.factorize(_la(ds.table(table)), use_na_sentinel=False)
+        frame = ds.held(table)
+        if "LA" in frame.columns and is_held(frame["LA"]):  # factorize the small codes
+            codes, present = pd.factorize(frame["LA"].cat.codes.to_numpy(), use_na_sentinel=False)
+            labels = pd.Categorical.from_codes(present, dtype=frame["LA"].dtype)
+            return codes, pd.Index(labels.astype("string"), dtype="string")
+        codes, labels = pd.factorize(_la(frame), use_na_sentinel=False)
         return codes, pd.Index(labels, dtype="string")
 
     return ds.cached(f"iro_la_codes:{table}", build)
@@ -109,7 +115,7 @@ def _case_numbers(ds: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]
     of cases (cached)."""
 
     def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        alloc = ds.table("iro_allocations").reset_index(drop=True)
+        alloc = ds.held("iro_allocations").reset_index(drop=True)
         kind, labels = _case_type_codes(alloc)
         n = len(alloc)
         child, _ = pd.factorize(alloc["CHILD"], use_na_sentinel=True)
@@ -143,7 +149,7 @@ def _active_cases(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nda
     (k, case); cached per dataset and dates (both caseload indicators share it)."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
-        alloc = ds.table("iro_allocations")
+        alloc = ds.held("iro_allocations")
         _, _, case, n_case = _case_numbers(ds)
         rows, ks = expand(alloc["START"], alloc["END"], at)
         key = ks * max(n_case, 1) + case[rows]
@@ -173,7 +179,7 @@ def _posts(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _posts_in_post(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    staff = ds.table("iro_staff").reset_index(drop=True)
+    staff = ds.held("iro_staff").reset_index(drop=True)
     start = np.asarray(staff["START"], dtype=DATE_DTYPE)
     rows, ks = expand(staff["START"], staff["END"], at)
     post = pd.DataFrame(
@@ -223,7 +229,7 @@ def _fast(
     kind, labels, _, _ = _case_numbers(ds)
     case_rows, case_ks = _active_cases(ds, at)
     post_rows, post_ks = _posts(ds, at)
-    staff = ds.table("iro_staff").reset_index(drop=True)
+    staff = ds.held("iro_staff").reset_index(drop=True)
     fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     las = _la_categories(ds)
     slots = len(las) + 1 if by_la else 1  # summarise keeps a last slot for a blank
@@ -251,7 +257,8 @@ def _fast(
 
 
 def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> dict:
-    return {col: frame[col].to_numpy()[rows] for col in columns if col in frame.columns}
+    """The `columns` of `frame` there are, at `rows` (only those rows written out)."""
+    return {col: taken(frame[col], rows).to_numpy() for col in columns if col in frame.columns}
 
 
 @measure(
@@ -290,7 +297,7 @@ def iro_caseload(
         cases.insert(1, "unit", "IRO case")
     if by_la:
         cases = _with_la(ds, "iro_allocations", cases, case_rows)
-    staff = ds.table("iro_staff").reset_index(drop=True)
+    staff = ds.held("iro_staff").reset_index(drop=True)
     fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     post_rows, post_ks = _posts(ds, at)
     posts = pd.DataFrame({"period_end": ats[post_ks], "num": 0.0, "den": fte[post_rows]})
@@ -299,7 +306,7 @@ def iro_caseload(
     if by_la:
         posts = _with_la(ds, "iro_staff", posts, post_rows)
     if detail:
-        alloc = ds.table("iro_allocations").reset_index(drop=True)
+        alloc = ds.held("iro_allocations").reset_index(drop=True)
         cases = with_facts(
             cases,
             CASE_TYPE=labels[kind[case_rows]],

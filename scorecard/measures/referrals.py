@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
 from ..care import events_in_windows, factorize, identifier_numbers
+from ..compact import taken
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, DAY_NS, months_before, window_start
 from ..registry import measure
@@ -380,8 +381,8 @@ def re_referrals(
     for name in by:
         units[name] = _labels(ds, name, rows)
     if detail:
-        ref = ds.table("referrals")
-        facts = {"LA": ref["LA"].to_numpy()[rows]} if "LA" in ref.columns else {}
+        ref = ds.held("referrals")  # only the rows shown are written out
+        facts = {"LA": taken(ref["LA"], rows).to_numpy()} if "LA" in ref.columns else {}
         units = with_facts(
             units,
             **facts,
