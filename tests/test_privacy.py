@@ -115,6 +115,28 @@ def test_complement_only_where_the_base_is_children():
     assert not plain.any()
 
 
+def test_a_caseload_per_fte_is_judged_by_its_cases_not_its_staff():
+    """IRO caseloads count children's cases over FTE IROs (worked by hand): 177 cases over
+    3.0 FTE (59 per FTE) are shown, as a small team is no small number of children; 4 cases
+    over 0.2 FTE are a small count, withheld with their value; so are 2.5 weighted cases
+    (2 looked after + 0.5 x 1 on a plan). The staff stay shown."""
+    cat = sc.load_catalogue()
+    ids = ["iro_caseload", "iro_caseload", "iro_caseload_weighted"]
+    frame = pd.DataFrame(
+        {
+            "numerator": [177.0, 4.0, 2.5],
+            "denominator": [3.0, 0.2, 0.2],
+            "value": [59.0, 20.0, 12.5],
+        }
+    )
+    counts = pd.Series([cat.get(i).publish_counts for i in ids])
+    units = pd.Series([cat.get(i).unit for i in ids])
+    num, den, val = suppression_mask(frame, counts, 5, units)
+    assert list(val) == [False, True, True]
+    assert list(num) == [False, True, True]
+    assert list(den) == [False, False, False]
+
+
 def _care_leavers_by_district(cohort: int, base: int, district: str) -> pd.DataFrame:
     """One district's care leavers aged 19-21: NEET and in touch of the whole `cohort`,
     suitable accommodation of a `base` that leaves out those not assessed."""

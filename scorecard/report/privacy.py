@@ -4,8 +4,10 @@ DfE-style rules (`threshold` 5 by default):
 
 - Small counts: a count of 1 to `threshold` children is shown as 'c', and any value computed
   from a suppressed count is withheld too. Indicators whose numerator is not a count of
-  children (`publish_counts: false`: days in care, caseload ratios) are suppressed only when
-  their denominator is small. Zero is not suppressed.
+  children (`publish_counts: false`: days in care) are suppressed only when their
+  denominator is small. A caseload per FTE IRO (`unit: ratio`) counts children's cases over
+  staff: withheld when its cases are few, never for a small number of staff. Zero is not
+  suppressed.
 - Complements: a percentage whose base is children and whose numerator leaves out 1 to
   `threshold` of them (78 of 79) gives that small number away by subtraction, so its
   numerator and value are withheld as a small count's are; the base stays shown. A
@@ -49,6 +51,8 @@ WITHHELD_SECONDARY = "so that another figure cannot be worked out"
 
 # units whose value is a share of a base of children: the rest of the base are children too
 SHARE_UNITS = frozenset({"percent"})
+# units whose base is staff, not children (cases per FTE IRO): a small base is no small number
+STAFF_BASE_UNITS = frozenset({"ratio"})
 # the parameter that tells apart figures of one measure counted on the same cohort
 OUTCOME_PARAM = "outcome"
 # the outcomes that split a cohort's activity (the rest: not known), and the one that is
@@ -114,6 +118,8 @@ def suppression_mask(
     # 78 of 79 gives away the 1 not counted: withheld as a small count is
     num_small |= small(complement(frame, units), threshold).to_numpy() & counts
     den_small = small(frame["denominator"], threshold).to_numpy()
+    if units is not None:
+        den_small = den_small & ~np.isin(np.asarray(units, dtype=object), list(STAFF_BASE_UNITS))
     # a base 1..threshold short of the cohort its sibling figures show gives the gap away
     short = np.zeros(len(frame), dtype=bool)
     if shortfall is not None:
