@@ -57,13 +57,18 @@ def parquet_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _plain_and_held(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[sc.Dataset, sc.Dataset]:
+    """`folder` loaded twice: no column held compact, then every code column held."""
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 10**9)
+    plain = sc.load_dataset(folder)
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
+    return plain, sc.load_dataset(folder)
+
+
 def test_held_tables_give_the_same_tables_report_and_figures(
     parquet_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(coerce, "COMPACT_ROWS", 10**9)
-    plain = sc.load_dataset(parquet_folder)
-    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
-    held = sc.load_dataset(parquet_folder)
+    plain, held = _plain_and_held(parquet_folder, monkeypatch)
     assert not any(compact.is_held(plain.held("episodes")[c]) for c in ("PLACE", "LS"))
     assert all(compact.is_held(held.held("episodes")[c]) for c in ("PLACE", "LS", "REC"))
     for ind in ("placement_stability_short", "re_referral_rate", "cla_count"):
@@ -109,10 +114,7 @@ def pooled_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_held_header_oc3_and_iro_give_the_same_figures_and_units(
     pooled_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(coerce, "COMPACT_ROWS", 10**9)
-    plain = sc.load_dataset(pooled_folder)
-    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0)
-    held = sc.load_dataset(pooled_folder)
+    plain, held = _plain_and_held(pooled_folder, monkeypatch)
     for name, column in [("header", "SEX"), ("oc3", "ACTIV"), ("iro_allocations", "LA")]:
         assert compact.is_held(held.held(name)[column])
         assert not compact.is_held(plain.held(name)[column])
