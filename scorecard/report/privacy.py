@@ -432,10 +432,7 @@ def _lower_bounds_withheld(out: pd.DataFrame) -> pd.Series:
     years = set(out.loc[hidden, "period_end"])
     whole_year = bound & out["period_end"].isin(years)
 
-    def withhold(note: str, band_too: bool) -> str:
-        m = LOWER_BOUND_FOUND.search(note)
-        if m is None:  # not a lower bound's note: nothing to withhold
-            return note
+    def withhold(note: str, m: re.Match[str], band_too: bool) -> str:
         den = SUPPRESSED if band_too else m["den"]
         start, end = m.span("n")[0], m.span("den")[1]
         return f"{note[:start]}{SUPPRESSED} of {den}{note[end:]}"
@@ -443,8 +440,8 @@ def _lower_bounds_withheld(out: pd.DataFrame) -> pd.Series:
     band_too = out["suppressed"].astype(bool)
     return pd.Series(
         [
-            withhold(n, bool(b)) if w else n
-            for n, w, b in zip(notes, whole_year, band_too, strict=True)
+            withhold(n, m, bool(b)) if w else n
+            for n, m, w, b in zip(notes, found, whole_year, band_too, strict=True)
         ],
         index=out.index,
         dtype=object,
