@@ -70,13 +70,14 @@ def _child_sort_key(ds: Dataset, ref: pd.DataFrame, rows: np.ndarray | None) -> 
     ids, width = identifier_numbers(ref[CHILD_COL])
     if rows is not None:
         ids = ids[rows]
-    key = np.zeros(len(ids), dtype="int64")
     if "LA" in ref.columns:
         la = _factorized(ds, "LA")[0]
-        key += la if rows is None else la[rows]
+        key = (la if rows is None else la[rows]).astype("int64")  # written, never zeros
         key += 1
         key *= max(width, 1)
-    key += ids
+        key += ids
+    else:
+        key = ids.astype("int64")
     key += 1
     if len(ids) and ids.min() < 0:
         key[ids < 0] = 0
@@ -301,10 +302,10 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     for name in by:
         codes, names = _category_codes(ds, name)
         if cell is None:
-            cell = np.zeros(len(rows), dtype="int64")  # the codes are narrow: widen first
+            cell = codes[rows].astype("int64")  # the codes are narrow: widen first
         else:
             cell *= len(names)
-        cell += codes[rows]
+            cell += codes[rows]
         labels.append(names)
     n_cells = int(np.prod([len(n) for n in labels], dtype="int64"))
     if cell is not None:
