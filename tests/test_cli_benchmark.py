@@ -213,12 +213,15 @@ def test_build_refuses_an_unknown_authority_and_writes_nothing(tmp_path, capsys)
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("default::scorecard.report.AuthorityMismatchWarning")
 def test_build_names_the_authority_from_the_lookup(tmp_path, capsys):
-    # Kent with the bundled sample's data and no benchmark file of Kent's: titled Kent
+    # Kent with the bundled sample's data and no benchmark file of Kent's: titled Kent, and
+    # the analyst told that the sample is Wealdshire's
     out = tmp_path / "out"
     argv = ["build", "--la", "Kent", "--out", str(out), "--no-charts", "--quiet"]
     code, printed, err = run(argv, capsys)
     assert code == 0, err
+    assert "scorecard: warning: the bundled sample is Wealdshire's (LA 650)" in err
     assert "for Kent:" in printed
     page = next(out.glob("*.html")).read_text()
     assert "Kent" in page and "Local authority" not in page.split("<body")[1][:2000]

@@ -191,6 +191,18 @@ def test_a_card_for_another_authority_than_the_returns_name_is_warned(three_chil
             assert build_scorecard(ds, quarter="2024-25 Q4", la=la).la_code == "886"
 
 
+def test_a_card_of_the_bundled_sample_for_another_authority_is_warned():
+    # the bundled sample names no authority, but it is Wealdshire's (LA 650): Kent's
+    # comparators and title would sit beside Wealdshire's data
+    ds = sc.load_dataset()
+    with pytest.warns(AuthorityMismatchWarning, match=r"bundled sample is Wealdshire's \(LA 650\)"):
+        build_scorecard(ds, quarter="2024-25 Q4", la="886")
+    for la in ("650", "Wealdshire", None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert build_scorecard(ds, quarter="2024-25 Q4", la=la).la_code == "650"
+
+
 @pytest.mark.parametrize(("la", "close"), [("88", "886 Kent"), ("Kentt", "886 Kent")])
 def test_unknown_authority_never_builds(three_children, la, close):
     ds = sc.Dataset.from_frames(**three_children())
@@ -237,13 +249,14 @@ def test_kent_card_on_the_real_files(dfe_dir, sample_dataset):
     """Issue 10: with Kent 886, bds_long_0.parquet and sn_may_2025.xlsx, 3+ placements shows
     Kent's published 12.0 for 2024-25 and places the current value in band B; no best LA is
     a tiny authority."""
-    card = build_scorecard(
-        sample_dataset,
-        quarter="2024-25 Q4",
-        benchmarks=dfe_dir / "bds_long_0.parquet",
-        neighbours=dfe_dir / "sn_may_2025.xlsx",
-        la="886",
-    )
+    with pytest.warns(AuthorityMismatchWarning, match="Wealdshire"):  # the sample as Kent
+        card = build_scorecard(
+            sample_dataset,
+            quarter="2024-25 Q4",
+            benchmarks=dfe_dir / "bds_long_0.parquet",
+            neighbours=dfe_dir / "sn_may_2025.xlsx",
+            la="886",
+        )
     assert card.la_name == "Kent"
     r = row(card, "placement_stability_short")
     assert (r["published_value"], r["benchmark_year"]) == (12.0, "2024-25")

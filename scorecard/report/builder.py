@@ -124,7 +124,7 @@ def build_scorecard(
     if la is None and ds.authority is not None:
         la = _named_authority(ds.authority)
     authority = card_authority(la, benchmarks, neighbours, cat)  # an unknown LA fails here
-    _check_authority(ds, authority)
+    _check_authority(ds, authority, is_sample)
 
     period_end = parse_date(quarter)
     check_coverage(ds, items, period_end)
@@ -728,18 +728,25 @@ class AuthorityMismatchWarning(UserWarning):
     title and published figures would be another council's."""
 
 
-def _check_authority(ds: Dataset, authority: Authority) -> None:
+def _check_authority(ds: Dataset, authority: Authority, is_sample: bool = False) -> None:
     """Warn when the dataset's CIN census returns name an authority (`Dataset.authority`)
     other than the card's: a `--la` typed for another council puts its published figures
-    beside this council's data (67 per 10k beside 'Ours 2024-25: 53 per 10k')."""
-    if ds.authority is None or authority.code is None:
+    beside this council's data (67 per 10k beside 'Ours 2024-25: 53 per 10k'). The bundled
+    sample is Wealdshire's (LA 650), though it names no authority."""
+    data_la = SAMPLE_LA if is_sample and ds.authority is None else ds.authority
+    if data_la is None or authority.code is None:
         return
-    named = _named_authority(ds.authority) or ds.authority
+    named = _named_authority(data_la) or data_la
     if named != authority.code:
+        whose = (
+            f"the bundled sample is {SAMPLE_LA_NAME}'s (LA {SAMPLE_LA})"
+            if data_la is not ds.authority
+            else f"the data's CIN census returns name LA {data_la}"
+        )
         warnings.warn(
-            f"the data's CIN census returns name LA {ds.authority}, but the card is for LA "
-            f"{authority.code} ({authority.name or 'no name'}): its title, comparators and "
-            "published figures are that authority's. Check --la (la=).",
+            f"{whose}, but the card is for LA {authority.code} "
+            f"({authority.name or 'no name'}): its title, comparators and published figures "
+            "are that authority's. Check --la (la=).",
             AuthorityMismatchWarning,
             stacklevel=3,
         )
