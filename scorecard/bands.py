@@ -9,9 +9,9 @@ RAG
     than ``rag.tolerance`` (in the indicator's unit) worse, else red. Neutral indicators,
     missing values, indicators without thresholds and (benchmark mode) a missing
     neighbour value get no band (None). The value is banded as it is shown: rounded to the
-    indicator's `decimals` first (and so is the neighbour value it is compared with), so a
-    figure shown as 68.0% is never red against "amber at or above 68". Comparisons allow for
-    floating-point noise (1e-9 relative) on top.
+    indicator's `decimals` first, half up as LAIT and Excel round (`shown_decimal`; and so is
+    the neighbour value it is compared with), so a figure shown as 68.0% is never red against
+    "amber at or above 68". Comparisons allow for floating-point noise (1e-9 relative) on top.
 
 Direction of travel
     Each value is compared with the same indicator (and breakdown) at the previous quarter
@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,8 @@ ALPHA = 0.05
 REL_CHANGE_MIN = 0.05
 MIN_DENOMINATOR = 10
 _RTOL = 1e-9
+# wide enough to round any float (up to 1e308) to its decimals; ties away from zero
+_SHOWN = Context(prec=400, rounding=ROUND_HALF_UP)
 
 RAG_VALUES = ("green", "amber", "red")
 _KEY_COLUMNS = ("indicator", "period_end")
@@ -129,8 +132,8 @@ def _band(
 
 
 def as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
-    """`values` rounded to `decimals` places as the card prints them (Python's formatting,
-    which rounds the number as stored: 67.98 to 68.0, 0.125 to 0.12); NaN stays NaN."""
+    """`values` rounded to `decimals` places as the card prints them (`shown_decimal`:
+    67.98 to 68.0, 20.45 to 20.5, 0.125 to 0.13); NaN stays NaN."""
     values = np.asarray(values, dtype=float)
     distinct, where = np.unique(values, return_inverse=True)  # a card holds few values
     shown = np.array([shown_value(v, decimals) for v in distinct], dtype=float)
@@ -138,8 +141,20 @@ def as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
 
 
 def shown_value(value: float, decimals: int) -> float:
-    """One number rounded as the card prints it (see `as_shown`); NaN stays NaN."""
-    return float(f"{float(value):.{decimals}f}") + 0.0  # no '-0.0'
+    """One number rounded as the card prints it (`shown_decimal`); NaN stays NaN."""
+    return float(shown_decimal(value, decimals))
+
+
+def shown_decimal(value: float, decimals: int) -> Decimal:
+    """`value` to `decimals` places as the card prints it: half away from zero on its
+    shortest decimal (`repr`), as DfE's LAIT and Excel round. The number as stored would
+    make a neighbours' mean of 20.45 (stored 20.4499...) 20.4 beside LAIT's 20.5. Never -0;
+    NaN stays NaN."""
+    exact = Decimal(repr(float(value)))
+    if not exact.is_finite():
+        return exact
+    shown = exact.quantize(Decimal(1).scaleb(-decimals), context=_SHOWN)
+    return shown.copy_abs() if shown.is_zero() else shown
 
 
 def _is_missing(x: object) -> bool:

@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard.bands import compare_change, direction_of_travel, rag, rag_value, target_for
+from scorecard.bands import (
+    as_shown,
+    compare_change,
+    direction_of_travel,
+    rag,
+    rag_value,
+    shown_value,
+    target_for,
+)
 from scorecard.catalogue import Catalogue, Indicator
 
 
@@ -91,6 +99,39 @@ def test_rag_bands_the_value_as_shown():
         }
     )
     assert list(rag(frame, CAT)) == ["green", "amber", "green", "amber"]
+
+
+def test_the_shown_value_rounds_half_up_on_its_decimal_value():
+    # as DfE's LAIT and Excel: half away from zero on the decimal written, not on the binary
+    # number stored (20.45 is stored 20.4499..., 2.675 2.67499...; Python's formatting gave
+    # 20.4, 0.12 and -2.2 for the exact binary ties, and 2.67)
+    cases = [(20.45, 1), (0.125, 2), (2.675, 2), (-2.25, 1), (67.98, 1), (0.05, 0), (-0.04, 1)]
+    got = [shown_value(v, d) for v, d in cases]
+    assert got == [20.5, 0.13, 2.68, -2.3, 68.0, 0.0, 0.0]
+    assert math.copysign(1.0, got[-1]) == 1.0  # no '-0.0'
+    # an array: the same rule, NaN kept, the shape kept
+    shown = as_shown(np.array([[20.45, np.nan], [20.45, -2.25]]), 1)
+    np.testing.assert_array_equal(shown, [[20.5, np.nan], [20.5, -2.3]])
+
+
+def test_a_band_at_its_boundary_is_decided_on_the_value_shown():
+    # care leavers NEET: green at or below 38% in 2024-25; 38.05% is shown 38.1% (it was
+    # 38.0%: 38.05 is stored 38.0499...), above 38: amber. Grade 4+ in English and maths:
+    # green at or above 22%; 21.95% is shown 22.0%: green, not amber
+    cat = sc.load_catalogue()
+    neet, em94 = cat.get("care_leavers_neet_19_21"), cat.get("attainment_cla_em94")
+    assert rag_value(38.05, neet, Q4) == "amber"
+    assert rag_value(21.95, em94, Q4) == "green"
+    frame = pd.DataFrame(
+        {
+            "indicator": [neet.id, em94.id],
+            "period_end": pd.to_datetime([Q4] * 2),
+            "value": [38.05, 21.95],
+        }
+    )
+    assert list(rag(frame, cat)) == ["amber", "green"]
+    # against the neighbours: an average of 20.45 is shown 20.5, level with our 20.5: green
+    assert rag_value(20.5, BENCH, Q4, sn_value=20.45) == "green"
 
 
 def test_rag_uses_the_thresholds_of_the_financial_year():

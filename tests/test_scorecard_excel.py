@@ -260,23 +260,28 @@ def test_sample_workbook_formats_every_number(sample_scorecard):
 
 
 def test_figures_are_stored_as_the_page_shows_them():
-    """A neighbour average of 20.45 (exactly 20.4499...) is 20.4% on the page; stored as it
-    was, a spreadsheet showed 20.5%. The workbook stores the card's figures rounded as the
-    page rounds them; text and blanks stay."""
+    """A neighbour average of 20.45 (stored 20.4499...) is 20.5% on the page, as LAIT and a
+    spreadsheet show it (Python's formatting gave 20.4%). The workbook stores the card's
+    figures as the page shows them; a published figure keeps its decimals, and a spreadsheet
+    shows it as the page does; text and blanks stay."""
     import numpy as np
 
     from scorecard.report.excel import as_shown
 
-    assert f"{20.45:.1f}" == "20.4" and as_shown(20.45, 1) == 20.4
+    assert as_shown(20.45, 1) == 20.5 and as_shown(-2.25, 1) == -2.3
     assert as_shown(np.int64(3), 0) == 3.0 and as_shown(-0.04, 1) == 0.0
     assert as_shown("c", 1) == "c" and np.isnan(as_shown(np.nan, 1))
     card = fixed_card()
     frame = card.frame
     at = frame["indicator"] == "placement_stability_short"
-    frame.loc[at, ["value", "sn_value"]] = [20.45, 20.45]
+    frame.loc[at, ["value", "sn_value", "england"]] = [20.45, 20.45, 20.45]
     card = card._replace(frame=frame)
-    assert "SN 20.4%" in card.html(charts=False)
-    ws = load(card.excel_bytes())["Scorecard"]
+    page = card.html(charts=False)
+    assert ">20.5%<" in page and "SN 20.5%" in page and "England 20.5%" in page
+    # level with England as shown: neither better nor worse
+    assert "0 better, 0 worse, 1 level" in page
+    book = load(card.excel_bytes())
+    ws = book["Scorecard"]
     cols = {name: i + 1 for i, (name, _, _) in enumerate(SCORECARD_COLUMNS)}
     row = next(
         r
@@ -284,7 +289,11 @@ def test_figures_are_stored_as_the_page_shows_them():
         if ws.cell(r, cols["Indicator id"]).value == "placement_stability_short"
     )
     got = [ws.cell(row, cols[n]).value for n in ("Value", "SN average (published)")]
-    assert got == [20.4, 20.4]
+    assert got == [20.5, 20.5]
+    england = ws.cell(row, cols["England (published)"])  # 20.45 in "0.0": a spreadsheet's 20.5
+    assert (england.value, england.number_format) == (20.45, '#,##0.0"%"')
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Against England"].startswith("0 better, 0 worse, 1 level")
 
 
 def test_the_neighbour_average_says_how_many_neighbours_it_is_of():

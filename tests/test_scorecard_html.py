@@ -20,7 +20,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.report import FRAME_COLUMNS, Scorecard
-from scorecard.report.fmt import base_text
+from scorecard.report.fmt import base_text, format_change, format_number, format_value
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "scorecard_small.html"
 ENDS = tuple(pd.Timestamp(d) for d in sc.periods.quarter_ends("2024-25 Q4", 8))
@@ -266,6 +266,22 @@ def test_values_formatted_with_units_and_decimals(page):
     assert "unavailable: needs the iro_staff table" in page
 
 
+def test_figures_round_half_up_on_their_decimal_value():
+    # as DfE's LAIT and Excel show them: 20.45 (stored 20.4499...) is 20.5, 0.125 is 0.13,
+    # 2.675 (stored 2.67499...) 2.68 and -2.25 -2.3 (Excel's ROUND(-2.25, 1)); no '-0.0'
+    cases = [(20.45, 1), (0.125, 2), (2.675, 2), (-2.25, 1), (0.05, 0), (-0.04, 1), (1234.55, 1)]
+    got = [format_number(v, d) for v, d in cases]
+    assert got == ["20.5", "0.13", "2.68", "-2.3", "0", "0.0", "1,234.6"]
+    assert format_number(np.nan, 1) == "" and format_number("c", 1) == "c"
+    assert format_value(20.45, "percent", 1) == "20.5%"
+    assert format_change(-2.25, "percent", 1) == "-2.3 pts"
+    assert format_change(0.5, "days", 0) == "+1 days" and format_change(-0.04, "ratio", 1) == "0"
+    # the arrow goes with the change printed: half a day is +1 day, up
+    from scorecard.report.html import _dot_line
+
+    assert text(_dot_line("Year", "up", 0.5, "days", 0)) == "Year: ↑ up (+1 days)"
+
+
 def test_a_weighted_caseload_says_its_cases_are_weighted(sample_scorecard):
     # 1,784 CLA cases + 0.5 x 859 CP cases = 2,213.5: not a count of cases, so not "2,214
     # cases" beside the plain caseload's 1,784 cases
@@ -492,19 +508,19 @@ def test_the_unknown_district_comes_last_as_the_legend_says():
 
 
 def test_a_movers_earlier_value_is_the_one_shown():
-    # 3+ placements shown 9.8% (9.75) after 10.5% a year ago: the change shown is -0.7 pts,
-    # and 'from' must be 10.5%, the value the trend showed; 9.75 + 0.7 = 10.45 read 10.4%
+    # 3+ placements shown 9.5% (9.45) after 10.2% a year ago: the change shown is -0.7 pts,
+    # and 'from' must be 10.2%, the value the trend showed; 9.45 + 0.7 = 10.1499... read 10.1%
     from scorecard.report.html import _movers
 
     f = fixed_card().frame
     row = f.index[f["indicator"] == "placement_stability_short"][0]
-    f.loc[row, ["value", "change_year"]] = [9.75, -0.7]
+    f.loc[row, ["value", "change_year"]] = [9.45, -0.7]
     f.loc[row, "dot_year"] = "improving"
     card = fixed_card()._replace(frame=f)
     said = [m for m in _movers(card, "improving") if m.startswith("Children looked after with 3")]
     assert said == [
-        "Children looked after with 3 or more placements during the year: 9.8% "
-        "(from 10.5% a year ago)"
+        "Children looked after with 3 or more placements during the year: 9.5% "
+        "(from 10.2% a year ago)"
     ]
 
 

@@ -161,9 +161,10 @@ def _write(ws, row: int, col: int, value: object, fmt, decimals: int | None = No
 
 
 def as_shown(value: object, decimals: int) -> object:
-    """A figure rounded as the page shows it: a spreadsheet rounds the decimal digits of what
-    it stores, the page the exact number, so 20.45 stored (20.4499... exactly) showed 20.5
-    beside the page's 20.4. Text ('c') and blanks are returned as they are."""
+    """A figure rounded as the page shows it (`bands.shown_value`), so that a cell holds the
+    figure printed: a spreadsheet rounds the first 15 digits of what it stores, the page the
+    shortest decimal, and they part at the 16th or 17th. Text ('c') and blanks are returned
+    as they are."""
     if isinstance(value, str | bool) or is_missing(value) or not isinstance(value, Real):
         return value
     return shown_value(float(value), decimals)

@@ -1,7 +1,8 @@
 """Number formatting shared by the HTML and Excel scorecards, so both show the same figure.
 
 Values are held in the indicator's own unit (a percent as 12.3, not 0.123); a withheld
-value is the string 'c' and is shown as such.
+value is the string 'c' and is shown as such. A figure is rounded half up on its decimal
+value, as DfE's LAIT and Excel show it (`bands.shown_decimal`): 20.45 is shown 20.5.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from ..bands import shown_decimal
 
 if TYPE_CHECKING:
     from ..catalogue import Indicator
@@ -60,12 +63,13 @@ def _na() -> object:
 
 
 def format_number(value: object, decimals: int = 0) -> str:
-    """A number with thousands separators and `decimals` places; '' when missing, 'c' kept."""
+    """A number with thousands separators and `decimals` places, rounded half up as LAIT
+    shows it (20.45 is 20.5); '' when missing, 'c' kept."""
     if isinstance(value, str):
         return value
     if is_missing(value):
         return ""
-    return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    return f"{shown_decimal(value, decimals):,.{decimals}f}"  # type: ignore[arg-type]
 
 
 def format_value(value: object, unit: str, decimals: int = 0, with_unit: bool = True) -> str:
@@ -96,12 +100,12 @@ def format_change(value: object, unit: str, decimals: int = 0) -> str:
         return value
     if is_missing(value):
         return ""
-    v = float(value)  # type: ignore[arg-type]
+    shown = shown_decimal(value, decimals)  # type: ignore[arg-type]
     suffix = {"percent": " pts", "points": " pts", "days": " days", "rate_per_10k": " per 10k"}
     suffix = suffix.get(unit, "")
-    if round(v, decimals) == 0:
+    if shown.is_zero():
         return f"0{suffix}"
-    return f"{v:+,.{decimals}f}{suffix}"
+    return f"{shown:+,.{decimals}f}{suffix}"
 
 
 def sn_band_rule(ind: Indicator, average: str = "the statistical neighbours' average") -> str:

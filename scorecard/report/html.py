@@ -221,7 +221,7 @@ def _dot_line(label: str, word: object, change: object, unit: str, decimals: int
     klass = DOT_CLASS.get(str(word), "same")
     if is_missing(change):  # a direction not called ('not compared: ...'): no arrow
         return f"<span{_a(f'dot-line {klass}')}>{escape(label)}: {escape(str(word))}</span>"
-    c = round(float(change), decimals)  # type: ignore[arg-type]
+    c = shown_value(change, decimals)  # type: ignore[arg-type]  # as format_change prints it
     arrow = "↑" if c > 0 else "↓" if c < 0 else "→"
     amount = format_change(change, unit, decimals)
     amount = f" ({escape(amount)})" if amount else ""

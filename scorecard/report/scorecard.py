@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..bands import shown_value
 from ..catalogue import Catalogue, Indicator
 from ..measures.facts import says_lower_bound
 
@@ -220,7 +221,7 @@ class Scorecard:
     @property
     def versus_england(self) -> dict[str, int]:
         """How many banded indicators are better, worse or level with England's latest
-        published figure (compared at the indicator's decimals)."""
+        published figure (compared as shown, at the indicator's decimals)."""
         out = {"better": 0, "worse": 0, "level": 0}
         for _, r in self._frame.iterrows():
             sign = {"high_is_good": 1, "low_is_good": -1}.get(str(r["polarity"]))
@@ -228,7 +229,7 @@ class Scorecard:
             if sign is None or isinstance(value, str) or pd.isna(value) or pd.isna(england):
                 continue
             dec = self.catalogue.get(r["indicator"]).decimals
-            diff = (round(float(value), dec) - round(float(england), dec)) * sign
+            diff = (shown_value(value, dec) - shown_value(england, dec)) * sign
             out["better" if diff > 0 else "worse" if diff < 0 else "level"] += 1
         return out
 
