@@ -461,6 +461,23 @@ def test_the_change_is_that_of_the_values_as_shown():
     assert got["change_year"] == 0.0 and got["dot_year"] == "no change"
 
 
+def test_a_change_between_two_shown_values_is_exact():
+    # 3+ placements 20.45% a quarter before, shown 20.5% (as LAIT shows it; 20.45 is stored
+    # 20.4499...), and 20.4% now: the change printed is -0.1 pts, not 0.0 ('no change') nor
+    # -0.0999...; on 10,000 children not a significant one
+    cat = sc.load_catalogue()
+    history = _history(
+        [
+            ("placement_stability_short", "2024-12-31", 2045, 10_000, 20.45, None),
+            ("placement_stability_short", "2025-03-31", 2040, 10_000, 20.4, None),
+        ]
+    )
+    frame = pd.DataFrame({"indicator": ["placement_stability_short"]})
+    got = builder.add_direction(frame, history, cat, pd.Timestamp("2025-03-31")).iloc[0]
+    assert repr(float(got["change_quarter"])) == "-0.1"
+    assert got["dot_quarter"] == "no significant change"
+
+
 @pytest.mark.parametrize(("bound", "called"), [(60, False), (5, True)])
 def test_no_direction_between_figures_that_are_largely_lower_bounds(bound: int, called: bool):
     # a figure with 60 of 100 children's days counted from the data's start rises by itself

@@ -657,8 +657,8 @@ def _as_shown_change(
     rows = [figures.loc[(ind.id, at)] for at in (now, then)]
     if max(lower_bound_share(row["note"]) for row in rows) > LOWER_BOUND_SHARE:
         return np.nan, LOWER_BOUNDS_NOT_COMPARED
-    shown = [bands.shown_value(row["value"], ind.decimals) for row in rows]
-    change = round(shown[0] - shown[1], ind.decimals) + 0.0  # no float noise, no '-0.0'
+    shown = [bands.shown_decimal(row["value"], ind.decimals) for row in rows]
+    change = float(shown[0] - shown[1])  # exact: 20.5 then 20.4 is -0.1, never -0.0999...
     if change == 0:  # as shown, nothing moved: not 'no significant change (0)' either
         word = "no change"
     return change, word
