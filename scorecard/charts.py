@@ -192,6 +192,14 @@ def _fmt(ind: Indicator) -> str:
     return VALUE_FORMATS.get(ind.decimals, ",.1f")
 
 
+def _shown(values: pd.Series, ind: Indicator) -> np.ndarray:
+    """`values` as the card shows them, for a tooltip or label in a d3 format: d3 rounds the
+    number stored (20.45, stored 20.4499..., to 20.4), the card its decimal value (20.5)."""
+    from .bands import as_shown
+
+    return as_shown(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), ind.decimals)
+
+
 def _y_title(ind: Indicator) -> str:
     return AXIS_TITLES.get(ind.unit, "Value")
 
@@ -503,6 +511,7 @@ def trend(
             ]
         ).sort_values("x", kind="stable")
         steps["label"] = "Target"
+        steps["shown"] = _shown(steps["target"], ind)
         layers.append(
             alt.Chart(steps)
             .mark_line(
@@ -512,7 +521,7 @@ def trend(
                 x=alt.X("x:T", axis=x_axis, title=x_title, scale=x_scale),
                 y=alt.Y("target:Q", scale=y_scale),
                 detail="label:N",
-                tooltip=[alt.Tooltip("target:Q", title="Target", format=fmt)],
+                tooltip=[alt.Tooltip("shown:Q", title="Target", format=fmt)],
             )
         )
     sn_target = _sn_is_target(ind)
@@ -781,6 +790,7 @@ def by_age(
     df = df.assign(label=_at_least(_value_labels(df, ind), _lower_bounds(df)))
     df = df[["period_end", by, "numerator", "denominator", "value", "label"]].copy()
     df["label_y"] = df["value"].fillna(0.0)
+    df["shown"] = _shown(df["value"], ind)
     df[by] = df[by].map(_label)
     df["period_end"] = _as_dates(df["period_end"])
     df["date"] = df["period_end"].dt.strftime("%d %b %Y")
@@ -791,7 +801,7 @@ def by_age(
     tooltip = [
         alt.Tooltip(f"{by}:N", title=BREAKDOWN_TITLES[by]),
         alt.Tooltip("date:N", title="At"),
-        alt.Tooltip("value:Q", title="Value", format=fmt),
+        alt.Tooltip("shown:Q", title="Value", format=fmt),
         alt.Tooltip("denominator:Q", title="Children (denominator)", format=",.0f"),
     ]
     if len(dates) > 1:
@@ -857,6 +867,7 @@ def by_district(
     df = df.assign(label=_value_labels(df, ind))
     df = df[["indicator", "period_end", "district", "numerator", "denominator", "value", "label"]]
     df["label_x"] = df["value"].fillna(0.0)
+    df["shown"] = _shown(df["value"], ind)
     df["indicator"] = ind.id
     df["district"] = df["district"].map(_label)
     ascending = ind.polarity == "low_is_good"
@@ -877,7 +888,7 @@ def by_district(
     )
     tooltip = [
         alt.Tooltip("district:N", title="District"),
-        alt.Tooltip("value:Q", title="Value", format=fmt),
+        alt.Tooltip("shown:Q", title="Value", format=fmt),
         alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
         alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
     ]
@@ -1015,6 +1026,7 @@ def benchmark(
     order_words = "lowest to highest" if ind.polarity == "neutral" else "best to worst"
     df = df.sort_values(["value", "la_name"], ascending=[ascending, True]).reset_index(drop=True)
     df["position"] = np.arange(1, len(df) + 1)
+    df["shown"] = _shown(df["value"], ind)
     q1, q2, q3 = _quartiles(df["value"])
     fmt = _fmt(ind)
     groups = [str(ours), "Statistical neighbour", "Other authorities"]
@@ -1040,15 +1052,16 @@ def benchmark(
             tooltip=[
                 alt.Tooltip("la_name:N", title="Authority"),
                 alt.Tooltip("la_code:N", title="LA code"),
-                alt.Tooltip("value:Q", title="Value", format=fmt),
+                alt.Tooltip("shown:Q", title="Value", format=fmt),
                 alt.Tooltip("position:O", title="Position"),
             ],
         )
     )
+    s1, s2, s3 = _shown(pd.Series([q1, q2, q3]), ind)  # labelled as the card rounds
     lines = pd.DataFrame(
         {
             "value": [q1, q2, q3],
-            "label": [f"Q1 {q1:{fmt[1:]}}", f"Median {q2:{fmt[1:]}}", f"Q3 {q3:{fmt[1:]}}"],
+            "label": [f"Q1 {s1:{fmt[1:]}}", f"Median {s2:{fmt[1:]}}", f"Q3 {s3:{fmt[1:]}}"],
         }
     )
     rules = alt.Chart(lines).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="value:Q")
@@ -1063,7 +1076,7 @@ def benchmark(
     label = (
         alt.Chart(ours_row)
         .mark_text(dy=-8, baseline="bottom", fontWeight="bold", fontSize=12, color=PALETTE[5])
-        .encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+        .encode(x=x, y=y, text=alt.Text("shown:Q", format=fmt))
     )
     better = {"high_is_good": "higher is better", "low_is_good": "lower is better"}.get(
         ind.polarity, "neither higher nor lower is better"

@@ -335,6 +335,46 @@ def test_benchmark_highlights_ours_and_neighbours_with_lait_quartiles():
     assert list(lines["value"]) == [cmp["q1"], cmp["median"], cmp["q3"]]
 
 
+def _tooltip_value(chart: alt.TopLevelMixin, title: str = "Value") -> str:
+    """The data field of the first tooltip entry titled `title`."""
+    for layer in chart.to_dict()["layer"]:
+        for tip in layer.get("encoding", {}).get("tooltip", []):
+            if isinstance(tip, dict) and tip.get("title") == title:
+                return tip["field"]
+    raise AssertionError(f"no tooltip titled {title!r}")
+
+
+def test_tooltips_and_labels_give_the_value_as_the_card_shows_it():
+    """d3's ',.1f' formats the number stored: 20.45 (20.4499...) read 20.4 in a tooltip beside
+    the card's 20.5, and a quartile of 15.25 read 15.2 (a tie, to even). A chart is given the
+    value as shown, rounded half up on its decimal value."""
+    frame = _district_frame()
+    frame.loc[0, "value"] = 20.45
+    chart = charts.by_district(frame, IND)
+    bars = pd.DataFrame(next(v for v in _datasets(chart).values() if "district" in v[0]))
+    at = bars["district"] == "Northgate"
+    assert bars.loc[at, _tooltip_value(chart)].item() == 20.5
+    assert bars.loc[at, "label"].item() == "20.5%"
+    ages = _age_frame().assign(indicator=IND)
+    ages["value"] = 20.45
+    chart = charts.by_age(ages, IND, by="age_at_entry_band")
+    rows = pd.DataFrame(next(v for v in _datasets(chart).values() if "label" in v[0]))
+    assert set(rows[_tooltip_value(chart)]) == {20.5} and set(rows["label"]) == {"20.5%"}
+    panel, sn = _panel()
+    panel.loc[panel["la_code"] == "650", "value"] = 0.45  # ours: shown 0.5
+    chart = charts.benchmark(panel, IND, "650", 2024, sn)
+    data = _datasets(chart)
+    lines = pd.DataFrame(next(v for v in data.values() if "label" in v[0] and "group" not in v[0]))
+    assert list(lines["label"]) == ["Q1 5.8", "Median 10.5", "Q3 15.3"]
+    ours = next(v for v in data.values() if len(v) == 1 and "group" in v[0])[0]
+    field = next(
+        layer["encoding"]["text"]["field"]
+        for layer in chart.to_dict()["layer"]
+        if layer["mark"]["type"] == "text" and "field" in layer["encoding"]["x"]
+    )
+    assert ours[field] == ours[_tooltip_value(chart)] == 0.5
+
+
 def test_benchmark_takes_the_authority_and_year_as_the_card_writes_them():
     """By name, as compare and build take it (it said 'LA Wealdshire is not in the rows'),
     and the year as the card labels it ('2024-25'; it was refused)."""
