@@ -149,6 +149,8 @@ def test_table_text_aligns_and_formats():
     assert lines[3].endswith("22.5  40  1,896.00")
     third = pd.DataFrame({"x": [1 / 3, 2.0]})  # more than `decimals`: rounded to it
     assert table_text(third).splitlines()[2:] == ["0.33", "2.00"]
+    # rounded half up on the decimal value, as the card: 0.125 is 0.13 (it read 0.12)
+    assert table_text(pd.DataFrame({"x": [0.125, 2.0]})).splitlines()[2:] == ["0.13", "2.00"]
 
 
 # ------------------------------------------------------------------ validate

@@ -170,7 +170,9 @@ def definition_line(ind: Any, figure: pd.DataFrame, at: pd.Timestamp, numerator_
 def _number(value: float, decimals: int = 2) -> str:
     """A whole number as one; otherwise with `decimals` places (the value as the card shows
     it: 9.7, not 9.73)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
+    from ..report.fmt import format_number
+
+    return format_number(value, 0 if float(value).is_integer() else decimals)
 
 
 def _whole_numbers_as_integers(rows: pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,10 @@ class Progress:
 def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
     """A plain-text table: text left-aligned, numbers right-aligned, blanks for missing.
     A column of numbers has one format: the fewest decimals (up to `decimals`) that show
-    every value of it as it is (a count beside rates of one decimal reads 1,896.0)."""
+    every value of it as it is (a count beside rates of one decimal reads 1,896.0), rounded
+    half up as the card rounds (`format_number`)."""
+    from ..report.fmt import format_number
+
     cols: list[list[str]] = []
     numeric: list[bool] = []
     for name in frame.columns:
@@ -48,7 +51,7 @@ def table_text(frame: pd.DataFrame, decimals: int = 2) -> str:
                 (p for p in range(decimals) if np.allclose(present, present.round(p), atol=1e-9)),
                 decimals,
             )
-            cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in s]
+            cells = [format_number(v, places) for v in s]
         else:
             cells = [
                 "" if (v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))) else str(v)
