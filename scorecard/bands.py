@@ -147,10 +147,12 @@ def shown_value(value: float, decimals: int) -> float:
 
 def shown_decimal(value: float, decimals: int) -> Decimal:
     """`value` to `decimals` places as the card prints it: half away from zero on its
-    shortest decimal (`repr`), as DfE's LAIT and Excel round. The number as stored would
-    make a neighbours' mean of 20.45 (stored 20.4499...) 20.4 beside LAIT's 20.5. Never -0;
+    decimal value to 15 significant digits, as Excel rounds (and DfE's LAIT with it). The
+    number as stored would make a neighbours' mean of 20.45 (stored 20.4499...) 20.4 beside
+    LAIT's 20.5; and a mean of ten published figures often lands on the float just below
+    its decimal (24.549999999999997 for 24.55), which 15 digits read as 24.55. Never -0;
     NaN stays NaN."""
-    exact = Decimal(repr(float(value)))
+    exact = Decimal(f"{float(value):.15g}")
     if not exact.is_finite():
         return exact
     shown = exact.quantize(Decimal(1).scaleb(-decimals), context=_SHOWN)

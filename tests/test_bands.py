@@ -109,6 +109,12 @@ def test_the_shown_value_rounds_half_up_on_its_decimal_value():
     got = [shown_value(v, d) for v, d in cases]
     assert got == [20.5, 0.13, 2.68, -2.3, 68.0, 0.0, 0.0]
     assert math.copysign(1.0, got[-1]) == 1.0  # no '-0.0'
+    # a mean of ten published figures (1 decimal) that lands just below its decimal value
+    # (24.55): read to 15 significant digits, as Excel reads it, it rounds up as LAIT's does
+    published = [12.0, 36.3, 8.0, 21.3, 12.8, 34.0, 26.5, 27.5, 31.6, 35.5]
+    mean = float(np.mean(published))
+    assert repr(mean) == "24.549999999999997"
+    assert shown_value(mean, 1) == 24.6
     # an array: the same rule, NaN kept, the shape kept
     shown = as_shown(np.array([[20.45, np.nan], [20.45, -2.25]]), 1)
     np.testing.assert_array_equal(shown, [[20.5, np.nan], [20.5, -2.3]])
