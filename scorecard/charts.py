@@ -408,6 +408,20 @@ def unit_labels(values: pd.Series, ind: Indicator) -> pd.Series:
     return values.map(lambda v: format_value(v, ind.unit, ind.decimals))
 
 
+def _base_texts(frame: pd.DataFrame, ind: Indicator) -> list[str]:
+    """Each point's number / base as the card writes it ('174 / 1,789', 'n = 760',
+    '2,213.5 weighted cases / 30.0 FTE'), so that a tooltip never shows a figure the card
+    rounds otherwise or hides (a sum of days); '' where withheld or missing."""
+    from .report.fmt import base_text, is_weighted
+
+    weighted = is_weighted(ind)
+    numerators = frame["numerator"] if "numerator" in frame.columns else [np.nan] * len(frame)
+    denominators = frame["denominator"] if "denominator" in frame.columns else [np.nan] * len(frame)
+    return [
+        base_text(ind.unit, n, d, weighted) for n, d in zip(numerators, denominators, strict=True)
+    ]
+
+
 def trend(
     frame: pd.DataFrame,
     indicator: str | Indicator | None = None,
@@ -456,6 +470,7 @@ def trend(
     df["quarter"] = df["period_end"].map(_year_or_quarter(annual))
     withheld, bound = withheld.loc[df.index], bound.loc[df.index] & df["value"].notna()
     df["label"] = _at_least(unit_labels(df["value"], ind), bound)
+    df["base"] = _base_texts(df, ind)
     dates = pd.Series(df["period_end"].unique()).sort_values()
     th = _thresholds_by_date(ind, dates)
     comp = _comparator_rows(comparators, dates)
@@ -481,8 +496,7 @@ def trend(
     tooltip = [
         alt.Tooltip("quarter:N", title="Year" if annual else "Quarter"),
         alt.Tooltip("label:N", title=ind.title[:40]),
-        alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
-        alt.Tooltip("denominator:Q", title="Denominator", format=",.0f"),
+        alt.Tooltip("base:N", title="Number / base"),
     ]
     layers: list[alt.Chart] = []
     rects = _band_rects(ind, th, lo, hi)

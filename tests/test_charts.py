@@ -414,6 +414,50 @@ def test_withheld_values_are_labelled_c_not_drawn():
     assert "n/a" in set(age_rows["label"]) and "c" not in set(age_rows["label"])
 
 
+def test_trend_tooltip_gives_number_and_base_as_the_card_writes_them():
+    # a weighted caseload: 2,212.5 weighted cases over 29.45 FTE, which a whole-number
+    # format showed as 2,213 / 29 beside the card's '2,212.5 weighted cases / 29.5 FTE'
+    ends = quarter_ends("2024-25 Q4", 2)
+    caseload = pd.DataFrame(
+        {
+            "indicator": "iro_caseload_weighted",
+            "period_end": ends,
+            "numerator": [2212.5, 2250.0],
+            "denominator": [29.45, 30.0],
+            "value": [2212.5 / 29.45, 75.0],
+        }
+    )
+    rows = next(v for v in _datasets(charts.trend(caseload)).values() if "base" in v[0])
+    assert [r["base"] for r in rows] == [
+        "2,212.5 weighted cases / 29.5 FTE",
+        "2,250 weighted cases / 30.0 FTE",
+    ]
+    # days: the cohort, never the sum of days the card hides; a withheld point: nothing
+    days = pd.DataFrame(
+        {
+            "indicator": "time_in_care_ceased",
+            "period_end": ends,
+            "numerator": [1803.75 * 4, np.nan],
+            "denominator": [4.0, np.nan],
+            "value": [1803.75, np.nan],
+            "suppressed": [False, True],
+        }
+    )
+    rows = next(v for v in _datasets(charts.trend(days)).values() if "base" in v[0])
+    assert [r["base"] for r in rows] == ["n = 4", ""]
+    fields = {t["field"] for t in _tooltip_fields(charts.trend(days))}
+    assert "base" in fields and not fields & {"numerator", "denominator"}
+
+
+def _tooltip_fields(chart: alt.TopLevelMixin) -> list[dict]:
+    spec = chart.to_dict()
+    found = []
+    for layer in spec.get("layer", []):
+        tips = layer.get("encoding", {}).get("tooltip", [])
+        found += tips if isinstance(tips, list) else [tips]
+    return found
+
+
 def test_period_dates_become_timestamps():
     frame = _trend_frame()
     frame["period_end"] = frame["period_end"].dt.to_period("Q-MAR")  # 2025Q4 etc.
