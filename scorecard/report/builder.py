@@ -733,14 +733,15 @@ def _check_authority(ds: Dataset, authority: Authority, is_sample: bool = False)
     other than the card's: a `--la` typed for another council puts its published figures
     beside this council's data (67 per 10k beside 'Ours 2024-25: 53 per 10k'). The bundled
     sample is Wealdshire's (LA 650), though it names no authority."""
-    data_la = SAMPLE_LA if is_sample and ds.authority is None else ds.authority
+    sample_only = is_sample and ds.authority is None
+    data_la = SAMPLE_LA if sample_only else ds.authority
     if data_la is None or authority.code is None:
         return
     named = _named_authority(data_la) or data_la
     if named != authority.code:
         whose = (
             f"the bundled sample is {SAMPLE_LA_NAME}'s (LA {SAMPLE_LA})"
-            if data_la is not ds.authority
+            if sample_only
             else f"the data's CIN census returns name LA {data_la}"
         )
         warnings.warn(

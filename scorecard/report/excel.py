@@ -161,10 +161,10 @@ def _write(ws, row: int, col: int, value: object, fmt, decimals: int | None = No
 
 
 def as_shown(value: object, decimals: int) -> object:
-    """A figure rounded as the page shows it (`bands.shown_value`), so that a cell holds the
-    figure printed: a spreadsheet rounds the first 15 digits of what it stores, the page the
-    shortest decimal, and they part at the 16th or 17th. Text ('c') and blanks are returned
-    as they are."""
+    """A figure rounded as the page shows it (`bands.shown_value`: half up on its first 15
+    significant digits, as a spreadsheet rounds what it stores), so that a cell holds the
+    figure printed, whatever number format it is later given. Text ('c') and blanks are
+    returned as they are."""
     if isinstance(value, str | bool) or is_missing(value) or not isinstance(value, Real):
         return value
     return shown_value(float(value), decimals)
