@@ -53,6 +53,19 @@ def test_report_as_csv_and_the_old_csv_flag(tmp_path: Path, capsys) -> None:
     assert "writes .xlsx or .csv" in capsys.readouterr().err
 
 
+def test_report_and_csv_together_write_both(tmp_path: Path, capsys) -> None:
+    # the README's `[--report problems.xlsx] [--csv problems.csv]`: --csv was silently
+    # dropped when --report was given
+    folder = _many_bad_codes(tmp_path)
+    xlsx, csv = tmp_path / "problems.xlsx", tmp_path / "problems.csv"
+    assert main(["validate", str(folder), "--report", str(xlsx), "--csv", str(csv)]) == 1
+    out = capsys.readouterr().out
+    assert f"written to {xlsx}" in out and f"written to {csv}" in out
+    assert (pd.read_csv(csv)["rule"] == "unknown PLACE code").sum() == 7
+    rows = list(openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert sum(1 for r in rows if r[6] == "unknown PLACE code") == 7
+
+
 def test_warnings_only_exit_0(tmp_path: Path, capsys) -> None:
     folder = write_csv_folder(tmp_path / "good")
     set_cell(folder, "episodes", 2, "PLACE", "H5")  # valid only before 2024-25: a warning

@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="write every problem (one row each) to FILE: .xlsx or .csv",
     )
-    v.add_argument("--csv", type=Path, metavar="FILE", help="same as --report FILE.csv")
+    v.add_argument(
+        "--csv", type=Path, metavar="FILE", help="the same as CSV (with --report: both written)"
+    )
     v.set_defaults(func=run)
 
 
@@ -75,7 +77,7 @@ def _print_coverage(ds) -> None:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..inputs import check
 
-    target = args.report or args.csv
+    targets = [path for path in (args.report, args.csv) if path]  # both when both given
     if args.report and args.report.suffix.lower() not in REPORT_SUFFIXES:
         raise DataError(f"--report writes .xlsx or .csv, not {args.report.name}")
     ds, report = check(args.data)
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print_report(report)
     if ds is not None and ds.names:
         _print_coverage(ds)
-    if target:
+    for target in targets:
         _write(target, report)
         print(f"Every problem ({len(report)}) written to {target}.")
     if ds is None or not ds.names:
