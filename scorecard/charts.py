@@ -1071,11 +1071,17 @@ def benchmark(
             ],
         )
     )
-    s1, s2, s3 = _shown(pd.Series([q1, q2, q3]), ind)  # labelled as the card rounds
+    # labelled as the card writes published figures: rounded half up, with the decimals
+    # they were published with (LAIT's 12, not 12.0, beside the page's 'Ours 2024-25: 12%')
+    from .report.fmt import format_number, format_published, published_decimals
+
     lines = pd.DataFrame(
         {
             "value": [q1, q2, q3],
-            "label": [f"Q1 {s1:{fmt[1:]}}", f"Median {s2:{fmt[1:]}}", f"Q3 {s3:{fmt[1:]}}"],
+            "label": [
+                f"{name} {format_number(q, published_decimals(q, ind.decimals))}"
+                for name, q in zip(("Q1", "Median", "Q3"), (q1, q2, q3), strict=True)
+            ],
         }
     )
     rules = alt.Chart(lines).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="value:Q")
@@ -1087,10 +1093,13 @@ def benchmark(
         .encode(y="value:Q", text="label:N", x=alt.value(width_px + 6))
     )
     ours_row = df.loc[df["la_code"] == la]
+    ours_row = ours_row.assign(
+        published=[format_published(v, ind.unit, ind.decimals) for v in ours_row["value"]]
+    )
     label = (
         alt.Chart(ours_row)
         .mark_text(dy=-8, baseline="bottom", fontWeight="bold", fontSize=12, color=PALETTE[5])
-        .encode(x=x, y=y, text=alt.Text("shown:Q", format=fmt))
+        .encode(x=x, y=y, text="published:N")
     )
     better = {"high_is_good": "higher is better", "low_is_good": "lower is better"}.get(
         ind.polarity, "neither higher nor lower is better"

@@ -372,7 +372,16 @@ def test_tooltips_and_labels_give_the_value_as_the_card_shows_it():
         for layer in chart.to_dict()["layer"]
         if layer["mark"]["type"] == "text" and "field" in layer["encoding"]["x"]
     )
-    assert ours[field] == ours[_tooltip_value(chart)] == 0.5
+    assert ours[_tooltip_value(chart)] == 0.5 and ours[field] == "0.5%"
+    # a figure LAIT publishes whole is labelled whole, as the page writes it ('Ours: 12%'),
+    # and so are whole quartiles
+    panel.loc[panel["la_code"] == "650", "value"] = 12.0
+    panel.loc[panel["value"].notna() & (panel["la_code"] != "650"), "value"] = 8.0
+    data = _datasets(charts.benchmark(panel, IND, "650", 2024, sn))
+    lines = pd.DataFrame(next(v for v in data.values() if "label" in v[0] and "group" not in v[0]))
+    assert list(lines["label"]) == ["Q1 8", "Median 8", "Q3 8"]
+    ours = next(v for v in data.values() if len(v) == 1 and "group" in v[0])[0]
+    assert ours["published"] == "12%"
 
 
 def test_benchmark_takes_the_authority_and_year_as_the_card_writes_them():
