@@ -558,7 +558,7 @@ def trend(
                 labelLimit=260,
             ),
         )
-        comp["label"] = unit_labels(comp["value"], ind)
+        comp["label"] = _comparator_labels(comp, ind)
         layers.append(
             alt.Chart(comp)
             .mark_line(strokeDash=[2, 3], strokeWidth=1.5, point=alt.OverlayMarkDef(size=30))
@@ -663,6 +663,19 @@ def _year_label_expr() -> str:
     end = "(month(datum.value) > 2 || (month(datum.value) == 2 && date(datum.value) >= 31)"
     end += " ? year(datum.value) : year(datum.value) - 1)"
     return f"({end} - 1) + '/' + slice('' + {end}, 2)"
+
+
+def _comparator_labels(comp: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """Each published point's value as the page writes it: England's with the decimals it
+    was published with ('England 10%'), the neighbours' average (worked out here) at the
+    indicator's ('SN 11.0%')."""
+    from .report.fmt import format_published
+
+    published = comp["series"].astype(str).str.startswith("England")
+    labels = unit_labels(comp["value"], ind)
+    return labels.where(
+        ~published, comp["value"].map(lambda v: format_published(v, ind.unit, ind.decimals))
+    )
 
 
 def _comparator_rows(comparators: pd.DataFrame | None, dates: pd.Series) -> pd.DataFrame:
