@@ -131,6 +131,26 @@ def test_ssda903_xml_gives_the_tables_under_dfe_names(tmp_path: Path) -> None:
     assert report_line.startswith("  SSDA903_2017-18.xml, line 28, column PLACE, value 'Q9'")
 
 
+@pytest.mark.parametrize("which", ["903", "cin"])
+def test_a_namespace_prefix_on_every_element_is_read_as_without(tmp_path: Path, which) -> None:
+    # an export writing <ns:EPISODE> under xmlns:ns="..." was ignored as holding no child
+    import re
+
+    text, name = (SSDA903, "SSDA903_2017-18.xml") if which == "903" else (CIN, "CIN_2024.xml")
+    plain, prefixed = tmp_path / "plain", tmp_path / "prefixed"
+    plain.mkdir(), prefixed.mkdir()
+    (plain / name).write_text(text)
+    body = re.sub(r"<(/?)([A-Za-z_][\w]*)", r"<\1ns:\2", text.split("?>", 1)[-1])
+    body = body.replace("<ns:EXPSSDA903>", '<ns:EXPSSDA903 xmlns:ns="urn:dfe">', 1).replace(
+        "<ns:Message>", '<ns:Message xmlns:ns="urn:dfe">', 1
+    )
+    (prefixed / name).write_text(body)
+    a, b = sc.load_dataset(plain), sc.load_dataset(prefixed)
+    assert a.names == b.names and len(a.names) > 0
+    for table in a.names:
+        pd.testing.assert_frame_equal(a[table], b[table])
+
+
 def test_cin_census_xml_gives_referrals_with_the_census_year(tmp_path: Path) -> None:
     (tmp_path / "census.xml").write_text(CIN)
     ds = sc.load_dataset(tmp_path)

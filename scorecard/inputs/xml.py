@@ -131,6 +131,8 @@ class _Collector:
         self.expat: XMLParserType | None = None  # for where elements start (set by `_Parser`)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        if ":" in name:  # a namespace prefix (<ns:EPISODE>): the element's own name counts
+            name = name.rpartition(":")[2]
         if self.kind is None:
             self.kind = "cin" if name == "Message" else "903"
             self.kinds = _KINDS[self.kind]
@@ -148,6 +150,8 @@ class _Collector:
         self.text.append(content)
 
     def end(self, name: str) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
         leaf, self.fresh = self.fresh, False  # no child element between its start and end
         records = self.records
         if records:
