@@ -406,6 +406,29 @@ def test_ids_that_differ_only_by_leading_zeros_are_the_same_child(tmp_path: Path
     }
 
 
+def test_ids_excel_wrote_in_scientific_notation_are_errors(tmp_path: Path) -> None:
+    # Excel shows a long number as 1.00E+06 and saves it so: the digits are gone, and the
+    # rows named a child nobody else names (2 children looked after instead of 3, silently)
+    write(tmp_path, "header.csv", HEADER, ["1000277,1,01/01/2015", "1000278,2,01/01/2016"])
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["1.00E+06,01/04/2024,S,C2,U1,,", "1E+06,01/04/2024,S,C2,U1,,", "E12,01/04/2024,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    found = [r for r in rules(ds) if r[3] == "identifier in scientific notation"]
+    assert found == [
+        ["episodes.csv", 2, "CHILD", "identifier in scientific notation"],
+        ["episodes.csv", 3, "CHILD", "identifier in scientific notation"],
+    ]
+    errors = ds.quality.loc[ds.quality["rule"] == "identifier in scientific notation"]
+    assert set(errors["severity"]) == {"error"}
+    assert list(errors["value"]) == ["1.00E+06", "1E+06"]
+    assert "format the column as Text" in errors["hint"].iloc[0]
+    assert ds.tables["episodes"]["CHILD"].tolist()[2] == "E12"  # letters: an identifier
+
+
 def test_ids_padded_the_same_way_everywhere_are_left_as_written(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["0012,M,01/01/2015"])
     write(tmp_path, "episodes.csv", EP, ["0012,01/04/2024,S,C2,U1,,"])

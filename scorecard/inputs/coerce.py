@@ -560,7 +560,33 @@ def _as_collection_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return year.astype("float64"), text.notna() & year.isna()
 
 
+# an identifier Excel turned into a number and shows in scientific notation: 1.00E+06
+_SCIENTIFIC = r"[1-9](?:\.\d+)?[eE]\+\d{2,}"
+
+
+def _scientific(ids: pd.Series) -> pd.Series:
+    """True where an identifier is written as Excel writes a long number it has lost digits
+    of (1.00E+06, 1E+06): the child it names cannot be known. Arrow-backed text with no '+'
+    anywhere in its characters is passed at once (millions of identifiers)."""
+    arr = ids.array
+    if isinstance(arr, pd.arrays.ArrowStringArray) and not any(
+        chunk.buffers()[2] is not None
+        and (np.frombuffer(chunk.buffers()[2], dtype=np.uint8) == ord("+")).any()
+        for chunk in arr._pa_array.chunks
+    ):
+        return pd.Series(False, index=ids.index)
+    maybe = ids.str.contains("+", regex=False, na=False)
+    if not maybe.any():
+        return maybe
+    return maybe & ids.str.fullmatch(_SCIENTIFIC, na=False)
+
+
 _COERCE_RULES = {
+    "identifier": (
+        "identifier in scientific notation",
+        "Excel has turned this identifier into a number and dropped its digits (1.00E+06): "
+        "format the column as Text where the file is made and export it again.",
+    ),
     "date": ("not a date", DATE_HINT),
     "number": ("not a number", "Write a plain number (e.g. 0.8); leave blank if unknown."),
     "academic_year": ("not an academic year", "Write the academic year as 2024/25 (or 202425)."),
@@ -606,6 +632,9 @@ def _coerce_column(
         out = _as_text_each(s, upper=True)
     elif kind == "identifier":
         out = _as_text_each(s)
+        if not str(raw.file).lower().endswith(".parquet"):  # a file Excel may have saved
+            bad = _scientific(out)
+            out = out.where(~bad) if bad.any() else out
     elif s.dtype == object or pd.api.types.is_string_dtype(s):
         out = _as_text_each(s, numeric_ids=False)
     else:
