@@ -35,7 +35,8 @@ YEAR_HINT = (
     "leave the column out of a yearly return and the return's year is used."
 )
 
-_TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
+# a time after a date, with a UTC mark or an offset (2024-04-01T00:00:00Z): the date as written
+_TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
 
 # what SQL and Excel exports write for an empty cell; read as blank in every column (no DfE
