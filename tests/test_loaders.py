@@ -434,14 +434,26 @@ def test_csv_title_rows_and_blank_lines_keep_file_line_numbers(good: Path) -> No
     assert err[["file", "row", "column", "value"]].values.tolist() == [["uasc.csv", 6, "SEX", "7"]]
 
 
-def test_repeated_column_is_a_warning(good: Path) -> None:
+def test_repeated_column_is_a_warning_and_a_row_where_it_differs_an_error(good: Path) -> None:
+    # CHILD and child are one column; its copies agree on row 2 and differ on row 3
     (good / "header.csv").write_text(
-        "CHILD,SEX,DOB,child\n1001,1,01/05/2010,x\n1002,F,01/01/2011,y\n"
+        "CHILD,SEX,DOB,child\n1001,1,01/05/2010,1001\n1002,F,01/01/2011,1003\n"
     )
     ds = load_dataset(good)
-    assert ds["header"]["CHILD"].tolist() == ["1001", "1002"]
+    assert ds["header"]["CHILD"].tolist()[0] == "1001"
+    assert ds.unusable.values.tolist() == [
+        ["header", 1, "CHILD", "column appears 2 times and its copies differ in this row"]
+    ]
     got = ds.quality.loc[ds.quality["file"] == "header.csv"]
-    assert got["rule"].tolist() == ["column appears more than once; the first is used"]
+    assert got[["severity", "row", "value", "rule"]].values.tolist() == [
+        ["error", 3, "1002 | 1003", "column appears 2 times and its copies differ in this row"],
+        [
+            "warning",
+            None,
+            "",
+            "column appears 2 times; each row takes the value its filled copies agree on",
+        ],
+    ]
 
 
 def test_error_survives_pickling(good: Path) -> None:

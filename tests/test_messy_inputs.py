@@ -451,6 +451,84 @@ def test_a_header_repeated_inside_a_file_is_left_out_and_said(tmp_path: Path) ->
     assert rules(ds) == [["episodes.csv", 4, "", "the header repeated; the row is left out"]]
 
 
+# ------------------------------------------------------------------ a column written twice
+
+
+def _episodes_dec_twice(first: list[str | None], second: list[str | None]) -> list[list[object]]:
+    """Three episodes whose header writes DEC twice, with the two copies' cells (REC E11
+    where either is filled)."""
+    starts = ["01/04/2024", "02/04/2024", "03/04/2024"]
+    return [
+        [child, start, "S", "C2", "U1", a, "E11" if a or b else None, b]
+        for child, start, a, b in zip("ABC", starts, first, second, strict=True)
+    ]
+
+
+def _write_dec_twice(folder: Path, fmt: str, rows: list[list[object]]) -> str:
+    names = [*EP.split(","), "DEC"]  # CHILD, DECOM, RNE, LS, PLACE, DEC, REC, DEC
+    if fmt == "csv":
+        cells = [",".join("" if v is None else str(v) for v in r) for r in rows]
+        write(folder, "episodes.csv", ",".join(names), cells)
+        return "episodes.csv"
+    book = openpyxl.Workbook()
+    book.active.append(names)
+    for r in rows:
+        book.active.append(r)
+    book.save(folder / "episodes.xlsx")
+    return "episodes.xlsx"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_blank_copy_of_a_column_is_ignored_and_the_filled_one_used(
+    tmp_path: Path, fmt: str
+) -> None:
+    # the end dates are in the second DEC; the first is blank throughout (pandas would
+    # rename the second 'DEC.1' and a workbook's first copy was used: every child open)
+    rows = _episodes_dec_twice([None] * 3, ["30/04/2024", None, "31/05/2024"])
+    name = _write_dec_twice(tmp_path, fmt, rows)
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["DEC"].tolist() == [
+        pd.Timestamp("2024-04-30"),
+        pd.NaT,
+        pd.Timestamp("2024-05-31"),
+    ]
+    assert rules(ds) == [
+        [name, None, "DEC", "column appears 2 times; one copy is blank throughout and ignored"]
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_copies_of_a_column_that_differ_in_a_row_are_an_error_there(
+    tmp_path: Path, fmt: str
+) -> None:
+    # A: both copies agree; B: only the first is filled; C: the copies differ
+    rows = _episodes_dec_twice(
+        ["30/04/2024", "15/04/2024", "31/05/2024"], ["30/04/2024", None, "30/06/2024"]
+    )
+    name = _write_dec_twice(tmp_path, fmt, rows)
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["DEC"].tolist() == [
+        pd.Timestamp("2024-04-30"),
+        pd.Timestamp("2024-04-15"),
+        pd.NaT,
+    ]
+    on_dec = [r for r in rules(ds) if r[2] == "DEC"]  # (C's REC is said to lack a DEC)
+    assert on_dec == [
+        [name, 4, "DEC", "column appears 2 times and its copies differ in this row"],
+        [
+            name,
+            None,
+            "DEC",
+            "column appears 2 times; each row takes the value its filled copies agree on",
+        ],
+    ]
+    q = ds.quality
+    assert q.loc[q["severity"] == "error", "value"].tolist() == ["31/05/2024 | 30/06/2024"]
+    assert ds.unusable.values.tolist() == [
+        ["episodes", 2, "DEC", "column appears 2 times and its copies differ in this row"]
+    ]
+
+
 # ------------------------------------------------------------------ dates written month first
 
 

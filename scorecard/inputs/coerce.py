@@ -19,6 +19,7 @@ from ..periods import DATE_DTYPE, DAY_NS
 from .columns import END_DATE_COLUMNS, canonical, column_kind
 from .keys import BIG, Distinct
 from .read import RawTable
+from .repeated import merge_repeated
 from .report import issues
 
 DATE_HINT = (
@@ -670,22 +671,7 @@ def coerce(raw: RawTable) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, D
     frame = raw.frame
     renames = {c: canonical(c) for c in frame.columns}
     frame = frame.rename(columns=renames)
-    found: list[pd.DataFrame] = []
-    twice = frame.columns.duplicated()
-    for name in dict.fromkeys(frame.columns[twice]):
-        found.append(
-            issues(
-                "warning",
-                raw.table,
-                raw.file,
-                [None],
-                str(name),
-                None,
-                "column appears more than once; the first is used",
-                "Remove or rename the repeated column.",
-            )
-        )
-    frame = frame.loc[:, ~twice]
+    frame, found = merge_repeated(raw, frame)
     # the cells as read are let go column by column as each is coerced (raw.frame is left
     # empty): the largest tables are never held twice
     index, columns = frame.index, {col: frame[col] for col in frame.columns}

@@ -142,16 +142,16 @@ def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     text = pd.api.types.is_string_dtype
     if f.empty or f.shape[1] == 0 or not all(text(dt) for dt in f.dtypes):
         return sheet, np.arange(0)
-    first = f.columns[0]
+    first = f.iloc[:, 0]  # by place: a name may be written twice
     maybe = np.flatnonzero(
-        f[first].astype("str").str.strip().str.casefold().to_numpy() == str(first).casefold()
+        first.astype("str").str.strip().str.casefold().to_numpy() == str(f.columns[0]).casefold()
     )
     if not len(maybe):  # the usual case: one comparison over the first column
         return sheet, np.arange(0)
     cells = f.iloc[maybe].astype("str").apply(lambda c: c.str.strip().str.casefold())
-    names = pd.Series([str(c).casefold() for c in f.columns], index=f.columns)
-    same = (cells == names) | f.iloc[maybe].isna()
-    repeat = maybe[same.all(axis=1).to_numpy()]
+    names = np.array([str(c).casefold() for c in f.columns], dtype=object)
+    same = (cells.to_numpy(dtype=object) == names) | f.iloc[maybe].isna().to_numpy()
+    repeat = maybe[same.all(axis=1)]
     if not len(repeat):
         return sheet, np.arange(0)
     keep = np.ones(len(f), dtype=bool)
@@ -186,6 +186,16 @@ def _csv_frame(path: Path, encoding: str, sep: str, header: int, bad: str) -> pd
     )
 
 
+def _as_written(columns: pd.Index, header: list[str]) -> pd.Index:
+    """The header as the file writes it: pandas renames a name written twice ('DEC' then
+    'DEC.1'), which would hide the second copy as an unknown column (`repeated` merges it)."""
+    if len(header) != len(columns):
+        return columns
+    return pd.Index(
+        [w if re.fullmatch(re.escape(w) + r"\.\d+", c) else c for c, w in zip(columns, header)]
+    )
+
+
 def _read_csv(path: Path, table: str | None) -> Sheet:
     encoding = _sniff(path)
     try:
@@ -212,6 +222,8 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
                 raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
+    if header < len(peek):
+        frame.columns = _as_written(frame.columns, peek[header])
     # header is file line header+1; data row i is line header+2+i (bad lines skipped)
     rows = _row_numbers(len(frame) + len(bad_lines), header + 2)
     if bad_lines:
