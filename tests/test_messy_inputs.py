@@ -216,6 +216,51 @@ def test_a_header_without_rows_is_a_warning(tmp_path: Path) -> None:
     assert len(ds["uasc"]) == 0
 
 
+@pytest.mark.parametrize("content", ["", "\n\n", "\ufeff"])
+def test_an_empty_csv_is_an_error_that_says_so(tmp_path: Path, content: str) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    (tmp_path / "uasc.csv").write_text(content, encoding="utf-8")
+    ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["header"]
+    q = ds.quality
+    assert q[["severity", "file", "rule", "hint"]].values.tolist() == [
+        [
+            "error",
+            "uasc.csv",
+            "file is empty (no header, no rows)",
+            "Export the table again with its header row, or take the file out of the folder.",
+        ]
+    ]
+
+
+def test_totals_and_notes_rows_under_a_table_are_left_out_and_said(tmp_path: Path) -> None:
+    # a total on line 4 and a source note on line 6 (a blank line between): not children
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,,",
+            "B,01/04/2024,S,C2,U1,,",
+            "Total,2,,,,,",
+            "",
+            "Source: LCS extract 1 April 2025,,,,,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
+    rule = "a totals or notes row under the table; the row is left out"
+    assert rules(ds) == [["episodes.csv", 4, "", rule], ["episodes.csv", 6, "", rule]]
+
+
+def test_a_row_of_a_child_is_never_taken_for_a_total(tmp_path: Path) -> None:
+    # the last row's identifier is a word a total starts with, but its row is filled in
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,", "Total,01/04/2024,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "Total"]
+    assert rules(ds) == []
+
+
 def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     write(tmp_path / "903" / "current", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])

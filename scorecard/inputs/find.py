@@ -27,6 +27,7 @@ from .read import (
     RawTable,
     Sheet,
     Unreadable,
+    footer_rows,
     read_sheets,
     repeated_headers,
 )
@@ -234,6 +235,21 @@ def _recognised(raw: RawTable) -> pd.DataFrame:
     )
 
 
+# rows of a table that are not data, left out with a warning: (finder, rule, hint)
+ROWS_LEFT_OUT = (
+    (
+        repeated_headers,
+        "the header repeated; the row is left out",
+        "Files joined one after another each bring their header; keep the first.",
+    ),
+    (
+        footer_rows,
+        "a totals or notes row under the table; the row is left out",
+        "Export the table's rows only, without totals or notes under them.",
+    ),
+)
+
+
 def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataFrame]]:
     """The tables of one file, each with whether its name gave its table, and notes."""
     notes: list[pd.DataFrame] = []
@@ -278,20 +294,10 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             if table is None:
                 notes.append(said)
                 continue
-        sheet, repeats = repeated_headers(sheet)
-        if len(repeats):
-            notes.append(
-                issues(
-                    "warning",
-                    table,
-                    label,
-                    repeats,
-                    "",
-                    None,
-                    "the header repeated; the row is left out",
-                    "Files joined one after another each bring their header; keep the first.",
-                )
-            )
+        for leave_out, rule, hint in ROWS_LEFT_OUT:
+            sheet, rows = leave_out(sheet)
+            if len(rows):
+                notes.append(issues("warning", table, label, rows, "", None, rule, hint))
         notes += _sheet_notes(sheet, table, label)
         # a local table (population, districts ...) is no return: a year in its name is not
         # a collection year (ONS_mid-2024_population.csv)

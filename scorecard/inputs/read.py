@@ -16,7 +16,7 @@ import io
 import itertools
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -156,9 +156,36 @@ def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
         return sheet, np.arange(0)
     keep = np.ones(len(f), dtype=bool)
     keep[repeat] = False
-    rows = sheet.rows
-    kept = Sheet(sheet.name, f.loc[keep].reset_index(drop=True), rows[keep], sheet.bad_lines)
-    return kept, rows[repeat]
+    kept = replace(sheet, frame=f.loc[keep].reset_index(drop=True), rows=sheet.rows[keep])
+    return kept, sheet.rows[repeat]
+
+
+# the first cell of a row under a table that totals or annotates it
+_FOOTER = re.compile(r"(grand\s+)?totals?\b|sum\b|count\b|source\b|notes?\b|\*", re.IGNORECASE)
+FOOTER_SEARCH_ROWS = 10  # rows at the end of a table looked at for totals and notes
+
+
+def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
+    """Rows under the table that total or annotate it ('Total', 'Source: ...', 'Notes'),
+    left out: the run of last rows whose first cell starts with such a word and whose other
+    cells are mostly blank; their row numbers, for a warning."""
+    f = sheet.frame
+    if f.empty or f.shape[1] < 2:
+        return sheet, np.arange(0)
+    tail = f.iloc[-FOOTER_SEARCH_ROWS:]
+    first = tail.iloc[:, 0].astype("str").str.strip()
+    worded = first.str.match(_FOOTER).to_numpy(dtype=bool) & tail.iloc[:, 0].notna().to_numpy()
+    sparse = tail.notna().sum(axis=1).to_numpy() <= max(2, f.shape[1] // 2)
+    n = 0
+    for footer in (worded & sparse)[::-1]:
+        if not footer:
+            break
+        n += 1
+    if not n:
+        return sheet, np.arange(0)
+    keep = len(f) - n
+    kept = replace(sheet, frame=f.iloc[:keep].reset_index(drop=True), rows=sheet.rows[:keep])
+    return kept, sheet.rows[keep:]
 
 
 def _delimiter(first_lines: str) -> str:
@@ -203,6 +230,11 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
             head = fh.read(1 << 16)
     except UnicodeDecodeError:
         raise Unreadable("cannot be decoded as text (UTF-8, UTF-16 or cp1252)") from None
+    if not head.lstrip("\ufeff").strip():
+        raise Unreadable(
+            "is empty (no header, no rows)",
+            "Export the table again with its header row, or take the file out of the folder.",
+        )
     sep = _delimiter(head.lstrip("\ufeff"))
     peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
