@@ -320,8 +320,51 @@ def test_a_decimal_comma_is_not_a_thousands_separator(tmp_path: Path) -> None:
     assert ds["population"]["POP_0_17"].tolist() == [12345.0, 1234567.0]
     err = ds.quality.loc[ds.quality["severity"] == "error"]
     assert err[["file", "row", "column", "value", "rule", "hint"]].values.tolist() == [
-        ["iro_staff.csv", 2, "FTE", "0,8", "not a number", "decimal comma? write 0.8"]
+        ["iro_staff.csv", 2, "FTE", "0,8", "not a number", coerce.COMMA_IN_CSV_HINT]
     ]
+
+
+def test_a_semicolon_file_is_read_with_decimal_commas(tmp_path: Path) -> None:
+    # Excel writes ';' between fields where the comma is the decimal mark: 2,5 is 2.5 there
+    # (in a comma-separated file it is refused, above); '1.5' is still a decimal point
+    write(
+        tmp_path,
+        "episodes.csv",
+        "CHILD;DECOM;RNE;LS;PLACE;DEC;REC;PL_DISTANCE",
+        [
+            "A;01/04/2024;S;C2;U1;;;2,5",
+            "B;01/04/2024;S;C2;U1;;;,5",
+            "C;01/04/2024;S;C2;U1;;;1.5",
+            "D;01/04/2024;S;C2;U1;;;",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["PL_DISTANCE"].tolist()[:3] == [2.5, 0.5, 1.5]
+    assert ds.quality[["severity", "column", "rule"]].values.tolist() == [
+        [
+            "note",
+            "PL_DISTANCE",
+            "2 numbers with a decimal comma read as decimals (a ';'-separated file)",
+        ]
+    ]
+
+
+def test_a_distance_over_999_9_miles_is_an_error(tmp_path: Path) -> None:
+    # DfE rule 164: PL_DISTANCE is 0.0 to 999.9; '1,234' (a thousands separator where a
+    # decimal comma was meant) reads as 1,234 miles and is refused, 999.9 is not
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",PL_DISTANCE",
+        ['A,01/04/2024,S,C2,U1,,,"1,234"', "B,01/04/2024,S,C2,U1,,,999.9"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["PL_DISTANCE"].tolist()[1] == 999.9
+    q = ds.quality
+    assert q[["severity", "row", "column", "value", "rule"]].values.tolist() == [
+        ["error", 2, "PL_DISTANCE", "1234", "over 999.9 miles"]
+    ]
+    assert ds.unusable.values.tolist() == [["episodes", 0, "PL_DISTANCE", "over 999.9 miles"]]
 
 
 # ------------------------------------------------------------------ 9. semicolons, headers

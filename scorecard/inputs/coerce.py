@@ -60,6 +60,7 @@ FAR_FUTURE_HINT = (
 )
 # 1,234 and 1,234,567.5: a comma between groups of three digits only
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$"
+_DECIMAL_COMMA = r"[+-]?\d*,\d+"  # 2,5 and ,5: a decimal comma and no thousands
 
 
 def _blank_to_nan(text: pd.Series) -> pd.Series:
@@ -483,6 +484,38 @@ def _far_future_note(raw: RawTable, col: str, far: pd.Series) -> pd.DataFrame:
     return _column_warning(raw, col, rule, FAR_FUTURE_HINT)
 
 
+DECIMAL_COMMA_HINT = (
+    "Excel writes ';' between fields where the comma is the decimal mark, so its commas are "
+    "read as decimal points; save as CSV (comma delimited) with a decimal point to be sure."
+)
+
+
+COMMA_IN_CSV_HINT = (
+    "A decimal comma? Write a decimal point (0.8, not 0,8); in a file separated by ';' "
+    "decimal commas are read."
+)
+
+
+def _decimal_commas(s: pd.Series) -> tuple[pd.Series, int]:
+    """A number column of a ';'-separated CSV with its decimal commas as points ('2,5' ->
+    '2.5'), and how many there were."""
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return s, 0
+    text = s.str.strip()
+    comma = text.str.fullmatch(_DECIMAL_COMMA, na=False)
+    n = int(comma.sum())
+    if not n:
+        return s, 0
+    return s.where(~comma, text.str.replace(",", ".", regex=False)), n
+
+
+def _decimal_comma_note(raw: RawTable, col: str, n: int) -> pd.DataFrame:
+    """One note for a column of a ';'-separated CSV whose decimal commas were read."""
+    cells = "number" if n == 1 else "numbers"
+    rule = f"{n:,} {cells} with a decimal comma read as decimals (a ';'-separated file)"
+    return issues("note", raw.table, raw.file, [None], col, None, rule, DECIMAL_COMMA_HINT)
+
+
 def _month_first_note(raw: RawTable, col: str, shown: str) -> pd.DataFrame:
     """One warning for a date column read month first (`month_first`): the value that showed
     it and the date it was read as."""
@@ -493,12 +526,12 @@ def _month_first_note(raw: RawTable, col: str, shown: str) -> pd.DataFrame:
 
 
 def _number_hints(values: pd.Series, hint: str) -> pd.Series:
-    """The hint per unreadable number: a decimal comma ('0,8') gets 'write 0.8'."""
+    """The hint per unreadable number: a decimal comma ('0,8') gets its own (one text for
+    all, so a column of them is not told once per value)."""
     text = _as_text(values.reset_index(drop=True), numeric_ids=False).fillna("")
-    comma = text.str.fullmatch(r"[+-]?\d*,\d+")
+    comma = text.str.fullmatch(_DECIMAL_COMMA)
     out = pd.Series(hint, index=text.index, dtype=object)
-    if comma.any():
-        out[comma] = "decimal comma? write " + text[comma].str.replace(",", ".", regex=False)
+    out[comma] = COMMA_IN_CSV_HINT
     return out
 
 
@@ -625,6 +658,10 @@ def _coerce_column(
                 bad.iloc[s.index.get_indexer(far.index)] = False
                 found.append(_far_future_note(raw, col, far))
     elif kind == "number":
+        if raw.decimal_comma:
+            s, commas = _decimal_commas(s)
+            if commas:
+                found.append(_decimal_comma_note(raw, col, commas))
         out, bad = _as_number(s)
     elif kind == "academic_year":
         out, bad = _as_academic_year(s)

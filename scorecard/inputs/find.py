@@ -302,7 +302,10 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
         # a local table (population, districts ...) is no return: a year in its name is not
         # a collection year (ONS_mid-2024_population.csv)
         year = {"group": None, "years": ()} if table in LOCAL_TABLES else meta
-        out.append((RawTable(table, label, sheet.frame, sheet.rows, **year), named))
+        raw = RawTable(
+            table, label, sheet.frame, sheet.rows, decimal_comma=sheet.decimal_comma, **year
+        )
+        out.append((raw, named))
     return out, notes
 
 

@@ -46,6 +46,7 @@ class RawTable:
     group: str | None = None  # the return it belongs to (None: no year in its name)
     years: tuple[int, ...] = ()  # collection years (start) its name allows
     declared: int | None = None  # collection year its content declares (CIN census header)
+    decimal_comma: bool = False  # a ';'-separated CSV: '2,5' is two and a half
     census_date: pd.Timestamp | None = None  # the CIN census reference date
     lea: str | None = None  # the authority a CIN census header names (Source/LEA)
 
@@ -60,6 +61,7 @@ class Sheet:
     # CSV lines left out for holding more fields than the header: (line, expected, found)
     bad_lines: tuple[tuple[int, int, int], ...] = ()
     hidden: bool = False  # a hidden workbook sheet: not read
+    decimal_comma: bool = False  # a ';'-separated CSV: '2,5' is two and a half
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -131,8 +133,7 @@ def _without_blank_rows(sheet: Sheet) -> Sheet:
     keep = ~f.isna().all(axis=1).to_numpy()
     if keep.all():
         return sheet
-    rows = sheet.rows[keep]
-    return Sheet(sheet.name, f.loc[keep].reset_index(drop=True), rows, sheet.bad_lines)
+    return replace(sheet, frame=f.loc[keep].reset_index(drop=True), rows=sheet.rows[keep])
 
 
 def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
@@ -260,7 +261,9 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     rows = _row_numbers(len(frame) + len(bad_lines), header + 2)
     if bad_lines:
         rows = rows[~np.isin(rows, [line for line, _, _ in bad_lines])][: len(frame)]
-    return _without_blank_rows(Sheet(None, frame, rows, bad_lines))
+    # Excel writes ';' between fields where the comma is the decimal mark
+    sheet = Sheet(None, frame, rows, bad_lines, decimal_comma=sep == ";")
+    return _without_blank_rows(sheet)
 
 
 def _few_valued(schema: pa.Schema) -> list[str]:

@@ -30,6 +30,7 @@ CODE_LIST_OF_COLUMN: dict[str, str] = {
     "PL_LOCATION": "PL_LOCATION",
 }
 CASE_TYPES = ("CLA", "CP")
+MAX_DISTANCE = 999.9  # miles: the most PL_DISTANCE can be (DfE rule 164)
 
 
 def _codes(column: str) -> list[str]:
@@ -84,7 +85,8 @@ class Episodes(_Table):
     HOME_POST: Series[str] | None = pa.Field(nullable=True)
     PL_POST: Series[str] | None = pa.Field(nullable=True)
     URN: Series[str] | None = pa.Field(nullable=True)
-    PL_DISTANCE: Series[float] | None = pa.Field(nullable=True, ge=0)
+    # miles from home to placement, from the postcodes: 0.0 to 999.9 (DfE rule 164)
+    PL_DISTANCE: Series[float] | None = pa.Field(nullable=True, ge=0, le=MAX_DISTANCE)
     PL_LOCATION: Series[str] | None = pa.Field(nullable=True, isin=_codes("PL_LOCATION"))
     PL_LA: Series[str] | None = pa.Field(nullable=True)
 
@@ -272,6 +274,13 @@ def describe_failure(table: str, column: str, check: str) -> tuple[str, str]:
         if column == "EM94":
             return ("EM94 not 0/1", "EM94 is 1 for grade 4+ in English and maths, else 0.")
         return ("value not allowed", f"Check the allowed values of {column}.")
+    if column == "PL_DISTANCE" and check.startswith("less_than_or_equal_to("):
+        return (
+            f"over {MAX_DISTANCE} miles",
+            f"PL_DISTANCE is the miles from home to placement, {MAX_DISTANCE} at most (DfE "
+            "rule 164); a thousands separator ('1,234') or a distance in another unit gives "
+            "a larger number.",
+        )
     if check.startswith("greater_than(0)"):
         return ("not positive", f"{column} must be greater than 0.")
     if check.startswith("greater_than_or_equal_to(0)"):
