@@ -207,6 +207,10 @@ def test_build_leaves_out_the_bad_rows_and_says_which_figures_lose_them(tmp_path
     assert "indicator(s) leave out rows with unusable cells:" in err
     assert "Children looked after: 1 episodes rows (unusable DECOM: not a date); " in err
     assert "1 episodes rows (unusable LS: unknown LS code)" in err
+    # and the errors themselves, in short, with where to read them all
+    assert "the data has 2 error(s); the figures leave out what they make unusable " in err
+    assert f"(`scorecard validate {bad}` lists them all):" in err
+    assert "column DECOM, value '31/02/2024': not a date" in err
     assert {p.suffix for p in out.iterdir()} == {".html", ".xlsx"}
 
 

@@ -218,6 +218,29 @@ def test_a_name_the_dates_contradict_is_reported_and_the_dates_win(tmp_path: Pat
     ]
 
 
+def test_two_returns_of_one_year_are_an_error_naming_the_one_used(tmp_path: Path) -> None:
+    # two episodes files for 2017-18: the later by name is used, and the error says which
+    write(tmp_path, "SSDA903_2017_episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "episodes_2017-18.csv",
+        EP,
+        ["B,01/06/2017,S,C2,U1,,", "C,01/07/2017,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A"]
+    q = ds.quality
+    assert q[["severity", "file", "rule"]].values.tolist() == [
+        [
+            "error",
+            "episodes_2017-18.csv, SSDA903_2017_episodes.csv",
+            "two episodes returns for 2017-18: episodes_2017-18.csv (2 rows) and "
+            "SSDA903_2017_episodes.csv (1 row); SSDA903_2017_episodes.csv is used, "
+            "episodes_2017-18.csv is left out",
+        ]
+    ]
+
+
 def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
     write(tmp_path, "2017-18/episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
     frame = pd.DataFrame(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,16 @@ from .benchmark import (
     load_panel,
     min_size_of,
 )
-from .common import EXIT_OK, DataError, Progress, data_arguments, data_folder, note, option_date
+from .common import (
+    EXIT_OK,
+    PRINT_WIDTH,
+    DataError,
+    Progress,
+    data_arguments,
+    data_folder,
+    note,
+    option_date,
+)
 
 TREND_QUARTERS = 8
 
@@ -240,6 +250,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         note(f"      no chart {name}: {why}")
     _report_missing(card.frame)
     _report_left_out(card)
+    _report_errors(ds.quality, args.data)
     print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
@@ -295,6 +306,29 @@ def _report_left_out(card: Any) -> None:
     note(f"      {len(lines)} indicator(s) leave out rows with unusable cells:")
     for line in lines:
         note(f"        {line}")
+
+
+ERRORS_SHOWN = 5  # lines of the data's errors after a build (validate lists them all)
+
+
+def _report_errors(quality: pd.DataFrame, data: Path | None) -> None:
+    """The data's errors in short (a file left out, two returns of one year, unreadable
+    cells), so a build that goes on despite them never passes them over in silence."""
+    from ..inputs import grouped_lines
+
+    errors = quality.loc[quality["severity"] == "error"]
+    if errors.empty:
+        return
+    lines = grouped_lines(errors)
+    command = "scorecard validate" + (f" {data}" if data else "")
+    note(
+        f"      the data has {len(errors):,} error(s); the figures leave out what they make "
+        f"unusable (`{command}` lists them all):"
+    )
+    for line in lines[:ERRORS_SHOWN]:
+        note("      " + textwrap.shorten(line, PRINT_WIDTH * 2, placeholder=" ..."))
+    if len(lines) > ERRORS_SHOWN:
+        note(f"        ... and {len(lines) - ERRORS_SHOWN} more")
 
 
 @dataclass

@@ -44,7 +44,7 @@ from .report import (
     note,
     unusable_cells,
 )
-from .returns import Part, describe, missing_years, settle_years, single_year, stitch
+from .returns import Part, describe, label, missing_years, settle_years, single_year, stitch
 from .validate import schema_issues
 
 
@@ -176,19 +176,27 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     return usable, returns, found
 
 
+def _rows(part: Part) -> str:
+    n = len(part.frame)
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
 def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
-    """Two returns of one year for a table: the later file is used, and an error says so."""
+    """Two returns of one year for a table: the later by name (files and sheets are read in
+    name order) is used, and an error names both, their rows and the one left out."""
     seen: dict[int, Part] = {}
     for p in members:
         if p.year is None:
             continue
         if p.year in seen:
+            old, new = seen[p.year].raw.file, p.raw.file
             found.append(
                 note(
                     "error",
-                    f"{seen[p.year].raw.file}, {p.raw.file}",
-                    f"two {table} returns for the same collection year; the second is used",
-                    "Keep one file per table and collection year.",
+                    f"{old}, {new}",
+                    f"two {table} returns for {label(p.year)}: {old} ({_rows(seen[p.year])}) "
+                    f"and {new} ({_rows(p)}); {new} is used, {old} is left out",
+                    "Keep one file per table and collection year: remove or move the other.",
                     table,
                 )
             )
