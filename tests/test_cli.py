@@ -214,6 +214,17 @@ def test_build_leaves_out_the_bad_rows_and_says_which_figures_lose_them(tmp_path
     assert {p.suffix for p in out.iterdir()} == {".html", ".xlsx"}
 
 
+@pytest.mark.parametrize("out", ["taken", "taken/cards"])
+def test_build_out_naming_a_file_is_a_usage_error_before_any_work(tmp_path, capsys, out):
+    (tmp_path / "taken").write_text("not a folder")
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--out", str(tmp_path / out), "--no-charts", "--quiet"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'taken'} is a file, not a folder; name a folder" in err
+    assert (tmp_path / "taken").read_text() == "not a folder"
+
+
 def test_build_with_a_stated_coverage_stops_outside_it(tmp_path, capsys, sample_loaded_once):
     out = tmp_path / "out"
     argv = ["build", "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts", "--quiet"]

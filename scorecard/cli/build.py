@@ -165,6 +165,19 @@ def _resolve_inputs(
     return bench, sn, la
 
 
+def _check_out(out: Path, parser: argparse.ArgumentParser) -> None:
+    """`--out` is a folder (made if missing): a file of that name, or a file where one of
+    its parent folders should be, is a usage error before any work."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                parser.error(
+                    f"--out {out}: {path} is a file, not a folder; name a folder for the "
+                    "scorecard's files (it is made if it does not exist)."
+                )
+            return
+
+
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..inputs import DataValidationError, load_dataset
     from ..periods import ReferenceDateError, quarter_label
@@ -173,6 +186,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.suppress_threshold < 0:
         parser.error("--suppress-threshold must be 0 or more")
+    _check_out(args.out, parser)
     min_size = min_size_of(args, parser)
     at, coverage = None, None
     try:
