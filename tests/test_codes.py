@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterator
 from importlib import resources
@@ -215,9 +216,9 @@ def fake_list(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     files: dict[str, str] = {}
     real = codes._read
 
-    def read(file_name: str) -> pd.DataFrame:
+    def read(file_name: str) -> list[dict[str, str]]:
         if file_name == "place.csv" and "place.csv" in files:
-            return pd.read_csv(io.StringIO(files["place.csv"]), dtype=str, keep_default_na=False)
+            return list(csv.DictReader(io.StringIO(files["place.csv"])))
         return real(file_name)
 
     codes._load.cache_clear()

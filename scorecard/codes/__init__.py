@@ -23,6 +23,7 @@ to carry forward.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -82,9 +83,11 @@ def collection_year_start(dates: pd.Series) -> pd.Series:
     return (d.dt.year - (d.dt.month < 4)).astype("float64")
 
 
-def _read(file_name: str) -> pd.DataFrame:
+def _read(file_name: str) -> list[dict[str, str]]:
+    """The rows of a bundled list as text (the csv module: pandas' reader costs more than
+    the two dozen small files are worth, at every start)."""
     text = resources.files(__package__).joinpath(file_name).read_text("utf-8")
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return list(csv.DictReader(io.StringIO(text), restval=""))
 
 
 def _key(name: str) -> str:
@@ -95,7 +98,7 @@ def _key(name: str) -> str:
 @cache
 def _index() -> pd.DataFrame:
     raw = _read(_INDEX_FILE)
-    index = raw.apply(lambda col: col.str.strip())
+    index = pd.DataFrame([{k: v.strip() for k, v in row.items()} for row in raw], dtype=str)
     if not index["list"].is_unique:
         raise CodeListError(f"{_INDEX_FILE}: a list is named twice.")
     return index
@@ -161,47 +164,53 @@ def _load(list_name: str) -> pd.DataFrame:
     file_name = list_name.lower() + ".csv"
     raw = _read(file_name)
     rows = range(2, len(raw) + 2)  # file line numbers, after the header
-    frame = pd.DataFrame(
+    code = [r["code"].strip().upper() for r in raw]
+    description = [r["description"].strip() for r in raw]
+    first = [
+        _bound(file_name, n, "first_year", r["first_year"], FIRST_YEAR)
+        for n, r in zip(rows, raw, strict=True)
+    ]
+    last = [
+        _bound(file_name, n, "last_year", r["last_year"], LAST_YEAR)
+        for n, r in zip(rows, raw, strict=True)
+    ]
+    replaced_by = [tuple(r["replaced_by"].upper().split()) for r in raw]
+    source = [r["source"].strip() for r in raw]
+    starts = dict(zip(code, first, strict=True))
+    seen: set[str] = set()
+    rules = (
+        ("a code is blank or given twice", lambda i: code[i] == "" or code[i] in seen),
+        ("a description is blank", lambda i: description[i] == ""),
+        ("first_year is after last_year", lambda i: first[i] > last[i]),
+        (
+            "a year-bound has no source",
+            lambda i: (
+                bool(raw[i]["first_year"].strip() or raw[i]["last_year"].strip())
+                and source[i] == ""
+            ),
+        ),
+        (
+            "replaced_by names a code not in the list, or one not starting the year after "
+            "last_year",
+            lambda i: not all(starts.get(c, -1) == last[i] + 1 for c in replaced_by[i]),
+        ),
+    )
+    for rule, broken in rules:  # each rule over every row, in this order: the first said
+        seen.clear()
+        for i in range(len(raw)):
+            if broken(i):
+                raise CodeListError(f"{file_name} row {i + 2} ({code[i]}): {rule}.")
+            seen.add(code[i])
+    return pd.DataFrame(
         {
-            "code": raw["code"].str.strip().str.upper(),
-            "description": raw["description"].str.strip(),
-            "first": [
-                _bound(file_name, r, "first_year", v, FIRST_YEAR)
-                for r, v in zip(rows, raw["first_year"], strict=True)
-            ],
-            "last": [
-                _bound(file_name, r, "last_year", v, LAST_YEAR)
-                for r, v in zip(rows, raw["last_year"], strict=True)
-            ],
-            "replaced_by": [tuple(v.upper().split()) for v in raw["replaced_by"]],
-            "source": raw["source"].str.strip(),
+            "code": code,
+            "description": description,
+            "first": first,
+            "last": last,
+            "replaced_by": replaced_by,
+            "source": source,
         }
     )
-    first = dict(zip(frame["code"], frame["first"], strict=True))
-    successor_ok = [
-        all(first.get(s, -1) == last + 1 for s in after)
-        for last, after in zip(frame["last"], frame["replaced_by"], strict=True)
-    ]
-    bounded = (raw["first_year"].str.strip() != "") | (raw["last_year"].str.strip() != "")
-    problems = [
-        (frame["code"] == "") | frame["code"].duplicated(),
-        frame["description"] == "",
-        frame["first"] > frame["last"],
-        bounded & (frame["source"] == ""),
-        ~pd.Series(successor_ok),
-    ]
-    rules = (
-        "a code is blank or given twice",
-        "a description is blank",
-        "first_year is after last_year",
-        "a year-bound has no source",
-        "replaced_by names a code not in the list, or one not starting the year after last_year",
-    )
-    for bad, rule in zip(problems, rules, strict=True):
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-            raise CodeListError(f"{file_name} row {row} ({frame['code'].iloc[row - 2]}): {rule}.")
-    return frame
 
 
 @cache
