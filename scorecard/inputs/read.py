@@ -144,8 +144,10 @@ def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     if f.empty or f.shape[1] == 0 or not all(text(dt) for dt in f.dtypes):
         return sheet, np.arange(0)
     first = f.iloc[:, 0]  # by place: a name may be written twice
+    # lower() has Arrow's kernel where casefold() goes cell by cell: the screen, the rows it
+    # finds compared as before
     maybe = np.flatnonzero(
-        first.astype("str").str.strip().str.casefold().to_numpy() == str(f.columns[0]).casefold()
+        first.astype("str").str.strip().str.lower().to_numpy() == str(f.columns[0]).lower()
     )
     if not len(maybe):  # the usual case: one comparison over the first column
         return sheet, np.arange(0)
@@ -174,8 +176,11 @@ def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     if f.empty or f.shape[1] < 2:
         return sheet, np.arange(0)
     tail = f.iloc[-FOOTER_SEARCH_ROWS:]
-    first = tail.iloc[:, 0].astype("str").str.strip()
-    worded = first.str.match(_FOOTER).to_numpy(dtype=bool) & tail.iloc[:, 0].notna().to_numpy()
+    worded = np.array(
+        [isinstance(v, str) and _FOOTER.match(v.strip()) is not None for v in tail.iloc[:, 0]]
+    )
+    if not worded[-1]:  # the usual case: a run of them ends on the last row
+        return sheet, np.arange(0)
     sparse = tail.notna().sum(axis=1).to_numpy() <= max(2, f.shape[1] // 2)
     n = 0
     for footer in (worded & sparse)[::-1]:
