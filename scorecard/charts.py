@@ -1163,6 +1163,13 @@ def render(chart: alt.TopLevelMixin, fmt: str, *, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_html(spec, vl_version=version, bundle=True).encode("utf-8")
 
 
+def png_job(chart: alt.TopLevelMixin) -> tuple[dict, str] | None:
+    """The spec and Vega-Lite version `render` would hand vl-convert for a PNG (for drawing
+    it elsewhere: `scorecard.pngs`); None when vl-convert does not know Altair's version."""
+    version = _vl_version()
+    return None if version is None else (chart.to_dict(validate=False), version)
+
+
 def _render_with_altair(chart: alt.TopLevelMixin, fmt: str, scale: float) -> bytes:
     if fmt == "png":
         bbuf = io.BytesIO()

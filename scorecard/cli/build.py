@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..pngs import Drawer
+from ..threads import workers
 from .benchmark import (
     benchmark_arguments,
     comparison_arguments,
@@ -240,19 +242,27 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         except OutsideCoverageError as exc:
             raise DataError(f"{exc} Nothing was written.") from None
         card = _with_commentary(card, comments)
-        rendered = Rendered()
-        if not args.no_charts:
-            progress("gathering the chart data by age and district")
-            frames = _chart_frames(card)
-            progress("drawing charts")
-            rendered = _render_charts(frames, panel, sn, la, card)
+        # the charts' PNGs are drawn in a second process (`scorecard.pngs`) while this one
+        # draws the page's SVG charts and writes the page and workbook
+        with Drawer(worker=not args.no_charts and workers() > 1) as drawer:
+            rendered = Rendered()
+            if not args.no_charts:
+                progress("gathering the chart data by age and district")
+                frames = _chart_frames(card)
+                progress("drawing charts")
+                rendered = _render_charts(frames, panel, sn, la, card, drawer)
 
-    progress("rendering the HTML page and the Excel workbook")
-    from ..report.atomic import RENDERERS, output_name
+            progress("rendering the HTML page and the Excel workbook")
+            from ..report.atomic import RENDERERS, output_name
 
-    # the page reuses the trend charts drawn above; with --no-charts it has none, so nothing
-    # is drawn at all (Altair is not even imported)
-    page = card.html(charts=not args.no_charts)
+            # the page reuses the trend charts drawn above; with --no-charts it has none, so
+            # nothing is drawn at all (Altair is not even imported)
+            page = card.html(charts=not args.no_charts)
+            pngs, failed = drawer.results(catch=(ValueError,))
+    # listed as before: the trend charts first, then the others in the order made
+    in_order = sorted(pngs, key=lambda name: not name.startswith("trend_"))
+    rendered.files.update({f"charts/{name}.png": pngs[name] for name in in_order})
+    rendered.skipped.update({name: str(exc).splitlines()[0] for name, exc in failed.items()})
     rendered.files[output_name(card, "html")] = page.encode("utf-8")
     rendered.files[output_name(card, "xlsx")] = RENDERERS["xlsx"](card)
 
@@ -400,26 +410,29 @@ def district_frames(card: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any) -> Rendered:
+def _render_charts(
+    frames: ChartFrames, panel: Any, sn: Any, la: str | None, card: Any, drawer: Drawer
+) -> Rendered:
+    """The charts' PNGs handed to `drawer` (collected after the page is rendered), the
+    charts made first so the worker starts on them while the trend charts are drawn."""
     from .. import charts
 
     out = Rendered(skipped=dict(frames.notes))
     cat = card.catalogue
 
     def attempt(name: str, make: Callable[[], Any]) -> None:
-        """Draw one chart; a chart the data cannot support (the charts' own ValueError, e.g.
+        """Make one chart; a chart the data cannot support (the charts' own ValueError, e.g.
         too many rows) is skipped and listed after the build, any other error propagates."""
         try:
-            out.files[f"charts/{name}.png"] = charts.render(make(), "png")
+            chart = make()
+            job = charts.png_job(chart)
+            if job is None:  # pragma: no cover - a vl-convert older than Altair's Vega-Lite
+                out.files[f"charts/{name}.png"] = charts.render(chart, "png")
+            else:
+                drawer.spec(name, *job)
         except ValueError as exc:
             out.skipped[name] = str(exc).splitlines()[0]
 
-    import vl_convert as vlc
-
-    # the trend charts are the card's own (with published comparators), drawn once as SVG
-    # for the HTML page; the PNGs are made from those SVGs
-    for ind_id, svg in card.trend_charts().items():
-        out.files[f"charts/trend_{ind_id}.png"] = vlc.svg_to_png(svg, scale=2.0)
     if frames.by_age is not None and frames.by_age["value"].notna().any():
         attempt(
             f"by_age_at_entry_{AGE_CHART}",
@@ -439,6 +452,10 @@ def _render_charts(frames: ChartFrames, panel: Any, sn: Any, la: str | None, car
                     f"benchmark_{ind_id}",
                     lambda i=ind_id, y=year: charts.benchmark(panel, i, la, y, sn, cat),
                 )
+    # the trend charts are the card's own (with published comparators), drawn once as SVG
+    # for the HTML page; the PNGs are made from those SVGs
+    for ind_id, svg in card.trend_charts().items():
+        drawer.svg(f"trend_{ind_id}", svg)
     return out
 
 
