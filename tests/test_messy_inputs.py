@@ -494,6 +494,39 @@ def test_ids_that_differ_only_by_leading_zeros_are_the_same_child(tmp_path: Path
     }
 
 
+def test_ids_padded_in_one_years_return_are_one_child_with_one_history(tmp_path: Path) -> None:
+    # the 2017-18 return keeps CHILD as text ('007'), the 2018-19 one comes from Excel (7):
+    # the episode open in 2017-18 is the one the next return closes, not a second child
+    write(tmp_path, "episodes_2017-18.csv", EP, ["007,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "episodes_2018-19.csv", EP, ["7,10/05/2017,S,C2,U1,01/09/2018,E13"])
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep[["CHILD", "DEC"]].values.tolist() == [["7", pd.Timestamp("2018-09-01")]]
+    assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 0
+    assert [r for r in rules(ds) if r[2] == "CHILD"] == [
+        [
+            "episodes_2017-18.csv",
+            None,
+            "CHILD",
+            "1 CHILD identifiers written with leading zeros ('007') read without them ('7'), "
+            "as other files write the same children",
+        ]
+    ]
+    assert not [r for r in rules(ds) if "missing from" in r[3]]
+
+
+def test_cin_ids_padded_in_one_census_are_the_same_children(tmp_path: Path) -> None:
+    # LAchildID '0042' in one census file and 42 in the next: one child, so the second
+    # referral is a re-referral within 12 months
+    head = "LAchildID,CINreferralDate"
+    write(tmp_path, "referrals_2023-24.csv", head, ["0042,01/06/2023"])
+    write(tmp_path, "referrals_2024-25.csv", head, ["42,01/05/2024"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["referrals"]["LAchildID"].tolist() == ["42", "42"]
+    got = sc.compute("re_referral_rate", ds, at="2025-03-31")
+    assert got[["numerator", "denominator"]].values.tolist() == [[1.0, 1.0]]
+
+
 def test_ids_excel_wrote_in_scientific_notation_are_errors(tmp_path: Path) -> None:
     # Excel shows a long number as 1.00E+06 and saves it so: the digits are gone, and the
     # rows named a child nobody else names (2 children looked after instead of 3, silently)

@@ -1,23 +1,23 @@
 """Child identifiers that differ only by leading zeros between files.
 
 Excel drops leading zeros from a number, so a header kept as text holds `001000003` while
-the episodes saved from Excel hold `1000003`: the same child, matched nowhere. When a
-table's identifiers written in digits with leading zeros match another table's only once
-the zeros are dropped, they are dropped in every table, and each file that changed is said
-once. A council that pads every identifier the same way everywhere is left as it is.
+the episodes saved from Excel hold `1000003`: the same child, matched nowhere. When one
+file's identifiers written in digits with leading zeros match another file's only once the
+zeros are dropped (another table, or the same table's return of another year; CHILD or a
+CIN census's LAchildID), they are dropped in every file, and each file that changed is
+said once. A council that pads every identifier the same way everywhere is left as it is.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping, MutableMapping
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .keys import Distinct
-from .quality import CHILD_TABLES
-from .report import Where, issues
+from .report import issues
+from .returns import Part
+
+ID_COLUMNS = ("CHILD", "LAchildID")  # the child's identifier: SSDA903, CIN census
 
 HINT = (
     "Excel drops leading zeros from numbers; the same child was written with and without "
@@ -46,59 +46,64 @@ def _stripped(ids: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(ids, r"^0+([0-9])", r"\1")
 
 
-def align_leading_zeros(
-    tables: MutableMapping[str, pd.DataFrame],
-    where: Mapping[str, Where],
-    distinct: MutableMapping[str, dict[str, Distinct]],
-) -> list[pd.DataFrame]:
-    """Drop the leading zeros of digit identifiers in every child table when that is what
-    matches one table's children with another's (see the module docstring); the notes."""
-    present = [t for t in CHILD_TABLES if t in tables and "CHILD" in tables[t].columns]
+def _id_column(part: Part) -> str | None:
+    """The column naming the child in a part: CHILD (SSDA903), LAchildID (CIN census)."""
+    for column in ID_COLUMNS:
+        if column in part.frame.columns:
+            return column
+    return None
+
+
+def align_leading_zeros(parts: list[Part]) -> list[pd.DataFrame]:
+    """Drop the leading zeros of digit identifiers in every part (a file, a sheet, a year's
+    return) when that is what matches one part's children with another's (see the module
+    docstring): before the returns are stitched, so that a child written with zeros in one
+    year and without in the next is one child with one history. The notes, one per file."""
+    present = [(p, c) for p in parts if (c := _id_column(p)) is not None and len(p.frame)]
     if len(present) < 2:
         return []
-    texts = {t: _text(tables[t]["CHILD"]) for t in present}
-    # the usual case: no identifier starts with a zero (one cheap scan per table)
-    if not any(pc.any(pc.starts_with(texts[t], "0")).as_py() for t in present):
+    texts = [_text(p.frame[c]) for p, c in present]
+    # the usual case: no identifier starts with a zero (one cheap scan per part)
+    if not any(pc.any(pc.starts_with(t, "0")).as_py() for t in texts):
         return []
-    padded = {t: _padded(texts[t]) for t in present}
-    if not any(pc.any(p).as_py() for p in padded.values()):
+    padded = [_padded(t) for t in texts]
+    if not any(pc.any(p).as_py() for p in padded):
         return []
-    plain = {t: pc.unique(pc.filter(texts[t], pc.invert(padded[t]))) for t in present}
+    plain = [pc.unique(pc.filter(t, pc.invert(p))) for t, p in zip(texts, padded, strict=True)]
     matched = False
-    for t in present:
-        if not pc.any(padded[t]).as_py():
+    for i, (text, pad) in enumerate(zip(texts, padded, strict=True)):
+        if not pc.any(pad).as_py():
             continue
-        mine = pc.unique(_stripped(pc.filter(texts[t], padded[t])))
-        others = [plain[o] for o in present if o != t]
+        mine = pc.unique(_stripped(pc.filter(text, pad)))
+        others = [o for j, o in enumerate(plain) if j != i]
         if any(pc.any(pc.is_in(mine, value_set=o)).as_py() for o in others):
             matched = True
             break
     if not matched:
         return []
     notes = []
-    for t in present:
-        count = int(pc.sum(padded[t]).as_py() or 0)
+    for (part, column), text, pad in zip(present, texts, padded, strict=True):
+        count = int(pc.sum(pad).as_py() or 0)
         if not count:
             continue
-        example = pc.filter(texts[t], padded[t])[0].as_py()
-        column = pd.Series(
-            pc.if_else(padded[t], _stripped(texts[t]), texts[t]).to_numpy(zero_copy_only=False),
-            index=tables[t].index,
+        example = pc.filter(text, pad)[0].as_py()
+        ids = pd.Series(
+            pc.if_else(pad, _stripped(text), text).to_numpy(zero_copy_only=False),
+            index=part.frame.index,
             dtype="str",
         )
-        column = column.where(tables[t]["CHILD"].notna().to_numpy())
-        tables[t] = tables[t].assign(CHILD=column)
-        distinct.get(t, {}).pop("CHILD", None)  # its codes were of the old text
+        part.frame = part.frame.assign(**{column: ids.where(part.frame[column].notna())})
+        part.distinct.pop(column, None)  # its codes were of the old text
         notes.append(
             issues(
                 "warning",
-                t,
-                ", ".join(where[t].names),
+                part.raw.table,
+                part.raw.file,
                 [None],
-                "CHILD",
+                column,
                 pd.Series([example]),
-                f"{count:,} CHILD identifiers written with leading zeros ({example!r}) read "
-                f"without them ({_stripped(pa.chunked_array([[example]]))[0].as_py()!r}), "
+                f"{count:,} {column} identifiers written with leading zeros ({example!r}) "
+                f"read without them ({_stripped(pa.chunked_array([[example]]))[0].as_py()!r}), "
                 "as other files write the same children",
                 HINT,
             )

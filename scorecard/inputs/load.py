@@ -336,9 +336,8 @@ def _run(
     """Every stage after reading: (dataset, full report). `source`: the data folder, named
     where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
-    found = [*notes, *found]
+    found = [*notes, *found, *align_leading_zeros(parts)]
     tables, where, years, distinct = _stitch_tables(parts, found)
-    found += align_leading_zeros(tables, where, distinct)
     ctx = Context(tables, where, distinct)
     read = len(found)
     if validate:
