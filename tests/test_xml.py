@@ -131,6 +131,31 @@ def test_ssda903_xml_gives_the_tables_under_dfe_names(tmp_path: Path) -> None:
     assert report_line.startswith("  SSDA903_2017-18.xml, line 28, column PLACE, value 'Q9'")
 
 
+def _903_uasc_flags(flags: list[str]) -> str:
+    children = "".join(
+        f"<CHILD><HEADER><CHILDID>{i}</CHILDID><SEX>1</SEX><DOB>01/05/2010</DOB>"
+        f"<UASC>{flag}</UASC></HEADER></CHILD>"
+        for i, flag in enumerate(flags, start=1)
+    )
+    return f"<EXPSSDA903>{children}</EXPSSDA903>"
+
+
+def test_a_uasc_flag_written_as_a_word_is_read_as_it_says(tmp_path: Path) -> None:
+    # N, No and false are not UASC (every one was); Y, yes and 1 are; '2' is neither: said
+    flags = ["N", "No", "false", "0", "", "Y", "yes", "1", "2"]
+    (tmp_path / "SSDA903_2017-18.xml").write_text(_903_uasc_flags(flags))
+    ds = sc.load_dataset(tmp_path)
+    assert ds["uasc"]["CHILD"].tolist() == ["6", "7", "8"]
+    said = ds.quality.loc[ds.quality["table"] == "uasc"]
+    assert said[["severity", "file", "rule"]].values.tolist() == [
+        [
+            "warning",
+            "SSDA903_2017-18.xml",
+            "UASC flag written '2' (1): read as not UASC (unless a DUC is given)",
+        ]
+    ]
+
+
 @pytest.mark.parametrize("which", ["903", "cin"])
 def test_a_namespace_prefix_on_every_element_is_read_as_without(tmp_path: Path, which) -> None:
     # an export writing <ns:EPISODE> under xmlns:ns="..." was ignored as holding no child

@@ -54,6 +54,9 @@ _903_RECORDS = {
 }
 # SSDA903 child-level fields that belong to a table other than header
 _UASC_FIELDS = ("DUC",)
+# the UASC flag as written: 1 (or a yes) is UASC; 0, blank or a no is not
+_UASC_YES = frozenset({"1", "Y", "YES", "TRUE", "T"})
+_UASC_NO = frozenset({"", "0", "N", "NO", "FALSE", "F"})
 _OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
 _AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 # CIN census: the parts of a referral not read into referrals (their repeated fields would
@@ -127,6 +130,7 @@ class _Collector:
         self.child_rows: list[tuple[str, dict[str, str], tuple[int, int]]] = []
         self.meta: dict[str, str] = {}
         self.children = 0
+        self.odd_uasc: dict[str, int] = {}  # UASC flags neither yes nor no: value -> children
         self.kinds: dict[str, str] = {}  # elements opening a record (`_KINDS`)
         self.expat: XMLParserType | None = None  # for where elements start (set by `_Parser`)
 
@@ -185,7 +189,10 @@ class _Collector:
         ident = {"CHILDID": f.get("CHILDID", ""), "DOB": f.get("DOB", "")}
         others = {*_UASC_FIELDS, *_OC3_FIELDS, *_AD1_FIELDS}
         self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.at)
-        if f.get("UASC", "") not in ("", "0") or f.get("DUC", ""):
+        flag = f.get("UASC", "").strip().upper()
+        if flag not in _UASC_YES and flag not in _UASC_NO:
+            self.odd_uasc[flag] = self.odd_uasc.get(flag, 0) + 1
+        if flag in _UASC_YES or f.get("DUC", "").strip():
             uasc = {"CHILDID": ident["CHILDID"], "SEX": f.get("SEX", ""), "DOB": ident["DOB"]}
             self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.at)
         if any(f.get(k, "") for k in _OC3_FIELDS):
@@ -309,6 +316,18 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         for table, (frame, at) in found.items()
     ]
     notes = []
+    if handler.odd_uasc:
+        written = ", ".join(f"{v!r} ({n:,})" for v, n in handler.odd_uasc.items())
+        notes.append(
+            note(
+                "warning",
+                label,
+                f"UASC flag written {written}: read as not UASC (unless a DUC is given)",
+                "The UASC flag is 1 for a child who is or was an unaccompanied asylum-seeking "
+                "child, 0 otherwise.",
+                "uasc",
+            )
+        )
     if not out:
         notes.append(
             note(
