@@ -324,6 +324,24 @@ def test_a_decimal_comma_is_not_a_thousands_separator(tmp_path: Path) -> None:
     ]
 
 
+def test_fte_written_as_a_percentage_is_a_fraction_of_one(tmp_path: Path) -> None:
+    # '100%' was read as 100 FTE (a caseload of 0.6, banded green); a KS4 percentage keeps
+    # its own scale ('45%' is 45)
+    write(
+        tmp_path,
+        "iro_staff.csv",
+        "IRO_ID,FTE,START,END",
+        ["I1,100%,01/01/2020,", "I2,80%,01/01/2020,", "I3,0.5,01/01/2020,"],
+    )
+    write(
+        tmp_path, "ks4_all.csv", "ACADEMIC_YEAR,PUPILS,AVG_ATT8,PCT_EM94", ["2023/24,100,45.5,45%"]
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["iro_staff"]["FTE"].tolist() == [1.0, 0.8, 0.5]
+    assert ds["ks4_all"]["PCT_EM94"].tolist() == [45.0]
+    assert rules(ds) == []
+
+
 def test_a_semicolon_file_is_read_with_decimal_commas(tmp_path: Path) -> None:
     # Excel writes ';' between fields where the comma is the decimal mark: 2,5 is 2.5 there
     # (in a comma-separated file it is refused, above); '1.5' is still a decimal point

@@ -60,6 +60,7 @@ FAR_FUTURE_HINT = (
 )
 # 1,234 and 1,234,567.5: a comma between groups of three digits only
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$"
+FRACTION_COLUMNS = ("FTE",)  # numbers whose whole is 1: '80%' is 0.8
 _DECIMAL_COMMA = r"[+-]?\d*,\d+"  # 2,5 and ,5: a decimal comma and no thousands
 
 
@@ -275,25 +276,30 @@ def read_dates(text: pd.Series, month_first: bool = False) -> pd.Series:
     return out
 
 
-def _as_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(float64 series, mask of values that are not numbers)."""
+def _as_number(s: pd.Series, fraction: bool = False) -> tuple[pd.Series, pd.Series]:
+    """(float64 series, mask of values that are not numbers). `fraction`: a column whose
+    whole is 1 (FTE), where '80%' is 0.8; elsewhere a '%' is dropped (PCT_EM94 '45%': 45)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype("float64"), pd.Series(False, index=s.index)
     found = _distinct_values(s)
     if found is not None:  # distances, FTEs ...: each distinct text read once
         codes, distinct = found
-        numbers, bad = _as_number(distinct)
+        numbers, bad = _as_number(distinct, fraction)
         spread = np.append(numbers.to_numpy(dtype="float64"), np.nan)[codes]
         flags = np.append(bad.to_numpy(dtype=bool), False)[codes]
         return pd.Series(spread, index=s.index), pd.Series(flags, index=s.index)
     text = _as_text(s, numeric_ids=False)
-    cleaned = text
+    cleaned, percent = text, None
     if text.str.contains(r"[,%\s]", regex=True).any():
         # '1,234' is a thousand; '0,8' (a decimal comma) is not a number
         grouped = text.str.match(_THOUSANDS, na=False)
         cleaned = text.where(grouped | ~text.str.contains(",", regex=False, na=False), "x")
-        cleaned = cleaned.str.replace(r"[,\s]", "", regex=True).str.removesuffix("%")
+        cleaned = cleaned.str.replace(r"[,\s]", "", regex=True)
+        percent = cleaned.str.endswith("%", na=False)
+        cleaned = cleaned.str.removesuffix("%")
     out = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    if fraction and percent is not None and percent.any():
+        out = out.where(~percent, out / 100)
     return out, text.notna() & out.isna()
 
 
@@ -662,7 +668,7 @@ def _coerce_column(
             s, commas = _decimal_commas(s)
             if commas:
                 found.append(_decimal_comma_note(raw, col, commas))
-        out, bad = _as_number(s)
+        out, bad = _as_number(s, fraction=col in FRACTION_COLUMNS)
     elif kind == "academic_year":
         out, bad = _as_academic_year(s)
     elif kind == "collection_year":
