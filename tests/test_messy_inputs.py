@@ -261,6 +261,17 @@ def test_a_row_of_a_child_is_never_taken_for_a_total(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_a_link_to_a_file_that_is_gone_is_an_error_and_the_rest_loads(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    (tmp_path / "episodes.csv").symlink_to(tmp_path / "moved" / "episodes.csv")
+    ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["header"]
+    q = ds.quality
+    assert q[["severity", "file", "rule"]].values.tolist() == [
+        ["error", "episodes.csv", "file cannot be opened (No such file or directory)"]
+    ]
+
+
 def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     write(tmp_path / "903" / "current", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])

@@ -273,6 +273,12 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
         if loose:
             return [], [_not_a_table(src.label)]
         return [], [note("error", src.label, f"file {exc}", exc.hint, src.table or "")]
+    except OSError as exc:  # gone, a link to nowhere, not allowed to read it
+        why = exc.strerror or str(exc)
+        hint = "Check that the file is there and can be read (a link to a file since moved?)."
+        return [], [
+            note("error", src.label, f"file cannot be opened ({why})", hint, src.table or "")
+        ]
     if loose and not _names_columns(list(sheets[0].frame.columns), src.table):
         return [], [_not_a_table(src.label)]
     if len(sheets) > 1 and {str(s.name).lower() for s in sheets} >= _OUTPUT_SHEETS:
