@@ -261,6 +261,40 @@ def test_a_row_of_a_child_is_never_taken_for_a_total(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_a_separator_after_the_last_value_of_every_line_is_left_out(tmp_path: Path) -> None:
+    # the header has 7 names, each data line 8 fields (the last empty): pandas took CHILD
+    # for an index and every column moved one place (0 children looked after)
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,,", "B,01/04/2024,S,C2,Q9,,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"][["CHILD", "PLACE"]].values.tolist() == [["A", "U1"], ["B", "Q9"]]
+    assert rules(ds) == [
+        ["episodes.csv", 3, "PLACE", "unknown PLACE code"],  # the row is the file's line
+        [
+            "episodes.csv",
+            None,
+            "",
+            "every data line ends with a separator the header has not; the empty last field "
+            "is left out",
+        ],
+    ]
+
+
+def test_a_value_under_no_header_on_every_line_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,,x", "B,01/04/2024,S,C2,U1,,,y"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["header"]
+    assert rules(ds, "error") == [
+        [
+            "episodes.csv",
+            None,
+            "",
+            "file has one field more on every data line than its header (7 names): a value "
+            "under no header",
+        ]
+    ]
+
+
 def test_a_link_to_a_file_that_is_gone_is_an_error_and_the_rest_loads(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     (tmp_path / "episodes.csv").symlink_to(tmp_path / "moved" / "episodes.csv")

@@ -330,6 +330,17 @@ def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
             "line and load again."
         )
         found.append(issues("error", table, label, lines, "", None, pd.Series(rule), hint))
+    if sheet.trailing_separator:
+        found.append(
+            note(
+                "note",
+                label,
+                "every data line ends with a separator the header has not; the empty last "
+                "field is left out",
+                "Nothing is lost; the export writes one separator too many on each line.",
+                table,
+            )
+        )
     if len(sheet.frame) == 0 and len(sheet.frame.columns):
         found.append(
             note(

@@ -62,6 +62,7 @@ class Sheet:
     bad_lines: tuple[tuple[int, int, int], ...] = ()
     hidden: bool = False  # a hidden workbook sheet: not read
     decimal_comma: bool = False  # a ';'-separated CSV: '2,5' is two and a half
+    trailing_separator: bool = False  # every CSV data line ended with an empty extra field
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -205,7 +206,9 @@ def _delimiter(first_lines: str) -> str:
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
-def _csv_frame(path: Path, encoding: str, sep: str, header: int, bad: str) -> pd.DataFrame:
+def _csv_frame(
+    path: Path, encoding: str, sep: str, header: int, bad: str, index_col: bool | None = None
+) -> pd.DataFrame:
     return pd.read_csv(
         path,
         dtype=str,
@@ -216,6 +219,7 @@ def _csv_frame(path: Path, encoding: str, sep: str, header: int, bad: str) -> pd
         encoding=encoding,
         sep=sep,
         on_bad_lines=bad,
+        index_col=index_col,
     )
 
 
@@ -260,6 +264,21 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
                 raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
+    trailing = False
+    if not isinstance(frame.index, pd.RangeIndex):
+        # every data line has one field more than the header, so pandas took the first for
+        # an index: a separator after the last value (nothing lost when the field is empty)
+        if frame.iloc[:, -1].notna().any() if frame.shape[1] else True:
+            raise Unreadable(
+                f"has one field more on every data line than its header ({frame.shape[1]} "
+                "names): a value under no header",
+                "Check the header row names every column, or that no column was added "
+                "under it without a name.",
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # the empty field
+            frame = _csv_frame(path, encoding, sep, header, "error", index_col=False)
+        trailing = True
     if header < len(peek):
         frame.columns = _as_written(frame.columns, peek[header])
     # header is file line header+1; data row i is line header+2+i (bad lines skipped)
@@ -267,7 +286,9 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     if bad_lines:
         rows = rows[~np.isin(rows, [line for line, _, _ in bad_lines])][: len(frame)]
     # Excel writes ';' between fields where the comma is the decimal mark
-    sheet = Sheet(None, frame, rows, bad_lines, decimal_comma=sep == ";")
+    sheet = Sheet(
+        None, frame, rows, bad_lines, decimal_comma=sep == ";", trailing_separator=trailing
+    )
     return _without_blank_rows(sheet)
 
 
