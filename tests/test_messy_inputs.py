@@ -126,6 +126,33 @@ def test_a_far_future_end_date_is_open_with_one_warning(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 
+def test_sql_servers_date_for_none_is_an_open_end_with_one_warning(tmp_path: Path) -> None:
+    # SQL Server writes 1900-01-01 for an empty date: an open episode, not one that ended
+    # before it began (every open episode was an error, and no child looked after)
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,1900-01-01 00:00:00.000,",
+            "B,01/04/2024,S,C2,U1,01/01/1900,",
+            "C,01/04/2024,S,C2,U1,30/04/2024,E11",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["DEC"].isna().tolist() == [True, True, False]
+    assert rules(ds) == [
+        [
+            "episodes.csv",
+            None,
+            "DEC",
+            "2 end dates of 01/01/1900 (SQL Server's date for none) read as blank: still open",
+        ]
+    ]
+    # A and B still looked after at the data's last day; C left on it
+    assert sc.compute("cla_count", ds, at="2024-04-30")["value"].item() == 2
+
+
 def test_exact_copies_are_removed_before_the_figures(tmp_path: Path) -> None:
     rows = ["A,01/04/2024,S,C2,U1,,", "B,01/04/2024,S,C2,U1,,", "C,01/05/2024,S,C2,Q9,,"]
     # line 5 copies line 2, lines 6-7 copy line 3; line 8 is A again with another PLACE

@@ -39,6 +39,7 @@ YEAR_HINT = (
 # a time after a date, with a UTC mark or an offset (2024-04-01T00:00:00Z): the date as written
 _TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+_SQL_ZERO_DATE = pd.Timestamp("1900-01-01")  # what SQL Server writes for a date left empty
 
 # what SQL and Excel exports write for an empty cell; read as blank in every column (no DfE
 # code is one of them; 'NA' is left alone: it could be a value)
@@ -55,8 +56,8 @@ _FAR_FUTURE = (
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 FAR_FUTURE_HINT = (
-    "Leave the end date blank while it is open; a date after 2100 is taken as a placeholder "
-    "for 'still open'."
+    "Leave the end date blank while it is open; a date after 2100, or 01/01/1900, is taken "
+    "as a placeholder for 'still open'."
 )
 # 1,234 and 1,234,567.5: a comma between groups of three digits only
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$"
@@ -663,6 +664,15 @@ def _coerce_column(
                 bad = bad.copy()
                 bad.iloc[s.index.get_indexer(far.index)] = False
                 found.append(_far_future_note(raw, col, far))
+        if col in END_DATE_COLUMNS:
+            zero = (out == _SQL_ZERO_DATE).to_numpy()
+            if zero.any():
+                out = out.where(~zero)
+                rule = (
+                    f"{int(zero.sum()):,} end dates of 01/01/1900 (SQL Server's date for none) "
+                    "read as blank: still open"
+                )
+                found.append(_column_warning(raw, col, rule, FAR_FUTURE_HINT))
     elif kind == "number":
         if raw.decimal_comma:
             s, commas = _decimal_commas(s)
