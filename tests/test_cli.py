@@ -211,6 +211,7 @@ def test_build_leaves_out_the_bad_rows_and_says_which_figures_lose_them(tmp_path
     assert "the data has 2 error(s); the figures leave out what they make unusable " in err
     assert f"(`scorecard validate {bad}` lists them all):" in err
     assert "column DECOM, value '31/02/2024': not a date" in err
+    assert "warning(s)" not in err  # the copy has none
     assert {p.suffix for p in out.iterdir()} == {".html", ".xlsx"}
 
 
@@ -223,6 +224,22 @@ def test_build_out_naming_a_file_is_a_usage_error_before_any_work(tmp_path, caps
     err = capsys.readouterr().err
     assert f"{tmp_path / 'taken'} is a file, not a folder; name a folder" in err
     assert (tmp_path / "taken").read_text() == "not a folder"
+
+
+def test_build_lists_the_datas_warnings_in_short(tmp_path, capsys):
+    # an episode open at the end of one return and missing from the next: counted as open,
+    # which changes the figures; build says so as validate does
+    data = tmp_path / "data"
+    data.mkdir()
+    head = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
+    (data / "episodes_2023-24.csv").write_text(head + "A,01/05/2023,S,C2,U1,,\n")
+    (data / "episodes_2024-25.csv").write_text(head + "B,01/05/2024,S,C2,U1,,\n")
+    out = tmp_path / "out"
+    argv = ["build", str(data), "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts"]
+    assert main([*argv, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "the data has 1 warning(s), which do not stop the figures but may change them " in err
+    assert "episodes_2023-24.csv, row 2, column DEC: episode open at the end of 2023-24" in err
 
 
 def test_build_with_a_stated_coverage_stops_outside_it(tmp_path, capsys, sample_loaded_once):

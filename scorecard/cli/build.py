@@ -274,7 +274,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         note(f"      no chart {name}: {why}")
     _report_missing(card.frame)
     _report_left_out(card)
-    _report_errors(ds.quality, args.data)
+    _report_problems(ds.quality, args.data)
     print(f"Scorecard {card.quarter} for {card.la_name}: {len(written)} file(s) in {args.out}")
     for p in written:
         print(f"  {p}")
@@ -332,27 +332,30 @@ def _report_left_out(card: Any) -> None:
         note(f"        {line}")
 
 
-ERRORS_SHOWN = 5  # lines of the data's errors after a build (validate lists them all)
+PROBLEMS_SHOWN = 5  # lines of the data's errors, then warnings, after a build (validate: all)
+SAID = {
+    "error": "error(s); the figures leave out what they make unusable",
+    "warning": "warning(s), which do not stop the figures but may change them",
+}
 
 
-def _report_errors(quality: pd.DataFrame, data: Path | None) -> None:
-    """The data's errors in short (a file left out, two returns of one year, unreadable
-    cells), so a build that goes on despite them never passes them over in silence."""
+def _report_problems(quality: pd.DataFrame, data: Path | None) -> None:
+    """The data's errors, then its warnings, in short (a file left out, two returns of one
+    year, an episode missing from the next return), so a build that goes on despite them
+    never passes them over in silence."""
     from ..inputs import grouped_lines
 
-    errors = quality.loc[quality["severity"] == "error"]
-    if errors.empty:
-        return
-    lines = grouped_lines(errors)
     command = "scorecard validate" + (f" {data}" if data else "")
-    note(
-        f"      the data has {len(errors):,} error(s); the figures leave out what they make "
-        f"unusable (`{command}` lists them all):"
-    )
-    for line in lines[:ERRORS_SHOWN]:
-        note("      " + textwrap.shorten(line, PRINT_WIDTH * 2, placeholder=" ..."))
-    if len(lines) > ERRORS_SHOWN:
-        note(f"        ... and {len(lines) - ERRORS_SHOWN} more")
+    for severity, said in SAID.items():
+        found = quality.loc[quality["severity"] == severity]
+        if found.empty:
+            continue
+        lines = grouped_lines(found)
+        note(f"      the data has {len(found):,} {said} (`{command}` lists them all):")
+        for line in lines[:PROBLEMS_SHOWN]:
+            note("      " + textwrap.shorten(line, PRINT_WIDTH * 2, placeholder=" ..."))
+        if len(lines) > PROBLEMS_SHOWN:
+            note(f"        ... and {len(lines) - PROBLEMS_SHOWN} more")
 
 
 @dataclass
