@@ -22,6 +22,41 @@ def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
+def _starts(n: int, last_day: str) -> str:
+    """n children starting care in 2024-25, one a day, the last on `last_day`."""
+    days = pd.date_range(end=last_day, periods=n, freq="D")
+    return "\n".join(f"C{i},{d:%d/%m/%Y},S,C2,U1,," for i, d in enumerate(days))
+
+
+@pytest.mark.parametrize(
+    ("n", "last_day", "end"),
+    [
+        (20, "2024-06-30", "2024-06-30"),  # 20 starts, none after June: an in-year extract
+        (19, "2024-06-30", "2025-03-31"),  # too few to tell: the whole year
+        (20, "2024-12-29", "2025-03-31"),  # 92 days before the year's end: whole
+        (20, "2024-12-28", "2024-12-28"),  # 93 days before it: cut there
+    ],
+)
+def test_a_return_whose_events_stop_early_covers_no_later_day(
+    tmp_path: Path, n: int, last_day: str, end: str
+) -> None:
+    ds = load_dataset(
+        _folder(tmp_path, {"episodes_2024-25.csv": f"{EP}\n{_starts(n, last_day)}\n"})
+    )
+    cov = ds.coverage["episodes"]
+    assert (cov.start, cov.end) == (T("2024-04-01"), T(end))
+    warned = ds.quality.loc[ds.quality["rule"].str.contains("extract taken during the year")]
+    assert len(warned) == (end != "2025-03-31")
+    if len(warned):
+        days = (T("2025-03-31") - T(end)).days
+        assert warned["rule"].item() == (
+            f"the 2024-25 return's latest date is {T(end):%d/%m/%Y}, {days} days before its "
+            "year ends: read as an extract taken during the year, covering no later day"
+        )
+        with pytest.raises(sc.UnavailableError, match="the data ends"):
+            sc.compute("cla_count", ds, at="2025-03-31")
+
+
 def test_a_single_named_return_covers_its_collection_year(tmp_path: Path) -> None:
     ds = load_dataset(
         _folder(tmp_path, {"episodes_2017-18.csv": f"{EP}\nA,01/05/2017,S,C2,U1,,\n"})

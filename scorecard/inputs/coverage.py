@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..dataset import Coverage
 from ..periods import ReferenceDateError, names_a_period, parse_date
+from .report import note
 from .returns import CIN_TABLES, LOCAL_TABLES, bounds, label
 
 RETURN_TABLES = ("header", "episodes", "uasc", "oc3", "referrals")
@@ -128,15 +129,68 @@ def from_extract(table: str, frame: pd.DataFrame) -> Coverage | None:
     return None
 
 
-def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[str, Coverage]:
+# an in-year extract: a return whose latest date falls this long before its year's end
+IN_YEAR_DAYS = 92
+# events (starts, ends) in the year needed to tell: with 20 spread over it, none in its last
+# 92 days happens 3 times in 1,000
+IN_YEAR_EVENTS = 20
+# the dates that tell how far a return reaches (an event recorded in it)
+EVENT_DATES = {"episodes": ("DECOM", "DEC"), "referrals": ("CINreferralDate", "CINclosureDate")}
+
+
+IN_YEAR_HINT = (
+    "A return holds the whole collection year, 1 April to 31 March; figures after its latest "
+    "date are unavailable. If it is complete, state the coverage (build --coverage FIRST "
+    "LAST, or load_dataset(..., coverage=(first, last)))."
+)
+
+
+def _in_year(table: str, frame: pd.DataFrame, cov: Coverage, last: int) -> Coverage:
+    """`cov` ended at the latest date of the last return's rows when that date falls more
+    than `IN_YEAR_DAYS` before its 31 March: an extract taken during the year (a return
+    named for 2024-25 whose latest date is 30/06/2024) covers no day after it."""
+    columns = [c for c in EVENT_DATES.get(table, ()) if c in frame.columns]
+    if not columns or "COLLECTION_YEAR" not in frame.columns:
+        return cov
+    mine = (frame["COLLECTION_YEAR"] == label(last)).to_numpy()
+    first, end = bounds(last)
+    dates = pd.concat([frame.loc[mine, c] for c in columns], ignore_index=True)
+    dates = dates[(dates >= first) & (dates <= end)]
+    # too few events in the year to tell (a small authority's quiet spring): left whole
+    if len(dates) < IN_YEAR_EVENTS:
+        return cov
+    latest = dates.max()
+    if latest >= end - pd.Timedelta(days=IN_YEAR_DAYS):
+        return cov
+    basis = (
+        f"{cov.basis}; its latest date is {latest:%d/%m/%Y}, so it covers no later day "
+        "(an extract taken during the year?)"
+    )
+    return Coverage(cov.start, latest, cov.gaps, basis)
+
+
+def infer(
+    tables: dict[str, pd.DataFrame], years: dict[str, list[int]], files: dict[str, str]
+) -> tuple[dict[str, Coverage], list[pd.DataFrame]]:
     """Coverage per table: from the returns' years where the table was stitched from
-    returns (`years`), else from the extract's own dates."""
+    returns (`years`; the last cut at its latest date when it is an in-year extract, with
+    a warning naming the table's `files`), else from the extract's own dates."""
     out: dict[str, Coverage] = {}
+    notes: list[pd.DataFrame] = []
     for table, frame in tables.items():
         if table in LOCAL_TABLES:
             continue
         if years.get(table):
-            out[table] = from_returns(table, years[table])
+            whole = from_returns(table, years[table])
+            out[table] = _in_year(table, frame, whole, max(years[table]))
+            if out[table].end < whole.end:
+                days = (whole.end - out[table].end).days
+                rule = (
+                    f"the {label(max(years[table]))} return's latest date is "
+                    f"{out[table].end:%d/%m/%Y}, {days} days before its year ends: read as an "
+                    "extract taken during the year, covering no later day"
+                )
+                notes.append(note("warning", files.get(table, ""), rule, IN_YEAR_HINT, table))
         else:
             found = from_extract(table, frame)
             if found is not None:
@@ -149,7 +203,7 @@ def infer(tables: dict[str, pd.DataFrame], years: dict[str, list[int]]) -> dict[
         for table in IRO_TABLES:
             if table in tables:
                 out[table] = replace(episodes, basis="as the episodes")
-    return out
+    return out, notes
 
 
 def _day(value: object, which: str) -> pd.Timestamp:

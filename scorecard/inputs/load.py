@@ -355,15 +355,17 @@ def _run(
         )
     authority, said = _authority(raws)
     found += said
+    files = {t: ", ".join(w.names) for t, w in where.items()}
+    covered: dict = {}
+    if coverage is not None:
+        covered = cover.stated(list(tables), *coverage)
+    elif infer_coverage:
+        covered, in_year = cover.infer(tables, years, files)
+        found += in_year
     raw_report = concat(found)
     unusable = unusable_cells(raw_report)
     unusable = unusable.loc[unusable["table"].isin(list(tables))].reset_index(drop=True)
     report = finalise(raw_report)
-    if coverage is not None:
-        covered = cover.stated(list(tables), *coverage)
-    else:
-        covered = cover.infer(tables, years) if infer_coverage else {}
-    files = {t: ", ".join(w.names) for t, w in where.items()}
     # the columns coerce held compact stay so: written out when a table is asked for
     held = {t: [c for c in distinct.get(t, {}) if is_held(tables[t][c])] for t in tables}
     ds = Dataset(
