@@ -201,6 +201,39 @@ def test_oc3_takes_year_from_its_return(tmp_path: Path) -> None:
     assert "the collection year's end" in wrong["hint"].item()
 
 
+def test_rows_of_other_years_in_an_oc3_return_are_left_out(tmp_path: Path) -> None:
+    # the 2019-20 file keeps the year before's rows too (YEAR 2019): they were read as
+    # 2019-20 rows, a second, stale status for Z in that year's cohort
+    oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM,YEAR"
+    write(tmp_path, "oc3_2018-19.csv", oc3, ["Z,15/07/2000,YES,F1,B1,2019"])
+    write(
+        tmp_path,
+        "oc3_2019-20.csv",
+        oc3,
+        [
+            "Z,15/07/2000,YES,G4,B1,2020",
+            "Y,01/01/2001,YES,F1,B1,2020",
+            "Z,15/07/2000,YES,F1,B1,2019",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["oc3"][["CHILD", "YEAR", "ACTIV", "COLLECTION_YEAR"]].values.tolist() == [
+        ["Z", 2019.0, "F1", "2018-19"],
+        ["Z", 2020.0, "G4", "2019-20"],
+        ["Y", 2020.0, "F1", "2019-20"],
+    ]
+    said = ds.quality.loc[ds.quality["column"] == "YEAR"]
+    assert said[["file", "row", "value", "rule"]].values.tolist() == [
+        [
+            "oc3_2019-20.csv",
+            4,
+            "2019",
+            "a row of another year (YEAR 2019) in the 2020 return; left out: each year's rows "
+            "come from its own return",
+        ]
+    ]
+
+
 def test_a_name_the_dates_contradict_is_reported_and_the_dates_win(tmp_path: Path) -> None:
     # named 2016-17 but every episode is open in 2017-18 only
     write(

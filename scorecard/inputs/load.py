@@ -50,7 +50,8 @@ from .validate import schema_issues
 
 def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
     """OC3 rows take YEAR (the collection year's end) from their return, else from the
-    data's collection year; a YEAR that disagrees with the return's is replaced."""
+    data's collection year. In a return, rows of other years beside its own are left out
+    (each year's come from its return); a YEAR every row writes otherwise is replaced."""
     year = part.year if part.year is not None else data_year
     frame = part.frame
     if year is None:
@@ -63,23 +64,44 @@ def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
         part.frame = frame.assign(YEAR=frame["YEAR"].fillna(end))
         return []
     differs = frame["YEAR"].notna() & (frame["YEAR"] != end)
-    found = []
-    if differs.any():
-        pos = np.flatnonzero(differs.to_numpy())
-        found.append(
-            issues(
-                "warning",
-                "oc3",
-                part.raw.file,
-                part.raw.rows[pos],
-                "YEAR",
-                frame["YEAR"].iloc[pos],
-                f"YEAR differs from the return's collection year (read as {year + 1:.0f})",
-                YEAR_HINT,
-            )
+    if not differs.any():
+        part.frame = frame.assign(YEAR=frame["YEAR"].fillna(end))
+        return []
+    pos = np.flatnonzero(differs.to_numpy())
+    rows, values = part.raw.rows[pos], frame["YEAR"].iloc[pos]
+    if (frame["YEAR"] == end).any():
+        # the return's own rows and rows of other years (a file that keeps every year's):
+        # each year's rows come from its own return, so the others are left out
+        others = ", ".join(f"{y:.0f}" for y in sorted(values.unique()))
+        rule = (
+            f"a row of another year (YEAR {others}) in the {year + 1:.0f} return; left out: "
+            "each year's rows come from its own return"
         )
-    part.frame = frame.assign(YEAR=frame["YEAR"].where(~differs & frame["YEAR"].notna(), end))
-    return found
+        _keep_rows(part, ~differs.to_numpy())
+        part.frame = part.frame.assign(YEAR=part.frame["YEAR"].fillna(end))
+    else:  # every YEAR another: written another way (the year's start), read as the return's
+        rule = f"YEAR differs from the return's collection year (read as {year + 1:.0f})"
+        part.frame = frame.assign(YEAR=end)
+    return [issues("warning", "oc3", part.raw.file, rows, "YEAR", values, rule, YEAR_HINT)]
+
+
+def _keep_rows(part: Part, keep: np.ndarray) -> None:
+    """`part` with only the rows `keep` marks: its cells, rows, codes, and the positions of
+    its problems (those on rows left out go with them)."""
+    moved = np.full(len(keep), -1, dtype="int64")
+    moved[keep] = np.arange(int(keep.sum()))
+    kept = []
+    for found in part.issues:
+        if "pos" in found.columns and found["pos"].notna().any():
+            at = found["pos"].to_numpy(dtype="float64")
+            new = np.where(np.isnan(at), np.nan, moved[np.nan_to_num(at).astype("int64")])
+            found = found.assign(pos=np.where(new >= 0, new, np.nan))
+            found = found.loc[~(~np.isnan(at) & (new < 0))].reset_index(drop=True)
+        kept.append(found)
+    part.issues = kept
+    part.frame = part.frame.loc[keep].reset_index(drop=True)
+    part.raw = replace(part.raw, rows=part.raw.rows[keep])
+    part.distinct = {c: Distinct(d.codes[keep], d.values) for c, d in part.distinct.items()}
 
 
 def _usable(part: Part) -> pd.DataFrame | None:
