@@ -201,6 +201,25 @@ def test_oc3_takes_year_from_its_return(tmp_path: Path) -> None:
     assert "the collection year's end" in wrong["hint"].item()
 
 
+def test_a_referral_open_at_a_census_and_missing_from_the_next_is_reported(
+    tmp_path: Path,
+) -> None:
+    # R1's referral of 27/03/2024 is open at the 2023-24 census; the 2024-25 census has it
+    # dated 01/04/2024 (corrected): two referrals now, the second a re-referral, so say it
+    head = "LAchildID,CINreferralDate,CINclosureDate"
+    write(tmp_path, "referrals_2023-24.csv", head, ["R1,27/03/2024,", "R2,01/06/2023,"])
+    write(tmp_path, "referrals_2024-25.csv", head, ["R1,01/04/2024,01/09/2024", "R2,01/06/2023,"])
+    ds = sc.load_dataset(tmp_path)
+    said = ds.quality.loc[ds.quality["column"] == "CINclosureDate"]
+    assert said[["file", "row", "rule"]].values.tolist() == [
+        [
+            "referrals_2023-24.csv",
+            2,
+            "referral open at the end of 2023-24 is missing from the 2024-25 census",
+        ]
+    ]
+
+
 def test_rows_of_other_years_in_an_oc3_return_are_left_out(tmp_path: Path) -> None:
     # the 2019-20 file keeps the year before's rows too (YEAR 2019): they were read as
     # 2019-20 rows, a second, stale status for Z in that year's cohort

@@ -402,6 +402,14 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     return Stitched(frame, where, moved), found
 
 
+# tables whose rows stay open until an end date, and must reappear in the next year's return
+# while open: (end date, what a row is, what a return is called)
+OPEN_ENDS = {
+    "episodes": ("DEC", "episode", "return"),
+    "referrals": ("CINclosureDate", "referral", "census"),
+}
+
+
 def _conflicts(
     table: str,
     parts: list[Part],
@@ -434,8 +442,9 @@ def _conflicts(
                     "is right and correct the other return.",
                 )
             )
-    if key is not None and table == "episodes" and "DEC" in whole.columns:
-        is_open = whole["DEC"].isna().to_numpy()
+    end_column, what, kind = OPEN_ENDS.get(table, ("", "", ""))
+    if key is not None and end_column in whole.columns:
+        is_open = whole[end_column].isna().to_numpy()
         for i in range(len(parts) - 1):
             if years[i] < 0 or years[i + 1] != years[i] + 1:
                 continue
@@ -450,15 +459,16 @@ def _conflicts(
                 found.append(
                     at(
                         "warning",
-                        "episodes",
+                        table,
                         where,
                         pos,
-                        "DEC",
+                        end_column,
                         None,
-                        f"episode open at the end of {label(years[i])} is missing from the "
-                        f"{label(years[i + 1])} return",
-                        "An open episode must appear in the next year's return (closed or "
-                        "still open); until corrected it counts as open.",
+                        f"{what} open at the end of {label(years[i])} is missing from the "
+                        f"{label(years[i + 1])} {kind}",
+                        f"An open {what} must appear in the next year's {kind} (closed or "
+                        "still open; a corrected start date makes it another one); until "
+                        "corrected it counts as open.",
                     )
                 )
 
