@@ -467,6 +467,20 @@ def test_semicolon_separated_csv(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_semicolons_in_a_title_row_do_not_make_the_separator(tmp_path: Path) -> None:
+    # a report's parameters above a comma-separated table: ';' was taken as the separator
+    # and the episodes were lost ('required column missing')
+    path = tmp_path / "episodes.csv"
+    path.write_text(
+        "Parameters: LS in C1;C2;J1;J2;V2;V3;V4; PLACE in all;;\n"
+        + EP
+        + "\nA,01/04/2024,S,C2,U1,,\nB,02/04/2024,S,C2,U1,,\n"
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
+    assert rules(ds) == []
+
+
 def test_headers_with_spaces_for_underscores_are_the_dfe_columns(tmp_path: Path) -> None:
     """'PLACE PROVIDER', 'Home-Post' and 'Referral Source' are PLACE_PROVIDER, HOME_POST and
     ReferralSource: they were kept as unknown columns, and the figures that need them

@@ -195,12 +195,31 @@ def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     return kept, sheet.rows[keep:]
 
 
-def _delimiter(first_lines: str) -> str:
-    """The separator the first lines (title rows, the header) use most on one line: ',', tab
-    (Excel's 'Unicode text') or ';' (Excel where the comma is the decimal mark); ',' on a tie
-    or when none is used."""
+SEPARATORS = (",", "\t", ";")  # ',', tab (Excel's 'Unicode text'), ';' (decimal commas)
+
+
+def _known_in_header(first_lines: str, sep: str, table: str | None) -> int:
+    """How many known column names the header row has when the lines are split at `sep`."""
+    rows = list(itertools.islice(csv.reader(io.StringIO(first_lines), delimiter=sep), 30))
+    if not rows:
+        return 0
+    tables = [table] if table else list(RECOGNISED_BY)
+    known = {c.upper() for t in tables for c in known_columns(t)}
+    header = rows[_find_header(rows, table)]
+    return len({canonical(v).upper() for v in header if v and clean_name(v)} & known)
+
+
+def _delimiter(first_lines: str, table: str | None = None) -> str:
+    """The separator whose header row names the most known columns (a title row of
+    'LS in C1;C2;V4' does not make ';' the separator); on a tie, the one the first lines
+    use most on one line; ',' when none is used."""
     lines = first_lines.splitlines()[:HEADER_SEARCH_ROWS]
-    return max((",", "\t", ";"), key=lambda sep: max((ln.count(sep) for ln in lines), default=0))
+    busiest = {sep: max((ln.count(sep) for ln in lines), default=0) for sep in SEPARATORS}
+    used = [sep for sep in SEPARATORS if busiest[sep]]
+    if len(used) < 2:
+        return used[0] if used else ","
+    head = "\n".join(lines)
+    return max(used, key=lambda sep: (_known_in_header(head, sep, table), busiest[sep]))
 
 
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
@@ -245,7 +264,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
             "is empty (no header, no rows)",
             "Export the table again with its header row, or take the file out of the folder.",
         )
-    sep = _delimiter(head.lstrip("\ufeff"))
+    sep = _delimiter(head.lstrip("\ufeff"), table)
     peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
     bad_lines: tuple[tuple[int, int, int], ...] = ()
