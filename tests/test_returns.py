@@ -67,6 +67,8 @@ def three_returns(folder: Path) -> Path:
         ("2019_2020", "2019-20", (2019,)),
         ("episodes", None, ()),
         ("2019-21 episodes", "2019", (2018, 2019)),  # not one collection year: a bare year
+        ("header 2024.25", "2024-25", (2024,)),  # a dot between the years
+        ("header 2024.03.31", "2024", (2023, 2024)),  # a date, not a collection year
     ],
 )
 def test_the_year_a_name_carries(text: str, group: str | None, years: tuple[int, ...]) -> None:
@@ -218,6 +220,16 @@ def test_a_referral_open_at_a_census_and_missing_from_the_next_is_reported(
             "referral open at the end of 2023-24 is missing from the 2024-25 census",
         ]
     ]
+
+
+def test_a_bare_year_joins_the_return_that_lacks_its_table(tmp_path: Path) -> None:
+    # SSDA903_2018_uasc.csv holds no dates that tell 2017-18 from 2018-19; the 2017-18
+    # return has episodes and no uasc, so it is that return's (it was read as 2018-19)
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "SSDA903_2018_uasc.csv", "CHILD,SEX,DOB,DUC", ["A,1,01/01/2001,01/01/2019"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18"]
+    assert ds["uasc"]["COLLECTION_YEAR"].tolist() == ["2017-18"]
 
 
 def test_rows_of_other_years_in_an_oc3_return_are_left_out(tmp_path: Path) -> None:

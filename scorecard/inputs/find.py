@@ -40,7 +40,7 @@ XML_SUFFIXES = (".xml",)
 TABLE_SUFFIXES = (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, *XLSX_SUFFIXES, *XML_SUFFIXES)
 
 # 2019-20, 2019_20, 201920, 2019-2020: one collection year; 2017 alone: either end
-_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/ ]?\s*((?:19|20)?\d\d)(?!\d)")
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/. ]?\s*((?:19|20)?\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NOISE = {"ssda903", "903", "cin", "census", "return", "returns", "extract", "data", "file"}
 _TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_TABLES}

@@ -259,25 +259,35 @@ def _settle(
             p.year = year
     # returns with a bare year and no dates: read like the others, else by the year's end
     reading = max(set(convention), key=convention.count) if convention else "end"
-    taken = {p.year for p in parts if p.year is not None}
+    taken: dict[int, set[str]] = {}  # year -> the tables its returns already hold
+    for p in parts:
+        if p.year is not None:
+            taken.setdefault(p.year, set()).add(p.raw.table)
 
-    def reading_of(names: tuple[int, ...]) -> int:
-        free = [y for y in names if y not in taken]  # returns are of distinct years
+    def reading_of(names: tuple[int, ...], tables: set[str]) -> int:
+        # a year whose return already holds these tables is another return's; one that
+        # holds others (SSDA903_2025_uasc.csv beside a 2024-25 return's episodes) is free
+        free = [y for y in names if not taken.get(y, set()) & tables]
         if len(free) == 1:
             return free[0]
         return names[1] if reading == "start" else names[0]
 
+    def take(year: int, tables: set[str]) -> None:
+        taken.setdefault(year, set()).update(tables)
+
     for group in ties:
         names = groups[group][0].raw.years
-        year = reading_of(names)
-        taken.add(year)
+        tables = {p.raw.table for p in groups[group]}
+        year = reading_of(names, tables)
+        take(year, tables)
         how[f"{kind} {group}"] = "name and dates"
         for p in groups[group]:
             p.year = year
     for group in pending:
         names = groups[group][0].raw.years
-        year = reading_of(names)
-        taken.add(year)
+        tables = {p.raw.table for p in groups[group]}
+        year = reading_of(names, tables)
+        take(year, tables)
         how[f"{kind} {group}"] = "name"
         files = ", ".join(dict.fromkeys(p.raw.file for p in groups[group]))
         notes.append(
