@@ -11,7 +11,7 @@ import pytest
 from _loader_fixtures import EP, HEADER, write
 
 import scorecard as sc
-from scorecard.inputs.find import name_table, name_year
+from scorecard.inputs.find import name_table, name_year, names_only_a_year
 
 T = pd.Timestamp
 
@@ -322,6 +322,8 @@ def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
     frame.to_excel(tmp_path / "2018" / "Episodes.xlsx", index=False)
     (tmp_path / "old stuff").mkdir()
     write(tmp_path, "old stuff/episodes.csv", "x", ["y"])
+    # an old copy kept in a folder that names a year and more is not a year's return
+    write(tmp_path, "superseded 2018-19/episodes.csv", EP, ["Z,10/05/2018,S,C2,U1,,"])
     ds = sc.load_dataset(tmp_path)
     assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
     assert ds.returns["name_year"].tolist() == ["2017-18", "2018"]
@@ -336,6 +338,22 @@ def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
             "subfolder not read (1 table file in it): only year subfolders (2019-20/) are",
         ]
     ]
+    superseded = ds.quality.loc[ds.quality["file"].str.contains("superseded"), "file"]
+    assert superseded.tolist() == ["superseded 2018-19/"]  # its Z is nowhere
+
+
+@pytest.mark.parametrize(
+    ("name", "a_year"),
+    [
+        ("2019-20", True),
+        ("SSDA903 2019-20", True),
+        ("CIN census 2020", True),
+        ("superseded 2024-25", False),
+        ("2023 old", False),
+    ],
+)
+def test_only_a_folder_named_for_a_year_is_a_years_returns(name: str, a_year: bool) -> None:
+    assert names_only_a_year(name) is a_year
 
 
 def test_unusable_rows_are_positions_in_the_stitched_table(tmp_path: Path) -> None:

@@ -87,6 +87,14 @@ def name_year(text: str) -> tuple[str | None, tuple[int, ...]]:
     return None, ()
 
 
+def names_only_a_year(name: str) -> bool:
+    """A folder named for a year and nothing else but the return's words ('2019-20',
+    'SSDA903 2019-20', 'CIN census 2020'): one of its year's returns. 'superseded 2024-25'
+    or 'old 2023' is not."""
+    text = _YEAR.sub(" ", _SPAN.sub(" ", name.lower()))
+    return all(t in _NOISE for t in re.split(r"[^a-z0-9]+", text) if t)
+
+
 def name_table(stem: str) -> str | None:
     """The table a file or sheet name gives ('SSDA903_2020_episodes' -> 'episodes',
     '2017-previous_permanence' -> 'previous_permanence'), None when it names none or several."""
@@ -167,7 +175,7 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 continue
             label = prefix + path.name
             if path.is_dir():
-                year = name_year(path.name)
+                year = name_year(path.name) if names_only_a_year(path.name) else (None, ())
                 if not prefix and year[0]:
                     visit(path, f"{path.name}/", year)
                 elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
