@@ -654,6 +654,22 @@ def test_ids_excel_wrote_in_scientific_notation_are_errors(tmp_path: Path) -> No
     assert ds.tables["episodes"]["CHILD"].tolist()[2] == "E12"  # letters: an identifier
 
 
+def test_cells_excel_wrote_as_text_formulas_are_the_text_inside(tmp_path: Path) -> None:
+    # ="0012" keeps the zeros in Excel; the header's children matched no episode
+    (tmp_path / "header.csv").write_text(HEADER + '\n="0012",M,01/01/2015\n="0013",F,01/01/2016\n')
+    write(tmp_path, "episodes.csv", EP, ["0012,01/04/2024,S,C2,U1,,", "0013,01/04/2024,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["0012", "0013"]
+    assert rules(ds) == [
+        [
+            "header.csv",
+            None,
+            "CHILD",
+            '2 cells written ="..." (Excel\'s way to keep text) read as the text',
+        ]
+    ]
+
+
 def test_ids_padded_the_same_way_everywhere_are_left_as_written(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["0012,M,01/01/2015"])
     write(tmp_path, "episodes.csv", EP, ["0012,01/04/2024,S,C2,U1,,"])

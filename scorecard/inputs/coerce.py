@@ -447,6 +447,29 @@ def _null_tokens(s: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     return s.where(~mask), {str(k): int(v) for k, v in counts.items()}
 
 
+EXCEL_TEXT_HINT = "Nothing to do: the text inside the quotes is read, leading zeros kept."
+_EXCEL_TEXT = r'^="(.*)"$'  # ="001234": a formula giving text, so Excel keeps the zeros
+
+
+def _excel_text(s: pd.Series) -> tuple[pd.Series, int]:
+    """`s` with cells written ="..." read as the text inside, and how many there were; a
+    column with no cell starting '=' is passed in one scan."""
+    array = s.array
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        if not pc.any(pc.starts_with(array._pa_array, "=")).as_py():
+            return s, 0
+    elif s.dtype == object:
+        if not s.map(lambda v: isinstance(v, str) and v.startswith("=")).any():
+            return s, 0
+    else:
+        return s, 0
+    text = s.astype("str")
+    inside = text.str.extract(_EXCEL_TEXT, expand=False)
+    wrapped = inside.notna() & s.notna()
+    n = int(wrapped.sum())
+    return (s.where(~wrapped, inside) if n else s), n
+
+
 def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
     """One warning for a column's cells written as NULL tokens: how many, and as what."""
     total = sum(nulls.values())
@@ -643,6 +666,13 @@ def _coerce_column(
     what was read as blank, its codes into its distinct values when it was read as codes)."""
     kind = column_kind(col)
     found: list[pd.DataFrame] = []
+    if not str(raw.file).lower().endswith(".parquet"):  # a file Excel may have written
+        s, wrapped = _excel_text(s)
+        if wrapped:
+            rule = f'{wrapped:,} cells written ="..." (Excel\'s way to keep text) read as the text'
+            found.append(
+                issues("note", raw.table, raw.file, [None], col, None, rule, EXCEL_TEXT_HINT)
+            )
     if kind in ("code", "identifier", "text"):
         compact = (kind == "code" or col == "LA") and len(s) > COMPACT_ROWS
         read = _coded_as_text(s, kind != "text", kind == "code", compact)
