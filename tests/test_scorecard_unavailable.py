@@ -169,6 +169,27 @@ def test_rows_left_out_one_line_per_indicator(three_children, tmp_path):
     )
 
 
+def test_a_figure_most_of_whose_rows_are_left_out_is_not_shown(three_children, tmp_path):
+    """Every PLACE unusable (a column of another system's codes): foster care from the rows
+    left, none, was shown 0% and banded; now the row has no value and says why, and its trend
+    has no point. Figures that do not read PLACE keep their values."""
+    tables = three_children()
+    tables["episodes"]["PLACE"] = "ZZ"
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = sc.load_dataset(tmp_path)
+    card = build_scorecard(ds, quarter="2023-24 Q3")
+    n = len(tables["episodes"])
+    r = row(card, "pct_foster_care")
+    assert np.isnan(r["value"]) and r["rag"] is None
+    assert r["status"] == (
+        f"not available: {n} of the {n} episodes rows have an unusable PLACE (unknown PLACE "
+        "code); scorecard validate lists them"
+    )
+    assert "pct_foster_care" not in set(card.history["indicator"])
+    assert not np.isnan(row(card, "cla_count")["value"])
+
+
 def test_no_coverage_stated_says_so(three_children):
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     assert card.coverage == ()

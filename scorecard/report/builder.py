@@ -139,6 +139,13 @@ def build_scorecard(
         spread_at=spread_dates(period_end),
     )
 
+    # a figure most of whose rows are left out (an unreadable column) is not shown at all
+    for ind_id, why in mostly_left_out(ds, cat, items).items():
+        status.setdefault(ind_id, why)
+    history = history.loc[~history["indicator"].isin(list(status))].reset_index(drop=True)
+    by_district = {i: f for i, f in by_district.items() if i not in status}
+    values = {i: f for i, f in values.items() if i not in status}
+
     frame = current_rows(items, history, status, period_end)
     frame = add_iro_check(frame, ds, cat, period_end)
     frame = add_targets(frame, items, period_end)
@@ -395,6 +402,34 @@ def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.Dat
     frame = left_out(ds, cat)
     frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
     return frame.reset_index(drop=True) if len(frame) else None
+
+
+MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure is shown
+
+
+def mostly_left_out(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> dict[str, str]:
+    """The indicators that would leave out more than half the rows of a table they read
+    (a column every row of which is unusable: IN_TOUCH written Y/N, CASE_TYPE LAC/CPP), with
+    why they are not available: a figure from the few rows left, banded green, is not one
+    the data supports."""
+    found = left_out_rows(ds, cat, items)
+    if found is None:
+        return {}
+    out: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    worst = found.sort_values("rows", ascending=False, kind="stable")
+    for row in worst.itertuples(index=False):
+        ind_id, table = str(row.indicator), str(row.table)
+        if ind_id in out or table not in ds.tables:
+            continue
+        if table not in sizes:
+            sizes[table] = len(ds.held(table))
+        if row.rows > MOSTLY_LEFT_OUT * sizes[table]:
+            out[ind_id] = (
+                f"not available: {row.rows:,} of the {sizes[table]:,} {table} rows have an "
+                f"unusable {row.column} ({row.rule}); scorecard validate lists them"
+            )
+    return out
 
 
 def guarded_compute(ind: Indicator, ds: Dataset, call: Callable[[], R]) -> tuple[R | None, str]:
