@@ -3,6 +3,9 @@ and exit codes (1 with errors or when nothing loads, 0 with warnings only)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -109,3 +112,19 @@ def test_the_report_file_is_written_without_drawing_anything(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.strip().splitlines()[-1] == "False", run.stderr
     assert out.read_text(encoding="utf-8").startswith("severity,")
+
+
+def test_output_read_by_a_program_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    # `scorecard validate DIR | head -1`: head stops reading; the rest of the report has
+    # nowhere to go, which is no error ('scorecard: [Errno 32] Broken pipe' was printed)
+    folder = _many_bad_codes(tmp_path)
+    run = subprocess.run(
+        f"{sys.executable} -m scorecard validate {folder} | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert "Broken pipe" not in run.stderr
+    assert "Traceback" not in run.stderr

@@ -14,6 +14,8 @@ Exit codes: 0 success, 1 data errors (the report is printed, never a traceback),
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -67,6 +69,12 @@ def _warning_lines():
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         return int(args.func(args, parser) or EXIT_OK)
+    except BrokenPipeError:
+        # the program reading the output stopped early (`scorecard validate DIR | head`):
+        # nothing is wrong; Python's last flush of stdout goes nowhere instead of failing
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except DataError as exc:
         print(f"scorecard: {exc}", file=sys.stderr)
         return EXIT_DATA
