@@ -670,6 +670,28 @@ def test_cells_excel_wrote_as_text_formulas_are_the_text_inside(tmp_path: Path) 
     ]
 
 
+def test_ks4_results_that_name_no_child_of_the_episodes_are_said(tmp_path: Path) -> None:
+    # a KS4 extract keyed by UPN: no pupil matches a child looked after, so the attainment
+    # figures say only 'no children in the group'; now the data says why
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2023,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "ks4_cla.csv",
+        "CHILD,ACADEMIC_YEAR,ATT8,EM94",
+        ["X123456789012,2023/24,30.5,1", "X123456789013,2023/24,22.0,0"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds) == [
+        [
+            "ks4_cla.csv",
+            None,
+            "",
+            "none of the 2 ks4_cla rows names a child of the episodes (CHILD): no pupil can "
+            "be in the looked-after cohort",
+        ]
+    ]
+
+
 def test_ids_padded_the_same_way_everywhere_are_left_as_written(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["0012,M,01/01/2015"])
     write(tmp_path, "episodes.csv", EP, ["0012,01/04/2024,S,C2,U1,,"])

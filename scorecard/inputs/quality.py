@@ -43,7 +43,7 @@ from .keys import (
     screen_key,
     sort_order,
 )
-from .report import Where, at, concat, empty
+from .report import Where, at, concat, empty, note
 from .returns import COLLECTION_YEAR
 
 SHORT_BREAK_LS = ("V3", "V4")
@@ -776,6 +776,21 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 severity="error",
             )
         )
+    if ctx.has("ks4_cla", "CHILD") and ctx.has("episodes", "CHILD"):
+        pupils = ctx.tables["ks4_cla"]["CHILD"]
+        if pupils.notna().any() and not pupils.isin(ctx.tables["episodes"]["CHILD"]).any():
+            out.append(
+                note(
+                    "warning",
+                    ", ".join(ctx.where["ks4_cla"].names),
+                    f"none of the {len(pupils):,} ks4_cla rows names a child of the episodes "
+                    "(CHILD): no pupil can be in the looked-after cohort",
+                    "KS4 results are matched to children looked after by CHILD; an extract "
+                    "keyed by UPN or another number matches none. Give each row the child's "
+                    "CHILD as the 903 return has it.",
+                    "ks4_cla",
+                )
+            )
     if ctx.has("iro_staff", "FTE"):
         big = ctx.tables["iro_staff"]["FTE"] > 1
         out.append(
