@@ -467,6 +467,19 @@ def test_semicolon_separated_csv(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_a_header_below_35_title_rows_is_found(tmp_path: Path) -> None:
+    # a report writer's parameters, one a row: the header was looked for in 30 rows only
+    book = openpyxl.Workbook()
+    for i in range(35):
+        book.active.append([f"Report line {i}"])
+    book.active.append(EP.split(","))
+    book.active.append(["A", "01/04/2024", "S", "C2", "U1", None, None])
+    book.save(tmp_path / "episodes.xlsx")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A"]
+    assert rules(ds) == []
+
+
 def test_semicolons_in_a_title_row_do_not_make_the_separator(tmp_path: Path) -> None:
     # a report's parameters above a comma-separated table: ';' was taken as the separator
     # and the episodes were lost ('required column missing')

@@ -34,7 +34,7 @@ from .columns import required
 from .find import collect
 from .keys import BIG, Distinct
 from .quality import CHECKS, LONGEST_CHECKS, Context, dataset_checks, exact_copies
-from .read import RawTable
+from .read import HEADER_SEARCH_ROWS, RawTable
 from .report import (
     DataValidationError,
     Where,
@@ -113,6 +113,11 @@ def _usable(part: Part) -> pd.DataFrame | None:
     shown = ", ".join(str(c) for c in part.frame.columns[:12])
     shown += " ..." if len(part.frame.columns) > 12 else ""
     found = f" The headers found are: {shown}." if shown else ""
+    if "Unnamed" in shown:  # no row of the first ones looked like this table's header
+        found += (
+            f" The header row is looked for among the first {HEADER_SEARCH_ROWS} rows; delete "
+            "the rows above it."
+        )
     hints = [
         f"Add a column headed {c} to the {table} file (DfE name, any case).{found}" for c in missing
     ]

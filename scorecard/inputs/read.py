@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from .columns import FEW_VALUED_COLUMNS, RECOGNISED_BY, canonical, clean_name, known_columns
 
-HEADER_SEARCH_ROWS = 30  # title rows allowed above the header in CSV/XLSX
+HEADER_SEARCH_ROWS = 50  # rows the header is looked for in, below title rows (CSV/XLSX)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")  # delimited text (',', ';' or tab: sniffed)
 # text files whose name does not promise a table (notes, logs): read when their content is one
 LOOSE_TEXT_SUFFIXES = (".tsv", ".txt")
@@ -200,7 +200,9 @@ SEPARATORS = (",", "\t", ";")  # ',', tab (Excel's 'Unicode text'), ';' (decimal
 
 def _known_in_header(first_lines: str, sep: str, table: str | None) -> int:
     """How many known column names the header row has when the lines are split at `sep`."""
-    rows = list(itertools.islice(csv.reader(io.StringIO(first_lines), delimiter=sep), 30))
+    rows = list(
+        itertools.islice(csv.reader(io.StringIO(first_lines), delimiter=sep), HEADER_SEARCH_ROWS)
+    )
     if not rows:
         return 0
     tables = [table] if table else list(RECOGNISED_BY)
