@@ -480,6 +480,20 @@ def test_a_header_below_35_title_rows_is_found(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+def test_a_header_not_found_says_where_it_was_looked_for(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for i in range(60):
+        book.active.append([f"Report line {i}", None])
+    book.active.append(EP.split(","))
+    book.save(tmp_path / "episodes.xlsx")
+    ds = sc.load_dataset(tmp_path)
+    hints = ds.quality.loc[ds.quality["rule"] == "required column missing", "hint"]
+    assert hints.str.contains(
+        "The header row is looked for among the first 50 rows; delete the rows above it."
+    ).all()
+    assert len(hints) == len(EP.split(","))
+
+
 def test_semicolons_in_a_title_row_do_not_make_the_separator(tmp_path: Path) -> None:
     # a report's parameters above a comma-separated table: ';' was taken as the separator
     # and the episodes were lost ('required column missing')
