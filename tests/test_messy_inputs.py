@@ -697,6 +697,26 @@ def test_cells_excel_wrote_as_text_formulas_are_the_text_inside(tmp_path: Path) 
     ]
 
 
+def test_a_childs_identifier_printed_on_its_first_row_only_is_named(tmp_path: Path) -> None:
+    # a report writer suppressed repeated values: CHILD only on each child's first episode
+    rows = []
+    for day, child in enumerate("ABCDEF", start=10):
+        rows += [f"{child},01/04/2023,S,C2,U1,{day}/06/2023,X1", f",{day}/06/2023,P,C2,U4,,"]
+    write(tmp_path, "episodes.csv", EP, rows)
+    ds = sc.load_dataset(tmp_path)
+    said = [r for r in rules(ds, "warning") if r[2] == ""]
+    assert said == [
+        [
+            "episodes.csv",
+            None,
+            "",
+            "6 episodes rows have no CHILD, each under a row that has one (a report that prints "
+            "each child's identifier on its first row only)",
+        ]
+    ]
+    assert rules(ds, "error")[0][2:] == ["CHILD", "blank in a required column"]
+
+
 def test_ks4_results_that_name_no_child_of_the_episodes_are_said(tmp_path: Path) -> None:
     # a KS4 extract keyed by UPN: no pupil matches a child looked after, so the attainment
     # figures say only 'no children in the group'; now the data says why

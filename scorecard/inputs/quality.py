@@ -776,6 +776,24 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 severity="error",
             )
         )
+    if ctx.has("episodes", "CHILD", "DECOM"):
+        ep = ctx.tables["episodes"]
+        blank = (ep["CHILD"].isna() & ep["DECOM"].notna()).to_numpy()
+        # a report that prints a child's identifier on the first of their rows only: the
+        # blank rows come in runs under a filled one
+        if blank.sum() >= 5 and not blank[0] and (blank[1:] & ~blank[:-1]).sum() >= 5:
+            out.append(
+                note(
+                    "warning",
+                    ", ".join(ctx.where["episodes"].names),
+                    f"{int(blank.sum()):,} episodes rows have no CHILD, each under a row that "
+                    "has one (a report that prints each child's identifier on its first row "
+                    "only)",
+                    "Export the table with CHILD on every row (in a report writer, do not "
+                    "suppress repeated values); until then these episodes are left out.",
+                    "episodes",
+                )
+            )
     if ctx.has("ks4_cla", "CHILD") and ctx.has("episodes", "CHILD"):
         pupils = ctx.tables["ks4_cla"]["CHILD"]
         if pupils.notna().any() and not pupils.isin(ctx.tables["episodes"]["CHILD"]).any():
