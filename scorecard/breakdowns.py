@@ -25,6 +25,7 @@ from .care import (
 )
 from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
+from .postcodes import outward_code
 
 STANDARD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district", "LA")
 # the breakdowns that describe a child (not a referral, a case or a population estimate)
@@ -76,15 +77,6 @@ def normalise_by(by: str | Sequence[str] | None) -> list[str]:
 
 # the district of a child with no home postcode, or one the `districts` lookup lacks
 UNKNOWN_DISTRICT = "Unknown"
-
-
-def outward_code(postcode: pd.Series) -> pd.Series:
-    """Outward code of a postcode ('ME14 1XX' -> 'ME14'; 'ME141XX' -> 'ME14'; 'ME14' -> 'ME14')."""
-    p = postcode.astype("string").str.upper().str.strip()
-    has_space = p.str.contains(" ", regex=False)
-    first = p.str.split(" ", n=1).str[0]
-    nospace = p.where(p.str.len() <= 4, p.str[:-3])
-    return first.where(has_space.fillna(False), nospace)
 
 
 def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:

@@ -717,6 +717,33 @@ def test_a_childs_identifier_printed_on_its_first_row_only_is_named(tmp_path: Pa
     assert rules(ds, "error")[0][2:] == ["CHILD", "blank in a required column"]
 
 
+@pytest.mark.parametrize("sectors", [False, True])
+def test_home_districts_the_lookup_lacks_are_said(tmp_path: Path, sectors: bool) -> None:
+    # WD18 is not in the lookup (or, written by sector, no district is): those children's
+    # district is 'Unknown' on every figure by district
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",HOME_POST",
+        [
+            "A,01/04/2024,S,C2,U1,,,WD17 1AA",
+            "B,01/04/2024,S,C2,U1,,,wd181bb",
+            "C,01/04/2024,S,C2,U1,,,WD18 2CC",
+            "D,01/04/2024,S,C2,U1,,,",
+        ],
+    )
+    lookup = ["WD17 1,Ashcombe"] if sectors else ["WD17,Ashcombe", "wd19 ,Brook"]
+    write(tmp_path, "districts.csv", "POSTCODE_DISTRICT,DISTRICT", lookup)
+    ds = sc.load_dataset(tmp_path)
+    said = ds.quality.loc[ds.quality["table"] == "districts"]
+    rows, named = ("3", "2: WD18, WD17") if sectors else ("2", "1: WD18")
+    assert said["rule"].tolist() == [
+        f"{rows} episodes rows have a HOME_POST whose district is not in the districts lookup "
+        f"({named}); by district they are 'Unknown'"
+    ]
+    assert ("postcode sectors" in said["hint"].item()) is sectors
+
+
 def test_ks4_results_that_name_no_child_of_the_episodes_are_said(tmp_path: Path) -> None:
     # a KS4 extract keyed by UPN: no pupil matches a child looked after, so the attainment
     # figures say only 'no children in the group'; now the data says why

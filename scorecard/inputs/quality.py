@@ -23,11 +23,14 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import codes, threads
 from ..compact import as_text
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS
+from ..postcodes import outward_code
 from .columns import required
 from .keys import (
     BIG,
@@ -735,6 +738,37 @@ def light_code_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+DISTRICTS_SHOWN = 8  # outward codes named in the warning
+
+
+def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Home postcodes whose district (outward code) the `districts` lookup lacks: their
+    children fall in 'Unknown' on every figure by district."""
+    if not (ctx.has("districts", "POSTCODE_DISTRICT") and ctx.has("episodes", "HOME_POST")):
+        return []
+    lookup = ctx.tables["districts"]["POSTCODE_DISTRICT"].astype("string")
+    known = set(lookup.str.upper().str.strip().dropna())
+    homes = pa.array(ctx.tables["episodes"]["HOME_POST"].astype("string").array)
+    postcodes = pc.drop_null(pc.unique(homes))  # each postcode once
+    outward = outward_code(pd.Series(postcodes.to_pandas(types_mapper=pd.ArrowDtype)))
+    lacking = (~outward.isin(known)).to_numpy(dtype=bool)
+    if not lacking.any():
+        return []
+    gone = pa.array(postcodes.to_pandas(types_mapper=pd.ArrowDtype)[lacking].array)
+    rows = int(pc.sum(pc.is_in(homes, value_set=gone)).as_py() or 0)
+    counts = outward[lacking].value_counts()  # the districts most postcodes fall in first
+    names = sorted(counts.index, key=lambda name: (-counts[name], name))
+    shown = ", ".join(names[:DISTRICTS_SHOWN]) + (" ..." if len(names) > DISTRICTS_SHOWN else "")
+    hint = "Add them to the districts lookup: POSTCODE_DISTRICT is the outward code (WD17)."
+    if lookup.str.contains(" ", regex=False).any():
+        hint += " The lookup holds postcode sectors ('WD17 1'); write each district once."
+    rule = (
+        f"{rows:,} episodes rows have a HOME_POST whose district is not in the districts "
+        f"lookup ({len(names):,}: {shown}); by district they are 'Unknown'"
+    )
+    return [note("warning", ", ".join(ctx.where["districts"].names), rule, hint, "districts")]
+
+
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Blank care-leaver codes, closures before referrals, FTE above 1."""
     out = []
@@ -794,6 +828,7 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                     "episodes",
                 )
             )
+    out += district_warnings(ctx)
     if ctx.has("ks4_cla", "CHILD") and ctx.has("episodes", "CHILD"):
         pupils = ctx.tables["ks4_cla"]["CHILD"]
         if pupils.notna().any() and not pupils.isin(ctx.tables["episodes"]["CHILD"]).any():
