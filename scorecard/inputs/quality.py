@@ -831,7 +831,9 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     out += district_warnings(ctx)
     if ctx.has("ks4_cla", "CHILD") and ctx.has("episodes", "CHILD"):
         pupils = ctx.tables["ks4_cla"]["CHILD"]
-        if pupils.notna().any() and not pupils.isin(ctx.tables["episodes"]["CHILD"]).any():
+        children = pc.unique(pa.array(ctx.tables["episodes"]["CHILD"].astype("string").array))
+        named = pc.is_in(pa.array(pupils.astype("string").array), value_set=children)
+        if pupils.notna().any() and not pc.any(named).as_py():
             out.append(
                 note(
                     "warning",
