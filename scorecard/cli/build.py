@@ -242,6 +242,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         except OutsideCoverageError as exc:
             raise DataError(f"{exc} Nothing was written.") from None
         card = _with_commentary(card, comments)
+        if card.la_code is None:
+            note(
+                f"      no authority named: the card is titled '{card.la_name}' and compared "
+                "with no other authority's figures (give --la, e.g. --la 886 or --la Kent)"
+            )
         # the charts' PNGs are drawn in a second process (`scorecard.pngs`) while this one
         # draws the page's SVG charts and writes the page and workbook
         with Drawer(worker=not args.no_charts and workers() > 1) as drawer:
