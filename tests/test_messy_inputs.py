@@ -391,9 +391,11 @@ def test_a_decimal_comma_is_not_a_thousands_separator(tmp_path: Path) -> None:
     assert ds["iro_staff"]["FTE"].isna().tolist()[0]
     assert ds["population"]["POP_0_17"].tolist() == [12345.0, 1234567.0]
     err = ds.quality.loc[ds.quality["severity"] == "error"]
-    assert err[["file", "row", "column", "value", "rule", "hint"]].values.tolist() == [
-        ["iro_staff.csv", 2, "FTE", "0,8", "not a number", coerce.COMMA_IN_CSV_HINT]
+    assert err[["file", "row", "column", "value", "rule"]].values.tolist() == [
+        ["iro_staff.csv", 2, "FTE", "0,8", "not a number"],
+        ["iro_staff.csv", 3, "FTE", "1000", "FTE above 1"],  # read, but no share of a post
     ]
+    assert err["hint"].iloc[0] == coerce.COMMA_IN_CSV_HINT
 
 
 def test_fte_written_as_a_percentage_is_a_fraction_of_one(tmp_path: Path) -> None:

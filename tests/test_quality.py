@@ -217,14 +217,18 @@ def test_episodes_without_header_and_other_checks() -> None:
             "iro_staff": pd.DataFrame(
                 {"IRO_ID": ["I1"], "FTE": [1.5], "START": ["01/01/2024"], "END": [None]}
             ),
-        }
+        },
+        strict=False,  # the FTE above 1 is an error
     )
     # Z has two episodes but is reported once, on its first row
     orphan = _warnings(ds, "child has episodes but no header row")
     assert orphan[["row", "value"]].values.tolist() == [[1, "Z"]]
     assert _warnings(ds, "ACTIV blank")["row"].tolist() == [1]
     assert _warnings(ds, "closure before referral")["row"].tolist() == [0]
-    assert _warnings(ds, "FTE above 1")["value"].tolist() == ["1.5"]
+    # an IRO's FTE above 1 is no share of a post: an error, the cell unusable
+    fte = ds.quality.loc[ds.quality["rule"] == "FTE above 1"]
+    assert fte[["severity", "value"]].values.tolist() == [["error", "1.5"]]
+    assert ds.unusable.values.tolist() == [["iro_staff", 0, "FTE", "FTE above 1"]]
     assert len(ds.quality) == 4
 
 

@@ -770,7 +770,7 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
-    """Blank care-leaver codes, closures before referrals, FTE above 1."""
+    """Blank care-leaver codes, closures before referrals, FTE above 1 (an error)."""
     out = []
     for col in ("ACTIV", "ACCOM"):
         if ctx.has("oc3", col):
@@ -854,7 +854,9 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 big,
                 "FTE",
                 "FTE above 1",
-                "FTE is the share of a full-time post (1 = full time).",
+                "FTE is the share of one IRO's full-time post (1 = full time, 0.8 or 80% = four "
+                "days); a number above 1 (80 for 80%, hours a week) cannot be used.",
+                severity="error",
             )
         )
     return out
