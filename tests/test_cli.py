@@ -244,6 +244,23 @@ def test_build_lists_the_datas_warnings_in_short(tmp_path, capsys):
     assert "no authority named: the card is titled 'Local authority' and compared" in err
 
 
+def test_build_names_the_authority_the_returns_give_that_no_list_knows(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "CIN_Census_2024.xml").write_text(
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2024</Year>"
+        "<ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>"
+        "<Source><LEA>999</LEA></Source></Header><Children><Child><ChildIdentifiers>"
+        "<LAchildID>R1</LAchildID></ChildIdentifiers><CINdetails>"
+        "<CINreferralDate>2023-06-01</CINreferralDate></CINdetails></Child></Children></Message>"
+    )
+    out = tmp_path / "out"
+    argv = ["build", str(data), "--out", str(out), "--quarter", "2023-24 Q4", "--no-charts"]
+    assert main([*argv, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "the returns name LA 999, which no list of English authorities knows: the card" in err
+
+
 def test_build_with_a_stated_coverage_stops_outside_it(tmp_path, capsys, sample_loaded_once):
     out = tmp_path / "out"
     argv = ["build", "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts", "--quiet"]

@@ -243,9 +243,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             raise DataError(f"{exc} Nothing was written.") from None
         card = _with_commentary(card, comments)
         if card.la_code is None:
+            named = (
+                f"the returns name LA {ds.authority}, which no list of English authorities knows"
+                if ds.authority
+                else "no authority named"
+            )
             note(
-                f"      no authority named: the card is titled '{card.la_name}' and compared "
-                "with no other authority's figures (give --la, e.g. --la 886 or --la Kent)"
+                f"      {named}: the card is titled '{card.la_name}' and compared with no "
+                "other authority's figures (give --la, e.g. --la 886 or --la Kent)"
             )
         # the charts' PNGs are drawn in a second process (`scorecard.pngs`) while this one
         # draws the page's SVG charts and writes the page and workbook
