@@ -712,8 +712,8 @@ def test_a_childs_identifier_printed_on_its_first_row_only_is_named(tmp_path: Pa
             "episodes.csv",
             None,
             "",
-            "6 episodes rows have no CHILD, each under a row that has one (a report that prints "
-            "each child's identifier on its first row only)",
+            "6 episodes rows have no CHILD, in runs under rows that have one (a report that "
+            "prints each child's identifier on its first row only)",
         ]
     ]
     assert rules(ds, "error")[0][2:] == ["CHILD", "blank in a required column"]

@@ -85,20 +85,32 @@ def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
     return [issues("warning", "oc3", part.raw.file, rows, "YEAR", values, rule, YEAR_HINT)]
 
 
+def _new_positions(keep: np.ndarray) -> np.ndarray:
+    """Each row's position once only the rows `keep` marks are left (-1: left out)."""
+    new_pos = np.full(len(keep), -1, dtype="int64")
+    new_pos[keep] = np.arange(int(keep.sum()))
+    return new_pos
+
+
+def _follow_rows(found: pd.DataFrame, new_pos: np.ndarray, mine: np.ndarray) -> pd.DataFrame:
+    """The problems `found` with the positions `mine` marks moved to `new_pos`; those on rows
+    left out go with them."""
+    if not mine.any():
+        return found
+    moved = found["pos"].to_numpy(dtype="float64").copy()
+    moved[mine] = new_pos[moved[mine].astype("int64")]
+    found = found.assign(pos=np.where(moved >= 0, moved, np.nan))
+    return found.loc[~(mine & (moved < 0))].reset_index(drop=True)
+
+
 def _keep_rows(part: Part, keep: np.ndarray) -> None:
     """`part` with only the rows `keep` marks: its cells, rows, codes, and the positions of
     its problems (those on rows left out go with them)."""
-    moved = np.full(len(keep), -1, dtype="int64")
-    moved[keep] = np.arange(int(keep.sum()))
-    kept = []
-    for found in part.issues:
-        if "pos" in found.columns and found["pos"].notna().any():
-            at = found["pos"].to_numpy(dtype="float64")
-            new = np.where(np.isnan(at), np.nan, moved[np.nan_to_num(at).astype("int64")])
-            found = found.assign(pos=np.where(new >= 0, new, np.nan))
-            found = found.loc[~(~np.isnan(at) & (new < 0))].reset_index(drop=True)
-        kept.append(found)
-    part.issues = kept
+    new_pos = _new_positions(keep)
+    part.issues = [
+        _follow_rows(f, new_pos, f["pos"].notna().to_numpy()) if "pos" in f.columns else f
+        for f in part.issues
+    ]
     part.frame = part.frame.loc[keep].reset_index(drop=True)
     part.raw = replace(part.raw, rows=part.raw.rows[keep])
     part.distinct = {c: Distinct(d.codes[keep], d.values) for c, d in part.distinct.items()}
@@ -307,18 +319,11 @@ def _drop_copies(
             rule = f"{n:,} exact {what} of rows removed; first at row {first}"
             found.append(issues("warning", table, str(file), [None], "", None, rule, COPIES_HINT))
         keep = ~copies
-        new_pos = np.full(len(keep), -1, dtype="int64")
-        new_pos[keep] = np.arange(int(keep.sum()))
+        new_pos = _new_positions(keep)
         for i, f in enumerate(found):  # the report's positions follow the rows
-            if "pos" not in f.columns:
-                continue
-            mine = (f["table"] == table).to_numpy() & f["pos"].notna().to_numpy()
-            if not mine.any():
-                continue
-            moved = f["pos"].to_numpy(dtype="float64").copy()
-            moved[mine] = new_pos[moved[mine].astype("int64")]
-            f = f.assign(pos=np.where(moved >= 0, moved, np.nan))
-            found[i] = f.loc[~(mine & (moved < 0))].reset_index(drop=True)
+            if "pos" in f.columns:
+                mine = (f["table"] == table).to_numpy() & f["pos"].notna().to_numpy()
+                found[i] = _follow_rows(f, new_pos, mine)
         tables[table] = tables[table].loc[keep].reset_index(drop=True)
         where[table] = w.take(np.flatnonzero(keep))
         distinct[table] = {

@@ -749,12 +749,12 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     lookup = ctx.tables["districts"]["POSTCODE_DISTRICT"].astype("string")
     known = set(lookup.str.upper().str.strip().dropna())
     homes = pa.array(ctx.tables["episodes"]["HOME_POST"].astype("string").array)
-    postcodes = pc.drop_null(pc.unique(homes))  # each postcode once
-    outward = outward_code(pd.Series(postcodes.to_pandas(types_mapper=pd.ArrowDtype)))
+    postcodes = pd.Series(pc.drop_null(pc.unique(homes)).to_pandas(types_mapper=pd.ArrowDtype))
+    outward = outward_code(postcodes)  # each postcode once
     lacking = (~outward.isin(known)).to_numpy(dtype=bool)
     if not lacking.any():
         return []
-    gone = pa.array(postcodes.to_pandas(types_mapper=pd.ArrowDtype)[lacking].array)
+    gone = pa.array(postcodes[lacking].array)
     rows = int(pc.sum(pc.is_in(homes, value_set=gone)).as_py() or 0)
     counts = outward[lacking].value_counts()  # the districts most postcodes fall in first
     names = sorted(counts.index, key=lambda name: (-counts[name], name))
@@ -770,7 +770,9 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 
 
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
-    """Blank care-leaver codes, closures before referrals, FTE above 1 (an error)."""
+    """Blank care-leaver codes, closures before referrals, referrals in the future (an
+    error), episodes whose CHILD is printed on a child's first row only, home districts the
+    lookup lacks, KS4 results that name no child, FTE above 1 (an error)."""
     out = []
     for col in ("ACTIV", "ACCOM"):
         if ctx.has("oc3", col):
@@ -820,9 +822,9 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 note(
                     "warning",
                     ", ".join(ctx.where["episodes"].names),
-                    f"{int(blank.sum()):,} episodes rows have no CHILD, each under a row that "
-                    "has one (a report that prints each child's identifier on its first row "
-                    "only)",
+                    f"{int(blank.sum()):,} episodes rows have no CHILD, in runs under rows "
+                    "that have one (a report that prints each child's identifier on its first "
+                    "row only)",
                     "Export the table with CHILD on every row (in a report writer, do not "
                     "suppress repeated values); until then these episodes are left out.",
                     "episodes",

@@ -17,6 +17,7 @@ import itertools
 import re
 import warnings
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -103,13 +104,20 @@ def _sniff(path: Path) -> str:
     return "utf-8"
 
 
+@cache
+def _known_names(table: str | None) -> frozenset[str]:
+    """The known column names of `table` (of every table when unknown), upper case."""
+    tables = [table] if table else list(RECOGNISED_BY)
+    return frozenset(c.upper() for t in tables for c in known_columns(t))
+
+
 def _find_header(rows: list[list[object]], table: str | None) -> int:
     """Index of the header row among the first rows: the first holding all identifying
     columns of `table` (of any table when unknown); else the row naming most known columns;
     else the first non-blank row."""
     tables = [table] if table else list(RECOGNISED_BY)
     wanted = [{c.upper() for c in RECOGNISED_BY[t]} for t in tables]
-    known = {c.upper() for t in tables for c in known_columns(t)}
+    known = _known_names(table)
     first_filled, best, best_score = None, None, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {canonical(v).upper() for v in row if v is not None and clean_name(v)}
@@ -205,10 +213,8 @@ def _known_in_header(first_lines: str, sep: str, table: str | None) -> int:
     )
     if not rows:
         return 0
-    tables = [table] if table else list(RECOGNISED_BY)
-    known = {c.upper() for t in tables for c in known_columns(t)}
     header = rows[_find_header(rows, table)]
-    return len({canonical(v).upper() for v in header if v and clean_name(v)} & known)
+    return len({canonical(v).upper() for v in header if v and clean_name(v)} & _known_names(table))
 
 
 def _delimiter(first_lines: str, table: str | None = None) -> str:
@@ -289,7 +295,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     if not isinstance(frame.index, pd.RangeIndex):
         # every data line has one field more than the header, so pandas took the first for
         # an index: a separator after the last value (nothing lost when the field is empty)
-        if frame.iloc[:, -1].notna().any() if frame.shape[1] else True:
+        if frame.shape[1] == 0 or frame.iloc[:, -1].notna().any():
             raise Unreadable(
                 f"has one field more on every data line than its header ({frame.shape[1]} "
                 "names): a value under no header",

@@ -10,24 +10,15 @@ import pandas as pd
 
 from ..dataset import TABLES
 from .read import RawTable
-from .report import issues
+from .report import display, issues
 
 REPEATED_HINT = "Keep one copy of the column in the file: remove or rename the others."
 
 
 def _filled_text(s: pd.Series) -> pd.Series:
-    """Each cell as text for comparing copies ('' when blank): Excel's numbers and dates
-    as they would be written, a CSV's text stripped."""
-    text = s.astype(object).map(
-        lambda v: (
-            ""
-            if v is None or v != v
-            else str(int(v))
-            if isinstance(v, float) and v.is_integer()
-            else str(v)
-        )
-    )
-    return text.str.strip()
+    """Each cell as text for comparing copies ('' when blank), as the analyst would type it
+    (`report.display`: Excel's 1234.0 as 1234, dates dd/mm/YYYY), stripped."""
+    return pd.Series(display(s).to_numpy(), index=s.index).str.strip()
 
 
 def merge_repeated(raw: RawTable, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:

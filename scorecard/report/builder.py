@@ -140,7 +140,8 @@ def build_scorecard(
     )
 
     # a figure most of whose rows are left out (an unreadable column) is not shown at all
-    for ind_id, why in mostly_left_out(ds, cat, items).items():
+    left_out = left_out_rows(ds, cat, items)
+    for ind_id, why in mostly_left_out(ds, left_out).items():
         status.setdefault(ind_id, why)
     history = history.loc[~history["indicator"].isin(list(status))].reset_index(drop=True)
     by_district = {i: f for i, f in by_district.items() if i not in status}
@@ -190,7 +191,7 @@ def build_scorecard(
         generated=pd.Timestamp.now().floor("s"),
         by_age=by_age,
         coverage=coverage_lines(ds, items),
-        left_out=left_out_rows(ds, cat, items),
+        left_out=left_out,
         districts=districts,
         published=published,
     )
@@ -407,12 +408,11 @@ def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.Dat
 MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure is shown
 
 
-def mostly_left_out(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> dict[str, str]:
+def mostly_left_out(ds: Dataset, found: pd.DataFrame | None) -> dict[str, str]:
     """The indicators that would leave out more than half the rows of a table they read
-    (a column every row of which is unusable: IN_TOUCH written Y/N, CASE_TYPE LAC/CPP), with
-    why they are not available: a figure from the few rows left, banded green, is not one
-    the data supports."""
-    found = left_out_rows(ds, cat, items)
+    (`found`: `left_out_rows`; a column every row of which is unusable: IN_TOUCH written
+    Y/N, CASE_TYPE LAC/CPP), with why they are not available: a figure from the few rows
+    left, banded green, is not one the data supports."""
     if found is None:
         return {}
     out: dict[str, str] = {}
