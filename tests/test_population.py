@@ -90,6 +90,29 @@ def test_cla_count_and_uasc_split() -> None:
         run(ds, parse_at("2025-03-31"), [], {"uasc": "some"})
 
 
+def test_a_uasc_row_whose_duc_is_no_date_is_left_out_and_said() -> None:
+    """G's DUC '31/02/2025' is no date: loaded leniently, the cell is unusable. It was read
+    as blank (UASC for ever) and counted with no word; now the UASC figures leave G's uasc row
+    out and say so: UASC at 31/03/2025 is I alone. The children looked after do not read the
+    uasc table and stay 7."""
+    uasc = UASC.copy()
+    uasc.loc[0, "DUC"] = "31/02/2025"
+    ds = dataset_from_frames(
+        {
+            "episodes": LOOKED_AFTER,
+            "header": header(dict.fromkeys("ABCDEFGHIJ", "01/06/2010")),
+            "uasc": uasc,
+        },
+        strict=False,
+    )
+    assert ds.unusable[["table", "column"]].values.tolist() == [["uasc", "DUC"]]
+    out = sc.compute("uasc_count", ds, at="2025-03-31")
+    assert out["value"].item() == 1 and out["note"].item() == "1 uasc row left out: unusable DUC"
+    cla = sc.compute("cla_count", ds, at="2025-03-31")
+    assert cla["value"].item() == 7 and pd.isna(cla["note"].item())
+    assert set(sc.left_out(ds)["indicator"]) == {"uasc_count", "cla_rate_per_10k_excl_uasc"}
+
+
 def test_cla_count_breakdowns() -> None:
     ds = looked_after_ds()
     by_sex = sc.compute("cla_count", ds, at="2025-03-31", by="sex")

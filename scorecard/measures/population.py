@@ -9,6 +9,7 @@ publishes them). Leavers (`ceased_in_window`, `leavers_share`) are the cohort of
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from ..care import (
 from ..codes import LISTS as CODE_LISTS
 from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
-from ..registry import measure
+from ..registry import Params, measure
 from .facts import with_facts
 from .time_in_care import leaver_facts, leavers
 
@@ -167,9 +168,23 @@ NO_POPULATION_BREAKDOWN = (
 )
 LOOKED_AFTER_READS = {"episodes": EPISODE_CORE}
 LEAVER_READS = {"episodes": EPISODE_CORE}
+POPULATION_READS = {"population": ("MID_YEAR", "POP_0_17")}
 
 
-@measure(stat="count", unit="child looked after", reads=LOOKED_AFTER_READS)
+def _with_uasc(reads: Mapping[str, tuple[str, ...]], params: Params) -> dict:
+    """`reads`, and the uasc table's rows when UASC children are left out or counted alone
+    (a DUC that is no date leaves its row out, and says so, rather than making a child UASC
+    for ever)."""
+    if params.get("uasc", "include") == "include":
+        return dict(reads)
+    return {**reads, "uasc": ("CHILD", "DUC")}
+
+
+@measure(
+    stat="count",
+    unit="child looked after",
+    reads=lambda params: _with_uasc(LOOKED_AFTER_READS, params),
+)
 def looked_after(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
 ) -> pd.DataFrame:
@@ -209,7 +224,7 @@ def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict
 @measure(
     stat="ratio",
     unit="child looked after (and the population estimate)",
-    reads={"episodes": EPISODE_CORE, "population": ("MID_YEAR", "POP_0_17")},
+    reads=lambda params: _with_uasc({**LOOKED_AFTER_READS, **POPULATION_READS}, params),
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, NO_POPULATION_BREAKDOWN),
     aggregate=_rate,
 )
