@@ -31,6 +31,7 @@ _LAZY = {
     "compute_many": "scorecard.engine",
     "left_out": "scorecard.engine",
     "units": "scorecard.engine",
+    "warned": "scorecard.engine",
     "DataValidationError": "scorecard.inputs",
     "check_dataset": "scorecard.inputs",
     "load_dataset": "scorecard.inputs",
@@ -68,7 +69,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from .breakdowns import BreakdownError
     from .catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
     from .dataset import Dataset, MissingTableError
-    from .engine import UnavailableError, compute, compute_many, left_out, units
+    from .engine import UnavailableError, compute, compute_many, left_out, units, warned
     from .inputs import DataValidationError, check_dataset, load_dataset
     from .periods import ReferenceDateError, quarter_end, quarter_ends, quarter_label
     from .report import build_scorecard
@@ -120,4 +121,5 @@ __all__ = [
     "rag",
     "resolve_la",
     "units",
+    "warned",
 ]

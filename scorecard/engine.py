@@ -643,31 +643,53 @@ def left_out(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFra
     """Rows left out of each indicator because a cell it needs is unusable: `indicator`,
     `table`, `column`, `rule`, `rows` (distinct rows of that table), for the scorecard and
     `validate`. Empty when every cell the catalogue needs was usable."""
-    cat = catalogue or default_catalogue()
+    return _per_indicator(catalogue, lambda reads: _unusable_read(dataset, reads), "row")
+
+
+def warned(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """The data's warnings (`Dataset.quality`) each indicator meets: those on a column it
+    reads, or on whole rows or a whole file of a table it reads. `indicator`, `table`,
+    `column`, `rule`, `rows` (distinct rows warned; 0 for a warning on a whole file or
+    column, which names no row). The rows are kept in the figures, which the warnings may
+    change: the scorecard says so beside them. Empty when there are none."""
+    q = dataset.quality
+    q = q.loc[(q["severity"] == "warning") & q["table"].isin(list(dataset.tables))]
+    q = q.assign(
+        column=q["column"].fillna("").astype(str),
+        # a row is a file's row: the same number in two files is two rows
+        at=(q["file"].astype(str) + "\n" + q["row"].astype(str)).where(q["row"].notna()),
+    )
+
+    places = q.groupby(["table", "column"], sort=False).indices  # few places, many rows
+
+    def met(reads: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
+        mine = [p for (t, c), p in places.items() if t in reads and (c == "" or c in reads[t])]
+        return q.iloc[np.sort(np.concatenate(mine))] if mine else q.iloc[:0]
+
+    return _per_indicator(catalogue, met, "at")
+
+
+def _per_indicator(
+    catalogue: Catalogue | None,
+    found: Callable[[Mapping[str, tuple[str, ...]]], pd.DataFrame],
+    rows: str,
+) -> pd.DataFrame:
+    """For each indicator, what `found` gives for the columns it reads, counted per table,
+    column and rule: its distinct `rows` (LEFT_OUT_COLUMNS; empty when nothing is found)."""
     frames = []
-    for ind in cat:
+    for ind in catalogue or default_catalogue():
         measure = registry[ind.measure]
-        bad = _unusable_read(dataset, measure.reads(measure.params(ind.params)))
-        if bad.empty:
+        hits = found(measure.reads(measure.params(ind.params)))
+        if hits.empty:
             continue
         counts = (
-            bad.assign(table=bad["table"].astype(str), column=bad["column"].astype(str))
-            .groupby(["table", "column", "rule"], sort=True)["row"]
+            hits.assign(table=hits["table"].astype(str), column=hits["column"].astype(str))
+            .groupby(["table", "column", "rule"], sort=True)[rows]
             .nunique()
             .rename("rows")
             .reset_index()
         )
         counts.insert(0, "indicator", ind.id)
         frames.append(counts)
-    if not frames:
-        return pd.DataFrame(
-            {
-                "indicator": pd.Series(dtype="string"),
-                "table": pd.Series(dtype="string"),
-                "column": pd.Series(dtype="string"),
-                "rule": pd.Series(dtype="string"),
-                "rows": pd.Series(dtype="int64"),
-            }
-        )
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames or [pd.DataFrame({c: [] for c in LEFT_OUT_COLUMNS})], ignore_index=True)
     return out.astype({c: "string" for c in LEFT_OUT_COLUMNS[:4]}).astype({"rows": "int64"})

@@ -238,7 +238,10 @@ def test_build_lists_the_datas_warnings_in_short(tmp_path, capsys):
     argv = ["build", str(data), "--out", str(out), "--quarter", "2024-25 Q4", "--no-charts"]
     assert main([*argv, "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "the data has 1 warning(s), which do not stop the figures but may change them " in err
+    assert (
+        "the data has 1 warning(s), which do not stop the figures but may change them (the "
+        "card marks the figures that read them) " in err
+    )
     assert "episodes_2023-24.csv, row 2, column DEC: episode open at the end of 2023-24" in err
     # and no return names the authority: the card's title and its missing comparisons said
     assert "no authority named: the card is titled 'Local authority' and compared" in err

@@ -345,7 +345,10 @@ def _report_left_out(card: Any) -> None:
 PROBLEMS_SHOWN = 5  # lines of the data's errors, then warnings, after a build (validate: all)
 SAID = {
     "error": "error(s); the figures leave out what they make unusable",
-    "warning": "warning(s), which do not stop the figures but may change them",
+    "warning": (
+        "warning(s), which do not stop the figures but may change them (the card marks the "
+        "figures that read them)"
+    ),
 }
 
 

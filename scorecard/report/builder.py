@@ -52,6 +52,7 @@ from ..periods import (
     quarter_label,
 )
 from .comparison import COMPARE_NAMES
+from .fmt import WARNINGS_HEADING
 from .privacy import (
     apply_suppression,
     cohort_groups,
@@ -149,6 +150,8 @@ def build_scorecard(
 
     frame = current_rows(items, history, status, period_end)
     frame = add_iro_check(frame, ds, cat, period_end)
+    warned = warned_rows(ds, cat, items)
+    frame = add_warned(frame, warned)
     frame = add_targets(frame, items, period_end)
     spread = with_spread(history, items, ds, cat, period_end, values)
     frame = add_direction(frame, spread, cat, period_end)
@@ -192,6 +195,7 @@ def build_scorecard(
         by_age=by_age,
         coverage=coverage_lines(ds, items),
         left_out=left_out,
+        warned=warned,
         districts=districts,
         published=published,
     )
@@ -403,6 +407,40 @@ def left_out_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.Dat
     frame = left_out(ds, cat)
     frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
     return frame.reset_index(drop=True) if len(frame) else None
+
+
+def warned_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.DataFrame | None:
+    """The data's warnings each card indicator meets (`scorecard.warned`: indicator, table,
+    column, rule, rows), or None when it meets none."""
+    from ..engine import warned
+
+    if not (ds.quality["severity"] == "warning").any():
+        return None
+    frame = warned(ds, cat)
+    frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
+    return frame.reset_index(drop=True) if len(frame) else None
+
+
+def add_warned(frame: pd.DataFrame, found: pd.DataFrame | None) -> pd.DataFrame:
+    """A caveat on each figure that keeps rows or files the data's warnings are about (an
+    episode open in one return and missing from the next counts as open; a child renumbered
+    by a new system counts twice): the figure may be wrong, and a member reading the card
+    should know it beside the figure, not only in the list under the table. Worded without
+    counts, alike for one row or many."""
+    if found is None:
+        return frame
+    said = {
+        str(i): f"data warnings on its {' and '.join(dict.fromkeys(part['table']))} data "
+        f"(see {WARNINGS_HEADING})"
+        for i, part in found.groupby("indicator", sort=False)
+    }
+    out = frame.copy()
+    rows = out["indicator"].isin(list(said)) & out["value"].notna()
+    out.loc[rows, "caveat"] = [
+        f"{c}; {said[i]}" if c else said[i]
+        for i, c in zip(out.loc[rows, "indicator"], out.loc[rows, "caveat"], strict=True)
+    ]
+    return out
 
 
 MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure is shown

@@ -23,6 +23,7 @@ from .fmt import (
     SHOWN_ONLY,
     SUPPRESSED,
     UNIT_LABEL,
+    WARNINGS_HEADING,
     base_text,
     excel_number_format,
     format_value,
@@ -35,6 +36,7 @@ from .html import (
     LOWER_BOUND_CELLS,
     RAG_LABEL,
     SMALL_DISTRICT,
+    WARNED_INTRO,
     _movers,
     _thresholds_text,
     district_order,
@@ -44,6 +46,7 @@ from .html import (
     small_districts,
     thin_base,
     unsupported_years_text,
+    warned_lines,
 )
 from .scorecard import COMPARATOR_COLUMNS
 
@@ -355,6 +358,10 @@ def _summary_sheet(wb, fm: _Formats, sc: Scorecard) -> None:
     left = left_out_lines(sc)
     if left:
         _text_block(ws, fm, r, "Rows left out (unusable cells)", left)
+        r += 1
+    warned = warned_lines(sc)
+    if warned:
+        _text_block(ws, fm, r, WARNINGS_HEADING, [WARNED_INTRO, *warned])
         r += 1
     notes = [sc.benchmark_note] if sc.benchmark_note else []
     if sc.publish:

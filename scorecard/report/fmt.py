@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 SUPPRESSED = "c"
 # said after 'none' in a summary list when some figures are withheld
 SHOWN_ONLY = " among the figures shown"
+# the card's list of the data's warnings, which the figures they touch point to
+WARNINGS_HEADING = "Warnings in the data"
 
 UNIT_SUFFIX = {
     "percent": "%",

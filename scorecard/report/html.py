@@ -25,6 +25,7 @@ from .fmt import (
     SHOWN_ONLY,
     SUPPRESSED,
     UNIT_LABEL,
+    WARNINGS_HEADING,
     base_text,
     format_change,
     format_number,
@@ -513,6 +514,12 @@ def summary_html(sc: Scorecard) -> str:
             f"{unavailable} indicator(s) have no value: the data supplied cannot support them; "
             "the reason is shown under each title."
         )
+    marked = warned_count(sc)
+    if marked:
+        notes.append(
+            f"{marked} figure(s) read rows or files the data warns about, which may make them "
+            f"wrong: see {WARNINGS_HEADING} below the table."
+        )
     note = "".join(f"<p{_a('notes')}>{escape(t)}</p>" for t in notes)
     return (
         f'<section aria-label="Summary"{_a("summary")}><div{_a("tiles")}>{tiles}</div>'
@@ -767,6 +774,57 @@ def left_out_lines(sc: Scorecard) -> list[str]:
     return out
 
 
+MAX_WARNINGS_LISTED = 20  # the rest are counted; `scorecard validate` lists them all
+
+
+def warned_html(sc: Scorecard) -> str:
+    """The data's warnings the card's figures meet, one line each: kept rows that may change
+    the figures marked with this list's heading."""
+    lines = warned_lines(sc)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        f'<section class="warned"><h2{_a("h2")}>{WARNINGS_HEADING}</h2>'
+        f"<p{_a('notes')}>{escape(WARNED_INTRO)}</p><ul{_a('ul notes')}>{items}</ul></section>"
+    )
+
+
+WARNED_INTRO = (
+    "These rows or files are counted, but may make the figures that read them wrong (see "
+    "the data report from scorecard validate for each row and how to correct it):"
+)
+
+
+def warned_count(sc: Scorecard) -> int:
+    """The figures shown with a caveat for the data's warnings (those with a value)."""
+    t = sc.warned
+    if t is None or not len(t):
+        return 0
+    f = sc.frame
+    return int((f["indicator"].isin(set(t["indicator"])) & f["value"].notna()).sum())
+
+
+def warned_lines(sc: Scorecard) -> list[str]:
+    """'episodes, DEC: episode open at the end of 2023-24 is missing from the 2024-25 return
+    (3 rows)', one per warning, the most rows first (a warning on a whole file names none)."""
+    t = sc.warned
+    if t is None or not len(t):
+        return []
+    per = t.drop_duplicates(["table", "column", "rule"])
+    order = pd.to_numeric(per["rows"], errors="coerce").fillna(0)  # 'c' among the fewest
+    out = []
+    for r in per.iloc[order.argsort(kind="stable")[::-1]].itertuples(index=False):
+        where = f"{r.table}, {r.column}" if r.column else str(r.table)
+        out.append(
+            f"{where}: {r.rule}" + ("" if r.rows == 0 else f" ({format_number(r.rows)} rows)")
+        )
+    if len(out) > MAX_WARNINGS_LISTED:
+        more = len(out) - MAX_WARNINGS_LISTED
+        out = [*out[:MAX_WARNINGS_LISTED], f"and {more:,} more warnings"]
+    return out
+
+
 def _thresholds_text(ind, period_end: pd.Timestamp) -> str:
     from ..periods import financial_year
 
@@ -859,6 +917,7 @@ def render_html(sc: Scorecard, full_page: bool = True, charts: bool = True) -> s
         + by_age_html(sc)
         + districts_html(sc)
         + left_out_html(sc)
+        + warned_html(sc)
     )
     if not full_page:
         return f"<div{_a('sc')}><style>{CSS}</style>{body}{notes_html(sc)}</div>"

@@ -317,13 +317,19 @@ def suppress_text(text: object, threshold: int) -> object:
     return _WHOLE_NUMBER.sub(swap, text)
 
 
-def suppress_left_out(frame: pd.DataFrame | None, threshold: int) -> pd.DataFrame | None:
-    """Counts of rows left out, 1..threshold shown as 'c' (they may be a handful of children)."""
+def suppress_left_out(
+    frame: pd.DataFrame | None, threshold: int, texts: bool = False
+) -> pd.DataFrame | None:
+    """Counts of rows left out (or warned), 1..threshold shown as 'c' (they may be a handful
+    of children); with `texts`, the rules' own small numbers too ('3 episodes rows have no
+    CHILD')."""
     if frame is None or threshold < 1:
         return frame
     out = frame.copy()
     rows = pd.to_numeric(out["rows"], errors="coerce")
     out["rows"] = _withhold(out["rows"], small(rows, threshold))
+    if texts:
+        out["rule"] = out["rule"].map(lambda t: suppress_text(t, threshold))
     return out
 
 

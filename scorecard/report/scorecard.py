@@ -84,6 +84,7 @@ _META = (
     "by_age",
     "coverage",
     "left_out",
+    "warned",
     "districts",
     "published",
 )
@@ -98,7 +99,9 @@ class Scorecard:
     care by age at entry, this year and last (`period_end, age_at_entry, numerator,
     denominator, value, note`: the note says when days are lower bounds), or None. `coverage`: lines saying which dates the data covers.
     `left_out`: rows each indicator left out because a cell it needs is unusable
-    (`indicator, table, column, rule, rows`), or None. `districts`: the district view
+    (`indicator, table, column, rule, rows`), or None. `warned`: the data's warnings each
+    indicator meets (same columns; `rows` 0 for a warning on a whole file), or None.
+    `districts`: the district view
     (`indicator, district, numerator, denominator, value, rag, suppressed`), or None.
     `published`: the published comparators over the years for the trend charts
     (`indicator, period_end, series, value`), or None. Methods never change the object:
@@ -119,6 +122,7 @@ class Scorecard:
     by_age: pd.DataFrame | None
     coverage: tuple[str, ...]
     left_out: pd.DataFrame | None
+    warned: pd.DataFrame | None
     districts: pd.DataFrame | None
     published: pd.DataFrame | None
 
@@ -140,6 +144,7 @@ class Scorecard:
         by_age: pd.DataFrame | None = None,
         coverage: tuple[str, ...] = (),
         left_out: pd.DataFrame | None = None,
+        warned: pd.DataFrame | None = None,
         districts: pd.DataFrame | None = None,
         published: pd.DataFrame | None = None,
     ) -> None:
@@ -162,6 +167,7 @@ class Scorecard:
             "by_age": by_age.copy() if by_age is not None else None,
             "coverage": tuple(coverage),
             "left_out": left_out.copy() if left_out is not None else None,
+            "warned": warned.copy() if warned is not None else None,
             "districts": districts.copy() if districts is not None else None,
             "published": published.copy() if published is not None else None,
             "_charts": {},
@@ -299,6 +305,7 @@ class Scorecard:
             suppress_threshold=suppress_threshold,
             by_age=suppress_by_age(self.by_age, suppress_threshold),
             left_out=suppress_left_out(self.left_out, suppress_threshold),
+            warned=suppress_left_out(self.warned, suppress_threshold, texts=True),
             districts=suppress_districts(self.districts, self.catalogue, suppress_threshold),
         )
 
