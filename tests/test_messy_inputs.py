@@ -699,6 +699,67 @@ def test_cells_excel_wrote_as_text_formulas_are_the_text_inside(tmp_path: Path) 
     ]
 
 
+def test_formulas_excel_never_calculated_are_named_not_called_blank(tmp_path: Path) -> None:
+    """A workbook written by a program keeps its formulas with no value saved: read for
+    values, such a cell looked blank ("blank in a required column. Fill in DECOM"). Now each
+    is an error naming the formula, a ="..." one is read as its text (as in a CSV), and a
+    formula whose saved value is empty text (Excel's =IF(...,"",...)) stays a blank."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(EP.split(","))
+    ws.append(["A", "01/04/2024", "S", "C2", "U1", None, None])
+    ws.append(["B", "=DATE(2024,4,1)", "S", "C2", "U1", None, None])
+    ws.append(['="0012"', "01/06/2024", "S", "C2", "=A2", None, None])
+    book.save(tmp_path / "episodes.xlsx")
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "error") == [
+        ["episodes.xlsx", 3, "DECOM", "a formula with no value saved in the file"],
+        ["episodes.xlsx", 4, "PLACE", "a formula with no value saved in the file"],
+    ]
+    errors = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert errors["value"].tolist() == ["=DATE(2024,4,1)", "=A2"]
+    assert errors["hint"].iloc[0].startswith("The file holds the formula, not its value")
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B", "0012"]
+    assert ds.unusable[["row", "column"]].values.tolist() == [[1, "DECOM"], [2, "PLACE"]]
+
+
+def test_a_formula_whose_saved_value_is_empty_text_is_a_blank(tmp_path: Path) -> None:
+    # as Excel saves =IF(A2="","",A2) giving "": the value is in the file, and it is empty
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(EP.split(","))
+    ws.append(["A", "01/04/2024", "S", "C2", "U1", "=DEC_FORMULA", None])
+    book.save(tmp_path / "episodes.xlsx")
+    _with_saved_value(
+        tmp_path / "episodes.xlsx",
+        b"<f>DEC_FORMULA</f><v />",
+        b'<f>IF(1,"","")</f><v></v>',
+        b't="str"',
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "error") == []
+    assert ds["episodes"]["DEC"].isna().all()
+
+
+def _with_saved_value(path: Path, old: bytes, new: bytes, attribute: bytes) -> None:
+    """Rewrite the workbook's first sheet as Excel would save a formula cell: `old` (the
+    formula as openpyxl wrote it) becomes `new`, the cell marked with `attribute`."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert old in sheet
+    cell = re.compile(rb"<c ([^>]*)>" + re.escape(old))
+    parts["xl/worksheets/sheet1.xml"] = cell.sub(
+        lambda m: b"<c " + m.group(1) + b" " + attribute + b">" + new, sheet
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
 def test_a_childs_identifier_printed_on_its_first_row_only_is_named(tmp_path: Path) -> None:
     # a report writer suppressed repeated values: CHILD only on each child's first episode
     rows = []

@@ -470,6 +470,39 @@ def _excel_text(s: pd.Series) -> tuple[pd.Series, int]:
     return (s.where(~wrapped, inside) if n else s), n
 
 
+FORMULA_RULE = "a formula with no value saved in the file"
+FORMULA_HINT = (
+    "The file holds the formula, not its value: a workbook written by a program that does "
+    "not calculate formulas, or saved with calculation off. Open it in Excel and save it, or "
+    "paste the values in place of the formulas."
+)
+
+
+def _formulas(raw: RawTable, col: str, s: pd.Series) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """`s` with cells that hold a formula Excel never calculated ('=DATE(2024,4,1)': read as
+    its text, ="..." aside) blanked, and an error naming each: a cell whose value is not in
+    the file, not one left blank."""
+    if s.dtype != object:  # only a workbook's uncalculated cells are written '=...' as text
+        return s, []
+    formula = s.map(lambda v: isinstance(v, str) and v.startswith("=")).to_numpy(dtype=bool)
+    if not formula.any():
+        return s, []
+    pos = np.flatnonzero(formula)
+    severity = "error" if raw.table in TABLES else "warning"
+    found = issues(
+        severity,
+        raw.table,
+        raw.file,
+        raw.rows[pos],
+        col,
+        s.iloc[pos],
+        FORMULA_RULE,
+        FORMULA_HINT,
+        pos=pos,
+    )
+    return s.where(~formula), [found]
+
+
 def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
     """One warning for a column's cells written as NULL tokens: how many, and as what."""
     total = sum(nulls.values())
@@ -673,6 +706,9 @@ def _coerce_column(
             found.append(
                 issues("note", raw.table, raw.file, [None], col, None, rule, EXCEL_TEXT_HINT)
             )
+        if kind != "text":  # free text may start with '='
+            s, formulas = _formulas(raw, col, s)
+            found += formulas
     if kind in ("code", "identifier", "text"):
         compact = (kind == "code" or col == "LA") and len(s) > COMPACT_ROWS
         read = _coded_as_text(s, kind != "text", kind == "code", compact)

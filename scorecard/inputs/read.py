@@ -372,17 +372,57 @@ def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
         except Exception as exc:
             raise Unreadable(f"cannot be read as XLSX ({exc})") from None
         try:
+            uncalculated = _uncalculated(path) if _has_formulas(path) else {}
             out = []
             for sheet in book.worksheets:
                 if sheet.sheet_state != "visible":
                     out.append((sheet.title, [], True))
                     continue
                 rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+                for (title, r, c), formula in uncalculated.items():
+                    if title == sheet.title and r < len(rows) and c < len(rows[r]):
+                        rows[r][c] = formula
                 if any(v is not None and str(v).strip() for r in rows for v in r):
                     out.append((sheet.title, rows, False))
             return out
         finally:
             book.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when a sheet of the workbook holds a formula (a quick look at its XML parts)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+            return any(b"<f>" in xml or b"<f " in xml for xml in map(z.read, parts))
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _uncalculated(path: Path) -> dict[tuple[str, int, int], str]:
+    """The formula ('=DATE(2024,4,1)') of each cell holding one with no value saved, by
+    (sheet, row index, column index). A workbook written by a program (not saved in Excel)
+    keeps its formulas uncalculated: read for values, such a cell looks blank. A formula
+    whose saved value is empty text is not one of them."""
+    import openpyxl
+
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    found: dict[tuple[str, int, int], str] = {}
+    try:
+        for vs, fs in zip(values.worksheets, formulas.worksheets, strict=True):
+            rows = zip(vs.iter_rows(min_row=1), fs.iter_rows(min_row=1), strict=False)
+            for r, (vrow, frow) in enumerate(rows):
+                for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
+                    text = f.value
+                    if v.value is None and v.data_type == "n" and str(text).startswith("="):
+                        found[(vs.title, r, c)] = str(text)
+    finally:
+        values.close()
+        formulas.close()
+    return found
 
 
 def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) -> Sheet:
