@@ -232,6 +232,47 @@ def test_a_line_with_an_extra_field_is_left_out_and_the_rest_kept(tmp_path: Path
     ]
 
 
+def test_lines_with_empty_fields_after_the_last_column_are_read_without_them(
+    tmp_path: Path,
+) -> None:
+    """A separator too many on some lines only (a hand-edited export): B's and C's lines
+    were left out as errors; their extra fields are empty, so nothing is lost by reading them
+    without. D's extra field holds a value: which column it belongs to is a guess, and the
+    line is still left out. E keeps its line number."""
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,,",
+            "B,01/04/2024,S,C2,U1,,,",  # line 3
+            "C,01/05/2024,S,C2,U1,,, ,",  # line 4: a blank is empty too
+            "D,01/04/2024,S,C2,U1,,,x",  # line 5
+            "E,01/06/2024,S,C2,Q9,,",  # line 6
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B", "C", "E"]
+    assert ds["episodes"]["DECOM"].dt.strftime("%d/%m/%Y").tolist()[1:3] == [
+        "01/04/2024",
+        "01/05/2024",
+    ]
+    assert ds["episodes"]["DEC"].isna().all() and ds["episodes"]["REC"].isna().all()
+    assert rules(ds, "error") == [
+        ["episodes.csv", 5, "", "line has 8 fields where the header has 7; the line is left out"],
+        ["episodes.csv", 6, "PLACE", "unknown PLACE code"],
+    ]
+    assert rules(ds, "note") == [
+        [
+            "episodes.csv",
+            None,
+            "",
+            "2 lines end with empty fields the header has not (the first: line 3); read "
+            "without them",
+        ]
+    ]
+
+
 # ------------------------------------------------------------------ 5-7. what a folder holds
 
 

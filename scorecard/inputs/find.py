@@ -324,8 +324,8 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
 
 
 def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
-    """An error per CSV line left out for its extra fields; a warning for a table with a
-    header and no rows."""
+    """An error per CSV line left out for its extra fields, a note on the lines read without
+    their empty extra fields; a warning for a table with a header and no rows."""
     found = []
     if sheet.bad_lines:
         lines = [line for line, _, _ in sheet.bad_lines]
@@ -338,6 +338,18 @@ def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
             "line and load again."
         )
         found.append(issues("error", table, label, lines, "", None, pd.Series(rule), hint))
+    if sheet.empty_extras:
+        n, first = len(sheet.empty_extras), sheet.empty_extras[0]
+        found.append(
+            note(
+                "note",
+                label,
+                f"{n:,} line{'s' * (n > 1)} end{'s' * (n == 1)} with empty fields the header "
+                f"has not (the first: line {first}); read without them",
+                "Nothing is lost; those lines have a separator too many after their last value.",
+                table,
+            )
+        )
     if sheet.trailing_separator:
         found.append(
             note(

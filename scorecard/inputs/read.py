@@ -64,6 +64,8 @@ class Sheet:
     hidden: bool = False  # a hidden workbook sheet: not read
     decimal_comma: bool = False  # a ';'-separated CSV: '2,5' is two and a half
     trailing_separator: bool = False  # every CSV data line ended with an empty extra field
+    # CSV lines read without the empty fields they had after the header's last column
+    empty_extras: tuple[int, ...] = ()
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -289,6 +291,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
             bad_lines = tuple((int(m[0]), int(m[1]), int(m[2])) for m in _BAD_LINE.findall(said))
             if not bad_lines:
                 raise
+            kept = _with_empty_extras(path, encoding, sep, bad_lines)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise Unreadable(f"cannot be read as CSV ({exc})".replace("\n", " ")) from None
     trailing = False
@@ -310,13 +313,50 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
         frame.columns = _as_written(frame.columns, peek[header])
     # header is file line header+1; data row i is line header+2+i (bad lines skipped)
     rows = _row_numbers(len(frame) + len(bad_lines), header + 2)
+    extras: tuple[int, ...] = ()
     if bad_lines:
         rows = rows[~np.isin(rows, [line for line, _, _ in bad_lines])][: len(frame)]
+        if kept:  # lines whose extra fields are all empty, read without them, in place
+            extras = tuple(kept)
+            added = pd.DataFrame(list(kept.values()), columns=frame.columns, dtype="str")
+            frame = pd.concat([frame, added.where(added.ne(""))], ignore_index=True)
+            rows = np.concatenate([rows, np.array(extras, dtype=rows.dtype)])
+            order = np.argsort(rows, kind="stable")
+            frame, rows = frame.iloc[order].reset_index(drop=True), rows[order]
+            bad_lines = tuple(b for b in bad_lines if b[0] not in kept)
     # Excel writes ';' between fields where the comma is the decimal mark
     sheet = Sheet(
-        None, frame, rows, bad_lines, decimal_comma=sep == ";", trailing_separator=trailing
+        None,
+        frame,
+        rows,
+        bad_lines,
+        decimal_comma=sep == ";",
+        trailing_separator=trailing,
+        empty_extras=extras,
     )
     return _without_blank_rows(sheet)
+
+
+def _with_empty_extras(
+    path: Path, encoding: str, sep: str, bad_lines: tuple[tuple[int, int, int], ...]
+) -> dict[int, list[str]]:
+    """The fields of each line among `bad_lines` whose fields beyond the header's are all
+    empty ('A,01/04/2024,S,C2,U1,,,' under seven names: a separator too many on some lines,
+    as a hand-edited export has them), by line; a line with a value beyond the header is
+    not among them (an unquoted comma: which field it belongs to is a guess)."""
+    expected = {line: n for line, n, _ in bad_lines}
+    last = max(expected)
+    out: dict[int, list[str]] = {}
+    with path.open("r", encoding=encoding, newline="") as fh:
+        for number, text in enumerate(fh, start=1):
+            if number in expected:
+                fields = next(csv.reader([text], delimiter=sep), [])
+                n = expected[number]
+                if len(fields) > n and not any(f.strip() for f in fields[n:]):
+                    out[number] = fields[:n]
+            if number >= last:
+                break
+    return out
 
 
 def _few_valued(schema: pa.Schema) -> list[str]:
