@@ -278,6 +278,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
     peek = list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_SEARCH_ROWS))
     header = _find_header(peek, table)
     bad_lines: tuple[tuple[int, int, int], ...] = ()
+    kept: dict[int, list[str]] = {}  # bad lines whose extra fields are all empty
     try:
         try:
             frame = _csv_frame(path, encoding, sep, header, "error")
