@@ -33,6 +33,11 @@ def _read(*values: object) -> tuple[list[object], list[bool]]:
         ("2024-04-01T13:45:10", "2024-04-01"),
         ("2024-04-01T00:00:00Z", "2024-04-01"),  # a UTC mark or an offset: the date written
         ("2024-04-01T00:00:00.000+01:00", "2024-04-01"),
+        # a 12-hour clock, as .NET, SSRS and Access export dates: the date written
+        ("28/07/2003 12:00:00 AM", "2003-07-28"),
+        ("01/04/2024 11:30:00 PM", "2024-04-01"),
+        ("01/04/2024 9:05 a.m.", "2024-04-01"),
+        ("2024-04-01 12:00:00 pm", "2024-04-01"),
         ("20240401", "2024-04-01"),
         ("2024/04/01", "2024-04-01"),  # year first is year, month, day
         ("2024.4.1", "2024-04-01"),
@@ -58,6 +63,7 @@ def test_each_written_form(written: object, date: str) -> None:
         "04/01",
         "2024",
         "29220",
+        "01/04/2024 25:00:00 AM PM",  # no clock
     ],
 )
 def test_not_dates(written: str) -> None:

@@ -24,7 +24,8 @@ from .report import issues
 
 DATE_HINT = (
     "Write dates as dd/mm/YYYY (e.g. 01/04/2024) or YYYY-MM-DD, with the year in full "
-    "(a two-digit year is read only where its century is certain)."
+    "(a two-digit year is read only where its century is certain); a time after the date "
+    "(13:45, 12:00:00 AM) is left out."
 )
 MONTH_FIRST_HINT = (
     "Dates are read day first (UK); in this column some can only be month first (a second "
@@ -36,8 +37,10 @@ YEAR_HINT = (
     "leave the column out of a yearly return and the return's year is used."
 )
 
-# a time after a date, with a UTC mark or an offset (2024-04-01T00:00:00Z): the date as written
-_TIME_SUFFIX = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+# a time after a date, with a UTC mark or an offset (2024-04-01T00:00:00Z), or on a 12-hour
+# clock (28/07/2003 12:00:00 AM, as .NET, SSRS and Access export dates): the date as written
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_TIME_SUFFIX = rf"[T ]{_CLOCK}(?:Z|[+-]\d{{2}}(?::?\d{{2}})?)?$"
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
 _SQL_ZERO_DATE = pd.Timestamp("1900-01-01")  # what SQL Server writes for a date left empty
 
@@ -53,7 +56,7 @@ NULL_HINT = (
 # a far-future end date (31/12/9999, 9999-12-31): the placeholder some systems write for open
 _FAR_FUTURE = (
     r"^(?:(?P<iso>\d{4})-\d{1,2}-\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ](?P<dmy>\d{4}))"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    rf"(?:[T ]{_CLOCK})?$"
 )
 FAR_FUTURE_HINT = (
     "Leave the end date blank while it is open; a date after 2100, or 01/01/1900, is taken "
