@@ -123,6 +123,40 @@ def test_a_far_future_end_date_is_open_with_one_warning(tmp_path: Path) -> None:
     assert rules(ds, "error") == [["episodes.csv", 6, "DECOM", "not a date"]]
 
 
+def test_an_end_date_written_as_a_word_for_open_is_open_with_one_warning(
+    tmp_path: Path,
+) -> None:
+    """Case-management extracts write 'Open' or 'Ongoing' where an episode has not ended:
+    every such episode was unusable (children looked after 0 on the card); now they are open,
+    said once per column. Another word is still not a date, and a start date is never read
+    so."""
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,Open,",
+            "B,01/04/2024,S,C2,U1,ONGOING,",
+            "C,01/04/2024,S,C2,U1, not ended ,",
+            "D,01/04/2024,S,C2,U1,Current,",
+            "E,01/04/2024,S,C2,U1,Closed,E13",  # not a word for open: an error
+            "F,Open,S,C2,U1,,",  # not an end date: an error
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["DEC"].isna().all()
+    assert rules(ds, "warning") == [
+        ["episodes.csv", None, "DEC", "4 end dates written 'Open', 'ONGOING', 'not ended' ... (a word for not ended) read as blank: still open"],
+        ["episodes.csv", 6, "REC", "REC given but DEC blank"],  # E's unusable DEC
+    ]  # fmt: skip
+    assert rules(ds, "error") == [
+        ["episodes.csv", 6, "DEC", "not a date"],
+        ["episodes.csv", 7, "DECOM", "not a date"],
+    ]
+    # A to D are looked after on 01/04/2024 (the data ends then); E and F are left out
+    assert sc.compute("cla_count", ds, at="2024-04-01")["value"].item() == 4
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

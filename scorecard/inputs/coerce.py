@@ -59,8 +59,8 @@ _FAR_FUTURE = (
     rf"(?:[T ]{_CLOCK})?$"
 )
 FAR_FUTURE_HINT = (
-    "Leave the end date blank while it is open; a date after 2100, or 01/01/1900, is taken "
-    "as a placeholder for 'still open'."
+    "Leave the end date blank while it is open; a date after 2100, 01/01/1900, or a word "
+    "such as 'Open' or 'Ongoing', is taken as a placeholder for 'still open'."
 )
 # 1,234 and 1,234,567.5: a comma between groups of three digits only
 _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$"
@@ -539,14 +539,30 @@ def _far_future(s: pd.Series, bad: pd.Series) -> pd.Series | None:
     return text[text.isin(far.tolist())]
 
 
-def _far_future_note(raw: RawTable, col: str, far: pd.Series) -> pd.DataFrame:
-    """One warning for an end-date column's far-future placeholders read as open."""
+# words a case-management system writes for an end date not reached (compared in lower case)
+OPEN_WORDS = frozenset({"open", "ongoing", "on-going", "current", "not ended", "still open"})
+FAR_FUTURE_SAID = "a far-future placeholder"
+OPEN_SAID = "a word for not ended"
+
+
+def _open_words(s: pd.Series, bad: pd.Series) -> pd.Series | None:
+    """The cells among `bad` (not read as dates) written as a word for an end not reached
+    ('Open', 'Ongoing', 'Current', 'Not ended'), as their text; None when there are none."""
+    text = _as_text(s.iloc[np.flatnonzero(bad.to_numpy(dtype=bool))], numeric_ids=False)
+    words = text.str.strip().str.lower().isin(OPEN_WORDS)
+    return text[words] if words.any() else None
+
+
+def _still_open_note(
+    raw: RawTable, col: str, far: pd.Series, said: str = FAR_FUTURE_SAID
+) -> pd.DataFrame:
+    """One warning for an end-date column's placeholders for 'still open' read as blank."""
     counts = far.value_counts()
     written = ", ".join(repr(str(v)) for v in counts.index[:3])
     written += " ..." if len(counts) > 3 else ""
     n = len(far)
     cells = "end date" if n == 1 else "end dates"
-    rule = f"{n:,} {cells} written {written} (a far-future placeholder) read as blank: still open"
+    rule = f"{n:,} {cells} written {written} ({said}) read as blank: still open"
     return _column_warning(raw, col, rule, FAR_FUTURE_HINT)
 
 
@@ -728,11 +744,12 @@ def _coerce_column(
         if shown is not None:
             found.append(_month_first_note(raw, col, shown))
         if col in END_DATE_COLUMNS and bad.any():
-            far = _far_future(s, bad)
-            if far is not None:
-                bad = bad.copy()
-                bad.iloc[s.index.get_indexer(far.index)] = False
-                found.append(_far_future_note(raw, col, far))
+            for placeholders, said in ((_far_future, FAR_FUTURE_SAID), (_open_words, OPEN_SAID)):
+                still_open = placeholders(s, bad)
+                if still_open is not None:
+                    bad = bad.copy()
+                    bad.iloc[s.index.get_indexer(still_open.index)] = False
+                    found.append(_still_open_note(raw, col, still_open, said))
         if col in END_DATE_COLUMNS:
             zero = (out == _SQL_ZERO_DATE).to_numpy()
             if zero.any():
