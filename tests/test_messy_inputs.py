@@ -723,6 +723,67 @@ def test_ids_padded_in_one_years_return_are_one_child_with_one_history(tmp_path:
     assert not [r for r in rules(ds) if "missing from" in r[3]]
 
 
+@pytest.mark.parametrize(
+    ("later", "written"),
+    [
+        (["1000-277", "1000-278", "1000-999"], "'1000-277'"),  # dashes after a system change
+        (["c1000277", "c1000278", "c1000999"], "'c1000277'"),  # another case
+        (["'1000277", "'1000278", "'1000999"], '"\'1000277"'),  # Excel's text marker
+    ],
+)
+def test_a_return_writing_every_id_in_another_form_is_matched_to_the_others(
+    tmp_path: Path, later: list[str], written: str
+) -> None:
+    """The 2018-19 return writes every CHILD in another form: its two children open since
+    2017-18 were counted again as new ones (children looked after doubled) and 'missing from
+    the 2018-19 return'. Now read as the 2017-18 return writes them, said once per file;
+    the third, new in 2018-19, is written in the compared form (upper case, no marks)."""
+    upper = later[0].startswith("c")
+    first = ["C1000277", "C1000278"] if upper else ["1000277", "1000278"]
+    write(
+        tmp_path,
+        "episodes_2017-18.csv",
+        EP,
+        [f"{first[0]},10/05/2017,S,C2,U1,,", f"{first[1]},10/06/2017,S,C2,U1,,"],
+    )
+    write(
+        tmp_path,
+        "episodes_2018-19.csv",
+        EP,
+        [
+            f"{later[0]},10/05/2017,S,C2,U1,01/09/2018,E13",
+            f"{later[1]},10/06/2017,S,C2,U1,,",
+            f"{later[2]},01/10/2018,S,C2,U1,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    new = "C1000999" if upper else "1000999"
+    assert sorted(set(ds["episodes"]["CHILD"])) == [*first, new]
+    # at 31/03/2019: the second child (open since 2017) and the new one; the first left
+    assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 2
+    assert not [r for r in rules(ds) if "missing from" in r[3]]
+    child = [r for r in rules(ds) if r[2] == "CHILD"]
+    assert child == [
+        [
+            "episodes_2018-19.csv",
+            None,
+            "CHILD",
+            f"3 CHILD identifiers written in another form than the other returns ({written}) "
+            f"read as they write them ('{first[0]}'): case, spaces, dashes, dots and quote "
+            "marks ignored",
+        ]
+    ]
+
+
+def test_returns_of_other_children_are_not_matched_by_form(tmp_path: Path) -> None:
+    # two returns that share no child even once forms are ignored: left as written
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A-1,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "episodes_2018-19.csv", EP, ["b-2,10/05/2018,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert sorted(ds["episodes"]["CHILD"]) == ["A-1", "b-2"]
+    assert not [r for r in rules(ds) if "another form" in r[3]]
+
+
 def test_cin_ids_padded_in_one_census_are_the_same_children(tmp_path: Path) -> None:
     # LAchildID '0042' in one census file and 42 in the next: one child, so the second
     # referral is a re-referral within 12 months

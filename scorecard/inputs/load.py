@@ -28,7 +28,7 @@ from ..compact import Tables, is_held
 from ..dataset import TABLES, Dataset
 from ..memory import arrow_pool
 from . import coverage as cover
-from .child_ids import align_leading_zeros
+from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect
@@ -368,7 +368,7 @@ def _run(
     """Every stage after reading: (dataset, full report). `source`: the data folder, named
     where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
-    found = [*notes, *found, *align_leading_zeros(parts)]
+    found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     tables, where, years, distinct = _stitch_tables(parts, found)
     ctx = Context(tables, where, distinct)
     read = len(found)
