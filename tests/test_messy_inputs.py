@@ -157,6 +157,32 @@ def test_an_end_date_written_as_a_word_for_open_is_open_with_one_warning(
     assert sc.compute("cla_count", ds, at="2024-04-01")["value"].item() == 4
 
 
+def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:
+    """Case-management reports export 'U4 - Foster placement ...': every such cell was an
+    unknown code (the card showed 136 children looked after of 1,789). The code before the
+    description is read, said once per column; a cell of another shape is still checked."""
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2 - Full care order,U4 - Foster placement with other foster carer,,",
+            "B,01/04/2024,S,C2,U1,,",
+            "C,01/04/2024,S,C2,ZZ - Not a placement,,",
+            "D,01/04/2024,S,V2: Section 20,K2 – Children's home,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep["LS"].tolist() == ["C2", "C2", "C2", "V2"]
+    assert ep["PLACE"].tolist() == ["U4", "U1", "ZZ", "K2"]
+    assert rules(ds, "note") == [
+        ["episodes.csv", None, "LS", "2 cells written as a code and its description ('C2 - Full care order') read as the code ('C2')"],
+        ["episodes.csv", None, "PLACE", "3 cells written as a code and its description ('U4 - Foster placement with other fost...') read as the code ('U4')"],
+    ]  # fmt: skip
+    assert rules(ds, "error") == [["episodes.csv", 4, "PLACE", "unknown PLACE code"]]
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -506,6 +507,41 @@ def _formulas(raw: RawTable, col: str, s: pd.Series) -> tuple[pd.Series, list[pd
     return s.where(~formula), [found]
 
 
+# a code followed by its description, as case-management reports export them:
+# 'U4 - Foster placement with other foster carer', 'C2 - Full care order', 'E13: Left care'
+_DESCRIBED = "^\\s*([A-Za-z0-9]{1,6})(?:\\s+[-–:]\\s*|\\s*[-–:]\\s+)\\S"
+DESCRIBED_HINT = "Nothing to do: the code before the description is read."
+
+
+def _without_descriptions(s: pd.Series) -> tuple[pd.Series, tuple[int, str, str] | None]:
+    """A code column with each cell written as a code and its description ('U4 - Foster
+    placement ...') read as the code, and (how many, an example as written, its code); a
+    column with none is passed in one scan."""
+    array = getattr(s.array, "_pa_array", None)
+    if array is not None and (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
+        if not pc.any(pc.match_substring_regex(array, _DESCRIBED)).as_py():
+            return s, None
+    elif s.dtype == object:
+        if not s.map(lambda v: isinstance(v, str) and re.match(_DESCRIBED, v) is not None).any():
+            return s, None
+    else:
+        return s, None
+    code = s.astype("str").str.extract(_DESCRIBED, expand=False)
+    described = code.notna() & s.notna()
+    first = int(np.flatnonzero(described.to_numpy())[0])
+    example = (str(s.iloc[first]), str(code.iloc[first]))
+    return s.where(~described, code), (int(described.sum()), *example)
+
+
+def _described_note(raw: RawTable, col: str, n: int, written: str, code: str) -> pd.DataFrame:
+    """One note for a column's codes written with their descriptions."""
+    shown = written if len(written) <= 40 else written[:37] + "..."
+    rule = f"{n:,} {'cell' if n == 1 else 'cells'} written as a code and its description ({shown!r}) read as the code ({code!r})"
+    return issues("note", raw.table, raw.file, [None], col, None, rule, DESCRIBED_HINT)
+
+
 def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
     """One warning for a column's cells written as NULL tokens: how many, and as what."""
     total = sum(nulls.values())
@@ -728,6 +764,10 @@ def _coerce_column(
         if kind != "text":  # free text may start with '='
             s, formulas = _formulas(raw, col, s)
             found += formulas
+        if kind == "code":
+            s, described = _without_descriptions(s)
+            if described:
+                found.append(_described_note(raw, col, *described))
     if kind in ("code", "identifier", "text"):
         compact = (kind == "code" or col == "LA") and len(s) > COMPACT_ROWS
         read = _coded_as_text(s, kind != "text", kind == "code", compact)
