@@ -176,6 +176,9 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     used = ds
     note = None
     if rows:
+        why = _mostly_left_out(ds, measure.reads(measure.params(ind.params)))
+        if why is not None:
+            raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
         digest = hashlib.sha1(usedforsecurity=False)
         for table, positions in sorted(rows.items()):
             digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
@@ -376,6 +379,30 @@ def _unusable_read(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> pd.Data
     )
     keys = pd.MultiIndex.from_arrays([un["table"].astype(str), un["column"].astype(str)])
     return un.loc[keys.isin(wanted)]
+
+
+MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure at all
+
+
+def _mostly_left_out(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str | None:
+    """Why there is no figure when a column it reads is unusable in more than half the rows
+    of its table (IN_TOUCH written Y/N, CASE_TYPE written LAC/CPP): a figure from the few
+    rows left, 0.0 and banded green, is not one the data supports. None otherwise."""
+    bad = _unusable_read(ds, reads)
+    counts = (
+        bad.assign(table=bad["table"].astype(str), column=bad["column"].astype(str))
+        .groupby(["table", "column", "rule"], sort=True)["row"]
+        .nunique()
+        .sort_values(ascending=False, kind="stable")
+    )
+    for (table, column, rule), n in counts.items():
+        size = len(ds.held(str(table)))
+        if n > MOSTLY_LEFT_OUT * size:
+            return (
+                f"not available: {n:,} of the {size:,} {table} rows have an unusable {column} "
+                f"({rule}); scorecard validate lists them"
+            )
+    return None
 
 
 def _left_out_note(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str:

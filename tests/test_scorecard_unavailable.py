@@ -190,6 +190,36 @@ def test_a_figure_most_of_whose_rows_are_left_out_is_not_shown(three_children, t
     assert not np.isnan(row(card, "cla_count")["value"])
 
 
+def test_the_api_gives_no_figure_where_the_card_gives_none(three_children, tmp_path):
+    """Every PLACE unusable: `sc.compute` returned 0.0 (0 of 0 in foster care) where the card
+    said 'not available'. Now it raises UnavailableError with the card's reason, compute_many
+    lists it among the unavailable, and a figure that does not read PLACE is computed."""
+    tables = three_children()
+    tables["episodes"]["PLACE"] = "ZZ"
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    ds = sc.load_dataset(tmp_path)
+    why = (
+        "not available: 3 of the 3 episodes rows have an unusable PLACE (unknown PLACE code); "
+        "scorecard validate lists them"
+    )
+    with pytest.raises(sc.UnavailableError) as exc:
+        sc.compute("pct_foster_care", ds, at="2023-12-31")
+    assert str(exc.value) == f"pct_foster_care: {why}"
+    results, problems = sc.compute_many(ds, at="2023-12-31")
+    assert problems["pct_foster_care"] == f"pct_foster_care: {why}"
+    assert "pct_foster_care" not in set(results["indicator"])
+    # looked after at 31/12/2023: WS100001 and WS100002 (WS100003 from 15/01/2024)
+    assert sc.compute("cla_count", ds, at="2023-12-31")["value"].item() == 2
+    # one row of three unusable is left out and said, as before: WS100002 alone is left,
+    # in foster care (U1)
+    tables["episodes"]["PLACE"] = ["ZZ", "U1", "U4"]
+    tables["episodes"].to_csv(tmp_path / "episodes.csv", index=False)
+    out = sc.compute("pct_foster_care", sc.load_dataset(tmp_path), at="2023-12-31")
+    assert (out["numerator"].item(), out["denominator"].item()) == (1, 1)
+    assert out["note"].item() == "1 episodes row left out: unusable PLACE"
+
+
 def test_no_coverage_stated_says_so(three_children):
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     assert card.coverage == ()

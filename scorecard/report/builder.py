@@ -140,10 +140,9 @@ def build_scorecard(
         spread_at=spread_dates(period_end),
     )
 
-    # a figure most of whose rows are left out (an unreadable column) is not shown at all
+    # a figure most of whose rows are left out (an unreadable column) has no value: compute
+    # says it is unavailable, with the reason, as for a date outside the data
     left_out = left_out_rows(ds, cat, items)
-    for ind_id, why in mostly_left_out(ds, left_out).items():
-        status.setdefault(ind_id, why)
     history = history.loc[~history["indicator"].isin(list(status))].reset_index(drop=True)
     by_district = {i: f for i, f in by_district.items() if i not in status}
     values = {i: f for i, f in values.items() if i not in status}
@@ -440,33 +439,6 @@ def add_warned(frame: pd.DataFrame, found: pd.DataFrame | None) -> pd.DataFrame:
         f"{c}; {said[i]}" if c else said[i]
         for i, c in zip(out.loc[rows, "indicator"], out.loc[rows, "caveat"], strict=True)
     ]
-    return out
-
-
-MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure is shown
-
-
-def mostly_left_out(ds: Dataset, found: pd.DataFrame | None) -> dict[str, str]:
-    """The indicators that would leave out more than half the rows of a table they read
-    (`found`: `left_out_rows`; a column every row of which is unusable: IN_TOUCH written
-    Y/N, CASE_TYPE LAC/CPP), with why they are not available: a figure from the few rows
-    left, banded green, is not one the data supports."""
-    if found is None:
-        return {}
-    out: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    worst = found.sort_values("rows", ascending=False, kind="stable")
-    for row in worst.itertuples(index=False):
-        ind_id, table = str(row.indicator), str(row.table)
-        if ind_id in out or table not in ds.tables:
-            continue
-        if table not in sizes:
-            sizes[table] = len(ds.held(table))
-        if row.rows > MOSTLY_LEFT_OUT * sizes[table]:
-            out[ind_id] = (
-                f"not available: {row.rows:,} of the {sizes[table]:,} {table} rows have an "
-                f"unusable {row.column} ({row.rule}); scorecard validate lists them"
-            )
     return out
 
 
