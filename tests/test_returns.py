@@ -427,3 +427,52 @@ def test_ssda903_and_cin_returns_sharing_a_name_year_are_settled_apart(tmp_path:
     ]
     assert not (ds.quality["severity"] == "error").any()
     assert sc.compute("cla_count", ds, at="2018-03-31")["value"].item() == 2
+
+
+def _census(year: int, reference: str, referrals: list[tuple[str, str]]) -> str:
+    children = "".join(
+        f"<Child><ChildIdentifiers><LAchildID>{child}</LAchildID></ChildIdentifiers>"
+        f"<CINdetails><CINreferralDate>{day}</CINreferralDate></CINdetails></Child>"
+        for child, day in referrals
+    )
+    return (
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection>"
+        f"<Year>{year}</Year><ReferenceDate>{reference}</ReferenceDate></CollectionDetails>"
+        f"</Header><Children>{children}</Children></Message>"
+    )
+
+
+def test_a_census_header_left_from_last_year_gives_way_to_its_name_and_dates(
+    tmp_path: Path,
+) -> None:
+    """CIN_Census_2025.xml carries the 2024 census's header (ReferenceDate 31/03/2024) but
+    2024-25's referrals: the header won over the name and every referral date, the file
+    became a second 2023-24 census and the real one was left out (re-referrals 11.8% for
+    22.3%). Now the name and the dates win, said once; no referral is called 'after the
+    census reference date'."""
+    last = [("R1", "2023-06-01"), ("R2", "2023-09-01"), ("R3", "2024-01-10")]
+    this = [("R1", "2024-05-01"), ("R4", "2024-07-01"), ("R5", "2025-02-01")]
+    (tmp_path / "CIN_Census_2024.xml").write_text(_census(2024, "2024-03-31", last))
+    (tmp_path / "CIN_Census_2025.xml").write_text(_census(2024, "2024-03-31", this))
+    ds = sc.load_dataset(tmp_path)
+    got = ds.returns[["collection_year", "return", "files"]].values.tolist()
+    assert [g[:2] for g in got] == [["2023-24", "CIN census"], ["2024-25", "CIN census"]]
+    assert not (ds.quality["severity"] == "error").any()
+    assert rules_of(ds, "warning") == [
+        "the census header says 2023-24, but the name and the referral dates are 2024-25's; "
+        "read as 2024-25"
+    ]
+    assert len(ds["referrals"]) == 6
+
+
+def test_a_census_header_that_its_dates_agree_with_wins_over_the_name(tmp_path: Path) -> None:
+    # a file named 2025 whose header and referrals are 2023-24's: the header, as before
+    (tmp_path / "CIN_Census_2025.xml").write_text(
+        _census(2024, "2024-03-31", [("R1", "2023-06-01"), ("R2", "2024-01-10")])
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2023-24"]
+
+
+def rules_of(ds: sc.Dataset, severity: str) -> list[str]:
+    return ds.quality.loc[ds.quality["severity"] == severity, "rule"].tolist()

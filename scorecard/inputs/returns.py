@@ -220,7 +220,12 @@ def _settle(
         for p in members:
             evidence.add(p, candidates)
         best = evidence.best(names)
-        if declared:
+        named_best = max(names, key=evidence.share) if names else None
+        if declared and _stale_header(min(declared), named_best, evidence):
+            # a header left from last year's census: its name and its referrals agree
+            year, how[f"{kind} {group}"] = named_best, "name and dates"  # type: ignore[assignment]
+            notes.append(_stale(files, min(declared), year))
+        elif declared:
             year, how[f"{kind} {group}"] = min(declared), "census header"
             if names and year not in names:
                 notes.append(_disagree(files, group, names, year, "its census header says"))
@@ -241,7 +246,6 @@ def _settle(
             continue
         elif best is not None:
             year = best
-            named_best = max(names, key=evidence.share) if names else None
             if named_best is not None and best not in names:
                 if evidence.share(best) >= FIT and evidence.share(named_best) < FIT:
                     notes.append(_disagree(files, group, names, best, "its dates are those of"))
@@ -303,6 +307,28 @@ def _settle(
         for p in groups[group]:
             p.year = year
     return how, notes
+
+
+def _stale_header(declared: int, named: int | None, evidence: Evidence) -> bool:
+    """True when a census header's year is neither the name's nor that of the dated rows,
+    which fit the name's year: a header copied from an earlier census."""
+    return (
+        named is not None
+        and named != declared
+        and evidence.share(named) >= FIT
+        and evidence.share(declared) < FIT
+    )
+
+
+def _stale(files: str, declared: int, year: int) -> pd.DataFrame:
+    return note(
+        "warning",
+        files,
+        f"the census header says {label(declared)}, but the name and the referral dates are "
+        f"{label(year)}'s; read as {label(year)}",
+        "The header's ReferenceDate (or Year) looks left from an earlier census; correct it "
+        "where the file is made.",
+    )
 
 
 def _disagree(files: str, group: str, names: tuple[int, ...], year: int, said: str):
@@ -506,7 +532,9 @@ def _conflicts(
                 "A yearly return holds what is open (OC3: the birthdays) in its year; "
                 "check the dates or the return the row is in.",
             )
-        if table == "referrals" and p.raw.census_date is not None:
+        # (a header left from an earlier census is said once, not for each referral)
+        stale = p.raw.declared is not None and p.raw.declared != p.year
+        if table == "referrals" and p.raw.census_date is not None and not stale:
             flag(
                 i,
                 (p.frame["CINreferralDate"] > p.raw.census_date).to_numpy(dtype=bool),
