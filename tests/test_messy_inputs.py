@@ -183,6 +183,25 @@ def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> 
     assert rules(ds, "error") == [["episodes.csv", 4, "PLACE", "unknown PLACE code"]]
 
 
+def test_a_day_the_month_has_not_is_told_so(tmp_path: Path) -> None:
+    # '31/04/2024' is written as dd/mm/YYYY: the hint says April has 30 days, not how to
+    # write a date; a date of another shape keeps the general hint
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        ["A,31/04/2024,S,C2,U1,,", "B,01/04/2024,S,C2,U1,29/02/2025,E13", "C,soon,S,C2,U1,,"],
+    )
+    q = sc.load_dataset(tmp_path).quality
+    errors = q.loc[q["severity"] == "error", ["row", "column", "value", "rule", "hint"]]
+    assert errors.values.tolist()[:2] == [
+        [2, "DECOM", "31/04/2024", "not a date", "There is no day 31 in April 2024, which has 30 days; check the date where the file is made."],
+        [3, "DEC", "29/02/2025", "not a date", "There is no day 29 in February 2025, which has 28 days; check the date where the file is made."],
+    ]  # fmt: skip
+    assert errors.values.tolist()[2][:4] == [4, "DECOM", "soon", "not a date"]
+    assert errors.values.tolist()[2][4].startswith("Write dates as dd/mm/YYYY")
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

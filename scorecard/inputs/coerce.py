@@ -653,6 +653,30 @@ def _number_hints(values: pd.Series, hint: str) -> pd.Series:
     return out
 
 
+def _date_hints(values: pd.Series, hint: str) -> pd.Series:
+    """The hint per unreadable date: a day the month does not have ('31/04/2024',
+    '29/02/2025') is told so, not how to write a date it is already written as."""
+    text = _as_text(values.reset_index(drop=True), numeric_ids=False).fillna("")
+    out = pd.Series(hint, index=text.index, dtype=object)
+    parts = text.str.strip().str.extract(_DAY_MONTH_YEAR)
+    numbers = parts[parts[2].str.len() == 4].apply(pd.to_numeric, errors="coerce").dropna()
+    numbers = numbers[(numbers[1] >= 1) & (numbers[1] <= 12) & (numbers[0] >= 1)]
+    if numbers.empty:
+        return out
+    first = pd.to_datetime(
+        pd.DataFrame({"year": numbers[2], "month": numbers[1], "day": 1}), errors="coerce"
+    )
+    days = first.dt.days_in_month
+    over = numbers[0] > days
+    for i in numbers.index[over.to_numpy()]:
+        month = f"{first[i]:%B %Y}"
+        out[i] = (
+            f"There is no day {int(numbers.at[i, 0])} in {month}, which has {int(days[i])} "
+            "days; check the date where the file is made."
+        )
+    return out
+
+
 def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -> pd.Series:
     """`_as_text` (then upper-cased for codes), worked out once per distinct value."""
     if _already_clean(s, numeric_ids, upper):
@@ -834,7 +858,11 @@ def _coerce_column(
             col,
             _as_text(values, numeric_ids=False),
             rule,
-            _number_hints(values, hint) if kind == "number" else hint,
+            _number_hints(values, hint)
+            if kind == "number"
+            else _date_hints(values, hint)
+            if kind == "date"
+            else hint,
             pos=pos,
         )
     )
