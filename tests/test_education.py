@@ -13,6 +13,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.inputs import dataset_from_frames
 from scorecard.measures.education import census_march, normalise_academic_year
 from scorecard.periods import parse_at
 from scorecard.registry import registry
@@ -159,6 +160,26 @@ def test_a_year_without_results_is_unavailable_not_zero_pupils() -> None:
     assert out["note"].iloc[0].startswith("not available: no KS4 results for 2022/23 in ks4_cla")
     gap = sc.compute("attainment_gap_em94", ds, at=["2025-03-31", "2027-03-31"])
     assert gap["note"].iloc[1].startswith("not available: no KS4 results for 2026/27")
+
+
+def test_results_whose_year_cannot_be_read_are_not_called_none(tmp_path) -> None:
+    """Every ACADEMIC_YEAR written '2025' (which year it ends or starts is a guess): the
+    rows are there, so the figure says their year is unusable, not that ks4_cla 'holds
+    none' and that results come out after the summer exams."""
+    ks4 = KS4_CLA.assign(ACADEMIC_YEAR="2025")
+    ds = dataset_from_frames({**_frames(), "ks4_cla": ks4}, strict=False)
+    with pytest.raises(sc.UnavailableError) as exc:
+        sc.compute("attainment_cla_att8", ds, at="2025-03-31")
+    assert str(exc.value) == (
+        f"attainment_cla_att8: not available: no KS4 results for 2024/25 in ks4_cla (its "
+        f"{len(ks4)} rows have no usable ACADEMIC_YEAR; scorecard validate lists them)"
+    )
+
+
+def _frames() -> dict[str, pd.DataFrame]:
+    kids = sorted(set(EPISODES["CHILD"]))
+    head = pd.DataFrame({"CHILD": kids, "SEX": "1", "DOB": "01/09/2008"})
+    return {"episodes": EPISODES, "ks4_cla": KS4_CLA, "ks4_all": KS4_ALL, "header": head}
 
 
 def test_empty_cohort_is_blank() -> None:

@@ -169,13 +169,17 @@ def _missing_results(*tables: str):
         labels = academic_year_label(census_march(at))
         for table in tables:
             held = _years_held(ds, table)
-            latest = f"the latest are for {held[-1]}" if held else "it holds none"
+            rows = len(ds.held(table))
+            if held or not rows:
+                latest = f"the latest are for {held[-1]}" if held else "it holds none"
+                why = f"{latest}; a year's results come out after its summer exams"
+            else:  # rows whose year could not be read, not results yet to come
+                why = (
+                    f"its {rows:,} rows have no usable ACADEMIC_YEAR; scorecard validate lists them"
+                )
             for when, year in zip(at, labels):  # a handful of dates, not pupils
                 if year not in held and when not in out:
-                    out[when] = (
-                        f"not available: {RESULTS[table].format(year=year)} ({latest}; a "
-                        "year's results come out after its summer exams)"
-                    )
+                    out[when] = f"not available: {RESULTS[table].format(year=year)} ({why})"
         return out
 
     return missing
