@@ -689,6 +689,25 @@ def test_a_hidden_sheet_is_not_read(tmp_path: Path) -> None:
     ]
 
 
+def test_a_workbook_named_csv_is_told_so(tmp_path: Path) -> None:
+    # it was 'not a text file (it holds binary data)': it is an XLSX with another name
+    book = openpyxl.Workbook()
+    book.active.append(["CHILD", "DUC"])
+    book.active.append(["A", None])
+    book.save(tmp_path / "uasc.csv")
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.names == ["episodes"]
+    err = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert err[["file", "rule", "hint"]].values.tolist() == [
+        [
+            "uasc.csv",
+            "file is an Excel workbook (XLSX) named .csv",
+            "Rename it uasc.xlsx, or save it from Excel as CSV (UTF-8).",
+        ]
+    ]
+
+
 def test_an_xls_file_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     (tmp_path / "uasc.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)

@@ -16,6 +16,7 @@ import io
 import itertools
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -82,6 +83,15 @@ class Unreadable(Exception):
         self.hint = hint
 
 
+def _is_workbook(path: Path) -> bool:
+    """True for a zip file holding a workbook's parts (an XLSX, whatever its name)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(n.startswith("xl/") for n in z.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def _sniff(path: Path) -> str:
     """The encoding of a text file: 'utf-8-sig' (BOM), 'utf-16' (BOM), 'utf-8' when the whole
     file decodes, else 'cp1252'; raises Unreadable for a binary file."""
@@ -91,6 +101,11 @@ def _sniff(path: Path) -> str:
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
+        if head.startswith(b"PK\x03\x04") and _is_workbook(path):
+            raise Unreadable(
+                f"is an Excel workbook (XLSX) named {path.suffix}",
+                f"Rename it {path.stem}.xlsx, or save it from Excel as CSV (UTF-8).",
+            )
         if b"\x00" in head:
             raise Unreadable(
                 "is not a text file (it holds binary data); save it as CSV (UTF-8) or XLSX"
@@ -432,8 +447,6 @@ def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
 
 def _has_formulas(path: Path) -> bool:
     """True when a sheet of the workbook holds a formula (a quick look at its XML parts)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             parts = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
