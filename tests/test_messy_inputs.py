@@ -202,6 +202,28 @@ def test_a_day_the_month_has_not_is_told_so(tmp_path: Path) -> None:
     assert errors.values.tolist()[2][4].startswith("Write dates as dd/mm/YYYY")
 
 
+def test_mid_year_labels_are_years_and_number_columns_say_what_they_hold(
+    tmp_path: Path,
+) -> None:
+    # the ONS labels its estimates 'mid-2024'; '2025-26' is no mid-year, and the hint says
+    # what MID_YEAR holds (not 'a plain number, e.g. 0.8'); EM94 'Y' is told 1 or 0
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "population.csv",
+        "MID_YEAR,POP_0_17",
+        ["mid-2023,1000", "Mid-year 2024,1100", "2025-26,1200"],
+    )
+    write(tmp_path, "ks4_cla.csv", "CHILD,ACADEMIC_YEAR,ATT8,EM94", ["A,2024/25,35.5,Y"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["population"]["MID_YEAR"].tolist()[:2] == [2023, 2024]
+    errors = ds.quality.loc[ds.quality["severity"] == "error", ["column", "value", "hint"]]
+    assert errors.values.tolist() == [
+        ["EM94", "Y", "Write 1 for a pupil with grade 4 or above in English and maths, 0 otherwise."],
+        ["MID_YEAR", "2025-26", "Write the year of the mid-year population estimate, e.g. 2024 (mid-2024)."],
+    ]  # fmt: skip
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

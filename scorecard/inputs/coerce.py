@@ -771,6 +771,17 @@ _COERCE_RULES = {
 }
 
 
+# what a number column holds, where 'a plain number (e.g. 0.8)' would mislead
+NUMBER_HINTS = {
+    "MID_YEAR": "Write the year of the mid-year population estimate, e.g. 2024 (mid-2024).",
+    "EM94": "Write 1 for a pupil with grade 4 or above in English and maths, 0 otherwise.",
+    "ATT8": "Write the pupil's Attainment 8 score, a number from 0 to 90 (e.g. 35.5).",
+    "POP_0_17": "Write the number of children aged 0 to 17, e.g. 268700.",
+}
+# the ONS names its mid-year estimates 'mid-2024'; the year is what MID_YEAR holds
+_MID_YEAR_LABEL = r"^\s*[Mm]id[- ]?(?:[Yy]ear)?\s*[- ]?\s*(\d{4})\s*$"
+
+
 def _coerce_column(
     raw: RawTable, col: str, s: pd.Series
 ) -> tuple[pd.Series, list[pd.DataFrame], Distinct | None]:
@@ -828,6 +839,9 @@ def _coerce_column(
             s, commas = _decimal_commas(s)
             if commas:
                 found.append(_decimal_comma_note(raw, col, commas))
+        if col == "MID_YEAR" and not pd.api.types.is_numeric_dtype(s):
+            year = s.astype("str").str.extract(_MID_YEAR_LABEL, expand=False)
+            s = s.where(year.isna(), year)
         out, bad = _as_number(s, fraction=col in FRACTION_COLUMNS)
     elif kind == "academic_year":
         out, bad = _as_academic_year(s)
@@ -847,6 +861,7 @@ def _coerce_column(
     if bad is None or not bad.any():
         return out, found, None
     rule, hint = _COERCE_RULES[kind]
+    hint = NUMBER_HINTS.get(col, hint) if kind == "number" else hint
     pos = np.flatnonzero(bad.to_numpy())
     values = s.iloc[pos]
     found.append(
