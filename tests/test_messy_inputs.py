@@ -224,6 +224,17 @@ def test_mid_year_labels_are_years_and_number_columns_say_what_they_hold(
     ]  # fmt: skip
 
 
+def test_uasc_rows_of_one_child_that_disagree_are_said(tmp_path: Path) -> None:
+    # A: a row with DUC blank and one dated; the blank one makes A UASC still, said on the
+    # dated row. B has one row: nothing to say.
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2023,S,C2,U1,,", "B,01/04/2023,S,C2,U1,,"])
+    write(tmp_path, "uasc.csv", "CHILD,DUC", ["A,", "A,01/10/2024", "B,01/06/2024"])
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "warning") == [
+        ["uasc.csv", 3, "DUC", "the child has another uasc row with DUC blank, which is used: UASC still"]
+    ]  # fmt: skip
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

@@ -772,8 +772,11 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
 def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Blank care-leaver codes, closures before referrals, referrals in the future (an
     error), episodes whose CHILD is printed on a child's first row only, home districts the
-    lookup lacks, KS4 results that name no child, FTE above 1 (an error)."""
+    lookup lacks, KS4 results that name no child, FTE above 1 (an error), a child's uasc
+    rows that disagree on whether UASC status ended."""
     out = []
+    if ctx.has("uasc", "CHILD", "DUC"):
+        out.append(_uasc_disagreements(ctx))
     for col in ("ACTIV", "ACCOM"):
         if ctx.has("oc3", col):
             blank = ctx.tables["oc3"][col].isna()
@@ -862,6 +865,22 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             )
         )
     return out
+
+
+def _uasc_disagreements(ctx: _Ctx) -> pd.DataFrame:
+    """A warning on the dated uasc rows of a child who also has a row with DUC blank: the
+    blank one makes the child UASC still, whatever the other says."""
+    key = ctx.child_codes("uasc")
+    blank = ctx.tables["uasc"]["DUC"].isna().to_numpy()
+    both = np.intersect1d(key[(key >= 0) & blank], key[(key >= 0) & ~blank])
+    return ctx.warn(
+        "uasc",
+        np.isin(key, both) & ~blank,
+        "DUC",
+        "the child has another uasc row with DUC blank, which is used: UASC still",
+        "Keep one uasc row per child: DUC blank while the child is UASC, the date it ended "
+        "once it has.",
+    )
 
 
 CHECKS = (
