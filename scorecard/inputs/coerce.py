@@ -543,7 +543,7 @@ def _described_note(raw: RawTable, col: str, n: int, written: str, code: str) ->
 
 
 def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
-    """One warning for a column's cells written as NULL tokens: how many, and as what."""
+    """One note for a column's cells written as NULL tokens: how many, and as what."""
     total = sum(nulls.values())
     ranked = sorted(nulls.items(), key=lambda kv: -kv[1])
     if len(ranked) == 1:
@@ -552,13 +552,18 @@ def _null_note(raw: RawTable, col: str, nulls: dict[str, int]) -> pd.DataFrame:
         written = ", ".join(f"{k!r} ({v:,})" for k, v in ranked)
     cells = "cell" if total == 1 else "cells"
     return _column_warning(
-        raw, col, f"{total:,} {cells} written {written} read as blank", NULL_HINT
+        raw, col, f"{total:,} {cells} written {written} read as blank", NULL_HINT, "note"
     )
 
 
-def _column_warning(raw: RawTable, col: str, rule: str, hint: str) -> pd.DataFrame:
-    """One warning about a whole column of a file (no row: it says how many)."""
-    return issues("warning", raw.table, raw.file, [None], col, None, rule, hint)
+def _column_warning(
+    raw: RawTable, col: str, rule: str, hint: str, severity: str = "warning"
+) -> pd.DataFrame:
+    """One warning (or note) about a whole column of a file (no row: it says how many). A
+    placeholder read for what it stands for (NULL as blank, 31/12/9999 as open) is a note:
+    nothing in the figures is in doubt, so the card marks none of them; a reading that could
+    be wrong (a column read month first) is a warning."""
+    return issues(severity, raw.table, raw.file, [None], col, None, rule, hint)
 
 
 def _far_future(s: pd.Series, bad: pd.Series) -> pd.Series | None:
@@ -592,14 +597,14 @@ def _open_words(s: pd.Series, bad: pd.Series) -> pd.Series | None:
 def _still_open_note(
     raw: RawTable, col: str, far: pd.Series, said: str = FAR_FUTURE_SAID
 ) -> pd.DataFrame:
-    """One warning for an end-date column's placeholders for 'still open' read as blank."""
+    """One note for an end-date column's placeholders for 'still open' read as blank."""
     counts = far.value_counts()
     written = ", ".join(repr(str(v)) for v in counts.index[:3])
     written += " ..." if len(counts) > 3 else ""
     n = len(far)
     cells = "end date" if n == 1 else "end dates"
     rule = f"{n:,} {cells} written {written} ({said}) read as blank: still open"
-    return _column_warning(raw, col, rule, FAR_FUTURE_HINT)
+    return _column_warning(raw, col, rule, FAR_FUTURE_HINT, "note")
 
 
 DECIMAL_COMMA_HINT = (
@@ -833,7 +838,7 @@ def _coerce_column(
                     f"{int(zero.sum()):,} end dates of 01/01/1900 (SQL Server's date for none) "
                     "read as blank: still open"
                 )
-                found.append(_column_warning(raw, col, rule, FAR_FUTURE_HINT))
+                found.append(_column_warning(raw, col, rule, FAR_FUTURE_HINT, "note"))
     elif kind == "number":
         if raw.decimal_comma:
             s, commas = _decimal_commas(s)
