@@ -678,20 +678,27 @@ def warned(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame
     reads, or on whole rows or a whole file of a table it reads. `indicator`, `table`,
     `column`, `rule`, `rows` (distinct rows warned; 0 for a warning on a whole file or
     column, which names no row). The rows are kept in the figures, which the warnings may
-    change: the scorecard says so beside them. Empty when there are none."""
+    change: the scorecard says so beside them. A row the indicator leaves out (an error on a
+    cell it reads) is not counted. Empty when there are none."""
     q = dataset.quality
-    q = q.loc[(q["severity"] == "warning") & q["table"].isin(list(dataset.tables))]
+    q = q.loc[q["table"].isin(list(dataset.tables))]
     q = q.assign(
         column=q["column"].fillna("").astype(str),
         # a row is a file's row: the same number in two files is two rows
         at=(q["file"].astype(str) + "\n" + q["row"].astype(str)).where(q["row"].notna()),
     )
-
+    errors = q.loc[(q["severity"] == "error") & q["at"].notna()]
+    q = q.loc[q["severity"] == "warning"]
     places = q.groupby(["table", "column"], sort=False).indices  # few places, many rows
+    unusable = errors.groupby(["table", "column"], sort=False)["at"].agg(set).to_dict()
 
     def met(reads: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
         mine = [p for (t, c), p in places.items() if t in reads and (c == "" or c in reads[t])]
-        return q.iloc[np.sort(np.concatenate(mine))] if mine else q.iloc[:0]
+        found = q.iloc[np.sort(np.concatenate(mine))] if mine else q.iloc[:0]
+        # a row left out for an unusable cell the figure needs is not in it: a warning that
+        # follows from that cell ('REC given but DEC blank' when DEC is no date) is not either
+        left = set().union(*(v for (t, c), v in unusable.items() if c in reads.get(t, ())))
+        return found.loc[~found["at"].isin(left)] if left else found
 
     return _per_indicator(catalogue, met, "at")
 

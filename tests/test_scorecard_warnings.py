@@ -83,6 +83,24 @@ def test_warned_lists_the_warnings_on_what_each_indicator_reads(warned_ds):
     assert set(out["rule"]) == {"PLACE odd", "3 episodes rows have no CHILD", dob[2]}
 
 
+def test_a_warning_on_a_row_the_figure_leaves_out_is_not_counted(three_children):
+    # row 4's PLACE is no code (an error): foster care leaves the row out, so the warning on
+    # its REC ('REC given but DEC blank') is not one foster care meets; children looked
+    # after read REC and not PLACE, keep the row and meet it
+    ds = with_warnings(
+        sc.Dataset.from_frames(**three_children()),
+        [
+            ("error", "episodes", "episodes.csv", 4, "PLACE", "unknown PLACE code"),
+            ("warning", "episodes", "episodes.csv", 4, "REC", "REC given but DEC blank"),
+            ("warning", "episodes", "episodes.csv", 5, "REC", "REC given but DEC blank"),
+        ],
+    )
+    out = warned(ds)
+    rec = ("episodes", "REC", "REC given but DEC blank")
+    assert found(out, "pct_foster_care") == [(*rec, 1)]  # row 5 only
+    assert found(out, "cla_count") == [(*rec, 2)]
+
+
 def test_no_warning_gives_an_empty_frame_of_the_same_columns(three_children):
     out = warned(sc.Dataset.from_frames(**three_children()))
     assert out.empty and list(out.columns) == ["indicator", "table", "column", "rule", "rows"]
