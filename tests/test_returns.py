@@ -283,13 +283,14 @@ def test_a_name_the_dates_contradict_is_reported_and_the_dates_win(tmp_path: Pat
 
 
 def test_two_returns_of_one_year_are_an_error_naming_the_one_used(tmp_path: Path) -> None:
-    # two episodes files for 2017-18: the later by name is used, and the error says which
+    # two episodes files for 2017-18 sharing A's episode (two versions of the return): the
+    # later by name is used, and the error says which
     write(tmp_path, "SSDA903_2017_episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
     write(
         tmp_path,
         "episodes_2017-18.csv",
         EP,
-        ["B,01/06/2017,S,C2,U1,,", "C,01/07/2017,S,C2,U1,,"],
+        ["A,10/05/2017,S,C2,U1,,", "C,01/07/2017,S,C2,U1,,"],
     )
     ds = sc.load_dataset(tmp_path)
     assert ds["episodes"]["CHILD"].tolist() == ["A"]
@@ -303,6 +304,29 @@ def test_two_returns_of_one_year_are_an_error_naming_the_one_used(tmp_path: Path
             "episodes_2017-18.csv is left out",
         ]
     ]
+
+
+def test_a_return_written_in_two_files_sharing_no_row_is_read_whole(tmp_path: Path) -> None:
+    """The 2018-19 episodes come in halves (Q1-Q2, Q3-Q4) with no episode in both: one half
+    was left out (with an error), its children open from 2017-18 counted open for ever and
+    'missing from the 2018-19 return'. Now both halves are the year's return, said once."""
+    write(
+        tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,01/06/2017,S,C2,U1,,"]
+    )
+    write(tmp_path, "episodes_2018-19_Q1-Q2.csv", EP, ["A,10/05/2017,S,C2,U1,01/08/2018,E13"])
+    write(tmp_path, "episodes_2018-19_Q3-Q4.csv", EP, ["B,01/06/2017,S,C2,U1,01/12/2018,E13"])
+    ds = sc.load_dataset(tmp_path)
+    assert sorted(ds["episodes"]["CHILD"]) == ["A", "B"]
+    assert ds["episodes"]["DEC"].notna().all()  # each closed by its half of 2018-19
+    assert ds.quality[["severity", "rule"]].values.tolist() == [
+        [
+            "note",
+            "two episodes files for 2018-19 share no row: episodes_2018-19_Q1-Q2.csv (1 row) "
+            "and episodes_2018-19_Q3-Q4.csv (1 row) are read together as the year's return",
+        ]
+    ]
+    assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 0
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
 
 
 def test_year_subfolders_in_any_format(tmp_path: Path) -> None:

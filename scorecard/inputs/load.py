@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import threads
-from ..compact import Tables, is_held
+from ..compact import Tables, is_held, text_frame
 from ..dataset import TABLES, Dataset
 from ..memory import arrow_pool
 from . import coverage as cover
@@ -44,7 +44,17 @@ from .report import (
     note,
     unusable_cells,
 )
-from .returns import Part, describe, label, missing_years, settle_years, single_year, stitch
+from .returns import (
+    KEYS,
+    Part,
+    describe,
+    label,
+    missing_years,
+    row_key,
+    settle_years,
+    single_year,
+    stitch,
+)
 from .validate import schema_issues
 
 
@@ -222,12 +232,29 @@ def _rows(part: Part) -> str:
 
 def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
     """Two returns of one year for a table: the later by name (files and sheets are read in
-    name order) is used, and an error names both, their rows and the one left out."""
+    name order) is used, and an error names both, their rows and the one left out. Two files
+    of one year that share no row's key (a return split in halves, Q1-Q2 and Q3-Q4) are read
+    together, said in a note."""
     seen: dict[int, Part] = {}
+    halves: list[Part] = []
     for p in members:
         if p.year is None:
             continue
-        if p.year in seen:
+        if p.year in seen and _apart(table, seen[p.year], p):
+            old, new = seen[p.year].raw.file, p.raw.file
+            found.append(
+                note(
+                    "note",
+                    f"{old}, {new}",
+                    f"two {table} files for {label(p.year)} share no row: {old} "
+                    f"({_rows(seen[p.year])}) and {new} ({_rows(p)}) are read together as "
+                    "the year's return",
+                    "Nothing to do if the year's return was written in parts.",
+                    table,
+                )
+            )
+            halves.append(seen[p.year])
+        elif p.year in seen:
             old, new = seen[p.year].raw.file, p.raw.file
             found.append(
                 note(
@@ -240,7 +267,20 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
                 )
             )
         seen[p.year] = p
-    return [p for p in members if p.year is None or seen[p.year] is p]
+    return [p for p in members if p.year is None or seen[p.year] is p or p in halves]
+
+
+def _apart(table: str, a: Part, b: Part) -> bool:
+    """True when two parts of a table with a row key (episodes: CHILD and DECOM) share no
+    key: parts of one return, not two versions of it."""
+    cols = [c for c in ("LA", *KEYS.get(table, ())) if c in a.frame.columns]
+    if not KEYS.get(table) or set(cols) != {c for c in cols if c in b.frame.columns}:
+        return False
+    both = pd.concat([text_frame(a.frame)[cols], text_frame(b.frame)[cols]], ignore_index=True)
+    key = row_key(both, table)
+    if key is None:
+        return False
+    return not np.isin(key[len(a.frame) :], key[: len(a.frame)]).any()
 
 
 def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):

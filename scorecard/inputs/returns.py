@@ -394,7 +394,7 @@ class Stitched:
     distinct: dict[str, Distinct] = field(default_factory=dict)  # a single extract's
 
 
-def _key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
+def row_key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
     cols = [c for c in ("LA", *KEYS.get(table, ())) if c in frame.columns]
     if not set(KEYS.get(table, ("?",))) <= set(cols):
         return None
@@ -424,7 +424,7 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     source = np.repeat(np.arange(len(parts)), sizes)
     rows = np.concatenate([p.raw.rows for p in parts]) if parts else np.zeros(0, "int64")
     keep = np.ones(len(whole), dtype=bool)
-    key = _key(whole, table) if len(parts) > 1 else None
+    key = row_key(whole, table) if len(parts) > 1 else None
     if key is not None:
         latest = pd.Series(source).groupby(key).transform("max").to_numpy()
         keep = source == latest
@@ -481,11 +481,12 @@ def _conflicts(
     end_column, what, kind = OPEN_ENDS.get(table, ("", "", ""))
     if key is not None and end_column in whole.columns:
         is_open = whole[end_column].isna().to_numpy()
-        for i in range(len(parts) - 1):
-            if years[i] < 0 or years[i + 1] != years[i] + 1:
+        year_of = years[source]  # a return written in parts: its parts go together
+        for year in sorted({int(y) for y in years if y >= 0}):
+            if year + 1 not in years:
                 continue
-            mine = (source == i) & is_open
-            later = pd.Series(key[source == i + 1])
+            mine = (year_of == year) & is_open
+            later = pd.Series(key[year_of == year + 1])
             gone = mine & ~pd.Series(key).isin(later).to_numpy()
             # report on the row that stands for the episode in the stitched table
             latest = pd.Series(new_pos).groupby(key).transform("max").to_numpy()
@@ -500,8 +501,8 @@ def _conflicts(
                         pos,
                         end_column,
                         None,
-                        f"{what} open at the end of {label(years[i])} is missing from the "
-                        f"{label(years[i + 1])} {kind}",
+                        f"{what} open at the end of {label(year)} is missing from the "
+                        f"{label(year + 1)} {kind}",
                         f"An open {what} must appear in the next year's {kind} (closed or "
                         "still open; a corrected start date makes it another one); until "
                         "corrected it counts as open.",
