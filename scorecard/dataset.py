@@ -14,6 +14,8 @@ from .periods import window_start
 from .threads import once
 
 QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule", "hint"]
+# the column a stitched table's rows carry: the collection year of the return each came from
+COLLECTION_YEAR = "COLLECTION_YEAR"
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
 UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
 # the yearly returns a dataset was stitched from: collection_year '2019-20', its first and

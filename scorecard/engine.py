@@ -41,7 +41,7 @@ from . import threads
 from .breakdowns import BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
-from .dataset import Coverage, Dataset, MissingTableError
+from .dataset import COLLECTION_YEAR, Coverage, Dataset, MissingTableError
 from .memory import without_hugepages
 from .periods import DATE_DTYPE, parse_at
 from .registry import Measure, registry
@@ -169,21 +169,29 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     if measure.missing is not None:  # a year's results the data does not hold (KS4)
         reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))]))
         reasons = {at: reasons[at] for at in ats if at in reasons}
+    reads = measure.reads(measure.params(ind.params))
+    rows = _rows_to_leave_out(ds, reads)
+    if rows:
+        why = _mostly_left_out(ds, reads)
+        if why is not None:
+            raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
+        # a return most of whose rows are left out: no figure from its first day on
+        from_return = _return_mostly_left_out(ds, reads)
+        if from_return is not None:
+            first, why = from_return
+            reasons = {at: reasons.get(at, why if at >= first else None) for at in ats}
+            reasons = {at: r for at, r in reasons.items() if r is not None}
     if len(reasons) == len(ats):
         raise UnavailableError.at(ind.id, reasons, ats[-1])
     supported = ats[~ats.isin(list(reasons))]
-    rows = _rows_to_leave_out(ds, measure.reads(measure.params(ind.params)))
     used = ds
     note = None
     if rows:
-        why = _mostly_left_out(ds, measure.reads(measure.params(ind.params)))
-        if why is not None:
-            raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
         digest = hashlib.sha1(usedforsecurity=False)
         for table, positions in sorted(rows.items()):
             digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
         used = ds.cached(f"without:{digest.hexdigest()}", lambda: ds.without(rows))
-        note = _left_out_note(ds, measure.reads(measure.params(ind.params)))
+        note = _left_out_note(ds, reads)
     return _Plan(measure, used, supported, reasons, coverage, note)
 
 
@@ -403,6 +411,36 @@ def _mostly_left_out(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str |
                 f"({rule}); scorecard validate lists them"
             )
     return None
+
+
+def _return_mostly_left_out(
+    ds: Dataset, reads: Mapping[str, tuple[str, ...]]
+) -> tuple[pd.Timestamp, str] | None:
+    """The first day of the earliest yearly return more than half of whose rows of a table
+    the indicator reads are left out (its DEC column unreadable, say), and why: the share
+    over the whole stitched history (a tenth of it) would let a figure for that year be
+    built from the few rows left. None when no return is."""
+    bad = _unusable_read(ds, reads)
+    found: list[tuple[pd.Timestamp, str]] = []
+    for (table, column, rule), g in bad.groupby(["table", "column", "rule"], sort=True):
+        held = ds.held(str(table))
+        if COLLECTION_YEAR not in held.columns:
+            continue  # one extract: the whole table's share decides
+        years = held[COLLECTION_YEAR].astype("str").to_numpy(dtype=object)
+        size = pd.Series(years).value_counts()
+        left = pd.Series(years[g["row"].unique().astype("int64")]).value_counts()
+        for year, n in left.items():
+            if n > MOSTLY_LEFT_OUT * size[year]:
+                first = pd.Timestamp(int(str(year)[:4]), 4, 1)
+                found.append(
+                    (
+                        first,
+                        f"not available: {n:,} of the {size[year]:,} {table} rows of the "
+                        f"{year} return have an unusable {column} ({rule}); scorecard "
+                        "validate lists them",
+                    )
+                )
+    return min(found, key=lambda f: f[0]) if found else None
 
 
 def _left_out_note(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str:

@@ -220,6 +220,39 @@ def test_the_api_gives_no_figure_where_the_card_gives_none(three_children, tmp_p
     assert out["note"].item() == "1 episodes row left out: unusable PLACE"
 
 
+def test_a_return_most_of_whose_rows_are_left_out_gives_no_figure_from_its_year(tmp_path):
+    """The 2024-25 return's PLACE is no code in 3 of its 5 rows (another system's codes):
+    3 of the 8 episodes rows over the two returns, under half, so foster care after
+    01/04/2024 was built from the few rows left. Now every date from 01/04/2024 is
+    unavailable with the return's share; 31/03/2024 keeps its figure, and children looked
+    after (which do not read PLACE) keep theirs."""
+    head = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
+    (tmp_path / "episodes_2023-24.csv").write_text(
+        head
+        + "A,01/05/2023,S,C2,U1,,\nB,01/06/2023,S,C2,K2,,\nC,01/07/2023,S,C2,U4,,\n"
+        + "F,01/05/2023,S,C2,U1,01/06/2023,E13\nG,01/05/2023,S,C2,U1,01/06/2023,E13\n"
+        + "H,01/05/2023,S,C2,U1,01/06/2023,E13\n"
+    )
+    (tmp_path / "episodes_2024-25.csv").write_text(
+        head
+        + "A,01/05/2023,S,C2,ZZ,,\nD,01/05/2024,S,C2,ZY,,\nE,01/08/2024,S,C2,ZX,,\n"
+        + "B,01/06/2023,S,C2,K2,01/07/2024,E13\nC,01/07/2023,S,C2,U4,01/07/2024,E13\n"
+    )
+    ds = sc.load_dataset(tmp_path)
+    why = (
+        "not available: 3 of the 5 episodes rows of the 2024-25 return have an unusable "
+        "PLACE (unknown PLACE code); scorecard validate lists them"
+    )
+    out = sc.compute("pct_foster_care", ds, at=["2024-03-31", "2024-09-30"])
+    # 31/03/2024: A is left out (its latest row is unusable); B (K2) and C (U4): 1 of 2
+    assert (out["numerator"].iloc[0], out["denominator"].iloc[0]) == (1, 2)
+    assert np.isnan(out["value"].iloc[1]) and out["note"].iloc[1] == why
+    with pytest.raises(sc.UnavailableError, match="of the 2024-25 return"):
+        sc.compute("pct_foster_care", ds, at="2025-03-31")
+    # A, D and E are looked after at 31/03/2025
+    assert sc.compute("cla_count", ds, at="2025-03-31")["value"].item() == 3
+
+
 def test_no_coverage_stated_says_so(three_children):
     card = build_scorecard(sc.Dataset.from_frames(**three_children()), quarter="2024-25 Q4")
     assert card.coverage == ()

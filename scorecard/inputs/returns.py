@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from ..compact import text_frame
-from ..dataset import returns_frame
+from ..dataset import COLLECTION_YEAR, returns_frame
 from .keys import Distinct, combine, id_codes
 from .read import RawTable
 from .report import Where, at, note
 
-COLLECTION_YEAR = "COLLECTION_YEAR"
 FIT = 0.9  # share of a return's dated rows that must fit a collection year to call it that
 
 # stitching keys: rows of a later return replace the rows with the same key before it
