@@ -171,18 +171,17 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         reasons = {at: reasons[at] for at in ats if at in reasons}
     reads = measure.reads(measure.params(ind.params))
     rows = _rows_to_leave_out(ds, reads)
-    if rows:
-        why = _mostly_left_out(ds, reads)
-        if why is not None:
-            raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
-        # a return most of whose rows are left out: no figure from its first day on
-        from_return = _return_mostly_left_out(ds, reads)
-        if from_return is not None:
-            first, why = from_return
-            reasons = {at: reasons.get(at, why if at >= first else None) for at in ats}
-            reasons = {at: r for at, r in reasons.items() if r is not None}
+    # a return most of whose rows are left out: no figure from its first day on
+    from_return = _return_mostly_left_out(ds, reads) if rows else None
+    if from_return is not None:
+        first, why = from_return
+        reasons = {at: reasons.get(at, why if at >= first else None) for at in ats}
+        reasons = {at: r for at, r in reasons.items() if r is not None}
     if len(reasons) == len(ats):
         raise UnavailableError.at(ind.id, reasons, ats[-1])
+    why = _mostly_left_out(ds, reads) if rows else None
+    if why is not None:  # most of a table's rows: no figure at all
+        raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
     supported = ats[~ats.isin(list(reasons))]
     used = ds
     note = None
