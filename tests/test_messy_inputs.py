@@ -776,17 +776,20 @@ def test_ids_that_differ_only_by_leading_zeros_are_the_same_child(tmp_path: Path
             "header.csv",
             None,
             "CHILD",
-            "2 CHILD identifiers written with leading zeros ('0012') read without them ('12'), "
+            "2 CHILD identifiers written with leading zeros read without them, "
             "as other files write the same children",
         ],
         [
             "uasc.csv",
             None,
             "CHILD",
-            "1 CHILD identifiers written with leading zeros ('0013') read without them ('13'), "
+            "1 CHILD identifiers written with leading zeros read without them, "
             "as other files write the same children",
         ],
     ]
+    said = ds.quality.loc[ds.quality["rule"].str.contains("leading zeros", na=False)]
+    assert said["value"].tolist() == ["0012", "0013"]  # the example: in validate, not the rule
+    assert said["hint"].iloc[0].startswith("'0012' is read as '12'. Excel drops leading zeros")
     # only K0012 has no header row now
     orphans = [r for r in rules(ds) if r[3] == "child has episodes but no header row"]
     assert orphans == [["episodes.csv", 4, "CHILD", "child has episodes but no header row"]]
@@ -813,7 +816,7 @@ def test_ids_padded_in_one_years_return_are_one_child_with_one_history(tmp_path:
             "episodes_2017-18.csv",
             None,
             "CHILD",
-            "1 CHILD identifiers written with leading zeros ('007') read without them ('7'), "
+            "1 CHILD identifiers written with leading zeros read without them, "
             "as other files write the same children",
         ]
     ]
@@ -865,11 +868,15 @@ def test_a_return_writing_every_id_in_another_form_is_matched_to_the_others(
             "episodes_2018-19.csv",
             None,
             "CHILD",
-            f"3 CHILD identifiers written in another form than the other returns ({written}) "
-            f"read as they write them ('{first[0]}'): case, spaces, dashes, dots and quote "
-            "marks ignored",
+            "3 CHILD identifiers written in another form than the other returns read as they "
+            "write them: case, spaces, dashes, dots and quote marks ignored",
         ]
     ]
+    # the example is the report's value and its reading the hint's start, never the rule
+    # (which reaches the scorecard's list of warnings)
+    said = ds.quality.loc[ds.quality["rule"].str.contains("another form", na=False)]
+    assert said["value"].tolist() == [later[0]]
+    assert said["hint"].item().startswith(f"{written} is read as '{first[0]}'. This return")
 
 
 def test_returns_of_other_children_are_not_matched_by_form(tmp_path: Path) -> None:

@@ -202,3 +202,26 @@ def test_an_episode_missing_from_the_next_return_marks_the_card(tmp_path):
         "<li>episodes, DEC: episode open at the end of 2023-24 is missing from the 2024-25 "
         "return (1 rows)</li>" in card.html(charts=False)
     )
+
+
+def test_the_warnings_listed_name_no_child(tmp_path):
+    """A return writing every CHILD in another form is matched and warned about; the card's
+    list of warnings (page and workbook) names the rule, never an identifier as an example."""
+    head = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
+    (tmp_path / "episodes_2023-24.csv").write_text(head + "WS4471,01/05/2023,S,C2,U1,,\n")
+    (tmp_path / "episodes_2024-25.csv").write_text(
+        head + "ws-4471,01/05/2023,S,C2,U1,,\nws-9023,01/05/2024,S,C2,U1,,\n"
+    )
+    card = build_scorecard(sc.load_dataset(tmp_path), quarter="2024-25 Q4")
+    assert row(card, "cla_count")["value"] == 2  # one child matched, one new
+    page = card.html(charts=False)
+    assert "identifiers written in another form than the other returns" in page
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
+        book = openpyxl.load_workbook(io.BytesIO(card.excel_bytes()))
+    cells = " ".join(
+        str(c.value) for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value
+    )
+    assert "identifiers written in another form" in cells
+    for child in ("4471", "9023"):
+        assert child not in page and child not in cells

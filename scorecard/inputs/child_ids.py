@@ -95,13 +95,16 @@ def align_leading_zeros(parts: list[Part]) -> list[pd.DataFrame]:
         if not count:
             continue
         example = pc.filter(text, pad)[0].as_py()
+        # the rule names no identifier (it reaches the scorecard's list of warnings); the
+        # example is the report's value, and its reading is in the hint
         rule = (
-            f"{count:,} {column} identifiers written with leading zeros ({example!r}) "
-            f"read without them ({_stripped(pa.chunked_array([[example]]))[0].as_py()!r}), "
+            f"{count:,} {column} identifiers written with leading zeros read without them, "
             "as other files write the same children"
         )
+        now = _stripped(pa.chunked_array([[example]]))[0].as_py()
+        hint = f"{example!r} is read as {now!r}. {HINT}"
         notes.append(
-            _replaced(part, column, pc.if_else(pad, _stripped(text), text), example, rule, HINT)
+            _replaced(part, column, pc.if_else(pad, _stripped(text), text), example, rule, hint)
         )
     return notes
 
@@ -178,11 +181,10 @@ def _rewrite(
     first = pc.index(changed, True).as_py()
     was, now = text[first].as_py(), new[first].as_py()
     rule = (
-        f"{count:,} {column} identifiers written in another form than the other returns "
-        f"({was!r}) read as they write them ({now!r}): case, spaces, dashes, dots and quote "
-        "marks ignored"
+        f"{count:,} {column} identifiers written in another form than the other returns read "
+        "as they write them: case, spaces, dashes, dots and quote marks ignored"
     )
-    return [_replaced(part, column, new, was, rule, FORM_HINT)]
+    return [_replaced(part, column, new, was, rule, f"{was!r} is read as {now!r}. {FORM_HINT}")]
 
 
 def _replaced(
