@@ -1184,9 +1184,13 @@ def test_a_column_written_month_first_is_read_month_first_with_one_warning(
         "2012-12-31",
     ]
     assert rules(ds) == [
-        ["header.csv", None, "DOB", "dates written month first (10/20/2010); read as 20 October 2010"]
+        ["header.csv", None, "DOB", "dates written month first; read month first"]
     ]  # fmt: skip
     assert ds.quality["severity"].tolist() == ["warning"]
+    # the date that showed it is the report's value and its reading the hint's start, not
+    # in the rule (a DOB would reach the scorecard's list of warnings)
+    assert ds.quality["value"].tolist() == ["10/20/2010"]
+    assert ds.quality["hint"].item().startswith("10/20/2010 is read as 20 October 2010. Dates")
 
 
 def test_a_column_with_both_orders_stays_day_first(tmp_path: Path) -> None:
@@ -1214,7 +1218,7 @@ def test_month_first_is_found_among_the_distinct_values_of_a_long_column(
         "2010-12-01",
     ]
     assert rules(ds) == [
-        ["header.csv", None, "DOB", "dates written month first (03/14/2011); read as 14 March 2011"]
+        ["header.csv", None, "DOB", "dates written month first; read month first"]
     ]  # fmt: skip
 
 

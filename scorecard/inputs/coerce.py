@@ -644,8 +644,11 @@ def _month_first_note(raw: RawTable, col: str, shown: str) -> pd.DataFrame:
     it and the date it was read as."""
     day = read_dates(pd.Series([shown], dtype="str"), month_first=True).iloc[0]
     read_as = f"{day.day} {day:%B %Y}" if pd.notna(day) else "month first"
-    rule = f"dates written month first ({shown}); read as {read_as}"
-    return _column_warning(raw, col, rule, MONTH_FIRST_HINT)
+    # the rule names no date (a DOB would reach the scorecard's list of warnings): the
+    # example is the report's value, and its reading the hint's start
+    rule = "dates written month first; read month first"
+    hint = f"{shown} is read as {read_as}. {MONTH_FIRST_HINT}"
+    return issues("warning", raw.table, raw.file, [None], col, pd.Series([shown]), rule, hint)
 
 
 def _number_hints(values: pd.Series, hint: str) -> pd.Series:
