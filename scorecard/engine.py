@@ -171,15 +171,13 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         reasons = {at: reasons[at] for at in ats if at in reasons}
     reads = measure.reads(measure.params(ind.params))
     rows = _rows_to_leave_out(ds, reads)
-    # a return most of whose rows are left out: no figure from its first day on
-    from_return = _return_mostly_left_out(ds, reads) if rows else None
-    if from_return is not None:
-        first, why = from_return
-        reasons = {at: reasons.get(at, why if at >= first else None) for at in ats}
+    why, from_return = _too_much_left_out(ds, reads) if rows else (None, None)
+    if from_return is not None:  # a return most of whose rows are left out: no figure from
+        first, said = from_return  # its first day on
+        reasons = {at: reasons.get(at, said if at >= first else None) for at in ats}
         reasons = {at: r for at, r in reasons.items() if r is not None}
     if len(reasons) == len(ats):
         raise UnavailableError.at(ind.id, reasons, ats[-1])
-    why = _mostly_left_out(ds, reads) if rows else None
     if why is not None:  # most of a table's rows: no figure at all
         raise UnavailableError(f"{ind.id}: {why}", dict.fromkeys(ats, why))
     supported = ats[~ats.isin(list(reasons))]
@@ -391,55 +389,36 @@ def _unusable_read(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> pd.Data
 MOSTLY_LEFT_OUT = 0.5  # a share of a table's rows: more left out, and no figure at all
 
 
-def _mostly_left_out(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str | None:
-    """Why there is no figure when a column it reads is unusable in more than half the rows
-    of its table (IN_TOUCH written Y/N, CASE_TYPE written LAC/CPP): a figure from the few
-    rows left, 0.0 and banded green, is not one the data supports. None otherwise."""
-    bad = _unusable_read(ds, reads)
-    counts = (
-        bad.assign(table=bad["table"].astype(str), column=bad["column"].astype(str))
-        .groupby(["table", "column", "rule"], sort=True)["row"]
-        .nunique()
-        .sort_values(ascending=False, kind="stable")
-    )
-    for (table, column, rule), n in counts.items():
-        size = len(ds.held(str(table)))
-        if n > MOSTLY_LEFT_OUT * size:
-            return (
-                f"not available: {n:,} of the {size:,} {table} rows have an unusable {column} "
-                f"({rule}); scorecard validate lists them"
-            )
-    return None
-
-
-def _return_mostly_left_out(
+def _too_much_left_out(
     ds: Dataset, reads: Mapping[str, tuple[str, ...]]
-) -> tuple[pd.Timestamp, str] | None:
-    """The first day of the earliest yearly return more than half of whose rows of a table
-    the indicator reads are left out (its DEC column unreadable, say), and why: the share
-    over the whole stitched history (a tenth of it) would let a figure for that year be
-    built from the few rows left. None when no return is."""
+) -> tuple[str | None, tuple[pd.Timestamp, str] | None]:
+    """When a column a figure reads is unusable in more than half the rows of its table
+    (IN_TOUCH written Y/N, CASE_TYPE written LAC/CPP), why there is no figure at all: one
+    from the few rows left, 0.0 and banded green, is not one the data supports. And the
+    first day of the earliest yearly return more than half of whose rows are left out, with
+    why: the share over the whole stitched history (a tenth of it) would let that year's
+    figures be built from the few rows left. None for either when there is none."""
     bad = _unusable_read(ds, reads)
-    found: list[tuple[pd.Timestamp, str]] = []
+    bad = bad.assign(table=bad["table"].astype(str), column=bad["column"].astype(str))
+    whole: list[tuple[int, str]] = []
+    returns: list[tuple[pd.Timestamp, str]] = []
     for (table, column, rule), g in bad.groupby(["table", "column", "rule"], sort=True):
         held = ds.held(str(table))
-        if COLLECTION_YEAR not in held.columns:
-            continue  # one extract: the whole table's share decides
-        years = held[COLLECTION_YEAR].astype("str").to_numpy(dtype=object)
-        size = pd.Series(years).value_counts()
-        left = pd.Series(years[g["row"].unique().astype("int64")]).value_counts()
-        for year, n in left.items():
-            if n > MOSTLY_LEFT_OUT * size[year]:
-                first = pd.Timestamp(int(str(year)[:4]), 4, 1)
-                found.append(
-                    (
-                        first,
-                        f"not available: {n:,} of the {size[year]:,} {table} rows of the "
-                        f"{year} return have an unusable {column} ({rule}); scorecard "
-                        "validate lists them",
-                    )
-                )
-    return min(found, key=lambda f: f[0]) if found else None
+        rows = g["row"].unique().astype("int64")
+        unusable = f"an unusable {column} ({rule}); scorecard validate lists them"
+        if len(rows) > MOSTLY_LEFT_OUT * len(held):
+            said = f"{len(rows):,} of the {len(held):,} {table} rows have {unusable}"
+            whole.append((len(rows), f"not available: {said}"))
+        if COLLECTION_YEAR in held.columns:  # yearly returns stitched together
+            years = held[COLLECTION_YEAR].astype("str")
+            size, left = years.value_counts(), years.iloc[rows].value_counts()
+            for year, n in left.items():
+                if re.fullmatch(r"\d{4}-\d{2}", str(year)) and n > MOSTLY_LEFT_OUT * size[year]:
+                    said = f"{n:,} of the {size[year]:,} {table} rows of the {year} return"
+                    first = pd.Timestamp(int(str(year)[:4]), 4, 1)
+                    returns.append((first, f"not available: {said} have {unusable}"))
+    worst = max(whole, key=lambda w: w[0])[1] if whole else None  # the first of the largest
+    return worst, min(returns, key=lambda r: r[0]) if returns else None
 
 
 def _left_out_note(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str:
