@@ -53,6 +53,39 @@ def test_overlaps_x1_gaps_and_rec_without_dec() -> None:
     assert set(ds.quality["file"]) == {"<memory:episodes>"}
 
 
+def test_a_date_that_is_no_date_draws_no_warning_from_its_blank() -> None:
+    # the unreadable dates are errors, read blank; the checks take nothing from that blank:
+    # A's DEC is no date (not 'REC given but DEC blank', nor an overlap with A's next
+    # episode); B's two rows differ only in a DEC that is no date (not a duplicated row);
+    # C's X1 is followed by an episode whose DECOM is no date (not a gap in the chain)
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "01/04/2024", "S", "C2", "U1", "31/04/2024", "E13"),  # 0
+                    ("A", "01/06/2024", "S", "C2", "U3", None, None),  # 1
+                    ("B", "01/04/2024", "S", "C2", "U1", "30/02/2025", "E13"),  # 2
+                    ("B", "01/04/2024", "S", "C2", "U1", "31/06/2024", "E13"),  # 3
+                    ("C", "01/04/2024", "S", "C2", "U1", "01/05/2024", "X1"),  # 4
+                    ("C", "32/05/2024", "P", "C2", "U2", None, None),  # 5
+                    ("D", "01/04/2024", "S", "C2", "U1", None, "E13"),  # 6 REC without DEC
+                ]
+            )
+        },
+        strict=False,
+    )
+    q = ds.quality
+    errors = q.loc[q["severity"] == "error"]
+    assert sorted(errors[["row", "column"]].values.tolist()) == [
+        [0, "DEC"],
+        [2, "DEC"],
+        [3, "DEC"],
+        [5, "DECOM"],
+    ]
+    warned = q.loc[q["severity"] == "warning"]
+    assert warned[["row", "rule"]].values.tolist() == [[6, "REC given but DEC blank"]]
+
+
 def test_dates_of_birth_that_cannot_be_right_beside_the_episodes() -> None:
     # care began on 01/04/2020 for all four (B's second episode is later): A born in 2031
     # (after care began), B on 01/01/1900 (a placeholder: 120 years old in care); C born

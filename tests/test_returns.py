@@ -186,6 +186,42 @@ def test_a_changed_dob_is_reported_and_the_latest_used(tmp_path: Path) -> None:
     assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
 
 
+def test_a_date_that_is_no_date_in_the_next_return_is_not_a_conflict(tmp_path: Path) -> None:
+    # the 2018-19 return writes A's DOB and the DECOM of B's open episode as no date: each
+    # is an error, read blank, and neither is 'DOB differs' nor 'missing from the next
+    # return'; C's DOB does differ, and D's open episode is missing from 2018-19
+    others = ["B,1,01/01/2011", "D,2,01/01/2013"]
+    write(tmp_path, "2017-header.csv", HEADER, ["A,1,01/01/2010", "C,2,05/05/2012", *others])
+    write(tmp_path, "2018-header.csv", HEADER, ["A,1,31/02/2010", "C,2,06/05/2012", *others])
+    write(
+        tmp_path,
+        "2017-episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,,", "B,10/05/2017,S,C2,U1,,", "D,10/05/2017,S,C2,U1,,"],
+    )
+    write(
+        tmp_path,
+        "2018-episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,,", "B,31/09/2017,S,C2,U1,,", "C,01/06/2018,S,C2,U1,,"],
+    )
+    q = sc.load_dataset(tmp_path).quality
+    assert q.loc[q["severity"] == "error", ["file", "row", "column"]].values.tolist() == [
+        ["2018-header.csv", 2, "DOB"],
+        ["2018-episodes.csv", 3, "DECOM"],
+    ]
+    warned = q.loc[q["severity"] == "warning"]
+    assert warned[["file", "row", "column", "rule"]].values.tolist() == [
+        ["2018-header.csv", 3, "DOB", "DOB differs between returns (the latest return's is used)"],
+        [
+            "2017-episodes.csv",
+            4,
+            "DEC",
+            "episode open at the end of 2017-18 is missing from the 2018-19 return",
+        ],
+    ]
+
+
 def test_oc3_takes_year_from_its_return(tmp_path: Path) -> None:
     oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
     write(tmp_path, "oc3_2018-19.csv", oc3, ["Z,15/07/2000,YES,F1,B1"])  # 18 on 15/07/2018

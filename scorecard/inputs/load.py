@@ -410,7 +410,8 @@ def _run(
     parts, returns, found = _prepare(raws)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     tables, where, years, distinct = _stitch_tables(parts, found)
-    ctx = Context(tables, where, distinct)
+    # the cells already found unusable (read blank): the checks draw nothing from them
+    ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
     read = len(found)
     if validate:
         found += _validate(tables, where, distinct, ctx)

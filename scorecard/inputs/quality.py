@@ -65,10 +65,12 @@ class _Ctx:
         tables: Mapping[str, pd.DataFrame],
         where: Mapping[str, Where],
         distinct: Mapping[str, Mapping[str, Distinct]] | None = None,
+        unusable: pd.DataFrame | None = None,
     ) -> None:
         self.tables, self.where = tables, where
         self._memo: dict[str, object] = {}
         self._distinct = {t: dict(cols) for t, cols in (distinct or {}).items()}
+        self._unusable = unusable
 
     def once(self, key: str, build: Callable[[], T]) -> T:
         """`build()` worked out once and kept under `key` (checks running side by side in
@@ -135,8 +137,23 @@ class _Ctx:
         return self.once("child_codes", build)[table]
 
     def duplicated(self, table: str) -> np.ndarray:
-        """Rows repeating an earlier row exactly (first copy not flagged)."""
-        return self.once(f"dup:{table}", lambda: _duplicated_rows(self, table))
+        """Rows repeating an earlier row exactly (first copy not flagged). A row with an
+        unusable cell is none: its cell was read blank, and may differ as written."""
+        return self.once(
+            f"dup:{table}", lambda: _duplicated_rows(self, table) & ~self.unreadable(table)
+        )
+
+    def unreadable(self, table: str, *columns: str) -> np.ndarray:
+        """Rows of `table` with a cell that failed a rule on loading (in `columns`, or in
+        any column): read blank, so a check must not take it for a blank the file wrote."""
+        out = np.zeros(len(self.tables[table]), dtype=bool)
+        bad = self._unusable
+        if bad is not None and len(bad):
+            hit = bad["table"] == table
+            if columns:
+                hit &= bad["column"].isin(columns)
+            out[bad.loc[hit, "row"].to_numpy(dtype="int64")] = True
+        return out
 
     def warn(
         self,
@@ -456,7 +473,8 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         return []
     ep = ctx.tables["episodes"]
     out = []
-    rec_no_dec = ep["REC"].notna() & ep["DEC"].isna()
+    dec_unread = ctx.unreadable("episodes", "DEC")
+    rec_no_dec = ep["REC"].notna() & ep["DEC"].isna() & ~dec_unread
     out.append(
         ctx.warn(
             "episodes",
@@ -484,8 +502,9 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     is_x1 = ctx.isin("episodes", "REC", ("X1",))[s]
     same_next = np.r_[k[1:] == k[:-1], False]
     next_decom = np.r_[decom[1:], np.datetime64("NaT", "ns")]
-    # this episode is still running when the next one of the same child starts
-    running = np.isnat(dec) | (next_decom < dec)
+    # this episode is still running when the next one of the same child starts (an end
+    # date that is no date, read blank, cannot say)
+    running = (np.isnat(dec) & ~dec_unread[s]) | (next_decom < dec)
     overlap_next = same_next & running
     later = s[np.flatnonzero(overlap_next) + 1]
     prev_dec = pd.Series(dec[overlap_next])
@@ -499,6 +518,8 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     mask[later] = True
     out.append(ctx.warn("episodes", mask, "DECOM", "overlaps the child's previous episode", hint))
     gap = is_x1 & ~np.isnat(dec) & ~(same_next & (next_decom == dec))
+    # (the next episode may be one whose DECOM is no date, read blank and left out here)
+    gap &= ~pd.Series(k).isin(key[ctx.unreadable("episodes", "DECOM")]).to_numpy()
     nxt = pd.Series(np.where(same_next, next_decom, np.datetime64("NaT", "ns"))[gap])
     gap_hint = (
         "REC X1 says a new episode starts on DEC, but the next episode starts: "

@@ -445,6 +445,17 @@ OPEN_ENDS = {
 }
 
 
+def _undated_next(table: str, whole: pd.DataFrame, next_year: np.ndarray) -> np.ndarray:
+    """Rows of children with a row in the next return whose start date is blank (or no date,
+    read blank): which open row it continues cannot be told, so none is called missing."""
+    child, start = KEYS[table][0], KEYS[table][-1]
+    undated = next_year & whole[start].isna().to_numpy()
+    if not undated.any():
+        return np.zeros(len(whole), dtype=bool)
+    key = combine(*[id_codes(whole[c]) for c in ("LA", child) if c in whole.columns])
+    return pd.Series(key).isin(key[undated]).to_numpy()
+
+
 def _conflicts(
     table: str,
     parts: list[Part],
@@ -460,7 +471,10 @@ def _conflicts(
     found: list[pd.DataFrame] = []
     years = np.array([p.year if p.year is not None else -1 for p in parts])
     if key is not None and table == "header" and "DOB" in whole.columns:
-        pair = pd.DataFrame({"k": key, "d": id_codes(whole["DOB"])})
+        # a blank DOB (or one no date, read blank) differs from none: it is said where read
+        dob = id_codes(whole["DOB"]).astype("float64")
+        dob[whole["DOB"].isna().to_numpy()] = np.nan
+        pair = pd.DataFrame({"k": key, "d": dob})
         changed = pair.groupby("k")["d"].transform("nunique").to_numpy() > 1
         final = changed & (new_pos >= 0)
         if final.any():
@@ -487,6 +501,7 @@ def _conflicts(
             mine = (year_of == year) & is_open
             later = pd.Series(key[year_of == year + 1])
             gone = mine & ~pd.Series(key).isin(later).to_numpy()
+            gone &= ~_undated_next(table, whole, year_of == year + 1)
             # report on the row that stands for the episode in the stitched table
             latest = pd.Series(new_pos).groupby(key).transform("max").to_numpy()
             pos = latest[gone]
