@@ -83,6 +83,26 @@ def returns_frame(rows: list[dict[str, object]] | None = None) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class EarlierCopies:
+    """Rows of a table stitched from yearly returns as an earlier return had them, kept for
+    the rows whose latest copy has an unusable cell: `rows` is the position in the table each
+    stands for, `until` the first day of the return that replaced it, `usable` whether the
+    copy passed its own rules. A figure at a date before that day may use a usable copy
+    instead of leaving the row out: the earlier return told the row as it stood until then.
+    (A row with no copy here was in no earlier return: it began in its return's year.)"""
+
+    frame: pd.DataFrame
+    rows: np.ndarray  # int64 positions in the stitched table
+    until: np.ndarray  # datetime64[ns]
+    usable: np.ndarray  # bool
+
+    def take(self, mask: np.ndarray) -> EarlierCopies:
+        keep = np.asarray(mask, dtype=bool)
+        frame = self.frame.loc[keep].reset_index(drop=True)
+        return EarlierCopies(frame, self.rows[keep], self.until[keep], self.usable[keep])
+
+
+@dataclass(frozen=True)
 class Coverage:
     """The dates a table's data covers, both ends inclusive (SPEC section 4, coverage).
 
@@ -146,7 +166,8 @@ class Dataset:
     `returns` describes the yearly returns the tables were stitched from (`RETURNS_COLUMNS`;
     no rows for a full-history extract); a stitched table's rows carry `COLLECTION_YEAR`.
     `authority` is the authority its CIN census returns name (their `Source/LEA`, '886'),
-    when they agree; None otherwise.
+    when they agree; None otherwise. `earlier` holds, per stitched table, the earlier
+    returns' copies of rows whose latest copy has an unusable cell (`EarlierCopies`).
     Building blocks derived from the tables are cached on the dataset, so every measure
     reuses them. A loaded table's columns of codes may be held compact and written out to
     `str` the first time the table is asked for (`scorecard.compact`); the engine reads them
@@ -161,6 +182,7 @@ class Dataset:
     unusable: pd.DataFrame = field(default_factory=empty_unusable)
     returns: pd.DataFrame = field(default_factory=returns_frame)
     authority: str | None = None
+    earlier: Mapping[str, EarlierCopies] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -236,7 +258,20 @@ class Dataset:
             keep = np.ones(len(frame), dtype=bool)
             keep[np.asarray(drop, dtype="int64")] = False
             tables[name] = frame.loc[keep].reset_index(drop=True)
-        return replace(self, tables=self._held.with_frames(tables), _cache={})
+        return replace(self, tables=self._held.with_frames(tables), earlier={}, _cache={})
+
+    def with_rows(self, rows: Mapping[str, pd.DataFrame]) -> Dataset:
+        """A dataset with the given rows added at the end of those tables (its own cache of
+        building blocks; the same quality report and coverage)."""
+        tables = {name: self.held(name) for name in self.tables}
+        for name, more in rows.items():
+            frame = tables[name]
+            for c in frame.columns[frame.dtypes == "category"]:  # kept compact: one categories
+                both = frame[c].cat.categories.union(pd.Index(more[c].dropna().unique()))
+                frame = frame.assign(**{c: frame[c].cat.set_categories(both)})
+                more = more.assign(**{c: pd.Categorical(more[c], categories=both)})
+            tables[name] = pd.concat([frame, more[frame.columns]], ignore_index=True)
+        return replace(self, tables=self._held.with_frames(tables), earlier={}, _cache={})
 
     def cached(self, key: str, build: Any) -> Any:
         """Return the cached building block `key`, computing it with `build()` once (threads

@@ -18,7 +18,9 @@ Both go through one plan (`_plan`):
    cells failed a rule when loading (`Dataset.unusable`) are left out of that indicator only
    (`Dataset.without`, cached per distinct set of rows so indicators needing the same columns
    share their building blocks), and `note` says so ("3 episodes rows left out: unusable
-   PLACE"). `left_out` lists them for the scorecard and `validate`.
+   PLACE"). `left_out` lists them for the scorecard and `validate`. In data stitched from
+   yearly returns, a date before the first day of the return a left-out row came from uses
+   the earlier return's copy of the row instead (`Dataset.earlier`, `_pieces`).
 3. **Units, then the figure**. The measure builds its units; `compute` aggregates them (the
    registry's statistic), `units` returns them with their identifiers and facts. Caveats the
    units carry (days in care that are lower bounds) are counted into `note`.
@@ -151,6 +153,19 @@ class _Plan:
     reasons: dict[pd.Timestamp, str]  # unsupported date -> why
     coverage: Coverage | None
     left_out_note: str | None
+    source: Dataset  # the dataset as given
+    reads: Mapping[str, tuple[str, ...]]  # the columns the measure reads, per table
+    rows: dict[str, np.ndarray]  # the rows left out, per table
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Dates of a plan and the dataset their figures are built on, with the note on the
+    rows left out there."""
+
+    ds: Dataset
+    dates: pd.DatetimeIndex
+    note: str | None
 
 
 def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Plan:
@@ -184,12 +199,77 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     used = ds
     note = None
     if rows:
-        digest = hashlib.sha1(usedforsecurity=False)
-        for table, positions in sorted(rows.items()):
-            digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
-        used = ds.cached(f"without:{digest.hexdigest()}", lambda: ds.without(rows))
+        used = ds.cached(f"without:{_digest(rows)}", lambda: ds.without(rows))
         note = _left_out_note(ds, reads)
-    return _Plan(measure, used, supported, reasons, coverage, note)
+    return _Plan(measure, used, supported, reasons, coverage, note, ds, reads, rows)
+
+
+def _digest(rows: Mapping[str, np.ndarray]) -> str:
+    """A key for a set of row positions per table (the datasets built from them are cached
+    on the dataset under it)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for table, positions in sorted(rows.items()):
+        digest.update(table.encode() + b"\0" + np.asarray(positions, "int64").tobytes())
+    return digest.hexdigest()
+
+
+def _pieces(plan: _Plan, dates: pd.DatetimeIndex) -> list[_Piece]:
+    """`dates` in groups, each with the dataset its figures are built on and its note: the
+    plan's dataset, with the rows that have an unusable cell left out, except at dates
+    before the first day of the yearly return such a row came from: there the earlier
+    return's copy of the row stands in (`Dataset.earlier`: a DEC mistyped in the latest
+    return leaves the episode out of that year's figures, not out of the years the earlier
+    returns told right), and a row no earlier return held (it began in its return's year)
+    is not said to be left out. One group for data not stitched from returns."""
+    src, rows = plan.source, plan.rows
+    firsts = {t: _return_starts(src, t, r) for t, r in rows.items()}
+    firsts = {t: f for t, f in firsts.items() if f is not None}
+    earlier = {t: c.take(np.isin(c.rows, rows[t])) for t, c in src.earlier.items() if t in rows}
+    # a row an earlier return held began before its own return: it may matter earlier too
+    held_before = {t: c.rows for t, c in earlier.items()}
+    copies = {t: c.take(c.usable) for t, c in earlier.items()}
+    copies = {t: c for t, c in copies.items() if len(c.rows)}
+    days = [*(c.until for c in copies.values()), *(f[~np.isnat(f)] for f in firsts.values())]
+    if not days or not len(dates):
+        return [_Piece(plan.ds, dates, plan.left_out_note)]
+    untils = np.unique(np.concatenate(days))
+    group = np.searchsorted(untils, dates.to_numpy(dtype="datetime64[ns]"), side="right")
+    out = []
+    for g in np.unique(group):  # a group per return's first day: a handful, not children
+        mine = dates[group == g]
+        if g == len(untils):
+            out.append(_Piece(plan.ds, mine, plan.left_out_note))
+            continue
+        taken = {t: c.take(c.until >= untils[g]) for t, c in copies.items()}
+        taken = {t: c for t, c in taken.items() if len(c.rows)}
+        spared = {  # rows of later returns that no earlier one held (NaT: never spared)
+            t: rows[t][(f >= untils[g]) & ~np.isin(rows[t], held_before.get(t, []))]
+            for t, f in firsts.items()
+        }
+        for t, c in taken.items():
+            spared[t] = np.union1d(spared.get(t, []), c.rows)
+        ds = plan.ds
+        if taken:
+            key = f"earlier:{_digest(rows)}:{_digest({t: c.rows for t, c in taken.items()})}"
+            more = {t: c.frame for t, c in taken.items()}
+            ds = src.cached(key, lambda more=more: plan.ds.with_rows(more))
+        out.append(_Piece(ds, mine, _left_out_note(src, plan.reads, spared)))
+    return out
+
+
+def _return_starts(ds: Dataset, table: str, rows: np.ndarray) -> np.ndarray | None:
+    """The first day of the yearly return each of `rows` came from (NaT for a row of no
+    return's year); None for a table not stitched from returns."""
+    held = ds.held(table)
+    if COLLECTION_YEAR not in held.columns:
+        return None
+    years = held[COLLECTION_YEAR].iloc[rows].astype("str").str.extract(r"^(\d{4})-\d{2}$")[0]
+    return pd.to_datetime(years + "-04-01", errors="coerce").to_numpy(dtype="datetime64[ns]")
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames of a plan's pieces as one (in date order, as the pieces are)."""
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def unavailable_reasons(
@@ -239,8 +319,9 @@ def compute(
     by_list = normalise_by(by)
     with without_hugepages():  # see scorecard.memory: fresh arrays are cheaper so
         plan = _plan(ind, dataset, at, by_list)
-        frame = plan.measure(plan.ds, plan.supported, by_list, ind.params)
-    notes = _notes(frame, plan)
+        pieces = _pieces(plan, plan.supported)
+        frame = _stacked([plan.measure(q.ds, q.dates, by_list, ind.params) for q in pieces])
+    notes = _notes(frame, plan, pieces)
     out = _tidy(frame, ind.id, by_list, notes)
     if plan.reasons:
         out = _with_unavailable_rows(out, ind.id, by_list, plan.reasons)
@@ -279,7 +360,8 @@ def compute_each(
         dates = pd.DatetimeIndex(sorted(set().union(*(p.supported for p in plans))))
         dates = dates.astype(DATE_DTYPE)
         p = measure.params(ind.params)
-        units = measure.units(plans[0].ds, dates, every_by, p)
+        pieces = _pieces(plans[0], dates)  # the plans differ only in their dates
+        units = _stacked([measure.units(q.ds, q.dates, every_by, p) for q in pieces])
         summarise = measure.aggregate or measure.summarise  # as `compute` does
         outs = []
         for plan, by in zip(plans, bys):
@@ -287,7 +369,7 @@ def compute_each(
             if len(plan.supported) < len(dates):
                 mine = units.loc[units["period_end"].isin(plan.supported)]
             frame = summarise(mine, plan.supported, by, p)
-            out = _tidy(frame, ind.id, by, _notes(frame, plan))
+            out = _tidy(frame, ind.id, by, _notes(frame, plan, pieces))
             if plan.reasons:
                 out = _with_unavailable_rows(out, ind.id, by, plan.reasons)
             outs.append(out)
@@ -318,7 +400,8 @@ def unit_values(
         empty = pd.DataFrame({"period_end": [], "num": [], "den": []})
         return _unit_values(empty.astype({"period_end": DATE_DTYPE}), measure, p)
     with without_hugepages():
-        raw = measure.units(plan.ds, plan.supported, [], p)
+        pieces = _pieces(plan, plan.supported)
+        raw = _stacked([measure.units(q.ds, q.dates, [], p) for q in pieces])
     return _unit_values(raw, measure, p)
 
 
@@ -421,19 +504,27 @@ def _too_much_left_out(
     return worst, min(returns, key=lambda r: r[0]) if returns else None
 
 
-def _left_out_note(ds: Dataset, reads: Mapping[str, tuple[str, ...]]) -> str:
-    """'3 episodes rows left out: unusable PLACE' (one clause per table)."""
+def _left_out_note(
+    ds: Dataset,
+    reads: Mapping[str, tuple[str, ...]],
+    spared: Mapping[str, np.ndarray] | None = None,
+) -> str | None:
+    """'3 episodes rows left out: unusable PLACE' (one clause per table), but for the rows
+    `spared` (an earlier return's copy stands in, or the row cannot matter yet)."""
     bad = _unusable_read(ds, reads)
+    for table, rows in (spared or {}).items():
+        bad = bad.loc[~((bad["table"] == table) & bad["row"].isin(rows))]
     parts = []
     for table, g in bad.groupby("table", sort=True):
         n = g["row"].nunique()
         cols = ", ".join(dict.fromkeys(g["column"].astype(str)))
         parts.append(f"{n:,} {table} row{'s' * (n != 1)} left out: unusable {cols}")
-    return "; ".join(parts)
+    return "; ".join(parts) or None
 
 
-def _notes(frame: pd.DataFrame, plan: _Plan) -> pd.Series:
-    """The note of each row: caveats counted on its units, then rows left out."""
+def _notes(frame: pd.DataFrame, plan: _Plan, pieces: list[_Piece]) -> pd.Series:
+    """The note of each row: caveats counted on its units, then rows left out (at its date:
+    `pieces`)."""
     parts: list[list[str | None]] = []
     since = f" ({plan.coverage.start:%d/%m/%Y})" if plan.coverage is not None else ""
     den = frame["denominator"].fillna(0).to_numpy(dtype="float64")
@@ -453,8 +544,12 @@ def _notes(frame: pd.DataFrame, plan: _Plan) -> pd.Series:
                     for a, b in zip(n, den)  # one per result row (dates x breakdown values)
                 ]
             )
-    if plan.left_out_note:
-        parts.append([plan.left_out_note] * len(frame))
+    if any(q.note for q in pieces):
+        ends = np.asarray(frame["period_end"], dtype="datetime64[ns]")
+        left = np.full(len(frame), None, dtype=object)
+        for q in pieces:
+            left[np.isin(ends, q.dates.to_numpy(dtype="datetime64[ns]"))] = q.note
+        parts.append(list(left))
     joined = ["; ".join(p for p in row if p) or None for row in zip(*parts)] if parts else []
     return pd.Series(joined or [None] * len(frame), index=frame.index, dtype="string")
 
@@ -602,13 +697,26 @@ def units(
     if plan.reasons:
         raise UnavailableError.at(ind.id, plan.reasons, min(plan.reasons))
     with without_hugepages():
-        raw = plan.measure.units(plan.ds, plan.supported, by_list, ind.params, detail=True)
-        return _present_units(raw, ind, plan, by_list)
+        return _stacked(
+            [
+                _present_units(
+                    plan.measure.units(q.ds, q.dates, by_list, ind.params, detail=True),
+                    ind,
+                    plan,
+                    by_list,
+                    q.ds,
+                )
+                for q in _pieces(plan, plan.supported)
+            ]
+        )
 
 
-def _present_units(raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str]) -> pd.DataFrame:
-    """Unit rows as an analyst reads them: identifiers from the child key, the contributions
-    named as in compute, facts after them, sorted by date, breakdown and identifier."""
+def _present_units(
+    raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str], ds: Dataset
+) -> pd.DataFrame:
+    """Unit rows as an analyst reads them: identifiers from the child key (of `ds`, the
+    dataset they were built on), the contributions named as in compute, facts after them,
+    sorted by date, breakdown and identifier."""
     stat = plan.measure.stat_for(ind.params)
     cols: dict[str, object] = {
         "indicator": pd.array([ind.id] * len(raw), dtype="string"),
@@ -618,7 +726,7 @@ def _present_units(raw: pd.DataFrame, ind: Indicator, plan: _Plan, by: list[str]
         cols[name] = raw[name].astype("str").to_numpy() if name == "LA" else raw[name].array
     unit = raw["unit"].to_numpy(dtype=object) if "unit" in raw.columns else plan.measure.unit
     cols["unit"] = pd.array(np.broadcast_to(np.asarray(unit, dtype=object), len(raw)), "string")
-    ids = _identifiers(plan.ds, raw)
+    ids = _identifiers(ds, raw)
     cols |= ids
     num = raw["num"].to_numpy(dtype="float64")
     den = raw["den"].to_numpy(dtype="float64")

@@ -222,6 +222,61 @@ def test_a_date_that_is_no_date_in_the_next_return_is_not_a_conflict(tmp_path: P
     ]
 
 
+def _mistyped_end_in_the_latest_return(folder: Path, earlier_place: str = "U1") -> Path:
+    """A and B open at the end of 2017-18; the 2018-19 return closes A on a day that does not
+    exist (31/02/2019) and keeps B open; C starts in 2018-19."""
+    header = ["A,1,01/01/2010", "B,2,01/01/2011", "C,1,01/01/2012"]
+    write(folder, "2017-header.csv", HEADER, header[:2])
+    write(folder, "2018-header.csv", HEADER, header)
+    write(
+        folder,
+        "2017-episodes.csv",
+        EP,
+        [f"A,10/05/2017,S,C2,{earlier_place},,", "B,01/06/2017,S,C2,U1,,"],
+    )
+    write(
+        folder,
+        "2018-episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,31/02/2019,E13", "B,01/06/2017,S,C2,U1,,", "C,01/07/2018,S,C2,U1,,"],
+    )
+    return folder
+
+
+def test_a_row_the_latest_return_spoils_keeps_the_earlier_returns_history(
+    tmp_path: Path,
+) -> None:
+    # A's DEC in the 2018-19 return is no date: A is left out of the figures from 1 April
+    # 2018 (when A left is unknown), but at 31/03/2018 the 2017-18 return told A's episode
+    # right (open): A, B looked after then; at 31/12/2018 B and C, A left out and said
+    ds = sc.load_dataset(_mistyped_end_in_the_latest_return(tmp_path))
+    assert ds.quality.loc[ds.quality["severity"] == "error", "row"].tolist() == [2]
+    got = sc.compute("cla_count", ds, at=["2018-03-31", "2018-12-31"])
+    assert got["value"].tolist() == [2, 2]
+    assert got["note"].fillna("").tolist() == ["", "1 episodes row left out: unusable DEC"]
+    kids = sc.units("cla_count", ds, at=["2018-03-31", "2018-12-31"])
+    assert kids[["period_end", "CHILD"]].values.tolist() == [
+        [T("2018-03-31"), "A"],
+        [T("2018-03-31"), "B"],
+        [T("2018-12-31"), "B"],
+        [T("2018-12-31"), "C"],
+    ]
+    by_sex = sc.compute("cla_count", ds, at="2018-03-31", by="sex")
+    assert by_sex[["sex", "value"]].values.tolist() == [["Female", 1], ["Male", 1]]
+    # the A of the 2018-19 return is the one the dataset shows; the earlier copy is kept aside
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B", "C"]
+    assert ds.earlier["episodes"].rows.tolist() == [0]
+
+
+def test_an_earlier_copy_that_fails_its_own_rules_is_not_used(tmp_path: Path) -> None:
+    # A's 2017-18 copy has a PLACE that is no code: A is left out at 31/03/2018 too
+    ds = sc.load_dataset(_mistyped_end_in_the_latest_return(tmp_path, earlier_place="ZZ"))
+    got = sc.compute("cla_count", ds, at="2018-03-31")
+    assert got["value"].tolist() == [1]
+    assert got["note"].tolist() == ["1 episodes row left out: unusable DEC"]
+    assert ds.earlier["episodes"].usable.tolist() == [False]
+
+
 def test_oc3_takes_year_from_its_return(tmp_path: Path) -> None:
     oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
     write(tmp_path, "oc3_2018-19.csv", oc3, ["Z,15/07/2000,YES,F1,B1"])  # 18 on 15/07/2018

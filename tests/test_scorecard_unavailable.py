@@ -244,8 +244,11 @@ def test_a_return_most_of_whose_rows_are_left_out_gives_no_figure_from_its_year(
         "PLACE (unknown PLACE code); scorecard validate lists them"
     )
     out = sc.compute("pct_foster_care", ds, at=["2024-03-31", "2024-09-30"])
-    # 31/03/2024: A is left out (its latest row is unusable); B (K2) and C (U4): 1 of 2
-    assert (out["numerator"].iloc[0], out["denominator"].iloc[0]) == (1, 2)
+    # 31/03/2024: A as the 2023-24 return had it (U1: its 2024-25 row is unusable, but
+    # that return starts on 01/04/2024), B (K2) and C (U4): 2 of 3; D and E, in no
+    # earlier return, began in 2024-25: no row that matters then is left out
+    assert (out["numerator"].iloc[0], out["denominator"].iloc[0]) == (2, 3)
+    assert pd.isna(out["note"].iloc[0])
     assert np.isnan(out["value"].iloc[1]) and out["note"].iloc[1] == why
     with pytest.raises(sc.UnavailableError, match="of the 2024-25 return"):
         sc.compute("pct_foster_care", ds, at="2025-03-31")

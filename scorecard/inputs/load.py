@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from .. import threads
 from ..compact import Tables, is_held, text_frame
-from ..dataset import TABLES, Dataset
+from ..dataset import TABLES, Dataset, EarlierCopies
 from ..memory import arrow_pool
 from . import coverage as cover
 from .child_ids import align_leading_zeros, align_written_forms
@@ -286,7 +286,7 @@ def _apart(table: str, a: Part, b: Part) -> bool:
 def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     """Each table stitched from its parts; the parts' cell problems moved to the positions
     their rows took: (tables, where their rows came from, the years of their returns, the
-    columns known as codes into their distinct values)."""
+    columns known as codes into their distinct values, the rows later returns replaced)."""
     by_table: dict[str, list[Part]] = {}
     for p in parts:
         by_table.setdefault(p.raw.table, []).append(p)
@@ -294,9 +294,12 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     where: dict[str, Where] = {}
     years: dict[str, list[int]] = {}
     distinct: dict[str, dict[str, Distinct]] = {}
+    earlier: dict[str, EarlierCopies] = {}
     for table, members in by_table.items():
         members = _one_per_year(table, members, found)
         stitched, conflicts = stitch(table, members)
+        if stitched.earlier is not None:
+            earlier[table] = stitched.earlier
         found += conflicts
         found += missing_years(table, members)
         ordered = sorted(members, key=lambda p: (p.year is None, p.year or 0))
@@ -309,7 +312,7 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
         tables[table], where[table] = stitched.frame, stitched.where
         years[table] = sorted({p.year for p in members if p.year is not None})
         distinct[table] = stitched.distinct
-    return tables, where, years, distinct
+    return tables, where, years, distinct, earlier
 
 
 COPIES_HINT = (
@@ -342,7 +345,9 @@ def _drop_copies(
     reported on a copy goes with it (the checks pass over copies: the first copy says it
     all). A row with a cell that could not be read stays (two different unreadable values
     both read as blank): `found[:read]` are the messages of reading and coercing. `ctx`: the
-    checks' context over these tables (the copies the duplicate check found are reused)."""
+    checks' context over these tables (the copies the duplicate check found are reused).
+    Returns each changed table's new position of every row (-1: removed)."""
+    moved: dict[str, np.ndarray] = {}
     for table, copies in exact_copies(ctx).items():
         if not copies.any():
             continue
@@ -369,6 +374,35 @@ def _drop_copies(
         distinct[table] = {
             c: Distinct(d.codes[keep], d.values) for c, d in distinct.get(table, {}).items()
         }
+        moved[table] = new_pos
+    return moved
+
+
+def _earlier_used(
+    earlier: dict[str, EarlierCopies],
+    moved: Mapping[str, np.ndarray],
+    unusable: pd.DataFrame,
+    validate: bool,
+) -> dict[str, EarlierCopies]:
+    """The earlier returns' copies of the rows with an unusable cell (positions after exact
+    copies were removed), usable where they pass their table's model too: a figure before
+    the later return may use them (`EarlierCopies`)."""
+    out = {}
+    for table, copies in earlier.items():
+        if table in moved:
+            rows = moved[table][copies.rows]
+            copies = replace(copies, rows=rows).take(rows >= 0)
+        bad = unusable.loc[unusable["table"] == table, "row"].to_numpy(dtype="int64")
+        copies = copies.take(np.isin(copies.rows, bad))
+        if validate and table in TABLES and len(copies.rows):
+            found = schema_issues(table, copies.frame, Where.single(table, copies.rows))
+            if "pos" in found.columns:  # (no failure: an empty report)
+                failed = found.loc[found["severity"] == "error", "pos"].dropna()
+                failing = np.isin(np.arange(len(copies.rows)), failed.astype("int64"))
+                copies = replace(copies, usable=copies.usable & ~failing)
+        if len(copies.rows):
+            out[table] = copies
+    return out
 
 
 def _validate(
@@ -409,13 +443,13 @@ def _run(
     where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
-    tables, where, years, distinct = _stitch_tables(parts, found)
+    tables, where, years, distinct, earlier = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
     read = len(found)
     if validate:
         found += _validate(tables, where, distinct, ctx)
-    _drop_copies(tables, where, distinct, found, ctx, read)
+    moved = _drop_copies(tables, where, distinct, found, ctx, read)
     if not tables and (raws or notes):
         found.append(
             note(
@@ -438,6 +472,7 @@ def _run(
     raw_report = concat(found)
     unusable = unusable_cells(raw_report)
     unusable = unusable.loc[unusable["table"].isin(list(tables))].reset_index(drop=True)
+    earlier = _earlier_used(earlier, moved, unusable, validate)
     report = finalise(raw_report)
     # the columns coerce held compact stay so: written out when a table is asked for
     held = {t: [c for c in distinct.get(t, {}) if is_held(tables[t][c])] for t in tables}
@@ -449,6 +484,7 @@ def _run(
         unusable=unusable,
         returns=returns,
         authority=authority,
+        earlier=earlier,
     )
     return ds, report
 

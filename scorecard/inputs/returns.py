@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..compact import text_frame
-from ..dataset import COLLECTION_YEAR, returns_frame
+from ..dataset import COLLECTION_YEAR, EarlierCopies, returns_frame
 from .keys import Distinct, combine, id_codes
 from .read import RawTable
 from .report import Where, at, note
@@ -391,6 +391,7 @@ class Stitched:
     where: Where
     moved: list[np.ndarray | None]
     distinct: dict[str, Distinct] = field(default_factory=dict)  # a single extract's
+    earlier: EarlierCopies | None = None  # the rows later returns replaced (see stitch)
 
 
 def row_key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
@@ -434,7 +435,49 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     moved = [new_pos[bounds_[i] : bounds_[i + 1]] for i in range(len(parts))]
     frame = whole.loc[keep].reset_index(drop=True)
     found = _conflicts(table, parts, whole, source, key, new_pos, frame, where)
-    return Stitched(frame, where, moved), found
+    earlier = _earlier_copies(parts, whole, key, source, keep, new_pos) if key is not None else None
+    return Stitched(frame, where, moved, earlier=earlier), found
+
+
+def _earlier_copies(
+    parts: list[Part],
+    whole: pd.DataFrame,
+    key: np.ndarray,
+    source: np.ndarray,
+    keep: np.ndarray,
+    new_pos: np.ndarray,
+) -> EarlierCopies | None:
+    """For each stitched row that replaced a row of an earlier return, that row (the latest
+    replaced), standing for it until the first day of the replacing return; not usable
+    where it has a cell that failed on reading."""
+    if keep.all():
+        return None
+    starts = np.cumsum([0, *(len(p.frame) for p in parts)])
+    bad = np.zeros(len(whole), dtype=bool)
+    for i, p in enumerate(parts):
+        for f in p.issues:
+            if "pos" in f.columns:
+                pos = f.loc[(f["severity"] == "error") & f["pos"].notna(), "pos"]
+                bad[starts[i] + pos.to_numpy(dtype="int64")] = True
+    gone = np.flatnonzero(~keep)
+    order = gone[np.lexsort((source[gone], key[gone]))]
+    latest = order[np.r_[key[order][1:] != key[order][:-1], True]]
+    kept = np.flatnonzero(keep)
+    years = np.array([np.nan if p.year is None else p.year for p in parts])[source[kept]]
+    pairs = pd.DataFrame({"k": key[kept], "row": new_pos[kept], "year": years}).merge(
+        pd.DataFrame({"k": key[latest], "copy": latest}), on="k"
+    )
+    pairs = pairs.loc[pairs["year"].notna()]
+    if pairs.empty:
+        return None
+    until = pd.to_datetime(pairs["year"].astype("int64").astype(str) + "-04-01")
+    copy = pairs["copy"].to_numpy()
+    return EarlierCopies(
+        whole.iloc[copy].reset_index(drop=True),
+        pairs["row"].to_numpy(dtype="int64"),
+        until.to_numpy(dtype="datetime64[ns]"),
+        ~bad[copy],
+    )
 
 
 # tables whose rows stay open until an end date, and must reappear in the next year's return
