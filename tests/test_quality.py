@@ -86,6 +86,25 @@ def test_a_date_that_is_no_date_draws_no_warning_from_its_blank() -> None:
     assert warned[["row", "rule"]].values.tolist() == [[6, "REC given but DEC blank"]]
 
 
+def test_referrals_whose_dates_are_blank_or_no_date_repeat_nothing() -> None:
+    # R1's two referrals have no date (one blank, one no date, read blank): each is an
+    # error, and they are not 'repeated for the same child and date'; R2's are
+    ds = dataset_from_frames(
+        {
+            "referrals": pd.DataFrame(
+                {
+                    "LAchildID": ["R1", "R1", "R2", "R2"],
+                    "CINreferralDate": [None, "31/11/2024", "01/04/2024", "01/04/2024 00:00"],
+                }
+            )
+        },
+        strict=False,
+    )
+    q = ds.quality
+    assert sorted(q.loc[q["severity"] == "error", "row"]) == [0, 1]
+    assert _warnings(ds, "referral repeated")["row"].tolist() == [3]
+
+
 def test_dates_of_birth_that_cannot_be_right_beside_the_episodes() -> None:
     # care began on 01/04/2020 for all four (B's second episode is later): A born in 2031
     # (after care began), B on 01/01/1900 (a placeholder: 120 years old in care); C born

@@ -684,7 +684,10 @@ def repeated_record_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         out.append(
             ctx.warn(
                 "referrals",
-                dup & ref["LAchildID"].notna().to_numpy(),
+                # (a blank date is no date: its error says so, it repeats nothing)
+                dup
+                & ref["LAchildID"].notna().to_numpy()
+                & ref["CINreferralDate"].notna().to_numpy(),
                 "CINreferralDate",
                 "referral repeated for the same child and date",
                 "Counted once; remove the repeated row.",
