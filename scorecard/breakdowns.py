@@ -28,6 +28,15 @@ from .periods import DATE_DTYPE, age_band, age_in_years
 from .postcodes import outward_code
 
 STANDARD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district", "LA")
+# the tables a standard breakdown reads beside the indicator's own: a figure broken down by
+# one needs its coverage too (UASC status from a year with no uasc return is not known)
+BREAKDOWN_TABLES: dict[str, tuple[str, ...]] = {
+    "age_band": ("header",),
+    "age_at_entry_band": ("header",),
+    "sex": ("header",),
+    "uasc": ("uasc",),
+    "district": ("districts",),
+}
 # the breakdowns that describe a child (not a referral, a case or a population estimate)
 CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
 NOT_PERIODS = "its units are not periods of care, so there is no age at entry to care."

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import threads
-from .breakdowns import BreakdownError, normalise_by
+from .breakdowns import BREAKDOWN_TABLES, BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .dataset import COLLECTION_YEAR, Coverage, Dataset, MissingTableError
@@ -179,12 +179,12 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
             f"{ind.id} needs the table(s) {', '.join(need)}, which the dataset does not have "
             f"(it has: {', '.join(ds.names) or 'none'})."
         )
-    coverage = ds.coverage_for(ind.tables)
+    reads = measure.reads(measure.params(ind.params))
+    coverage = ds.coverage_for(_tables_read(ind, reads, by, ds))
     reasons = unavailable_reasons(ind, measure, coverage, ats)
     if measure.missing is not None:  # a year's results the data does not hold (KS4)
         reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))]))
         reasons = {at: reasons[at] for at in ats if at in reasons}
-    reads = measure.reads(measure.params(ind.params))
     rows = _rows_to_leave_out(ds, reads)
     why, from_return = _too_much_left_out(ds, reads) if rows else (None, None)
     if from_return is not None:  # a return most of whose rows are left out: no figure from
@@ -202,6 +202,16 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         used = ds.cached(f"without:{_digest(rows)}", lambda: ds.without(rows))
         note = _left_out_note(ds, reads)
     return _Plan(measure, used, supported, reasons, coverage, note, ds, reads, rows)
+
+
+def _tables_read(
+    ind: Indicator, reads: Mapping[str, tuple[str, ...]], by: list[str], ds: Dataset
+) -> list[str]:
+    """The tables a figure is built from: the indicator's, those its measure reads (the
+    rate excluding UASC reads uasc) and those its breakdowns read, as far as `ds` has
+    them; its dates must lie in the coverage of each."""
+    extra = [*reads, *(t for name in by for t in BREAKDOWN_TABLES.get(name, ()))]
+    return list(dict.fromkeys([*ind.tables, *(t for t in extra if t in ds.tables)]))
 
 
 def _digest(rows: Mapping[str, np.ndarray]) -> str:

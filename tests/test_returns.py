@@ -323,6 +323,36 @@ def test_a_bare_year_joins_the_return_that_lacks_its_table(tmp_path: Path) -> No
     assert ds["uasc"]["COLLECTION_YEAR"].tolist() == ["2017-18"]
 
 
+def test_a_figure_needs_the_coverage_of_every_table_it_reads(tmp_path: Path) -> None:
+    # the 2018-19 return has no uasc file: whether B (started 2018-19) is UASC is not
+    # known, so the rate excluding UASC and the UASC breakdown have no figure at
+    # 31/03/2019; at 31/03/2018 both stand (A, UASC; C, not)
+    uasc = "CHILD,SEX,DOB,DUC"
+    write(tmp_path, "2017-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,", "C,01/06/2017,S,C2,U1,,"])
+    write(tmp_path, "2017-uasc.csv", uasc, ["A,1,01/01/2002,"])
+    write(
+        tmp_path,
+        "2018-episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,,", "C,01/06/2017,S,C2,U1,,", "B,01/07/2018,S,C2,U1,,"],
+    )
+    write(tmp_path, "population.csv", "MID_YEAR,POP_0_17", ["2017,20000", "2018,20000"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.coverage["uasc"].end == T("2018-03-31")
+    rate = sc.compute("cla_rate_per_10k_excl_uasc", ds, at=["2018-03-31", "2019-03-31"])
+    assert rate["numerator"].iloc[0] == 1  # C
+    assert np.isnan(rate["value"].iloc[1])
+    assert (
+        rate["note"].iloc[1]
+        == "not available: needs data up to 31/03/2019; the data ends 31/03/2018"
+    )
+    by = sc.compute("cla_count", ds, at=["2018-03-31", "2019-03-31"], by="uasc")
+    assert by[["uasc", "value"]].iloc[:2].values.tolist() == [["Not UASC", 1], ["UASC", 1]]
+    assert np.isnan(by["value"].iloc[2]) and by["note"].iloc[2] == rate["note"].iloc[1]
+    # without the breakdown, children looked after need no uasc data: A, B and C
+    assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 3
+
+
 def test_rows_of_other_years_in_an_oc3_return_are_left_out(tmp_path: Path) -> None:
     # the 2019-20 file keeps the year before's rows too (YEAR 2019): they were read as
     # 2019-20 rows, a second, stale status for Z in that year's cohort
