@@ -158,6 +158,36 @@ def test_an_end_date_written_as_a_word_for_open_is_open_with_one_note(
     assert sc.compute("cla_count", ds, at="2024-04-01")["value"].item() == 4
 
 
+def test_sex_written_as_words_is_the_code_of_its_year(tmp_path: Path) -> None:
+    """Case-management exports write SEX as 'Male' or 'Female': every cell was an unknown
+    code, the child's sex unknown in every breakdown. Now each is the code of its return's
+    year (1/2 up to 2023-24, M/F/U from 2024-25), said once per file."""
+    write(tmp_path, "2023-header.csv", HEADER, ["A,Male,01/01/2010", "B,female,01/01/2011"])
+    write(
+        tmp_path,
+        "2024-header.csv",
+        HEADER,
+        ["A,MALE,01/01/2010", "B, Female ,01/01/2011", "C,Not known,01/01/2012"],
+    )
+    eps = ["A,01/05/2023,S,C2,U1,,", "B,01/06/2023,S,C2,U1,,"]
+    write(tmp_path, "2023-episodes.csv", EP, eps)
+    write(tmp_path, "2024-episodes.csv", EP, [*eps, "C,01/07/2024,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2023-24", "2024-25"]
+    assert ds["header"]["SEX"].tolist() == ["M", "F", "U"]
+    assert rules(ds, "note") == [
+        ["2023-header.csv", None, "SEX", "2 SEX cells written as words read as codes: 'Male' as '1', 'Female' as '2'"],
+        ["2024-header.csv", None, "SEX", "3 SEX cells written as words read as codes: 'Male' as 'M', 'Female' as 'F', 'Not Known' as 'U'"],
+    ]  # fmt: skip
+    assert rules(ds, "error") == [] and rules(ds, "warning") == []
+    by_sex = sc.compute("cla_count", ds, at="2024-03-31", by="sex")
+    assert by_sex[["sex", "value"]].values.tolist() == [["Female", 1], ["Male", 1]]
+    # a file of no one year (an extract) writes today's codes
+    extract = tmp_path / "extract"
+    write(extract, "header.csv", HEADER, ["A,Female,01/01/2010"])
+    assert sc.load_dataset(extract)["header"]["SEX"].tolist() == ["F"]
+
+
 def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:
     """Case-management reports export 'U4 - Foster placement ...': every such cell was an
     unknown code (the card showed 136 children looked after of 1,789). The code before the

@@ -7,6 +7,7 @@
     coerce    every column to the dtype contract (dates as councils write them)
     returns   each return's collection year; yearly returns stitched into one history
     schemas   the pandera models;  validate  runs them
+    words     codes written as words (SEX 'Male') read as the code of the row's year
     quality   checks that warn without stopping
     coverage  the dates each table covers
     keys      integer row keys shared by quality and stitching

@@ -56,6 +56,7 @@ from .returns import (
     stitch,
 )
 from .validate import schema_issues
+from .words import read_words
 
 
 def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
@@ -443,6 +444,7 @@ def _run(
     where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
+    found += read_words(parts)
     tables, where, years, distinct, earlier = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))

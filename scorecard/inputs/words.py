@@ -1,0 +1,68 @@
+"""Codes written as the words they stand for.
+
+Case-management systems export a child's sex as a word (`Male`, `Female`, `Unknown`) where
+the SSDA903 writes a code, and every such cell was an unknown code: the child's sex unknown
+in every breakdown. The words are read as the code of the row's collection year (1 and 2 up
+to 2023-24, M, F and U from 2024-25; a file of no one year, an extract, as today's), said
+once per file and column. A word the year has no code for (`Unknown` before 2024-25) stays
+U, which the code-year check reports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import codes
+from .keys import Distinct
+from .report import issues
+from .returns import Part
+
+WORDS: dict[str, dict[str, str]] = {
+    "SEX": {
+        "MALE": "M",
+        "FEMALE": "F",
+        "UNKNOWN": "U",
+        "NOT KNOWN": "U",
+        "NOT STATED": "U",
+        "INDETERMINATE": "U",
+    },
+}
+HINT = (
+    "The SSDA903 writes a code here (SEX: M, F or U from 2024-25, 1 or 2 before); "
+    "nothing to do, but the return the DfE receives must carry the codes."
+)
+
+
+def read_words(parts: list[Part]) -> list[pd.DataFrame]:
+    """The words of `WORDS` in each part read as their codes, in place; one note per file
+    and column that had any."""
+    notes: list[pd.DataFrame] = []
+    for part in parts:
+        for column, words in WORDS.items():
+            if column not in part.frame.columns or not len(part.frame):
+                continue
+            s = part.frame[column]
+            said = s.astype("string").str.strip().str.upper()
+            hit = said.isin(list(words)).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            code = said[hit].map(words)
+            if part.year is not None:  # the code of the row's collection year (M -> 1 ...)
+                code = codes.recode(column, code, start_years=np.full(len(code), part.year))
+            read = s.astype(object).copy()
+            read[hit] = code.to_numpy(dtype=object)
+            read = read.astype("category" if isinstance(s.dtype, pd.CategoricalDtype) else s.dtype)
+            part.frame = part.frame.assign(**{column: read})
+            if column in part.distinct:
+                part.distinct[column] = Distinct.of(read)
+            notes.append(_note(part, column, said[hit], code))
+    return notes
+
+
+def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.DataFrame:
+    pairs = pd.DataFrame({"w": written.to_numpy(), "c": code.to_numpy()}).drop_duplicates()
+    shown = ", ".join(f"{w.title()!r} as {c!r}" for w, c in pairs.itertuples(index=False))
+    n = len(written)
+    rule = f"{n:,} {column} {'cell' if n == 1 else 'cells'} written as words read as codes: {shown}"
+    return issues("note", part.raw.table, part.raw.file, [None], column, None, rule, HINT)
