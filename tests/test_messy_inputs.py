@@ -176,8 +176,8 @@ def test_sex_written_as_words_is_the_code_of_its_year(tmp_path: Path) -> None:
     assert ds.returns["collection_year"].tolist() == ["2023-24", "2024-25"]
     assert ds["header"]["SEX"].tolist() == ["M", "F", "U"]
     assert rules(ds, "note") == [
-        ["2023-header.csv", None, "SEX", "2 SEX cells written as words read as codes: 'Male' as '1', 'Female' as '2'"],
-        ["2024-header.csv", None, "SEX", "3 SEX cells written as words read as codes: 'Male' as 'M', 'Female' as 'F', 'Not Known' as 'U'"],
+        ["2023-header.csv", None, "SEX", "2 SEX cells written as words read as codes: 'MALE' as '1', 'FEMALE' as '2'"],
+        ["2024-header.csv", None, "SEX", "3 SEX cells written as words read as codes: 'MALE' as 'M', 'FEMALE' as 'F', 'NOT KNOWN' as 'U'"],
     ]  # fmt: skip
     assert rules(ds, "error") == [] and rules(ds, "warning") == []
     by_sex = sc.compute("cla_count", ds, at="2024-03-31", by="sex")
@@ -186,6 +186,24 @@ def test_sex_written_as_words_is_the_code_of_its_year(tmp_path: Path) -> None:
     extract = tmp_path / "extract"
     write(extract, "header.csv", HEADER, ["A,Female,01/01/2010"])
     assert sc.load_dataset(extract)["header"]["SEX"].tolist() == ["F"]
+
+
+def test_case_type_written_as_words_is_the_code(tmp_path: Path) -> None:
+    """An IRO extract writing CASE_TYPE 'LAC' (the older name of CLA) or 'Child Protection'
+    had every row unusable and no caseload; now they are CLA and CP, said once."""
+    write(tmp_path, "iro_staff.csv", "IRO_ID,FTE,START,END", ["I1,1,01/04/2020,"])
+    write(
+        tmp_path,
+        "iro_allocations.csv",
+        "IRO_ID,CHILD,START,END,CASE_TYPE",
+        ["I1,A,01/04/2024,,LAC", "I1,B,01/04/2024,,Child Protection", "I1,C,01/04/2024,,CP"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["iro_allocations"]["CASE_TYPE"].tolist() == ["CLA", "CP", "CP"]
+    assert rules(ds, "note") == [
+        ["iro_allocations.csv", None, "CASE_TYPE", "2 CASE_TYPE cells written as words read as codes: 'LAC' as 'CLA', 'CHILD PROTECTION' as 'CP'"],
+    ]  # fmt: skip
+    assert rules(ds, "error") == []
 
 
 def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ the SSDA903 writes a code, and every such cell was an unknown code: the child's 
 in every breakdown. The words are read as the code of the row's collection year (1 and 2 up
 to 2023-24, M, F and U from 2024-25; a file of no one year, an extract, as today's), said
 once per file and column. A word the year has no code for (`Unknown` before 2024-25) stays
-U, which the code-year check reports.
+U, which the code-year check reports. An IRO extract's CASE_TYPE written `LAC` or `Child
+Protection` (every row unusable, the caseload not available) is read as CLA or CP.
 """
 
 from __future__ import annotations
@@ -27,11 +28,22 @@ WORDS: dict[str, dict[str, str]] = {
         "NOT STATED": "U",
         "INDETERMINATE": "U",
     },
+    # the IRO service's own extract: LAC is the older name of CLA, CPP a child protection plan
+    "CASE_TYPE": {
+        "LAC": "CLA",
+        "LOOKED AFTER": "CLA",
+        "LOOKED AFTER CHILD": "CLA",
+        "CHILD LOOKED AFTER": "CLA",
+        "CHILD PROTECTION": "CP",
+        "CHILD PROTECTION PLAN": "CP",
+        "CPP": "CP",
+    },
 }
-HINT = (
-    "The SSDA903 writes a code here (SEX: M, F or U from 2024-25, 1 or 2 before); "
-    "nothing to do, but the return the DfE receives must carry the codes."
-)
+HINTS = {
+    "SEX": "The SSDA903 writes a code here (SEX: M, F or U from 2024-25, 1 or 2 before); "
+    "nothing to do, but the return the DfE receives must carry the codes.",
+    "CASE_TYPE": "CASE_TYPE is CLA (looked after) or CP (child protection); nothing to do.",
+}
 
 
 def read_words(parts: list[Part]) -> list[pd.DataFrame]:
@@ -48,7 +60,7 @@ def read_words(parts: list[Part]) -> list[pd.DataFrame]:
             if not hit.any():
                 continue
             code = said[hit].map(words)
-            if part.year is not None:  # the code of the row's collection year (M -> 1 ...)
+            if part.year is not None and column in codes.COLUMNS:  # the year's code (M -> 1)
                 code = codes.recode(column, code, start_years=np.full(len(code), part.year))
             read = s.astype(object).copy()
             read[hit] = code.to_numpy(dtype=object)
@@ -61,8 +73,11 @@ def read_words(parts: list[Part]) -> list[pd.DataFrame]:
 
 
 def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.DataFrame:
-    pairs = pd.DataFrame({"w": written.to_numpy(), "c": code.to_numpy()}).drop_duplicates()
-    shown = ", ".join(f"{w.title()!r} as {c!r}" for w, c in pairs.itertuples(index=False))
+    """One note: how many cells, and one way each code was written (as read: codes are
+    compared in capitals)."""
+    pairs = pd.DataFrame({"w": written.to_numpy(), "c": code.to_numpy()}).drop_duplicates("c")
+    shown = ", ".join(f"{w!r} as {c!r}" for w, c in pairs.itertuples(index=False))
     n = len(written)
     rule = f"{n:,} {column} {'cell' if n == 1 else 'cells'} written as words read as codes: {shown}"
-    return issues("note", part.raw.table, part.raw.file, [None], column, None, rule, HINT)
+    hint = HINTS[column]
+    return issues("note", part.raw.table, part.raw.file, [None], column, None, rule, hint)
