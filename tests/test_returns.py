@@ -427,6 +427,26 @@ def test_two_returns_of_one_year_are_an_error_naming_the_one_used(tmp_path: Path
     ]
 
 
+def test_a_resubmitted_return_is_read_and_used_over_the_first(tmp_path: Path) -> None:
+    # the resubmission sits in its own folder beside the first return's file: the folder is
+    # read as 2017-18's, and its file is used (its name says so), not the later by name
+    write(tmp_path, "SSDA903_2017_episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "2017-18 (resubmitted)/episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,,", "C,01/07/2017,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "C"]
+    q = ds.quality
+    assert q.loc[q["severity"] == "error", "rule"].tolist() == [
+        "two episodes returns for 2017-18: 2017-18 (resubmitted)/episodes.csv (2 rows) and "
+        "SSDA903_2017_episodes.csv (1 row); 2017-18 (resubmitted)/episodes.csv is used, "
+        "SSDA903_2017_episodes.csv is left out"
+    ]
+
+
 def test_a_return_written_in_two_files_sharing_no_row_is_read_whole(tmp_path: Path) -> None:
     """The 2018-19 episodes come in halves (Q1-Q2, Q3-Q4) with no episode in both: one half
     was left out (with an error), its children open from 2017-18 counted open for ever and
@@ -493,8 +513,11 @@ def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
         ("2019-20", True),
         ("SSDA903 2019-20", True),
         ("CIN census 2020", True),
+        ("2024-25 (resubmitted)", True),
+        ("SSDA903 2024-25 FINAL v2", True),
         ("superseded 2024-25", False),
         ("2023 old", False),
+        ("2024-25 draft", False),
     ],
 )
 def test_only_a_folder_named_for_a_year_is_a_years_returns(name: str, a_year: bool) -> None:

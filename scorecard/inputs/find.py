@@ -43,6 +43,8 @@ TABLE_SUFFIXES = (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, *XLSX_SUFFIXES, *XML_SUFFIX
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/. ]?\s*((?:19|20)?\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NOISE = {"ssda903", "903", "cin", "census", "return", "returns", "extract", "data", "file"}
+# words that name the version of a year's return to use ('2024-25 (resubmitted)', 'FINAL v2')
+_FINAL = re.compile(r"final|resubmitted|resubmission|submitted|submission|amended|corrected|v\d+")
 _TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_TABLES}
 # what `scorecard build` writes (scorecard_2024-25_Q4.xlsx / .html), and its workbook's sheets
 _OUTPUT_NAME = re.compile(r"^scorecard_.*\.(xlsx|html?)$", re.IGNORECASE)
@@ -89,10 +91,18 @@ def name_year(text: str) -> tuple[str | None, tuple[int, ...]]:
 
 def names_only_a_year(name: str) -> bool:
     """A folder named for a year and nothing else but the return's words ('2019-20',
-    'SSDA903 2019-20', 'CIN census 2020'): one of its year's returns. 'superseded 2024-25'
+    'SSDA903 2019-20', 'CIN census 2020') or the words of the version to use ('2024-25
+    (resubmitted)', '2024-25 FINAL v2'): one of its year's returns. 'superseded 2024-25'
     or 'old 2023' is not."""
     text = _YEAR.sub(" ", _SPAN.sub(" ", name.lower()))
-    return all(t in _NOISE for t in re.split(r"[^a-z0-9]+", text) if t)
+    words = [t for t in re.split(r"[^a-z0-9]+", text) if t]
+    return all(t in _NOISE or _FINAL.fullmatch(t) for t in words)
+
+
+def names_a_version(name: str) -> bool:
+    """True when a file's path names the version of a return to use ('2024-25
+    (resubmitted)/episodes.csv', 'SSDA903 2024-25 episodes FINAL.csv')."""
+    return any(_FINAL.fullmatch(t) for t in re.split(r"[^a-z0-9]+", name.lower()) if t)
 
 
 def name_table(stem: str) -> str | None:

@@ -31,7 +31,7 @@ from . import coverage as cover
 from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce
 from .columns import required
-from .find import collect
+from .find import collect, names_a_version
 from .keys import BIG, Distinct
 from .quality import CHECKS, LONGEST_CHECKS, Context, dataset_checks, exact_copies
 from .read import HEADER_SEARCH_ROWS, RawTable
@@ -232,8 +232,9 @@ def _rows(part: Part) -> str:
 
 
 def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
-    """Two returns of one year for a table: the later by name (files and sheets are read in
-    name order) is used, and an error names both, their rows and the one left out. Two files
+    """Two returns of one year for a table: the one whose name says it is the version to use
+    ('FINAL', 'resubmitted'), else the later by name (files and sheets are read in name
+    order), is used, and an error names both, their rows and the one left out. Two files
     of one year that share no row's key (a return split in halves, Q1-Q2 and Q3-Q4) are read
     together, said in a note."""
     seen: dict[int, Part] = {}
@@ -256,17 +257,22 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
             )
             halves.append(seen[p.year])
         elif p.year in seen:
-            old, new = seen[p.year].raw.file, p.raw.file
+            first = seen[p.year]
+            old, new = first.raw.file, p.raw.file
+            used, left = (first, p) if names_a_version(old) > names_a_version(new) else (p, first)
             found.append(
                 note(
                     "error",
                     f"{old}, {new}",
-                    f"two {table} returns for {label(p.year)}: {old} ({_rows(seen[p.year])}) "
-                    f"and {new} ({_rows(p)}); {new} is used, {old} is left out",
+                    f"two {table} returns for {label(p.year)}: {old} ({_rows(first)}) "
+                    f"and {new} ({_rows(p)}); {used.raw.file} is used, {left.raw.file} is "
+                    "left out",
                     "Keep one file per table and collection year: remove or move the other.",
                     table,
                 )
             )
+            seen[p.year] = used
+            continue
         seen[p.year] = p
     return [p for p in members if p.year is None or seen[p.year] is p or p in halves]
 
