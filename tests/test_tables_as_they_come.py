@@ -57,6 +57,34 @@ def test_one_workbook_holding_several_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_headers_written_as_the_903_guide_names_its_fields(tmp_path: Path) -> None:
+    # a case-management report heads its 903 export with the guide's names of the fields:
+    # the file was refused ('no CHILD, DECOM ...'); each name is one DfE column, and an
+    # unnamed file is recognised as the episodes by them
+    (tmp_path / "export.csv").write_text(
+        "Child ID,Episode Start Date,Reason for New Episode,Legal Status,Placement Type,"
+        "Placement Provider,Episode End Date,Reason Episode Ceased,Home Postcode\n"
+        "A,01/06/2023,S,C2,U1,PR1,02/09/2023,E13,WS1 2AB\n"
+    )
+    ds = load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert list(ep.columns) == [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "HOME_POST",
+    ]
+    assert ep[["CHILD", "DECOM", "DEC", "REC"]].values.tolist() == [
+        ["A", T("2023-06-01"), T("2023-09-02"), "E13"]
+    ]
+    assert (ds.quality["severity"] == "error").sum() == 0
+
+
 def test_oc3_without_year_takes_the_data_collection_year(tmp_path: Path) -> None:
     # a single 2017-18 return as the DfE validator writes it: no YEAR in oc3
     (tmp_path / "episodes.csv").write_text(

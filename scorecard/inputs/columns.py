@@ -71,6 +71,28 @@ RECOGNISED_BY: dict[str, tuple[str, ...]] = {
 ALL_TABLES: tuple[str, ...] = (*TABLES, *OTHER_TABLES)
 # names councils and the DfE's XML use for a column
 ALIASES: dict[str, str] = {"PL": "PLACE", "CHILDID": "CHILD"}
+# the SSDA903 guide's names of its fields, as case-management reports (Mosaic, Liquidlogic)
+# head their exports of them: one DfE column each, never a guess between two
+ALIASES |= {
+    "CHILD ID": "CHILD",
+    "DATE OF BIRTH": "DOB",
+    "DATE EPISODE COMMENCED": "DECOM",
+    "EPISODE START DATE": "DECOM",
+    "DATE EPISODE CEASED": "DEC",
+    "EPISODE END DATE": "DEC",
+    "REASON FOR NEW EPISODE": "RNE",
+    "LEGAL STATUS": "LS",
+    "CATEGORY OF NEED": "CIN",
+    "PLACEMENT TYPE": "PLACE",
+    "PLACEMENT PROVIDER": "PLACE_PROVIDER",
+    "REASON EPISODE CEASED": "REC",
+    "REASON FOR PLACEMENT CHANGE": "REASON_PLACE_CHANGE",
+    "HOME POSTCODE": "HOME_POST",
+    "PLACEMENT POSTCODE": "PL_POST",
+    "PLACEMENT DISTANCE": "PL_DISTANCE",
+    "PLACEMENT LOCATION": "PL_LOCATION",
+    "DATE UASC CEASED": "DUC",
+}
 
 DATE_COLUMNS = frozenset(
     {
