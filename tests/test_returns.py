@@ -339,6 +339,12 @@ def test_a_figure_needs_the_coverage_of_every_table_it_reads(tmp_path: Path) -> 
     write(tmp_path, "population.csv", "MID_YEAR,POP_0_17", ["2017,20000", "2018,20000"])
     ds = sc.load_dataset(tmp_path)
     assert ds.coverage["uasc"].end == T("2018-03-31")
+    # and validate says so before the card does
+    q = ds.quality
+    assert q.loc[q["severity"] == "warning", ["table", "rule"]].values.tolist() == [
+        ["uasc", "no uasc in the 2018-19 SSDA903 return (the returns to 2017-18 have one)"]
+    ]
+    assert sc.inputs.format_issue(q.iloc[0]).startswith("  no uasc in the 2018-19 SSDA903")
     rate = sc.compute("cla_rate_per_10k_excl_uasc", ds, at=["2018-03-31", "2019-03-31"])
     assert rate["numerator"].iloc[0] == 1  # C
     assert np.isnan(rate["value"].iloc[1])

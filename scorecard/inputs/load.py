@@ -49,6 +49,7 @@ from .returns import (
     Part,
     describe,
     label,
+    missing_latest,
     missing_years,
     row_key,
     settle_years,
@@ -302,6 +303,7 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     years: dict[str, list[int]] = {}
     distinct: dict[str, dict[str, Distinct]] = {}
     earlier: dict[str, EarlierCopies] = {}
+    found += missing_latest(by_table)
     for table, members in by_table.items():
         members = _one_per_year(table, members, found)
         stitched, conflicts = stitch(table, members)

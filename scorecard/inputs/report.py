@@ -225,12 +225,12 @@ def where(file: object, row: object) -> str:
 
 def format_issue(row: object) -> str:
     """One readable line: file, row, column, value, rule and hint."""
-    parts = [where(row.file, row.row)]
+    parts = [where(row.file, row.row)] if str(row.file) else []  # (a year with no file)
     if isinstance(row.column, str) and row.column:
         parts.append(f"column {row.column}")
     if isinstance(row.value, str) and row.value != "":
         parts.append(f"value {row.value!r}")
-    text = ", ".join(parts) + f": {row.rule}"
+    text = ", ".join(parts) + f": {row.rule}" if parts else str(row.rule)
     if isinstance(row.hint, str) and row.hint:
         text = text.rstrip(".") + f". {row.hint}"  # a rule may end its own sentence
     return "  " + text

@@ -619,3 +619,31 @@ def missing_years(table: str, parts: list[Part]) -> list[pd.DataFrame]:
         )
         for y in gaps
     ]
+
+
+def missing_latest(by_table: dict[str, list[Part]]) -> list[pd.DataFrame]:
+    """A warning per table whose returns stop before its return's latest year (the 2024-25
+    SSDA903 return without its uasc file): the table's data end a year early, and figures
+    that need it have none after, which the analyst should hear before the card says so."""
+    last = {
+        t: max(p.year for p in parts if p.year is not None)
+        for t, parts in by_table.items()
+        if any(p.year is not None for p in parts)
+    }
+    latest: dict[str, int] = {}
+    for t, year in last.items():
+        latest[return_of(t)] = max(latest.get(return_of(t), year), year)
+    return [
+        note(
+            "warning",
+            "",
+            f"no {table} in the {label(latest[return_of(table)])} {return_of(table)} return "
+            f"(the returns to {label(year)} have one)",
+            f"Figures that need {table} have none after 31/03/{year + 1}. Add the file to the "
+            "return; if the return truly has no such rows, add the file with its header row "
+            "alone, named for the year.",
+            table,
+        )
+        for table, year in sorted(last.items())
+        if year < latest[return_of(table)]
+    ]
