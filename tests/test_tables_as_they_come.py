@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+import scorecard as sc
 from scorecard.inputs import load_dataset
 
 T = pd.Timestamp
@@ -83,6 +84,71 @@ def test_headers_written_as_the_903_guide_names_its_fields(tmp_path: Path) -> No
         ["A", T("2023-06-01"), T("2023-09-02"), "E13"]
     ]
     assert (ds.quality["severity"] == "error").sum() == 0
+
+
+FLAT = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,SEX,DOB,ETHNIC"
+
+
+def test_a_flat_episodes_file_with_the_childs_details_gives_the_header(tmp_path: Path) -> None:
+    # one flat extract, no header file: A has two episodes; B's DOB differs between its
+    # rows (the last is used, warned); C's DOB on its row is no date (an error, now on the
+    # header row taken from it); the header was missing: sex and age unknown for all
+    (tmp_path / "cla_episodes.csv").write_text(
+        f"{FLAT}\n"
+        "A,01/04/2023,S,C2,U1,01/06/2023,X1,1,01/01/2010,WBRI\n"
+        "A,01/06/2023,P,C2,U4,,,1,01/01/2010,WBRI\n"
+        "B,01/05/2023,S,C2,U1,01/07/2023,E13,2,02/02/2011,\n"
+        "B,01/09/2023,S,C2,U1,,,2,03/02/2011,\n"
+        "C,01/10/2023,S,C2,U1,,,1,31/02/2012,\n"
+    )
+    ds = load_dataset(tmp_path)
+    h = ds["header"]
+    assert h[["CHILD", "SEX", "DOB"]].astype(object).values.tolist() == [
+        ["A", "1", T("2010-01-01")],
+        ["B", "2", T("2011-02-03")],
+        ["C", "1", pd.NaT],
+    ]
+    assert h["ETHNIC"].fillna("").tolist() == ["WBRI", "", ""]
+    q = ds.quality
+    assert q[["severity", "table", "row", "column", "rule"]].values.tolist() == [
+        ["error", "header", 6, "DOB", "not a date"],
+        [
+            "warning",
+            "header",
+            5,
+            "CHILD",
+            "SEX or DOB differs between the child's episodes rows (the last row's is used)",
+        ],
+        [
+            "note",
+            "header",
+            None,
+            "",
+            "header read from the episodes file's SEX, DOB, ETHNIC (no header file): "
+            "3 children, each from their last row",
+        ],
+    ]
+    assert ds.unusable[["table", "row", "column"]].values.tolist() == [["header", 2, "DOB"]]
+    # the figures see the header: A and C male, B female
+    got = sc.compute("cla_count", ds, at="2023-10-01", by="sex")
+    assert got[["sex", "value"]].values.tolist() == [["Female", 1], ["Male", 2]]
+
+
+def test_a_flat_return_beside_returns_with_header_files(tmp_path: Path) -> None:
+    # 2017-18 has its header file; the 2018-19 return is one flat file: its header is read
+    # from it, for 2018-19 (before: no header for 2018-19, header data ending 31/03/2018)
+    (tmp_path / "2017-header.csv").write_text("CHILD,SEX,DOB\nA,1,01/01/2010\n")
+    (tmp_path / "2017-episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/05/2017,S,C2,U1,,\n"
+    )
+    (tmp_path / "2018-episodes.csv").write_text(
+        f"{FLAT}\nA,01/05/2017,S,C2,U1,,,1,01/01/2010,\nB,01/06/2018,S,C2,U1,,,2,01/01/2012,\n"
+    )
+    ds = load_dataset(tmp_path)
+    h = ds["header"]
+    assert h[["CHILD", "COLLECTION_YEAR"]].values.tolist() == [["A", "2018-19"], ["B", "2018-19"]]
+    assert ds.coverage["header"].end == T("2019-03-31")
+    assert (ds.quality["severity"] != "note").sum() == 0
 
 
 def test_oc3_without_year_takes_the_data_collection_year(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@
     returns   each return's collection year; yearly returns stitched into one history
     schemas   the pandera models;  validate  runs them
     words     codes written as words (SEX 'Male') read as the code of the row's year
+    flat      the header read from an episodes file carrying SEX and DOB, where none is
     quality   checks that warn without stopping
     coverage  the dates each table covers
     keys      integer row keys shared by quality and stitching

@@ -32,6 +32,7 @@ from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect, names_a_version
+from .flat import header_from_episodes
 from .keys import BIG, Distinct
 from .quality import CHECKS, LONGEST_CHECKS, Context, dataset_checks, exact_copies
 from .read import HEADER_SEARCH_ROWS, RawTable
@@ -451,6 +452,7 @@ def _run(
     """Every stage after reading: (dataset, full report). `source`: the data folder, named
     where nothing in it could be loaded."""
     parts, returns, found = _prepare(raws)
+    found += header_from_episodes(parts)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     found += read_words(parts)
     tables, where, years, distinct, earlier = _stitch_tables(parts, found)
