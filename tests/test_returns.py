@@ -359,6 +359,20 @@ def test_a_figure_needs_the_coverage_of_every_table_it_reads(tmp_path: Path) -> 
     assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 3
 
 
+def test_a_census_a_year_behind_the_903_returns_is_said(tmp_path: Path) -> None:
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "episodes_2018-19.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "referrals_2017-18.csv", "LAchildID,CINreferralDate", ["A,01/05/2017"])
+    q = sc.load_dataset(tmp_path).quality
+    assert q.loc[q["severity"] == "warning", ["table", "rule"]].values.tolist() == [
+        [
+            "referrals",
+            "no CIN census return for 2018-19 (the CIN census returns go to 2017-18, the "
+            "SSDA903 returns to 2018-19)",
+        ]
+    ]
+
+
 def test_rows_of_other_years_in_an_oc3_return_are_left_out(tmp_path: Path) -> None:
     # the 2019-20 file keeps the year before's rows too (YEAR 2019): they were read as
     # 2019-20 rows, a second, stale status for Z in that year's cohort

@@ -633,7 +633,7 @@ def missing_latest(by_table: dict[str, list[Part]]) -> list[pd.DataFrame]:
     latest: dict[str, int] = {}
     for t, year in last.items():
         latest[return_of(t)] = max(latest.get(return_of(t), year), year)
-    return [
+    said = [
         note(
             "warning",
             "",
@@ -647,3 +647,21 @@ def missing_latest(by_table: dict[str, list[Part]]) -> list[pd.DataFrame]:
         for table, year in sorted(last.items())
         if year < latest[return_of(table)]
     ]
+    # one return a year behind the other (the CIN census of the latest year not added)
+    newest = max(latest.values(), default=None)
+    ahead = [k for k, y in latest.items() if y == newest]
+    for kind, year in sorted(latest.items()):
+        if newest is not None and year < newest:
+            table = "referrals" if kind == CIN_CENSUS else "episodes"
+            said.append(
+                note(
+                    "warning",
+                    "",
+                    f"no {kind} return for {label(newest)} (the {kind} returns go to "
+                    f"{label(year)}, the {ahead[0]} returns to {label(newest)})",
+                    f"Figures from the {kind} have none after 31/03/{year + 1}; add the "
+                    f"{label(newest)} return.",
+                    table,
+                )
+            )
+    return said
