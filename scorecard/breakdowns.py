@@ -37,6 +37,9 @@ BREAKDOWN_TABLES: dict[str, tuple[str, ...]] = {
     "uasc": ("uasc",),
     "district": ("districts",),
 }
+# the cells a breakdown reads that leave a row out when unusable: a DUC that is no date is
+# read blank (UASC for ever), so its row is left out and said, as the UASC measures do
+BREAKDOWN_READS: dict[str, dict[str, tuple[str, ...]]] = {"uasc": {"uasc": ("CHILD", "DUC")}}
 # the breakdowns that describe a child (not a referral, a case or a population estimate)
 CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
 NOT_PERIODS = "its units are not periods of care, so there is no age at entry to care."

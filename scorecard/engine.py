@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import threads
-from .breakdowns import BREAKDOWN_TABLES, BreakdownError, normalise_by
+from .breakdowns import BREAKDOWN_READS, BREAKDOWN_TABLES, BreakdownError, normalise_by
 from .care import children
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .dataset import COLLECTION_YEAR, Coverage, Dataset, MissingTableError
@@ -179,7 +179,7 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
             f"{ind.id} needs the table(s) {', '.join(need)}, which the dataset does not have "
             f"(it has: {', '.join(ds.names) or 'none'})."
         )
-    reads = measure.reads(measure.params(ind.params))
+    reads = _with_breakdown_reads(measure.reads(measure.params(ind.params)), by)
     coverage = ds.coverage_for(_tables_read(ind, reads, by, ds))
     reasons = unavailable_reasons(ind, measure, coverage, ats)
     if measure.missing is not None:  # a year's results the data does not hold (KS4)
@@ -202,6 +202,17 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
         used = ds.cached(f"without:{_digest(rows)}", lambda: ds.without(rows))
         note = _left_out_note(ds, reads)
     return _Plan(measure, used, supported, reasons, coverage, note, ds, reads, rows)
+
+
+def _with_breakdown_reads(
+    reads: Mapping[str, tuple[str, ...]], by: list[str]
+) -> dict[str, tuple[str, ...]]:
+    """`reads` and the cells the breakdowns `by` read (`BREAKDOWN_READS`)."""
+    out = dict(reads)
+    for name in by:
+        for table, cols in BREAKDOWN_READS.get(name, {}).items():
+            out[table] = tuple(dict.fromkeys([*out.get(table, ()), *cols]))
+    return out
 
 
 def _tables_read(
@@ -356,17 +367,24 @@ def compute_each(
     ind = resolve_indicator(indicator, catalogue)
     dataset = resolve_dataset(dataset)
     measure = registry[ind.measure]
-    if measure.fast is not None or (len(views) < 2 and values_at is None):
+
+    def one_by_one() -> list[pd.DataFrame]:
         outs = [compute(ind, dataset, at=at, by=by, catalogue=catalogue) for at, by in views]
         if values_at is not None:
             asked = pd.DatetimeIndex(sorted(set().union(*(parse_at(at) for at, _ in views))))
             wanted = parse_at(values_at)
             outs.append(unit_values(ind, dataset, wanted[wanted.isin(asked)], catalogue=catalogue))
         return outs
+
+    if measure.fast is not None or (len(views) < 2 and values_at is None):
+        return one_by_one()
     bys = [normalise_by(by) for _, by in views]
     every_by = list(dict.fromkeys(name for by in bys for name in by))
     with without_hugepages():
         plans = [_plan(ind, dataset, at, by) for (at, _), by in zip(views, bys)]
+    if len({_digest(plan.rows) for plan in plans}) > 1:
+        return one_by_one()  # a breakdown leaves rows out that another view keeps
+    with without_hugepages():
         dates = pd.DatetimeIndex(sorted(set().union(*(p.supported for p in plans))))
         dates = dates.astype(DATE_DTYPE)
         p = measure.params(ind.params)

@@ -15,6 +15,7 @@ from scorecard.breakdowns import (
     summarise,
 )
 from scorecard.care import child_key
+from scorecard.inputs import dataset_from_frames
 from scorecard.periods import parse_at
 
 
@@ -89,6 +90,35 @@ def test_add_breakdowns_standard() -> None:
     assert list(out["ETHNIC"]) == ["WBRI", "WBRI", "MIXD"]
     by_age = summarise(out, parse_at("2025-03-31"), ["age_band"], "count")
     assert by_age["numerator"].sum() == 3
+
+
+def test_a_duc_that_is_no_date_leaves_its_row_out_of_the_uasc_breakdown() -> None:
+    # A's DUC is no date (read blank: UASC for ever); B's is blank (still UASC); C has no
+    # uasc row. A's row is left out and said, as the UASC measures leave it: A not UASC
+    ds = dataset_from_frames(
+        {
+            "episodes": pd.DataFrame(
+                {
+                    "CHILD": ["A", "B", "C"],
+                    "DECOM": ["01/04/2024"] * 3,
+                    "RNE": "S",
+                    "LS": "C2",
+                    "PLACE": "U1",
+                    "DEC": None,
+                    "REC": None,
+                }
+            ),
+            "uasc": pd.DataFrame({"CHILD": ["A", "B"], "DUC": ["31/02/2025", None]}),
+        },
+        strict=False,
+    )
+    got = sc.compute("cla_count", ds, at="2024-12-31", by="uasc")
+    assert got[["uasc", "value"]].values.tolist() == [["Not UASC", 2], ["UASC", 1]]
+    assert set(got["note"]) == {"1 uasc row left out: unusable DUC"}
+    # the scorecard's trend and breakdown views in one build agree with compute
+    each = sc.engine.compute_each("cla_count", ds, [("2024-12-31", None), ("2024-12-31", "uasc")])
+    assert each[0]["value"].item() == 3 and pd.isna(each[0]["note"].item())
+    assert each[1][["uasc", "value"]].values.tolist() == [["Not UASC", 2], ["UASC", 1]]
 
 
 def test_private_and_unknown_breakdowns_refused() -> None:
