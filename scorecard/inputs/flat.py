@@ -35,7 +35,9 @@ def header_from_episodes(parts: list[Part]) -> list[pd.DataFrame]:
     extract) has no header part, added to `parts`; the notes and warnings said."""
     found: list[pd.DataFrame] = []
     have = {p.year for p in parts if p.raw.table == "header"}
-    for ep in [p for p in parts if p.raw.table == "episodes" and p.year not in have]:
+    # (an extract's episodes beside yearly header files: those are its header)
+    lacking = [p for p in parts if p.raw.table == "episodes" and p.year not in have]
+    for ep in [p for p in lacking if p.year is not None or not have]:
         cols = [c for c in known_columns("header") if c in ep.frame.columns]
         if not set(NEEDED) <= set(cols) or not len(ep.frame):
             continue
