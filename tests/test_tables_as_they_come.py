@@ -151,6 +151,16 @@ def test_a_flat_return_beside_returns_with_header_files(tmp_path: Path) -> None:
     assert (ds.quality["severity"] != "note").sum() == 0
 
 
+def test_a_flat_extract_beside_yearly_header_files_takes_those(tmp_path: Path) -> None:
+    # the yearly header file is the header: the extract's own SEX and DOB make no second,
+    # yearless header (stitched last, it would have replaced the return's rows)
+    (tmp_path / "2017-header.csv").write_text("CHILD,SEX,DOB\nA,1,01/01/2010\n")
+    (tmp_path / "episodes.csv").write_text(f"{FLAT}\nA,01/05/2017,S,C2,U1,,,2,02/02/2011,\n")
+    ds = load_dataset(tmp_path)
+    assert ds["header"][["CHILD", "SEX"]].values.tolist() == [["A", "1"]]
+    assert not ds.quality["rule"].str.startswith("header read from").any()
+
+
 def test_oc3_without_year_takes_the_data_collection_year(tmp_path: Path) -> None:
     # a single 2017-18 return as the DfE validator writes it: no YEAR in oc3
     (tmp_path / "episodes.csv").write_text(
