@@ -322,13 +322,23 @@ def test_exact_copies_are_removed_before_the_figures(tmp_path: Path) -> None:
     )
     ds = sc.load_dataset(tmp_path)
     assert ds["episodes"]["CHILD"].tolist() == ["A", "B", "C", "A"]
-    # the unusable cell and the rows after the copies keep their place (A's row 8 overlaps)
+    # the unusable cells and the rows after the copies keep their place; A's row 8 is A's
+    # episode again with another PLACE: both of A's rows are errors, not an overlap
     assert rules(ds, "warning") == [
         ["episodes.csv", None, "", "3 exact copies of rows removed; first at row 5"],
-        ["episodes.csv", 8, "DECOM", "overlaps the child's previous episode"],
     ]
-    assert ds.unusable.values.tolist() == [["episodes", 2, "PLACE", "unknown PLACE code"]]
-    assert rules(ds, "error") == [["episodes.csv", 4, "PLACE", "unknown PLACE code"]]
+    again = "episode written again later in the file with other values (this row is left out)"
+    other = "episode written twice with another PLACE (which is right is not known)"
+    assert ds.unusable.values.tolist() == [
+        ["episodes", 0, "DECOM", again],
+        ["episodes", 2, "PLACE", "unknown PLACE code"],
+        ["episodes", 3, "PLACE", other],
+    ]
+    assert rules(ds, "error") == [
+        ["episodes.csv", 2, "DECOM", again],
+        ["episodes.csv", 4, "PLACE", "unknown PLACE code"],
+        ["episodes.csv", 8, "PLACE", other],
+    ]
 
 
 def test_copies_with_unreadable_cells_are_kept(tmp_path: Path) -> None:

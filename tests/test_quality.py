@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import scorecard as sc
 from scorecard.inputs import DataValidationError, dataset_from_frames, keys, report
 from scorecard.inputs.quality import _Ctx
 
@@ -103,6 +104,40 @@ def test_referrals_whose_dates_are_blank_or_no_date_repeat_nothing() -> None:
     q = ds.quality
     assert sorted(q.loc[q["severity"] == "error", "row"]) == [0, 1]
     assert _warnings(ds, "referral repeated")["row"].tolist() == [3]
+
+
+def test_an_episode_written_twice_with_another_place_is_an_error_not_a_guess() -> None:
+    # A's episode is written twice, the second time with PLACE R1 (an edited placement
+    # exported twice): which is right is not known. The first row is left out of every
+    # figure (the episode counts once), the last of those that read PLACE; B's exact copy
+    # is counted once, as before
+    ds = dataset_from_frames(
+        {
+            "episodes": _eps(
+                [
+                    ("A", "01/04/2024", "S", "C2", "U6", None, None),  # 0
+                    ("B", "01/05/2024", "S", "C2", "U1", None, None),  # 1
+                    ("B", "01/05/2024", "S", "C2", "U1", None, None),  # 2 exact copy
+                    ("A", "01/04/2024", "S", "C2", "R1", None, None),  # 3
+                ]
+            )
+        },
+        strict=False,
+    )
+    q = ds.quality
+    errors = q.loc[q["severity"] == "error"]
+    assert errors[["row", "column", "value"]].values.tolist() == [
+        [0, "DECOM", "01/04/2024"],
+        [3, "PLACE", "R1"],
+    ]
+    assert errors["rule"].tolist() == [
+        "episode written again later in the file with other values (this row is left out)",
+        "episode written twice with another PLACE (which is right is not known)",
+    ]
+    assert not q["rule"].str.startswith("overlaps").any()
+    assert sc.compute("cla_count", ds, at="2024-06-30")["value"].item() == 2
+    foster = sc.compute("pct_foster_care", ds, at="2024-06-30")
+    assert (foster["numerator"].item(), foster["denominator"].item()) == (1, 1)  # B alone
 
 
 def test_dates_of_birth_that_cannot_be_right_beside_the_episodes() -> None:

@@ -34,7 +34,14 @@ from .columns import required
 from .find import collect, names_a_version
 from .flat import header_from_episodes
 from .keys import BIG, Distinct
-from .quality import CHECKS, LONGEST_CHECKS, Context, dataset_checks, exact_copies
+from .quality import (
+    CHECKS,
+    LONGEST_CHECKS,
+    Context,
+    dataset_checks,
+    exact_copies,
+    repeated_episodes,
+)
 from .read import HEADER_SEARCH_ROWS, RawTable
 from .report import (
     DataValidationError,
@@ -458,6 +465,10 @@ def _run(
     tables, where, years, distinct, earlier = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
+    repeated = repeated_episodes(ctx)
+    if repeated:
+        found += repeated
+        ctx.also_unusable(unusable_cells(concat(repeated)))
     read = len(found)
     if validate:
         found += _validate(tables, where, distinct, ctx)

@@ -143,6 +143,10 @@ class _Ctx:
             f"dup:{table}", lambda: _duplicated_rows(self, table) & ~self.unreadable(table)
         )
 
+    def also_unusable(self, cells: pd.DataFrame) -> None:
+        """More cells found unusable (`report.unusable_cells`), before the checks run."""
+        self._unusable = cells if self._unusable is None else pd.concat([self._unusable, cells])
+
     def unreadable(self, table: str, *columns: str) -> np.ndarray:
         """Rows of `table` with a cell that failed a rule on loading (in `columns`, or in
         any column): read blank, so a check must not take it for a blank the file wrote."""
@@ -488,6 +492,7 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     decom_all = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
     dec_all = ep["DEC"].to_numpy(dtype="datetime64[ns]")
     use = (key >= 0) & ~np.isnat(decom_all) & ~ctx.duplicated("episodes")
+    use &= ~ctx.unreadable("episodes", "DECOM")  # (a row left out, such as a repeated one)
     if "LS" in ep.columns:
         use &= ~ctx.isin("episodes", "LS", SHORT_BREAK_LS)
     idx = np.flatnonzero(use)
@@ -920,6 +925,67 @@ CHECKS = (
 # the checks to start first when they run side by side: they scan the largest tables
 # (timed on the pooled benchmark data: started first, loading took 0.9-0.95 times as long)
 LONGEST_CHECKS = (repeated_record_warnings, code_year_warnings, episode_warnings)
+
+
+def repeated_episodes(ctx: _Ctx) -> list[pd.DataFrame]:
+    """An episode (CHILD and DECOM) written twice in one return with different cells (an
+    edited placement exported twice): which row is right is not known, so these are errors
+    on cells, left out of the figures that read them: the earlier rows on DECOM (left out of
+    every figure: the episode is counted once), the last row on each column that differs.
+    Exact copies are left to the copies step, which counts them once."""
+    if not ctx.has("episodes", "CHILD", "DECOM") or not len(ctx.tables["episodes"]):
+        return []
+    ep = ctx.tables["episodes"]
+    # the child key the checks share (with LA), and the day: cheap on millions of rows
+    key = combine(ctx.child_codes("episodes"), id_codes(ep["DECOM"]))
+    if not has_repeats(key.copy()):  # (it sorts what it is given)
+        return []
+    rows = np.flatnonzero(~ctx.duplicated("episodes"))  # exact copies: the copies step's
+    idx = rows[pd.Series(key[rows]).duplicated(keep=False).to_numpy()]
+    if not len(idx):
+        return []
+    groups = key[idx]
+    cols = [c for c in ep.columns if c not in ("LA", "CHILD", "DECOM", COLLECTION_YEAR)]
+    differ = {
+        c: pd.Series(id_codes(ep[c].iloc[idx])).groupby(groups).transform("nunique").to_numpy() > 1
+        for c in cols
+    }
+    some = np.logical_or.reduce(list(differ.values())) if differ else np.zeros(len(idx), bool)
+    last = ~pd.Series(groups).duplicated(keep="last").to_numpy()
+    w = ctx.where["episodes"]
+    found = []
+    earlier = idx[some & ~last]
+    if len(earlier):
+        found.append(
+            at(
+                "error",
+                "episodes",
+                w,
+                earlier,
+                "DECOM",
+                as_text(ep["DECOM"].iloc[earlier]),
+                "episode written again later in the file with other values (this row is left out)",
+                "The same CHILD and DECOM is written twice with different cells; keep the "
+                "right row and remove the other.",
+            )
+        )
+    for c, d in differ.items():
+        rows = idx[d & last]
+        if len(rows):
+            found.append(
+                at(
+                    "error",
+                    "episodes",
+                    w,
+                    rows,
+                    c,
+                    as_text(ep[c].iloc[rows]),
+                    f"episode written twice with another {c} (which is right is not known)",
+                    f"Keep one row per CHILD and DECOM; until then the episode is left out of "
+                    f"the figures that read {c}.",
+                )
+            )
+    return found
 
 
 # what the checks share (memoised keys and flags): the load stage builds it once and hands

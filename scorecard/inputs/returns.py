@@ -467,7 +467,8 @@ def _earlier_copies(
     pairs = pd.DataFrame({"k": key[kept], "row": new_pos[kept], "year": years}).merge(
         pd.DataFrame({"k": key[latest], "copy": latest}), on="k"
     )
-    pairs = pairs.loc[pairs["year"].notna()]
+    # one stitched row per copy: a key written twice in the latest return stands once
+    pairs = pairs.loc[pairs["year"].notna()].drop_duplicates("copy", keep="last")
     if pairs.empty:
         return None
     until = pd.to_datetime(pairs["year"].astype("int64").astype(str) + "-04-01")
