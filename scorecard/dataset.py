@@ -262,15 +262,11 @@ class Dataset:
 
     def with_rows(self, rows: Mapping[str, pd.DataFrame]) -> Dataset:
         """A dataset with the given rows added at the end of those tables (its own cache of
-        building blocks; the same quality report and coverage)."""
+        building blocks; the same quality report and coverage). For the tables stitched from
+        yearly returns (`earlier`), which hold no column compact."""
         tables = {name: self.held(name) for name in self.tables}
         for name, more in rows.items():
-            frame = tables[name]
-            for c in frame.columns[frame.dtypes == "category"]:  # kept compact: one categories
-                both = frame[c].cat.categories.union(pd.Index(more[c].dropna().unique()))
-                frame = frame.assign(**{c: frame[c].cat.set_categories(both)})
-                more = more.assign(**{c: pd.Categorical(more[c], categories=both)})
-            tables[name] = pd.concat([frame, more[frame.columns]], ignore_index=True)
+            tables[name] = pd.concat([tables[name], more[tables[name].columns]], ignore_index=True)
         return replace(self, tables=self._held.with_frames(tables), earlier={}, _cache={})
 
     def cached(self, key: str, build: Any) -> Any:

@@ -359,6 +359,24 @@ def test_a_figure_needs_the_coverage_of_every_table_it_reads(tmp_path: Path) -> 
     assert sc.compute("cla_count", ds, at="2019-03-31")["value"].item() == 3
 
 
+def test_no_missing_table_warning_for_an_xml_return_or_a_table_no_figure_reads(
+    tmp_path: Path,
+) -> None:
+    # 2017-18 as CSV files, with a uasc file and a reviews file; 2018-19 as one SSDA903 XML
+    # with no UASC child and no review: the XML holds the whole return, so nothing is
+    # missing; and reviews, which no figure reads, are never called missing
+    write(tmp_path, "2017-episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(tmp_path, "2017-uasc.csv", "CHILD,SEX,DOB,DUC", ["A,1,01/01/2002,"])
+    write(tmp_path, "2017-reviews.csv", "CHILD,REVIEW,REVIEW_CODE", ["A,01/07/2017,PN1"])
+    (tmp_path / "SSDA903_2018-19.xml").write_text(
+        "<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><SEX>1</SEX><DOB>01/01/2002</DOB>"
+        "</HEADER><EPISODE><DECOM>10/05/2017</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL>"
+        "<DEC /><REC /></EPISODE></CHILD></EXPSSDA903>"
+    )
+    q = sc.load_dataset(tmp_path).quality
+    assert not q["rule"].str.startswith("no ").any()
+
+
 def test_a_census_a_year_behind_the_903_returns_is_said(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
     write(tmp_path, "episodes_2018-19.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
