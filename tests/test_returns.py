@@ -377,6 +377,54 @@ def test_no_missing_table_warning_for_an_xml_return_or_a_table_no_figure_reads(
     assert not q["rule"].str.startswith("no ").any()
 
 
+def _903_xml(children: list[tuple[str, str, str]]) -> str:
+    """An SSDA903 XML return: one CHILD per (CHILDID, DECOM, DEC), none UASC."""
+    rows = "".join(
+        f"<CHILD><HEADER><CHILDID>{c}</CHILDID><SEX>1</SEX><DOB>01/01/2005</DOB><UASC>0</UASC>"
+        f"</HEADER><EPISODE><DECOM>{start}</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL>"
+        f"<DEC>{end}</DEC><REC>{'E13' if end else ''}</REC></EPISODE></CHILD>"
+        for c, start, end in children
+    )
+    return f"<EXPSSDA903>{rows}</EXPSSDA903>"
+
+
+def test_an_xml_return_with_no_uasc_child_covers_uasc_for_its_year(tmp_path: Path) -> None:
+    # 2017-18 as CSV files: A (UASC) leaves care in it, C (not UASC) stays; 2018-19 as one
+    # SSDA903 XML holding C and B, neither UASC. The XML is the whole return, so its year
+    # has uasc data: no child UASC. The rate excluding UASC at 31/03/2019 counts B and C
+    # (it was unavailable: "the data ends 31/03/2018"), and the UASC count is 0
+    write(
+        tmp_path,
+        "2017-episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,01/12/2017,E13", "C,01/06/2017,S,C2,U1,,"],
+    )
+    write(tmp_path, "2017-uasc.csv", "CHILD,SEX,DOB,DUC", ["A,1,01/01/2002,"])
+    (tmp_path / "SSDA903_2018-19.xml").write_text(
+        _903_xml([("C", "01/06/2017", ""), ("B", "01/07/2018", "")])
+    )
+    write(tmp_path, "population.csv", "MID_YEAR,POP_0_17", ["2017,20000", "2018,20000"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.coverage["uasc"].end == T("2019-03-31")
+    assert not ds.quality["rule"].str.startswith("no uasc").any()
+    rate = sc.compute("cla_rate_per_10k_excl_uasc", ds, at="2019-03-31")
+    assert rate["numerator"].item() == 2 and rate["value"].item() == 1.0
+    assert sc.compute("uasc_count", ds, at="2019-03-31")["value"].item() == 0
+    by = sc.compute("cla_count", ds, at="2019-03-31", by="uasc")
+    assert by[["uasc", "value"]].values.tolist() == [["Not UASC", 2]]
+
+
+def test_xml_returns_that_never_hold_a_uasc_child_count_none(tmp_path: Path) -> None:
+    # every return is XML and none has a UASC child: the UASC count is 0, not unavailable
+    (tmp_path / "SSDA903_2017-18.xml").write_text(_903_xml([("C", "01/06/2017", "")]))
+    (tmp_path / "SSDA903_2018-19.xml").write_text(_903_xml([("C", "01/06/2017", "")]))
+    ds = sc.load_dataset(tmp_path)
+    assert len(ds["uasc"]) == 0
+    assert ds.coverage["uasc"] == ds.coverage["episodes"]
+    count = sc.compute("uasc_count", ds, at=["2018-03-31", "2019-03-31"])
+    assert count["value"].tolist() == [0, 0]
+
+
 def test_a_census_a_year_behind_the_903_returns_is_said(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
     write(tmp_path, "episodes_2018-19.csv", EP, ["A,10/05/2017,S,C2,U1,,"])

@@ -59,6 +59,10 @@ _UASC_YES = frozenset({"1", "Y", "YES", "TRUE", "T"})
 _UASC_NO = frozenset({"", "0", "N", "NO", "FALSE", "F"})
 _OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
 _AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+# tables that figures read from a child's own fields: an SSDA903 XML holds the whole
+# return, so one with no such child gives the table with no rows (no UASC child that
+# year), not no table, and the table's data cover its year
+_CHILD_TABLES = {"uasc": ("CHILDID", "SEX", "DOB", "DUC"), "oc3": ("CHILDID", "DOB", *_OC3_FIELDS)}
 # CIN census: the parts of a referral not read into referrals (their repeated fields would
 # overwrite the referral's own)
 _CIN_SKIPPED = {
@@ -300,6 +304,11 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         declared, census_date = _census_year(handler.meta)
         lea = handler.meta.get("LEA", "").strip() or None
     found = {table: rows.frame() for table, rows in handler.tables.items()}
+    if handler.kind == "903" and handler.children:
+        for table, columns in _CHILD_TABLES.items():
+            if table not in found:
+                empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+                found[table] = (empty, np.zeros((0, 2), dtype="int64"))
     lines = np.concatenate([at[:, 0] for _, at in found.values()]) if found else np.zeros(0)
     one_line = len(lines) > 1 and bool((lines == lines[0]).all())
     named = f"{label}{ONE_LINE}" if one_line else label
