@@ -425,6 +425,22 @@ def test_xml_returns_that_never_hold_a_uasc_child_count_none(tmp_path: Path) -> 
     assert count["value"].tolist() == [0, 0]
 
 
+def test_an_xml_return_between_csv_returns_leaves_no_table_a_year_short(tmp_path: Path) -> None:
+    # reviews come in the 2017-18 and 2019-20 CSV returns; the 2018-19 return is one XML
+    # with no AREVIEW. That year had no review (the XML is the whole return): no "no reviews
+    # return for 2018-19" warning, and no gap in the reviews' coverage
+    reviews = "CHILD,REVIEW,REVIEW_CODE"
+    write(tmp_path, "2017-episodes.csv", EP, ["C,01/06/2017,S,C2,U1,,"])
+    write(tmp_path, "2017-reviews.csv", reviews, ["C,01/07/2017,PN1"])
+    (tmp_path / "SSDA903_2018-19.xml").write_text(_903_xml([("C", "01/06/2017", "")]))
+    write(tmp_path, "2019-episodes.csv", EP, ["C,01/06/2017,S,C2,U1,,"])
+    write(tmp_path, "2019-reviews.csv", reviews, ["C,01/07/2019,PN1"])
+    ds = sc.load_dataset(tmp_path)
+    assert not ds.quality["table"].eq("reviews").any()
+    assert ds.coverage["reviews"].gaps == ()
+    assert ds.coverage["reviews"].basis == "SSDA903 returns 2017-18 to 2019-20"
+
+
 def test_a_census_a_year_behind_the_903_returns_is_said(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
     write(tmp_path, "episodes_2018-19.csv", EP, ["A,10/05/2017,S,C2,U1,,"])

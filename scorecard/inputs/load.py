@@ -59,10 +59,12 @@ from .returns import (
     label,
     missing_latest,
     missing_years,
+    returned_years,
     row_key,
     settle_years,
     single_year,
     stitch,
+    xml_years,
 )
 from .validate import schema_issues
 from .words import read_words
@@ -312,13 +314,15 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     distinct: dict[str, dict[str, Distinct]] = {}
     earlier: dict[str, EarlierCopies] = {}
     found += missing_latest(by_table)
+    xml = xml_years(by_table)
     for table, members in by_table.items():
         members = _one_per_year(table, members, found)
         stitched, conflicts = stitch(table, members)
         if stitched.earlier is not None:
             earlier[table] = stitched.earlier
         found += conflicts
-        found += missing_years(table, members)
+        years[table] = returned_years(table, members, xml)
+        found += missing_years(table, years[table])
         ordered = sorted(members, key=lambda p: (p.year is None, p.year or 0))
         for p, moved in zip(ordered, stitched.moved, strict=True):
             for problem in p.issues:
@@ -327,7 +331,6 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
                     problem = problem.assign(pos=np.where(at_pos >= 0, at_pos, np.nan))
                 found.append(problem)
         tables[table], where[table] = stitched.frame, stitched.where
-        years[table] = sorted({p.year for p in members if p.year is not None})
         distinct[table] = stitched.distinct
     return tables, where, years, distinct, earlier
 

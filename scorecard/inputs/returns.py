@@ -604,9 +604,27 @@ def _conflicts(
     return found
 
 
-def missing_years(table: str, parts: list[Part]) -> list[pd.DataFrame]:
+def xml_years(by_table: dict[str, list[Part]]) -> dict[str, set[int]]:
+    """The collection years, per return (SSDA903, CIN census), given as an XML file: one
+    file holds the whole return, so a table it lacks had no rows that year (the 2021-22
+    SSDA903 XML with no missing episode), and is not missing."""
+    out: dict[str, set[int]] = {}
+    for table, parts in by_table.items():
+        for p in parts:
+            if p.year is not None and str(p.raw.file).lower().split(" (")[0].endswith(".xml"):
+                out.setdefault(return_of(table), set()).add(p.year)
+    return out
+
+
+def returned_years(table: str, parts: list[Part], xml: dict[str, set[int]]) -> list[int]:
+    """The collection years a table's data cover: those of its parts, and those whose
+    return is an XML file (`xml_years`)."""
+    own = {p.year for p in parts if p.year is not None}
+    return sorted(own | xml.get(return_of(table), set())) if own else []
+
+
+def missing_years(table: str, years: list[int]) -> list[pd.DataFrame]:
     """A warning per collection year missing between a table's first and last return."""
-    years = sorted({p.year for p in parts if p.year is not None})
     if len(years) < 2:
         return []
     gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
@@ -626,22 +644,14 @@ def missing_latest(by_table: dict[str, list[Part]]) -> list[pd.DataFrame]:
     """A warning per table whose returns stop before its return's latest year (the 2024-25
     SSDA903 return without its uasc file): the table's data end a year early, and figures
     that need it have none after, which the analyst should hear before the card says so.
-    Only the tables indicators read; not where the latest return is XML (one file holds
-    the whole return: a table it lacks had no rows that year)."""
+    Only the tables indicators read; an XML return lacks no table (`xml_years`)."""
+    xml = xml_years(by_table)
     last = {
-        t: max(p.year for p in parts if p.year is not None)
-        for t, parts in by_table.items()
-        if any(p.year is not None for p in parts)
+        t: max(years) for t, parts in by_table.items() if (years := returned_years(t, parts, xml))
     }
     latest: dict[str, int] = {}
     for t, year in last.items():
         latest[return_of(t)] = max(latest.get(return_of(t), year), year)
-    in_xml = {
-        (return_of(t), p.year)
-        for t, parts in by_table.items()
-        for p in parts
-        if str(p.raw.file).lower().split(" (")[0].endswith(".xml")
-    }
     said = [
         note(
             "warning",
@@ -654,9 +664,7 @@ def missing_latest(by_table: dict[str, list[Part]]) -> list[pd.DataFrame]:
             table,
         )
         for table, year in sorted(last.items())
-        if year < latest[return_of(table)]
-        and table in TABLES
-        and (return_of(table), latest[return_of(table)]) not in in_xml
+        if year < latest[return_of(table)] and table in TABLES
     ]
     # one return a year behind the other (the CIN census of the latest year not added)
     newest = max(latest.values(), default=None)
