@@ -150,6 +150,64 @@ def test_an_open_episode_missing_from_the_next_return_is_reported(tmp_path: Path
     )
 
 
+def test_a_start_date_corrected_in_the_next_return_is_the_same_episode(tmp_path: Path) -> None:
+    # A's episode is open at the ends of 2022-23 and 2023-24 from 18/03/2023; the 2024-25
+    # return has A's only episode begun before 2024-25 from 21/03/2023 (the start date
+    # corrected) and closes it on 01/09/2024. It is one episode, the later date used in
+    # every year: A left care (the earlier rows, missing from 2024-25, stayed open for
+    # ever: A was counted at 31/03/2025). E's open episode and F's are missing from 2024-25
+    # with no other episode of theirs begun before it (F's begins in 2024-25): still said
+    # and left open
+    write(tmp_path, "episodes_2022-23.csv", EP, ["A,18/03/2023,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "episodes_2023-24.csv",
+        EP,
+        [
+            "A,18/03/2023,S,C2,U1,,",
+            "B,01/05/2023,S,C2,U1,,",
+            "E,01/06/2023,S,C2,U1,,",
+            "F,01/07/2023,S,C2,U1,,",
+        ],
+    )
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        EP,
+        ["B,01/05/2023,S,C2,U1,,", "A,21/03/2023,S,C2,U1,01/09/2024,E13", "F,02/04/2024,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep.loc[ep["CHILD"] == "A", ["DECOM", "COLLECTION_YEAR"]].values.tolist() == [
+        [T("2023-03-21"), "2024-25"]
+    ]
+    q = ds.quality
+    assert q[["file", "row", "column", "rule"]].values.tolist() == [
+        [
+            "episodes_2023-24.csv",
+            row,
+            "DEC",
+            "episode open at the end of 2023-24 is missing from the 2024-25 return",
+        ]
+        for row in (4, 5)
+    ] + [
+        [
+            "episodes_2024-25.csv",
+            3,
+            "DECOM",
+            "start date differs from the episode open in the 2023-24 return: read as that "
+            "episode, its start date corrected (this date is used)",
+        ],
+        ["episodes_2024-25.csv", 4, "DECOM", "overlaps the child's previous episode"],
+    ]
+    # 31/03/2023: A; 31/03/2024: A, B, E and F; 31/03/2025: B, E and F (its 2023-24
+    # episode still open beside its new one), not A
+    counts = sc.compute("cla_count", ds, at=["2023-03-31", "2024-03-31", "2025-03-31"])
+    assert counts["value"].tolist() == [1, 4, 3]
+    starts = sc.compute("cla_started", ds, at=["2023-03-31", "2024-03-31"])
+    assert starts["value"].tolist() == [1, 3]  # A once, on 21/03/2023; then B, E and F
+
+
 def test_a_missing_year_is_a_gap_in_coverage_and_reported(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,01/06/2017,E13"])
     write(tmp_path, "episodes_2019-20.csv", EP, ["B,10/05/2019,S,C2,U1,,"])
@@ -309,6 +367,28 @@ def test_a_referral_open_at_a_census_and_missing_from_the_next_is_reported(
             "referrals_2023-24.csv",
             2,
             "referral open at the end of 2023-24 is missing from the 2024-25 census",
+        ]
+    ]
+
+
+def test_a_referral_date_corrected_before_the_next_census_year_is_the_same_referral(
+    tmp_path: Path,
+) -> None:
+    # R1's referral of 27/03/2024 is open at the 2023-24 census; the 2024-25 census dates
+    # it 25/03/2024, still before its year, and closes it: one referral, corrected (it was
+    # two: the old one open for ever, the new one a re-referral of it)
+    head = "LAchildID,CINreferralDate,CINclosureDate"
+    write(tmp_path, "referrals_2023-24.csv", head, ["R1,27/03/2024,", "R2,01/06/2023,"])
+    write(tmp_path, "referrals_2024-25.csv", head, ["R1,25/03/2024,01/09/2024", "R2,01/06/2023,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["referrals"]["CINreferralDate"].tolist() == [T("2024-03-25"), T("2023-06-01")]
+    assert ds.quality[["file", "row", "column", "rule"]].values.tolist() == [
+        [
+            "referrals_2024-25.csv",
+            2,
+            "CINreferralDate",
+            "referral date differs from the referral open in the 2023-24 census: read as "
+            "that referral, its referral date corrected (this date is used)",
         ]
     ]
 

@@ -425,6 +425,9 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     rows = np.concatenate([p.raw.rows for p in parts]) if parts else np.zeros(0, "int64")
     keep = np.ones(len(whole), dtype=bool)
     key = row_key(whole, table) if len(parts) > 1 else None
+    corrected: list[tuple[int, np.ndarray]] = []
+    if key is not None and table in OPEN_ENDS:
+        key, corrected = _corrected_starts(table, parts, whole, source, key)
     if key is not None:
         latest = pd.Series(source).groupby(key).transform("max").to_numpy()
         keep = source == latest
@@ -435,6 +438,26 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     moved = [new_pos[bounds_[i] : bounds_[i + 1]] for i in range(len(parts))]
     frame = whole.loc[keep].reset_index(drop=True)
     found = _conflicts(table, parts, whole, source, key, new_pos, frame, where)
+    for year, mask in corrected:
+        pos = new_pos[mask]
+        pos = pos[pos >= 0]
+        start, (_, what, kind) = KEYS[table][-1], OPEN_ENDS[table]
+        found.append(
+            at(
+                "warning",
+                table,
+                where,
+                pos,
+                start,
+                frame[start].iloc[pos],
+                f"{START_WORDS[table]} differs from the {what} open in the {label(year)} "
+                f"{kind}: read as that {what}, its {START_WORDS[table]} corrected (this date "
+                "is used)",
+                f"The {label(year)} {kind} holds this child's open {what} with another "
+                f"{START_WORDS[table]}, and this {kind} no other {what} of theirs begun before "
+                "its year: check which date is right.",
+            )
+        )
     earlier = _earlier_copies(parts, whole, key, source, keep, new_pos) if key is not None else None
     return Stitched(frame, where, moved, earlier=earlier), found
 
@@ -487,6 +510,56 @@ OPEN_ENDS = {
     "episodes": ("DEC", "episode", "return"),
     "referrals": ("CINclosureDate", "referral", "census"),
 }
+START_WORDS = {"episodes": "start date", "referrals": "referral date"}  # KEYS' last column
+
+
+def _corrected_starts(
+    table: str, parts: list[Part], whole: pd.DataFrame, source: np.ndarray, key: np.ndarray
+) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+    """Keys with a start date corrected between returns made one: a child's only row open
+    at the end of a year and missing from the next return, and their only row in the next
+    return open at its start and missing from the first, are one episode (or referral)
+    whose start date was corrected. The later row replaces the earlier, as any corrected
+    cell does, so the episode is neither open for ever nor counted twice. Also (year, rows
+    of the next return so read), for the warning."""
+    end_column, start = OPEN_ENDS[table][0], KEYS[table][-1]
+    if end_column not in whole.columns:
+        return key, []
+    key = key.copy()
+    years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
+    child = combine(*[id_codes(whole[c]) for c in ("LA", KEYS[table][0]) if c in whole.columns])
+    begun = whole[start].to_numpy(dtype="datetime64[ns]")
+    ended = whole[end_column].to_numpy(dtype="datetime64[ns]")
+    out = []
+    for year in sorted({int(y) for y in years if y >= 0}):
+        mine, nxt = years == year, years == year + 1
+        if not nxt.any():
+            continue
+        first_day = np.datetime64(f"{year + 1}-04-01")
+        gone = mine & ~np.isnat(begun) & np.isnat(ended) & ~np.isin(key, key[nxt])
+        gone &= ~_undated_next(table, whole, nxt)
+        carried = nxt & (begun < first_day) & ~(ended < first_day) & ~np.isin(key, key[mine])
+        if not (gone.any() and carried.any()):
+            continue
+        pairs = _one_each(child, gone, "old").merge(_one_each(child, carried, "new"), on="c")
+        if pairs.empty:
+            continue
+        # every earlier return's copy of the episode follows its corrected key
+        old, new = key[pairs["old"].to_numpy()], key[pairs["new"].to_numpy()]
+        copies = (years <= year) & np.isin(key, old)
+        key[copies] = pd.Series(new, index=old).loc[key[copies]].to_numpy()
+        mask = np.zeros(len(whole), dtype=bool)
+        mask[pairs["new"].to_numpy()] = True
+        out.append((year, mask))
+    return key, out
+
+
+def _one_each(child: np.ndarray, mask: np.ndarray, name: str) -> pd.DataFrame:
+    """The rows under `mask` whose child has no other row there: (child `c`, row `name`);
+    with two, which one continues which cannot be told."""
+    rows = np.flatnonzero(mask)
+    single = ~pd.Series(child[rows]).duplicated(keep=False).to_numpy()
+    return pd.DataFrame({"c": child[rows][single], name: rows[single]})
 
 
 def _undated_next(table: str, whole: pd.DataFrame, next_year: np.ndarray) -> np.ndarray:
@@ -561,9 +634,10 @@ def _conflicts(
                         None,
                         f"{what} open at the end of {label(year)} is missing from the "
                         f"{label(year + 1)} {kind}",
-                        f"An open {what} must appear in the next year's {kind} (closed or "
-                        "still open; a corrected start date makes it another one); until "
-                        "corrected it counts as open.",
+                        f"An open {what} must appear in the next year's {kind}, closed or "
+                        "still open, with the same start date (a corrected one is matched "
+                        f"only when it is the child's one {what} there begun before its "
+                        "year); until corrected it counts as open.",
                     )
                 )
 
