@@ -555,6 +555,9 @@ def _notes(frame: pd.DataFrame, plan: _Plan, pieces: list[_Piece]) -> pd.Series:
     `pieces`)."""
     parts: list[list[str | None]] = []
     since = f" ({plan.coverage.start:%d/%m/%Y})" if plan.coverage is not None else ""
+    if plan.coverage is not None and plan.coverage.gaps:  # a year with no return: the same
+        gaps = ", ".join(f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in plan.coverage.gaps)
+        since += f" or in a gap in it ({gaps})"
     den = frame["denominator"].fillna(0).to_numpy(dtype="float64")
     for flag, template in plan.measure.caveats.items():
         if flag in frame.columns:

@@ -208,6 +208,102 @@ def test_a_start_date_corrected_in_the_next_return_is_the_same_episode(tmp_path:
     assert starts["value"].tolist() == [1, 3]  # A once, on 21/03/2023; then B, E and F
 
 
+def test_an_episode_open_before_a_missing_year_and_absent_after_it_ended_in_the_gap(
+    tmp_path: Path,
+) -> None:
+    # no return for 2023-24. A, B, C, D and E are open at the end of 2022-23; the 2024-25
+    # return has B (still open) and none of the others' episodes, so each of those ended
+    # during 2023-24 (the 2024-25 return would hold it if open then); they were counted as
+    # looked after for ever. A: read as ended by 31/03/2024. C comes back in 2024-25 with a
+    # new episode, overlapping nothing now. D's next episode began 15/10/2023 with RNE P:
+    # D's old one ended that day with X1 (one period of care). E's began 01/12/2023 with
+    # RNE S, a new period: E's old one ended by then
+    write(
+        tmp_path,
+        "episodes_2022-23.csv",
+        EP,
+        [
+            "A,01/05/2022,S,C2,U1,,",
+            "B,01/06/2022,S,C2,U1,,",
+            "C,01/07/2022,S,C2,U1,,",
+            "D,01/08/2022,S,C2,U1,,",
+            "E,01/09/2022,S,C2,U1,,",
+        ],
+    )
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        EP,
+        [
+            "B,01/06/2022,S,C2,U1,,",
+            "C,01/09/2024,S,C2,U1,,",
+            "D,15/10/2023,P,C2,U4,,",
+            "E,01/12/2023,S,C2,U1,,",
+        ],
+    )
+    write(tmp_path, "header_2022-23.csv", HEADER, [f"{c},1,01/01/2010" for c in "ABCDE"])
+    write(tmp_path, "header_2024-25.csv", HEADER, [f"{c},M,01/01/2010" for c in "BCDE"])
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"][["CHILD", "DEC", "REC"]]
+    assert ep.astype(object).where(ep.notna(), None).values.tolist() == [
+        ["A", T("2024-03-31"), None],
+        ["C", T("2024-03-31"), None],
+        ["D", T("2023-10-15"), "X1"],
+        ["E", T("2023-12-01"), None],
+        ["B", None, None],
+        ["C", None, None],
+        ["D", None, None],
+        ["E", None, None],
+    ]
+    q = ds.quality
+    ended = (
+        "episode open at the end of 2022-23 is missing from the 2024-25 return, the next "
+        "after 2023-24 (none): read as ended"
+    )
+    assert q[["severity", "file", "row", "column", "rule"]].values.tolist() == [
+        *[
+            ["warning", "", None, "", f"no {t} return for 2023-24 (between 2022-23 and 2024-25)"]
+            for t in ("header", "episodes")
+        ],
+        *[["warning", "episodes_2022-23.csv", r, "DEC", f"{ended} by 31/03/2024"] for r in (2, 4)],
+        [
+            "warning",
+            "episodes_2022-23.csv",
+            5,
+            "DEC",
+            f"{ended} with X1 the day the child's next episode starts (its RNE continues the "
+            "period of care)",
+        ],
+        [
+            "warning",
+            "episodes_2022-23.csv",
+            6,
+            "DEC",
+            f"{ended} by the day the child's next episode starts",
+        ],
+    ]
+    # 31/03/2023: all five; 30/06/2024: B, D and E; 31/03/2025: B, C, D and E
+    counts = sc.compute("cla_count", ds, at=["2023-03-31", "2024-06-30", "2025-03-31"])
+    assert counts["value"].tolist() == [5, 3, 4]
+    # D's period of care runs from 01/08/2022 (973 days to 31/03/2025, a full count); E's
+    # from 01/12/2023 (486 days)
+    units = sc.units("time_in_care_current", ds, at="2025-03-31")
+    days = dict(zip(units["CHILD"], units["value"], strict=True))
+    assert (days["D"], days["E"]) == (973, 486)
+    # F's first episode in the data continues a period (RNE P): it began before the data or
+    # in the gap, and its days are a lower bound; the note says both
+    write(tmp_path, "episodes_2024-25.csv", EP, ["F,01/06/2024,P,C2,U4,,"])
+    write(tmp_path, "header_2024-25.csv", HEADER, ["F,M,01/01/2010"])
+    got = sc.compute("time_in_care_current", sc.load_dataset(tmp_path), at="2025-03-31")
+    assert got["note"].item() == (
+        "lower bound for 1 of 1 children: their period of care began before the data starts "
+        "(01/04/2022) or in a gap in it (01/04/2023 to 31/03/2024)"
+    )
+    # inside the gap no figure
+    with pytest.raises(sc.UnavailableError, match="the data has none from 01/04/2023"):
+        sc.compute("cla_count", ds, at="2023-12-31")
+
+
 def test_a_missing_year_is_a_gap_in_coverage_and_reported(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,01/06/2017,E13"])
     write(tmp_path, "episodes_2019-20.csv", EP, ["B,10/05/2019,S,C2,U1,,"])

@@ -66,6 +66,7 @@ from .returns import (
     stitch,
     xml_years,
 )
+from .schemas import FRAME_CHECKS
 from .validate import schema_issues
 from .words import read_words
 
@@ -313,6 +314,7 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
     years: dict[str, list[int]] = {}
     distinct: dict[str, dict[str, Distinct]] = {}
     earlier: dict[str, EarlierCopies] = {}
+    closed: dict[str, np.ndarray] = {}
     found += missing_latest(by_table)
     xml = xml_years(by_table)
     for table, members in by_table.items():
@@ -320,6 +322,8 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
         stitched, conflicts = stitch(table, members)
         if stitched.earlier is not None:
             earlier[table] = stitched.earlier
+        if len(stitched.closed):
+            closed[table] = stitched.closed
         found += conflicts
         years[table] = returned_years(table, members, xml)
         found += missing_years(table, years[table])
@@ -332,7 +336,7 @@ def _stitch_tables(parts: list[Part], found: list[pd.DataFrame]):
                 found.append(problem)
         tables[table], where[table] = stitched.frame, stitched.where
         distinct[table] = stitched.distinct
-    return tables, where, years, distinct, earlier
+    return tables, where, years, distinct, earlier, closed
 
 
 COPIES_HINT = (
@@ -450,6 +454,20 @@ def _validate(
     return [*done[0], concat([part for parts in done[1:] for part in parts])]
 
 
+def _spare_ends(found: list[pd.DataFrame], closed: dict[str, np.ndarray]) -> list[pd.DataFrame]:
+    """The checks' findings, less 'REC blank but DEC given' on the episodes read as ended in
+    a year with no return (`returns._close_in_gaps`): that DEC is ours, and no REC is known."""
+    if "episodes" not in closed:
+        return found
+    rule = FRAME_CHECKS["rec_when_ceased"][1]
+    return [
+        f.loc[~(f["table"].eq("episodes") & f["rule"].eq(rule) & f["pos"].isin(closed["episodes"]))]
+        if "pos" in f.columns and len(f)
+        else f
+        for f in found
+    ]
+
+
 def _run(
     raws: list[RawTable],
     notes: list[pd.DataFrame],
@@ -465,7 +483,7 @@ def _run(
     found += header_from_episodes(parts)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     found += read_words(parts)
-    tables, where, years, distinct, earlier = _stitch_tables(parts, found)
+    tables, where, years, distinct, earlier, closed = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
     repeated = repeated_episodes(ctx)
@@ -474,7 +492,7 @@ def _run(
         ctx.also_unusable(unusable_cells(concat(repeated)))
     read = len(found)
     if validate:
-        found += _validate(tables, where, distinct, ctx)
+        found += _spare_ends(_validate(tables, where, distinct, ctx), closed)
     moved = _drop_copies(tables, where, distinct, found, ctx, read)
     if not tables and (raws or notes):
         found.append(

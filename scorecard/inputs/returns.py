@@ -15,6 +15,7 @@ open in one return and missing from the next) and missing years are reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -392,6 +393,8 @@ class Stitched:
     moved: list[np.ndarray | None]
     distinct: dict[str, Distinct] = field(default_factory=dict)  # a single extract's
     earlier: EarlierCopies | None = None  # the rows later returns replaced (see stitch)
+    # rows read as ended in a year with no return (`_ended_in_gaps`): their end date is ours
+    closed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int64"))
 
 
 def row_key(frame: pd.DataFrame, table: str) -> np.ndarray | None:
@@ -458,8 +461,113 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
                 "its year: check which date is right.",
             )
         )
+    closed = np.zeros(0, dtype="int64")
+    if key is not None and table in OPEN_ENDS and OPEN_ENDS[table][0] in whole.columns:
+        frame, closed, said = _close_in_gaps(
+            table, parts, whole, source, key, keep, new_pos, frame, where
+        )
+        found += said
     earlier = _earlier_copies(parts, whole, key, source, keep, new_pos) if key is not None else None
-    return Stitched(frame, where, moved, earlier=earlier), found
+    return Stitched(frame, where, moved, earlier=earlier, closed=closed), found
+
+
+def _close_in_gaps(
+    table: str,
+    parts: list[Part],
+    whole: pd.DataFrame,
+    source: np.ndarray,
+    key: np.ndarray,
+    keep: np.ndarray,
+    new_pos: np.ndarray,
+    frame: pd.DataFrame,
+    where: Where,
+) -> tuple[pd.DataFrame, np.ndarray, list[pd.DataFrame]]:
+    """Rows open at the end of a year before a year with no return, and absent from the
+    next return there is, ended in the gap: had one been open then, that return would hold
+    it. An episode the child's next one continues (begun in the gap, its RNE not S) ended
+    that day with X1, as SSDA903 requires; else the day is not known, and the row is read
+    as ended by the gap's last day. Figures that need the gap's years are not available;
+    after it, the row is no longer counted for ever. (frame with those ends, their
+    positions, a warning per year and kind of end)."""
+    end_column, what, kind = OPEN_ENDS[table]
+    start = KEYS[table][-1]
+    years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
+    present = sorted({int(y) for y in years if y >= 0})
+    begun = whole[start].to_numpy(dtype="datetime64[ns]")
+    open_ = whole[end_column].isna().to_numpy() & ~np.isnat(begun)
+    child = combine(*[id_codes(whole[c]) for c in ("LA", KEYS[table][0]) if c in whole.columns])
+    ends = frame[end_column].to_numpy(dtype="datetime64[ns]", copy=True)
+    x1 = np.zeros(len(frame), dtype=bool)
+    closed, found = [], []
+    for year, nxt in pairwise(present):
+        if nxt == year + 1:
+            continue
+        gone = keep & (years == year) & open_ & ~np.isin(key, key[years > year])
+        gone &= ~_undated_next(table, whole, years == nxt)
+        if not gone.any():
+            continue
+        last = bounds(nxt - 1)[1]
+        rows = np.flatnonzero(gone)
+        day, goes_on = _next_in_gap(table, whole, years == nxt, child, begun, rows, bounds(nxt)[0])
+        pos = new_pos[rows]
+        follows = ~np.isnat(day)  # it ended by the child's next episode, at the latest
+        ends[pos] = np.where(follows, day, np.datetime64(last, "ns"))
+        x1[pos] = goes_on
+        gap = label(year + 1) if nxt == year + 2 else f"{label(year + 1)} to {label(nxt - 1)}"
+        missing = f"{what} open at the end of {label(year)} is missing from the {label(nxt)} {kind}"
+        hint = (
+            f"Had it been open on {bounds(nxt)[0]:%d/%m/%Y}, the {label(nxt)} {kind} would hold "
+            f"it; figures that need {gap}, with no {kind}, are not available. Add the missing "
+            f"{kind}."
+        )
+        after = f"{missing}, the next after {gap} (none): read as ended"
+        for said, rule in (
+            (~follows, f"{after} by {last:%d/%m/%Y}"),
+            (follows & ~goes_on, f"{after} by the day the child's next episode starts"),
+            (
+                goes_on,
+                f"{after} with X1 the day the child's next episode starts (its RNE continues "
+                "the period of care)",
+            ),
+        ):
+            if said.any():
+                found.append(at("warning", table, where, pos[said], end_column, None, rule, hint))
+        closed.append(pos)
+    if not closed:
+        return frame, np.zeros(0, dtype="int64"), []
+    out = {end_column: pd.Series(ends, index=frame.index).astype(frame[end_column].dtype)}
+    if x1.any():
+        out["REC"] = frame["REC"].mask(x1, "X1")
+    return frame.assign(**out), np.concatenate(closed), found
+
+
+def _next_in_gap(
+    table: str,
+    whole: pd.DataFrame,
+    nxt: np.ndarray,
+    child: np.ndarray,
+    begun: np.ndarray,
+    rows: np.ndarray,
+    first_day: pd.Timestamp,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows` (episodes that ended in a gap), the start of the child's next
+    episode in the return after it (begun after the row and before `first_day`), and
+    whether that episode continues the period of care (RNE given and not S)."""
+    day = np.full(len(rows), np.datetime64("NaT", "ns"))
+    if table != "episodes" or "RNE" not in whole.columns:
+        return day, np.zeros(len(rows), dtype=bool)
+    later = np.flatnonzero(nxt & (begun < np.datetime64(first_day, "ns")))
+    rne = whole["RNE"].astype("string").str.strip().str.upper().to_numpy(na_value="")
+    pairs = pd.DataFrame({"c": child[rows], "i": np.arange(len(rows)), "from": begun[rows]}).merge(
+        pd.DataFrame({"c": child[later], "day": begun[later], "rne": rne[later]}), on="c"
+    )
+    pairs = pairs.loc[pairs["day"] > pairs["from"]].sort_values(["i", "day"])
+    first = pairs.drop_duplicates("i")
+    goes_on = np.zeros(len(rows), dtype=bool)
+    i = first["i"].to_numpy()
+    day[i] = first["day"].to_numpy(dtype="datetime64[ns]")
+    goes_on[i] = (first["rne"] != "").to_numpy() & (first["rne"] != "S").to_numpy()
+    return day, goes_on
 
 
 def _earlier_copies(
