@@ -500,6 +500,49 @@ def test_a_row_of_a_child_is_never_taken_for_a_total(tmp_path: Path) -> None:
     assert rules(ds) == []
 
 
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Produced by Liquidlogic 01/04/2025 09:14,,",  # a case system's report footer
+        "2 rows selected.",  # an SQL*Plus spool, the line without separators
+        "Report run 01/04/2025,,",
+        ",End of report,",  # the lone words under another column
+        "Page 1 of 1",
+    ],
+)
+def test_a_report_footer_line_under_a_table_is_left_out_and_said(
+    tmp_path: Path, footer: str
+) -> None:
+    # two children on lines 2-3, a blank line 4, the footer on line 5: not a child
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010", "B,2,01/01/2011", "", footer])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    rule = "a totals or notes row under the table; the row is left out"
+    assert rules(ds) == [["header.csv", 5, "", rule]]
+
+
+def test_a_run_of_footer_lines_is_left_out_row_by_row(tmp_path: Path) -> None:
+    # a total on line 4, then (a blank line between) two footer lines on 6 and 7
+    rows = ["A,01/04/2024,S,C2,U1,,", "B,01/04/2024,S,C2,U1,,", "Total,2,,,,,", ""]
+    write(tmp_path, "episodes.csv", EP, [*rows, "End of report", "Page 1 of 1,,,,,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
+    rule = "a totals or notes row under the table; the row is left out"
+    assert rules(ds) == [["episodes.csv", n, "", rule] for n in (4, 6, 7)]
+
+
+def test_a_last_row_of_a_lone_identifier_or_two_cells_is_data(tmp_path: Path) -> None:
+    # line 3 holds only a child's identifier (no space); line 3 of the other file two cells
+    # of words: both are rows of children, with the errors of their blank cells
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010", "C99,,"])
+    write(tmp_path, "uasc.csv", "CHILD,DUC", ["A,", "Produced by Liquidlogic,01/04/2025"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "C99"]
+    assert ds["uasc"]["CHILD"].tolist() == ["A", "Produced by Liquidlogic"]
+    found = [r[:3] for r in rules(ds, "error")]
+    assert found == [["header.csv", 3, "DOB"], ["header.csv", 3, "SEX"]]
+
+
 def test_a_separator_after_the_last_value_of_every_line_is_left_out(tmp_path: Path) -> None:
     # the header has 7 names, each data line 8 fields (the last empty): pandas took CHILD
     # for an index and every column moved one place (0 children looked after)

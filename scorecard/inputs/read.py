@@ -191,26 +191,41 @@ def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
 
 # the first cell of a row under a table that totals or annotates it
 _FOOTER = re.compile(r"(grand\s+)?totals?\b|sum\b|count\b|source\b|notes?\b|\*", re.IGNORECASE)
+# a report's footer line: words, spaced ('Produced by ...', '4621 rows selected.', 'Page 1 of
+# 1'); a child's identifier has no space, nor a word of three letters beside another word
+_WORDS = re.compile(r"(?=.*[^\W\d_]{3})\S+\s+\S.*")
 FOOTER_SEARCH_ROWS = 10  # rows at the end of a table looked at for totals and notes
 
 
+def _is_footer(row: pd.Series, sparse: bool) -> bool:
+    """True for a row under a table that totals or annotates it: its first cell starts with
+    a word of a total or note and its other cells are mostly blank (`sparse`); or its only
+    filled cell is a line of words (a report's footer)."""
+    first = row.iloc[0]
+    if sparse and isinstance(first, str) and _FOOTER.match(first.strip()):
+        return True
+    filled = row.dropna()
+    return (
+        len(filled) == 1
+        and isinstance(filled.iloc[0], str)
+        and _WORDS.fullmatch(filled.iloc[0].strip()) is not None
+    )
+
+
 def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
-    """Rows under the table that total or annotate it ('Total', 'Source: ...', 'Notes'),
-    left out: the run of last rows whose first cell starts with such a word and whose other
-    cells are mostly blank; their row numbers, for a warning."""
+    """Rows under the table that total or annotate it ('Total', 'Source: ...', 'Notes',
+    'Produced by ...', '4621 rows selected.'), left out: the run of last rows whose first cell
+    starts with a word of a total or note and whose other cells are mostly blank, or whose
+    only filled cell is a line of words; their row numbers, for a warning. A last row with
+    two filled cells, or a lone identifier, is data."""
     f = sheet.frame
     if f.empty or f.shape[1] < 2:
         return sheet, np.arange(0)
     tail = f.iloc[-FOOTER_SEARCH_ROWS:]
-    worded = np.array(
-        [isinstance(v, str) and _FOOTER.match(v.strip()) is not None for v in tail.iloc[:, 0]]
-    )
-    if not worded[-1]:  # the usual case: a run of them ends on the last row
-        return sheet, np.arange(0)
     sparse = tail.notna().sum(axis=1).to_numpy() <= max(2, f.shape[1] // 2)
     n = 0
-    for footer in (worded & sparse)[::-1]:
-        if not footer:
+    for i in range(len(tail) - 1, -1, -1):  # the usual case: the last row is data
+        if not _is_footer(tail.iloc[i], bool(sparse[i])):
             break
         n += 1
     if not n:
