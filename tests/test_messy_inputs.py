@@ -848,11 +848,82 @@ def test_an_xls_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "uasc.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     ds = sc.load_dataset(tmp_path)
     err = ds.quality.loc[ds.quality["severity"] == "error"]
-    assert err[["table", "file", "hint"]].values.tolist() == [
-        ["uasc", "uasc.xls", "Open it in Excel and save as .xlsx or CSV (UTF-8)."]
+    assert err[["table", "file", "rule", "hint"]].values.tolist() == [
+        [
+            "uasc",
+            "uasc.xls",
+            "file is an old Excel .xls workbook, which cannot be read; not read",
+            "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+        ]
     ]
     with pytest.raises(sc.DataValidationError):
         sc.load_dataset(tmp_path, strict=True)
+
+
+XLS_NOTE = "file named .xls is {}, not an old Excel workbook; read as such"
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_text_named_xls_is_read_as_text_with_a_note(tmp_path: Path, sep: str) -> None:
+    # what 'Export to Excel' buttons write: delimited text named .xls; line 3's SEX is blank
+    lines = ["CHILD", "SEX", "DOB"], ["A", "1", "01/01/2010"], ["B", "", "01/01/2011"]
+    text = "".join(sep.join(line) + "\r\n" for line in lines)
+    (tmp_path / "header.xls").write_text(text, encoding="utf-8", newline="")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    assert rules(ds) == [
+        ["header.xls", 3, "SEX", "blank in a required column"],
+        ["header.xls", None, "", XLS_NOTE.format("delimited text")],
+    ]
+    assert (tmp_path / "header.xls").read_bytes() == text.encode("utf-8")  # never changed
+
+
+def test_an_html_table_named_xls_is_read_by_excel_rows(tmp_path: Path) -> None:
+    # a title spanning the columns on row 1, the header on row 2, children on rows 3 and 4
+    # (row 4's SEX a non-breaking space: blank); entities are the characters they stand for
+    page = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+        "<style>td {mso-number-format: '@'}</style></head><body><table>\n"
+        '<tr><td colspan="3">Children looked after &amp; UASC</td></tr>\n'
+        "<tr><th>CHILD</th><th>SEX</th><th>DOB</th></tr>\n"
+        "<tr><td>A</td><td>1</td><td>01/01/2010</td></tr>\n"
+        "<tr><td>B</td><td>&nbsp;</td><td>01/01/2011</td>\n"  # no </tr>: HTML allows it
+        "</table></body></html>"
+    )
+    (tmp_path / "header.xls").write_text(page, encoding="utf-8")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    assert ds["header"]["SEX"].isna().tolist() == [False, True]
+    assert rules(ds) == [
+        ["header.xls", 4, "SEX", "blank in a required column"],
+        ["header.xls", None, "", XLS_NOTE.format("an HTML table")],
+    ]
+
+
+def test_an_html_page_named_xls_without_a_table_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    (tmp_path / "uasc.xls").write_text("<!DOCTYPE html><html><body>No data</body></html>")
+    ds = sc.load_dataset(tmp_path)
+    q = ds.quality
+    assert q[["severity", "file", "rule", "hint"]].values.tolist() == [
+        [
+            "error",
+            "uasc.xls",
+            "file is an HTML page named .xls with no table rows; not read",
+            "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+        ]
+    ]
+
+
+def test_a_workbook_named_xls_is_read_as_xlsx_with_a_note(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["CHILD", "DUC"])
+    book.active.append(["A", None])
+    book.save(tmp_path / "uasc.xls")
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["uasc"]["CHILD"].tolist() == ["A"]
+    assert rules(ds) == [["uasc.xls", None, "", XLS_NOTE.format("an Excel workbook (XLSX)")]]
 
 
 # ------------------------------------------------------------------ child ids and Excel's zeros
@@ -1428,3 +1499,22 @@ def test_a_null_token_among_codes_is_a_blank_not_a_distinct_value(arrow: bool) -
     assert column.isna().tolist() == [False, True, False, False]
     assert distinct.values.tolist() == ["U1", "U2"]
     assert distinct.codes.tolist() == [0, -1, 1, 0]
+
+
+def test_an_excel_xml_spreadsheet_named_xls_is_an_error(tmp_path: Path) -> None:
+    # Excel 2003's XML spreadsheet, named .xls: markup, not a table this tool reads
+    write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
+    (tmp_path / "uasc.xls").write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+        "</Workbook>\n"
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "error") == [
+        [
+            "uasc.xls",
+            None,
+            "",
+            "file is XML or another markup named .xls (an Excel 2003 XML spreadsheet?), which "
+            "cannot be read; not read",
+        ]
+    ]

@@ -21,6 +21,7 @@ import pandas as pd
 from .columns import ALL_TABLES, canonical, known_columns, tables_from_headers
 from .read import (
     LOOSE_TEXT_SUFFIXES,
+    OLD_EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
@@ -37,7 +38,13 @@ from .returns import label as year_label
 from .xml import read_xml
 
 XML_SUFFIXES = (".xml",)
-TABLE_SUFFIXES = (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, *XLSX_SUFFIXES, *XML_SUFFIXES)
+TABLE_SUFFIXES = (
+    *TEXT_SUFFIXES,
+    *PARQUET_SUFFIXES,
+    *XLSX_SUFFIXES,
+    *OLD_EXCEL_SUFFIXES,
+    *XML_SUFFIXES,
+)
 
 # 2019-20, 2019_20, 201920, 2019-2020: one collection year; 2017 alone: either end
 _SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_/. ]?\s*((?:19|20)?\d\d)(?!\d)")
@@ -57,7 +64,6 @@ def _output_note(label: str) -> pd.DataFrame:
     return note("note", label, OUTPUT_NOTE, "Write outputs outside the data folder.")
 
 
-OLD_EXCEL_SUFFIXES = (".xls",)
 # subfolders with a known use that are not tables: benchmark data (the sample's LAIT panel)
 KNOWN_SUBFOLDERS = frozenset({"benchmarks"})
 
@@ -173,9 +179,9 @@ def _not_read(path: Path, label: str) -> pd.DataFrame:
 
 def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
     """The table files of `folder` and of its year subfolders (`2019-20/`), with notes on
-    the files and the other subfolders that are not read (a scorecard this tool wrote, an old
-    .xls workbook: an error, it cannot be read); `benchmarks/` (benchmark data) is passed
-    over without a note."""
+    the files and the other subfolders that are not read (a scorecard this tool wrote);
+    `benchmarks/` (benchmark data) is passed over without a note. A file named .xls is one
+    of them: it is read by its content (an old Excel workbook is an error then)."""
     notes: list[pd.DataFrame] = []
     found: list[Source] = []
 
@@ -194,18 +200,6 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
             suffix = path.suffix.lower()
             if _OUTPUT_NAME.match(path.name):
                 notes.append(_output_note(label))
-                continue
-            if suffix in OLD_EXCEL_SUFFIXES:
-                notes.append(
-                    note(
-                        "error",
-                        label,
-                        "file is an old Excel .xls workbook (or another format named .xls), "
-                        "which cannot be read; not read",
-                        "Open it in Excel and save as .xlsx or CSV (UTF-8).",
-                        name_table(path.stem) or "",
-                    )
-                )
                 continue
             if suffix not in TABLE_SUFFIXES:
                 notes.append(_not_a_table(label))
@@ -301,6 +295,16 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
         return [], [_not_a_table(src.label)]
     if len(sheets) > 1 and {str(s.name).lower() for s in sheets} >= _OUTPUT_SHEETS:
         return [], [_output_note(src.label)]
+    if sheets and sheets[0].read_as:
+        notes.append(
+            note(
+                "note",
+                src.label,
+                f"file named .xls is {sheets[0].read_as}, not an old Excel workbook; read as such",
+                "Nothing is lost. Save it as .xlsx or CSV (UTF-8) to make this explicit.",
+                src.table or "",
+            )
+        )
     for sheet in sheets:
         if sheet.name is None:
             label, table, named = src.label, src.table, src.table is not None

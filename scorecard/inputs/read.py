@@ -5,7 +5,10 @@ returns are read by `xml`.
 CSV (and tab-separated .tsv and .txt) is read as UTF-8, UTF-8 with BOM, UTF-16 with BOM
 (Excel's "Unicode text", tab separated) or cp1252; title rows above the header are allowed in
 CSV and XLSX (the header is found among the first rows). A binary file or one no encoding
-decodes is refused with a message naming it. Input files are only ever opened for reading.
+decodes is refused with a message naming it. A file named .xls is read by its content, as
+"Export to Excel" buttons write it: tab-separated (or comma-separated) text, an HTML table or
+an XLSX workbook; an old Excel workbook (OLE2) is refused. Input files are only ever opened
+for reading.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, replace
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +38,10 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")  # delimited text (',', ';' or tab: sni
 LOOSE_TEXT_SUFFIXES = (".tsv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# what 'Export to Excel' buttons name tab-separated text, an HTML table or a workbook
+OLD_EXCEL_SUFFIXES = (".xls",)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the first bytes of an old Excel workbook
+_HTML_STARTS = ("<!doctype html", "<html", "<table")
 
 
 @dataclass
@@ -67,6 +75,7 @@ class Sheet:
     trailing_separator: bool = False  # every CSV data line ended with an empty extra field
     # CSV lines read without the empty fields they had after the header's last column
     empty_extras: tuple[int, ...] = ()
+    read_as: str | None = None  # a file named .xls: what its content was read as
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -434,12 +443,13 @@ def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
     not read)."""
     import openpyxl
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), path.open("rb") as fh:
         # openpyxl's style/extension chatter ("Sparkline Group extension is not supported"),
         # raised as the sheets are read, not only as the book is opened
         warnings.simplefilter("ignore", UserWarning)
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # an open file, not its path: openpyxl refuses a workbook named .xls
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:
             raise Unreadable(f"cannot be read as XLSX ({exc})") from None
         try:
@@ -477,20 +487,21 @@ def _uncalculated(path: Path) -> dict[tuple[str, int, int], str]:
     whose saved value is empty text is not one of them."""
     import openpyxl
 
-    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     found: dict[tuple[str, int, int], str] = {}
-    try:
-        for vs, fs in zip(values.worksheets, formulas.worksheets, strict=True):
-            rows = zip(vs.iter_rows(min_row=1), fs.iter_rows(min_row=1), strict=False)
-            for r, (vrow, frow) in enumerate(rows):
-                for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
-                    text = f.value
-                    if v.value is None and v.data_type == "n" and str(text).startswith("="):
-                        found[(vs.title, r, c)] = str(text)
-    finally:
-        values.close()
-        formulas.close()
+    with path.open("rb") as fh_values, path.open("rb") as fh_formulas:
+        values = openpyxl.load_workbook(fh_values, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(fh_formulas, read_only=True, data_only=False)
+        try:
+            for vs, fs in zip(values.worksheets, formulas.worksheets, strict=True):
+                rows = zip(vs.iter_rows(min_row=1), fs.iter_rows(min_row=1), strict=False)
+                for r, (vrow, frow) in enumerate(rows):
+                    for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
+                        text = f.value
+                        if v.value is None and v.data_type == "n" and str(text).startswith("="):
+                            found[(vs.title, r, c)] = str(text)
+        finally:
+            values.close()
+            formulas.close()
     return found
 
 
@@ -508,22 +519,128 @@ def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) 
     return _without_blank_rows(Sheet(name, frame, _row_numbers(len(frame), header + 2)))
 
 
+def _named_xls(path: Path) -> str:
+    """What a file named .xls holds, told by its first bytes: 'an Excel workbook (XLSX)', 'an
+    HTML table' or 'delimited text' ('Export to Excel' buttons write all three under that
+    name); raises Unreadable for an old Excel workbook (OLE2) and other content."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if head.startswith(_OLE2):
+        raise Unreadable(
+            "is an old Excel .xls workbook, which cannot be read; not read",
+            "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+        )
+    if head.startswith(b"PK\x03\x04") and _is_workbook(path):
+        return "an Excel workbook (XLSX)"
+    start = head.decode(_sniff(path), errors="replace").lstrip("\ufeff \t\r\n").lower()
+    if start.startswith(_HTML_STARTS):
+        return "an HTML table"
+    if start.startswith("<"):
+        raise Unreadable(
+            "is XML or another markup named .xls (an Excel 2003 XML spreadsheet?), which "
+            "cannot be read; not read",
+            "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+        )
+    return "delimited text"
+
+
+class _HtmlRows(HTMLParser):
+    """The rows of the tables of an HTML page, each cell's text with its spaces collapsed
+    (None when blank); a cell spanning several columns is followed by blank ones."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[object]] = []
+        self.row: list[object] | None = None
+        self.cell: list[str] | None = None
+        self.span = 1  # the columns the open cell spans
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.end_row()
+            self.row = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self.row is None:  # a cell with no <tr> before it
+                self.row = []
+            self.cell = []
+            span = dict(attrs).get("colspan") or ""
+            self.span = int(span) if span.isdigit() and 1 < int(span) < 1000 else 1
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag in ("tr", "table"):
+            self.end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self.cell is not None and self.row is not None:
+            text = " ".join("".join(self.cell).split())
+            self.row += [text or None] + [None] * (self.span - 1)
+        self.cell, self.span = None, 1
+
+    def end_row(self) -> None:
+        """The open row (and cell) stored: a row's end tag may be left out."""
+        self._end_cell()
+        if self.row is not None:
+            self.rows.append(self.row)
+        self.row = None
+
+
+def _read_html(path: Path, table: str | None) -> Sheet:
+    """The cells of the table of an HTML page (an 'Export to Excel' named .xls), its rows
+    numbered as Excel shows them when it opens the page."""
+    parser = _HtmlRows()
+    with path.open("r", encoding=_sniff(path), errors="replace") as fh:
+        while chunk := fh.read(1 << 20):
+            parser.feed(chunk)
+    parser.close()
+    parser.end_row()
+    rows = [r for r in parser.rows if r]
+    if not rows:
+        raise Unreadable(
+            "is an HTML page named .xls with no table rows; not read",
+            "Open it in Excel and save as .xlsx or CSV (UTF-8).",
+        )
+    return _sheet_frame(None, rows, table)
+
+
+def _read_workbook(path: Path, table: str | None) -> list[Sheet]:
+    """The sheets of an XLSX workbook: one unnamed when it has one sheet holding cells, else
+    one per sheet (named), and its hidden sheets (not read)."""
+    found = _workbook(path)
+    hidden = [Sheet(name, pd.DataFrame(), np.arange(0), hidden=True) for name, _, h in found if h]
+    sheets = [(name, rows) for name, rows, h in found if not h]
+    if not sheets:
+        return [Sheet(None, pd.DataFrame(), np.arange(0)), *hidden]
+    if len(sheets) == 1:
+        return [_sheet_frame(None, sheets[0][1], table), *hidden]
+    return [*(_sheet_frame(name, rows, None) for name, rows in sheets), *hidden]
+
+
 def read_sheets(path: Path, table: str | None) -> list[Sheet]:
     """The table-shaped blocks of a CSV, Parquet or XLSX file: one, or one per sheet of a
     workbook with several sheets (each named). `table` (from the file's name) helps find
-    the header row."""
+    the header row. A file named .xls is read by its content (a workbook, an HTML table or
+    delimited text), each block saying which; an old Excel workbook is refused."""
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return [_read_parquet(path)]
     if suffix in XLSX_SUFFIXES:
-        found = _workbook(path)
-        hidden = [
-            Sheet(name, pd.DataFrame(), np.arange(0), hidden=True) for name, _, h in found if h
-        ]
-        sheets = [(name, rows) for name, rows, h in found if not h]
-        if not sheets:
-            return [Sheet(None, pd.DataFrame(), np.arange(0)), *hidden]
-        if len(sheets) == 1:
-            return [_sheet_frame(None, sheets[0][1], table), *hidden]
-        return [*(_sheet_frame(name, rows, None) for name, rows in sheets), *hidden]
+        return _read_workbook(path, table)
+    if suffix in OLD_EXCEL_SUFFIXES:
+        what = _named_xls(path)
+        if what == "an Excel workbook (XLSX)":
+            sheets = _read_workbook(path, table)
+        elif what == "an HTML table":
+            sheets = [_read_html(path, table)]
+        else:
+            sheets = [_read_csv(path, table)]
+        return [replace(sheet, read_as=what) for sheet in sheets]
     return [_read_csv(path, table)]
