@@ -1428,17 +1428,23 @@ def _xml_child(folder: Path, inside: str) -> None:
     (folder / "ssda903.xml").write_bytes(text.encode("cp1252"))
 
 
-def test_xml_declared_utf8_holding_a_windows_1252_byte_says_so(tmp_path: Path) -> None:
-    # 'ë' saved as cp1252 (0xEB) is character 56 of line 3 (55 ASCII characters before it)
-    _xml_child(tmp_path, "<SEX>1</SEX><!-- Zoë -->")
-    q = sc.load_dataset(tmp_path).quality
-    assert q[["severity", "file", "rule"]].values.tolist() == [
-        ["error", "ssda903.xml", "file is not well-formed XML (line 3, character 56: not well-formed (invalid token))"]
+def test_xml_declared_utf8_holding_a_windows_1252_byte_is_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # 'ë' saved as cp1252 (0xEB) is character 77 of line 3 (76 ASCII characters before it);
+    # it was an error, and the return was not read
+    _xml_child(tmp_path, "<SEX>1</SEX><DOB>01/05/2010</DOB><!-- Zoë -->")
+    (tmp_path / "header.csv").unlink()  # the XML's header is the one, the year's return
+    (tmp_path / "ssda903.xml").rename(tmp_path / "SSDA903_2024-25.xml")
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A1"]
+    q = ds.quality
+    assert q[["severity", "file", "row", "rule"]].values.tolist() == [
+        ["warning", "SSDA903_2024-25.xml", None, "not UTF-8: read as Windows-1252 (the file declared UTF-8; the first byte that is not UTF-8 is 0xEB, line 3, character 77)"]
     ]  # fmt: skip
     assert q["hint"].tolist() == [
-        "The file is declared UTF-8 but holds a byte that is not (0xEB): saved as "
-        "Windows-1252? Save it as UTF-8, or declare what it is in its first line: "
-        '<?xml version="1.0" encoding="windows-1252"?>.'
+        "Check that accented letters read right. Save the file as UTF-8, or declare what it "
+        'is in its first line: <?xml version="1.0" encoding="windows-1252"?>.'
     ]
 
 

@@ -234,6 +234,78 @@ def test_unsafe_or_broken_xml_is_refused_by_name(tmp_path: Path, text: str, says
     assert len(ds["episodes"]) == 1  # the rest still loads
 
 
+@pytest.mark.parametrize("declared", ['<?xml version="1.0" encoding="utf-8"?>', ""])
+def test_windows_1252_bytes_in_utf8_xml_are_read_as_such_with_one_warning(
+    tmp_path: Path, declared: str
+) -> None:
+    # a name hand-edited in and saved as Windows-1252: 'ë' is the byte 0xEB, on line 9 after
+    # the 17 characters '      <SURNAME>Zo'; a second one (0xE9, 'é') on the same child
+    text = SSDA903.replace('<?xml version="1.0" encoding="utf-8"?>', declared).replace(
+        "<UPN>", "<SURNAME>Zoë</SURNAME><FORENAME>Renée</FORENAME><UPN>", 1
+    )
+    path = tmp_path / "SSDA903_2017-18.xml"
+    path.write_bytes(text.encode("cp1252"))
+    tables, notes = xml_reader.read_xml(path, "SSDA903_2017-18.xml")
+    assert path.read_bytes() == text.encode("cp1252")  # read in memory: the file is as it was
+    # every table, row and line as the same file saved as UTF-8 gives them
+    (tmp_path / "utf8.xml").write_text(text, encoding="utf-8")
+    want, none = xml_reader.read_xml(tmp_path / "utf8.xml", "utf8.xml")
+    assert none == [] and [t.table for t in tables] == [t.table for t in want]
+    for got, same in zip(tables, want, strict=True):
+        pd.testing.assert_frame_equal(got.frame, same.frame)
+        assert got.rows.tolist() == same.rows.tolist()
+    header = tables[0]
+    assert header.frame[["SURNAME", "FORENAME"]].iloc[0].tolist() == ["Zoë", "Renée"]
+    assert header.rows.tolist() == [3, 37]
+    said = "declared UTF-8" if declared else "declares no encoding (so UTF-8)"
+    assert pd.concat(notes)[["severity", "file", "row", "rule"]].values.tolist() == [
+        [
+            "warning",
+            "SSDA903_2017-18.xml",
+            None,
+            f"not UTF-8: read as Windows-1252 (the file {said}; the first byte that is not "
+            f"UTF-8 is 0xEB, line 9, character 18)",  # line 1 left empty when not declared
+        ]
+    ]
+
+
+def test_the_five_bytes_windows_1252_leaves_undefined_are_read_as_latin_1(
+    tmp_path: Path,
+) -> None:
+    # 0x81 and 0x9D decode to nothing in Windows-1252: the control characters of the number
+    text = SSDA903.encode("utf-8").replace(b"<UPN>", b"<SURNAME>Z\x81o\x9d</SURNAME><UPN>", 1)
+    (tmp_path / "a.xml").write_bytes(text)
+    tables, notes = xml_reader.read_xml(tmp_path / "a.xml", "a.xml")
+    assert tables[0].frame["SURNAME"].iloc[0] == "Z\x81o\x9d" and len(notes) == 1
+
+
+def test_utf8_letters_beside_a_windows_1252_byte_stay_utf8(tmp_path: Path, monkeypatch) -> None:
+    # 'ë' as Windows-1252 (0xEB), 'é' as UTF-8 (0xC3 0xA9) in one file (two files joined),
+    # read 5 bytes at a time so that the UTF-8 'é' is cut between two pieces
+    monkeypatch.setattr(xml_reader, "CHUNK_BYTES", 5)
+    name = b"<SURNAME>Zo\xeb</SURNAME><FORENAME>Ren\xc3\xa9e</FORENAME><UPN>"
+    (tmp_path / "a.xml").write_bytes(SSDA903.encode("utf-8").replace(b"<UPN>", name, 1))
+    tables, notes = xml_reader.read_xml(tmp_path / "a.xml", "a.xml")
+    assert tables[0].frame[["SURNAME", "FORENAME"]].iloc[0].tolist() == ["Zoë", "Renée"]
+    assert tables[0].rows.tolist() == [3, 37] and len(notes) == 1
+
+
+def test_a_bare_ampersand_after_a_windows_1252_byte_is_still_an_error(tmp_path: Path) -> None:
+    # read again as Windows-1252, the file still stops at '& ' (the space: character 21 of
+    # line 9, '      <SURNAME>Zoë &' before it): not well-formed, refused as before
+    text = SSDA903.replace("<UPN>", "<SURNAME>Zoë & Co</SURNAME><UPN>", 1)
+    (tmp_path / "SSDA903_2017-18.xml").write_bytes(text.encode("cp1252"))
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/04/2024,S,C2,U1,,\n"
+    )
+    q = sc.load_dataset(tmp_path).quality
+    err = q.loc[q["file"] == "SSDA903_2017-18.xml"]
+    assert err[["severity", "rule"]].values.tolist() == [
+        ["error", "file is not well-formed XML (line 9, character 21: not well-formed (invalid token))"]
+    ]  # fmt: skip
+    assert err["hint"].item().startswith("An & in a value must be written &amp; in XML")
+
+
 def test_xml_is_read_in_chunks_with_rows_flushed(tmp_path: Path, monkeypatch) -> None:
     # small chunks and flushes exercise the streaming path on a tiny file
     monkeypatch.setattr(xml_reader, "CHUNK_BYTES", 64)

@@ -18,15 +18,18 @@ and the file's label says "(one line)"); the collector's callbacks are set on ex
 through SAX's layer (which builds an attributes object per element: a sixth of the time on
 a census of 10 MB).
 
-A file that is not well-formed is named with the line and character where the parser
-stopped, and a hint when the cause can be told there: a byte that is not UTF-8 in a file
-declared (or taken as) UTF-8, usually a file saved as Windows-1252; or a bare '&'.
+A file declared (or taken as) UTF-8 that holds bytes that are not, usually a file saved as
+Windows-1252 after a hand edit, is parsed again with those bytes read as Windows-1252 (in
+memory, one character a byte: lines and characters stay the file's), with a warning naming
+the first. A file that is not well-formed otherwise is named with the line and character
+where the parser stopped, and a hint when the cause can be told there (a bare '&').
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import XMLParserType
@@ -241,60 +244,135 @@ def _census_year(meta: dict[str, str]) -> tuple[int | None, pd.Timestamp | None]
 
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BARE_AMPERSAND = re.compile(rb"&[#\w.-]*$")  # an '&', then only what a name holds
-NOT_UTF8_HINT = (
-    "The file is {said} but holds a byte that is not ({byte}): saved as Windows-1252? "
-    "Save it as UTF-8, or declare what it is in its first line: "
-    '<?xml version="1.0" encoding="windows-1252"?>.'
-)
 AMPERSAND_HINT = (
     "An & in a value must be written &amp; in XML (and a < as &lt;); the export wrote it "
     "bare. Correct the export, or write &amp; there, and load again."
 )
+NOT_UTF8_HINT = (
+    "Check that accented letters read right. Save the file as UTF-8, or declare what it is "
+    'in its first line: <?xml version="1.0" encoding="windows-1252"?>.'
+)
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")  # Windows-1252 decodes all others
 
 
-def _likely_cause(path: Path, at: int) -> str:
-    """A hint on why expat stopped at byte `at` of a file, when it can be told: a byte that is
-    not UTF-8 in a file declared (or taken as) UTF-8, or a bare '&'; else ''."""
-    if at < 0:
-        return ""
-    start = max(0, at - 64)
+def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: bytes that are not UTF-8 read as Windows-1252 (the five it
+    leaves undefined as Latin-1, as Windows itself reads them), one character a byte."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    text = "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in bad)
+    return text, exc.end
+
+
+codecs.register_error("scorecard-cp1252", _as_cp1252)
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    """The bytes of a file, CHUNK_BYTES at a time."""
     with path.open("rb") as fh:
-        head = fh.read(200)
-        fh.seek(start)
-        before = fh.read(at - start)
-        here = fh.read(4)
-    if _BARE_AMPERSAND.search(before):  # expat stops just after '& ' or '&T<'
-        return AMPERSAND_HINT
+        while chunk := fh.read(CHUNK_BYTES):
+            yield chunk
+
+
+def _recoded(path: Path) -> Iterator[bytes]:
+    """The bytes of a file as UTF-8: the UTF-8 in it as it is, every other byte read as
+    Windows-1252. A character stays one character, so lines and characters are the file's;
+    the file itself is not changed."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="scorecard-cp1252")
+    for chunk in _chunks(path):
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")
+
+
+def _around(chunks: Iterable[bytes], at: int) -> tuple[bytes, bytes, bytes]:
+    """The first 200 bytes of a stream, the 64 before byte `at` and the 4 from it."""
+    start, end = max(0, at - 64), at + 4
+    head, kept, pos = b"", b"", 0
+    for chunk in chunks:
+        head += chunk[: 200 - len(head)]
+        kept += chunk[max(start - pos, 0) : max(end - pos, 0)]
+        pos += len(chunk)
+        if pos >= end and len(head) >= 200:
+            break
+    return head, kept[: at - start], kept[at - start :]
+
+
+def _not_utf8(head: bytes, here: bytes) -> str | None:
+    """How a file whose parser stopped at the bytes `here` takes UTF-8 ('declared UTF-8',
+    or declaring none) when the byte there starts no UTF-8 character; else None."""
     declared = _DECLARED.match(head)
     utf8 = declared is None or declared[1].lower().replace(b"_", b"-") in (b"utf-8", b"utf8")
     if not here or not utf8 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return ""
+        return None
     try:
         here.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start == 0:  # the byte itself starts no UTF-8 character
-            said = "declared UTF-8" if declared else "read as UTF-8 (it declares no encoding)"
-            return NOT_UTF8_HINT.format(said=said, byte=f"0x{here[0]:02X}")
-    return ""
+            return "declared UTF-8" if declared else "declares no encoding (so UTF-8)"
+    return None
+
+
+class _NotWellFormed(Exception):
+    """Where expat stopped in a file that is not well-formed: line, character (1-based),
+    its message, and the byte of the stream it stopped at (-1: not known)."""
+
+    def __init__(self, exc: SAXParseException, at: int) -> None:
+        super().__init__(exc.getMessage())
+        self.line, self.character, self.at = exc.getLineNumber(), exc.getColumnNumber() + 1, at
+
+    def unreadable(self, chunks: Iterable[bytes]) -> Unreadable:
+        """The error, with a hint when a bare '&' is where the parser stopped in `chunks`."""
+        before = _around(chunks, self.at)[1] if self.at >= 0 else b""
+        return Unreadable(
+            f"is not well-formed XML (line {self.line}, character {self.character}: {self})",
+            AMPERSAND_HINT if _BARE_AMPERSAND.search(before) else "",
+        )
+
+
+def _parse(chunks: Iterable[bytes]) -> _Collector:
+    """What a hardened, streaming parse of `chunks` collected; raises _NotWellFormed."""
+    handler = _Collector()
+    parser = _Parser(handler)
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
+    except SAXParseException as exc:
+        raise _NotWellFormed(exc, getattr(parser._parser, "ErrorByteIndex", -1)) from None
+    return handler
 
 
 def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
     """The tables of an SSDA903 or CIN census XML file, each row with its element's line; in
     a file whose elements are all on one line, with the element's character on that line
-    instead, and "(one line)" after the file's label so that messages say so."""
-    handler = _Collector()
-    parser = _Parser(handler)
+    instead, and "(one line)" after the file's label so that messages say so. A file taken
+    as UTF-8 holding bytes that are not (saved as Windows-1252) is read again with those
+    bytes as Windows-1252, with a warning."""
+    notes: list[pd.DataFrame] = []
+    chunks = _chunks
     try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(CHUNK_BYTES):
-                parser.feed(chunk)
-        parser.close()
-    except SAXParseException as exc:
-        raise Unreadable(
-            f"is not well-formed XML (line {exc.getLineNumber()}, character "
-            f"{exc.getColumnNumber() + 1}: {exc.getMessage()})",
-            _likely_cause(path, getattr(parser._parser, "ErrorByteIndex", -1)),
-        ) from None
+        try:
+            handler = _parse(_chunks(path))
+        except _NotWellFormed as exc:
+            head, before, here = _around(_chunks(path), exc.at) if exc.at >= 0 else (b"",) * 3
+            said = None if _BARE_AMPERSAND.search(before) else _not_utf8(head, here)
+            if said is None:
+                raise
+            chunks = _recoded
+            handler = _parse(_recoded(path))
+            at = f"line {exc.line}, character {exc.character}"
+            notes.append(
+                note(
+                    "warning",
+                    label,
+                    f"not UTF-8: read as Windows-1252 (the file {said}; the first byte that "
+                    f"is not UTF-8 is 0x{here[0]:02X}, {at})",
+                    NOT_UTF8_HINT,
+                )
+            )
+    except _NotWellFormed as exc:
+        raise exc.unreadable(chunks(path)) from None
     except DefusedXmlException as exc:
         raise Unreadable(
             f"is refused: it declares a DTD or entities, which are never read for safety ({exc})"
@@ -324,7 +402,6 @@ def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]
         )
         for table, (frame, at) in found.items()
     ]
-    notes = []
     if handler.odd_uasc:
         written = ", ".join(f"{v!r} ({n:,})" for v, n in handler.odd_uasc.items())
         notes.append(
