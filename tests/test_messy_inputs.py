@@ -284,6 +284,39 @@ def test_uasc_rows_of_one_child_that_disagree_are_said(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_a_uasc_file_of_every_child_with_a_uasc_flag_keeps_the_flagged(tmp_path: Path) -> None:
+    # the uasc file lists every child with a UASC flag, as the SSDA903 XML carries it: A
+    # (1) and C (0 but a DUC: was UASC) are UASC; B (0) and D (No) are not, and were
+    # counted as UASC still (DUC blank). E's flag is blank: listed in a uasc file, kept
+    episodes = [f"{c},01/04/2023,S,C2,U1,," for c in "ABCDE"]
+    write(tmp_path, "episodes.csv", EP, [*episodes, "F,01/04/2023,S,C2,U1,31/03/2024,E13"])
+    write(
+        tmp_path,
+        "uasc.csv",
+        "CHILD,SEX,DOB,DUC,UASC",
+        [
+            "A,M,01/01/2008,,1",
+            "B,M,01/01/2008,,0",
+            "C,F,01/01/2007,01/02/2024,0",
+            "D,F,01/01/2009,,No",
+            "E,M,01/01/2008,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["uasc"]["CHILD"].tolist() == ["A", "C", "E"]
+    assert rules(ds, "note") == [
+        [
+            "uasc.csv",
+            None,
+            "UASC",
+            "2 rows whose UASC flag says not UASC (0, NO), with no DUC, left out: the file "
+            "lists children who are not UASC",
+        ]
+    ]
+    got = sc.compute("uasc_count", ds, at="2024-03-31")
+    assert got["value"].item() == 2  # A and E (C ceased on 01/02/2024)
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

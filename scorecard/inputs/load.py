@@ -69,6 +69,7 @@ from .returns import (
 from .schemas import FRAME_CHECKS
 from .validate import schema_issues
 from .words import read_words
+from .xml import UASC_NO
 
 
 def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
@@ -106,6 +107,29 @@ def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
         rule = f"YEAR differs from the return's collection year (read as {year + 1:.0f})"
         part.frame = frame.assign(YEAR=end)
     return [issues("warning", "oc3", part.raw.file, rows, "YEAR", values, rule, YEAR_HINT)]
+
+
+def _uasc_flags(part: Part) -> list[pd.DataFrame]:
+    """A uasc table listing every child with the UASC flag the SSDA903 XML carries (1 or
+    0): the rows it says are not UASC, with no DUC, are left out (each was read as a child
+    UASC still), as the XML reader leaves them; one note. A blank flag keeps its row."""
+    frame = part.frame
+    if part.raw.table != "uasc" or "UASC" not in frame.columns or not len(frame):
+        return []
+    flag = frame["UASC"].astype("string").str.strip().str.upper()
+    duc = frame["DUC"].isna() if "DUC" in frame.columns else pd.Series(True, index=frame.index)
+    out = (flag.isin(list(UASC_NO - {""})) & duc).to_numpy(dtype=bool)
+    if not out.any():
+        return []
+    shown = ", ".join(sorted(flag[out].unique()))
+    n = int(out.sum())
+    _keep_rows(part, ~out)
+    rule = (
+        f"{n:,} row{'s' * (n != 1)} whose UASC flag says not UASC ({shown}), with no DUC, left "
+        "out: the file lists children who are not UASC"
+    )
+    hint = "A uasc table lists the children who are or were UASC; nothing to do."
+    return [issues("note", "uasc", part.raw.file, [None], "UASC", None, rule, hint)]
 
 
 def _new_positions(keep: np.ndarray) -> np.ndarray:
@@ -229,6 +253,7 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     for p in parts:
         if p.raw.table == "oc3":
             found += _fill_oc3_year(p, data_year)
+        found += _uasc_flags(p)
         problem = _usable(p)
         if problem is None:
             usable.append(p)

@@ -58,8 +58,8 @@ _903_RECORDS = {
 # SSDA903 child-level fields that belong to a table other than header
 _UASC_FIELDS = ("DUC",)
 # the UASC flag as written: 1 (or a yes) is UASC; 0, blank or a no is not
-_UASC_YES = frozenset({"1", "Y", "YES", "TRUE", "T"})
-_UASC_NO = frozenset({"", "0", "N", "NO", "FALSE", "F"})
+UASC_YES = frozenset({"1", "Y", "YES", "TRUE", "T"})
+UASC_NO = frozenset({"", "0", "N", "NO", "FALSE", "F"})
 _OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
 _AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 # tables that figures read from a child's own fields: an SSDA903 XML holds the whole
@@ -197,9 +197,9 @@ class _Collector:
         others = {*_UASC_FIELDS, *_OC3_FIELDS, *_AD1_FIELDS}
         self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.at)
         flag = f.get("UASC", "").strip().upper()
-        if flag not in _UASC_YES and flag not in _UASC_NO:
+        if flag not in UASC_YES and flag not in UASC_NO:
             self.odd_uasc[flag] = self.odd_uasc.get(flag, 0) + 1
-        if flag in _UASC_YES or f.get("DUC", "").strip():
+        if flag in UASC_YES or f.get("DUC", "").strip():
             uasc = {"CHILDID": ident["CHILDID"], "SEX": f.get("SEX", ""), "DOB": ident["DOB"]}
             self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.at)
         if any(f.get(k, "") for k in _OC3_FIELDS):
