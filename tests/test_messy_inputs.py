@@ -317,6 +317,48 @@ def test_a_uasc_file_of_every_child_with_a_uasc_flag_keeps_the_flagged(tmp_path:
     assert got["value"].item() == 2  # A and E (C ceased on 01/02/2024)
 
 
+def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
+    tmp_path: Path,
+) -> None:
+    # the 2024-25 export writes its end date into DEC of every open episode (no DEC blank
+    # anywhere): A with REC X1 and no next episode, B with REC blank, D's first with X1 and
+    # D's next, begun that day, with REC blank. Read as open: children looked after at
+    # 31/03/2025 were 0 (B's row an error, A's an X1 gap). C truly left on 01/09/2024
+    write(tmp_path, "episodes_2023-24.csv", EP, ["A,01/05/2023,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        EP,
+        [
+            "A,01/05/2023,S,C2,U1,31/03/2025,X1",
+            "B,01/06/2024,S,C2,U1,31/03/2025,",
+            "C,01/07/2024,S,C2,U1,01/09/2024,E13",
+            "D,01/08/2024,S,C2,U1,31/03/2025,X1",
+            "D,31/03/2025,P,C2,U4,31/03/2025,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"][["CHILD", "DEC", "REC"]]
+    assert ep.astype(object).where(ep.notna(), None).values.tolist() == [
+        ["A", None, None],
+        ["B", None, None],
+        ["C", pd.Timestamp("2024-09-01"), "E13"],
+        ["D", pd.Timestamp("2025-03-31"), "X1"],
+        ["D", None, None],
+    ]
+    assert rules(ds) == [
+        [
+            "episodes_2024-25.csv",
+            row,
+            "DEC",
+            "DEC on the return's last day (31/03/2025), with REC blank or X1 and no next "
+            "episode, in a return with no open episode: read as open",
+        ]
+        for row in (2, 3, 6)
+    ]
+    assert sc.compute("cla_count", ds, at="2025-03-31")["value"].item() == 3
+
+
 # ------------------------------------------------------------------ 3. exact copies of rows
 
 

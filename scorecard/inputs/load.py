@@ -55,6 +55,7 @@ from .report import (
 from .returns import (
     KEYS,
     Part,
+    bounds,
     describe,
     label,
     missing_latest,
@@ -130,6 +131,43 @@ def _uasc_flags(part: Part) -> list[pd.DataFrame]:
     )
     hint = "A uasc table lists the children who are or were UASC; nothing to do."
     return [issues("note", "uasc", part.raw.file, [None], "UASC", None, rule, hint)]
+
+
+SNAPSHOT_RULE = (
+    "DEC on the return's last day ({last:%d/%m/%Y}), with REC blank or X1 and no next "
+    "episode, in a return with no open episode: read as open"
+)
+
+
+def _snapshot_ends(part: Part) -> list[pd.DataFrame]:
+    """A return whose export wrote its end date into DEC of every open episode: no DEC is
+    blank (a council always has children in care on 31 March), and episodes end on its last
+    day with REC blank, or X1 with no episode of the child begun that day. Read as open, as
+    they were: else no child is looked after at the year end. One warning per row."""
+    frame = part.frame
+    if part.raw.table != "episodes" or part.year is None or not len(frame):
+        return []
+    if not {"CHILD", "DECOM", "DEC", "REC"} <= set(frame.columns) or frame["DEC"].isna().any():
+        return []
+    last = bounds(part.year)[1]
+    rec = frame["REC"].astype("string").str.strip().str.upper()
+    on_last = (frame["DEC"] == last).to_numpy(dtype=bool)
+    begun_then = frame["CHILD"].loc[(frame["DECOM"] == last).to_numpy(dtype=bool)]
+    follows = frame["CHILD"].isin(begun_then).to_numpy(dtype=bool)
+    x1 = rec.eq("X1").fillna(False).to_numpy(dtype=bool)
+    read_open = on_last & (rec.isna().to_numpy() | (x1 & ~follows))
+    if not read_open.any():
+        return []
+    part.frame = frame.assign(DEC=frame["DEC"].mask(read_open), REC=frame["REC"].mask(read_open))
+    if "REC" in part.distinct:
+        part.distinct["REC"] = Distinct.of(part.frame["REC"])
+    rows = part.raw.rows[read_open]
+    hint = (
+        "An episode still open on 31 March has DEC and REC blank; correct the export, which "
+        "wrote its end date into DEC."
+    )
+    rule = SNAPSHOT_RULE.format(last=last)
+    return [issues("warning", "episodes", part.raw.file, rows, "DEC", None, rule, hint)]
 
 
 def _new_positions(keep: np.ndarray) -> np.ndarray:
@@ -254,6 +292,7 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
         if p.raw.table == "oc3":
             found += _fill_oc3_year(p, data_year)
         found += _uasc_flags(p)
+        found += _snapshot_ends(p)
         problem = _usable(p)
         if problem is None:
             usable.append(p)
