@@ -322,7 +322,7 @@ def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
 ) -> None:
     # the 2024-25 export writes its end date into DEC of every open episode (no DEC blank
     # anywhere): A with REC X1 and no next episode, B with REC blank, D's first with X1 and
-    # D's next, begun that day, with REC blank. Read as open: children looked after at
+    # D's next, begun that day, with REC blank; E's, begun that day, with X1. Read as open: children looked after at
     # 31/03/2025 were 0 (B's row an error, A's an X1 gap). C truly left on 01/09/2024
     write(tmp_path, "episodes_2023-24.csv", EP, ["A,01/05/2023,S,C2,U1,,"])
     write(
@@ -335,6 +335,7 @@ def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
             "C,01/07/2024,S,C2,U1,01/09/2024,E13",
             "D,01/08/2024,S,C2,U1,31/03/2025,X1",
             "D,31/03/2025,P,C2,U4,31/03/2025,",
+            "E,31/03/2025,S,C2,U1,31/03/2025,X1",
         ],
     )
     ds = sc.load_dataset(tmp_path)
@@ -345,6 +346,7 @@ def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
         ["C", pd.Timestamp("2024-09-01"), "E13"],
         ["D", pd.Timestamp("2025-03-31"), "X1"],
         ["D", None, None],
+        ["E", None, None],
     ]
     assert rules(ds) == [
         [
@@ -354,9 +356,9 @@ def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
             "DEC on the return's last day (31/03/2025), with REC blank or X1 and no next "
             "episode, in a return with no open episode: read as open",
         ]
-        for row in (2, 3, 6)
+        for row in (2, 3, 6, 7)
     ]
-    assert sc.compute("cla_count", ds, at="2025-03-31")["value"].item() == 3
+    assert sc.compute("cla_count", ds, at="2025-03-31")["value"].item() == 4
 
 
 # ------------------------------------------------------------------ 3. exact copies of rows

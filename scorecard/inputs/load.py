@@ -153,7 +153,8 @@ def _snapshot_ends(part: Part) -> list[pd.DataFrame]:
     rec = frame["REC"].astype("string").str.strip().str.upper()
     on_last = (frame["DEC"] == last).to_numpy(dtype=bool)
     begun_then = frame["CHILD"].loc[(frame["DECOM"] == last).to_numpy(dtype=bool)]
-    follows = frame["CHILD"].isin(begun_then).to_numpy(dtype=bool)
+    # a next episode begun that day: another row of the child's (this one began before)
+    follows = (frame["CHILD"].isin(begun_then) & (frame["DECOM"] < last)).to_numpy(dtype=bool)
     x1 = rec.eq("X1").fillna(False).to_numpy(dtype=bool)
     read_open = on_last & (rec.isna().to_numpy() | (x1 & ~follows))
     if not read_open.any():
