@@ -830,11 +830,13 @@ def left_out(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFra
 
 def warned(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """The data's warnings (`Dataset.quality`) each indicator meets: those on a column it
-    reads, or on whole rows or a whole file of a table it reads. `indicator`, `table`,
-    `column`, `rule`, `rows` (distinct rows warned; 0 for a warning on a whole file or
-    column, which names no row). The rows are kept in the figures, which the warnings may
-    change: the scorecard says so beside them. A row the indicator leaves out (an error on a
-    cell it reads) is not counted. Empty when there are none."""
+    reads, or on whole rows or a whole file of a table it reads; and the errors on a whole
+    file of such a table (two files for one year's table, one of them left out), which
+    leave no row out but decide what the figure reads. `indicator`, `table`, `column`,
+    `rule`, `rows` (distinct rows warned; 0 for a warning on a whole file or column, which
+    names no row). The rows are kept in the figures, which the warnings may change: the
+    scorecard says so beside them. A row the indicator leaves out (an error on a cell it
+    reads) is not counted. Empty when there are none."""
     q = dataset.quality
     q = q.loc[q["table"].isin(list(dataset.tables))]
     q = q.assign(
@@ -843,7 +845,7 @@ def warned(dataset: Dataset, catalogue: Catalogue | None = None) -> pd.DataFrame
         at=(q["file"].astype(str) + "\n" + q["row"].astype(str)).where(q["row"].notna()),
     )
     errors = q.loc[(q["severity"] == "error") & q["at"].notna()]
-    q = q.loc[q["severity"] == "warning"]
+    q = q.loc[(q["severity"] == "warning") | ((q["severity"] == "error") & q["at"].isna())]
     places = q.groupby(["table", "column"], sort=False).indices  # few places, many rows
     unusable = errors.groupby(["table", "column"], sort=False)["at"].agg(set).to_dict()
 

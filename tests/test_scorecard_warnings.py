@@ -34,6 +34,8 @@ WARNINGS = [
     # none of these is a warning on a table the figures read
     ("note", "episodes", "episodes.csv", 4, "PLACE", "a note"),
     ("error", "episodes", "episodes.csv", 4, "PLACE", "an error (left out, said apart)"),
+    # an error on a whole file: no row left out, but it decides what the figures read
+    ("error", "header", "header_last.csv", None, "", "two header returns: one used"),
     ("warning", "", "stray.csv", None, "", "file matches no table; ignored"),
     ("warning", "referrals", "referrals.csv", 2, "CINreferralDate", "no such table here"),
 ]
@@ -70,6 +72,7 @@ def test_warned_lists_the_warnings_on_what_each_indicator_reads(warned_ds):
     whole_file = ("episodes", "", "3 episodes rows have no CHILD", 0)
     place = ("episodes", "PLACE", "PLACE odd", 3)  # rows 2 and 3 here, row 2 of the old file
     dob = ("header", "DOB", "DOB differs between returns", 1)
+    two = ("header", "", "two header returns: one used", 0)
     # foster care reads PLACE, not the header
     assert found(out, "pct_foster_care") == [whole_file, place]
     # children looked after read neither PLACE nor DOB: only the warning on the whole file
@@ -77,10 +80,11 @@ def test_warned_lists_the_warnings_on_what_each_indicator_reads(warned_ds):
     # in-house placements read PLACE_PROVIDER, not PLACE
     assert found(out, "pct_placed_in_house") == [whole_file]
     # long-term stability reads PLACE and the header's DOB
-    assert found(out, "placement_stability_long") == [whole_file, place, dob]
-    # notes, errors, warnings on no table or on a table the dataset lacks reach nobody
+    assert found(out, "placement_stability_long") == [whole_file, place, two, dob]
+    # notes, errors on a row, warnings on no table or on a table the dataset lacks reach
+    # nobody
     assert found(out, "re_referral_rate") == []
-    assert set(out["rule"]) == {"PLACE odd", "3 episodes rows have no CHILD", dob[2]}
+    assert set(out["rule"]) == {"PLACE odd", "3 episodes rows have no CHILD", dob[2], two[2]}
 
 
 def test_a_warning_on_a_row_the_figure_leaves_out_is_not_counted(three_children):
@@ -225,3 +229,18 @@ def test_the_warnings_listed_name_no_child(tmp_path):
     assert "identifiers written in another form" in cells
     for child in ("4471", "9023"):
         assert child not in page and child not in cells
+
+
+def test_two_files_for_one_years_table_are_on_the_card(tmp_path):
+    """Two header files for 2024-25 sharing their rows: one is used and an error names both.
+    No row is left out, so no figure's note said so, and the card never did: the figures
+    that read the header carry the caveat, and the list names the error."""
+    head = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
+    (tmp_path / "episodes_2024-25.csv").write_text(head + "B,01/05/2024,S,C2,U1,,\n")
+    (tmp_path / "header_2024-25.csv").write_text("CHILD,SEX,DOB\nB,M,01/01/2010\n")
+    (tmp_path / "header_2024-25 FINAL.csv").write_text("CHILD,SEX,DOB\nB,F,01/01/2010\n")
+    card = build_scorecard(sc.load_dataset(tmp_path), quarter="2024-25 Q4")
+    assert row(card, "time_in_care_current")["caveat"] == (
+        "data warnings on its header data (see Warnings in the data)"
+    )
+    assert "<li>header: two header returns for 2024-25" in card.html(charts=False)

@@ -413,7 +413,7 @@ def warned_rows(ds: Dataset, cat: Catalogue, items: list[Indicator]) -> pd.DataF
     column, rule, rows), or None when it meets none."""
     from ..engine import warned
 
-    if not (ds.quality["severity"] == "warning").any():
+    if not ds.quality["severity"].isin(["warning", "error"]).any():
         return None
     frame = warned(ds, cat)
     frame = frame.loc[frame["indicator"].astype(str).isin([i.id for i in items])]
