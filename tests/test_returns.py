@@ -11,7 +11,7 @@ import pytest
 from _loader_fixtures import EP, HEADER, write
 
 import scorecard as sc
-from scorecard.inputs.find import name_table, name_year, names_only_a_year
+from scorecard.inputs.find import name_table, name_year, names_only_a_year, old_copy_word
 
 T = pd.Timestamp
 
@@ -699,7 +699,8 @@ def test_two_returns_of_one_year_are_an_error_naming_the_one_used(tmp_path: Path
             "error",
             "episodes_2017-18.csv, SSDA903_2017_episodes.csv",
             "two episodes returns for 2017-18: episodes_2017-18.csv (2 rows) and "
-            "SSDA903_2017_episodes.csv (1 row); SSDA903_2017_episodes.csv is used, "
+            "SSDA903_2017_episodes.csv (1 row); SSDA903_2017_episodes.csv is used (the later by "
+            "name), "
             "episodes_2017-18.csv is left out",
         ]
     ]
@@ -720,8 +721,121 @@ def test_a_resubmitted_return_is_read_and_used_over_the_first(tmp_path: Path) ->
     q = ds.quality
     assert q.loc[q["severity"] == "error", "rule"].tolist() == [
         "two episodes returns for 2017-18: 2017-18 (resubmitted)/episodes.csv (2 rows) and "
-        "SSDA903_2017_episodes.csv (1 row); 2017-18 (resubmitted)/episodes.csv is used, "
+        "SSDA903_2017_episodes.csv (1 row); 2017-18 (resubmitted)/episodes.csv is used (its "
+        "name says it is the version to use), "
         "SSDA903_2017_episodes.csv is left out"
+    ]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "header_last.csv",  # the DfE 903 validator's copy of the previous year's file
+        "header_draft.csv",
+        "header_old.csv",
+        "header_prev.csv",
+        "header_previous.csv",
+        "header_backup.csv",
+        "header_copy.csv",
+        "header_superseded.csv",
+        "header_test.csv",
+    ],
+)
+def test_a_file_named_as_an_older_copy_is_never_used_over_the_return(
+    tmp_path: Path, copy: str
+) -> None:
+    # two header files in the 2018-19 folder sharing child A: the copy sorts later by name
+    # but its name marks it an older copy, so header.csv (A, B) is used, the copy (A, Z) not
+    write(tmp_path, "2018-19/header.csv", HEADER, ["A,1,01/01/2010", "B,2,01/01/2011"])
+    write(tmp_path, f"2018-19/{copy}", HEADER, ["A,1,01/01/2010", "Z,2,01/01/2012"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    error = ds.quality.loc[ds.quality["severity"] == "error", "rule"].tolist()
+    assert len(error) == 1 and error[0].endswith(
+        f"2018-19/header.csv is used (the other's name marks an older copy: "
+        f"'{copy[6:-4].strip('_').lower()}'), 2018-19/{copy} is left out"
+    )
+
+
+def test_a_draft_beside_the_final_return_is_left_out_and_said(tmp_path: Path) -> None:
+    # an earlier draft of 2017-18's episodes (A still open) left beside the return (A closed
+    # and B): the return is used, whatever the order of the names
+    write(
+        tmp_path,
+        "SSDA903_2018_episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,01/03/2018,E13", "B,01/02/2018,S,C2,U1,,"],
+    )
+    write(tmp_path, "SSDA903_2018_episodes_draft.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
+    assert ds.quality[["severity", "rule"]].values.tolist() == [
+        [
+            "error",
+            "two episodes returns for 2017-18: SSDA903_2018_episodes.csv (2 rows) and "
+            "SSDA903_2018_episodes_draft.csv (1 row); SSDA903_2018_episodes.csv is used (the "
+            "other's name marks an older copy: 'draft'), SSDA903_2018_episodes_draft.csv is "
+            "left out",
+        ]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        ("2024-25/header_last.csv", "last"),
+        ("SSDA903_2025_episodes_draft.csv", "draft"),
+        ("episodes - Copy (2).csv", "copy"),
+        ("Copy of header.csv", "copy"),
+        ("header.bak.csv", "bak"),
+        ("Episodes_Backup_2024.csv", "backup"),
+        ("episodesOLD.csv", "old"),
+        ("episodes_draft1.csv", "draft"),
+        ("old 2023-24/episodes.csv", "old"),
+        ("2024-25/header.csv", None),
+        ("latest_episodes.csv", None),  # a word inside another word marks nothing
+        ("Oldham_2024_episodes.csv", None),
+        ("contest.csv", None),
+        ("2017-previous_permanence.csv", None),  # a table's name
+        ("2024-25 (resubmitted)/episodes.csv", None),
+    ],
+)
+def test_the_word_of_a_name_that_marks_an_older_copy(name: str, word: str | None) -> None:
+    assert old_copy_word(name) == word
+
+
+def test_of_two_returns_of_a_year_the_one_whose_dates_fit_it_is_used(tmp_path: Path) -> None:
+    # 2018-19/episodes_export.csv is 2016-17's episodes (3 of its 4 rows closed before April
+    # 2018; A, open, fits) beside the 2018-19 return (every row fits), after the 2017-18
+    # return (without it, the year's dates spanning three years would make the folder a
+    # full-history extract): the 2018-19 return is used,
+    # not the later by name
+    write(tmp_path, "2017-18/episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "2018-19/episodes.csv",
+        EP,
+        [f"{c},01/0{m}/2018,S,C2,U1,," for c, m in zip("BCDE", "6789", strict=True)]
+        + ["A,10/05/2017,S,C2,U1,,"],
+    )
+    write(
+        tmp_path,
+        "2018-19/episodes_export.csv",
+        EP,
+        [
+            "A,10/05/2017,S,C2,U1,,",
+            "X,01/05/2016,S,C2,U1,01/09/2016,E13",
+            "Y,01/06/2016,S,C2,U1,01/01/2017,E13",
+            "W,01/07/2016,S,C2,U1,01/02/2017,E13",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert sorted(ds["episodes"]["CHILD"]) == ["A", "B", "C", "D", "E"]
+    error = ds.quality.loc[ds.quality["severity"] == "error", "rule"].tolist()
+    assert error == [
+        "two episodes returns for 2018-19: 2018-19/episodes.csv (5 rows) and "
+        "2018-19/episodes_export.csv (4 rows); 2018-19/episodes.csv is used (its dates fit "
+        "2018-19, most of the other's do not), 2018-19/episodes_export.csv is left out"
     ]
 
 

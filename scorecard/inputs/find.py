@@ -52,6 +52,19 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NOISE = {"ssda903", "903", "cin", "census", "return", "returns", "extract", "data", "file"}
 # words that name the version of a year's return to use ('2024-25 (resubmitted)', 'FINAL v2')
 _FINAL = re.compile(r"final|resubmitted|resubmission|submitted|submission|amended|corrected|v\d+")
+# words that mark a copy of a return not to use when another is there: the DfE validator's copy
+# of the previous year's file kept beside this year's (header_last.csv), a draft, a backup,
+# Windows' 'episodes - Copy.csv', a test extract
+OLD_COPY_WORDS = frozenset(
+    {"last", "prev", "previous", "old", "older", "draft", "backup", "bak", "copy", "superseded"}
+    | {"test", "obsolete"}
+)
+# table names holding such a word: no mark of a copy ('previous_permanence.csv')
+_TABLES_OF_OLD_WORDS = re.compile(
+    "|".join(
+        r"[^a-z0-9]*".join(t.split("_")) for t in ALL_TABLES if OLD_COPY_WORDS & set(t.split("_"))
+    )
+)
 _TABLE_NAMES = {t: t for t in ALL_TABLES} | {t.replace("_", ""): t for t in ALL_TABLES}
 # what `scorecard build` writes (scorecard_2024-25_Q4.xlsx / .html), and its workbook's sheets
 _OUTPUT_NAME = re.compile(r"^scorecard_.*\.(xlsx|html?)$", re.IGNORECASE)
@@ -109,6 +122,17 @@ def names_a_version(name: str) -> bool:
     """True when a file's path names the version of a return to use ('2024-25
     (resubmitted)/episodes.csv', 'SSDA903 2024-25 episodes FINAL.csv')."""
     return any(_FINAL.fullmatch(t) for t in re.split(r"[^a-z0-9]+", name.lower()) if t)
+
+
+def old_copy_word(name: str) -> str | None:
+    """The word of a file's (or folder's) name that marks it an older or draft copy
+    ('header_last.csv', 'SSDA903_2025_episodes_draft.csv', 'episodes - Copy.csv',
+    'episodesOLD.csv'), or None. Words, not letters inside one: 'latest', 'Oldham' and the
+    table previous_permanence mark nothing."""
+    # a word ends where letters meet digits or a capital follows a small letter
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", name)
+    text = _TABLES_OF_OLD_WORDS.sub(" ", spaced.lower())
+    return next((w for w in re.split(r"[^a-z0-9]+", text) if w in OLD_COPY_WORDS), None)
 
 
 def name_table(stem: str) -> str | None:

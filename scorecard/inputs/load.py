@@ -31,7 +31,7 @@ from . import coverage as cover
 from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce
 from .columns import required
-from .find import collect, names_a_version
+from .find import collect, names_a_version, old_copy_word
 from .flat import header_from_episodes
 from .keys import BIG, Distinct
 from .quality import (
@@ -53,10 +53,12 @@ from .report import (
     unusable_cells,
 )
 from .returns import (
+    FIT,
     KEYS,
     Part,
     bounds,
     describe,
+    fits,
     label,
     missing_latest,
     missing_years,
@@ -309,11 +311,9 @@ def _rows(part: Part) -> str:
 
 
 def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
-    """Two returns of one year for a table: the one whose name says it is the version to use
-    ('FINAL', 'resubmitted'), else the later by name (files and sheets are read in name
-    order), is used, and an error names both, their rows and the one left out. Two files
-    of one year that share no row's key (a return split in halves, Q1-Q2 and Q3-Q4) are read
-    together, said in a note."""
+    """Two returns of one year for a table: one is used, and an error names both, their rows,
+    the one left out and why (`_preferred`). Two files of one year that share no row's key
+    (a return split in halves, Q1-Q2 and Q3-Q4) are read together, said in a note."""
     seen: dict[int, Part] = {}
     halves: list[Part] = []
     for p in members:
@@ -335,15 +335,14 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
             halves.append(seen[p.year])
         elif p.year in seen:
             first = seen[p.year]
-            old, new = first.raw.file, p.raw.file
-            used, left = (first, p) if names_a_version(old) > names_a_version(new) else (p, first)
+            used, left, why = _preferred(table, first, p)
             found.append(
                 note(
                     "error",
-                    f"{old}, {new}",
-                    f"two {table} returns for {label(p.year)}: {old} ({_rows(first)}) "
-                    f"and {new} ({_rows(p)}); {used.raw.file} is used, {left.raw.file} is "
-                    "left out",
+                    f"{first.raw.file}, {p.raw.file}",
+                    f"two {table} returns for {label(p.year)}: {first.raw.file} "
+                    f"({_rows(first)}) and {p.raw.file} ({_rows(p)}); {used.raw.file} is used "
+                    f"({why}), {left.raw.file} is left out",
                     "Keep one file per table and collection year: remove or move the other.",
                     table,
                 )
@@ -352,6 +351,38 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
             continue
         seen[p.year] = p
     return [p for p in members if p.year is None or seen[p.year] is p or p in halves]
+
+
+def _preferred(table: str, first: Part, later: Part) -> tuple[Part, Part, str]:
+    """Of two returns of one year (`later` the later by name: files and sheets are read in
+    name order), (the one used, the one left out, why): never one whose name marks an older
+    or draft copy ('header_last.csv', the DfE validator's copy of the previous year's file;
+    'episodes_draft.csv') over one whose name does not; then one whose name says it is the
+    version to use ('FINAL', 'resubmitted'); then one whose dated rows fit the year when
+    most of the other's do not (another year's file); else the later by name."""
+    old = [old_copy_word(p.raw.file) for p in (first, later)]
+    if (old[0] is None) != (old[1] is None):
+        used, left = (first, later) if old[1] else (later, first)
+        return used, left, f"the other's name marks an older copy: '{old[0] or old[1]}'"
+    if names_a_version(first.raw.file) != names_a_version(later.raw.file):
+        used, left = (first, later) if names_a_version(first.raw.file) else (later, first)
+        return used, left, "its name says it is the version to use"
+    shares = [_fit_share(table, p) for p in (first, later)]
+    if None not in shares:
+        for i, j in ((0, 1), (1, 0)):
+            if shares[i] >= FIT and shares[j] < MOSTLY:
+                used, left = (first, later)[i], (first, later)[j]
+                return used, left, f"its dates fit {label(used.year)}, most of the other's do not"
+    return later, first, "the later by name"
+
+
+MOSTLY = 0.5  # a return whose dated rows fit its year less than this is mostly another year's
+
+
+def _fit_share(table: str, part: Part) -> float | None:
+    """The share of a part's rows whose dates fit its collection year (None: no dated rows)."""
+    fit = fits(table, part.frame, part.year) if part.year is not None else None
+    return None if fit is None or not len(fit) else float(fit.mean())
 
 
 def _apart(table: str, a: Part, b: Part) -> bool:
