@@ -11,7 +11,7 @@ import pytest
 from _loader_fixtures import EP, HEADER, write
 
 import scorecard as sc
-from scorecard.inputs.find import name_table, name_year, names_only_a_year, old_copy_word
+from scorecard.inputs.find import name_table, name_year, old_copy_word, year_folder
 
 T = pd.Timestamp
 
@@ -900,20 +900,59 @@ def test_year_subfolders_in_any_format(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "a_year"),
+    ("name", "year"),
     [
-        ("2019-20", True),
-        ("SSDA903 2019-20", True),
-        ("CIN census 2020", True),
-        ("2024-25 (resubmitted)", True),
-        ("SSDA903 2024-25 FINAL v2", True),
-        ("superseded 2024-25", False),
-        ("2023 old", False),
-        ("2024-25 draft", False),
+        ("2019-20", ("2019-20", (2019,))),
+        ("SSDA903 2019-20", ("2019-20", (2019,))),
+        ("CIN census 2020", ("2020", (2019, 2020))),
+        ("2024-25 (resubmitted)", ("2024-25", (2024,))),
+        ("SSDA903 2024-25 FINAL v2", ("2024-25", (2024,))),
+        ("SSDA903 2023-24 submitted to DfE", ("2023-24", (2023,))),
+        ("903 return 202324 as sent", ("2023-24", (2023,))),
+        ("Returns 2018_19 (sent 15.07.2019)", ("2018-19", (2018,))),
+        ("2019-20 to 2021-22", (None, ())),  # several years
+        ("2020 and 2021 returns", (None, ())),  # two years: 2019-20 and 2020-21? or 2020-21?
+        ("superseded 2024-25", (None, ())),  # an older copy
+        ("2023 old", (None, ())),
+        ("2024-25 draft", (None, ())),
+        ("old stuff", (None, ())),
     ],
 )
-def test_only_a_folder_named_for_a_year_is_a_years_returns(name: str, a_year: bool) -> None:
-    assert names_only_a_year(name) is a_year
+def test_the_year_of_a_folder_holding_a_years_return(
+    name: str, year: tuple[str | None, tuple[int, ...]]
+) -> None:
+    assert year_folder(name) == year
+
+
+def test_a_folder_naming_one_year_among_other_words_is_that_years_return(
+    tmp_path: Path,
+) -> None:
+    # two returns kept in folders with their year and other words: both read (A open in
+    # 2017-18, closed in 2018-19); a draft copy of 2018-19 and a folder of two years are not
+    write(tmp_path, "SSDA903 2017-18 submitted to DfE/episodes.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "Returns 2018_19 (sent 15.07.2019)/episodes.csv",
+        EP,
+        ["A,10/05/2017,S,C2,U1,01/09/2018,E13"],
+    )
+    write(tmp_path, "2018-19 draft/episodes.csv", EP, ["Z,10/05/2018,S,C2,U1,,"])
+    write(tmp_path, "2019-20 to 2020-21/episodes.csv", EP, ["Y,10/05/2019,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19"]
+    assert ds["episodes"][["CHILD", "DEC"]].values.tolist() == [["A", T("2018-09-01")]]
+    assert ds.quality[["severity", "file", "rule"]].values.tolist() == [
+        [
+            "warning",
+            "2018-19 draft/",
+            "subfolder not read (1 table file in it): its name marks an older copy ('draft')",
+        ],
+        [
+            "warning",
+            "2019-20 to 2020-21/",
+            "subfolder not read (1 table file in it): only year subfolders (2019-20/) are",
+        ],
+    ]
 
 
 def test_unusable_rows_are_positions_in_the_stitched_table(tmp_path: Path) -> None:

@@ -108,14 +108,26 @@ def name_year(text: str) -> tuple[str | None, tuple[int, ...]]:
     return None, ()
 
 
-def names_only_a_year(name: str) -> bool:
-    """A folder named for a year and nothing else but the return's words ('2019-20',
-    'SSDA903 2019-20', 'CIN census 2020') or the words of the version to use ('2024-25
-    (resubmitted)', '2024-25 FINAL v2'): one of its year's returns. 'superseded 2024-25'
-    or 'old 2023' is not."""
-    text = _YEAR.sub(" ", _SPAN.sub(" ", name.lower()))
-    words = [t for t in re.split(r"[^a-z0-9]+", text) if t]
-    return all(t in _NOISE or _FINAL.fullmatch(t) for t in words)
+def year_folder(name: str) -> tuple[str | None, tuple[int, ...]]:
+    """The collection year whose return a subfolder holds, as `name_year` gives it: the one
+    year its name carries, whatever other words it has ('2019-20', 'SSDA903 2023-24
+    submitted to DfE', '2024-25 (resubmitted)', 'CIN census 2020', '2018_19 sent
+    15.07.2019': a date within the year's two calendar years is no other year). (None, ())
+    when it carries no year or several ('2019-20 to 2021-22'), or when a word marks it an
+    older copy ('superseded 2024-25', '2023 old': `old_copy_word`)."""
+    if old_copy_word(name):
+        return None, ()
+    spans = set()
+    for m in _SPAN.finditer(name):
+        start, end = int(m.group(1)), m.group(2)
+        if (int(end) if len(end) == 4 else (start // 100) * 100 + int(end)) == start + 1:
+            spans.add(start)
+    bare = {int(y) for y in _YEAR.findall(_SPAN.sub(" ", name))}
+    if len(spans) > 1 or (not spans and len(bare) > 1):
+        return None, ()
+    if spans and not bare <= {min(spans), min(spans) + 1}:
+        return None, ()
+    return name_year(name)
 
 
 def names_a_version(name: str) -> bool:
@@ -182,7 +194,8 @@ def _names_columns(columns: list[object], table: str | None) -> bool:
 
 
 def _not_read(path: Path, label: str) -> pd.DataFrame:
-    """A note on a subfolder that is not read, with how many table files it holds."""
+    """A note on a subfolder that is not read, with how many table files it holds and why
+    (its name marks an older copy of a year's return, or carries no single year)."""
     held = sum(
         1
         for p in path.rglob("*")
@@ -192,12 +205,20 @@ def _not_read(path: Path, label: str) -> pd.DataFrame:
         and not _OUTPUT_NAME.match(p.name)
     )
     files = f"{held} table file{'s' if held != 1 else ''}" if held else "no table file"
+    word = old_copy_word(path.name)
+    if word and name_year(path.name)[0]:
+        return note(
+            "warning" if held else "note",
+            label,
+            f"subfolder not read ({files} in it): its name marks an older copy ('{word}')",
+            "If it holds the return to use, rename it without that word (e.g. 2019-20/).",
+        )
     return note(
         "warning" if held else "note",
         label,
         f"subfolder not read ({files} in it): only year subfolders (2019-20/) are",
         "Put the table files in the data folder itself, or in one subfolder per collection "
-        "year named with its year.",
+        "year named with its year (one year only).",
     )
 
 
@@ -215,7 +236,7 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 continue
             label = prefix + path.name
             if path.is_dir():
-                year = name_year(path.name) if names_only_a_year(path.name) else (None, ())
+                year = year_folder(path.name)
                 if not prefix and year[0]:
                     visit(path, f"{path.name}/", year)
                 elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
