@@ -665,6 +665,95 @@ def test_a_link_to_a_file_that_is_gone_is_an_error_and_the_rest_loads(tmp_path: 
     ]
 
 
+def test_a_zipped_return_is_read_as_the_year_its_name_gives(tmp_path: Path) -> None:
+    """SSDA903_2018-19.zip holds 2018-19's episodes (and a header workbook) between two loose
+    returns: its members are read as if in a folder named like it, never extracted; a Mac's
+    `__MACOSX/` copy, a folder entry and a PDF in it are passed over as loose files are."""
+    import hashlib
+    import io
+    import zipfile
+
+    write(
+        tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,", "B,01/06/2017,S,C2,U1,,"]
+    )
+    write(tmp_path, "episodes_2019-20.csv", EP, ["A,01/09/2018,P,C2,U4,01/05/2019,E13"])
+    book = io.BytesIO()
+    pd.DataFrame({"CHILD": ["A", "B"], "SEX": ["1", "2"], "DOB": ["01/01/2010"] * 2}).to_excel(
+        book, index=False
+    )
+    archive = tmp_path / "SSDA903_2018-19.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "episodes.csv",
+            f"{EP}\nA,10/05/2017,S,C2,U1,01/09/2018,X1\nA,01/09/2018,P,C2,U4,,\n"
+            "B,01/06/2017,S,C2,Q9,30/06/2018,E13\n",
+        )
+        z.writestr("header.xlsx", book.getvalue())
+        z.writestr("__MACOSX/._episodes.csv", b"\x00\x05\x16\x07")
+        z.writestr("notes/", b"")
+        z.writestr("notes/readme.pdf", b"%PDF-1.4")
+    before = hashlib.sha256(archive.read_bytes()).hexdigest()
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18", "2018-19", "2019-20"]
+    assert ds.files["header"] == "SSDA903_2018-19.zip/header.xlsx"
+    # A closed in 2019-20, B closed in 2018-19 (its PLACE unusable): none open at 31/03/2020
+    assert ds["episodes"]["DEC"].notna().all()
+    assert ds.quality[["severity", "file", "row", "column", "rule"]].values.tolist() == [
+        ["error", "SSDA903_2018-19.zip/episodes.csv", 4, "PLACE", "unknown PLACE code"],
+        [
+            "warning",
+            "",
+            None,
+            "",
+            "no header in the 2019-20 SSDA903 return (the returns to 2018-19 have one)",
+        ],
+        ["note", "SSDA903_2018-19.zip/notes/readme.pdf", None, "", "not a table file; ignored"],
+    ]
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == before
+
+
+def _encrypted(path: Path) -> None:
+    """Mark every member of a zip archive as encrypted (flag bit 0 of its central directory
+    entry): Python writes no encrypted archive, and reads the flag from there."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 8] |= 0x1
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_zip_that_cannot_be_read_is_an_error_asking_to_unzip_it(tmp_path: Path) -> None:
+    import zipfile
+
+    write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,,"])
+    (tmp_path / "SSDA903_2018-19.zip").write_bytes(b"PK\x03\x04 cut short")
+    with zipfile.ZipFile(tmp_path / "SSDA903_2019-20.zip", "w") as z:
+        z.writestr("episodes.csv", f"{EP}\nA,10/05/2017,S,C2,U1,,\n")
+    _encrypted(tmp_path / "SSDA903_2019-20.zip")
+    damaged = tmp_path / "SSDA903_2020-21.zip"  # a byte of its (stored) member changed
+    with zipfile.ZipFile(damaged, "w") as z:
+        z.writestr("episodes.csv", f"{EP}\nA,10/05/2017,S,C2,U1,,\n")
+    damaged.write_bytes(damaged.read_bytes().replace(b"A,10/05/2017", b"B,10/05/2017"))
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2017-18"]
+    hint = "Unzip it and put the files in the data folder (or a subfolder named with the year)."
+    errors = ds.quality.loc[ds.quality["severity"] == "error", ["file", "rule", "hint"]]
+    assert errors.values.tolist() == [
+        [
+            "SSDA903_2020-21.zip/episodes.csv",
+            "file cannot be read from its zip archive (Bad CRC-32 for file 'episodes.csv')",
+            hint,
+        ],
+        [
+            "SSDA903_2018-19.zip",
+            "zip archive cannot be read (File is not a zip file); not read",
+            hint,
+        ],
+        ["SSDA903_2019-20.zip", "zip archive is protected by a password; not read", hint],
+    ]
+
+
 def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     write(tmp_path / "903" / "current", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])

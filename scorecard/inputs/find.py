@@ -13,8 +13,9 @@ is taken for notes and passed over with a note.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -24,13 +25,16 @@ from .read import (
     OLD_EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
     TEXT_SUFFIXES,
+    UNZIP_HINT,
     XLSX_SUFFIXES,
+    File,
     RawTable,
     Sheet,
     Unreadable,
     footer_rows,
     read_sheets,
     repeated_headers,
+    zip_member,
 )
 from .report import issues, note
 from .returns import LOCAL_TABLES
@@ -77,6 +81,7 @@ def _output_note(label: str) -> pd.DataFrame:
     return note("note", label, OUTPUT_NOTE, "Write outputs outside the data folder.")
 
 
+ZIP_SUFFIXES = (".zip",)
 # subfolders with a known use that are not tables: benchmark data (the sample's LAIT panel)
 KNOWN_SUBFOLDERS = frozenset({"benchmarks"})
 
@@ -90,6 +95,16 @@ class Source:
     table: str | None  # the table its name gives (None: decide by content)
     group: str | None  # the return it belongs to: its year as written (None: no year)
     years: tuple[int, ...]  # collection years (start) that year allows
+    member: str | None = None  # its path inside the zip archive `path` (None: a file)
+
+    def file(self) -> File:
+        """What the readers read: the file, or its member read out of the zip archive."""
+        return self.path if self.member is None else zip_member(self.path, self.member)
+
+    @property
+    def name(self) -> PurePosixPath:
+        """Its name (a member's inside the archive): what its suffix and stem say."""
+        return PurePosixPath(self.member) if self.member is not None else PurePosixPath(self.path)
 
 
 def name_year(text: str) -> tuple[str | None, tuple[int, ...]]:
@@ -222,11 +237,58 @@ def _not_read(path: Path, label: str) -> pd.DataFrame:
     )
 
 
+def _not_a_table_file(name: str, label: str) -> pd.DataFrame | None:
+    """The note on a file that its name says is not read as a table (a scorecard this tool
+    wrote, another type); None for a table file (a file named .xls is one: it is read by its
+    content, an old Excel workbook an error then)."""
+    if _OUTPUT_NAME.match(name):
+        return _output_note(label)
+    if PurePosixPath(name).suffix.lower() not in TABLE_SUFFIXES:
+        return _not_a_table(label)
+    return None
+
+
+def _zipped(
+    path: Path, label: str, folder_year: tuple[str | None, tuple[int, ...]]
+) -> tuple[list[Source], list[pd.DataFrame]]:
+    """The table files inside a zip archive (a return sent or downloaded zipped), read as if
+    they were in a subfolder named like it: each member's year is its own name's (or its
+    folder's in the archive), else the archive's, else the folder's the archive is in.
+    Folders, hidden members (`__MACOSX/`, `._x`) and other files are passed over as loose
+    ones are; an archive that cannot be read or needs a password is an error."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = sorted(z.infolist(), key=lambda m: m.filename.lower())
+    except (OSError, zipfile.BadZipFile) as exc:
+        why = f"zip archive cannot be read ({exc}); not read"
+        return [], [note("error", label, why, UNZIP_HINT)]
+    archive_year = name_year(path.stem)
+    if not archive_year[0]:
+        archive_year = folder_year
+    found: list[Source] = []
+    notes: list[pd.DataFrame] = []
+    for m in members:
+        inside = PurePosixPath(m.filename)
+        if m.is_dir() or any(p.startswith((".", "~$", "__MACOSX")) for p in inside.parts):
+            continue
+        if m.flag_bits & 0x1:  # encrypted
+            rule = "zip archive is protected by a password; not read"
+            return [], [note("error", label, rule, UNZIP_HINT)]
+        member_label = f"{label}/{m.filename}"
+        said = _not_a_table_file(inside.name, member_label)
+        if said is not None:
+            notes.append(said)
+            continue
+        own = name_year(str(inside.with_suffix("")))
+        group, years = own if own[0] else archive_year
+        found.append(Source(path, member_label, name_table(inside.stem), group, years, m.filename))
+    return found, notes
+
+
 def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
-    """The table files of `folder` and of its year subfolders (`2019-20/`), with notes on
-    the files and the other subfolders that are not read (a scorecard this tool wrote);
-    `benchmarks/` (benchmark data) is passed over without a note. A file named .xls is one
-    of them: it is read by its content (an old Excel workbook is an error then)."""
+    """The table files of `folder`, of its year subfolders (`2019-20/`) and inside its zip
+    archives (`_zipped`), with notes on the files and the other subfolders that are not read
+    (`_not_a_table_file`); `benchmarks/` (benchmark data) is passed over without a note."""
     notes: list[pd.DataFrame] = []
     found: list[Source] = []
 
@@ -242,12 +304,14 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
                     notes.append(_not_read(path, label + "/"))
                 continue
-            suffix = path.suffix.lower()
-            if _OUTPUT_NAME.match(path.name):
-                notes.append(_output_note(label))
+            if path.suffix.lower() in ZIP_SUFFIXES:
+                zipped, said = _zipped(path, label, folder_year)
+                found.extend(zipped)
+                notes.extend(said)
                 continue
-            if suffix not in TABLE_SUFFIXES:
-                notes.append(_not_a_table(label))
+            said = _not_a_table_file(path.name, label)
+            if said is not None:
+                notes.append(said)
                 continue
             found.append(_source(path, label, folder_year))
 
@@ -312,10 +376,11 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
     notes: list[pd.DataFrame] = []
     out: list[tuple[RawTable, bool]] = []
     meta = {"group": src.group, "years": src.years}
-    loose = src.path.suffix.lower() in LOOSE_TEXT_SUFFIXES
+    loose = src.name.suffix.lower() in LOOSE_TEXT_SUFFIXES
     try:
-        if src.path.suffix.lower() in XML_SUFFIXES:
-            tables, xml_notes = read_xml(src.path, src.label)
+        file = src.file()
+        if src.name.suffix.lower() in XML_SUFFIXES:
+            tables, xml_notes = read_xml(file, src.label)
             out = []
             for t in tables:
                 # a census declares its year: a return even when its name carries none
@@ -325,7 +390,7 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
                 else:
                     out.append((replace(t, **meta), True))
             return out, xml_notes
-        sheets = read_sheets(src.path, src.table)
+        sheets = read_sheets(file, src.table)
     except Unreadable as exc:
         if loose:
             return [], [_not_a_table(src.label)]

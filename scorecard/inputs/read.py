@@ -20,10 +20,12 @@ import itertools
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -92,16 +94,63 @@ class Unreadable(Exception):
         self.hint = hint
 
 
-def _is_workbook(path: Path) -> bool:
+@dataclass(frozen=True)
+class Member:
+    """A file inside a zip archive, read from the archive's bytes in memory (never extracted
+    to disk): what the readers need of a Path (its suffix and stem, `open`)."""
+
+    name: str  # its path inside the archive
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name).suffix
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.name).stem
+
+    def open(
+        self,
+        mode: str = "r",
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO:
+        """Its bytes (mode "rb"), or its text, as `Path.open` gives a file's."""
+        raw = io.BytesIO(self.data)
+        if "b" in mode:
+            return raw
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline=newline)
+
+
+# a file of the data folder, or one inside a zip archive in it: every reader reads it through
+# its `open` (never its path), so that both are read alike
+File = Path | Member
+UNZIP_HINT = "Unzip it and put the files in the data folder (or a subfolder named with the year)."
+
+
+def zip_member(archive: Path, name: str) -> Member:
+    """The member `name` of a zip archive, read whole (the archive is only opened for
+    reading); Unreadable when it cannot be (a damaged archive, a password, a compression
+    Python cannot undo)."""
+    try:
+        with zipfile.ZipFile(archive) as z:
+            return Member(name, z.read(name))
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise Unreadable(f"cannot be read from its zip archive ({exc})", UNZIP_HINT) from None
+
+
+def _is_workbook(path: File) -> bool:
     """True for a zip file holding a workbook's parts (an XLSX, whatever its name)."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as z:
             return any(n.startswith("xl/") for n in z.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
 
 
-def _sniff(path: Path) -> str:
+def _sniff(path: File) -> str:
     """The encoding of a text file: 'utf-8-sig' (BOM), 'utf-16' (BOM), 'utf-8' when the whole
     file decodes, else 'cp1252'; raises Unreadable for a binary file."""
     with path.open("rb") as fh:
@@ -275,20 +324,21 @@ _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
 def _csv_frame(
-    path: Path, encoding: str, sep: str, header: int, bad: str, index_col: bool | None = None
+    path: File, encoding: str, sep: str, header: int, bad: str, index_col: bool | None = None
 ) -> pd.DataFrame:
-    return pd.read_csv(
-        path,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        skip_blank_lines=False,
-        skiprows=header,
-        encoding=encoding,
-        sep=sep,
-        on_bad_lines=bad,
-        index_col=index_col,
-    )
+    with path.open("rb") as fh:
+        return pd.read_csv(
+            fh,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            skiprows=header,
+            encoding=encoding,
+            sep=sep,
+            on_bad_lines=bad,
+            index_col=index_col,
+        )
 
 
 def _as_written(columns: pd.Index, header: list[str]) -> pd.Index:
@@ -301,7 +351,7 @@ def _as_written(columns: pd.Index, header: list[str]) -> pd.Index:
     )
 
 
-def _read_csv(path: Path, table: str | None) -> Sheet:
+def _read_csv(path: File, table: str | None) -> Sheet:
     encoding = _sniff(path)
     try:
         with path.open("r", encoding=encoding, newline="") as fh:
@@ -378,7 +428,7 @@ def _read_csv(path: Path, table: str | None) -> Sheet:
 
 
 def _with_empty_extras(
-    path: Path, encoding: str, sep: str, bad_lines: tuple[tuple[int, int, int], ...]
+    path: File, encoding: str, sep: str, bad_lines: tuple[tuple[int, int, int], ...]
 ) -> dict[int, list[str]]:
     """The fields of each line among `bad_lines` whose fields beyond the header's are all
     empty ('A,01/04/2024,S,C2,U1,,,' under seven names: a separator too many on some lines,
@@ -412,21 +462,22 @@ def _few_valued(schema: pa.Schema) -> list[str]:
     return names if len(set(schema.names)) == len(schema.names) else []
 
 
-def _read_parquet(path: Path) -> Sheet:
+def _read_parquet(path: File) -> Sheet:
     """The cells of a Parquet file, as pandas reads them; but the columns of codes and the LA
     as the file's own dictionaries (Arrow dictionary columns): far cheaper than millions of
     strings, and coerced and checked once per distinct value (`coerce`)."""
     try:
-        schema = pq.read_schema(path)
-        few = _few_valued(schema)
-        # Arrow's memory is released column by column as the frame is built (no second copy)
-        frame = pd.read_parquet(
-            path,
-            columns=[n for n in schema.names if n not in few] if few else None,
-            to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
-        )
-        if few:
-            coded = pq.read_table(path, columns=few, read_dictionary=few)
+        with path.open("rb") as fh:
+            schema = pq.read_schema(fh)
+            few = _few_valued(schema)
+            # Arrow's memory is freed column by column as the frame is built (no second copy)
+            frame = pd.read_parquet(
+                fh,
+                columns=[n for n in schema.names if n not in few] if few else None,
+                to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
+            )
+            coded = pq.read_table(fh, columns=few, read_dictionary=few) if few else None
+        if coded is not None:
             for name, column in zip(few, coded.columns, strict=True):
                 at = sum(1 for n in schema.names[: schema.names.index(name)] if n in frame)
                 array = pd.arrays.ArrowExtensionArray(column)
@@ -438,7 +489,7 @@ def _read_parquet(path: Path) -> Sheet:
     return Sheet(None, frame, _row_numbers(len(frame), 1))
 
 
-def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
+def _workbook(path: File) -> list[tuple[str, list[list[object]], bool]]:
     """(sheet name, rows, hidden) of every sheet that holds a cell (a hidden sheet's rows are
     not read)."""
     import openpyxl
@@ -470,17 +521,17 @@ def _workbook(path: Path) -> list[tuple[str, list[list[object]], bool]]:
             book.close()
 
 
-def _has_formulas(path: Path) -> bool:
+def _has_formulas(path: File) -> bool:
     """True when a sheet of the workbook holds a formula (a quick look at its XML parts)."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as z:
             parts = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
             return any(b"<f>" in xml or b"<f " in xml for xml in map(z.read, parts))
     except (OSError, zipfile.BadZipFile):
         return False
 
 
-def _uncalculated(path: Path) -> dict[tuple[str, int, int], str]:
+def _uncalculated(path: File) -> dict[tuple[str, int, int], str]:
     """The formula ('=DATE(2024,4,1)') of each cell holding one with no value saved, by
     (sheet, row index, column index). A workbook written by a program (not saved in Excel)
     keeps its formulas uncalculated: read for values, such a cell looks blank. A formula
@@ -519,7 +570,7 @@ def _sheet_frame(name: str | None, rows: list[list[object]], table: str | None) 
     return _without_blank_rows(Sheet(name, frame, _row_numbers(len(frame), header + 2)))
 
 
-def _named_xls(path: Path) -> str:
+def _named_xls(path: File) -> str:
     """What a file named .xls holds, told by its first bytes: 'an Excel workbook (XLSX)', 'an
     HTML table' or 'delimited text' ('Export to Excel' buttons write all three under that
     name); raises Unreadable for an old Excel workbook (OLE2) and other content."""
@@ -593,7 +644,7 @@ class _HtmlRows(HTMLParser):
         self.row = None
 
 
-def _read_html(path: Path, table: str | None) -> Sheet:
+def _read_html(path: File, table: str | None) -> Sheet:
     """The cells of the table of an HTML page (an 'Export to Excel' named .xls), its rows
     numbered as Excel shows them when it opens the page."""
     parser = _HtmlRows()
@@ -611,7 +662,7 @@ def _read_html(path: Path, table: str | None) -> Sheet:
     return _sheet_frame(None, rows, table)
 
 
-def _read_workbook(path: Path, table: str | None) -> list[Sheet]:
+def _read_workbook(path: File, table: str | None) -> list[Sheet]:
     """The sheets of an XLSX workbook: one unnamed when it has one sheet holding cells, else
     one per sheet (named), and its hidden sheets (not read)."""
     found = _workbook(path)
@@ -624,7 +675,7 @@ def _read_workbook(path: Path, table: str | None) -> list[Sheet]:
     return [*(_sheet_frame(name, rows, None) for name, rows in sheets), *hidden]
 
 
-def read_sheets(path: Path, table: str | None) -> list[Sheet]:
+def read_sheets(path: File, table: str | None) -> list[Sheet]:
     """The table-shaped blocks of a CSV, Parquet or XLSX file: one, or one per sheet of a
     workbook with several sheets (each named). `table` (from the file's name) helps find
     the header row. A file named .xls is read by its content (a workbook, an HTML table or

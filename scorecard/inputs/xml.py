@@ -31,7 +31,6 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.parsers.expat import XMLParserType
 from xml.sax import SAXParseException
 
@@ -40,7 +39,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
-from .read import RawTable, Unreadable
+from .read import File, RawTable, Unreadable
 from .report import ONE_LINE, note
 
 CHUNK_BYTES = 1 << 20
@@ -268,14 +267,14 @@ def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("scorecard-cp1252", _as_cp1252)
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
-    """The bytes of a file, CHUNK_BYTES at a time."""
+def _chunks(path: File) -> Iterator[bytes]:
+    """The bytes of a file (or zip member), CHUNK_BYTES at a time."""
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
             yield chunk
 
 
-def _recoded(path: Path) -> Iterator[bytes]:
+def _recoded(path: File) -> Iterator[bytes]:
     """The bytes of a file as UTF-8: the UTF-8 in it as it is, every other byte read as
     Windows-1252. A character stays one character, so lines and characters are the file's;
     the file itself is not changed."""
@@ -343,7 +342,7 @@ def _parse(chunks: Iterable[bytes]) -> _Collector:
     return handler
 
 
-def read_xml(path: Path, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
+def read_xml(path: File, label: str) -> tuple[list[RawTable], list[pd.DataFrame]]:
     """The tables of an SSDA903 or CIN census XML file, each row with its element's line; in
     a file whose elements are all on one line, with the element's character on that line
     instead, and "(one line)" after the file's label so that messages say so. A file taken
