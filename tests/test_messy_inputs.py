@@ -754,6 +754,58 @@ def test_a_zip_that_cannot_be_read_is_an_error_asking_to_unzip_it(tmp_path: Path
     ]
 
 
+def test_a_zip_member_named_xls_and_a_windows_1252_xml_member_are_read_as_loose_ones(
+    tmp_path: Path,
+) -> None:
+    """A zip holding tab-separated text named header.xls, an old Excel workbook named
+    uasc.xls and a CIN census declared UTF-8 with one Windows-1252 byte ('ë', 0xEB): each
+    member is read by its content, from memory, as the same file loose would be."""
+    import zipfile
+
+    census = """<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header>
+    <CollectionDetails><Collection>CIN</Collection><Year>2024</Year></CollectionDetails>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>Zoë</LAchildID></ChildIdentifiers>
+      <CINdetails><CINreferralDate>2023-06-01</CINreferralDate></CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+    with zipfile.ZipFile(tmp_path / "archive.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("header.xls", "CHILD\tSEX\tDOB\r\nA\t1\t01/01/2010\r\nB\t\t01/01/2011\r\n")
+        z.writestr("census.xml", census.encode("cp1252"))
+        z.writestr("uasc.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    ds = sc.load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["A", "B"]
+    assert ds["referrals"]["LAchildID"].tolist() == ["Zoë"]
+    assert ds.files == {
+        "referrals": "archive.zip/census.xml",
+        "header": "archive.zip/header.xls",
+    }
+    # the 'ë' on line 8 after '      <ChildIdentifiers><LAchildID>Zo' (37 characters)
+    assert ds.quality[["severity", "file", "row", "rule"]].values.tolist() == [
+        ["error", "archive.zip/header.xls", 3, "blank in a required column"],
+        [
+            "error",
+            "archive.zip/uasc.xls",
+            None,
+            "file is an old Excel .xls workbook, which cannot be read; not read",
+        ],
+        [
+            "warning",
+            "archive.zip/census.xml",
+            None,
+            "not UTF-8: read as Windows-1252 (the file declared UTF-8; the first byte that is "
+            "not UTF-8 is 0xEB, line 8, character 38)",
+        ],
+        ["note", "archive.zip/header.xls", None, XLS_NOTE.format("delimited text")],
+    ]
+
+
 def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", HEADER, ["A,1,01/01/2010"])
     write(tmp_path / "903" / "current", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
