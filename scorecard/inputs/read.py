@@ -127,6 +127,15 @@ class Member:
 # a file of the data folder, or one inside a zip archive in it: every reader reads it through
 # its `open` (never its path), so that both are read alike
 File = Path | Member
+
+
+def _native(path: File) -> Path | pa.BufferReader:
+    """What pandas and Arrow read a large table from: a file's own path (read by their own
+    code, in threads; through a Python file object every read would come back to Python),
+    or a zip member's bytes."""
+    return path if isinstance(path, Path) else pa.BufferReader(path.data)
+
+
 UNZIP_HINT = "Unzip it and put the files in the data folder (or a subfolder named with the year)."
 
 
@@ -326,19 +335,18 @@ _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 def _csv_frame(
     path: File, encoding: str, sep: str, header: int, bad: str, index_col: bool | None = None
 ) -> pd.DataFrame:
-    with path.open("rb") as fh:
-        return pd.read_csv(
-            fh,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            skiprows=header,
-            encoding=encoding,
-            sep=sep,
-            on_bad_lines=bad,
-            index_col=index_col,
-        )
+    return pd.read_csv(
+        _native(path),
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        skiprows=header,
+        encoding=encoding,
+        sep=sep,
+        on_bad_lines=bad,
+        index_col=index_col,
+    )
 
 
 def _as_written(columns: pd.Index, header: list[str]) -> pd.Index:
@@ -467,16 +475,16 @@ def _read_parquet(path: File) -> Sheet:
     as the file's own dictionaries (Arrow dictionary columns): far cheaper than millions of
     strings, and coerced and checked once per distinct value (`coerce`)."""
     try:
-        with path.open("rb") as fh:
-            schema = pq.read_schema(fh)
-            few = _few_valued(schema)
-            # Arrow's memory is freed column by column as the frame is built (no second copy)
-            frame = pd.read_parquet(
-                fh,
-                columns=[n for n in schema.names if n not in few] if few else None,
-                to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
-            )
-            coded = pq.read_table(fh, columns=few, read_dictionary=few) if few else None
+        fh = _native(path)
+        schema = pq.read_schema(fh)
+        few = _few_valued(schema)
+        # Arrow's memory is freed column by column as the frame is built (no second copy)
+        frame = pd.read_parquet(
+            fh,
+            columns=[n for n in schema.names if n not in few] if few else None,
+            to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
+        )
+        coded = pq.read_table(fh, columns=few, read_dictionary=few) if few else None
         if coded is not None:
             for name, column in zip(few, coded.columns, strict=True):
                 at = sum(1 for n in schema.names[: schema.names.index(name)] if n in frame)
