@@ -489,6 +489,23 @@ def test_a_referral_date_corrected_before_the_next_census_year_is_the_same_refer
     ]
 
 
+def test_a_years_only_file_named_as_a_draft_is_used_and_said(tmp_path: Path) -> None:
+    # the only 2024-25 episodes file is named as a draft: it is the year's data, used, with
+    # a warning (it was used without a word); the 2023-24 file says nothing
+    write(tmp_path, "episodes_2023-24.csv", EP, ["A,10/05/2023,S,C2,U1,,"])
+    write(tmp_path, "episodes_2024-25_draft.csv", EP, ["A,10/05/2023,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2023-24", "2024-25"]
+    assert ds.quality[["severity", "file", "rule"]].values.tolist() == [
+        [
+            "warning",
+            "episodes_2024-25_draft.csv",
+            "the episodes return for 2024-25 is a file whose name marks an older or draft "
+            "copy ('draft'): used, as no other file gives that year",
+        ]
+    ]
+
+
 def test_a_bare_year_joins_the_return_that_lacks_its_table(tmp_path: Path) -> None:
     # SSDA903_2018_uasc.csv holds no dates that tell 2017-18 from 2018-19; the 2017-18
     # return has episodes and no uasc, so it is that return's (it was read as 2018-19)

@@ -350,7 +350,21 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
             seen[p.year] = used
             continue
         seen[p.year] = p
-    return [p for p in members if p.year is None or seen[p.year] is p or p in halves]
+    kept = [p for p in members if p.year is None or seen[p.year] is p or p in halves]
+    for p in kept:
+        if p.year is not None and (word := old_copy_word(p.raw.file)):
+            found.append(
+                note(
+                    "warning",
+                    p.raw.file,
+                    f"the {table} return for {label(p.year)} is a file whose name marks an older "
+                    f"or draft copy ('{word}'): used, as no other file gives that year",
+                    "If it is the return to use, rename it without that word; if not, add the "
+                    "year's return.",
+                    table,
+                )
+            )
+    return kept
 
 
 def _preferred(table: str, first: Part, later: Part) -> tuple[Part, Part, str]:
