@@ -9,7 +9,10 @@ previous permanence by CHILD, referrals by LAchildID + CINreferralDate, reviews,
 placed-for-adoption, social-worker and DoLo rows by child and start date; OC3 and OC2 rows
 belong to their return's year (OC3's YEAR is its return's). Each row keeps the return it came
 from in `COLLECTION_YEAR` ('2019-20'). Conflicts between returns (a changed DOB, an episode
-open in one return and missing from the next) and missing years are reported.
+open in one return and missing from the next) and missing years are reported. An open
+episode whose start date the next return corrected is that one episode
+(`_corrected_starts`); one open before a year with no return and absent after it ended in
+that year (`_close_in_gaps`), else it would count as open for ever.
 """
 
 from __future__ import annotations
