@@ -89,9 +89,13 @@ def align_leading_zeros(parts: list[Part]) -> list[pd.DataFrame]:
             break
     if not matched:
         return []
+    counts = [int(pc.sum(pad).as_py() or 0) for pad in padded]
+    # fewer files without the zeros than with them: those are the ones Excel saved, and the
+    # warnings name them; the padded files, read without their zeros to match, get a note
+    odd = [i for i, n in enumerate(counts) if not n]
+    odd = odd if len(odd) < len(counts) - len(odd) else []
     notes = []
-    for (part, column), text, pad in zip(present, texts, padded, strict=True):
-        count = int(pc.sum(pad).as_py() or 0)
+    for (part, column), text, pad, count in zip(present, texts, padded, counts, strict=True):
         if not count:
             continue
         example = pc.filter(text, pad)[0].as_py()
@@ -103,8 +107,23 @@ def align_leading_zeros(parts: list[Part]) -> list[pd.DataFrame]:
         )
         now = _stripped(pa.chunked_array([[example]]))[0].as_py()
         hint = f"{example!r} is read as {now!r}. {HINT}"
+        stripped = pc.if_else(pad, _stripped(text), text)
+        severity = "note" if odd else "warning"
+        notes.append(_replaced(part, column, stripped, example, rule, hint, severity))
+    for i in odd:
+        part, column = present[i]
         notes.append(
-            _replaced(part, column, pc.if_else(pad, _stripped(text), text), example, rule, hint)
+            issues(
+                "warning",
+                part.raw.table,
+                part.raw.file,
+                [None],
+                column,
+                None,
+                f"{column} identifiers written without the leading zeros the other files "
+                "write: every file's are read without them, to match the same children",
+                HINT,
+            )
         )
     return notes
 
@@ -188,13 +207,19 @@ def _rewrite(
 
 
 def _replaced(
-    part: Part, column: str, ids: pa.ChunkedArray, example: str, rule: str, hint: str
+    part: Part,
+    column: str,
+    ids: pa.ChunkedArray,
+    example: str,
+    rule: str,
+    hint: str,
+    severity: str = "warning",
 ) -> pd.DataFrame:
-    """`part`'s `column` replaced by `ids` (a blank stays blank), and the warning saying so,
-    once for the file, with an `example` as written."""
+    """`part`'s `column` replaced by `ids` (a blank stays blank), and the warning (or note)
+    saying so, once for the file, with an `example` as written."""
     new = pd.Series(ids.to_numpy(zero_copy_only=False), index=part.frame.index, dtype="str")
     part.frame = part.frame.assign(**{column: new.where(part.frame[column].notna())})
     part.distinct.pop(column, None)  # its codes were of the old text
     return issues(
-        "warning", part.raw.table, part.raw.file, [None], column, pd.Series([example]), rule, hint
+        severity, part.raw.table, part.raw.file, [None], column, pd.Series([example]), rule, hint
     )
