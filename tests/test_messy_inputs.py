@@ -824,6 +824,29 @@ def test_subfolders_that_are_not_years_are_named(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_a_year_folder_holding_a_folder_per_return_is_read_as_the_year(tmp_path: Path) -> None:
+    # 2024-25/903/ and 2024-25/CIN census/ hold the year's returns: read as 2024-25 (they
+    # were passed over, and the year lost); 2024-25/old/ and 2024-25/2023-24/ are not
+    write(tmp_path / "2024-25" / "903", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    write(
+        tmp_path / "2024-25" / "CIN census",
+        "referrals.csv",
+        "LAchildID,CINreferralDate",
+        ["A,01/05/2024"],
+    )
+    write(tmp_path / "2024-25" / "old", "episodes.csv", EP, ["A,01/04/2024,S,C2,U1,,"])
+    write(tmp_path / "2024-25" / "2023-24", "episodes.csv", EP, ["B,01/04/2023,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.files["episodes"] == "2024-25/903/episodes.csv"
+    assert ds.files["referrals"] == "2024-25/CIN census/referrals.csv"
+    assert ds["episodes"]["COLLECTION_YEAR"].tolist() == ["2024-25"]
+    q = ds.quality
+    assert q.loc[q["file"].str.endswith("/"), ["file", "rule"]].values.tolist() == [
+        ["2024-25/2023-24/", "subfolder not read (1 table file in it): only year subfolders (2019-20/) are"],
+        ["2024-25/old/", "subfolder not read (1 table file in it): its name marks an older copy ('old')"],
+    ]  # fmt: skip
+
+
 def test_the_scorecards_own_outputs_are_not_read(tmp_path: Path) -> None:
     import xlsxwriter
 

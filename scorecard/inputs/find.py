@@ -208,7 +208,7 @@ def _names_columns(columns: list[object], table: str | None) -> bool:
     return bool({canonical(str(c)) for c in columns} & set(known_columns(table)))
 
 
-def _not_read(path: Path, label: str) -> pd.DataFrame:
+def _not_read(path: Path, label: str, in_year: bool = False) -> pd.DataFrame:
     """A note on a subfolder that is not read, with how many table files it holds and why
     (its name marks an older copy of a year's return, or carries no single year)."""
     held = sum(
@@ -221,7 +221,7 @@ def _not_read(path: Path, label: str) -> pd.DataFrame:
     )
     files = f"{held} table file{'s' if held != 1 else ''}" if held else "no table file"
     word = old_copy_word(path.name)
-    if word and name_year(path.name)[0]:
+    if word and (in_year or name_year(path.name)[0]):
         return note(
             "warning" if held else "note",
             label,
@@ -285,6 +285,12 @@ def _zipped(
     return found, notes
 
 
+def _part_of_year(name: str, folder_year: tuple[str | None, tuple[int, ...]]) -> bool:
+    """A folder inside a year's folder that carries no year of its own and no mark of an
+    older copy ('903/', 'CIN/', 'SSDA903 return/'): a part of that year's return, read as it."""
+    return folder_year[0] is not None and not name_year(name)[0] and not old_copy_word(name)
+
+
 def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
     """The table files of `folder`, of its year subfolders (`2019-20/`) and inside its zip
     archives (`_zipped`), with notes on the files and the other subfolders that are not read
@@ -301,8 +307,10 @@ def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
                 year = year_folder(path.name)
                 if not prefix and year[0]:
                     visit(path, f"{path.name}/", year)
+                elif _part_of_year(path.name, folder_year):
+                    visit(path, f"{label}/", folder_year)  # 2023-24/903/, 2023-24/CIN census/
                 elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
-                    notes.append(_not_read(path, label + "/"))
+                    notes.append(_not_read(path, label + "/", folder_year[0] is not None))
                 continue
             if path.suffix.lower() in ZIP_SUFFIXES:
                 zipped, said = _zipped(path, label, folder_year)
