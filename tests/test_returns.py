@@ -506,6 +506,34 @@ def test_a_years_only_file_named_as_a_draft_is_used_and_said(tmp_path: Path) -> 
     ]
 
 
+def test_an_authority_code_in_one_years_files_only_names_the_same_children(
+    tmp_path: Path,
+) -> None:
+    # the 2024-25 extract adds LA = 886; 2023-24 has no LA. One authority: A's open episode
+    # is the one the 2024-25 return closes, and B's the one it keeps open (each child was
+    # two children, one per year: A looked after for ever, B counted twice)
+    write(
+        tmp_path, "episodes_2023-24.csv", EP, ["A,10/05/2023,S,C2,U1,,", "B,01/06/2023,S,C2,U1,,"]
+    )
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        f"LA,{EP}",
+        ["886,A,10/05/2023,S,C2,U1,01/09/2024,E13", "886,B,01/06/2023,S,C2,U1,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"][["LA", "CHILD"]].values.tolist() == [["886", "A"], ["886", "B"]]
+    assert sc.compute("cla_count", ds, at="2025-03-31")["value"].item() == 1
+    assert ds.quality[["severity", "column", "rule"]].values.tolist() == [
+        [
+            "note",
+            "LA",
+            "LA given in some files only, naming one authority (886): the rows without it "
+            "read as that authority's",
+        ]
+    ]
+
+
 def test_a_bare_year_joins_the_return_that_lacks_its_table(tmp_path: Path) -> None:
     # SSDA903_2018_uasc.csv holds no dates that tell 2017-18 from 2018-19; the 2017-18
     # return has episodes and no uasc, so it is that return's (it was read as 2018-19)

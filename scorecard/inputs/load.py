@@ -112,6 +112,37 @@ def _fill_oc3_year(part: Part, data_year: int | None) -> list[pd.DataFrame]:
     return [issues("warning", "oc3", part.raw.file, rows, "YEAR", values, rule, YEAR_HINT)]
 
 
+def _one_authority(parts: list[Part]) -> list[pd.DataFrame]:
+    """An authority code (LA) in some files of children only (an extract that adds it),
+    naming one authority: every such file's rows are that authority's. Else a child's rows
+    without it never match their rows with it (a child counted again each year, a pupil's
+    KS4 result matched to no one). Several authorities (pooled data) are left as they are.
+    One note."""
+    # the tables of children (returns, KS4, IRO allocations): their rows are matched by child
+    returns = [p for p in parts if {"CHILD", "LAchildID"} & set(p.frame.columns)]
+    having = [p for p in returns if "LA" in p.frame.columns]
+    lacking = [p for p in returns if "LA" not in p.frame.columns or p.frame["LA"].isna().any()]
+    if not having or not lacking:  # the usual cases: no LA, or an LA on every row
+        return []
+    named = pd.concat([pd.Series(p.frame["LA"].dropna().unique()) for p in having])
+    named = named.astype("string").str.strip().loc[lambda c: c != ""].unique()
+    if len(named) != 1:
+        return []
+    for p in lacking:
+        la = p.frame["LA"].astype("string") if "LA" in p.frame.columns else None
+        filled = pd.Series(named[0], index=p.frame.index, dtype="str")
+        if la is not None:
+            filled = la.fillna(named[0]).astype("str")
+        p.frame = p.frame.assign(LA=filled)
+        p.distinct.pop("LA", None)  # its codes were of the old column
+    rule = (
+        f"LA given in some files only, naming one authority ({named[0]}): the rows without it "
+        "read as that authority's"
+    )
+    hint = "Nothing to do: an LA column is needed only where one folder pools authorities."
+    return [issues("note", "", "", [None], "LA", None, rule, hint)]
+
+
 def _uasc_flags(part: Part) -> list[pd.DataFrame]:
     """A uasc table listing every child with the UASC flag the SSDA903 XML carries (1 or
     0): the rows it says are not UASC, with no DUC, are left out (each was read as a child
@@ -593,6 +624,7 @@ def _run(
     found += header_from_episodes(parts)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     found += read_words(parts)
+    found += _one_authority(parts)
     tables, where, years, distinct, earlier, closed = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
