@@ -304,6 +304,31 @@ def test_an_episode_open_before_a_missing_year_and_absent_after_it_ended_in_the_
         sc.compute("cla_count", ds, at="2023-12-31")
 
 
+def test_most_open_episodes_missing_from_the_next_return_is_an_error(tmp_path: Path) -> None:
+    # a new system renumbers every child from 2024-25: the 40 episodes open at the end of
+    # 2023-24 are all missing from it, and come back under new numbers. Each was a warning
+    # only ("the data can be used") while every child counted twice; now also an error on
+    # the table, which the card lists
+    old = [f"A{i},01/05/2023,S,C2,U1,," for i in range(40)]
+    new = [f"N{i},01/05/2023,S,C2,U1,," for i in range(40)]
+    write(tmp_path, "episodes_2023-24.csv", EP, old)
+    write(tmp_path, "episodes_2024-25.csv", EP, new)
+    q = sc.load_dataset(tmp_path).quality
+    assert q.loc[q["severity"] == "error", ["file", "rule"]].values.tolist() == [
+        [
+            "episodes_2023-24.csv, episodes_2024-25.csv",
+            "most episodes open at the end of 2023-24 are missing from the 2024-25 return "
+            "(40 of 40): the children renumbered by a new system, or another authority's "
+            "file? They count as open, and again under their new numbers",
+        ]
+    ]
+    # 15 of the 40 missing, not most: warnings only, as before
+    write(tmp_path, "episodes_2024-25.csv", EP, [*old[15:], *new[:15]])
+    q = sc.load_dataset(tmp_path).quality
+    assert not (q["severity"] == "error").any()
+    assert (q["rule"].str.startswith("episode open at the end of 2023-24")).sum() == 15
+
+
 def test_a_missing_year_is_a_gap_in_coverage_and_reported(tmp_path: Path) -> None:
     write(tmp_path, "episodes_2017-18.csv", EP, ["A,10/05/2017,S,C2,U1,01/06/2017,E13"])
     write(tmp_path, "episodes_2019-20.csv", EP, ["B,10/05/2019,S,C2,U1,,"])

@@ -684,6 +684,26 @@ def _undated_next(table: str, whole: pd.DataFrame, next_year: np.ndarray) -> np.
     return pd.Series(key).isin(key[undated]).to_numpy()
 
 
+MOST_GONE_FLOOR = 20  # open rows missing from the next return before 'most' is said
+
+
+def _most_gone(table: str, files: str, year: int, gone: int, open_: int) -> pd.DataFrame:
+    """An error on the table when most rows open at a year's end are missing from the next
+    return: not a few dropped, but the children under other identifiers (a new system) or
+    another authority's file; each would count as open for ever beside its new number."""
+    _, what, kind = OPEN_ENDS[table]
+    return note(
+        "error",
+        files,
+        f"most {what}s open at the end of {label(year)} are missing from the {label(year + 1)} "
+        f"{kind} ({gone:,} of {open_:,}): the children renumbered by a new system, or "
+        "another authority's file? They count as open, and again under their new numbers",
+        "Check the identifiers of the two returns; if a new system renumbered the children, "
+        "give every return the same identifier for a child.",
+        table,
+    )
+
+
 def _conflicts(
     table: str,
     parts: list[Part],
@@ -751,6 +771,9 @@ def _conflicts(
                         "year); until corrected it counts as open.",
                     )
                 )
+            if len(pos) >= MOST_GONE_FLOOR and len(pos) > mine.sum() / 2:
+                files = ", ".join(p.raw.file for p in parts if p.year in (year, year + 1))
+                found.append(_most_gone(table, files, year, len(pos), int(mine.sum())))
 
     def flag(i: int, mask: np.ndarray, column: str, rule: str, hint: str) -> None:
         """Warnings on the stitched rows that part i's rows under `mask` became."""
