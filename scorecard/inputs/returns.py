@@ -496,6 +496,8 @@ def _close_in_gaps(
     start = KEYS[table][-1]
     years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
     present = sorted({int(y) for y in years if y >= 0})
+    if all(b == a + 1 for a, b in pairwise(present)):  # the usual case: no year missing
+        return frame, np.zeros(0, dtype="int64"), []
     begun = whole[start].to_numpy(dtype="datetime64[ns]")
     open_ = whole[end_column].isna().to_numpy() & ~np.isnat(begun)
     child = combine(*[id_codes(whole[c]) for c in ("LA", KEYS[table][0]) if c in whole.columns])
