@@ -9,7 +9,8 @@ same-carer reasons. Every flag is computed with array operations over all episod
   moves), PLACE not temporary, PLACE not A3/A5 (placed for adoption with the current foster
   carer), and not a return to the placement held just before a run of temporary placements
   (same PLACE, PLACE_PROVIDER and URN as the last non-temporary episode before the run, blank
-  equal to blank, within the same period of care).
+  equal to blank, a withdrawn PLACE equal to its one replacement (H5, K3), within the same
+  period of care).
 - `tenure_start`: DECOM of the latest placement-starting episode up to this one in the
   period of care; when that one is a placement for adoption with new carers (A4/A6), the
   start of the placement before it (DfE counts the two together; after two adoptive moves,
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from . import codes as code_lists
 from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
 from .compact import taken
 from .dataset import Dataset
@@ -80,14 +82,18 @@ def _within(found: np.ndarray, group: np.ndarray) -> np.ndarray:
 def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True where episodes `a` and `b` (positions in `care.episode_index`) have the same
     `col`, stripped and upper-cased, blank equal to blank (a table without the column: all
-    blank). Only the episodes compared are read."""
+    blank); a PLACE code the DfE withdrew equals its one replacement (H5 and K3: an H5
+    placement continues as K3 from 2024-25). Only the episodes compared are read."""
     table = ds.held("episodes")
     if col not in table.columns:
         return np.ones(len(a), dtype=bool)
     rows = episode_index(ds)["row"].to_numpy()
     values = pd.Series(taken(table[col], np.r_[rows[a], rows[b]])).astype("string")
-    codes, _ = pd.factorize(values.str.strip().str.upper().fillna("\x00"))
-    return codes[: len(a)] == codes[len(a) :]
+    values = values.str.strip().str.upper()
+    if col == "PLACE":  # written as the latest year writes it: H5 then K3 is one placement
+        values = code_lists.recode("PLACE", values, year=code_lists.LAST_YEAR)
+    keys, _ = pd.factorize(values.fillna("\x00"))
+    return keys[: len(a)] == keys[len(a) :]
 
 
 def placement_sequence(
