@@ -317,6 +317,124 @@ def test_a_uasc_file_of_every_child_with_a_uasc_flag_keeps_the_flagged(tmp_path:
     assert got["value"].item() == 2  # A and E (C ceased on 01/02/2024)
 
 
+def test_a_header_carrying_the_uasc_flag_gives_the_uasc_table_as_the_xml_does(
+    tmp_path: Path,
+) -> None:
+    # the XML flattened to one header file: UASC flag and DUC beside SEX and DOB, no uasc
+    # file. A (1) and C (Y, DUC 01/02/2024) are UASC; B (0) is not; D's flag '2' is neither:
+    # not UASC, warned about on its row; E (0) has a DUC that is no date: a DUC given (as
+    # the XML takes it), its error said once, on the uasc table
+    episodes = [f"{c},01/04/2023,S,C2,U1,," for c in "ABCDE"]
+    write(tmp_path, "episodes.csv", EP, [*episodes, "F,01/04/2023,S,C2,U1,31/03/2024,E13"])
+    write(
+        tmp_path,
+        "header.csv",
+        "CHILD,SEX,DOB,UASC,DUC",
+        [
+            "A,1,01/01/2010,1,",
+            "B,2,01/01/2009,0,",
+            "C,1,01/01/2008,Y,01/02/2024",
+            "D,2,01/01/2011,2,",
+            "E,1,01/01/2009,0,31/02/2024",
+            "F,1,01/01/2009,0,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["uasc"]["CHILD"].tolist() == ["A", "C", "E"]
+    assert "DUC" not in ds["header"].columns
+    q = ds.quality
+    assert q[["severity", "table", "file", "row", "column", "value"]].values.tolist() == [
+        ["error", "uasc", "header.csv", 6, "DUC", "31/02/2024"],
+        ["warning", "header", "header.csv", 5, "UASC", "2"],
+        ["note", "uasc", "header.csv", None, "", ""],
+    ]
+    assert q["rule"].tolist()[1:] == [
+        "UASC flag neither yes (1) nor no (0): read as not UASC (unless a DUC is given)",
+        "uasc read from the header's UASC, DUC columns (no uasc file): 3 children",
+    ]
+    # at 31/03/2024: A (DUC blank) is UASC; C ceased on 01/02/2024; E's row is left out
+    got = sc.compute("uasc_count", ds, at="2024-03-31")
+    assert got["value"].item() == 1
+
+
+def test_a_yearly_header_with_the_uasc_flag_and_no_uasc_file_gives_that_year(
+    tmp_path: Path,
+) -> None:
+    # 2023-24 has its uasc file; 2024-25's header carries the flag (no DUC column) and the
+    # return no uasc file: that year's uasc rows come from the flag (F flagged), not "no
+    # uasc in the 2024-25 return"
+    write(tmp_path, "episodes_2023-24.csv", EP, ["A,01/04/2023,S,C2,U1,,"])
+    write(tmp_path, "header_2023-24.csv", HEADER, ["A,1,01/01/2010"])
+    write(tmp_path, "uasc_2023-24.csv", "CHILD,DUC", ["A,"])
+    write(
+        tmp_path, "episodes_2024-25.csv", EP, ["A,01/04/2023,S,C2,U1,,", "F,01/05/2024,S,C2,U1,,"]
+    )
+    write(
+        tmp_path, "header_2024-25.csv", HEADER + ",UASC", ["A,M,01/01/2010,1", "F,F,01/01/2011,0"]
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert sorted(ds["uasc"]["CHILD"]) == ["A"]
+    assert rules(ds, "warning") == []
+    assert rules(ds, "note") == [
+        ["header_2024-25.csv", None, "", "uasc read from the header's UASC column (no uasc file for 2024-25): 1 child, each UASC still (no DUC column)"]
+    ]  # fmt: skip
+    got = sc.compute("uasc_count", ds, at="2025-03-31")
+    assert got["value"].item() == 1
+
+
+def test_a_header_whose_uasc_flag_disagrees_with_the_uasc_file_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    # the return has a uasc file (A, B) and a header flag (A, C): the file is used; B (file,
+    # flagged 0) and C (flagged 1, not in the file) are warned about on their header rows
+    write(tmp_path, "episodes.csv", EP, [f"{c},01/04/2023,S,C2,U1,," for c in "ABC"])
+    write(
+        tmp_path,
+        "header.csv",
+        HEADER + ",UASC",
+        ["A,1,01/01/2010,1", "B,1,01/01/2010,0", "C,2,01/01/2010,1"],
+    )
+    write(tmp_path, "uasc.csv", "CHILD,DUC", ["A,", "B,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["uasc"]["CHILD"].tolist() == ["A", "B"]
+    rule = "the header's UASC column disagrees with the uasc file (uasc.csv), which is used"
+    assert rules(ds, "warning") == [
+        ["header.csv", 3, "UASC", rule],
+        ["header.csv", 4, "UASC", rule],
+    ]
+    assert rules(ds, "note") == []
+
+
+def test_a_header_carrying_the_care_leavers_fields_gives_the_years_oc3(tmp_path: Path) -> None:
+    # 2024-25's header carries IN_TOUCH, ACTIV, ACCOM (blank for children in care), no oc3
+    # file: the year's oc3 is its care leavers, A (in touch) and B (not): 19th birthdays on
+    # 01/04/2024 and 31/03/2025, so 1 of 2 in touch; C has none (no oc3 row)
+    write(tmp_path, "episodes_2023-24.csv", EP, ["C,01/04/2023,S,C2,U1,,"])
+    write(tmp_path, "header_2023-24.csv", HEADER, ["C,1,01/01/2012"])
+    write(tmp_path, "oc3_2023-24.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM", ["D,01/01/2005,YES,G4,B1"])
+    write(tmp_path, "episodes_2024-25.csv", EP, ["C,01/04/2023,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "header_2024-25.csv",
+        HEADER + ",IN_TOUCH,ACTIV,ACCOM",
+        ["A,M,01/04/2005,YES,F2,B1", "B,F,31/03/2006,NO,0,0", "C,M,01/01/2012,,,"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    oc3 = ds["oc3"]
+    assert oc3[["CHILD", "IN_TOUCH", "YEAR"]].values.tolist() == [
+        ["D", "YES", 2024.0],
+        ["A", "YES", 2025.0],
+        ["B", "NO", 2025.0],
+    ]
+    assert not {"IN_TOUCH", "ACTIV", "ACCOM"} & set(ds["header"].columns)
+    assert rules(ds, "warning") == []
+    assert rules(ds, "note") == [
+        ["header_2024-25.csv", None, "", "oc3 read from the header's IN_TOUCH, ACTIV, ACCOM columns (no oc3 file for 2024-25): 2 children"]
+    ]  # fmt: skip
+    got = sc.compute("care_leavers_in_touch_19_21", ds, at="2024-25 Q4")
+    assert got[["numerator", "denominator"]].values.tolist() == [[1, 2]]
+
+
 def test_a_return_that_closes_every_open_episode_on_its_last_day_is_read_open(
     tmp_path: Path,
 ) -> None:

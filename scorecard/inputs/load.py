@@ -33,6 +33,7 @@ from .coerce import YEAR_HINT, coerce
 from .columns import required
 from .find import collect, names_a_version, old_copy_word
 from .flat import header_from_episodes
+from .header_fields import tables_from_header
 from .keys import BIG, Distinct
 from .quality import (
     CHECKS,
@@ -301,8 +302,9 @@ def _place_unnamed(parts: list[Part]) -> list[pd.DataFrame]:
 
 
 def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.DataFrame]]:
-    """Coerce every table read, settle the returns' years, fill OC3's YEAR and check each
-    part can be used: (usable parts, the returns, report rows)."""
+    """Coerce every table read, settle the returns' years, read uasc and oc3 from a header
+    carrying their fields (`header_fields`), fill OC3's YEAR and check each part can be
+    used: (usable parts, the returns, report rows)."""
     found: list[pd.DataFrame] = []
     parts = []
     for raw in raws:
@@ -313,6 +315,7 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     how, year_notes = settle_years(parts)
     found += year_notes
     found += _place_unnamed(parts)
+    found += tables_from_header(parts)
     returns = describe([p for p in parts if len(p.frame) or p.raw.group], how)
     needs_year = any(
         p.raw.table == "oc3"

@@ -59,12 +59,12 @@ _UASC_FIELDS = ("DUC",)
 # the UASC flag as written: 1 (or a yes) is UASC; 0, blank or a no is not
 UASC_YES = frozenset({"1", "Y", "YES", "TRUE", "T"})
 UASC_NO = frozenset({"", "0", "N", "NO", "FALSE", "F"})
-_OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+OC3_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
 _AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 # tables that figures read from a child's own fields: an SSDA903 XML holds the whole
 # return, so one with no such child gives the table with no rows (no UASC child that
 # year), not no table, and the table's data cover its year
-_CHILD_TABLES = {"uasc": ("CHILDID", "SEX", "DOB", "DUC"), "oc3": ("CHILDID", "DOB", *_OC3_FIELDS)}
+_CHILD_TABLES = {"uasc": ("CHILDID", "SEX", "DOB", "DUC"), "oc3": ("CHILDID", "DOB", *OC3_FIELDS)}
 # CIN census: the parts of a referral not read into referrals (their repeated fields would
 # overwrite the referral's own)
 _CIN_SKIPPED = {
@@ -193,7 +193,7 @@ class _Collector:
     def _close_903_child(self, child: _Record) -> None:
         f = child.fields
         ident = {"CHILDID": f.get("CHILDID", ""), "DOB": f.get("DOB", "")}
-        others = {*_UASC_FIELDS, *_OC3_FIELDS, *_AD1_FIELDS}
+        others = {*_UASC_FIELDS, *OC3_FIELDS, *_AD1_FIELDS}
         self._rows("header").add({k: v for k, v in f.items() if k not in others}, child.at)
         flag = f.get("UASC", "").strip().upper()
         if flag not in UASC_YES and flag not in UASC_NO:
@@ -201,8 +201,8 @@ class _Collector:
         if flag in UASC_YES or f.get("DUC", "").strip():
             uasc = {"CHILDID": ident["CHILDID"], "SEX": f.get("SEX", ""), "DOB": ident["DOB"]}
             self._rows("uasc").add({**uasc, "DUC": f.get("DUC", "")}, child.at)
-        if any(f.get(k, "") for k in _OC3_FIELDS):
-            self._rows("oc3").add({**ident, **{k: f.get(k, "") for k in _OC3_FIELDS}}, child.at)
+        if any(f.get(k, "") for k in OC3_FIELDS):
+            self._rows("oc3").add({**ident, **{k: f.get(k, "") for k in OC3_FIELDS}}, child.at)
         if f.get("DATE_INT", ""):
             self._rows("ad1").add({**ident, **{k: f.get(k, "") for k in _AD1_FIELDS}}, child.at)
         for table, row, at in self.child_rows:
