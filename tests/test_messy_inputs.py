@@ -206,6 +206,23 @@ def test_case_type_written_as_words_is_the_code(tmp_path: Path) -> None:
     assert rules(ds, "error") == []
 
 
+def test_referral_nfa_written_yes_or_no_is_the_code(tmp_path: Path) -> None:
+    """A census export writing ReferralNFA Y/N or Yes/No had a warning on every referral
+    (20,855 in a county's ten years); now they are 1 and 0, said once per file. true/false
+    and 1/0 were read already; X is still no code."""
+    nfa = ["Y", "N", "Yes", "no", "true", "1", "0", "X"]
+    rows = [f"C{i},0{i + 1}/05/2024,{v}" for i, v in enumerate(nfa)]
+    write(tmp_path, "referrals.csv", "LAchildID,CINreferralDate,ReferralNFA", rows)
+    ds = sc.load_dataset(tmp_path)
+    got = ds["referrals"]["ReferralNFA"].astype("string").tolist()
+    assert got == ["1", "0", "1", "0", "TRUE", "1", "0", "X"]
+    assert rules(ds, "note") == [
+        ["referrals.csv", None, "ReferralNFA", "4 ReferralNFA cells written as words read as codes: 'Y' as '1', 'N' as '0'"],
+    ]  # fmt: skip
+    warned = rules(ds, "warning")
+    assert [w[:3] for w in warned] == [["referrals.csv", 9, "ReferralNFA"]]
+
+
 def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:
     """Case-management reports export 'U4 - Foster placement ...': every such cell was an
     unknown code (the card showed 136 children looked after of 1,789). The code before the

@@ -6,7 +6,8 @@ in every breakdown. The words are read as the code of the row's collection year 
 to 2023-24, M, F and U from 2024-25; a file of no one year, an extract, as today's), said
 once per file and column. A word the year has no code for (`Unknown` before 2024-25) stays
 U, which the code-year check reports. An IRO extract's CASE_TYPE written `LAC` or `Child
-Protection` (every row unusable, the caseload not available) is read as CLA or CP.
+Protection` (every row unusable, the caseload not available) is read as CLA or CP; a CIN
+census ReferralNFA written `Y`/`N` or `Yes`/`No` (a warning on every referral) as 1 or 0.
 """
 
 from __future__ import annotations
@@ -38,11 +39,15 @@ WORDS: dict[str, dict[str, str]] = {
         "CHILD PROTECTION PLAN": "CP",
         "CPP": "CP",
     },
+    # the census writes a boolean (1/0, true/false); yes/no exports write Y/N or Yes/No
+    "ReferralNFA": {"Y": "1", "YES": "1", "N": "0", "NO": "0"},
 }
 HINTS = {
     "SEX": "The SSDA903 writes a code here (SEX: M, F or U from 2024-25, 1 or 2 before); "
     "nothing to do, but the return the DfE receives must carry the codes.",
     "CASE_TYPE": "CASE_TYPE is CLA (looked after) or CP (child protection); nothing to do.",
+    "ReferralNFA": "ReferralNFA is 1 (true) for a referral that led to no further action, 0 "
+    "(false) otherwise; nothing to do, but the census the DfE receives must carry 1 or 0.",
 }
 
 
