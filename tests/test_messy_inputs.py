@@ -422,6 +422,34 @@ def test_a_header_whose_uasc_flag_disagrees_with_the_uasc_file_is_warned_about(
     assert rules(ds, "note") == []
 
 
+def test_a_header_whose_care_leavers_fields_disagree_with_the_oc3_file_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    # the oc3 file is used; M's ACTIV in the header (G4) differs from the file's (G6): said
+    # on M's header row; L agrees; A has none and is in no file: nothing to say
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2023,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "header.csv",
+        HEADER + ",IN_TOUCH,ACTIV,ACCOM",
+        ["A,1,01/01/2010,,,", "L,1,01/04/2005,YES,G4,B1", "M,2,01/04/2005,YES,G4,B1"],
+    )
+    write(
+        tmp_path,
+        "oc3.csv",
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM,YEAR",
+        ["L,01/04/2005,YES,G4,B1,2024", "M,01/04/2005,YES,G6,B1,2024"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["oc3"]["ACTIV"].astype("string").tolist() == ["G4", "G6"]
+    rule = (
+        "the header's IN_TOUCH, ACTIV, ACCOM columns disagree with the oc3 file (oc3.csv), "
+        "which is used"
+    )
+    said = ds.quality.loc[ds.quality["rule"] == rule, ["file", "row", "column", "value"]]
+    assert said.values.tolist() == [["header.csv", 4, "ACTIV", "G4"]]
+
+
 def test_a_header_carrying_the_care_leavers_fields_gives_the_years_oc3(tmp_path: Path) -> None:
     # 2024-25's header carries IN_TOUCH, ACTIV, ACCOM (blank for children in care), no oc3
     # file: the year's oc3 is its care leavers, A (in touch) and B (not): 19th birthdays on

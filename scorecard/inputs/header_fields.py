@@ -148,6 +148,12 @@ def _columns(table: str, frame: pd.DataFrame) -> str:
     return f"{', '.join(shown)} column{'s' * (len(shown) > 1)}"
 
 
+def _comparable(s: pd.Series) -> pd.Series:
+    """Dates as they are, codes as text (codes held compact have their own categories)."""
+    s = s.reset_index(drop=True)
+    return s if pd.api.types.is_datetime64_any_dtype(s) else s.astype("string")
+
+
 def _keys(frame: pd.DataFrame, la: bool) -> pd.Series:
     """A text key per row: CHILD, after LA where both sides carry it."""
     key = frame["CHILD"].astype("string").fillna("")
@@ -165,7 +171,7 @@ def _disagreeing(
     if not usable:
         return []
     rows = pd.concat(usable, ignore_index=True)
-    if table == "uasc" and FLAG in rows:  # the file's rows it says are not UASC
+    if table == "uasc" and FLAG in rows and "DUC" in rows:  # rows it says are not UASC
         rows = rows.loc[~(_flag(rows).isin(list(UASC_NO - {""})) & rows["DUC"].isna())]
     la = "LA" in frame and "LA" in rows
     rows = rows.assign(_key=_keys(rows, la)).drop_duplicates("_key", keep="last")
@@ -190,8 +196,8 @@ def _disagreeing(
     for c in MOVED[table]:
         if c not in frame or c not in rows or not both.any():
             continue
-        mine = frame[c].loc[both].reset_index(drop=True)
-        theirs = by_key[c].reindex(key.loc[both].to_numpy()).reset_index(drop=True)
+        mine = _comparable(frame[c].loc[both])
+        theirs = _comparable(by_key[c].reindex(key.loc[both].to_numpy()))
         same = mine.eq(theirs).fillna(False) | (mine.isna() & theirs.isna())
         pos = np.flatnonzero(both)[~same.to_numpy(dtype=bool)]
         if len(pos):
