@@ -123,12 +123,16 @@ def _split(table: str, header: Part, given: np.ndarray) -> tuple[Part, list[pd.D
         f"{table} read from the header's {_columns(table, frame)} (no {table} file{year}): {n:,} "
         f"{'child' if n == 1 else 'children'}"
     )
-    if table == "uasc" and "DUC" not in frame:
-        rule += ", each UASC still (no DUC column)"
     hint = (
         f"Nothing to do: the header carries the {table} fields, as the SSDA903 XML does. A "
         f"{table} file for the year, if there is one, is used instead."
     )
+    if table == "uasc" and "DUC" not in frame:
+        rule += ", each UASC still (no DUC column)"
+        hint = (
+            "The header gives no DUC (the date UASC status ceased), so no child's status has "
+            "ended; where one has, add a DUC column or the year's uasc file."
+        )
     said = [issues("note", table, header.raw.file, [None], "", None, rule, hint)]
     if table == "uasc" and FLAG in frame:
         odd = ~_flag(frame).isin(list(UASC_YES | UASC_NO)).to_numpy(dtype=bool)
