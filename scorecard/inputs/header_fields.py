@@ -123,9 +123,10 @@ def _split(table: str, header: Part, given: np.ndarray) -> tuple[Part, list[pd.D
         f"{table} read from the header's {_columns(table, frame)} (no {table} file{year}): {n:,} "
         f"{'child' if n == 1 else 'children'}"
     )
+    article = "An" if table == "oc3" else "A"
     hint = (
-        f"Nothing to do: the header carries the {table} fields, as the SSDA903 XML does. A "
-        f"{table} file for the year, if there is one, is used instead."
+        f"Nothing to do: the header carries the {table} fields, as the SSDA903 XML does. "
+        f"{article} {table} file for the year, if there is one, is used instead."
     )
     if table == "uasc" and "DUC" not in frame:
         rule += ", each UASC still (no DUC column)"
