@@ -717,7 +717,8 @@ def _conflicts(
     where: Where,
 ) -> list[pd.DataFrame]:
     """Changed DOBs, episodes open in one return and missing from the next, rows outside
-    their return's year, referrals after their census date."""
+    their return's year (an episode dated after it: an error, `_after_year`), referrals after
+    their census date."""
     found: list[pd.DataFrame] = []
     years = np.array([p.year if p.year is not None else -1 for p in parts])
     if key is not None and table == "header" and "DOB" in whole.columns:
@@ -777,18 +778,31 @@ def _conflicts(
                 files = ", ".join(p.raw.file for p in parts if p.year in (year, year + 1))
                 found.append(_most_gone(table, files, year, len(pos), int(mine.sum())))
 
-    def flag(i: int, mask: np.ndarray, column: str, rule: str, hint: str) -> None:
-        """Warnings on the stitched rows that part i's rows under `mask` became."""
-        pos = new_pos[np.flatnonzero(source == i)[mask]]
+    def flag(
+        i: int, mask: np.ndarray, column: str, rule: str, hint: str | pd.Series, level="warning"
+    ) -> None:
+        """Warnings (or `level`) on the stitched rows that part i's rows under `mask` became
+        (a Series `hint` is indexed by the part's rows)."""
+        mine = np.flatnonzero(source == i)[mask]
+        pos = new_pos[mine]
+        if isinstance(hint, pd.Series):
+            hint = hint.iloc[np.flatnonzero(mask)[pos >= 0]].to_numpy(dtype=object)
         pos = pos[pos >= 0]
         if len(pos):
             values = frame[column].iloc[pos] if column in frame.columns else None
-            found.append(at("warning", table, where, pos, column, values, rule, hint))
+            found.append(at(level, table, where, pos, column, values, rule, hint))
 
     for i, p in enumerate(parts):
         if p.year is None:
             continue
         ok = fits(table, p.frame, p.year)
+        if table == "episodes":
+            for column, late in _after_year(p).items():
+                hint = _after_year_hint(whole, source, parts, i, column, late)
+                rule = f"{column} after the last day of its return's collection year"
+                flag(i, late, column, f"{rule} {label(p.year)}", hint, "error")
+                if ok is not None:
+                    ok = ok | late  # said as an error, not again as outside the year
         if ok is not None and not ok.all():
             column = {"episodes": "DECOM", "referrals": "CINreferralDate"}.get(
                 table, "DOB" if table == "oc3" else frame.columns[0]
@@ -812,6 +826,81 @@ def _conflicts(
                 "A census holds referrals up to its reference date; check the date.",
             )
     return found
+
+
+def _after_year(part: Part) -> dict[str, np.ndarray]:
+    """Per date column (DECOM, DEC), the rows of an episodes return dated after its
+    collection year's last day: impossible in that return (it was written by then), so an
+    error on the cell. A date before the year's first day is not (an episode begun earlier
+    and still open), nor a row of a return with no year (a single extract)."""
+    if part.year is None:
+        return {}
+    last = bounds(part.year)[1]
+    out = {}
+    for column in ("DECOM", "DEC"):
+        if column in part.frame.columns:
+            late = (part.frame[column] > last).to_numpy(dtype=bool)
+            if late.any():
+                out[column] = late
+    return out
+
+
+def _after_year_hint(
+    whole: pd.DataFrame,
+    source: np.ndarray,
+    parts: list[Part],
+    i: int,
+    column: str,
+    late: np.ndarray,
+) -> pd.Series:
+    """The hint for part i's rows `late` marks (indexed by the part's rows): when an earlier
+    return holds the child's `column` on the same day and month in another year, that date
+    (the latest return's), the year likely mistyped."""
+    year = parts[i].year
+    last = bounds(year)[1]
+    hint = pd.Series("", index=pd.RangeIndex(len(late)), dtype=object)
+    base = (
+        f"A return holds its year's episodes as they stood on its last day ({last:%d/%m/%Y}): "
+        f"a {column} after it cannot be in the {label(year)} return. "
+    )
+    why = {"DECOM": "an episode begun after it belongs to the next return", "DEC": "an episode "}
+    why["DEC"] += "still open on that day has DEC and REC blank in this return"
+    rest = (
+        f"Correct the date ({why[column]}); until then the row is left out of the figures "
+        f"that read {column}."
+    )
+    hint[:] = base + rest
+    years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
+    child = combine(*[id_codes(whole[c]) for c in ("LA", "CHILD") if c in whole.columns])
+    rows = np.flatnonzero(source == i)[late]
+    before = np.flatnonzero((years >= 0) & (years < year) & whole[column].notna().to_numpy())
+    if not len(before):
+        return hint
+    dates = whole[column]
+    pairs = pd.DataFrame(
+        {"c": child[rows], "at": np.flatnonzero(late), "d": dates.iloc[rows].to_numpy()}
+    ).merge(
+        pd.DataFrame({"c": child[before], "e": dates.iloc[before].to_numpy(), "y": years[before]}),
+        on="c",
+    )
+    same = (
+        (pairs["d"].dt.month == pairs["e"].dt.month)
+        & (pairs["d"].dt.day == pairs["e"].dt.day)
+        & (pairs["d"].dt.year != pairs["e"].dt.year)
+    )
+    pairs = pairs.loc[same].sort_values(["y", "e"]).drop_duplicates("at", keep="last")
+    if len(pairs):
+        typo = (
+            base
+            + "The "
+            + pairs["y"].map(label)
+            + f" return gives this child the {column} "
+            + pairs["e"].dt.strftime("%d/%m/%Y")
+            + ": the same day and month, the year mistyped? "
+            + rest
+        )
+        hint.iloc[pairs["at"].to_numpy()] = typo.to_numpy(dtype=object)
+    return hint
 
 
 def xml_years(by_table: dict[str, list[Part]]) -> dict[str, set[int]]:
