@@ -1219,3 +1219,108 @@ def test_a_date_after_the_year_in_a_single_extract_is_not_checked(tmp_path: Path
     write(tmp_path, "episodes.csv", EP, ["A,18/02/2020,S,C2,U1,,", "B,23/10/2026,S,C2,U1,,"])
     ds = sc.load_dataset(tmp_path)
     assert rules_of(ds, "error") == []
+
+
+def test_an_episode_a_return_writes_twice_with_its_start_corrected_is_one_episode(
+    tmp_path: Path,
+) -> None:
+    # the 2024-25 return exports the corrected episode and the original beside it: the same
+    # cells but DECOM, days apart, overlapping. A (05/05 and 15/05/2024): the later kept;
+    # E (10/03 and 20/03/2024): the 2023-24 return holds 10/03, kept; G's new placement
+    # after X1 on 01/07/2024 also written from 21/06: 01/07 kept. Left as they were, with
+    # their overlap warnings: B's rows differ in PLACE; C's DECOMs are 92 days apart; D has
+    # three such rows
+    write(
+        tmp_path, "episodes_2023-24.csv", EP, ["E,10/03/2024,S,C2,U1,,", "G,01/05/2023,S,C2,U1,,"]
+    )
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        EP,
+        [
+            "A,05/05/2024,S,C2,U1,,",
+            "A,15/05/2024,S,C2,U1,,",
+            "E,10/03/2024,S,C2,U1,,",
+            "E,20/03/2024,S,C2,U1,,",
+            "G,01/05/2023,S,C2,U1,01/07/2024,X1",
+            "G,01/07/2024,P,C2,U4,,",
+            "G,21/06/2024,P,C2,U4,,",
+            "B,01/06/2024,S,C2,U1,,",
+            "B,08/06/2024,S,C2,U4,,",
+            "C,01/05/2024,S,C2,U1,30/09/2024,E13",
+            "C,01/08/2024,S,C2,U1,30/09/2024,E13",
+            "D,01/07/2024,S,C2,U1,,",
+            "D,05/07/2024,S,C2,U1,,",
+            "D,09/07/2024,S,C2,U1,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    q = ds.quality
+    twice = q.loc[q["rule"].str.startswith("episode written twice in its return")]
+    assert twice[["file", "row", "column", "value", "severity"]].values.tolist() == [
+        ["episodes_2024-25.csv", row, "DECOM", value, "warning"]
+        for row, value in ((2, "05/05/2024"), (5, "20/03/2024"), (8, "21/06/2024"))
+    ]
+    assert [h.split(": a corrected")[0] for h in twice["hint"]] == [
+        "Row 3 of episodes_2024-25.csv has the same episode from 15/05/2024, kept (the later "
+        "DECOM)",
+        "Row 4 of episodes_2024-25.csv has the same episode from 10/03/2024, kept (the "
+        "2023-24 return holds it)",
+        "Row 7 of episodes_2024-25.csv has the same episode from 01/07/2024, kept (the later "
+        "DECOM)",
+    ]
+    rest = q.loc[~q.index.isin(twice.index)]
+    assert rest[["row", "rule"]].values.tolist() == [
+        [row, "overlaps the child's previous episode"] for row in (10, 12, 14, 15)
+    ]
+    ep = ds["episodes"]
+    assert ep.loc[ep["CHILD"].isin(["A", "E", "G"]), ["CHILD", "DECOM"]].values.tolist() == [
+        ["A", T("2024-05-15")],
+        ["E", T("2024-03-10")],
+        ["G", T("2023-05-01")],
+        ["G", T("2024-07-01")],
+    ]
+    # started in 2024-25: A, B, C, D (before also G, its period of care split by the
+    # original from 21/06); looked after at 31/03/2025: A, B, D, E, G; of them with three
+    # placements in 2024-25: D (before also G: U1, U4 and U4 again)
+    assert sc.compute("cla_started", ds, at="2025-03-31")["value"].item() == 4
+    short = sc.compute("placement_stability_short", ds, at="2025-03-31")
+    assert short[["numerator", "denominator"]].values.tolist() == [[1, 5]]
+
+
+def test_of_an_episode_written_twice_the_one_the_next_return_holds_is_kept(
+    tmp_path: Path,
+) -> None:
+    # H and I written twice in 2024-25, the 2025-26 return holding one of each (I's other
+    # row is the one the 2023-24 return holds: the later return's word wins). Before, the
+    # other row stayed open for ever, missing from 2025-26: H and I looked after at
+    # 31/03/2026; now neither, each episode ended as 2025-26 says
+    write(tmp_path, "episodes_2023-24.csv", EP, ["I,01/03/2024,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "episodes_2024-25.csv",
+        EP,
+        [
+            "H,01/02/2025,S,C2,U1,,",
+            "H,11/02/2025,S,C2,U1,,",
+            "I,01/03/2024,S,C2,U1,,",
+            "I,10/03/2024,S,C2,U1,,",
+        ],
+    )
+    write(
+        tmp_path,
+        "episodes_2025-26.csv",
+        EP,
+        ["H,01/02/2025,S,C2,U1,01/06/2025,E13", "I,10/03/2024,S,C2,U1,01/09/2025,E13"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    q = ds.quality
+    assert q[["row", "value"]].values.tolist() == [[3, "11/02/2025"], [4, "01/03/2024"]]
+    assert q["rule"].str.startswith("episode written twice in its return").all()
+    assert q["hint"].str.contains(r"kept \(the 2025-26 return holds it\)").all()
+    ep = ds["episodes"]
+    assert ep[["CHILD", "DECOM", "COLLECTION_YEAR"]].values.tolist() == [
+        ["H", T("2025-02-01"), "2025-26"],
+        ["I", T("2024-03-10"), "2025-26"],
+    ]
+    assert sc.compute("cla_count", ds, at="2026-03-31")["value"].item() == 0

@@ -11,8 +11,10 @@ belong to their return's year (OC3's YEAR is its return's). Each row keeps the r
 from in `COLLECTION_YEAR` ('2019-20'). Conflicts between returns (a changed DOB, an episode
 open in one return and missing from the next) and missing years are reported. An open
 episode whose start date the next return corrected is that one episode
-(`_corrected_starts`); one open before a year with no return and absent after it ended in
-that year (`_close_in_gaps`), else it would count as open for ever.
+(`_corrected_starts`), and so is an episode one return writes twice, its start date
+corrected and the original beside it (`_written_twice`); one open before a year with no
+return and absent after it ended in that year (`_close_in_gaps`), else it would count as
+open for ever.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..compact import text_frame
 from ..dataset import COLLECTION_YEAR, TABLES, EarlierCopies, returns_frame
 from .keys import Distinct, combine, id_codes
 from .read import RawTable
-from .report import Where, at, note
+from .report import Where, at, issues, note
 
 FIT = 0.9  # share of a return's dated rows that must fit a collection year to call it that
 
@@ -431,19 +433,21 @@ def stitch(table: str, parts: list[Part]) -> tuple[Stitched, list[pd.DataFrame]]
     rows = np.concatenate([p.raw.rows for p in parts]) if parts else np.zeros(0, "int64")
     keep = np.ones(len(whole), dtype=bool)
     key = row_key(whole, table) if len(parts) > 1 else None
+    twice, found_twice = _written_twice(table, parts, whole, source, rows, key)
     corrected: list[tuple[int, np.ndarray]] = []
     if key is not None and table in OPEN_ENDS:
-        key, corrected = _corrected_starts(table, parts, whole, source, key)
+        key, corrected = _corrected_starts(table, parts, whole, source, key, twice)
     if key is not None:
         latest = pd.Series(source).groupby(key).transform("max").to_numpy()
         keep = source == latest
+    keep &= ~twice
     where = Where(names, source[keep], rows[keep])
     new_pos = np.full(len(whole), -1, dtype="int64")
     new_pos[keep] = np.arange(int(keep.sum()))
     bounds_ = np.cumsum([0, *sizes])
     moved = [new_pos[bounds_[i] : bounds_[i + 1]] for i in range(len(parts))]
     frame = whole.loc[keep].reset_index(drop=True)
-    found = _conflicts(table, parts, whole, source, key, new_pos, frame, where)
+    found = found_twice + _conflicts(table, parts, whole, source, key, new_pos, frame, where)
     for year, mask in corrected:
         pos = new_pos[mask]
         pos = pos[pos >= 0]
@@ -588,13 +592,7 @@ def _earlier_copies(
     where it has a cell that failed on reading."""
     if keep.all():
         return None
-    starts = np.cumsum([0, *(len(p.frame) for p in parts)])
-    bad = np.zeros(len(whole), dtype=bool)
-    for i, p in enumerate(parts):
-        for f in p.issues:
-            if "pos" in f.columns:
-                pos = f.loc[(f["severity"] == "error") & f["pos"].notna(), "pos"]
-                bad[starts[i] + pos.to_numpy(dtype="int64")] = True
+    bad = _read_errors(parts, len(whole))
     gone = np.flatnonzero(~keep)
     order = gone[np.lexsort((source[gone], key[gone]))]
     latest = order[np.r_[key[order][1:] != key[order][:-1], True]]
@@ -617,6 +615,113 @@ def _earlier_copies(
     )
 
 
+def _read_errors(parts: list[Part], n: int) -> np.ndarray:
+    """The rows of the parts stacked (`n` in all) with a cell that failed on reading."""
+    starts = np.cumsum([0, *(len(p.frame) for p in parts)])
+    bad = np.zeros(n, dtype=bool)
+    for i, p in enumerate(parts):
+        for f in p.issues:
+            if "pos" in f.columns:
+                pos = f.loc[(f["severity"] == "error") & f["pos"].notna(), "pos"]
+                bad[starts[i] + pos.to_numpy(dtype="int64")] = True
+    return bad
+
+
+TWICE_DAYS = 31  # at most this many days between the DECOMs of one episode written twice
+TWICE_RULE = (
+    "episode written twice in its return, with another DECOM and every other cell the same, "
+    "the two overlapping: one episode, this row left out"
+)
+
+
+def _written_twice(
+    table: str,
+    parts: list[Part],
+    whole: pd.DataFrame,
+    source: np.ndarray,
+    rows: np.ndarray,
+    key: np.ndarray | None,
+) -> tuple[np.ndarray, list[pd.DataFrame]]:
+    """Episodes one return writes twice, the start date corrected and the original kept
+    beside it (an export of both): exactly two rows of a child in one return that agree on
+    every cell but DECOM, their DECOMs at most `TWICE_DAYS` apart, the later begun before
+    their shared DEC (or both open). They overlap, so both cannot be true, and a start date
+    corrected by days or weeks (keyed a few days off, moved to the day the placement
+    began) is the likely reason; further apart (a year mistyped), or with a third such
+    row, or a cell that failed on reading, which one is meant is less clear, and the
+    overlap stays a warning for the analyst. Kept: the row the next return holds (its
+    word is the later, as when it corrects a start date, `_corrected_starts`), else the one
+    the previous return holds, else the later DECOM (the correction). Both kept, the episode
+    overlapped itself and could start a second period of care. (rows left out, a warning per
+    pair naming both rows)."""
+    out = np.zeros(len(whole), dtype=bool)
+    if table != "episodes" or not {"CHILD", "DECOM"} <= set(whole.columns):
+        return out, []
+    years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
+    decom = whole["DECOM"].to_numpy(dtype="datetime64[ns]")
+    child = id_codes(whole["CHILD"])
+    dec = whole["DEC"] if "DEC" in whole.columns else pd.Series(pd.NaT, index=whole.index)
+    use = (years >= 0) & (child >= 0) & ~np.isnat(decom) & ~_read_errors(parts, len(whole))
+    # a cheap screen first: a child's rows of one return sharing their DEC
+    screen = combine(years, child, id_codes(dec))
+    cand = np.flatnonzero(use)
+    cand = cand[pd.Series(screen[cand]).duplicated(keep=False).to_numpy()]
+    if not len(cand):
+        return out, []
+    same = [id_codes(whole[c].iloc[cand]) for c in whole.columns if c != "DECOM"]
+    sig = pd.Series(combine(years[cand], *same))
+    pair = (sig.groupby(sig).transform("size") == 2).to_numpy()
+    cand, sig = cand[pair], sig.to_numpy()[pair]
+    order = np.lexsort((decom[cand], sig))
+    a, b = cand[order][0::2], cand[order][1::2]  # each pair: the earlier DECOM, the later
+    apart = (decom[b] - decom[a]) // np.timedelta64(1, "D")
+    end = dec.to_numpy(dtype="datetime64[ns]")[a]
+    hit = (apart > 0) & (apart <= TWICE_DAYS) & (np.isnat(end) | (end > decom[b]))
+    a, b = a[hit], b[hit]
+    if not len(a):
+        return out, []
+
+    def held(r: np.ndarray, step: int) -> np.ndarray:
+        """Rows `r` whose key the return `step` years on holds."""
+        if key is None:
+            return np.zeros(len(r), dtype=bool)
+        both = combine(np.r_[key, key[r]], np.r_[years, years[r] + step])
+        return np.isin(both[len(key) :], both[: len(key)])
+
+    next_a, next_b, prev_a, prev_b = held(a, 1), held(b, 1), held(a, -1), held(b, -1)
+    by_next, by_prev = next_a != next_b, (next_a == next_b) & (prev_a != prev_b)
+    keep_a = (by_next & next_a) | (by_prev & prev_a)
+    kept, left = np.where(keep_a, a, b), np.where(keep_a, b, a)
+    out[left] = True
+    step = np.where(by_next, 1, -1)
+    why = pd.Series(years[a] + step).map(label) + " return holds it"
+    why = ("the " + why).where(by_next | by_prev, "the later DECOM").to_numpy(dtype=object)
+    names = np.asarray([p.raw.file for p in parts], dtype=object)
+    hint = (
+        "Row "
+        + pd.Series(rows[kept]).astype(str)
+        + " of "
+        + names[source[kept]]
+        + " has the same episode from "
+        + pd.Series(decom[kept]).dt.strftime("%d/%m/%Y")
+        + ", kept ("
+        + why
+        + "): a corrected start date exported beside the original? Remove the wrong row "
+        "from the return."
+    )
+    said = issues(
+        "warning",
+        table,
+        names[source[left]],
+        rows[left],
+        "DECOM",
+        whole["DECOM"].iloc[left],
+        TWICE_RULE,
+        hint,
+    )
+    return out, [said]
+
+
 # tables whose rows stay open until an end date, and must reappear in the next year's return
 # while open: (end date, what a row is, what a return is called)
 OPEN_ENDS = {
@@ -627,14 +732,20 @@ START_WORDS = {"episodes": "start date", "referrals": "referral date"}  # KEYS' 
 
 
 def _corrected_starts(
-    table: str, parts: list[Part], whole: pd.DataFrame, source: np.ndarray, key: np.ndarray
+    table: str,
+    parts: list[Part],
+    whole: pd.DataFrame,
+    source: np.ndarray,
+    key: np.ndarray,
+    left_out: np.ndarray,
 ) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     """Keys with a start date corrected between returns made one: a child's only row open
     at the end of a year and missing from the next return, and their only row in the next
     return open at its start and missing from the first, are one episode (or referral)
     whose start date was corrected. The later row replaces the earlier, as any corrected
     cell does, so the episode is neither open for ever nor counted twice. Also (year, rows
-    of the next return so read), for the warning."""
+    of the next return so read), for the warning. Rows `left_out` (`_written_twice`) are
+    none of them."""
     end_column, start = OPEN_ENDS[table][0], KEYS[table][-1]
     if end_column not in whole.columns:
         return key, []
@@ -650,8 +761,9 @@ def _corrected_starts(
             continue
         first_day = np.datetime64(f"{year + 1}-04-01")
         gone = mine & ~np.isnat(begun) & np.isnat(ended) & ~np.isin(key, key[nxt])
-        gone &= ~_undated_next(table, whole, nxt)
+        gone &= ~_undated_next(table, whole, nxt) & ~left_out
         carried = nxt & (begun < first_day) & ~(ended < first_day) & ~np.isin(key, key[mine])
+        carried &= ~left_out
         if not (gone.any() and carried.any()):
             continue
         pairs = _one_each(child, gone, "old").merge(_one_each(child, carried, "new"), on="c")
