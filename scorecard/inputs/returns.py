@@ -829,7 +829,7 @@ def _conflicts(
     where: Where,
 ) -> list[pd.DataFrame]:
     """Changed DOBs, episodes open in one return and missing from the next, rows outside
-    their return's year (an episode dated after it: an error, `_after_year`), referrals after
+    their return's year (an episode begun after it: an error, `_begun_after_year`), referrals after
     their census date."""
     found: list[pd.DataFrame] = []
     years = np.array([p.year if p.year is not None else -1 for p in parts])
@@ -908,13 +908,13 @@ def _conflicts(
         if p.year is None:
             continue
         ok = fits(table, p.frame, p.year)
-        if table == "episodes":
-            for column, late in _after_year(p).items():
-                hint = _after_year_hint(whole, source, parts, i, column, late)
-                rule = f"{column} after the last day of its return's collection year"
-                flag(i, late, column, f"{rule} {label(p.year)}", hint, "error")
-                if ok is not None:
-                    ok = ok | late  # said as an error, not again as outside the year
+        late = _begun_after_year(p) if table == "episodes" else None
+        if late is not None:
+            hint = _after_year_hint(whole, source, parts, i, late)
+            rule = f"DECOM after the last day of its return's collection year {label(p.year)}"
+            flag(i, late, "DECOM", rule, hint, "error")
+            if ok is not None:
+                ok = ok | late  # said as an error, not again as outside the year
         if ok is not None and not ok.all():
             column = {"episodes": "DECOM", "referrals": "CINreferralDate"}.get(
                 table, "DOB" if table == "oc3" else frame.columns[0]
@@ -940,21 +940,17 @@ def _conflicts(
     return found
 
 
-def _after_year(part: Part) -> dict[str, np.ndarray]:
-    """Per date column (DECOM, DEC), the rows of an episodes return dated after its
-    collection year's last day: impossible in that return (it was written by then), so an
-    error on the cell. A date before the year's first day is not (an episode begun earlier
-    and still open), nor a row of a return with no year (a single extract)."""
-    if part.year is None:
-        return {}
-    last = bounds(part.year)[1]
-    out = {}
-    for column in ("DECOM", "DEC"):
-        if column in part.frame.columns:
-            late = (part.frame[column] > last).to_numpy(dtype=bool)
-            if late.any():
-                out[column] = late
-    return out
+def _begun_after_year(part: Part) -> np.ndarray | None:
+    """The rows of an episodes return begun (DECOM) after its collection year's last day:
+    impossible in that return (it was written by then), so an error on the cell. None when
+    there are none. Not a DECOM before the year's first day (an episode begun earlier and
+    still open), nor a row of a return with no year (a single extract), nor a DEC after the
+    year: an extract run after 31 March shows April's ends of episodes open on it, which
+    were open at the year's end (a warning, the row kept)."""
+    if part.year is None or "DECOM" not in part.frame.columns:
+        return None
+    late = (part.frame["DECOM"] > bounds(part.year)[1]).to_numpy(dtype=bool)
+    return late if late.any() else None
 
 
 def _after_year_hint(
@@ -962,12 +958,12 @@ def _after_year_hint(
     source: np.ndarray,
     parts: list[Part],
     i: int,
-    column: str,
     late: np.ndarray,
 ) -> pd.Series:
     """The hint for part i's rows `late` marks (indexed by the part's rows): when an earlier
-    return holds the child's `column` on the same day and month in another year, that date
-    (the latest return's), the year likely mistyped."""
+    return holds one of the child's DECOMs on the same day and month in another year, that
+    date (the latest return's), the year likely mistyped."""
+    column = "DECOM"
     year = parts[i].year
     last = bounds(year)[1]
     hint = pd.Series("", index=pd.RangeIndex(len(late)), dtype=object)
@@ -975,11 +971,9 @@ def _after_year_hint(
         f"A return holds its year's episodes as they stood on its last day ({last:%d/%m/%Y}): "
         f"a {column} after it cannot be in the {label(year)} return. "
     )
-    why = {"DECOM": "an episode begun after it belongs to the next return", "DEC": "an episode "}
-    why["DEC"] += "still open on that day has DEC and REC blank in this return"
     rest = (
-        f"Correct the date ({why[column]}); until then the row is left out of the figures "
-        f"that read {column}."
+        "Correct the date (an episode begun after it belongs to the next return); until then "
+        "the row is left out of the figures that read DECOM."
     )
     hint[:] = base + rest
     years = np.array([p.year if p.year is not None else -1 for p in parts])[source]
