@@ -1010,6 +1010,62 @@ def test_a_year_folder_holding_a_folder_per_return_is_read_as_the_year(tmp_path:
     ]  # fmt: skip
 
 
+def test_a_folder_of_year_folders_is_read_as_if_its_years_were_at_the_top(tmp_path: Path) -> None:
+    # Returns/2023-24/903/ and Returns/2024-25/ hold two years' returns: read as those years
+    # (Returns/ was passed over, and both years lost). Left out, each with a warning: a copy
+    # marked old inside it, a file without a year beside its year folders, a folder of year
+    # folders marked old, and one nested a level deeper (Data/Returns/2021-22/)
+    write(tmp_path, "header.csv", HEADER, ["A,M,01/01/2010", "B,F,01/01/2011"])
+    write(
+        tmp_path / "Returns" / "2023-24" / "903",
+        "episodes.csv",
+        EP,
+        ["A,01/04/2023,S,C2,U1,01/09/2023,E13"],
+    )
+    write(tmp_path / "Returns" / "2024-25", "episodes.csv", EP, ["B,01/05/2024,S,C2,U1,,"])
+    write(tmp_path / "Returns" / "2022-23 old", "episodes.csv", EP, ["Z,01/05/2022,S,C2,U1,,"])
+    write(tmp_path / "Returns", "extract.csv", EP, ["Y,01/05/2022,S,C2,U1,,"])
+    write(tmp_path / "old Returns" / "2022-23", "episodes.csv", EP, ["X,01/05/2022,S,C2,U1,,"])
+    write(tmp_path / "Data" / "Returns" / "2021-22", "episodes.csv", EP, ["W,01/05/2021,S,C2,U1,,"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds.files["episodes"] == "Returns/2023-24/903/episodes.csv, Returns/2024-25/episodes.csv"
+    assert ds["episodes"][["CHILD", "COLLECTION_YEAR"]].values.tolist() == [
+        ["A", "2023-24"],
+        ["B", "2024-25"],
+    ]
+    assert ds.quality[["severity", "file", "rule"]].values.tolist() == [
+        ["warning", "Data/", "subfolder not read (1 table file in it): only year subfolders (2019-20/) are"],
+        ["warning", "Returns/2022-23 old/", "subfolder not read (1 table file in it): its name marks an older copy ('old')"],
+        ["warning", "Returns/extract.csv", "file not read: of a folder of year folders, only the year subfolders and files named with a year are read"],
+        ["warning", "old Returns/", "subfolder not read (1 table file in it): its name marks an older copy ('old')"],
+        ["note", "Returns/", "a folder of year folders: its year subfolders (2023-24/, 2024-25/) are read as the years' returns, as if they were in the data folder"],
+    ]  # fmt: skip
+
+
+def test_a_year_both_at_the_top_and_in_a_folder_of_year_folders_is_not_doubled(
+    tmp_path: Path,
+) -> None:
+    # the 2024-25 return copied into Returns/2024-25/SSDA903/ and kept in 2024-25/: one is
+    # used (two rows, not four), an error names both
+    write(tmp_path, "header.csv", HEADER, ["A,M,01/01/2010", "B,F,01/01/2011"])
+    rows = ["A,01/04/2024,S,C2,U1,,", "B,01/05/2024,S,C2,U1,,"]
+    write(tmp_path / "2024-25", "episodes.csv", EP, rows)
+    write(tmp_path / "Returns" / "2024-25" / "SSDA903", "episodes.csv", EP, rows)
+    ds = sc.load_dataset(tmp_path)
+    assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
+    assert ds.files["episodes"] == "Returns/2024-25/SSDA903/episodes.csv"
+    assert rules(ds, "error") == [
+        [
+            "2024-25/episodes.csv, Returns/2024-25/SSDA903/episodes.csv",
+            None,
+            "",
+            "two episodes returns for 2024-25: 2024-25/episodes.csv (2 rows) and "
+            "Returns/2024-25/SSDA903/episodes.csv (2 rows); Returns/2024-25/SSDA903/episodes.csv "
+            "is used (the later by name), 2024-25/episodes.csv is left out",
+        ]
+    ]
+
+
 def test_the_scorecards_own_outputs_are_not_read(tmp_path: Path) -> None:
     import xlsxwriter
 

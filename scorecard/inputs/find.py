@@ -4,7 +4,8 @@ year each belongs to, and notes on the files that are not read.
 A folder holds one file per table (`episodes.csv`, `header.xlsx` ...), or yearly returns:
 files whose names carry a year (`2017-episodes.csv`, `SSDA903_2020_episodes.csv`,
 `episodes_2019-20.csv`, `903_201819_header.xlsx`), one subfolder per year (`2019-20/`,
-`2020/`), workbooks holding several tables as sheets, and SSDA903 or CIN census XML files.
+`2020/`; or inside a folder of them, `Returns/2019-20/`), workbooks holding several tables
+as sheets, and SSDA903 or CIN census XML files.
 A file's table comes from its name (or its sheet's), else from its column headers. A .txt
 or .tsv file is read as delimited text when its header names a table's columns; otherwise it
 is taken for notes and passed over with a note.
@@ -210,7 +211,8 @@ def _names_columns(columns: list[object], table: str | None) -> bool:
 
 def _not_read(path: Path, label: str, in_year: bool = False) -> pd.DataFrame:
     """A note on a subfolder that is not read, with how many table files it holds and why
-    (its name marks an older copy of a year's return, or carries no single year)."""
+    (its name marks an older copy of a year's return or of a folder of year folders, or
+    carries no single year)."""
     held = sum(
         1
         for p in path.rglob("*")
@@ -221,7 +223,8 @@ def _not_read(path: Path, label: str, in_year: bool = False) -> pd.DataFrame:
     )
     files = f"{held} table file{'s' if held != 1 else ''}" if held else "no table file"
     word = old_copy_word(path.name)
-    if word and (in_year or name_year(path.name)[0]):
+    years_in = any(p.is_dir() and year_folder(p.name)[0] for p in path.iterdir())
+    if word and (in_year or name_year(path.name)[0] or years_in):
         return note(
             "warning" if held else "note",
             label,
@@ -291,39 +294,102 @@ def _part_of_year(name: str, folder_year: tuple[str | None, tuple[int, ...]]) ->
     return folder_year[0] is not None and not name_year(name)[0] and not old_copy_word(name)
 
 
+def _year_subfolders(path: Path) -> list[str]:
+    """The year subfolders (`2022-23/`) of a folder that carries no year and no mark of an
+    older copy in its name (`Returns/`, `SSDA903 returns/`): a folder of the years'
+    returns when there is one; [] for any other folder."""
+    if year_folder(path.name)[0] or old_copy_word(path.name):
+        return []
+    if path.name.lower() in KNOWN_SUBFOLDERS:
+        return []
+    return [
+        f"{p.name}/"
+        for p in sorted(path.iterdir(), key=lambda p: p.name.lower())
+        if p.is_dir() and not p.name.startswith((".", "~$")) and year_folder(p.name)[0]
+    ]
+
+
+def _read_years(label: str, years: list[str]) -> pd.DataFrame:
+    """The note on a folder of year folders read as if its year folders were in the data
+    folder itself."""
+    return note(
+        "note",
+        label,
+        f"a folder of year folders: its year subfolders ({', '.join(years)}) are read as the "
+        "years' returns, as if they were in the data folder",
+        "Nothing to do. A year given both there and in the data folder is an error naming both.",
+    )
+
+
+def _not_in_years(label: str) -> pd.DataFrame:
+    """The warning on a file kept beside the year folders of a folder of year folders."""
+    return note(
+        "warning",
+        label,
+        "file not read: of a folder of year folders, only the year subfolders and files named "
+        "with a year are read",
+        "Put the file in its year's folder, or in the data folder itself if it is no return.",
+    )
+
+
 def sources(folder: Path) -> tuple[list[Source], list[pd.DataFrame]]:
     """The table files of `folder`, of its year subfolders (`2019-20/`) and inside its zip
     archives (`_zipped`), with notes on the files and the other subfolders that are not read
-    (`_not_a_table_file`); `benchmarks/` (benchmark data) is passed over without a note."""
+    (`_not_a_table_file`); `benchmarks/` (benchmark data) is passed over without a note.
+
+    A folder of `folder` that carries no year and no mark of an older copy but holds year
+    subfolders (`Returns/2022-23/SSDA903/`: `_year_subfolders`) is a folder of the years'
+    returns: its year subfolders, and its files named with a year, are read as if they were
+    in `folder` (said in a note); its files without a year are not (a second copy of a
+    table of `folder` would be taken for the years' history), said in a warning. Only one
+    such level is descended: a deeper nesting (`Data/Returns/2022-23/`) is more often an
+    archive of copies than the returns to use, and its years would come without the user
+    seeing where. Two copies of one year, one in `folder` and one below `Returns/`, are two
+    returns of that year: the load stage uses one and names both in an error."""
     notes: list[pd.DataFrame] = []
     found: list[Source] = []
 
-    def visit(directory: Path, prefix: str, folder_year: tuple[str | None, tuple[int, ...]]):
+    def visit(
+        directory: Path,
+        prefix: str,
+        folder_year: tuple[str | None, tuple[int, ...]],
+        top: bool = False,
+        of_years: bool = False,
+    ):
+        """`top`: year subfolders are read here (the data folder, a folder of year folders);
+        `of_years`: a folder of year folders (its files without a year are not read)."""
         for path in sorted(directory.iterdir(), key=lambda p: p.name.lower()):
             if path.name.startswith((".", "~$")):
                 continue
             label = prefix + path.name
             if path.is_dir():
                 year = year_folder(path.name)
-                if not prefix and year[0]:
-                    visit(path, f"{path.name}/", year)
+                if top and year[0]:
+                    visit(path, f"{label}/", year)
                 elif _part_of_year(path.name, folder_year):
                     visit(path, f"{label}/", folder_year)  # 2023-24/903/, 2023-24/CIN census/
+                elif not prefix and (years := _year_subfolders(path)):
+                    notes.append(_read_years(label + "/", years))
+                    visit(path, f"{label}/", folder_year, top=True, of_years=True)
                 elif prefix or path.name.lower() not in KNOWN_SUBFOLDERS:
                     notes.append(_not_read(path, label + "/", folder_year[0] is not None))
                 continue
-            if path.suffix.lower() in ZIP_SUFFIXES:
+            is_zip = path.suffix.lower() in ZIP_SUFFIXES
+            said = None if is_zip else _not_a_table_file(path.name, label)
+            if of_years and said is None and not name_year(path.stem)[0]:
+                notes.append(_not_in_years(label))
+                continue
+            if is_zip:
                 zipped, said = _zipped(path, label, folder_year)
                 found.extend(zipped)
                 notes.extend(said)
                 continue
-            said = _not_a_table_file(path.name, label)
             if said is not None:
                 notes.append(said)
                 continue
             found.append(_source(path, label, folder_year))
 
-    visit(folder, "", (None, ()))
+    visit(folder, "", (None, ()), top=True)
     return found, notes
 
 
