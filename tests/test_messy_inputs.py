@@ -1737,6 +1737,109 @@ def test_a_header_repeated_inside_a_file_is_left_out_and_said(tmp_path: Path) ->
     assert rules(ds) == [["episodes.csv", 4, "", "the header repeated; the row is left out"]]
 
 
+def test_a_header_repeated_in_another_order_reads_the_rows_under_it(tmp_path: Path) -> None:
+    # two exports joined, the second with DEC and REC moved forward (line 3), then a third in
+    # the first order (line 6): B and C are read by the header above them (they were errors,
+    # 'DEC' read as DECOM ...), D by the first one again
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP,
+        [
+            "A,01/04/2024,S,C2,U1,01/06/2024,E13",
+            "CHILD,DEC,REC,DECOM,RNE,LS,PLACE",
+            "B,01/07/2024,E13,01/05/2024,S,C2,U1",
+            "C,,,02/05/2024,S,C2,U1",
+            "CHILD,DECOM,RNE,LS,PLACE,DEC,REC",
+            "D,03/05/2024,S,C2,U1,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    cells = ep[["CHILD", "DECOM", "PLACE", "DEC", "REC"]].astype("str").fillna("")
+    assert cells.values.tolist() == [
+        ["A", "2024-04-01", "U1", "2024-06-01", "E13"],
+        ["B", "2024-05-01", "U1", "2024-07-01", "E13"],
+        ["C", "2024-05-02", "U1", "", ""],
+        ["D", "2024-05-03", "U1", "", ""],
+    ]
+    assert ds.tables["episodes"].shape[1] == 7
+    assert rules(ds) == [
+        [
+            "episodes.csv",
+            3,
+            "",
+            "the header repeated with its columns in another order; rows 4 to 5 under it "
+            "read by it",
+        ],
+        ["episodes.csv", 6, "", "the header repeated; the row is left out"],
+    ]
+
+
+def test_a_header_repeated_in_another_order_with_other_columns_says_what_it_changes(
+    tmp_path: Path,
+) -> None:
+    # CSV: the second export has URN where the first has PL_DISTANCE: URN is added (blank
+    # for A), PL_DISTANCE blank for B; neither column's values are lost
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",PL_DISTANCE",
+        [
+            "A,01/04/2024,S,C2,U1,,,12.5",
+            "URN,CHILD,DECOM,RNE,LS,PLACE,DEC,REC",
+            "SC123456,B,01/05/2024,S,C2,U1,,",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert ep["CHILD"].tolist() == ["A", "B"]
+    assert ep["PL_DISTANCE"].tolist()[0] == 12.5 and pd.isna(ep["PL_DISTANCE"].tolist()[1])
+    assert ep["URN"].isna().tolist() == [True, False] and ep["URN"].tolist()[1] == "SC123456"
+    assert ep["PLACE"].tolist() == ["U1", "U1"]
+    assert rules(ds, "warning") == [
+        [
+            "episodes.csv",
+            3,
+            "",
+            "the header repeated with its columns in another order; row 4 under it read by "
+            "it; PL_DISTANCE not in it: blank in those rows; URN only in it: added, blank in "
+            "the other rows",
+        ]
+    ]
+
+
+def test_a_header_repeated_in_another_order_in_a_workbook(tmp_path: Path) -> None:
+    # a sheet: the repeated header has URN and a cell with no name past the first header's
+    # last column; URN is read, the value under the blank cell is left out and said
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(EP.split(","))
+    ws.append(["A", "01/04/2024", "S", "C2", "U1", "01/06/2024", "E13"])
+    ws.append(["CHILD", "DEC", "REC", "DECOM", "RNE", "LS", "PLACE", "URN", None])
+    ws.append(["B", None, None, "01/05/2024", "S", "C2", "U1", "SC123456", "x"])
+    book.save(tmp_path / "episodes.xlsx")
+    ds = sc.load_dataset(tmp_path)
+    ep = ds["episodes"]
+    assert list(ep.columns[:8]) == [*EP.split(","), "URN"]
+    assert not any(c.startswith("Unnamed") for c in ep.columns)
+    cells = ep[["CHILD", "DECOM", "LS", "REC", "URN"]].astype("str").fillna("")
+    assert cells.values.tolist() == [
+        ["A", "2024-04-01", "C2", "E13", ""],
+        ["B", "2024-05-01", "C2", "", "SC123456"],
+    ]
+    assert rules(ds) == [
+        [
+            "episodes.xlsx",
+            3,
+            "",
+            "the header repeated with its columns in another order; row 4 under it read by "
+            "it; URN only in it: added, blank in the other rows; 1 value under its blank "
+            "cell 9 left out",
+        ]
+    ]
+
+
 # ------------------------------------------------------------------ a column written twice
 
 

@@ -30,6 +30,7 @@ from .read import (
     XLSX_SUFFIXES,
     File,
     RawTable,
+    Reordered,
     Sheet,
     Unreadable,
     footer_rows,
@@ -521,9 +522,34 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
     return out, notes
 
 
+def _reordered(r: Reordered, table: str, label: str) -> pd.DataFrame:
+    """The warning on a row repeating the header in another column order: the rows read by
+    it, and the columns it lacks, adds or leaves without a name."""
+    if r.rows is None:
+        under = "no row under it"
+    elif r.rows[0] == r.rows[1]:
+        under = f"row {r.rows[0]} under it"
+    else:
+        under = f"rows {r.rows[0]} to {r.rows[1]} under it"
+    rule = f"the header repeated with its columns in another order; {under} read by it"
+    if r.missing:
+        rule += f"; {', '.join(r.missing)} not in it: blank in those rows"
+    if r.added:
+        rule += f"; {', '.join(r.added)} only in it: added, blank in the other rows"
+    for cell, values in r.lost:
+        if values:
+            rule += f"; {values:,} value{'s' * (values > 1)} under its blank cell {cell} left out"
+    hint = (
+        "Files with their columns in different orders were joined one after another; export "
+        "them with the same columns in the same order, or check the columns named here."
+    )
+    return issues("warning", table, label, [r.row], "", None, rule, hint)
+
+
 def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
     """An error per CSV line left out for its extra fields, a note on the lines read without
-    their empty extra fields; a warning for a table with a header and no rows."""
+    their empty extra fields; a warning per header repeated in another column order and for
+    a table with a header and no rows."""
     found = []
     if sheet.bad_lines:
         lines = [line for line, _, _ in sheet.bad_lines]
@@ -536,6 +562,7 @@ def _sheet_notes(sheet: Sheet, table: str, label: str) -> list[pd.DataFrame]:
             "line and load again."
         )
         found.append(issues("error", table, label, lines, "", None, pd.Series(rule), hint))
+    found += [_reordered(r, table, label) for r in sheet.reordered]
     if sheet.empty_extras:
         n, first = len(sheet.empty_extras), sheet.empty_extras[0]
         found.append(

@@ -78,6 +78,21 @@ class Sheet:
     # CSV lines read without the empty fields they had after the header's last column
     empty_extras: tuple[int, ...] = ()
     read_as: str | None = None  # a file named .xls: what its content was read as
+    # rows repeating the header in another column order, the rows after each read by it
+    reordered: tuple[Reordered, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reordered:
+    """A row repeating the header with its columns in another order (files exported with
+    different layouts and joined): the rows after it, to the next header or the end, are
+    read by it."""
+
+    row: int  # the row number of the repeated header
+    rows: tuple[int, int] | None  # the first and last row read by it (None: no row)
+    missing: tuple[str, ...]  # the header's columns it lacks: blank in those rows
+    added: tuple[str, ...]  # columns only it names: added, blank in the other rows
+    lost: tuple[tuple[int, int], ...]  # (its cell, 1-based; values) under a blank name
 
 
 def _row_numbers(n: int, first: int) -> np.ndarray:
@@ -229,31 +244,147 @@ def _without_blank_rows(sheet: Sheet) -> Sheet:
     return replace(sheet, frame=f.loc[keep].reset_index(drop=True), rows=sheet.rows[keep])
 
 
+def _name_key(name: object) -> str:
+    """A header cell as compared with another: its DfE name ('child id' -> CHILD), any case."""
+    return canonical(name).casefold()
+
+
+def _header_rows(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows that write the header again: (in its order, every filled cell
+    its column's own name; in another order, every filled cell a column name, naming at
+    least half the header's columns). Only rows whose first cell is a column name are
+    looked at (the usual case: one comparison over the first column)."""
+    none = np.zeros(0, dtype=np.intp)
+    first = f.iloc[:, 0]  # by place: a name may be written twice
+    names = {clean_name(c).upper() for c in f.columns} | _known_names(None)
+    # upper() has Arrow's kernel where casefold() goes cell by cell: the screen
+    screen = first.astype("str").str.strip().str.upper().isin(names) & first.notna()
+    maybe = np.flatnonzero(screen.to_numpy())
+    if not len(maybe):
+        return none, none
+    cells = f.iloc[maybe].astype("str")
+    filled = f.iloc[maybe].notna().to_numpy()
+    own = np.array([str(c).strip().casefold() for c in f.columns], dtype=object)
+    same = cells.apply(lambda c: c.str.strip().str.casefold()).to_numpy(dtype=object) == own
+    same = (same | ~filled).all(axis=1)
+    distinct = pd.unique(cells.to_numpy(dtype=object).ravel())
+    keys = cells.apply(lambda c: c.map({v: _name_key(v) for v in distinct}))
+    file_keys = {_name_key(c) for c in f.columns}
+    known = file_keys | {n.casefold() for n in _known_names(None)}
+    is_name = keys.isin(known).to_numpy() | ~filled
+    in_file = (keys.isin(file_keys).to_numpy() & filled).sum(axis=1)
+    other = ~same & is_name.all(axis=1) & (in_file >= max(2, (len(f.columns) + 1) // 2))
+    return maybe[same], maybe[other]
+
+
+_UNNAMED = re.compile(r"Unnamed: \d+")  # a column with no name in the header (read, filled)
+
+
+def _layout(
+    columns: list[str], row: pd.Series
+) -> tuple[dict[int, int], list[tuple[str, int]], list[int]]:
+    """How a header written in another order reads the rows under it: {column of
+    `columns`: its cell in the row} for the columns it names (a name written twice: the
+    first with the first), (name, cell) for the names `columns` lacks, and its blank cells."""
+    cells: dict[tuple[str, int], int] = {}
+    blank: list[int] = []
+    for j, v in enumerate(row.tolist()):
+        if v is None or pd.isna(v) or not clean_name(v):
+            blank.append(j)
+            continue
+        k = _name_key(v)
+        cells[(k, sum(key == k for key, _ in cells))] = j
+    take: dict[int, int] = {}
+    for i, c in enumerate(columns):
+        k = _name_key(c)
+        j = cells.pop((k, sum(_name_key(o) == k for o in columns[:i])), None)
+        if j is not None:
+            take[i] = j
+    return take, [(clean_name(row.iloc[j]), j) for j in sorted(cells.values())], blank
+
+
+def _read_by_headers(
+    sheet: Sheet, same: np.ndarray, other: np.ndarray
+) -> tuple[pd.DataFrame, tuple[Reordered, ...]]:
+    """The frame without its repeated headers (`same`: in the header's order, `other`: in
+    another), the rows under each read by the header above them (`_layout`); what each
+    header in another order did."""
+    f = sheet.frame
+    n = f.shape[1]
+    columns = [str(c) for c in f.columns]  # and the names only a repeated header has
+    starts = np.sort(np.concatenate([same, other]))
+    as_written = {i: i for i in range(n)}
+    takes = [as_written]  # the rows above the first repeat: the header's
+    said: dict[int, tuple[tuple[str, ...], tuple[str, ...], list[int]]] = {}
+    in_other_order = set(other.tolist())
+    for p in starts.tolist():
+        if p not in in_other_order:
+            takes.append(as_written)
+            continue
+        take, added, blank = _layout(columns, f.iloc[p])
+        for name, j in added:
+            columns.append(name)
+            take[len(columns) - 1] = j
+        # a column the header gave no name (`Unnamed: 8`) is no column this one lacks
+        missing = tuple(
+            c for i, c in enumerate(columns) if i not in take and not _UNNAMED.fullmatch(c)
+        )
+        takes.append(take)
+        said[p] = (missing, tuple(name for name, _ in added), blank)
+    firsts, stops = [0, *(starts + 1).tolist()], [*starts.tolist(), len(f)]
+    parts = []
+    for a, b, take in zip(firsts, stops, takes, strict=True):
+        block = f.iloc[a:b]
+        blank_column = pd.Series(None, index=block.index, dtype=f.dtypes.iloc[0])
+        parts.append(
+            pd.DataFrame(
+                {
+                    i: block.iloc[:, take[i]] if i in take else blank_column
+                    for i in range(len(columns))
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    frame.columns = columns
+    emptied = [
+        i
+        for i, c in enumerate(columns[:n])
+        if _UNNAMED.fullmatch(c) and f.iloc[:, i].notna().any() and frame.iloc[:, i].isna().all()
+    ]
+    frame = frame.iloc[:, [i for i in range(len(columns)) if i not in emptied]]
+    found = []
+    for k, p in enumerate(starts.tolist()):
+        if p not in said:
+            continue
+        missing, added, blank = said[p]
+        a, b = firsts[k + 1], stops[k + 1]
+        lost = tuple((j + 1, int(f.iloc[a:b, j].notna().sum())) for j in blank)
+        read = (int(sheet.rows[a]), int(sheet.rows[b - 1])) if b > a else None
+        found.append(Reordered(int(sheet.rows[p]), read, missing, added, lost))
+    return frame, tuple(found)
+
+
 def repeated_headers(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
-    """Rows that repeat the header (every filled cell its column's own name: files joined
-    one after another, each with its header) left out; their row numbers, for a note."""
+    """Rows that repeat the header (files joined one after another, each with its header)
+    left out: in its order (every filled cell its column's own name), their row numbers
+    returned, for a note; in another column order, the rows after each (to the next header
+    or the end) read by it, each said in `Sheet.reordered` (`_read_by_headers`)."""
     f = sheet.frame
     text = pd.api.types.is_string_dtype
     if f.empty or f.shape[1] == 0 or not all(text(dt) for dt in f.dtypes):
         return sheet, np.arange(0)
-    first = f.iloc[:, 0]  # by place: a name may be written twice
-    # lower() has Arrow's kernel where casefold() goes cell by cell: the screen, the rows it
-    # finds compared as before
-    maybe = np.flatnonzero(
-        first.astype("str").str.strip().str.lower().to_numpy() == str(f.columns[0]).lower()
-    )
-    if not len(maybe):  # the usual case: one comparison over the first column
+    same, other = _header_rows(f)
+    if not len(same) and not len(other):
         return sheet, np.arange(0)
-    cells = f.iloc[maybe].astype("str").apply(lambda c: c.str.strip().str.casefold())
-    names = np.array([str(c).casefold() for c in f.columns], dtype=object)
-    same = (cells.to_numpy(dtype=object) == names) | f.iloc[maybe].isna().to_numpy()
-    repeat = maybe[same.all(axis=1)]
-    if not len(repeat):
-        return sheet, np.arange(0)
-    keep = np.ones(len(f), dtype=bool)
-    keep[repeat] = False
-    kept = replace(sheet, frame=f.loc[keep].reset_index(drop=True), rows=sheet.rows[keep])
-    return kept, sheet.rows[repeat]
+    if not len(other):  # the usual repeat: the rows left out, the others as they are
+        keep = np.ones(len(f), dtype=bool)
+        keep[same] = False
+        kept = replace(sheet, frame=f.loc[keep].reset_index(drop=True), rows=sheet.rows[keep])
+        return kept, sheet.rows[same]
+    frame, reordered = _read_by_headers(sheet, same, other)
+    rows = sheet.rows[np.isin(np.arange(len(f)), np.concatenate([same, other]), invert=True)]
+    kept = replace(sheet, frame=frame, rows=rows, reordered=reordered)
+    return kept, sheet.rows[same]
 
 
 # the first cell of a row under a table that totals or annotates it
