@@ -506,17 +506,17 @@ def test_cin_census_codes_are_checked_in_their_year() -> None:
 
 
 def test_referral_nfa_must_be_a_census_flag() -> None:
-    """ReferralNFA is 1/0 or true/false (any case) in the CIN census; 'Y' is named, blank is
-    left alone (no figure uses it)."""
+    """ReferralNFA is 1/0 or true/false (any case) in the CIN census (Y/N read as 1/0, with
+    a note: test_messy_inputs); 'X' is named, blank is left alone (no figure uses it)."""
     referrals = pd.DataFrame(
         {
             "LAchildID": ["A", "B", "C", "D", "E"],
             "CINreferralDate": ["01/04/2022"] * 5,
-            "ReferralNFA": ["1", "false", "TRUE", "Y", None],
+            "ReferralNFA": ["1", "false", "TRUE", "X", None],
         }
     )
     nfa = _warnings(dataset_from_frames({"referrals": referrals}), "unknown ReferralNFA code")
-    assert nfa[["row", "value"]].values.tolist() == [[3, "Y"]]
+    assert nfa[["row", "value"]].values.tolist() == [[3, "X"]]
 
 
 def test_placement_location_must_be_a_dfe_code_and_other_codes_warn() -> None:
