@@ -25,7 +25,7 @@ from .care import (
 )
 from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
-from .postcodes import outward_code
+from .postcodes import district_for, district_lookup
 
 STANDARD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district", "LA")
 # the tables a standard breakdown reads beside the indicator's own: a figure broken down by
@@ -38,8 +38,12 @@ BREAKDOWN_TABLES: dict[str, tuple[str, ...]] = {
     "district": ("districts",),
 }
 # the cells a breakdown reads that leave a row out when unusable: a DUC that is no date is
-# read blank (UASC for ever), so its row is left out and said, as the UASC measures do
-BREAKDOWN_READS: dict[str, dict[str, tuple[str, ...]]] = {"uasc": {"uasc": ("CHILD", "DUC")}}
+# read blank (UASC for ever), so its row is left out and said, as the UASC measures do; a
+# lookup row giving a postcode district two districts is left out and said
+BREAKDOWN_READS: dict[str, dict[str, tuple[str, ...]]] = {
+    "uasc": {"uasc": ("CHILD", "DUC")},
+    "district": {"districts": ("POSTCODE_DISTRICT", "DISTRICT")},
+}
 # the breakdowns that describe a child (not a referral, a case or a population estimate)
 CHILD_BREAKDOWNS = ("age_band", "age_at_entry_band", "sex", "uasc", "district")
 NOT_PERIODS = "its units are not periods of care, so there is no age at entry to care."
@@ -92,7 +96,8 @@ UNKNOWN_DISTRICT = "Unknown"
 
 
 def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
-    """District for each postcode via the `districts` lookup; unmatched give
+    """District for each postcode via the `districts` lookup, by sector or outward code
+    (`postcodes.district_for`); unmatched, or in a district the lookup gives two districts,
     `UNKNOWN_DISTRICT`.
 
     Each distinct postcode is worked out once per dataset (the card asks for every
@@ -108,12 +113,8 @@ def district_of(ds: Dataset, postcode: pd.Series) -> pd.Series:
     new = uniques[seen.index.get_indexer(uniques) < 0]
     if len(new):
         lk = ds.tables["districts"]
-        mapping = pd.Series(
-            lk["DISTRICT"].astype("string").to_numpy(),
-            index=lk["POSTCODE_DISTRICT"].astype("string").str.upper().str.strip().to_numpy(),
-        )
-        mapping = mapping[~mapping.index.duplicated()]
-        found = outward_code(new).map(mapping).fillna(UNKNOWN_DISTRICT)
+        mapping = district_lookup(lk["POSTCODE_DISTRICT"], lk["DISTRICT"])
+        found = district_for(new, mapping).fillna(UNKNOWN_DISTRICT)
         found = pd.Series(found.astype("string").to_numpy(dtype=object), index=new.to_numpy())
         seen = known["by_postcode"] = pd.concat([seen, found]) if len(seen) else found
     labels = np.append(seen.reindex(uniques.to_numpy()).to_numpy(dtype=object), UNKNOWN_DISTRICT)

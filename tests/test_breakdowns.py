@@ -11,18 +11,24 @@ from scorecard.breakdowns import (
     BreakdownError,
     add_breakdowns,
     district_of,
-    outward_code,
     summarise,
 )
 from scorecard.care import child_key
 from scorecard.inputs import dataset_from_frames
 from scorecard.periods import parse_at
+from scorecard.postcodes import outward_code, sector_code
 
 
 def test_outward_code_forms() -> None:
     got = outward_code(pd.Series(["ME14 1XX", "me141xx", " CT1 2AB ", "ME14", None]))
     assert got.tolist()[:4] == ["ME14", "ME14", "CT1", "ME14"]
     assert pd.isna(got.iloc[4])
+
+
+def test_sector_code_forms() -> None:
+    got = sector_code(pd.Series(["ME14 1XX", "me141xx", " CT1  2AB ", "ME14", None]))
+    assert got.tolist()[:3] == ["ME14 1", "ME14 1", "CT1 2"]
+    assert got.iloc[3:].isna().all()
 
 
 def test_summarise_percent_fills_missing_dates() -> None:

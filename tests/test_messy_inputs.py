@@ -1668,8 +1668,9 @@ def test_a_childs_identifier_printed_on_its_first_row_only_is_named(tmp_path: Pa
 
 @pytest.mark.parametrize("sectors", [False, True])
 def test_home_districts_the_lookup_lacks_are_said(tmp_path: Path, sectors: bool) -> None:
-    # WD18 is not in the lookup (or, written by sector, no district is): those children's
-    # district is 'Unknown' on every figure by district
+    # WD18 is not in the lookup, written by outward code or by sector (as a GIS team exports
+    # it: WD17 1 is A's sector): those children's district is 'Unknown' on every figure by
+    # district; A's is Ashcombe either way (by sector, it was 'Unknown' too)
     write(
         tmp_path,
         "episodes.csv",
@@ -1685,12 +1686,41 @@ def test_home_districts_the_lookup_lacks_are_said(tmp_path: Path, sectors: bool)
     write(tmp_path, "districts.csv", "POSTCODE_DISTRICT,DISTRICT", lookup)
     ds = sc.load_dataset(tmp_path)
     said = ds.quality.loc[ds.quality["table"] == "districts"]
-    rows, named = ("3", "2: WD18, WD17") if sectors else ("2", "1: WD18")
     assert said["rule"].tolist() == [
-        f"{rows} episodes rows have a HOME_POST whose district is not in the districts lookup "
-        f"({named}); by district they are 'Unknown'"
+        "2 episodes rows have a HOME_POST whose district is not in the districts lookup "
+        "(1: WD18); by district they are 'Unknown'"
     ]
-    assert ("postcode sectors" in said["hint"].item()) is sectors
+    assert "or the postcode sector (WD17 1)" in said["hint"].item()
+    got = sc.compute("cla_count", ds, at="2024-04-01", by="district")
+    assert dict(zip(got["district"], got["value"], strict=True)) == {
+        "Ashcombe": 1,
+        "Unknown": 3,
+    }
+
+
+def test_a_district_the_lookup_gives_two_districts_is_unknown_with_a_note(tmp_path: Path) -> None:
+    # WD1 was split by a boundary review and is listed for Ashcombe and Bramleigh: its rows
+    # are errors, 'left out', and A (WD1) is 'Unknown' with the note on the figure by
+    # district. Before, the first row was used: A was in Ashcombe, no note (and a file
+    # sorted by DISTRICT would have put A in Bramleigh). The figure with no breakdown reads
+    # no district: no note
+    write(
+        tmp_path,
+        "episodes.csv",
+        EP + ",HOME_POST",
+        ["A,01/04/2024,S,C2,U1,,,WD1 1AA", "B,01/04/2024,S,C2,U1,,,WD2 1BB"],
+    )
+    lookup = ["WD2,Bramleigh", "WD1,Ashcombe", "WD3,Ashcombe", "WD4,Ashcombe", "wd1,Bramleigh"]
+    write(tmp_path, "districts.csv", "POSTCODE_DISTRICT,DISTRICT", lookup)
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "error") == [
+        ["districts.csv", row, "POSTCODE_DISTRICT", "postcode district mapped to two districts"]
+        for row in (3, 6)
+    ]
+    got = sc.compute("cla_count", ds, at="2024-04-01", by="district")
+    assert got[["district", "value"]].values.tolist() == [["Bramleigh", 1], ["Unknown", 1]]
+    assert set(got["note"]) == {"2 districts rows left out: unusable POSTCODE_DISTRICT"}
+    assert sc.compute("cla_count", ds, at="2024-04-01")["note"].isna().all()
 
 
 def test_ks4_results_that_name_no_child_of_the_episodes_are_said(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from .. import codes, threads
 from ..compact import as_text
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS
-from ..postcodes import outward_code
+from ..postcodes import district_for, district_lookup, outward_code
 from .columns import required
 from .keys import (
     BIG,
@@ -771,16 +771,18 @@ DISTRICTS_SHOWN = 8  # outward codes named in the warning
 
 
 def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
-    """Home postcodes whose district (outward code) the `districts` lookup lacks: their
-    children fall in 'Unknown' on every figure by district."""
+    """Home postcodes whose district the `districts` lookup lacks (neither their sector nor
+    their outward code): their children fall in 'Unknown' on every figure by district."""
     if not (ctx.has("districts", "POSTCODE_DISTRICT") and ctx.has("episodes", "HOME_POST")):
         return []
-    lookup = ctx.tables["districts"]["POSTCODE_DISTRICT"].astype("string")
-    known = set(lookup.str.upper().str.strip().dropna())
+    keys = ctx.tables["districts"]["POSTCODE_DISTRICT"]
+    # each key mapped to itself: a postcode whose sector or outward code is a key at all (a
+    # key given two districts is an error on its rows, said apart)
+    known = district_lookup(keys, keys)
     homes = pa.array(ctx.tables["episodes"]["HOME_POST"].astype("string").array)
     postcodes = pd.Series(pc.drop_null(pc.unique(homes)).to_pandas(types_mapper=pd.ArrowDtype))
     outward = outward_code(postcodes)  # each postcode once
-    lacking = (~outward.isin(known)).to_numpy(dtype=bool)
+    lacking = district_for(postcodes, known).isna().to_numpy(dtype=bool)
     if not lacking.any():
         return []
     gone = pa.array(postcodes[lacking].array)
@@ -788,9 +790,10 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     counts = outward[lacking].value_counts()  # the districts most postcodes fall in first
     names = sorted(counts.index, key=lambda name: (-counts[name], name))
     shown = ", ".join(names[:DISTRICTS_SHOWN]) + (" ..." if len(names) > DISTRICTS_SHOWN else "")
-    hint = "Add them to the districts lookup: POSTCODE_DISTRICT is the outward code (WD17)."
-    if lookup.str.contains(" ", regex=False).any():
-        hint += " The lookup holds postcode sectors ('WD17 1'); write each district once."
+    hint = (
+        "Add them to the districts lookup: POSTCODE_DISTRICT is the outward code (WD17) or "
+        "the postcode sector (WD17 1)."
+    )
     rule = (
         f"{rows:,} episodes rows have a HOME_POST whose district is not in the districts "
         f"lookup ({len(names):,}: {shown}); by district they are 'Unknown'"
