@@ -346,12 +346,33 @@ def _rows(part: Part) -> str:
 
 def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) -> list[Part]:
     """Two returns of one year for a table: one is used, and an error names both, their rows,
-    the one left out and why (`_preferred`). Two files of one year that share no row's key
-    (a return split in halves, Q1-Q2 and Q3-Q4) are read together, said in a note."""
+    the one left out and why (`_preferred`). A file whose name marks an older or draft copy
+    beside the return (`header_last.csv`, the DfE validator's copy of the previous year's
+    file) is left out with a warning: which file is the return is not in doubt. Two files of
+    one year that share no row's key (a return split in halves, Q1-Q2 and Q3-Q4) are read
+    together, said in a note."""
     seen: dict[int, Part] = {}
     halves: list[Part] = []
     for p in members:
         if p.year is None:
+            continue
+        if p.year in seen and _one_an_old_copy(seen[p.year], p):
+            first = seen[p.year]
+            used, left = (p, first) if old_copy_word(first.raw.file) else (first, p)
+            word = old_copy_word(left.raw.file)
+            found.append(
+                note(
+                    "warning",
+                    f"{first.raw.file}, {p.raw.file}",
+                    f"an older or draft copy beside the {table} return for {label(p.year)}: "
+                    f"{left.raw.file} ({_rows(left)}) is left out, its name marking it "
+                    f"('{word}'); {used.raw.file} ({_rows(used)}) is used",
+                    "Nothing to do if it is an older copy; if it is the return to use, rename "
+                    "it without that word and move the other away.",
+                    table,
+                )
+            )
+            seen[p.year] = used
             continue
         if p.year in seen and _apart(table, seen[p.year], p):
             old, new = seen[p.year].raw.file, p.raw.file
@@ -401,17 +422,18 @@ def _one_per_year(table: str, members: list[Part], found: list[pd.DataFrame]) ->
     return kept
 
 
+def _one_an_old_copy(a: Part, b: Part) -> bool:
+    """True when the name of one of two files marks an older or draft copy, and the other's
+    does not (`find.old_copy_word`)."""
+    return (old_copy_word(a.raw.file) is None) != (old_copy_word(b.raw.file) is None)
+
+
 def _preferred(table: str, first: Part, later: Part) -> tuple[Part, Part, str]:
     """Of two returns of one year (`later` the later by name: files and sheets are read in
-    name order), (the one used, the one left out, why): never one whose name marks an older
-    or draft copy ('header_last.csv', the DfE validator's copy of the previous year's file;
-    'episodes_draft.csv') over one whose name does not; then one whose name says it is the
-    version to use ('FINAL', 'resubmitted'); then one whose dated rows fit the year when
-    most of the other's do not (another year's file); else the later by name."""
-    old = [old_copy_word(p.raw.file) for p in (first, later)]
-    if (old[0] is None) != (old[1] is None):
-        used, left = (first, later) if old[1] else (later, first)
-        return used, left, f"the other's name marks an older copy: '{old[0] or old[1]}'"
+    name order), neither or both named as an older or draft copy (`_one_an_old_copy`), (the
+    one used, the one left out, why): one whose name says it is the version to use ('FINAL',
+    'resubmitted'); then one whose dated rows fit the year when most of the other's do not
+    (another year's file); else the later by name."""
     if names_a_version(first.raw.file) != names_a_version(later.raw.file):
         used, left = (first, later) if names_a_version(first.raw.file) else (later, first)
         return used, left, "its name says it is the version to use"
