@@ -60,6 +60,8 @@ def read_words(parts: list[Part]) -> list[pd.DataFrame]:
             if column not in part.frame.columns or not len(part.frame):
                 continue
             s = part.frame[column]
+            if not _any_word(part, column, words):  # the usual case: none, seen cheaply
+                continue
             said = s.astype("string").str.strip().str.upper()
             hit = said.isin(list(words)).to_numpy(dtype=bool)
             if not hit.any():
@@ -75,6 +77,18 @@ def read_words(parts: list[Part]) -> list[pd.DataFrame]:
                 part.distinct[column] = Distinct.of(read)
             notes.append(_note(part, column, said[hit], code))
     return notes
+
+
+def _any_word(part: Part, column: str, words: dict[str, str]) -> bool:
+    """Whether any cell of the column is one of `words`, looked for among its categories or
+    distinct values (a census's 6 million ReferralNFA cells are not written out to text and
+    cleaned for it)."""
+    s = part.frame[column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        values = pd.Series(s.cat.categories)
+    else:
+        values = pd.Series(pd.unique(s.dropna()))
+    return bool(values.astype("string").str.strip().str.upper().isin(list(words)).any())
 
 
 def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.DataFrame:
