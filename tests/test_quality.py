@@ -355,6 +355,52 @@ def test_overlapping_iro_rows_the_caseload_counts_once() -> None:
     assert "FTE of the row that started latest" in staff["hint"].item()
 
 
+def test_iro_rows_ending_the_day_before_the_next_starts_are_warned() -> None:
+    # an HR list with a row per financial year, END the last day in post (31/03): the
+    # caseload reads END as the first day no longer in post, so the IRO is out of post on
+    # 31 March. I2 is written as the SPEC reads it (END = next START); I3's 31/03 is covered
+    # by its row 5, still open; I4's next row starts two days later (no one-day gap)
+    ds = dataset_from_frames(
+        {
+            "iro_allocations": pd.DataFrame(
+                {
+                    "IRO_ID": ["I1", "I2", "I1", "I2", "I1", "I1"],
+                    "CHILD": ["A", "A", "B", "B", "C", "C"],
+                    "CASE_TYPE": ["CLA", "CLA", "CLA", "CLA", "CP", "CLA"],
+                    "START": [
+                        *("01/04/2023", "01/04/2024", "01/04/2023"),
+                        *("01/04/2024", "01/04/2023", "01/04/2024"),
+                    ],
+                    "END": ["31/03/2024", None, "01/04/2024", None, "31/03/2024", None],
+                }
+            ),
+            "iro_staff": pd.DataFrame(
+                {
+                    "IRO_ID": ["I1", "I1", "I2", "I2", "I3", "I3", "I3", "I4", "I4"],
+                    "FTE": [1.0] * 9,
+                    "START": [
+                        *("01/04/2023", "01/04/2024", "01/04/2023", "01/04/2024"),
+                        *("01/04/2023", "01/04/2024", "01/01/2024", "01/04/2023", "02/04/2024"),
+                    ],
+                    "END": [
+                        *("31/03/2024", None, "01/04/2024", None, "31/03/2024", None, None),
+                        *("31/03/2024", None),
+                    ],
+                }
+            ),
+        }
+    )
+    # A's allocation passes from I1 to I2 with 31/03/2024 uncovered (row 0); C's CP case
+    # (row 4) is another case type than the CLA case that follows it
+    alloc = _warnings(ds, "END the day before the child's next allocation starts")
+    assert alloc[["row", "column", "value"]].values.tolist() == [[0, "END", "31/03/2024"]]
+    staff = _warnings(ds, "END the day before the IRO's next row starts")
+    assert staff[["row", "column", "value"]].values.tolist() == [[0, "END", "31/03/2024"]]
+    assert set(staff["severity"]) == {"warning"}
+    hint = staff["hint"].item()
+    assert "first day no longer in post" in hint and "write the next day" in hint
+
+
 def test_how_far_the_earlier_spans_of_a_key_reach() -> None:
     # key 0: ends 5, 3, 9 -> before each: none, 5, max(5, 3) = 5; key 1 starts again
     got = keys.reach_before(np.array([0, 0, 0, 1, 1]), np.array([5, 3, 9, 2, 4]))

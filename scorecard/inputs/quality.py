@@ -5,7 +5,8 @@ gives each as a step of its own, to run side by side):
 - a code valid only in another collection year than the row's date (PLACE H5 in an episode
   starting after 1 April 2024; SEX 1/2 against M/F/U by the child's latest episode);
 - overlapping episodes of one child, gaps in X1 chains, REC given while DEC is blank;
-  overlapping IRO allocations of one child to one IRO, and rows of one IRO in post;
+  overlapping IRO allocations of one child to one IRO, and rows of one IRO in post, and
+  IRO rows ending the day before the next starts (END written as the last day in post);
 - duplicated rows (the load stage then removes exact copies, `exact_copies`); referrals
   repeated on (LAchildID, CINreferralDate); a child twice in header; repeated KS4 results;
 - codes valid in no year in the columns no indicator uses yet (the other 903 tables, CIN
@@ -573,37 +574,94 @@ IRO_OVERLAPS = (
 )
 
 
+def _iro_spans(
+    ctx: _Ctx, table: str, names: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The dated rows of an IRO table whose `names` (and LA) are known, sorted by those, then
+    START, then END: (row positions, key, START day, END day, END blank). A blank END (still
+    active) is a day after every date."""
+    frame = ctx.tables[table]
+    parts = {
+        c: ctx.child_codes(table) if c == "CHILD" else ctx.distinct(table, c).codes
+        for c in ("LA", *names)
+        if c in frame.columns
+    }
+    # renumbered 0..n so that it packs with the two dates into one key to sort
+    key = pd.factorize(combine(*[p.astype("int64") for p in parts.values()]))[0]
+    start = frame["START"].to_numpy(dtype="datetime64[ns]")
+    end = frame["END"].to_numpy(dtype="datetime64[ns]")
+    # a row without its IRO or child is no allocation to match (a blank CASE_TYPE is CLA)
+    known = np.all([parts[c] >= 0 for c in names if c != "CASE_TYPE"], axis=0)
+    idx = np.flatnonzero(known & ~np.isnat(start) & ~ctx.duplicated(table))
+    start_day = start[idx].view("int64") // DAY_NS
+    end_day = end[idx].view("int64") // DAY_NS
+    open_end = np.isnat(end[idx])
+    if len(idx):  # still active: after every date
+        end_day[open_end] = max(end_day.max(initial=0), start_day.max()) + 1
+    perm = any_order(key[idx], start_day, end_day)  # by key, then START, then END
+    return idx[perm], key[idx][perm], start_day[perm], end_day[perm], open_end[perm]
+
+
 def iro_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """IRO rows that overlap an earlier row of the same allocation or post (START on or after
     it and before its END, or it has none): the caseload counts them once, so the extract
-    should not hold them (as episodes of a child must not overlap)."""
+    should not hold them (as episodes of a child must not overlap). Then the rows that end
+    the day before the next one starts (`iro_gap_warnings`)."""
     out = []
     for table, names, rule, hint in IRO_OVERLAPS:
         if not ctx.has(table, "IRO_ID", "START", "END"):
             continue
-        frame = ctx.tables[table]
-        parts = {
-            c: ctx.child_codes(table) if c == "CHILD" else ctx.distinct(table, c).codes
-            for c in ("LA", *names)
-            if c in frame.columns
-        }
-        # renumbered 0..n so that it packs with the two dates into one key to sort
-        key = pd.factorize(combine(*[p.astype("int64") for p in parts.values()]))[0]
-        start = frame["START"].to_numpy(dtype="datetime64[ns]")
-        end = frame["END"].to_numpy(dtype="datetime64[ns]")
-        # a row without its IRO or child is no allocation to match (a blank CASE_TYPE is CLA)
-        known = np.all([parts[c] >= 0 for c in names if c != "CASE_TYPE"], axis=0)
-        idx = np.flatnonzero(known & ~np.isnat(start) & ~ctx.duplicated(table))
-        start_day = start[idx].view("int64") // DAY_NS
-        end_day = end[idx].view("int64") // DAY_NS
-        if len(idx):  # still active: after every date
-            end_day[np.isnat(end[idx])] = max(end_day.max(initial=0), start_day.max()) + 1
-        perm = any_order(key[idx], start_day, end_day)  # by key, then START, then END
-        s = idx[perm]
-        overlap = reach_before(key[s], end_day[perm]) > start_day[perm]  # NaN: a first row
-        mask = np.zeros(len(frame), dtype=bool)
+        s, key, start_day, end_day, _ = _iro_spans(ctx, table, names)
+        overlap = reach_before(key, end_day) > start_day  # NaN: a first row
+        mask = np.zeros(len(ctx.tables[table]), dtype=bool)
         mask[s[overlap]] = True
         out.append(ctx.warn(table, mask, "START", rule, hint))
+    return out + iro_gap_warnings(ctx)
+
+
+# rows whose END is the day before the next row of the same post (or the child's next
+# allocation) starts: END written as the last day in post (an HR list's 31/03 of each
+# financial year), where the caseload reads it as the first day no longer in post (SPEC)
+IRO_DAY_GAPS = (
+    (
+        "iro_allocations",
+        ("CHILD", "CASE_TYPE"),
+        "END the day before the child's next allocation starts: no IRO case that day",
+        "END is read as the first day the allocation no longer holds, so the child has no "
+        "IRO case on the END date. If END was written as the last day of the allocation, "
+        "write the next day (the next allocation's START).",
+    ),
+    (
+        "iro_staff",
+        ("IRO_ID",),
+        "END the day before the IRO's next row starts: not in post that day",
+        "END is read as the first day no longer in post, so the IRO is out of post on the "
+        "END date (no IRO at all on 31 March when every row ends then). If END was written "
+        "as the last day in post, write the next day (the next row's START, e.g. 01/04 for "
+        "31/03), or give the post one row.",
+    ),
+)
+
+
+def iro_gap_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
+    """A warning on each IRO row whose END is the day before the next row of the same post
+    (of the same child and case type, for allocations) starts, no other row covering that
+    day: a one-day gap at each hand-over is END written as the last day in post, which the
+    caseload reads as the first day no longer in post (SPEC: active when END > at). The rule
+    is kept; the rows are named so that END can be put right."""
+    out = []
+    for table, names, rule, hint in IRO_DAY_GAPS:
+        if not ctx.has(table, *names[:1], "START", "END"):
+            continue
+        s, key, start_day, end_day, open_end = _iro_spans(ctx, table, names)
+        # the earlier rows of the key reach exactly to the day before this one starts
+        gap = reach_before(key, end_day) == start_day - 1
+        # the rows that end there: (key, END) among the (key, START - 1) of the gaps
+        both = combine(np.concatenate([key, key]), np.concatenate([end_day, start_day - 1]))
+        ends = np.isin(both[: len(s)], both[len(s) :][gap]) & ~open_end
+        mask = np.zeros(len(ctx.tables[table]), dtype=bool)
+        mask[s[ends]] = True
+        out.append(ctx.warn(table, mask, "END", rule, hint))
     return out
 
 
