@@ -8,6 +8,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.inputs import dataset_from_frames
 from scorecard.measures.iro import iro_caseload
 from scorecard.periods import parse_at
 
@@ -199,3 +200,36 @@ def test_la_breakdown_needs_la_on_the_iro_tables() -> None:
     )
     with pytest.raises(BreakdownError, match="no LA column"):
         iro_caseload(ds, AT, ["LA"])
+
+
+def test_cases_with_no_iro_in_post_are_not_available_with_the_reason() -> None:
+    # an HR list's rows, END written as the last day in post: I1's row ends 31/03/2025,
+    # I3's 31/12/2024; END is the first day no longer in post (SPEC), so on 31/03/2025 no
+    # IRO is in post though 3 CLA cases are allocated: no figure, and the reason is the
+    # staff ('no children in the group' was said)
+    staff = pd.DataFrame(
+        [("I1", "1", "01/04/2024", "31/03/2025"), ("I3", "1", "01/04/2020", "31/12/2024")],
+        columns=["IRO_ID", "FTE", "START", "END"],
+    )
+    out = sc.compute("iro_caseload", dataset(staff=staff), at=AT)
+    # 31/12/2024: 3 CLA cases over I1's 1.0 FTE (I3 leaves that day)
+    assert out["value"].tolist()[0] == 3.0 and pd.isna(out["note"].iloc[0])
+    why = (
+        "not available: no IRO in post (iro_staff) on 31/03/2025 (1 iro_staff row ends that "
+        "day, and END is read as the first day no longer in post)"
+    )
+    assert np.isnan(out["value"].iloc[1]) and out["note"].iloc[1] == why
+    with pytest.raises(sc.UnavailableError) as exc:
+        sc.compute("iro_caseload_weighted", dataset(staff=staff), at="2025-03-31")
+    assert str(exc.value) == f"iro_caseload_weighted: {why}"
+    # I1's FTE written 0 (an error: the row is left out) and END open: no IRO in post
+    # either, and the row left out is said
+    zero = staff.assign(FTE=["0", "1"], END=[None, "31/12/2024"])
+    frames = {"iro_allocations": ALLOCATIONS, "iro_staff": zero}
+    ds = dataset_from_frames(frames, strict=False)
+    with pytest.raises(sc.UnavailableError) as exc:
+        sc.compute("iro_caseload", ds, at="2025-03-31")
+    assert str(exc.value) == (
+        "iro_caseload: not available: no IRO in post (iro_staff) on 31/03/2025 (1 iro_staff "
+        "row in post then left out for an unusable cell; scorecard validate lists them)"
+    )

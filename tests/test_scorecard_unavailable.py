@@ -280,3 +280,34 @@ def test_time_in_care_lower_bound_reaches_the_card(three_children):
     )
     assert "lower bound for 1 of 3 children" in card.html(charts=False)
     assert "lower bound for c of c children" in card.for_publication().html(charts=False)
+
+
+def test_a_caseload_with_cases_and_no_iro_in_post_says_so(three_children):
+    """An HR list whose rows end on 31/03/2025 (END written as the last day in post): no IRO
+    is in post on 31 March, since END is the first day no longer in post. The card said
+    'no value: no children in the group at this date' beside 3 cases; now it names the staff.
+    """
+    tables = three_children()
+    alloc = pd.DataFrame(
+        {
+            "IRO_ID": ["I1"] * 3,
+            "CHILD": tables["header"]["CHILD"],
+            "START": ["01/04/2024"] * 3,
+            "END": [None] * 3,
+        }
+    )
+    staff = pd.DataFrame(
+        {"IRO_ID": ["I1"], "FTE": [1.0], "START": ["01/04/2024"], "END": ["31/03/2025"]}
+    )
+    ds = sc.Dataset.from_frames(**tables, iro_allocations=alloc, iro_staff=staff)
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    why = (
+        "not available: no IRO in post (iro_staff) on 31/03/2025 (1 iro_staff row ends that "
+        "day, and END is read as the first day no longer in post)"
+    )
+    for ind in ("iro_caseload", "iro_caseload_weighted"):
+        r = row(card, ind)
+        assert np.isnan(r["value"]) and r["status"] == why and r["rag"] is None
+        # 31/12/2024: 3 cases over 1.0 FTE
+        assert r["trend"][-2] == 3.0
+    assert why in card.html(charts=False)

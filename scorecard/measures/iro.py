@@ -3,7 +3,8 @@
 numerator = looked-after children's cases (CASE_TYPE CLA; a blank CASE_TYPE or no CASE_TYPE
 column means CLA) allocated at `at`, plus `cp_weight` x child protection cases (CASE_TYPE CP)
 allocated at `at`; denominator = total FTE of IROs in post at `at`; value = numerator /
-denominator (NaN when no FTE is in post). A row is active at `at` when START <= at and (END
+denominator. A date with no FTE in post has no figure, with the reason ("not available: no
+IRO in post (iro_staff) on 31/03/2025"), as a date outside the data has. A row is active at `at` when START <= at and (END
 blank or END > at): an allocation or post starting on `at` counts, one ending on `at` does not.
 
 Decisions (documented here because they change numbers):
@@ -196,6 +197,46 @@ def _posts_in_post(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nd
     return post["row"].to_numpy(), post["k"].to_numpy()
 
 
+STAFF_READS = ("IRO_ID", "FTE", "START", "END")
+
+
+def _no_iro_in_post(ds: Dataset, at: pd.DatetimeIndex) -> dict[pd.Timestamp, str]:
+    """The dates no IRO is in post at (no usable `iro_staff` row active, FTE above 0), with
+    why: the caseload's denominator is 0 FTE, so it has no value, and the reason is the
+    staff, not the children (the cases may be 1,784). Where staff rows end on the date
+    itself, the reason says that END is read as the first day no longer in post (an HR
+    list's END of 31/03 written as the last day in post); rows in post then but left out for
+    an unusable cell are counted."""
+    if not len(at):
+        return {}
+    staff = ds.held("iro_staff").reset_index(drop=True)
+    fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
+    rows, ks = expand(staff["START"], staff["END"], at)
+    un = ds.unusable
+    bad = un.loc[(un["table"] == "iro_staff") & un["column"].isin(STAFF_READS), "row"]
+    left_out = np.isin(rows, bad.to_numpy(dtype="int64"))
+    in_post = np.bincount(ks[~left_out & (fte[rows] > 0)], minlength=len(at))
+    unusable = np.bincount(ks[left_out], minlength=len(at))
+    ends = np.asarray(staff["END"], dtype=DATE_DTYPE)
+    out: dict[pd.Timestamp, str] = {}
+    for k in np.flatnonzero(in_post == 0):  # a handful of dates, not IROs
+        when = pd.Timestamp(at[k])
+        said = []
+        if ending := int((ends == when.to_datetime64()).sum()):
+            said.append(
+                f"{ending:,} iro_staff row{'s' * (ending != 1)} end{'s' * (ending == 1)} that "
+                "day, and END is read as the first day no longer in post"
+            )
+        if n := int(unusable[k]):
+            said.append(
+                f"{n:,} iro_staff row{'s' * (n != 1)} in post then left out for an unusable "
+                "cell; scorecard validate lists them"
+            )
+        why = f"not available: no IRO in post (iro_staff) on {when:%d/%m/%Y}"
+        out[when] = f"{why} ({'; '.join(said)})" if said else why
+    return out
+
+
 def _la_categories(ds: Dataset) -> pd.Index:
     """The LA labels of both IRO tables, sorted (a blank LA reads 'Unknown')."""
     both = [_la_codes(ds, t)[1].to_series() for t in ("iro_allocations", "iro_staff")]
@@ -266,10 +307,11 @@ def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) 
     unit="IRO case (and IRO post)",
     reads={
         "iro_allocations": ("IRO_ID", "CHILD", "START", "END", "CASE_TYPE"),
-        "iro_staff": ("IRO_ID", "FTE", "START", "END"),
+        "iro_staff": STAFF_READS,
     },
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, NOT_CHILDREN),
     fast=_fast,
+    missing=_no_iro_in_post,
 )
 def iro_caseload(
     ds: Dataset,
