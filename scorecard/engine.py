@@ -23,7 +23,10 @@ Both go through one plan (`_plan`):
    the earlier return's copy of the row instead (`Dataset.earlier`, `_pieces`).
 3. **Units, then the figure**. The measure builds its units; `compute` aggregates them (the
    registry's statistic), `units` returns them with their identifiers and facts. Caveats the
-   units carry (days in care that are lower bounds) are counted into `note`.
+   units carry (days in care that are lower bounds) are counted into `note`, with what the
+   measure says about a date (`Measure.notes`: a rate on an older population estimate than
+   the date calls for); rows left out that cannot matter at a date (`Measure.spares`) are
+   not said there.
 """
 
 from __future__ import annotations
@@ -166,6 +169,7 @@ class _Piece:
     ds: Dataset
     dates: pd.DatetimeIndex
     note: str | None
+    spared: Mapping[str, np.ndarray] | None = None  # rows left out not said at its dates
 
 
 def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Plan:
@@ -274,7 +278,7 @@ def _pieces(plan: _Plan, dates: pd.DatetimeIndex) -> list[_Piece]:
             key = f"earlier:{_digest(rows)}:{_digest({t: c.rows for t, c in taken.items()})}"
             more = {t: c.frame for t, c in taken.items()}
             ds = src.cached(key, lambda more=more: plan.ds.with_rows(more))
-        out.append(_Piece(ds, mine, _left_out_note(src, plan.reads, spared)))
+        out.append(_Piece(ds, mine, _left_out_note(src, plan.reads, spared), spared))
     return out
 
 
@@ -575,14 +579,36 @@ def _notes(frame: pd.DataFrame, plan: _Plan, pieces: list[_Piece]) -> pd.Series:
                     for a, b in zip(n, den)  # one per result row (dates x breakdown values)
                 ]
             )
+    ends = np.asarray(frame["period_end"], dtype="datetime64[ns]")
+    if plan.measure.notes is not None:  # what the measure says at a date (before rows left out)
+        said: dict[pd.Timestamp, str] = {}
+        for q in pieces:
+            said.update(plan.measure.notes(plan.source, q.ds, q.dates))
+        parts.append([said.get(pd.Timestamp(d)) for d in ends])
     if any(q.note for q in pieces):
-        ends = np.asarray(frame["period_end"], dtype="datetime64[ns]")
         left = np.full(len(frame), None, dtype=object)
         for q in pieces:
             left[np.isin(ends, q.dates.to_numpy(dtype="datetime64[ns]"))] = q.note
+        if plan.measure.spares is not None:
+            _spared_notes(left, ends, plan, pieces)
         parts.append(list(left))
     joined = ["; ".join(p for p in row if p) or None for row in zip(*parts)] if parts else []
     return pd.Series(joined or [None] * len(frame), index=frame.index, dtype="string")
+
+
+def _spared_notes(left: np.ndarray, ends: np.ndarray, plan: _Plan, pieces: list[_Piece]) -> None:
+    """The rows-left-out note of each date in `left` (in place), without the rows the
+    measure says cannot matter at that date (`Measure.spares`: a population estimate of
+    another year than the date's rate reads)."""
+    for q in pieces:
+        if not q.note:
+            continue
+        for when, more in plan.measure.spares(plan.source, plan.rows, q.dates).items():
+            spared = {t: np.asarray(r, dtype="int64") for t, r in (q.spared or {}).items()}
+            for table, rows in more.items():
+                spared[table] = np.union1d(spared.get(table, []), rows).astype("int64")
+            note = _left_out_note(plan.source, plan.reads, spared)
+            left[ends == np.datetime64(pd.Timestamp(when).to_datetime64(), "ns")] = note
 
 
 def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str], notes: pd.Series) -> pd.DataFrame:

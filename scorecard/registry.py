@@ -34,6 +34,12 @@ from .breakdowns import BreakdownError, Stat, summarise
 UnitsFunc = Callable[..., pd.DataFrame]
 Aggregate = Callable[[pd.DataFrame, pd.DatetimeIndex, list[str], dict[str, Any]], pd.DataFrame]
 Params = dict[str, Any]
+# per date, what to say about the figure built on `used` (the data as given: `source`)
+Notes = Callable[[Any, Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]]
+# per date, the rows left out (per table) that cannot matter to its figure: not said there
+Spares = Callable[
+    [Any, Mapping[str, Any], pd.DatetimeIndex], Mapping[pd.Timestamp, Mapping[str, Any]]
+]
 
 
 def _as_function(value: Any) -> Callable[[Params], Any]:
@@ -62,6 +68,8 @@ class Measure:
     caveats: Mapping[str, str] = field(default_factory=dict)
     scale: float = 1.0
     needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None
+    notes: Notes | None = None
+    spares: Spares | None = None
 
     def params(self, params: Mapping[str, Any] | None = None, **kw: Any) -> Params:
         """The defaults overridden by catalogue `params` and keyword arguments."""
@@ -169,12 +177,17 @@ def measure(
     caveats: Mapping[str, str] | None = None,
     scale: float = 1.0,
     needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None,
+    notes: Notes | None = None,
+    spares: Spares | None = None,
 ) -> Callable[[UnitsFunc], Measure]:
     """Register a unit builder under `name` (default: the function's name) with its
     declarations; the module-level name becomes the Measure (calling it aggregates).
     `needs_from(at, params)`: the first day of data each date's figure needs, in place of
     the catalogue's `history_months` counted back from the date, which can be a day off
-    for a window each of whose days looks back again (see `re_referrals`)."""
+    for a window each of whose days looks back again (see `re_referrals`). `notes(source,
+    used, at)`: what to say at each date about a figure built on `used` (the rate's
+    population estimate older than the date calls for); `spares(source, rows, at)`: the rows
+    left out that cannot matter at each date, so that its note does not name them."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__
@@ -204,6 +217,8 @@ def measure(
             caveats=dict(caveats or {}),
             scale=scale,
             needs_from=needs_from,
+            notes=notes,
+            spares=spares,
         )
         # the builder's docstring on the Measure itself (help(), profiles name what it does)
         object.__setattr__(found, "__doc__", found.doc or Measure.__doc__)

@@ -179,6 +179,42 @@ def test_rate_uses_latest_earlier_estimate_when_a_year_is_missing() -> None:
     assert out["denominator"].item() == 8_000 and out["value"].item() == 2.5
 
 
+def test_rate_says_when_it_uses_an_older_estimate_than_the_date_calls_for() -> None:
+    # a Q4 card built in April-June: ONS has not published mid-2024 yet
+    ds = rate_ds({2022: 8_000, 2023: 10_000})
+    out = sc.compute("cla_rate_per_10k", ds, at=["31/03/2024", "31/03/2025"])
+    # 31/03/2024 calls for mid-2023 and has it: 2 / 10,000 x 10,000 = 2.0, nothing to say;
+    # 31/03/2025 calls for mid-2024: the latest held, mid-2023, is used (2.0), and said
+    assert out["value"].tolist() == [2.0, 2.0]
+    assert pd.isna(out["note"].iloc[0])
+    assert out["note"].iloc[1] == "uses the mid-2023 population estimate: the table has no mid-2024"
+
+
+def test_a_revised_estimate_appended_says_which_estimate_the_rate_used() -> None:
+    # the revised mid-2024 estimate appended under the original: MID_YEAR repeated, both
+    # rows left out (two errors); the rate at 31/03/2025 falls back to mid-2023 and says
+    # why, and the rates that read mid-2023 or mid-2022 do not carry the left-out note
+    frames = {
+        "episodes": RATE_EPISODES,
+        "population": pd.DataFrame(
+            {
+                "MID_YEAR": ["2022", "2023", "2024", "2024"],
+                "POP_0_17": ["8000", "10000", "20000", "21150"],
+            }
+        ),
+    }
+    ds = dataset_from_frames(frames, strict=False)
+    assert ds.unusable["row"].tolist() == [2, 3]
+    out = sc.compute("cla_rate_per_10k", ds, at=["01/07/2022", "31/03/2024", "31/03/2025"])
+    # 01/07/2022: mid-2022 (8,000): 2.5; 31/03/2024: mid-2023: 2.0; 31/03/2025: mid-2023: 2.0
+    assert out["value"].tolist() == [2.5, 2.0, 2.0]
+    assert out["note"].isna().tolist()[:2] == [True, True]
+    assert out["note"].iloc[2] == (
+        "uses the mid-2023 population estimate: its mid-2024 rows are left out (unusable "
+        "MID_YEAR; scorecard validate lists them); 2 population rows left out: unusable MID_YEAR"
+    )
+
+
 def test_rate_blank_with_a_warning_when_no_population_early_enough() -> None:
     ds = rate_ds({2023: 10_000})
     # 30/06/2023 needs mid-2022 or earlier: none -> blank, and the warning names the date
@@ -187,6 +223,9 @@ def test_rate_blank_with_a_warning_when_no_population_early_enough() -> None:
     assert np.isnan(out["value"].iloc[0]) and np.isnan(out["denominator"].iloc[0])
     assert out["numerator"].iloc[0] == 2
     assert out["value"].iloc[1] == 2.0  # 2 / 10,000 x 10,000
+    assert out["note"].iloc[0] == (
+        "not available: the population table has no estimate for mid-2022 or earlier"
+    )
 
 
 def test_rate_excluding_uasc() -> None:

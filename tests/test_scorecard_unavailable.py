@@ -311,3 +311,18 @@ def test_a_caseload_with_cases_and_no_iro_in_post_says_so(three_children):
         # 31/12/2024: 3 cases over 1.0 FTE
         assert r["trend"][-2] == 3.0
     assert why in card.html(charts=False)
+
+
+def test_a_rate_on_an_older_population_estimate_says_so_beside_it(three_children):
+    """A 2024-25 Q4 card built before ONS publishes mid-2024: the rate uses mid-2023, as
+    before, but now says so beside the figure (DfE's rate uses mid-2024)."""
+    years = ["2020", "2021", "2022", "2023"]
+    population = pd.DataFrame({"MID_YEAR": years, "POP_0_17": ["10000"] * 4})
+    ds = sc.Dataset.from_frames(**three_children(), population=population)
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    r = row(card, "cla_rate_per_10k")
+    # 3 children over 10,000 x 10,000 = 3.0
+    assert r["value"] == pytest.approx(3.0) and r["status"] == ""
+    said = "uses the mid-2023 population estimate: the table has no mid-2024"
+    assert r["caveat"] == said
+    assert said in card.html(charts=False)

@@ -92,13 +92,28 @@ def _population_la(ds: Dataset) -> bool:
     return "LA" in pop.columns and "LA" in ds.held("episodes").columns
 
 
+def mid_year_called_for(at: pd.DatetimeIndex) -> np.ndarray:
+    """The MID_YEAR the rate at each date calls for (SPEC, cla_rate_per_10k): the latest year
+    whose 30 June is strictly before the date, as DfE's rate does (31 March 2025 -> mid-2024;
+    30 June 2024 -> mid-2023, 1 July 2024 -> mid-2024)."""
+    ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
+    return np.asarray(ats.year - (ats.month <= 6), dtype="int64")
+
+
 def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFrame:
-    """The population estimate used at each date: the latest MID_YEAR whose 30 June is
-    strictly before the date (31 March 2025 -> mid-2024; 30 June 2024 -> mid-2023).
+    """The population estimate used at each date: the one the date calls for
+    (`mid_year_called_for`), else the latest earlier one the table holds (a Q4 card built
+    in April-June, before ONS publishes mid-2024, uses mid-2023: `estimate_notes` says so).
 
     Columns: `period_end`, `LA` (when `per_la`), `MID_YEAR` and `POP_0_17` (NaN when no row
-    is early enough). Several rows for one MID_YEAR (and LA): the last is used, with a warning.
+    is early enough), `called_for` (the MID_YEAR the date calls for). Several rows for one
+    MID_YEAR (and LA): the last is used, with a warning. Cached per dataset and dates.
     """
+    stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
+    return ds.cached(f"population_at:{per_la}:{stamp}", lambda: _population_at(ds, at, per_la))
+
+
+def _population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFrame:
     keys = ["LA", "MID_YEAR"] if per_la else ["MID_YEAR"]
     pop = ds.table("population")
     pop = pop.loc[pop["MID_YEAR"].notna(), [*keys, "POP_0_17"]].copy()
@@ -110,13 +125,11 @@ def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFra
             f"The population table has more than one row for MID_YEAR {years}"
             f"{' (within an LA)' if per_la else ''}; the last row of each is used.",
             PopulationWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         pop = pop.loc[~dup]
     ats = pd.DatetimeIndex(np.asarray(at, dtype=DATE_DTYPE))
-    # 30 June of year Y is strictly before `at` when Y < at.year, or Y == at.year from 1 July
-    latest_year = np.asarray(ats.year - (ats.month <= 6), dtype="int64")
-    left = pd.DataFrame({"period_end": np.asarray(ats), "year": latest_year})
+    left = pd.DataFrame({"period_end": np.asarray(ats), "year": mid_year_called_for(ats)})
     if per_la:
         las = pd.Index(pop["LA"].dropna().unique())
         children_las = factorize(ds.held("episodes")["LA"])[1]  # the LAs named, in any order
@@ -132,9 +145,92 @@ def population_at(ds: Dataset, at: pd.DatetimeIndex, per_la: bool) -> pd.DataFra
         by="LA" if per_la else None,
         direction="backward",
     )
-    out = out.rename(columns={"year_used": "MID_YEAR"}).drop(columns="year")
+    out = out.rename(columns={"year_used": "MID_YEAR", "year": "called_for"})
     out = out.sort_values(["period_end", *(["LA"] if per_la else [])], kind="stable")
     return out.reset_index(drop=True)
+
+
+def _left_out_years(source: Dataset) -> pd.DataFrame:
+    """The population rows left out for an unusable cell: their MID_YEAR as read (NaN when
+    it could not be) and the rules they failed."""
+    un = source.unusable
+    bad = un.loc[un["table"] == "population"]
+    years = source.held("population")["MID_YEAR"].to_numpy(dtype="float64")
+    rows = bad["row"].to_numpy(dtype="int64")
+    return pd.DataFrame(
+        {"row": rows, "year": years[rows], "column": bad["column"].astype(str).to_numpy()}
+    )
+
+
+ESTIMATE_LAS_SHOWN = 5  # LAs named in a note on pooled data
+
+
+def _las(frame: pd.DataFrame) -> str:
+    """' for LA 650, 886' (pooled data), '' otherwise."""
+    if "LA" not in frame.columns:
+        return ""
+    las = sorted(frame["LA"].astype("str").unique())
+    more = ", ..." if len(las) > ESTIMATE_LAS_SHOWN else ""
+    return f" for LA {', '.join(las[:ESTIMATE_LAS_SHOWN])}{more}"
+
+
+def estimate_notes(source: Dataset, used: Dataset, at: pd.DatetimeIndex) -> dict[pd.Timestamp, str]:
+    """What the rate at each date says about its population estimate when it is not the one
+    the date calls for: 'uses the mid-2023 population estimate: the table has no mid-2024'
+    (or: its mid-2024 rows are left out, with why), or that there is none early enough (the
+    rate has no value). Nothing when the date's own estimate is used. `used`: the data the
+    figure is built on (rows left out), `source`: as given."""
+    pop = population_at(used, at, _population_la(used))
+    called = pop["called_for"].to_numpy(dtype="int64")
+    used_year = pop["MID_YEAR"].to_numpy(dtype="float64")
+    older = ~(used_year == called)  # NaN (none early enough) included
+    if not older.any():
+        return {}
+    left = _left_out_years(source)
+    out: dict[pd.Timestamp, str] = {}
+    for (when, year), g in pop.loc[older].groupby(["period_end", "called_for"], sort=True):
+        lost = left.loc[left["year"] == year]
+        if len(lost):
+            cols = ", ".join(dict.fromkeys(lost["column"]))
+            why = (
+                f"its mid-{year} row{'s are' if lost['row'].nunique() > 1 else ' is'} left out "
+                f"(unusable {cols}; scorecard validate lists them)"
+            )
+        else:
+            why = f"the table has no mid-{year}"
+        said = []
+        for found, h in g.groupby(g["MID_YEAR"].fillna(-1).astype("int64"), sort=False):
+            if found >= 0:
+                said.append(f"uses the mid-{found} population estimate{_las(h)}: {why}")
+                continue
+            none = f"the population table has no estimate for mid-{year} or earlier"
+            said.append(f"not available{_las(h)}: {none}{f' ({why})' if len(lost) else ''}")
+        out[pd.Timestamp(when)] = "; ".join(said)
+    return out
+
+
+def estimates_not_read(
+    source: Dataset, rows: Mapping[str, np.ndarray], at: pd.DatetimeIndex
+) -> dict[pd.Timestamp, dict[str, np.ndarray]]:
+    """The population rows left out that the rate at each date would not read: those of a
+    MID_YEAR after the one the date calls for, or before the latest usable one up to it (a
+    revised mid-2024 appended under the original leaves both out: a note on the rates that
+    read mid-2024, not on those of earlier years). Rows whose MID_YEAR could not be read
+    might be any year: never spared. Pooled data (an estimate per LA): none spared."""
+    left = rows.get("population")
+    if left is None or not len(left) or _population_la(source):
+        return {}
+    years = source.held("population")["MID_YEAR"].to_numpy(dtype="float64")
+    usable = np.delete(years, left)
+    usable = np.sort(usable[~np.isnan(usable)])
+    lost = years[left]
+    out: dict[pd.Timestamp, dict[str, np.ndarray]] = {}
+    for when, called in zip(at, mid_year_called_for(at)):  # a handful of dates
+        fit = usable[usable <= called]
+        floor = fit[-1] if len(fit) else -np.inf  # the year used at the date
+        read = np.isnan(lost) | ((lost > floor) & (lost <= called))
+        out[pd.Timestamp(when)] = {"population": np.asarray(left)[~read]}
+    return out
 
 
 def _warn_missing_population(frame: pd.DataFrame, per_la: bool) -> None:
@@ -227,6 +323,8 @@ def _rate(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict
     reads=lambda params: _with_uasc({**LOOKED_AFTER_READS, **POPULATION_READS}, params),
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, NO_POPULATION_BREAKDOWN),
     aggregate=_rate,
+    notes=estimate_notes,
+    spares=estimates_not_read,
 )
 def looked_after_rate(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
@@ -235,8 +333,9 @@ def looked_after_rate(
 
     numerator = children looked after (UASC removed with `uasc='exclude'`), denominator =
     POP_0_17 of the latest `population` row whose 30 June of MID_YEAR is strictly before
-    `at`. No such row: value and denominator blank, with a PopulationWarning naming the
-    dates. Pooled data (episodes and population both carrying LA): each LA uses its own
+    `at` (`mid_year_called_for`; when the table lacks that year, the latest earlier one, and
+    the note says so: `estimate_notes`). No such row: value and denominator blank, with a
+    PopulationWarning naming the dates and the reason in the note. Pooled data (episodes and population both carrying LA): each LA uses its own
     estimate; without an LA breakdown the rate is all children over the sum of the LAs'
     estimates (blank when any LA has none).
 
