@@ -6,6 +6,7 @@ small file here is built by hand, with the messages and values it must give."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -729,7 +730,10 @@ def test_totals_and_notes_rows_under_a_table_are_left_out_and_said(tmp_path: Pat
     ds = sc.load_dataset(tmp_path)
     assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
     rule = "a totals or notes row under the table; the row is left out"
-    assert rules(ds) == [["episodes.csv", 4, "", rule], ["episodes.csv", 6, "", rule]]
+    assert rules(ds, "warning") == [["episodes.csv", 6, "", rule]]
+    # the total (a word of a total, then numbers only) is certainly no data: a note
+    total = "a totals row under the table; the row is left out"
+    assert rules(ds, "note") == [["episodes.csv", 4, "", total]]
 
 
 def test_a_row_of_a_child_is_never_taken_for_a_total(tmp_path: Path) -> None:
@@ -768,7 +772,41 @@ def test_a_run_of_footer_lines_is_left_out_row_by_row(tmp_path: Path) -> None:
     ds = sc.load_dataset(tmp_path)
     assert ds["episodes"]["CHILD"].tolist() == ["A", "B"]
     rule = "a totals or notes row under the table; the row is left out"
-    assert rules(ds) == [["episodes.csv", n, "", rule] for n in (4, 6, 7)]
+    assert rules(ds, "warning") == [["episodes.csv", n, "", rule] for n in (6, 7)]
+    total = "a totals row under the table; the row is left out"
+    assert rules(ds, "note") == [["episodes.csv", 4, "", total]]
+
+
+def test_a_totals_row_under_an_iro_table_is_a_note_not_a_warning(tmp_path: Path) -> None:
+    # a report writer's 'Total' line under the allocations (the count of rows) and an HR
+    # workbook's 'Total FTE in post' under a title row: neither is data, and leaving them out
+    # leaves no figure in doubt, so no warning (the card put 'data warnings' beside both
+    # caseloads). A 'Total' row with a word in another cell stays a warning: not certain
+    alloc = "IRO_ID,CHILD,START,END,CASE_TYPE"
+    write(tmp_path, "iro_allocations.csv", alloc, ["I1,A,01/04/2024,,CLA", "Total,1,,,"])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["IRO service establishment - produced 02/05/2025"])
+    ws.append([])
+    ws.append(["IRO_ID", "FTE", "START", "END"])
+    ws.append(["I1", 1.0, dt.datetime(2024, 4, 1), None])
+    ws.append([])
+    ws.append(["Total FTE in post", 1.0, None, None])
+    wb.save(tmp_path / "iro_staff.xlsx")
+    write(tmp_path, "population.csv", "MID_YEAR,POP_0_17", ["2024,1000", "Total,see notes"])
+    ds = sc.load_dataset(tmp_path)
+    assert ds["iro_allocations"]["CHILD"].tolist() == ["A"]
+    assert ds["iro_staff"]["IRO_ID"].tolist() == ["I1"]
+    total = "a totals row under the table; the row is left out"
+    assert rules(ds, "note") == [
+        ["iro_allocations.csv", 3, "", total],
+        ["iro_staff.xlsx", 6, "", total],
+    ]
+    rule = "a totals or notes row under the table; the row is left out"
+    assert rules(ds, "warning") == [["population.csv", 3, "", rule]]
+    # so the caseloads meet no data warning (the card's 'data warnings on its ... data')
+    warned = sc.warned(ds)
+    assert not warned["indicator"].astype(str).str.startswith("iro_caseload").any()
 
 
 def test_a_last_row_of_a_lone_identifier_or_two_cells_is_data(tmp_path: Path) -> None:

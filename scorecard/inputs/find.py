@@ -36,6 +36,7 @@ from .read import (
     footer_rows,
     read_sheets,
     repeated_headers,
+    totals_rows,
     zip_member,
 )
 from .report import issues, note
@@ -431,19 +432,45 @@ def _recognised(raw: RawTable) -> pd.DataFrame:
     )
 
 
-# rows of a table that are not data, left out with a warning: (finder, rule, hint)
+# rows of a table that are not data, left out with a warning: (finder, rule, hint, and
+# which of its rows are certainly no data, left out with a note instead, or None)
 ROWS_LEFT_OUT = (
     (
         repeated_headers,
         "the header repeated; the row is left out",
         "Files joined one after another each bring their header; keep the first.",
+        None,
     ),
     (
         footer_rows,
         "a totals or notes row under the table; the row is left out",
         "Export the table's rows only, without totals or notes under them.",
+        totals_rows,
     ),
 )
+# a recognised totals row: no figure is in doubt, so no caveat on the card
+TOTALS_LEFT_OUT = (
+    "a totals row under the table; the row is left out",
+    "Nothing to fix: a total is not data (export the table's rows only to leave this note out).",
+)
+
+
+def _rows_left_out(sheet: Sheet, table: str, label: str) -> tuple[Sheet, list[pd.DataFrame]]:
+    """The sheet without the rows that are not data (`ROWS_LEFT_OUT`), and what to say about
+    them: a warning, or a note for a recognised totals row."""
+    said = []
+    for leave_out, rule, hint, sure in ROWS_LEFT_OUT:
+        before = sheet
+        sheet, rows = leave_out(sheet)
+        if not len(rows):
+            continue
+        certain = set(sure(before, rows).tolist()) if sure is not None else set()
+        if certain:
+            said.append(issues("note", table, label, sorted(certain), "", None, *TOTALS_LEFT_OUT))
+        rest = [r for r in rows.tolist() if r not in certain]
+        if rest:
+            said.append(issues("warning", table, label, rest, "", None, rule, hint))
+    return sheet, said
 
 
 def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataFrame]]:
@@ -507,10 +534,8 @@ def read_source(src: Source) -> tuple[list[tuple[RawTable, bool]], list[pd.DataF
             if table is None:
                 notes.append(said)
                 continue
-        for leave_out, rule, hint in ROWS_LEFT_OUT:
-            sheet, rows = leave_out(sheet)
-            if len(rows):
-                notes.append(issues("warning", table, label, rows, "", None, rule, hint))
+        sheet, said = _rows_left_out(sheet, table, label)
+        notes += said
         notes += _sheet_notes(sheet, table, label)
         # a local table (population, districts ...) is no return: a year in its name is not
         # a collection year (ONS_mid-2024_population.csv)

@@ -433,6 +433,28 @@ def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     return kept, sheet.rows[keep:]
 
 
+# the first cell of a totals row: 'Total', 'Totals', 'Grand total', 'Total FTE in post'
+_TOTAL = re.compile(r"(grand\s+)?totals?\b", re.IGNORECASE)
+
+
+def totals_rows(sheet: Sheet, rows: np.ndarray) -> np.ndarray:
+    """Of the footer `rows` of `sheet` (row numbers, as `footer_rows` gives them, of the sheet
+    before they were left out), those certainly a total: the first cell starts with the word
+    total and every other filled cell is a number (a count, an FTE). No row of data reads
+    so (an identifier is no 'Total'), so leaving it out leaves no figure in doubt: a note,
+    where a notes or report footer line (which may qualify the data) stays a warning."""
+    f = sheet.frame
+    out = []
+    for number in rows:  # the few footer rows, not the table's
+        row = f.iloc[int(np.flatnonzero(sheet.rows == number)[0])]
+        first, rest = row.iloc[0], row.iloc[1:].dropna()
+        rest = rest.loc[rest.astype(str).str.strip() != ""]
+        numbers = pd.to_numeric(rest.astype(str).str.replace(",", "").str.strip(), "coerce")
+        if isinstance(first, str) and _TOTAL.match(first.strip()) and numbers.notna().all():
+            out.append(number)
+    return np.asarray(out, dtype=np.asarray(rows).dtype)
+
+
 SEPARATORS = (",", "\t", ";")  # ',', tab (Excel's 'Unicode text'), ';' (decimal commas)
 
 
