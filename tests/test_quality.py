@@ -397,8 +397,8 @@ def test_iro_rows_ending_the_day_before_the_next_starts_are_warned() -> None:
     staff = _warnings(ds, "END the day before the IRO's next row starts")
     assert staff[["row", "column", "value"]].values.tolist() == [[0, "END", "31/03/2024"]]
     assert set(staff["severity"]) == {"warning"}
-    hint = staff["hint"].item()
-    assert "first day no longer in post" in hint and "write the next day" in hint
+    assert "END is read as the first day no longer in post" in staff["rule"].item()
+    assert "write the next day (01/04 for 31/03" in staff["hint"].item()
 
 
 def test_how_far_the_earlier_spans_of_a_key_reach() -> None:

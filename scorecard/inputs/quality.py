@@ -626,19 +626,19 @@ IRO_DAY_GAPS = (
     (
         "iro_allocations",
         ("CHILD", "CASE_TYPE"),
-        "END the day before the child's next allocation starts: no IRO case that day",
-        "END is read as the first day the allocation no longer holds, so the child has no "
-        "IRO case on the END date. If END was written as the last day of the allocation, "
-        "write the next day (the next allocation's START).",
+        "END the day before the child's next allocation starts: END is read as the first day "
+        "no longer allocated, so no IRO case that day",
+        "If END is the last day of the allocation, write the next day (the next allocation's "
+        "START).",
     ),
     (
         "iro_staff",
         ("IRO_ID",),
-        "END the day before the IRO's next row starts: not in post that day",
-        "END is read as the first day no longer in post, so the IRO is out of post on the "
-        "END date (no IRO at all on 31 March when every row ends then). If END was written "
-        "as the last day in post, write the next day (the next row's START, e.g. 01/04 for "
-        "31/03), or give the post one row.",
+        "END the day before the IRO's next row starts: END is read as the first day no longer "
+        "in post, so not in post that day",
+        "If END is the last day in post, write the next day (01/04 for 31/03: the next row's "
+        "START), or give the post one row; when every row ends on 31/03, no IRO is in post "
+        "on 31 March and the caseload has no value then.",
     ),
 )
 
