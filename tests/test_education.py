@@ -247,3 +247,37 @@ def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
     total = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
     # all pupils: (1000 x 50 + 3000 x 40) / 4000 = 42.5; cohort (30 + 10) / 2 = 20 -> 22.5
     assert total["value"].item() == 22.5
+
+
+# ----------------------------------------------- a pupil listed twice
+def test_a_pupil_listed_again_without_a_result_keeps_the_result() -> None:
+    # P1 (ATT8 30, EM94 1) listed again for 2024/25 with both blank (a dual-registered
+    # pupil's second school): the blank row won and P1 dropped out (ATT8 20 of 1 pupil)
+    again = pd.DataFrame([("P1", "2024/25", None, None)], columns=KS4_CLA.columns)
+    ds = make_ds(ks4_cla=pd.concat([KS4_CLA, again], ignore_index=True))
+    att8 = sc.compute("attainment_cla_att8", ds, at="2025-03-31")
+    assert att8[["numerator", "denominator"]].values.tolist() == [[50.0, 2.0]]
+    em94 = sc.compute("attainment_cla_em94", ds, at="2025-03-31")
+    assert em94[["numerator", "denominator"]].values.tolist() == [[1.0, 3.0]]
+    q = ds.quality.loc[ds.quality["table"] == "ks4_cla"]
+    assert q[["severity", "row"]].values.tolist() == [["note", 9]]
+    assert q["rule"].item().startswith("child listed again for the same academic year without")
+
+
+def test_a_pupil_with_two_different_results_is_warned_with_the_row_used() -> None:
+    # P4 again for 2024/25 with ATT8 40: the last row giving a result is used (20 -> 40)
+    again = pd.DataFrame([("P4", "2024/25", "40", None)], columns=KS4_CLA.columns)
+    ds = make_ds(ks4_cla=pd.concat([KS4_CLA, again], ignore_index=True))
+    att8 = sc.compute("attainment_cla_att8", ds, at="2025-03-31")
+    assert att8[["numerator", "denominator"]].values.tolist() == [[70.0, 2.0]]
+    # EM94: P4's only EM94 (0) is kept, not blanked by the later row
+    em94 = sc.compute("attainment_cla_em94", ds, at="2025-03-31")
+    assert em94[["numerator", "denominator"]].values.tolist() == [[1.0, 3.0]]
+    q = ds.quality.loc[ds.quality["table"] == "ks4_cla"]
+    assert q[["severity", "rule"]].values.tolist() == [
+        [
+            "warning",
+            "child has different KS4 results for the same academic year (the last row giving "
+            "each result is used)",
+        ]
+    ]

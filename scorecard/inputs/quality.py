@@ -769,20 +769,47 @@ def repeated_record_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             )
         )
     if ctx.has("ks4_cla", "CHILD", "ACADEMIC_YEAR"):
-        frame = ctx.tables["ks4_cla"]
-        pair = pd.DataFrame({"k": ctx.child_codes("ks4_cla"), "y": frame["ACADEMIC_YEAR"]})
-        again = pair.duplicated().to_numpy() & (pair["k"] >= 0).to_numpy()
-        again &= ~ctx.duplicated("ks4_cla")
-        out.append(
-            ctx.warn(
-                "ks4_cla",
-                again,
-                "CHILD",
-                "child has two KS4 results for the same academic year",
-                "Keep one row per child and year; check which one is right.",
-            )
-        )
+        out += _repeated_ks4_results(ctx)
     return out
+
+
+def _repeated_ks4_results(ctx: _Ctx) -> list[pd.DataFrame]:
+    """A pupil listed again for one academic year (not an exact copy): a warning where the
+    rows give different results, saying which is used; a note where they do not (a row
+    without a result, as a dual-registered pupil's second school row, or the same result):
+    the pupil counts once with the result, nothing is in doubt."""
+    frame = ctx.tables["ks4_cla"]
+    pair = pd.DataFrame({"k": ctx.child_codes("ks4_cla"), "y": frame["ACADEMIC_YEAR"]})
+    again = pair.duplicated().to_numpy() & (pair["k"] >= 0).to_numpy()
+    again &= ~ctx.duplicated("ks4_cla")
+    if not again.any():
+        return []
+    differ = np.zeros(len(frame), dtype=bool)
+    keys = [pair["k"], pair["y"]]
+    for column in ("ATT8", "EM94"):  # blanks are no result: they differ from none
+        if column in frame.columns:
+            given = frame[column].groupby(keys, dropna=False).transform("nunique")
+            differ |= given.to_numpy() > 1
+    return [
+        ctx.warn(
+            "ks4_cla",
+            again & differ,
+            "CHILD",
+            "child has different KS4 results for the same academic year (the last row "
+            "giving each result is used)",
+            "Keep one row per child and year; check which result is right. The pupil counts once.",
+        ),
+        ctx.warn(
+            "ks4_cla",
+            again & ~differ,
+            "CHILD",
+            "child listed again for the same academic year without a different result "
+            "(counted once, with the result)",
+            "A second row with the result blank or the same (a dual-registered pupil's other "
+            "school); nothing to do.",
+            severity="note",
+        ),
+    ]
 
 
 # the columns of tables no indicator uses yet (the other 903 tables, CIN details): an unknown

@@ -16,7 +16,9 @@ SPEC section 5, `attainment_gap_att8` / `attainment_gap_em94` and the cohort's o
   the cohort's, so the level the cohort reached stays visible.
 
 Decisions: a pupil without a result for the metric (blank ATT8 / EM94) is left out of that
-metric's sum and count; a pupil listed twice for one year counts once (the last row). On
+metric's sum and count; a pupil listed twice for one year counts once: a row without a
+result for the metric does not compete with one that has it (a dual-registered pupil's
+second school row), and of rows with results the last is used. On
 pooled data without an LA breakdown the all-pupil figure is the PUPILS-weighted mean of the
 LAs' figures. No `ks4_all` row for the year (or an empty cohort) gives a blank gap.
 Breakdowns of the cohort (`sex`, `uasc`, `district`, ages) are taken on the 31 March; the gap
@@ -132,9 +134,9 @@ def _cohort_at_marches(ds: Dataset, marches: pd.DatetimeIndex, metric: str) -> p
             "num": pd.to_numeric(ks4[column], errors="coerce").to_numpy(dtype="float64"),
         }
     )
-    pupils = pupils.loc[(pupils["cid"] >= 0) & pupils["year"].notna()]
+    # a row without a result first: it does not compete with the pupil's row that has one
+    pupils = pupils.loc[(pupils["cid"] >= 0) & pupils["year"].notna() & pupils["num"].notna()]
     pupils = pupils.drop_duplicates(["cid", "year"], keep="last")
-    pupils = pupils.loc[pupils["num"].notna()]
     pupils = pupils.assign(march=march_of(pupils["year"])).drop(columns="year")
     looked = looked_after_at(ds, marches).rename(columns={"period_end": "march"})
     looked = looked.merge(pupils, on=["cid", "march"], how="inner")
