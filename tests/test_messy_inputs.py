@@ -2168,3 +2168,127 @@ def test_an_excel_xml_spreadsheet_named_xls_is_an_error(tmp_path: Path) -> None:
             "cannot be read; not read",
         ]
     ]
+
+
+# ------------------------------------------------------------------ KS4 tables as councils keep them
+
+KS4_ALL = "ACADEMIC_YEAR,PUPILS,AVG_ATT8,PCT_EM94"
+FRACTION_RULE = "a percentage of 1 or less: read as a fraction (x100)"
+
+
+@pytest.mark.parametrize(
+    ("rows", "warned"),
+    [
+        # every row exported from a % cell: 0.451 for 45.1%
+        (["2023/24,100,45.5,0.451", "2024/25,100,46.2,0.640"], [2, 3]),
+        # only the newest row, added by hand from a % cell; 45.1 stays
+        (["2023/24,100,45.5,45.1", "2024/25,100,46.2,0.640"], [3]),
+    ],
+)
+def test_pct_em94_written_as_a_fraction_is_read_x100_with_a_warning(
+    tmp_path: Path, rows: list[str], warned: list[int]
+) -> None:
+    # 0.640 was taken as 0.64% (the gap to the cohort about -20 points, banded green, with no
+    # message): a whole authority's rate of 1% or less is not possible
+    write(tmp_path, "ks4_all.csv", KS4_ALL, rows)
+    ds = sc.load_dataset(tmp_path)
+    assert ds["ks4_all"]["PCT_EM94"].tolist() == [45.1, 64.0]
+    q = ds.quality
+    assert q[["severity", "file", "row", "column", "rule"]].values.tolist() == [
+        ["warning", "ks4_all.csv", row, "PCT_EM94", FRACTION_RULE] for row in warned
+    ]
+    assert q["value"].tolist()[-1] == "0.640"
+
+
+def test_dfe_download_rows_of_england_are_left_out_of_ks4_all(tmp_path: Path) -> None:
+    # a DfE download keeps England's row under the authority's for each year: the gap was
+    # taken against England's (the last row), with no message
+    write(
+        tmp_path,
+        "ks4_all.csv",
+        "geographic_level,la_name," + KS4_ALL,
+        [
+            "Local authority,Wealdshire,2023/24,1000,45.5,60.1",
+            "National,England,2023/24,600000,46.1,65.1",
+            "Local authority,Wealdshire,2024/25,1000,46.2,64.6",
+            "National,England,2024/25,600000,46.1,65.1",
+        ],
+    )
+    ds = sc.load_dataset(tmp_path)
+    assert ds["ks4_all"][["AVG_ATT8", "PCT_EM94"]].values.tolist() == [[45.5, 60.1], [46.2, 64.6]]
+    assert rules(ds) == [
+        [
+            "ks4_all.csv",
+            None,
+            "geographic_level",
+            "2 rows of areas above the authority (geographic_level 'National') left out: the "
+            "all-pupil figure is the authority's own",
+        ]
+    ]
+    assert ds.quality["severity"].tolist() == ["note"]
+
+
+def test_two_ks4_all_rows_for_one_year_are_an_error_naming_both(tmp_path: Path) -> None:
+    # no level to tell them apart: which is the authority's is not known (the last was
+    # taken); an exact copy is only a copy
+    write(
+        tmp_path,
+        "ks4_all.csv",
+        KS4_ALL,
+        ["2023/24,1000,45.5,60.1", "2023/24,1000,45.5,60.1", "2024/25,1000,46.2,64.6",
+         "2024/25,600000,46.1,65.1"],
+    )  # fmt: skip
+    ds = sc.load_dataset(tmp_path)
+    assert rules(ds, "error") == [
+        ["ks4_all.csv", row, "ACADEMIC_YEAR", "ACADEMIC_YEAR repeated with different figures"]
+        for row in (4, 5)
+    ]
+    assert rules(ds, "warning")[0][3] == "1 exact copy of rows removed; first at row 3"
+
+
+def test_a_suppressed_all_pupil_figure_is_not_published_not_an_error(tmp_path: Path) -> None:
+    # DfE's 'x': was an error, 'Write a plain number (e.g. 0.8)'; now blank with a note per
+    # row. A word that is no mark stays an error, with a hint that fits the column
+    write(
+        tmp_path,
+        "ks4_all.csv",
+        KS4_ALL,
+        ["2022/23,1000,x,60.1", "2023/24,1000,45.5,c", "2024/25,many,abc,64.6"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    figures = ds["ks4_all"][["AVG_ATT8", "PCT_EM94"]]
+    assert figures.isna().values.tolist() == [[True, False], [False, True], [True, False]]
+    rule = "a suppression mark: the figure is not published; read as blank"
+    assert rules(ds, "note") == [
+        ["ks4_all.csv", 2, "AVG_ATT8", rule],
+        ["ks4_all.csv", 3, "PCT_EM94", rule],
+    ]
+    errors = ds.quality.loc[ds.quality["severity"] == "error", ["row", "column", "hint"]]
+    assert errors.values.tolist() == [
+        [4, "AVG_ATT8", coerce.NUMBER_HINTS["AVG_ATT8"]],
+        [4, "PUPILS", coerce.NUMBER_HINTS["PUPILS"]],
+    ]
+    assert "e.g. 46.2" in coerce.NUMBER_HINTS["AVG_ATT8"]
+
+
+def test_academic_years_with_two_digit_years_are_read_with_one_note(tmp_path: Path) -> None:
+    # '24/25' was refused (every pupil's row an error); 2024-25 and 2024/2025 were read
+    write(tmp_path, "episodes.csv", EP, ["A,01/04/2020,S,C2,U1,,"])
+    write(
+        tmp_path,
+        "ks4_cla.csv",
+        "CHILD,ACADEMIC_YEAR,ATT8,EM94",
+        ["A,24/25,35.5,1", "B,24-25,30,0", "C,2024-25,30,0", "D,2024/2025,30,0", "E,24/26,30,0"],
+    )
+    ds = sc.load_dataset(tmp_path)
+    years = ds["ks4_cla"]["ACADEMIC_YEAR"]
+    assert years.tolist()[:4] == ["2024/25"] * 4 and pd.isna(years.iloc[4])
+    assert rules(ds, "note") == [
+        [
+            "ks4_cla.csv",
+            None,
+            "ACADEMIC_YEAR",
+            "2 academic years written with two-digit years ('24/25') read as 2024/25",
+        ]
+    ]
+    assert rules(ds, "error") == [["ks4_cla.csv", 6, "ACADEMIC_YEAR", "not an academic year"]]

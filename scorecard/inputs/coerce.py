@@ -698,8 +698,15 @@ def _as_text_each(s: pd.Series, numeric_ids: bool = True, upper: bool = False) -
     return _spread(text.str.upper() if upper else text, codes, s.index)
 
 
+# an academic year with two-digit years: 24/25, 24-25 (the start's century by the rule for
+# two-digit years in dates, `two_digit_year`: 24/25 is 2024/25, 99/00 1999/00)
+_TWO_DIGIT_ACADEMIC_YEAR = r"^(\d{2})\s*[-/]\s*(\d{2})$"
+
+
 def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """('2024/25' strings, mask of unreadable values); accepts 2024/25, 202425, 2024-2025."""
+    """('2024/25' strings, mask of unreadable values); accepts 2024/25, 202425, 2024-2025,
+    and 24/25 or 24-25 (the century as `two_digit_year` has it; said by
+    `_two_digit_years_note`)."""
     found = _distinct_values(s)
     if found is not None:  # a handful of years over many pupils: read each once
         codes, distinct = found
@@ -708,8 +715,10 @@ def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         return _spread(years, codes, s.index), pd.Series(flags, index=s.index)
     text = _as_text(s)
     parts = text.str.extract(r"^(\d{4})\s*[-/]?\s*(\d{2}|\d{4})$")
-    start = pd.to_numeric(parts[0], errors="coerce")
-    end = pd.to_numeric(parts[1], errors="coerce") % 100
+    short = text.str.extract(_TWO_DIGIT_ACADEMIC_YEAR)
+    century = two_digit_year(pd.to_numeric(short[0], errors="coerce"))
+    start = pd.to_numeric(parts[0], errors="coerce").fillna(century)
+    end = pd.to_numeric(parts[1].fillna(short[1]), errors="coerce") % 100
     ok = ((start + 1) % 100 == end).fillna(False).astype(bool)
     out = pd.Series(np.nan, index=s.index, dtype="str")
     if ok.any():
@@ -719,6 +728,27 @@ def _as_academic_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             + end[ok].astype("int64").astype(str).str.zfill(2)
         )
     return out, text.notna() & ~ok
+
+
+def _two_digit_years_note(
+    raw: RawTable, col: str, s: pd.Series, bad: pd.Series
+) -> list[pd.DataFrame]:
+    """One note per file and column whose academic years are written with two-digit years
+    (24/25): read with the century the rule for two-digit years in dates gives (where it is
+    certain), so the user can check the reading."""
+    read = s.loc[~bad.to_numpy(dtype=bool)].dropna()
+    if not len(read) or not _is_text(read):
+        return []
+    distinct = pd.Series(read.unique(), dtype="string").str.strip()
+    short = distinct.loc[distinct.str.fullmatch(_TWO_DIGIT_ACADEMIC_YEAR).fillna(False)]
+    if short.empty:
+        return []
+    shown = short.iloc[0]
+    year = _as_academic_year(pd.Series([shown], dtype="str"))[0].iloc[0]
+    n = int(read.astype("string").str.strip().isin(short.tolist()).sum())
+    rule = f"{n:,} academic years written with two-digit years ('{shown}') read as {year}"
+    hint = "Nothing to do; 2024/25 is the form written in full."
+    return [_column_warning(raw, col, rule, hint, "note")]
 
 
 def _as_collection_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -785,7 +815,82 @@ NUMBER_HINTS = {
     "EM94": "Write 1 for a pupil with grade 4 or above in English and maths, 0 otherwise.",
     "ATT8": "Write the pupil's Attainment 8 score, a number from 0 to 90 (e.g. 35.5).",
     "POP_0_17": "Write the number of children aged 0 to 17, e.g. 268700.",
+    "PUPILS": "Write the number of pupils at the end of key stage 4 in the year, e.g. 14187.",
+    "AVG_ATT8": (
+        "Write the all-pupil average Attainment 8 score, a number from 0 to 90 (e.g. 46.2); "
+        "DfE's marks for a figure not published (x, c, z) are read as blank."
+    ),
+    "PCT_EM94": (
+        "Write the percentage of all pupils with grade 4 or above in English and maths, 0 to "
+        "100 (e.g. 64.6); DfE's marks for a figure not published (x, c, z) are read as blank."
+    ),
 }
+# ------------------------------------------------------------- the all-pupil KS4 figures
+# DfE's marks in its published tables for a figure it does not give: x (not available or
+# suppressed), c (confidential), z (not applicable), low, and the older ':' and 'SUPP'
+SUPPRESSION_MARKS = ("x", "c", "z", "low", ":", "supp", "suppressed")
+ALL_PUPIL_FIGURES = ("AVG_ATT8", "PCT_EM94")  # ks4_all's columns DfE may suppress
+SUPPRESSED_HINT = (
+    "DfE writes this mark where it does not publish a figure: that year's gap to all pupils "
+    "is not available (the reason is on the figure). Write the figure if you have it."
+)
+FRACTION_HINT = (
+    "PCT_EM94 is the percentage of all pupils with grade 4+ in English and maths, 0 to 100; "
+    "a whole authority's rate of 1% or less is not possible, so this is read as a fraction "
+    "(a cell formatted as % exported as 0.64 for 64%). Write the percentage to be sure."
+)
+
+
+def _suppressed(raw: RawTable, col: str, s: pd.Series) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """ks4_all's AVG_ATT8 / PCT_EM94 with DfE's suppression marks ('x') blank, and a note
+    naming each such row: a figure not published, not a mistyped number (no error; the
+    figure of that year says it is not available). ks4_all is a row per year: no need to
+    look at distinct values."""
+    if raw.table != "ks4_all" or col not in ALL_PUPIL_FIGURES or not _is_text(s):
+        return s, []
+    text = s.astype("string").str.strip().str.lower()
+    hit = text.isin(SUPPRESSION_MARKS).fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return s, []
+    pos = np.flatnonzero(hit)
+    rule = "a suppression mark: the figure is not published; read as blank"
+    found = issues(
+        "note", raw.table, raw.file, raw.rows[pos], col, s.iloc[pos], rule, SUPPRESSED_HINT
+    )
+    return s.where(~hit), [found]
+
+
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s)
+
+
+def _percent_from_fraction(
+    raw: RawTable, col: str, out: pd.Series, s: pd.Series
+) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """ks4_all's PCT_EM94 of more than 0 and at most 1 read as a fraction (x100), with a
+    warning naming each row and value.
+
+    Why not take it as written, or refuse it: the figure is a whole authority's share of
+    all its pupils reaching grade 4 in English and maths (in England 60-75%); 1% or less is
+    not a rate any authority has, while 0.64 is exactly what a cell formatted as % exports
+    for 64%. Taken as written it made the gap to the cohort about -20 points (banded green);
+    refused, every year of a file so exported would lose its gap, though what it means is
+    certain. So it is read x100, and a warning (not a note: the card marks the figure) names
+    each such row, the value as written and its reading, in a column of fractions and in one
+    of percentages with only the newest row added by hand from a % cell alike."""
+    if raw.table != "ks4_all" or col != "PCT_EM94":
+        return out, []
+    fraction = ((out > 0) & (out <= 1)).to_numpy(dtype=bool)
+    if not fraction.any():
+        return out, []
+    pos = np.flatnonzero(fraction)
+    rule = "a percentage of 1 or less: read as a fraction (x100)"
+    found = issues(
+        "warning", raw.table, raw.file, raw.rows[pos], col, s.iloc[pos], rule, FRACTION_HINT
+    )
+    return out.where(~fraction, (out * 100).round(10)), [found]
+
+
 # the ONS names its mid-year estimates 'mid-2024'; the year is what MID_YEAR holds
 _MID_YEAR_LABEL = r"^\s*[Mm]id[- ]?(?:[Yy]ear)?\s*[- ]?\s*(\d{4})\s*$"
 
@@ -850,9 +955,14 @@ def _coerce_column(
         if col == "MID_YEAR" and not pd.api.types.is_numeric_dtype(s):
             year = s.astype("str").str.extract(_MID_YEAR_LABEL, expand=False)
             s = s.where(year.isna(), year)
+        s, suppressed = _suppressed(raw, col, s)
+        found += suppressed
         out, bad = _as_number(s, fraction=col in FRACTION_COLUMNS)
+        out, fractions = _percent_from_fraction(raw, col, out, s)
+        found += fractions
     elif kind == "academic_year":
         out, bad = _as_academic_year(s)
+        found += _two_digit_years_note(raw, col, s, bad)
     elif kind == "collection_year":
         out, bad = _as_collection_year(s)
     elif kind == "code":

@@ -167,6 +167,36 @@ def _uasc_flags(part: Part) -> list[pd.DataFrame]:
     return [issues("note", "uasc", part.raw.file, [None], "UASC", None, rule, hint)]
 
 
+# the levels of a DfE download above an authority's (its `geographic_level` column)
+ABOVE_AUTHORITY = ("national", "regional", "region", "country")
+
+
+def _other_areas(part: Part) -> list[pd.DataFrame]:
+    """A ks4_all saved from a DfE download keeps England's (and the regions') rows beside
+    the authority's, told apart by its `geographic_level` column: those rows are left out,
+    with one note (else two rows a year, which the Ks4All model refuses). Other levels and
+    blank ones stay."""
+    frame = part.frame
+    if part.raw.table != "ks4_all" or not len(frame):
+        return []
+    level = [c for c in frame.columns if str(c).strip().lower() == "geographic_level"]
+    if not level:
+        return []
+    text = frame[level[0]].astype("string").str.strip()
+    out = text.str.lower().isin(ABOVE_AUTHORITY).fillna(False).to_numpy(dtype=bool)
+    if not out.any():
+        return []
+    shown = ", ".join(f"'{v}'" for v in sorted(text[out].unique()))
+    n = int(out.sum())
+    _keep_rows(part, ~out)
+    rule = (
+        f"{n:,} row{'s' * (n != 1)} of areas above the authority ({level[0]} {shown}) left "
+        "out: the all-pupil figure is the authority's own"
+    )
+    hint = "A DfE download keeps England's and the regions' rows; nothing to do."
+    return [issues("note", "ks4_all", part.raw.file, [None], level[0], None, rule, hint)]
+
+
 SNAPSHOT_RULE = (
     "DEC on the return's last day ({last:%d/%m/%Y}), with REC blank or X1 and no next "
     "episode, in a return with no open episode: read as open"
@@ -329,6 +359,7 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
         if p.raw.table == "oc3":
             found += _fill_oc3_year(p, data_year)
         found += _uasc_flags(p)
+        found += _other_areas(p)
         found += _snapshot_ends(p)
         problem = _usable(p)
         if problem is None:

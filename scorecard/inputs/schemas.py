@@ -167,6 +167,23 @@ class Ks4All(_Table):
     AVG_ATT8: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 90})
     PCT_EM94: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
 
+    @pa.dataframe_check
+    def one_row_per_academic_year(cls, df: pd.DataFrame) -> pd.Series:
+        """False on every row of a year (per LA when pooled) written twice with different
+        figures: which is the authority's cannot be known, so none is used (the gap of that
+        year says so). Exact copies pass: loading keeps one. The England and regional rows
+        of a DfE download are left out before this (`load._other_areas`)."""
+        keys = [c for c in ("LA", "ACADEMIC_YEAR") if c in df.columns]
+        if "ACADEMIC_YEAR" not in keys:
+            return pd.Series(True, index=df.index)
+        figures = [c for c in ("PUPILS", "AVG_ATT8", "PCT_EM94") if c in df.columns]
+        distinct = df.drop_duplicates([*keys, *figures])
+        clash = distinct.loc[distinct.duplicated(keys, keep=False), keys].drop_duplicates()
+        if clash.empty:
+            return pd.Series(True, index=df.index)
+        flagged = df[keys].merge(clash.assign(_bad=True), how="left", on=keys)["_bad"]
+        return pd.Series(flagged.isna().to_numpy(), index=df.index)
+
 
 class Population(_Table):
     MID_YEAR: Series[float] = pa.Field(in_range={"min_value": 1990, "max_value": 2100})
@@ -229,6 +246,12 @@ FRAME_CHECKS: dict[str, tuple[str, str, str]] = {
         "END",
         "END before START",
         "END must be on or after START; leave END blank while still open.",
+    ),
+    "one_row_per_academic_year": (
+        "ACADEMIC_YEAR",
+        "ACADEMIC_YEAR repeated with different figures",
+        "Give one ks4_all row per academic year (per LA when pooled): your authority's own "
+        "figures, not England's or the region's; that year's gap is not available until then.",
     ),
     "one_row_per_mid_year": (
         "MID_YEAR",
