@@ -187,10 +187,13 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     coverage = ds.coverage_for(_tables_read(ind, reads, by, ds))
     reasons = unavailable_reasons(ind, measure, coverage, ats)
     if measure.missing is not None:  # a year's results the data does not hold (KS4)
-        reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))]))
+        params = measure.params(ind.params)
+        reasons.update(measure.missing(ds, ats[~ats.isin(list(reasons))], params))
         reasons = {at: reasons[at] for at in ats if at in reasons}
     rows = _rows_to_leave_out(ds, reads)
-    why, from_return = _too_much_left_out(ds, reads) if rows else (None, None)
+    # a table whose rows left out `missing` says at their dates leaves no figure partial
+    noted = _noted(measure, reads)
+    why, from_return = _too_much_left_out(ds, noted) if rows else (None, None)
     if from_return is not None:  # a return most of whose rows are left out: no figure from
         first, said = from_return  # its first day on
         reasons = {at: reasons.get(at, said if at >= first else None) for at in ats}
@@ -204,7 +207,7 @@ def _plan(ind: Indicator, ds: Dataset | None, at: object, by: list[str]) -> _Pla
     note = None
     if rows:
         used = ds.cached(f"without:{_digest(rows)}", lambda: ds.without(rows))
-        note = _left_out_note(ds, reads)
+        note = _left_out_note(ds, noted)
     return _Plan(measure, used, supported, reasons, coverage, note, ds, reads, rows)
 
 
@@ -278,7 +281,9 @@ def _pieces(plan: _Plan, dates: pd.DatetimeIndex) -> list[_Piece]:
             key = f"earlier:{_digest(rows)}:{_digest({t: c.rows for t, c in taken.items()})}"
             more = {t: c.frame for t, c in taken.items()}
             ds = src.cached(key, lambda more=more: plan.ds.with_rows(more))
-        out.append(_Piece(ds, mine, _left_out_note(src, plan.reads, spared), spared))
+        out.append(
+            _Piece(ds, mine, _left_out_note(src, _noted(plan.measure, plan.reads), spared), spared)
+        )
     return out
 
 
@@ -536,6 +541,14 @@ def _too_much_left_out(
     return worst, min(returns, key=lambda r: r[0]) if returns else None
 
 
+def _noted(measure: Measure, reads: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """`reads` but the tables whose rows left out the measure says at their dates itself
+    (`Measure.said_by_missing`): the note on rows left out is put on every date, and the
+    share of a table left out that leaves no figure at all is for tables whose rows each
+    figure is built from together (a year's all-pupil KS4 row is that year's alone)."""
+    return {t: c for t, c in reads.items() if t not in measure.said_by_missing}
+
+
 def _left_out_note(
     ds: Dataset,
     reads: Mapping[str, tuple[str, ...]],
@@ -607,7 +620,7 @@ def _spared_notes(left: np.ndarray, ends: np.ndarray, plan: _Plan, pieces: list[
             spared = {t: np.asarray(r, dtype="int64") for t, r in (q.spared or {}).items()}
             for table, rows in more.items():
                 spared[table] = np.union1d(spared.get(table, []), rows).astype("int64")
-            note = _left_out_note(plan.source, plan.reads, spared)
+            note = _left_out_note(plan.source, _noted(plan.measure, plan.reads), spared)
             left[ends == np.datetime64(pd.Timestamp(when).to_datetime64(), "ns")] = note
 
 

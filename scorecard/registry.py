@@ -64,12 +64,13 @@ class Measure:
     aggregate: Aggregate | None = None
     fast: Callable[..., pd.DataFrame] | None = None
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None
-    missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None
+    missing: Callable[[Any, pd.DatetimeIndex, Params], Mapping[pd.Timestamp, str]] | None = None
     caveats: Mapping[str, str] = field(default_factory=dict)
     scale: float = 1.0
     needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None
     notes: Notes | None = None
     spares: Spares | None = None
+    said_by_missing: tuple[str, ...] = ()
 
     def params(self, params: Mapping[str, Any] | None = None, **kw: Any) -> Params:
         """The defaults overridden by catalogue `params` and keyword arguments."""
@@ -173,12 +174,13 @@ def measure(
     aggregate: Aggregate | None = None,
     fast: Callable[..., pd.DataFrame] | None = None,
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None,
-    missing: Callable[[Any, pd.DatetimeIndex], Mapping[pd.Timestamp, str]] | None = None,
+    missing: Callable[[Any, pd.DatetimeIndex, Params], Mapping[pd.Timestamp, str]] | None = None,
     caveats: Mapping[str, str] | None = None,
     scale: float = 1.0,
     needs_from: Callable[[pd.DatetimeIndex, Params], pd.DatetimeIndex] | None = None,
     notes: Notes | None = None,
     spares: Spares | None = None,
+    said_by_missing: tuple[str, ...] = (),
 ) -> Callable[[UnitsFunc], Measure]:
     """Register a unit builder under `name` (default: the function's name) with its
     declarations; the module-level name becomes the Measure (calling it aggregates).
@@ -187,7 +189,11 @@ def measure(
     for a window each of whose days looks back again (see `re_referrals`). `notes(source,
     used, at)`: what to say at each date about a figure built on `used` (the rate's
     population estimate older than the date calls for); `spares(source, rows, at)`: the rows
-    left out that cannot matter at each date, so that its note does not name them."""
+    left out that cannot matter at each date, so that its note does not name them.
+    `missing(ds, at, params)`: the dates whose year's results the data does not hold, with
+    why. `said_by_missing`: tables whose rows left out (an unusable cell) `missing` gives as
+    the reason at the dates they matter (a year's all-pupil KS4 row), so the engine's note
+    on rows left out, put on every date, leaves them out."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__
@@ -219,6 +225,7 @@ def measure(
             needs_from=needs_from,
             notes=notes,
             spares=spares,
+            said_by_missing=tuple(said_by_missing),
         )
         # the builder's docstring on the Measure itself (help(), profiles name what it does)
         object.__setattr__(found, "__doc__", found.doc or Measure.__doc__)

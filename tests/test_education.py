@@ -249,7 +249,12 @@ def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
     assert total["value"].item() == 22.5
 
 
-# ----------------------------------------------- a pupil listed twice
+# ----------------------------------------------- the tables as kept: repeats, marks, fractions
+def _ks4_all_with(**rows: list[str]) -> pd.DataFrame:
+    """KS4_ALL with rows added (columns as keyword lists)."""
+    return pd.concat([KS4_ALL, pd.DataFrame(rows)], ignore_index=True)
+
+
 def test_a_pupil_listed_again_without_a_result_keeps_the_result() -> None:
     # P1 (ATT8 30, EM94 1) listed again for 2024/25 with both blank (a dual-registered
     # pupil's second school): the blank row won and P1 dropped out (ATT8 20 of 1 pupil)
@@ -281,3 +286,63 @@ def test_a_pupil_with_two_different_results_is_warned_with_the_row_used() -> Non
             "each result is used)",
         ]
     ]
+
+
+def test_pct_em94_as_a_fraction_gives_the_gap_to_the_percentage() -> None:
+    # 0.640 for 64% (a % cell exported): was 0.64 - 33.3 = -32.7 points, banded green
+    ds = make_ds(ks4_all=KS4_ALL.assign(PCT_EM94=["60.0", "0.640"]))
+    em94 = sc.compute("attainment_gap_em94", ds, at="2025-03-31")
+    assert em94["value"].item() == pytest.approx(64 - 100 / 3)
+
+
+def test_two_all_pupil_rows_for_a_year_leave_its_gap_unavailable_with_why() -> None:
+    # England's row under the authority's for 2024/25, no level column to tell them apart:
+    # the last (England's, 46.1 - 25 = 21.1) was taken; neither is now, and that year says so
+    twice = _ks4_all_with(
+        ACADEMIC_YEAR=["2024/25"], PUPILS=["600000"], AVG_ATT8=["46.1"], PCT_EM94=["65.1"]
+    )
+    ds = dataset_from_frames({**_frames(), "ks4_all": twice}, strict=False)
+    gap = sc.compute("attainment_gap_att8", ds, at=["2024-03-31", "2025-03-31"])
+    # 2023/24: 44.0 - 10 = 34.0, with no note (the repeat is not of its year)
+    assert gap["value"].iloc[0] == 34.0 and pd.isna(gap["note"].iloc[0])
+    assert gap[["numerator", "denominator", "value"]].iloc[1].isna().all()
+    assert gap["note"].iloc[1] == (
+        "not available: no all-pupil Attainment 8 for 2024/25 (its 2 ks4_all rows left out: "
+        "unusable ACADEMIC_YEAR (ACADEMIC_YEAR repeated with different figures); scorecard "
+        "validate lists them)"
+    )
+
+
+def test_a_suppressed_all_pupil_figure_leaves_only_its_years_gap_unavailable() -> None:
+    # AVG_ATT8 'x' for 2023/24 (DfE's mark): was an error whose note 'ks4_all row left out'
+    # sat on every figure, the CLA level and other years' gaps included
+    ds = dataset_from_frames(
+        {**_frames(), "ks4_all": KS4_ALL.assign(AVG_ATT8=["x", "45.9"])}, strict=False
+    )
+    assert not (ds.quality["severity"] == "error").any()
+    gap = sc.compute("attainment_gap_att8", ds, at=["2024-03-31", "2025-03-31"])
+    assert gap["note"].iloc[0] == (
+        "not available: no all-pupil Attainment 8 for 2023/24 (AVG_ATT8 is blank or "
+        "suppressed in ks4_all)"
+    )
+    assert gap[["numerator", "denominator", "value"]].iloc[0].isna().all()
+    assert gap["value"].iloc[1] == pytest.approx(20.9) and pd.isna(gap["note"].iloc[1])
+    # EM94's figure of 2023/24 is there: its gap is (60.0 - 0 = 60.0)
+    em94 = sc.compute("attainment_gap_em94", ds, at="2024-03-31")
+    assert em94["value"].item() == 60.0 and pd.isna(em94["note"].item())
+
+
+def test_an_unusable_all_pupil_figure_is_said_on_its_year_only() -> None:
+    # AVG_ATT8 95 for 2023/24 (out of range, an error): the row is left out of that year's
+    # gap only; the cohort's own level does not read ks4_all
+    ds = dataset_from_frames(
+        {**_frames(), "ks4_all": KS4_ALL.assign(AVG_ATT8=["95", "45.9"])}, strict=False
+    )
+    gap = sc.compute("attainment_gap_att8", ds, at=["2024-03-31", "2025-03-31"])
+    assert gap["note"].iloc[0] == (
+        "not available: no all-pupil Attainment 8 for 2023/24 (its 1 ks4_all row left out: "
+        "unusable AVG_ATT8 (outside 0-90); scorecard validate lists them)"
+    )
+    assert pd.isna(gap["note"].iloc[1])
+    cla = sc.compute("attainment_cla_att8", ds, at=["2024-03-31", "2025-03-31"])
+    assert cla["note"].isna().all() and cla["value"].tolist() == [10.0, 25.0]

@@ -18,9 +18,13 @@ SPEC section 5, `attainment_gap_att8` / `attainment_gap_em94` and the cohort's o
 Decisions: a pupil without a result for the metric (blank ATT8 / EM94) is left out of that
 metric's sum and count; a pupil listed twice for one year counts once: a row without a
 result for the metric does not compete with one that has it (a dual-registered pupil's
-second school row), and of rows with results the last is used. On
-pooled data without an LA breakdown the all-pupil figure is the PUPILS-weighted mean of the
-LAs' figures. No `ks4_all` row for the year (or an empty cohort) gives a blank gap.
+second school row), and of rows with results the last is used (`scorecard validate` warns
+where they differ). On pooled data without an LA breakdown the all-pupil figure is the
+PUPILS-weighted mean of the LAs' figures. The gap of a year with no usable all-pupil figure
+is not available, with the reason: no `ks4_all` row for the year, its figure blank or
+suppressed ('x', read as blank when loading), or its row left out by an error (such as two
+rows for one year: loading leaves out the England and regional rows of a DfE download, and
+any other repeat is an error naming the rows). An empty cohort gives a blank gap.
 Breakdowns of the cohort (`sex`, `uasc`, `district`, ages) are taken on the 31 March; the gap
 cannot be broken down by anything but LA, because the all-pupil figure is not.
 """
@@ -164,9 +168,10 @@ def _years_held(ds: Dataset, table: str) -> list[str]:
 def _missing_results(*tables: str):
     """The dates whose academic year `tables` hold no results for, with why: a figure for a
     year whose results are not in the data is not available, rather than 0 of 0 pupils
-    (results come out after the summer exams, so a card at 31 March meets this first)."""
+    (results come out after the summer exams, so a card at 31 March meets this first). With
+    `ks4_all`, also the years whose all-pupil figure cannot be used (`_unusable_figures`)."""
 
-    def missing(ds: Dataset, at: pd.DatetimeIndex) -> dict[pd.Timestamp, str]:
+    def missing(ds: Dataset, at: pd.DatetimeIndex, params: dict) -> dict[pd.Timestamp, str]:
         out: dict[pd.Timestamp, str] = {}
         labels = academic_year_label(census_march(at))
         for table in tables:
@@ -182,9 +187,61 @@ def _missing_results(*tables: str):
             for when, year in zip(at, labels):  # a handful of dates, not pupils
                 if year not in held and when not in out:
                     out[when] = f"not available: {RESULTS[table].format(year=year)} ({why})"
+        if "ks4_all" in tables:
+            unusable = _unusable_figures(ds, params["metric"])
+            for when, year in zip(at, labels):
+                if year in unusable and when not in out:
+                    out[when] = unusable[year]
         return out
 
     return missing
+
+
+FIGURE_NAMES = {"ATT8": "Attainment 8", "EM94": "grade 4+ in English and maths"}
+
+
+def _unusable_figures(ds: Dataset, metric: str) -> dict[str, str]:
+    """The academic years `ks4_all` holds rows for but no usable all-pupil figure of
+    `metric`, with why: every row of the year left out by an error in a cell the gap reads
+    (`Dataset.unusable`: a year written twice, a figure out of range), or its figure blank
+    (not published: DfE's 'x', read as blank when loading). The rows left out are said
+    here, at the dates of their year, not on every date (`said_by_missing`). Cached."""
+    column, figure, _ = _metric(metric)
+
+    def build() -> dict[str, str]:
+        table = ds.held("ks4_all")
+        years = normalise_academic_year(table["ACADEMIC_YEAR"]).to_numpy(dtype=object)
+        value = pd.to_numeric(table[figure], errors="coerce").to_numpy(dtype="float64")
+        un = ds.unusable
+        un = un.loc[
+            un["table"].astype("str").eq("ks4_all")
+            & un["column"].astype("str").isin(["ACADEMIC_YEAR", "PUPILS", figure])
+        ]
+        left = np.zeros(len(table), dtype=bool)
+        left[un["row"].to_numpy(dtype="int64")] = True
+        rows = pd.DataFrame({"year": years, "left": left, "blank": np.isnan(value)})
+        rows = rows.loc[rows["year"].notna()]
+        usable = (~rows["left"] & ~rows["blank"]).groupby(rows["year"]).any()
+        out = {}
+        name = f"no all-pupil {FIGURE_NAMES[column]} for {{year}}"
+        for year in usable.index[~usable.to_numpy()]:  # a handful of years
+            mine = rows.loc[rows["year"] == year]
+            if mine["left"].any():
+                bad = un.loc[un["row"].isin(mine.index[mine["left"].to_numpy()])]
+                n = int(mine["left"].sum())
+                said = "; ".join(
+                    f"{c} ({r})" for c, r in dict.fromkeys(zip(bad["column"], bad["rule"]))
+                )
+                why = (
+                    f"its {n} ks4_all row{'s' * (n != 1)} left out: unusable {said}; "
+                    "scorecard validate lists them"
+                )
+            else:
+                why = f"{figure} is blank or suppressed in ks4_all"
+            out[year] = f"not available: {name.format(year=year)} ({why})"
+        return out
+
+    return ds.cached(f"ks4_all_unusable:{column}", build)
 
 
 def _cohort_breakdowns(ds: Dataset, units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -202,13 +259,15 @@ def _stat(params: dict) -> str:
     return _metric(params["metric"])[2]
 
 
-def _reads(params: dict) -> dict[str, tuple[str, ...]]:
-    column, figure, _ = _metric(params["metric"])
-    return {
-        "ks4_cla": ("CHILD", "ACADEMIC_YEAR", column),
-        "ks4_all": ("ACADEMIC_YEAR", "PUPILS", figure),
-        "episodes": EPISODE_CORE,
-    }
+def _cla_reads(params: dict) -> dict[str, tuple[str, ...]]:
+    """The cohort's own level reads no all-pupil figure: a ks4_all row left out is not its."""
+    column, _, _ = _metric(params["metric"])
+    return {"ks4_cla": ("CHILD", "ACADEMIC_YEAR", column), "episodes": EPISODE_CORE}
+
+
+def _gap_reads(params: dict) -> dict[str, tuple[str, ...]]:
+    _, figure, _ = _metric(params["metric"])
+    return {**_cla_reads(params), "ks4_all": ("ACADEMIC_YEAR", "PUPILS", figure)}
 
 
 def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -222,7 +281,7 @@ def _pupil_facts(ds: Dataset, units: pd.DataFrame, metric: str) -> pd.DataFrame:
 @measure(
     stat=_stat,
     unit="pupil looked after for 12 months at 31 March",
-    reads=_reads,
+    reads=_cla_reads,
     anchor=census_march_index,
     missing=_missing_results("ks4_cla"),
 )
@@ -238,8 +297,9 @@ def attainment_cla(
 def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
     """The all-pupil figure for each date's academic year: `period_end`, (`LA`), `all_pupils`.
 
-    Several rows for one year (and LA): the last. Pooled without `per_la`: PUPILS-weighted
-    mean over the LAs.
+    Several rows for one year (and LA) are an error when loading (`Ks4All`), which leaves
+    them out, so at most one is left. Pooled without `per_la`: PUPILS-weighted mean over
+    the LAs.
     """
     _, column, _ = _metric(metric)
     table = ds.table("ks4_all")
@@ -295,11 +355,12 @@ def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict)
 @measure(
     stat=_stat,
     unit="pupil looked after for 12 months at 31 March (and the all-pupil figure)",
-    reads=_reads,
+    reads=_gap_reads,
     refuses=dict.fromkeys(CHILD_BREAKDOWNS, ONE_FIGURE),
     aggregate=_gap,
     anchor=census_march_index,
     missing=_missing_results("ks4_cla", "ks4_all"),
+    said_by_missing=("ks4_all",),
 )
 def attainment_gap(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
