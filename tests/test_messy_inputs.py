@@ -2200,13 +2200,14 @@ def test_pct_em94_written_as_a_fraction_is_read_x100_with_a_warning(
     assert q["value"].tolist()[-1] == "0.640"
 
 
-def test_dfe_download_rows_of_england_are_left_out_of_ks4_all(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["geographic_level", "Geographic level"])
+def test_dfe_download_rows_of_england_are_left_out_of_ks4_all(tmp_path: Path, level: str) -> None:
     # a DfE download keeps England's row under the authority's for each year: the gap was
     # taken against England's (the last row), with no message
     write(
         tmp_path,
         "ks4_all.csv",
-        "geographic_level,la_name," + KS4_ALL,
+        f"{level},la_name," + KS4_ALL,
         [
             "Local authority,Wealdshire,2023/24,1000,45.5,60.1",
             "National,England,2023/24,600000,46.1,65.1",
@@ -2220,8 +2221,8 @@ def test_dfe_download_rows_of_england_are_left_out_of_ks4_all(tmp_path: Path) ->
         [
             "ks4_all.csv",
             None,
-            "geographic_level",
-            "2 rows of areas above the authority (geographic_level 'National') left out: the "
+            level,
+            f"2 rows of areas above the authority ({level} 'National') left out: the "
             "all-pupil figure is the authority's own",
         ]
     ]

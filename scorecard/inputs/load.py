@@ -14,6 +14,7 @@ be used at all (a required column missing, an unreadable file) is left out with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from importlib import resources
@@ -179,7 +180,11 @@ def _other_areas(part: Part) -> list[pd.DataFrame]:
     frame = part.frame
     if part.raw.table != "ks4_all" or not len(frame):
         return []
-    level = [c for c in frame.columns if str(c).strip().lower() == "geographic_level"]
+    level = [
+        c
+        for c in frame.columns
+        if re.sub(r"[\s-]+", "_", str(c).strip().lower()) == "geographic_level"
+    ]
     if not level:
         return []
     text = frame[level[0]].astype("string").str.strip()
