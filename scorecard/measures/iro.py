@@ -23,6 +23,9 @@ Breakdown: LA on pooled data only; caseloads are not about individual children's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -200,7 +203,9 @@ def _posts_in_post(ds: Dataset, at: pd.DatetimeIndex) -> tuple[np.ndarray, np.nd
 STAFF_READS = ("IRO_ID", "FTE", "START", "END")
 
 
-def _no_iro_in_post(ds: Dataset, at: pd.DatetimeIndex) -> dict[pd.Timestamp, str]:
+def _no_iro_in_post(
+    ds: Dataset, at: pd.DatetimeIndex, params: Mapping[str, Any]
+) -> dict[pd.Timestamp, str]:
     """The dates no IRO is in post at (no usable `iro_staff` row active, FTE above 0), with
     why: the caseload's denominator is 0 FTE, so it has no value, and the reason is the
     staff, not the children (the cases may be 1,784). Where staff rows end on the date
