@@ -1149,6 +1149,24 @@ def test_a_census_header_left_from_last_year_gives_way_to_its_name_and_dates(
     assert len(ds["referrals"]) == 6
 
 
+def test_a_referral_after_the_census_date_is_said_once(tmp_path: Path) -> None:
+    """A late extract: the 2024-25 census holds R2's referral of 10/04/2025. It was warned
+    twice on its one row ('row outside its return's collection year 2024-25' and 'referral
+    after the census reference date'); now only the more specific second one."""
+    census = _census(2025, "2025-03-31", [("R1", "2024-06-01"), ("R2", "2025-04-10")])
+    closed = "<CINclosureDate>2024-09-01</CINclosureDate></CINdetails>"
+    (tmp_path / "CIN_Census_2025.xml").write_text(census.replace("</CINdetails>", closed, 1))
+    ds = sc.load_dataset(tmp_path)
+    warned = ds.quality.loc[ds.quality["severity"] == "warning"]
+    assert warned[["column", "value", "rule"]].values.tolist() == [
+        [
+            "CINreferralDate",
+            "10/04/2025",
+            "referral after the census reference date (31/03/2025)",
+        ]
+    ]
+
+
 def test_a_census_header_that_its_dates_agree_with_wins_over_the_name(tmp_path: Path) -> None:
     # a file named 2025 whose header and referrals are 2023-24's: the header, as before
     (tmp_path / "CIN_Census_2025.xml").write_text(

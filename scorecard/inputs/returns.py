@@ -915,6 +915,9 @@ def _conflicts(
             flag(i, late, "DECOM", rule, hint, "error")
             if ok is not None:
                 ok = ok | late  # said as an error, not again as outside the year
+        after = _after_census(table, p)
+        if after is not None and ok is not None:
+            ok = ok | after  # said below, not again as outside the year
         if ok is not None and not ok.all():
             column = {"episodes": "DECOM", "referrals": "CINreferralDate"}.get(
                 table, "DOB" if table == "oc3" else frame.columns[0]
@@ -927,17 +930,25 @@ def _conflicts(
                 "A yearly return holds what is open (OC3: the birthdays) in its year; "
                 "check the dates or the return the row is in.",
             )
-        # (a header left from an earlier census is said once, not for each referral)
-        stale = p.raw.declared is not None and p.raw.declared != p.year
-        if table == "referrals" and p.raw.census_date is not None and not stale:
+        if after is not None:
             flag(
                 i,
-                (p.frame["CINreferralDate"] > p.raw.census_date).to_numpy(dtype=bool),
+                after,
                 "CINreferralDate",
                 f"referral after the census reference date ({p.raw.census_date:%d/%m/%Y})",
                 "A census holds referrals up to its reference date; check the date.",
             )
     return found
+
+
+def _after_census(table: str, part: Part) -> np.ndarray | None:
+    """The referrals of a census dated after its reference date (None: not a census, or
+    one whose header is left from an earlier census, said once for the file, not for each
+    referral)."""
+    stale = part.raw.declared is not None and part.raw.declared != part.year
+    if table != "referrals" or part.raw.census_date is None or stale:
+        return None
+    return (part.frame["CINreferralDate"] > part.raw.census_date).to_numpy(dtype=bool)
 
 
 def _begun_after_year(part: Part) -> np.ndarray | None:
