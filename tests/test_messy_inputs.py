@@ -224,6 +224,42 @@ def test_referral_nfa_written_yes_or_no_is_the_code(tmp_path: Path) -> None:
     assert [w[:3] for w in warned] == [["referrals.csv", 9, "ReferralNFA"]]
 
 
+def test_zero_padded_codes_are_the_codes_of_their_list(tmp_path: Path) -> None:
+    """A case system writing PrimaryNeedCode N01 and ReasonForClosure RC01 had an unknown
+    code on every referral, and the breakdown by need split N01 from N1 (audit 7 r21: 18
+    groups). Now a padded code whose unpadded form is a code of the list is that code, said
+    once per file and column; N010 is not padded N10 (no such code) and stays unknown. Any
+    list of letters and digits: PLACE U04 is U4."""
+    rows = [
+        "A,01/05/2024,N01,15/07/2024,RC01",
+        "A,01/08/2024,N1,,",
+        "B,01/06/2024,N1,01/09/2024,RC09",
+        "C,01/07/2024,N010,,",
+        "D,01/07/2024,N00,,",
+    ]
+    cols = "LAchildID,CINreferralDate,PrimaryNeedCode,CINclosureDate,ReasonForClosure"
+    write(tmp_path, "referrals.csv", cols, rows)
+    write(tmp_path, "episodes.csv", EP, ["E,01/05/2024,S,C2,U04,,"])
+    write(tmp_path, "header.csv", HEADER, ["E,M,01/01/2010"])
+    ds = sc.load_dataset(tmp_path, coverage=("2023-04-01", "2025-03-31"))
+    need = ds["referrals"]["PrimaryNeedCode"].astype("string").tolist()
+    assert need == ["N1", "N1", "N1", "N010", "N0"]
+    closure = ds["referrals"]["ReasonForClosure"].astype("string").tolist()
+    assert closure == ["RC1", pd.NA, "RC9", pd.NA, pd.NA]
+    assert ds["episodes"]["PLACE"].astype("string").tolist() == ["U4"]
+    assert rules(ds, "note") == [
+        ["episodes.csv", None, "PLACE", "1 PLACE cell written with zeros before the number read as codes: 'U04' as 'U4'"],
+        ["referrals.csv", None, "PrimaryNeedCode", "2 PrimaryNeedCode cells written with zeros before the number read as codes: 'N00' as 'N0', 'N01' as 'N1'"],
+        ["referrals.csv", None, "ReasonForClosure", "2 ReasonForClosure cells written with zeros before the number read as codes: 'RC01' as 'RC1', 'RC09' as 'RC9'"],
+    ]  # fmt: skip
+    warned = rules(ds, "warning")
+    assert [w[1:4] for w in warned] == [[5, "PrimaryNeedCode", "unknown PrimaryNeedCode code"]]
+    # by need: N1 holds A's two referrals and B's (A's second a re-referral): 1 of 3
+    by_need = sc.compute("re_referral_rate", ds, at="2025-03-31", by="PrimaryNeedCode")
+    got = by_need[["PrimaryNeedCode", "numerator", "denominator"]].values.tolist()
+    assert got == [["N0", 0, 1], ["N010", 0, 1], ["N1", 1, 3]]
+
+
 def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:
     """Case-management reports export 'U4 - Foster placement ...': every such cell was an
     unknown code (the card showed 136 children looked after of 1,789). The code before the

@@ -73,7 +73,7 @@ from .returns import (
 )
 from .schemas import FRAME_CHECKS
 from .validate import schema_issues
-from .words import read_words
+from .words import read_padded_codes, read_words
 from .xml import UASC_NO
 
 
@@ -685,6 +685,7 @@ def _run(
     found += header_from_episodes(parts)
     found = [*notes, *found, *align_leading_zeros(parts), *align_written_forms(parts)]
     found += read_words(parts)
+    found += read_padded_codes(parts)
     found += _one_authority(parts)
     tables, where, years, distinct, earlier, closed = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them

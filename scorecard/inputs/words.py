@@ -8,9 +8,16 @@ once per file and column. A word the year has no code for (`Unknown` before 2024
 U, which the code-year check reports. An IRO extract's CASE_TYPE written `LAC` or `Child
 Protection` (every row unusable, the caseload not available) is read as CLA or CP; a CIN
 census ReferralNFA written `Y`/`N` or `Yes`/`No` (a warning on every referral) as 1 or 0.
+
+Codes of letters and digits written zero-padded (`N01` for N1, `RC01` for RC1, as some case
+systems write the CIN census: an unknown code on every referral, and a breakdown by need
+split in two) are read as the code, once the unpadded form is a code of the column's list
+(never a code the list lacks), said once per file and column.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -99,4 +106,57 @@ def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.Da
     n = len(written)
     rule = f"{n:,} {column} {'cell' if n == 1 else 'cells'} written as words read as codes: {shown}"
     hint = HINTS[column]
+    return issues("note", part.raw.table, part.raw.file, [None], column, None, rule, hint)
+
+
+# a code written with zeros before its number: the letters, then the number without them
+_PADDED = re.compile(r"^([A-Z]+)0+(\d+)$")
+
+
+def read_padded_codes(parts: list[Part]) -> list[pd.DataFrame]:
+    """Zero-padded codes (`N01`, `RC01`) in each part read as the codes of the column's list
+    (N1, RC1), in place; one note per file and column that had any. Only a value that is no
+    code of the list whose unpadded form is one (`N010` stays: N10 is no code)."""
+    notes: list[pd.DataFrame] = []
+    for part in parts:
+        for column, list_name in codes.COLUMNS.items():
+            if column not in part.frame.columns or not len(part.frame):
+                continue
+            s = part.frame[column]
+            known = part.distinct.get(column)
+            known = Distinct.of(s) if known is None else known
+            said = known.values.astype("string").str.strip().str.upper()
+            unpadded = said.str.replace(_PADDED, r"\1\2", regex=True)
+            valid = list(codes.valid_codes(list_name))
+            padded = (unpadded.isin(valid) & ~said.isin(valid)).to_numpy(dtype=bool)
+            if not padded.any():
+                continue
+            hit = known.spread(padded, False)
+            read = s.astype(object).copy()
+            read[hit] = unpadded.to_numpy(dtype=object)[known.codes[hit]]
+            read = read.astype("category" if isinstance(s.dtype, pd.CategoricalDtype) else s.dtype)
+            part.frame = part.frame.assign(**{column: read})
+            if column in part.distinct:
+                part.distinct[column] = Distinct.of(read)
+            written = said.to_numpy(dtype=object)[known.codes[hit]]
+            notes.append(_padded_note(part, column, pd.Series(written), read[hit]))
+    return notes
+
+
+def _padded_note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.DataFrame:
+    """One note: how many cells, and how each code was written (the first few)."""
+    pairs = pd.DataFrame({"w": written.to_numpy(), "c": code.to_numpy()}).drop_duplicates("c")
+    pairs = pairs.sort_values("c", kind="stable")
+    shown = ", ".join(f"{w!r} as {c!r}" for w, c in pairs.head(4).itertuples(index=False))
+    shown += " ..." if len(pairs) > 4 else ""
+    n = len(written)
+    rule = (
+        f"{n:,} {column} {'cell' if n == 1 else 'cells'} written with zeros before the "
+        f"number read as codes: {shown}"
+    )
+    w, c = pairs.iloc[0]
+    hint = (
+        f"The DfE writes {column} codes without the zeros ({c}, not {w}); nothing to do, but "
+        "the return the DfE receives must carry the codes as listed."
+    )
     return issues("note", part.raw.table, part.raw.file, [None], column, None, rule, hint)
