@@ -1322,6 +1322,47 @@ def test_headers_with_spaces_for_underscores_are_the_dfe_columns(tmp_path: Path)
     assert got[["numerator", "denominator"]].values.tolist() == [[1.0, 1.0]]
 
 
+def test_the_cin_census_csv_with_a_row_per_module_is_read_with_notes(tmp_path: Path) -> None:
+    """The DfE CIN census CSV writes a row per module: R1's referral is repeated on its two
+    assessment rows and its plan row. That gave a warning 'referral repeated ... remove the
+    repeated row' per repeat (audit 7 r19: 12,334, and a caveat on re_referral_rate) and
+    the advice to rename CIN_Census_2025.csv 'referrals', which would lose its year. Now one
+    note says the layout, and the name advised keeps the year."""
+    cols = (
+        "LAchildID,CINreferralDate,ReferralSource,PrimaryNeedCode,CINclosureDate,"
+        "ReasonForClosure,ReferralNFA,AssessmentActualStartDate,CINPlanStartDate"
+    )
+    rows = [
+        "R1,01/05/2024,1A,N1,,,0,03/05/2024,",
+        "R1,01/05/2024,1A,N1,,,0,23/05/2024,",
+        "R1,01/05/2024,1A,N1,,,0,,10/06/2024",
+        "R2,01/06/2024,2B,N4,01/09/2024,RC8,0,,",
+    ]
+    write(tmp_path, "CIN_Census_2025.csv", cols, rows)
+    ds = sc.load_dataset(tmp_path)
+    assert ds.returns["collection_year"].tolist() == ["2024-25"]
+    assert rules(ds, "warning") == [] and rules(ds, "error") == []
+    notes = ds.quality.loc[ds.quality["severity"] == "note", ["file", "rule", "hint"]]
+    assert notes.values.tolist() == [
+        [
+            "CIN_Census_2025.csv",
+            "read as table referrals (recognised by its headers)",
+            "Rename the file referrals_2025.csv (keeping its year) to make this explicit.",
+        ],
+        [
+            "CIN_Census_2025.csv",
+            "one row per module: 2 referrals on 4 rows",
+            "The CIN census CSV layout writes a row for each assessment, plan or review, "
+            "repeating its referral; each referral is counted once. Nothing to do.",
+        ],
+    ]
+    # a name with no year: the table's name, as before
+    other = tmp_path / "other"
+    write(other, "cin export.csv", cols, rows)
+    hint = sc.load_dataset(other).quality["hint"].tolist()
+    assert "Rename the file referrals to make this explicit." in hint
+
+
 def test_a_missing_column_is_named_with_the_headers_found(tmp_path: Path) -> None:
     write(tmp_path, "header.csv", "CHILD,SEX,BIRTH", ["A,1,01/01/2010"])
     ds = sc.load_dataset(tmp_path)

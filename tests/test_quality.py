@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
+from scorecard.engine import warned
 from scorecard.inputs import DataValidationError, dataset_from_frames, keys, report
 from scorecard.inputs.quality import _Ctx
 
@@ -104,6 +105,43 @@ def test_referrals_whose_dates_are_blank_or_no_date_repeat_nothing() -> None:
     q = ds.quality
     assert sorted(q.loc[q["severity"] == "error", "row"]) == [0, 1]
     assert _warnings(ds, "referral repeated")["row"].tolist() == [3]
+
+
+def test_referral_rows_of_the_census_csv_layout_are_a_note_not_warnings() -> None:
+    """The CIN census CSV writes a row per module, each assessment or plan row repeating its
+    referral: every such row was warned 'referral repeated ... remove the repeated row'
+    (audit 7 r19: 12,334 warnings and a caveat on re_referral_rate). Rows that agree with
+    their referral's first row on every referral column and differ in another column are
+    now one note; an exact copy, or a row with another ReferralSource, is still warned."""
+    frame = pd.DataFrame(
+        {
+            "LAchildID": ["R1", "R1", "R1", "R2", "R2", "R3", "R3"],
+            "CINreferralDate": ["01/04/2024"] * 3 + ["01/05/2024"] * 2 + ["01/06/2024"] * 2,
+            "ReferralSource": ["1A", "1A", "1A", "1A", "1A", "1A", "2B"],
+            "PrimaryNeedCode": ["N1"] * 7,
+            "AssessmentActualStartDate": [
+                "03/04/2024",
+                "23/04/2024",  # 1 a second assessment: the layout
+                None,  # 2 a plan row: the layout
+                None,
+                None,  # 4 an exact copy of row 3
+                "03/06/2024",
+                "23/06/2024",  # 6 another ReferralSource
+            ],
+            "CINPlanStartDate": [None, None, "10/05/2024", None, None, None, None],
+        }
+    )
+    ds = dataset_from_frames({"referrals": frame})
+    rep = _warnings(ds, "referral repeated")
+    assert rep["row"].tolist() == [4, 6]
+    notes = ds.quality.loc[ds.quality["severity"] == "note"]
+    assert notes[["file", "rule"]].values.tolist() == [
+        ["<memory:referrals>", "one row per module: 3 referrals on 7 rows"]
+    ]
+    # the layout alone: no warning, so no caveat on the re-referral figure
+    ds = dataset_from_frames({"referrals": frame.iloc[:3]})
+    assert (ds.quality["severity"] == "note").all() and len(ds.quality) == 1
+    assert warned(ds).empty
 
 
 def test_an_episode_written_twice_with_another_place_is_an_error_not_a_guess() -> None:

@@ -422,12 +422,18 @@ def _by_headers(
 
 
 def _recognised(raw: RawTable) -> pd.DataFrame:
+    """The note on a file read by its headers; the name it could have keeps the year of a
+    yearly return's name (CIN_Census_2025.csv: referrals_2025.csv, not referrals.csv,
+    which would no longer be that year's return)."""
     what = "sheet" if raw.file.endswith(")") and " (sheet " in raw.file else "file"
+    name = PurePosixPath(raw.file)
+    year = name_year(name.stem)[0] if what == "file" else None
+    better = f"{raw.table}_{year}{name.suffix} (keeping its year)" if year else raw.table
     return note(
         "note",
         raw.file,
         f"read as table {raw.table} (recognised by its headers)",
-        f"Rename the {what} {raw.table} to make this explicit.",
+        f"Rename the {what} {better} to make this explicit.",
         raw.table,
     )
 

@@ -32,7 +32,7 @@ from ..compact import as_text
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS
 from ..postcodes import district_for, district_lookup, outward_code
-from .columns import required
+from .columns import known_columns, required
 from .keys import (
     BIG,
     Distinct,
@@ -736,26 +736,66 @@ def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+def _repeated_referrals(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Referrals repeated for the same child and date: a warning, except the rows of the CIN
+    census CSV layout, one row per module (each assessment, plan or review row repeats its
+    referral): a row that agrees with the first row of its child and date on every
+    referral column and differs in another column is that layout, said in one note per
+    file. A row that differs in a referral column, or repeats a row exactly, is warned."""
+    if not ctx.has("referrals", "LAchildID", "CINreferralDate"):
+        return []
+    if not has_repeats(_referral_key(ctx)):  # that key is sorted: built again to find rows
+        return []
+    ref = ctx.tables["referrals"]
+    key = _referral_key(ctx)
+    # (a blank date is no date: its error says so, it repeats nothing)
+    dup = repeats(key) & ref["LAchildID"].notna().to_numpy()
+    dup &= ref["CINreferralDate"].notna().to_numpy()
+    module = dup & _module_rows(ctx, key)
+    out = [
+        ctx.warn(
+            "referrals",
+            dup & ~module,
+            "CINreferralDate",
+            "referral repeated for the same child and date",
+            "Counted once; remove the repeated row.",
+        )
+    ]
+    if module.any():
+        where = ctx.where["referrals"]
+        rows = np.bincount(where.source, minlength=len(where.names))
+        referrals = np.bincount(where.source[~dup], minlength=len(where.names))
+        for i in np.unique(where.source[module]):  # a file at a time
+            rule = f"one row per module: {referrals[i]:,} referrals on {rows[i]:,} rows"
+            out.append(note("note", where.names[i], rule, MODULE_ROWS_HINT, "referrals"))
+    return out
+
+
+MODULE_ROWS_HINT = (
+    "The CIN census CSV layout writes a row for each assessment, plan or review, repeating "
+    "its referral; each referral is counted once. Nothing to do."
+)
+
+
+def _module_rows(ctx: _Ctx, key: np.ndarray) -> np.ndarray:
+    """Rows that agree with the first row of their child and date (`key`) on every referral
+    column (with none of those cells unusable) and are no exact copy of an earlier row: they
+    differ in another column only (an assessment's or a plan's)."""
+    ref = ctx.tables["referrals"]
+    own = [c for c in known_columns("referrals") if c in ref.columns]
+    out = np.zeros(len(ref), dtype=bool)
+    if not [c for c in ref.columns if c not in own and c != COLLECTION_YEAR]:
+        return out  # no other column to differ in
+    rows = np.flatnonzero(repeats(key, keep=False))
+    same = combine(*[id_codes(ref[c].iloc[rows]) for c in own])
+    first = pd.Series(same).groupby(key[rows]).transform("first").to_numpy()
+    out[rows] = same == first
+    return out & ~ctx.duplicated("referrals") & ~ctx.unreadable("referrals", *own)
+
+
 def repeated_record_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     """Repeated referrals, children twice in header, repeated KS4 results."""
-    out = []
-    if ctx.has("referrals", "LAchildID", "CINreferralDate"):
-        ref = ctx.tables["referrals"]
-        dup = np.zeros(len(ref), dtype=bool)
-        if has_repeats(_referral_key(ctx)):  # that key is sorted: built again to find rows
-            dup = repeats(_referral_key(ctx))
-        out.append(
-            ctx.warn(
-                "referrals",
-                # (a blank date is no date: its error says so, it repeats nothing)
-                dup
-                & ref["LAchildID"].notna().to_numpy()
-                & ref["CINreferralDate"].notna().to_numpy(),
-                "CINreferralDate",
-                "referral repeated for the same child and date",
-                "Counted once; remove the repeated row.",
-            )
-        )
+    out = _repeated_referrals(ctx)
     if ctx.has("header", "CHILD"):
         key = ctx.child_codes("header")
         again = pd.Series(key).duplicated().to_numpy() & (key >= 0) & ~ctx.duplicated("header")
