@@ -227,7 +227,8 @@ def test_date_columns_and_empty_windows() -> None:
 def test_more_breakdown_cells_than_a_narrow_code_holds() -> None:
     # 20 sources x 20 needs = 400 cells, beyond the int8 codes each column is kept in: one
     # child per cell referred on 01/06/2024, re-referred when (source + need) % 3 == 0 (an
-    # earlier referral on 01/01/2024, inside 12 months)
+    # earlier referral on 01/01/2024, inside 12 months). The needs are no codes (M00 ...):
+    # N01 ... would be read as the codes N1 ...
     rows, sources, needs = [], [], []
     for s in range(20):
         for n in range(20):
@@ -235,14 +236,14 @@ def test_more_breakdown_cells_than_a_narrow_code_holds() -> None:
             for day in dates:
                 rows.append((f"S{s}N{n}", day))
                 sources.append(f"S{s:02d}")
-                needs.append(f"N{n:02d}")
+                needs.append(f"M{n:02d}")
     ds = referrals(rows, ReferralSource=sources, PrimaryNeedCode=needs)
     by = ["ReferralSource", "PrimaryNeedCode"]
     out = sc.compute("re_referral_rate", ds, at="2024-25 Q4", by=by).set_index(by)
     assert len(out) == 400
     for s in range(20):
         for n in range(20):
-            row = out.loc[(f"S{s:02d}", f"N{n:02d}")]
+            row = out.loc[(f"S{s:02d}", f"M{n:02d}")]
             assert row["denominator"] == 1
             assert row["numerator"] == (1 if (s + n) % 3 == 0 else 0)
 
