@@ -107,6 +107,63 @@ def test_referrals_whose_dates_are_blank_or_no_date_repeat_nothing() -> None:
     assert _warnings(ds, "referral repeated")["row"].tolist() == [3]
 
 
+def test_a_referral_begun_while_the_childs_earlier_one_is_open_is_named() -> None:
+    """A referral recorded twice (a second one opened 3 days after the first, both open)
+    counted as a new referral and a re-referral with no message (audit 7 r22). Now a
+    referral that begins while an earlier one of the child is still open (no closure, or a
+    closure after its date) is warned, with what it counts as and how to fix it."""
+    ds = dataset_from_frames(
+        {
+            "referrals": pd.DataFrame(
+                {
+                    "LAchildID": ["A", "A", "B", "B", "B", "C", "C", "D", "D"],
+                    "CINreferralDate": [
+                        "01/05/2024",  # 0
+                        "04/05/2024",  # 1 A's first has no closure: a re-referral
+                        "01/01/2023",  # 2 open to 01/06/2024
+                        "01/03/2024",  # 3 inside it; B's previous is 14 months before
+                        "01/05/2024",  # 4 inside row 2 still (row 3 closed 01/04/2024)
+                        "01/04/2024",  # 5
+                        "10/04/2024",  # 6 row 5 closed that day: no overlap
+                        "01/04/2024",  # 7
+                        "01/04/2024",  # 8 the same day: a repeat, said apart
+                    ],
+                    "CINclosureDate": [
+                        None,
+                        None,
+                        "01/06/2024",
+                        "01/04/2024",
+                        None,
+                        "10/04/2024",
+                        None,
+                        None,
+                        None,
+                    ],
+                }
+            )
+        }
+    )
+    open_ = _warnings(ds, "referral begins while the child's earlier referral is still open")
+    assert open_[["row", "column", "value"]].values.tolist() == [
+        [1, "CINreferralDate", "04/05/2024"],
+        [3, "CINreferralDate", "01/03/2024"],
+        [4, "CINreferralDate", "01/05/2024"],
+    ]
+    hints = open_["hint"].tolist()
+    assert hints[0].startswith(
+        "An earlier referral of the child has no CINclosureDate; the re-referral definition "
+        "counts this row as a new referral and a re-referral (the child's previous referral "
+        "is within 12 months). If it is the same referral recorded twice, merge the rows"
+    )
+    assert hints[1].startswith(
+        "An earlier referral of the child closes on 01/06/2024, after this date; it counts "
+        "as a new referral. If"
+    )
+    assert "closes on 01/06/2024" in hints[2] and "and a re-referral" in hints[2]
+    assert _warnings(ds, "referral repeated")["row"].tolist() == [8]
+    assert set(ds.quality["severity"]) == {"warning"}
+
+
 def test_referral_rows_of_the_census_csv_layout_are_a_note_not_warnings() -> None:
     """The CIN census CSV writes a row per module, each assessment or plan row repeating its
     referral: every such row was warned 'referral repeated ... remove the repeated row'

@@ -8,6 +8,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.engine import warned
 from scorecard.measures.referrals import re_referrals, referral_history
 from scorecard.periods import parse_at, quarter_ends
 
@@ -281,3 +282,24 @@ def test_child_keys_beyond_int32_give_the_same_history(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(module, "_child_sort_key", shifted)
     assert figures() == want
+
+
+def test_a_referral_recorded_twice_while_open_counts_and_is_warned_beside_the_figure() -> None:
+    """A's referral recorded twice, 3 days apart, both open (audit 7 r22): under SPEC's
+    definition the second is a new referral and a re-referral (1 of 3), which stays; what
+    changes is that the rows are warned and the warning reaches the figure's caveat."""
+    ds = referrals(
+        [("A", "01/05/2024"), ("A", "04/05/2024"), ("B", "01/06/2024")],
+        CINclosureDate=[None, None, "01/07/2024"],
+    )
+    assert one(sc.compute("re_referral_rate", ds, at=AT)) == (1, 3, pytest.approx(100 / 3))
+    found = warned(ds)
+    got = found.loc[found["indicator"] == "re_referral_rate"]
+    assert got[["table", "column", "rule", "rows"]].values.tolist() == [
+        [
+            "referrals",
+            "CINreferralDate",
+            "referral begins while the child's earlier referral is still open",
+            1,
+        ]
+    ]

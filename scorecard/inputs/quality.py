@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from .. import codes, threads
 from ..compact import as_text
 from ..identifiers import digits_as_numbers
-from ..periods import DAY_NS
+from ..periods import DAY_NS, months_before
 from ..postcodes import district_for, district_lookup, outward_code
 from .columns import known_columns, required
 from .keys import (
@@ -959,6 +959,7 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                 "CINclosureDate must be on or after CINreferralDate.",
             )
         )
+    out += _open_referral_overlaps(ctx)
     if ctx.has("referrals", "CINreferralDate"):
         ref = ctx.tables["referrals"]
         today = pd.Timestamp(dt.date.today())
@@ -1022,6 +1023,69 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             )
         )
     return out
+
+
+RE_REFERRAL_MONTHS = 12  # the catalogue's re_referral_rate window, named in the hint
+
+
+def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
+    """Referrals that begin while an earlier referral of the same child is still open (no
+    CINclosureDate, or one after the new CINreferralDate): often one referral recorded twice.
+    The re-referral definition counts the later one as a new referral and, within 12 months
+    of the child's previous one, a re-referral, so the rows are named. Same-day repeats are
+    `_repeated_referrals`'; rows with an unusable date are left out (their blank is not
+    the file's)."""
+    if not ctx.has("referrals", "LAchildID", "CINreferralDate", "CINclosureDate"):
+        return []
+    ref = ctx.tables["referrals"]
+    parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    child = combine(id_codes(ref["LAchildID"]), *parts)
+    start_all = ref["CINreferralDate"].to_numpy(dtype="datetime64[ns]")
+    end_all = ref["CINclosureDate"].to_numpy(dtype="datetime64[ns]")
+    use = ref["LAchildID"].notna().to_numpy() & ~np.isnat(start_all)
+    use &= ~repeats(_referral_key(ctx))
+    use &= ~ctx.unreadable("referrals", "CINreferralDate", "CINclosureDate")
+    idx = np.flatnonzero(use)
+    if not len(idx):
+        return []
+    start = start_all[idx].view("int64") // DAY_NS
+    end = end_all[idx].view("int64") // DAY_NS
+    still_open = max(int(end.max(initial=0)), int(start.max())) + 1  # after every date
+    end[np.isnat(end_all[idx])] = still_open
+    perm = sort_order(child[idx], start)
+    s, start, end = idx[perm], start[perm], end[perm]
+    reach = reach_before(child[s], end)  # NaN on a child's first referral
+    with np.errstate(invalid="ignore"):
+        overlap = reach > start
+    if not overlap.any():
+        return []
+    at_ = np.flatnonzero(overlap)
+    previous = start[at_ - 1]  # the child's previous referral (same child: it overlaps)
+    day = pd.DatetimeIndex(start[at_].astype("datetime64[D]"))
+    within = previous >= months_before(day, RE_REFERRAL_MONTHS).to_numpy().astype(
+        "datetime64[D]"
+    ).view("int64")
+    closes = pd.Series(reach[at_].astype("int64").astype("datetime64[D]")).dt.strftime("%d/%m/%Y")
+    earlier = ("An earlier referral of the child closes on " + closes + ", after this date").where(
+        reach[at_] != still_open, "An earlier referral of the child has no CINclosureDate"
+    )
+    counted = np.where(
+        within,
+        "; the re-referral definition counts this row as a new referral and a re-referral "
+        f"(the child's previous referral is within {RE_REFERRAL_MONTHS} months)",
+        "; it counts as a new referral",
+    )
+    hint = (
+        earlier
+        + counted
+        + ". If it is the same referral recorded twice, merge the rows (keep the first); "
+        "else close the earlier referral on or before this date."
+    )
+    hint.index = s[at_]
+    mask = np.zeros(len(ref), dtype=bool)
+    mask[s[at_]] = True
+    rule = "referral begins while the child's earlier referral is still open"
+    return [ctx.warn("referrals", mask, "CINreferralDate", rule, hint)]
 
 
 def _uasc_disagreements(ctx: _Ctx) -> pd.DataFrame:

@@ -94,6 +94,12 @@ def draw_referrals(
     nfa = rng.random(m) < 0.08
     length = np.where(nfa, rng.integers(0, 6, m), 1 + rng.lognormal(np.log(110), 0.9, m))
     close = day_all + length.astype(np.int64)
+    # a child's referral is closed by the day of their next one at the latest: a child is
+    # not referred again while a referral is open (the CIN census refuses overlapping CIN
+    # episodes, and the loading checks name them)
+    next_of_child = np.r_[(child_all[1:] == child_all[:-1]) & (la_all[1:] == la_all[:-1]), False]
+    next_day = np.r_[day_all[1:], last + 1]
+    close = np.where(next_of_child, np.minimum(close, next_day), close)
     reason = choice_codes(rng, *_CLOSE, m)
     rc8 = reason.categories.get_loc("RC8")
     still_open = close > last
