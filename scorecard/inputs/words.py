@@ -148,7 +148,7 @@ def _padded_note(part: Part, column: str, written: pd.Series, code: pd.Series) -
     pairs = pd.DataFrame({"w": written.to_numpy(), "c": code.to_numpy()}).drop_duplicates("c")
     pairs = pairs.sort_values("c", kind="stable")
     shown = ", ".join(f"{w!r} as {c!r}" for w, c in pairs.head(4).itertuples(index=False))
-    shown += " ..." if len(pairs) > 4 else ""
+    shown += f" and {len(pairs) - 4} more" if len(pairs) > 4 else ""
     n = len(written)
     rule = (
         f"{n:,} {column} {'cell' if n == 1 else 'cells'} written with zeros before the "
