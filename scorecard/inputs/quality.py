@@ -707,12 +707,17 @@ def dob_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     ]
 
 
+def _referral_children(ctx: _Ctx) -> np.ndarray:
+    """LAchildID as integer codes (-1 blank), worked out once for the referral checks."""
+    return ctx.once("referral_children", lambda: id_codes(ctx.tables["referrals"]["LAchildID"]))
+
+
 def _referral_key(ctx: _Ctx) -> np.ndarray:
     """One int64 key per referral for (LA, LAchildID, CINreferralDate): millions of rows,
-    so the key is packed into the identifiers' own array."""
+    so the key is packed into a copy of the identifiers' array."""
     ref = ctx.tables["referrals"]
     parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-    ids = id_codes(ref["LAchildID"])
+    ids = _referral_children(ctx).copy()
     return combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
 
 
@@ -1033,28 +1038,41 @@ def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
     CINclosureDate, or one after the new CINreferralDate): often one referral recorded twice.
     The re-referral definition counts the later one as a new referral and, within 12 months
     of the child's previous one, a re-referral, so the rows are named. Same-day repeats are
-    `_repeated_referrals`'; rows with an unusable date are left out (their blank is not
-    the file's)."""
+    `_repeated_referrals`' (neither said here nor reaching over later rows); rows with an
+    unusable date are left out (their blank is not the file's).
+
+    Millions of referrals: a child's referrals overlap only if two in a row do (by day), so
+    the running reach of the earlier ones is worked out for those children alone; and a
+    census lists each child's referrals together and in order, which is checked and then
+    not sorted again (`_by_child_and_day`)."""
     if not ctx.has("referrals", "LAchildID", "CINreferralDate", "CINclosureDate"):
         return []
     ref = ctx.tables["referrals"]
     parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-    child = combine(id_codes(ref["LAchildID"]), *parts)
-    start_all = ref["CINreferralDate"].to_numpy(dtype="datetime64[ns]")
-    end_all = ref["CINclosureDate"].to_numpy(dtype="datetime64[ns]")
-    use = ref["LAchildID"].notna().to_numpy() & ~np.isnat(start_all)
-    use &= ~repeats(_referral_key(ctx))
+    child = combine(_referral_children(ctx), *parts)
+    start, begun = _days(ref["CINreferralDate"])
+    end, closed = _days(ref["CINclosureDate"])
+    use = ref["LAchildID"].notna().to_numpy() & begun
     use &= ~ctx.unreadable("referrals", "CINreferralDate", "CINclosureDate")
-    idx = np.flatnonzero(use)
-    if not len(idx):
-        return []
-    start = start_all[idx].view("int64") // DAY_NS
-    end = end_all[idx].view("int64") // DAY_NS
-    still_open = max(int(end.max(initial=0)), int(start.max())) + 1  # after every date
-    end[np.isnat(end_all[idx])] = still_open
-    perm = sort_order(child[idx], start)
-    s, start, end = idx[perm], start[perm], end[perm]
-    reach = reach_before(child[s], end)  # NaN on a child's first referral
+    still_open = max(int(end.max(initial=0)), int(start.max(initial=0))) + 1  # after every day
+    end[~closed] = still_open
+    if use.all():  # the usual case: no row to leave out, none copied
+        s = np.arange(len(ref))
+    else:
+        s = np.flatnonzero(use)
+        child, start, end = child[s], start[s], end[s]
+    perm = _by_child_and_day(child, start)
+    if perm is not None:
+        s, child, start, end = s[perm], child[perm], start[perm], end[perm]
+    again = np.r_[False, (child[1:] == child[:-1]) & (start[1:] == start[:-1])]
+    if again.any():  # same-day repeats: one of each stands
+        s, child, start, end = s[~again], child[~again], start[~again], end[~again]
+    pair = np.r_[False, (child[1:] == child[:-1]) & (end[:-1] > start[1:])]
+    if not pair.any():
+        return []  # the usual case: no two of a child's referrals in a row overlap
+    mine = np.isin(child, child[pair])  # the children with an overlap, each whole
+    reach = np.full(len(s), np.nan)
+    reach[mine] = reach_before(child[mine], end[mine])  # NaN on a child's first referral
     with np.errstate(invalid="ignore"):
         overlap = reach > start
     if not overlap.any():
@@ -1086,6 +1104,27 @@ def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
     mask[s[at_]] = True
     rule = "referral begins while the child's earlier referral is still open"
     return [ctx.warn("referrals", mask, "CINreferralDate", rule, hint)]
+
+
+def _days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers since 1970 of a date column in its own unit (no copy to another unit;
+    blank: 0), and where it is not blank."""
+    values = dates.to_numpy()
+    given = ~np.isnat(values)
+    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
+    return np.where(given, values.view("int64") // per_day, 0), given
+
+
+def _by_child_and_day(child: np.ndarray, day: np.ndarray) -> np.ndarray | None:
+    """Positions that order rows by child, then day, rows of one child and day in file order
+    (the first of same-day repeats is the one that stands, as `repeats` has it); None when
+    they are in such an order already: each child's rows together (no child begins two
+    runs) and by day within them."""
+    run = np.r_[True, child[1:] != child[:-1]]
+    in_order = not (~run[1:] & (day[1:] < day[:-1])).any()
+    if in_order and not has_repeats(child[run]):  # (a new array: sorted in place)
+        return None
+    return sort_order(child, day)
 
 
 def _uasc_disagreements(ctx: _Ctx) -> pd.DataFrame:
