@@ -1049,13 +1049,16 @@ def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
         return []
     ref = ctx.tables["referrals"]
     parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-    child = combine(_referral_children(ctx), *parts)
-    start, begun = _days(ref["CINreferralDate"])
-    end, closed = _days(ref["CINclosureDate"])
-    use = ref["LAchildID"].notna().to_numpy() & begun
+    # the LA first: a census of several authorities in their order is in key order
+    child = combine(*parts, _referral_children(ctx)) if parts else _referral_children(ctx)
+    # the dates as their own int64 nanoseconds (no copy); days only for the few compared
+    start = ref["CINreferralDate"].to_numpy(dtype="datetime64[ns]").view("int64")
+    given = ref["CINclosureDate"].to_numpy(dtype="datetime64[ns]")
+    closed = ~np.isnat(given)
+    use = ref["LAchildID"].notna().to_numpy() & ref["CINreferralDate"].notna().to_numpy()
     use &= ~ctx.unreadable("referrals", "CINreferralDate", "CINclosureDate")
-    still_open = max(int(end.max(initial=0)), int(start.max(initial=0))) + 1  # after every day
-    end[~closed] = still_open
+    still_open = max(int(given.view("int64").max(initial=0)), int(start.max(initial=0))) + DAY_NS
+    end = np.where(closed, given.view("int64"), still_open)  # open: after every day
     if use.all():  # the usual case: no row to leave out, none copied
         s = np.arange(len(ref))
     else:
@@ -1070,9 +1073,11 @@ def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
     pair = np.r_[False, (child[1:] == child[:-1]) & (end[:-1] > start[1:])]
     if not pair.any():
         return []  # the usual case: no two of a child's referrals in a row overlap
-    mine = np.isin(child, child[pair])  # the children with an overlap, each whole
-    reach = np.full(len(s), np.nan)
-    reach[mine] = reach_before(child[mine], end[mine])  # NaN on a child's first referral
+    # the children with an overlap, each whole: their rows alone, in days
+    mine = np.flatnonzero(np.isin(child, child[pair]))
+    s, child, start, end = s[mine], child[mine], start[mine] // DAY_NS, end[mine] // DAY_NS
+    still_open //= DAY_NS
+    reach = reach_before(child, end)  # NaN on a child's first referral
     with np.errstate(invalid="ignore"):
         overlap = reach > start
     if not overlap.any():
@@ -1106,25 +1111,22 @@ def _open_referral_overlaps(ctx: _Ctx) -> list[pd.DataFrame]:
     return [ctx.warn("referrals", mask, "CINreferralDate", rule, hint)]
 
 
-def _days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers since 1970 of a date column in its own unit (no copy to another unit;
-    blank: 0), and where it is not blank."""
-    values = dates.to_numpy()
-    given = ~np.isnat(values)
-    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
-    return np.where(given, values.view("int64") // per_day, 0), given
-
-
 def _by_child_and_day(child: np.ndarray, day: np.ndarray) -> np.ndarray | None:
     """Positions that order rows by child, then day, rows of one child and day in file order
     (the first of same-day repeats is the one that stands, as `repeats` has it); None when
     they are in such an order already: each child's rows together (no child begins two
     runs) and by day within them."""
+    if not len(child) or ((child[1:] >= child[:-1]).all() and _by_day_within(child, day)):
+        return None  # in key order (a census of one authority sorted by child)
     run = np.r_[True, child[1:] != child[:-1]]
-    in_order = not (~run[1:] & (day[1:] < day[:-1])).any()
-    if in_order and not has_repeats(child[run]):  # (a new array: sorted in place)
-        return None
+    if _by_day_within(child, day) and not has_repeats(child[run]):  # (sorted in place)
+        return None  # each child's rows together (an XML census, child by child)
     return sort_order(child, day)
+
+
+def _by_day_within(child: np.ndarray, day: np.ndarray) -> bool:
+    """True when each row's day is no earlier than the row before's of the same child."""
+    return not ((child[1:] == child[:-1]) & (day[1:] < day[:-1])).any()
 
 
 def _uasc_disagreements(ctx: _Ctx) -> pd.DataFrame:
