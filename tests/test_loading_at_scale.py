@@ -165,6 +165,21 @@ def test_digit_identifiers_read_as_numbers_only_when_unambiguous() -> None:
     assert numbers(["9" * 18]) == [10**18 - 1]  # the longest read as a number
 
 
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_digit_identifiers_read_block_by_block(
+    monkeypatch: pytest.MonkeyPatch, threads: str
+) -> None:
+    # blocks of 4 rows: the first read alone, the others side by side in threads
+    monkeypatch.setattr("scorecard.identifiers._BLOCK", 4)
+    monkeypatch.setenv("SCORECARD_THREADS", threads)
+    values = [str(i) for i in range(1, 15)] + [None]
+    found = digits_as_numbers(pd.Series(values, dtype="str"))
+    assert found is not None and found.tolist() == [*range(1, 15), -1]
+    for bad in ("007", "x", "-3"):  # in the third block: the whole column is not digits
+        odd = [*values[:9], bad, *values[10:]]
+        assert digits_as_numbers(pd.Series(odd, dtype="str")) is None, bad
+
+
 def test_distinct_values_merged_after_cleaning() -> None:
     # categories ' A', 'A' and '' clean to 'A', 'A' and blank: codes are remapped
     codes = np.array([0, 1, 2, -1, 1], dtype=np.int8)
