@@ -163,7 +163,7 @@ def cross_field_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Problems that involve several keys of one indicator (tables known, RAG thresholds
     against polarity), as (key, message) pairs; tolerant of keys that are missing or of the
     wrong type (their own errors are reported apart), so every problem comes in one round."""
-    from .dataset import TABLES
+    from .tables import TABLES
 
     problems: list[tuple[str, str]] = []
     tables = raw.get("tables")
@@ -281,8 +281,8 @@ def _breakdown_problems(measure: Any, raw: Mapping[str, Any]) -> list[tuple[str,
     """Breakdowns the measure refuses, that identify a child, or that are neither standard,
     the measure's own nor a column the indicator's tables can carry."""
     from .breakdowns import PRIVATE_COLUMNS, STANDARD_BREAKDOWNS
-    from .dataset import TABLES
     from .inputs.columns import known_columns
+    from .tables import TABLES
 
     names = raw.get("breakdowns")
     tables = raw.get("tables")

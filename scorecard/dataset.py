@@ -33,21 +33,6 @@ RETURNS_COLUMNS = [
     "files",
 ]
 
-# Every table of SPEC section 3 with its required columns; the inputs and the engine share this.
-TABLES: dict[str, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB"),
-    "episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"),
-    "uasc": ("CHILD", "DUC"),
-    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"),
-    "referrals": ("LAchildID", "CINreferralDate"),
-    "iro_allocations": ("IRO_ID", "CHILD", "START", "END"),
-    "iro_staff": ("IRO_ID", "FTE", "START", "END"),
-    "ks4_cla": ("CHILD", "ACADEMIC_YEAR", "ATT8", "EM94"),
-    "ks4_all": ("ACADEMIC_YEAR", "PUPILS", "AVG_ATT8", "PCT_EM94"),
-    "population": ("MID_YEAR", "POP_0_17"),
-    "districts": ("POSTCODE_DISTRICT", "DISTRICT"),
-}
-
 
 class MissingTableError(KeyError):
     """An indicator needs a table that the dataset does not have."""

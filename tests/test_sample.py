@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard.dataset import TABLES
 from scorecard.sample import generate, write_sample
 from scorecard.sample.authorities import bordering
 from scorecard.sample.benchmarks import LAIT_COLUMNS
 from scorecard.sample.episodes import locate_placements
 from scorecard.sample.files import write_tables
 from scorecard.sample.headline import headline
+from scorecard.tables import TABLES
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 AT = "2025-03-31"

@@ -7,8 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from scorecard.dataset import TABLES
 from scorecard.inputs import columns, schemas
+from scorecard.tables import TABLES
 
 STR = "str"
 

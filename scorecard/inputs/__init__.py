@@ -16,7 +16,7 @@
     load      the pipeline: load_dataset, check_dataset, dataset_from_frames
 
 Imports read one way: `load` uses the stages; the stages use `report`, `columns` and
-`scorecard.dataset` (the contract with the engine), never `load`.
+`scorecard.dataset` with `scorecard.tables` (the contract with the engine), never `load`.
 """
 
 from .load import bundled_sample_path, check, check_dataset, dataset_from_frames, load_dataset

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import threads
-from ..dataset import TABLES
 from ..periods import DATE_DTYPE, DAY_NS
+from ..tables import TABLES
 from .columns import END_DATE_COLUMNS, canonical, column_kind
 from .keys import BIG, Distinct
 from .read import RawTable

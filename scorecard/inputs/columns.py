@@ -1,7 +1,7 @@
 """Naming the columns: the DfE names of every table's columns, how each is coerced, and the
 names councils use for them.
 
-`TABLES` (in `scorecard.dataset`) lists each table's required columns; `OPTIONAL` its
+`TABLES` (in `scorecard.tables`) lists each table's required columns; `OPTIONAL` its
 optional ones (every table may also carry `LA`, pooled data). `OTHER_TABLES` are the other
 SSDA903 tables (OC2, AD1, missing, reviews, ...): recognised and kept, lightly validated, used
 by no indicator yet. `column_kind` says how the coerce stage reads a column; `canonical` maps
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..dataset import TABLES
+from ..tables import TABLES
 
 # the other SSDA903 tables, with their columns as in the DfE guidance (first: required)
 OTHER_TABLES: dict[str, tuple[str, ...]] = {

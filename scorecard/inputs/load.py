@@ -26,8 +26,9 @@ import pyarrow as pa
 
 from .. import threads
 from ..compact import Tables, is_held, text_frame
-from ..dataset import TABLES, Dataset, EarlierCopies
+from ..dataset import Dataset, EarlierCopies
 from ..memory import arrow_pool
+from ..tables import TABLES
 from . import coverage as cover
 from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..dataset import TABLES
+from ..tables import TABLES
 from .read import RawTable
 from .report import display, issues
 

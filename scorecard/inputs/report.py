@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..dataset import QUALITY_COLUMNS, TABLES, empty_unusable
+from ..dataset import QUALITY_COLUMNS, empty_unusable
+from ..tables import TABLES
 
 SEVERITIES = ("error", "warning", "note")
 MAX_LISTED = 200  # problems spelt out in str(DataValidationError); .report has all

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..compact import text_frame
-from ..dataset import COLLECTION_YEAR, TABLES, EarlierCopies, returns_frame
+from ..dataset import COLLECTION_YEAR, EarlierCopies, returns_frame
+from ..tables import TABLES
 from .keys import Distinct, combine, id_codes
 from .read import RawTable
 from .report import Where, at, issues, note
