@@ -88,6 +88,32 @@ def test_parquet_in_contract_dtypes_round_trips(good: Path, tmp_path: Path) -> N
         pd.testing.assert_frame_equal(again[name], ds[name], check_dtype=True)
 
 
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.RangeIndex(100, 103),  # `df.iloc[100:]` written out: pandas keeps the range
+        pd.RangeIndex(0, 3, name="row"),  # a named index
+        pd.Index([7, 3, 9]),  # after a sort or a filter
+    ],
+)
+def test_parquet_with_pandas_own_index_read_by_position(tmp_path: Path, index: pd.Index) -> None:
+    # worked by hand: the second child's SEX is 'Z', an error on record 2 (the file's rows,
+    # whatever index pandas wrote beside them)
+    pd.DataFrame(
+        {
+            "CHILD": ["1", "2", "3"],
+            "SEX": ["1", "Z", "2"],
+            "DOB": pd.to_datetime(["2010-01-01"] * 3),
+        },
+        index=index,
+    ).to_parquet(tmp_path / "header.parquet")
+    ds = load_dataset(tmp_path)
+    assert ds["header"]["CHILD"].tolist() == ["1", "2", "3"]
+    assert ds["header"].index.equals(pd.RangeIndex(3))
+    bad = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert bad[["row", "column", "value"]].values.tolist() == [[2, "SEX", "Z"]]
+
+
 def test_parquet_numeric_ids_become_strings(tmp_path: Path) -> None:
     # an id column saved as float (1234.0) or int must come back as '1234'
     pd.DataFrame(

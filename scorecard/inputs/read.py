@@ -645,7 +645,9 @@ def _read_parquet(path: File) -> Sheet:
                 frame.insert(at, name, pd.Series(array, index=frame.index, copy=False))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise Unreadable(f"cannot be read as Parquet ({exc})") from None
-    if not isinstance(frame.index, pd.RangeIndex):
+    # rows by position: pandas' own index dropped, a range too (`df.iloc[100:]` written out
+    # keeps the range from 100)
+    if not frame.index.equals(pd.RangeIndex(len(frame))) or frame.index.name is not None:
         frame = frame.reset_index(drop=True)
     return Sheet(None, frame, _row_numbers(len(frame), 1))
 
