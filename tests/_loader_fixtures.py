@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorecard.dataset import Dataset
+
 TABLE_ROWS: dict[str, tuple[list[str], list[list[str]]]] = {
     "header": (
         ["CHILD", "SEX", "DOB"],
@@ -128,3 +130,12 @@ def write(folder: Path, name: str, header: str, rows: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join([header, *rows]) + "\n")
     return path
+
+
+def assert_same_dataset(a: Dataset, b: Dataset) -> None:
+    """Two loads of one folder gave the same tables, report and unusable cells, exactly."""
+    assert list(a.tables) == list(b.tables)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+    pd.testing.assert_frame_equal(a.quality, b.quality, check_exact=True)
+    pd.testing.assert_frame_equal(a.unusable, b.unusable, check_exact=True)

@@ -199,7 +199,7 @@ def test_peers_run_beside_the_project_above_the_floor(
     # the fastest has 1.00x; each peer is given the data folder
     assert min(float(m.group(3)) for m in table.values()) == 1.0
     assert re.search(rf"done on {re.escape(str(tiny_run[2]))}$", text, re.M)
-    assert "load+validate" in text and "re_referral_rate" in text
+    assert "imports+load+validate" in text and "re_referral_rate" in text
     assert re.search(r"^needs\s+not run: needs no_such_library_here ", text, re.M)
     floor = re.search(r"^floor: .*\(median of 3\): (\d+\.\d\d) s, peak ([\d,]+) MB$", text, re.M)
     assert floor and float(floor.group(1)) > 0 and int(floor.group(2).replace(",", "")) > 0

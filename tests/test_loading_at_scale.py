@@ -11,10 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _loader_fixtures import assert_same_dataset
 
 import scorecard as sc
 from scorecard.identifiers import digits_as_numbers
-from scorecard.inputs import dataset_from_frames, keys, read
+from scorecard.inputs import ahead, dataset_from_frames, keys, read
 from scorecard.inputs.coerce import _has_time_of_day
 
 # one child's episodes, repeated for many children; codes written the ways councils write them
@@ -50,14 +51,6 @@ def _write(folder: Path, frame: pd.DataFrame, rows_per_group: int) -> None:
     pq.write_table(table, folder / "episodes.parquet", row_group_size=rows_per_group)
 
 
-def _same(a: sc.Dataset, b: sc.Dataset) -> None:
-    assert list(a.tables) == list(b.tables)
-    for name in a.tables:
-        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
-    pd.testing.assert_frame_equal(a.quality, b.quality, check_exact=True)
-    pd.testing.assert_frame_equal(a.unusable, b.unusable, check_exact=True)
-
-
 @pytest.mark.parametrize("children", [4, keys.BIG // 8 + 10])
 def test_codes_read_as_dictionaries_match_reading_every_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: int
@@ -69,8 +62,8 @@ def test_codes_read_as_dictionaries_match_reading_every_cell(
     assert pa.types.is_dictionary(raw["PLACE"].dtype.pyarrow_dtype)
     assert raw["CHILD"].dtype == "str"  # identifiers stay as they are
     fast = sc.load_dataset(folder)
-    monkeypatch.setattr(read, "_few_valued", lambda schema: [])  # every cell as pandas reads it
-    _same(fast, sc.load_dataset(folder))
+    monkeypatch.setattr(ahead, "few_valued", lambda schema: [])  # every cell as pandas reads it
+    assert_same_dataset(fast, sc.load_dataset(folder))
 
     # worked by hand, per child: PLACE ' u1' and 'U2 ' are cleaned; 'zz' is unknown; None and
     # '' are blank; H5 on an episode open only in 2024-25 is out of its years
@@ -216,7 +209,7 @@ def test_categorical_codes_in_memory_validated_like_text(label_repeats: int) -> 
         index=np.arange(n) // label_repeats,
     )
     coded = _from_frames(frame.assign(SEX=frame["SEX"].astype("category")))
-    _same(_from_frames(frame), coded)
+    assert_same_dataset(_from_frames(frame), coded)
     q = coded.quality
     # worked by hand: every 4th SEX is '9' (unknown) and every 4th blank
     assert (q["rule"] == "unknown SEX code").sum() == n // 4
@@ -314,6 +307,6 @@ def test_loading_in_threads_equals_loading_in_one(
     alone = sc.load_dataset(folder)
     monkeypatch.setenv("SCORECARD_THREADS", "2")
     spread = sc.load_dataset(folder)
-    _same(alone, spread)
+    assert_same_dataset(alone, spread)
     assert (alone.quality["rule"] == "referral repeated for the same child and date").sum() > 0
     assert len(alone.unusable) > 0

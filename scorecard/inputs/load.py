@@ -29,6 +29,7 @@ from ..compact import Tables, is_held, text_frame
 from ..dataset import Dataset, EarlierCopies
 from ..memory import arrow_pool
 from ..tables import TABLES
+from . import ahead
 from . import coverage as cover
 from .child_ids import align_leading_zeros, align_written_forms
 from .coerce import YEAR_HINT, coerce
@@ -821,26 +822,18 @@ def _folder(path: str | Path | None) -> Path:
     return folder
 
 
-def load_dataset(
+def load_folder(
     path: str | Path | None = None,
     *,
     strict: bool = False,
     validate: bool = True,
     coverage: tuple[object, object] | None = None,
 ) -> Dataset:
-    """Read a folder of tables or yearly returns (SPEC section 3); no argument: the bundled
-    sample.
-
-    Lenient by default: every problem is in `Dataset.quality` (errors, warnings, notes), the
-    cells that failed a rule in `Dataset.unusable`, and a table that cannot be used at all is
-    left out; nothing raises. `strict=True` raises one `DataValidationError` listing every
-    error in every file. `validate=False` only reads and coerces (no content checks; a table
-    missing a required column is still left out, so nothing downstream meets a KeyError).
-    `coverage=(start, end)` states the dates the data covers, for every table; otherwise it
-    is inferred (see `scorecard.inputs.coverage`).
-    """
+    """`scorecard.load_dataset` (`scorecard.inputs.load_dataset` says what it does), once
+    the loaders are imported; its Parquet tables are read ahead (`ahead`) when that has not
+    begun already."""
     folder = _folder(path)
-    with arrow_pool():
+    with arrow_pool(), ahead.reading(folder):
         raws, notes = collect(folder)
         ds, report = _run(
             raws,
@@ -864,7 +857,7 @@ def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]
         folder = _folder(path)
     except OSError as exc:
         return None, finalise(note("error", str(path), str(exc), "Check the folder path."))
-    with arrow_pool():
+    with arrow_pool(), ahead.reading(folder):
         raws, notes = collect(folder)
         ds, report = _run(
             raws, notes, validate=True, coverage=None, infer_coverage=True, source=str(folder)
@@ -872,4 +865,4 @@ def check(path: str | Path | None = None) -> tuple[Dataset | None, pd.DataFrame]
     return _finish(ds, report, str(folder), False), report
 
 
-__all__ = ["check", "check_dataset", "dataset_from_frames", "load_dataset"]
+__all__ = ["check", "check_dataset", "dataset_from_frames", "load_folder"]

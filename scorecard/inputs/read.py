@@ -30,9 +30,9 @@ from typing import IO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from .columns import FEW_VALUED_COLUMNS, RECOGNISED_BY, canonical, clean_name, known_columns
+from . import ahead
+from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
 
 HEADER_SEARCH_ROWS = 50  # rows the header is looked for in, below title rows (CSV/XLSX)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")  # delimited text (',', ';' or tab: sniffed)
@@ -610,37 +610,22 @@ def _with_empty_extras(
     return out
 
 
-def _few_valued(schema: pa.Schema) -> list[str]:
-    """The text columns of a Parquet file that hold codes or the LA (not its index)."""
-    index = (schema.pandas_metadata or {}).get("index_columns", [])
-    names = [
-        f.name
-        for f in schema
-        if f.type in (pa.string(), pa.large_string())
-        and canonical(f.name) in FEW_VALUED_COLUMNS
-        and f.name not in index
-    ]
-    return names if len(set(schema.names)) == len(schema.names) else []
-
-
 def _read_parquet(path: File) -> Sheet:
     """The cells of a Parquet file, as pandas reads them; but the columns of codes and the LA
     as the file's own dictionaries (Arrow dictionary columns): far cheaper than millions of
-    strings, and coerced and checked once per distinct value (`coerce`)."""
+    strings, and coerced and checked once per distinct value (`coerce`). A file read ahead
+    while the loaders imported (`ahead`) is taken as it was read."""
     try:
-        fh = _native(path)
-        schema = pq.read_schema(fh)
-        few = _few_valued(schema)
-        # Arrow's memory is freed column by column as the frame is built (no second copy)
-        frame = pd.read_parquet(
-            fh,
-            columns=[n for n in schema.names if n not in few] if few else None,
-            to_pandas_kwargs={"self_destruct": True, "split_blocks": True},
+        got = (ahead.take(path) if isinstance(path, Path) else None) or ahead.read_arrow(
+            _native(path)
         )
-        coded = pq.read_table(fh, columns=few, read_dictionary=few) if few else None
-        if coded is not None:
-            for name, column in zip(few, coded.columns, strict=True):
-                at = sum(1 for n in schema.names[: schema.names.index(name)] if n in frame)
+        # as pandas' read_parquet converts (pandas 3, pyarrow 19 and later); Arrow's memory
+        # freed column by column as the frame is built (no second copy)
+        frame = got.plain.to_pandas(self_destruct=True, split_blocks=True)
+        if got.coded is not None:
+            names = got.schema.names
+            for name, column in zip(got.few, got.coded.columns, strict=True):
+                at = sum(1 for n in names[: names.index(name)] if n in frame)
                 array = pd.arrays.ArrowExtensionArray(column)
                 frame.insert(at, name, pd.Series(array, index=frame.index, copy=False))
     except Exception as exc:  # pyarrow raises several types for a damaged file

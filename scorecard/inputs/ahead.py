@@ -1,0 +1,173 @@
+"""Parquet tables read ahead. Loading first imports pandas, pandera and the loaders: most of
+a second in one thread, with the machine's other cores idle. Meanwhile a thread reads the
+folder's Parquet tables into Arrow as `read` would (Arrow's reading lets go of Python's
+lock), and `read` takes each one ready instead of reading it again.
+
+Imports nothing but Arrow and the column names, so that it can start before the rest. Only
+a file named as a table (`episodes.parquet`) directly in the folder, and only when the
+tables are large enough for a thread to pay, is read ahead; a file changed since is read
+again, and one Arrow cannot read is left to `read`, which says why. What is not taken by the
+end of the load is let go."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..memory import arrow_pool
+from .columns import ALL_TABLES, FEW_VALUED_COLUMNS, canonical
+
+WORTH_BYTES = 8 << 20  # Parquet bytes in the folder below which no thread is started
+
+
+@dataclass(frozen=True)
+class ArrowRead:
+    """A Parquet file as Arrow tables: its columns of codes and the LA (`few`) as the file's
+    dictionaries in `coded`, the others in `plain` (with the index pandas wrote, if any)."""
+
+    schema: pa.Schema
+    few: list[str]
+    plain: pa.Table
+    coded: pa.Table | None
+
+
+def few_valued(schema: pa.Schema) -> list[str]:
+    """The text columns of a Parquet file that hold codes or the LA (not its index)."""
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    names = [
+        f.name
+        for f in schema
+        if f.type in (pa.string(), pa.large_string())
+        and canonical(f.name) in FEW_VALUED_COLUMNS
+        and f.name not in index
+    ]
+    return names if len(set(schema.names)) == len(schema.names) else []
+
+
+def read_arrow(source: str | Path | pa.BufferReader) -> ArrowRead:
+    """A Parquet file read as `ArrowRead` (the cells pandas' `read_parquet` reads, but the
+    columns of codes kept as dictionaries). Read through `ParquetFile`, not `read_table`,
+    whose dataset layer imports pandas: here before pandas is wanted."""
+    schema = pq.read_schema(source)
+    few = few_valued(schema)
+    plain = pq.ParquetFile(source).read(
+        columns=[n for n in schema.names if n not in few] if few else None,
+        use_pandas_metadata=True,
+    )
+    coded = pq.ParquetFile(source, read_dictionary=few).read(columns=few) if few else None
+    return ArrowRead(schema, few, plain, coded)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What says a file has not changed: its size and modification time."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+@dataclass(eq=False)
+class _Job:
+    """A file being read ahead: `value` once `ready` (None when it could not be read, or
+    the load ended first); taken once, and then no longer held here."""
+
+    path: str
+    stamp: tuple[int, int]
+    ready: threading.Event = field(default_factory=threading.Event)
+    value: ArrowRead | None = None
+
+
+_JOBS: dict[str, _Job] = {}  # files being read ahead, by resolved path
+_LOCK = threading.Lock()
+
+
+def _tables_in(path: str | Path | None) -> list[Path]:
+    """The Parquet files named as tables directly in folder `path`, when together they are
+    worth a thread."""
+    if path is None or not os.path.isdir(path):
+        return []
+    try:
+        files = sorted(
+            (
+                f
+                for f in Path(path).iterdir()
+                if f.suffix.lower() == ".parquet" and f.stem.lower() in ALL_TABLES and f.is_file()
+            ),
+            key=lambda f: f.name.lower(),  # the order the folder is read in
+        )
+        return files if sum(f.stat().st_size for f in files) >= WORTH_BYTES else []
+    except OSError:
+        return []
+
+
+def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
+    """Read each file of `jobs` in turn until `stop`, from the pool loading uses (buffers
+    keep the pool they came from)."""
+    with arrow_pool():
+        for job in jobs:
+            if not stop.is_set():
+                try:
+                    job.value = read_arrow(job.path)
+                except Exception:  # left to `read`, which reads it again and says why
+                    job.value = None
+            job.ready.set()
+
+
+@contextmanager
+def reading(path: str | Path | None) -> Iterator[None]:
+    """Inside the block, the Parquet tables of folder `path` are read in a thread, one after
+    another (see the module); at its end what was not taken is let go, and the thread has
+    ended."""
+    jobs: list[_Job] = []
+    with _LOCK:  # a file being read ahead already (a load inside a load) is left to it
+        for f in _tables_in(path):
+            try:
+                name = str(f.resolve())
+                if name not in _JOBS:
+                    jobs.append(_Job(name, _stamp(f)))
+                    _JOBS[name] = jobs[-1]
+            except OSError:
+                continue
+    if not jobs:
+        yield
+        return
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=_read_each, args=(jobs, stop), name="scorecard-ahead", daemon=True
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        with _LOCK:
+            for job in jobs:
+                if _JOBS.get(job.path) is job:
+                    del _JOBS[job.path]
+        thread.join()
+        for job in jobs:
+            job.value = None
+
+
+def take(path: Path) -> ArrowRead | None:
+    """File `path` as read ahead (waiting for it if it is being read), once; None when it
+    was not read ahead, has changed since, or could not be read."""
+    try:
+        name = str(path.resolve())
+    except OSError:
+        return None
+    with _LOCK:
+        job = _JOBS.pop(name, None)
+    if job is None:
+        return None
+    job.ready.wait()
+    got, job.value = job.value, None
+    try:
+        return got if _stamp(path) == job.stamp else None
+    except OSError:
+        return None

@@ -1,0 +1,153 @@
+"""Parquet tables read ahead while the loaders import (`scorecard.inputs.ahead`): the same
+dataset and report as reading each file when its turn comes, nothing held afterwards, and
+a file changed or damaged in the meantime read again by the reader, which says why."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from _loader_fixtures import assert_same_dataset
+
+import scorecard as sc
+from scorecard.inputs import ahead, read
+
+
+def _tables(folder: Path, children: int = 300) -> None:
+    """Episodes and referrals with codes, blank cells, a stray code and pandas' own index."""
+    folder.mkdir()
+    n = children * 2
+    episodes = pd.DataFrame(
+        {
+            "CHILD": np.repeat(np.arange(children).astype(str), 2),
+            "DECOM": pd.to_datetime(["2023-04-01", "2023-09-01"] * children),
+            "RNE": "S",
+            "LS": ["C2", "V3"] * children,
+            "PLACE": ["U1", None] * (children - 1) + ["ZZ", "U2"],
+            "DEC": pd.to_datetime(["2023-09-01", None] * children),
+            "REC": ["E11", None] * children,
+            "PL_DISTANCE": np.linspace(0, 9, n),
+        },
+        index=pd.RangeIndex(10, 10 + n, name="row"),  # an index pandas writes as a column
+    )
+    episodes.to_parquet(folder / "episodes.parquet")
+    referrals = pd.DataFrame(
+        {
+            "LAchildID": np.arange(n).astype(str),
+            "CINreferralDate": pd.Timestamp("2023-05-01") + pd.to_timedelta(np.arange(n), "D"),
+            "CINclosureDate": pd.to_datetime([None] * n),
+            "ReferralNFA": ["0", "1"] * children,
+        }
+    )
+    pq.write_table(pa.Table.from_pandas(referrals), folder / "referrals.parquet", row_group_size=97)
+
+
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Every table the reader asked for (file name, whether it had been read ahead), with
+    reading ahead on for any size of folder."""
+    monkeypatch.setattr(ahead, "WORTH_BYTES", 0)
+    asked: list[tuple[str, bool]] = []
+    take = ahead.take
+
+    def spy(path: Path) -> ahead.ArrowRead | None:
+        got = take(path)
+        asked.append((path.name, got is not None))
+        return got
+
+    monkeypatch.setattr(ahead, "take", spy)
+    return asked
+
+
+def test_read_ahead_gives_the_same_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list[tuple[str, bool]]
+) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    ahead_ = sc.load_dataset(folder)
+    assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
+    assert not ahead._JOBS  # nothing held once the load has ended
+    monkeypatch.setattr(ahead, "WORTH_BYTES", 1 << 60)  # a folder too small to read ahead
+    taken.clear()
+    assert_same_dataset(ahead_, sc.load_dataset(folder))
+    assert sorted(taken) == [("episodes.parquet", False), ("referrals.parquet", False)]
+    # worked by hand: one stray PLACE code, and the codes kept as codes
+    q = ahead_.quality
+    assert (q["rule"] == "unknown PLACE code").sum() == 1
+    assert ahead_["episodes"]["PLACE"].iloc[:2].tolist()[0] == "U1"
+
+
+def test_cells_as_pandas_reads_them(tmp_path: Path) -> None:
+    # the columns that are not codes come as pandas' read_parquet gives them, whatever the
+    # type: text, dates with blanks, a time zone, whole numbers, floats, pandas' index
+    frame = pd.DataFrame(
+        {
+            "CHILD": ["7", None, "9"],
+            "DOB": pd.to_datetime(["2010-01-02", None, "2012-03-04"]),
+            "STAMP": pd.to_datetime(["2024-01-01 10:00"] * 3).tz_localize("UTC"),
+            "N": [1, 2, 3],
+            "X": [0.5, np.nan, 2.0],
+            "SEX": ["1", "2", None],  # a code: read as the file's dictionary
+        },
+        index=pd.Index([5, 6, 7], name="i"),
+    )
+    path = tmp_path / "header.parquet"
+    frame.to_parquet(path)
+    got = read._read_parquet(path).frame
+    expected = pd.read_parquet(path).reset_index(drop=True)
+    plain = [c for c in expected.columns if c != "SEX"]
+    pd.testing.assert_frame_equal(got[plain], expected[plain], check_exact=True)
+    assert list(got.columns) == list(expected.columns)
+    assert pa.types.is_dictionary(got["SEX"].dtype.pyarrow_dtype)
+    assert got["SEX"].astype("str").tolist()[:2] == ["1", "2"]
+
+
+def test_a_file_changed_since_is_read_again(tmp_path: Path, taken: list) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    with ahead.reading(folder):
+        ahead.take(folder / "referrals.parquet")  # the reader waits for the first file too
+        # rewritten by another program while the loaders imported: 5 children, not 300
+        _tables(tmp_path / "other", children=5)
+        (tmp_path / "other" / "episodes.parquet").replace(folder / "episodes.parquet")
+        assert ahead.take(folder / "episodes.parquet") is None
+        assert read._read_parquet(folder / "episodes.parquet").frame.shape[0] == 10
+    assert not ahead._JOBS
+
+
+def test_a_damaged_file_is_left_to_the_reader(tmp_path: Path, taken: list) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    (folder / "episodes.parquet").write_bytes(b"PAR1 not a Parquet file PAR1")
+    q = sc.load_dataset(folder).quality
+    said = q.loc[q["file"].astype(str).str.contains("episodes.parquet")]
+    assert said["rule"].str.contains("cannot be read as Parquet").any(), said
+    assert ("episodes.parquet", False) in taken and ("referrals.parquet", True) in taken
+    assert not ahead._JOBS
+
+
+def test_a_file_not_taken_is_let_go(tmp_path: Path, taken: list) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    with ahead.reading(folder):
+        with ahead.reading(folder):  # a load inside a load: nothing read twice
+            assert len(ahead._JOBS) == 2
+        assert ahead.take(folder / "episodes.parquet") is not None
+        assert ahead.take(folder / "episodes.parquet") is None  # taken once
+    assert not ahead._JOBS  # the referrals, never asked for, are let go
+
+
+def test_reading_ahead_imports_only_arrow() -> None:
+    # what lets it start before pandas and pandera have been imported
+    code = (
+        "import sys, scorecard, scorecard.inputs.ahead, scorecard.inputs;"
+        "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
