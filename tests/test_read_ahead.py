@@ -53,6 +53,7 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """Every table the reader asked for (file name, whether it had been read ahead), with
     reading ahead on for any size of folder."""
     monkeypatch.setattr(ahead, "WORTH_BYTES", 0)
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
     asked: list[tuple[str, bool]] = []
     take = ahead.take
 
@@ -141,6 +142,16 @@ def test_a_file_not_taken_is_let_go(tmp_path: Path, taken: list) -> None:
         assert ahead.take(folder / "episodes.parquet") is not None
         assert ahead.take(folder / "episodes.parquet") is None  # taken once
     assert not ahead._JOBS  # the referrals, never asked for, are let go
+
+
+def test_no_thread_when_threads_are_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    sc.load_dataset(folder)
+    assert sorted(taken) == [("episodes.parquet", False), ("referrals.parquet", False)]
 
 
 def test_reading_ahead_imports_only_arrow() -> None:

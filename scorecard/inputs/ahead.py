@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import threads
 from ..memory import arrow_pool
 from .columns import ALL_TABLES, FEW_VALUED_COLUMNS, canonical
 
@@ -88,8 +89,8 @@ _LOCK = threading.Lock()
 
 def _tables_in(path: str | Path | None) -> list[Path]:
     """The Parquet files named as tables directly in folder `path`, when together they are
-    worth a thread."""
-    if path is None or not os.path.isdir(path):
+    worth a thread (and threads are not turned off: `SCORECARD_THREADS=1`)."""
+    if path is None or not os.path.isdir(path) or threads.workers() < 2:
         return []
     try:
         files = sorted(
