@@ -30,6 +30,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import ahead
 from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
@@ -210,6 +211,12 @@ def _known_names(table: str | None) -> frozenset[str]:
     return frozenset(c.upper() for t in tables for c in known_columns(t))
 
 
+@cache
+def _known_set() -> pa.Array:
+    """`_known_names(None)` as an Arrow array, for `pc.is_in`."""
+    return pa.array(sorted(_known_names(None)), pa.string())
+
+
 def _find_header(rows: list[list[object]], table: str | None) -> int:
     """Index of the header row among the first rows: the first holding all identifying
     columns of `table` (of any table when unknown); else the row naming most known columns;
@@ -256,10 +263,12 @@ def _header_rows(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     looked at (the usual case: one comparison over the first column)."""
     none = np.zeros(0, dtype=np.intp)
     first = f.iloc[:, 0]  # by place: a name may be written twice
-    names = {clean_name(c).upper() for c in f.columns} | _known_names(None)
-    # upper() has Arrow's kernel where casefold() goes cell by cell: the screen
-    screen = first.astype("str").str.strip().str.upper().isin(names) & first.notna()
-    maybe = np.flatnonzero(screen.to_numpy())
+    names = pa.array(sorted({clean_name(c).upper() for c in f.columns}), pa.string())
+    # upper() has Arrow's kernel where casefold() goes cell by cell: the screen, against the
+    # file's names and every known one (an Arrow set built once: a few thousand names)
+    said = pa.array(first.astype("str").str.strip().str.upper())
+    screen = pc.or_(pc.is_in(said, value_set=names), pc.is_in(said, value_set=_known_set()))
+    maybe = np.flatnonzero(pc.fill_null(screen, False).to_numpy(zero_copy_only=False))
     if not len(maybe):
         return none, none
     cells = f.iloc[maybe].astype("str")
@@ -420,10 +429,11 @@ def footer_rows(sheet: Sheet) -> tuple[Sheet, np.ndarray]:
     if f.empty or f.shape[1] < 2:
         return sheet, np.arange(0)
     tail = f.iloc[-FOOTER_SEARCH_ROWS:]
-    sparse = tail.notna().sum(axis=1).to_numpy() <= max(2, f.shape[1] // 2)
+    most = max(2, f.shape[1] // 2)
     n = 0
     for i in range(len(tail) - 1, -1, -1):  # the usual case: the last row is data
-        if not _is_footer(tail.iloc[i], bool(sparse[i])):
+        row = tail.iloc[i]
+        if not _is_footer(row, int(row.notna().sum()) <= most):
             break
         n += 1
     if not n:

@@ -86,16 +86,25 @@ def read_words(parts: list[Part]) -> list[pd.DataFrame]:
     return notes
 
 
-def _any_word(part: Part, column: str, words: dict[str, str]) -> bool:
-    """Whether any cell of the column is one of `words`, looked for among its categories or
-    distinct values (a census's 6 million ReferralNFA cells are not written out to text and
-    cleaned for it)."""
+def _values(part: Part, column: str) -> pd.Series:
+    """The distinct values of a column as written: its categories, or its distinct cells (a
+    census's 6 million cells are not written out to text and cleaned to look for a word)."""
     s = part.frame[column]
     if isinstance(s.dtype, pd.CategoricalDtype):
-        values = pd.Series(s.cat.categories)
-    else:
-        values = pd.Series(pd.unique(s.dropna()))
+        return pd.Series(s.cat.categories)
+    return pd.Series(pd.unique(s.dropna()))
+
+
+def _any_word(part: Part, column: str, words: dict[str, str]) -> bool:
+    """Whether any cell of the column is one of `words` (looked for among its values)."""
+    values = _values(part, column)
     return bool(values.astype("string").str.strip().str.upper().isin(list(words)).any())
+
+
+def _may_be_padded(values: pd.Series) -> bool:
+    """Whether any of a column's distinct `values` has the shape of a code written with zeros
+    before its number (a few codes, looked at one by one: cheaper than text methods)."""
+    return any(isinstance(v, str) and _ZEROS.match(v) for v in values.tolist())
 
 
 def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.DataFrame:
@@ -111,6 +120,7 @@ def _note(part: Part, column: str, written: pd.Series, code: pd.Series) -> pd.Da
 
 # a code written with zeros before its number: the letters, then the number without them
 _PADDED = re.compile(r"^([A-Z]+)0+(\d+)$")
+_ZEROS = re.compile(r"\s*[A-Za-z]+0+\d+\s*$")  # its shape as written (any case, padded)
 
 
 def read_padded_codes(parts: list[Part]) -> list[pd.DataFrame]:
@@ -123,11 +133,13 @@ def read_padded_codes(parts: list[Part]) -> list[pd.DataFrame]:
             if column not in part.frame.columns or not len(part.frame):
                 continue
             s = part.frame[column]
+            if not _may_be_padded(_values(part, column)):  # the usual case: none
+                continue
+            valid = list(codes.valid_codes(list_name))
             known = part.distinct.get(column)
             known = Distinct.of(s) if known is None else known
             said = known.values.astype("string").str.strip().str.upper()
             unpadded = said.str.replace(_PADDED, r"\1\2", regex=True)
-            valid = list(codes.valid_codes(list_name))
             padded = (unpadded.isin(valid) & ~said.isin(valid)).to_numpy(dtype=bool)
             if not padded.any():
                 continue
