@@ -260,6 +260,17 @@ def test_zero_padded_codes_are_the_codes_of_their_list(tmp_path: Path) -> None:
     assert got == [["N0", 0, 1], ["N010", 0, 1], ["N1", 1, 3]]
 
 
+def test_zero_padded_codes_in_any_case_or_padding(tmp_path: Path) -> None:
+    # lower case and spaces around ('  n01 '): still a padded N1, whichever step cleans the
+    # cell first
+    rows = ["A,01/05/2024,  n01 ,,", "B,01/06/2024,n1,,"]
+    cols = "LAchildID,CINreferralDate,PrimaryNeedCode,CINclosureDate,ReasonForClosure"
+    write(tmp_path, "referrals.csv", cols, rows)
+    ds = sc.load_dataset(tmp_path, coverage=("2023-04-01", "2025-03-31"))
+    assert ds["referrals"]["PrimaryNeedCode"].astype("string").tolist() == ["N1", "N1"]
+    assert rules(ds, "note")[0][3].startswith("1 PrimaryNeedCode cell written with zeros")
+
+
 def test_codes_written_with_their_descriptions_are_the_codes(tmp_path: Path) -> None:
     """Case-management reports export 'U4 - Foster placement ...': every such cell was an
     unknown code (the card showed 136 children looked after of 1,789). The code before the
