@@ -586,6 +586,7 @@ def _notes(frame: pd.DataFrame, plan: _Plan, pieces: list[_Piece]) -> pd.Series:
                         den=f"{int(b):,}",
                         since=since,
                         children="child" if a == 1 else "children",
+                        s="" if a == 1 else "s",
                     )
                     if a > 0
                     else None

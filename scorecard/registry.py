@@ -191,9 +191,12 @@ def measure(
     population estimate older than the date calls for); `spares(source, rows, at)`: the rows
     left out that cannot matter at each date, so that its note does not name them.
     `missing(ds, at, params)`: the dates whose year's results the data does not hold, with
-    why. `said_by_missing`: tables whose rows left out (an unusable cell) `missing` gives as
-    the reason at the dates they matter (a year's all-pupil KS4 row), so the engine's note
-    on rows left out, put on every date, leaves them out."""
+    why. `caveats`: a 0/1 column of the units (or of the custom aggregation's result) and
+    the note said where it counts any, a template of `{n}` (the count), `{den}` (the
+    denominator), `{children}` (child or children), `{s}` (the plural's s) and `{since}`
+    (the date the data starts). `said_by_missing`: tables whose rows left out (an unusable
+    cell) `missing` gives as the reason at the dates they matter (a year's all-pupil KS4
+    row), so the engine's note on rows left out, put on every date, leaves them out."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__

@@ -13,6 +13,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
+from scorecard.engine import compute_each
 from scorecard.inputs import dataset_from_frames
 from scorecard.measures.education import census_march, normalise_academic_year
 from scorecard.periods import parse_at
@@ -214,7 +215,20 @@ def test_metric_must_be_known() -> None:
         registry["attainment_cla"](make_ds(), parse_at("2025-03-31"), [], {"metric": "KS2"})
 
 
-def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
+POOLED_KS4_ALL = pd.DataFrame(
+    {
+        "ACADEMIC_YEAR": ["2024/25", "2024/25"],
+        "PUPILS": ["1000", "3000"],
+        "AVG_ATT8": ["50", "40"],
+        "PCT_EM94": ["70", "60"],
+        "LA": ["650", "886"],
+    }
+)
+
+
+def _pooled_ds(ks4_all: pd.DataFrame = POOLED_KS4_ALL) -> sc.Dataset:
+    """P1 looked after in two LAs (650: ATT8 30, EM94 1; 886: ATT8 10, EM94 0), one
+    2024/25 pupil each, with `ks4_all` per LA."""
     episodes = pd.concat(
         [
             EPISODES.loc[EPISODES["CHILD"] == "P1"].assign(LA="650"),  # ATT8 30
@@ -231,22 +245,86 @@ def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
             "LA": ["650", "886"],
         }
     )
-    ks4_all = pd.DataFrame(
-        {
-            "ACADEMIC_YEAR": ["2024/25", "2024/25"],
-            "PUPILS": ["1000", "3000"],
-            "AVG_ATT8": ["50", "40"],
-            "PCT_EM94": ["70", "60"],
-            "LA": ["650", "886"],
-        }
-    )
-    ds = sc.Dataset.from_frames(episodes=episodes, ks4_cla=ks4_cla, ks4_all=ks4_all)
+    frames = {"episodes": episodes, "ks4_cla": ks4_cla, "ks4_all": ks4_all}
+    return dataset_from_frames(frames, strict=False)
+
+
+def test_pooled_gap_by_la_and_pupil_weighted_total() -> None:
+    ds = _pooled_ds()
     by_la = sc.compute("attainment_gap_att8", ds, at="2025-03-31", by="LA")
     # 650: 50 - 30 = 20; 886: 40 - 10 = 30
     assert by_la.set_index("LA")["value"].to_dict() == {"650": 20.0, "886": 30.0}
     total = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
     # all pupils: (1000 x 50 + 3000 x 40) / 4000 = 42.5; cohort (30 + 10) / 2 = 20 -> 22.5
     assert total["value"].item() == 22.5
+    assert by_la["note"].isna().all() and total["note"].isna().all()
+
+
+NO_FIGURE_FOR_ONE_LA = (
+    "not available: the all-pupil figure (ks4_all) is missing for 1 LA with pupils in the "
+    "cohort (no row for the year, a blank or suppressed figure, or a row left out: scorecard "
+    "validate lists those)"
+)
+
+
+@pytest.mark.parametrize(
+    "ks4_all",
+    [
+        pytest.param(POOLED_KS4_ALL.assign(AVG_ATT8=["50", "95"]), id="out-of-range-left-out"),
+        pytest.param(POOLED_KS4_ALL.assign(AVG_ATT8=["50", "x"]), id="suppressed"),
+        pytest.param(POOLED_KS4_ALL.iloc[:1], id="no-row"),
+    ],
+)
+def test_an_la_without_its_all_pupil_figure_has_no_gap_and_nor_has_the_pool(ks4_all) -> None:
+    # 886's 2024/25 all-pupil Attainment 8 unusable, suppressed or absent: its gap was NaN
+    # without a word, and the pooled gap compared both LAs' pupils with 650's figure alone
+    # (50 - 20 = 30.0, silently); each now says why it has no value
+    ds = _pooled_ds(ks4_all)
+    by_la = sc.compute("attainment_gap_att8", ds, at="2025-03-31", by="LA").set_index("LA")
+    assert by_la.loc["650", "value"] == 20.0 and pd.isna(by_la.loc["650", "note"])
+    # the cohort stays visible: 10 points of 1 pupil
+    assert by_la.loc["886", ["numerator", "denominator"]].tolist() == [10.0, 1.0]
+    assert np.isnan(by_la.loc["886", "value"])
+    assert by_la.loc["886", "note"] == NO_FIGURE_FOR_ONE_LA
+    total = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
+    assert total[["numerator", "denominator"]].values.tolist() == [[40.0, 2.0]]
+    assert np.isnan(total["value"].item())
+    assert total["note"].item() == NO_FIGURE_FOR_ONE_LA
+    # the units built once for both views (as the scorecard builds them) give the same
+    views = [("2025-03-31", None), ("2025-03-31", "LA")]
+    pooled, each_la = compute_each("attainment_gap_att8", ds, views)
+    pd.testing.assert_frame_equal(pooled, total)
+    pd.testing.assert_frame_equal(each_la.set_index("LA"), by_la)
+
+
+def test_an_la_figure_left_out_for_one_metric_leaves_the_other_metric_gap() -> None:
+    # 886's AVG_ATT8 out of range leaves its row out of the Attainment 8 gap only
+    ds = _pooled_ds(POOLED_KS4_ALL.assign(AVG_ATT8=["50", "95"]))
+    by_la = sc.compute("attainment_gap_em94", ds, at="2025-03-31", by="LA")
+    # 650: 70 - 100 = -30; 886: 60 - 0 = 60
+    assert by_la.set_index("LA")["value"].to_dict() == {"650": -30.0, "886": 60.0}
+    total = sc.compute("attainment_gap_em94", ds, at="2025-03-31")
+    # all pupils (1000 x 70 + 3000 x 60) / 4000 = 62.5; cohort 1 of 2 = 50% -> 12.5
+    assert total["value"].item() == 12.5
+    assert by_la["note"].isna().all() and total["note"].isna().all()
+
+
+def test_an_la_with_a_figure_but_no_pupils_in_the_cohort_still_counts_in_the_pool() -> None:
+    # a third LA (105) with all pupils' figures and no looked-after pupils: part of the
+    # pooled all-pupil figure (the area's pupils), with an empty cohort of its own
+    extra = pd.DataFrame(
+        {
+            "ACADEMIC_YEAR": ["2024/25"],
+            "PUPILS": ["4000"],
+            "AVG_ATT8": ["60"],
+            "PCT_EM94": ["80"],
+            "LA": ["105"],
+        }
+    )
+    ds = _pooled_ds(pd.concat([POOLED_KS4_ALL, extra], ignore_index=True))
+    total = sc.compute("attainment_gap_att8", ds, at="2025-03-31")
+    # (1000 x 50 + 3000 x 40 + 4000 x 60) / 8000 = 51.25; cohort 20 -> 31.25
+    assert total["value"].item() == 31.25 and pd.isna(total["note"].item())
 
 
 # ----------------------------------------------- the tables as kept: repeats, marks, fractions

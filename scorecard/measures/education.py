@@ -20,11 +20,14 @@ metric's sum and count; a pupil listed twice for one year counts once: a row wit
 result for the metric does not compete with one that has it (a dual-registered pupil's
 second school row), and of rows with results the last is used (`scorecard validate` warns
 where they differ). On pooled data without an LA breakdown the all-pupil figure is the
-PUPILS-weighted mean of the LAs' figures. The gap of a year with no usable all-pupil figure
-is not available, with the reason: no `ks4_all` row for the year, its figure blank or
-suppressed ('x', read as blank when loading), or its row left out by an error (such as two
-rows for one year: loading leaves out the England and regional rows of a DfE download, and
-any other repeat is an error naming the rows). An empty cohort gives a blank gap.
+PUPILS-weighted mean of the LAs' figures; an LA with pupils in the cohort but no usable
+all-pupil figure for the year leaves its own gap and the pooled gap without a value, with
+the reason (its pupils are never set against a figure that is not theirs). The gap of a
+year with no usable all-pupil figure is not available, with the reason: no `ks4_all` row
+for the year, its figure blank or suppressed ('x', read as blank when loading), or its row
+left out by an error (such as two rows for one year: loading leaves out the England and
+regional rows of a DfE download, and any other repeat is an error naming the rows). An
+empty cohort gives a blank gap.
 Breakdowns of the cohort (`sex`, `uasc`, `district`, ages) are taken on the 31 March; the gap
 cannot be broken down by anything but LA, because the all-pupil figure is not.
 """
@@ -35,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, add_breakdowns, summarise
-from ..care import EPISODE_CORE, child_key, looked_after_at
+from ..care import EPISODE_CORE, child_key, has_child_la, looked_after_at
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, months_before
 from ..registry import measure
@@ -294,49 +297,92 @@ def attainment_cla(
     return _pupil_facts(ds, units, metric) if detail else units
 
 
-def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str, per_la: bool) -> pd.DataFrame:
-    """The all-pupil figure for each date's academic year: `period_end`, (`LA`), `all_pupils`.
+def all_pupils(ds: Dataset, at: pd.DatetimeIndex, metric: str) -> pd.DataFrame:
+    """The all-pupil figure of each date's academic year: `period_end`, `LA` (when
+    `ks4_all` has it: a row per LA), `all_pupils` and `PUPILS` (the weight when LAs are
+    pooled).
 
     Several rows for one year (and LA) are an error when loading (`Ks4All`), which leaves
-    them out, so at most one is left. Pooled without `per_la`: PUPILS-weighted mean over
-    the LAs.
+    them out, so at most one is left.
     """
     _, column, _ = _metric(metric)
     table = ds.table("ks4_all")
     frame = pd.DataFrame(
         {
             "year": normalise_academic_year(table["ACADEMIC_YEAR"]).to_numpy(),
-            "figure": pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64"),
-            "pupils": pd.to_numeric(table["PUPILS"], errors="coerce").to_numpy(dtype="float64"),
+            "all_pupils": pd.to_numeric(table[column], errors="coerce").to_numpy("float64"),
+            "PUPILS": pd.to_numeric(table["PUPILS"], errors="coerce").to_numpy("float64"),
         }
     )
-    pooled = "LA" in table.columns
-    if pooled:
+    keys = ["year"]
+    if "LA" in table.columns:
         frame["LA"] = table["LA"].astype("str").to_numpy()
-    frame = frame.drop_duplicates(["year", "LA"] if pooled else ["year"], keep="last")
-    if pooled and not per_la:
-        frame = frame.loc[frame["figure"].notna()]
-        weighted = (frame["figure"] * frame["pupils"]).groupby(frame["year"]).sum(min_count=1)
-        frame = pd.DataFrame(
-            {"figure": weighted / frame.groupby("year")["pupils"].sum(min_count=1)}
-        ).reset_index()
-    marches = census_march(at)
+        keys.append("LA")
+    frame = frame.drop_duplicates(keys, keep="last")
     dates = pd.DataFrame(
-        {"period_end": np.asarray(at, dtype=DATE_DTYPE), "year": academic_year_label(marches)}
+        {
+            "period_end": np.asarray(at, dtype=DATE_DTYPE),
+            "year": academic_year_label(census_march(at)),
+        }
     )
-    out = dates.merge(frame, on="year", how="left")
-    keys = ["period_end", "LA"] if per_la else ["period_end"]
-    return out.rename(columns={"figure": "all_pupils"})[[*keys, "all_pupils"]]
+    out = dates.merge(frame, on="year", how="inner")
+    return out[["period_end", *keys[1:], "all_pupils", "PUPILS"]]
+
+
+def _with_cohort_las(figure: pd.DataFrame, pupils: pd.DataFrame) -> pd.DataFrame:
+    """`figure` (per date and LA) with a row for each LA with pupils in the cohort but no
+    all-pupil row, and `no_all_pupils`: 1 where such an LA's figure is missing (no row,
+    blank or suppressed, or its row left out for an unusable cell), which leaves its gap,
+    and the pooled gap, without a value rather than comparing pupils with a figure that
+    is not theirs."""
+    if "LA" not in pupils.columns:  # the children's LAs are not known: nothing to match
+        return figure.assign(no_all_pupils=0)
+    keys = ["period_end", "LA"]
+    cohort_las = pd.DataFrame(
+        {
+            "period_end": np.asarray(pupils["period_end"], dtype=DATE_DTYPE),
+            "LA": pupils["LA"].astype("str").to_numpy(),
+            "in_cohort": True,
+        }
+    ).drop_duplicates(keys)
+    # the LAs' rows in the table's order (the pooled mean sums in it), then those lacking one
+    out = figure.merge(cohort_las, on=keys, how="left")
+    absent = cohort_las.merge(figure[keys], on=keys, how="left", indicator=True)
+    absent = absent.loc[absent["_merge"] == "left_only", [*keys, "in_cohort"]]
+    out = pd.concat([out, absent], ignore_index=True)
+    lacking = out["in_cohort"].eq(True).to_numpy() & out["all_pupils"].isna().to_numpy()
+    return out.drop(columns="in_cohort").assign(no_all_pupils=lacking.astype("int64"))
+
+
+def _pooled(figure: pd.DataFrame) -> pd.DataFrame:
+    """The all-pupil figure of the LAs together: their PUPILS-weighted mean per date, blank
+    where an LA with pupils in the cohort has none (`no_all_pupils`, summed)."""
+    usable = figure["all_pupils"].notna() & figure["PUPILS"].notna()
+    by_date = figure["period_end"]
+    weighted = (figure["all_pupils"] * figure["PUPILS"]).where(usable).groupby(by_date)
+    pupils = figure["PUPILS"].where(usable).groupby(by_date).sum(min_count=1)
+    lacking = figure["no_all_pupils"].groupby(by_date).sum()
+    mean = weighted.sum(min_count=1) / pupils
+    return pd.DataFrame(
+        {
+            "period_end": np.asarray(mean.index, dtype=DATE_DTYPE),
+            "all_pupils": mean.where(lacking.eq(0)).to_numpy("float64"),
+            "no_all_pupils": lacking.to_numpy("float64"),
+        }
+    )
 
 
 def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict) -> pd.DataFrame:
     """All pupils' figure minus the cohort's (mean points or percent reaching grade 4), with
-    the cohort's numerator and denominator (so the level the cohort reached stays visible)."""
+    the cohort's numerator and denominator (so the level the cohort reached stays visible)
+    and `no_all_pupils` (LAs with pupils in the cohort whose all-pupil figure is missing)."""
     pupils = units.loc[units["unit"] != ALL_PUPILS]
     figure = units.loc[units["unit"] == ALL_PUPILS]
+    if "LA" in figure.columns and "LA" not in by:
+        figure = _pooled(figure)
     keys = ["period_end", *by]
     cla = summarise(pupils, at, by, _stat(params))
-    figure = figure[[*keys, "all_pupils"]].assign(
+    figure = figure[[*keys, "all_pupils", "no_all_pupils"]].assign(
         period_end=np.asarray(figure["period_end"], dtype=DATE_DTYPE)
     )
     if by:
@@ -345,11 +391,17 @@ def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict)
         out = figure.merge(cla, on=keys, how="outer")
     else:
         out = cla.merge(figure, on=keys, how="left")
-    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].fillna(0.0)
+    filled = ["numerator", "denominator", "no_all_pupils"]
+    out[filled] = out[filled].fillna(0.0)
     out["value"] = out["all_pupils"] - out["value"]
-    return (
-        out[[*keys, "numerator", "denominator", "value"]].sort_values(keys).reset_index(drop=True)
-    )
+    return out[[*keys, *filled, "value"]].sort_values(keys).reset_index(drop=True)
+
+
+NO_ALL_PUPILS = (
+    "not available: the all-pupil figure (ks4_all) is missing for {n} LA{s} with pupils in "
+    "the cohort (no row for the year, a blank or suppressed figure, or a row left out: "
+    "scorecard validate lists those)"
+)
 
 
 @measure(
@@ -361,6 +413,7 @@ def _gap(units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: dict)
     anchor=census_march_index,
     missing=_missing_results("ks4_cla", "ks4_all"),
     said_by_missing=("ks4_all",),
+    caveats={"no_all_pupils": NO_ALL_PUPILS},
 )
 def attainment_gap(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, metric: str = "ATT8"
@@ -381,13 +434,18 @@ def attainment_gap(
             )
         per_la = True
     units = cohort(ds, at, metric)
-    if per_la:
+    if per_la or ("LA" in ds.table("ks4_all").columns and has_child_la(ds)):
+        # each pupil's LA: the all-pupil figure must be there for every LA of the cohort
         units = _cohort_breakdowns(ds, units, ["LA"])
         units["LA"] = units["LA"].astype("str")
-    units = units.assign(unit="pupil")
+    units = units.assign(unit="pupil", no_all_pupils=0)
     if detail:
         units = _pupil_facts(ds, units, metric)
-    figure = all_pupils(ds, at, metric, per_la)
+    figure = all_pupils(ds, at, metric)
+    if "LA" in figure.columns:
+        figure = _with_cohort_las(figure, units)
+    else:
+        figure = figure.assign(no_all_pupils=0)
     figure = figure.assign(
         unit=ALL_PUPILS,
         num=0.0,
