@@ -424,3 +424,32 @@ def test_an_unusable_all_pupil_figure_is_said_on_its_year_only() -> None:
     assert pd.isna(gap["note"].iloc[1])
     cla = sc.compute("attainment_cla_att8", ds, at=["2024-03-31", "2025-03-31"])
     assert cla["note"].isna().all() and cla["value"].tolist() == [10.0, 25.0]
+
+
+@pytest.mark.parametrize(("column", "metric"), [("PCT_EM94", "em94"), ("AVG_ATT8", "att8")])
+def test_an_all_pupil_figure_of_0_is_an_error_not_a_figure(column, metric) -> None:
+    # 0 for 2023/24 (a blank written as 0, or a formula over an empty sheet): was taken as
+    # written, and the gap 0 - 0 = 0 (EM94: 0 - 0% of P7) read as the cohort level with
+    # all pupils; no authority's all-pupil figure is 0
+    ds = dataset_from_frames(
+        {**_frames(), "ks4_all": KS4_ALL.assign(**{column: ["0", KS4_ALL[column][1]]})},
+        strict=False,
+    )
+    error = ds.quality.loc[ds.quality["severity"] == "error"]
+    assert error[["table", "row", "column", "rule"]].values.tolist() == [
+        ["ks4_all", 0, column, "0: not an authority's all-pupil figure"]
+    ]
+    assert "blank" in error["hint"].item()
+    gap = sc.compute(f"attainment_gap_{metric}", ds, at=["2024-03-31", "2025-03-31"])
+    name = {"att8": "Attainment 8", "em94": "grade 4+ in English and maths"}[metric]
+    assert gap["note"].iloc[0] == (
+        f"not available: no all-pupil {name} for 2023/24 (its 1 ks4_all row left out: "
+        f"unusable {column} (0: not an authority's all-pupil figure); scorecard validate "
+        "lists them)"
+    )
+    assert gap[["numerator", "denominator", "value"]].iloc[0].isna().all()
+    assert pd.isna(gap["note"].iloc[1]) and not np.isnan(gap["value"].iloc[1])
+    # the other figure of that year is usable: its gap is there
+    other = {"att8": "em94", "em94": "att8"}[metric]
+    kept = sc.compute(f"attainment_gap_{other}", ds, at="2024-03-31")
+    assert kept["value"].notna().item() and pd.isna(kept["note"].item())

@@ -167,6 +167,13 @@ class Ks4All(_Table):
     AVG_ATT8: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 90})
     PCT_EM94: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
 
+    @pa.check("AVG_ATT8", "PCT_EM94", name="all_pupil_figure_not_0")
+    def _not_zero(cls, s: pd.Series) -> pd.Series:
+        """No authority's all-pupil figure is 0 (England's EM94 is 60-75%): a 0 is a blank
+        written as 0, and taken as written it gives a gap equal to minus the cohort's own
+        level (`describe_failure`). Blanks are not checked."""
+        return s != 0
+
     @pa.dataframe_check
     def one_row_per_academic_year(cls, df: pd.DataFrame) -> pd.Series:
         """False on every row of a year (per LA when pooled) written twice with different
@@ -313,6 +320,13 @@ def describe_failure(table: str, column: str, check: str) -> tuple[str, str]:
             "not a collection year",
             "YEAR is the collection year's end (2025 for 2024-25); 2024-25 and 202425 are "
             "read too.",
+        )
+    if check == "all_pupil_figure_not_0":
+        return (
+            "0: not an authority's all-pupil figure",
+            f"No authority's all-pupil {column} is 0: a blank, or a figure not published, "
+            "written as 0? Leave the cell blank (or write DfE's x) where there is no figure; "
+            "that year's gap is not available until the figure is there.",
         )
     if check.startswith("in_range("):
         low, high = check[len("in_range(") : -1].split(", ")
