@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +143,28 @@ def test_a_file_not_taken_is_let_go(tmp_path: Path, taken: list) -> None:
         assert ahead.take(folder / "episodes.parquet") is not None
         assert ahead.take(folder / "episodes.parquet") is None  # taken once
     assert not ahead._JOBS  # the referrals, never asked for, are let go
+
+
+def test_files_are_read_side_by_side_once_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    # a reader per core (2 here): each file read once, the two at once (one reader after
+    # the other waited alone on a file's steps that use one core)
+    folder = tmp_path / "data"
+    _tables(folder)
+    both = threading.Barrier(2, timeout=20)  # broken unless two reads are under way at once
+    read_arrow, calls = ahead.read_arrow, []
+
+    def spy(path: str) -> ahead.ArrowRead:
+        calls.append(Path(path).name)
+        both.wait()
+        return read_arrow(path)
+
+    monkeypatch.setattr(ahead, "read_arrow", spy)
+    sc.load_dataset(folder)
+    assert sorted(calls) == ["episodes.parquet", "referrals.parquet"]
+    assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
+    assert not [t for t in threading.enumerate() if t.name == "scorecard-ahead"]
 
 
 def test_no_thread_when_threads_are_turned_off(

@@ -1,7 +1,7 @@
 """Parquet tables read ahead. Loading first imports pandas, pandera and the loaders: most of
-a second in one thread, with the machine's other cores idle. Meanwhile a thread reads the
-folder's Parquet tables into Arrow as `read` would (Arrow's reading lets go of Python's
-lock), and `read` takes each one ready instead of reading it again.
+a second in one thread, with the machine's other cores idle. Meanwhile threads (a reader
+per core) read the folder's Parquet tables into Arrow as `read` would (Arrow's reading lets
+go of Python's lock), and `read` takes each one ready instead of reading it again.
 
 Imports nothing but Arrow and the column names, so that it can start before the rest. Only
 a file named as a table (`episodes.parquet`) directly in the folder, and only when the
@@ -81,6 +81,7 @@ class _Job:
     stamp: tuple[int, int]
     ready: threading.Event = field(default_factory=threading.Event)
     value: ArrowRead | None = None
+    begun: bool = False
 
 
 _JOBS: dict[str, _Job] = {}  # files being read ahead, by resolved path
@@ -107,23 +108,29 @@ def _tables_in(path: str | Path | None) -> list[Path]:
 
 
 def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
-    """Read each file of `jobs` in turn until `stop`, from the pool loading uses (buffers
-    keep the pool they came from)."""
+    """Read the files of `jobs` until `stop`, the next file not yet begun each time (in
+    order: the loader takes them in that order), from the pool loading uses (buffers keep
+    the pool they came from). Several of these run side by side (`reading`)."""
     with arrow_pool():
-        for job in jobs:
-            if not stop.is_set():
-                try:
-                    job.value = read_arrow(job.path)
-                except Exception:  # left to `read`, which reads it again and says why
-                    job.value = None
+        while not stop.is_set():
+            with _LOCK:
+                job = next((j for j in jobs if not j.begun), None)
+                if job is None:
+                    return
+                job.begun = True
+            try:
+                job.value = read_arrow(job.path)
+            except Exception:  # left to `read`, which reads it again and says why
+                job.value = None
             job.ready.set()
 
 
 @contextmanager
 def reading(path: str | Path | None) -> Iterator[None]:
-    """Inside the block, the Parquet tables of folder `path` are read in a thread, one after
-    another (see the module); at its end what was not taken is let go, and the thread has
-    ended."""
+    """Inside the block, the Parquet tables of folder `path` are read in threads, one per
+    core (a file's reading has steps in one thread that another file's can fill), in the
+    folder's order (see the module); at its end what was not taken is let go, and the
+    threads have ended."""
     jobs: list[_Job] = []
     with _LOCK:  # a file being read ahead already (a load inside a load) is left to it
         for f in _tables_in(path):
@@ -138,10 +145,12 @@ def reading(path: str | Path | None) -> Iterator[None]:
         yield
         return
     stop = threading.Event()
-    thread = threading.Thread(
-        target=_read_each, args=(jobs, stop), name="scorecard-ahead", daemon=True
-    )
-    thread.start()
+    readers = [
+        threading.Thread(target=_read_each, args=(jobs, stop), name="scorecard-ahead", daemon=True)
+        for _ in range(min(threads.workers(), len(jobs)))
+    ]
+    for reader in readers:
+        reader.start()
     try:
         yield
     finally:
@@ -150,8 +159,10 @@ def reading(path: str | Path | None) -> Iterator[None]:
             for job in jobs:
                 if _JOBS.get(job.path) is job:
                     del _JOBS[job.path]
-        thread.join()
+        for reader in readers:
+            reader.join()
         for job in jobs:
+            job.ready.set()  # a job never begun (stopped first) is not waited for
             job.value = None
 
 
