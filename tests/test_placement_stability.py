@@ -12,6 +12,7 @@ import pytest
 
 import scorecard as sc
 from scorecard.care import children, looked_after_at
+from scorecard.measures import placements as placements_module
 from scorecard.measures.placements import (
     long_term_stability,
     placement_moves,
@@ -621,6 +622,22 @@ def test_eight_quarter_ends_at_once_equal_each_separately() -> None:
             apart = pd.concat([func(ds, ats[[k]], by) for k in range(len(ats))], ignore_index=True)
             pd.testing.assert_frame_equal(together, apart, check_dtype=False)
             assert together["denominator"].sum() > 0
+
+
+def test_counts_worked_out_in_blocks_side_by_side_equal_one_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # millions of units are counted a block at a time in threads: blocks of 7 units, two
+    # threads, give every child at every date the count of one block
+    ds = sc.Dataset.from_frames(episodes=random_episodes(200, 7))
+    ats = quarter_ends("2024-25 Q4", 8)
+    reasons = ["L", "T", "U"]
+    whole = placements_module._placements_held(ds, ats, reasons)
+    monkeypatch.setattr(placements_module, "_UNITS", 7)
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    blocks = placements_module._placements_held(ds, ats, reasons)
+    assert len(whole) > 7 * 20 and (whole >= 3).any()
+    np.testing.assert_array_equal(blocks, whole)
 
 
 def test_a_date_before_any_care_gives_an_empty_row_not_an_error() -> None:

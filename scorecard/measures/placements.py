@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import threads
 from ..breakdowns import add_breakdowns
 from ..care import EPISODE_CORE, children, expand, looked_after_at, n_children
 from ..dataset import Dataset
@@ -181,16 +182,28 @@ def _placements_held(
     down = (child[1:] == child[:-1]) & (dec_day[1:] < dec_day[:-1])
     overlapping = np.zeros(n_cid, dtype=bool)
     overlapping[child[1:][down]] = True
-    first = _run_starts(child, dec_day, cid, width, ws_day[units["k"].to_numpy()])
     starts = seq["starts_placement"].to_numpy()
-    run = np.r_[0, np.cumsum(starts, dtype="int64")]
     n = len(starts)
+    run = np.r_[0, np.cumsum(starts, dtype="int64")]
     # the next non-temporary episode at or after each position
     at_or_after = np.where(seq["temporary"].to_numpy(), n, np.arange(n))
     next_non_temp = np.r_[np.minimum.accumulate(at_or_after[::-1])[::-1], n]
-    lead = next_non_temp[first]
-    extra = (lead <= ep) & ~starts[np.minimum(lead, max(n - 1, 0))]
-    held = run[ep + 1] - run[first] + extra
+    ends = child * width
+    ends += dec_day  # (child, DEC day) in order: see `_run_starts`
+    k = units["k"].to_numpy()
+    held = np.empty(len(units), dtype="int64")
+
+    def block(start: int) -> None:
+        """Units `start` to `start + _UNITS`: a search and gathers that let go of Python's
+        lock, so blocks run side by side in threads."""
+        part = slice(start, start + _UNITS)
+        mine = ep[part]
+        first = _run_starts(ends, cid[part], width, ws_day[k[part]])
+        lead = next_non_temp[first]
+        extra = (lead <= mine) & ~starts[np.minimum(lead, max(n - 1, 0))]
+        held[part] = run[mine + 1] - run[first] + extra
+
+    threads.each(block, range(0, len(units), _UNITS))
     odd = overlapping[cid]
     if odd.any():
         keys, total = _window_counts(ds, at, reasons, children=np.flatnonzero(overlapping))
@@ -198,16 +211,16 @@ def _placements_held(
     return held
 
 
-def _run_starts(
-    child: np.ndarray, dec_day: np.ndarray, cid: np.ndarray, width: int, ws_day: np.ndarray
-) -> np.ndarray:
+_UNITS = 1 << 18  # units at a time in `_placements_held`
+
+
+def _run_starts(ends: np.ndarray, cid: np.ndarray, width: int, ws_day: np.ndarray) -> np.ndarray:
     """For each unit (child `cid` at a date whose window starts on `ws_day`), the first
     episode of its run in the window: the child's first episode that ends after the window
-    starts. A child's episodes that never overlap end in order, so one binary search over
-    (child, DEC day) finds it; episodes sort by child first, so a child whose episodes
-    overlap (counted apart by the caller) cannot mislead the search for the others."""
-    ends = child * width
-    ends += dec_day
+    starts. `ends` is ``child x width + DEC day`` per episode: a child's episodes that never
+    overlap end in order, so one binary search over it finds the episode; episodes sort by
+    child first, so a child whose episodes overlap (counted apart by the caller) cannot
+    mislead the search for the others."""
     wanted = cid * width
     wanted += ws_day
     return np.searchsorted(ends, wanted, side="right")
