@@ -4,6 +4,7 @@ and checking every cell gives."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from _loader_fixtures import assert_same_dataset
 
 import scorecard as sc
 from scorecard.identifiers import digits_as_numbers
-from scorecard.inputs import ahead, dataset_from_frames, keys, read
+from scorecard.inputs import ahead, dataset_from_frames, keys, quality, read
 from scorecard.inputs.coerce import _has_time_of_day
 
 # one child's episodes, repeated for many children; codes written the ways councils write them
@@ -310,3 +311,27 @@ def test_loading_in_threads_equals_loading_in_one(
     assert_same_dataset(alone, spread)
     assert (alone.quality["rule"] == "referral repeated for the same child and date").sum() > 0
     assert len(alone.unusable) > 0
+
+
+def test_the_referrals_child_codes_are_worked_out_beside_the_first_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the codes every referral check waits for are started in a thread of their own before
+    # the repeated-episode step, worked out once, and the thread has ended with the load
+    folder = tmp_path / "data"
+    _write(folder, _episodes(100), rows_per_group=4_096)
+    pd.DataFrame(
+        {"LAchildID": [str(i) for i in range(keys.BIG + 1)], "CINreferralDate": "2020-01-01"}
+    ).to_parquet(folder / "referrals.parquet", index=False)
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    built, id_codes = [], quality.id_codes
+
+    def spy(values: pd.Series) -> np.ndarray:
+        if values.name == "LAchildID":
+            built.append(threading.current_thread().name)
+        return id_codes(values)
+
+    monkeypatch.setattr(quality, "id_codes", spy)
+    sc.load_dataset(folder)
+    assert built == ["scorecard-checks"]
+    assert not [t for t in threading.enumerate() if t.name == "scorecard-checks"]

@@ -18,6 +18,7 @@ gives each as a step of its own, to run side by side):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TypeVar
@@ -1163,6 +1164,27 @@ LONGEST_CHECKS = (
     code_year_warnings,
     episode_warnings,
 )
+
+
+def shared_ahead(ctx: _Ctx) -> threading.Thread | None:
+    """Start working out in a thread what the longest checks share and all wait for first
+    (the referrals' child codes: millions of identifiers), so that it overlaps the steps
+    before the checks (`repeated_episodes`, in one thread). Join the thread after the
+    checks; None when there is nothing worth a thread."""
+    if not ctx.has("referrals", "LAchildID") or len(ctx.tables["referrals"]) <= BIG:
+        return None
+    if threads.workers() < 2:
+        return None
+
+    def build() -> None:
+        try:
+            _referral_children(ctx)
+        except Exception:  # the check that needs them works them out again and says why
+            return
+
+    thread = threading.Thread(target=build, name="scorecard-checks", daemon=True)
+    thread.start()
+    return thread
 
 
 def repeated_episodes(ctx: _Ctx) -> list[pd.DataFrame]:
