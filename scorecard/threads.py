@@ -62,6 +62,25 @@ def each(
     return [done[i] for i in range(len(items))]
 
 
+def beside(fn: Callable[[], object], name: str) -> Callable[[], None]:
+    """Start `fn()` in a thread of its own (when threads are on): a building block, kept by
+    `once`, that the caller asks for later, worked out meanwhile beside what the caller does
+    first. Returns what waits for the thread to end. A failure is not raised there: the
+    caller asking for the block works it out again and meets it where it belongs."""
+    if workers() < 2:
+        return lambda: None
+
+    def run() -> None:
+        try:
+            fn()
+        except Exception:  # asked for again by the caller, which says why
+            return
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread.join
+
+
 def once(store: MutableMapping[str, Any], key: str, build: Callable[[], T]) -> T:
     """`store[key]`, built with `build()` when missing: once, even when threads ask for one
     key at once (the first builds it, the others wait for it). A build that fails leaves

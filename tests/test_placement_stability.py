@@ -6,6 +6,8 @@ ws = 01/04/2024 to 31/03/2025, `at - 30 months` = 30/09/2022, `at - 24 months` =
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -638,6 +640,29 @@ def test_counts_worked_out_in_blocks_side_by_side_equal_one_block(
     blocks = placements_module._placements_held(ds, ats, reasons)
     assert len(whole) > 7 * 20 and (whole >= 3).any()
     np.testing.assert_array_equal(blocks, whole)
+
+
+def test_the_sequence_worked_out_beside_the_children_looked_after_gives_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # on large data the placement sequence is worked out in a thread of its own while the
+    # children looked after are found: the same figures as in one thread
+    ats = quarter_ends("2024-25 Q4", 8)
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    alone = placement_moves(sc.Dataset.from_frames(episodes=random_episodes(200, 7)), ats, [])
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    monkeypatch.setattr(placements_module, "SEQUENCE_BESIDE", 0)
+    asked, sequence = [], placements_module.placement_sequence
+
+    def spy(*args: object) -> pd.DataFrame:
+        asked.append(threading.current_thread().name)
+        return sequence(*args)
+
+    monkeypatch.setattr(placements_module, "placement_sequence", spy)
+    beside = placement_moves(sc.Dataset.from_frames(episodes=random_episodes(200, 7)), ats, [])
+    assert "scorecard-placements" in asked
+    pd.testing.assert_frame_equal(beside, alone)
+    assert alone["numerator"].sum() > 0
 
 
 def test_a_date_before_any_care_gives_an_empty_row_not_an_error() -> None:

@@ -86,3 +86,31 @@ def test_pieces_start_in_the_order_asked_and_come_back_in_theirs(
         assert started[:2] in ([3, 0], [0, 3]) and sorted(started) == [0, 1, 2, 3, 4]
     with pytest.raises(ValueError, match="each of the 3 positions once"):
         threads.each(note, range(3), start=[0, 0, 1])
+
+
+def test_a_block_worked_out_beside_is_kept_and_a_failure_left_to_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCORECARD_THREADS", "2")
+    store: dict[str, object] = {}
+    names: list[str] = []
+
+    def build() -> int:
+        names.append(threading.current_thread().name)
+        return 42
+
+    wait = threads.beside(lambda: threads.once(store, "k", build), "scorecard-test")
+    wait()
+    assert threads.once(store, "k", build) == 42 and names == ["scorecard-test"]
+
+    def fails() -> int:
+        raise ValueError("bad cell")
+
+    threads.beside(lambda: threads.once(store, "f", fails), "scorecard-test")()  # not raised
+    assert "f" not in store
+    with pytest.raises(ValueError, match="bad cell"):  # the caller meets it
+        threads.once(store, "f", fails)
+    # one thread: nothing started, the caller builds it
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    threads.beside(lambda: threads.once(store, "one", build), "scorecard-test")()
+    assert "one" not in store

@@ -693,7 +693,7 @@ def _run(
     tables, where, years, distinct, earlier, closed = _stitch_tables(parts, found)
     # the cells already found unusable (read blank): the checks draw nothing from them
     ctx = Context(tables, where, distinct, unusable_cells(concat(found)))
-    shared = shared_ahead(ctx) if validate else None
+    shared = shared_ahead(ctx) if validate else (lambda: None)
     repeated = repeated_episodes(ctx)
     if repeated:
         found += repeated
@@ -701,8 +701,7 @@ def _run(
     read = len(found)
     if validate:
         found += _spare_ends(_validate(tables, where, distinct, ctx), closed)
-    if shared is not None:
-        shared.join()
+    shared()
     moved = _drop_copies(tables, where, distinct, found, ctx, read)
     if not tables and (raws or notes):
         found.append(

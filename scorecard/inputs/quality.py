@@ -18,7 +18,6 @@ gives each as a step of its own, to run side by side):
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TypeVar
@@ -1166,25 +1165,14 @@ LONGEST_CHECKS = (
 )
 
 
-def shared_ahead(ctx: _Ctx) -> threading.Thread | None:
+def shared_ahead(ctx: _Ctx) -> Callable[[], None]:
     """Start working out in a thread what the longest checks share and all wait for first
     (the referrals' child codes: millions of identifiers), so that it overlaps the steps
-    before the checks (`repeated_episodes`, in one thread). Join the thread after the
-    checks; None when there is nothing worth a thread."""
+    before the checks (`repeated_episodes`, in one thread). Returns what waits for the
+    thread; call it after the checks."""
     if not ctx.has("referrals", "LAchildID") or len(ctx.tables["referrals"]) <= BIG:
-        return None
-    if threads.workers() < 2:
-        return None
-
-    def build() -> None:
-        try:
-            _referral_children(ctx)
-        except Exception:  # the check that needs them works them out again and says why
-            return
-
-    thread = threading.Thread(target=build, name="scorecard-checks", daemon=True)
-    thread.start()
-    return thread
+        return lambda: None
+    return threads.beside(lambda: _referral_children(ctx), "scorecard-checks")
 
 
 def repeated_episodes(ctx: _Ctx) -> list[pd.DataFrame]:

@@ -7,6 +7,8 @@ once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -247,6 +249,18 @@ def _whole_days(
     return days, ws // day - lo, width
 
 
+SEQUENCE_BESIDE = 200_000  # episodes from which the placement sequence is worth a thread
+
+
+def _sequence_beside(ds: Dataset, reasons: list[str] | tuple[str, ...]) -> Callable[[], None]:
+    """On large data, the placement sequence worked out in a thread while the caller finds
+    the children looked after (both read the episode index; they are independent after
+    it); returns what waits for that thread."""
+    if "episodes" not in ds.tables or len(ds.held("episodes")) < SEQUENCE_BESIDE:
+        return lambda: None
+    return threads.beside(lambda: placement_sequence(ds, reasons), "scorecard-placements")
+
+
 @measure(
     stat="percent",
     unit="child looked after",
@@ -265,8 +279,10 @@ def placement_moves(
     """Percent of children looked after at `at` with `min_placements` or more placements in
     the 12 months to `at` (DfE short-term placement stability). Units: the children looked
     after at `at`; facts: the placements counted, with their start dates."""
+    sequence = _sequence_beside(ds, same_carer_reasons)
     units = looked_after_at(ds, at)
     placements = placements_held(ds, at, same_carer_reasons)
+    sequence()
     units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="placement stability (short term)"
