@@ -326,3 +326,27 @@ def test_a_rate_on_an_older_population_estimate_says_so_beside_it(three_children
     said = "uses the mid-2023 population estimate: the table has no mid-2024"
     assert r["caveat"] == said
     assert said in card.html(charts=False)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "said"),
+    [
+        ("re_referral_rate", "no value at this date: no referral"),
+        ("pct_leavers_adopted", "no value at this date: no child who ceased to be looked after"),
+        (
+            "placement_stability_long",
+            "no value at this date: no child looked after for 2.5 years, under 16",
+        ),
+    ],
+)
+def test_a_figure_with_nothing_to_count_names_what_it_counts(three_children, indicator, said):
+    """Nothing to divide by on 31/03/2025: one referral, on 01/05/2023, so none in the year
+    to it; none of the three children has left, nor been looked after for 2.5 years. The
+    card said 'no children in the group' whatever the figure counted (referrals too)."""
+    referrals = pd.DataFrame({"LAchildID": ["WS100001"], "CINreferralDate": ["01/05/2023"]})
+    ds = sc.Dataset.from_frames(**three_children(), referrals=referrals)
+    card = build_scorecard(ds, quarter="2024-25 Q4")
+    r = row(card, indicator)
+    assert np.isnan(r["value"]) and r["denominator"] == 0
+    assert r["status"] == said and r["rag"] is None
+    assert said in card.html(charts=False)

@@ -498,7 +498,7 @@ def current_rows(
     notes = [None if pd.isna(n) else str(n) for n in out["note"]]
     # a note on a row without a value says why (the status); on a value, it is a caveat
     out["status"] = [
-        status.get(i.id, "" if not np.isnan(v) else (n or _why_blank(d)))
+        status.get(i.id, "" if not np.isnan(v) else (n or _why_blank(d, i)))
         for i, v, d, n in zip(items, out["value"], out["denominator"], notes)
     ]
     out["caveat"] = [n if n and not np.isnan(v) else "" for v, n in zip(out["value"], notes)]
@@ -555,10 +555,15 @@ def add_iro_check(
     return out
 
 
-def _why_blank(denominator: float) -> str:
-    if denominator == 0:
-        return "no value: no children in the group at this date"
-    return "no value at this date"
+def _why_blank(denominator: float, ind: Indicator) -> str:
+    """Why a row the data covers has no value: with nothing to divide by, what its measure
+    counts is named ('no referral', not 'no children' whatever the unit)."""
+    if denominator != 0:
+        return "no value at this date"
+    from ..registry import registry
+
+    counted = registry[ind.measure].unit.split(" (")[0]  # '(and the ...)': not what is counted
+    return f"no value at this date: no {counted}"
 
 
 # --------------------------------------------------------------------------- bands
