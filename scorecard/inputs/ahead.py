@@ -56,9 +56,10 @@ def read_arrow(source: str | Path | pa.BufferReader) -> ArrowRead:
     """A Parquet file read as `ArrowRead` (the cells pandas' `read_parquet` reads, but the
     columns of codes kept as dictionaries). Read through `ParquetFile`, not `read_table`,
     whose dataset layer imports pandas: here before pandas is wanted."""
-    schema = pq.read_schema(source)
+    file = pq.ParquetFile(source)  # its footer read once for the schema and the plain read
+    schema = file.schema_arrow
     few = few_valued(schema)
-    plain = pq.ParquetFile(source).read(
+    plain = file.read(
         columns=[n for n in schema.names if n not in few] if few else None,
         use_pandas_metadata=True,
     )
