@@ -155,10 +155,11 @@ def test_files_are_read_side_by_side_once_each(
     both = threading.Barrier(2, timeout=20)  # broken unless two reads are under way at once
     read_arrow, calls = ahead.read_arrow, []
 
-    def spy(path: str) -> ahead.ArrowRead:
+    def spy(path: str, use_threads: bool = True) -> ahead.ArrowRead:
+        assert not use_threads  # each reader decodes its file alone: a reader per core
         calls.append(Path(path).name)
         both.wait()
-        return read_arrow(path)
+        return read_arrow(path, use_threads)
 
     monkeypatch.setattr(ahead, "read_arrow", spy)
     sc.load_dataset(folder)
