@@ -58,17 +58,23 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def identifier_numbers(values: pd.Series) -> tuple[np.ndarray, int]:
+def identifier_numbers(
+    values: pd.Series, coded: np.ndarray | None = None
+) -> tuple[np.ndarray, int]:
     """An integer per identifier, equal exactly where the identifiers are equal (-1 blank),
     and the width of their range (codes run from -1 to width - 1). Identifiers written as
     digits (`identifiers.digits_as_numbers`) are read as the numbers they are when their
     range is moderate, which is far cheaper than hashing millions of strings; anything else
-    is factorized."""
-    numbers = digits_as_numbers(values) if len(values) > 100_000 else None
+    is factorized. `coded`: the identifiers as loading's checks coded them (`id_codes`:
+    the same numbers, or codes in order of first appearance as factorizing gives), ours to
+    change, in place of reading them again."""
+    numbers = None
+    if len(values) > 100_000:
+        numbers = coded if coded is not None else digits_as_numbers(values)
     if numbers is not None:
         known = numbers >= 0
         lo, hi = int(numbers.min(where=known, initial=2**62)), int(numbers.max())
-        if hi - lo + 1 <= 4 * len(numbers):
+        if known.any() and hi - lo + 1 <= 4 * len(numbers):
             numbers -= lo
             numbers[~known] = -1
             return numbers, hi - lo + 1

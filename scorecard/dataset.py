@@ -18,6 +18,9 @@ QUALITY_COLUMNS = ["severity", "table", "file", "row", "column", "value", "rule"
 COLLECTION_YEAR = "COLLECTION_YEAR"
 # cells that failed a rule (lenient loading): `row` is the position in the loaded table
 UNUSABLE_COLUMNS = ["table", "row", "column", "rule"]
+# what loading's checks work out that the engine would work out again (`Dataset.handed`):
+# the referrals' child codes, `inputs.keys.id_codes` of LAchildID (millions on pooled data)
+REFERRAL_CHILD_CODES = "referral_child_codes"
 # the yearly returns a dataset was stitched from: collection_year '2019-20', its first and
 # last day, the year as its files' names wrote it, how the year was found ('name and dates',
 # 'dates', 'census header', 'name'), its tables, rows read and files
@@ -253,6 +256,12 @@ class Dataset:
         for name, more in rows.items():
             tables[name] = pd.concat([tables[name], more[tables[name].columns]], ignore_index=True)
         return replace(self, tables=self._held.with_frames(tables), earlier={}, _cache={})
+
+    def handed(self, key: str) -> Any:
+        """A building block loading worked out for its checks and left for the engine's
+        first use of it (`REFERRAL_CHILD_CODES`); None when it left none. Held no longer
+        once handed: the engine may change it in place."""
+        return self._cache.pop(key, None)
 
     def cached(self, key: str, build: Any) -> Any:
         """Return the cached building block `key`, computing it with `build()` once (threads

@@ -9,6 +9,7 @@ import pytest
 import scorecard as sc
 from scorecard.breakdowns import BreakdownError
 from scorecard.engine import warned
+from scorecard.inputs import dataset_from_frames
 from scorecard.measures.referrals import re_referrals, referral_history
 from scorecard.periods import parse_at, quarter_ends
 
@@ -303,3 +304,33 @@ def test_a_referral_recorded_twice_while_open_counts_and_is_warned_beside_the_fi
             1,
         ]
     ]
+
+
+@pytest.mark.parametrize("written", ["digits", "letters"])
+def test_the_checks_child_codes_are_handed_to_the_engine_with_the_same_figure(
+    written: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading's checks code the LAchildIDs of a large referrals table; the engine takes
+    those codes (once, so that they are not held after) instead of reading the identifiers
+    again, with the figure worked out by hand. 60,000 children, two referrals each: the
+    even ones on 01/05/2024 and 01/06/2024 (the second a re-referral), the odd ones on
+    01/05/2022 (history, 25 months before) and 01/06/2024 (not one). In the window: 90,000
+    referrals, 30,000 re-referrals: 33.3%."""
+    from scorecard import care
+
+    n = 60_000
+    ids = [str(10_000_000 + i) if written == "digits" else f"C{i:07d}" for i in range(n)]
+    first = ["01/05/2024" if i % 2 == 0 else "01/05/2022" for i in range(n)]
+    frame = pd.DataFrame({"LAchildID": ids * 2, "CINreferralDate": first + ["01/06/2024"] * n})
+    want = (30_000, 90_000, pytest.approx(100 / 3))
+    checked = sc.Dataset.from_frames(referrals=frame)
+    own = dataset_from_frames({"referrals": frame}, validate=False)  # no checks: none handed
+
+    def not_read_again(values: pd.Series) -> None:
+        raise AssertionError("the identifiers were read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(care, "digits_as_numbers", not_read_again)
+        assert one(re_referrals(checked, AT, [])) == want
+    assert checked.handed("referral_child_codes") is None  # taken once, held no longer
+    assert one(re_referrals(own, AT, [])) == want

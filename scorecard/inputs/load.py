@@ -44,6 +44,7 @@ from .quality import (
     Context,
     dataset_checks,
     exact_copies,
+    handed_on,
     repeated_episodes,
     shared_ahead,
 )
@@ -738,6 +739,8 @@ def _run(
         returns=returns,
         authority=authority,
         earlier=earlier,
+        # the checks' referral codes, for the engine, while their rows are the table's
+        _cache=handed_on(ctx) if "referrals" not in moved else {},
     )
     return ds, report
 

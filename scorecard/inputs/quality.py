@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from .. import codes, threads
 from ..compact import as_text
+from ..dataset import REFERRAL_CHILD_CODES
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS, months_before
 from ..postcodes import district_for, district_lookup, outward_code
@@ -77,6 +78,10 @@ class _Ctx:
         """`build()` worked out once and kept under `key` (checks running side by side in
         threads may ask for it at once)."""
         return threads.once(self._memo, key, build)
+
+    def made(self, key: str) -> object | None:
+        """What `once` built under `key` (None when nothing was)."""
+        return self._memo.get(key)
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.tables and all(c in self.tables[table].columns for c in cols)
@@ -705,6 +710,13 @@ def dob_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
             hint,
         ),
     ]
+
+
+def handed_on(ctx: _Ctx) -> dict[str, np.ndarray]:
+    """What the checks worked out that the engine would work out again, for the dataset to
+    hand on (`Dataset.handed`): the referrals' child codes, when made."""
+    made = ctx.made("referral_children")
+    return {} if made is None else {REFERRAL_CHILD_CODES: made}
 
 
 def _referral_children(ctx: _Ctx) -> np.ndarray:

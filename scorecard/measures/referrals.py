@@ -34,7 +34,7 @@ import pandas as pd
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
 from ..care import events_in_windows, factorize, identifier_numbers
 from ..compact import taken
-from ..dataset import Dataset
+from ..dataset import REFERRAL_CHILD_CODES, Dataset
 from ..periods import DATE_DTYPE, DAY_NS, months_before, window_start
 from ..registry import measure
 from .facts import with_facts
@@ -67,7 +67,7 @@ def child_codes(frame: pd.DataFrame, la_codes: np.ndarray | None = None) -> np.n
 def _child_sort_key(ds: Dataset, ref: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray:
     """`child_codes + 1` of the referrals at `rows` (default all) as a new int64 array: 0
     for a referral without a LAchildID."""
-    ids, width = identifier_numbers(ref[CHILD_COL])
+    ids, width = identifier_numbers(ref[CHILD_COL], ds.handed(REFERRAL_CHILD_CODES))
     if rows is not None:
         ids = ids[rows]
     if "LA" in ref.columns:
