@@ -345,9 +345,10 @@ def _prepare(raws: list[RawTable]) -> tuple[list[Part], pd.DataFrame, list[pd.Da
     carrying their fields (`header_fields`), fill OC3's YEAR and check each part can be
     used: (usable parts, the returns, report rows)."""
     found: list[pd.DataFrame] = []
-    parts = []
-    for raw in raws:
-        parts.append(Part(raw, *coerce(raw)))  # takes the cells as read out of `raw`
+    # the tables side by side (a table's columns are too: one table's slowest column left a
+    # core idle); each takes the cells as read out of its `raw`
+    big = sum(len(raw.frame) for raw in raws) > BIG
+    parts = threads.each(lambda raw: Part(raw, *coerce(raw)), raws, worth=big)
     # the Arrow pool keeps what it freed (the dictionaries read); give it back before the
     # checks, once all tables are built (returning it sooner only made Arrow ask again)
     pa.default_memory_pool().release_unused()
