@@ -148,24 +148,67 @@ def test_a_file_not_taken_is_let_go(tmp_path: Path, taken: list) -> None:
 def test_files_are_read_side_by_side_once_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
 ) -> None:
-    # a reader per core (2 here): each file read once, the two at once (one reader after
-    # the other waited alone on a file's steps that use one core)
+    # a reader per core (2 here): each file's codes read apart from its other columns, each
+    # part once, two at once (one reader waited alone on the last file's whole reading)
     folder = tmp_path / "data"
     _tables(folder)
     both = threading.Barrier(2, timeout=20)  # broken unless two reads are under way at once
-    read_arrow, calls = ahead.read_arrow, []
+    read_part, calls = ahead._read_part, []
 
-    def spy(path: str, use_threads: bool = True) -> ahead.ArrowRead:
-        assert not use_threads  # each reader decodes its file alone: a reader per core
-        calls.append(Path(path).name)
+    def spy(path: str, part: str) -> ahead.ArrowRead:
+        calls.append((Path(path).name, part))
         both.wait()
-        return read_arrow(path, use_threads)
+        return read_part(path, part)
 
-    monkeypatch.setattr(ahead, "read_arrow", spy)
+    monkeypatch.setattr(ahead, "_read_part", spy)
     sc.load_dataset(folder)
-    assert sorted(calls) == ["episodes.parquet", "referrals.parquet"]
+    assert sorted(calls) == [
+        ("episodes.parquet", "coded"),
+        ("episodes.parquet", "plain"),
+        ("referrals.parquet", "coded"),
+        ("referrals.parquet", "plain"),
+    ]
     assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
     assert not [t for t in threading.enumerate() if t.name == "scorecard-ahead"]
+
+
+def test_parts_put_together_are_the_file_read_whole(tmp_path: Path) -> None:
+    # the same Arrow tables, the same chunks (a chunk per row group for the codes), the same
+    # schema and pandas metadata as one `read_arrow`
+    folder = tmp_path / "data"
+    _tables(folder)
+    for name in ("episodes.parquet", "referrals.parquet"):
+        path = str(folder / name)
+        whole = ahead.read_arrow(path, use_threads=False)
+        assert ahead._parts(path) == ("plain", "coded")
+        got = ahead._together({part: ahead._read_part(path, part) for part in ahead._parts(path)})
+        assert got is not None and whole.coded is not None and got.coded is not None
+        assert got.schema.equals(whole.schema, check_metadata=True) and got.few == whole.few
+        assert got.plain.equals(whole.plain) and got.coded.equals(whole.coded)
+        assert got.plain.schema.equals(whole.plain.schema, check_metadata=True)
+        chunks = [c.num_chunks for c in got.coded.columns]
+        assert chunks == [c.num_chunks for c in whole.coded.columns]
+    assert ahead._parts(str(folder / "missing.parquet")) == ("whole",)  # left to `read`
+
+
+def test_a_part_not_read_leaves_the_file_to_the_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    folder = tmp_path / "data"
+    _tables(folder)
+    read_part = ahead._read_part
+
+    def failing(path: str, part: str) -> ahead.ArrowRead:
+        if Path(path).name == "referrals.parquet" and part == "coded":
+            raise OSError("the disk went away for a moment")
+        return read_part(path, part)
+
+    monkeypatch.setattr(ahead, "_read_part", failing)
+    ds = sc.load_dataset(folder)
+    assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", False)]
+    monkeypatch.setattr(ahead, "_read_part", read_part)
+    assert_same_dataset(ds, sc.load_dataset(folder))
+    assert not ahead._JOBS
 
 
 def test_no_thread_when_threads_are_turned_off(

@@ -1,7 +1,8 @@
 """Parquet tables read ahead. Loading first imports pandas, pandera and the loaders: most of
 a second in one thread, with the machine's other cores idle. Meanwhile threads (a reader
 per core) read the folder's Parquet tables into Arrow as `read` would (Arrow's reading lets
-go of Python's lock), and `read` takes each one ready instead of reading it again.
+go of Python's lock; a file's columns of codes and its other columns by different readers),
+and `read` takes each one ready instead of reading it again.
 
 Imports nothing but Arrow and the column names, so that it can start before the rest. Only
 a file named as a table (`episodes.parquet`) directly in the folder, and only when the
@@ -58,19 +59,47 @@ def read_arrow(source: str | Path | pa.BufferReader, use_threads: bool = True) -
     whose dataset layer imports pandas: here before pandas is wanted. `use_threads`: Arrow
     decodes the columns in its own threads (not when a reader per core reads the files)."""
     file = pq.ParquetFile(source)  # its footer read once for the schema and the plain read
-    schema = file.schema_arrow
-    few = few_valued(schema)
-    plain = file.read(
-        columns=[n for n in schema.names if n not in few] if few else None,
-        use_pandas_metadata=True,
-        use_threads=use_threads,
+    few = few_valued(file.schema_arrow)
+    return ArrowRead(
+        file.schema_arrow,
+        few,
+        _plain(file, few, use_threads),
+        _coded(source, few, use_threads) if few else None,
     )
-    coded = (
-        pq.ParquetFile(source, read_dictionary=few).read(columns=few, use_threads=use_threads)
-        if few
-        else None
-    )
-    return ArrowRead(schema, few, plain, coded)
+
+
+def _plain(file: pq.ParquetFile, few: list[str], use_threads: bool) -> pa.Table:
+    """The columns of `file` that are not codes, as pandas reads them (its index too)."""
+    columns = [n for n in file.schema_arrow.names if n not in few] if few else None
+    return file.read(columns=columns, use_pandas_metadata=True, use_threads=use_threads)
+
+
+def _coded(source: str | Path | pa.BufferReader, few: list[str], use_threads: bool) -> pa.Table:
+    """The columns `few` of a Parquet file as the file's dictionaries."""
+    return pq.ParquetFile(source, read_dictionary=few).read(columns=few, use_threads=use_threads)
+
+
+def _read_part(path: str, part: str) -> ArrowRead:
+    """One `part` of file `path` read as `read_arrow` reads it, in this thread: "plain" (its
+    columns of codes empty), "coded" (its other columns empty) or "whole" (both)."""
+    if part == "whole":
+        return read_arrow(path, use_threads=False)
+    file = pq.ParquetFile(path)
+    few = few_valued(file.schema_arrow)
+    if part == "plain":
+        return ArrowRead(file.schema_arrow, few, _plain(file, few, False), None)
+    return ArrowRead(file.schema_arrow, few, pa.table({}), _coded(path, few, False))
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """What readers read of file `path` side by side: its columns of codes apart from its
+    other columns (each about half the time of the referrals), or the file whole (no codes,
+    or a footer Arrow cannot read, left to `read`). With whole files, the last large one
+    was read in one thread while the other cores waited."""
+    try:
+        return ("plain", "coded") if few_valued(pq.read_schema(path)) else ("whole",)
+    except Exception:  # pyarrow raises several types for a damaged file
+        return ("whole",)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -81,14 +110,17 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @dataclass(eq=False)
 class _Job:
-    """A file being read ahead: `value` once `ready` (None when it could not be read, or
-    the load ended first); taken once, and then no longer held here."""
+    """A file being read ahead, in `parts` (`_parts`) that readers take in turn: `value`
+    once `ready` (None when it could not be read, or the load ended first); taken once, and
+    then no longer held here."""
 
     path: str
     stamp: tuple[int, int]
+    parts: tuple[str, ...] = ("whole",)
     ready: threading.Event = field(default_factory=threading.Event)
     value: ArrowRead | None = None
-    begun: bool = False
+    begun: int = 0  # parts handed to a reader
+    read: dict[str, ArrowRead | None] = field(default_factory=dict)  # the parts read
 
 
 _JOBS: dict[str, _Job] = {}  # files being read ahead, by resolved path
@@ -115,24 +147,42 @@ def _tables_in(path: str | Path | None) -> list[Path]:
 
 
 def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
-    """Read the files of `jobs` until `stop`, the next file not yet begun each time (in
-    order: the loader takes them in that order), from the pool loading uses (buffers keep
-    the pool they came from). Several of these run side by side (`reading`), each decoding
-    its file in its own thread: Arrow's threads as well would take the cores the imports
+    """Read the parts of the files of `jobs` until `stop`, the next part not yet begun each
+    time (in order: the loader takes the files in that order), from the pool loading uses
+    (buffers keep the pool they came from); the reader that reads a file's last part puts
+    the file together. Several of these run side by side (`reading`), each decoding its
+    part in its own thread: Arrow's threads as well would take the cores the imports
     running meanwhile need, and the imports, not the reading, end last (the peers' job:
     0.95 times the time)."""
     with arrow_pool():
         while not stop.is_set():
             with _LOCK:
-                job = next((j for j in jobs if not j.begun), None)
+                job = next((j for j in jobs if j.begun < len(j.parts)), None)
                 if job is None:
                     return
-                job.begun = True
+                part = job.parts[job.begun]
+                job.begun += 1
             try:
-                job.value = read_arrow(job.path, use_threads=False)
+                got: ArrowRead | None = _read_part(job.path, part)
             except Exception:  # left to `read`, which reads it again and says why
-                job.value = None
+                got = None
+            with _LOCK:
+                job.read[part] = got
+                if len(job.read) < len(job.parts):
+                    continue
+            job.value = _together(job.read)
+            job.read = {}
             job.ready.set()
+
+
+def _together(read: dict[str, ArrowRead | None]) -> ArrowRead | None:
+    """A file's parts read apart (`_read_part`) as `read_arrow` reads it whole; None when
+    one could not be read."""
+    if "whole" in read or None in read.values():
+        return read.get("whole")
+    plain, coded = read["plain"], read["coded"]
+    assert plain is not None and coded is not None
+    return ArrowRead(plain.schema, plain.few, plain.plain, coded.coded)
 
 
 @contextmanager
@@ -147,7 +197,7 @@ def reading(path: str | Path | None) -> Iterator[None]:
             try:
                 name = str(f.resolve())
                 if name not in _JOBS:
-                    jobs.append(_Job(name, _stamp(f)))
+                    jobs.append(_Job(name, _stamp(f), _parts(name)))
                     _JOBS[name] = jobs[-1]
             except OSError:
                 continue
