@@ -172,6 +172,25 @@ def test_files_are_read_side_by_side_once_each(
     assert not [t for t in threading.enumerate() if t.name == "scorecard-ahead"]
 
 
+def test_one_file_is_read_by_two_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    # a folder holding one large table: its two parts read at once, not one reader alone
+    folder = tmp_path / "data"
+    _tables(folder)
+    (folder / "episodes.parquet").unlink()
+    both = threading.Barrier(2, timeout=20)
+    read_part = ahead._read_part
+
+    def spy(path: str, part: str) -> ahead.ArrowRead:
+        both.wait()  # broken (and the file left to the reader) unless both parts are read at once
+        return read_part(path, part)
+
+    monkeypatch.setattr(ahead, "_read_part", spy)
+    sc.load_dataset(folder)
+    assert taken == [("referrals.parquet", True)]
+
+
 def test_parts_put_together_are_the_file_read_whole(tmp_path: Path) -> None:
     # the same Arrow tables, the same chunks (a chunk per row group for the codes), the same
     # schema and pandas metadata as one `read_arrow`

@@ -191,23 +191,26 @@ def reading(path: str | Path | None) -> Iterator[None]:
     core (a file's reading has steps in one thread that another file's can fill), in the
     folder's order (see the module); at its end what was not taken is let go, and the
     threads have ended."""
+    found: list[_Job] = []
+    for f in _tables_in(path):
+        try:
+            name = str(f.resolve())
+            found.append(_Job(name, _stamp(f), _parts(name)))
+        except OSError:
+            continue
     jobs: list[_Job] = []
     with _LOCK:  # a file being read ahead already (a load inside a load) is left to it
-        for f in _tables_in(path):
-            try:
-                name = str(f.resolve())
-                if name not in _JOBS:
-                    jobs.append(_Job(name, _stamp(f), _parts(name)))
-                    _JOBS[name] = jobs[-1]
-            except OSError:
-                continue
+        for job in found:
+            if job.path not in _JOBS:
+                jobs.append(job)
+                _JOBS[job.path] = job
     if not jobs:
         yield
         return
     stop = threading.Event()
     readers = [
         threading.Thread(target=_read_each, args=(jobs, stop), name="scorecard-ahead", daemon=True)
-        for _ in range(min(threads.workers(), len(jobs)))
+        for _ in range(min(threads.workers(), sum(len(job.parts) for job in jobs)))
     ]
     for reader in readers:
         reader.start()
