@@ -130,7 +130,13 @@ class _Ctx:
         def build() -> dict[str, np.ndarray]:
             present = [t for t in CHILD_TABLES if self.has(t, "CHILD")]
             frames = [self.tables[t] for t in present]
-            numbers = [digits_as_numbers(f["CHILD"]) for f in frames]
+            # the tables side by side (most are under a block of `digits_as_numbers`, which
+            # reads a column's blocks side by side, so one table at a time kept one core)
+            numbers = threads.each(
+                lambda f: digits_as_numbers(f["CHILD"]),
+                frames,
+                worth=sum(len(f) for f in frames) > BIG,
+            )
             if all(n is not None for n in numbers):  # no strings to stack and hash
                 ids: list[np.ndarray] = numbers  # type: ignore[assignment]
             else:
