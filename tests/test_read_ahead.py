@@ -191,6 +191,33 @@ def test_one_file_is_read_by_two_readers(
     assert taken == [("referrals.parquet", True)]
 
 
+def test_the_largest_file_is_read_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    # the referrals, last in the folder's order, are the larger file here (as on pooled
+    # data): both its parts are begun before the episodes' (none left alone at the end)
+    folder = tmp_path / "data"
+    _tables(folder)
+    pq.write_table(
+        pa.concat_tables([pq.read_table(folder / "referrals.parquet")] * 20),
+        folder / "referrals.parquet",
+    )
+    sizes = {f.name: f.stat().st_size for f in folder.iterdir()}
+    assert sizes["referrals.parquet"] > sizes["episodes.parquet"]
+    both = threading.Barrier(2, timeout=20)  # the two readers' first picks, in at once
+    read_part, calls = ahead._read_part, []
+
+    def spy(path: str, part: str) -> ahead.ArrowRead:
+        calls.append(Path(path).name)
+        both.wait()
+        return read_part(path, part)
+
+    monkeypatch.setattr(ahead, "_read_part", spy)
+    sc.load_dataset(folder)
+    assert calls == ["referrals.parquet"] * 2 + ["episodes.parquet"] * 2
+    assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
+
+
 def test_parts_put_together_are_the_file_read_whole(tmp_path: Path) -> None:
     # the same Arrow tables, the same chunks (a chunk per row group for the codes), the same
     # schema and pandas metadata as one `read_arrow`

@@ -148,7 +148,7 @@ def _tables_in(path: str | Path | None) -> list[Path]:
 
 def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
     """Read the parts of the files of `jobs` until `stop`, the next part not yet begun each
-    time (in order: the loader takes the files in that order), from the pool loading uses
+    time (in the order of `jobs`), from the pool loading uses
     (buffers keep the pool they came from); the reader that reads a file's last part puts
     the file together. Several of these run side by side (`reading`), each decoding its
     part in its own thread: Arrow's threads as well would take the cores the imports
@@ -188,9 +188,11 @@ def _together(read: dict[str, ArrowRead | None]) -> ArrowRead | None:
 @contextmanager
 def reading(path: str | Path | None) -> Iterator[None]:
     """Inside the block, the Parquet tables of folder `path` are read in threads, one per
-    core (a file's reading has steps in one thread that another file's can fill), in the
-    folder's order (see the module); at its end what was not taken is let go, and the
-    threads have ended."""
+    core (a file's reading has steps in one thread that another file's can fill), the
+    largest file first: in the folder's order, the referrals (the largest) were read last,
+    one part still being read when every other was done (loading the pooled folder after
+    the imports: 0.93 times the time, twelve pairs). At the block's end what was not taken
+    is let go, and the threads have ended."""
     found: list[_Job] = []
     for f in _tables_in(path):
         try:
@@ -208,8 +210,11 @@ def reading(path: str | Path | None) -> Iterator[None]:
         yield
         return
     stop = threading.Event()
+    largest_first = sorted(jobs, key=lambda job: job.stamp[0], reverse=True)
     readers = [
-        threading.Thread(target=_read_each, args=(jobs, stop), name="scorecard-ahead", daemon=True)
+        threading.Thread(
+            target=_read_each, args=(largest_first, stop), name="scorecard-ahead", daemon=True
+        )
         for _ in range(min(threads.workers(), sum(len(job.parts) for job in jobs)))
     ]
     for reader in readers:
