@@ -148,12 +148,11 @@ def _tables_in(path: str | Path | None) -> list[Path]:
 
 def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
     """Read the parts of the files of `jobs` until `stop`, the next part not yet begun each
-    time (in the order of `jobs`), from the pool loading uses
-    (buffers keep the pool they came from); the reader that reads a file's last part puts
-    the file together. Several of these run side by side (`reading`), each decoding its
-    part in its own thread: Arrow's threads as well would take the cores the imports
-    running meanwhile need, and the imports, not the reading, end last (the peers' job:
-    0.95 times the time)."""
+    time (in the order of `jobs`), from the pool loading uses (buffers keep the pool they
+    came from); the reader that reads a file's last part puts the file together. Several of
+    these run side by side (`reading`), each decoding its part in its own thread: Arrow's
+    threads as well would take the cores the imports running meanwhile need, and the
+    imports, not the reading, end last (the peers' job: 0.95 times the time)."""
     with arrow_pool():
         while not stop.is_set():
             with _LOCK:
