@@ -210,6 +210,21 @@ def test_identifier_numbers_keep_identifiers_apart() -> None:
         assert _same_partition(codes, pd.factorize(s, use_na_sentinel=True)[0]), odd
 
 
+def test_identifier_numbers_from_codes_handed_on() -> None:
+    """Codes loading's checks made (`coded`) give what reading the identifiers gives: digits
+    as their numbers from 0, and a column with no identifier at all every row blank (-1),
+    width 0 (no range to shift by; unguarded, the blank rows' -1 wrapped to garbage)."""
+    n = 120_000
+    digits = pd.Series([str(i) for i in range(5, n + 5)], dtype="str")
+    coded = np.arange(5, n + 5, dtype="int64")
+    codes, width = identifier_numbers(digits, coded)
+    assert width == n and codes.tolist() == list(range(n))
+    blank = pd.Series([None] * n, dtype="str")
+    codes, width = identifier_numbers(blank, np.full(n, -1, dtype="int64"))
+    assert width == 0 and (codes == -1).all()
+    assert identifier_numbers(blank)[1] == 0  # as read from the column itself
+
+
 def test_looked_after_at_fewer_dates_from_the_set_built() -> None:
     """Dates already built for a larger set give the same rows as built on their own."""
     at = parse_at(quarter_ends("2024-25 Q4", 8))
