@@ -460,9 +460,10 @@ def _summable(column: pd.Series) -> tuple[np.ndarray, bool]:
 
 
 def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group, pandas' own group sum of `values` (compensated, in row order, blanks
-    skipped): the same rows in the same order give the same last bit. The group numbers go
-    in as a categorical's codes, so pandas does not hash them again."""
+    """Per group, pandas' own group sum of `values` (blanks skipped; compensated in row
+    order, or pairwise per group when the group numbers are in order, as pandas chooses
+    from all of them): the same rows in the same order give the same last bit. The group
+    numbers go in as a categorical's codes, so pandas does not hash them again."""
     groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
     summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
     return summed.to_numpy(dtype="float64")
@@ -496,9 +497,10 @@ class GroupSums:
         """Units per group."""
         return self._pick(self.counts)
 
-    def flagged(self, flag: np.ndarray) -> np.ndarray:
-        """Units per group where `flag` holds."""
-        return self._pick(np.bincount(self._groups()[flag], minlength=self.size))
+    def flagged(self, flag: np.ndarray, first: int = 0) -> np.ndarray:
+        """Units per group where `flag` holds (given for the units from `first` on)."""
+        groups = self._groups()[first : first + len(flag)]
+        return self._pick(np.bincount(groups[flag], minlength=self.size))
 
     def sums(self, column: pd.Series) -> np.ndarray:
         """Per group, the sum of `column` as pandas' group sum gives it (float64)."""
@@ -520,6 +522,22 @@ class GroupSums:
             return self._pick(np.bincount(self._groups(), weights=values, minlength=self.size))
         raw = column.to_numpy(dtype="float64", na_value=np.nan)
         return self._pick(_compensated_sums(raw, self._groups(), self.size))
+
+    def sums_in(self, values: np.ndarray, first: int = 0) -> np.ndarray:
+        """Per group, what `sums` gives for a column holding `values` (float64, blanks NaN)
+        on the units from `first` on and 0 on every other unit. When the sum is exact
+        (see `_summable`) it is the same in any order, so only `values` are summed; else
+        the whole column is built, since pandas' group sum is compensated or pairwise
+        depending on all the group numbers, and only the same column gives the same bits."""
+        end = first + len(values)
+        summable, exact = _summable(pd.Series(values, copy=False))
+        if exact:
+            groups = self._groups()[first:end]
+            sums = np.bincount(groups, weights=summable, minlength=self.size)
+            return self._pick(sums.astype("float64", copy=False))  # no values: int64 zeros
+        whole = np.zeros(len(self.number))
+        whole[first:end] = values
+        return self._pick(_compensated_sums(whole, self._groups(), self.size))
 
 
 def _grouped_by_numbers(

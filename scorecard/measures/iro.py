@@ -267,8 +267,8 @@ def _fast(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, cp_weight: float = 0.0
 ) -> pd.DataFrame:
     """The figure straight from the active cases and posts, without a unit frame: the
-    units' contributions as two arrays (cases, then posts, as `iro_caseload` lists them)
-    and their groups numbered as `breakdowns.summarise` numbers them, summed by the same
+    units' groups numbered as `breakdowns.summarise` numbers them (cases, then posts, as
+    `iro_caseload` lists them) and each kind's contributions summed by the same
     `GroupSums`, so the figures are the same to the last bit."""
     by_la = _check_by(ds, by)
     ats = np.asarray(at, dtype=DATE_DTYPE)
@@ -285,18 +285,16 @@ def _fast(
     if by_la:
         number[:n_cases] += _la_positions(ds, "iro_allocations", case_rows)
         number[n_cases:] += _la_positions(ds, "iro_staff", post_rows)
-    num = np.zeros(len(number))
-    num[:n_cases] = case_weights(labels, cp_weight)[kind[case_rows]]
-    den = np.zeros(len(number))
-    den[n_cases:] = fte[post_rows]
     summer = GroupSums(number, len(ats) * slots, every_group=not by_la)
     present = summer.present
     out = pd.DataFrame({"period_end": ats[present // slots]})
     if by_la:
         la = pd.Categorical.from_codes(present - (present // slots) * slots, categories=las)
         out["LA"] = pd.Series(la).astype("str")
-    out["numerator"] = numerator = summer.sums(pd.Series(num, copy=False))
-    out["denominator"] = denominator = summer.sums(pd.Series(den, copy=False))
+    # each kind of unit carries 0 in the other's column: only its own values are summed
+    numerator = summer.sums_in(case_weights(labels, cp_weight)[kind[case_rows]])
+    denominator = summer.sums_in(fte[post_rows], first=n_cases)
+    out["numerator"], out["denominator"] = numerator, denominator
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = np.where(denominator > 0, numerator / denominator, np.nan)
     return out
