@@ -275,6 +275,62 @@ def test_rate_pooled_by_la_and_in_total() -> None:
     assert total["value"].item() == pytest.approx(0.6)
 
 
+POOLED_EPISODES = eps(
+    [
+        ("A", "01/01/2020", "S", "C2", "U1", None, None),
+        ("B", "01/01/2020", "S", "C2", "U1", None, None),
+        ("C", "01/06/2024", "S", "C2", "U1", "01/01/2025", "E11"),
+        ("D", "01/01/2023", "S", "C2", "U1", None, None),
+        ("E", "01/01/2023", "S", "C2", "U1", None, None),
+    ]
+).assign(LA=["650", "650", "886", "921", "921"])
+
+
+@pytest.mark.parametrize("uasc", ["include", "exclude", "only"])
+@pytest.mark.parametrize("by", [[], ["LA"]])
+@pytest.mark.parametrize("pop_886", ["30000", "30000.3"])
+def test_rate_straight_from_children_equals_its_units_summarised(
+    by: list[str], uasc: str, pop_886: str
+) -> None:
+    """The rate is computed without a unit frame; it equals the units summarised, to the
+    last bit: with an LA that has an estimate but no child looked after (999), one whose
+    estimate is missing in a year (921 has no mid-2023: its rate and the total are blank
+    there), UASC children left out or counted alone, and an estimate with a fraction, which
+    is summed as pandas sums it."""
+    population = pd.DataFrame(
+        {
+            "LA": ["650", "650", "886", "886", "921", "999", "999"],
+            "MID_YEAR": ["2023", "2024", "2023", "2024", "2024", "2023", "2024"],
+            "POP_0_17": ["10000", "20000", pop_886, pop_886, "40000", "5000", "5000"],
+        }
+    )
+    uasc_rows = pd.DataFrame(
+        {"LA": ["650", "921"], "CHILD": ["B", "D"], "DUC": [None, "01/01/2025"]}
+    )
+    ds = sc.Dataset.from_frames(episodes=POOLED_EPISODES, population=population, uasc=uasc_rows)
+    at = parse_at(["31/03/2024", "30/09/2024", "31/03/2025"])
+    run = registry["looked_after_rate"]
+    with pytest.warns(PopulationWarning, match="921"):
+        units = run.units(ds, at, by, {"uasc": uasc})
+    want = sc.breakdowns.summarise(units, at, by, "ratio", scale=10_000.0)
+    with pytest.warns(PopulationWarning, match="921"):
+        got = run(ds, at, by, {"uasc": uasc})
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    if by and uasc == "exclude":
+        # 31/03/2024 (mid-2023): 650 has A (B is UASC): 1 / 10,000 x 10,000 = 1.0; 921 has
+        # E (D is UASC until 01/01/2025) and no mid-2023: blank; 999: 0 / 5,000 = 0.0
+        first = got[got["period_end"] == "2024-03-31"].set_index("LA")
+        assert first.loc["650", "value"] == 1.0 and first.loc["999", "value"] == 0.0
+        assert np.isnan(first.loc["921", "value"]) and first.loc["921", "numerator"] == 1
+        # 30/09/2024 (mid-2024): 921's E over 40,000: 0.25
+        assert value(got, period_end=pd.Timestamp("2024-09-30"), LA="921")["value"] == 0.25
+    if not by and uasc == "include":
+        # 31/03/2025 (mid-2024): A, B, D, E over 20,000 + 886's + 40,000 + 5,000
+        last = got.iloc[-1]
+        assert last["numerator"] == 4
+        assert last["denominator"] == 65_000 + float(pop_886)
+
+
 # ---------------------------------------------------------------- starters and leavers
 
 FLOWS = eps(
