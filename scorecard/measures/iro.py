@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, GroupSums
+from ..breakdowns import CHILD_BREAKDOWNS, BreakdownError, GroupSums, figure_from_sums
 from ..care import expand, factorize
 from ..compact import is_held, taken
 from ..dataset import Dataset
@@ -286,18 +286,10 @@ def _fast(
         number[:n_cases] += _la_positions(ds, "iro_allocations", case_rows)
         number[n_cases:] += _la_positions(ds, "iro_staff", post_rows)
     summer = GroupSums(number, len(ats) * slots, every_group=not by_la)
-    present = summer.present
-    out = pd.DataFrame({"period_end": ats[present // slots]})
-    if by_la:
-        la = pd.Categorical.from_codes(present - (present // slots) * slots, categories=las)
-        out["LA"] = pd.Series(la).astype("str")
     # each kind of unit carries 0 in the other's column: only its own values are summed
     numerator = summer.sums_in(case_weights(labels, cp_weight)[kind[case_rows]])
     denominator = summer.sums_in(fte[post_rows], first=n_cases)
-    out["numerator"], out["denominator"] = numerator, denominator
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(denominator > 0, numerator / denominator, np.nan)
-    return out
+    return figure_from_sums(at, summer, numerator, denominator, "ratio", las=las if by_la else None)
 
 
 def _iro_facts(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> dict:

@@ -20,6 +20,7 @@ from ..breakdowns import (
     GroupSums,
     add_breakdowns,
     child_la_codes,
+    figure_from_sums,
     summarise,
 )
 from ..care import (
@@ -383,16 +384,9 @@ def _rate_fast(
     estimates = pop["POP_0_17"].to_numpy(dtype="float64")
     denominator = summer.sums_in(estimates, first=len(k))
     denominator[summer.flagged(np.isnan(estimates), first=len(k)) > 0] = np.nan
-    present = summer.present
-    out = pd.DataFrame({"period_end": ats[present // slots]})
-    if by:
-        la = present - (present // slots) * slots
-        out["LA"] = pd.Series(pd.Categorical.from_codes(np.where(la < len(las), la, -1), las))
-        out["LA"] = out["LA"].astype("str")
-    out["numerator"], out["denominator"] = numerator, denominator
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(denominator > 0, numerator / denominator, np.nan) * 10_000.0
-    return out
+    return figure_from_sums(
+        at, summer, numerator, denominator, "ratio", las=las if by else None, scale=10_000.0
+    )
 
 
 @measure(
