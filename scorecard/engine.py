@@ -370,9 +370,9 @@ def compute_each(
     with the indicator's units built ONCE (over every view's dates, with every view's
     breakdowns) and summarised for each view: the scorecard's trend and its district view
     share one build. Raises what `compute` raises for the first view that fails. A measure
-    with its own fast path (`fast`: no units) is computed view by view. With `values_at`
-    (dates), one more frame comes last: `unit_values` at those of its dates that are among
-    the views' dates and that the data supports, from the same build."""
+    whose fast path (`fast`: no units) serves every view is computed view by view. With
+    `values_at` (dates), one more frame comes last: `unit_values` at those of its dates
+    that are among the views' dates and that the data supports, from the same build."""
     ind = resolve_indicator(indicator, catalogue)
     dataset = resolve_dataset(dataset)
     measure = registry[ind.measure]
@@ -385,9 +385,9 @@ def compute_each(
             outs.append(unit_values(ind, dataset, wanted[wanted.isin(asked)], catalogue=catalogue))
         return outs
 
-    if measure.fast is not None or (len(views) < 2 and values_at is None):
-        return one_by_one()
     bys = [normalise_by(by) for _, by in views]
+    if all(measure.is_fast(by) for by in bys) or (len(views) < 2 and values_at is None):
+        return one_by_one()
     every_by = list(dict.fromkeys(name for by in bys for name in by))
     with without_hugepages():
         plans = [_plan(ind, dataset, at, by) for (at, _), by in zip(views, bys)]

@@ -63,6 +63,7 @@ class Measure:
     offers: tuple[str, ...] = ()
     aggregate: Aggregate | None = None
     fast: Callable[..., pd.DataFrame] | None = None
+    fast_by: tuple[str, ...] | None = None
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None
     missing: Callable[[Any, pd.DatetimeIndex, Params], Mapping[pd.Timestamp, str]] | None = None
     caveats: Mapping[str, str] = field(default_factory=dict)
@@ -115,6 +116,11 @@ class Measure:
                     f"{who or self.name} cannot be broken down by {name!r}: {self.refuses[name]}"
                 )
 
+    def is_fast(self, by: list[str]) -> bool:
+        """Whether the figure broken down by `by` comes from the measure's fast path (no
+        unit frame): it has one, serving every breakdown or those in `fast_by`."""
+        return self.fast is not None and (self.fast_by is None or set(by) <= set(self.fast_by))
+
     def units(
         self,
         ds: Any,
@@ -143,7 +149,7 @@ class Measure:
         the counts of flagged units (caveats), aggregated from the units."""
         p = self.params(params, **kw)
         self.check_by(by)
-        if self.fast is not None:
+        if self.is_fast(by):
             return self.fast(ds, at, by, **p)
         units = self.build(ds, at, by, detail=False, **p)
         if self.aggregate is not None:
@@ -173,6 +179,7 @@ def measure(
     offers: tuple[str, ...] = (),
     aggregate: Aggregate | None = None,
     fast: Callable[..., pd.DataFrame] | None = None,
+    fast_by: tuple[str, ...] | None = None,
     anchor: Callable[[pd.DatetimeIndex], pd.DatetimeIndex] | None = None,
     missing: Callable[[Any, pd.DatetimeIndex, Params], Mapping[pd.Timestamp, str]] | None = None,
     caveats: Mapping[str, str] | None = None,
@@ -196,7 +203,10 @@ def measure(
     denominator), `{children}` (child or children), `{s}` (the plural's s) and `{since}`
     (the date the data starts). `said_by_missing`: tables whose rows left out (an unusable
     cell) `missing` gives as the reason at the dates they matter (a year's all-pupil KS4
-    row), so the engine's note on rows left out, put on every date, leaves them out."""
+    row), so the engine's note on rows left out, put on every date, leaves them out.
+    `fast(ds, at, by, **params)`: the figure without a unit frame, the same to the last bit
+    as the units summarised; `fast_by`: the breakdowns it serves (None: all), others are
+    summarised from the units."""
 
     def register(func: UnitsFunc) -> Measure:
         key = name or func.__name__
@@ -221,6 +231,7 @@ def measure(
             offers=tuple(offers),
             aggregate=aggregate,
             fast=fast,
+            fast_by=fast_by,
             anchor=anchor,
             missing=missing,
             caveats=dict(caveats or {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from scorecard import engine
 from scorecard.breakdowns import BreakdownError
 from scorecard.catalogue import Indicator
 from scorecard.engine import compute_each
+from scorecard.registry import registry
 
 COLS = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"]
 
@@ -221,6 +223,41 @@ def test_compute_each_on_the_sample_as_the_card_asks(sample_dataset: sc.Dataset)
         )
         assert trend["note"].iloc[0].startswith("not available")  # before the data starts
         assert districts["district"].nunique() > 1
+
+
+@pytest.mark.parametrize(
+    ("indicator", "by", "builds"),
+    [
+        # the fast path serves the trend (in total) but not the district view: one build
+        # of the units serves both, as for a measure with no fast path
+        ("care_leavers_neet_19_21", "district", 1),
+        ("cla_count", "district", 1),
+        # the fast path serves every view: no unit frame at all
+        ("re_referral_rate", "ReferralSource", 0),
+    ],
+)
+def test_compute_each_builds_units_once_unless_the_fast_path_serves_every_view(
+    sample_dataset: sc.Dataset,
+    monkeypatch: pytest.MonkeyPatch,
+    indicator: str,
+    by: str,
+    builds: int,
+) -> None:
+    ind = sc.load_catalogue().get(indicator)
+    measure = registry[ind.measure]
+    calls = []
+
+    def counted(*args: object, **kwargs: object) -> pd.DataFrame:
+        calls.append(args[2])
+        return measure.build(*args, **kwargs)
+
+    monkeypatch.setitem(registry, ind.measure, dataclasses.replace(measure, build=counted))
+    views = [(["2024-03-31", "2025-03-31"], None), ("2025-03-31", by)]
+    got = compute_each(indicator, sample_dataset, views)
+    assert len(calls) == builds
+    monkeypatch.undo()
+    for (at, by), frame in zip(views, got, strict=True):
+        pd.testing.assert_frame_equal(frame, sc.compute(indicator, sample_dataset, at=at, by=by))
 
 
 @pytest.mark.parametrize(

@@ -176,14 +176,14 @@ def _fast(
     """The figure in total or by LA straight from the cohort's rows, without a unit frame:
     each unit's group numbered as `breakdowns.summarise` numbers the units of
     `care_leaver_outcome`, its flags summed by the same `GroupSums`, so the figures are the
-    same to the last bit. Any other breakdown is summarised from the units."""
+    same to the last bit."""
 
     def summarised() -> pd.DataFrame:
         units = care_leaver_outcome.build(ds, at, by, ages=ages, outcome=outcome)
         return care_leaver_outcome.summarise(units, at, by, {"outcome": outcome})
 
     oc3 = ds.held("oc3")
-    if outcome not in OUTCOMES or by not in ([], ["LA"]) or (by and "LA" not in oc3.columns):
+    if outcome not in OUTCOMES or (by and "LA" not in oc3.columns):
         return summarised()
     cohort = care_leaver_cohort(ds, ages)
     num, den = ds.cached(f"care_leaver_flags:{outcome}", lambda: outcome_flags(oc3, outcome))
@@ -214,6 +214,7 @@ def _fast(
     offers=("care_leaver_age",),
     caveats={"not_assessed": NOT_ASSESSED},
     fast=_fast,
+    fast_by=("LA",),
 )
 def care_leaver_outcome(
     ds: Dataset,
