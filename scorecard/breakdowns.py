@@ -219,7 +219,11 @@ def _cid(units: pd.DataFrame, name: str, indicator: str) -> np.ndarray:
         raise BreakdownError(
             f"{indicator} cannot be broken down by {name!r}: its units are not children."
         )
-    cid = units["cid"].to_numpy()
+    return _child_rows(units["cid"].to_numpy())
+
+
+def _child_rows(cid: np.ndarray) -> np.ndarray:
+    """Child keys to index the children's attributes with (an unknown child, -1, as 0)."""
     return np.where(cid >= 0, cid, 0) if len(cid) and cid.min() < 0 else cid
 
 
@@ -349,9 +353,9 @@ def figure_from_sums(
     scale: float = 1.0,
     flags: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """The frame `summarise` returns for a percent, ratio or mean, from sums already taken
-    per group (a measure's fast path, without a unit frame). Groups are numbered by date
-    position, then, with `las` (by LA), times `len(las) + 1` plus the LA's position in
+    """The frame `summarise` returns for any statistic but the median, from sums already
+    taken per group (a measure's fast path, without a unit frame). Groups are numbered by
+    date position, then, with `las` (by LA), times `len(las) + 1` plus the LA's position in
     `las` (a blank LA last), as `summarise` numbers units with a categorical LA."""
     dates = np.asarray(at, dtype=DATE_DTYPE)
     slots = 1 if las is None else len(las) + 1
@@ -361,11 +365,56 @@ def figure_from_sums(
         la = present - (present // slots) * slots
         labels = pd.Categorical.from_codes(np.where(la < len(las), la, -1), categories=las)
         out["LA"] = pd.Series(labels).astype("str")
+    if stat in ("count", "sum"):  # the value is the sum; no denominator
+        value, denominator = numerator, np.full(len(numerator), np.nan)
+    else:
+        value = _share(stat, numerator, denominator)
     out["numerator"], out["denominator"] = numerator, denominator
-    out["value"] = np.asarray(_share(stat, numerator, denominator), dtype="float64") * scale
+    out["value"] = np.asarray(value, dtype="float64") * scale
     for name, sums in (flags or {}).items():
         out[name] = sums
     return out
+
+
+def figure_by_child(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: Sequence[str],
+    k: np.ndarray,
+    cid: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    stat: Stat,
+    *,
+    from_units: Callable[[], pd.DataFrame],
+    flags: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """The figure of units that are children at reference dates (`k`: the date's position
+    in `at`, `cid`: the child key; `num`, `den` and the 0/1 `flags` per unit), in total or
+    by the child's LA as `add_breakdowns` gives it, from those arrays: groups numbered as
+    `summarise` numbers the units, sums by `GroupSums`, so the figure is the same to the
+    last bit. `from_units` gives it where arrays cannot: no unit, or no LA to break down by
+    (it then says why)."""
+    if not len(k) or (by and not has_child_la(ds)):
+        return from_units()
+    las, slots = None, 1
+    number = np.asarray(k).astype("int64")  # a new array: combined with the LAs in place
+    if by:
+        codes, las = child_la_codes(ds)
+        slots = len(las) + 1
+        la = codes[_child_rows(np.asarray(cid))]
+        number *= slots
+        number += np.where(la < 0, len(las), la)
+    summer = GroupSums(number, len(at) * slots, every_group=not by)
+    numerator = summer.sums_in(np.asarray(num, dtype="float64"))
+    denominator = summer.sums_in(np.asarray(den, dtype="float64"))
+    blank = np.isnan(np.asarray(den, dtype="float64"))
+    if blank.any():  # a blank denominator blanks its group's, as in summarise
+        denominator[summer.flagged(blank) > 0] = np.nan
+    sums = {
+        name: summer.sums_in(np.asarray(f, dtype="float64")) for name, f in (flags or {}).items()
+    }
+    return figure_from_sums(at, summer, numerator, denominator, stat, las=las, flags=sums)
 
 
 def _grouped_by_pandas(

@@ -151,10 +151,17 @@ class Measure:
         self.check_by(by)
         if self.is_fast(by):
             return self.fast(ds, at, by, **p)
-        units = self.build(ds, at, by, detail=False, **p)
+        return self.from_units(ds, at, by, p)
+
+    def from_units(
+        self, ds: Any, at: pd.DatetimeIndex, by: list[str], params: Params
+    ) -> pd.DataFrame:
+        """The figure built from the units, never the fast path (which gives the same, and
+        turns to this where its arrays cannot serve)."""
+        units = self.build(ds, at, by, detail=False, **params)
         if self.aggregate is not None:
-            return self.aggregate(units, at, by, p)
-        return self.summarise(units, at, by, p)
+            return self.aggregate(units, at, by, params)
+        return self.summarise(units, at, by, params)
 
     def summarise(
         self, units: pd.DataFrame, at: pd.DatetimeIndex, by: list[str], params: Params

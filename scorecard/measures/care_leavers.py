@@ -177,19 +177,15 @@ def _fast(
     each unit's group numbered as `breakdowns.summarise` numbers the units of
     `care_leaver_outcome`, its flags summed by the same `GroupSums`, so the figures are the
     same to the last bit."""
-
-    def summarised() -> pd.DataFrame:
-        units = care_leaver_outcome.build(ds, at, by, ages=ages, outcome=outcome)
-        return care_leaver_outcome.summarise(units, at, by, {"outcome": outcome})
-
+    params = {"ages": ages, "outcome": outcome}
     oc3 = ds.held("oc3")
     if outcome not in OUTCOMES or (by and "LA" not in oc3.columns):
-        return summarised()
+        return care_leaver_outcome.from_units(ds, at, by, params)
     cohort = care_leaver_cohort(ds, ages)
     num, den = ds.cached(f"care_leaver_flags:{outcome}", lambda: outcome_flags(oc3, outcome))
     pos, ks = events_in_windows(cohort["birthday"], at)
     if not len(pos):
-        return summarised()  # no unit: summarise says what an empty figure holds
+        return care_leaver_outcome.from_units(ds, at, by, params)  # an empty figure
     rows = cohort["row"].to_numpy()[pos]
     las, number = None, ks.astype("int64")
     if by:

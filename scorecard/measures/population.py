@@ -20,6 +20,7 @@ from ..breakdowns import (
     GroupSums,
     add_breakdowns,
     child_la_codes,
+    figure_by_child,
     figure_from_sums,
     summarise,
 )
@@ -64,6 +65,15 @@ def _uasc_filter(ds: Dataset, units: pd.DataFrame, uasc: str, on: str) -> pd.Dat
     """Keep all children, only non-UASC or only UASC children (UASC on the date in `on`)."""
     keep = _uasc_kept(ds, units["cid"].to_numpy(), units[on].to_numpy(), uasc)
     return units if keep is None else units.loc[keep].reset_index(drop=True)
+
+
+def _children_at(ds: Dataset, at: pd.DatetimeIndex, uasc: str) -> tuple[np.ndarray, np.ndarray]:
+    """(k, cid) of the children looked after at each date (`care.looked_after_at`), all,
+    only non-UASC or only UASC ones."""
+    kids = looked_after_at(ds, at)
+    k, cid = kids["k"].to_numpy(), kids["cid"].to_numpy()
+    keep = _uasc_kept(ds, cid, kids["period_end"].to_numpy(), uasc)
+    return (k, cid) if keep is None else (k[keep], cid[keep])
 
 
 def starters(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
@@ -289,10 +299,31 @@ def _with_uasc(reads: Mapping[str, tuple[str, ...]], params: Params) -> dict:
     return {**reads, "uasc": ("CHILD", "DUC")}
 
 
+def _looked_after_fast(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
+) -> pd.DataFrame:
+    """Children looked after, counted in total or by LA without a unit frame."""
+    k, cid = _children_at(ds, at, uasc)
+    ones = np.ones(len(k))
+    return figure_by_child(
+        ds,
+        at,
+        by,
+        k,
+        cid,
+        ones,
+        np.zeros(len(k)),
+        "count",
+        from_units=lambda: looked_after.from_units(ds, at, by, {"uasc": uasc}),
+    )
+
+
 @measure(
     stat="count",
     unit="child looked after",
     reads=lambda params: _with_uasc(LOOKED_AFTER_READS, params),
+    fast=_looked_after_fast,
+    fast_by=("LA",),
 )
 def looked_after(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
@@ -354,18 +385,14 @@ def _rate_fast(
     children counted and the estimates summed by the same `GroupSums`, so the figures are
     the same to the last bit."""
     per_la = _rate_by_la(ds, by)
-    kids = looked_after_at(ds, at)
-    k, cid = kids["k"].to_numpy(), kids["cid"].to_numpy()
-    keep = _uasc_kept(ds, cid, kids["period_end"].to_numpy(), uasc)
-    if keep is not None:
-        k, cid = k[keep], cid[keep]
+    k, cid = _children_at(ds, at, uasc)
     pop = population_at(ds, at, per_la)
     _warn_missing_population(pop, per_la)
     ats = np.asarray(at, dtype=DATE_DTYPE)
     pop_k = np.searchsorted(ats, np.asarray(pop["period_end"], dtype=DATE_DTYPE))
     if not len(pop) or not np.array_equal(ats[np.minimum(pop_k, len(ats) - 1)], pop["period_end"]):
-        units = looked_after_rate.build(ds, at, by, detail=False, uasc=uasc)
-        return _rate(units, at, by, {})  # no estimate at all: the general path says what
+        # no estimate at all: the units say what
+        return looked_after_rate.from_units(ds, at, by, {"uasc": uasc})
     las, slots = pd.Index([], dtype="str"), 1
     if by:  # by LA: the children's LAs and the estimates', sorted, a blank last
         codes, kid_labels = child_la_codes(ds)
@@ -534,11 +561,66 @@ def _share_code_list(params: dict) -> str | None:
     return column if column in CODE_LISTS and params.get("greater_than") is None else None
 
 
+def _classified(
+    ds: Dataset, column: str, codes: list[str], greater_than: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode (`care.episode_index` order): whether `column` is in `codes` (or above
+    `greater_than`), and whether it is known. Each episode is classified once; the measure
+    picks the episode open at each date."""
+    if greater_than is None and not codes:
+        raise ValueError(
+            f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
+            "`greater_than` (e.g. 20.0) in the indicator's params."
+        )
+    if column not in ds.held("episodes").columns:
+        raise MissingTableError(
+            f"The episodes table has no {column!r} column, which this indicator needs. "
+            f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
+        )
+    if greater_than is not None:
+        numbers = pd.to_numeric(episode_column(ds, column), errors="coerce").to_numpy(
+            dtype="float64"
+        )
+        return numbers > float(greater_than), ~np.isnan(numbers)
+    hit = code_in(ds, column, {str(c).strip().upper() for c in codes})
+    return hit, np.ones(len(hit), dtype=bool)
+
+
+def _share_fast(
+    ds: Dataset,
+    at: pd.DatetimeIndex,
+    by: list[str],
+    *,
+    column: str = "PLACE",
+    codes: list[str] = (),
+    greater_than: float | None = None,
+) -> pd.DataFrame:
+    """The share in total or by LA without a unit frame."""
+    hit_ep, known_ep = _classified(ds, column, codes, greater_than)
+    kids = looked_after_at(ds, at)
+    ep = kids["ep"].to_numpy()
+    known = known_ep[ep]
+    params = {"column": column, "codes": codes, "greater_than": greater_than}
+    return figure_by_child(
+        ds,
+        at,
+        by,
+        kids["k"].to_numpy()[known],
+        kids["cid"].to_numpy()[known],
+        hit_ep[ep[known]],
+        np.ones(int(known.sum())),
+        "percent",
+        from_units=lambda: current_placement_share.from_units(ds, at, by, params),
+    )
+
+
 @measure(
     stat="percent",
     unit="child looked after",
     reads=_share_reads,
     codes={"codes": _share_code_list},
+    fast=_share_fast,
+    fast_by=("LA",),
 )
 def current_placement_share(
     ds: Dataset,
@@ -553,25 +635,7 @@ def current_placement_share(
     """Percent of children looked after at `at` whose current episode's `column` is in `codes`
     (or, with `greater_than`, above it; rows with the column blank leave the denominator).
     Units: the children looked after (with the column known); facts: its value."""
-    if greater_than is None and not codes:
-        raise ValueError(
-            f"current_placement_share on {column!r} needs `codes` (e.g. [U1, U2]) or "
-            "`greater_than` (e.g. 20.0) in the indicator's params."
-        )
-    if column not in ds.held("episodes").columns:
-        raise MissingTableError(
-            f"The episodes table has no {column!r} column, which this indicator needs. "
-            f"Add {column} to the episodes file (it is optional in the SSDA903 return)."
-        )
-    # classify each episode once, then pick the episode open at each date
-    if greater_than is not None:
-        numbers = pd.to_numeric(episode_column(ds, column), errors="coerce").to_numpy(
-            dtype="float64"
-        )
-        known_ep, hit_ep = ~np.isnan(numbers), numbers > float(greater_than)
-    else:
-        hit_ep = code_in(ds, column, {str(c).strip().upper() for c in codes})
-        known_ep = np.ones(len(hit_ep), dtype=bool)
+    hit_ep, known_ep = _classified(ds, column, codes, greater_than)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
     known = known_ep[ep]
@@ -607,11 +671,59 @@ def _outside_boundary(ds: Dataset, own_la: str) -> tuple[np.ndarray, np.ndarray]
     return outside, known
 
 
+def _far_parts(ds: Dataset, ep: np.ndarray, miles: float, own_la: str) -> dict[str, np.ndarray]:
+    """For the episodes `ep` (positions in `care.episode_index`): the numerator (placed more
+    than `miles` away and outside the boundary or not known to be inside), the denominator
+    (PL_DISTANCE recorded) and the two caveats, as booleans."""
+    if "PL_DISTANCE" not in ds.held("episodes").columns:
+        raise MissingTableError(
+            "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
+            "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
+            "from HOME_POST and PL_POST in the SSDA903 return."
+        )
+    distance = pd.to_numeric(episode_column(ds, "PL_DISTANCE"), errors="coerce")
+    distance = distance.to_numpy(dtype="float64")
+    outside_ep, known_ep = _outside_boundary(ds, own_la)
+    far, recorded = distance[ep] > miles, ~np.isnan(distance[ep])
+    outside, known = outside_ep[ep], known_ep[ep]
+    return {
+        "num": far & (outside | ~known),
+        "den": recorded,
+        "distance_only": far & ~known,
+        "distance_not_recorded": ~recorded,
+    }
+
+
+def _far_fast(
+    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, miles: float = 20.0, own_la: str = ""
+) -> pd.DataFrame:
+    """The share placed far from home in total or by LA without a unit frame."""
+    kids = looked_after_at(ds, at)
+    parts = _far_parts(ds, kids["ep"].to_numpy(), miles, own_la)
+    num, den = parts.pop("num"), parts.pop("den")
+    return figure_by_child(
+        ds,
+        at,
+        by,
+        kids["k"].to_numpy(),
+        kids["cid"].to_numpy(),
+        num,
+        den,
+        "percent",
+        flags=parts,
+        from_units=lambda: placed_far_from_home.from_units(
+            ds, at, by, {"miles": miles, "own_la": own_la}
+        ),
+    )
+
+
 @measure(
     stat="percent",
     unit="child looked after",
     reads={"episodes": (*EPISODE_CORE, "PL_DISTANCE", "PL_LOCATION", "PL_LA")},
     caveats={"distance_only": DISTANCE_ONLY, "distance_not_recorded": DISTANCE_NOT_RECORDED},
+    fast=_far_fast,
+    fast_by=("LA",),
 )
 def placed_far_from_home(
     ds: Dataset,
@@ -637,26 +749,10 @@ def placed_far_from_home(
     0%. Units: the children looked after (those left out with 0 and 0); facts: PL_DISTANCE,
     PL_LOCATION, PL_LA and whether outside the boundary.
     """
-    table = ds.held("episodes")  # its columns only
-    if "PL_DISTANCE" not in table.columns:
-        raise MissingTableError(
-            "The episodes table has no 'PL_DISTANCE' column, which this indicator needs. "
-            "Add PL_DISTANCE (and PL_LOCATION, PL_LA) to the episodes file: they are derived "
-            "from HOME_POST and PL_POST in the SSDA903 return."
-        )
-    distance = pd.to_numeric(episode_column(ds, "PL_DISTANCE"), errors="coerce")
-    distance = distance.to_numpy(dtype="float64")
-    far_ep, recorded_ep = distance > miles, ~np.isnan(distance)
-    outside_ep, known_ep = _outside_boundary(ds, own_la)
     units = looked_after_at(ds, at)
     ep = units["ep"].to_numpy()
-    far, outside, known, recorded = far_ep[ep], outside_ep[ep], known_ep[ep], recorded_ep[ep]
-    units = units.assign(
-        num=(far & (outside | ~known)).astype("int64"),
-        den=recorded.astype("int64"),
-        distance_only=(far & ~known).astype("int64"),
-        distance_not_recorded=(~recorded).astype("int64"),
-    )
+    parts = _far_parts(ds, ep, miles, own_la)
+    units = units.assign(**{name: part.astype("int64") for name, part in parts.items()})
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="children placed far from home"
     )
@@ -665,7 +761,9 @@ def placed_far_from_home(
     facts = {
         c: episode_column(ds, c).to_numpy()[ep]
         for c in ("PL_DISTANCE", "PL_LOCATION", "PL_LA")
-        if c in table.columns
+        if c in ds.held("episodes").columns
     }
+    outside_ep, known_ep = _outside_boundary(ds, own_la)
+    outside, known = outside_ep[ep], known_ep[ep]
     boundary = np.where(known, np.where(outside, "outside", "inside"), "not known")
     return with_facts(units, **facts, boundary=boundary)

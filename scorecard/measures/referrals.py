@@ -337,7 +337,9 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     out = pd.DataFrame({"period_end": np.asarray(at, dtype=DATE_DTYPE)[k]})
     for name, names in zip(reversed(by), reversed(labels)):
         c, code = np.divmod(c, len(names))
-        out[name] = pd.array(names[code], dtype="string")
+        # as `summarise` gives the units' labels: categorical, the LA as plain strings
+        cats = pd.Categorical.from_codes(code, categories=pd.Index(pd.array(names, "string")))
+        out[name] = pd.Series(cats).astype("str") if name == "LA" else cats
     out = out[["period_end", *by]]
     out["numerator"] = numerator
     out["denominator"] = denominator
