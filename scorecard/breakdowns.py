@@ -353,9 +353,9 @@ def figure_from_sums(
     scale: float = 1.0,
     flags: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """The frame `summarise` returns for any statistic but the median, from sums already
-    taken per group (a measure's fast path, without a unit frame). Groups are numbered by
-    date position, then, with `las` (by LA), times `len(las) + 1` plus the LA's position in
+    """The frame `summarise` returns for a percent, ratio or mean, from sums already taken
+    per group (a measure's fast path, without a unit frame). Groups are numbered by date
+    position, then, with `las` (by LA), times `len(las) + 1` plus the LA's position in
     `las` (a blank LA last), as `summarise` numbers units with a categorical LA."""
     dates = np.asarray(at, dtype=DATE_DTYPE)
     slots = 1 if las is None else len(las) + 1
@@ -365,12 +365,8 @@ def figure_from_sums(
         la = present - (present // slots) * slots
         labels = pd.Categorical.from_codes(np.where(la < len(las), la, -1), categories=las)
         out["LA"] = pd.Series(labels).astype("str")
-    if stat in ("count", "sum"):  # the value is the sum; no denominator
-        value, denominator = numerator, np.full(len(numerator), np.nan)
-    else:
-        value = _share(stat, numerator, denominator)
     out["numerator"], out["denominator"] = numerator, denominator
-    out["value"] = np.asarray(value, dtype="float64") * scale
+    out["value"] = np.asarray(_share(stat, numerator, denominator), dtype="float64") * scale
     for name, sums in (flags or {}).items():
         out[name] = sums
     return out
@@ -389,12 +385,12 @@ def figure_by_child(
     from_units: Callable[[], pd.DataFrame],
     flags: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """The figure of units that are children at reference dates (`k`: the date's position
-    in `at`, `cid`: the child key; `num`, `den` and the 0/1 `flags` per unit), in total or
-    by the child's LA as `add_breakdowns` gives it, from those arrays: groups numbered as
-    `summarise` numbers the units, sums by `GroupSums`, so the figure is the same to the
-    last bit. `from_units` gives it where arrays cannot: no unit, or no LA to break down by
-    (it then says why)."""
+    """A percent, ratio or mean over units that are children at reference dates (`k`: the
+    date's position in `at`, `cid`: the child key; `num`, `den` and the 0/1 `flags` per
+    unit), in total or by the child's LA as `add_breakdowns` gives it, from those arrays:
+    groups numbered as `summarise` numbers the units, sums by `GroupSums`, so the figure is
+    the same to the last bit. `from_units` gives it where arrays cannot: no unit, or no LA
+    to break down by (it then says why)."""
     if not len(k) or (by and not has_child_la(ds)):
         return from_units()
     las, slots = None, 1
@@ -406,14 +402,11 @@ def figure_by_child(
         number *= slots
         number += np.where(la < 0, len(las), la)
     summer = GroupSums(number, len(at) * slots, every_group=not by)
-    numerator = summer.sums_in(np.asarray(num, dtype="float64"))
-    denominator = summer.sums_in(np.asarray(den, dtype="float64"))
-    blank = np.isnan(np.asarray(den, dtype="float64"))
-    if blank.any():  # a blank denominator blanks its group's, as in summarise
-        denominator[summer.flagged(blank) > 0] = np.nan
-    sums = {
-        name: summer.sums_in(np.asarray(f, dtype="float64")) for name, f in (flags or {}).items()
-    }
+    numerator, den = summer.sums_in(np.asarray(num)), np.asarray(den)
+    denominator = summer.sums_in(den)
+    if den.dtype.kind == "f" and np.isnan(den).any():  # blanks its group's, as summarise
+        denominator[summer.flagged(np.isnan(den)) > 0] = np.nan
+    sums = {name: summer.sums_in(np.asarray(f)) for name, f in (flags or {}).items()}
     return figure_from_sums(at, summer, numerator, denominator, stat, las=las, flags=sums)
 
 
@@ -610,15 +603,27 @@ class GroupSums:
         return self._pick(_compensated_sums(raw, self._groups(), self.size))
 
     def sums_in(self, values: np.ndarray, first: int = 0) -> np.ndarray:
-        """Per group, what `sums` gives for a column holding `values` (float64, blanks NaN)
-        on the units from `first` on and 0 on every other unit. When the sum is exact
-        (see `_summable`) it is the same in any order, so only `values` are summed; else
-        the whole column is built, since pandas' group sum is compensated or pairwise
-        depending on all the group numbers, and only the same column gives the same bits."""
+        """Per group, what `sums` gives for a column holding `values` (numbers or booleans,
+        blanks NaN) on the units from `first` on and 0 on every other unit. When the sum is
+        exact (see `_summable`) it is the same in any order, so only `values` are summed:
+        0/1 flags and one value throughout counted, other values weighed; else the whole
+        column is built, since pandas' group sum is compensated or pairwise depending on all
+        the group numbers, and only the same column gives the same bits."""
         end = first + len(values)
+        groups = self._groups()[first:end]
+        if len(values):
+            lo, hi = values.min(), values.max()
+            if values.dtype.kind in "iub" and lo >= 0 and hi <= 1:  # flags: those with a 1
+                hits = np.bincount(groups[values.astype(bool, copy=False)], minlength=self.size)
+                return self._pick(hits).astype("float64")
+            one = float(lo)  # one value throughout (no blank: NaN is not NaN): counted
+            exact = (one * _EXACT_STEP).is_integer() and len(values) * abs(one) < _EXACT_TOTAL
+            if lo == hi and exact:
+                whole = first == 0 and end == len(self.number)  # counted already
+                counts = self.counts if whole else np.bincount(groups, minlength=self.size)
+                return self._pick(counts) * one
         summable, exact = _summable(pd.Series(values, copy=False))
         if exact:
-            groups = self._groups()[first:end]
             sums = np.bincount(groups, weights=summable, minlength=self.size)
             return self._pick(sums.astype("float64", copy=False))  # no values: int64 zeros
         whole = np.zeros(len(self.number))

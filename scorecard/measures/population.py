@@ -299,31 +299,10 @@ def _with_uasc(reads: Mapping[str, tuple[str, ...]], params: Params) -> dict:
     return {**reads, "uasc": ("CHILD", "DUC")}
 
 
-def _looked_after_fast(
-    ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, uasc: str = "include"
-) -> pd.DataFrame:
-    """Children looked after, counted in total or by LA without a unit frame."""
-    k, cid = _children_at(ds, at, uasc)
-    ones = np.ones(len(k))
-    return figure_by_child(
-        ds,
-        at,
-        by,
-        k,
-        cid,
-        ones,
-        np.zeros(len(k)),
-        "count",
-        from_units=lambda: looked_after.from_units(ds, at, by, {"uasc": uasc}),
-    )
-
-
 @measure(
     stat="count",
     unit="child looked after",
     reads=lambda params: _with_uasc(LOOKED_AFTER_READS, params),
-    fast=_looked_after_fast,
-    fast_by=("LA",),
 )
 def looked_after(
     ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, detail: bool = False, uasc: str = "include"
@@ -586,41 +565,11 @@ def _classified(
     return hit, np.ones(len(hit), dtype=bool)
 
 
-def _share_fast(
-    ds: Dataset,
-    at: pd.DatetimeIndex,
-    by: list[str],
-    *,
-    column: str = "PLACE",
-    codes: list[str] = (),
-    greater_than: float | None = None,
-) -> pd.DataFrame:
-    """The share in total or by LA without a unit frame."""
-    hit_ep, known_ep = _classified(ds, column, codes, greater_than)
-    kids = looked_after_at(ds, at)
-    ep = kids["ep"].to_numpy()
-    known = known_ep[ep]
-    params = {"column": column, "codes": codes, "greater_than": greater_than}
-    return figure_by_child(
-        ds,
-        at,
-        by,
-        kids["k"].to_numpy()[known],
-        kids["cid"].to_numpy()[known],
-        hit_ep[ep[known]],
-        np.ones(int(known.sum())),
-        "percent",
-        from_units=lambda: current_placement_share.from_units(ds, at, by, params),
-    )
-
-
 @measure(
     stat="percent",
     unit="child looked after",
     reads=_share_reads,
     codes={"codes": _share_code_list},
-    fast=_share_fast,
-    fast_by=("LA",),
 )
 def current_placement_share(
     ds: Dataset,
