@@ -372,6 +372,36 @@ def figure_from_sums(
     return out
 
 
+def figure_from_arrays(
+    at: pd.DatetimeIndex,
+    k: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    stat: Stat,
+    *,
+    la: np.ndarray | None = None,
+    las: pd.Index | None = None,
+    flags: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """A percent, ratio or mean from its units given as arrays (`k`: each unit's date as a
+    position in `at`; `num`, `den` and the 0/1 `flags`), in total or, with `las`, by LA
+    (`la`: each unit's LA as a code into `las`, -1 blank): groups numbered as `summarise`
+    numbers units with a categorical LA and summed by `GroupSums`, so the figure is the
+    same to the last bit."""
+    slots = 1 if las is None else len(las) + 1
+    number = np.asarray(k).astype("int64")  # a new array: combined with the LAs in place
+    if las is not None:
+        number *= slots
+        number += np.where(la < 0, len(las), la)
+    summer = GroupSums(number, len(at) * slots, every_group=las is None)
+    numerator, den = summer.sums_in(np.asarray(num)), np.asarray(den)
+    denominator = summer.sums_in(den)
+    if den.dtype.kind == "f" and np.isnan(den).any():  # blanks its group's, as summarise
+        denominator[summer.flagged(np.isnan(den)) > 0] = np.nan
+    sums = {name: summer.sums_in(np.asarray(f)) for name, f in (flags or {}).items()}
+    return figure_from_sums(at, summer, numerator, denominator, stat, las=las, flags=sums)
+
+
 def figure_by_child(
     ds: Dataset,
     at: pd.DatetimeIndex,
@@ -385,29 +415,16 @@ def figure_by_child(
     from_units: Callable[[], pd.DataFrame],
     flags: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """A percent, ratio or mean over units that are children at reference dates (`k`: the
-    date's position in `at`, `cid`: the child key; `num`, `den` and the 0/1 `flags` per
-    unit), in total or by the child's LA as `add_breakdowns` gives it, from those arrays:
-    groups numbered as `summarise` numbers the units, sums by `GroupSums`, so the figure is
-    the same to the last bit. `from_units` gives it where arrays cannot: no unit, or no LA
-    to break down by (it then says why)."""
+    """`figure_from_arrays` for units that are children (`cid`: the child key), by the
+    child's LA as `add_breakdowns` gives it. `from_units` gives the figure where arrays
+    cannot: no unit, or no LA to break down by (it then says why)."""
     if not len(k) or (by and not has_child_la(ds)):
         return from_units()
-    las, slots = None, 1
-    number = np.asarray(k).astype("int64")  # a new array: combined with the LAs in place
+    la, las = None, None
     if by:
         codes, las = child_la_codes(ds)
-        slots = len(las) + 1
         la = codes[_child_rows(np.asarray(cid))]
-        number *= slots
-        number += np.where(la < 0, len(las), la)
-    summer = GroupSums(number, len(at) * slots, every_group=not by)
-    numerator, den = summer.sums_in(np.asarray(num)), np.asarray(den)
-    denominator = summer.sums_in(den)
-    if den.dtype.kind == "f" and np.isnan(den).any():  # blanks its group's, as summarise
-        denominator[summer.flagged(np.isnan(den)) > 0] = np.nan
-    sums = {name: summer.sums_in(np.asarray(f)) for name, f in (flags or {}).items()}
-    return figure_from_sums(at, summer, numerator, denominator, stat, las=las, flags=sums)
+    return figure_from_arrays(at, k, num, den, stat, la=la, las=las, flags=flags)
 
 
 def _grouped_by_pandas(

@@ -47,9 +47,8 @@ from ..breakdowns import (
     NOT_PERIODS,
     PRIVATE_COLUMNS,
     BreakdownError,
-    GroupSums,
     add_breakdowns,
-    figure_from_sums,
+    figure_from_arrays,
 )
 from ..care import child_key, events_in_windows, ever_uasc
 from ..compact import per_value, sorted_categorical, taken
@@ -187,19 +186,9 @@ def _fast(
     if not len(pos):
         return care_leaver_outcome.from_units(ds, at, by, params)  # an empty figure
     rows = cohort["row"].to_numpy()[pos]
-    las, number = None, ks.astype("int64")
-    if by:
-        la = _la_codes(ds)
-        las = la.categories
-        codes = la.codes[rows]
-        number *= len(las) + 1
-        number += np.where(codes < 0, len(las), codes)
-    summer = GroupSums(number, len(at) * (1 if las is None else len(las) + 1), every_group=not by)
-    flags = {}
-    if outcome == "suitable_accommodation":
-        flags["not_assessed"] = summer.flagged(den[rows] == 0).astype("float64")
-    numerator, denominator = summer.sums_in(num[rows]), summer.sums_in(den[rows])
-    return figure_from_sums(at, summer, numerator, denominator, "percent", las=las, flags=flags)
+    la, las = (_la_codes(ds).codes[rows], _la_codes(ds).categories) if by else (None, None)
+    flags = {"not_assessed": den[rows] == 0} if outcome == "suitable_accommodation" else {}
+    return figure_from_arrays(at, ks, num[rows], den[rows], "percent", la=la, las=las, flags=flags)
 
 
 @measure(
