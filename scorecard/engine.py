@@ -650,13 +650,15 @@ def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str], notes: pd.Serie
 def _with_unavailable_rows(
     out: pd.DataFrame, indicator_id: str, by: list[str], reasons: Mapping[pd.Timestamp, str]
 ) -> pd.DataFrame:
-    """One row per unsupported date (breakdown values blank), the reason in `note`."""
+    """One row per unsupported date (breakdown values blank, of the figure's own type, so
+    that the LA stays `str` with them), the reason in `note`."""
     dates = pd.DatetimeIndex(list(reasons))
+    kinds = {name: out[name].dtype if name in out.columns else object for name in by}
     gap = pd.DataFrame(
         {
             "indicator": pd.array([indicator_id] * len(dates), dtype="string"),
             "period_end": np.asarray(dates, dtype=DATE_DTYPE),
-            **{name: pd.Series([pd.NA] * len(dates), dtype=object) for name in by},
+            **{name: pd.Series([pd.NA] * len(dates), dtype=kinds[name]) for name in by},
             "numerator": np.nan,
             "denominator": np.nan,
             "value": np.nan,

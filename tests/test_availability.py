@@ -125,6 +125,17 @@ def test_unsupported_dates_by_breakdown_give_one_blank_row_each():
     assert got.loc[got["period_end"] == T("2018-03-31"), "value"].sum() == 3
 
 
+@pytest.mark.parametrize(("by", "kind"), [("sex", "str"), ("age_band", "category")])
+def test_a_blank_row_keeps_the_breakdowns_type(by: str, kind: str):
+    # the unsupported date's blank sits in the breakdown column as the figure has it, so a
+    # figure broken down by LA or sex has `str` labels whether or not a date is unsupported
+    # (the blank row made the column `object`)
+    got = sc.compute("cla_count", single_return(), at=["31/03/2018", "30/06/2018"], by=by)
+    assert str(got[by].dtype) == kind and got[by].isna().sum() == 1
+    plain = sc.compute("cla_count", single_return(), at="31/03/2018", by=by)
+    assert got[by].dtype == plain[by].dtype
+
+
 # ------------------------------------------------------------------ boundary days
 
 
