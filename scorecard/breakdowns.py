@@ -601,18 +601,8 @@ class GroupSums:
     def sums(self, column: pd.Series) -> np.ndarray:
         """Per group, the sum of `column` as pandas' group sum gives it (float64)."""
         raw = column.to_numpy()
-        if raw.dtype.kind in "iub" and len(raw):
-            lo, hi = int(raw.min()), int(raw.max())
-            if lo == hi and len(raw) * abs(lo) < _EXACT_TOTAL:
-                # one value throughout (den=1): that value times the units of each group
-                return self.sizes() * float(lo)
-            if lo >= 0 and hi <= 1:  # 0/1 flags: the units with a 1, counted
-                return self.flagged(raw.astype(bool, copy=False)).astype("float64")
-        elif raw.dtype.kind == "f" and len(raw):
-            lo, hi = float(raw.min()), float(raw.max())
-            exact = float(lo * _EXACT_STEP).is_integer() and len(raw) * abs(lo) < _EXACT_TOTAL
-            if lo == hi and exact:  # one exact value throughout (den=1.0): as above
-                return self.sizes() * lo
+        if raw.dtype.kind in "iubf":  # NumPy numbers: the column is its values
+            return self.sums_in(raw)
         values, exact = _summable(column)
         if exact:
             return self._pick(np.bincount(self._groups(), weights=values, minlength=self.size))

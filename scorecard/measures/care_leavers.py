@@ -186,7 +186,10 @@ def _fast(
     if not len(pos):
         return care_leaver_outcome.from_units(ds, at, by, params)  # an empty figure
     rows = cohort["row"].to_numpy()[pos]
-    la, las = (_la_codes(ds).codes[rows], _la_codes(ds).categories) if by else (None, None)
+    la, las = None, None
+    if by:
+        oc3_la = _la_codes(ds)
+        la, las = oc3_la.codes[rows], oc3_la.categories
     flags = {"not_assessed": den[rows] == 0} if outcome == "suitable_accommodation" else {}
     return figure_from_arrays(at, ks, num[rows], den[rows], "percent", la=la, las=las, flags=flags)
 
