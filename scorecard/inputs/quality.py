@@ -1047,6 +1047,7 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
+_NAT = np.datetime64("NaT", "ns").view("int64")  # a blank date's nanoseconds
 RE_REFERRAL_MONTHS = 12  # the catalogue's re_referral_rate window, named in the hint
 
 
@@ -1066,34 +1067,40 @@ def referral_overlap_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
         return []
     ref = ctx.tables["referrals"]
     parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    ids = _referral_children(ctx)
     # the LA first: a census of several authorities in their order is in key order
-    child = combine(*parts, _referral_children(ctx)) if parts else _referral_children(ctx)
-    # the dates as their own int64 nanoseconds (no copy); days only for the few compared
+    child = combine(*parts, ids) if parts else ids
+    # the dates as their own int64 nanoseconds (no copy; NaT the lowest); days only for the
+    # few compared. Millions of rows: no array is made that the usual case does not need
     start = ref["CINreferralDate"].to_numpy(dtype="datetime64[ns]").view("int64")
-    given = ref["CINclosureDate"].to_numpy(dtype="datetime64[ns]")
-    closed = ~np.isnat(given)
-    use = ref["LAchildID"].notna().to_numpy() & ref["CINreferralDate"].notna().to_numpy()
+    given = ref["CINclosureDate"].to_numpy(dtype="datetime64[ns]").view("int64")
+    use = (ids >= 0) & (start != _NAT)
     use &= ~ctx.unreadable("referrals", "CINreferralDate", "CINclosureDate")
-    still_open = max(int(given.view("int64").max(initial=0)), int(start.max(initial=0))) + DAY_NS
-    end = np.where(closed, given.view("int64"), still_open)  # open: after every day
-    if use.all():  # the usual case: no row to leave out, none copied
-        s = np.arange(len(ref))
-    else:
-        s = np.flatnonzero(use)
-        child, start, end = child[s], start[s], end[s]
+    rows = None  # the positions of the rows kept, in the order kept (None: all, in order)
+    if not use.all():  # the usual case: no row to leave out, none copied
+        rows = np.flatnonzero(use)
+        child, start, given = child[rows], start[rows], given[rows]
     perm = _by_child_and_day(child, start)
     if perm is not None:
-        s, child, start, end = s[perm], child[perm], start[perm], end[perm]
+        rows = perm if rows is None else rows[perm]
+        child, start, given = child[perm], start[perm], given[perm]
     again = np.r_[False, (child[1:] == child[:-1]) & (start[1:] == start[:-1])]
     if again.any():  # same-day repeats: one of each stands
-        s, child, start, end = s[~again], child[~again], start[~again], end[~again]
-    pair = np.r_[False, (child[1:] == child[:-1]) & (end[:-1] > start[1:])]
+        stand = np.flatnonzero(~again)
+        rows = stand if rows is None else rows[stand]
+        child, start, given = child[stand], start[stand], given[stand]
+    # a referral with no CINclosureDate (NaT) is open after every day
+    pair = np.r_[
+        False, (child[1:] == child[:-1]) & ((given[:-1] == _NAT) | (given[:-1] > start[1:]))
+    ]
     if not pair.any():
         return []  # the usual case: no two of a child's referrals in a row overlap
     # the children with an overlap, each whole: their rows alone, in days
     mine = np.flatnonzero(np.isin(child, child[pair]))
-    s, child, start, end = s[mine], child[mine], start[mine] // DAY_NS, end[mine] // DAY_NS
-    still_open //= DAY_NS
+    s = mine if rows is None else rows[mine]
+    still_open = max(int(given.max(initial=0)), int(start.max(initial=0))) // DAY_NS + 1
+    child, start, given = child[mine], start[mine] // DAY_NS, given[mine]
+    end = np.where(given == _NAT, still_open, given // DAY_NS)
     reach = reach_before(child, end)  # NaN on a child's first referral
     with np.errstate(invalid="ignore"):
         overlap = reach > start
