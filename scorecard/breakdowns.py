@@ -344,7 +344,7 @@ def _share(stat: Stat, num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def figure_from_sums(
     at: pd.DatetimeIndex,
-    summer: GroupSums,
+    present: np.ndarray,
     numerator: np.ndarray,
     denominator: np.ndarray,
     stat: Stat,
@@ -354,12 +354,12 @@ def figure_from_sums(
     flags: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """The frame `summarise` returns for a percent, ratio or mean, from sums already taken
-    per group (a measure's fast path, without a unit frame). Groups are numbered by date
-    position, then, with `las` (by LA), times `len(las) + 1` plus the LA's position in
-    `las` (a blank LA last), as `summarise` numbers units with a categorical LA."""
+    per group (a measure's fast path, without a unit frame): one row per group number in
+    `present` (`GroupSums.present`), in order. Groups are numbered by date position, then,
+    with `las` (by LA), times `len(las) + 1` plus the LA's position in `las` (a blank LA
+    last), as `summarise` numbers units with a categorical LA."""
     dates = np.asarray(at, dtype=DATE_DTYPE)
     slots = 1 if las is None else len(las) + 1
-    present = summer.present
     out = pd.DataFrame({"period_end": dates[present // slots]})
     if las is not None:
         la = present - (present // slots) * slots
@@ -399,7 +399,7 @@ def figure_from_arrays(
     if den.dtype.kind == "f" and np.isnan(den).any():  # blanks its group's, as summarise
         denominator[summer.flagged(np.isnan(den)) > 0] = np.nan
     sums = {name: summer.sums_in(np.asarray(f)) for name, f in (flags or {}).items()}
-    return figure_from_sums(at, summer, numerator, denominator, stat, las=las, flags=sums)
+    return figure_from_sums(at, summer.present, numerator, denominator, stat, las=las, flags=sums)
 
 
 def figure_by_child(
@@ -563,6 +563,34 @@ def _compensated_sums(values: np.ndarray, group: np.ndarray, n_groups: int) -> n
     groups = pd.Categorical.from_codes(group, categories=pd.RangeIndex(n_groups))
     summed = pd.Series(values).groupby(groups, observed=False, sort=True).sum()
     return summed.to_numpy(dtype="float64")
+
+
+def sums_exactly(values: np.ndarray, count: int) -> bool:
+    """True when any `count` of `values` (repeats allowed, added or taken away) sum to one
+    exact result in any order: each a multiple of 1/64, the total far below 2**53. Blanks
+    (NaN) never do."""
+    v = np.asarray(values, dtype="float64")
+    if not len(v):
+        return True
+    scaled = v * _EXACT_STEP
+    largest = count * float(np.abs(v).max())
+    return bool(np.array_equal(scaled, np.rint(scaled))) and largest < _EXACT_TOTAL
+
+
+def sums_behind_zeros(values: np.ndarray, number: np.ndarray, size: int) -> np.ndarray:
+    """Per group number below `size` (dense), what `GroupSums.sums_in` gives for units
+    numbered `number` carrying `values` (blanks NaN) that come, in the column, after units
+    carrying 0 whose group numbers are out of order somewhere (so pandas does not sum
+    pairwise): the zeros need not be written out. Exact values sum alike in any order; else
+    pandas sums each group compensated in row order, and a compensated sum that has only
+    met zeros is still 0 with nothing to carry, so the values alone, behind two zeros out of
+    order (groups 1, 0), give the same bits. `size` is 2 or more."""
+    values = np.asarray(values, dtype="float64")
+    if sums_exactly(values, len(values)):
+        return np.bincount(number, weights=values, minlength=size).astype("float64", copy=False)
+    column = np.concatenate([np.zeros(2), values])
+    groups = np.concatenate([np.array([1, 0], dtype=number.dtype), number])
+    return _compensated_sums(column, groups, size)
 
 
 class GroupSums:

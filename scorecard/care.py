@@ -521,6 +521,17 @@ def expand(
     - overlapping the window: ``expand(DECOM, DEC, ats, window_starts)`` (DEC > ws).
     Returns row positions and reference positions as int64 arrays, in row order.
     """
+    return _ranges_to_pairs(*date_ranges(start, end, lo_ref, hi_ref))
+
+
+def date_ranges(
+    start: pd.Series | np.ndarray,
+    end: pd.Series | np.ndarray,
+    lo_ref: pd.DatetimeIndex | np.ndarray,
+    hi_ref: pd.DatetimeIndex | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The references each row covers, as `expand` reads them, without the pairs: row
+    covers reference k exactly when ``i0[row] <= k < i1[row]`` (none when i1 <= i0)."""
     lo = np.asarray(lo_ref, dtype=DATE_DTYPE)
     hi = lo if hi_ref is None else np.asarray(hi_ref, dtype=DATE_DTYPE)
     s = np.asarray(start, dtype=DATE_DTYPE)
@@ -528,7 +539,7 @@ def expand(
     i0 = np.searchsorted(lo, s, side="left")
     i0 = np.where(np.isnat(s), len(lo), i0)
     i1 = np.where(np.isnat(e), len(hi), np.searchsorted(hi, e, side="left"))
-    return _ranges_to_pairs(i0, i1)
+    return i0, i1
 
 
 def events_in_windows(

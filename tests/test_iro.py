@@ -233,3 +233,94 @@ def test_cases_with_no_iro_in_post_are_not_available_with_the_reason() -> None:
         "iro_caseload: not available: no IRO in post (iro_staff) on 31/03/2025 (1 iro_staff "
         "row in post then left out for an unusable cell; scorecard validate lists them)"
     )
+
+
+# cases counted from their rows' ranges of dates: one child allocated twice over spans with a
+# gap between them, twice over overlapping spans, rows without a CHILD (each a case), a
+# blank LA, ranges opening before the first date and closing after the last, a case
+# starting and one ending on a date
+RANGES = pd.DataFrame(
+    [
+        ("650", "I1", "c1", "CLA", "01/01/2024", "30/06/2024"),  # to 30/06/2024 ...
+        ("650", "I1", "c1", "CLA", "01/10/2024", None),  # ... and again from 01/10/2024
+        ("650", "I1", "c2", "CP", "01/01/2024", None),
+        ("650", "I1", "c2", "CP", "01/02/2024", "31/03/2025"),  # overlaps c2's first row
+        ("650", "I1", None, "CLA", "01/01/2024", None),  # no CHILD: a case of its own ...
+        ("650", "I3", None, "CLA", "01/02/2024", None),  # ... and another
+        ("886", "I2", "c3", "CLA", "31/03/2024", "31/12/2024"),  # starts on a date, ends on one
+        (None, "I7", "c4", "CP", "01/01/2020", None),  # blank LA
+        ("886", "I2", "c5", "CLA", "01/01/2026", None),  # after every date
+    ],
+    columns=["LA", "IRO_ID", "CHILD", "CASE_TYPE", "START", "END"],
+)
+RANGE_STAFF = pd.DataFrame(
+    [
+        ("650", "I1", "0.1", "01/01/2020", None),
+        ("650", "I3", "0.7", "01/01/2020", None),
+        ("886", "I2", "0.3", "01/01/2020", None),
+        (None, "I7", "0.2", "01/01/2020", None),
+    ],
+    columns=["LA", "IRO_ID", "FTE", "START", "END"],
+)
+RANGE_AT = parse_at(["2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"])
+
+
+def ranges_dataset() -> sc.Dataset:
+    """Loaded leniently: a blank CHILD is an error on its cell, and the row stays a case."""
+    frames = {"iro_allocations": RANGES, "iro_staff": RANGE_STAFF}
+    ds = dataset_from_frames(frames, strict=False)
+    assert ds.held("iro_allocations")["CHILD"].isna().sum() == 2
+    return ds
+
+
+@pytest.mark.parametrize("cp_weight", [0.0, 0.5])
+@pytest.mark.parametrize("by", [[], ["LA"]])
+def test_cases_counted_from_their_ranges_of_dates(
+    by: list[str], cp_weight: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure from the allocations' ranges of dates equals the units summarised, to the
+    last bit (FTEs of 0.1 and 0.7 make the denominators inexact), and the hand-worked
+    counts; it never expands the cases of one row."""
+    import scorecard.measures.iro as iro
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the figure was built from the active cases")
+
+    ds = ranges_dataset()
+    units = iro_caseload.units(ds, RANGE_AT, by, {"cp_weight": cp_weight})
+    want = sc.breakdowns.summarise(units, RANGE_AT, by, "ratio")
+    monkeypatch.setattr(iro, "_fast_from_cases", refuse)
+    got = iro_caseload(ds, RANGE_AT, by, {"cp_weight": cp_weight})
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True)
+    if not by:
+        # CLA: 31/12/2023 none; 31/03/2024 c1 (from 01/01), the two without a CHILD, c3
+        # (starts that day); 30/06/2024 c1's first row has ended that day; 30/09/2024 as
+        # 30/06; 31/12/2024 c1 again, c3 ended that day. CP: c4 (from 2020), then c2 once
+        cla, cp = [0, 4, 3, 3, 3], [1, 2, 2, 2, 2]
+        assert got["numerator"].tolist() == [a + cp_weight * b for a, b in zip(cla, cp)]
+        assert got["denominator"].tolist() == pytest.approx([0.1 + 0.7 + 0.3 + 0.2] * 5)
+    else:
+        # 650: c1 (31/03 and 31/12/2024), the two without a CHILD (from 31/03/2024), c2 CP
+        assert got.loc[got["LA"] == "650", "numerator"].tolist() == [
+            0,
+            3 + cp_weight,
+            2 + cp_weight,
+            2 + cp_weight,
+            3 + cp_weight,
+        ]
+        assert got.loc[got["LA"] == "886", "numerator"].tolist() == [0, 1, 1, 1, 0]  # c3
+        blank = got[got["LA"] == "Unknown"]  # c4, with I7's 0.2 FTE, at every date
+        assert blank["numerator"].tolist() == [cp_weight] * 5
+        assert blank["denominator"].tolist() == [0.2] * 5
+
+
+def test_one_date_figure_from_the_active_cases_equals_its_units() -> None:
+    # one date: the cases' and posts' groups may be in order, so the figure comes from the
+    # active cases (pandas sums a column in order pairwise)
+    ds = ranges_dataset()
+    at = parse_at(["2024-12-31"])
+    for by in ([], ["LA"]):
+        units = iro_caseload.units(ds, at, by, {"cp_weight": 0.5})
+        want = sc.breakdowns.summarise(units, at, by, "ratio")
+        got = iro_caseload(ds, at, by, {"cp_weight": 0.5})
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True)

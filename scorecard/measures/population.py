@@ -391,7 +391,13 @@ def _rate_fast(
     denominator = summer.sums_in(estimates, first=len(k))
     denominator[summer.flagged(np.isnan(estimates), first=len(k)) > 0] = np.nan
     return figure_from_sums(
-        at, summer, numerator, denominator, "ratio", las=las if by else None, scale=10_000.0
+        at,
+        summer.present,
+        numerator,
+        denominator,
+        "ratio",
+        las=las if by else None,
+        scale=10_000.0,
     )
 
 
