@@ -127,8 +127,10 @@ def _history(ds: Dataset, months: int) -> _History:
         if not len(dates):
             empty = np.zeros(0, dtype="int32")
             return _History(empty, empty, np.zeros(0, dtype=bool), empty)
-        # the day of each referral (days since 1970, floored as datetime64[D] does)
-        day = dates.view("int64") // DAY_NS
+        # the day of each referral (days since 1970, floored as datetime64[D] does; they fit
+        # int32 as the days `id_codes` gives do)
+        day = np.empty(len(dates), dtype="int32")
+        np.floor_divide(dates.view("int64"), DAY_NS, out=day, casting="unsafe")
         first = int(day.min())
         span = int(day.max()) - first + 1
         # (child + 1, day) in one int64, child 0 a referral without a LAchildID; built in
@@ -138,10 +140,13 @@ def _history(ds: Dataset, months: int) -> _History:
         day -= first
         sort_key += day
         del day
-        order = np.argsort(sort_key, kind="stable")
-        sort_key = sort_key[order]
-        rows = order if rows is None else rows[order]
-        del order
+        if (sort_key[1:] >= sort_key[:-1]).all():  # a census child by child: in order
+            rows = np.arange(len(sort_key), dtype="int32") if rows is None else rows
+        else:
+            order = np.argsort(sort_key, kind="stable")
+            sort_key = sort_key[order]
+            rows = order if rows is None else rows[order]
+            del order
         # the first of same-day duplicates (a child's equal keys) is kept
         duplicate = np.empty(len(sort_key), dtype=bool)
         duplicate[0] = False
@@ -183,7 +188,7 @@ def _history(ds: Dataset, months: int) -> _History:
 
 def _narrow(values: np.ndarray) -> np.ndarray:
     """int64 positions or days as int32 (checked: never a silent wrap)."""
-    small = values.astype("int32")
+    small = values.astype("int32", copy=False)
     if len(values) and (int(values.min()) < NO_DAY or int(values.max()) > 2**31 - 1):
         raise OverflowError("referral positions or days beyond int32")
     return small
@@ -292,26 +297,27 @@ def _fast(ds: Dataset, at: pd.DatetimeIndex, by: list[str], *, months: int = 12)
     lo = int(ws_day.min()) - 1
     n_days = int(at_day.max()) - lo + 2
     rows = h.row
-    flat = h.day.astype("int64")  # a copy of our own, wide enough for the cell numbers
-    flat -= lo
-    np.clip(flat, 0, n_days - 1, out=flat)
+    day = h.day - lo  # a copy of our own
+    np.clip(day, 0, n_days - 1, out=day)
     # per (breakdown cell, day): referrals and re-referrals, sorted by cell then day; built
-    # in place (millions of rows)
+    # in place on one int64 array (millions of rows: every temporary costs fresh memory)
     labels: list[np.ndarray] = []
-    cell: np.ndarray | None = None
+    flat: np.ndarray | None = None
     for name in by:
         codes, names = _category_codes(ds, name)
-        if cell is None:
-            cell = codes[rows].astype("int64")  # the codes are narrow: widen first
+        if flat is None:
+            flat = codes[rows].astype("int64")  # the codes are narrow: widen first
         else:
-            cell *= len(names)
-            cell += codes[rows]
+            flat *= len(names)
+            flat += codes[rows]
         labels.append(names)
     n_cells = int(np.prod([len(n) for n in labels], dtype="int64"))
-    if cell is not None:
-        cell *= n_days
-        flat += cell
-        del cell
+    if flat is None:
+        flat = day.astype("int64")
+    else:
+        flat *= n_days
+        flat += day
+    del day
     flag = h.rereferral
     if n_cells * n_days <= 50_000_000:
         den = np.bincount(flat, minlength=n_cells * n_days)
