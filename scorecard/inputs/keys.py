@@ -206,8 +206,10 @@ def look_up(keys: np.ndarray, values: np.ndarray, at: np.ndarray, missing: objec
 
 def has_repeats(key: np.ndarray) -> bool:
     """True when some value occurs twice in `key`, which is sorted in place (give a key that
-    is not needed again: millions of keys are not copied)."""
-    key.sort()
+    is not needed again: millions of keys are not copied). A key in order already (a table
+    listed in key order) is not sorted again: NumPy's sort takes as long on it."""
+    if not (key[1:] >= key[:-1]).all():
+        key.sort()
     return bool((key[1:] == key[:-1]).any())
 
 

@@ -731,12 +731,12 @@ def _referral_children(ctx: _Ctx) -> np.ndarray:
 
 
 def _referral_key(ctx: _Ctx) -> np.ndarray:
-    """One int64 key per referral for (LA, LAchildID, CINreferralDate): millions of rows,
-    so the key is packed into a copy of the identifiers' array."""
+    """One int64 key per referral for (LA, LAchildID, CINreferralDate), packed in that
+    order: a census listing each child's referrals together and by date is then already
+    in key order, which makes the sort in `has_repeats` cheap on millions of rows."""
     ref = ctx.tables["referrals"]
     parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-    ids = _referral_children(ctx).copy()
-    return combine(ids, id_codes(ref["CINreferralDate"]), *parts, reuse=True)
+    return combine(*parts, _referral_children(ctx), id_codes(ref["CINreferralDate"]))
 
 
 def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
