@@ -240,3 +240,22 @@ def test_district_of_the_same_on_later_calls_with_new_postcodes() -> None:
     assert list(got) == ["Cant", "Maid", "Cant", "Unknown", "Unknown"]
     pd.testing.assert_series_equal(got, fresh)
     assert list(got.index) == [5, 6, 7, 8, 9] and got.dtype == "string"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sums_behind_zeros_equal_the_whole_columns_sums(seed: int) -> None:
+    """Values that follow, in a units' column, units carrying 0 in groups out of order: summed
+    alone (behind two zeros), they give pandas' sums of the whole column to the last bit,
+    inexact values (FTEs of 0.1, 0.7, 0.3) and exact ones alike."""
+    from scorecard.breakdowns import GroupSums, sums_behind_zeros
+
+    rng = np.random.default_rng(seed)
+    size = 12
+    zeros = rng.integers(0, size, 300)
+    zeros[:2] = [5, 3]  # out of order: pandas sums the whole column compensated
+    values = rng.choice([0.1, 0.7, 0.3, 0.8] if seed % 2 else [1.0, 0.5], 200)
+    number = np.sort(rng.integers(0, size, 200))
+    whole = GroupSums(np.concatenate([zeros, number]), size, every_group=True)
+    want = whole.sums_in(values, first=len(zeros))
+    got = sums_behind_zeros(values, number, size)
+    assert got.tobytes() == want.tobytes()
