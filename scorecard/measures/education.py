@@ -95,9 +95,12 @@ def academic_year_label(march: np.ndarray) -> np.ndarray:
 
 
 def march_of(year: pd.Series) -> np.ndarray:
-    """31 March of each academic year label ('2024/25' -> 31 March 2025; blank -> NaT)."""
-    first = pd.to_numeric(year.astype("str").str[:4], errors="coerce").to_numpy(dtype="float64")
-    return _march_31(first + 1)
+    """31 March of each academic year label ('2024/25' -> 31 March 2025; blank -> NaT),
+    each distinct label read once (a handful over many pupils)."""
+    codes, labels = pd.factorize(year, use_na_sentinel=True)
+    text = pd.Series(np.asarray(labels, dtype=object), dtype="str")
+    first = pd.to_numeric(text.str[:4], errors="coerce").to_numpy(dtype="float64")
+    return np.append(_march_31(first + 1), np.datetime64("NaT", "ns"))[codes]
 
 
 def normalise_academic_year(values: pd.Series) -> pd.Series:
@@ -163,7 +166,7 @@ def _years_held(ds: Dataset, table: str) -> list[str]:
 
     def build() -> list[str]:
         years = normalise_academic_year(ds.held(table)["ACADEMIC_YEAR"]).dropna()
-        return sorted(set(years))
+        return sorted(years.unique())  # a handful of labels over many pupils
 
     return ds.cached(f"ks4_years:{table}", build)
 
