@@ -46,6 +46,11 @@ def outward_code(postcode: pd.Series) -> pd.Series:
 def sector_code(postcode: pd.Series) -> pd.Series:
     """Postcode sector ('ME14 1XX' -> 'ME14 1'; 'ME141XX' -> 'ME14 1'); <NA> for a postcode
     with no inward code ('ME14')."""
+    return postcode_parts(postcode)[1]
+
+
+def postcode_parts(postcode: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(`outward_code`, `sector_code`) of each postcode, the text cleaned once for both."""
     outward, inward = _parts(_text(postcode))
     first = pc.utf8_slice_codeunits(inward, 0, 1)
     sector = pc.if_else(
@@ -53,7 +58,7 @@ def sector_code(postcode: pd.Series) -> pd.Series:
         pa.scalar(None, outward.type),
         pc.binary_join_element_wise(outward, first, pa.scalar(" ", outward.type)),
     )
-    return _series(sector, postcode.index)
+    return _series(outward, postcode.index), _series(sector, postcode.index)
 
 
 def district_lookup(keys: pd.Series, districts: pd.Series) -> pd.Series:
@@ -70,5 +75,9 @@ def district_lookup(keys: pd.Series, districts: pd.Series) -> pd.Series:
 def district_for(postcode: pd.Series, lookup: pd.Series) -> pd.Series:
     """Each postcode's district in `lookup` (`district_lookup`): its sector's where the lookup
     has the sector, else its outward code's; <NA> where it has neither."""
-    by_sector = sector_code(postcode).map(lookup)
-    return by_sector.fillna(outward_code(postcode).map(lookup)).astype("string")
+    return district_of_parts(*postcode_parts(postcode), lookup)
+
+
+def district_of_parts(outward: pd.Series, sector: pd.Series, lookup: pd.Series) -> pd.Series:
+    """`district_for` from the postcodes' `postcode_parts`."""
+    return sector.map(lookup).fillna(outward.map(lookup)).astype("string")

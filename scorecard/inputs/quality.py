@@ -32,7 +32,7 @@ from ..compact import as_text
 from ..dataset import REFERRAL_CHILD_CODES
 from ..identifiers import digits_as_numbers
 from ..periods import DAY_NS, months_before
-from ..postcodes import district_for, district_lookup, outward_code
+from ..postcodes import district_lookup, district_of_parts, postcode_parts
 from .columns import known_columns, required
 from .keys import (
     BIG,
@@ -929,8 +929,8 @@ def district_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     known = district_lookup(keys, keys)
     homes = pa.array(ctx.tables["episodes"]["HOME_POST"].astype("string").array)
     postcodes = pd.Series(pc.drop_null(pc.unique(homes)).to_pandas(types_mapper=pd.ArrowDtype))
-    outward = outward_code(postcodes)  # each postcode once
-    lacking = district_for(postcodes, known).isna().to_numpy(dtype=bool)
+    outward, sector = postcode_parts(postcodes)  # each postcode once
+    lacking = district_of_parts(outward, sector, known).isna().to_numpy(dtype=bool)
     if not lacking.any():
         return []
     gone = pa.array(postcodes[lacking].array)
