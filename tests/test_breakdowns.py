@@ -259,3 +259,33 @@ def test_sums_behind_zeros_equal_the_whole_columns_sums(seed: int) -> None:
     want = whole.sums_in(values, first=len(zeros))
     got = sums_behind_zeros(values, number, size)
     assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("values", "step", "expected"),
+    [
+        ([], 1 / 64, True),
+        ([3.0, -2.0, 0.0], 1.0, True),
+        ([0.5, 0.25, 1 / 64, 40.0], 1 / 64, True),
+        ([0.5, 0.25], 1.0, False),
+        ([1 / 128], 1 / 64, False),
+        ([0.1], 1 / 64, False),  # an FTE of 0.1 is no multiple of 1/64
+        ([1.0, np.nan], 1 / 64, False),  # a blank never is
+    ],
+)
+def test_whole_multiples(values: list[float], step: float, expected: bool) -> None:
+    from scorecard.breakdowns import whole_multiples
+
+    assert whole_multiples(np.array(values, dtype="float64"), step) is expected
+
+
+def test_whole_multiples_looks_at_every_block() -> None:
+    """A value off the step in the last, short block (or a blank in the first) is found."""
+    from scorecard.breakdowns import _BLOCK, whole_multiples
+
+    days = np.arange(3 * _BLOCK + 7, dtype="float64")
+    assert whole_multiples(days, 1.0)
+    days[-1] = 0.5
+    assert not whole_multiples(days, 1.0)
+    days[-1], days[1] = 1.0, np.nan
+    assert not whole_multiples(days, 1.0)
