@@ -422,7 +422,7 @@ def episode_codes(ds: Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
         clean = pd.Series(uniques, dtype=object).astype("string").str.strip().str.upper()
         merged, labels = pd.factorize(clean, use_na_sentinel=True)
         small = np.min_scalar_type(-max(len(labels), 1))  # kept for the dataset's life
-        lookup = np.append(np.asarray(merged, dtype=small), -1)
+        lookup = np.append(merged, -1).astype(small)  # np.append alone widens to int64
         return lookup[raw[rows]], np.asarray(labels, dtype=object)
 
     return ds.cached(f"episode_codes:{name}", build)

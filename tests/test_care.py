@@ -235,3 +235,29 @@ def test_looked_after_at_fewer_dates_from_the_set_built() -> None:
         want = looked_after_at(sc.load_dataset(), some)
         pd.testing.assert_frame_equal(got, want, check_exact=True)
         assert got["k"].max() == len(some) - 1
+
+
+def test_episode_codes_cleaned_and_narrow() -> None:
+    """Codes in `episode_index` order: 'u1 ' and 'U1' share a code, a blank REC (open) is
+    -1, V3 respite has no row, and the codes, kept for the dataset's life, are one byte
+    each."""
+    from scorecard.care import code_in, episode_codes, episode_index
+
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [
+                ("A", "01/04/2020", "S", "C2", "u1 ", "01/01/2021", "E11"),
+                ("B", "01/04/2020", "S", "C2", "U3", None, None),
+                ("C", "01/04/2020", "S", "V3", "U2", None, None),
+                ("D", "01/05/2020", "S", "C2", "U1", None, None),
+            ]
+        )
+    )
+    codes, labels = episode_codes(ds, "PLACE")
+    assert codes.dtype == np.int8
+    children = ds.held("episodes")["CHILD"].to_numpy()[episode_index(ds)["row"].to_numpy()]
+    assert list(children) == ["A", "B", "D"]
+    assert [labels[c] for c in codes] == ["U1", "U3", "U1"]
+    assert list(code_in(ds, "PLACE", ["U1"])) == [True, False, True]
+    rec, rec_labels = episode_codes(ds, "REC")
+    assert rec.dtype == np.int8 and list(rec) == [0, -1, -1] and list(rec_labels) == ["E11"]
