@@ -188,6 +188,7 @@ def run_catalogue(
     bundled sample (no `data`) also the whole catalogue's units at the last one. With
     `profile`, each step's CPU time is sampled and its top functions returned."""
     import scorecard as sc
+    from scorecard import footprint
     from scorecard.periods import quarter_ends
 
     _import_engine_and_loaders()
@@ -203,6 +204,7 @@ def run_catalogue(
     done, side_by_side = _indicators(inds, ds, ats, by, where)
     compute_s, compute_cpu = time.perf_counter() - t, time.process_time() - c
     total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+    held = {"tables": footprint.tables_mb(ds), "building_blocks": footprint.building_blocks_mb(ds)}
     units = {**units_at_one_date(ds, ats[-1]), **scorecard_after_loading()} if data is None else {}
     return {
         **units,
@@ -218,6 +220,7 @@ def run_catalogue(
         "result_rows": sum(d.rows for d in done.values()),
         "problems": {i: d.problem for i, d in done.items() if d.problem},
         "peak_mb": _peak_mb(),
+        "held_mb": held,
         "profile": where,
     }
 
@@ -429,6 +432,25 @@ def print_peers(rows: list[dict[str, object]]) -> None:
         f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()};"
         " sys s: CPU time in the kernel for the program, most of it handing over fresh memory;"
         " faults: pages handed over, 4 KB each, or 2 MB as huge pages)"
+    )
+
+
+def held_line(held: dict[str, dict[str, float]], blocks: int = 4) -> str:
+    """What the dataset held after the indicators (`scorecard.footprint`): its tables by
+    kind of column and its largest cached building blocks, in MB."""
+
+    def mb(x: float) -> str:
+        return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+    tables, cached = held["tables"], held["building_blocks"]
+    kinds = ", ".join(f"{kind} {mb(x)}" for kind, x in tables.items() if x)
+    largest = ", ".join(f"{name} {mb(x)}" for name, x in list(cached.items())[:blocks])
+    more = len(cached) - blocks
+    return (
+        f"held at the end (MB, data buffers only): the tables {mb(sum(tables.values()))} "
+        f"({kinds}; text is identifiers, postcodes and other strings, codes are held as "
+        f"categories), the cached building blocks {mb(sum(cached.values()))} "
+        f"({largest}{f' and {more} more' if more > 0 else ''})"
     )
 
 
@@ -666,6 +688,8 @@ def _print_result(result: dict, floor: dict | None) -> None:
             cpu_ratio = f"  {result['total_cpu_seconds'] / floor['cpu_seconds']:6.1f}x"
         print(f"{'ratio to floor':<{width}}  {wall_ratio:6.1f}x{cpu_ratio}")
     print(f"{'peak memory (MB)':<{width}}  {result['peak_mb']:7,.0f}")
+    if "held_mb" in result:
+        print(held_line(result["held_mb"]))
     print(f"{'result rows':<{width}}  {result['result_rows']:7,}")
     print(f"{'load average':<{width}}  {_load_average()}")
     for name, msg in result["problems"].items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, cast
 
 import numpy as np
@@ -267,6 +268,11 @@ class Dataset:
         """Return the cached building block `key`, computing it with `build()` once (threads
         asking for one key at once: the first builds it, the others wait for it)."""
         return once(self._cache, key, build)
+
+    def building_blocks(self) -> Mapping[str, Any]:
+        """The building blocks cached so far, by key (read-only: for reports of what the
+        dataset holds, `scorecard.footprint`)."""
+        return MappingProxyType(self._cache)
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}: {len(self.held(k)):,} rows" for k in sorted(self.tables))

@@ -66,6 +66,12 @@ def test_summary_lines(tiny_run: tuple[str, str, Path]) -> None:
     assert rows >= 8
     assert "[1/3] generating pooled data for 2 authorities" in err
     assert "Where the time goes (CPU seconds sampled" in out
+    # what the dataset held after the indicators: its tables by kind, its building blocks
+    held = re.search(
+        r"^held at the end \(MB, data buffers only\): the tables ([\d,]+) \((.*)", out, re.M
+    )
+    assert held and "text" in held.group(2) and "dates" in held.group(2)
+    assert re.search(r"the cached building blocks [\d.,]+ \(\w+ [\d.,]+, .* more\)$", held.group(2))
 
 
 def test_the_sampler_charges_time_to_the_project_function_that_spends_it() -> None:
