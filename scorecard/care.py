@@ -31,6 +31,12 @@ CONTINUES = "X1"  # REC: episode ends but the period of care continues
 # the episode columns every episode-based measure reads (children, periods of care, V3/V4)
 EPISODE_CORE: tuple[str, ...] = ("CHILD", "DECOM", "DEC", "REC", "LS")
 
+# Positions, child keys, periods and date positions in the building blocks kept for the
+# dataset's life (`episode_index`, `looked_after_at`): no table has 2**31 rows, so they fit,
+# at half the memory of int64. NumPy keeps int32 times a Python int in int32 and lets it
+# wrap around, so a key that combines them with a width or a date is widened first.
+POSITION = np.int32
+
 _KEY_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
 _SEP = "\x1f"
 
@@ -302,7 +308,8 @@ def episode_index(ds: Dataset) -> pd.DataFrame:
 
     Columns: `row` (position in the episodes table), `cid` (child key), `DECOM`, `DEC`,
     `period_id`, `seq` (position within the child), `period_start` (first DECOM of the
-    period), `period_end` (DEC of its last episode; NaT while open). Row positions are
+    period), `period_end` (DEC of its last episode; NaT while open); the positions and keys
+    as `POSITION` (int32). Row positions are
     stable for the dataset; other columns come through `episode_column` and
     `episode_codes`, so no copy of the whole table is made (cached)."""
     return ds.cached("episode_index", lambda: _episode_index(ds))
@@ -317,13 +324,16 @@ def _episode_index(ds: Dataset) -> pd.DataFrame:
     order = _episode_order(cid, decom, dec)
     rows, cid, decom, dec = keep[order], cid[order], decom[order], dec[order]
     rec_x1 = _equals(table["REC"], CONTINUES)[rows]
+    periods_of = _periods_of(cid, decom, dec, rec_x1)
+    for name in ("period_id", "seq"):
+        periods_of[name] = periods_of[name].astype(POSITION)
     return pd.DataFrame(
         {
-            "row": rows,
-            "cid": cid,
+            "row": rows.astype(POSITION),
+            "cid": cid.astype(POSITION),
             "DECOM": decom,
             "DEC": dec,
-            **_periods_of(cid, decom, dec, rec_x1),
+            **periods_of,
         },
         copy=False,
     )
@@ -571,7 +581,8 @@ def looked_after_at(ds: Dataset, at: pd.DatetimeIndex) -> pd.DataFrame:
 
     Columns: `period_end` (the reference date), `k` (its position in `at`), `cid`, `ep`
     (row position in `episode_index(ds)`
-    of the episode open at that date), `period_id`, `period_start`. V3/V4 excluded. When
+    of the episode open at that date), `period_id`, `period_start`; `k`, `cid`, `ep` and
+    `period_id` as `POSITION` (int32). V3/V4 excluded. When
     overlapping episodes make a child open twice, the later-starting episode is kept.
     Cached per dataset and set of dates (many indicators share it; an indicator needing
     more history is asked at fewer of the same dates, and takes their rows from the set
@@ -611,7 +622,7 @@ def _from_more_dates(built: dict[bytes, pd.DataFrame], dates: np.ndarray) -> pd.
             _, rows = _ranges_to_pairs(starts, ends)  # the rows of each date's block
             part = frame.take(rows).reset_index(drop=True)
         # positions in `dates` instead of in the larger set
-        return part.assign(k=np.searchsorted(pos, part["k"].to_numpy()))
+        return part.assign(k=np.searchsorted(pos, part["k"].to_numpy()).astype(POSITION))
     return None
 
 
@@ -627,7 +638,7 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     rows = rows[order]
     del order
     # the dates in order: each date repeated as often as it has rows (no gather)
-    ks = np.repeat(np.arange(len(at), dtype="int64"), np.bincount(small, minlength=len(at)))
+    ks = np.repeat(np.arange(len(at), dtype=POSITION), np.bincount(small, minlength=len(at)))
     cid = e["cid"].to_numpy()[rows]
     if rows.size:
         last = np.empty(rows.size, dtype=bool)
@@ -641,7 +652,7 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
             "k": ks,
             "cid": cid,
-            "ep": rows,
+            "ep": rows.astype(POSITION),
             "period_id": e["period_id"].to_numpy()[rows],
             "period_start": e["period_start"].to_numpy()[rows],
         },

@@ -143,6 +143,8 @@ def test_fast_building_blocks_match_plain_pandas(tiny_run: tuple[str, str, Path]
     e["period_start"] = grp["DECOM"].transform("first")
     still_open = grp["DEC"].transform(lambda s: pd.isna(s.iloc[-1])).to_numpy(dtype=bool)
     e["period_end"] = grp["DEC"].transform("last").where(~still_open)
+    # the engine keeps its keys and positions in four bytes (care.POSITION)
+    e = e.astype({c: care.POSITION for c in ("cid", "period_id", "seq")})
     pd.testing.assert_frame_equal(care.episodes(ds), e)
 
     ats = quarter_ends("2024-25 Q4", 4)
@@ -152,7 +154,7 @@ def test_fast_building_blocks_match_plain_pandas(tiny_run: tuple[str, str, Path]
         {
             "period_end": np.asarray(ats)[ks],
             "cid": e["cid"].to_numpy()[rows],
-            "ep": rows,
+            "ep": rows.astype(care.POSITION),
             "period_id": e["period_id"].to_numpy()[rows],
             "period_start": e["period_start"].to_numpy()[rows],
         }

@@ -261,3 +261,39 @@ def test_episode_codes_cleaned_and_narrow() -> None:
     assert list(code_in(ds, "PLACE", ["U1"])) == [True, False, True]
     rec, rec_labels = episode_codes(ds, "REC")
     assert rec.dtype == np.int8 and list(rec) == [0, -1, -1] and list(rec_labels) == ["E11"]
+
+
+def test_building_blocks_kept_for_the_dataset_hold_positions_in_four_bytes() -> None:
+    """`episode_index`, `looked_after_at` (built, and taken from a larger set of dates) and
+    the ceasings hold their positions, child keys, periods and date positions as int32, with
+    the same values as before: A's two episodes are one period, B's second a new one."""
+    from scorecard.care import POSITION, episode_index
+    from scorecard.measures.time_in_care import ceasings, leavers
+
+    ds = sc.Dataset.from_frames(
+        episodes=eps(
+            [
+                ("A", "01/04/2020", "S", "C2", "U1", "01/06/2020", "X1"),
+                ("A", "01/06/2020", "P", "C2", "U3", None, None),
+                ("B", "01/04/2020", "S", "C2", "U1", "01/07/2020", "E11"),
+                ("B", "01/09/2020", "S", "C2", "U1", None, None),
+            ]
+        )
+    )
+    e = episode_index(ds)
+    assert np.int32 == POSITION
+    for col in ("row", "cid", "period_id", "seq"):
+        assert e[col].dtype == POSITION, col
+    assert list(e["period_id"]) == [0, 0, 1, 2] and list(e["seq"]) == [0, 1, 0, 1]
+    ats = quarter_ends("2020-21 Q4", 4)  # 30/06/2020 ... 31/03/2021
+    la = looked_after_at(ds, ats)
+    some = looked_after_at(ds, ats[[1, 3]])  # taken from the rows built for four dates
+    for frame in (la, some):
+        for col in ("k", "cid", "ep", "period_id"):
+            assert frame[col].dtype == POSITION, col
+    # at 30/06/2020 A's second episode and B's first; then A's second and B's second
+    assert list(la["k"]) == [0, 0, 1, 1, 2, 2, 3, 3] and list(la["ep"]) == [1, 2] + [1, 3] * 3
+    assert list(some["k"]) == [0, 0, 1, 1] and list(some["period_id"]) == [0, 2, 0, 2]
+    assert ceasings(ds)["ep"].dtype == POSITION and leavers(ds, ats)["k"].dtype == POSITION
+    # B's E11 on 01/07/2020, in the windows ending 30/09/2020, 31/12/2020 and 31/03/2021
+    assert list(leavers(ds, ats)["ep"]) == [2, 2, 2] and list(leavers(ds, ats)["k"]) == [1, 2, 3]

@@ -775,3 +775,20 @@ def test_back_in_care_in_a_temporary_placement_then_the_old_placement_is_a_new_o
     ]
     assert counts(rows) == {"A": 2}
     assert tenure(rows) == ["01/01/2023", "01/08/2024", "10/08/2024"]
+
+
+def test_episode_ends_and_run_starts_widen_int32_child_keys() -> None:
+    """The run search keys children as ``child x width + day``: 300,000 children over
+    10,000 days pass 2**31, which int32 child keys multiplied in int32 would wrap around
+    (to negative keys, found before every episode)."""
+    child = np.array([299_999, 299_999, 300_000], dtype=np.int32)
+    dec_day = np.array([10, 20, 5], dtype="int64")
+    width = 10_000
+    ends = placements_module._episode_ends(child, dec_day, width)
+    assert ends.dtype == np.int64
+    assert list(ends) == [2_999_990_010, 2_999_990_020, 3_000_000_005]
+    # the first episode of child 300,000 ending after its window starts on day 3; of child
+    # 299,999 after day 15: its second
+    cid = np.array([300_000, 299_999], dtype=np.int32)
+    starts = placements_module._run_starts(ends, cid, width, np.array([3, 15]))
+    assert list(starts) == [2, 1]

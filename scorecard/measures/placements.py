@@ -190,8 +190,7 @@ def _placements_held(
     # the next non-temporary episode at or after each position
     at_or_after = np.where(seq["temporary"].to_numpy(), n, np.arange(n))
     next_non_temp = np.r_[np.minimum.accumulate(at_or_after[::-1])[::-1], n]
-    ends = child * width
-    ends += dec_day  # (child, DEC day) in order: see `_run_starts`
+    ends = _episode_ends(child, dec_day, width)
     k = units["k"].to_numpy()
     held = np.empty(len(units), dtype="int64")
 
@@ -216,6 +215,16 @@ def _placements_held(
 _UNITS = 1 << 18  # units at a time in `_placements_held`
 
 
+def _episode_ends(child: np.ndarray, dec_day: np.ndarray, width: int) -> np.ndarray:
+    """``child x width + DEC day`` per episode as int64 (the child keys are int32, which
+    NumPy would multiply in int32 and let wrap around past 2**31: 215,000 children over
+    ten years of days)."""
+    ends = child.astype("int64")
+    ends *= width
+    ends += dec_day
+    return ends
+
+
 def _run_starts(ends: np.ndarray, cid: np.ndarray, width: int, ws_day: np.ndarray) -> np.ndarray:
     """For each unit (child `cid` at a date whose window starts on `ws_day`), the first
     episode of its run in the window: the child's first episode that ends after the window
@@ -223,7 +232,8 @@ def _run_starts(ends: np.ndarray, cid: np.ndarray, width: int, ws_day: np.ndarra
     overlap end in order, so one binary search over it finds the episode; episodes sort by
     child first, so a child whose episodes overlap (counted apart by the caller) cannot
     mislead the search for the others."""
-    wanted = cid * width
+    wanted = cid.astype("int64")  # int32 keys widened first, as in `_episode_ends`
+    wanted *= width
     wanted += ws_day
     return np.searchsorted(ends, wanted, side="right")
 

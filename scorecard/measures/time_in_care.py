@@ -33,6 +33,7 @@ from ..breakdowns import add_breakdowns
 from ..care import (
     CONTINUES,
     EPISODE_CORE,
+    POSITION,
     episode_column,
     episode_index,
     events_in_windows,
@@ -56,8 +57,9 @@ def _check_stat(stat: str, name: str) -> str:
 def ceasings(ds: Dataset) -> pd.DataFrame:
     """Episodes that end a period of care (REC not X1 and DEC recorded), sorted by DEC.
 
-    Columns: `ep` (row in `care.episode_index(ds)`), `cid`, `period_id`, `period_start`, `left`
-    (DEC) and `REC` (categorical, so that taking rows stays cheap). Cached per dataset.
+    Columns: `ep` (row in `care.episode_index(ds)`), `cid`, `period_id` (the three as
+    `care.POSITION`), `period_start`, `left` (DEC) and `REC` (categorical, so that taking
+    rows stays cheap). Cached per dataset.
     """
 
     def build() -> pd.DataFrame:
@@ -66,7 +68,7 @@ def ceasings(ds: Dataset) -> pd.DataFrame:
         continues = (rec == CONTINUES).fillna(False).to_numpy(dtype=bool)
         dec = np.asarray(e["DEC"], dtype=DATE_DTYPE)
         ep = np.flatnonzero(~np.isnat(dec) & ~continues)
-        ep = ep[np.argsort(dec[ep], kind="stable")]
+        ep = ep[np.argsort(dec[ep], kind="stable")].astype(POSITION)
         return pd.DataFrame(
             {
                 "ep": ep,
@@ -108,7 +110,7 @@ def _leavers(ds: Dataset, dates: np.ndarray) -> pd.DataFrame:
     units = c.take(rows[last]).reset_index(drop=True)
     units.insert(0, "period_end", dates[ks[last]])
     units["days"] = _days(units["left"], units["period_start"])
-    units["k"] = ks[last]
+    units["k"] = ks[last].astype(POSITION)
     return units
 
 
