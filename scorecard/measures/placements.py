@@ -217,8 +217,8 @@ _UNITS = 1 << 18  # units at a time in `_placements_held`
 
 def _episode_ends(child: np.ndarray, dec_day: np.ndarray, width: int) -> np.ndarray:
     """``child x width + DEC day`` per episode as int64 (the child keys are int32, which
-    NumPy would multiply in int32 and let wrap around past 2**31: 215,000 children over
-    ten years of days)."""
+    NumPy would multiply in int32 and let wrap around past 2**31: 590,000 children over
+    ten years of days, a national pool)."""
     ends = child.astype("int64")
     ends *= width
     ends += dec_day
