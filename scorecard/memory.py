@@ -1,10 +1,11 @@
 """Fresh memory for the engine's large arrays without transparent huge pages.
 
-NumPy asks Linux to back every large new array with 2 MB huge pages (`madvise`). Where the
-kernel then compacts memory to find one at each first touch (`transparent_hugepage/defrag`
-set to `madvise`, the usual default on a busy machine), that costs more system time than
-the pages save: measured on the 2-core development machine, about 1 s of system CPU of the
-1.4 s spent in the peer job's two indicators (150 LAs, 40 quarter ends). The engine turns
+NumPy asks Linux to back every large new array with 2 MB huge pages (`madvise`). On the
+2-core development machine that cost more system time than the pages save: about 1 s of
+system CPU of the 1.4 s spent in the peer job's two indicators (150 LAs, 40 quarter ends).
+It was put down to the kernel compacting memory for each huge page; `/proc/vmstat` later
+showed no compaction stall there, so the likelier cost is each first touch zeroing a whole
+2 MB of memory that the virtual machine's host must first back again. The engine turns
 the advice off while it computes and puts it back as it was afterwards. Loading, and
 writing out the code columns a dataset holds compact, allocate Arrow memory from jemalloc
 (`arrow_pool`).
