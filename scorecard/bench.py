@@ -5,6 +5,7 @@
     python -m scorecard.bench --sample        # the bundled sample, 8 quarter ends, and the
                                               # whole catalogue's units at the last one
     python -m scorecard.bench --peers DIR     # side by side with the peer programs in DIR
+    python -m scorecard.bench --peers DIR --rounds 6   # each program six times, in turn
 
 Steps: generate pooled synthetic data with the seeded sample generator (once; kept in
 `--data`, default `bench_data/`), time one plain read of its Parquet files (the floor), then
@@ -22,6 +23,11 @@ fastest, with each program's own breakdown; under it the floor, a fresh process 
 reads the two tables into pandas frames (what any program handing them back as pandas pays
 before validating or computing). Peers that need a library the interpreter lacks are listed
 as not run; `--peer-python` names another interpreter for them.
+
+`--rounds N` runs the floor and the catalogue (with `--peers`, every program) N times in
+turn and prints each one's median run and the ratios round by round: on a shared or virtual
+machine the speed of fresh memory drifts from one run to the next (0.4 to 8 GB/s on the
+development machine), so one run of each can put either program first.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .timing import Sampler
 
@@ -330,69 +336,67 @@ def warm_up(data: Path, peer_python: str | None = None) -> None:
 
 
 def run_peers(
-    peers: Path, data: Path, python: str, quarters: int, profile: bool = False
+    peers: Path,
+    data: Path,
+    python: str,
+    quarters: int,
+    profile: bool = False,
+    rounds: int = 1,
 ) -> list[dict[str, object]]:
     """Each peer program in `peers` and the project, one fresh process each, on `data`, and
     the floor: a fresh process that reads the two tables into pandas frames and does nothing
-    else. With `profile` the project's run is sampled too (so its time is not the one to
-    quote)."""
-    rows: list[dict[str, object]] = []
+    else. With `rounds` above 1 every program runs once a round, in an order turned by one
+    each round, and each row is its run of median time with its times of every round
+    (`round_seconds`), so that two programs compare round by round; with one round the floor
+    is the median of three runs. With `profile` the project's run is sampled too (so its
+    time is not the one to quote)."""
     folder = str(peer_input(data))
     warm_up(Path(folder), python)
-    job = _timed(
-        [
-            sys.executable,
-            "-m",
-            "scorecard.bench",
-            "--phase",
-            "peer-job",
-            "--data",
-            folder,
-            "--quarters",
-            str(quarters),
-            *(["--profile"] if profile else []),
-        ]
-    )
-    if job.returncode == 0:
-        got = json.loads(job.stdout.strip().splitlines()[-1])
-        each = "  ".join(f"{i} {got[f'{i}_seconds']:.2f}s" for i in PEER_INDICATORS)
-        detail = f"imports+load+validate {got['load_seconds']:.2f}s  " + (
-            f"both indicators side by side {got['indicators_seconds']:.2f}s ({each})"
-            if got.get("side_by_side")
-            else each
-        )
-        rows.append(
-            {
-                "program": "scorecard",
-                **job.figures(),
-                "detail": detail,
-                "profile": got.get("profile"),
-            }
-        )
-    else:
-        rows.append({"program": "scorecard", "error": _last_line(job.stderr)})
-    # the floor varies most from run to run (0.6-1.4 s): the median of three
+    job = [sys.executable, "-m", "scorecard.bench", "--phase", "peer-job", "--data", folder]
+    job += ["--quarters", str(quarters), *(["--profile"] if profile else [])]
     read = [sys.executable, "-m", "scorecard.bench", "--phase", "read", "--data", folder]
-    reads = [_timed(read) for _ in range(3)]
-    if all(r.returncode == 0 for r in reads):
-        floor = sorted(reads, key=lambda r: r.seconds)[1]
-        rows.append({"program": "floor", **floor.figures()})
+    programs: dict[str, list[str]] = {"scorecard": job, "floor": read}
     for program in sorted(peers.glob("peer_*.py")):
-        done = _timed([python, str(program), str(data)])
-        name = program.stem.removeprefix("peer_")
-        if done.returncode != 0:
-            missing = re.search(r"No module named '([^']+)'", done.stderr)
-            why = f"needs {missing.group(1)} (pip install {missing.group(1)}, or --peer-python)"
-            rows.append({"program": name, "error": why if missing else _last_line(done.stderr)})
+        programs[program.stem.removeprefix("peer_")] = [python, str(program), str(data)]
+    names = list(programs)
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            # the floor varies most from run to run: with one round, the median of three
+            times = 3 if name == "floor" and rounds == 1 else 1
+            runs[name] += [_row(name, _timed(programs[name])) for _ in range(times)]
+    rows = []
+    for name in names:
+        done = [row for row in runs[name] if "seconds" in row]
+        if len(done) < len(runs[name]):  # a failure in any round: the program's row says why
+            rows.append(next(row for row in runs[name] if "error" in row))
             continue
-        rows.append(
-            {
-                "program": name,
-                **done.figures(),
-                "detail": _last_line(done.stdout),
-            }
-        )
+        row = sorted(done, key=lambda row: float(row["seconds"]))[(len(done) - 1) // 2]
+        if rounds > 1:
+            row["round_seconds"] = [float(run["seconds"]) for run in runs[name]]
+        rows.append(row)
     return rows
+
+
+def _row(name: str, done: Finished) -> dict[str, object]:
+    """A row of the peers' table from one run of program `name`: its figures and what it
+    reports, or why it did not run."""
+    if done.returncode != 0:
+        missing = re.search(r"No module named '([^']+)'", done.stderr)
+        why = f"needs {missing.group(1)} (pip install {missing.group(1)}, or --peer-python)"
+        return {"program": name, "error": why if missing else _last_line(done.stderr)}
+    if name == "floor":
+        return {"program": name, **done.figures()}
+    if name != "scorecard":
+        return {"program": name, **done.figures(), "detail": _last_line(done.stdout)}
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    each = "  ".join(f"{i} {got[f'{i}_seconds']:.2f}s" for i in PEER_INDICATORS)
+    detail = f"imports+load+validate {got['load_seconds']:.2f}s  " + (
+        f"both indicators side by side {got['indicators_seconds']:.2f}s ({each})"
+        if got.get("side_by_side")
+        else each
+    )
+    return {"program": name, **done.figures(), "detail": detail, "profile": got.get("profile")}
 
 
 def _last_line(text: str) -> str:
@@ -424,9 +428,23 @@ def print_peers(rows: list[dict[str, object]]) -> None:
         if "error" in r:
             print(f"{r['program']:<{width}}  not run: {r['error']}")
     if floor is not None:
+        runs = len(floor.get("round_seconds", [])) or 3
         print(
             f"floor: a fresh process reading the two tables into pandas frames, nothing else "
-            f"(median of 3): {float(floor['seconds']):.2f} s, peak {float(floor['peak_mb']):,.0f} MB"
+            f"(median of {runs}): {float(floor['seconds']):.2f} s, "
+            f"peak {float(floor['peak_mb']):,.0f} MB"
+        )
+    paired = round_ratios(rows)
+    if paired:
+        rounds = len(next(iter(paired.values())))
+        each = "  ".join(
+            f"{name} {statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})"
+            for name, r in paired.items()
+        )
+        print(
+            f"round by round ({rounds} rounds, each program once a round, the order turned "
+            f"each round; the rows above are each program's median run): scorecard's time "
+            f"over each peer's, median (range): {each}"
         )
     print(
         f"(each a fresh process, end to end incl. interpreter start; load average {_load_average()};"
@@ -452,6 +470,19 @@ def held_line(held: dict[str, dict[str, float]], blocks: int = 4) -> str:
         f"categories), the cached building blocks {mb(sum(cached.values()))} "
         f"({largest}{f' and {more} more' if more > 0 else ''})"
     )
+
+
+def round_ratios(rows: list[dict[str, object]]) -> dict[str, list[float]]:
+    """Per peer, the project's time over the peer's in each round (runs with `rounds` above
+    1); empty after one round."""
+    ours = next((r for r in rows if r["program"] == "scorecard"), {})
+    mine = cast("list[float]", ours.get("round_seconds", []))
+    out = {}
+    for row in rows:
+        theirs = cast("list[float]", row.get("round_seconds", []))
+        if row["program"] not in ("scorecard", "floor") and mine and len(theirs) == len(mine):
+            out[str(row["program"])] = [a / b for a, b in zip(mine, theirs, strict=True) if b]
+    return out
 
 
 def _cpu(row: dict[str, object]) -> str:
@@ -529,9 +560,22 @@ def main(argv: list[str] | None = None) -> int:
         "in each step, with what they do (the profiled run works in one thread)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the floor and the catalogue (with --peers: every program) N times in turn "
+        "and compare them round by round: on a shared or virtual machine one run of each can "
+        "put either first (default 1)",
+    )
+    parser.add_argument(
         "--phase", choices=["read", "compute", "generate", "peer-job"], help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be 1 or more, not {args.rounds}")
+    if args.rounds > 1 and args.sample:
+        parser.error("--rounds compares the pooled data's runs (and --peers); not --sample")
     if args.profile and args.phase:
         # the sampler sees the main thread only: a profiled run works in one thread
         os.environ["SCORECARD_THREADS"] = "1"
@@ -592,7 +636,9 @@ def main(argv: list[str] | None = None) -> int:
             "data ...",
             file=sys.stderr,
         )
-        rows = run_peers(args.peers, args.data, args.peer_python, args.quarters, args.profile)
+        rows = run_peers(
+            args.peers, args.data, args.peer_python, args.quarters, args.profile, args.rounds
+        )
         print_peers(rows)
         print_profile(next((r.get("profile") for r in rows if r["program"] == "scorecard"), None))
         return 0
@@ -600,25 +646,34 @@ def main(argv: list[str] | None = None) -> int:
     # like for like: the load below reads once in a fresh process, so the floor is a first
     # read in a fresh process; the median of three such runs (single runs vary a lot)
     warm_up(args.data)
-    reads = [_child(["--phase", "read", "--data", str(args.data)]) for _ in range(3)]
-    floor = sorted(reads, key=lambda r: r["seconds"])[1]
+    read = ["--phase", "read", "--data", str(args.data)]
+    compute = ["--phase", "compute", "--data", str(args.data), "--quarters", str(args.quarters)]
+    if args.rounds == 1:
+        reads = [_child(read) for _ in range(3)]
+        print(
+            f"[3/3] load + validate + every indicator at {args.quarters} quarter ends by LA ...",
+            file=sys.stderr,
+        )
+        results = [_child([*compute, *profile_flag])]
+    else:
+        print(
+            f"[3/3] {args.rounds} rounds of the floor, then load + validate + every indicator "
+            f"at {args.quarters} quarter ends by LA ...",
+            file=sys.stderr,
+        )
+        reads, results = [], []
+        for _ in range(args.rounds):
+            reads.append(_child(read))
+            results.append(_child([*compute, *profile_flag]))
+    floor = sorted(reads, key=lambda r: r["seconds"])[(len(reads) - 1) // 2]
+    floor["runs"] = len(reads)
     floor["min_seconds"] = min(r["seconds"] for r in reads)
     floor["max_seconds"] = max(r["seconds"] for r in reads)
-    print(
-        f"[3/3] load + validate + every indicator at {args.quarters} quarter ends by LA ...",
-        file=sys.stderr,
-    )
-    result = _child(
-        [
-            "--phase",
-            "compute",
-            "--data",
-            str(args.data),
-            "--quarters",
-            str(args.quarters),
-            *profile_flag,
+    result = sorted(results, key=lambda r: r["total_seconds"])[(len(results) - 1) // 2]
+    if args.rounds > 1:
+        result["round_ratios"] = [
+            c["total_seconds"] / f["seconds"] for f, c in zip(reads, results, strict=True)
         ]
-    )
     _print_result(result, floor)
     print_profile(result.get("profile"))
     return 0
@@ -650,7 +705,8 @@ def _print_result(result: dict, floor: dict | None) -> None:
             "plain read (floor)",
             floor["seconds"],
             floor.get("cpu_seconds"),
-            f"   (median of 3 fresh runs: {floor.get('min_seconds', floor['seconds']):.2f}-"
+            f"   (median of {floor.get('runs', 3)} fresh runs: "
+            f"{floor.get('min_seconds', floor['seconds']):.2f}-"
             f"{floor.get('max_seconds', floor['seconds']):.2f} s; {floor['rows']:,} rows, "
             f"peak {floor['peak_mb']:,.0f} MB)",
         )
@@ -687,6 +743,13 @@ def _print_result(result: dict, floor: dict | None) -> None:
         if floor.get("cpu_seconds") and "total_cpu_seconds" in result:
             cpu_ratio = f"  {result['total_cpu_seconds'] / floor['cpu_seconds']:6.1f}x"
         print(f"{'ratio to floor':<{width}}  {wall_ratio:6.1f}x{cpu_ratio}")
+    if result.get("round_ratios"):
+        ratios = result["round_ratios"]
+        print(
+            f"{'round by round':<{width}}  {statistics.median(ratios):6.1f}x   (the catalogue "
+            f"over the floor run just before it, median of {len(ratios)} rounds: "
+            f"{min(ratios):.1f}-{max(ratios):.1f}; the lines above are the median runs)"
+        )
     print(f"{'peak memory (MB)':<{width}}  {result['peak_mb']:7,.0f}")
     if "held_mb" in result:
         print(held_line(result["held_mb"]))

@@ -213,6 +213,56 @@ def test_peers_run_beside_the_project_above_the_floor(
     assert floor and float(floor.group(1)) > 0 and int(floor.group(2).replace(",", "")) > 0
 
 
+def test_peers_in_rounds_compare_round_by_round(
+    tiny_run: tuple[str, str, Path], tmp_path: Path
+) -> None:
+    """`--rounds 3`: every program three times in turn; each row is its median run, the
+    floor the median of its three, and scorecard's time over each peer's round by round."""
+    (tmp_path / "peer_quick.py").write_text("print('read 0.00s')\n")
+    argv = ["--las", "2", "--quarters", "4", "--data", str(tiny_run[2]), "--peers", str(tmp_path)]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert bench.main([*argv, "--rounds", "3"]) == 0
+    text = out.getvalue()
+    assert re.search(r"^floor: .*\(median of 3\): \d+\.\d\d s", text, re.M)
+    paired = re.search(
+        r"^round by round \(3 rounds, .*: quick (\d+\.\d\d) \((\d+\.\d\d)-", text, re.M
+    )
+    # the project loads pandas and the data: slower than a program that prints a line
+    assert paired and float(paired.group(2)) > 1.0
+
+
+def test_round_ratios_pair_each_round() -> None:
+    rows: list[dict[str, object]] = [
+        {"program": "scorecard", "seconds": 4.0, "round_seconds": [4.0, 3.0, 6.0]},
+        {"program": "floor", "seconds": 2.0, "round_seconds": [2.0, 2.0, 2.0]},
+        {"program": "polars", "seconds": 4.0, "round_seconds": [5.0, 3.0, 4.0]},
+        {"program": "duckdb", "error": "needs duckdb"},
+    ]
+    assert bench.round_ratios(rows) == {"polars": [0.8, 1.0, 1.5]}
+    assert (
+        bench.round_ratios([{k: v for k, v in r.items() if k != "round_seconds"} for r in rows])
+        == {}
+    )
+
+
+def test_the_catalogue_in_rounds_against_the_floor(tiny_run: tuple[str, str, Path]) -> None:
+    """`--rounds 2` without peers: the floor and the catalogue twice in turn, the ratio of
+    each round and their median under the table."""
+    argv = ["--las", "2", "--quarters", "4", "--data", str(tiny_run[2]), "--rounds", "2"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert bench.main(argv) == 0
+    text = out.getvalue()
+    assert re.search(r"^plain read \(floor\).*\(median of 2 fresh runs: ", text, re.M)
+    ratio = re.search(
+        r"^round by round\s+(\d+\.\d)x\s+\(the catalogue over the floor run just before it, median of 2 rounds: (\d+\.\d)-(\d+\.\d)",
+        text,
+        re.M,
+    )
+    assert ratio and float(ratio.group(2)) <= float(ratio.group(1)) <= float(ratio.group(3))
+
+
 def test_the_package_is_compiled_before_timing() -> None:
     """Fresh processes then load the project's bytecode, as from an installed package,
     instead of compiling every module again (PYTHONDONTWRITEBYTECODE, a source tree)."""
