@@ -246,6 +246,21 @@ def test_round_ratios_pair_each_round() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--rounds", "0"], "must be 1 or more, not 0"),
+        (["--sample", "--rounds", "2"], "not --sample"),
+    ],
+)
+def test_rounds_refused_where_they_mean_nothing(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        bench.main(argv)
+    assert stop.value.code == 2 and said in capsys.readouterr().err
+
+
 def test_the_catalogue_in_rounds_against_the_floor(tiny_run: tuple[str, str, Path]) -> None:
     """`--rounds 2` without peers: the floor and the catalogue twice in turn, the ratio of
     each round and their median under the table."""
