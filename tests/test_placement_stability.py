@@ -705,6 +705,10 @@ def test_counts_from_runs_equal_counts_from_pairs_with_overlapping_episodes() ->
     got = dict(zip(names[looked_after_at(ds, at)["cid"].to_numpy()], held.tolist(), strict=True))
     assert got == {"A": 3, "B": 1, "C": 2}
     assert got == counts(rows)  # the same as counted over (episode, window) pairs
+    # held in four bytes for the dataset's life; the units' fact is int64 as before
+    assert held.dtype == np.int32
+    facts = sc.units("placement_stability_short", ds, at=AT)
+    assert facts["placements"].dtype == np.int64 and sorted(facts["placements"]) == [1, 2, 3]
 
 
 def test_only_temporary_episodes_in_the_window_count_nothing() -> None:

@@ -334,3 +334,43 @@ def test_the_checks_child_codes_are_handed_to_the_engine_with_the_same_figure(
         assert one(re_referrals(checked, AT, [])) == want
     assert checked.handed("referral_child_codes") is None  # taken once, held no longer
     assert one(re_referrals(own, AT, [])) == want
+
+
+_IN_ORDER = [
+    ("A", "01/05/2024", "1A"),
+    ("A", "01/07/2024", "2B"),  # within 12 months of A's first: a re-referral
+    ("B", "01/06/2024", "2B"),
+    ("C", "01/08/2024", "1A"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "history_rows"),
+    [
+        (_IN_ORDER, None),  # a census child by child: the table's rows as they are
+        (_IN_ORDER[:1] + _IN_ORDER, [0, 2, 3, 4]),  # A's first twice: the second left out
+        # listed backwards: by child in order of first appearance (C, B, A), then by day
+        (_IN_ORDER[::-1], [0, 1, 3, 2]),
+        ([*_IN_ORDER, ("D", None, "1A")], [0, 1, 2, 3]),  # a blank date: in no window
+    ],
+    ids=["in order", "same-day repeat", "out of order", "blank date"],
+)
+def test_history_rows_held_only_when_not_the_tables_own(
+    rows: list[tuple], history_rows: list[int] | None
+) -> None:
+    """The referral history holds its rows' positions only when they are not the table's
+    rows in order; the figure by ReferralSource, from the units and from the fast path,
+    is the same for all four: 1A 0 of 2, 2B 1 of 2."""
+    from scorecard.measures import referrals as module
+
+    ids, dates, sources = zip(*rows, strict=True)
+    frame = unvalidated(list(ids), list(dates)).table("referrals")
+    ds = sc.Dataset({"referrals": frame.assign(ReferralSource=pd.Series(sources, dtype="str"))})
+    held = module._history(ds, 12).row
+    assert (held is None) == (history_rows is None)
+    expected = list(range(len(rows))) if history_rows is None else history_rows
+    assert referral_history(ds)["row"].tolist() == expected
+    assert held is None or held.tolist() == expected
+    for out in (re_referrals(ds, AT, ["ReferralSource"]), module._fast(ds, AT, ["ReferralSource"])):
+        assert out["ReferralSource"].tolist() == ["1A", "2B"]
+        assert out["numerator"].tolist() == [0, 1] and out["denominator"].tolist() == [2, 2]

@@ -159,7 +159,8 @@ def placements_held(
     window starts to the one held at the date: its count is the placement starts in that
     run plus 1 when the run's first non-temporary episode is not itself a start, read from
     running totals without listing (episode, window) pairs. Children with overlapping
-    episodes (a data error) are counted over their pairs (`counted_placements`)."""
+    episodes (a data error) are counted over their pairs (`counted_placements`). Held as
+    int32 for the dataset's life (a count of placements in a year)."""
     stamp = np.asarray(at, dtype=DATE_DTYPE).view("int64").tobytes().hex()
     key = f"placements_held:{stamp}:{tuple(reasons)}"
     return ds.cached(key, lambda: _placements_held(ds, at, reasons))
@@ -177,7 +178,7 @@ def _placements_held(
     days = _whole_days(seq["DEC"].to_numpy(), np.asarray(window_start(at), dtype=DATE_DTYPE))
     if days is None or (cid < 0).any():  # not whole days, or unknown children: by pairs
         keys, total = _window_counts(ds, at, reasons)
-        return _placements_of(units, ats, keys, total, n_cid)
+        return _placements_of(units, ats, keys, total, n_cid).astype(np.int32)
     dec_day, ws_day, width = days
     child = seq["cid"].to_numpy()
     # children whose DEC goes down from one episode to the next: episodes overlap
@@ -192,7 +193,7 @@ def _placements_held(
     next_non_temp = np.r_[np.minimum.accumulate(at_or_after[::-1])[::-1], n]
     ends = _episode_ends(child, dec_day, width)
     k = units["k"].to_numpy()
-    held = np.empty(len(units), dtype="int64")
+    held = np.empty(len(units), dtype=np.int32)
 
     def block(start: int) -> None:
         """Units `start` to `start + _UNITS`: a search and gathers that let go of Python's
@@ -300,7 +301,7 @@ def placement_moves(
     if detail:
         units = with_facts(
             units,
-            placements=placements,
+            placements=placements.astype("int64"),
             placements_counted=placements_counted(ds, at, units, same_carer_reasons),
         )
     return units
