@@ -309,9 +309,9 @@ def episode_index(ds: Dataset) -> pd.DataFrame:
     Columns: `row` (position in the episodes table), `cid` (child key), `DECOM`, `DEC`,
     `period_id`, `seq` (position within the child), `period_start` (first DECOM of the
     period), `period_end` (DEC of its last episode; NaT while open); the positions and keys
-    as `POSITION` (int32). Row positions are
-    stable for the dataset; other columns come through `episode_column` and
-    `episode_codes`, so no copy of the whole table is made (cached)."""
+    as `POSITION` (int32). Row positions are stable for the dataset; other columns come
+    through `episode_column` and `episode_codes`, so no copy of the whole table is made
+    (cached)."""
     return ds.cached("episode_index", lambda: _episode_index(ds))
 
 

@@ -18,8 +18,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .compact import is_held
-
 if TYPE_CHECKING:
     from .dataset import Dataset
 
@@ -30,7 +28,7 @@ KINDS = ("text", "codes", "dates", "numbers")  # the table kinds, in printing or
 def column_kind(s: pd.Series) -> str:
     """`codes` for a column held compact (int codes into its distinct values), `dates`,
     `numbers` (numbers and flags), or `text` (strings: identifiers, postcodes, free text)."""
-    if is_held(s) or isinstance(s.dtype, pd.CategoricalDtype):
+    if isinstance(s.dtype, pd.CategoricalDtype):  # held compact, or the user's own
         return "codes"
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return "dates"

@@ -142,9 +142,8 @@ def _history(ds: Dataset, months: int) -> _History:
         day -= first
         sort_key += day
         del day
-        if (sort_key[1:] >= sort_key[:-1]).all():  # a census child by child: in order
-            pass  # the rows as they are (None: all of them, in the table's order)
-        else:
+        # a census child by child is in order already: its rows stay as they are
+        if not (sort_key[1:] >= sort_key[:-1]).all():
             order = np.argsort(sort_key, kind="stable")
             sort_key = sort_key[order]
             rows = order if rows is None else rows[order]
