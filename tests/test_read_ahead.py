@@ -4,6 +4,7 @@ a file changed or damaged in the meantime read again by the reader, which says w
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -170,6 +171,28 @@ def test_files_are_read_side_by_side_once_each(
     ]
     assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
     assert not [t for t in threading.enumerate() if t.name == "scorecard-ahead"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's nice value: Linux")
+def test_readers_stand_back_from_the_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken: list
+) -> None:
+    # each reader lowers its own priority by READER_NICENESS; the loading thread (which
+    # imports meanwhile, and ends last) keeps its own
+    folder = tmp_path / "data"
+    _tables(folder)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    read_part, seen = ahead._read_part, []
+
+    def spy(path: str, part: str) -> ahead.ArrowRead:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return read_part(path, part)
+
+    monkeypatch.setattr(ahead, "_read_part", spy)
+    sc.load_dataset(folder)
+    assert seen and set(seen) == {min(mine + ahead.READER_NICENESS, 19)}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+    assert sorted(taken) == [("episodes.parquet", True), ("referrals.parquet", True)]
 
 
 def test_one_file_is_read_by_two_readers(

@@ -13,6 +13,7 @@ end of the load is let go."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -153,6 +154,7 @@ def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
     these run side by side (`reading`), each decoding its part in its own thread: Arrow's
     threads as well would take the cores the imports running meanwhile need, and the
     imports, not the reading, end last (the peers' job: 0.95 times the time)."""
+    _behind_the_imports()
     with arrow_pool():
         while not stop.is_set():
             with _LOCK:
@@ -172,6 +174,27 @@ def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
             job.value = _together(job.read)
             job.read = {}
             job.ready.set()
+
+
+READER_NICENESS = 10  # how far the readers stand back from the imports (nice steps)
+
+
+def _behind_the_imports() -> None:
+    """Lower this reader thread's priority: the imports running meanwhile in the loading
+    thread end last, so they keep a core of their own and the readers take what is left
+    (every core once the imports are done; the peers' job 0.97 times the time, sixteen
+    pairs, the same peak). Linux only, where the nice value belongs to the thread (on other
+    systems the thread's id could name another process); where the system refuses, the
+    reader runs as it is. A thread can lower its own priority, not raise it: these readers
+    end with the load."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        nice = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, nice + READER_NICENESS)
+    except OSError:
+        return
 
 
 def _together(read: dict[str, ArrowRead | None]) -> ArrowRead | None:
