@@ -6,6 +6,7 @@
                                               # whole catalogue's units at the last one
     python -m scorecard.bench --peers DIR     # side by side with the peer programs in DIR
     python -m scorecard.bench --peers DIR --rounds 6   # each program six times, in turn
+    python -m scorecard.bench --peers DIR --peak       # and where our memory peak is
 
 Steps: generate pooled synthetic data with the seeded sample generator (once; kept in
 `--data`, default `bench_data/`), time one plain read of its Parquet files (the floor), then
@@ -23,6 +24,9 @@ fastest, with each program's own breakdown; under it the floor, a fresh process 
 reads the two tables into pandas frames (what any program handing them back as pandas pays
 before validating or computing). Peers that need a library the interpreter lacks are listed
 as not run; `--peer-python` names another interpreter for them.
+
+`--peak` also prints where the project's memory peaks: what each thread was doing in the
+project when the resident memory was highest (read every 10 ms: `scorecard.peak`).
 
 `--rounds N` runs the floor and the catalogue (with `--peers`, every program) N times in
 turn and prints each one's median run and the ratios round by round: on a shared or virtual
@@ -46,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .peak import PeakWatch
 from .timing import Sampler
 
 if TYPE_CHECKING:
@@ -188,30 +193,39 @@ def _indicators(
 
 
 def run_catalogue(
-    data: Path | None, quarters: int, by: str | None, profile: bool = False
+    data: Path | None,
+    quarters: int,
+    by: str | None,
+    profile: bool = False,
+    peak: bool = False,
 ) -> dict[str, object]:
     """Load (with validation) and compute every indicator at `quarters` quarter ends; on the
     bundled sample (no `data`) also the whole catalogue's units at the last one. With
-    `profile`, each step's CPU time is sampled and its top functions returned."""
+    `profile`, each step's CPU time is sampled and its top functions returned; with `peak`,
+    what the threads were doing when the resident memory was highest (`scorecard.peak`)."""
     import scorecard as sc
     from scorecard import footprint
     from scorecard.periods import quarter_ends
 
     _import_engine_and_loaders()
     where: dict[str, list[list[object]]] | None = {} if profile else None
-    t0, c0 = time.perf_counter(), time.process_time()
-    with _sampled(where) as sampler:
-        ds = sc.load_dataset(data)
-    _record(where, "load + validate", sampler)
-    load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
-    ats = quarter_ends("2024-25 Q4", quarters)
-    inds = list(sc.load_catalogue())
-    t, c = time.perf_counter(), time.process_time()
-    done, side_by_side = _indicators(inds, ds, ats, by, where)
-    compute_s, compute_cpu = time.perf_counter() - t, time.process_time() - c
-    total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+    with PeakWatch(enabled=peak) as watch:
+        t0, c0 = time.perf_counter(), time.process_time()
+        with _sampled(where) as sampler:
+            ds = sc.load_dataset(data)
+        _record(where, "load + validate", sampler)
+        load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
+        ats = quarter_ends("2024-25 Q4", quarters)
+        inds = list(sc.load_catalogue())
+        t, c = time.perf_counter(), time.process_time()
+        done, side_by_side = _indicators(inds, ds, ats, by, where)
+        compute_s, compute_cpu = time.perf_counter() - t, time.process_time() - c
+        total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+        if data is None:
+            units = {**units_at_one_date(ds, ats[-1]), **scorecard_after_loading()}
+        else:
+            units = {}
     held = {"tables": footprint.tables_mb(ds), "building_blocks": footprint.building_blocks_mb(ds)}
-    units = {**units_at_one_date(ds, ats[-1]), **scorecard_after_loading()} if data is None else {}
     return {
         **units,
         "load_seconds": load_s,
@@ -227,6 +241,7 @@ def run_catalogue(
         "problems": {i: d.problem for i, d in done.items() if d.problem},
         "peak_mb": _peak_mb(),
         "held_mb": held,
+        "peak_where": _peak_line(watch),
         "profile": where,
     }
 
@@ -235,31 +250,43 @@ PEER_INDICATORS = ("placement_stability_short", "re_referral_rate")
 PEER_TABLES = ("episodes", "referrals")
 
 
-def run_peer_job(data: Path, quarters: int, profile: bool = False) -> dict[str, object]:
+def run_peer_job(
+    data: Path, quarters: int, profile: bool = False, peak: bool = False
+) -> dict[str, object]:
     """The peers' job done by the project: load and validate the episodes and referrals
     (a folder holding only those two tables, as the peers read), then the two indicators by
-    LA at `quarters` quarter ends."""
+    LA at `quarters` quarter ends. With `peak`, what the threads were doing when the
+    resident memory was highest (`scorecard.peak`)."""
     import scorecard as sc
 
     where: dict[str, list[list[object]]] | None = {} if profile else None
-    t0 = time.perf_counter()
-    with _sampled(where) as sampler:
-        ds = sc.load_dataset(data)  # importing the loaders too, as a user's first call does
-    _record(where, "imports + load + validate", sampler)
-    load_s = time.perf_counter() - t0
-    ats = sc.quarter_ends("2024-25 Q4", quarters)
-    out: dict[str, object] = {"load_seconds": load_s}
-    t = time.perf_counter()
-    done, side_by_side = _indicators(list(PEER_INDICATORS), ds, ats, "LA", where)
-    out["indicators_seconds"] = time.perf_counter() - t
+    with PeakWatch(enabled=peak) as watch:
+        t0 = time.perf_counter()
+        with _sampled(where) as sampler:
+            ds = sc.load_dataset(data)  # importing the loaders too, as a user's first call does
+        _record(where, "imports + load + validate", sampler)
+        load_s = time.perf_counter() - t0
+        ats = sc.quarter_ends("2024-25 Q4", quarters)
+        out: dict[str, object] = {"load_seconds": load_s}
+        t = time.perf_counter()
+        done, side_by_side = _indicators(list(PEER_INDICATORS), ds, ats, "LA", where)
+        out["indicators_seconds"] = time.perf_counter() - t
+        out["total_seconds"] = time.perf_counter() - t0
     out["side_by_side"] = side_by_side
     for ind, d in done.items():
         if d.problem:
             raise RuntimeError(f"{ind}: {d.problem}")
         out[f"{ind}_seconds"] = d.seconds
-    out["total_seconds"] = time.perf_counter() - t0
+    out["peak_where"] = _peak_line(watch)
     out["profile"] = where
     return out
+
+
+def _peak_line(watch: PeakWatch) -> str | None:
+    """Where the watched job's memory peaked, as one line (None when not watched)."""
+    if watch.peak is None:
+        return None
+    return watch.peak.line()
 
 
 @dataclass
@@ -342,6 +369,7 @@ def run_peers(
     quarters: int,
     profile: bool = False,
     rounds: int = 1,
+    peak: bool = False,
 ) -> list[dict[str, object]]:
     """Each peer program in `peers` and the project, one fresh process each, on `data`, and
     the floor: a fresh process that reads the two tables into pandas frames and does nothing
@@ -354,6 +382,7 @@ def run_peers(
     warm_up(Path(folder), python)
     job = [sys.executable, "-m", "scorecard.bench", "--phase", "peer-job", "--data", folder]
     job += ["--quarters", str(quarters), *(["--profile"] if profile else [])]
+    job += ["--peak"] if peak else []
     read = [sys.executable, "-m", "scorecard.bench", "--phase", "read", "--data", folder]
     programs: dict[str, list[str]] = {"scorecard": job, "floor": read}
     for program in sorted(peers.glob("peer_*.py")):
@@ -396,7 +425,13 @@ def _row(name: str, done: Finished) -> dict[str, object]:
         if got.get("side_by_side")
         else each
     )
-    return {"program": name, **done.figures(), "detail": detail, "profile": got.get("profile")}
+    return {
+        "program": name,
+        **done.figures(),
+        "detail": detail,
+        "profile": got.get("profile"),
+        "peak_where": got.get("peak_where"),
+    }
 
 
 def _last_line(text: str) -> str:
@@ -434,6 +469,9 @@ def print_peers(rows: list[dict[str, object]]) -> None:
             f"(median of {runs}): {float(floor['seconds']):.2f} s, "
             f"peak {float(floor['peak_mb']):,.0f} MB"
         )
+    ours = next((r for r in ran if r["program"] == "scorecard"), None)
+    if ours is not None and ours.get("peak_where"):
+        print(f"scorecard's peak (resident memory read every 10 ms): {ours['peak_where']}")
     paired = round_ratios(rows)
     if paired:
         rounds = len(next(iter(paired.values())))
@@ -560,6 +598,12 @@ def main(argv: list[str] | None = None) -> int:
         "in each step, with what they do (the profiled run works in one thread)",
     )
     parser.add_argument(
+        "--peak",
+        action="store_true",
+        help="also print where the memory peak is: what each thread was doing in the "
+        "project when the resident memory was highest (read every 10 ms; Linux)",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=1,
@@ -588,21 +632,22 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(plain_read(args.data)))
         return 0
     if args.phase == "peer-job":
-        print(json.dumps(run_peer_job(args.data, args.quarters, args.profile)))
+        print(json.dumps(run_peer_job(args.data, args.quarters, args.profile, args.peak)))
         return 0
     if args.phase == "compute":
         data = None if args.sample else args.data
         by = None if args.sample else "LA"
-        print(json.dumps(run_catalogue(data, args.quarters, by, args.profile)))
+        print(json.dumps(run_catalogue(data, args.quarters, by, args.profile, args.peak)))
         return 0
 
     compile_package()
-    profile_flag = ["--profile"] if args.profile else []
+    child_flags = ["--profile"] if args.profile else []
+    child_flags += ["--peak"] if args.peak else []
     if args.sample:
         quarters = args.quarters if args.quarters != 40 else 8
         print(f"Bundled sample, whole catalogue at {quarters} quarter ends", file=sys.stderr)
         result = _child(
-            ["--phase", "compute", "--sample", "--quarters", str(quarters), *profile_flag]
+            ["--phase", "compute", "--sample", "--quarters", str(quarters), *child_flags]
         )
         _print_result(result, floor=None)
         print_profile(result.get("profile"))
@@ -637,7 +682,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         rows = run_peers(
-            args.peers, args.data, args.peer_python, args.quarters, args.profile, args.rounds
+            args.peers,
+            args.data,
+            args.peer_python,
+            args.quarters,
+            args.profile,
+            args.rounds,
+            args.peak,
         )
         print_peers(rows)
         print_profile(next((r.get("profile") for r in rows if r["program"] == "scorecard"), None))
@@ -654,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
             f"[3/3] load + validate + every indicator at {args.quarters} quarter ends by LA ...",
             file=sys.stderr,
         )
-        results = [_child([*compute, *profile_flag])]
+        results = [_child([*compute, *child_flags])]
     else:
         print(
             f"[3/3] {args.rounds} rounds of the floor, then load + validate + every indicator "
@@ -664,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         reads, results = [], []
         for _ in range(args.rounds):
             reads.append(_child(read))
-            results.append(_child([*compute, *profile_flag]))
+            results.append(_child([*compute, *child_flags]))
     floor = sorted(reads, key=lambda r: r["seconds"])[(len(reads) - 1) // 2]
     floor["runs"] = len(reads)
     floor["min_seconds"] = min(r["seconds"] for r in reads)
@@ -751,6 +802,8 @@ def _print_result(result: dict, floor: dict | None) -> None:
             f"{min(ratios):.1f}-{max(ratios):.1f}; the lines above are the median runs)"
         )
     print(f"{'peak memory (MB)':<{width}}  {result['peak_mb']:7,.0f}")
+    if result.get("peak_where"):
+        print(f"its peak (resident memory read every 10 ms): {result['peak_where']}")
     if "held_mb" in result:
         print(held_line(result["held_mb"]))
     print(f"{'result rows':<{width}}  {result['result_rows']:7,}")

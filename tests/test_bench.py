@@ -31,6 +31,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Path]:
     folder, and that data folder."""
     data = tmp_path_factory.mktemp("bench") / "data"
     argv = ["--las", "2", "--quarters", "4", "--data", str(data), "--seed", "11", "--profile"]
+    argv += ["--peak"]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert bench.main(argv) == 0
@@ -72,6 +73,16 @@ def test_summary_lines(tiny_run: tuple[str, str, Path]) -> None:
     )
     assert held and "text" in held.group(2) and "dates" in held.group(2)
     assert re.search(r"the cached building blocks [\d.,]+ \(\w+ [\d.,]+, .* more\)$", held.group(2))
+    # `--peak`: where the resident memory was highest, with what the project was doing then
+    # (a function of the package, its file named relative to it)
+    peak = re.search(
+        r"^its peak \(resident memory read every 10 ms\): ([\d,]+) MB at (\d+\.\d\d) s, "
+        r"the threads in: (.*)$",
+        out,
+        re.M,
+    )
+    assert peak and int(peak.group(1).replace(",", "")) > 50
+    assert re.search(r"\w+(/\w+)?\.py:[\w.]+", peak.group(3))
 
 
 def test_the_sampler_charges_time_to_the_project_function_that_spends_it() -> None:
@@ -193,8 +204,15 @@ def test_peers_run_beside_the_project_above_the_floor(
     argv = ["--las", "2", "--quarters", "4", "--data", str(tiny_run[2]), "--peers", str(tmp_path)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        assert bench.main(argv) == 0
+        assert bench.main([*argv, "--peak"]) == 0
     text = out.getvalue()
+    # `--peak`: where the project's own run peaked, and in which of its functions
+    assert re.search(
+        r"^scorecard's peak \(resident memory read every 10 ms\): [\d,]+ MB at \d+\.\d\d s, "
+        r"the threads in: .*\.py:",
+        text,
+        re.M,
+    )
     # program, wall s, ratio to the fastest, peak MB, user s, system s, page faults (k)
     line = (
         r"^(\w+)\s+(\d+\.\d\d)\s+(\d+\.\d\d)x\s+([\d,]+)\s+(\d+\.\d\d)\s+(\d+\.\d\d)\s+([\d,]+)k\s"
