@@ -265,6 +265,15 @@ def _districts(ds: Dataset, units: pd.DataFrame, indicator: str) -> np.ndarray:
     return found.where(found.notna(), UNKNOWN_DISTRICT).to_numpy(dtype=object)
 
 
+def counted_where(units: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:
+    """`units` with `num` 1 where `hit` and `den` 1: each unit's part in a percent. Held a
+    byte each (bool and int8), which `summarise` counts as it counts 0/1 columns of int64:
+    on the peers' job, 3 million children at 40 dates, 42 MB less while their sums are
+    made (where that job's memory peaks)."""
+    hit = np.asarray(hit, dtype=bool)
+    return units.assign(num=hit, den=np.ones(len(hit), dtype=np.int8))
+
+
 def summarise(
     units: pd.DataFrame,
     at: pd.DatetimeIndex,

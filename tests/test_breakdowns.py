@@ -10,6 +10,7 @@ import scorecard as sc
 from scorecard.breakdowns import (
     BreakdownError,
     add_breakdowns,
+    counted_where,
     district_of,
     summarise,
 )
@@ -41,6 +42,30 @@ def test_summarise_percent_fills_missing_dates() -> None:
     assert out["numerator"].tolist() == [0, 3]
     assert out["denominator"].tolist() == [0, 4]
     assert np.isnan(out["value"].iloc[0]) and out["value"].iloc[1] == 75.0
+
+
+def test_a_share_counted_in_a_byte_sums_as_int64_columns() -> None:
+    # counted_where: num a bool, den an int8 1; by date and by a breakdown, with a date
+    # holding no unit, the same figures as 0/1 and 1 columns of int64 (2 of 3, then 1 of 2)
+    at = parse_at(["2024-12-31", "2025-03-31", "2025-06-30"])
+    units = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2024-12-31"] * 3 + ["2025-06-30"] * 2),
+            "LA": pd.Categorical(["A", "B", "A", "B", "B"]),
+        }
+    )
+    hit = np.array([True, False, True, False, True])
+    small = counted_where(units, hit)
+    assert small["num"].dtype == bool and small["den"].dtype == np.int8
+    wide = units.assign(num=hit.astype("int64"), den=1)
+    for by in ([], ["LA"]):
+        pd.testing.assert_frame_equal(
+            summarise(small, at, by, "percent"), summarise(wide, at, by, "percent")
+        )
+    got = summarise(small, at, [], "percent")
+    assert got["numerator"].tolist() == [2.0, 0.0, 1.0]
+    assert got["denominator"].tolist() == [3.0, 0.0, 2.0]
+    assert got["value"].iloc[0] == pytest.approx(200 / 3) and np.isnan(got["value"].iloc[1])
 
 
 def test_summarise_median_mean_count() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import threads
-from ..breakdowns import add_breakdowns
+from ..breakdowns import add_breakdowns, counted_where
 from ..care import EPISODE_CORE, children, expand, looked_after_at, n_children
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE, age_in_years, months_before, window_start
@@ -294,7 +294,7 @@ def placement_moves(
     units = looked_after_at(ds, at)
     placements = placements_held(ds, at, same_carer_reasons)
     sequence()
-    units = units.assign(num=(placements >= min_placements).astype("int64"), den=1)
+    units = counted_where(units, placements >= min_placements)
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="placement stability (short term)"
     )
@@ -344,7 +344,7 @@ def long_term_stability(
     young = ~np.isnan(age) & (age < max_age)
     units, k = units.loc[young].reset_index(drop=True), k[young]
     tenure = seq["tenure_start"].to_numpy()[units["ep"].to_numpy()]
-    units = units.assign(num=(tenure <= tenure_cutoff[k]).astype("int64"), den=1)
+    units = counted_where(units, tenure <= tenure_cutoff[k])
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator="placement stability (long term)"
     )

@@ -20,6 +20,7 @@ from ..breakdowns import (
     GroupSums,
     add_breakdowns,
     child_la_codes,
+    counted_where,
     figure_by_child,
     figure_from_sums,
     summarise,
@@ -595,7 +596,7 @@ def current_placement_share(
     ep = units["ep"].to_numpy()
     known = known_ep[ep]
     units = units.loc[known].reset_index(drop=True)
-    units = units.assign(num=hit_ep[ep[known]].astype("int64"), den=1)
+    units = counted_where(units, hit_ep[ep[known]])
     units = add_breakdowns(
         ds, units, by, entry_date="period_start", indicator=f"share of children by {column}"
     )
