@@ -181,9 +181,10 @@ READER_NICENESS = 10  # how far the readers stand back from the imports (nice st
 
 def _behind_the_imports() -> None:
     """Lower this reader thread's priority: the imports running meanwhile in the loading
-    thread end last, so they keep a core of their own and the readers take what is left
-    (every core once the imports are done; the peers' job 0.97 times the time, sixteen
-    pairs, the same peak). Linux only, where the nice value belongs to the thread (on other
+    thread ended last, three threads sharing two cores; now they keep a core of their own
+    and the readers take what is left, and every core once the imports are done (the
+    peers' job 0.97 times the time, sixteen pairs, the same peak; the reading now ends
+    last). Linux only, where the nice value belongs to the thread (on other
     systems the thread's id could name another process); where the system refuses, the
     reader runs as it is. A thread can lower its own priority, not raise it: these readers
     end with the load."""
