@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from .timing import NOT_CHARGED, PACKAGE
+from .timing import PACKAGE, package_function
 
 STATM = Path("/proc/self/statm")
 SHOWN = 3  # project functions named per thread, the innermost last
@@ -92,9 +92,8 @@ class PeakWatch:
         """The thread's innermost `SHOWN` functions of the package, outermost first."""
         names: list[str] = []
         while frame is not None and len(names) < SHOWN:
-            path = Path(frame.f_code.co_filename)
-            if path.is_relative_to(self.root) and path.name not in NOT_CHARGED:
-                func = frame.f_code.co_qualname.split(".<locals>.<")[0]
-                names.append(f"{path.relative_to(self.root).as_posix()}:{func}")
+            found = package_function(frame, self.root)
+            if found is not None:
+                names.append(":".join(found))
             frame = frame.f_back
         return " > ".join(reversed(names))

@@ -63,13 +63,10 @@ class Sampler:
     def _charge_to(self, frame: FrameType | None) -> tuple[str, str]:
         """The innermost frame of this package (not the benchmark's own), as (file, function)."""
         while frame is not None:
-            path = Path(frame.f_code.co_filename)
-            if path.is_relative_to(PACKAGE) and path.name not in NOT_CHARGED:
-                # a comprehension or lambda is charged to the function it is written in
-                func = frame.f_code.co_qualname.split(".<locals>.<")[0]
-                key = (path.relative_to(PACKAGE).as_posix(), func)
+            key = package_function(frame)
+            if key is not None:
                 if key not in self.docs:
-                    self.docs[key] = _first_sentence(frame, func)
+                    self.docs[key] = _first_sentence(frame, key[1])
                 return key
             frame = frame.f_back
         return ("", "outside the project (interpreter, imports, the benchmark itself)")
@@ -84,6 +81,16 @@ class Sampler:
             where = f"{file}:{func}" if file else func
             rows.append(Spent(where, secs, self.docs.get((file, func), "")))
         return rows
+
+
+def package_function(frame: FrameType, root: Path = PACKAGE) -> tuple[str, str] | None:
+    """(file relative to `root`, function) of a frame running code of the package at `root`
+    (not the benchmark's own), else None. A comprehension or lambda is named by the function
+    it is written in."""
+    path = Path(frame.f_code.co_filename)
+    if not path.is_relative_to(root) or path.name in NOT_CHARGED:
+        return None
+    return path.relative_to(root).as_posix(), frame.f_code.co_qualname.split(".<locals>.<")[0]
 
 
 def _first_sentence(frame: FrameType, qualname: str) -> str:

@@ -151,9 +151,9 @@ def _read_each(jobs: list[_Job], stop: threading.Event) -> None:
     """Read the parts of the files of `jobs` until `stop`, the next part not yet begun each
     time (in the order of `jobs`), from the pool loading uses (buffers keep the pool they
     came from); the reader that reads a file's last part puts the file together. Several of
-    these run side by side (`reading`), each decoding its part in its own thread: Arrow's
-    threads as well would take the cores the imports running meanwhile need, and the
-    imports, not the reading, end last (the peers' job: 0.95 times the time)."""
+    these run side by side (`reading`), each decoding its part in its own thread (Arrow's
+    threads as well would take the cores the imports running meanwhile need: the peers' job
+    0.95 times the time), behind the imports in priority (`_behind_the_imports`)."""
     _behind_the_imports()
     with arrow_pool():
         while not stop.is_set():
@@ -184,10 +184,10 @@ def _behind_the_imports() -> None:
     thread ended last, three threads sharing two cores; now they keep a core of their own
     and the readers take what is left, and every core once the imports are done (the
     peers' job 0.97 times the time, sixteen pairs, the same peak; the reading now ends
-    last). Linux only, where the nice value belongs to the thread (on other
-    systems the thread's id could name another process); where the system refuses, the
-    reader runs as it is. A thread can lower its own priority, not raise it: these readers
-    end with the load."""
+    last). Linux only, where the nice value belongs to the thread (on other systems the
+    thread's id could name another process); where the system refuses, the reader runs as
+    it is. A thread can lower its own priority, not raise it: these readers end with the
+    load."""
     if not sys.platform.startswith("linux"):
         return
     try:
