@@ -58,6 +58,9 @@ T = TypeVar("T")
 CHILD_TABLES = ("header", "episodes", "uasc", "oc3", "ks4_cla", "iro_allocations")
 
 
+_NAT = np.datetime64("NaT", "ns").view("int64")  # a blank date's nanoseconds
+
+
 class _Ctx:
     """Tables with where their rows came from, for building warnings; memoises child keys,
     duplicate flags and columns' distinct values so that each is computed once."""
@@ -333,20 +336,28 @@ def _years_of(dates: pd.Series) -> Callable[[np.ndarray], pd.Series]:
     return lambda rows: codes.collection_year_start(dates.iloc[rows])
 
 
-def _end_year(frame: pd.DataFrame, start: str, end: str, rows: np.ndarray) -> pd.Series:
+def _end_year(ctx: _Ctx, table: str, start: str, end: str, rows: np.ndarray) -> pd.Series:
     """Collection year (start) each row at `rows` (an episode, a referral) is last open in:
     its `end` date's, or for one still open the year of the latest date in the table."""
+    frame = ctx.tables[table]
     ends = frame[end] if end in frame.columns else pd.Series(pd.NaT, index=frame.index)
-    return codes.collection_year_start(ends.iloc[rows].fillna(_latest_date(frame, start, end)))
+    return codes.collection_year_start(ends.iloc[rows].fillna(_latest_date(ctx, table, start, end)))
 
 
-def _latest_date(frame: pd.DataFrame, start: str = "DECOM", end: str = "DEC") -> pd.Timestamp:
+def _latest_date(ctx: _Ctx, table: str, start: str = "DECOM", end: str = "DEC") -> pd.Timestamp:
     """The latest date in a table's `start` and `end` columns (the day an extract was taken,
-    at the earliest)."""
-    latest = frame[start].max()
-    if end in frame.columns and pd.notna(frame[end].max()):
-        latest = max(latest, frame[end].max()) if pd.notna(latest) else frame[end].max()
-    return latest
+    at the earliest; NaT when both are blank), worked out once per table: each column of
+    codes checked by year asks for it (on 6 million referrals 0.04 s a time by pandas' max)."""
+
+    def build() -> pd.Timestamp:
+        frame = ctx.tables[table]
+        latest = _NAT  # the lowest int64: any date is later
+        for col in (start, end) if end in frame.columns else (start,):
+            ns = frame[col].to_numpy(dtype="datetime64[ns]").view("int64")
+            latest = max(latest, int(ns.max(initial=_NAT)))
+        return pd.NaT if latest == _NAT else pd.Timestamp(np.datetime64(latest, "ns"))
+
+    return ctx.once(f"latest_date:{table}:{start}:{end}", build)
 
 
 def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -372,7 +383,7 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                         col,
                         _years_of(ep["DECOM"]),
                         "any collection year the episode is open in",
-                        end_year=lambda rows: _end_year(ep, "DECOM", "DEC", rows),
+                        end_year=lambda rows: _end_year(ctx, "episodes", "DECOM", "DEC", rows),
                     )
                 )
         if "DEC" in ep.columns:
@@ -399,7 +410,9 @@ def code_year_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
                     codes.COLUMNS["ReferralSource"],
                     _years_of(ref["CINreferralDate"]),
                     "any census year the referral is open in",
-                    end_year=lambda rows: _end_year(ref, "CINreferralDate", "CINclosureDate", rows),
+                    end_year=lambda rows: _end_year(
+                        ctx, "referrals", "CINreferralDate", "CINclosureDate", rows
+                    ),
                 )
             )
         if "ReasonForClosure" in ref.columns and "CINclosureDate" in ref.columns:
@@ -479,7 +492,7 @@ def _written_year(ctx: _Ctx, table: str) -> pd.Series:
     of the return it came from when stitched from yearly returns, else the year of the
     latest date in the episodes (the day the extract was taken, at the earliest)."""
     frame = ctx.tables[table]
-    year = codes.collection_year_start(pd.Series([_latest_date(ctx.tables["episodes"])])).iloc[0]
+    year = codes.collection_year_start(pd.Series([_latest_date(ctx, "episodes")])).iloc[0]
     return _return_year_or(frame, pd.Series(year, index=range(len(frame)), dtype="float64"))
 
 
@@ -1047,7 +1060,6 @@ def other_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     return out
 
 
-_NAT = np.datetime64("NaT", "ns").view("int64")  # a blank date's nanoseconds
 RE_REFERRAL_MONTHS = 12  # the catalogue's re_referral_rate window, named in the hint
 
 
