@@ -164,6 +164,39 @@ def test_a_referral_begun_while_the_childs_earlier_one_is_open_is_named() -> Non
     assert set(ds.quality["severity"]) == {"warning"}
 
 
+@pytest.mark.parametrize("order", ["as a census lists them", "shuffled"])
+def test_referral_overlaps_of_pooled_authorities_in_any_order(order: str) -> None:
+    """Pooled authorities: the same LAchildID in two LAs is two children (B in 202 begins
+    while B in 201 is still open, the row after it: no overlap), and the overlaps found are
+    the same whether the rows come in census order (read from the LA and identifier side by
+    side) or not (a key of the two, sorted)."""
+    frame = pd.DataFrame(
+        {
+            "LA": ["201", "201", "201", "202", "202", "202"],
+            "LAchildID": ["A", "B", "B", "B", "C", "C"],
+            "CINreferralDate": [
+                "01/01/2024",
+                "01/01/2024",
+                "01/03/2024",  # B (201)'s first is still open: an overlap
+                "01/05/2024",  # B (202): a child of its own, not inside B (201)'s
+                "01/01/2024",
+                "01/06/2024",  # C's first closed 01/07/2024: an overlap
+            ],
+            "CINclosureDate": [None, None, None, "01/08/2024", "01/07/2024", None],
+        }
+    )
+    if order == "shuffled":
+        frame = frame.iloc[[5, 1, 3, 0, 4, 2]].reset_index(drop=True)
+    ds = dataset_from_frames({"referrals": frame})
+    open_ = _warnings(ds, "referral begins while the child's earlier referral is still open")
+    warned_rows = frame.iloc[open_["row"].to_numpy(dtype=int)]
+    assert sorted(zip(warned_rows["LA"], warned_rows["LAchildID"], strict=True)) == [
+        ("201", "B"),
+        ("202", "C"),
+    ]
+    assert sorted(open_["value"]) == ["01/03/2024", "01/06/2024"]
+
+
 def test_referral_rows_of_the_census_csv_layout_are_a_note_not_warnings() -> None:
     """The CIN census CSV writes a row per module, each assessment or plan row repeating its
     referral: every such row was warned 'referral repeated ... remove the repeated row'

@@ -1078,10 +1078,8 @@ def referral_overlap_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     if not ctx.has("referrals", "LAchildID", "CINreferralDate", "CINclosureDate"):
         return []
     ref = ctx.tables["referrals"]
-    parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    la = ctx.la_codes(["referrals"])[0] if "LA" in ref.columns else None
     ids = _referral_children(ctx)
-    # the LA first: a census of several authorities in their order is in key order
-    child = combine(*parts, ids) if parts else ids
     # the dates as their own int64 nanoseconds (no copy; NaT the lowest); days only for the
     # few compared. Millions of rows: no array is made that the usual case does not need
     start = ref["CINreferralDate"].to_numpy(dtype="datetime64[ns]").view("int64")
@@ -1089,24 +1087,33 @@ def referral_overlap_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     use = (ids >= 0) & (start != _NAT)
     use &= ~ctx.unreadable("referrals", "CINreferralDate", "CINclosureDate")
     rows = None  # the positions of the rows kept, in the order kept (None: all, in order)
-    if not use.all():  # the usual case: no row to leave out, none copied
-        rows = np.flatnonzero(use)
-        child, start, given = child[rows], start[rows], given[rows]
-    perm = _by_child_and_day(child, start)
-    if perm is not None:
-        rows = perm if rows is None else rows[perm]
-        child, start, given = child[perm], start[perm], given[perm]
-    again = np.r_[False, (child[1:] == child[:-1]) & (start[1:] == start[:-1])]
+    child = None  # one key per child (the LA first), made only when the usual case fails
+    same = _same_child_in_order(la, ids, start) if use.all() else None
+    if same is None:
+        # the LA first: a census of several authorities in their order is in key order
+        child = combine(la, ids) if la is not None else ids
+        if not use.all():
+            rows = np.flatnonzero(use)
+            child, start, given = child[rows], start[rows], given[rows]
+        perm = _by_child_and_day(child, start)
+        if perm is not None:
+            rows = perm if rows is None else rows[perm]
+            child, start, given = child[perm], start[perm], given[perm]
+        same = child[1:] == child[:-1]
+    again = np.r_[False, same & (start[1:] == start[:-1])]
     if again.any():  # same-day repeats: one of each stands
+        if child is None:
+            child = combine(la, ids) if la is not None else ids
         stand = np.flatnonzero(~again)
         rows = stand if rows is None else rows[stand]
         child, start, given = child[stand], start[stand], given[stand]
+        same = child[1:] == child[:-1]
     # a referral with no CINclosureDate (NaT) is open after every day
-    pair = np.r_[
-        False, (child[1:] == child[:-1]) & ((given[:-1] == _NAT) | (given[:-1] > start[1:]))
-    ]
+    pair = np.r_[False, same & ((given[:-1] == _NAT) | (given[:-1] > start[1:]))]
     if not pair.any():
         return []  # the usual case: no two of a child's referrals in a row overlap
+    if child is None:
+        child = combine(la, ids) if la is not None else ids
     # the children with an overlap, each whole: their rows alone, in days
     mine = np.flatnonzero(np.isin(child, child[pair]))
     s = mine if rows is None else rows[mine]
@@ -1145,6 +1152,25 @@ def referral_overlap_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     mask[s[at_]] = True
     rule = "referral begins while the child's earlier referral is still open"
     return [ctx.warn("referrals", mask, "CINreferralDate", rule, hint)]
+
+
+def _same_child_in_order(
+    la: np.ndarray | None, ids: np.ndarray, day: np.ndarray
+) -> np.ndarray | None:
+    """Whether each row is of the same child as the row before (by LA, then identifier),
+    when the rows are in order by LA, child and day as a census lists them; None when they
+    are not. Read from the LA and identifier codes side by side: on 6 million referrals a
+    key of the two was a fresh 50 MB array, 0.02-0.13 s to write."""
+    if la is None:
+        same = ids[1:] == ids[:-1]
+        up = ids[1:] >= ids[:-1]
+    else:
+        same_la = la[1:] == la[:-1]
+        same = same_la & (ids[1:] == ids[:-1])
+        up = (la[1:] > la[:-1]) | (same_la & (ids[1:] >= ids[:-1]))
+    if not up.all() or (same & (day[1:] < day[:-1])).any():
+        return None
+    return same
 
 
 def _by_child_and_day(child: np.ndarray, day: np.ndarray) -> np.ndarray | None:
