@@ -222,6 +222,37 @@ def _from_frames(header: pd.DataFrame) -> sc.Dataset:
     return dataset_from_frames({"header": header}, strict=False)
 
 
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # worked by hand: (LA, child, day) rows
+        (([0, 0, 0, 1], [1, 2, 2, 0], [5, 3, 3, 1]), True),  # rows 1 and 2 equal
+        (([0, 0, 0, 1], [1, 2, 2, 0], [5, 3, 4, 1]), False),  # in order, none equal
+        (([0, 0, 1, 1], [2, 1, 0, 0], [1, 1, 1, 1]), None),  # child 2 before child 1
+        (([0, 1, 1], [9, 0, 0], [9, 7, 8]), False),  # a later LA may start lower
+        (([-1, -1, 0], [-1, -1, 3], [4, 4, 2]), True),  # blank codes compare as codes
+        (([3], [1], [2]), False),
+    ],
+)
+def test_repeats_in_order_without_a_key(parts: tuple[list[int], ...], expected: object) -> None:
+    arrays = [np.array(p, dtype=t) for p, t in zip(parts, ("int8", "int64", "int32"), strict=True)]
+    assert keys.repeats_in_order(*arrays) is expected
+    if expected is not None:  # in order: the answer the sorted key gives
+        assert keys.has_repeats(keys.combine(*arrays)) is expected
+
+
+def test_repeats_in_order_agrees_with_the_key_on_random_rows() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        parts = [rng.integers(-1, 4, 30), rng.integers(-1, 6, 30), rng.integers(0, 3, 30)]
+        order = np.lexsort(parts[::-1])  # the first part most significant
+        ordered = [p[order] for p in parts]
+        expected = keys.has_repeats(keys.combine(*parts))
+        assert keys.repeats_in_order(*ordered) is expected
+        if len(np.unique(keys.combine(*parts))) > 1:  # shuffled out of order: None
+            assert keys.repeats_in_order(*[p[order[::-1]] for p in parts]) is None
+
+
 def test_repeat_found_by_sorting_in_place_and_screen_keys() -> None:
     key = np.array([5, 3, 9, 3])
     assert keys.has_repeats(key) and key.tolist() == [3, 3, 5, 9]  # sorted in place

@@ -213,6 +213,25 @@ def has_repeats(key: np.ndarray) -> bool:
     return bool((key[1:] == key[:-1]).any())
 
 
+def repeats_in_order(*parts: np.ndarray) -> bool | None:
+    """`has_repeats(combine(*parts))` without the key, when the rows are in its order (by
+    the first part, then the next ...: a census listed child by child and by date): whether
+    some row equals the row before on every part; None when the rows are not in that order
+    (then build the key). On millions of rows the int64 key is a fresh array to write."""
+    n = len(parts[0])
+    if n < 2:
+        return False
+    same = np.ones(n - 1, dtype=bool)  # equal to the row before on the parts so far
+    later = np.zeros(n - 1, dtype=bool)  # after it on the first part that differs
+    for part in parts:
+        now, before = part[1:], part[:-1]
+        later |= same & (now > before)
+        same &= now == before
+    if not (later | same).all():
+        return None
+    return bool(same.any())
+
+
 def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
     """True for rows whose key appeared on an earlier row (keep=False: on any other row).
 

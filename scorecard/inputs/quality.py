@@ -45,6 +45,7 @@ from .keys import (
     look_up,
     reach_before,
     repeats,
+    repeats_in_order,
     screen_key,
     sort_order,
 )
@@ -747,9 +748,14 @@ def _referral_key(ctx: _Ctx) -> np.ndarray:
     """One int64 key per referral for (LA, LAchildID, CINreferralDate), packed in that
     order: a census listing each child's referrals together and by date is then already
     in key order, which makes the sort in `has_repeats` cheap on millions of rows."""
+    return combine(*_referral_key_parts(ctx))
+
+
+def _referral_key_parts(ctx: _Ctx) -> list[np.ndarray]:
+    """The integer codes `_referral_key` packs: the LA (pooled data), LAchildID, the day."""
     ref = ctx.tables["referrals"]
-    parts = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
-    return combine(*parts, _referral_children(ctx), id_codes(ref["CINreferralDate"]))
+    la = ctx.la_codes(["referrals"]) if "LA" in ref.columns else []
+    return [*la, _referral_children(ctx), id_codes(ref["CINreferralDate"])]
 
 
 def duplicate_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
@@ -780,8 +786,9 @@ def _repeated_referrals(ctx: _Ctx) -> list[pd.DataFrame]:
     file. A row that differs in a referral column, or repeats a row exactly, is warned."""
     if not ctx.has("referrals", "LAchildID", "CINreferralDate"):
         return []
-    if not has_repeats(_referral_key(ctx)):  # that key is sorted: built again to find rows
-        return []
+    found = repeats_in_order(*_referral_key_parts(ctx))  # None: out of order, so sort a key
+    if found is False or (found is None and not has_repeats(_referral_key(ctx))):
+        return []  # (has_repeats sorts its key: it is built again to find the rows)
     ref = ctx.tables["referrals"]
     key = _referral_key(ctx)
     # (a blank date is no date: its error says so, it repeats nothing)
