@@ -33,6 +33,29 @@ def rules(ds: sc.Dataset, severity: str | None = None) -> list[list[object]]:
 # ------------------------------------------------------------------ 1. NULL words as blanks
 
 
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["AB1234567", "CD1234567", "NA", "EF1234567", "GH1234567"], True),  # in block 2
+        (["AB1234567", "CD1234567", None, "EF1234567", None], False),  # blanks: no cell
+        ([None, None, None, None, "-"], True),  # the last block, after blank ones
+        ([None, None, None], False),
+    ],
+)
+def test_a_short_cell_is_found_in_any_block(
+    monkeypatch: pytest.MonkeyPatch, cells: list[str | None], expected: bool
+) -> None:
+    """The NULL-word screen reads cell lengths a block of rows at a time (two here), in one
+    chunk or several: a short cell in any block is found, a blank is no cell."""
+    monkeypatch.setattr(coerce, "_LENGTHS_BLOCK", 2)
+    one = pa.chunked_array([pa.array(cells, pa.large_string())])
+    several = pa.chunked_array(
+        [pa.array(cells[:3], pa.large_string()), pa.array(cells[3:], pa.large_string())]
+    )
+    assert coerce._has_short_cell(one, 4) is expected
+    assert coerce._has_short_cell(several, 4) is expected
+
+
 def test_no_code_list_holds_a_null_word() -> None:
     folder = Path(sc.__file__).parent / "codes"
     for path in folder.glob("*.csv"):
