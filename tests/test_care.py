@@ -121,7 +121,8 @@ def test_expand_matches_brute_force() -> None:
 
     ws = window_start(ats)
     rows, ks = expand(start, end, ats, ws)
-    got = set(zip(rows.tolist(), ks.tolist()))
+    got = list(zip(rows.tolist(), ks.tolist()))
+    assert got == sorted(got) and rows.dtype == ks.dtype == np.int64  # in row order, then k
     s = pd.to_datetime(start)
     e = pd.to_datetime(end)
     want = {
@@ -130,7 +131,7 @@ def test_expand_matches_brute_force() -> None:
         for k in range(len(ats))
         if s[i] <= ats[k] and (pd.isna(e[i]) or e[i] > ws[k])
     }
-    assert got == want
+    assert set(got) == want and len(got) == len(want)
 
 
 def test_events_in_windows_inclusive_ends() -> None:
