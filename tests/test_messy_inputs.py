@@ -47,13 +47,32 @@ def test_a_short_cell_is_found_in_any_block(
 ) -> None:
     """The NULL-word screen reads cell lengths a block of rows at a time (two here), in one
     chunk or several: a short cell in any block is found, a blank is no cell."""
-    monkeypatch.setattr(coerce, "_LENGTHS_BLOCK", 2)
+    monkeypatch.setattr(coerce, "_TEXT_BLOCK", 2)
     one = pa.chunked_array([pa.array(cells, pa.large_string())])
     several = pa.chunked_array(
         [pa.array(cells[:3], pa.large_string()), pa.array(cells[3:], pa.large_string())]
     )
     assert coerce._has_short_cell(one, 4) is expected
     assert coerce._has_short_cell(several, 4) is expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "upper", "expected"),
+    [
+        (["AB1 2CD", "EF3 4GH", None, None, "IJ5 6KL"], True, True),  # blanks: a block alone
+        (["AB1 2CD", "EF3 4GH", None, None, "ij5 6kl"], True, False),  # lower case, last block
+        (["AB1 2CD", "EF3 4GH", None, None, "ij5 6kl"], False, True),  # kept as written
+        (["AB1 2CD", "EF3 4GH", "MN7 8OP ", "QR9 1ST"], False, False),  # a space to strip
+    ],
+)
+def test_a_text_column_is_clean_only_if_every_block_is(
+    monkeypatch: pytest.MonkeyPatch, cells: list[str | None], upper: bool, expected: bool
+) -> None:
+    """Parquet text kept as read (no rewrite) only when no cell in any block would change:
+    stripped, and upper-cased for codes and postcodes (blocks of two here)."""
+    monkeypatch.setattr(coerce, "_TEXT_BLOCK", 2)
+    s = pd.Series(pd.array(cells, dtype=pd.StringDtype("pyarrow", na_value=float("nan"))))
+    assert coerce._already_clean(s, numeric_ids=False, upper=upper) is expected
 
 
 def test_no_code_list_holds_a_null_word() -> None:
