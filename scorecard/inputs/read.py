@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from . import ahead
 from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
+from .rows import RowSpan
 
 HEADER_SEARCH_ROWS = 50  # rows the header is looked for in, below title rows (CSV/XLSX)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")  # delimited text (',', ';' or tab: sniffed)
@@ -55,7 +56,7 @@ class RawTable:
     table: str
     file: str
     frame: pd.DataFrame
-    rows: np.ndarray
+    rows: np.ndarray | RowSpan
     group: str | None = None  # the return it belongs to (None: no year in its name)
     years: tuple[int, ...] = ()  # collection years (start) its name allows
     declared: int | None = None  # collection year its content declares (CIN census header)
@@ -70,7 +71,7 @@ class Sheet:
 
     name: str | None  # the sheet's name (None: a single-table file)
     frame: pd.DataFrame
-    rows: np.ndarray
+    rows: np.ndarray | RowSpan  # the row number in the file of each row of `frame`
     # CSV lines left out for holding more fields than the header: (line, expected, found)
     bad_lines: tuple[tuple[int, int, int], ...] = ()
     hidden: bool = False  # a hidden workbook sheet: not read
@@ -644,7 +645,7 @@ def _read_parquet(path: File) -> Sheet:
     # keeps the range from 100)
     if not frame.index.equals(pd.RangeIndex(len(frame))) or frame.index.name is not None:
         frame = frame.reset_index(drop=True)
-    return Sheet(None, frame, _row_numbers(len(frame), 1))
+    return Sheet(None, frame, RowSpan(1, len(frame)))  # rows 1 .. n, not written out
 
 
 def _workbook(path: File) -> list[tuple[str, list[list[object]], bool]]:

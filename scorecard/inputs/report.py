@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..dataset import QUALITY_COLUMNS, empty_unusable
 from ..tables import TABLES
+from .rows import RowSpan
 
 SEVERITIES = ("error", "warning", "note")
 MAX_LISTED = 200  # problems spelt out in str(DataValidationError); .report has all
@@ -65,11 +66,12 @@ class Where:
 
     names: tuple[str, ...]
     source: np.ndarray  # index into names, per row
-    rows: np.ndarray  # row number in its file, per row
+    rows: np.ndarray | RowSpan  # row number in its file, per row
 
     @classmethod
-    def single(cls, name: str, rows: np.ndarray) -> Where:
-        return cls((name,), np.zeros(len(rows), dtype="int64"), np.asarray(rows))
+    def single(cls, name: str, rows: np.ndarray | RowSpan) -> Where:
+        held = rows if isinstance(rows, RowSpan) else np.asarray(rows)
+        return cls((name,), np.zeros(len(rows), dtype="int64"), held)
 
     def file(self, pos: np.ndarray) -> str | np.ndarray:
         """The file of each row at `pos` (one name when the table has one source)."""

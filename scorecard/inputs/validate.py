@@ -21,6 +21,7 @@ from pandera.engines.pandas_engine import Engine
 from ..compact import as_text, text_frame
 from .keys import BIG, Distinct
 from .report import Where, at, concat, empty, issues
+from .rows import rows_increase
 from .schemas import FRAME_CHECKS, MODELS, describe_failure
 
 FEW_VALUES = 1_000  # columns with more distinct values are validated row by row
@@ -131,7 +132,7 @@ def _by_value(
         and not column.unique
         and all(check.name in PER_VALUE_CHECKS for check in column.checks)
     ]
-    if columns and not (np.diff(where.rows) > 0).all():
+    if columns and not rows_increase(where.rows):
         return []
     return columns
 
