@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import scorecard as sc
 from scorecard.care import (
@@ -224,6 +225,27 @@ def test_identifier_numbers_from_codes_handed_on() -> None:
     codes, width = identifier_numbers(blank, np.full(n, -1, dtype="int64"))
     assert width == 0 and (codes == -1).all()
     assert identifier_numbers(blank)[1] == 0  # as read from the column itself
+
+
+@pytest.mark.parametrize("with_blank", [False, True])
+def test_identifier_numbers_spread_wide_give_the_codes_of_the_text(with_blank: bool) -> None:
+    """Digit identifiers far apart (the sample's run from 1,000,188 to 5,116,229 over
+    155,135 referrals) are factorized as numbers: the same codes, in order of first
+    appearance, -1 blank, as factorizing the text gives."""
+    n = 120_000
+    rng = np.random.default_rng(3)
+    numbers = rng.choice(np.arange(10**6, 10**9, 997), size=n)  # repeats and wide gaps
+    text = [str(v) for v in numbers]
+    coded = numbers.astype("int64")
+    if with_blank:
+        text[5] = text[77] = None  # type: ignore[call-overload]
+        coded[[5, 77]] = -1
+    s = pd.Series(text, dtype="str")
+    codes, width = identifier_numbers(s, coded.copy())
+    want, uniques = pd.factorize(s, use_na_sentinel=True)
+    assert width == len(uniques) and codes.tolist() == want.tolist()
+    codes, width = identifier_numbers(s)  # read from the text itself: the same
+    assert width == len(uniques) and codes.tolist() == want.tolist()
 
 
 def test_looked_after_at_fewer_dates_from_the_set_built() -> None:
