@@ -81,6 +81,32 @@ def beside(fn: Callable[[], object], name: str) -> Callable[[], None]:
     return thread.join
 
 
+def ahead_of_need(fn: Callable[[], T], name: str) -> Callable[[], T]:
+    """Start `fn()` in a thread of its own (when threads are on), beside what the caller
+    does next; returns what waits for it and gives its result, or raises its failure there,
+    where the caller would have met it. Without threads, `fn()` runs when asked."""
+    if workers() < 2:
+        return fn
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["done"] = fn()
+        except BaseException as exc:  # raised where the result is asked for
+            box["failed"] = exc
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "failed" in box:
+            raise box["failed"]
+        return box["done"]
+
+    return result
+
+
 def once(store: MutableMapping[str, Any], key: str, build: Callable[[], T]) -> T:
     """`store[key]`, built with `build()` when missing: once, even when threads ask for one
     key at once (the first builds it, the others wait for it). A build that fails leaves

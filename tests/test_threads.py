@@ -114,3 +114,26 @@ def test_a_block_worked_out_beside_is_kept_and_a_failure_left_to_the_caller(
     monkeypatch.setenv("SCORECARD_THREADS", "1")
     threads.beside(lambda: threads.once(store, "one", build), "scorecard-test")()
     assert "one" not in store
+
+
+@pytest.mark.parametrize("setting", ["2", "1"])
+def test_a_result_worked_out_ahead_of_need(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    """`ahead_of_need` starts the work in a thread of its own (none with one thread: it runs
+    when asked), gives its result when asked, and raises its failure there."""
+    monkeypatch.setenv("SCORECARD_THREADS", setting)
+    where: list[str] = []
+
+    def work() -> int:
+        where.append(threading.current_thread().name)
+        return 42
+
+    result = threads.ahead_of_need(work, "scorecard-test")
+    assert result() == 42 and result() == 42
+    assert where[0] == ("scorecard-test" if setting == "2" else "MainThread")
+
+    def broken() -> int:
+        raise ValueError("no dates")
+
+    failing = threads.ahead_of_need(broken, "scorecard-test")
+    with pytest.raises(ValueError, match="no dates"):
+        failing()

@@ -15,7 +15,7 @@ be used at all (a required column missing, an unreadable file) is left out with 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -701,6 +701,8 @@ def _run(
         found += repeated
         ctx.also_unusable(unusable_cells(concat(repeated)))
     read = len(found)
+    files = {t: ", ".join(w.names) for t, w in where.items()}
+    inferred = _coverage_beside_checks(tables, years, files, coverage, infer_coverage)
     if validate:
         found += _spare_ends(_validate(tables, where, distinct, ctx), closed)
     shared()
@@ -717,12 +719,11 @@ def _run(
         )
     authority, said = _authority(raws)
     found += said
-    files = {t: ", ".join(w.names) for t, w in where.items()}
     covered: dict = {}
     if coverage is not None:
         covered = cover.stated(list(tables), *coverage)
     elif infer_coverage:
-        covered, in_year = cover.infer(tables, years, files)
+        covered, in_year = inferred() if inferred else cover.infer(tables, years, files)
         found += in_year
     raw_report = concat(found)
     unusable = unusable_cells(raw_report)
@@ -744,6 +745,27 @@ def _run(
         _cache=handed_on(ctx) if "referrals" not in moved else {},
     )
     return ds, report
+
+
+def _coverage_beside_checks(
+    tables: dict[str, pd.DataFrame],
+    years: dict[str, list[int]],
+    files: dict[str, str],
+    coverage: tuple[object, object] | None,
+    infer_coverage: bool,
+) -> Callable[[], tuple[dict, list[pd.DataFrame]]] | None:
+    """A large extract's coverage inferred in a thread beside the checks (on the pooled
+    folder it ran alone after them, one core idle): from its earliest and latest dates,
+    which the exact copies removed after the checks do not change. Yearly returns (their
+    in-year test counts rows) and small tables are inferred after the checks, as before;
+    None then."""
+    if coverage is not None or not infer_coverage or any(years.values()):
+        return None
+    if sum(len(frame) for frame in tables.values()) <= BIG:
+        return None
+    return threads.ahead_of_need(
+        lambda: cover.infer(dict(tables), years, files), "scorecard-coverage"
+    )
 
 
 def _authority(raws: list[RawTable]) -> tuple[str | None, list[pd.DataFrame]]:
