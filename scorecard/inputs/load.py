@@ -747,6 +747,9 @@ def _run(
     return ds, report
 
 
+COVERAGE_BESIDE_ROWS = 1_000_000  # rows from which an extract's coverage is worth a thread
+
+
 def _coverage_beside_checks(
     tables: dict[str, pd.DataFrame],
     years: dict[str, list[int]],
@@ -757,11 +760,11 @@ def _coverage_beside_checks(
     """A large extract's coverage inferred in a thread beside the checks (on the pooled
     folder it ran alone after them, one core idle): from its earliest and latest dates,
     which the exact copies removed after the checks do not change. Yearly returns (their
-    in-year test counts rows) and small tables are inferred after the checks, as before;
-    None then."""
+    in-year test counts rows) and smaller tables (the sample: a thread more beside the
+    checks' made its load slower) are inferred after the checks, as before; None then."""
     if coverage is not None or not infer_coverage or any(years.values()):
         return None
-    if sum(len(frame) for frame in tables.values()) <= BIG:
+    if sum(len(frame) for frame in tables.values()) < COVERAGE_BESIDE_ROWS:
         return None
     return threads.ahead_of_need(
         lambda: cover.infer(dict(tables), years, files), "scorecard-coverage"
