@@ -274,6 +274,17 @@ def latest_years(
     value; for an indicator where it has none, the latest year any LA has one (else the
     latest year with rows). Each indicator gets its own year: LAIT holds 2025-26 rows for
     some indicators only, so one year across all would leave most of them out."""
+    return latest_years_of(benchmarks, [la], indicators, up_to)[0]
+
+
+def latest_years_of(
+    benchmarks: pd.DataFrame,
+    las: list[str],
+    indicators: list[str] | None = None,
+    up_to: int | None = None,
+) -> list[dict[str, int]]:
+    """`latest_years` for each LA of `las` (in that order), the frame filtered once: a card
+    asks for its own LA's years and for any LA's ('': none of its own)."""
     bm = benchmarks
     if indicators is not None:
         bm = bm[bm["indicator"].isin(indicators)]
@@ -285,9 +296,13 @@ def latest_years(
     if "level" in valued.columns:
         valued = valued[valued["level"] == "Local authority"]
     years.update(valued.groupby("indicator", sort=False)["year"].max())
-    mine = valued[valued["la_code"].astype("str") == str(la)]
-    years.update(mine.groupby("indicator", sort=False)["year"].max())
-    return {str(k): int(v) for k, v in years.items()}
+    codes = valued["la_code"].astype("str")
+    out = []
+    for la in las:
+        theirs = years.copy()
+        theirs.update(valued[codes == str(la)].groupby("indicator", sort=False)["year"].max())
+        out.append({str(k): int(v) for k, v in theirs.items()})
+    return out
 
 
 def benchmark_lookup(benchmarks: pd.DataFrame) -> LaLookup:

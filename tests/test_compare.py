@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
-from scorecard.benchmark import UnknownLAError, compare, latest_years, quartile_band, read_polarity
+from scorecard.benchmark import (
+    UnknownLAError,
+    compare,
+    latest_years,
+    latest_years_of,
+    quartile_band,
+    read_polarity,
+)
 from scorecard.benchmark_loaders import load_benchmarks
 from scorecard.catalogue import Catalogue, Indicator
 
@@ -383,6 +390,12 @@ def test_default_year_is_each_indicators_latest_with_a_value_for_the_la():
     assert latest_years(bm, "103", ["Low8"], up_to=2023) == {}
     assert latest_years(bm, "101") == {"Low8": 2025, "High8": 2024, "New8": 2026}
     assert latest_years(bm, "101", up_to=2025) == {"Low8": 2025, "High8": 2024}
+    # several LAs at once, the frame filtered once: each LA's own years, in the order asked
+    # ('': no LA's own, so any LA's latest: Low8's 2024-25, where 103's own is withheld)
+    assert latest_years_of(bm, ["103", ""], up_to=2025) == [
+        {"Low8": 2024, "High8": 2024},
+        {"Low8": 2025, "High8": 2024},
+    ]
     # a year given is one year for every indicator, as before
     fixed = compare(bm, "103", 2025, None, polarity=POL, catalogue=EMPTY)
     assert list(fixed["indicator"]) == ["Low8"] and fixed.loc[0, "year"] == 2025

@@ -32,7 +32,7 @@ from ..benchmark import (
     best_rule,
     compare,
     gap_to,
-    latest_years,
+    latest_years_of,
     load_neighbours,
     published_averages,
     resolve_la,
@@ -876,11 +876,12 @@ def benchmark_rows(
     chosen: dict[str, int] = {}
     newest: dict[str, int] = {}
     for year_end, wanted in up_to.items():
-        chosen |= latest_years(bench, la, wanted, up_to=year_end)
         # where others have published since our last figure (ours withheld as 'c' since),
         # this quarter's value is not placed among, or measured against, an old year's
         # authorities ('': no LA's own)
-        newest |= latest_years(bench, "", wanted, up_to=year_end)
+        ours, anyone = latest_years_of(bench, [la, ""], wanted, up_to=year_end)
+        chosen |= ours
+        newest |= anyone
     stale = {i for i, n in names.items() if n in chosen and newest.get(n, 0) > chosen[n]}
     values = {i: v for i, v in (values or {}).items() if i not in stale}
     by_year: dict[int, list[str]] = {}
@@ -906,10 +907,12 @@ def benchmark_rows(
         )
         if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
             notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
+        # each indicator's first row (a lookup, not a filter of the frame per indicator)
+        labels = cmp["indicator"].tolist()
+        first = {label: pos for pos, label in reversed(list(enumerate(labels)))}
         for ind_id in ids:
-            hit = cmp[cmp["indicator"] == names[ind_id]]
-            if len(hit):
-                row = hit.iloc[0]
+            if names[ind_id] in first:
+                row = cmp.iloc[first[names[ind_id]]]
                 got = {c: row.get(COMPARE_NAMES.get(c, c)) for c in COMPARATOR_COLUMNS}
                 academic = cat.get(ind_id).academic_year
                 got["benchmark_year"] = published_year_label(year, academic)
