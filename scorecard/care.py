@@ -532,15 +532,18 @@ def expand(
     end: pd.Series | np.ndarray,
     lo_ref: pd.DatetimeIndex | np.ndarray,
     hi_ref: pd.DatetimeIndex | np.ndarray | None = None,
+    dtype: type[np.signedinteger] = np.int64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (row, k) where row's interval covers reference k: ``start <= lo_ref[k]`` and
     (``end`` blank or ``hi_ref[k] < end``). `lo_ref` and `hi_ref` (default `lo_ref`) are sorted.
 
     - looked after at `at`: ``expand(DECOM, DEC, ats)``.
     - overlapping the window: ``expand(DECOM, DEC, ats, window_starts)`` (DEC > ws).
-    Returns row positions and reference positions as int64 arrays, in row order.
+    Returns row positions and reference positions as int64 arrays, in row order; `dtype`
+    int32 for a caller that only indexes with them (half the fresh memory: every position
+    fits, as no table has 2**31 rows).
     """
-    return _ranges_to_pairs(*date_ranges(start, end, lo_ref, hi_ref))
+    return _ranges_to_pairs(*date_ranges(start, end, lo_ref, hi_ref), dtype=dtype)
 
 
 def date_ranges(
@@ -576,7 +579,9 @@ def events_in_windows(
     return _ranges_to_pairs(i0, i1)
 
 
-def _ranges_to_pairs(i0: np.ndarray, i1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ranges_to_pairs(
+    i0: np.ndarray, i1: np.ndarray, dtype: type[np.signedinteger] = np.int64
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (row, k) for every k in ``i0[row] <= k < i1[row]``, in row order, without a loop.
 
     k is a running total of steps written into the array it is returned in: 1 within a
@@ -584,8 +589,8 @@ def _ranges_to_pairs(i0: np.ndarray, i1: np.ndarray) -> tuple[np.ndarray, np.nda
     less each block's offset took two more arrays of every pair: 56 MB of fresh memory for
     the children looked after at 40 dates on the pooled data.)"""
     n = np.clip(i1 - i0, 0, None)
-    rows = np.repeat(np.arange(len(i0), dtype="int64"), n)
-    ks = np.ones(rows.size, dtype="int64")
+    rows = np.repeat(np.arange(len(i0), dtype=dtype), n)
+    ks = np.ones(rows.size, dtype=dtype)  # the running total stays a k: it fits `dtype`
     if rows.size:
         some = np.flatnonzero(n)  # the rows with a pair, in order
         size, begin = n[some], i0[some].astype("int64")
@@ -649,7 +654,7 @@ def _from_more_dates(built: dict[bytes, pd.DataFrame], dates: np.ndarray) -> pd.
 def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
     """The children looked after at each date, built from the episodes open then."""
     e = episode_index(ds)
-    rows, ks = expand(e["DECOM"], e["DEC"], at)
+    rows, ks = expand(e["DECOM"], e["DEC"], at, dtype=POSITION)  # positions, only indexed
     # a stable sort by date (a radix sort on small integers) keeps each date's rows in
     # (cid, DECOM) order, so (date, child) groups are contiguous and sorted; keeping the last
     # row of each keeps the latest-starting episode
@@ -672,7 +677,7 @@ def _looked_after_at(ds: Dataset, at: np.ndarray) -> pd.DataFrame:
             "period_end": np.asarray(at, dtype=DATE_DTYPE)[ks],
             "k": ks,
             "cid": cid,
-            "ep": rows.astype(POSITION),
+            "ep": rows,
             "period_id": e["period_id"].to_numpy()[rows],
             "period_start": e["period_start"].to_numpy()[rows],
         },

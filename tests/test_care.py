@@ -133,6 +133,9 @@ def test_expand_matches_brute_force() -> None:
         if s[i] <= ats[k] and (pd.isna(e[i]) or e[i] > ws[k])
     }
     assert set(got) == want and len(got) == len(want)
+    narrow = expand(start, end, ats, ws, dtype=np.int32)  # for a caller that only indexes
+    assert narrow[0].dtype == narrow[1].dtype == np.int32
+    assert list(zip(narrow[0].tolist(), narrow[1].tolist())) == got
 
 
 def test_events_in_windows_inclusive_ends() -> None:
