@@ -335,7 +335,7 @@ def _episode_index(ds: Dataset) -> pd.DataFrame:
     rec_x1 = _equals(table["REC"], CONTINUES)[rows]
     periods_of = _periods_of(cid, decom, dec, rec_x1)
     for name in ("period_id", "seq"):
-        periods_of[name] = periods_of[name].astype(POSITION)
+        periods_of[name] = periods_of[name].astype(POSITION, copy=False)
     return pd.DataFrame(
         {
             "row": rows.astype(POSITION),
@@ -388,7 +388,7 @@ def _periods_of(
     the period's last episode is open). An X1 chains to the next episode of the child when
     that one starts on its DEC."""
     n = len(cid)
-    pos = np.arange(n, dtype="int64")
+    pos = np.arange(n, dtype=POSITION)  # positions and period numbers: n < 2**31
     if not n:
         empty = np.array([], dtype=DATE_DTYPE)
         return {"period_id": pos, "seq": pos, "period_start": empty, "period_end": empty}
@@ -403,7 +403,7 @@ def _periods_of(
     end = np.where(last_ok >= 0, dec[np.maximum(last_ok, 0)], np.datetime64("NaT"))
     is_open = np.isnat(dec[starts + sizes - 1])
     return {
-        "period_id": np.cumsum(new_period) - 1,
+        "period_id": np.cumsum(new_period, dtype=POSITION) - 1,
         "seq": pos - np.maximum.accumulate(np.where(first_of_child, pos, 0)),
         "period_start": np.repeat(start.astype(DATE_DTYPE), sizes),
         "period_end": np.repeat(
