@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import codes as code_lists
 from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
-from .compact import taken
+from .compact import is_held, taken
 from .dataset import Dataset
 from .periods import DATE_DTYPE
 
@@ -88,12 +88,25 @@ def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.n
     if col not in table.columns:
         return np.ones(len(a), dtype=bool)
     rows = episode_index(ds)["row"].to_numpy()
-    values = pd.Series(taken(table[col], np.r_[rows[a], rows[b]])).astype("string")
-    values = values.str.strip().str.upper()
-    if col == "PLACE":  # written as the latest year writes it: H5 then K3 is one placement
+    column = table[col]
+    if is_held(column):  # each distinct code read once (PLACE: 78 ms to 5 ms, pooled data)
+        codes = column.cat.codes.to_numpy()
+        values = pd.Series(column.cat.categories)  # distinct, never blank; a blank's code -1
+        keys = np.append(_placement_keys(values, col), -1)
+        return keys[codes[rows[a]]] == keys[codes[rows[b]]]
+    keys = _placement_keys(pd.Series(taken(column, np.r_[rows[a], rows[b]])), col)
+    return keys[: len(a)] == keys[len(a) :]
+
+
+def _placement_keys(values: pd.Series, col: str) -> np.ndarray:
+    """One integer per value, equal where the values are the same placement: stripped and
+    upper-cased, a withdrawn PLACE code as its replacement (H5 then K3 is one placement),
+    blank (-1) equal to blank."""
+    values = values.astype("string").str.strip().str.upper()
+    if col == "PLACE":  # written as the latest year writes it
         values = code_lists.recode("PLACE", values, year=code_lists.LAST_YEAR)
     keys, _ = pd.factorize(values.fillna("\x00"))
-    return keys[: len(a)] == keys[len(a) :]
+    return keys
 
 
 def placement_sequence(

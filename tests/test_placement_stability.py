@@ -7,6 +7,7 @@ ws = 01/04/2024 to 31/03/2025, `at - 30 months` = 30/09/2022, `at - 24 months` =
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,8 @@ import pytest
 
 import scorecard as sc
 from scorecard.care import children, looked_after_at
+from scorecard.compact import is_held
+from scorecard.inputs import coerce
 from scorecard.measures import placements as placements_module
 from scorecard.measures.placements import (
     long_term_stability,
@@ -146,6 +149,42 @@ def test_return_to_a_placement_whose_code_the_dfe_replaced_is_not_a_new_placemen
     # the placement's tenure runs on from the H5 start for A, from the K3 start for B
     assert tenure(rows)[2] == "01/01/2023"
     assert tenure(rows)[5] == "15/04/2024"
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_return_to_the_same_placement_read_from_codes_held_compact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    """PLACE and PLACE_PROVIDER held compact (a big Parquet file's codes: each distinct code
+    compared once) give the same placements as written out: H5 then K3 is one placement, a
+    blank provider equals a blank one and not a given one. Window 01/10/2023 to 30/09/2024."""
+    rows = [
+        # A: H5, T1, back to the same home as K3: 1
+        ep("A", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
+        ep("A", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
+        ep("A", "15/04/2024", "P", "K3", urn="SC1"),
+        # B: back to another home: 2
+        ep("B", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
+        ep("B", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
+        ep("B", "15/04/2024", "P", "K3", urn="SC2"),
+        # C: no provider either side: the same placement, 1
+        ep("C", "01/01/2023", "S", "U4", "01/03/2024", "X1", provider=None, urn="SC3"),
+        ep("C", "01/03/2024", "P", "T1", "15/04/2024", "X1", provider=None),
+        ep("C", "15/04/2024", "P", "U4", provider=None, urn="SC3"),
+        # D: a provider before, none after: 2
+        ep("D", "01/01/2023", "S", "U4", "01/03/2024", "X1", urn="SC4"),
+        ep("D", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
+        ep("D", "15/04/2024", "P", "U4", provider=None, urn="SC4"),
+    ]
+    pd.DataFrame(rows, columns=COLS).to_parquet(tmp_path / "episodes.parquet", index=False)
+    monkeypatch.setattr(coerce, "COMPACT_ROWS", 0 if held else 10**9)
+    ds = sc.load_dataset(tmp_path, strict=False)
+    assert is_held(ds.held("episodes")["PLACE"]) is held
+    assert is_held(ds.held("episodes")["PLACE_PROVIDER"]) is held
+    out = placements_in_window(ds, parse_at("30/09/2024"))
+    names = children(ds)["CHILD"].to_numpy()
+    got = dict(zip(names[out["cid"].to_numpy()], out["placements"].tolist(), strict=True))
+    assert got == {"A": 1, "B": 2, "C": 1, "D": 2}
 
 
 def test_temporary_first_episode_in_window_is_not_counted() -> None:
