@@ -131,20 +131,23 @@ def test_temporary_placement_followed_by_a_different_placement_counts() -> None:
     assert counts(rows) == {"A": 2, "B": 2, "C": 2, "D": 2}
 
 
+H5_THEN_K3 = [
+    # A: H5 held on the window's first day (1), T1 (0), back to the same home as K3 (0)
+    ep("A", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
+    ep("A", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
+    ep("A", "15/04/2024", "P", "K3", urn="SC1"),
+    # B: the same, but another home (URN SC2): a new placement, 2
+    ep("B", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
+    ep("B", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
+    ep("B", "15/04/2024", "P", "K3", urn="SC2"),
+]
+
+
 def test_return_to_a_placement_whose_code_the_dfe_replaced_is_not_a_new_placement() -> None:
     # H5 was withdrawn after 2023-24 and an H5 placement continues as K3 (codes/place.csv
     # replaced_by): back from a temporary placement to the same provider and home, now
     # written K3, is the same placement. Window 01/10/2023 to 30/09/2024.
-    rows = [
-        # A: H5 held on the window's first day (1), T1 (0), back to the same home as K3 (0)
-        ep("A", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
-        ep("A", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
-        ep("A", "15/04/2024", "P", "K3", urn="SC1"),
-        # B: the same, but another home (URN SC2): a new placement, 2
-        ep("B", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
-        ep("B", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
-        ep("B", "15/04/2024", "P", "K3", urn="SC2"),
-    ]
+    rows = H5_THEN_K3
     assert counts(rows, at="30/09/2024") == {"A": 1, "B": 2}
     # the placement's tenure runs on from the H5 start for A, from the K3 start for B
     assert tenure(rows)[2] == "01/01/2023"
@@ -159,14 +162,7 @@ def test_return_to_the_same_placement_read_from_codes_held_compact(
     compared once) give the same placements as written out: H5 then K3 is one placement, a
     blank provider equals a blank one and not a given one. Window 01/10/2023 to 30/09/2024."""
     rows = [
-        # A: H5, T1, back to the same home as K3: 1
-        ep("A", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
-        ep("A", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
-        ep("A", "15/04/2024", "P", "K3", urn="SC1"),
-        # B: back to another home: 2
-        ep("B", "01/01/2023", "S", "H5", "01/03/2024", "X1", urn="SC1"),
-        ep("B", "01/03/2024", "P", "T1", "15/04/2024", "X1"),
-        ep("B", "15/04/2024", "P", "K3", urn="SC2"),
+        *H5_THEN_K3,
         # C: no provider either side: the same placement, 1
         ep("C", "01/01/2023", "S", "U4", "01/03/2024", "X1", provider=None, urn="SC3"),
         ep("C", "01/03/2024", "P", "T1", "15/04/2024", "X1", provider=None),
