@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import codes as code_lists
-from .care import TEMPORARY_PLACES, code_in, episode_codes, episode_index
+from .care import POSITION, TEMPORARY_PLACES, code_in, episode_codes, episode_index
 from .compact import is_held, taken
 from .dataset import Dataset
 from .periods import DATE_DTYPE
@@ -56,19 +56,23 @@ def normalise_reasons(reasons: Iterable[str] | None) -> tuple[str, ...]:
 def _last_before(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     """For each row, the position of the last row strictly before it in the same group where
     `valid` holds (-1 when none). Rows of a group are contiguous."""
-    n = len(valid)
-    pos = np.where(valid, np.arange(n), -1)
-    upto = np.maximum.accumulate(pos) if n else pos  # last valid at or before each row
-    before = np.r_[-1, upto[:-1]] if n else upto
+    upto = _last_valid(valid)  # last valid at or before each row
+    before = np.empty_like(upto)
+    before[:1] = -1
+    before[1:] = upto[:-1]
     return _within(before, group)
 
 
 def _last_upto(valid: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Like `_last_before`, but the row itself counts."""
-    n = len(valid)
-    pos = np.where(valid, np.arange(n), -1)
-    upto = np.maximum.accumulate(pos) if n else pos
-    return _within(upto, group)
+    return _within(_last_valid(valid), group)
+
+
+def _last_valid(valid: np.ndarray) -> np.ndarray:
+    """The position of the last row at or before each row where `valid` holds (-1 when
+    none), as int32 (positions of episodes: half the fresh memory of int64)."""
+    pos = np.where(valid, np.arange(len(valid), dtype=POSITION), -1)
+    return np.maximum.accumulate(pos) if len(pos) else pos
 
 
 def _within(found: np.ndarray, group: np.ndarray) -> np.ndarray:

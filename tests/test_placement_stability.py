@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import scorecard as sc
+from scorecard import placements as sequence_module
 from scorecard.care import children, looked_after_at
 from scorecard.compact import is_held
 from scorecard.inputs import coerce
@@ -181,6 +182,19 @@ def test_return_to_the_same_placement_read_from_codes_held_compact(
     names = children(ds)["CHILD"].to_numpy()
     got = dict(zip(names[out["cid"].to_numpy()], out["placements"].tolist(), strict=True))
     assert got == {"A": 1, "B": 2, "C": 1, "D": 2}
+
+
+def test_last_valid_row_before_or_up_to_each_row_within_its_group() -> None:
+    """Worked by hand: rows 0-2 one period, 3-5 the next; valid at rows 0, 2 and 4."""
+    valid = np.array([True, False, True, False, True, False])
+    group = np.array([7, 7, 7, 8, 8, 8], dtype=np.int32)
+    before = sequence_module._last_before(valid, group)
+    upto = sequence_module._last_upto(valid, group)
+    assert before.tolist() == [-1, 0, 0, -1, -1, 4]  # row 3: row 2 is another period's
+    assert upto.tolist() == [0, 0, 2, -1, 4, 4]
+    assert before.dtype == upto.dtype == np.int32  # episode positions, half of int64
+    empty = np.zeros(0, dtype=bool)
+    assert sequence_module._last_before(empty, np.zeros(0, dtype=np.int32)).tolist() == []
 
 
 def test_temporary_first_episode_in_window_is_not_counted() -> None:
