@@ -105,7 +105,7 @@ def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.n
 def _placement_keys(values: pd.Series, col: str) -> np.ndarray:
     """One integer per value, equal where the values are the same placement: stripped and
     upper-cased, a withdrawn PLACE code as its replacement (H5 then K3 is one placement),
-    blank (-1) equal to blank."""
+    a blank equal to a blank and to nothing else."""
     values = values.astype("string").str.strip().str.upper()
     if col == "PLACE":  # written as the latest year writes it
         values = code_lists.recode("PLACE", values, year=code_lists.LAST_YEAR)

@@ -69,16 +69,15 @@ def beside(fn: Callable[[], object], name: str) -> Callable[[], None]:
     caller asking for the block works it out again and meets it where it belongs."""
     if workers() < 2:
         return lambda: None
+    result = ahead_of_need(fn, name)
 
-    def run() -> None:
+    def join() -> None:
         try:
-            fn()
+            result()
         except Exception:  # asked for again by the caller, which says why
             return
 
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
-    return thread.join
+    return join
 
 
 def ahead_of_need(fn: Callable[[], T], name: str) -> Callable[[], T]:

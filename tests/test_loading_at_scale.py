@@ -241,6 +241,16 @@ def test_repeats_in_order_without_a_key(parts: tuple[list[int], ...], expected: 
         assert keys.has_repeats(keys.combine(*arrays)) is expected
 
 
+def test_same_as_before_on_the_leading_parts() -> None:
+    """Worked by hand, (LA, child, day) rows in order: the same child as the row before
+    (over=2), the same row (all parts); out of order on the day within a child: None."""
+    la, child, day = np.array([0, 0, 0, 1]), np.array([4, 4, 5, 4]), np.array([1, 3, 2, 0])
+    assert keys.same_as_before(la, child, day, over=2).tolist() == [True, False, False]
+    assert keys.same_as_before(la, child, day).tolist() == [False, False, False]
+    assert keys.same_as_before(la, child, np.array([3, 1, 2, 0]), over=2) is None
+    assert keys.same_as_before(np.array([7]), np.array([1]), over=1).tolist() == []
+
+
 def test_repeats_in_order_agrees_with_the_key_on_random_rows() -> None:
     rng = np.random.default_rng(7)
     for _ in range(50):
@@ -249,6 +259,10 @@ def test_repeats_in_order_agrees_with_the_key_on_random_rows() -> None:
         ordered = [p[order] for p in parts]
         expected = keys.has_repeats(keys.combine(*parts))
         assert keys.repeats_in_order(*ordered) is expected
+        same = keys.same_as_before(*ordered, over=2)
+        assert same is not None
+        want = (ordered[0][1:] == ordered[0][:-1]) & (ordered[1][1:] == ordered[1][:-1])
+        assert same.tolist() == want.tolist()
         if len(np.unique(keys.combine(*parts))) > 1:  # shuffled out of order: None
             assert keys.repeats_in_order(*[p[order[::-1]] for p in parts]) is None
 

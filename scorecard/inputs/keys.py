@@ -213,23 +213,33 @@ def has_repeats(key: np.ndarray) -> bool:
     return bool((key[1:] == key[:-1]).any())
 
 
-def repeats_in_order(*parts: np.ndarray) -> bool | None:
-    """`has_repeats(combine(*parts))` without the key, when the rows are in its order (by
-    the first part, then the next ...: a census listed child by child and by date): whether
-    some row equals the row before on every part; None when the rows are not in that order
-    (then build the key). On millions of rows the int64 key is a fresh array to write."""
-    n = len(parts[0])
-    if n < 2:
-        return False
-    same = np.ones(n - 1, dtype=bool)  # equal to the row before on the parts so far
-    later = np.zeros(n - 1, dtype=bool)  # after it on the first part that differs
-    for part in parts:
+def same_as_before(*parts: np.ndarray, over: int | None = None) -> np.ndarray | None:
+    """Per row after the first, whether it equals the row before on the first `over` parts
+    (default all), when the rows are in order by the parts (the first most significant, as
+    `combine` packs them: a census listed child by child and by date); None when they are
+    not (then build the key). Read side by side: on millions of rows the int64 key is a
+    fresh array to write."""
+    n = max(len(parts[0]) - 1, 0)
+    over = len(parts) if over is None else over
+    same = np.ones(n, dtype=bool)  # equal to the row before on the parts so far
+    later = np.zeros(n, dtype=bool)  # after it on the first part that differs
+    kept = same
+    for i, part in enumerate(parts, start=1):
         now, before = part[1:], part[:-1]
         later |= same & (now > before)
         same &= now == before
+        if i == over:
+            kept = same if i == len(parts) else same.copy()
     if not (later | same).all():
         return None
-    return bool(same.any())
+    return kept
+
+
+def repeats_in_order(*parts: np.ndarray) -> bool | None:
+    """`has_repeats(combine(*parts))` without the key, when the rows are in its order
+    (`same_as_before`); None when they are not."""
+    same = same_as_before(*parts)
+    return None if same is None else bool(same.any())
 
 
 def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:

@@ -908,8 +908,9 @@ def benchmark_rows(
         if "note" in cmp.columns:  # e.g. no published sizes for the best-LA rule
             notes.extend(n for n in cmp["note"].dropna() if n.startswith("best LA not named"))
         # each indicator's first row (a lookup, not a filter of the frame per indicator)
-        labels = cmp["indicator"].tolist()
-        first = {label: pos for pos, label in reversed(list(enumerate(labels)))}
+        first: dict[str, int] = {}
+        for pos, label in enumerate(cmp["indicator"].tolist()):
+            first.setdefault(label, pos)
         for ind_id in ids:
             if names[ind_id] in first:
                 row = cmp.iloc[first[names[ind_id]]]
