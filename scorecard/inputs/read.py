@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from . import ahead
 from .columns import RECOGNISED_BY, canonical, clean_name, known_columns
@@ -513,6 +514,52 @@ def _csv_frame(
     )
 
 
+ARROW_CSV_BYTES = 1 << 16  # text files from which Arrow's CSV reader is tried first
+
+
+def _arrow_csv(
+    path: File, encoding: str, sep: str, header: int, names: list[str]
+) -> pd.DataFrame | None:
+    """The frame `_csv_frame` reads, by Arrow's CSV reader (several times quicker on the
+    sample's episodes: 45 -> 10 ms), or None where it may not read the file as pandas does,
+    which then reads it: a small file, text not in UTF-8, title rows above the header, a
+    header naming a column twice or not at all, or any line Arrow refuses (more or fewer
+    fields than the header: pandas' reading reports or mends them), or quotes that do not
+    pair (Arrow reads a quote left open to the end of the file as a value; pandas says the
+    file cannot be read). Blank lines are kept as blank rows and only an empty field is
+    blank, as there."""
+    size = path.stat().st_size if isinstance(path, Path) else len(path.data)
+    plain_header = all(names) and len(set(names)) == len(names)
+    if (
+        size < ARROW_CSV_BYTES
+        or encoding not in ("utf-8", "utf-8-sig")
+        or header
+        or not plain_header
+    ):
+        return None
+    data = path.read_bytes() if isinstance(path, Path) else path.data
+    if data.count(b'"') % 2:
+        return None
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            parse_options=pcsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowException:  # Arrow's own errors: pandas reads the file
+        return None
+    if table.column_names != names:  # a header Arrow read otherwise than the csv module
+        return None
+    return table.to_pandas()
+
+
 def _as_written(columns: pd.Index, header: list[str]) -> pd.Index:
     """The header as the file writes it: pandas renames a name written twice ('DEC' then
     'DEC.1'), which would hide the second copy as an unknown column (`repeated` merges it)."""
@@ -542,7 +589,9 @@ def _read_csv(path: File, table: str | None) -> Sheet:
     kept: dict[int, list[str]] = {}  # bad lines whose extra fields are all empty
     try:
         try:
-            frame = _csv_frame(path, encoding, sep, header, "error")
+            frame = _arrow_csv(path, encoding, sep, header, peek[0] if peek else [])
+            if frame is None:
+                frame = _csv_frame(path, encoding, sep, header, "error")
         except pd.errors.ParserError:
             # a line with more fields than the header (an unquoted comma): read again, the
             # bad lines left out and reported (only then: the usual read is left as it was)
