@@ -102,3 +102,12 @@ def test_the_sample_loads_the_same_by_either_reader(monkeypatch: pytest.MonkeyPa
         pd.testing.assert_frame_equal(by_arrow[name], by_pandas[name], check_exact=True)
     pd.testing.assert_frame_equal(by_arrow.quality, by_pandas.quality)
     assert by_arrow.coverage == by_pandas.coverage
+
+
+def test_a_zip_member_is_read_by_arrow_as_a_loose_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    data, sep, encoding = SAME["a line break inside quotes"]
+    member = read.Member("SSDA903_2018-19/episodes.csv", data)
+    monkeypatch.setattr(read, "ARROW_CSV_BYTES", 0)
+    got = read._arrow_csv(member, encoding, sep, 0, _names(data, encoding, sep))
+    assert got is not None
+    pd.testing.assert_frame_equal(got, read._csv_frame(member, encoding, sep, 0, "error"))
