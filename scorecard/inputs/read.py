@@ -141,6 +141,10 @@ class Member:
             return raw
         return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline=newline)
 
+    def read_bytes(self) -> bytes:
+        """Its bytes, as `Path.read_bytes` gives a file's."""
+        return self.data
+
 
 # a file of the data folder, or one inside a zip archive in it: every reader reads it through
 # its `open` (never its path), so that both are read alike
@@ -528,17 +532,11 @@ def _arrow_csv(
     pair (Arrow reads a quote left open to the end of the file as a value; pandas says the
     file cannot be read). Blank lines are kept as blank rows and only an empty field is
     blank, as there."""
-    size = path.stat().st_size if isinstance(path, Path) else len(path.data)
     plain_header = all(names) and len(set(names)) == len(names)
-    if (
-        size < ARROW_CSV_BYTES
-        or encoding not in ("utf-8", "utf-8-sig")
-        or header
-        or not plain_header
-    ):
+    if encoding not in ("utf-8", "utf-8-sig") or header or not plain_header:
         return None
-    data = path.read_bytes() if isinstance(path, Path) else path.data
-    if data.count(b'"') % 2:
+    data = path.read_bytes()
+    if len(data) < ARROW_CSV_BYTES or data.count(b'"') % 2:
         return None
     try:
         table = pcsv.read_csv(
