@@ -23,6 +23,7 @@ from .care import (
     pooled_la_codes,
     uasc_at,
 )
+from .compact import codes_of
 from .dataset import Dataset
 from .periods import DATE_DTYPE, age_band, age_in_years
 from .postcodes import district_for, district_lookup
@@ -484,7 +485,7 @@ def _group_numbers(units: pd.DataFrame, at: pd.DatetimeIndex, by: Sequence[str])
     for name in by:
         col = units[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
-            codes = col.cat.codes.to_numpy()
+            codes = codes_of(col)
             cats = col.cat.categories
             n = len(cats)
 

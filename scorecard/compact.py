@@ -27,6 +27,13 @@ def written_out(codes: np.ndarray, values: pd.Series, index: pd.Index) -> pd.Ser
     return pd.Series(pd.array(distinct.take(rows), dtype=values.dtype), index=index)
 
 
+def codes_of(s: pd.Series) -> np.ndarray:
+    """The integer codes of a categorical column, read-only and without a copy (-1 blank):
+    `s.cat.codes` builds a new Series of them each time (6 million referrals' LA: 12.6 MB a
+    call)."""
+    return s.array.codes
+
+
 # the name of a held column's categories: a categorical given by the user is no held column
 HELD = "scorecard.compact"
 
@@ -47,7 +54,7 @@ def as_text(s: pd.Series) -> pd.Series:
     as it is."""
     if not is_held(s):
         return s
-    return written_out(s.cat.codes.to_numpy(), pd.Series(s.cat.categories), s.index)
+    return written_out(codes_of(s), pd.Series(s.cat.categories), s.index)
 
 
 def taken(s: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -55,7 +62,7 @@ def taken(s: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArr
     without writing out the rows not taken."""
     if not is_held(s):
         return s.array.take(positions, allow_fill=True)
-    codes = s.cat.codes.to_numpy()
+    codes = codes_of(s)
     picked = np.where(positions >= 0, codes[positions], -1).astype(codes.dtype, copy=False)
     return written_out(picked, pd.Series(s.cat.categories), pd.RangeIndex(len(picked))).array
 
@@ -64,12 +71,31 @@ def factorized(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """A column held compact factorized as `pd.factorize` factorizes it written out: int32
     codes in order of first appearance (-1 blank) and the values they stand for, read from
     the small integer codes (no string is hashed)."""
-    codes = s.cat.codes.to_numpy()
-    order = pd.unique(codes)  # the codes present in order of first appearance (-1: blank)
-    seen = order[order >= 0]
+    codes = codes_of(s)
+    seen = _first_met(codes)
     lookup = np.full(len(s.cat.categories) + 1, -1, dtype=np.int32)  # last entry: blank
     lookup[seen] = np.arange(len(seen), dtype=np.int32)
     return lookup[codes], s.cat.categories.take(seen).rename(None)
+
+
+def factorized_as_held(s: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """`factorized(s)` in the held codes' own small type, with no copy: the held codes
+    themselves (read-only) when every value held appears and in the order first met, as a
+    Parquet dictionary lists them; None otherwise, or for a column not held. Saves a
+    column of codes kept beside the held one (6 million referrals' LA: 12.6 MB)."""
+    if not is_held(s):
+        return None
+    codes = codes_of(s)
+    seen = _first_met(codes)
+    if len(seen) != len(s.cat.categories) or (seen != np.arange(len(seen))).any():
+        return None
+    return codes, s.cat.categories.rename(None)
+
+
+def _first_met(codes: np.ndarray) -> np.ndarray:
+    """The codes present (not -1, blank) in the order of their first appearance."""
+    order = pd.unique(codes)
+    return order[order >= 0]
 
 
 def per_value(s: pd.Series, fn: Callable[[pd.Series], object]) -> np.ndarray:
@@ -80,7 +106,7 @@ def per_value(s: pd.Series, fn: Callable[[pd.Series], object]) -> np.ndarray:
         return np.asarray(fn(s))
     n = len(s.cat.categories)
     values = written_out(np.r_[np.arange(n), -1], pd.Series(s.cat.categories), pd.RangeIndex(n + 1))
-    return np.asarray(fn(values))[s.cat.codes.to_numpy()]  # a blank's code -1: the last
+    return np.asarray(fn(values))[codes_of(s)]  # a blank's code -1: the last
 
 
 def sorted_categorical(s: pd.Series) -> pd.Categorical:

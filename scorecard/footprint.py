@@ -51,8 +51,9 @@ def tables_mb(ds: Dataset) -> dict[str, float]:
 def building_blocks_mb(ds: Dataset) -> dict[str, float]:
     """MB of each kind of cached building block (the cache key before its first ':', so a
     block cached for several sets of dates is one entry), largest first; a buffer shared by
-    two blocks is counted with the first (in the order they were built)."""
-    seen: set[int] = set()
+    two blocks is counted with the first (in the order they were built), and a buffer of a
+    table (a block that is a view of a held column) with the tables (`tables_mb`)."""
+    seen = {at for name in ds.tables for at, _ in _buffers(ds.held(name))}
     out: dict[str, float] = {}
     for key, block in ds.building_blocks().items():
         size = sum(n for at, n in _buffers(block) if not (at in seen or seen.add(at)))

@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import codes as code_lists
 from .care import POSITION, TEMPORARY_PLACES, code_in, episode_codes, episode_index
-from .compact import is_held, taken
+from .compact import codes_of, is_held, taken
 from .dataset import Dataset
 from .periods import DATE_DTYPE
 
@@ -94,7 +94,7 @@ def _same_placement(ds: Dataset, col: str, a: np.ndarray, b: np.ndarray) -> np.n
     rows = episode_index(ds)["row"].to_numpy()
     column = table[col]
     if is_held(column):  # each distinct code read once (PLACE: 78 ms to 5 ms, pooled data)
-        codes = column.cat.codes.to_numpy()
+        codes = codes_of(column)
         values = pd.Series(column.cat.categories)  # distinct, never blank; a blank's code -1
         keys = np.append(_placement_keys(values, col), -1)
         return keys[codes[rows[a]]] == keys[codes[rows[b]]]

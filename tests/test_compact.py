@@ -152,3 +152,54 @@ def test_per_value_and_sorted_categorical_as_written_out() -> None:
     got, want = compact.sorted_categorical(held), pd.Categorical(text.astype("string"))
     pd.testing.assert_index_equal(got.categories, want.categories, exact=True)
     assert np.array_equal(got.codes, want.codes)
+
+
+def test_codes_of_is_the_held_codes_without_a_copy() -> None:
+    codes = np.array([2, 0, -1, 2, 1], dtype=np.int8)
+    held = compact.held_as_codes(codes, VALUES[:3], pd.RangeIndex(5))
+    got = compact.codes_of(held)
+    assert np.array_equal(got, held.cat.codes.to_numpy()) and got.dtype == np.int8
+    assert np.shares_memory(got, compact.codes_of(held))  # a view each time, never a copy
+    assert not got.flags.writeable  # the table's own codes: not ours to change
+
+
+@pytest.mark.parametrize(
+    ("codes", "own"),
+    [
+        ([0, 0, 1, -1, 2, 1, 0], True),  # every value, first met in the order held
+        ([-1, 0, 1, 1, 2], True),  # a blank first changes nothing
+        ([1, 0, 2, 0], False),  # first met out of order: renumbered
+        ([0, 2, 2, 0], False),  # a value held but absent: renumbered
+    ],
+)
+def test_factorized_as_held_is_factorize_without_a_copy(codes: list[int], own: bool) -> None:
+    array = np.array(codes, dtype=np.int8)
+    held = compact.held_as_codes(array, VALUES[:3], pd.RangeIndex(len(array)))
+    want, want_uniques = factorize(compact.as_text(held))
+    got = compact.factorized_as_held(held)
+    assert (got is not None) == own
+    if got is not None:
+        assert np.array_equal(got[0], want) and np.shares_memory(got[0], compact.codes_of(held))
+        pd.testing.assert_index_equal(got[1], want_uniques, exact=True)
+    assert compact.factorized_as_held(compact.as_text(held)) is None  # not held
+
+
+def test_pooled_referrals_la_codes_are_the_held_ones(
+    parquet_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-referrals' LA codes (child keys, LA breakdown) read the held LA column itself:
+    no second column of codes kept beside it; the same figures as from the text."""
+    from scorecard.measures import referrals
+
+    folder = parquet_folder.parent / "pooled_referrals"
+    folder.mkdir(exist_ok=True)
+    frame = pd.read_parquet(parquet_folder / "referrals.parquet")
+    la = np.where(frame["LAchildID"].str[-1].isin(list("01234")), "E09000001", "E09000002")
+    frame.assign(LA=pd.Series(la, dtype="str")).to_parquet(folder / "referrals.parquet")
+    plain, held = _plain_and_held(folder, monkeypatch)
+    codes = referrals._factorized(held, "LA")[0]
+    assert np.shares_memory(codes, compact.codes_of(held.held("referrals")["LA"]))
+    at = ["2023-03-31", "2025-03-31"]
+    want = sc.compute("re_referral_rate", plain, at=at, by="LA")
+    pd.testing.assert_frame_equal(sc.compute("re_referral_rate", held, at=at, by="LA"), want)
+    assert set(want["LA"]) == {"E09000001", "E09000002"}

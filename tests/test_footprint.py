@@ -86,3 +86,15 @@ def test_the_sample_as_pandas_counts_it(sample_dataset: Dataset) -> None:
     assert got["numbers"] == pytest.approx(pandas["numbers"] / MB) and got["numbers"] > 0
     assert got["text"] >= pandas["text"] / MB * (1 - 1e-9) > 0
     assert got["codes"] > 0
+
+
+def test_a_block_viewing_a_held_column_is_the_tables() -> None:
+    """A building block that is a view of a table's buffer (the referrals' LA codes read from
+    the held column) is counted with the tables, not again as a block."""
+    ds = Dataset({"episodes": _frame(10)})
+    codes = ds.held("episodes")["PLACE"].array.codes
+    ds.cached("codes:PLACE", lambda: (codes, pd.Index(["U1", "U4", "K2"])))
+    ds.cached("own", lambda: np.zeros(10, dtype="int64"))
+    got = footprint.building_blocks_mb(ds)
+    assert got["own"] == pytest.approx(80 / MB)
+    assert got["codes"] == pytest.approx((8 * 4 + 2 * 3) / MB)  # its uniques only

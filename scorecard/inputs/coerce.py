@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import threads
+from ..compact import codes_of
 from ..periods import DATE_DTYPE, DAY_NS
 from ..tables import TABLES
 from .columns import END_DATE_COLUMNS, canonical, column_kind
@@ -383,7 +384,7 @@ def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     or an Arrow dictionary column (Parquet's columns of codes are read so), whose chunks each
     have a dictionary (a row group's chunks share one); None for any other column."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
+        return codes_of(s), pd.Series(s.cat.categories)
     if not (isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)):
         return None
     chunks = s.array._pa_array.chunks

@@ -38,7 +38,7 @@ from ..breakdowns import (
     sums_exactly,
 )
 from ..care import date_ranges, expand, factorize
-from ..compact import is_held, taken
+from ..compact import codes_of, is_held, taken
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
 from ..registry import measure
@@ -105,7 +105,7 @@ def _la_codes(ds: Dataset, table: str) -> tuple[np.ndarray, pd.Index]:
     def build() -> tuple[np.ndarray, pd.Index]:
         frame = ds.held(table)
         if "LA" in frame.columns and is_held(frame["LA"]):  # factorize the small codes
-            codes, present = pd.factorize(frame["LA"].cat.codes.to_numpy(), use_na_sentinel=False)
+            codes, present = pd.factorize(codes_of(frame["LA"]), use_na_sentinel=False)
             labels = pd.Categorical.from_codes(present, dtype=frame["LA"].dtype)
             return codes, pd.Index(labels.astype("string"), dtype="string")
         codes, labels = pd.factorize(_la(frame), use_na_sentinel=False)

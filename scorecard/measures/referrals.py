@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..breakdowns import CHILD_BREAKDOWNS, PRIVATE_COLUMNS, BreakdownError, summarise
 from ..care import events_in_windows, factorize, identifier_numbers
-from ..compact import taken
+from ..compact import factorized_as_held, taken
 from ..dataset import REFERRAL_CHILD_CODES, Dataset
 from ..periods import DATE_DTYPE, DAY_NS, months_before, window_start
 from ..registry import measure
@@ -90,7 +90,11 @@ def _factorized(ds: Dataset, name: str) -> tuple[np.ndarray, pd.Index]:
     integer type that holds them."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, uniques = factorize(ds.held("referrals")[name])
+        column = ds.held("referrals")[name]
+        own = factorized_as_held(column)  # a column held compact: its own codes, no copy
+        if own is not None:
+            return own
+        codes, uniques = factorize(column)
         return codes.astype(np.min_scalar_type(-max(len(uniques), 1)), copy=False), uniques
 
     return ds.cached(f"referral_factorized:{name}", build)
