@@ -248,13 +248,13 @@ def repeats(key: np.ndarray, keep: str | bool = "first") -> np.ndarray:
     A sort finds the keys that occur more than once (far cheaper than hashing millions of
     mostly distinct keys); only the rows holding one are then compared in row order."""
     if len(key) <= BIG:
-        return pd.Series(key).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+        return pd.Series(key, copy=False).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
     ordered = np.sort(key)
     again = ordered[1:] == ordered[:-1]
     out = np.zeros(len(key), dtype=bool)
     if not again.any():
         return out
-    held = pd.Series(key).isin(np.unique(ordered[1:][again])).to_numpy()
+    held = pd.Series(key, copy=False).isin(np.unique(ordered[1:][again])).to_numpy()
     pos = np.flatnonzero(held)
-    out[pos] = pd.Series(key[pos]).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+    out[pos] = pd.Series(key[pos], copy=False).duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
     return out

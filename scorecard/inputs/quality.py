@@ -519,7 +519,8 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     decom_all = ep["DECOM"].to_numpy(dtype="datetime64[ns]")
     dec_all = ep["DEC"].to_numpy(dtype="datetime64[ns]")
     use = (key >= 0) & ~np.isnat(decom_all) & ~ctx.duplicated("episodes")
-    use &= ~ctx.unreadable("episodes", "DECOM")  # (a row left out, such as a repeated one)
+    decom_unread = ctx.unreadable("episodes", "DECOM")
+    use &= ~decom_unread  # (a row left out, such as a repeated one)
     if "LS" in ep.columns:
         use &= ~ctx.isin("episodes", "LS", SHORT_BREAK_LS)
     idx = np.flatnonzero(use)
@@ -551,7 +552,8 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     out.append(ctx.warn("episodes", mask, "DECOM", "overlaps the child's previous episode", hint))
     gap = is_x1 & ~np.isnat(dec) & ~(same_next & (next_decom == dec))
     # (the next episode may be one whose DECOM is no date, read blank and left out here)
-    gap &= ~pd.Series(k).isin(key[ctx.unreadable("episodes", "DECOM")]).to_numpy()
+    if decom_unread.any():
+        gap &= ~pd.Series(k, copy=False).isin(key[decom_unread]).to_numpy()
     nxt = pd.Series(np.where(same_next, next_decom, np.datetime64("NaT", "ns"))[gap])
     gap_hint = (
         "REC X1 says a new episode starts on DEC, but the next episode starts: "
@@ -564,9 +566,9 @@ def episode_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     out.append(ctx.warn("episodes", mask, "REC", "gap in a chain of X1 episodes", gap_hint))
     if ctx.has("header", "CHILD"):
         # pandas' hash lookup: same flags as np.isin, far cheaper on millions of keys
-        known = pd.Series(key).isin(ctx.child_codes("header")).to_numpy()
+        known = pd.Series(key, copy=False).isin(ctx.child_codes("header")).to_numpy()
         orphan = (key >= 0) & ~known
-        first = ~pd.Series(key).duplicated().to_numpy()
+        first = ~pd.Series(key, copy=False).duplicated().to_numpy()
         out.append(
             ctx.warn(
                 "episodes",
@@ -842,7 +844,11 @@ def repeated_record_warnings(ctx: _Ctx) -> list[pd.DataFrame]:
     out = _repeated_referrals(ctx)
     if ctx.has("header", "CHILD"):
         key = ctx.child_codes("header")
-        again = pd.Series(key).duplicated().to_numpy() & (key >= 0) & ~ctx.duplicated("header")
+        again = (
+            pd.Series(key, copy=False).duplicated().to_numpy()
+            & (key >= 0)
+            & ~ctx.duplicated("header")
+        )
         out.append(
             ctx.warn(
                 "header",
@@ -1258,7 +1264,7 @@ def repeated_episodes(ctx: _Ctx) -> list[pd.DataFrame]:
         for c in cols
     }
     some = np.logical_or.reduce(list(differ.values())) if differ else np.zeros(len(idx), bool)
-    last = ~pd.Series(groups).duplicated(keep="last").to_numpy()
+    last = ~pd.Series(groups, copy=False).duplicated(keep="last").to_numpy()
     w = ctx.where["episodes"]
     found = []
     earlier = idx[some & ~last]

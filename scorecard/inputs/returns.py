@@ -796,7 +796,7 @@ def _undated_next(table: str, whole: pd.DataFrame, next_year: np.ndarray) -> np.
     if not undated.any():
         return np.zeros(len(whole), dtype=bool)
     key = combine(*[id_codes(whole[c]) for c in ("LA", child) if c in whole.columns])
-    return pd.Series(key).isin(key[undated]).to_numpy()
+    return pd.Series(key, copy=False).isin(key[undated]).to_numpy()
 
 
 MOST_GONE_FLOOR = 20  # open rows missing from the next return before 'most' is said
@@ -864,7 +864,7 @@ def _conflicts(
                 continue
             mine = (year_of == year) & is_open
             later = pd.Series(key[year_of == year + 1])
-            gone = mine & ~pd.Series(key).isin(later).to_numpy()
+            gone = mine & ~pd.Series(key, copy=False).isin(later).to_numpy()
             gone &= ~_undated_next(table, whole, year_of == year + 1)
             # report on the row that stands for the episode in the stitched table
             latest = pd.Series(new_pos).groupby(key).transform("max").to_numpy()
