@@ -427,8 +427,7 @@ def compare(
         wanted, ids = _wanted(indicators, catalogue, available, by_lait)
     years = {w: yr for w in wanted} if yr is not None else latest_years(bm, code, wanted)
     data = bm[bm["indicator"].isin(wanted)]
-    year_of = data["indicator"].map(years).astype("float64").to_numpy()
-    data = data[data["year"].astype("float64").to_numpy(na_value=np.nan) == year_of].copy()
+    data = data[_of_their_years(data, years)].copy()
     if data.empty:
         scope = bm["indicator"].isin(wanted) if wanted else bm["indicator"].notna()
         present = sorted(bm.loc[scope, "year"].dropna().unique())
@@ -616,6 +615,21 @@ def _wanted(
             "indicators (LAIT Short Desc names)."
         )
     return wanted, ids
+
+
+def _of_their_years(data: pd.DataFrame, years: Mapping[str, object]) -> np.ndarray:
+    """Rows of `data` whose year is their indicator's in `years` (none for an indicator
+    without one): a test per distinct year (a handful), not a lookup per row of text."""
+    names: dict[float, list[str]] = {}
+    for name, year in years.items():
+        value = float(year) if year is not None else np.nan  # type: ignore[arg-type]
+        if not np.isnan(value):
+            names.setdefault(value, []).append(name)
+    row_year = data["year"].astype("float64").to_numpy(na_value=np.nan)
+    keep = np.zeros(len(data), dtype=bool)
+    for year, named in names.items():
+        keep |= data["indicator"].isin(named).to_numpy(dtype=bool) & (row_year == year)
+    return keep
 
 
 def _signed(vals: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:

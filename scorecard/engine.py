@@ -639,7 +639,9 @@ def _tidy(frame: pd.DataFrame, indicator_id: str, by: list[str], notes: pd.Serie
         if values.dtype != "float64":
             values = pd.to_numeric(values, errors="coerce").astype("float64")
         cols[col] = values.to_numpy(dtype="float64")
-    cols["note"] = pd.array(notes.to_numpy(), dtype="string")
+    # the notes as they come (`_notes`: a string column), else as strings
+    note = notes.array if notes.dtype == "string" else pd.array(notes.to_numpy(), dtype="string")
+    cols["note"] = note
     out = pd.DataFrame(cols, index=pd.RangeIndex(n))
     dates = cols["period_end"]
     if by or not (n < 2 or bool((dates[1:] >= dates[:-1]).all())):

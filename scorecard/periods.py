@@ -166,6 +166,11 @@ def parse_at(at: object) -> pd.DatetimeIndex:
     """Reference dates from `at` (one or many), sorted, unique, as datetime64[ns]."""
     if at is None:
         raise ReferenceDateError(f"No reference date given. {AT_FORMS_HINT}")
+    if isinstance(at, pd.DatetimeIndex) and at.tz is None and len(at) and not at.hasnans:
+        # dates already (the engine passes its own on): each one's day, as parse_date reads
+        # a Timestamp, without a Timestamp per date
+        days = np.unique(at.normalize().astype(DATE_DTYPE).asi8)
+        return pd.DatetimeIndex(days.view(DATE_DTYPE))
     items: Iterable[object]
     if isinstance(at, str | dt.date | dt.datetime | pd.Timestamp | np.datetime64):
         items = [at]
