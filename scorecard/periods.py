@@ -77,6 +77,8 @@ def financial_year(date: pd.Timestamp | dt.date | str) -> str:
 def parse_date(value: object) -> pd.Timestamp:
     """One reference date from any accepted form (see AT_FORMS_HINT). Text is read only in
     forms that cannot be taken two ways: never 03/04/2025 as 4 March."""
+    if value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        raise ReferenceDateError(f"A blank date (NaT) is no reference date. {AT_FORMS_HINT}")
     if isinstance(value, pd.Timestamp):
         return value.tz_localize(None).normalize() if value.tz else value.normalize()
     if isinstance(value, pd.Period):

@@ -89,6 +89,31 @@ def test_parse_at_list_sorted_unique() -> None:
     assert list(out) == [pd.Timestamp("2024-12-31"), pd.Timestamp("2025-03-31")]
 
 
+@pytest.mark.parametrize(
+    "index",
+    [
+        # unsorted, repeated, a time of day, microseconds: each one's day, once, in order
+        pd.DatetimeIndex(["2025-03-31 14:00", "2024-12-31", "2025-03-31"]),
+        pd.DatetimeIndex(["2025-03-31", "2024-12-31"]).astype("datetime64[us]"),
+        pd.date_range("2024-06-30", periods=4, freq="QE", name="period_end"),
+    ],
+)
+def test_parse_at_dates_given_as_an_index_read_as_each_date(index: pd.DatetimeIndex) -> None:
+    """Dates the engine passes on are read at once, as each date alone would be read."""
+    out = parse_at(index)
+    want = parse_at(list(index))
+    pd.testing.assert_index_equal(out, want, exact=True)
+    assert out.dtype == "datetime64[ns]" and out.freq is None and out.name is None
+
+
+@pytest.mark.parametrize("blank", [pd.NaT, np.datetime64("NaT")])
+def test_a_blank_date_is_refused_alone_in_a_list_or_in_an_index(blank: object) -> None:
+    """A blank date is no reference date (it once sent parse_date round in circles)."""
+    for given in (blank, ["2025-03-31", blank], pd.DatetimeIndex(["2025-03-31", blank])):
+        with pytest.raises(ReferenceDateError, match="blank date .*accepts"):
+            parse_at(given)
+
+
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", 20250331, [], None])
 def test_parse_at_rejects_with_hint(bad: object) -> None:
     with pytest.raises(ReferenceDateError, match="accepts"):
