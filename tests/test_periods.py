@@ -110,7 +110,7 @@ def test_parse_at_dates_given_as_an_index_read_as_each_date(index: pd.DatetimeIn
 def test_a_blank_date_is_refused_alone_in_a_list_or_in_an_index(blank: object) -> None:
     """A blank date is no reference date (it once sent parse_date round in circles)."""
     for given in (blank, ["2025-03-31", blank], pd.DatetimeIndex(["2025-03-31", blank])):
-        with pytest.raises(ReferenceDateError, match="blank date .*accepts"):
+        with pytest.raises(ReferenceDateError, match=r"blank date .*accepts"):
             parse_at(given)
 
 
