@@ -617,14 +617,12 @@ def _wanted(
     return wanted, ids
 
 
-def _of_their_years(data: pd.DataFrame, years: Mapping[str, object]) -> np.ndarray:
+def _of_their_years(data: pd.DataFrame, years: Mapping[str, int]) -> np.ndarray:
     """Rows of `data` whose year is their indicator's in `years` (none for an indicator
     without one): a test per distinct year (a handful), not a lookup per row of text."""
-    names: dict[float, list[str]] = {}
+    names: dict[int, list[str]] = {}
     for name, year in years.items():
-        value = float(year) if year is not None else np.nan  # type: ignore[arg-type]
-        if not np.isnan(value):
-            names.setdefault(value, []).append(name)
+        names.setdefault(int(year), []).append(name)
     row_year = data["year"].astype("float64").to_numpy(na_value=np.nan)
     keep = np.zeros(len(data), dtype=bool)
     for year, named in names.items():
