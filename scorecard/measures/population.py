@@ -39,6 +39,7 @@ from ..care import (
     uasc_at,
 )
 from ..codes import LISTS as CODE_LISTS
+from ..compact import codes_of
 from ..dataset import Dataset, MissingTableError
 from ..periods import DATE_DTYPE
 from ..registry import Params, measure
@@ -520,10 +521,9 @@ def leavers_share(
     wanted = [str(c).strip().upper() for c in codes]
     units = leavers(ds, at)
     # REC is categorical: clean and look up its few categories, not every leaver's code
-    rec = units["REC"].cat
-    found = rec.categories.astype("str").str.strip().str.upper().isin(wanted)
-    codes = rec.codes.to_numpy()
-    hit = np.append(np.asarray(found, dtype=bool), False)[codes]
+    rec = units["REC"]
+    found = rec.cat.categories.astype("str").str.strip().str.upper().isin(wanted)
+    hit = np.append(np.asarray(found, dtype=bool), False)[codes_of(rec)]
     units = units.assign(num=hit.astype("float64"), den=1.0)
     units = add_breakdowns(
         ds,
