@@ -75,6 +75,61 @@ def test_a_text_column_is_clean_only_if_every_block_is(
     assert coerce._already_clean(s, numeric_ids=False, upper=upper) is expected
 
 
+# (cells, upper, numeric_ids, expected): each a case the byte check must read as the
+# kernels do; "\x1c" is a space to Arrow's strip though not to the eye, "\xa0" a non-ASCII one
+CLEAN_CASES = [
+    (["AB1 2CD", "EF3 4GH", "IJ5 6KL"], True, False, True),
+    ([" AB1 2CD", "EF3 4GH", "IJ5 6KL"], True, False, False),  # a space first
+    (["AB1 2CD", "EF3 4GH", "IJ5 6KL\t"], True, False, False),  # a tab last, last block
+    (["AB1 2CD", "\x1cEF3 4GH", "IJ5 6KL"], False, False, False),
+    (["AB1 2CD", "EF3 4GH\xa0", "IJ5 6KL"], False, False, False),  # non-ASCII space last
+    (["AB1 2CD", "EF3 4GÉ", "IJ5 6KL"], True, False, True),  # upper already
+    (["AB1 2CD", "EF3 4Gé", "IJ5 6KL"], True, False, False),  # non-ASCII lower case
+    (["AB1 2CD", "Ef3 4GH", "IJ5 6KL"], True, False, False),  # lower case inside
+    (["AB1 2CD", "Ef3 4GH", "IJ5 6KL"], False, False, True),  # kept as written
+    (["AB1 2CD", "{F3 4GH", "IJ5 6KL"], True, False, True),  # above 'Z', not a letter
+    (["AB1 2CD", "EF3 4GH", "12.0 X"], False, True, False),  # a '.' in an identifier
+    (["AB1 2CD", "EF3 4GH", "12.0 X"], False, False, True),
+    (["AB1 2CD", "", "IJ5 6KL"], True, False, False),  # a blank cell
+    (["AB1 2CD", None, None, "EF3 4GH"], True, False, True),  # blanks: a block alone
+    (["AB1 2CD", None, None, "EF3 4GH "], True, False, False),
+    (["AB 1", "CD 2", None, "e f"], False, False, True),
+]
+
+
+@pytest.mark.parametrize("large", [True, False])
+@pytest.mark.parametrize(("cells", "upper", "numeric_ids", "expected"), CLEAN_CASES)
+def test_a_text_column_is_read_clean_from_its_bytes_as_the_kernels_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+    cells: list[str | None],
+    upper: bool,
+    numeric_ids: bool,
+    expected: bool,
+    large: bool,
+) -> None:
+    """Postcodes (spaces inside) are found clean from their bytes: a cell's first and last
+    byte, every byte for lower case and '.'. The answer is the kernels' (strip, upper-case,
+    compare) on each block (two cells here: slices of a chunk, so offsets not at 0), in
+    `large_string` and in `string`, with Arrow's own spaces (the kernel is asked which)."""
+    monkeypatch.setattr(coerce, "_TEXT_BLOCK", 2)
+    arr = pa.array(cells, pa.large_string() if large else pa.string())
+    by_bytes = [coerce._clean_by_bytes(p, upper, numeric_ids) for p in coerce._blocks(arr)]
+    by_kernels = [coerce._clean_by_kernels(p, upper, numeric_ids) for p in coerce._blocks(arr)]
+    assert [k if b is None else b for b, k in zip(by_bytes, by_kernels)] == by_kernels
+    assert all(by_kernels) is expected
+    s = pd.Series(pd.array(cells, dtype=pd.StringDtype("pyarrow", na_value=float("nan"))))
+    assert coerce._already_clean(s, numeric_ids=numeric_ids, upper=upper) is expected
+
+
+def test_a_cell_ending_beyond_ascii_is_left_to_the_kernels() -> None:
+    """The bytes cannot say whether a non-ASCII first or last character is stripped, nor,
+    upper-casing, whether a non-ASCII letter changes: the block goes to the kernels."""
+    assert coerce._clean_by_bytes(pa.array(["AB\xa0", "CD"]), False, False) is None
+    assert coerce._clean_by_bytes(pa.array(["AÉ B", "CD"]), True, False) is None
+    assert coerce._clean_by_bytes(pa.array(["AÉ B", "CD"]), False, False) is True
+    assert list(coerce._ascii_spaces()) == [9, 10, 11, 12, 13, 28, 29, 30, 31, 32]
+
+
 def test_no_code_list_holds_a_null_word() -> None:
     folder = Path(sc.__file__).parent / "codes"
     for path in folder.glob("*.csv"):
