@@ -16,7 +16,7 @@ from _loader_fixtures import assert_same_dataset
 
 import scorecard as sc
 from scorecard.identifiers import digits_as_numbers
-from scorecard.inputs import ahead, dataset_from_frames, keys, quality, read
+from scorecard.inputs import ahead, coerce, dataset_from_frames, keys, quality, read
 from scorecard.inputs.coerce import _has_time_of_day
 
 # one child's episodes, repeated for many children; codes written the ways councils write them
@@ -80,6 +80,25 @@ def test_codes_read_as_dictionaries_match_reading_every_cell(
     for rule, count in per_child.items():
         assert (q["rule"] == rule).sum() == count * children, rule
     assert set(q.loc[q["rule"] == "unknown PLACE code", "value"]) == {"ZZ"}
+
+
+def test_dictionary_codes_are_remapped_per_row_group_with_blanks() -> None:
+    """Codes of an Arrow dictionary column in three row groups: the first's dictionary in
+    the order its values are met (its indices are the codes as they are), the second's in
+    another order (looked up), the third sharing the first's; a blank in each, where its
+    index would otherwise stand for a value. Worked by hand: A 0, B 1, C 2, blank -1."""
+    first = pa.array(["A", "B"])
+    chunks = [
+        pa.DictionaryArray.from_arrays(pa.array([0, 1, None], pa.int32()), first),
+        pa.DictionaryArray.from_arrays(
+            pa.array([None, 0, 2, 1], pa.int32()), pa.array(["B", "C", "A"])
+        ),
+        pa.DictionaryArray.from_arrays(pa.array([1, None, 0], pa.int32()), first),
+    ]
+    s = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks)))
+    codes, values = coerce._coded(s)
+    assert values.tolist() == ["A", "B", "C"]
+    assert codes.tolist() == [0, 1, -1, -1, 1, 0, 2, 1, -1, 0]
 
 
 def test_a_referral_repeated_among_many_is_found(tmp_path: Path) -> None:
@@ -309,8 +328,6 @@ def test_loading_uses_jemalloc_and_gives_the_pool_back(monkeypatch: pytest.Monke
 
 
 def test_mid_sized_columns_read_per_distinct_value_like_row_by_row() -> None:
-    from scorecard.inputs import coerce
-
     # 2,000 rows of a few distinct values: read once per value, spread back to the rows
     years = pd.Series(["2024/25", "202425", "2024-2025", "24/26", None] * 400, dtype="str")
     dates = pd.Series(["01/04/2024", "2024-04-01", "31/02/2024", None] * 500, dtype="str")

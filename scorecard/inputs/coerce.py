@@ -463,10 +463,17 @@ def _coded(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     codes = np.empty(len(s), dtype=np.min_scalar_type(-len(values) - 1))
     bounds = np.cumsum([0] + [len(firsts[k]) for k in range(len(firsts))])
     remaps = [np.append(first[a:b], -1).astype(codes.dtype) for a, b in itertools.pairwise(bounds)]
+    # a dictionary in the order its values are first met (the first row group's) is its
+    # own remap: its indices are the codes, copied without a lookup (a tenth of the time)
+    same = [bool((r[:-1] == np.arange(len(r) - 1)).all()) for r in remaps]
     start = 0
     for c, k in zip(chunks, which, strict=True):  # indices -> positions in `values`
         indices = pc.fill_null(c.indices, -1) if c.null_count else c.indices  # null: blank
-        codes[start : start + len(c)] = remaps[k][indices.to_numpy(zero_copy_only=False)]
+        part = codes[start : start + len(c)]
+        if same[k]:
+            part[:] = indices.to_numpy(zero_copy_only=False)
+        else:  # -1 (blank) wraps to the remap's last entry, -1
+            np.take(remaps[k], indices.to_numpy(zero_copy_only=False), out=part, mode="wrap")
         start += len(c)
     return codes, pd.Series(values)
 
