@@ -100,6 +100,25 @@ def test_missing_case_type_column_means_cla_and_two_iros_each_count_a_shared_chi
     assert out["value"].tolist() == [1.0]
 
 
+def test_allocations_without_a_child_are_a_case_each_when_loaded_leniently() -> None:
+    """A blank CHILD (an error, kept by a lenient load) matches no other allocation: two such
+    rows of I1 are two cases, while c1's two rows are one case (its second a repeat)."""
+    alloc = pd.DataFrame(
+        [
+            ("I1", None, "CLA", "01/01/2025", None),
+            ("I1", None, "CLA", "01/02/2025", None),
+            ("I1", "c1", "CLA", "01/01/2025", None),
+            ("I1", "c1", "CLA", "01/02/2025", None),
+        ],
+        columns=["IRO_ID", "CHILD", "CASE_TYPE", "START", "END"],
+    )
+    ds = dataset_from_frames({"iro_allocations": alloc, "iro_staff": STAFF}, strict=False)
+    out = iro_caseload(ds, parse_at("2025-02-28"), [])
+    # 3 cases over I1 1.0 + I3 1.0 + I4 0.8 = 2.8 FTE in post on 28/02/2025
+    assert out["numerator"].tolist() == [3]
+    assert out["value"].tolist() == pytest.approx([3 / 2.8])
+
+
 def test_overlapping_staff_rows_of_one_iro_count_the_latest() -> None:
     staff = pd.DataFrame(
         [("I5", "1", "01/01/2020", None), ("I5", "0.5", "01/01/2025", None)],

@@ -37,7 +37,7 @@ from ..breakdowns import (
     sums_behind_zeros,
     sums_exactly,
 )
-from ..care import date_ranges, expand, factorize
+from ..care import date_ranges, expand, factorize, identifier_numbers
 from ..compact import codes_of, is_held, taken
 from ..dataset import Dataset
 from ..periods import DATE_DTYPE
@@ -129,9 +129,10 @@ def _case_numbers(ds: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]
         alloc = ds.held("iro_allocations").reset_index(drop=True)
         kind, labels = _case_type_codes(alloc)
         n = len(alloc)
-        child, _ = pd.factorize(alloc["CHILD"], use_na_sentinel=True)
+        # equal numbers for equal identifiers (digits read as numbers: no hashing of text)
+        child, width = identifier_numbers(alloc["CHILD"])
         # a blank CHILD is never a duplicate of another row: give it a code of its own
-        child = np.where(child < 0, n + np.arange(n), child).astype("int64")
+        child = np.where(child < 0, width + np.arange(n), child).astype("int64")
         type_code = pd.factorize(labels, use_na_sentinel=False)[0][kind]
         parts = [
             _la_codes(ds, "iro_allocations")[0],
