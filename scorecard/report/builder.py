@@ -676,8 +676,14 @@ def add_direction(
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
-    figures = history.drop_duplicates(["indicator", "period_end"]).set_index(
-        ["indicator", "period_end"]
+    # each figure's value and note by (indicator, date): a lookup per row, not a `.loc`
+    once = history.drop_duplicates(["indicator", "period_end"])
+    figures = dict(
+        zip(
+            zip(once["indicator"].tolist(), pd.DatetimeIndex(once["period_end"]), strict=True),
+            zip(once["value"].tolist(), once["note"].tolist(), strict=True),
+            strict=True,
+        )
     )
     for label, months in (("quarter", 3), ("year", 12)):
         then = bands.shift_back(pd.Series([period_end]), months).iloc[0]
@@ -693,7 +699,7 @@ def add_direction(
 
 
 def _as_shown_change(
-    figures: pd.DataFrame,
+    figures: Mapping[tuple[str, pd.Timestamp], tuple[float, object]],
     ind: Indicator,
     now: pd.Timestamp,
     then: pd.Timestamp,
@@ -701,13 +707,13 @@ def _as_shown_change(
     word: str | None,
 ) -> tuple[float, str | None]:
     """One row's change and direction as the card shows them (`add_direction`); `figures`:
-    the history by (indicator, period_end)."""
+    the history's (value, note) by (indicator, period_end)."""
     if word is None or np.isnan(change):
         return change, word
-    rows = [figures.loc[(ind.id, at)] for at in (now, then)]
-    if max(lower_bound_share(row["note"]) for row in rows) > LOWER_BOUND_SHARE:
+    rows = [figures[(ind.id, at)] for at in (now, then)]
+    if max(lower_bound_share(note) for _, note in rows) > LOWER_BOUND_SHARE:
         return np.nan, LOWER_BOUNDS_NOT_COMPARED
-    shown = [bands.shown_decimal(row["value"], ind.decimals) for row in rows]
+    shown = [bands.shown_decimal(value, ind.decimals) for value, _ in rows]
     change = float(shown[0] - shown[1])  # exact: 20.5 then 20.4 is -0.1, never -0.0999...
     if change == 0:  # as shown, nothing moved: not 'no significant change (0)' either
         word = "no change"
